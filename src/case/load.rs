@@ -1,0 +1,161 @@
+//! Reading cases from files, folders, arrays and NDJSON.
+//!
+//! Parsing is typed from the raw text (never through an untyped `Value`,
+//! which would silently keep the last of two duplicate keys). Each case in an
+//! array or NDJSON file is parsed on its own, so one bad case fails alone.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::value::RawValue;
+use walkdir::WalkDir;
+
+use super::error::explain;
+use super::{Case, CaseError};
+
+/// A case as loaded, with where it came from.
+#[derive(Debug, Clone)]
+pub struct LoadedCase {
+    /// The validated case.
+    pub case: Case,
+    /// The file it came from.
+    pub file: PathBuf,
+    /// 1-based line where the case starts in that file.
+    pub line: usize,
+}
+
+/// Case files are found by extension; everything else in a folder is ignored.
+fn is_case_file(path: &Path) -> bool {
+    let hidden = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_none_or(|n| n.starts_with('.'));
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    !hidden && matches!(ext, "json" | "ndjson" | "jsonl")
+}
+
+/// Expands files and folders (walked recursively, sorted by name) into the
+/// list of case files, in a deterministic order.
+pub fn discover(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, CaseError> {
+    let mut files = Vec::new();
+    for input in inputs {
+        let meta = std::fs::metadata(input)
+            .map_err(|e| CaseError::file(input, format!("cannot read: {e}")))?;
+        if meta.is_file() {
+            files.push(input.clone());
+            continue;
+        }
+        let walker = WalkDir::new(input).sort_by_file_name().follow_links(false);
+        for entry in walker {
+            let entry = entry.map_err(|e| CaseError::file(input, format!("cannot walk folder: {e}")))?;
+            if entry.file_type().is_file() && is_case_file(entry.path()) {
+                files.push(entry.into_path());
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Loads every case in one file. A file that cannot be read or parsed at all
+/// yields one error; otherwise each case succeeds or fails on its own.
+pub fn load_file(file: &Path) -> Vec<Result<LoadedCase, CaseError>> {
+    match std::fs::read(file) {
+        Ok(bytes) => parse_bytes(&bytes, file),
+        Err(e) => vec![Err(CaseError::file(file, format!("cannot read: {e}")))],
+    }
+}
+
+/// Parses the bytes of a case file. `file` is used for messages and to tell
+/// NDJSON (`.ndjson`, `.jsonl`) from JSON.
+pub fn parse_bytes(bytes: &[u8], file: &Path) -> Vec<Result<LoadedCase, CaseError>> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        return vec![Err(CaseError::file(
+            file,
+            "file starts with a UTF-8 byte-order mark: expected plain UTF-8 JSON (re-save without BOM)",
+        ))];
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+            let mut err = CaseError::file(file, "invalid UTF-8: expected UTF-8 encoded JSON");
+            err.line = Some(line);
+            return vec![Err(err)];
+        }
+    };
+    let ndjson = matches!(file.extension().and_then(|e| e.to_str()), Some("ndjson" | "jsonl"));
+    if ndjson {
+        return text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(i, l)| parse_case(l, file, i, None))
+            .collect();
+    }
+    if text.trim_start().starts_with('[') {
+        return parse_array(text, file);
+    }
+    vec![parse_case(text, file, 0, None)]
+}
+
+fn parse_array(text: &str, file: &Path) -> Vec<Result<LoadedCase, CaseError>> {
+    let items: Vec<&RawValue> = match serde_json::from_str(text) {
+        Ok(items) => items,
+        Err(e) => return vec![Err(json_error(&e, file, 0, None, "", "expected a JSON array of case objects"))],
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, raw)| {
+            let offset = raw.get().as_ptr() as usize - text.as_ptr() as usize;
+            let line_offset = text[..offset].matches('\n').count();
+            parse_case(raw.get(), file, line_offset, Some(i))
+        })
+        .collect()
+}
+
+/// Parses one case; `line_offset` is the 0-based line where `text` starts in
+/// the file, `index` its position in an array.
+fn parse_case(
+    text: &str,
+    file: &Path,
+    line_offset: usize,
+    index: Option<usize>,
+) -> Result<LoadedCase, CaseError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let case: Case = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        json_error(e.inner(), file, line_offset, index, &path, "")
+    })?;
+    de.end()
+        .map_err(|e| json_error(&e, file, line_offset, index, "", "expected one case object per file or line"))?;
+    Ok(LoadedCase { case, file: file.to_owned(), line: line_offset + 1 })
+}
+
+/// Builds a [`CaseError`] from serde_json's error, with the JSON path made
+/// of the array index (if any) and the path within the case.
+fn json_error(
+    e: &serde_json::Error,
+    file: &Path,
+    line_offset: usize,
+    index: Option<usize>,
+    path: &str,
+    context: &str,
+) -> CaseError {
+    let full = e.to_string();
+    let message = full.rsplit_once(" at line ").map_or(full.as_str(), |(m, _)| m);
+    let mut message = explain(message);
+    if !context.is_empty() && e.is_syntax() {
+        message = format!("{message} ({context})");
+    }
+    let mut parts: Vec<String> = index.map(|i| format!("[{i}]")).into_iter().collect();
+    if !path.is_empty() && path != "." {
+        parts.push(path.to_owned());
+    }
+    CaseError {
+        file: file.to_owned(),
+        line: (e.line() > 0).then(|| e.line() + line_offset),
+        column: (e.column() > 0).then_some(e.column()),
+        json_path: (!parts.is_empty()).then(|| parts.join(".")),
+        message,
+    }
+}

@@ -1,0 +1,22 @@
+//! Case data: the typed model, loading and validation.
+//!
+//! Parse, don't validate: once a [`Case`] exists it is known-good (a valid
+//! `case_id`, an ASSET score in range, real dates, known enum values).
+
+mod error;
+mod id;
+mod load;
+mod model;
+
+pub use error::CaseError;
+pub use id::CaseId;
+pub use load::{LoadedCase, discover, load_file, parse_bytes};
+pub use model::*;
+
+/// The JSON Schema of the case format, as `casepress schema` prints it.
+pub fn json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Case)).expect("a schema is plain JSON")
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,810 @@
+//! The case data model, version 1 (`"schema": "casepress/case/v1"`).
+//!
+//! Every struct denies unknown fields: a misspelt risk level must fail loudly,
+//! not vanish. Doc comments here are the field documentation that
+//! `casepress schema` prints.
+
+use chrono::NaiveDate;
+use std::borrow::Cow;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Serialize};
+
+use super::CaseId;
+
+/// One child's case, as exported from the case management system.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    /// Format version; must be `casepress/case/v1`.
+    pub schema: SchemaVersion,
+    /// Case identifier; becomes the case folder name.
+    pub case_id: CaseId,
+    /// The child.
+    pub child: Child,
+    /// Parents and carers.
+    #[serde(default)]
+    pub parents_carers: Vec<Carer>,
+    /// Allocated case manager (report writer).
+    pub case_manager: Worker,
+    /// The case manager's line manager.
+    #[serde(default)]
+    pub line_manager: Option<Worker>,
+    /// Team the case is allocated to.
+    pub team: String,
+    /// The current order or disposal.
+    #[serde(default)]
+    pub order: Option<Order>,
+    /// Offences before the court or dealt with out of court.
+    #[serde(default)]
+    pub offences: Vec<Offence>,
+    /// Court and next hearing.
+    #[serde(default)]
+    pub court: Option<Court>,
+    /// The latest assessment (AssetPlus or equivalent).
+    #[serde(default)]
+    pub assessment: Option<Assessment>,
+    /// The child's strengths and positive factors, in plain words.
+    #[serde(default)]
+    pub strengths: Vec<String>,
+    /// Pre-sentence report content.
+    #[serde(default)]
+    pub psr: Option<Psr>,
+    /// PSR gatekeeping record.
+    #[serde(default)]
+    pub gatekeeping: Option<Gatekeeping>,
+    /// Intervention plan.
+    #[serde(default)]
+    pub intervention_plan: Option<InterventionPlan>,
+    /// Service agreement.
+    #[serde(default)]
+    pub service_agreement: Option<ServiceAgreement>,
+    /// MAPPA status.
+    #[serde(default)]
+    pub mappa: Option<Mappa>,
+    /// Person Posing a Risk to Children (PPRC) record.
+    #[serde(default)]
+    pub pprc: Option<Pprc>,
+    /// The child's Mind Of My Own account, used to match received statements.
+    #[serde(default)]
+    pub momo: Option<MomoAccount>,
+}
+
+/// The only accepted format version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum SchemaVersion {
+    /// Version 1.
+    #[serde(rename = "casepress/case/v1")]
+    V1,
+}
+
+/// The child the case is about.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Child {
+    /// Given name(s) as recorded.
+    pub first_name: String,
+    /// Family name.
+    pub last_name: String,
+    /// The name the child likes to be called, if different.
+    #[serde(default)]
+    pub preferred_name: Option<String>,
+    /// Other names and nicknames the child is known by.
+    #[serde(default)]
+    pub nicknames: Vec<String>,
+    /// Date of birth, `YYYY-MM-DD`.
+    pub date_of_birth: NaiveDate,
+    /// Gender, as the child describes it.
+    #[serde(default)]
+    pub gender: Option<String>,
+    /// Ethnicity in words, never a code.
+    #[serde(default)]
+    pub ethnicity: Option<String>,
+    /// Current address, one line per element.
+    #[serde(default)]
+    pub address: Vec<String>,
+    /// First language, and whether an interpreter is needed.
+    #[serde(default)]
+    pub language: Option<String>,
+    /// Looked-after status.
+    #[serde(default)]
+    pub looked_after: Option<LookedAfter>,
+    /// Needs and diversity: SEND, health, communication, faith, culture.
+    #[serde(default)]
+    pub needs: Vec<String>,
+    /// Police National Computer id.
+    #[serde(default)]
+    pub pnc_id: Option<String>,
+}
+
+/// A child looked after by a local authority.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LookedAfter {
+    /// Local authority responsible for the child.
+    pub local_authority: String,
+    /// Legal status, e.g. `s.20 voluntary accommodation`, `s.31 care order`.
+    #[serde(default)]
+    pub legal_status: Option<String>,
+    /// Placement type, e.g. foster care, residential.
+    #[serde(default)]
+    pub placement: Option<String>,
+    /// Whether the placement is outside the service's area.
+    #[serde(default)]
+    pub out_of_area: bool,
+    /// The child's social worker.
+    #[serde(default)]
+    pub social_worker: Option<Worker>,
+}
+
+/// A parent or carer.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Carer {
+    /// Full name.
+    pub name: String,
+    /// Relationship to the child, e.g. mother, foster carer.
+    pub relationship: String,
+    /// Phone number.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Whether they hold parental responsibility.
+    #[serde(default)]
+    pub parental_responsibility: bool,
+}
+
+/// A member of staff or a professional.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Worker {
+    /// Full name.
+    pub name: String,
+    /// Job title.
+    #[serde(default)]
+    pub role: Option<String>,
+    /// Team, where it matters (e.g. a second gatekeeping manager).
+    #[serde(default)]
+    pub team: Option<String>,
+    /// Email address.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Phone number.
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+/// Court orders and out-of-court disposals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DisposalType {
+    /// Referral Order (3-12 months, from the contract).
+    ReferralOrder,
+    /// Youth Rehabilitation Order.
+    YouthRehabilitationOrder,
+    /// YRO with Intensive Supervision and Surveillance.
+    YroIss,
+    /// Detention and Training Order.
+    DetentionAndTrainingOrder,
+    /// Detention under s.250 Sentencing Act 2020.
+    Section250,
+    /// Youth Conditional Caution.
+    YouthConditionalCaution,
+    /// Youth Caution.
+    YouthCaution,
+    /// Community Resolution.
+    CommunityResolution,
+    /// Prevention or diversion, no formal disposal.
+    Prevention,
+    /// Bail supervision and support.
+    BailSupervision,
+    /// Remanded to local authority accommodation or youth detention.
+    Remand,
+}
+
+impl DisposalType {
+    /// How the disposal is written in documents.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ReferralOrder => "Referral Order",
+            Self::YouthRehabilitationOrder => "Youth Rehabilitation Order",
+            Self::YroIss => "Youth Rehabilitation Order with ISS",
+            Self::DetentionAndTrainingOrder => "Detention and Training Order",
+            Self::Section250 => "Detention under s.250",
+            Self::YouthConditionalCaution => "Youth Conditional Caution",
+            Self::YouthCaution => "Youth Caution",
+            Self::CommunityResolution => "Community Resolution",
+            Self::Prevention => "Prevention",
+            Self::BailSupervision => "Bail Supervision and Support",
+            Self::Remand => "Remand",
+        }
+    }
+
+    /// Whether a court imposed it (as opposed to an out-of-court disposal).
+    pub fn is_court_order(self) -> bool {
+        !matches!(
+            self,
+            Self::YouthConditionalCaution
+                | Self::YouthCaution
+                | Self::CommunityResolution
+                | Self::Prevention
+        )
+    }
+}
+
+/// The current order or disposal.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Order {
+    /// Type of order or disposal.
+    #[serde(rename = "type")]
+    pub kind: DisposalType,
+    /// Date made (sentence date or caution date).
+    pub start_date: NaiveDate,
+    /// Planned end date.
+    #[serde(default)]
+    pub end_date: Option<NaiveDate>,
+    /// Length in months.
+    #[serde(default)]
+    pub length_months: Option<u16>,
+    /// Requirements or conditions attached.
+    #[serde(default)]
+    pub requirements: Vec<String>,
+    /// Date the intervention closed, if it has.
+    #[serde(default)]
+    pub closed_date: Option<NaiveDate>,
+}
+
+/// Plea entered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Plea {
+    /// Guilty.
+    Guilty,
+    /// Not guilty (found guilty after trial).
+    NotGuilty,
+    /// No plea entered yet.
+    NoPlea,
+    /// Admitted (out-of-court disposal).
+    Admitted,
+}
+
+impl Plea {
+    /// How the plea is written in documents.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Guilty => "Guilty",
+            Self::NotGuilty => "Not guilty; found guilty after trial",
+            Self::NoPlea => "No plea entered",
+            Self::Admitted => "Admitted",
+        }
+    }
+}
+
+/// One offence.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Offence {
+    /// Date of the offence.
+    pub date: NaiveDate,
+    /// Offence as charged, in words.
+    pub description: String,
+    /// Plea.
+    #[serde(default)]
+    pub plea: Option<Plea>,
+    /// Outcome, once known.
+    #[serde(default)]
+    pub outcome: Option<String>,
+    /// Victims of this offence.
+    #[serde(default)]
+    pub victims: Vec<Victim>,
+}
+
+/// A victim of an offence.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Victim {
+    /// Who, described without naming them (e.g. "shop worker").
+    pub description: String,
+    /// Age at the time of the offence, where known.
+    #[serde(default)]
+    pub age: Option<u8>,
+    /// Whether the victim is a child (under 18).
+    #[serde(default)]
+    pub is_child: bool,
+    /// Relationship to the child, if any.
+    #[serde(default)]
+    pub relationship: Option<String>,
+    /// Whether the victim consents to be contacted about restorative justice.
+    #[serde(default)]
+    pub consents_to_contact: Option<bool>,
+}
+
+/// Court and hearing.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Court {
+    /// Court name, e.g. "Northfield Youth Court".
+    pub name: String,
+    /// Date of the sentencing hearing.
+    #[serde(default)]
+    pub hearing_date: Option<NaiveDate>,
+    /// Remand or bail status.
+    #[serde(default)]
+    pub remand_status: Option<String>,
+    /// Compliance with bail so far.
+    #[serde(default)]
+    pub bail_compliance: Option<String>,
+}
+
+/// Risk and need level used by AssetPlus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskLevel {
+    /// Low.
+    Low,
+    /// Medium.
+    Medium,
+    /// High.
+    High,
+    /// Very high.
+    VeryHigh,
+}
+
+impl RiskLevel {
+    /// How the level is written in documents.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Low => "Low",
+            Self::Medium => "Medium",
+            Self::High => "High",
+            Self::VeryHigh => "Very High",
+        }
+    }
+}
+
+/// The latest assessment.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Assessment {
+    /// Tool used, e.g. AssetPlus.
+    #[serde(default = "default_tool")]
+    pub tool: String,
+    /// Date completed.
+    pub date: NaiveDate,
+    /// ASSET score, 0-64; sets the Scaled Approach level.
+    pub asset_score: AssetScore,
+    /// Likelihood of reoffending.
+    pub reoffending: RiskLevel,
+    /// Risk of serious harm to others (ROSH).
+    pub serious_harm: RiskLevel,
+    /// Safety and wellbeing (vulnerability).
+    pub safety_wellbeing: RiskLevel,
+    /// Date a manager countersigned the assessment.
+    #[serde(default)]
+    pub countersigned: Option<NaiveDate>,
+}
+
+fn default_tool() -> String {
+    "AssetPlus".into()
+}
+
+/// An ASSET score, 0 to 64 inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "u8", into = "u8")]
+pub struct AssetScore(u8);
+
+impl JsonSchema for AssetScore {
+    fn schema_name() -> Cow<'static, str> {
+        "AssetScore".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "integer", "minimum": 0, "maximum": 64})
+    }
+}
+
+impl AssetScore {
+    /// The score.
+    pub fn get(self) -> u8 {
+        self.0
+    }
+}
+
+impl TryFrom<u8> for AssetScore {
+    type Error = String;
+
+    fn try_from(v: u8) -> Result<Self, Self::Error> {
+        if v <= 64 {
+            Ok(Self(v))
+        } else {
+            Err(format!("ASSET score {v} is out of range: expected 0 to 64"))
+        }
+    }
+}
+
+impl From<AssetScore> for u8 {
+    fn from(s: AssetScore) -> u8 {
+        s.0
+    }
+}
+
+/// A signature: who signed and when.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Signature {
+    /// Name of the person who signed.
+    pub name: String,
+    /// Date signed.
+    pub date: NaiveDate,
+}
+
+/// Pre-sentence report content, written by the case manager.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Psr {
+    /// Date the court requested the report.
+    #[serde(default)]
+    pub requested_date: Option<NaiveDate>,
+    /// Introduction: how the case reached court, plea, remand and bail.
+    #[serde(default)]
+    pub introduction: Option<String>,
+    /// Sources of information (interviews, home visit, CPS papers...).
+    #[serde(default)]
+    pub sources: Vec<String>,
+    /// Offence analysis.
+    #[serde(default)]
+    pub offence_analysis: Option<OffenceAnalysis>,
+    /// Assessment of the child.
+    #[serde(default)]
+    pub child_assessment: Option<ChildAssessment>,
+    /// Assessment of risk.
+    #[serde(default)]
+    pub risk_assessment: Option<RiskAssessment>,
+    /// Conclusion.
+    #[serde(default)]
+    pub conclusion: Option<String>,
+    /// The sentencing proposal.
+    #[serde(default)]
+    pub proposal: Option<Proposal>,
+    /// Whether custody is a strong possibility (double gatekeeping applies).
+    #[serde(default)]
+    pub custody_strong_possibility: bool,
+    /// The author's signature.
+    #[serde(default)]
+    pub signed: Option<Signature>,
+}
+
+/// PSR offence analysis.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OffenceAnalysis {
+    /// Seriousness: what happened and the child's part in it.
+    #[serde(default)]
+    pub seriousness: Option<String>,
+    /// Basis of plea, if any.
+    #[serde(default)]
+    pub basis_of_plea: Option<String>,
+    /// Impact on victims and the child's view of it.
+    #[serde(default)]
+    pub victims: Option<String>,
+}
+
+/// PSR assessment of the child.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChildAssessment {
+    /// Personal circumstances.
+    #[serde(default)]
+    pub circumstances: Option<String>,
+    /// Family and relationships.
+    #[serde(default)]
+    pub family: Option<String>,
+    /// Education, training and employment.
+    #[serde(default)]
+    pub education: Option<String>,
+    /// Physical and emotional health.
+    #[serde(default)]
+    pub health: Option<String>,
+    /// Looked-after experience, where relevant.
+    #[serde(default)]
+    pub looked_after: Option<String>,
+}
+
+/// PSR assessment of risk, in the author's words.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RiskAssessment {
+    /// Likelihood of reoffending.
+    #[serde(default)]
+    pub reoffending: Option<String>,
+    /// Risk of serious harm.
+    #[serde(default)]
+    pub serious_harm: Option<String>,
+    /// Safety and wellbeing.
+    #[serde(default)]
+    pub safety_wellbeing: Option<String>,
+}
+
+/// A sentencing proposal.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Proposal {
+    /// Sentence proposed.
+    pub sentence: DisposalType,
+    /// Length in months.
+    #[serde(default)]
+    pub length_months: Option<u16>,
+    /// Requirements proposed.
+    #[serde(default)]
+    pub requirements: Vec<String>,
+    /// Why this proposal, in the author's words.
+    #[serde(default)]
+    pub rationale: Option<String>,
+}
+
+/// The gatekeeping record of a PSR.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Gatekeeping {
+    /// Date of the gatekeeping meeting.
+    #[serde(default)]
+    pub meeting_date: Option<NaiveDate>,
+    /// Managers who gatekept (two, one from another team, when custody is a strong possibility).
+    #[serde(default)]
+    pub managers: Vec<Worker>,
+    /// The proposal agreed at the meeting.
+    #[serde(default)]
+    pub agreed_proposal: Option<String>,
+    /// The managers' views on the PSR.
+    #[serde(default)]
+    pub views: Option<String>,
+    /// Date the PSR was submitted to managers.
+    #[serde(default)]
+    pub submitted_date: Option<NaiveDate>,
+    /// Whether a disagreement was escalated to the Head of Service.
+    #[serde(default)]
+    pub escalated: bool,
+}
+
+/// An intervention plan target.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    /// What we will work on, in the child's words where possible.
+    pub target: String,
+    /// What we will do.
+    #[serde(default)]
+    pub actions: Option<String>,
+    /// Who will do it.
+    #[serde(default)]
+    pub who: Option<String>,
+    /// By when.
+    #[serde(default)]
+    pub by_when: Option<NaiveDate>,
+    /// Progress at review.
+    #[serde(default)]
+    pub progress: Option<String>,
+}
+
+/// Work by another agency.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyWork {
+    /// Agency.
+    pub agency: String,
+    /// What they will do.
+    pub work: String,
+}
+
+/// Signatures on a plan or agreement.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Signatures {
+    /// The young person.
+    #[serde(default)]
+    pub young_person: Option<Signature>,
+    /// Parent or carer.
+    #[serde(default)]
+    pub parent_carer: Option<Signature>,
+    /// Case manager.
+    #[serde(default)]
+    pub case_manager: Option<Signature>,
+    /// Manager.
+    #[serde(default)]
+    pub manager: Option<Signature>,
+}
+
+/// Intervention plan.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InterventionPlan {
+    /// Date the plan was agreed.
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+    /// What's going well (defaults to the case's strengths).
+    #[serde(default)]
+    pub going_well: Vec<String>,
+    /// What we will work on.
+    #[serde(default)]
+    pub targets: Vec<Target>,
+    /// What will we do to keep you and others safe?
+    #[serde(default)]
+    pub keep_safe: Vec<String>,
+    /// How can we make it easier for you to work with us? Specifics, not labels.
+    #[serde(default)]
+    pub make_it_easier: Option<String>,
+    /// The restorative intervention.
+    #[serde(default)]
+    pub restorative: Option<String>,
+    /// Other agencies' work.
+    #[serde(default)]
+    pub other_agencies: Vec<AgencyWork>,
+    /// Next review date (at most 6 months on).
+    #[serde(default)]
+    pub review_date: Option<NaiveDate>,
+    /// Signatures.
+    #[serde(default)]
+    pub signatures: Signatures,
+}
+
+/// A contact on the service agreement.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// Name.
+    pub name: String,
+    /// Role.
+    pub role: String,
+    /// Phone.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Email.
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// Service agreement, signed at the first visit.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceAgreement {
+    /// Date of the agreement.
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+    /// Extra commitments by the service, beyond the standard ones.
+    #[serde(default)]
+    pub service_commitments: Vec<String>,
+    /// What the young person agrees to, beyond the standard terms.
+    #[serde(default)]
+    pub young_person_commitments: Vec<String>,
+    /// Contacts.
+    #[serde(default)]
+    pub contacts: Vec<Contact>,
+    /// Signatures.
+    #[serde(default)]
+    pub signatures: Signatures,
+}
+
+/// MAPPA category (1 registered sexual offender, 2 violent, 3 other dangerous).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "u8", into = "u8")]
+pub enum MappaCategory {
+    /// Category 1: registered sexual offenders.
+    Category1 = 1,
+    /// Category 2: violent offenders (12 months or more) and others.
+    Category2 = 2,
+    /// Category 3: other dangerous offenders.
+    Category3 = 3,
+}
+
+/// MAPPA management level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "u8", into = "u8")]
+pub enum MappaLevel {
+    /// Level 1: ordinary agency management.
+    Level1 = 1,
+    /// Level 2: active multi-agency management.
+    Level2 = 2,
+    /// Level 3: level 2 plus senior commitment of resources.
+    Level3 = 3,
+}
+
+macro_rules! small_int_enum {
+    ($ty:ident, $what:literal, $($n:literal => $v:ident),+) => {
+        impl TryFrom<u8> for $ty {
+            type Error = String;
+            fn try_from(n: u8) -> Result<Self, String> {
+                match n {
+                    $($n => Ok(Self::$v),)+
+                    _ => Err(format!(concat!($what, " {} is not valid: expected 1, 2 or 3"), n)),
+                }
+            }
+        }
+        impl From<$ty> for u8 {
+            fn from(v: $ty) -> u8 {
+                v as u8
+            }
+        }
+        impl JsonSchema for $ty {
+            fn schema_name() -> Cow<'static, str> {
+                stringify!($ty).into()
+            }
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                json_schema!({"type": "integer", "enum": [1, 2, 3]})
+            }
+        }
+    };
+}
+small_int_enum!(MappaCategory, "MAPPA category", 1 => Category1, 2 => Category2, 3 => Category3);
+small_int_enum!(MappaLevel, "MAPPA level", 1 => Level1, 2 => Level2, 3 => Level3);
+
+/// MAPPA status.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Mappa {
+    /// Category, or none if not a MAPPA nominal.
+    #[serde(default)]
+    pub category: Option<MappaCategory>,
+    /// Management level.
+    #[serde(default)]
+    pub level: Option<MappaLevel>,
+    /// Date identified as MAPPA-eligible.
+    #[serde(default)]
+    pub identified_date: Option<NaiveDate>,
+    /// Date the central MAPPA unit was notified (MAPPA H).
+    #[serde(default)]
+    pub notified_date: Option<NaiveDate>,
+    /// Date referred to level 2 or 3 (MAPPA A).
+    #[serde(default)]
+    pub referral_date: Option<NaiveDate>,
+    /// Next review date.
+    #[serde(default)]
+    pub review_date: Option<NaiveDate>,
+    /// ViSOR reference.
+    #[serde(default)]
+    pub visor_ref: Option<String>,
+    /// Reason for referral: behaviour, attitudes, patterns, other agencies' information.
+    #[serde(default)]
+    pub reason_for_referral: Option<String>,
+    /// Agencies involved.
+    #[serde(default)]
+    pub agencies: Vec<String>,
+}
+
+/// Person Posing a Risk to Children record.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Pprc {
+    /// Whether the PPRC criteria are met (an offence against a child, Home Office Circular 16/2005).
+    #[serde(default)]
+    pub criteria_met: bool,
+    /// Whether risks to children were identified at the line-manager discussion.
+    #[serde(default)]
+    pub risk_identified: Option<bool>,
+    /// Date of the line-manager risk discussion.
+    #[serde(default)]
+    pub discussion_date: Option<NaiveDate>,
+    /// The decision and its reasons.
+    #[serde(default)]
+    pub decision: Option<String>,
+    /// Children the young person is in contact with.
+    #[serde(default)]
+    pub children_in_contact: Vec<Victim>,
+    /// Date PPRC 2 was sent to children's services.
+    #[serde(default)]
+    pub referral_date: Option<NaiveDate>,
+    /// Reassessment at closure (PPRC 7).
+    #[serde(default)]
+    pub closure_reassessment: Option<String>,
+}
+
+/// The child's Mind Of My Own account.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MomoAccount {
+    /// The name the child uses in the app.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The date of birth the child gave the app, if different.
+    #[serde(default)]
+    pub date_of_birth: Option<NaiveDate>,
+}

@@ -1,0 +1,110 @@
+use std::path::Path;
+
+use super::*;
+
+const MINIMAL: &str = r#"{
+  "schema": "casepress/case/v1",
+  "case_id": "T-1",
+  "child": {"first_name": "Sam", "last_name": "Lee", "date_of_birth": "2010-03-21"},
+  "case_manager": {"name": "Ann Case"},
+  "team": "North"
+}"#;
+
+fn one(text: &str, name: &str) -> Result<LoadedCase, CaseError> {
+    let mut all = parse_bytes(text.as_bytes(), Path::new(name));
+    assert_eq!(all.len(), 1);
+    all.remove(0)
+}
+
+#[test]
+fn loads_a_minimal_case() {
+    let loaded = one(MINIMAL, "a.json").unwrap();
+    assert_eq!(loaded.case.case_id.as_str(), "T-1");
+    assert_eq!(loaded.line, 1);
+}
+
+#[test]
+fn a_wrong_date_names_file_line_column_and_json_path() {
+    let text = MINIMAL.replace("2010-03-21", "2010-13-21");
+    let err = one(&text, "cases/a.json").unwrap_err();
+    assert_eq!(err.json_path.as_deref(), Some("child.date_of_birth"));
+    assert_eq!(err.line, Some(4));
+    assert!(err.to_string().starts_with("cases/a.json:4:"), "{err}");
+    assert!(err.message.contains("input is out of range") || err.message.contains("premature"), "{err}");
+}
+
+#[test]
+fn a_misspelt_field_suggests_the_nearest_known_one() {
+    let text = MINIMAL.replace("\"team\"", "\"teem\"");
+    let err = one(&text, "a.json").unwrap_err();
+    assert!(err.message.contains("did you mean `team`?"), "{err}");
+}
+
+#[test]
+fn a_duplicate_key_is_rejected_not_silently_overwritten() {
+    let text = MINIMAL.replace("\"team\": \"North\"", "\"team\": \"North\", \"team\": \"South\"");
+    let err = one(&text, "a.json").unwrap_err();
+    assert!(err.message.contains("duplicate field `team`"), "{err}");
+}
+
+#[test]
+fn an_unsafe_case_id_is_rejected_before_it_becomes_a_folder() {
+    let err = one(&MINIMAL.replace("T-1", "../etc"), "a.json").unwrap_err();
+    assert_eq!(err.json_path.as_deref(), Some("case_id"));
+    assert!(err.message.contains("invalid case_id"), "{err}");
+}
+
+#[test]
+fn an_asset_score_over_64_is_rejected() {
+    let text = MINIMAL.replace(
+        "\"team\": \"North\"",
+        r#""team": "North", "assessment": {"date": "2026-01-05", "asset_score": 65, "reoffending": "low", "serious_harm": "low", "safety_wellbeing": "low"}"#,
+    );
+    let err = one(&text, "a.json").unwrap_err();
+    assert_eq!(err.json_path.as_deref(), Some("assessment.asset_score"));
+    assert!(err.message.contains("expected 0 to 64"), "{err}");
+}
+
+#[test]
+fn in_an_array_one_bad_case_fails_alone_with_its_index_and_line() {
+    let bad = MINIMAL.replace("T-1", "T-2").replace("\"Sam\"", "42");
+    let text = format!("[\n{MINIMAL},\n{bad}\n]");
+    let all = parse_bytes(text.as_bytes(), Path::new("many.json"));
+    assert_eq!(all.len(), 2);
+    assert!(all[0].is_ok());
+    let err = all[1].as_ref().unwrap_err();
+    assert_eq!(err.json_path.as_deref(), Some("[1].child.first_name"));
+    assert_eq!(err.line, Some(12), "{err}");
+}
+
+#[test]
+fn ndjson_is_one_case_per_line() {
+    let line = MINIMAL.replace('\n', " ");
+    let text = format!("{line}\n\n{}\nnot json\n", line.replace("T-1", "T-2"));
+    let all = parse_bytes(text.as_bytes(), Path::new("x.ndjson"));
+    assert_eq!(all.len(), 3);
+    assert_eq!(all[1].as_ref().unwrap().line, 3);
+    assert_eq!(all[2].as_ref().unwrap_err().line, Some(4));
+}
+
+#[test]
+fn malformed_json_is_an_error_not_a_panic() {
+    for text in ["", "{", "[1,", "{\"schema\": }", "\u{0}", "[[[[[[", "null", "42"] {
+        let all = parse_bytes(text.as_bytes(), Path::new("bad.json"));
+        assert!(all.iter().all(Result::is_err), "{text:?}");
+    }
+}
+
+#[test]
+fn a_byte_order_mark_is_reported_clearly() {
+    let text = format!("\u{feff}{MINIMAL}");
+    let err = one(&text, "bom.json").unwrap_err();
+    assert!(err.message.contains("byte-order mark"), "{err}");
+}
+
+#[test]
+fn the_schema_documents_fields() {
+    let schema = json_schema().to_string();
+    assert!(schema.contains("Case identifier; becomes the case folder name."));
+    assert!(schema.contains("very_high"));
+}

@@ -1,0 +1,15 @@
+//! casepress: case documents, statement filing and board reports for youth
+//! justice services in England and Wales.
+//!
+//! Data flows one way, one module per stage:
+//! `case` (JSON → typed case) → `rules` (derived facts) → `render`
+//! (minijinja → Typst source) → `typeset` (Typst → PDF) → `store` (atomic
+//! write, case log). `batch` runs the stages over many cases.
+
+pub mod typeset;
+pub mod batch;
+pub mod case;
+pub mod config;
+pub mod render;
+pub mod rules;
+pub mod store;

@@ -1,0 +1,209 @@
+//! The document kinds: their names, titles, when they apply and what a final
+//! version requires.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use crate::case::{Case, Signature};
+use crate::rules;
+
+/// A kind of document casepress renders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DocumentKind {
+    /// Pre-sentence report, as a draft for gatekeeping.
+    Psr,
+    /// PSR gatekeeping record sheet.
+    Gatekeeping,
+    /// Intervention plan.
+    InterventionPlan,
+    /// Service agreement.
+    ServiceAgreement,
+}
+
+/// A required field that has no value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Missing {
+    /// JSON path in the case, e.g. `psr.conclusion`.
+    pub path: &'static str,
+    /// What the reader sees after "TO COMPLETE:".
+    pub label: &'static str,
+}
+
+impl DocumentKind {
+    /// Every kind, in the order documents are rendered.
+    pub const ALL: [Self; 4] = [Self::Psr, Self::Gatekeeping, Self::InterventionPlan, Self::ServiceAgreement];
+
+    /// The name used on the command line, in file names and in the case log.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Psr => "psr",
+            Self::Gatekeeping => "gatekeeping",
+            Self::InterventionPlan => "intervention-plan",
+            Self::ServiceAgreement => "service-agreement",
+        }
+    }
+
+    /// The document title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Psr => "Pre-Sentence Report",
+            Self::Gatekeeping => "PSR Gatekeeping Record",
+            Self::InterventionPlan => "Intervention Plan",
+            Self::ServiceAgreement => "Service Agreement",
+        }
+    }
+
+    /// The minijinja template that renders it.
+    pub fn template(self) -> String {
+        format!("{}.typ.j2", self.name())
+    }
+
+    /// Whether `run` renders this kind for `case` without being asked.
+    pub fn applies(self, case: &Case) -> bool {
+        match self {
+            Self::Psr | Self::Gatekeeping => case.psr.is_some(),
+            Self::InterventionPlan => case.intervention_plan.is_some() || case.order.is_some(),
+            // Seed 004 §2.6: "A service agreement should be signed by all young people".
+            Self::ServiceAgreement => true,
+        }
+    }
+
+    /// Required fields without a value: drafts show "TO COMPLETE" markers for
+    /// them, and a final document refuses to render.
+    pub fn missing(self, case: &Case) -> Vec<Missing> {
+        let mut m = Needs::default();
+        match self {
+            Self::Psr => psr_needs(case, &mut m),
+            Self::Gatekeeping => gatekeeping_needs(case, &mut m),
+            Self::InterventionPlan => plan_needs(case, &mut m),
+            Self::ServiceAgreement => agreement_needs(case, &mut m),
+        }
+        m.0
+    }
+}
+
+#[derive(Default)]
+struct Needs(Vec<Missing>);
+
+impl Needs {
+    fn check(&mut self, present: bool, path: &'static str, label: &'static str) {
+        if !present {
+            self.0.push(Missing { path, label });
+        }
+    }
+}
+
+fn has(text: Option<&String>) -> bool {
+    text.is_some_and(|t| !t.trim().is_empty())
+}
+
+fn psr_needs(case: &Case, m: &mut Needs) {
+    let psr = case.psr.clone().unwrap_or_default();
+    let court = case.court.as_ref();
+    m.check(court.is_some(), "court.name", "court");
+    m.check(court.and_then(|c| c.hearing_date).is_some(), "court.hearing_date", "date of hearing");
+    m.check(!case.offences.is_empty(), "offences", "offences before the court");
+    m.check(has(psr.introduction.as_ref()), "psr.introduction", "introduction");
+    m.check(!psr.sources.is_empty(), "psr.sources", "sources of information");
+    let offence = psr.offence_analysis.unwrap_or_default();
+    m.check(has(offence.seriousness.as_ref()), "psr.offence_analysis.seriousness", "offence seriousness");
+    m.check(has(offence.victims.as_ref()), "psr.offence_analysis.victims", "impact on victims");
+    let child = psr.child_assessment.unwrap_or_default();
+    m.check(has(child.circumstances.as_ref()), "psr.child_assessment.circumstances", "personal circumstances");
+    m.check(has(child.family.as_ref()), "psr.child_assessment.family", "family and relationships");
+    m.check(has(child.education.as_ref()), "psr.child_assessment.education", "education, training and employment");
+    m.check(has(child.health.as_ref()), "psr.child_assessment.health", "health and wellbeing");
+    if case.child.looked_after.is_some() {
+        m.check(has(child.looked_after.as_ref()), "psr.child_assessment.looked_after", "looked-after experience");
+    }
+    m.check(!case.strengths.is_empty(), "strengths", "strengths");
+    m.check(case.assessment.is_some(), "assessment", "assessment (AssetPlus)");
+    let risk = psr.risk_assessment.unwrap_or_default();
+    m.check(has(risk.reoffending.as_ref()), "psr.risk_assessment.reoffending", "likelihood of reoffending");
+    m.check(has(risk.serious_harm.as_ref()), "psr.risk_assessment.serious_harm", "risk of serious harm");
+    m.check(has(risk.safety_wellbeing.as_ref()), "psr.risk_assessment.safety_wellbeing", "safety and wellbeing");
+    m.check(has(psr.conclusion.as_ref()), "psr.conclusion", "conclusion");
+    m.check(psr.proposal.is_some(), "psr.proposal", "sentencing proposal");
+    // Seed 004 §7.3: gatekeeping happens "prior to the PSR being completed".
+    let gk = case.gatekeeping.as_ref();
+    m.check(gk.and_then(|g| g.meeting_date).is_some(), "gatekeeping.meeting_date", "gatekeeping meeting");
+    m.check(psr.signed.is_some(), "psr.signed", "author's signature");
+}
+
+fn gatekeeping_needs(case: &Case, m: &mut Needs) {
+    let gk = case.gatekeeping.clone().unwrap_or_default();
+    m.check(case.court.as_ref().and_then(|c| c.hearing_date).is_some(), "court.hearing_date", "date of hearing");
+    m.check(gk.meeting_date.is_some(), "gatekeeping.meeting_date", "date of gatekeeping meeting");
+    m.check(!gk.managers.is_empty(), "gatekeeping.managers", "gatekeeping manager");
+    if rules::double_gatekeeping_required(case) {
+        m.check(
+            rules::double_gatekeeping_done(case),
+            "gatekeeping.managers",
+            "second gatekeeping manager from another team",
+        );
+    }
+    m.check(has(gk.agreed_proposal.as_ref()), "gatekeeping.agreed_proposal", "agreed sentencing proposal");
+    m.check(has(gk.views.as_ref()), "gatekeeping.views", "managers' views on the PSR");
+    m.check(gk.submitted_date.is_some(), "gatekeeping.submitted_date", "date submitted to managers");
+}
+
+fn signed(sig: Option<&Signature>) -> bool {
+    sig.is_some()
+}
+
+fn plan_needs(case: &Case, m: &mut Needs) {
+    let plan = case.intervention_plan.clone().unwrap_or_default();
+    m.check(plan.date.is_some(), "intervention_plan.date", "date of plan");
+    m.check(
+        !plan.going_well.is_empty() || !case.strengths.is_empty(),
+        "intervention_plan.going_well",
+        "what's going well",
+    );
+    m.check(!plan.targets.is_empty(), "intervention_plan.targets", "what we will work on");
+    m.check(!plan.keep_safe.is_empty(), "intervention_plan.keep_safe", "what we will do to keep you and others safe");
+    m.check(has(plan.make_it_easier.as_ref()), "intervention_plan.make_it_easier", "how we will make it easier for you");
+    // Seed 004 §16: a restorative intervention in every plan.
+    m.check(has(plan.restorative.as_ref()), "intervention_plan.restorative", "restorative intervention");
+    m.check(case.assessment.is_some(), "assessment", "assessment (sets the contact level)");
+    m.check(plan.review_date.is_some(), "intervention_plan.review_date", "review date");
+    // Seed 004 §4.1: "ALL INTERVENTION PLANS SHOULD BE SIGNED BY YOUNG PEOPLE."
+    let s = &plan.signatures;
+    m.check(signed(s.young_person.as_ref()), "intervention_plan.signatures.young_person", "young person's signature");
+    if !case.parents_carers.is_empty() {
+        m.check(signed(s.parent_carer.as_ref()), "intervention_plan.signatures.parent_carer", "parent/carer's signature");
+    }
+    m.check(signed(s.case_manager.as_ref()), "intervention_plan.signatures.case_manager", "case manager's signature");
+    m.check(signed(s.manager.as_ref()), "intervention_plan.signatures.manager", "manager's signature");
+}
+
+fn agreement_needs(case: &Case, m: &mut Needs) {
+    let sa = case.service_agreement.clone().unwrap_or_default();
+    m.check(sa.date.is_some(), "service_agreement.date", "date of agreement");
+    // Seed 004 §2.6: "signed by all young people and parent/carers we work with".
+    let s = &sa.signatures;
+    m.check(signed(s.young_person.as_ref()), "service_agreement.signatures.young_person", "young person's signature");
+    if !case.parents_carers.is_empty() {
+        m.check(signed(s.parent_carer.as_ref()), "service_agreement.signatures.parent_carer", "parent/carer's signature");
+    }
+    m.check(signed(s.case_manager.as_ref()), "service_agreement.signatures.case_manager", "case manager's signature");
+}
+
+impl fmt::Display for DocumentKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for DocumentKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL.into_iter().find(|k| k.name() == s).ok_or_else(|| {
+            let names: Vec<_> = Self::ALL.iter().map(|k| k.name()).collect();
+            format!("unknown document kind `{s}`: expected one of {}", names.join(", "))
+        })
+    }
+}

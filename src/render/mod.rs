@@ -1,0 +1,140 @@
+//! Case + facts → Typst source, through minijinja templates.
+//!
+//! Every value a template prints passes through the formatter, which writes
+//! it as a Typst string literal (see [`escape`]): case data is text, never
+//! code. Only values the template helpers mark safe (their own escaped
+//! output) are written as markup.
+
+mod context;
+pub mod escape;
+mod kind;
+mod templates;
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use minijinja::value::Value;
+use minijinja::{Environment, UndefinedBehavior};
+
+pub use context::ServiceView;
+pub use kind::{DocumentKind, Missing};
+pub use templates::{LAYOUT, TemplateSet, export};
+
+use crate::case::Case;
+use crate::rules::Facts;
+
+/// What went wrong turning a case into Typst source.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// `--final` with required data missing.
+    #[error("cannot render a final {kind}: missing {}", .missing.iter().map(|m| format!("`{}` ({})", m.path, m.label)).collect::<Vec<_>>().join(", "))]
+    Incomplete {
+        /// The document kind.
+        kind: DocumentKind,
+        /// What is missing.
+        missing: Vec<Missing>,
+    },
+    /// A template failed to compile or render.
+    #[error("template `{template}`: {message}")]
+    Template {
+        /// Template name.
+        template: String,
+        /// minijinja's message, with its cause chain.
+        message: String,
+    },
+    /// A template override folder or file could not be used.
+    #[error("{}: {message}", path.display())]
+    Templates {
+        /// The file or folder.
+        path: PathBuf,
+        /// What was wrong.
+        message: String,
+    },
+}
+
+impl RenderError {
+    fn templates(path: &Path, e: std::io::Error) -> Self {
+        Self::Templates { path: path.to_owned(), message: e.to_string() }
+    }
+
+    fn template(name: &str, e: &minijinja::Error) -> Self {
+        let mut message = format!("{e:#}");
+        let mut source = std::error::Error::source(e);
+        while let Some(cause) = source {
+            message.push_str(&format!(": {cause}"));
+            source = cause.source();
+        }
+        Self::Template { template: name.to_owned(), message }
+    }
+}
+
+/// One document to render.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderRequest<'a> {
+    /// The case.
+    pub case: &'a Case,
+    /// The rules' facts about it.
+    pub facts: &'a Facts,
+    /// Which document.
+    pub kind: DocumentKind,
+    /// The document's date.
+    pub date: NaiveDate,
+    /// A final document (refuses missing data) rather than a draft.
+    pub final_: bool,
+}
+
+/// Typst source for one document, ready to typeset.
+#[derive(Debug, Clone)]
+pub struct RenderedSource {
+    /// The generated Typst markup.
+    pub source: String,
+    /// Required data still missing (drafts only; finals refuse).
+    pub missing: Vec<Missing>,
+}
+
+/// Renders documents from one template set; built once per process.
+pub struct Renderer {
+    env: Environment<'static>,
+    service: ServiceView,
+}
+
+impl Renderer {
+    /// Compiles every template up front, so a broken override fails before
+    /// any case is rendered.
+    pub fn new(templates: &TemplateSet, service: ServiceView) -> Result<Self, RenderError> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_auto_escape_callback(|_| minijinja::AutoEscape::Custom("typst"));
+        env.set_formatter(context::typst_formatter);
+        context::register_helpers(&mut env);
+        for (name, text) in templates.iter() {
+            if name.ends_with(".j2") {
+                env.add_template_owned(name.to_owned(), text.to_owned())
+                    .map_err(|e| RenderError::template(name, &e))?;
+            }
+        }
+        for kind in DocumentKind::ALL {
+            env.get_template(&kind.template()).map_err(|e| RenderError::template(&kind.template(), &e))?;
+        }
+        Ok(Self { env, service })
+    }
+
+    /// Renders one document's Typst source.
+    pub fn render(&self, req: RenderRequest<'_>) -> Result<RenderedSource, RenderError> {
+        let missing = req.kind.missing(req.case);
+        if req.final_ && !missing.is_empty() {
+            return Err(RenderError::Incomplete { kind: req.kind, missing });
+        }
+        let name = req.kind.template();
+        let ctx: Value = context::build(&req, &self.service, &missing);
+        let source = self
+            .env
+            .get_template(&name)
+            .and_then(|t| t.render(ctx))
+            .map_err(|e| RenderError::template(&name, &e))?;
+        Ok(RenderedSource { source, missing })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,75 @@
+//! Practice rules from the seeds, as derived facts about a case.
+//!
+//! Every rule cites the seed it encodes; `derive` computes them all once per
+//! case so templates and `check` read the same answers.
+
+mod calendar;
+mod psr;
+mod scaled;
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+pub use calendar::WorkingCalendar;
+pub use psr::{LanguageFinding, double_gatekeeping_done, double_gatekeeping_required, gatekeeping_due, language_findings};
+pub use scaled::{ContactSchedule, InterventionLevel};
+
+use crate::case::Case;
+
+/// What the rules say about one case on a given day.
+#[derive(Debug, Clone, Serialize)]
+pub struct Facts {
+    /// The day the facts are for.
+    pub today: NaiveDate,
+    /// The child's age in whole years on that day.
+    pub age: u32,
+    /// Scaled Approach level, if there is an assessment.
+    pub intervention_level: Option<InterventionLevel>,
+    /// Contacts a month for that level.
+    pub contacts: Option<ContactSchedule>,
+    /// When the PSR is due to managers, if a hearing is set.
+    pub gatekeeping_due: Option<NaiveDate>,
+    /// Whether two managers, one from another team, must gatekeep.
+    pub double_gatekeeping_required: bool,
+    /// Whether the recorded gatekeeping meets that.
+    pub double_gatekeeping_done: bool,
+    /// PSR language to reconsider.
+    pub language_findings: Vec<LanguageFinding>,
+}
+
+/// Applies every rule to `case` as of `today`.
+pub fn derive(case: &Case, calendar: &WorkingCalendar, today: NaiveDate) -> Facts {
+    let level = case.assessment.as_ref().map(|a| InterventionLevel::from_score(a.asset_score));
+    let hearing = case.court.as_ref().and_then(|c| c.hearing_date);
+    Facts {
+        today,
+        age: age_on(case.child.date_of_birth, today),
+        intervention_level: level,
+        contacts: level.map(InterventionLevel::contacts),
+        gatekeeping_due: hearing.filter(|_| case.psr.is_some()).map(|h| gatekeeping_due(calendar, h)),
+        double_gatekeeping_required: double_gatekeeping_required(case),
+        double_gatekeeping_done: double_gatekeeping_done(case),
+        language_findings: language_findings(case),
+    }
+}
+
+/// Age in whole years on `day` (0 before birth).
+pub fn age_on(birth: NaiveDate, day: NaiveDate) -> u32 {
+    let mut years = day.year() - birth.year();
+    if (day.month(), day.day()) < (birth.month(), birth.day()) {
+        years -= 1;
+    }
+    years.max(0) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn age_turns_on_the_birthday() {
+        let dob = NaiveDate::from_ymd_opt(2010, 3, 21).unwrap();
+        assert_eq!(age_on(dob, NaiveDate::from_ymd_opt(2026, 3, 20).unwrap()), 15);
+        assert_eq!(age_on(dob, NaiveDate::from_ymd_opt(2026, 3, 21).unwrap()), 16);
+    }
+}

@@ -1,0 +1,102 @@
+//! PSR rules: gatekeeping (seed 004 §7.3) and language (seed 004 §7.1).
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::WorkingCalendar;
+use crate::case::Case;
+
+/// Seed 004 §7.3: "PSRs must be completed and submitted to managers two
+/// working days before the Court date."
+pub fn gatekeeping_due(calendar: &WorkingCalendar, hearing: NaiveDate) -> NaiveDate {
+    calendar.sub_working_days(hearing, 2)
+}
+
+/// Seed 004 §7.3: "Any case where custody is considered a strong possibility
+/// should ... be gate kept by two managers, one being from another team."
+pub fn double_gatekeeping_required(case: &Case) -> bool {
+    case.psr.as_ref().is_some_and(|p| p.custody_strong_possibility)
+}
+
+/// Whether the recorded managers satisfy double gatekeeping: at least two,
+/// and at least one from a team other than the case's.
+pub fn double_gatekeeping_done(case: &Case) -> bool {
+    let managers = case.gatekeeping.as_ref().map(|g| g.managers.as_slice()).unwrap_or_default();
+    managers.len() >= 2
+        && managers
+            .iter()
+            .any(|m| m.team.as_deref().is_some_and(|t| !t.eq_ignore_ascii_case(&case.team)))
+}
+
+/// A phrase in a PSR that seed 004 §7.1 asks authors to avoid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LanguageFinding {
+    /// Where it was found, e.g. `psr.conclusion`.
+    pub field: String,
+    /// The words found.
+    pub phrase: String,
+    /// Why it matters, quoting the seed.
+    pub why: &'static str,
+}
+
+const NEGATIVE: &str = "seed 004 §7.1: significantly less use of negative language, especially 'entrenched' patterns of offending or 'history of...'";
+const CUSTODY: &str = "seed 004 §7.1: do not introduce custody as a likely 'starting point' or 'strong option'";
+const STRENGTHS: &str = "seed 004 §7.1: strengths and positives must be evidenced in PSRs";
+
+/// Flags the phrases seed 004 §7.1 warns against, and a PSR with no strengths.
+pub fn language_findings<'a>(case: &'a Case) -> Vec<LanguageFinding> {
+    let Some(psr) = &case.psr else { return Vec::new() };
+    let mut texts: Vec<(&str, &str)> = vec![];
+    let mut push = |field: &'static str, text: &'a Option<String>| {
+        if let Some(t) = text {
+            texts.push((field, t.as_str()));
+        }
+    };
+    push("psr.introduction", &psr.introduction);
+    push("psr.conclusion", &psr.conclusion);
+    if let Some(o) = &psr.offence_analysis {
+        push("psr.offence_analysis.seriousness", &o.seriousness);
+        push("psr.offence_analysis.basis_of_plea", &o.basis_of_plea);
+        push("psr.offence_analysis.victims", &o.victims);
+    }
+    if let Some(c) = &psr.child_assessment {
+        push("psr.child_assessment.circumstances", &c.circumstances);
+        push("psr.child_assessment.family", &c.family);
+        push("psr.child_assessment.education", &c.education);
+        push("psr.child_assessment.health", &c.health);
+        push("psr.child_assessment.looked_after", &c.looked_after);
+    }
+    if let Some(r) = &psr.risk_assessment {
+        push("psr.risk_assessment.reoffending", &r.reoffending);
+        push("psr.risk_assessment.serious_harm", &r.serious_harm);
+        push("psr.risk_assessment.safety_wellbeing", &r.safety_wellbeing);
+    }
+    if let Some(p) = &psr.proposal {
+        push("psr.proposal.rationale", &p.rationale);
+    }
+
+    let mut findings = Vec::new();
+    for (field, text) in texts {
+        let lower = text.to_lowercase();
+        let mut flag = |phrase: &str, why| {
+            findings.push(LanguageFinding { field: field.into(), phrase: phrase.into(), why });
+        };
+        if lower.contains("entrenched") {
+            flag("entrenched", NEGATIVE);
+        }
+        if lower.contains("history of") {
+            flag("history of", NEGATIVE);
+        }
+        if lower.contains("custody") || lower.contains("custodial") {
+            for phrase in ["starting point", "strong option"] {
+                if lower.contains(phrase) {
+                    flag(phrase, CUSTODY);
+                }
+            }
+        }
+    }
+    if case.strengths.iter().all(|s| s.trim().is_empty()) {
+        findings.push(LanguageFinding { field: "strengths".into(), phrase: "no strengths recorded".into(), why: STRENGTHS });
+    }
+    findings
+}

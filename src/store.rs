@@ -1,0 +1,231 @@
+//! Durable output: atomic writes that never replace a file, restrictive
+//! permissions, and the append-only case log.
+//!
+//! Write order for every file: a `.name.tmp-*` file in the destination folder
+//! (`create_new`), data, `sync_all`, publish with `hard_link` (which fails
+//! rather than replace an existing file; `rename` would silently replace),
+//! remove the temporary name, fsync the folder.
+
+use std::fs::{self, DirBuilder, File, OpenOptions};
+use std::io::{self, BufRead, BufReader, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// An I/O failure, with the path it concerns.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {source}", path.display())]
+pub struct StoreError {
+    /// The file or folder.
+    pub path: PathBuf,
+    /// The underlying error.
+    #[source]
+    pub source: io::Error,
+}
+
+fn at(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
+    move |source| StoreError { path: path.to_owned(), source }
+}
+
+/// File and folder modes for everything casepress writes.
+#[derive(Debug, Clone, Copy)]
+pub struct Modes {
+    /// Mode of files (default 0600: these are children's records).
+    pub file: u32,
+    /// Mode of folders (default 0700).
+    pub dir: u32,
+}
+
+impl Default for Modes {
+    fn default() -> Self {
+        Self { file: 0o600, dir: 0o700 }
+    }
+}
+
+/// What publishing a file did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Published {
+    /// A new file was written at this path.
+    Written(PathBuf),
+    /// A file with identical bytes was already there; nothing was written.
+    Unchanged(PathBuf),
+}
+
+impl Published {
+    /// The path of the file, new or existing.
+    pub fn path(&self) -> &Path {
+        match self {
+            Self::Written(p) | Self::Unchanged(p) => p,
+        }
+    }
+}
+
+/// Lower-case hex SHA-256.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// Lower-case hex of any bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Creates `dir` and its missing parents with `modes.dir`.
+pub fn ensure_dir(dir: &Path, modes: Modes) -> Result<(), StoreError> {
+    DirBuilder::new().recursive(true).mode(modes.dir).create(dir).map_err(at(dir))
+}
+
+/// Makes sure a file name is one plain path component.
+pub fn check_file_name(name: &str) -> Result<(), String> {
+    let bad = name.is_empty()
+        || name == "."
+        || name == ".."
+        || name.starts_with('.')
+        || name.chars().any(|c| c == '/' || c == '\\' || c.is_control());
+    if bad {
+        Err(format!("`{name}` is not a safe file name: expected one path component, no leading dot, separators or control characters"))
+    } else {
+        Ok(())
+    }
+}
+
+/// Publishes `bytes` as `dir/name` atomically and durably, never replacing
+/// an existing file. If `name` exists with the same bytes, nothing is written;
+/// with different bytes, the file is published as `stem_2.ext`, `stem_3.ext`...
+pub fn publish(dir: &Path, name: &str, bytes: &[u8], modes: Modes) -> Result<Published, StoreError> {
+    ensure_dir(dir, modes)?;
+    let digest = Sha256::digest(bytes);
+    let tmp = write_temp(dir, name, bytes, modes)?;
+    let result = (|| {
+        for n in 1.. {
+            let candidate = dir.join(numbered(name, n));
+            match fs::hard_link(&tmp, &candidate) {
+                Ok(()) => return Ok(Published::Written(candidate)),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    if file_digest(&candidate).ok().as_deref() == Some(digest.as_slice()) {
+                        return Ok(Published::Unchanged(candidate));
+                    }
+                }
+                Err(e) => return Err(at(&candidate)(e)),
+            }
+        }
+        unreachable!("the numbering loop only ends by returning")
+    })();
+    let _ = fs::remove_file(&tmp);
+    sync_dir(dir)?;
+    result
+}
+
+/// `name` for n = 1, else `stem_n.ext`.
+fn numbered(name: &str, n: u32) -> String {
+    if n == 1 {
+        return name.to_owned();
+    }
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}_{n}.{ext}"),
+        None => format!("{name}_{n}"),
+    }
+}
+
+fn write_temp(dir: &Path, name: &str, bytes: &[u8], modes: Modes) -> Result<PathBuf, StoreError> {
+    for attempt in 0u32.. {
+        let tmp = dir.join(format!(".{name}.tmp-{}-{attempt}", std::process::id()));
+        let file = OpenOptions::new().write(true).create_new(true).mode(modes.file).open(&tmp);
+        let mut file = match file {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(at(&tmp)(e)),
+        };
+        let written = file
+            .write_all(bytes)
+            .and_then(|()| file.set_permissions(fs::Permissions::from_mode(modes.file)))
+            .and_then(|()| file.sync_all());
+        if let Err(e) = written {
+            let _ = fs::remove_file(&tmp);
+            return Err(at(&tmp)(e));
+        }
+        return Ok(tmp);
+    }
+    unreachable!("the attempt loop only ends by returning")
+}
+
+/// SHA-256 of a file's contents.
+pub fn file_digest(path: &Path) -> io::Result<Vec<u8>> {
+    let mut file = File::open(path)?;
+    let mut h = Sha256::new();
+    io::copy(&mut file, &mut h)?;
+    Ok(h.finalize().to_vec())
+}
+
+/// fsync a folder so that names created in it survive a crash.
+pub fn sync_dir(dir: &Path) -> Result<(), StoreError> {
+    File::open(dir).and_then(|d| d.sync_all()).map_err(at(dir))
+}
+
+/// The case log's file name inside a case folder.
+pub const CASE_LOG: &str = "case-log.jsonl";
+
+/// One line of a case log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "kebab-case")]
+pub enum LogEntry {
+    /// A document was rendered and published.
+    Document {
+        /// When (RFC 3339, UTC).
+        at: String,
+        /// Document kind.
+        kind: String,
+        /// File name within `documents/`.
+        file: String,
+        /// SHA-256 of the PDF.
+        sha256: String,
+        /// SHA-256 of everything that went into it (case, templates, config, version).
+        input_hash: String,
+        /// Whether it is a draft.
+        draft: bool,
+        /// casepress version that made it.
+        version: String,
+    },
+}
+
+/// Appends one line to `case_dir/case-log.jsonl` and syncs it.
+///
+/// One `write` of a whole line to an `O_APPEND` file: a crash can leave at
+/// most a torn last line, which [`read_log`] skips.
+pub fn append_log(case_dir: &Path, entry: &LogEntry, modes: Modes) -> Result<(), StoreError> {
+    let path = case_dir.join(CASE_LOG);
+    let mut line = serde_json::to_vec(entry).expect("log entries serialise");
+    line.push(b'\n');
+    let mut file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(modes.file)
+        .open(&path)
+        .map_err(at(&path))?;
+    file.write_all(&line).and_then(|()| file.sync_data()).map_err(at(&path))?;
+    sync_dir(case_dir)
+}
+
+/// Reads a case log; lines that do not parse (a torn last line, an event
+/// from a newer version) are skipped.
+pub fn read_log(case_dir: &Path) -> Result<Vec<LogEntry>, StoreError> {
+    let path = case_dir.join(CASE_LOG);
+    let file = match File::open(&path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(at(&path)(e)),
+    };
+    let mut entries = Vec::new();
+    for line in BufReader::new(file).lines() {
+        let line = line.map_err(at(&path))?;
+        if let Ok(entry) = serde_json::from_str(&line) {
+            entries.push(entry);
+        }
+    }
+    Ok(entries)
+}
+
+#[cfg(test)]
+mod tests;

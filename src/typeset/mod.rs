@@ -1,0 +1,136 @@
+//! Typst source → PDF, in process: a sealed World, embedded fonts, PDF/A-2b.
+//!
+//! The [`Typesetter`] is built once per process and shared by every worker
+//! thread: fonts are parsed once, the shared Typst modules (the layout) are
+//! parsed once, and each document is compiled in a short-lived [`DocWorld`]
+//! that can see only its own generated source, those modules, the fonts and
+//! the assets that config names. Nothing else on disk is reachable.
+
+mod fonts;
+pub use fonts::covers;
+mod world;
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+use typst::diag::{Severity, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Smart};
+use typst_layout::PagedDocument;
+use typst::syntax::{FileId, Source};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt};
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+use self::world::{DocWorld, virtual_file};
+
+/// How many eviction rounds an unused memoised result survives. Evicting after
+/// every document keeps memory flat over a long batch while the layout module,
+/// used by every document, stays warm.
+const MEMO_MAX_AGE: usize = 8;
+
+/// Everything a document needs besides its own source: fonts, the standard
+/// library, shared Typst modules and named assets.
+pub struct Typesetter {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+    modules: HashMap<FileId, Source>,
+    assets: HashMap<FileId, Bytes>,
+}
+
+/// PDF metadata that is not part of the Typst source.
+#[derive(Debug, Clone)]
+pub struct PdfMeta {
+    /// Stable identity of the document (e.g. `case-id/kind`); hashed into the PDF id.
+    pub ident: String,
+    /// The document's date: `datetime.today()` in Typst and the PDF creation date.
+    pub date: NaiveDate,
+}
+
+/// A Typst compile or PDF export that failed.
+#[derive(Debug, thiserror::Error)]
+#[error("typst could not typeset the generated source: {}", .diagnostics.join("; "))]
+pub struct TypesetError {
+    /// One line per diagnostic: `file:line:col: message (hint: ...)`.
+    pub diagnostics: Vec<String>,
+}
+
+impl Typesetter {
+    /// Builds the typesetter with the embedded fonts.
+    ///
+    /// `modules` are Typst sources the documents may import by path (e.g.
+    /// `("layout.typ", text)`); `assets` are byte files they may read (e.g. a
+    /// logo that config names).
+    pub fn new(modules: &[(String, String)], assets: &[(String, Vec<u8>)]) -> Self {
+        let fonts = fonts::embedded();
+        let book = FontBook::from_fonts(&fonts);
+        let modules = modules
+            .iter()
+            .map(|(path, text)| {
+                let id = virtual_file(path);
+                (id, Source::new(id, text.clone()))
+            })
+            .collect();
+        let assets = assets
+            .iter()
+            .map(|(path, bytes)| (virtual_file(path), Bytes::new(bytes.clone())))
+            .collect();
+        Self {
+            library: LazyHash::new(Library::default()),
+            book: LazyHash::new(book),
+            fonts,
+            modules,
+            assets,
+        }
+    }
+
+    /// Compiles `source` and exports it as a tagged PDF/A-2b.
+    ///
+    /// Same source and meta ⇒ byte-identical PDF.
+    pub fn typeset(&self, source: &str, meta: &PdfMeta) -> Result<Vec<u8>, TypesetError> {
+        let today = typst_date(meta.date);
+        let world = DocWorld::new(self, source, today);
+        let result = typst::compile::<PagedDocument>(&world).output;
+        let pdf = result.and_then(|document| {
+            let options = PdfOptions {
+                ident: Smart::Custom(meta.ident.clone()),
+                creator: Smart::Custom(Some(format!("casepress {}", env!("CARGO_PKG_VERSION")))),
+                timestamp: Some(Timestamp::new_utc(today)),
+                standards: PdfStandards::new(&[PdfStandard::A_2b])
+                    .expect("PDF/A-2b alone is a valid standard set"),
+                tagged: true,
+                ..PdfOptions::default()
+            };
+            typst_pdf::pdf(&document, &options)
+        });
+        comemo::evict(MEMO_MAX_AGE);
+        pdf.map_err(|diags| TypesetError {
+            diagnostics: diags.iter().map(|d| world.describe(d)).collect(),
+        })
+    }
+}
+
+impl DocWorld<'_> {
+    /// `main.typ:12:5: message (hint: ...)` for one diagnostic.
+    fn describe(&self, diag: &SourceDiagnostic) -> String {
+        let place = self.locate(diag.span).unwrap_or_else(|| "main.typ".into());
+        let kind = match diag.severity {
+            Severity::Error => "",
+            Severity::Warning => "warning: ",
+        };
+        let mut line = format!("{place}: {kind}{}", diag.message);
+        for hint in &diag.hints {
+            line.push_str(&format!(" (hint: {})", hint.v));
+        }
+        line
+    }
+}
+
+fn typst_date(date: NaiveDate) -> Datetime {
+    Datetime::from_ymd(date.year(), date.month() as u8, date.day() as u8)
+        .expect("a chrono date is a valid Typst date")
+}
+
+#[cfg(test)]
+mod tests;

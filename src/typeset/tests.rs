@@ -1,0 +1,38 @@
+use super::*;
+
+fn meta() -> PdfMeta {
+    PdfMeta { ident: "test/doc".into(), date: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap() }
+}
+
+fn typesetter() -> Typesetter {
+    Typesetter::new(&[("lib.typ".into(), "#let greet(n) = [Hello #n]".into())], &[])
+}
+
+#[test]
+fn compiles_a_document_that_imports_a_shared_module() {
+    let pdf = typesetter()
+        .typeset("#import \"lib.typ\": greet\n#greet[world]", &meta())
+        .unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+}
+
+#[test]
+fn same_source_gives_byte_identical_pdf() {
+    let ts = typesetter();
+    let a = ts.typeset("= Title\nSome text.", &meta()).unwrap();
+    let b = ts.typeset("= Title\nSome text.", &meta()).unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn the_world_serves_no_file_from_disk() {
+    let err = typesetter().typeset("#read(\"/etc/passwd\")", &meta()).unwrap_err();
+    assert!(err.diagnostics[0].contains("main.typ:1:"), "{err}");
+    assert!(err.to_string().contains("not found") || err.to_string().contains("etc/passwd"), "{err}");
+}
+
+#[test]
+fn errors_name_the_line_in_the_generated_source() {
+    let err = typesetter().typeset("ok\n#undefined-fn()", &meta()).unwrap_err();
+    assert!(err.diagnostics[0].starts_with("main.typ:2:2:"), "{err}");
+}
