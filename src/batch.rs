@@ -138,8 +138,9 @@ impl Pipeline {
         let mut assets = Vec::new();
         let mut logo = None;
         if let Some(path) = &config.service.logo {
-            let bytes = std::fs::read(path)
-                .map_err(|e| SetupError::Input(format!("{}: cannot read the service logo: {e}", path.display())))?;
+            let bytes = std::fs::read(path).map_err(|e| {
+                SetupError::Input(format!("{}: cannot read the service logo: {e}", path.display()))
+            })?;
             let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("png").to_ascii_lowercase();
             let name = format!("assets/logo.{ext}");
             logo = Some(format!("/{name}"));
@@ -196,7 +197,8 @@ impl Pipeline {
         progress: &(dyn Fn(&ItemReport) + Sync),
     ) -> Result<BatchReport, SetupError> {
         let files = case::discover(inputs).map_err(|e| SetupError::Input(e.to_string()))?;
-        let loaded: Vec<Result<LoadedCase, CaseError>> = files.par_iter().flat_map_iter(|f| case::load_file(f)).collect();
+        let loaded: Vec<Result<LoadedCase, CaseError>> =
+            files.par_iter().flat_map_iter(|f| case::load_file(f)).collect();
         let mut items = Vec::new();
         let mut first_seen: HashMap<String, (PathBuf, usize)> = HashMap::new();
         let mut cases = Vec::new();
@@ -221,10 +223,8 @@ impl Pipeline {
                 Err(e) => items.push(failed(None, &e.file.clone(), None, e.to_string(), progress)),
             }
         }
-        let rendered: Vec<ItemReport> = cases
-            .par_iter()
-            .flat_map_iter(|c| self.render_case(c, opts, progress))
-            .collect();
+        let rendered: Vec<ItemReport> =
+            cases.par_iter().flat_map_iter(|c| self.render_case(c, opts, progress)).collect();
         items.extend(rendered);
         Ok(BatchReport { items })
     }
@@ -310,7 +310,9 @@ impl Pipeline {
         };
         store::append_log(case_dir, &entry, modes).map_err(|e| e.to_string())?;
         Ok(match published {
-            Published::Written(path) => Outcome::Written { path, sha256, to_complete: rendered.missing.len() },
+            Published::Written(path) => {
+                Outcome::Written { path, sha256, to_complete: rendered.missing.len() }
+            }
             Published::Unchanged(path) => Outcome::Unchanged { path },
         })
     }
@@ -325,7 +327,12 @@ impl Pipeline {
         store::hex(&h.finalize())
     }
 
-    fn document_name(&self, case_id: &str, kind: DocumentKind, opts: &RenderOptions) -> Result<String, String> {
+    fn document_name(
+        &self,
+        case_id: &str,
+        kind: DocumentKind,
+        opts: &RenderOptions,
+    ) -> Result<String, String> {
         let ctx = minijinja::context! {
             case_id => case_id,
             kind => kind.name(),
@@ -343,9 +350,16 @@ impl Pipeline {
 }
 
 /// The existing PDF rendered from exactly this input, if it is still intact.
-fn already_rendered(log: &[LogEntry], docs_dir: &Path, kind: DocumentKind, input_hash: &str) -> Option<PathBuf> {
+fn already_rendered(
+    log: &[LogEntry],
+    docs_dir: &Path,
+    kind: DocumentKind,
+    input_hash: &str,
+) -> Option<PathBuf> {
     log.iter().rev().find_map(|entry| match entry {
-        LogEntry::Document { kind: k, file, sha256, input_hash: h, .. } if k == kind.name() && h == input_hash => {
+        LogEntry::Document { kind: k, file, sha256, input_hash: h, .. }
+            if k == kind.name() && h == input_hash =>
+        {
             let path = docs_dir.join(file);
             let intact = store::file_digest(&path).ok().is_some_and(|d| store::hex(&d) == *sha256);
             intact.then_some(path)

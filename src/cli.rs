@@ -36,6 +36,9 @@ enum Command {
         /// Final documents: refuse, naming the fields, when required data is missing.
         #[arg(long = "final")]
         final_: bool,
+        /// Config file (default: ./casepress.toml if present, else built-in defaults).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
         #[command(flatten)]
         common: Common,
     },
@@ -66,9 +69,6 @@ enum TemplatesAction {
 
 #[derive(Debug, clap::Args)]
 struct Common {
-    /// Config file (render only; `run` takes it as its argument).
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
     /// Template override folder (files replace the built-in ones by name).
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
@@ -89,12 +89,13 @@ struct Common {
 /// Runs one subcommand.
 pub fn run(args: Args) -> Result<ExitCode> {
     match args.command {
-        Command::Render { cases, kinds, out, final_, common } => {
-            let mut config = load_config(common.config.as_deref(), false)?;
+        Command::Render { cases, kinds, out, final_, config, common } => {
+            let mut config = load_config(config.as_deref(), false)?;
             if let Some(out) = out {
                 config.paths.output = out;
             }
-            let kinds = if kinds.is_empty() { KindSelection::Applicable } else { KindSelection::These(kinds) };
+            let kinds =
+                if kinds.is_empty() { KindSelection::Applicable } else { KindSelection::These(kinds) };
             render(config, &cases, kinds, final_, &common, "render")
         }
         Command::Run { config, common } => {
@@ -163,7 +164,9 @@ fn progress_bar(json: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new_spinner();
-    bar.set_style(ProgressStyle::with_template("{spinner} {pos} documents {elapsed}").expect("valid template"));
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {pos} documents {elapsed}").expect("valid template"),
+    );
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar
 }
@@ -184,10 +187,14 @@ fn print_summary(report: &BatchReport, record: &Path) {
             Outcome::Failed { .. } => {}
         }
     }
-    let failures: Vec<_> = report.items.iter().filter_map(|i| match &i.outcome {
-        Outcome::Failed { reason } => Some(reason),
-        _ => None,
-    }).collect();
+    let failures: Vec<_> = report
+        .items
+        .iter()
+        .filter_map(|i| match &i.outcome {
+            Outcome::Failed { reason } => Some(reason),
+            _ => None,
+        })
+        .collect();
     if !failures.is_empty() {
         println!("\nFailed:");
         for reason in &failures {

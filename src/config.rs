@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::store::Modes;
 
 /// The whole configuration.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     /// The service: letterhead and contacts.
@@ -82,18 +82,6 @@ pub struct CalendarConfig {
     pub closure_days: Vec<NaiveDate>,
 }
 
-impl Default for Config {
-    fn default() -> Self {
-        Self {
-            service: ServiceConfig::default(),
-            paths: PathsConfig::default(),
-            naming: NamingConfig::default(),
-            permissions: PermissionsConfig::default(),
-            calendar: CalendarConfig::default(),
-        }
-    }
-}
-
 impl Default for ServiceConfig {
     fn default() -> Self {
         Self {
@@ -134,10 +122,9 @@ impl PermissionsConfig {
 
 fn octal<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
     let s = String::deserialize(d)?;
-    u32::from_str_radix(s.trim_start_matches("0o"), 8)
-        .ok()
-        .filter(|m| *m <= 0o777)
-        .ok_or_else(|| serde::de::Error::custom(format!("`{s}` is not a file mode: expected octal like \"0600\"")))
+    u32::from_str_radix(s.trim_start_matches("0o"), 8).ok().filter(|m| *m <= 0o777).ok_or_else(|| {
+        serde::de::Error::custom(format!("`{s}` is not a file mode: expected octal like \"0600\""))
+    })
 }
 
 /// A config file that could not be used.
@@ -156,7 +143,8 @@ impl Config {
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         let err = |message: String| ConfigError { path: path.to_owned(), message };
         let text = std::fs::read_to_string(path).map_err(|e| err(format!("cannot read: {e}")))?;
-        let mut config: Config = toml::from_str(&text).map_err(|e| err(e.to_string().trim_end().to_owned()))?;
+        let mut config: Config =
+            toml::from_str(&text).map_err(|e| err(e.to_string().trim_end().to_owned()))?;
         let base = path.parent().unwrap_or(Path::new("."));
         config.resolve(base);
         config.validate().map_err(err)?;

@@ -6,10 +6,10 @@
 //! (minijinja → Typst source) → `typeset` (Typst → PDF) → `store` (atomic
 //! write, case log). `batch` runs the stages over many cases.
 
-pub mod typeset;
 pub mod batch;
 pub mod case;
 pub mod config;
 pub mod render;
 pub mod rules;
 pub mod store;
+pub mod typeset;

@@ -85,7 +85,9 @@ pub fn check_file_name(name: &str) -> Result<(), String> {
         || name.starts_with('.')
         || name.chars().any(|c| c == '/' || c == '\\' || c.is_control());
     if bad {
-        Err(format!("`{name}` is not a safe file name: expected one path component, no leading dot, separators or control characters"))
+        Err(format!(
+            "`{name}` is not a safe file name: expected one path component, no leading dot, separators or control characters"
+        ))
     } else {
         Ok(())
     }
@@ -198,12 +200,8 @@ pub fn append_log(case_dir: &Path, entry: &LogEntry, modes: Modes) -> Result<(),
     let path = case_dir.join(CASE_LOG);
     let mut line = serde_json::to_vec(entry).expect("log entries serialise");
     line.push(b'\n');
-    let mut file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(modes.file)
-        .open(&path)
-        .map_err(at(&path))?;
+    let mut file =
+        OpenOptions::new().create(true).append(true).mode(modes.file).open(&path).map_err(at(&path))?;
     file.write_all(&line).and_then(|()| file.sync_data()).map_err(at(&path))?;
     sync_dir(case_dir)
 }

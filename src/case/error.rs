@@ -58,11 +58,7 @@ pub(super) fn explain(message: &str) -> String {
     let Some((unknown, expected)) = rest.split_once("`, expected ") else {
         return message.to_owned();
     };
-    let known: Vec<&str> = expected
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .collect();
+    let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
     let nearest = known
         .iter()
         .map(|k| (strsim::levenshtein(unknown, k), *k))

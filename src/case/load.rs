@@ -25,10 +25,7 @@ pub struct LoadedCase {
 
 /// Case files are found by extension; everything else in a folder is ignored.
 fn is_case_file(path: &Path) -> bool {
-    let hidden = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .is_none_or(|n| n.starts_with('.'));
+    let hidden = path.file_name().and_then(|n| n.to_str()).is_none_or(|n| n.starts_with('.'));
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     !hidden && matches!(ext, "json" | "ndjson" | "jsonl")
 }
@@ -38,8 +35,8 @@ fn is_case_file(path: &Path) -> bool {
 pub fn discover(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, CaseError> {
     let mut files = Vec::new();
     for input in inputs {
-        let meta = std::fs::metadata(input)
-            .map_err(|e| CaseError::file(input, format!("cannot read: {e}")))?;
+        let meta =
+            std::fs::metadata(input).map_err(|e| CaseError::file(input, format!("cannot read: {e}")))?;
         if meta.is_file() {
             files.push(input.clone());
             continue;
@@ -100,7 +97,9 @@ pub fn parse_bytes(bytes: &[u8], file: &Path) -> Vec<Result<LoadedCase, CaseErro
 fn parse_array(text: &str, file: &Path) -> Vec<Result<LoadedCase, CaseError>> {
     let items: Vec<&RawValue> = match serde_json::from_str(text) {
         Ok(items) => items,
-        Err(e) => return vec![Err(json_error(&e, file, 0, None, "", "expected a JSON array of case objects"))],
+        Err(e) => {
+            return vec![Err(json_error(&e, file, 0, None, "", "expected a JSON array of case objects"))];
+        }
     };
     items
         .iter()
@@ -123,11 +122,16 @@ fn parse_case(
 ) -> Result<LoadedCase, CaseError> {
     let mut de = serde_json::Deserializer::from_str(text);
     let case: Case = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        json_error(e.inner(), file, line_offset, index, &path, "")
+        let inner = e.inner();
+        if inner.is_syntax() || inner.is_eof() {
+            // The path of a syntax error is meaningless (`?`): say where and what.
+            return json_error(inner, file, line_offset, index, "", "malformed JSON");
+        }
+        json_error(inner, file, line_offset, index, &e.path().to_string(), "")
     })?;
-    de.end()
-        .map_err(|e| json_error(&e, file, line_offset, index, "", "expected one case object per file or line"))?;
+    de.end().map_err(|e| {
+        json_error(&e, file, line_offset, index, "", "expected one case object per file or line")
+    })?;
     Ok(LoadedCase { case, file: file.to_owned(), line: line_offset + 1 })
 }
 
@@ -144,8 +148,8 @@ fn json_error(
     let full = e.to_string();
     let message = full.rsplit_once(" at line ").map_or(full.as_str(), |(m, _)| m);
     let mut message = explain(message);
-    if !context.is_empty() && e.is_syntax() {
-        message = format!("{message} ({context})");
+    if !context.is_empty() && (e.is_syntax() || e.is_eof()) {
+        message = format!("{context}: {message}");
     }
     let mut parts: Vec<String> = index.map(|i| format!("[{i}]")).into_iter().collect();
     if !path.is_empty() && path != "." {

@@ -223,10 +223,7 @@ impl DisposalType {
     pub fn is_court_order(self) -> bool {
         !matches!(
             self,
-            Self::YouthConditionalCaution
-                | Self::YouthCaution
-                | Self::CommunityResolution
-                | Self::Prevention
+            Self::YouthConditionalCaution | Self::YouthCaution | Self::CommunityResolution | Self::Prevention
         )
     }
 }
@@ -414,11 +411,7 @@ impl TryFrom<u8> for AssetScore {
     type Error = String;
 
     fn try_from(v: u8) -> Result<Self, Self::Error> {
-        if v <= 64 {
-            Ok(Self(v))
-        } else {
-            Err(format!("ASSET score {v} is out of range: expected 0 to 64"))
-        }
+        if v <= 64 { Ok(Self(v)) } else { Err(format!("ASSET score {v} is out of range: expected 0 to 64")) }
     }
 }
 

@@ -112,19 +112,35 @@ fn psr_needs(case: &Case, m: &mut Needs) {
     m.check(has(offence.seriousness.as_ref()), "psr.offence_analysis.seriousness", "offence seriousness");
     m.check(has(offence.victims.as_ref()), "psr.offence_analysis.victims", "impact on victims");
     let child = psr.child_assessment.unwrap_or_default();
-    m.check(has(child.circumstances.as_ref()), "psr.child_assessment.circumstances", "personal circumstances");
+    m.check(
+        has(child.circumstances.as_ref()),
+        "psr.child_assessment.circumstances",
+        "personal circumstances",
+    );
     m.check(has(child.family.as_ref()), "psr.child_assessment.family", "family and relationships");
-    m.check(has(child.education.as_ref()), "psr.child_assessment.education", "education, training and employment");
+    m.check(
+        has(child.education.as_ref()),
+        "psr.child_assessment.education",
+        "education, training and employment",
+    );
     m.check(has(child.health.as_ref()), "psr.child_assessment.health", "health and wellbeing");
     if case.child.looked_after.is_some() {
-        m.check(has(child.looked_after.as_ref()), "psr.child_assessment.looked_after", "looked-after experience");
+        m.check(
+            has(child.looked_after.as_ref()),
+            "psr.child_assessment.looked_after",
+            "looked-after experience",
+        );
     }
     m.check(!case.strengths.is_empty(), "strengths", "strengths");
     m.check(case.assessment.is_some(), "assessment", "assessment (AssetPlus)");
     let risk = psr.risk_assessment.unwrap_or_default();
     m.check(has(risk.reoffending.as_ref()), "psr.risk_assessment.reoffending", "likelihood of reoffending");
     m.check(has(risk.serious_harm.as_ref()), "psr.risk_assessment.serious_harm", "risk of serious harm");
-    m.check(has(risk.safety_wellbeing.as_ref()), "psr.risk_assessment.safety_wellbeing", "safety and wellbeing");
+    m.check(
+        has(risk.safety_wellbeing.as_ref()),
+        "psr.risk_assessment.safety_wellbeing",
+        "safety and wellbeing",
+    );
     m.check(has(psr.conclusion.as_ref()), "psr.conclusion", "conclusion");
     m.check(psr.proposal.is_some(), "psr.proposal", "sentencing proposal");
     // Seed 004 §7.3: gatekeeping happens "prior to the PSR being completed".
@@ -135,7 +151,11 @@ fn psr_needs(case: &Case, m: &mut Needs) {
 
 fn gatekeeping_needs(case: &Case, m: &mut Needs) {
     let gk = case.gatekeeping.clone().unwrap_or_default();
-    m.check(case.court.as_ref().and_then(|c| c.hearing_date).is_some(), "court.hearing_date", "date of hearing");
+    m.check(
+        case.court.as_ref().and_then(|c| c.hearing_date).is_some(),
+        "court.hearing_date",
+        "date of hearing",
+    );
     m.check(gk.meeting_date.is_some(), "gatekeeping.meeting_date", "date of gatekeeping meeting");
     m.check(!gk.managers.is_empty(), "gatekeeping.managers", "gatekeeping manager");
     if rules::double_gatekeeping_required(case) {
@@ -163,19 +183,39 @@ fn plan_needs(case: &Case, m: &mut Needs) {
         "what's going well",
     );
     m.check(!plan.targets.is_empty(), "intervention_plan.targets", "what we will work on");
-    m.check(!plan.keep_safe.is_empty(), "intervention_plan.keep_safe", "what we will do to keep you and others safe");
-    m.check(has(plan.make_it_easier.as_ref()), "intervention_plan.make_it_easier", "how we will make it easier for you");
+    m.check(
+        !plan.keep_safe.is_empty(),
+        "intervention_plan.keep_safe",
+        "what we will do to keep you and others safe",
+    );
+    m.check(
+        has(plan.make_it_easier.as_ref()),
+        "intervention_plan.make_it_easier",
+        "how we will make it easier for you",
+    );
     // Seed 004 §16: a restorative intervention in every plan.
     m.check(has(plan.restorative.as_ref()), "intervention_plan.restorative", "restorative intervention");
     m.check(case.assessment.is_some(), "assessment", "assessment (sets the contact level)");
     m.check(plan.review_date.is_some(), "intervention_plan.review_date", "review date");
     // Seed 004 §4.1: "ALL INTERVENTION PLANS SHOULD BE SIGNED BY YOUNG PEOPLE."
     let s = &plan.signatures;
-    m.check(signed(s.young_person.as_ref()), "intervention_plan.signatures.young_person", "young person's signature");
+    m.check(
+        signed(s.young_person.as_ref()),
+        "intervention_plan.signatures.young_person",
+        "young person's signature",
+    );
     if !case.parents_carers.is_empty() {
-        m.check(signed(s.parent_carer.as_ref()), "intervention_plan.signatures.parent_carer", "parent/carer's signature");
+        m.check(
+            signed(s.parent_carer.as_ref()),
+            "intervention_plan.signatures.parent_carer",
+            "parent/carer's signature",
+        );
     }
-    m.check(signed(s.case_manager.as_ref()), "intervention_plan.signatures.case_manager", "case manager's signature");
+    m.check(
+        signed(s.case_manager.as_ref()),
+        "intervention_plan.signatures.case_manager",
+        "case manager's signature",
+    );
     m.check(signed(s.manager.as_ref()), "intervention_plan.signatures.manager", "manager's signature");
 }
 
@@ -184,11 +224,23 @@ fn agreement_needs(case: &Case, m: &mut Needs) {
     m.check(sa.date.is_some(), "service_agreement.date", "date of agreement");
     // Seed 004 §2.6: "signed by all young people and parent/carers we work with".
     let s = &sa.signatures;
-    m.check(signed(s.young_person.as_ref()), "service_agreement.signatures.young_person", "young person's signature");
+    m.check(
+        signed(s.young_person.as_ref()),
+        "service_agreement.signatures.young_person",
+        "young person's signature",
+    );
     if !case.parents_carers.is_empty() {
-        m.check(signed(s.parent_carer.as_ref()), "service_agreement.signatures.parent_carer", "parent/carer's signature");
+        m.check(
+            signed(s.parent_carer.as_ref()),
+            "service_agreement.signatures.parent_carer",
+            "parent/carer's signature",
+        );
     }
-    m.check(signed(s.case_manager.as_ref()), "service_agreement.signatures.case_manager", "case manager's signature");
+    m.check(
+        signed(s.case_manager.as_ref()),
+        "service_agreement.signatures.case_manager",
+        "case manager's signature",
+    );
 }
 
 impl fmt::Display for DocumentKind {

@@ -91,9 +91,11 @@ pub fn export(dir: &Path) -> io::Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for (name, text) in EMBEDDED {
         let path = dir.join(name);
-        let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(|e| {
-            io::Error::new(e.kind(), format!("{}: {e}", path.display()))
-        })?;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
         io::Write::write_all(&mut file, text.as_bytes())?;
         written.push(path);
     }

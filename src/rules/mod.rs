@@ -11,7 +11,9 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 pub use calendar::WorkingCalendar;
-pub use psr::{LanguageFinding, double_gatekeeping_done, double_gatekeeping_required, gatekeeping_due, language_findings};
+pub use psr::{
+    LanguageFinding, double_gatekeeping_done, double_gatekeeping_required, gatekeeping_due, language_findings,
+};
 pub use scaled::{ContactSchedule, InterventionLevel};
 
 use crate::case::Case;

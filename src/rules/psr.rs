@@ -23,9 +23,7 @@ pub fn double_gatekeeping_required(case: &Case) -> bool {
 pub fn double_gatekeeping_done(case: &Case) -> bool {
     let managers = case.gatekeeping.as_ref().map(|g| g.managers.as_slice()).unwrap_or_default();
     managers.len() >= 2
-        && managers
-            .iter()
-            .any(|m| m.team.as_deref().is_some_and(|t| !t.eq_ignore_ascii_case(&case.team)))
+        && managers.iter().any(|m| m.team.as_deref().is_some_and(|t| !t.eq_ignore_ascii_case(&case.team)))
 }
 
 /// A phrase in a PSR that seed 004 §7.1 asks authors to avoid.
@@ -40,7 +38,8 @@ pub struct LanguageFinding {
 }
 
 const NEGATIVE: &str = "seed 004 §7.1: significantly less use of negative language, especially 'entrenched' patterns of offending or 'history of...'";
-const CUSTODY: &str = "seed 004 §7.1: do not introduce custody as a likely 'starting point' or 'strong option'";
+const CUSTODY: &str =
+    "seed 004 §7.1: do not introduce custody as a likely 'starting point' or 'strong option'";
 const STRENGTHS: &str = "seed 004 §7.1: strengths and positives must be evidenced in PSRs";
 
 /// Flags the phrases seed 004 §7.1 warns against, and a PSR with no strengths.
@@ -96,7 +95,11 @@ pub fn language_findings<'a>(case: &'a Case) -> Vec<LanguageFinding> {
         }
     }
     if case.strengths.iter().all(|s| s.trim().is_empty()) {
-        findings.push(LanguageFinding { field: "strengths".into(), phrase: "no strengths recorded".into(), why: STRENGTHS });
+        findings.push(LanguageFinding {
+            field: "strengths".into(),
+            phrase: "no strengths recorded".into(),
+            why: STRENGTHS,
+        });
     }
     findings
 }

@@ -23,9 +23,18 @@ fn publish_never_replaces_an_existing_file() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     publish(dir, "a.pdf", b"one", Modes::default()).unwrap();
-    assert_eq!(publish(dir, "a.pdf", b"one", Modes::default()).unwrap(), Published::Unchanged(dir.join("a.pdf")));
-    assert_eq!(publish(dir, "a.pdf", b"two", Modes::default()).unwrap(), Published::Written(dir.join("a_2.pdf")));
-    assert_eq!(publish(dir, "a.pdf", b"two", Modes::default()).unwrap(), Published::Unchanged(dir.join("a_2.pdf")));
+    assert_eq!(
+        publish(dir, "a.pdf", b"one", Modes::default()).unwrap(),
+        Published::Unchanged(dir.join("a.pdf"))
+    );
+    assert_eq!(
+        publish(dir, "a.pdf", b"two", Modes::default()).unwrap(),
+        Published::Written(dir.join("a_2.pdf"))
+    );
+    assert_eq!(
+        publish(dir, "a.pdf", b"two", Modes::default()).unwrap(),
+        Published::Unchanged(dir.join("a_2.pdf"))
+    );
     assert_eq!(fs::read(dir.join("a.pdf")).unwrap(), b"one");
     assert_eq!(fs::read(dir.join("a_2.pdf")).unwrap(), b"two");
 }

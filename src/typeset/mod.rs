@@ -15,11 +15,11 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate};
 use typst::diag::{Severity, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Smart};
-use typst_layout::PagedDocument;
 use typst::syntax::{FileId, Source};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt};
+use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use self::world::{DocWorld, virtual_file};
@@ -72,17 +72,9 @@ impl Typesetter {
                 (id, Source::new(id, text.clone()))
             })
             .collect();
-        let assets = assets
-            .iter()
-            .map(|(path, bytes)| (virtual_file(path), Bytes::new(bytes.clone())))
-            .collect();
-        Self {
-            library: LazyHash::new(Library::default()),
-            book: LazyHash::new(book),
-            fonts,
-            modules,
-            assets,
-        }
+        let assets =
+            assets.iter().map(|(path, bytes)| (virtual_file(path), Bytes::new(bytes.clone()))).collect();
+        Self { library: LazyHash::new(Library::default()), book: LazyHash::new(book), fonts, modules, assets }
     }
 
     /// Compiles `source` and exports it as a tagged PDF/A-2b.
@@ -105,9 +97,7 @@ impl Typesetter {
             typst_pdf::pdf(&document, &options)
         });
         comemo::evict(MEMO_MAX_AGE);
-        pdf.map_err(|diags| TypesetError {
-            diagnostics: diags.iter().map(|d| world.describe(d)).collect(),
-        })
+        pdf.map_err(|diags| TypesetError { diagnostics: diags.iter().map(|d| world.describe(d)).collect() })
     }
 }
 

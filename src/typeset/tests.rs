@@ -10,9 +10,7 @@ fn typesetter() -> Typesetter {
 
 #[test]
 fn compiles_a_document_that_imports_a_shared_module() {
-    let pdf = typesetter()
-        .typeset("#import \"lib.typ\": greet\n#greet[world]", &meta())
-        .unwrap();
+    let pdf = typesetter().typeset("#import \"lib.typ\": greet\n#greet[world]", &meta()).unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
 }
 

@@ -67,11 +67,7 @@ impl World for DocWorld<'_> {
         if id == self.main.id() {
             return Ok(self.main.clone());
         }
-        self.shared
-            .modules
-            .get(&id)
-            .cloned()
-            .ok_or_else(|| not_found(id))
+        self.shared.modules.get(&id).cloned().ok_or_else(|| not_found(id))
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {

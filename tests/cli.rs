@@ -1,0 +1,126 @@
+//! The `casepress` binary as a user runs it: exit codes, messages, files.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::*;
+
+fn casepress(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_casepress")).args(args).current_dir(cwd).output().unwrap()
+}
+
+fn text(out: &[u8]) -> String {
+    String::from_utf8_lossy(out).into_owned()
+}
+
+#[test]
+fn a_malformed_case_fails_alone_with_a_clear_error_and_the_batch_goes_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cases = tmp.path().join("cases");
+    fs::create_dir(&cases).unwrap();
+    fs::write(cases.join("a-good.json"), minimal_json("GOOD-1").to_string()).unwrap();
+    fs::write(
+        cases.join("b-broken.json"),
+        "{\n  \"schema\": \"casepress/case/v1\",\n  \"case_id\": \"BAD-1\",,\n}",
+    )
+    .unwrap();
+    let mut typo = minimal_json("TYPO-1");
+    typo["child"]["date_of_brith"] = "2010-01-01".into();
+    fs::write(cases.join("c-typo.json"), serde_json::to_string_pretty(&typo).unwrap()).unwrap();
+    fs::write(cases.join("d-binary.json"), [0xff, 0xfe, 0x00, 0x12]).unwrap();
+    fs::write(cases.join("e-good.ndjson"), format!("{}\n", minimal_json("GOOD-2"))).unwrap();
+
+    let out = casepress(&["render", "cases", "--out", "out", "--date", "2026-11-23"], tmp.path());
+    let stdout = text(&out.stdout);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "some items failed: exit 1\n{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("cases/b-broken.json:3:22: malformed JSON: key must be a string"),
+        "file, line and column of the syntax error:\n{stdout}"
+    );
+    assert!(
+        stdout.contains("c-typo.json:")
+            && stdout.contains("c-typo.json:8:19: at `child.date_of_brith`")
+            && stdout.contains("did you mean `date_of_birth`?"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("d-binary.json:1: invalid UTF-8"), "{stdout}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    for id in ["GOOD-1", "GOOD-2"] {
+        let docs = tmp.path().join("out/cases").join(id).join("documents");
+        assert_eq!(fs::read_dir(&docs).unwrap().count(), 1, "{id}: its service agreement rendered");
+    }
+    assert!(stdout.contains("2 written, 0 unchanged, 3 failed"), "{stdout}");
+    let runs: Vec<_> = fs::read_dir(tmp.path().join("out/runs")).unwrap().collect();
+    assert_eq!(runs.len(), 1, "one run record");
+}
+
+#[test]
+fn run_renders_the_configured_folders_and_json_reports_every_item() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir(tmp.path().join("cases")).unwrap();
+    fs::write(tmp.path().join("cases/one.json"), minimal_json("RUN-1").to_string()).unwrap();
+    fs::write(tmp.path().join("casepress.toml"), "[service]\nname = \"Testshire YJS\"\n").unwrap();
+    let out = casepress(&["run", "--json", "--date", "2026-11-23"], tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let items = report["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["outcome"], "written");
+    assert_eq!(items[0]["kind"], "service-agreement");
+    let pdf = Path::new(items[0]["path"].as_str().unwrap());
+    assert!(
+        pdf_text(&tmp.path().join(pdf)).contains("Testshire YJS") || pdf_text(pdf).contains("Testshire YJS")
+    );
+}
+
+#[test]
+fn could_not_run_is_exit_2_with_the_reason() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = casepress(&["run", "missing.toml"], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("missing.toml: cannot read"), "{}", text(&out.stderr));
+
+    fs::write(tmp.path().join("bad.toml"), "[service]\nnmae = 1\n").unwrap();
+    let out = casepress(&["run", "bad.toml"], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("unknown field `nmae`"), "{}", text(&out.stderr));
+
+    let out = casepress(&["render", "nowhere"], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("nowhere: cannot read"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn schema_prints_the_json_schema() {
+    let out = casepress(&["schema"], Path::new("."));
+    assert!(out.status.success());
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(schema["title"], "Case");
+    assert!(schema["required"].as_array().unwrap().iter().any(|r| r == "case_id"));
+}
+
+#[test]
+fn exported_templates_can_be_edited_and_used_with_templates_dir() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = casepress(&["templates", "export", "tpl"], tmp.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(tmp.path().join("tpl/psr.typ.j2").exists());
+    assert!(tmp.path().join("tpl/layout.typ").exists());
+    let again = casepress(&["templates", "export", "tpl"], tmp.path());
+    assert!(!again.status.success(), "export never overwrites");
+
+    let sa = tmp.path().join("tpl/service-agreement.typ.j2");
+    let edited =
+        fs::read_to_string(&sa).unwrap().replace("= Sharing information", "= How we share information");
+    fs::write(&sa, edited).unwrap();
+    fs::write(tmp.path().join("c.json"), minimal_json("TPL-1").to_string()).unwrap();
+    let out = casepress(&["render", "c.json", "--templates", "tpl", "--out", "out", "--json"], tmp.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let pdf = tmp.path().join(report["items"][0]["path"].as_str().unwrap());
+    assert!(pdf_text(&pdf).contains("How we share information"));
+}

@@ -1,0 +1,102 @@
+//! Shared test helpers: a case builder, a pipeline writing into a temp dir,
+//! and PDF text extraction.
+
+#![allow(dead_code, reason = "each test crate uses a different subset")]
+
+use std::path::{Path, PathBuf};
+
+use casepress::batch::{BatchReport, KindSelection, Pipeline, RenderOptions};
+use casepress::case::{Case, parse_bytes};
+use casepress::config::Config;
+use chrono::NaiveDate;
+
+/// The repository's `samples/` folder.
+pub fn samples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
+}
+
+/// The date every test renders on.
+pub fn day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}
+
+/// A pipeline with the sample service config, writing under `out`.
+pub fn pipeline(out: &Path) -> Pipeline {
+    let mut config = Config::load(&samples().join("casepress.toml")).unwrap();
+    config.paths.output = out.to_owned();
+    Pipeline::new(config).unwrap()
+}
+
+/// Render options for drafts of the applicable kinds on [`day`].
+pub fn drafts() -> RenderOptions {
+    RenderOptions { kinds: KindSelection::Applicable, final_: false, date: day(), force: false }
+}
+
+/// Renders `inputs` with `opts`, ignoring progress.
+pub fn render(pipeline: &Pipeline, inputs: &[PathBuf], opts: &RenderOptions) -> BatchReport {
+    pipeline.render_paths(inputs, opts, &|_| {}).unwrap()
+}
+
+/// A minimal valid case as JSON, to extend with `serde_json` edits.
+pub fn minimal_json(case_id: &str) -> serde_json::Value {
+    serde_json::json!({
+        "schema": "casepress/case/v1",
+        "case_id": case_id,
+        "child": {"first_name": "Sam", "last_name": "Lee", "date_of_birth": "2010-03-21"},
+        "case_manager": {"name": "Ann Case"},
+        "team": "North"
+    })
+}
+
+/// Parses case JSON into a [`Case`].
+pub fn case_from(json: &serde_json::Value) -> Case {
+    let text = serde_json::to_vec(json).unwrap();
+    parse_bytes(&text, Path::new("test.json")).remove(0).unwrap().case
+}
+
+/// The text of every page of a PDF, as lopdf extracts it.
+pub fn pdf_text(pdf: &Path) -> String {
+    let doc = lopdf::Document::load(pdf).unwrap_or_else(|e| panic!("{}: {e}", pdf.display()));
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    doc.extract_text(&pages).unwrap()
+}
+
+/// Text with all whitespace removed: line breaks fall anywhere in a PDF.
+pub fn squash(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Every file under `dir`, sorted.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    files
+}
+
+/// Whether the PDF's ToUnicode maps (which make text searchable and
+/// extractable) carry `text`, char by char. lopdf's own extraction cannot
+/// read Type 3 (colour emoji) fonts or multi-character glyph clusters
+/// (Indic conjuncts), so those are checked here instead.
+pub fn to_unicode_carries(pdf: &[u8], text: &str) -> bool {
+    let doc = lopdf::Document::load_mem(pdf).unwrap();
+    let mut maps = String::new();
+    for object in doc.objects.values() {
+        if let Ok(stream) = object.as_stream() {
+            let content = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());
+            let content = String::from_utf8_lossy(&content);
+            if content.contains("beginbfchar") || content.contains("beginbfrange") {
+                maps.push_str(&content.to_uppercase());
+            }
+        }
+    }
+    text.chars().filter(|c| !c.is_whitespace()).all(|c| {
+        let mut units = [0u16; 2];
+        let hex: String = c.encode_utf16(&mut units).iter().map(|u| format!("{u:04X}")).collect();
+        maps.contains(&hex)
+    })
+}

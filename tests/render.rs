@@ -1,0 +1,166 @@
+//! Rendering the samples end to end: real Typst, real PDFs read back.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+
+use casepress::batch::{KindSelection, Outcome, RenderOptions};
+use casepress::render::DocumentKind;
+use common::*;
+
+#[test]
+fn every_sample_renders_every_kind_it_supports_with_the_papers_markings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = render(&pipeline(tmp.path()), &[samples().join("cases")], &drafts());
+    let failures: Vec<_> =
+        report.items.iter().filter(|i| matches!(i.outcome, Outcome::Failed { .. })).collect();
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert!(report.items.len() >= 8 * 2, "every sample renders: {} documents", report.items.len());
+
+    for item in &report.items {
+        let Outcome::Written { path, .. } = &item.outcome else { panic!("{item:?}") };
+        let text = pdf_text(path);
+        let id = item.case_id.as_deref().unwrap();
+        let kind = item.kind.unwrap();
+        for expected in
+            ["OFFICIAL-SENSITIVE", "Northfield Youth Justice Service", "DRAFT", "Page 1 of", kind.title()]
+        {
+            assert!(text.contains(expected), "{id} {kind}: no `{expected}` in\n{text}");
+        }
+        assert!(squash(&text).contains(&squash(&format!("Case {id}"))), "{id} {kind}: case id on the page");
+    }
+}
+
+#[test]
+fn a_psr_draft_reads_like_the_report_it_is() {
+    let tmp = tempfile::tempdir().unwrap();
+    let opts = RenderOptions { kinds: KindSelection::These(vec![DocumentKind::Psr]), ..drafts() };
+    let report = render(&pipeline(tmp.path()), &[samples().join("cases/yro-custody-possible.json")], &opts);
+    let Outcome::Written { path, to_complete, .. } = &report.items[0].outcome else { panic!("{report:?}") };
+    assert_eq!(*to_complete, 1, "only the author's signature is missing");
+    let text = pdf_text(path);
+    for section in [
+        "Front sheet",
+        "Introduction",
+        "Sources of information",
+        "Offence analysis",
+        "Assessment of Jay",
+        "Assessment of risk",
+        "Conclusion and sentencing proposal",
+    ] {
+        assert!(text.contains(section), "missing section {section}");
+    }
+    // Derbyshire §7.3: due two working days before Tuesday 8 December 2026.
+    assert!(text.contains("4 December 2026"), "gatekeeping due date");
+    assert!(text.contains("Jordan Whitfield"));
+    assert!(squash(&text).contains("Stilltocomplete:author'ssignature."), "missing signature listed");
+    let squashed = squash(&text);
+    assert!(
+        squashed.contains("Enhancedintervention(ASSETscore27),4contactsamonth"),
+        "Scaled Approach proposal"
+    );
+}
+
+#[test]
+fn drafts_mark_missing_data_and_finals_refuse_naming_the_fields() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pipeline = pipeline(tmp.path());
+    let input = [samples().join("cases/missing-sections.json")];
+    let report = render(&pipeline, &input, &drafts());
+    let psr = report.items.iter().find(|i| i.kind == Some(DocumentKind::Psr)).unwrap();
+    let Outcome::Written { path, to_complete, .. } = &psr.outcome else { panic!("{psr:?}") };
+    assert!(*to_complete > 5);
+    assert!(pdf_text(path).contains("TO COMPLETE: introduction"));
+
+    let final_ = RenderOptions { final_: true, ..drafts() };
+    let report = render(&pipeline, &input, &final_);
+    let psr = report.items.iter().find(|i| i.kind == Some(DocumentKind::Psr)).unwrap();
+    let Outcome::Failed { reason } = &psr.outcome else { panic!("{psr:?}") };
+    assert!(reason.contains("cannot render a final psr"), "{reason}");
+    assert!(reason.contains("`psr.introduction` (introduction)"), "{reason}");
+    assert!(reason.contains("missing-sections.json"), "{reason}");
+}
+
+#[test]
+fn same_input_gives_byte_identical_pdfs() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let input = [samples().join("cases")];
+    render(&pipeline(a.path()), &input, &drafts());
+    render(&pipeline(b.path()), &input, &drafts());
+    let pdfs = |root: &std::path::Path| -> BTreeMap<_, _> {
+        files_under(&root.join("cases"))
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+            .map(|p| (p.strip_prefix(root).unwrap().to_owned(), fs::read(&p).unwrap()))
+            .collect()
+    };
+    let (pa, pb) = (pdfs(a.path()), pdfs(b.path()));
+    assert!(!pa.is_empty());
+    assert_eq!(pa.keys().collect::<Vec<_>>(), pb.keys().collect::<Vec<_>>());
+    for (name, bytes) in &pa {
+        assert!(bytes == &pb[name], "{} differs between runs", name.display());
+    }
+}
+
+#[test]
+fn a_rerun_over_unchanged_input_rewrites_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pipeline = pipeline(tmp.path());
+    let input = [samples().join("cases")];
+    let first = render(&pipeline, &input, &drafts());
+    let snapshot = |root: &std::path::Path| -> Vec<_> {
+        files_under(&root.join("cases")).into_iter().map(|p| (p.clone(), fs::read(&p).unwrap())).collect()
+    };
+    let before = snapshot(tmp.path());
+    let later_day = RenderOptions { date: day().succ_opt().unwrap(), ..drafts() };
+    let second = render(&pipeline, &input, &later_day);
+    assert_eq!(first.items.len(), second.items.len());
+    assert!(second.items.iter().all(|i| matches!(i.outcome, Outcome::Unchanged { .. })), "{second:#?}");
+    assert_eq!(before, snapshot(tmp.path()), "no file or case-log line was written");
+
+    let forced = RenderOptions { force: true, ..drafts() };
+    let third = render(&pipeline, &input, &forced);
+    assert!(
+        third.items.iter().all(|i| matches!(i.outcome, Outcome::Unchanged { .. })),
+        "same bytes: nothing new"
+    );
+}
+
+#[test]
+fn the_output_layout_and_case_log_follow_the_design() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let report = render(&pipeline(tmp.path()), &[samples().join("cases/referral-order.json")], &drafts());
+    let Outcome::Written { path, sha256, .. } = &report.items[0].outcome else { panic!("{report:?}") };
+    let case_dir = path.parent().unwrap().parent().unwrap();
+    assert_eq!(case_dir.parent().unwrap(), tmp.path().join("cases"));
+    let name = path.file_name().unwrap().to_string_lossy();
+    assert!(name.ends_with("_2026-11-23_draft.pdf"), "{name}");
+    assert_eq!(fs::metadata(path).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(fs::metadata(case_dir).unwrap().permissions().mode() & 0o777, 0o700);
+    let log = fs::read_to_string(case_dir.join("case-log.jsonl")).unwrap();
+    assert_eq!(log.lines().count(), report.items.len());
+    let first: serde_json::Value = serde_json::from_str(log.lines().next().unwrap()).unwrap();
+    assert_eq!(first["event"], "document");
+    assert_eq!(first["sha256"], sha256.as_str());
+    assert_eq!(first["sha256"].as_str().unwrap(), casepress::store::sha256_hex(&fs::read(path).unwrap()));
+}
+
+#[test]
+fn pdfs_carry_metadata_and_declare_pdf_a() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = render(&pipeline(tmp.path()), &[samples().join("cases/referral-order.json")], &drafts());
+    let Outcome::Written { path, .. } = &report.items[0].outcome else { panic!() };
+    let bytes = fs::read(path).unwrap();
+    let raw = String::from_utf8_lossy(&bytes);
+    assert!(raw.contains("pdfaid:part") && raw.contains("pdfaid:conformance"), "PDF/A identification in XMP");
+    let doc = lopdf::Document::load_mem(&bytes).unwrap();
+    let catalog = doc.catalog().unwrap();
+    assert_eq!(catalog.get(b"Lang").unwrap().as_str().unwrap(), b"en-GB", "language en-GB");
+    assert!(catalog.get(b"StructTreeRoot").is_ok(), "tagged PDF");
+    let info =
+        doc.trailer.get(b"Info").and_then(|r| r.as_reference()).and_then(|r| doc.get_dictionary(r)).unwrap();
+    let title = info.get(b"Title").unwrap().as_str().unwrap();
+    assert!(!title.is_empty());
+}
