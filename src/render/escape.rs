@@ -5,7 +5,13 @@
 //! comments inside it can take effect), closed by `;` so that text following
 //! it in the template (`.`, `(`, `[`) cannot continue the expression.
 
-/// A Typst string literal (with quotes) holding `text` exactly.
+/// Words longer than this many characters get break opportunities...
+const LONG_WORD: usize = 30;
+/// ...every this many characters (a zero-width space, U+200B).
+const BREAK_EVERY: usize = 15;
+
+/// A Typst string literal (with quotes) holding `text` exactly (apart from
+/// the zero-width break opportunities in very long words).
 ///
 /// Control characters other than newline and tab are dropped: they have no
 /// printable meaning. A character no embedded font can show becomes U+FFFD
@@ -15,7 +21,14 @@ pub fn string_literal(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     let normalised = text.replace("\r\n", "\n");
+    let mut run = 0;
     for c in normalised.chars() {
+        // Typst cannot break inside a word, so a very long one would run off
+        // the page: give long runs an invisible break opportunity.
+        run = if c.is_whitespace() { 0 } else { run + 1 };
+        if run > LONG_WORD && run % BREAK_EVERY == 1 {
+            out.push('\u{200B}');
+        }
         match c {
             '\\' => out.push_str("\\\\"),
             '"' => out.push_str("\\\""),
@@ -46,6 +59,14 @@ mod tests {
     fn quotes_backslashes_and_newlines_are_escaped() {
         assert_eq!(string_literal(r#"a "b" \c"#), r#""a \"b\" \\c""#);
         assert_eq!(string_literal("one\r\ntwo\nthree"), r#""one\ntwo\nthree""#);
+    }
+
+    #[test]
+    fn very_long_words_get_break_opportunities() {
+        let lit = string_literal(&"a".repeat(61));
+        assert_eq!(lit.matches('\u{200B}').count(), 3, "before characters 31, 46 and 61");
+        assert_eq!(lit.replace('\u{200B}', ""), format!("\"{}\"", "a".repeat(61)));
+        assert!(!string_literal(&"b".repeat(30)).contains('\u{200B}'));
     }
 
     #[test]

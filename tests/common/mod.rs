@@ -61,9 +61,10 @@ pub fn pdf_text(pdf: &Path) -> String {
     doc.extract_text(&pages).unwrap()
 }
 
-/// Text with all whitespace removed: line breaks fall anywhere in a PDF.
+/// Text with all whitespace (and the zero-width break opportunities added
+/// to very long words) removed: line breaks fall anywhere in a PDF.
 pub fn squash(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
+    text.chars().filter(|c| !c.is_whitespace() && *c != '\u{200B}').collect()
 }
 
 /// Every file under `dir`, sorted.
