@@ -27,7 +27,8 @@ enum Command {
         /// Case files (.json, .ndjson, .jsonl) or folders of them.
         #[arg(required = true)]
         cases: Vec<PathBuf>,
-        /// Document kind to render (repeatable); default: every kind that applies.
+        /// Document kind to render (repeatable): psr, gatekeeping, intervention-plan,
+        /// service-agreement. Default: every kind that applies to each case.
         #[arg(long = "kind", value_name = "KIND")]
         kinds: Vec<DocumentKind>,
         /// Output root (default: from config, else ./out).
