@@ -68,6 +68,49 @@ pub struct Case {
     /// The child's Mind Of My Own account, used to match received statements.
     #[serde(default)]
     pub momo: Option<MomoAccount>,
+    /// Risk Management Plan (required when ROSH is Medium or above).
+    #[serde(default)]
+    pub risk_management_plan: Option<ManagementPlan>,
+    /// Vulnerability Management Plan (required when safety and wellbeing is Medium or above).
+    #[serde(default)]
+    pub vulnerability_management_plan: Option<ManagementPlan>,
+    /// Dates of Risk and Vulnerability Management Meetings held.
+    #[serde(default)]
+    pub risk_meetings: Vec<NaiveDate>,
+    /// Joint working with the Next Steps (leaving care) service.
+    #[serde(default)]
+    pub next_steps: Option<NextSteps>,
+}
+
+/// A Risk or Vulnerability Management Plan.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ManagementPlan {
+    /// Date completed.
+    pub date: NaiveDate,
+    /// Date the line manager countersigned it.
+    #[serde(default)]
+    pub countersigned: Option<NaiveDate>,
+}
+
+/// A joint case with the Next Steps (leaving care) service (Salford protocol, seed 002).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NextSteps {
+    /// The Next Steps worker.
+    #[serde(default)]
+    pub worker: Option<Worker>,
+    /// Date the case was allocated (or found to be open to both services).
+    pub allocated_date: NaiveDate,
+    /// Date the two workers met to share information.
+    #[serde(default)]
+    pub joint_meeting_date: Option<NaiveDate>,
+    /// Date the young person was sentenced and detained, if in custody.
+    #[serde(default)]
+    pub detained_date: Option<NaiveDate>,
+    /// Dates the Next Steps worker visited in custody.
+    #[serde(default)]
+    pub custody_visits: Vec<NaiveDate>,
 }
 
 /// The only accepted format version.
@@ -761,6 +804,30 @@ pub struct Mappa {
     /// Agencies involved.
     #[serde(default)]
     pub agencies: Vec<String>,
+    /// The MAPPA area, e.g. "West Midlands".
+    #[serde(default)]
+    pub area: Option<String>,
+    /// nDelius case reference number.
+    #[serde(default)]
+    pub ndelius_crn: Option<String>,
+    /// Brief offence details, as bullets (not pasted from the PSR).
+    #[serde(default)]
+    pub offence_details: Vec<String>,
+    /// Previous relevant offences.
+    #[serde(default)]
+    pub previous_offences: Option<String>,
+    /// Expected release date, if in custody.
+    #[serde(default)]
+    pub release_date: Option<NaiveDate>,
+    /// Approved proposed release address, if in custody.
+    #[serde(default)]
+    pub release_address: Option<String>,
+    /// Victim issues: who is at risk, victim contact, restrictions needed.
+    #[serde(default)]
+    pub victim_issues: Option<String>,
+    /// Why this level is requested (MAPPA A).
+    #[serde(default)]
+    pub level_reason: Option<String>,
 }
 
 /// Person Posing a Risk to Children record.
@@ -788,6 +855,15 @@ pub struct Pprc {
     /// Reassessment at closure (PPRC 7).
     #[serde(default)]
     pub closure_reassessment: Option<String>,
+    /// Date PPRC 7 was sent to children's services.
+    #[serde(default)]
+    pub reassessment_date: Option<NaiveDate>,
+    /// The assessed risk to children, in the case manager's words.
+    #[serde(default)]
+    pub risk_summary: Option<String>,
+    /// Actions agreed to manage the risk.
+    #[serde(default)]
+    pub actions: Vec<String>,
 }
 
 /// The child's Mind Of My Own account.

@@ -4,16 +4,26 @@
 //! case so templates and `check` read the same answers.
 
 mod calendar;
+mod deadlines;
+mod due;
+mod findings;
+mod forms;
 mod psr;
+mod risk;
 mod scaled;
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 pub use calendar::WorkingCalendar;
+pub use deadlines::deadlines;
+pub use due::{DueDate, DueStatus};
+pub use findings::{Finding, Severity, findings};
+pub use forms::{Form, FormStatus, forms, mappa_invalid};
 pub use psr::{
     LanguageFinding, double_gatekeeping_done, double_gatekeeping_required, gatekeeping_due, language_findings,
 };
+pub use risk::{PlanStatus, risk_meeting_triggers, rmp_required, vmp_required};
 pub use scaled::{ContactSchedule, InterventionLevel};
 
 use crate::case::Case;
@@ -37,6 +47,31 @@ pub struct Facts {
     pub double_gatekeeping_done: bool,
     /// PSR language to reconsider.
     pub language_findings: Vec<LanguageFinding>,
+    /// Risk Management Plan: required, completed, countersigned.
+    pub rmp: PlanStatus,
+    /// Vulnerability Management Plan: required, completed, countersigned.
+    pub vmp: PlanStatus,
+    /// Why a monthly Risk and Vulnerability Management Meeting is required (empty: it is not).
+    pub risk_meeting_triggers: Vec<&'static str>,
+    /// MAPPA and PPRC forms: required, why, sent.
+    pub forms: Vec<FormStatus>,
+    /// Every deadline, with its status on `today`.
+    pub due_dates: Vec<DueDate>,
+    /// Everything to put right.
+    pub findings: Vec<Finding>,
+}
+
+impl Facts {
+    /// Whether any deadline is overdue or any finding is invalid (`check` exits 1).
+    pub fn needs_action(&self) -> bool {
+        self.due_dates.iter().any(|d| d.status == DueStatus::Overdue)
+            || self.findings.iter().any(|f| f.severity == Severity::Invalid)
+    }
+
+    /// Whether the rules require `form`.
+    pub fn requires(&self, form: Form) -> bool {
+        self.forms.iter().any(|f| f.form == form && f.required)
+    }
 }
 
 /// Applies every rule to `case` as of `today`.
@@ -52,6 +87,20 @@ pub fn derive(case: &Case, calendar: &WorkingCalendar, today: NaiveDate) -> Fact
         double_gatekeeping_required: double_gatekeeping_required(case),
         double_gatekeeping_done: double_gatekeeping_done(case),
         language_findings: language_findings(case),
+        rmp: plan_status(risk::rmp_required(case), case.risk_management_plan.as_ref()),
+        vmp: plan_status(risk::vmp_required(case), case.vulnerability_management_plan.as_ref()),
+        risk_meeting_triggers: risk::risk_meeting_triggers(case),
+        forms: forms::forms(case),
+        due_dates: deadlines::deadlines(case, calendar, today),
+        findings: findings::findings(case),
+    }
+}
+
+fn plan_status(required: bool, plan: Option<&crate::case::ManagementPlan>) -> PlanStatus {
+    PlanStatus {
+        required,
+        completed: plan.map(|p| p.date),
+        countersigned: plan.and_then(|p| p.countersigned),
     }
 }
 
@@ -75,3 +124,6 @@ mod tests {
         assert_eq!(age_on(dob, NaiveDate::from_ymd_opt(2026, 3, 21).unwrap()), 16);
     }
 }
+
+#[cfg(test)]
+mod rule_tests;

@@ -1,0 +1,113 @@
+//! Every deadline of a case, each from its seed.
+
+use chrono::{Days, Months, NaiveDate};
+
+use super::due::DueDate;
+use super::{WorkingCalendar, psr, risk};
+use crate::case::Case;
+
+/// The case's deadlines, as of `today`.
+pub fn deadlines(case: &Case, cal: &WorkingCalendar, today: NaiveDate) -> Vec<DueDate> {
+    let mut out = Vec::new();
+
+    // Seed 004 §2.1: "For Court orders, assessment documents should be
+    // completed within 15 working days of the Order being made."
+    if let Some(order) = case.order.as_ref().filter(|o| o.kind.is_court_order()) {
+        let done = case.assessment.as_ref().map(|a| a.date);
+        let due = cal.add_working_days(order.start_date, 15);
+        out.push(DueDate::new(
+            "assessment within 15 working days of the order",
+            "seed 004 §2.1",
+            due,
+            done,
+            today,
+        ));
+    }
+
+    // Seed 004 §7.3: the PSR is gatekept before completion and submitted to
+    // managers two working days before the court date.
+    if let (Some(_), Some(hearing)) = (&case.psr, case.court.as_ref().and_then(|c| c.hearing_date)) {
+        let due = psr::gatekeeping_due(cal, hearing);
+        let gk = case.gatekeeping.as_ref();
+        let met = gk.and_then(|g| g.meeting_date);
+        out.push(DueDate::new("PSR gatekeeping meeting held", "seed 004 §7.3", due, met, today));
+        let sent = gk.and_then(|g| g.submitted_date);
+        out.push(DueDate::new(
+            "PSR to managers 2 working days before court",
+            "seed 004 §7.3",
+            due,
+            sent,
+            today,
+        ));
+    }
+
+    // Seed 004 §4.4: plans "will be reviewed on a minimum six month basis";
+    // the review is a new plan, so the current plan's next review is pending.
+    if let Some(date) = case.intervention_plan.as_ref().and_then(|p| p.date) {
+        let open = case.order.as_ref().is_none_or(|o| o.closed_date.is_none());
+        if open && let Some(due) = date.checked_add_months(Months::new(6)) {
+            out.push(DueDate::new(
+                "intervention plan reviewed within 6 months",
+                "seed 004 §4.4",
+                due,
+                None,
+                today,
+            ));
+        }
+    }
+
+    // Seed 003 §6(a): High/Very High LoR, ROSH, vulnerability or MAPPA ⇒ a
+    // Risk and Vulnerability Management Meeting "on a monthly basis".
+    if !risk::risk_meeting_triggers(case).is_empty() {
+        let last = case.risk_meetings.iter().max().copied();
+        let base = last.or(case.assessment.as_ref().map(|a| a.date));
+        if let Some(due) = base.and_then(|b| b.checked_add_months(Months::new(1))) {
+            let what = if last.is_some() {
+                "next monthly Risk and Vulnerability Management Meeting"
+            } else {
+                "first Risk and Vulnerability Management Meeting (within a month of the assessment)"
+            };
+            out.push(DueDate::new(what, "seed 003 §6(a)", due, None, today));
+        }
+    }
+
+    // Seed 002: joint Next Steps cases meet "within 15 working days"; a
+    // young person in custody is visited "within one week of them being
+    // sentenced and detained", then "at intervals of not more than six weeks".
+    if let Some(ns) = &case.next_steps {
+        let due = cal.add_working_days(ns.allocated_date, 15);
+        out.push(DueDate::new(
+            "Next Steps joint meeting within 15 working days",
+            "seed 002",
+            due,
+            ns.joint_meeting_date,
+            today,
+        ));
+        if let Some(detained) = ns.detained_date {
+            let mut visits: Vec<NaiveDate> =
+                ns.custody_visits.iter().copied().filter(|v| *v >= detained).collect();
+            visits.sort();
+            let first_due = detained + Days::new(7);
+            out.push(DueDate::new(
+                "Next Steps custody visit within one week",
+                "seed 002",
+                first_due,
+                visits.first().copied(),
+                today,
+            ));
+            let released = case.order.as_ref().and_then(|o| o.closed_date).is_some();
+            let within_year = detained.checked_add_months(Months::new(12)).is_some_and(|end| today <= end);
+            if let Some(last) = visits.last().filter(|_| !released && within_year) {
+                let due = *last + Days::new(42);
+                out.push(DueDate::new(
+                    "next Next Steps custody visit (at most 6 weeks apart)",
+                    "seed 002",
+                    due,
+                    None,
+                    today,
+                ));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,123 @@
+//! Findings: what a manager should look at, each citing its seed.
+
+use chrono::Months;
+use serde::Serialize;
+
+use super::{forms, psr, risk};
+use crate::case::Case;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// The data cannot be right (e.g. MAPPA category 3 at level 1): `check` exits 1.
+    Invalid,
+    /// Practice to put right.
+    Warning,
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Invalid or warning.
+    pub severity: Severity,
+    /// What is wrong and what is expected.
+    pub message: String,
+    /// The seed passage.
+    pub rule: &'static str,
+}
+
+fn warn(out: &mut Vec<Finding>, rule: &'static str, message: impl Into<String>) {
+    out.push(Finding { severity: Severity::Warning, message: message.into(), rule });
+}
+
+/// Every finding for `case`.
+pub fn findings(case: &Case) -> Vec<Finding> {
+    let mut out: Vec<Finding> = forms::mappa_invalid(case)
+        .into_iter()
+        .map(|message| Finding { severity: Severity::Invalid, message, rule: "shared/domain.md §3" })
+        .collect();
+
+    for (required, plan, name, rule) in [
+        (risk::rmp_required(case), &case.risk_management_plan, "Risk Management Plan", "seed 003 §10"),
+        (
+            risk::vmp_required(case),
+            &case.vulnerability_management_plan,
+            "Vulnerability Management Plan",
+            "seed 003 §13",
+        ),
+    ] {
+        match (required, plan) {
+            (true, None) => {
+                warn(&mut out, rule, format!("{name} required (assessed Medium or above) but not recorded"))
+            }
+            (true, Some(p)) if p.countersigned.is_none() => {
+                warn(&mut out, rule, format!("{name} not countersigned by the line manager"))
+            }
+            _ => {}
+        }
+    }
+
+    if let Some(p) = &case.pprc
+        && p.criteria_met
+        && p.discussion_date.is_none()
+    {
+        warn(
+            &mut out,
+            "seed 003 §11(c)",
+            "PPRC criteria met: record the risk discussion with the line manager",
+        );
+    }
+
+    if psr::double_gatekeeping_required(case) && !psr::double_gatekeeping_done(case) {
+        warn(
+            &mut out,
+            "seed 004 §7.3",
+            "custody is a strong possibility: gatekeeping needs two managers, one from another team",
+        );
+    }
+
+    if let Some(plan) = &case.intervention_plan {
+        if plan.signatures.young_person.is_none() {
+            warn(&mut out, "seed 004 §4.1", "intervention plan not signed by the young person");
+        }
+        if plan.restorative.as_deref().is_none_or(|r| r.trim().is_empty()) {
+            warn(&mut out, "seed 004 §16", "intervention plan has no restorative intervention");
+        }
+        if let (Some(date), Some(review)) = (plan.date, plan.review_date)
+            && date.checked_add_months(Months::new(6)).is_some_and(|limit| review > limit)
+        {
+            warn(
+                &mut out,
+                "seed 004 §4.4",
+                format!("plan review set for {review}, more than 6 months after the plan"),
+            );
+        }
+    }
+
+    if let Some(sa) = &case.service_agreement {
+        let s = &sa.signatures;
+        if s.young_person.is_none() {
+            warn(&mut out, "seed 004 §2.6", "service agreement not signed by the young person");
+        }
+        if !case.parents_carers.is_empty() && s.parent_carer.is_none() {
+            warn(&mut out, "seed 004 §2.6", "service agreement not signed by a parent or carer");
+        }
+        if let (Some(date), Some(order)) = (sa.date, &case.order)
+            && date.checked_add_months(Months::new(6)).is_some_and(|valid_to| order.start_date > valid_to)
+        {
+            warn(
+                &mut out,
+                "seed 004 §2.6",
+                format!(
+                    "service agreement of {date} is over 6 months older than the order: a new one is needed"
+                ),
+            );
+        }
+    }
+
+    for f in psr::language_findings(case) {
+        warn(&mut out, "seed 004 §7.1", format!("PSR language: `{}` in {}", f.phrase, f.field));
+    }
+    out
+}

@@ -1,0 +1,137 @@
+//! MAPPA and PPRC forms: which a case needs, and invalid combinations
+//! (seed 003 §11(b), §11(c); shared/domain.md §3).
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::case::{Case, MappaCategory, MappaLevel};
+
+/// A referral or notification form the rules can require.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Form {
+    /// MAPPA H: initial notification of a MAPPA nominal to the central MAPPA unit.
+    MappaH,
+    /// MAPPA A: referral to level 2 or 3.
+    MappaA,
+    /// PPRC 2: referral to safeguarding and children's services when risks are identified.
+    Pprc2,
+    /// PPRC 7: reassessment at the closure of the intervention.
+    Pprc7,
+}
+
+impl Form {
+    /// Every form.
+    pub const ALL: [Self; 4] = [Self::MappaH, Self::MappaA, Self::Pprc2, Self::Pprc7];
+
+    /// The form's name as a document kind.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::MappaH => "mappa-h",
+            Self::MappaA => "mappa-a",
+            Self::Pprc2 => "pprc-2",
+            Self::Pprc7 => "pprc-7",
+        }
+    }
+}
+
+/// Whether a form is required, why, and whether it was sent.
+#[derive(Debug, Clone, Serialize)]
+pub struct FormStatus {
+    /// The form.
+    pub form: Form,
+    /// Whether the rules require it.
+    pub required: bool,
+    /// Why (or why not).
+    pub reason: String,
+    /// The seed passage.
+    pub rule: &'static str,
+    /// Date sent, if recorded.
+    pub sent: Option<NaiveDate>,
+}
+
+impl FormStatus {
+    /// Required but not recorded as sent.
+    pub fn missing(&self) -> bool {
+        self.required && self.sent.is_none()
+    }
+}
+
+/// The status of every form for `case`.
+pub fn forms(case: &Case) -> Vec<FormStatus> {
+    let mappa = case.mappa.clone().unwrap_or_default();
+    let pprc = case.pprc.clone().unwrap_or_default();
+    let closed = case.order.as_ref().and_then(|o| o.closed_date);
+    let category = mappa.category.map(|c| u8::from(c).to_string());
+    let level = mappa.level.map(|l| u8::from(l).to_string());
+    vec![
+        FormStatus {
+            form: Form::MappaH,
+            required: mappa.category.is_some(),
+            reason: match &category {
+                // Seed 003 §11(b): "If a YOT intervention meets any of the MAPPA
+                // categories notification must be sent ... using the MAPPA H".
+                Some(c) => format!("MAPPA category {c}: notify the central MAPPA unit"),
+                None => "not a MAPPA nominal".into(),
+            },
+            rule: "seed 003 §11(b)",
+            sent: mappa.notified_date,
+        },
+        FormStatus {
+            form: Form::MappaA,
+            required: matches!(mappa.level, Some(MappaLevel::Level2 | MappaLevel::Level3)),
+            reason: match &level {
+                // Seed 003 §11(b): level 2 or 3 ⇒ "MAPPA A referral form must be completed".
+                Some(l) if l != "1" => format!("managed at MAPPA level {l}: refer to the MAPPA panel"),
+                Some(_) => "managed at level 1 (ordinary agency management)".into(),
+                None => "no MAPPA level".into(),
+            },
+            rule: "seed 003 §11(b)",
+            sent: mappa.referral_date,
+        },
+        FormStatus {
+            form: Form::Pprc2,
+            required: pprc.criteria_met && pprc.risk_identified == Some(true),
+            reason: match (pprc.criteria_met, pprc.risk_identified) {
+                // Seed 003 §11(c): "If risks are identified the PPRC 2 Form must be completed".
+                (true, Some(true)) => "PPRC criteria met and risks to children identified".into(),
+                (true, Some(false)) => "PPRC criteria met, no risk identified: record the decision".into(),
+                (true, None) => "PPRC criteria met: line-manager risk discussion pending".into(),
+                (false, _) => "PPRC criteria not met".into(),
+            },
+            rule: "seed 003 §11(c)",
+            sent: pprc.referral_date,
+        },
+        FormStatus {
+            form: Form::Pprc7,
+            required: pprc.criteria_met && closed.is_some(),
+            reason: match (pprc.criteria_met, closed) {
+                // Seed 003 §11(c): the risk "must be reassessed at the point of YOT
+                // intervention closure and the PPRC 7 Form completed".
+                (true, Some(d)) => format!("PPRC case closed on {d}: reassess at closure"),
+                (true, None) => "PPRC case still open: reassess at closure".into(),
+                (false, _) => "PPRC criteria not met".into(),
+            },
+            rule: "seed 003 §11(c)",
+            sent: pprc.reassessment_date,
+        },
+    ]
+}
+
+/// MAPPA combinations that cannot be right.
+pub fn mappa_invalid(case: &Case) -> Vec<String> {
+    let Some(m) = &case.mappa else { return Vec::new() };
+    let mut out = Vec::new();
+    match (m.category, m.level) {
+        // domain.md §3: "Cat 3 must be managed at L2/L3, never L1".
+        (Some(MappaCategory::Category3), Some(MappaLevel::Level1)) => {
+            out.push("MAPPA category 3 is never managed at level 1: expected level 2 or 3".into())
+        }
+        (None, Some(l)) => out.push(format!(
+            "MAPPA level {} without a category: expected a category 1-3, or no level",
+            u8::from(l)
+        )),
+        _ => {}
+    }
+    out
+}

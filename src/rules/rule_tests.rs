@@ -1,0 +1,243 @@
+//! Hand-computed examples for each rule, named after the seed they encode.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde_json::{Value, json};
+
+use super::*;
+use crate::case::{Case, parse_bytes};
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn case(extra: Value) -> Case {
+    let mut j = json!({
+        "schema": "casepress/case/v1",
+        "case_id": "R-1",
+        "child": {"first_name": "Sam", "last_name": "Lee", "date_of_birth": "2010-03-21"},
+        "case_manager": {"name": "Ann Case"},
+        "team": "North"
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        j[k] = v.clone();
+    }
+    parse_bytes(j.to_string().as_bytes(), Path::new("t.json")).remove(0).unwrap().case
+}
+
+fn assessment(lor: &str, rosh: &str, vuln: &str) -> Value {
+    json!({"date": "2026-10-01", "asset_score": 20, "reoffending": lor, "serious_harm": rosh, "safety_wellbeing": vuln})
+}
+
+fn facts(c: &Case, today: &str) -> Facts {
+    derive(c, &WorkingCalendar::default(), d(today))
+}
+
+fn due(f: &Facts, what: &str) -> DueDate {
+    f.due_dates
+        .iter()
+        .find(|x| x.what.starts_with(what))
+        .cloned()
+        .unwrap_or_else(|| panic!("no `{what}` in {:#?}", f.due_dates))
+}
+
+fn form(f: &Facts, form: Form) -> &FormStatus {
+    f.forms.iter().find(|x| x.form == form).unwrap()
+}
+
+#[test]
+fn seed_003_s10_s13_rmp_and_vmp_required_from_medium() {
+    for (rosh, vuln, rmp, vmp) in [
+        ("low", "low", false, false),
+        ("medium", "low", true, false),
+        ("low", "medium", false, true),
+        ("very_high", "high", true, true),
+    ] {
+        let c = case(json!({"assessment": assessment("low", rosh, vuln)}));
+        assert_eq!((rmp_required(&c), vmp_required(&c)), (rmp, vmp), "ROSH {rosh}, vulnerability {vuln}");
+    }
+}
+
+#[test]
+fn seed_003_s10_an_rmp_not_countersigned_is_a_finding() {
+    let c = case(
+        json!({"assessment": assessment("low", "medium", "low"), "risk_management_plan": {"date": "2026-10-02"}}),
+    );
+    let f = facts(&c, "2026-11-23");
+    assert!(
+        f.findings.iter().any(|x| x.message == "Risk Management Plan not countersigned by the line manager")
+    );
+    assert!(f.rmp.required && f.rmp.countersigned.is_none());
+}
+
+#[test]
+fn seed_003_s6a_high_levels_or_mappa_trigger_a_monthly_meeting() {
+    let medium = case(json!({"assessment": assessment("medium", "medium", "medium")}));
+    assert!(risk_meeting_triggers(&medium).is_empty());
+    let high_lor = case(json!({"assessment": assessment("high", "low", "low")}));
+    assert_eq!(risk_meeting_triggers(&high_lor), vec!["likelihood of reoffending High or above"]);
+    let mappa = case(json!({"mappa": {"category": 2, "level": 1}}));
+    assert_eq!(risk_meeting_triggers(&mappa), vec!["MAPPA nominal"]);
+
+    // Last meeting 2 October 2026: the next is due 2 November, overdue on 23 November.
+    let c = case(
+        json!({"assessment": assessment("high", "low", "low"), "risk_meetings": ["2026-09-01", "2026-10-02"]}),
+    );
+    let m = due(&facts(&c, "2026-11-23"), "next monthly");
+    assert_eq!((m.due, m.status), (d("2026-11-02"), DueStatus::Overdue));
+}
+
+#[test]
+fn seed_003_s11b_mappa_h_for_any_category_mappa_a_for_level_2_or_3() {
+    for (category, level, h, a) in [
+        (None, None, false, false),
+        (Some(1), Some(1), true, false),
+        (Some(2), Some(2), true, true),
+        (Some(1), Some(3), true, true),
+    ] {
+        let c = case(json!({"mappa": {"category": category, "level": level}}));
+        let f = facts(&c, "2026-11-23");
+        assert_eq!(
+            (f.requires(Form::MappaH), f.requires(Form::MappaA)),
+            (h, a),
+            "category {category:?} level {level:?}"
+        );
+    }
+    let sent = case(json!({"mappa": {"category": 2, "level": 1, "notified_date": "2026-10-01"}}));
+    assert!(!form(&facts(&sent, "2026-11-23"), Form::MappaH).missing());
+}
+
+#[test]
+fn domain_s3_mappa_category_3_is_never_managed_at_level_1() {
+    let c = case(json!({"mappa": {"category": 3, "level": 1}}));
+    let f = facts(&c, "2026-11-23");
+    assert!(f.needs_action());
+    assert_eq!(f.findings[0].severity, Severity::Invalid);
+    assert!(f.findings[0].message.contains("category 3 is never managed at level 1"));
+    let fine = case(json!({"mappa": {"category": 3, "level": 2}}));
+    assert!(mappa_invalid(&fine).is_empty());
+}
+
+#[test]
+fn domain_s3_a_level_without_a_category_is_invalid() {
+    let c = case(json!({"mappa": {"level": 2}}));
+    assert_eq!(
+        mappa_invalid(&c),
+        vec!["MAPPA level 2 without a category: expected a category 1-3, or no level"]
+    );
+}
+
+#[test]
+fn seed_003_s11c_pprc_discussion_then_pprc_2_when_risks_then_pprc_7_at_closure() {
+    let pending = case(json!({"pprc": {"criteria_met": true}}));
+    let f = facts(&pending, "2026-11-23");
+    assert!(f.findings.iter().any(|x| x.rule == "seed 003 §11(c)"), "discussion must be recorded");
+    assert!(!f.requires(Form::Pprc2) && !f.requires(Form::Pprc7));
+
+    let risky = case(
+        json!({"pprc": {"criteria_met": true, "risk_identified": true, "discussion_date": "2026-10-05"}}),
+    );
+    let f = facts(&risky, "2026-11-23");
+    assert!(f.requires(Form::Pprc2) && !f.requires(Form::Pprc7));
+    assert!(form(&f, Form::Pprc2).missing());
+
+    let no_risk = case(
+        json!({"pprc": {"criteria_met": true, "risk_identified": false, "discussion_date": "2026-10-05"}}),
+    );
+    assert!(!facts(&no_risk, "2026-11-23").requires(Form::Pprc2));
+
+    let closed = case(json!({
+        "pprc": {"criteria_met": true, "risk_identified": false, "discussion_date": "2026-10-05"},
+        "order": {"type": "referral_order", "start_date": "2026-05-01", "closed_date": "2026-11-01"}
+    }));
+    let f = facts(&closed, "2026-11-23");
+    assert!(f.requires(Form::Pprc7), "PPRC at closure: reassess whatever the earlier outcome");
+    assert!(form(&f, Form::Pprc7).reason.contains("closed on 2026-11-01"));
+}
+
+#[test]
+fn seed_004_s2_1_assessment_within_15_working_days_across_christmas() {
+    // Order Monday 21 Dec 2026. Working days: 22, 23, 24 Dec; 25 Dec and the
+    // Boxing Day substitute (28 Dec) are holidays; 29, 30, 31 Dec; 1 Jan is a
+    // holiday; 4-8 Jan; 11-14 Jan makes 15.
+    let c = case(json!({"order": {"type": "youth_rehabilitation_order", "start_date": "2026-12-21"}}));
+    let a = due(&facts(&c, "2027-01-14"), "assessment");
+    assert_eq!((a.due, a.status), (d("2027-01-14"), DueStatus::Due));
+    assert_eq!(due(&facts(&c, "2027-01-15"), "assessment").status, DueStatus::Overdue);
+    let out_of_court =
+        case(json!({"order": {"type": "youth_conditional_caution", "start_date": "2026-12-21"}}));
+    assert!(facts(&out_of_court, "2027-01-15").due_dates.is_empty(), "§2.1 is for court orders");
+}
+
+#[test]
+fn seed_004_s7_3_psr_due_two_working_days_before_court() {
+    for (hearing, want) in [
+        ("2026-12-08", "2026-12-04"), // Tuesday: back over the weekend to Friday
+        ("2026-11-23", "2026-11-19"), // a Monday: Thursday before
+        ("2026-12-29", "2026-12-23"), // just after Christmas and the Boxing Day substitute
+        ("2026-04-07", "2026-04-01"), // the day after Easter Monday: skips Good Friday too
+        ("2026-05-06", "2026-05-01"), // two days after the early May bank holiday
+    ] {
+        let c = case(json!({"psr": {}, "court": {"name": "Youth Court", "hearing_date": hearing}}));
+        let p = due(&facts(&c, "2026-01-01"), "PSR to managers");
+        assert_eq!(p.due, d(want), "hearing {hearing}");
+    }
+    let late = case(json!({
+        "psr": {}, "court": {"name": "Youth Court", "hearing_date": "2026-12-08"},
+        "gatekeeping": {"submitted_date": "2026-12-07", "meeting_date": "2026-12-01"}
+    }));
+    let f = facts(&late, "2026-12-08");
+    assert_eq!(due(&f, "PSR to managers").status, DueStatus::Late);
+    assert_eq!(due(&f, "PSR gatekeeping").status, DueStatus::Met);
+}
+
+#[test]
+fn seed_004_s7_3_custody_a_strong_possibility_needs_two_managers_one_from_another_team() {
+    let one = case(
+        json!({"psr": {"custody_strong_possibility": true}, "gatekeeping": {"managers": [{"name": "A", "team": "North"}, {"name": "B", "team": "North"}]}}),
+    );
+    assert!(facts(&one, "2026-11-23").findings.iter().any(|f| f.rule == "seed 004 §7.3"));
+    let two = case(
+        json!({"psr": {"custody_strong_possibility": true}, "gatekeeping": {"managers": [{"name": "A", "team": "North"}, {"name": "B", "team": "South"}]}}),
+    );
+    assert!(!facts(&two, "2026-11-23").findings.iter().any(|f| f.rule == "seed 004 §7.3"));
+}
+
+#[test]
+fn seed_004_s4_plans_reviewed_six_monthly_signed_and_restorative() {
+    let c = case(json!({"intervention_plan": {"date": "2026-05-31", "review_date": "2026-12-15"}}));
+    let f = facts(&c, "2026-12-01");
+    let r = due(&f, "intervention plan reviewed");
+    assert_eq!((r.due, r.status), (d("2026-11-30"), DueStatus::Overdue));
+    let messages: Vec<_> = f.findings.iter().map(|x| x.message.as_str()).collect();
+    assert!(messages.contains(&"intervention plan not signed by the young person"));
+    assert!(messages.contains(&"intervention plan has no restorative intervention"));
+    assert!(messages.iter().any(|m| m.contains("more than 6 months after the plan")));
+}
+
+#[test]
+fn seed_004_s2_6_service_agreement_signed_and_at_most_six_months_old() {
+    let c = case(json!({
+        "parents_carers": [{"name": "Pat Lee", "relationship": "Mother"}],
+        "order": {"type": "referral_order", "start_date": "2026-11-01"},
+        "service_agreement": {"date": "2026-04-30", "signatures": {"young_person": {"name": "Sam", "date": "2026-04-30"}}}
+    }));
+    let messages: Vec<_> = facts(&c, "2026-11-23").findings.into_iter().map(|f| f.message).collect();
+    assert!(messages.iter().any(|m| m == "service agreement not signed by a parent or carer"));
+    assert!(messages.iter().any(|m| m.contains("over 6 months older than the order")));
+}
+
+#[test]
+fn seed_002_next_steps_meeting_in_15_working_days_custody_visits_weekly_then_six_weekly() {
+    let c = case(json!({"next_steps": {
+        "allocated_date": "2026-11-02", "detained_date": "2026-09-01", "custody_visits": ["2026-09-07", "2026-10-01"]
+    }}));
+    let f = facts(&c, "2026-11-23");
+    let meeting = due(&f, "Next Steps joint meeting");
+    assert_eq!((meeting.due, meeting.status), (d("2026-11-23"), DueStatus::Due));
+    let first = due(&f, "Next Steps custody visit");
+    assert_eq!((first.due, first.status), (d("2026-09-08"), DueStatus::Met));
+    let next = due(&f, "next Next Steps custody visit");
+    assert_eq!((next.due, next.status), (d("2026-11-12"), DueStatus::Overdue));
+}
