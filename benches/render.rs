@@ -33,7 +33,7 @@ fn main() {
     let mut sources = Vec::new();
     for case in &cases {
         let facts = rules::derive(case, &calendar, day);
-        for kind in DocumentKind::ALL.into_iter().filter(|k| k.applies(case)) {
+        for kind in DocumentKind::ALL.into_iter().filter(|k| k.applies(case, &facts)) {
             let req = RenderRequest { case, facts: &facts, kind, date: day, final_: false };
             sources.push(renderer.render(req).unwrap().source);
         }

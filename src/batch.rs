@@ -36,8 +36,34 @@ pub enum KindSelection {
     /// Every kind that applies to the case (`run`, and `render` without `--kind`).
     #[default]
     Applicable,
-    /// Exactly these kinds, whether or not they apply.
-    These(Vec<DocumentKind>),
+    /// These kinds whether or not they apply, plus (`--kind required`) the
+    /// forms the rules say the case needs.
+    These {
+        /// Kinds named explicitly.
+        kinds: Vec<DocumentKind>,
+        /// Also every form the rules require.
+        required_forms: bool,
+    },
+}
+
+impl KindSelection {
+    /// Exactly these kinds.
+    pub fn only(kinds: Vec<DocumentKind>) -> Self {
+        Self::These { kinds, required_forms: false }
+    }
+
+    /// The kinds to render for a case, in the order of [`DocumentKind::ALL`].
+    pub fn for_case(&self, case: &crate::case::Case, facts: &rules::Facts) -> Vec<DocumentKind> {
+        DocumentKind::ALL
+            .into_iter()
+            .filter(|k| match self {
+                Self::Applicable => k.applies(case, facts),
+                Self::These { kinds, required_forms } => {
+                    kinds.contains(k) || (*required_forms && k.form().is_some_and(|f| facts.requires(f)))
+                }
+            })
+            .collect()
+    }
 }
 
 /// Options for one render batch.
@@ -238,10 +264,7 @@ impl Pipeline {
     ) -> Vec<ItemReport> {
         let case = &loaded.case;
         let facts = rules::derive(case, &self.calendar, opts.date);
-        let kinds: Vec<DocumentKind> = match &opts.kinds {
-            KindSelection::Applicable => DocumentKind::ALL.into_iter().filter(|k| k.applies(case)).collect(),
-            KindSelection::These(kinds) => kinds.clone(),
-        };
+        let kinds = opts.kinds.for_case(case, &facts);
         let case_dir = self.config.paths.output.join("cases").join(case.case_id.as_str());
         let log = store::read_log(&case_dir);
         let case_json = serde_json::to_vec(case).expect("a case serialises");

@@ -28,9 +28,10 @@ enum Command {
         #[arg(required = true)]
         cases: Vec<PathBuf>,
         /// Document kind to render (repeatable): psr, gatekeeping, intervention-plan,
-        /// service-agreement. Default: every kind that applies to each case.
+        /// service-agreement, mappa-h, mappa-a, pprc-2, pprc-7, or `required` for the
+        /// forms the rules say each case needs. Default: every kind that applies.
         #[arg(long = "kind", value_name = "KIND")]
-        kinds: Vec<DocumentKind>,
+        kinds: Vec<String>,
         /// Output root (default: from config, else ./out).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
@@ -49,6 +50,23 @@ enum Command {
         config: Option<PathBuf>,
         #[command(flatten)]
         common: Common,
+    },
+    /// Check cases against the practice rules: forms required and missing,
+    /// deadlines met or overdue, findings. Exits 1 when anything is overdue
+    /// or invalid.
+    Check {
+        /// Case files or folders.
+        #[arg(required = true)]
+        cases: Vec<PathBuf>,
+        /// The day to check against (YYYY-MM-DD; default: today).
+        #[arg(long, value_name = "DATE")]
+        today: Option<NaiveDate>,
+        /// Config file, for the service's closure days (default: ./casepress.toml if present).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Print the report as JSON on stdout.
+        #[arg(long)]
+        json: bool,
     },
     /// Print the JSON Schema of the case format.
     Schema,
@@ -95,8 +113,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             if let Some(out) = out {
                 config.paths.output = out;
             }
-            let kinds =
-                if kinds.is_empty() { KindSelection::Applicable } else { KindSelection::These(kinds) };
+            let kinds = kind_selection(&kinds)?;
             render(config, &cases, kinds, final_, &common, "render")
         }
         Command::Run { config, common } => {
@@ -104,6 +121,20 @@ pub fn run(args: Args) -> Result<ExitCode> {
             let config = load_config(Some(&path), true)?;
             let cases = config.paths.cases.clone();
             render(config, &cases, KindSelection::Applicable, false, &common, "run")
+        }
+        Command::Check { cases, today, config, json } => {
+            let config = load_config(config.as_deref(), false)?;
+            let calendar =
+                casepress::rules::WorkingCalendar::england_and_wales(&config.calendar.closure_days);
+            let today = today.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let report =
+                casepress::check::check_paths(&cases, &calendar, today).map_err(anyhow::Error::msg)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", casepress::check::to_text(&report));
+            }
+            Ok(if report.needs_action() { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Schema => {
             println!("{}", serde_json::to_string_pretty(&casepress::case::json_schema())?);
@@ -116,6 +147,19 @@ pub fn run(args: Args) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn kind_selection(names: &[String]) -> Result<KindSelection> {
+    if names.is_empty() {
+        return Ok(KindSelection::Applicable);
+    }
+    let required_forms = names.iter().any(|n| n == "required");
+    let kinds = names
+        .iter()
+        .filter(|n| *n != "required")
+        .map(|n| n.parse::<DocumentKind>().map_err(|e| anyhow::anyhow!("--kind: {e}, or required")))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(KindSelection::These { kinds, required_forms })
 }
 
 fn load_config(path: Option<&Path>, required: bool) -> Result<Config> {

@@ -8,6 +8,7 @@
 
 pub mod batch;
 pub mod case;
+pub mod check;
 pub mod config;
 pub mod render;
 pub mod rules;

@@ -35,7 +35,7 @@ fn every_sample_renders_every_kind_it_supports_with_the_papers_markings() {
 #[test]
 fn a_psr_draft_reads_like_the_report_it_is() {
     let tmp = tempfile::tempdir().unwrap();
-    let opts = RenderOptions { kinds: KindSelection::These(vec![DocumentKind::Psr]), ..drafts() };
+    let opts = RenderOptions { kinds: KindSelection::only(vec![DocumentKind::Psr]), ..drafts() };
     let report = render(&pipeline(tmp.path()), &[samples().join("cases/yro-custody-possible.json")], &opts);
     let Outcome::Written { path, to_complete, .. } = &report.items[0].outcome else { panic!("{report:?}") };
     assert_eq!(*to_complete, 1, "only the author's signature is missing");

@@ -262,6 +262,19 @@ impl DisposalType {
         }
     }
 
+    /// Whether it is a sentence of the court (seed 004 §2.1's "Court orders"),
+    /// as opposed to bail, remand or an out-of-court disposal.
+    pub fn is_sentence(self) -> bool {
+        matches!(
+            self,
+            Self::ReferralOrder
+                | Self::YouthRehabilitationOrder
+                | Self::YroIss
+                | Self::DetentionAndTrainingOrder
+                | Self::Section250
+        )
+    }
+
     /// Whether a court imposed it (as opposed to an out-of-court disposal).
     pub fn is_court_order(self) -> bool {
         !matches!(

@@ -6,8 +6,8 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use crate::case::{Case, Signature};
-use crate::rules;
+use crate::case::{Case, MappaLevel, Signature};
+use crate::rules::{self, Facts, Form};
 
 /// A kind of document casepress renders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -21,6 +21,16 @@ pub enum DocumentKind {
     InterventionPlan,
     /// Service agreement.
     ServiceAgreement,
+    /// MAPPA H: initial notification of a MAPPA nominal.
+    MappaH,
+    /// MAPPA A: referral to MAPPA level 2 or 3.
+    MappaA,
+    /// PPRC 2: referral to children's services when risks to children are identified.
+    #[serde(rename = "pprc-2")]
+    Pprc2,
+    /// PPRC 7: PPRC reassessment at closure.
+    #[serde(rename = "pprc-7")]
+    Pprc7,
 }
 
 /// A required field that has no value.
@@ -34,7 +44,27 @@ pub struct Missing {
 
 impl DocumentKind {
     /// Every kind, in the order documents are rendered.
-    pub const ALL: [Self; 4] = [Self::Psr, Self::Gatekeeping, Self::InterventionPlan, Self::ServiceAgreement];
+    pub const ALL: [Self; 8] = [
+        Self::Psr,
+        Self::Gatekeeping,
+        Self::InterventionPlan,
+        Self::ServiceAgreement,
+        Self::MappaH,
+        Self::MappaA,
+        Self::Pprc2,
+        Self::Pprc7,
+    ];
+
+    /// The referral and notification forms, and the rule form each one is.
+    pub fn form(self) -> Option<Form> {
+        match self {
+            Self::MappaH => Some(Form::MappaH),
+            Self::MappaA => Some(Form::MappaA),
+            Self::Pprc2 => Some(Form::Pprc2),
+            Self::Pprc7 => Some(Form::Pprc7),
+            _ => None,
+        }
+    }
 
     /// The name used on the command line, in file names and in the case log.
     pub fn name(self) -> &'static str {
@@ -43,6 +73,10 @@ impl DocumentKind {
             Self::Gatekeeping => "gatekeeping",
             Self::InterventionPlan => "intervention-plan",
             Self::ServiceAgreement => "service-agreement",
+            Self::MappaH => "mappa-h",
+            Self::MappaA => "mappa-a",
+            Self::Pprc2 => "pprc-2",
+            Self::Pprc7 => "pprc-7",
         }
     }
 
@@ -53,6 +87,10 @@ impl DocumentKind {
             Self::Gatekeeping => "PSR Gatekeeping Record",
             Self::InterventionPlan => "Intervention Plan",
             Self::ServiceAgreement => "Service Agreement",
+            Self::MappaH => "MAPPA H: Initial Notification of MAPPA Nominal",
+            Self::MappaA => "MAPPA A: Referral to Level 2 or 3",
+            Self::Pprc2 => "PPRC 2: Referral of Risk to Children",
+            Self::Pprc7 => "PPRC 7: Reassessment at Closure",
         }
     }
 
@@ -61,13 +99,18 @@ impl DocumentKind {
         format!("{}.typ.j2", self.name())
     }
 
-    /// Whether `run` renders this kind for `case` without being asked.
-    pub fn applies(self, case: &Case) -> bool {
+    /// Whether `run` renders this kind for `case` without being asked: the
+    /// case has the section, or (for forms) the rules require the form.
+    pub fn applies(self, case: &Case, facts: &Facts) -> bool {
+        if let Some(form) = self.form() {
+            return facts.requires(form);
+        }
         match self {
             Self::Psr | Self::Gatekeeping => case.psr.is_some(),
             Self::InterventionPlan => case.intervention_plan.is_some() || case.order.is_some(),
             // Seed 004 §2.6: "A service agreement should be signed by all young people".
             Self::ServiceAgreement => true,
+            Self::MappaH | Self::MappaA | Self::Pprc2 | Self::Pprc7 => unreachable!("forms returned above"),
         }
     }
 
@@ -80,6 +123,8 @@ impl DocumentKind {
             Self::Gatekeeping => gatekeeping_needs(case, &mut m),
             Self::InterventionPlan => plan_needs(case, &mut m),
             Self::ServiceAgreement => agreement_needs(case, &mut m),
+            Self::MappaH | Self::MappaA => mappa_needs(self, case, &mut m),
+            Self::Pprc2 | Self::Pprc7 => pprc_needs(self, case, &mut m),
         }
         m.0
     }
@@ -241,6 +286,59 @@ fn agreement_needs(case: &Case, m: &mut Needs) {
         "service_agreement.signatures.case_manager",
         "case manager's signature",
     );
+}
+
+fn mappa_needs(kind: DocumentKind, case: &Case, m: &mut Needs) {
+    let mappa = case.mappa.clone().unwrap_or_default();
+    m.check(mappa.category.is_some(), "mappa.category", "MAPPA category");
+    m.check(case.order.is_some(), "order", "sentence or order");
+    m.check(!case.offences.is_empty(), "offences", "offences");
+    m.check(case.assessment.is_some(), "assessment", "assessment (AssetPlus)");
+    m.check(case.child.pnc_id.is_some(), "child.pnc_id", "PNC ID");
+    m.check(case.line_manager.is_some(), "line_manager", "line manager");
+    if kind == DocumentKind::MappaH {
+        m.check(mappa.identified_date.is_some(), "mappa.identified_date", "date identified");
+        return;
+    }
+    m.check(has(mappa.area.as_ref()), "mappa.area", "MAPPA area");
+    m.check(
+        matches!(mappa.level, Some(MappaLevel::Level2 | MappaLevel::Level3)),
+        "mappa.level",
+        "level 2 or 3",
+    );
+    m.check(mappa.referral_date.is_some(), "mappa.referral_date", "date of referral");
+    // MAPPA A notes: offence details "in bullets, not pasted from the PSR".
+    m.check(!mappa.offence_details.is_empty(), "mappa.offence_details", "offence details as bullets");
+    m.check(has(mappa.reason_for_referral.as_ref()), "mappa.reason_for_referral", "reason for referral");
+    m.check(has(mappa.victim_issues.as_ref()), "mappa.victim_issues", "victim issues");
+    m.check(!mappa.agencies.is_empty(), "mappa.agencies", "agencies involved");
+    m.check(has(mappa.level_reason.as_ref()), "mappa.level_reason", "why this level is needed");
+}
+
+fn pprc_needs(kind: DocumentKind, case: &Case, m: &mut Needs) {
+    let pprc = case.pprc.clone().unwrap_or_default();
+    m.check(case.line_manager.is_some(), "line_manager", "line manager");
+    m.check(!case.offences.is_empty(), "offences", "offences");
+    m.check(case.assessment.is_some(), "assessment", "assessment (AssetPlus)");
+    m.check(has(pprc.decision.as_ref()), "pprc.decision", "decision and reasons");
+    m.check(!pprc.actions.is_empty(), "pprc.actions", "actions");
+    if kind == DocumentKind::Pprc2 {
+        m.check(pprc.discussion_date.is_some(), "pprc.discussion_date", "date of the risk discussion");
+        m.check(has(pprc.risk_summary.as_ref()), "pprc.risk_summary", "the assessed risk to children");
+        m.check(pprc.referral_date.is_some(), "pprc.referral_date", "date of referral");
+    } else {
+        m.check(
+            case.order.as_ref().and_then(|o| o.closed_date).is_some(),
+            "order.closed_date",
+            "date of closure",
+        );
+        m.check(
+            has(pprc.closure_reassessment.as_ref()),
+            "pprc.closure_reassessment",
+            "reassessment at closure",
+        );
+        m.check(pprc.reassessment_date.is_some(), "pprc.reassessment_date", "date of reassessment");
+    }
 }
 
 impl fmt::Display for DocumentKind {

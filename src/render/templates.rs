@@ -19,6 +19,10 @@ static EMBEDDED: &[(&str, &str)] = &[
     ("gatekeeping.typ.j2", include_str!("../../templates/gatekeeping.typ.j2")),
     ("intervention-plan.typ.j2", include_str!("../../templates/intervention-plan.typ.j2")),
     ("service-agreement.typ.j2", include_str!("../../templates/service-agreement.typ.j2")),
+    ("mappa-h.typ.j2", include_str!("../../templates/mappa-h.typ.j2")),
+    ("mappa-a.typ.j2", include_str!("../../templates/mappa-a.typ.j2")),
+    ("pprc-2.typ.j2", include_str!("../../templates/pprc-2.typ.j2")),
+    ("pprc-7.typ.j2", include_str!("../../templates/pprc-7.typ.j2")),
     ("macros.j2", include_str!("../../templates/macros.j2")),
 ];
 

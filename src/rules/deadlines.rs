@@ -12,7 +12,7 @@ pub fn deadlines(case: &Case, cal: &WorkingCalendar, today: NaiveDate) -> Vec<Du
 
     // Seed 004 §2.1: "For Court orders, assessment documents should be
     // completed within 15 working days of the Order being made."
-    if let Some(order) = case.order.as_ref().filter(|o| o.kind.is_court_order()) {
+    if let Some(order) = case.order.as_ref().filter(|o| o.kind.is_sentence()) {
         let done = case.assessment.as_ref().map(|a| a.date);
         let due = cal.add_working_days(order.start_date, 15);
         out.push(DueDate::new(

@@ -15,8 +15,10 @@ pub enum Form {
     /// MAPPA A: referral to level 2 or 3.
     MappaA,
     /// PPRC 2: referral to safeguarding and children's services when risks are identified.
+    #[serde(rename = "pprc-2")]
     Pprc2,
     /// PPRC 7: reassessment at the closure of the intervention.
+    #[serde(rename = "pprc-7")]
     Pprc7,
 }
 

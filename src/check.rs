@@ -1,0 +1,219 @@
+//! `casepress check`: what the rules say about each case (forms required and
+//! missing, deadlines met or overdue, findings), as text or JSON.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::case;
+use crate::rules::{self, DueStatus, Facts, Severity, WorkingCalendar};
+
+/// One case's check.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseCheck {
+    /// The case.
+    pub case_id: String,
+    /// The child's full name.
+    pub child: String,
+    /// Where the case came from.
+    pub file: PathBuf,
+    /// Line in that file.
+    pub line: usize,
+    /// Everything the rules derived.
+    pub facts: Facts,
+}
+
+/// Totals across cases.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CheckSummary {
+    /// Cases checked.
+    pub cases: usize,
+    /// Cases or files that could not be loaded.
+    pub load_errors: usize,
+    /// Forms the rules require.
+    pub forms_required: usize,
+    /// Of those, not recorded as sent.
+    pub forms_missing: usize,
+    /// Deadlines passed and not met.
+    pub overdue: usize,
+    /// Deadlines still to come.
+    pub due: usize,
+    /// Invalid data (e.g. MAPPA category 3 at level 1).
+    pub invalid: usize,
+    /// Practice warnings.
+    pub warnings: usize,
+}
+
+/// The whole check.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckReport {
+    /// The day checked against.
+    pub today: NaiveDate,
+    /// One entry per case, in input order.
+    pub cases: Vec<CaseCheck>,
+    /// Cases or files that could not be loaded, with the reason.
+    pub errors: Vec<String>,
+    /// Totals.
+    pub summary: CheckSummary,
+}
+
+impl CheckReport {
+    /// Exit 1 when anything is overdue or invalid, or a case failed to load.
+    pub fn needs_action(&self) -> bool {
+        let s = &self.summary;
+        s.overdue > 0 || s.invalid > 0 || s.load_errors > 0
+    }
+}
+
+/// Checks every case in `inputs` as of `today`.
+pub fn check_paths(
+    inputs: &[PathBuf],
+    calendar: &WorkingCalendar,
+    today: NaiveDate,
+) -> Result<CheckReport, String> {
+    let files = case::discover(inputs).map_err(|e| e.to_string())?;
+    let mut cases = Vec::new();
+    let mut errors = Vec::new();
+    for result in files.iter().flat_map(|f| case::load_file(f)) {
+        match result {
+            Ok(loaded) => {
+                let c = &loaded.case;
+                cases.push(CaseCheck {
+                    case_id: c.case_id.to_string(),
+                    child: format!("{} {}", c.child.first_name, c.child.last_name),
+                    file: loaded.file.clone(),
+                    line: loaded.line,
+                    facts: rules::derive(c, calendar, today),
+                });
+            }
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    let mut summary = CheckSummary { cases: cases.len(), load_errors: errors.len(), ..Default::default() };
+    for c in &cases {
+        let f = &c.facts;
+        summary.forms_required += f.forms.iter().filter(|x| x.required).count();
+        summary.forms_missing += f.forms.iter().filter(|x| x.missing()).count();
+        summary.overdue += f.due_dates.iter().filter(|d| d.status == DueStatus::Overdue).count();
+        summary.due += f.due_dates.iter().filter(|d| d.status == DueStatus::Due).count();
+        summary.invalid += f.findings.iter().filter(|x| x.severity == Severity::Invalid).count();
+        summary.warnings += f.findings.iter().filter(|x| x.severity == Severity::Warning).count();
+    }
+    Ok(CheckReport { today, cases, errors, summary })
+}
+
+/// The report as a person reads it.
+pub fn to_text(report: &CheckReport) -> String {
+    let mut out = String::new();
+    for c in &report.cases {
+        case_text(&mut out, c);
+    }
+    if !report.errors.is_empty() {
+        out.push_str("Could not load:\n");
+        for e in &report.errors {
+            let _ = writeln!(out, "  {e}");
+        }
+        out.push('\n');
+    }
+    let s = &report.summary;
+    let _ = writeln!(
+        out,
+        "Checked {} case{} on {}: {} form{} required, {} missing; {} overdue, {} due; {} invalid; {} warning{}{}.",
+        s.cases,
+        plural(s.cases),
+        report.today,
+        s.forms_required,
+        plural(s.forms_required),
+        s.forms_missing,
+        s.overdue,
+        s.due,
+        s.invalid,
+        s.warnings,
+        plural(s.warnings),
+        if s.load_errors > 0 { format!("; {} could not be loaded", s.load_errors) } else { String::new() },
+    );
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn case_text(out: &mut String, c: &CaseCheck) {
+    let f = &c.facts;
+    let _ = writeln!(out, "{}  {}, {}  ({}:{})", c.case_id, c.child, f.age, display(&c.file), c.line);
+    let row = |out: &mut String, label: &str, text: &str| {
+        let _ = writeln!(out, "  {label:<18}{text}");
+    };
+    let scaled = match (f.intervention_level, f.contacts) {
+        (Some(level), Some(k)) => format!(
+            "{} ({} a month for the first 3 months, then {})",
+            level.label(),
+            k.first_three_months,
+            k.thereafter
+        ),
+        _ => "no assessment".into(),
+    };
+    row(out, "Scaled Approach", &scaled);
+    row(out, "RMP", &plan_text(&f.rmp));
+    row(out, "VMP", &plan_text(&f.vmp));
+    let meetings = if f.risk_meeting_triggers.is_empty() {
+        "not required".to_string()
+    } else {
+        format!("monthly: {}", f.risk_meeting_triggers.join("; "))
+    };
+    row(out, "Risk meetings", &meetings);
+
+    let mut label = "Forms";
+    for form in f.forms.iter().filter(|x| x.required) {
+        let state = match form.sent {
+            Some(d) => format!("sent {d}"),
+            None => "MISSING".into(),
+        };
+        row(
+            out,
+            label,
+            &format!("{:<8} required  {state:<16} {} ({})", form.form.name(), form.reason, form.rule),
+        );
+        label = "";
+    }
+    if label == "Forms" {
+        row(out, label, "none required");
+    }
+
+    let mut label = "Due dates";
+    for d in &f.due_dates {
+        let status = match d.status {
+            DueStatus::Met => "met",
+            DueStatus::Late => "late",
+            DueStatus::Due => "due",
+            DueStatus::Overdue => "OVERDUE",
+        };
+        let done = d.done.map(|x| format!(" (done {x})")).unwrap_or_default();
+        row(out, label, &format!("{}  {status:<8} {}{done} ({})", d.due, d.what, d.rule));
+        label = "";
+    }
+
+    let mut label = "Findings";
+    for x in &f.findings {
+        let mark = if x.severity == Severity::Invalid { "INVALID" } else { "-" };
+        row(out, label, &format!("{mark} {} ({})", x.message, x.rule));
+        label = "";
+    }
+    out.push('\n');
+}
+
+fn plan_text(p: &rules::PlanStatus) -> String {
+    match (p.required, p.completed, p.countersigned) {
+        (false, _, _) => "not required".into(),
+        (true, None, _) => "required: NOT RECORDED".into(),
+        (true, Some(d), None) => format!("required: completed {d}, NOT COUNTERSIGNED"),
+        (true, Some(d), Some(c)) => format!("required: completed {d}, countersigned {c}"),
+    }
+}
+
+fn display(path: &Path) -> String {
+    path.display().to_string()
+}
