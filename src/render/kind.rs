@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use crate::case::{Case, MappaLevel, Signature};
+use crate::case::{Case, MappaLevel, Signatures};
 use crate::rules::{self, Facts, Form};
 
 /// A kind of document casepress renders.
@@ -215,10 +215,6 @@ fn gatekeeping_needs(case: &Case, m: &mut Needs) {
     m.check(gk.submitted_date.is_some(), "gatekeeping.submitted_date", "date submitted to managers");
 }
 
-fn signed(sig: Option<&Signature>) -> bool {
-    sig.is_some()
-}
-
 fn plan_needs(case: &Case, m: &mut Needs) {
     let plan = case.intervention_plan.clone().unwrap_or_default();
     m.check(plan.date.is_some(), "intervention_plan.date", "date of plan");
@@ -244,58 +240,54 @@ fn plan_needs(case: &Case, m: &mut Needs) {
     m.check(plan.review_date.is_some(), "intervention_plan.review_date", "review date");
     // Seed 004 §4.1: "ALL INTERVENTION PLANS SHOULD BE SIGNED BY YOUNG PEOPLE."
     let s = &plan.signatures;
-    m.check(
-        signed(s.young_person.as_ref()),
-        "intervention_plan.signatures.young_person",
-        "young person's signature",
-    );
-    if !case.parents_carers.is_empty() {
-        m.check(
-            signed(s.parent_carer.as_ref()),
+    family_signatures(
+        m,
+        case,
+        s,
+        [
+            "intervention_plan.signatures.young_person",
             "intervention_plan.signatures.parent_carer",
-            "parent/carer's signature",
-        );
-    }
-    m.check(
-        signed(s.case_manager.as_ref()),
-        "intervention_plan.signatures.case_manager",
-        "case manager's signature",
+            "intervention_plan.signatures.case_manager",
+        ],
     );
-    m.check(signed(s.manager.as_ref()), "intervention_plan.signatures.manager", "manager's signature");
+    m.check(s.manager.is_some(), "intervention_plan.signatures.manager", "manager's signature");
+}
+
+/// The young person, a parent or carer (when the case has one) and the case
+/// manager sign; `paths` are their JSON paths in that order.
+fn family_signatures(m: &mut Needs, case: &Case, s: &Signatures, paths: [&'static str; 3]) {
+    m.check(s.young_person.is_some(), paths[0], "young person's signature");
+    if !case.parents_carers.is_empty() {
+        m.check(s.parent_carer.is_some(), paths[1], "parent/carer's signature");
+    }
+    m.check(s.case_manager.is_some(), paths[2], "case manager's signature");
 }
 
 fn agreement_needs(case: &Case, m: &mut Needs) {
     let sa = case.service_agreement.clone().unwrap_or_default();
     m.check(sa.date.is_some(), "service_agreement.date", "date of agreement");
     // Seed 004 §2.6: "signed by all young people and parent/carers we work with".
-    let s = &sa.signatures;
-    m.check(
-        signed(s.young_person.as_ref()),
+    let paths = [
         "service_agreement.signatures.young_person",
-        "young person's signature",
-    );
-    if !case.parents_carers.is_empty() {
-        m.check(
-            signed(s.parent_carer.as_ref()),
-            "service_agreement.signatures.parent_carer",
-            "parent/carer's signature",
-        );
-    }
-    m.check(
-        signed(s.case_manager.as_ref()),
+        "service_agreement.signatures.parent_carer",
         "service_agreement.signatures.case_manager",
-        "case manager's signature",
-    );
+    ];
+    family_signatures(m, case, &sa.signatures, paths);
+}
+
+/// What every MAPPA and PPRC form needs.
+fn form_basics(case: &Case, m: &mut Needs) {
+    m.check(!case.offences.is_empty(), "offences", "offences");
+    m.check(case.assessment.is_some(), "assessment", "assessment (AssetPlus)");
+    m.check(case.line_manager.is_some(), "line_manager", "line manager");
 }
 
 fn mappa_needs(kind: DocumentKind, case: &Case, m: &mut Needs) {
     let mappa = case.mappa.clone().unwrap_or_default();
     m.check(mappa.category.is_some(), "mappa.category", "MAPPA category");
     m.check(case.order.is_some(), "order", "sentence or order");
-    m.check(!case.offences.is_empty(), "offences", "offences");
-    m.check(case.assessment.is_some(), "assessment", "assessment (AssetPlus)");
+    form_basics(case, m);
     m.check(case.child.pnc_id.is_some(), "child.pnc_id", "PNC ID");
-    m.check(case.line_manager.is_some(), "line_manager", "line manager");
     if kind == DocumentKind::MappaH {
         m.check(mappa.identified_date.is_some(), "mappa.identified_date", "date identified");
         return;
@@ -317,9 +309,7 @@ fn mappa_needs(kind: DocumentKind, case: &Case, m: &mut Needs) {
 
 fn pprc_needs(kind: DocumentKind, case: &Case, m: &mut Needs) {
     let pprc = case.pprc.clone().unwrap_or_default();
-    m.check(case.line_manager.is_some(), "line_manager", "line manager");
-    m.check(!case.offences.is_empty(), "offences", "offences");
-    m.check(case.assessment.is_some(), "assessment", "assessment (AssetPlus)");
+    form_basics(case, m);
     m.check(has(pprc.decision.as_ref()), "pprc.decision", "decision and reasons");
     m.check(!pprc.actions.is_empty(), "pprc.actions", "actions");
     if kind == DocumentKind::Pprc2 {
