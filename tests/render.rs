@@ -18,6 +18,9 @@ fn every_sample_renders_every_kind_it_supports_with_the_papers_markings() {
     assert!(failures.is_empty(), "{failures:#?}");
     assert!(report.items.len() >= 8 * 2, "every sample renders: {} documents", report.items.len());
 
+    let kinds: std::collections::BTreeSet<_> = report.items.iter().filter_map(|i| i.kind).collect();
+    assert_eq!(kinds.len(), DocumentKind::ALL.len(), "every kind, every form, from some sample: {kinds:?}");
+
     for item in &report.items {
         let Outcome::Written { path, .. } = &item.outcome else { panic!("{item:?}") };
         let text = pdf_text(path);

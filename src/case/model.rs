@@ -111,6 +111,9 @@ pub struct NextSteps {
     /// Dates the Next Steps worker visited in custody.
     #[serde(default)]
     pub custody_visits: Vec<NaiveDate>,
+    /// Date released from custody, if released.
+    #[serde(default)]
+    pub released_date: Option<NaiveDate>,
 }
 
 /// The only accepted format version.
@@ -305,6 +308,10 @@ pub struct Order {
     /// Date the intervention closed, if it has.
     #[serde(default)]
     pub closed_date: Option<NaiveDate>,
+    /// Date the assessment after sentence was completed (when `assessment` has
+    /// since been reviewed); otherwise the latest assessment's date is used.
+    #[serde(default)]
+    pub assessed_date: Option<NaiveDate>,
 }
 
 /// Plea entered.
@@ -871,6 +878,9 @@ pub struct Pprc {
     /// Date PPRC 7 was sent to children's services.
     #[serde(default)]
     pub reassessment_date: Option<NaiveDate>,
+    /// Actions on closure: who holds the risk after the YJS (PPRC 7).
+    #[serde(default)]
+    pub closure_actions: Vec<String>,
     /// The assessed risk to children, in the case manager's words.
     #[serde(default)]
     pub risk_summary: Option<String>,

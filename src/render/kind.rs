@@ -217,6 +217,7 @@ fn gatekeeping_needs(case: &Case, m: &mut Needs) {
 
 fn plan_needs(case: &Case, m: &mut Needs) {
     let plan = case.intervention_plan.clone().unwrap_or_default();
+    m.check(case.order.is_some(), "order", "order or intervention");
     m.check(plan.date.is_some(), "intervention_plan.date", "date of plan");
     m.check(
         !plan.going_well.is_empty() || !case.strengths.is_empty(),
@@ -265,6 +266,7 @@ fn family_signatures(m: &mut Needs, case: &Case, s: &Signatures, paths: [&'stati
 
 fn agreement_needs(case: &Case, m: &mut Needs) {
     let sa = case.service_agreement.clone().unwrap_or_default();
+    m.check(case.order.is_some(), "order", "order or intervention");
     m.check(sa.date.is_some(), "service_agreement.date", "date of agreement");
     // Seed 004 §2.6: "signed by all young people and parent/carers we work with".
     let paths = [
@@ -311,8 +313,8 @@ fn pprc_needs(kind: DocumentKind, case: &Case, m: &mut Needs) {
     let pprc = case.pprc.clone().unwrap_or_default();
     form_basics(case, m);
     m.check(has(pprc.decision.as_ref()), "pprc.decision", "decision and reasons");
-    m.check(!pprc.actions.is_empty(), "pprc.actions", "actions");
     if kind == DocumentKind::Pprc2 {
+        m.check(!pprc.actions.is_empty(), "pprc.actions", "actions");
         m.check(pprc.discussion_date.is_some(), "pprc.discussion_date", "date of the risk discussion");
         m.check(has(pprc.risk_summary.as_ref()), "pprc.risk_summary", "the assessed risk to children");
         m.check(pprc.referral_date.is_some(), "pprc.referral_date", "date of referral");

@@ -13,7 +13,7 @@ pub fn deadlines(case: &Case, cal: &WorkingCalendar, today: NaiveDate) -> Vec<Du
     // Seed 004 §2.1: "For Court orders, assessment documents should be
     // completed within 15 working days of the Order being made."
     if let Some(order) = case.order.as_ref().filter(|o| o.kind.is_sentence()) {
-        let done = case.assessment.as_ref().map(|a| a.date);
+        let done = order.assessed_date.or(case.assessment.as_ref().map(|a| a.date));
         let due = cal.add_working_days(order.start_date, 15);
         out.push(DueDate::new(
             "assessment within 15 working days of the order",
@@ -95,7 +95,7 @@ pub fn deadlines(case: &Case, cal: &WorkingCalendar, today: NaiveDate) -> Vec<Du
                 visits.first().copied(),
                 today,
             ));
-            let released = case.order.as_ref().and_then(|o| o.closed_date).is_some();
+            let released = ns.released_date.is_some();
             let within_year = detained.checked_add_months(Months::new(12)).is_some_and(|end| today <= end);
             if let Some(last) = visits.last().filter(|_| !released && within_year) {
                 let due = *last + Days::new(42);

@@ -69,6 +69,36 @@ pub fn findings(case: &Case) -> Vec<Finding> {
         );
     }
 
+    // Seed 003 §11(c): PPRC "relates to ... individuals who have committed
+    // specific offences against a child (under the age 18 years old)".
+    let child_victim =
+        case.offences.iter().flat_map(|o| &o.victims).any(|v| v.is_child || v.age.is_some_and(|a| a < 18));
+    if child_victim && case.pprc.is_none() {
+        warn(
+            &mut out,
+            "seed 003 §11(c)",
+            "an offence against a child but no PPRC record: assess the PPRC criteria",
+        );
+    }
+
+    // Seed 002: custody visits "at intervals of not more than six weeks".
+    if let Some(ns) = &case.next_steps {
+        let mut visits = ns.custody_visits.clone();
+        visits.sort();
+        for pair in visits.windows(2) {
+            if (pair[1] - pair[0]).num_days() > 42 {
+                warn(
+                    &mut out,
+                    "seed 002",
+                    format!(
+                        "Next Steps custody visits {} and {} are more than six weeks apart",
+                        pair[0], pair[1]
+                    ),
+                );
+            }
+        }
+    }
+
     if psr::double_gatekeeping_required(case) && !psr::double_gatekeeping_done(case) {
         warn(
             &mut out,

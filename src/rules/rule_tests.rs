@@ -241,3 +241,22 @@ fn seed_002_next_steps_meeting_in_15_working_days_custody_visits_weekly_then_six
     let next = due(&f, "next Next Steps custody visit");
     assert_eq!((next.due, next.status), (d("2026-11-12"), DueStatus::Overdue));
 }
+
+#[test]
+fn seed_003_s11c_an_offence_against_a_child_without_a_pprc_record_is_flagged() {
+    let c = case(
+        json!({"offences": [{"date": "2026-08-01", "description": "Assault", "victims": [{"description": "boy", "age": 11}]}]}),
+    );
+    assert!(facts(&c, "2026-11-23").findings.iter().any(|f| f.message.contains("no PPRC record")));
+}
+
+#[test]
+fn seed_002_custody_visits_more_than_six_weeks_apart_are_flagged() {
+    let c = case(json!({"next_steps": {
+        "allocated_date": "2026-06-01", "joint_meeting_date": "2026-06-05", "detained_date": "2026-06-01",
+        "custody_visits": ["2026-06-05", "2026-07-17", "2026-08-29"]
+    }}));
+    let f = facts(&c, "2026-09-01");
+    let gaps: Vec<_> = f.findings.iter().filter(|x| x.rule == "seed 002").collect();
+    assert_eq!(gaps.len(), 1, "17 Jul to 29 Aug is 43 days; 5 Jun to 17 Jul is exactly 42: {gaps:?}");
+}
