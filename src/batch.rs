@@ -209,6 +209,20 @@ impl Pipeline {
         &self.config
     }
 
+    /// Renders and typesets a notice template (e.g. `safety-link.typ.j2`).
+    pub fn notice_pdf(
+        &self,
+        template: &str,
+        notice: &serde_json::Value,
+        ident: &str,
+        date: NaiveDate,
+    ) -> Result<Vec<u8>, String> {
+        let source = self.renderer.render_notice(template, notice).map_err(|e| e.to_string())?;
+        self.typesetter
+            .typeset(&source, &PdfMeta { ident: ident.to_owned(), date })
+            .map_err(|e| format!("{template}: {e}"))
+    }
+
     /// The working-day calendar in use.
     pub fn calendar(&self) -> &WorkingCalendar {
         &self.calendar

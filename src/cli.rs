@@ -8,6 +8,9 @@ use anyhow::{Context, Result};
 use casepress::batch::{self, BatchReport, ItemReport, KindSelection, Outcome, Pipeline, RenderOptions};
 use casepress::config::Config;
 use casepress::render::DocumentKind;
+use casepress::statements::fields::parse_sent;
+use casepress::statements::sla::WorkingHours;
+use casepress::statements::{FileOptions, StatementOutcome, file_inbox, status};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -68,12 +71,63 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// File received Mind Of My Own statements, and report on them.
+    Statements {
+        #[command(subcommand)]
+        action: StatementsAction,
+    },
     /// Print the JSON Schema of the case format.
     Schema,
     /// Work with the document templates.
     Templates {
         #[command(subcommand)]
         action: TemplatesAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum StatementsAction {
+    /// File every statement PDF in the inbox into its case folder: assign,
+    /// log the receipt, escalate Safety Link, quarantine the unidentified
+    /// and the unreadable.
+    File {
+        /// The inbox folder (default: `statements.inbox` from config).
+        #[arg(long, value_name = "DIR")]
+        inbox: Option<PathBuf>,
+        /// Case files or folders to match against (default: `paths.cases` from config).
+        #[arg(long, value_name = "CASES", num_args = 1..)]
+        cases: Vec<PathBuf>,
+        /// Output root (default: from config).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// When the statements are received (RFC 3339 or `YYYY-MM-DD HH:MM` London time; default: now).
+        #[arg(long, value_name = "DATETIME")]
+        now: Option<String>,
+        /// Config file (default: ./casepress.toml if present).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Print the report as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Statements waiting, assignment targets missed, Safety Link escalations,
+    /// unidentified statements awaiting a decision.
+    Status {
+        /// The inbox folder (default: `statements.inbox` from config).
+        #[arg(long, value_name = "DIR")]
+        inbox: Option<PathBuf>,
+        /// Output root (default: from config).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// The time to report at (default: now).
+        #[arg(long, value_name = "DATETIME")]
+        now: Option<String>,
+        /// Config file (default: ./casepress.toml if present).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Print the report as JSON on stdout.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -120,7 +174,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
             let path = config.unwrap_or_else(|| "casepress.toml".into());
             let config = load_config(Some(&path), true)?;
             let cases = config.paths.cases.clone();
-            render(config, &cases, KindSelection::Applicable, false, &common, "run")
+            let inbox = config.statements.inbox.clone();
+            let rendered = render(config.clone(), &cases, KindSelection::Applicable, false, &common, "run")?;
+            let Some(inbox) = inbox else { return Ok(rendered) };
+            println!("\nFiling statements from {}", inbox.display());
+            let opts = FileOptions { inbox, cases, now: chrono::Utc::now() };
+            let filed = file_statements(config, &opts, common.json)?;
+            Ok(if rendered == ExitCode::SUCCESS { filed } else { rendered })
         }
         Command::Check { cases, today, config, json } => {
             let config = load_config(config.as_deref(), false)?;
@@ -136,6 +196,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             }
             Ok(if report.needs_action() { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
+        Command::Statements { action } => statements(action),
         Command::Schema => {
             println!("{}", serde_json::to_string_pretty(&casepress::case::json_schema())?);
             Ok(ExitCode::SUCCESS)
@@ -147,6 +208,90 @@ pub fn run(args: Args) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn parse_now(now: Option<&str>) -> Result<chrono::DateTime<chrono::Utc>> {
+    match now {
+        None => Ok(chrono::Utc::now()),
+        Some(text) => parse_sent(text).or_else(|| parse_sent(&text.replace('T', " "))).ok_or_else(|| {
+            anyhow::anyhow!("--now `{text}`: expected RFC 3339 or `YYYY-MM-DD HH:MM` (London time)")
+        }),
+    }
+}
+
+fn statements(action: StatementsAction) -> Result<ExitCode> {
+    match action {
+        StatementsAction::File { inbox, cases, out, now, config, json } => {
+            let mut config = load_config(config.as_deref(), false)?;
+            if let Some(out) = out {
+                config.paths.output = out;
+            }
+            let inbox = inbox.or(config.statements.inbox.clone()).ok_or_else(|| {
+                anyhow::anyhow!("no inbox: pass --inbox DIR or set statements.inbox in casepress.toml")
+            })?;
+            let cases = if cases.is_empty() { config.paths.cases.clone() } else { cases };
+            let opts = FileOptions { inbox, cases, now: parse_now(now.as_deref())? };
+            file_statements(config, &opts, json)
+        }
+        StatementsAction::Status { inbox, out, now, config, json } => {
+            let mut config = load_config(config.as_deref(), false)?;
+            if let Some(out) = out {
+                config.paths.output = out;
+            }
+            let inbox = inbox.or(config.statements.inbox.clone());
+            let s = &config.statements;
+            let hours = WorkingHours {
+                calendar: casepress::rules::WorkingCalendar::england_and_wales(&config.calendar.closure_days),
+                start: s.working_day_start,
+                end: s.working_day_end,
+            };
+            let now = parse_now(now.as_deref())?;
+            let report = status::status(
+                &config.paths.output,
+                inbox.as_deref(),
+                &hours,
+                s.assign_within_working_hours,
+                now,
+            )?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", status::to_text(&report));
+            }
+            Ok(if report.needs_action() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+    }
+}
+
+fn file_statements(config: Config, opts: &FileOptions, json: bool) -> Result<ExitCode> {
+    let pipeline = Pipeline::new(config)?;
+    let report = file_inbox(&pipeline, opts)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        for item in &report.items {
+            let flag = if item.safety_link { "SAFETY LINK " } else { "" };
+            let id = item.statement_id.as_deref().unwrap_or("-");
+            let case = item.case_id.as_deref().map(|c| format!(" → {c}")).unwrap_or_default();
+            let outcome = serde_json::to_value(item.outcome)?.as_str().unwrap_or_default().to_owned();
+            println!("  {flag}{outcome:<12} {id}{case}: {}", item.detail);
+            if let Some(e) = &item.escalation {
+                println!("               escalation notice: {}", e.display());
+            }
+        }
+        let count = |o: StatementOutcome| report.items.iter().filter(|i| i.outcome == o).count();
+        println!(
+            "\n{} assigned ({} Safety Link), {} unidentified, {} unreadable, {} duplicate, {} left for later, {} failed.",
+            count(StatementOutcome::Assigned),
+            report.items.iter().filter(|i| i.safety_link && i.outcome == StatementOutcome::Assigned).count(),
+            count(StatementOutcome::Unidentified),
+            count(StatementOutcome::Unreadable),
+            count(StatementOutcome::Duplicate),
+            count(StatementOutcome::Skipped),
+            count(StatementOutcome::Failed),
+        );
+    }
+    Ok(if report.has_failures() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 fn kind_selection(names: &[String]) -> Result<KindSelection> {

@@ -23,6 +23,93 @@ pub struct Config {
     pub permissions: PermissionsConfig,
     /// Working-day calendar additions.
     pub calendar: CalendarConfig,
+    /// Filing received statements.
+    pub statements: StatementsConfig,
+    /// The staff directory: who is away, who covers, who manages whom.
+    pub staff: Vec<StaffMember>,
+}
+
+/// Filing received Mind Of My Own statements.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StatementsConfig {
+    /// The inbox `run` files (none: `run` files no statements).
+    pub inbox: Option<PathBuf>,
+    /// Working hours from sent to assigned: 24 in seed 000 (Bradford), 3 in seed 001.
+    pub assign_within_working_hours: u32,
+    /// Working days from receipt to the case note of receipt (seed 001: 1).
+    pub receipt_note_within_working_days: u32,
+    /// Start of the working day, Europe/London.
+    pub working_day_start: chrono::NaiveTime,
+    /// End of the working day, Europe/London.
+    pub working_day_end: chrono::NaiveTime,
+    /// A file modified more recently than this is still arriving and is left for the next run.
+    pub settle_seconds: u64,
+    /// Service manager, told of every Safety Link statement (seed 001).
+    pub service_manager: Option<String>,
+    /// Duty manager: Safety Link when the team manager is away (seed 000), and unidentified statements.
+    pub duty_manager: Option<String>,
+    /// Duty officer: cross-references unidentified statements (seed 000).
+    pub duty_officer: Option<String>,
+}
+
+impl Default for StatementsConfig {
+    fn default() -> Self {
+        Self {
+            inbox: None,
+            assign_within_working_hours: 24,
+            receipt_note_within_working_days: 1,
+            working_day_start: chrono::NaiveTime::from_hms_opt(9, 0, 0).expect("valid time"),
+            working_day_end: chrono::NaiveTime::from_hms_opt(17, 0, 0).expect("valid time"),
+            settle_seconds: 2,
+            service_manager: None,
+            duty_manager: None,
+            duty_officer: None,
+        }
+    }
+}
+
+/// A member of staff.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffMember {
+    /// Full name, as case files name the case manager.
+    pub name: String,
+    /// Email address.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Team.
+    #[serde(default)]
+    pub team: Option<String>,
+    /// Job title.
+    #[serde(default)]
+    pub role: Option<String>,
+    /// Line manager's name.
+    #[serde(default)]
+    pub line_manager: Option<String>,
+    /// The named person covering while this person is away.
+    #[serde(default)]
+    pub cover: Option<String>,
+    /// Absences (leave, sickness), inclusive dates.
+    #[serde(default)]
+    pub away: Vec<Absence>,
+}
+
+/// A period away from work, inclusive.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Absence {
+    /// First day away.
+    pub from: NaiveDate,
+    /// Last day away.
+    pub to: NaiveDate,
+}
+
+impl StaffMember {
+    /// Whether this person is away on `day`.
+    pub fn away_on(&self, day: NaiveDate) -> bool {
+        self.away.iter().any(|a| a.from <= day && day <= a.to)
+    }
 }
 
 /// The service that issues the documents.
@@ -60,6 +147,8 @@ pub struct PathsConfig {
 pub struct NamingConfig {
     /// Document file name. Variables: `case_id`, `kind`, `date`, `draft`.
     pub document: String,
+    /// Filed statement name. Variables: `sent_date`, `type` (as a slug), `statement_id`, `case_id`.
+    pub statement: String,
 }
 
 /// Octal modes as strings, e.g. `"0600"`.
@@ -102,7 +191,10 @@ impl Default for PathsConfig {
 
 impl Default for NamingConfig {
     fn default() -> Self {
-        Self { document: "{{ case_id }}_{{ kind }}_{{ date }}{% if draft %}_draft{% endif %}.pdf".into() }
+        Self {
+            document: "{{ case_id }}_{{ kind }}_{{ date }}{% if draft %}_draft{% endif %}.pdf".into(),
+            statement: "{{ sent_date }}_{{ type }}_{{ statement_id }}.pdf".into(),
+        }
     }
 }
 
@@ -162,13 +254,22 @@ impl Config {
         fix(&mut self.paths.output);
         self.paths.templates.as_mut().map(fix);
         self.service.logo.as_mut().map(fix);
+        self.statements.inbox.as_mut().map(fix);
     }
 
     fn validate(&self) -> Result<(), String> {
-        minijinja::Environment::new()
-            .template_from_str(&self.naming.document)
-            .map(|_| ())
-            .map_err(|e| format!("naming.document is not a valid pattern: {e:#}"))
+        for (key, pattern) in
+            [("naming.document", &self.naming.document), ("naming.statement", &self.naming.statement)]
+        {
+            minijinja::Environment::new()
+                .template_from_str(pattern)
+                .map_err(|e| format!("{key} is not a valid pattern: {e:#}"))?;
+        }
+        let s = &self.statements;
+        if s.working_day_start >= s.working_day_end {
+            return Err("statements.working_day_start must be before working_day_end".into());
+        }
+        Ok(())
     }
 }
 

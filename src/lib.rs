@@ -12,5 +12,6 @@ pub mod check;
 pub mod config;
 pub mod render;
 pub mod rules;
+pub mod statements;
 pub mod store;
 pub mod typeset;

@@ -120,6 +120,50 @@ pub fn publish(dir: &Path, name: &str, bytes: &[u8], modes: Modes) -> Result<Pub
     result
 }
 
+/// Publishes `bytes` as exactly `dir/name`: written, or unchanged when the
+/// same bytes are already there; an error when different bytes are.
+pub fn publish_as(dir: &Path, name: &str, bytes: &[u8], modes: Modes) -> Result<Published, StoreError> {
+    ensure_dir(dir, modes)?;
+    let target = dir.join(name);
+    if let Ok(existing) = file_digest(&target) {
+        if existing.as_slice() == Sha256::digest(bytes).as_slice() {
+            return Ok(Published::Unchanged(target));
+        }
+        let e = io::Error::new(io::ErrorKind::AlreadyExists, "a different file already has this name");
+        return Err(at(&target)(e));
+    }
+    let tmp = write_temp(dir, name, bytes, modes)?;
+    let linked = fs::hard_link(&tmp, &target).map_err(at(&target));
+    let _ = fs::remove_file(&tmp);
+    linked?;
+    sync_dir(dir)?;
+    Ok(Published::Written(target))
+}
+
+/// The first of `name`, `stem_2.ext`, `stem_3.ext`… in `dir` that is free or
+/// already holds exactly `digest`.
+pub fn free_name(dir: &Path, name: &str, digest: &[u8]) -> String {
+    (1..)
+        .map(|n| numbered(name, n))
+        .find(|candidate| match file_digest(&dir.join(candidate)) {
+            Ok(existing) => existing == digest,
+            Err(_) => true,
+        })
+        .expect("some numbered name is free")
+}
+
+/// Removes temporary files (`.name.tmp-*`) that an interrupted write left in `dir`.
+pub fn sweep_temp_files(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') && name.contains(".tmp-") {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// `name` for n = 1, else `stem_n.ext`.
 fn numbered(name: &str, n: u32) -> String {
     if n == 1 {
@@ -173,6 +217,37 @@ pub const CASE_LOG: &str = "case-log.jsonl";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "kebab-case")]
 pub enum LogEntry {
+    /// A received statement was filed into the case (the receipt).
+    Statement {
+        /// When it was filed (RFC 3339, UTC).
+        at: String,
+        /// Statement ID.
+        statement_id: String,
+        /// File name within `statements/`.
+        file: String,
+        /// SHA-256 of the PDF.
+        sha256: String,
+        /// App (One, Express, Xchange).
+        app: Option<String>,
+        /// Statement type.
+        statement_type: Option<String>,
+        /// When the child sent it (RFC 3339, UTC).
+        sent: String,
+        /// When casepress received and assigned it (RFC 3339, UTC).
+        received: String,
+        /// Who it was assigned to.
+        assigned_to: String,
+        /// Why: allocated, cover or line-manager.
+        route: String,
+        /// Working minutes from sent to assigned.
+        working_minutes: i64,
+        /// The assignment SLA in working hours.
+        sla_hours: u32,
+        /// Whether it was assigned within the SLA.
+        sla_met: bool,
+        /// Whether the Safety Link was triggered.
+        safety_link: bool,
+    },
     /// A document was rendered and published.
     Document {
         /// When (RFC 3339, UTC).

@@ -119,6 +119,13 @@ impl Renderer {
         Ok(Self { env, service })
     }
 
+    /// Renders a notice (not about one document kind of a case) from the
+    /// template `name` with `notice` as its `notice` variable.
+    pub fn render_notice(&self, name: &str, notice: &serde_json::Value) -> Result<String, RenderError> {
+        let ctx = minijinja::context! { notice => Value::from_serialize(notice), service => Value::from_serialize(&self.service) };
+        self.env.get_template(name).and_then(|t| t.render(ctx)).map_err(|e| RenderError::template(name, &e))
+    }
+
     /// Renders one document's Typst source.
     pub fn render(&self, req: RenderRequest<'_>) -> Result<RenderedSource, RenderError> {
         let missing = req.kind.missing(req.case);

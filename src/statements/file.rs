@@ -1,0 +1,741 @@
+//! Filing the inbox, in the order of DESIGN §10, so that a crash at any
+//! instant loses nothing and a re-run completes the work without duplicates.
+//!
+//! Per statement: read once (hashing), decide, record the decision in the
+//! ledger ("begun"), publish the copy without overwrite, verify its SHA-256,
+//! write the notes and notices, append the receipt to the case log, record
+//! "done", and only then remove it from the inbox. A re-run finds "begun"
+//! and repeats the same decision; every step is idempotent.
+
+use std::fs::{self, File};
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use chrono_tz::Europe::London;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::fields::{Sidecar, StatementFields};
+use super::notes;
+use super::read::{MAX_FILE_BYTES, read_pdf};
+use super::register::{Match, Register};
+use super::sla::WorkingHours;
+use super::staff::{Directory, Route};
+use crate::batch::{Pipeline, SetupError};
+use crate::case;
+use crate::store::{self, LogEntry, Modes};
+
+/// What to file and when.
+#[derive(Debug, Clone)]
+pub struct FileOptions {
+    /// The inbox folder.
+    pub inbox: PathBuf,
+    /// Case files or folders: the register statements are matched against.
+    pub cases: Vec<PathBuf>,
+    /// "Now": when the statements are received and assigned.
+    pub now: DateTime<Utc>,
+}
+
+/// What happened to one inbox file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StatementOutcome {
+    /// Filed into a case and assigned.
+    Assigned,
+    /// Not matched to exactly one case: quarantined, never assigned.
+    Unidentified,
+    /// Not a readable statement: quarantined with a reason.
+    Unreadable,
+    /// Already filed (same SHA-256): removed from the inbox, not filed twice.
+    Duplicate,
+    /// Still arriving, or a temporary file: left for the next run.
+    Skipped,
+    /// A transient failure (disk full, permission): left in the inbox.
+    Failed,
+}
+
+/// One inbox file's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatementReport {
+    /// The inbox file.
+    pub file: PathBuf,
+    /// The outcome.
+    pub outcome: StatementOutcome,
+    /// Whether the Safety Link was triggered (listed first).
+    pub safety_link: bool,
+    /// Statement ID, if read.
+    pub statement_id: Option<String>,
+    /// The case, if matched.
+    pub case_id: Option<String>,
+    /// Who it was assigned to.
+    pub assigned_to: Option<String>,
+    /// Where it was filed or quarantined.
+    pub filed: Option<PathBuf>,
+    /// The escalation notice, for Safety Link.
+    pub escalation: Option<PathBuf>,
+    /// Reason or summary, in words.
+    pub detail: String,
+}
+
+/// Everything a filing run did; Safety Link statements first.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FilingReport {
+    /// One entry per inbox file.
+    pub items: Vec<StatementReport>,
+}
+
+impl FilingReport {
+    /// Whether any file failed transiently (exit code 1).
+    pub fn has_failures(&self) -> bool {
+        self.items.iter().any(|i| i.outcome == StatementOutcome::Failed)
+    }
+}
+
+/// The decision about one statement, recorded before anything is written so
+/// that a re-run after a crash repeats it exactly.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct Decision {
+    pub(super) sha256: String,
+    pub(super) source: String,
+    pub(super) received: DateTime<Utc>,
+    pub(super) outcome: StatementOutcome,
+    pub(super) fields: StatementFields,
+    pub(super) reason: Option<String>,
+    pub(super) case_id: Option<String>,
+    pub(super) child: Option<String>,
+    pub(super) assigned_to: Option<String>,
+    pub(super) route: Option<Route>,
+    pub(super) candidates: usize,
+    /// Folder and name of the filed copy, relative to the output root.
+    pub(super) dest_dir: String,
+    pub(super) dest_name: String,
+    pub(super) sidecar: bool,
+    pub(super) working_minutes: Option<i64>,
+    pub(super) sla_met: Option<bool>,
+    pub(super) recipients: Vec<Recipient>,
+}
+
+/// Someone a notice goes to.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct Recipient {
+    pub(super) role: String,
+    pub(super) name: String,
+    pub(super) email: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum Stage {
+    Begun,
+    Done,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct LedgerLine {
+    stage: Stage,
+    decision: Decision,
+}
+
+/// Files every statement in the inbox. Holds a lock on the output's
+/// statement ledger for the whole run: a second concurrent run is refused.
+pub fn file_inbox(pipeline: &Pipeline, opts: &FileOptions) -> Result<FilingReport, SetupError> {
+    let config = pipeline.config();
+    let out = config.paths.output.clone();
+    let modes = config.permissions.modes();
+    let ledger_dir = out.join("statements");
+    store::ensure_dir(&ledger_dir, modes)?;
+    let lock_path = ledger_dir.join("lock");
+    let lock = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(modes.file)
+        .open(&lock_path)
+        .map_err(|e| SetupError::Input(format!("{}: {e}", lock_path.display())))?;
+    lock.try_lock().map_err(|_| {
+        SetupError::Input(format!("{}: another `casepress statements file` run is filing this output folder; try again when it finishes", lock_path.display()))
+    })?;
+
+    let files = case::discover(&opts.cases).map_err(|e| SetupError::Input(e.to_string()))?;
+    let cases: Vec<case::Case> =
+        files.iter().flat_map(|f| case::load_file(f)).filter_map(Result::ok).map(|c| c.case).collect();
+    let filer = Filer {
+        pipeline,
+        out,
+        modes,
+        ledger: ledger_dir.join("ledger.jsonl"),
+        register: Register::new(&cases),
+        directory: Directory::new(config.staff.clone()),
+        hours: WorkingHours {
+            calendar: pipeline.calendar().clone(),
+            start: config.statements.working_day_start,
+            end: config.statements.working_day_end,
+        },
+        now: opts.now,
+    };
+    let ledger = read_ledger(&filer.ledger).map_err(|e| SetupError::Input(e.to_string()))?;
+
+    let mut items = Vec::new();
+    for path in
+        inbox_files(&opts.inbox).map_err(|e| SetupError::Input(format!("{}: {e}", opts.inbox.display())))?
+    {
+        let item =
+            filer.file_one(&path, &ledger, config.statements.settle_seconds).unwrap_or_else(|reason| {
+                StatementReport::bare(
+                    &path,
+                    StatementOutcome::Failed,
+                    format!("{}: {reason}", path.display()),
+                )
+            });
+        items.push(item);
+    }
+    // Safety Link first: those are actioned immediately (seed 000).
+    items.sort_by_key(|i| !i.safety_link);
+    drop(lock);
+    Ok(FilingReport { items })
+}
+
+impl StatementReport {
+    fn bare(file: &Path, outcome: StatementOutcome, detail: String) -> Self {
+        Self {
+            file: file.to_owned(),
+            outcome,
+            safety_link: false,
+            statement_id: None,
+            case_id: None,
+            assigned_to: None,
+            filed: None,
+            escalation: None,
+            detail,
+        }
+    }
+}
+
+/// Inbox files to consider, sorted; sidecars travel with their PDF.
+pub(super) fn inbox_files(inbox: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(inbox)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let lower = name.to_lowercase();
+        // DESIGN §10: skip dotfiles, partial downloads, temporary and Office lock files.
+        let transient = name.starts_with('.')
+            || name.starts_with("~$")
+            || [".part", ".filepart", ".tmp", ".crdownload"].iter().any(|s| lower.ends_with(s));
+        if transient || !entry.file_type()?.is_file() {
+            continue;
+        }
+        let path = entry.path();
+        if lower.ends_with(".json") && sibling_pdf(&path).is_some() {
+            continue;
+        }
+        files.push(path);
+    }
+    files.sort();
+    Ok(files)
+}
+
+fn sibling_pdf(json: &Path) -> Option<PathBuf> {
+    ["pdf", "PDF"].iter().map(|e| json.with_extension(e)).find(|p| p.is_file())
+}
+
+fn sidecar_of(pdf: &Path) -> Option<PathBuf> {
+    let p = pdf.with_extension("json");
+    p.is_file().then_some(p)
+}
+
+struct Filer<'a> {
+    pipeline: &'a Pipeline,
+    out: PathBuf,
+    modes: Modes,
+    ledger: PathBuf,
+    register: Register,
+    directory: Directory,
+    hours: WorkingHours,
+    now: DateTime<Utc>,
+}
+
+/// Stops the process at a named step when `CASEPRESS_FAILPOINT` names it:
+/// the crash tests use this to kill filing between any two steps.
+fn failpoint(name: &str) {
+    if std::env::var("CASEPRESS_FAILPOINT").is_ok_and(|v| v == name) {
+        std::process::abort();
+    }
+}
+
+impl Filer<'_> {
+    fn file_one(&self, path: &Path, ledger: &Ledger, settle: u64) -> Result<StatementReport, String> {
+        let before = fs::metadata(path).map_err(|e| e.to_string())?;
+        let age = SystemTime::now()
+            .duration_since(before.modified().map_err(|e| e.to_string())?)
+            .unwrap_or_default();
+        if age < Duration::from_secs(settle) {
+            return Ok(StatementReport::bare(
+                path,
+                StatementOutcome::Skipped,
+                "still arriving: left for the next run".into(),
+            ));
+        }
+        let (bytes, too_big) = read_capped(path).map_err(|e| e.to_string())?;
+        let after = fs::metadata(path).map_err(|e| e.to_string())?;
+        if after.len() != before.len() || after.modified().ok() != before.modified().ok() {
+            return Ok(StatementReport::bare(
+                path,
+                StatementOutcome::Skipped,
+                "changed while being read: left for the next run".into(),
+            ));
+        }
+        let sha256 = store::sha256_hex(&bytes);
+        let sidecar_path = sidecar_of(path);
+
+        if let Some(done) = ledger.done(&sha256)
+            && self.verify(&done).is_ok()
+        {
+            self.remove_from_inbox(path, sidecar_path.as_deref())?;
+            let mut report = self.report(path, &done);
+            report.outcome = StatementOutcome::Duplicate;
+            report.detail = format!(
+                "already filed as {}: removed from the inbox",
+                report.filed.as_ref().map(|p| p.display().to_string()).unwrap_or_default()
+            );
+            return Ok(report);
+        }
+        let decision = match ledger.begun(&sha256) {
+            Some(d) => d,
+            None => {
+                let d = self.decide(path, &bytes, too_big, sidecar_path.as_deref(), sha256)?;
+                self.append_ledger(Stage::Begun, &d)?;
+                d
+            }
+        };
+        failpoint("after-begun");
+        self.carry_out(&decision, &bytes, sidecar_path.as_deref())?;
+        self.append_ledger(Stage::Done, &decision)?;
+        failpoint("after-done");
+        self.remove_from_inbox(path, sidecar_path.as_deref())?;
+        Ok(self.report(path, &decision))
+    }
+
+    /// Reads the statement and decides its outcome, destination, assignee
+    /// and who is told. Nothing is written.
+    fn decide(
+        &self,
+        path: &Path,
+        bytes: &[u8],
+        too_big: bool,
+        sidecar: Option<&Path>,
+        sha256: String,
+    ) -> Result<Decision, String> {
+        let source = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let mut d = Decision {
+            sha256,
+            source: source.clone(),
+            received: self.now,
+            outcome: StatementOutcome::Unreadable,
+            fields: StatementFields::default(),
+            reason: None,
+            case_id: None,
+            child: None,
+            assigned_to: None,
+            route: None,
+            candidates: 0,
+            dest_dir: "quarantine/unreadable".into(),
+            dest_name: String::new(),
+            sidecar: false,
+            working_minutes: None,
+            sla_met: None,
+            recipients: Vec::new(),
+        };
+        let read = if too_big {
+            Err(format!("larger than {} MB: not a statement download", MAX_FILE_BYTES / 1024 / 1024))
+        } else {
+            read_pdf(bytes.to_vec())
+        };
+        let fields = read.and_then(|mut f| {
+            if let Some(side) = sidecar {
+                let text =
+                    fs::read_to_string(side).map_err(|e| format!("sidecar {}: {e}", side.display()))?;
+                let parsed: Sidecar =
+                    serde_json::from_str(&text).map_err(|e| format!("sidecar {}: {e}", side.display()))?;
+                let problems = f.apply_sidecar(parsed);
+                if !problems.is_empty() {
+                    return Err(problems.join("; "));
+                }
+            }
+            let missing = f.missing_required();
+            if missing.is_empty() {
+                Ok(f)
+            } else {
+                Err(format!(
+                    "required fields not found: {} (expected `Label: value` lines, see statement-pdf.md)",
+                    missing.join(", ")
+                ))
+            }
+        });
+        let short = &d.sha256[..12];
+        let fields = match fields {
+            Ok(f) => f,
+            Err(reason) => {
+                d.reason = Some(reason);
+                d.dest_name = format!("{}_{short}_{}", self.now.format("%Y-%m-%d"), sanitise(&source));
+                return Ok(d);
+            }
+        };
+        d.sidecar = sidecar.is_some();
+        let id = fields.statement_id.clone().unwrap_or_default();
+        let sent = fields.sent.expect("required fields checked");
+        let minutes = self.hours.minutes_between(sent, self.now);
+        let limit = self.pipeline.config().statements.assign_within_working_hours;
+        d.working_minutes = Some(minutes);
+        d.sla_met = Some(minutes <= i64::from(limit) * 60);
+        let today = self.now.with_timezone(&London).date_naive();
+        let statements = &self.pipeline.config().statements;
+
+        match self.register.find(&fields) {
+            Match::One(entry) => {
+                let (who, route) =
+                    self.directory.assign(&entry.case_manager, entry.line_manager.as_deref(), today);
+                d.outcome = StatementOutcome::Assigned;
+                d.case_id = Some(entry.case_id.clone());
+                d.child = Some(entry.child.clone());
+                d.assigned_to = Some(who);
+                d.route = Some(route);
+                d.dest_dir = format!("cases/{}/statements", entry.case_id);
+                let name = self.statement_name(&fields, &entry.case_id)?;
+                let dir = self.out.join(&d.dest_dir);
+                d.dest_name = store::free_name(&dir, &name, &Sha256::digest(bytes));
+                if fields.safety_link {
+                    // Seed 000: team manager, or the duty manager in their
+                    // absence; seed 001: team and service manager.
+                    let manager =
+                        self.directory.line_manager_of(&entry.case_manager, entry.line_manager.as_deref());
+                    match manager {
+                        Some(m) if !self.directory.away(&m, today) => {
+                            d.recipients.push(self.recipient("Team manager", &m))
+                        }
+                        _ => d.recipients.extend(
+                            statements
+                                .duty_manager
+                                .as_deref()
+                                .map(|m| self.recipient("Duty manager (team manager away)", m)),
+                        ),
+                    }
+                    d.recipients.extend(
+                        statements.service_manager.as_deref().map(|m| self.recipient("Service manager", m)),
+                    );
+                    d.recipients.push(
+                        self.recipient("Allocated worker", d.assigned_to.as_deref().unwrap_or_default()),
+                    );
+                }
+            }
+            Match::Unidentified { candidates } => {
+                d.outcome = StatementOutcome::Unidentified;
+                d.candidates = candidates;
+                d.dest_dir = "quarantine/unidentified".into();
+                d.dest_name =
+                    format!("{}_{}_{short}.pdf", sent.with_timezone(&London).format("%Y-%m-%d"), id);
+                if fields.safety_link {
+                    d.recipients.extend(
+                        statements.duty_manager.as_deref().map(|m| self.recipient("Duty manager", m)),
+                    );
+                    d.recipients.extend(
+                        statements.service_manager.as_deref().map(|m| self.recipient("Service manager", m)),
+                    );
+                }
+            }
+        }
+        d.fields = fields;
+        Ok(d)
+    }
+
+    fn recipient(&self, role: &str, name: &str) -> Recipient {
+        Recipient { role: role.into(), name: name.into(), email: self.directory.email(name) }
+    }
+
+    fn statement_name(&self, f: &StatementFields, case_id: &str) -> Result<String, String> {
+        let sent = f.sent.expect("checked").with_timezone(&London).format("%Y-%m-%d").to_string();
+        let kind = slug(f.statement_type.as_deref().unwrap_or("statement"));
+        let pattern = &self.pipeline.config().naming.statement;
+        let name = minijinja::Environment::new()
+            .render_str(pattern, minijinja::context! { sent_date => sent, type => kind, statement_id => f.statement_id, case_id => case_id })
+            .map_err(|e| format!("naming.statement: {e:#}"))?;
+        store::check_file_name(&name).map_err(|e| format!("naming.statement gave {e}"))?;
+        Ok(name)
+    }
+
+    /// Every write the decision calls for, each idempotent.
+    fn carry_out(&self, d: &Decision, bytes: &[u8], sidecar: Option<&Path>) -> Result<(), String> {
+        let dir = self.out.join(&d.dest_dir);
+        store::ensure_dir(&dir, self.modes).map_err(|e| e.to_string())?;
+        store::sweep_temp_files(&dir);
+        store::publish_as(&dir, &d.dest_name, bytes, self.modes).map_err(|e| e.to_string())?;
+        failpoint("after-publish");
+        self.verify(d)?;
+        if d.sidecar
+            && let Some(side) = sidecar
+        {
+            let text = fs::read(side).map_err(|e| format!("{}: {e}", side.display()))?;
+            let name = Path::new(&d.dest_name).with_extension("json");
+            let name = name.to_string_lossy();
+            store::publish_as(&dir, &name, &text, self.modes).map_err(|e| e.to_string())?;
+        }
+        for (dir, name, text) in notes::notes_for(d_view(d), self.pipeline.config()) {
+            store::publish_as(&self.out.join(dir), &name, text.as_bytes(), self.modes)
+                .map_err(|e| e.to_string())?;
+        }
+        failpoint("after-notes");
+        if !d.recipients.is_empty() {
+            let notice = notes::notice_json(d_view(d));
+            let date = d.received.with_timezone(&London).date_naive();
+            let pdf = self.pipeline.notice_pdf("safety-link.typ.j2", &notice, &d.sha256, date)?;
+            let id = d.fields.statement_id.as_deref().unwrap_or("unknown");
+            let name = format!("{}_safety-link_{id}.pdf", date);
+            store::publish_as(&self.out.join("escalations"), &name, &pdf, self.modes)
+                .map_err(|e| e.to_string())?;
+        }
+        if d.outcome == StatementOutcome::Assigned {
+            self.log_receipt(d)?;
+        }
+        failpoint("after-log");
+        Ok(())
+    }
+
+    /// Re-reads the filed copy and checks its SHA-256.
+    fn verify(&self, d: &Decision) -> Result<(), String> {
+        let path = self.out.join(&d.dest_dir).join(&d.dest_name);
+        let digest = store::file_digest(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if store::hex(&digest) == d.sha256 {
+            Ok(())
+        } else {
+            Err(format!("{}: the filed copy does not match the original (SHA-256)", path.display()))
+        }
+    }
+
+    /// The receipt in the case log, once per statement.
+    fn log_receipt(&self, d: &Decision) -> Result<(), String> {
+        let case_dir = self.out.join("cases").join(d.case_id.as_deref().unwrap_or_default());
+        let log = store::read_log(&case_dir).map_err(|e| e.to_string())?;
+        let logged =
+            log.iter().any(|e| matches!(e, LogEntry::Statement { sha256, .. } if *sha256 == d.sha256));
+        if logged {
+            return Ok(());
+        }
+        let f = &d.fields;
+        let entry = LogEntry::Statement {
+            at: d.received.to_rfc3339_opts(SecondsFormat::Secs, true),
+            statement_id: f.statement_id.clone().unwrap_or_default(),
+            file: d.dest_name.clone(),
+            sha256: d.sha256.clone(),
+            app: f.app.clone(),
+            statement_type: f.statement_type.clone(),
+            sent: f.sent.map(|s| s.to_rfc3339_opts(SecondsFormat::Secs, true)).unwrap_or_default(),
+            received: d.received.to_rfc3339_opts(SecondsFormat::Secs, true),
+            assigned_to: d.assigned_to.clone().unwrap_or_default(),
+            route: match d.route {
+                Some(Route::Cover) => "cover",
+                Some(Route::LineManager) => "line-manager",
+                _ => "allocated",
+            }
+            .into(),
+            working_minutes: d.working_minutes.unwrap_or_default(),
+            sla_hours: self.pipeline.config().statements.assign_within_working_hours,
+            sla_met: d.sla_met.unwrap_or(true),
+            safety_link: f.safety_link,
+        };
+        store::append_log(&case_dir, &entry, self.modes).map_err(|e| e.to_string())
+    }
+
+    fn append_ledger(&self, stage: Stage, d: &Decision) -> Result<(), String> {
+        let mut line =
+            serde_json::to_vec(&LedgerLine { stage, decision: d.clone() }).expect("ledger lines serialise");
+        line.push(b'\n');
+        let mut file = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(self.modes.file)
+            .open(&self.ledger)
+            .map_err(|e| format!("{}: {e}", self.ledger.display()))?;
+        file.write_all(&line)
+            .and_then(|()| file.sync_data())
+            .map_err(|e| format!("{}: {e}", self.ledger.display()))
+    }
+
+    fn remove_from_inbox(&self, path: &Path, sidecar: Option<&Path>) -> Result<(), String> {
+        for p in [Some(path), sidecar].into_iter().flatten() {
+            match fs::remove_file(p) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(format!("{}: {e}", p.display())),
+            }
+        }
+        let inbox = path.parent().unwrap_or(Path::new("."));
+        store::sync_dir(inbox).map_err(|e| e.to_string())
+    }
+
+    fn report(&self, path: &Path, d: &Decision) -> StatementReport {
+        let filed = self.out.join(&d.dest_dir).join(&d.dest_name);
+        let escalation = (!d.recipients.is_empty()).then(|| {
+            let date = d.received.with_timezone(&London).date_naive();
+            let id = d.fields.statement_id.as_deref().unwrap_or("unknown");
+            self.out.join("escalations").join(format!("{date}_safety-link_{id}.pdf"))
+        });
+        let detail = match d.outcome {
+            StatementOutcome::Assigned => {
+                let sla = if d.sla_met == Some(true) { "within" } else { "OUTSIDE" };
+                format!(
+                    "assigned to {} ({}), {sla} the {}-working-hour target",
+                    d.assigned_to.as_deref().unwrap_or_default(),
+                    match d.route {
+                        Some(Route::Cover) => "cover for the allocated worker",
+                        Some(Route::LineManager) => "line manager: allocated worker away",
+                        _ => "allocated worker",
+                    },
+                    self.pipeline.config().statements.assign_within_working_hours
+                )
+            }
+            StatementOutcome::Unidentified => format!(
+                "{}: quarantined, not assigned; duty officer to cross-reference",
+                if d.candidates == 0 {
+                    "no matching child".to_string()
+                } else {
+                    format!("{} children match", d.candidates)
+                }
+            ),
+            _ => d.reason.clone().unwrap_or_default(),
+        };
+        StatementReport {
+            file: path.to_owned(),
+            outcome: d.outcome,
+            safety_link: d.fields.safety_link,
+            statement_id: d.fields.statement_id.clone(),
+            case_id: d.case_id.clone(),
+            assigned_to: d.assigned_to.clone(),
+            filed: Some(filed),
+            escalation,
+            detail,
+        }
+    }
+}
+
+/// The read-only view notes are written from.
+fn d_view(d: &Decision) -> notes::View<'_> {
+    notes::View {
+        sha256: &d.sha256,
+        source: &d.source,
+        received: d.received,
+        outcome: d.outcome,
+        fields: &d.fields,
+        reason: d.reason.as_deref(),
+        case_id: d.case_id.as_deref(),
+        child: d.child.as_deref(),
+        assigned_to: d.assigned_to.as_deref(),
+        route: d.route.as_ref(),
+        candidates: d.candidates,
+        filed: format!("{}/{}", d.dest_dir, d.dest_name),
+        dest_name: &d.dest_name,
+        working_minutes: d.working_minutes,
+        sla_met: d.sla_met,
+        recipients: &d.recipients,
+    }
+}
+
+/// Reads at most `MAX_FILE_BYTES` (+1 to detect larger files).
+fn read_capped(path: &Path) -> io::Result<(Vec<u8>, bool)> {
+    let mut bytes = Vec::new();
+    File::open(path)?.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    let too_big = bytes.len() as u64 > MAX_FILE_BYTES;
+    Ok((bytes, too_big))
+}
+
+/// A file name made safe to keep in quarantine.
+fn sanitise(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .collect();
+    cleaned.trim_start_matches('.').chars().take(80).collect()
+}
+
+/// `My World` → `my-world`.
+fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').chars().take(40).collect::<String>();
+    if out.is_empty() { "statement".into() } else { out }
+}
+
+/// The ledger as read at the start of a run.
+struct Ledger {
+    lines: Vec<LedgerLine>,
+}
+
+impl Ledger {
+    fn done(&self, sha256: &str) -> Option<Decision> {
+        self.lines
+            .iter()
+            .rev()
+            .find(|l| matches!(l.stage, Stage::Done) && l.decision.sha256 == sha256)
+            .map(|l| l.decision.clone())
+    }
+
+    fn begun(&self, sha256: &str) -> Option<Decision> {
+        self.lines
+            .iter()
+            .rev()
+            .find(|l| matches!(l.stage, Stage::Begun) && l.decision.sha256 == sha256)
+            .map(|l| l.decision.clone())
+    }
+}
+
+fn read_ledger(path: &Path) -> io::Result<Ledger> {
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Ledger { lines: Vec::new() }),
+        Err(e) => return Err(e),
+    };
+    let mut lines = Vec::new();
+    for line in BufReader::new(file).lines() {
+        // A torn last line (crash mid-append) is skipped.
+        if let Ok(l) = serde_json::from_str(&line?) {
+            lines.push(l);
+        }
+    }
+    Ok(Ledger { lines })
+}
+
+/// Every statement the ledger records as done, latest decision per file.
+pub(super) fn done_decisions(out: &Path) -> io::Result<Vec<Decision>> {
+    let ledger = read_ledger(&out.join("statements/ledger.jsonl"))?;
+    let mut seen = std::collections::HashSet::new();
+    let mut done: Vec<Decision> = ledger
+        .lines
+        .into_iter()
+        .rev()
+        .filter(|l| matches!(l.stage, Stage::Done))
+        .map(|l| l.decision)
+        .filter(|d| seen.insert(d.sha256.clone()))
+        .collect();
+    done.reverse();
+    Ok(done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_and_sanitised_names() {
+        assert_eq!(slug("Youth Justice and Me"), "youth-justice-and-me");
+        assert_eq!(slug("  "), "statement");
+        assert_eq!(sanitise("../evil name.pdf"), "_evil_name.pdf");
+    }
+}

@@ -1,0 +1,210 @@
+//! The notes that go with a filed statement: the receipt case note for the
+//! worker, the duty officer's note and the vendor note for an unidentified
+//! statement, the reason for an unreadable one, and the Safety Link notice's
+//! content. All are derived from the recorded decision only, so a re-run
+//! writes identical bytes.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use chrono_tz::Europe::London;
+use serde_json::json;
+
+use super::fields::StatementFields;
+use super::file::{Recipient, StatementOutcome};
+use super::staff::Route;
+use crate::config::Config;
+use crate::rules::WorkingCalendar;
+
+/// What a note may say about a statement.
+pub(super) struct View<'a> {
+    pub(super) sha256: &'a str,
+    pub(super) source: &'a str,
+    pub(super) received: DateTime<Utc>,
+    pub(super) outcome: StatementOutcome,
+    pub(super) fields: &'a StatementFields,
+    pub(super) reason: Option<&'a str>,
+    pub(super) case_id: Option<&'a str>,
+    pub(super) child: Option<&'a str>,
+    pub(super) assigned_to: Option<&'a str>,
+    pub(super) route: Option<&'a Route>,
+    pub(super) candidates: usize,
+    pub(super) filed: String,
+    pub(super) dest_name: &'a str,
+    pub(super) working_minutes: Option<i64>,
+    pub(super) sla_met: Option<bool>,
+    pub(super) recipients: &'a [Recipient],
+}
+
+fn local(t: DateTime<Utc>) -> String {
+    t.with_timezone(&London).format("%-d %B %Y %H:%M").to_string()
+}
+
+fn or_none(v: Option<&str>) -> &str {
+    v.unwrap_or("not stated")
+}
+
+fn stem(name: &str) -> &str {
+    name.rsplit_once('.').map_or(name, |(s, _)| s)
+}
+
+/// (folder relative to the output root, file name, text) for each note.
+pub(super) fn notes_for(v: View<'_>, config: &Config) -> Vec<(String, String, String)> {
+    let f = v.fields;
+    let id = f.statement_id.as_deref().unwrap_or("unknown");
+    let received_day = v.received.with_timezone(&London).date_naive();
+    match v.outcome {
+        StatementOutcome::Assigned => {
+            let calendar = WorkingCalendar::england_and_wales(&config.calendar.closure_days);
+            let days = config.statements.receipt_note_within_working_days;
+            let due = calendar.add_working_days(received_day, days);
+            let hours = config.statements.assign_within_working_hours;
+            let minutes = v.working_minutes.unwrap_or_default();
+            let route = match v.route {
+                Some(Route::Cover) => " (covering: the allocated worker is away)",
+                Some(Route::LineManager) => " (line manager: the allocated worker is away)",
+                _ => "",
+            };
+            let escalated = if v.recipients.is_empty() {
+                String::new()
+            } else {
+                let names: Vec<String> =
+                    v.recipients.iter().map(|r| format!("{} ({})", r.name, r.role)).collect();
+                format!("SAFETY LINK: triggered. Escalated immediately to {}.\n", names.join(", "))
+            };
+            let text = format!(
+                "CASE NOTE: RECEIPT OF A MIND OF MY OWN STATEMENT\n\
+                 OFFICIAL-SENSITIVE\n\n\
+                 Case:            {case}\n\
+                 Young person:    {child}\n\
+                 Statement ID:    {id}\n\
+                 App:             {app}\n\
+                 Statement type:  {kind}\n\
+                 Sent:            {sent}\n\
+                 Received:        {received}\n\
+                 Assigned to:     {who}{route}\n\
+                 Assignment:      {sla} the {hours}-working-hour target ({h}h {m:02}m working time from sent)\n\
+                 Filed as:        {filed}\n\
+                 SHA-256:         {sha}\n\
+                 {escalated}\n\
+                 TO COMPLETE by {who} by {due} (within {days} working day{s} of receipt):\n\n\
+                 Response to the young person (when and how):\n\n\n\
+                 Action taken:\n\n\n\
+                 Saved to the case file on:\n",
+                case = v.case_id.unwrap_or_default(),
+                child = v.child.unwrap_or_default(),
+                app = or_none(f.app.as_deref()),
+                kind = or_none(f.statement_type.as_deref()),
+                sent = f.sent.map(local).unwrap_or_default(),
+                received = local(v.received),
+                who = v.assigned_to.unwrap_or_default(),
+                sla = if v.sla_met == Some(true) { "Within" } else { "OUTSIDE" },
+                h = minutes / 60,
+                m = minutes % 60,
+                filed = v.filed,
+                sha = v.sha256,
+                due = due.format("%-d %B %Y"),
+                s = if days == 1 { "" } else { "s" },
+            );
+            let dir = format!("cases/{}/notes", v.case_id.unwrap_or_default());
+            vec![(dir, format!("{received_day}_statement-receipt_{id}.txt"), text)]
+        }
+        StatementOutcome::Unidentified => {
+            let officer = config.statements.duty_officer.as_deref().unwrap_or("Duty officer");
+            let manager = config.statements.duty_manager.as_deref().unwrap_or("the duty manager");
+            let why = if v.candidates == 0 {
+                "No case matches the name and date of birth on the statement.".to_string()
+            } else {
+                format!(
+                    "{} cases match the name and date of birth: it cannot be assigned safely.",
+                    v.candidates
+                )
+            };
+            let duty = format!(
+                "DUTY OFFICER NOTE: STATEMENT FROM AN UNIDENTIFIED YOUNG PERSON\n\
+                 OFFICIAL-SENSITIVE\n\n\
+                 For: {officer}; then {manager}\n\
+                 Statement ID:   {id}\n\
+                 Name given:     {name}\n\
+                 Date of birth:  {dob}\n\
+                 Sent:           {sent}\n\
+                 Received:       {received}\n\
+                 Safety Link:    {safety}\n\
+                 Quarantined as: {filed}\n\n\
+                 {why} Do NOT assign this statement.\n\n\
+                 What to do (Bradford YJS practice standards, statements received from\n\
+                 unidentified young people):\n\
+                 1. As soon as possible, cross-reference the name given with the case\n\
+                    management records. Check the date of birth: a child may have signed\n\
+                    up with a nickname and their correct date of birth.\n\
+                 2. Notify the duty manager.\n\
+                 3. If the duty manager is confident the young person is not known to the\n\
+                    service: contact the young person directly, ask if they are ok, tell\n\
+                    them they are not recognised and ask which service they use.\n\
+                 4. The duty manager emails the Mind Of My Own account manager (cc the\n\
+                    information security lead) with the statement ID ONLY: see the vendor\n\
+                    note beside this one.\n\
+                 5. No response: send a second message asking the young person to get in\n\
+                    touch within two days; after three working days with no response,\n\
+                    request deletion of their details and tell the young person.\n\
+                 6. Keep the duty manager updated throughout.\n\n\
+                 NEVER send the statement or the young person's details to a Mind Of My Own employee.\n",
+                name = or_none(f.name.as_deref()),
+                dob = f
+                    .date_of_birth
+                    .map(|d| d.format("%-d %B %Y").to_string())
+                    .unwrap_or_else(|| "not stated".into()),
+                sent = f.sent.map(local).unwrap_or_default(),
+                received = local(v.received),
+                safety = if f.safety_link { "YES: escalated to the duty manager immediately" } else { "no" },
+                filed = v.filed,
+            );
+            // Seed 000: the vendor is given "the statement ID number only".
+            let vendor = format!(
+                "To: Mind Of My Own account manager; cc information security lead\n\n\
+                 We have received a statement that we cannot match to a young person we support.\n\
+                 Statement ID: {id}\n"
+            );
+            let s = stem(v.dest_name);
+            vec![
+                ("quarantine/unidentified".into(), format!("{s}.duty-officer-note.txt"), duty),
+                ("quarantine/unidentified".into(), format!("{s}.vendor-note.txt"), vendor),
+            ]
+        }
+        StatementOutcome::Unreadable => {
+            let text = format!(
+                "UNREADABLE STATEMENT\n\n\
+                 Inbox file: {source}\n\
+                 Received:   {received}\n\
+                 SHA-256:    {sha}\n\
+                 Reason:     {reason}\n\n\
+                 Next: download the statement again from the Mind Of My Own service portal\n\
+                 and put the new PDF in the inbox. This file can then be deleted.\n",
+                source = v.source,
+                received = local(v.received),
+                sha = v.sha256,
+                reason = v.reason.unwrap_or("unknown"),
+            );
+            vec![("quarantine/unreadable".into(), format!("{}.reason.txt", v.dest_name), text)]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The Safety Link notice's variables.
+pub(super) fn notice_json(v: View<'_>) -> serde_json::Value {
+    let f = v.fields;
+    json!({
+        "statement_id": f.statement_id,
+        "app": f.app,
+        "statement_type": f.statement_type,
+        "sent": f.sent.map(local),
+        "received": local(v.received),
+        "received_date": v.received.with_timezone(&London).date_naive().to_string(),
+        "received_at": v.received.to_rfc3339_opts(SecondsFormat::Secs, true),
+        "case_id": v.case_id,
+        "child": v.child,
+        "assigned_to": v.assigned_to,
+        "route": v.route,
+        "filed": v.filed,
+        "recipients": v.recipients.iter().map(|r| json!({"role": r.role, "name": r.name, "email": r.email})).collect::<Vec<_>>(),
+    })
+}

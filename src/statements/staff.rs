@@ -1,0 +1,109 @@
+//! Who a statement goes to (seeds 000 and 001): the allocated worker; if
+//! they are away, the named cover, else their line manager.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::config::StaffMember;
+
+/// Why a statement went to the person it went to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Route {
+    /// The allocated worker.
+    Allocated,
+    /// The named cover for the allocated worker, who is away.
+    Cover,
+    /// The allocated worker's line manager (worker away, no cover available).
+    LineManager,
+}
+
+/// The staff directory from config.
+#[derive(Debug, Clone, Default)]
+pub struct Directory {
+    staff: Vec<StaffMember>,
+}
+
+impl Directory {
+    /// Builds the directory.
+    pub fn new(staff: Vec<StaffMember>) -> Self {
+        Self { staff }
+    }
+
+    fn get(&self, name: &str) -> Option<&StaffMember> {
+        self.staff.iter().find(|s| s.name.eq_ignore_ascii_case(name.trim()))
+    }
+
+    /// Whether `name` is recorded as away on `day` (unknown people are not).
+    pub fn away(&self, name: &str, day: NaiveDate) -> bool {
+        self.get(name).is_some_and(|s| s.away_on(day))
+    }
+
+    /// A person's line manager: the directory's, else the case's.
+    pub fn line_manager_of(&self, name: &str, case_line_manager: Option<&str>) -> Option<String> {
+        self.get(name).and_then(|s| s.line_manager.clone()).or(case_line_manager.map(str::to_owned))
+    }
+
+    /// Seed 000, "Re-assigning Statements 1": if the worker is away, "the
+    /// statement will be re-assigned to the named person providing cover or
+    /// the worker's line manager".
+    pub fn assign(&self, worker: &str, case_line_manager: Option<&str>, day: NaiveDate) -> (String, Route) {
+        if !self.away(worker, day) {
+            return (worker.to_owned(), Route::Allocated);
+        }
+        if let Some(cover) = self.get(worker).and_then(|s| s.cover.clone())
+            && !self.away(&cover, day)
+        {
+            return (cover, Route::Cover);
+        }
+        match self.line_manager_of(worker, case_line_manager) {
+            Some(manager) => (manager, Route::LineManager),
+            None => (worker.to_owned(), Route::Allocated),
+        }
+    }
+
+    /// Email of a person, if the directory has it.
+    pub fn email(&self, name: &str) -> Option<String> {
+        self.get(name).and_then(|s| s.email.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Absence;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn person(name: &str, manager: &str, cover: Option<&str>, away: Option<(&str, &str)>) -> StaffMember {
+        StaffMember {
+            name: name.into(),
+            email: None,
+            team: None,
+            role: None,
+            line_manager: Some(manager.into()),
+            cover: cover.map(Into::into),
+            away: away.map(|(f, t)| vec![Absence { from: d(f), to: d(t) }]).unwrap_or_default(),
+        }
+    }
+
+    #[test]
+    fn seed_000_reassign_to_cover_or_line_manager_when_away() {
+        let dir = Directory::new(vec![
+            person("Priya", "Declan", Some("Tom"), Some(("2026-11-20", "2026-11-27"))),
+            person("Tom", "Declan", None, None),
+            person("Ann", "Declan", Some("Bob"), Some(("2026-11-23", "2026-11-23"))),
+            person("Bob", "Declan", None, Some(("2026-11-01", "2026-11-30"))),
+        ]);
+        let day = d("2026-11-23");
+        assert_eq!(dir.assign("Priya", None, d("2026-11-19")), ("Priya".into(), Route::Allocated));
+        assert_eq!(dir.assign("Priya", None, day), ("Tom".into(), Route::Cover));
+        assert_eq!(dir.assign("Ann", None, day), ("Declan".into(), Route::LineManager), "cover is away too");
+        assert_eq!(
+            dir.assign("Unknown Worker", Some("Zed"), day),
+            ("Unknown Worker".into(), Route::Allocated)
+        );
+    }
+}

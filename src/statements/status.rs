@@ -1,0 +1,143 @@
+//! `casepress statements status`: what an admin or manager needs to act on.
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::file::{StatementOutcome, done_decisions, inbox_files};
+use super::sla::WorkingHours;
+
+/// One line of the status report.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusItem {
+    /// Statement ID, or the inbox file name.
+    pub statement: String,
+    /// The case, if assigned.
+    pub case_id: Option<String>,
+    /// Who it was assigned to.
+    pub assigned_to: Option<String>,
+    /// Where it is now.
+    pub path: String,
+    /// In words.
+    pub detail: String,
+}
+
+/// The status of statement filing.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusReport {
+    /// Statements still in the inbox, oldest first.
+    pub waiting: Vec<StatusItem>,
+    /// Waiting longer than the assignment target, or assigned outside it.
+    pub sla_breaches: Vec<StatusItem>,
+    /// Safety Link escalations.
+    pub safety_link: Vec<StatusItem>,
+    /// Unidentified statements still in quarantine: a duty manager decides.
+    pub unidentified: Vec<StatusItem>,
+    /// Unreadable files still in quarantine.
+    pub unreadable: Vec<StatusItem>,
+}
+
+impl StatusReport {
+    /// Whether anything needs action now (exit code 1).
+    pub fn needs_action(&self) -> bool {
+        !self.sla_breaches.is_empty() || !self.unidentified.is_empty() || !self.safety_link.is_empty()
+    }
+}
+
+/// Builds the status of `out` (and `inbox`, if given) as of `now`.
+pub fn status(
+    out: &Path,
+    inbox: Option<&Path>,
+    hours: &WorkingHours,
+    sla_hours: u32,
+    now: DateTime<Utc>,
+) -> std::io::Result<StatusReport> {
+    let mut report = StatusReport {
+        waiting: Vec::new(),
+        sla_breaches: Vec::new(),
+        safety_link: Vec::new(),
+        unidentified: Vec::new(),
+        unreadable: Vec::new(),
+    };
+    if let Some(inbox) = inbox {
+        for path in inbox_files(inbox)? {
+            let modified: DateTime<Utc> = std::fs::metadata(&path)?.modified()?.into();
+            let minutes = hours.minutes_between(modified, now);
+            let item = StatusItem {
+                statement: path.file_name().unwrap_or_default().to_string_lossy().into_owned(),
+                case_id: None,
+                assigned_to: None,
+                path: path.display().to_string(),
+                detail: format!("in the inbox for {}h {:02}m working time", minutes / 60, minutes % 60),
+            };
+            if minutes > i64::from(sla_hours) * 60 {
+                report.sla_breaches.push(StatusItem {
+                    detail: format!("{}: not yet assigned", item.detail),
+                    ..item.clone()
+                });
+            }
+            report.waiting.push(item);
+        }
+    }
+    for d in done_decisions(out)? {
+        let path = out.join(&d.dest_dir).join(&d.dest_name);
+        let item = StatusItem {
+            statement: d.fields.statement_id.clone().unwrap_or_else(|| d.source.clone()),
+            case_id: d.case_id.clone(),
+            assigned_to: d.assigned_to.clone(),
+            path: path.display().to_string(),
+            detail: String::new(),
+        };
+        if !d.recipients.is_empty() {
+            let to: Vec<String> = d.recipients.iter().map(|r| format!("{} ({})", r.name, r.role)).collect();
+            report
+                .safety_link
+                .push(StatusItem { detail: format!("escalated to {}", to.join(", ")), ..item.clone() });
+        }
+        if d.sla_met == Some(false) && d.outcome == StatementOutcome::Assigned {
+            let m = d.working_minutes.unwrap_or_default();
+            report.sla_breaches.push(StatusItem {
+                detail: format!(
+                    "assigned after {}h {:02}m working time (target {sla_hours}h)",
+                    m / 60,
+                    m % 60
+                ),
+                ..item.clone()
+            });
+        }
+        if path.exists() {
+            match d.outcome {
+                StatementOutcome::Unidentified => report.unidentified.push(StatusItem {
+                    detail: "awaiting the duty manager's decision; delete or re-file once decided".into(),
+                    ..item
+                }),
+                StatementOutcome::Unreadable => report
+                    .unreadable
+                    .push(StatusItem { detail: d.reason.clone().unwrap_or_default(), ..item }),
+                _ => {}
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// The report as a person reads it.
+pub fn to_text(r: &StatusReport) -> String {
+    let mut out = String::new();
+    for (title, items) in [
+        ("Safety Link escalations", &r.safety_link),
+        ("Assignment target missed", &r.sla_breaches),
+        ("Unidentified, awaiting a decision", &r.unidentified),
+        ("Unreadable, in quarantine", &r.unreadable),
+        ("Waiting in the inbox", &r.waiting),
+    ] {
+        out.push_str(&format!("{title}: {}\n", items.len()));
+        for i in items {
+            let case = i.case_id.as_deref().map(|c| format!(" case {c}")).unwrap_or_default();
+            let who = i.assigned_to.as_deref().map(|w| format!(", {w}")).unwrap_or_default();
+            out.push_str(&format!("  {}{case}{who}: {}\n", i.statement, i.detail));
+        }
+    }
+    out
+}
