@@ -271,7 +271,8 @@ fn file_statements(config: Config, opts: &FileOptions, json: bool) -> Result<Exi
     } else {
         for item in &report.items {
             let flag = if item.safety_link { "SAFETY LINK " } else { "" };
-            let id = item.statement_id.as_deref().unwrap_or("-");
+            let source = item.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let id = item.statement_id.clone().unwrap_or(source);
             let case = item.case_id.as_deref().map(|c| format!(" → {c}")).unwrap_or_default();
             let outcome = serde_json::to_value(item.outcome)?.as_str().unwrap_or_default().to_owned();
             println!("  {flag}{outcome:<12} {id}{case}: {}", item.detail);

@@ -176,14 +176,14 @@ pub fn file_inbox(pipeline: &Pipeline, opts: &FileOptions) -> Result<FilingRepor
         },
         now: opts.now,
     };
-    let ledger = read_ledger(&filer.ledger).map_err(|e| SetupError::Input(e.to_string()))?;
+    let mut ledger = read_ledger(&filer.ledger).map_err(|e| SetupError::Input(e.to_string()))?;
 
     let mut items = Vec::new();
     for path in
         inbox_files(&opts.inbox).map_err(|e| SetupError::Input(format!("{}: {e}", opts.inbox.display())))?
     {
         let item =
-            filer.file_one(&path, &ledger, config.statements.settle_seconds).unwrap_or_else(|reason| {
+            filer.file_one(&path, &mut ledger, config.statements.settle_seconds).unwrap_or_else(|reason| {
                 StatementReport::bare(
                     &path,
                     StatementOutcome::Failed,
@@ -267,7 +267,7 @@ fn failpoint(name: &str) {
 }
 
 impl Filer<'_> {
-    fn file_one(&self, path: &Path, ledger: &Ledger, settle: u64) -> Result<StatementReport, String> {
+    fn file_one(&self, path: &Path, ledger: &mut Ledger, settle: u64) -> Result<StatementReport, String> {
         let before = fs::metadata(path).map_err(|e| e.to_string())?;
         let age = SystemTime::now()
             .duration_since(before.modified().map_err(|e| e.to_string())?)
@@ -307,13 +307,13 @@ impl Filer<'_> {
             Some(d) => d,
             None => {
                 let d = self.decide(path, &bytes, too_big, sidecar_path.as_deref(), sha256)?;
-                self.append_ledger(Stage::Begun, &d)?;
+                self.append_ledger(ledger, Stage::Begun, &d)?;
                 d
             }
         };
         failpoint("after-begun");
         self.carry_out(&decision, &bytes, sidecar_path.as_deref())?;
-        self.append_ledger(Stage::Done, &decision)?;
+        self.append_ledger(ledger, Stage::Done, &decision)?;
         failpoint("after-done");
         self.remove_from_inbox(path, sidecar_path.as_deref())?;
         Ok(self.report(path, &decision))
@@ -548,19 +548,21 @@ impl Filer<'_> {
         store::append_log(&case_dir, &entry, self.modes).map_err(|e| e.to_string())
     }
 
-    fn append_ledger(&self, stage: Stage, d: &Decision) -> Result<(), String> {
-        let mut line =
-            serde_json::to_vec(&LedgerLine { stage, decision: d.clone() }).expect("ledger lines serialise");
+    /// Appends to the ledger on disk (synced) and to the run's copy of it.
+    fn append_ledger(&self, ledger: &mut Ledger, stage: Stage, d: &Decision) -> Result<(), String> {
+        let entry = LedgerLine { stage, decision: d.clone() };
+        let mut line = serde_json::to_vec(&entry).expect("ledger lines serialise");
         line.push(b'\n');
+        let at = |e: io::Error| format!("{}: {e}", self.ledger.display());
         let mut file = fs::OpenOptions::new()
             .create(true)
             .append(true)
             .mode(self.modes.file)
             .open(&self.ledger)
-            .map_err(|e| format!("{}: {e}", self.ledger.display()))?;
-        file.write_all(&line)
-            .and_then(|()| file.sync_data())
-            .map_err(|e| format!("{}: {e}", self.ledger.display()))
+            .map_err(at)?;
+        file.write_all(&line).and_then(|()| file.sync_data()).map_err(at)?;
+        ledger.lines.push(entry);
+        Ok(())
     }
 
     fn remove_from_inbox(&self, path: &Path, sidecar: Option<&Path>) -> Result<(), String> {
