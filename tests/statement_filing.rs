@@ -1,0 +1,334 @@
+//! Filing received statements: outcomes by the book (seeds 000 and 001),
+//! idempotent re-runs, a lock against concurrent runs, and crash safety: the
+//! process is killed at every step, and at random instants, and re-run.
+
+mod common;
+#[path = "support/statement_pdfs.rs"]
+mod statement_pdfs;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use common::*;
+use statement_pdfs::*;
+
+const NOW: &str = "2026-11-23 11:00";
+
+/// A temp workspace: the sample config and cases, an inbox, an output root.
+struct Workspace {
+    dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("inbox")).unwrap();
+        let config = fs::read_to_string(samples().join("casepress.toml"))
+            .unwrap()
+            .replace("output = \"../out\"", "output = \"out\"")
+            .replace("cases = [\"cases\"]", &format!("cases = [{:?}]", samples().join("cases")));
+        fs::write(dir.path().join("casepress.toml"), config).unwrap();
+        Self { dir }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn inbox(&self) -> PathBuf {
+        self.path().join("inbox")
+    }
+
+    fn out(&self) -> PathBuf {
+        self.path().join("out")
+    }
+
+    fn put(&self, name: &str, bytes: &[u8]) {
+        fs::write(self.inbox().join(name), bytes).unwrap();
+    }
+
+    fn file(&self, env: &[(&str, &str)]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_casepress"));
+        cmd.args(["statements", "file", "--now", NOW, "--json"]).current_dir(self.path());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap()
+    }
+
+    fn report(&self) -> serde_json::Value {
+        let out = self.file(&[]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    /// Every file under the output root except the ledger and lock, with its bytes.
+    fn outputs(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+        files_under(&self.out())
+            .into_iter()
+            .filter(|p| !p.starts_with(self.out().join("statements")))
+            .map(|p| (p.strip_prefix(self.out()).unwrap().to_owned(), fs::read(&p).unwrap()))
+            .collect()
+    }
+}
+
+fn jay(id: &str) -> Statement {
+    Statement::new(id, "Jay", "14/06/2009", "20/11/2026 21:40")
+}
+
+/// A small inbox exercising every outcome.
+fn mixed_inbox(ws: &Workspace) {
+    let mut s = jay("MOMO-1");
+    s.safety_link = true;
+    ws.put("a.pdf", &statement_pdf(&s, Layout::Lines));
+    ws.put("a-copy.pdf", &statement_pdf(&s, Layout::Lines));
+    ws.put(
+        "b.pdf",
+        &statement_pdf(&Statement::new("MOMO-2", "Ellie", "19/05/2012", "21/11/2026 10:15"), Layout::Table),
+    );
+    ws.put(
+        "c.pdf",
+        &statement_pdf(&Statement::new("MOMO-3", "Nobody", "01/01/2011", "21/11/2026 10:15"), Layout::Kerned),
+    );
+    ws.put("d.pdf", &broken(Broken::Truncated));
+}
+
+fn outcomes(report: &serde_json::Value) -> Vec<(String, String)> {
+    report["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["file"].as_str().unwrap().rsplit('/').next().unwrap().to_owned(),
+                i["outcome"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_outcome_lands_where_the_seeds_say() {
+    let ws = Workspace::new();
+    mixed_inbox(&ws);
+    let report = ws.report();
+    let got: BTreeMap<String, String> = outcomes(&report).into_iter().collect();
+    // `a-copy.pdf` sorts first, so it is filed and `a.pdf` is its duplicate.
+    let want: BTreeMap<String, String> = [
+        ("a-copy.pdf", "assigned"),
+        ("a.pdf", "duplicate"),
+        ("b.pdf", "assigned"),
+        ("c.pdf", "unidentified"),
+        ("d.pdf", "unreadable"),
+    ]
+    .into_iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    assert_eq!(got, want);
+    // Safety Link first in the summary (seed 000: actioned immediately).
+    assert_eq!(report["items"][0]["safety_link"], true);
+    assert_eq!(fs::read_dir(ws.inbox()).unwrap().count(), 0, "everything left the inbox");
+
+    let out = ws.out();
+    // Seed 000 "Re-assigning Statements 1": Priya is away on 23 Nov, so her named cover.
+    let log = fs::read_to_string(out.join("cases/NYJS-2026-0117/case-log.jsonl")).unwrap();
+    let receipt: serde_json::Value = serde_json::from_str(log.lines().next().unwrap()).unwrap();
+    assert_eq!(receipt["event"], "statement");
+    assert_eq!(receipt["assigned_to"], "Sarah Bennett");
+    assert_eq!(receipt["route"], "cover");
+    assert_eq!(receipt["sla_met"], true);
+    assert_eq!(receipt["working_minutes"], 120, "Fri 21:40 to Mon 11:00 is 2 working hours");
+    assert_eq!(log.lines().count(), 1, "the duplicate was not logged twice");
+    let filed = out.join("cases/NYJS-2026-0117/statements/2026-11-20_my-world_MOMO-1.pdf");
+    assert_eq!(store_sha(&filed), receipt["sha256"].as_str().unwrap());
+    assert!(out.join("cases/NYJS-2026-0117/notes/2026-11-23_statement-receipt_MOMO-1.txt").exists());
+
+    // Safety Link: a notice to the team manager and the service manager.
+    let notice = out.join("escalations/2026-11-23_safety-link_MOMO-1.pdf");
+    let text = pdf_text(&notice);
+    assert!(text.contains("Declan Hughes") && text.contains("Helen Adeyemi"), "{text}");
+
+    // Unidentified: quarantined, never assigned; the vendor note carries the ID only.
+    let quarantine = out.join("quarantine/unidentified");
+    let vendor: Vec<_> = fs::read_dir(&quarantine)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".vendor-note.txt"))
+        .collect();
+    let vendor_note = fs::read_to_string(vendor[0].path()).unwrap();
+    assert!(vendor_note.contains("MOMO-3"));
+    assert!(
+        !vendor_note.contains("Nobody") && !vendor_note.contains("2011"),
+        "no name, no date of birth: {vendor_note}"
+    );
+    assert!(!out.join("cases").read_dir().unwrap().flatten().any(|c| {
+        fs::read_to_string(c.path().join("case-log.jsonl")).unwrap_or_default().contains("MOMO-3")
+    }));
+
+    // Unreadable: quarantined with a reason.
+    let reasons: Vec<_> = fs::read_dir(out.join("quarantine/unreadable"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".reason.txt"))
+        .collect();
+    assert!(fs::read_to_string(reasons[0].path()).unwrap().contains("truncated"));
+}
+
+fn store_sha(path: &Path) -> String {
+    casepress::store::sha256_hex(&fs::read(path).unwrap())
+}
+
+#[test]
+fn re_running_files_nothing_twice_and_a_re_download_is_a_duplicate() {
+    let ws = Workspace::new();
+    mixed_inbox(&ws);
+    ws.report();
+    let before = ws.outputs();
+    let second = ws.report();
+    assert!(second["items"].as_array().unwrap().is_empty());
+    // The same statement downloaded again later is recognised by SHA-256.
+    let mut s = jay("MOMO-1");
+    s.safety_link = true;
+    ws.put("again.pdf", &statement_pdf(&s, Layout::Lines));
+    let third = ws.report();
+    assert_eq!(outcomes(&third), vec![("again.pdf".to_string(), "duplicate".to_string())]);
+    assert_eq!(before, ws.outputs(), "nothing new was written");
+}
+
+#[test]
+fn a_second_concurrent_run_is_refused() {
+    let ws = Workspace::new();
+    fs::create_dir_all(ws.out().join("statements")).unwrap();
+    let lock = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(ws.out().join("statements/lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let out = ws.file(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("another `casepress statements file` run"));
+}
+
+/// What must hold after any sequence of crashes and a final complete run.
+fn assert_consistent(ws: &Workspace, expected_filed: usize) {
+    let remaining: Vec<_> = fs::read_dir(ws.inbox()).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert!(remaining.is_empty(), "inbox not emptied: {remaining:?}");
+    let out = ws.out();
+    let filed: Vec<PathBuf> = files_under(&out)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf") && !p.starts_with(out.join("escalations")))
+        .collect();
+    let mut by_hash = BTreeMap::new();
+    for p in &filed {
+        assert!(
+            !p.file_name().unwrap().to_string_lossy().starts_with('.'),
+            "temporary file left: {}",
+            p.display()
+        );
+        *by_hash.entry(store_sha(p)).or_insert(0) += 1;
+    }
+    assert_eq!(by_hash.len(), expected_filed, "every statement filed: {filed:#?}");
+    assert!(by_hash.values().all(|n| *n == 1), "none filed twice: {filed:#?}");
+    for case in fs::read_dir(out.join("cases")).unwrap().flatten() {
+        let log = fs::read_to_string(case.path().join("case-log.jsonl")).unwrap_or_default();
+        let mut ids: Vec<_> = log
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .map(|v| v["sha256"].clone())
+            .collect();
+        let n = ids.len();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "one receipt per statement in {}", case.path().display());
+        for entry in log.lines().filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()) {
+            let file = case.path().join("statements").join(entry["file"].as_str().unwrap());
+            assert_eq!(
+                store_sha(&file),
+                entry["sha256"].as_str().unwrap(),
+                "logged statement on disk and intact"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_crash_at_every_step_loses_nothing_and_duplicates_nothing() {
+    for point in ["after-begun", "after-publish", "after-notes", "after-log", "after-done"] {
+        let ws = Workspace::new();
+        mixed_inbox(&ws);
+        let crashed = ws.file(&[("CASEPRESS_FAILPOINT", point)]);
+        assert!(!crashed.status.success(), "{point}: the fail point fired");
+        ws.report();
+        assert_consistent(&ws, 4);
+        // And the outputs equal those of a run that never crashed.
+        let clean = Workspace::new();
+        mixed_inbox(&clean);
+        clean.report();
+        assert_eq!(
+            ws.outputs().keys().collect::<Vec<_>>(),
+            clean.outputs().keys().collect::<Vec<_>>(),
+            "{point}"
+        );
+    }
+}
+
+#[test]
+fn sigkill_at_random_instants_then_a_rerun_completes_the_work() {
+    let ws = Workspace::new();
+    for n in 0..12 {
+        let mut s = jay(&format!("MOMO-K{n}"));
+        s.safety_link = n % 4 == 0;
+        ws.put(&format!("k{n}.pdf"), &statement_pdf(&s, Layout::Lines));
+    }
+    // A simple deterministic generator: no extra dependency, reproducible runs.
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..8 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let delay = Duration::from_millis(seed % 120);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_casepress"))
+            .args(["statements", "file", "--now", NOW])
+            .current_dir(ws.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+    }
+    ws.report();
+    assert_consistent(&ws, 12);
+}
+
+#[test]
+fn hostile_files_never_take_over_200_mb() {
+    let ws = Workspace::new();
+    for (i, kind) in [
+        Broken::Truncated,
+        Broken::Empty,
+        Broken::NotAPdf,
+        Broken::PasswordProtected,
+        Broken::CompressionBomb,
+        Broken::Zipped,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        ws.put(&format!("broken-{i}.pdf"), &broken(kind));
+    }
+    let out = ws.file(&[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report["items"].as_array().unwrap().iter().all(|i| i["outcome"] == "unreadable"), "{report:#}");
+    // Peak resident memory of the finished child processes, in kilobytes.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: getrusage writes into the struct we own.
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    assert!(usage.ru_maxrss < 200 * 1024, "peak RSS {} kB", usage.ru_maxrss);
+}
