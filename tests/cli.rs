@@ -124,3 +124,36 @@ fn exported_templates_can_be_edited_and_used_with_templates_dir() {
     let pdf = tmp.path().join(report["items"][0]["path"].as_str().unwrap());
     assert!(pdf_text(&pdf).contains("How we share information"));
 }
+
+#[test]
+fn run_renders_the_samples_and_files_their_inbox() {
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = |from: &Path, to: &Path| {
+        fs::create_dir_all(to).unwrap();
+        for entry in fs::read_dir(from).unwrap().flatten() {
+            fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    };
+    let samples = samples();
+    copy(&samples.join("cases"), &tmp.path().join("samples/cases"));
+    copy(&samples.join("inbox"), &tmp.path().join("samples/inbox"));
+    fs::copy(samples.join("casepress.toml"), tmp.path().join("samples/casepress.toml")).unwrap();
+    let out = casepress(&["run", "samples/casepress.toml", "--date", "2026-11-23"], tmp.path());
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", text(&out.stderr));
+    assert!(stdout.contains("0 failed. Run record"), "{stdout}");
+    assert!(stdout.contains("Filing statements from"), "{stdout}");
+    assert!(stdout.contains("SAFETY LINK assigned"), "{stdout}");
+    assert!(
+        stdout.contains("7 assigned (1 Safety Link), 2 unidentified, 5 unreadable, 1 duplicate"),
+        "{stdout}"
+    );
+    let left: Vec<_> =
+        fs::read_dir(tmp.path().join("samples/inbox")).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(
+        left,
+        vec![std::ffi::OsString::from("portal-20441.pdf.part")],
+        "only the partial download stays"
+    );
+    assert!(tmp.path().join("out/escalations").read_dir().unwrap().count() >= 2);
+}

@@ -1,0 +1,79 @@
+//! Statement filing throughput: `statements file` over N statements against
+//! a bare copy + fsync loop over the same files.
+//!
+//! `cargo bench --bench filing [-- N]` (default 1000 statements).
+
+#[path = "../tests/support/statement_pdfs.rs"]
+mod statement_pdfs;
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+
+use casepress::batch::Pipeline;
+use casepress::config::Config;
+use casepress::statements::{FileOptions, file_inbox};
+use statement_pdfs::*;
+
+fn main() {
+    let n: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(1000);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    let source = tmp.path().join("source");
+    fs::create_dir(&source).unwrap();
+    // Matched statements for the sample cases, in a mix of layouts; every
+    // fiftieth unidentified and every hundredth a Safety Link.
+    let people =
+        [("Jay", "14/06/2009"), ("Ellie", "19/05/2012"), ("Con", "11/12/2009"), ("Brooke", "02/06/2010")];
+    let layouts = [Layout::Lines, Layout::Table, Layout::Kerned, Layout::ObjectStreams];
+    for i in 0..n {
+        let (name, dob) = if i % 50 == 49 { ("Unknown", "01/01/2011") } else { people[i % people.len()] };
+        let mut s = Statement::new(&format!("MOMO-B{i:05}"), name, dob, "20/11/2026 10:00");
+        s.safety_link = i % 100 == 99;
+        fs::write(source.join(format!("s{i:05}.pdf")), statement_pdf(&s, layouts[i % layouts.len()]))
+            .unwrap();
+    }
+
+    // Bare: copy each file to a new folder with fsync of file and folder.
+    let bare_out = tmp.path().join("bare");
+    fs::create_dir(&bare_out).unwrap();
+    let started = Instant::now();
+    for entry in fs::read_dir(&source).unwrap().flatten() {
+        let bytes = fs::read(entry.path()).unwrap();
+        let mut f = fs::File::create(bare_out.join(entry.file_name())).unwrap();
+        f.write_all(&bytes).unwrap();
+        f.sync_all().unwrap();
+        fs::File::open(&bare_out).unwrap().sync_all().unwrap();
+    }
+    let bare = started.elapsed();
+
+    let inbox = tmp.path().join("inbox");
+    fs::create_dir(&inbox).unwrap();
+    for entry in fs::read_dir(&source).unwrap().flatten() {
+        fs::copy(entry.path(), inbox.join(entry.file_name())).unwrap();
+    }
+    let mut config = Config::load(&root.join("samples/casepress.toml")).unwrap();
+    config.paths.output = tmp.path().join("out");
+    config.statements.settle_seconds = 0;
+    let pipeline = Pipeline::new(config).unwrap();
+    let opts = FileOptions {
+        inbox: inbox.clone(),
+        cases: vec![root.join("samples/cases")],
+        now: casepress::statements::fields::parse_sent("23/11/2026 11:00").unwrap(),
+    };
+    let started = Instant::now();
+    let report = file_inbox(&pipeline, &opts).unwrap();
+    let filing = started.elapsed();
+    assert_eq!(report.items.len(), n);
+    assert!(!report.has_failures());
+
+    let rate = |d: std::time::Duration| n as f64 / d.as_secs_f64();
+    println!("statements: {n}");
+    println!("bare copy + fsync (file and folder): {:.0} statements/s", rate(bare));
+    println!(
+        "casepress statements file (read, match, assign, file, verify, notes, case log, ledger): {:.0} statements/s",
+        rate(filing)
+    );
+    println!("ratio-filing-vs-copy: {:.2}", filing.as_secs_f64() / bare.as_secs_f64());
+}
