@@ -1,6 +1,8 @@
 //! The `casepress` binary as a user runs it: exit codes, messages, files.
 
 mod common;
+#[path = "support/statement_pdfs.rs"]
+mod statement_pdfs;
 
 use std::fs;
 use std::path::Path;
@@ -136,7 +138,8 @@ fn run_renders_the_samples_and_files_their_inbox() {
     };
     let samples = samples();
     copy(&samples.join("cases"), &tmp.path().join("samples/cases"));
-    copy(&samples.join("inbox"), &tmp.path().join("samples/inbox"));
+    // The generator writes exactly `samples/inbox/` (which the main job empties).
+    statement_pdfs::write_sample_inbox(&tmp.path().join("samples/inbox"));
     fs::copy(samples.join("casepress.toml"), tmp.path().join("samples/casepress.toml")).unwrap();
     let out = casepress(&["run", "samples/casepress.toml", "--date", "2026-11-23"], tmp.path());
     let stdout = text(&out.stdout);

@@ -252,7 +252,7 @@ mod tests {
 
     #[test]
     fn labels_inline_and_on_the_next_line_in_any_order() {
-        let text = "Mind Of My Own\nSAFETY LINK\nStatement type: My World\nName\nJay\nD.O.B.: 14 June 2009\n\
+        let text = "Mind Of My Own\nSAFETY LINK\nStatement type: My World\nName:\nJay\nD.O.B.: 14 June 2009\n\
                     App: Xchange\nSent: 21/11/2026 at 2:05pm\nStatement ID:\nMOMO-88213\nI feel...";
         let f = parse_text(text);
         assert_eq!(f.statement_id.as_deref(), Some("MOMO-88213"));
