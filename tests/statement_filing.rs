@@ -332,3 +332,43 @@ fn hostile_files_never_take_over_200_mb() {
     unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
     assert!(usage.ru_maxrss < 200 * 1024, "peak RSS {} kB", usage.ru_maxrss);
 }
+
+#[test]
+fn status_lists_escalations_unidentified_unreadable_and_missed_targets() {
+    let ws = Workspace::new();
+    mixed_inbox(&ws);
+    // Filed a week later: outside the 24-working-hour target (seed 000).
+    let out = Command::new(env!("CARGO_BIN_EXE_casepress"))
+        .args(["statements", "file", "--now", "2026-11-30 16:00"])
+        .current_dir(ws.path())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("OUTSIDE the 24-working-hour target"));
+    ws.put("late.pdf", &statement_pdf(&jay("MOMO-9"), Layout::Lines));
+    let status = Command::new(env!("CARGO_BIN_EXE_casepress"))
+        .args(["statements", "status", "--now", "2026-12-10 12:00"])
+        .current_dir(ws.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert_eq!(status.status.code(), Some(1), "{text}");
+    assert!(text.contains("Safety Link escalations: 1"), "{text}");
+    assert!(text.contains("Unidentified, awaiting a decision: 1"), "{text}");
+    assert!(text.contains("Unreadable, in quarantine: 1"), "{text}");
+    assert!(text.contains("Waiting in the inbox: 1"), "{text}");
+    assert!(text.contains("assigned after"), "a missed target is listed: {text}");
+}
+
+#[test]
+fn seed_000_with_the_worker_and_cover_away_the_line_manager_gets_it() {
+    let ws = Workspace::new();
+    // Gracie's worker, Joanna Pike, is away 16-30 Nov 2026 with no named cover.
+    let mut s = Statement::new("MOMO-G1", "Gracie", "11/02/2014", "21/11/2026 16:30");
+    s.app = "One";
+    ws.put("g.pdf", &statement_pdf(&s, Layout::Incremental));
+    ws.report();
+    let log = fs::read_to_string(ws.out().join("cases/NYJS-2026-0166/case-log.jsonl")).unwrap();
+    let receipt: serde_json::Value = serde_json::from_str(log.lines().next().unwrap()).unwrap();
+    assert_eq!(receipt["assigned_to"], "Mark Ellison");
+    assert_eq!(receipt["route"], "line-manager");
+}
