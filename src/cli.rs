@@ -91,44 +91,50 @@ enum StatementsAction {
     /// log the receipt, escalate Safety Link, quarantine the unidentified
     /// and the unreadable.
     File {
-        /// The inbox folder (default: `statements.inbox` from config).
-        #[arg(long, value_name = "DIR")]
-        inbox: Option<PathBuf>,
         /// Case files or folders to match against (default: `paths.cases` from config).
         #[arg(long, value_name = "CASES", num_args = 1..)]
         cases: Vec<PathBuf>,
-        /// Output root (default: from config).
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// When the statements are received (RFC 3339 or `YYYY-MM-DD HH:MM` London time; default: now).
-        #[arg(long, value_name = "DATETIME")]
-        now: Option<String>,
-        /// Config file (default: ./casepress.toml if present).
-        #[arg(long, value_name = "FILE")]
-        config: Option<PathBuf>,
-        /// Print the report as JSON on stdout.
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        common: StatementsCommon,
     },
     /// Statements waiting, assignment targets missed, Safety Link escalations,
     /// unidentified statements awaiting a decision.
     Status {
-        /// The inbox folder (default: `statements.inbox` from config).
-        #[arg(long, value_name = "DIR")]
-        inbox: Option<PathBuf>,
-        /// Output root (default: from config).
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// The time to report at (default: now).
-        #[arg(long, value_name = "DATETIME")]
-        now: Option<String>,
-        /// Config file (default: ./casepress.toml if present).
-        #[arg(long, value_name = "FILE")]
-        config: Option<PathBuf>,
-        /// Print the report as JSON on stdout.
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        common: StatementsCommon,
     },
+}
+
+#[derive(Debug, clap::Args)]
+struct StatementsCommon {
+    /// The inbox folder (default: `statements.inbox` from config).
+    #[arg(long, value_name = "DIR")]
+    inbox: Option<PathBuf>,
+    /// Output root (default: from config).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Receipt and assignment time for `file`, report time for `status`
+    /// (RFC 3339 or `YYYY-MM-DD HH:MM` London time; default: now).
+    #[arg(long, value_name = "DATETIME")]
+    now: Option<String>,
+    /// Config file (default: ./casepress.toml if present).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Print the report as JSON on stdout.
+    #[arg(long)]
+    json: bool,
+}
+
+impl StatementsCommon {
+    /// The config (with `--out` applied), the inbox and "now".
+    fn resolve(&self) -> Result<(Config, Option<PathBuf>, chrono::DateTime<chrono::Utc>)> {
+        let mut config = load_config(self.config.as_deref(), false)?;
+        if let Some(out) = &self.out {
+            config.paths.output = out.clone();
+        }
+        let inbox = self.inbox.clone().or(config.statements.inbox.clone());
+        Ok((config, inbox, parse_now(self.now.as_deref())?))
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -221,31 +227,22 @@ fn parse_now(now: Option<&str>) -> Result<chrono::DateTime<chrono::Utc>> {
 
 fn statements(action: StatementsAction) -> Result<ExitCode> {
     match action {
-        StatementsAction::File { inbox, cases, out, now, config, json } => {
-            let mut config = load_config(config.as_deref(), false)?;
-            if let Some(out) = out {
-                config.paths.output = out;
-            }
-            let inbox = inbox.or(config.statements.inbox.clone()).ok_or_else(|| {
+        StatementsAction::File { cases, common } => {
+            let (config, inbox, now) = common.resolve()?;
+            let inbox = inbox.ok_or_else(|| {
                 anyhow::anyhow!("no inbox: pass --inbox DIR or set statements.inbox in casepress.toml")
             })?;
             let cases = if cases.is_empty() { config.paths.cases.clone() } else { cases };
-            let opts = FileOptions { inbox, cases, now: parse_now(now.as_deref())? };
-            file_statements(config, &opts, json)
+            file_statements(config, &FileOptions { inbox, cases, now }, common.json)
         }
-        StatementsAction::Status { inbox, out, now, config, json } => {
-            let mut config = load_config(config.as_deref(), false)?;
-            if let Some(out) = out {
-                config.paths.output = out;
-            }
-            let inbox = inbox.or(config.statements.inbox.clone());
+        StatementsAction::Status { common } => {
+            let (config, inbox, now) = common.resolve()?;
             let s = &config.statements;
             let hours = WorkingHours {
                 calendar: casepress::rules::WorkingCalendar::england_and_wales(&config.calendar.closure_days),
                 start: s.working_day_start,
                 end: s.working_day_end,
             };
-            let now = parse_now(now.as_deref())?;
             let report = status::status(
                 &config.paths.output,
                 inbox.as_deref(),
@@ -253,7 +250,7 @@ fn statements(action: StatementsAction) -> Result<ExitCode> {
                 s.assign_within_working_hours,
                 now,
             )?;
-            if json {
+            if common.json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
                 print!("{}", status::to_text(&report));
