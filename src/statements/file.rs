@@ -8,7 +8,7 @@
 //! and repeats the same decision; every step is idempotent.
 
 use std::fs::{self, File};
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, Read, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::fields::{Sidecar, StatementFields};
+use super::ledger::{Decision, Ledger, LedgerLine, Recipient, Stage, read_ledger};
 use super::notes;
 use super::read::{MAX_FILE_BYTES, read_pdf};
 use super::register::{Match, Register};
@@ -92,51 +93,6 @@ impl FilingReport {
     pub fn has_failures(&self) -> bool {
         self.items.iter().any(|i| i.outcome == StatementOutcome::Failed)
     }
-}
-
-/// The decision about one statement, recorded before anything is written so
-/// that a re-run after a crash repeats it exactly.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(super) struct Decision {
-    pub(super) sha256: String,
-    pub(super) source: String,
-    pub(super) received: DateTime<Utc>,
-    pub(super) outcome: StatementOutcome,
-    pub(super) fields: StatementFields,
-    pub(super) reason: Option<String>,
-    pub(super) case_id: Option<String>,
-    pub(super) child: Option<String>,
-    pub(super) assigned_to: Option<String>,
-    pub(super) route: Option<Route>,
-    pub(super) candidates: usize,
-    /// Folder and name of the filed copy, relative to the output root.
-    pub(super) dest_dir: String,
-    pub(super) dest_name: String,
-    pub(super) sidecar: bool,
-    pub(super) working_minutes: Option<i64>,
-    pub(super) sla_met: Option<bool>,
-    pub(super) recipients: Vec<Recipient>,
-}
-
-/// Someone a notice goes to.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(super) struct Recipient {
-    pub(super) role: String,
-    pub(super) name: String,
-    pub(super) email: Option<String>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-enum Stage {
-    Begun,
-    Done,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-struct LedgerLine {
-    stage: Stage,
-    decision: Decision,
 }
 
 /// Files every statement in the inbox. Holds a lock on the output's
@@ -673,61 +629,6 @@ fn slug(text: &str) -> String {
     }
     let out = out.trim_end_matches('-').chars().take(40).collect::<String>();
     if out.is_empty() { "statement".into() } else { out }
-}
-
-/// The ledger as read at the start of a run.
-struct Ledger {
-    lines: Vec<LedgerLine>,
-}
-
-impl Ledger {
-    fn done(&self, sha256: &str) -> Option<Decision> {
-        self.lines
-            .iter()
-            .rev()
-            .find(|l| matches!(l.stage, Stage::Done) && l.decision.sha256 == sha256)
-            .map(|l| l.decision.clone())
-    }
-
-    fn begun(&self, sha256: &str) -> Option<Decision> {
-        self.lines
-            .iter()
-            .rev()
-            .find(|l| matches!(l.stage, Stage::Begun) && l.decision.sha256 == sha256)
-            .map(|l| l.decision.clone())
-    }
-}
-
-fn read_ledger(path: &Path) -> io::Result<Ledger> {
-    let file = match File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Ledger { lines: Vec::new() }),
-        Err(e) => return Err(e),
-    };
-    let mut lines = Vec::new();
-    for line in BufReader::new(file).lines() {
-        // A torn last line (crash mid-append) is skipped.
-        if let Ok(l) = serde_json::from_str(&line?) {
-            lines.push(l);
-        }
-    }
-    Ok(Ledger { lines })
-}
-
-/// Every statement the ledger records as done, latest decision per file.
-pub(super) fn done_decisions(out: &Path) -> io::Result<Vec<Decision>> {
-    let ledger = read_ledger(&out.join("statements/ledger.jsonl"))?;
-    let mut seen = std::collections::HashSet::new();
-    let mut done: Vec<Decision> = ledger
-        .lines
-        .into_iter()
-        .rev()
-        .filter(|l| matches!(l.stage, Stage::Done))
-        .map(|l| l.decision)
-        .filter(|d| seen.insert(d.sha256.clone()))
-        .collect();
-    done.reverse();
-    Ok(done)
 }
 
 #[cfg(test)]

@@ -9,7 +9,8 @@ use chrono_tz::Europe::London;
 use serde_json::json;
 
 use super::fields::StatementFields;
-use super::file::{Recipient, StatementOutcome};
+use super::file::StatementOutcome;
+use super::ledger::Recipient;
 use super::staff::Route;
 use crate::config::Config;
 use crate::rules::WorkingCalendar;

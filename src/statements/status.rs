@@ -5,7 +5,8 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::file::{StatementOutcome, done_decisions, inbox_files};
+use super::file::{StatementOutcome, inbox_files};
+use super::ledger::done_decisions;
 use super::sla::WorkingHours;
 
 /// One line of the status report.
