@@ -186,7 +186,7 @@ impl Pipeline {
         naming.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         naming
             .add_template_owned("document", config.naming.document.clone())
-            .map_err(|e| SetupError::Input(format!("naming.document: {e:#}")))?;
+            .map_err(|e| SetupError::Input(format!("naming.document: {e}")))?;
         let mut h = Sha256::new();
         h.update(env!("CARGO_PKG_VERSION"));
         h.update(templates.digest());
@@ -380,7 +380,7 @@ impl Pipeline {
             .naming
             .get_template("document")
             .and_then(|t| t.render(ctx))
-            .map_err(|e| format!("naming.document: {e:#}"))?;
+            .map_err(|e| format!("naming.document: {e}"))?;
         store::check_file_name(&name).map_err(|e| format!("naming.document gave {e}"))?;
         Ok(name)
     }

@@ -71,6 +71,25 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The quarterly management board report: PDF, figures.csv,
+    /// figures.json and a board pack zip, in OUT/board/<quarter>/.
+    Board {
+        /// Case files or folders (default: `board.cases`, else `paths.cases`, from config).
+        cases: Vec<PathBuf>,
+        /// Financial-year quarter, e.g. 2026-Q2 (Q1 is April to June;
+        /// default: the latest complete quarter).
+        #[arg(long, value_name = "YYYY-Qn")]
+        quarter: Option<casepress::board::Quarter>,
+        /// Output root (default: from config).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Config file (default: ./casepress.toml if present).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Print what was written as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
     /// File received Mind Of My Own statements, and report on them.
     Statements {
         #[command(subcommand)]
@@ -182,11 +201,20 @@ pub fn run(args: Args) -> Result<ExitCode> {
             let cases = config.paths.cases.clone();
             let inbox = config.statements.inbox.clone();
             let rendered = render(config.clone(), &cases, KindSelection::Applicable, false, &common, "run")?;
-            let Some(inbox) = inbox else { return Ok(rendered) };
-            println!("\nFiling statements from {}", inbox.display());
-            let opts = FileOptions { inbox, cases, now: chrono::Utc::now() };
-            let filed = file_statements(config, &opts, common.json)?;
-            Ok(if rendered == ExitCode::SUCCESS { filed } else { rendered })
+            let mut code = rendered;
+            if let Some(inbox) = inbox {
+                println!("\nFiling statements from {}", inbox.display());
+                let opts = FileOptions { inbox, cases: cases.clone(), now: chrono::Utc::now() };
+                let filed = file_statements(config.clone(), &opts, common.json)?;
+                if code == ExitCode::SUCCESS {
+                    code = filed;
+                }
+            }
+            let today = common.date.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let quarter = casepress::board::Quarter::latest_complete(today);
+            println!("\nBoard report for {quarter}");
+            let boarded = board(config, Vec::new(), quarter, common.json)?;
+            Ok(if code == ExitCode::SUCCESS { boarded } else { code })
         }
         Command::Check { cases, today, config, json } => {
             let config = load_config(config.as_deref(), false)?;
@@ -203,6 +231,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
             Ok(if report.needs_action() { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Statements { action } => statements(action),
+        Command::Board { cases, quarter, out, config, json } => {
+            let mut config = load_config(config.as_deref(), false)?;
+            if let Some(out) = out {
+                config.paths.output = out;
+            }
+            let quarter = quarter.unwrap_or_else(|| casepress::board::Quarter::latest_complete(chrono::Local::now().date_naive()));
+            board(config, cases, quarter, json)
+        }
         Command::Schema => {
             println!("{}", serde_json::to_string_pretty(&casepress::case::json_schema())?);
             Ok(ExitCode::SUCCESS)
@@ -258,6 +294,24 @@ fn statements(action: StatementsAction) -> Result<ExitCode> {
             Ok(if report.needs_action() { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
     }
+}
+
+fn board(config: Config, cases: Vec<PathBuf>, quarter: casepress::board::Quarter, json: bool) -> Result<ExitCode> {
+    let cases = if cases.is_empty() { config.board.cases.clone().unwrap_or(config.paths.cases.clone()) } else { cases };
+    let pipeline = Pipeline::new(config)?;
+    let outputs = casepress::board::build_board(&pipeline, &cases, quarter)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&outputs)?);
+    } else {
+        for (name, path, new) in &outputs.files {
+            println!("  {} {name}: {}", if *new { "wrote    " } else { "unchanged" }, path.display());
+        }
+        for e in &outputs.errors {
+            println!("  not counted: {e}");
+        }
+        println!("{} cases counted for {}.", outputs.cases, outputs.quarter);
+    }
+    Ok(if outputs.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 fn file_statements(config: Config, opts: &FileOptions, json: bool) -> Result<ExitCode> {

@@ -27,6 +27,34 @@ pub struct Config {
     pub statements: StatementsConfig,
     /// The staff directory: who is away, who covers, who manages whom.
     pub staff: Vec<StaffMember>,
+    /// The quarterly board report.
+    pub board: BoardConfig,
+}
+
+/// The quarterly board report.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BoardConfig {
+    /// Case files or folders the report counts (default: `paths.cases`).
+    pub cases: Option<Vec<PathBuf>>,
+    /// Target percentages by figure id, for RAG ratings.
+    pub targets: std::collections::BTreeMap<String, f64>,
+}
+
+impl Default for BoardConfig {
+    fn default() -> Self {
+        // The historic YJB target for PSRs on time is 90% (domain.md §1);
+        // gatekeeping and double gatekeeping are required of every PSR.
+        let targets = [
+            ("psr.gatekept", 100.0),
+            ("psr.on_time", 90.0),
+            ("psr.double_gatekept", 100.0),
+            ("assessment.on_time", 90.0),
+            ("plans.review_on_time", 90.0),
+            ("statements.within_target", 90.0),
+        ];
+        Self { cases: None, targets: targets.into_iter().map(|(k, v)| (k.to_owned(), v)).collect() }
+    }
 }
 
 /// Filing received Mind Of My Own statements.
@@ -255,6 +283,9 @@ impl Config {
         self.paths.templates.as_mut().map(fix);
         self.service.logo.as_mut().map(fix);
         self.statements.inbox.as_mut().map(fix);
+        if let Some(cases) = self.board.cases.as_mut() {
+            cases.iter_mut().for_each(fix);
+        }
     }
 
     fn validate(&self) -> Result<(), String> {

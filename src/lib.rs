@@ -7,6 +7,7 @@
 //! write, case log). `batch` runs the stages over many cases.
 
 pub mod batch;
+pub mod board;
 pub mod case;
 pub mod check;
 pub mod config;

@@ -80,6 +80,33 @@ pub struct Case {
     /// Joint working with the Next Steps (leaving care) service.
     #[serde(default)]
     pub next_steps: Option<NextSteps>,
+    /// Outcomes recorded when the order or intervention ended (YJB KPIs 1, 2, 4, 5).
+    #[serde(default)]
+    pub end_of_order: Option<EndOfOrder>,
+}
+
+/// Outcomes at the end of an order or programme (YJB KPIs from April 2023).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EndOfOrder {
+    /// KPI 1: in suitable accommodation at the end.
+    #[serde(default)]
+    pub suitable_accommodation: Option<bool>,
+    /// KPI 2: in suitable education, training or employment at the end.
+    #[serde(default)]
+    pub suitable_ete: Option<bool>,
+    /// KPI 4: a screened or identified need for a mental health or emotional wellbeing intervention.
+    #[serde(default)]
+    pub mental_health_need: Option<bool>,
+    /// KPI 4: of those with a need, attended the intervention.
+    #[serde(default)]
+    pub mental_health_attended: Option<bool>,
+    /// KPI 5: a screened or identified need for substance misuse intervention or treatment.
+    #[serde(default)]
+    pub substance_misuse_need: Option<bool>,
+    /// KPI 5: of those with a need, attended the intervention or treatment.
+    #[serde(default)]
+    pub substance_misuse_attended: Option<bool>,
 }
 
 /// A Risk or Vulnerability Management Plan.
@@ -161,6 +188,20 @@ pub struct Child {
     /// Police National Computer id.
     #[serde(default)]
     pub pnc_id: Option<String>,
+    /// Special educational needs and disability (ALN in Wales), for YJB KPI 3.
+    #[serde(default)]
+    pub send: Option<Send>,
+}
+
+/// SEND / ALN status (YJB KPI 3).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Send {
+    /// A special educational need or disability has been identified.
+    pub identified: bool,
+    /// A formal plan (EHCP or equivalent) is in place.
+    #[serde(default)]
+    pub formal_plan: bool,
 }
 
 /// A child looked after by a local authority.
@@ -377,6 +418,9 @@ pub struct Victim {
     /// Whether the victim consents to be contacted about restorative justice.
     #[serde(default)]
     pub consents_to_contact: Option<bool>,
+    /// Whether the victim took part in a restorative justice opportunity (YJB KPI 10).
+    #[serde(default)]
+    pub engaged_in_rj: Option<bool>,
 }
 
 /// Court and hearing.

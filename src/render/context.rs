@@ -133,6 +133,17 @@ fn str_literal(value: Value) -> Value {
     Value::from_safe_string(string_literal(&text))
 }
 
+/// `{{ value | num }}`: a Typst number literal for code positions (`none`
+/// for a missing value). Anything that is not a number is refused.
+fn num(value: Value) -> Result<Value, Error> {
+    if value.is_none() || value.is_undefined() {
+        return Ok(Value::from_safe_string("none".into()));
+    }
+    let n = f64::try_from(value.clone())
+        .map_err(|_| Error::new(minijinja::ErrorKind::InvalidOperation, format!("`num` needs a number, got {value}")))?;
+    Ok(Value::from_safe_string(if n.is_finite() { format!("{n:?}") } else { "none".into() }))
+}
+
 /// `{{ "2026-11-23" | date }}` → `23 November 2026`.
 fn long_date(value: Value) -> Value {
     match value.as_str().and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()) {
@@ -183,6 +194,7 @@ static LABELS: std::sync::LazyLock<Vec<(String, &'static str)>> = std::sync::Laz
 pub(super) fn register_helpers(env: &mut Environment<'static>) {
     env.add_filter("or_todo", or_todo);
     env.add_filter("str", str_literal);
+    env.add_filter("num", num);
     env.add_filter("date", long_date);
     env.add_filter("label", label);
     env.add_function("todo", |label: String| todo_marker(&label));

@@ -57,8 +57,11 @@ impl RenderError {
         Self::Templates { path: path.to_owned(), message: e.to_string() }
     }
 
+    /// minijinja's message with its location and cause chain. Not `{:#}`:
+    /// that dumps the template context, which holds a child's case data,
+    /// into terminals and logs.
     fn template(name: &str, e: &minijinja::Error) -> Self {
-        let mut message = format!("{e:#}");
+        let mut message = e.to_string();
         let mut source = std::error::Error::source(e);
         while let Some(cause) = source {
             message.push_str(&format!(": {cause}"));

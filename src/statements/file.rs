@@ -417,7 +417,7 @@ impl Filer<'_> {
         let pattern = &self.pipeline.config().naming.statement;
         let name = minijinja::Environment::new()
             .render_str(pattern, minijinja::context! { sent_date => sent, type => kind, statement_id => f.statement_id, case_id => case_id })
-            .map_err(|e| format!("naming.statement: {e:#}"))?;
+            .map_err(|e| format!("naming.statement: {e}"))?;
         store::check_file_name(&name).map_err(|e| format!("naming.statement gave {e}"))?;
         Ok(name)
     }

@@ -112,3 +112,29 @@ pub(super) fn done_decisions(out: &Path) -> io::Result<Vec<Decision>> {
     done.reverse();
     Ok(done)
 }
+
+/// One filed statement, as the board report counts it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FiledStatement {
+    /// When it was received and assigned.
+    pub received: DateTime<Utc>,
+    /// Assigned, unidentified or unreadable.
+    pub outcome: StatementOutcome,
+    /// Whether the Safety Link was triggered.
+    pub safety_link: bool,
+    /// Whether it was assigned within the target (assigned statements only).
+    pub within_target: Option<bool>,
+}
+
+/// Every statement the ledger records as done under the output root `out`.
+pub fn filed_statements(out: &Path) -> io::Result<Vec<FiledStatement>> {
+    Ok(done_decisions(out)?
+        .into_iter()
+        .map(|d| FiledStatement {
+            received: d.received,
+            outcome: d.outcome,
+            safety_link: d.fields.safety_link,
+            within_target: d.sla_met.filter(|_| d.outcome == StatementOutcome::Assigned),
+        })
+        .collect())
+}

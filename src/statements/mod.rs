@@ -6,7 +6,7 @@
 
 pub mod fields;
 mod file;
-mod ledger;
+pub mod ledger;
 mod notes;
 pub mod read;
 pub mod register;

@@ -1,0 +1,388 @@
+//! Every board figure for a quarter, computed from the cases and the
+//! statement ledger. Each figure has a stable id (used in `figures.csv` and
+//! `figures.json`) and a definition (printed in the report's appendix).
+
+use chrono::{Months, NaiveDate};
+use serde::Serialize;
+
+use super::quarter::Quarter;
+use crate::case::{Case, DisposalType, MappaCategory, MappaLevel, RiskLevel};
+use crate::rules::{self, WorkingCalendar};
+use crate::statements::StatementOutcome;
+use crate::statements::ledger::FiledStatement;
+
+/// A count, or a numerator over a denominator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Measure {
+    /// The count, or the numerator.
+    pub numerator: u32,
+    /// The denominator, for a proportion.
+    pub denominator: Option<u32>,
+}
+
+impl Measure {
+    fn count(n: usize) -> Self {
+        Self { numerator: n as u32, denominator: None }
+    }
+
+    fn ratio(n: usize, d: usize) -> Self {
+        Self { numerator: n as u32, denominator: Some(d as u32) }
+    }
+
+    /// The percentage, for a proportion with a non-zero denominator.
+    pub fn percent(self) -> Option<f64> {
+        self.denominator.filter(|d| *d > 0).map(|d| f64::from(self.numerator) * 100.0 / f64::from(d))
+    }
+
+    /// Statistical disclosure control: a count of 1 to 4 could identify a
+    /// child, so it is not published, nor is a percentage built on one.
+    pub fn suppressed(self) -> bool {
+        let small = |n: u32| (1..5).contains(&n);
+        small(self.numerator) || self.denominator.is_some_and(small)
+    }
+}
+
+/// One figure for a quarter, with the previous quarter beside it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Figure {
+    /// Stable id, e.g. `kpi.ete`.
+    pub id: String,
+    /// Report section.
+    pub section: &'static str,
+    /// What the board reads.
+    pub label: String,
+    /// This quarter.
+    pub current: Measure,
+    /// The previous quarter.
+    pub previous: Measure,
+    /// Target percentage, where the service has one (RAG rated).
+    pub target: Option<f64>,
+    /// How it is counted.
+    pub definition: &'static str,
+}
+
+impl Figure {
+    /// Red, amber or green against the target: green at or above it, amber
+    /// within 10 points below, red beyond.
+    pub fn rag(&self) -> Option<&'static str> {
+        let (target, pct) = (self.target?, self.current.percent()?);
+        Some(if pct >= target {
+            "green"
+        } else if pct >= target - 10.0 {
+            "amber"
+        } else {
+            "red"
+        })
+    }
+
+    /// `up`, `down` or `same` against the previous quarter (percentages for
+    /// proportions, counts otherwise).
+    pub fn trend(&self) -> Option<&'static str> {
+        let (now, before) = match (self.current.percent(), self.previous.percent()) {
+            (Some(a), Some(b)) => (a, b),
+            (None, None) if self.current.denominator.is_none() => {
+                (f64::from(self.current.numerator), f64::from(self.previous.numerator))
+            }
+            _ => return None,
+        };
+        Some(if (now - before).abs() < 0.05 {
+            "same"
+        } else if now > before {
+            "up"
+        } else {
+            "down"
+        })
+    }
+}
+
+/// What the figures are computed from.
+pub struct BoardInput<'a> {
+    /// Every case.
+    pub cases: &'a [Case],
+    /// Every statement filed.
+    pub statements: &'a [FiledStatement],
+    /// The working-day calendar.
+    pub calendar: &'a WorkingCalendar,
+    /// Target percentages by figure id.
+    pub targets: &'a [(String, f64)],
+}
+
+/// One quarter's view of the cases.
+struct Period<'a> {
+    q: Quarter,
+    input: &'a BoardInput<'a>,
+}
+
+impl Period<'_> {
+    fn during(&self, d: Option<NaiveDate>) -> bool {
+        d.is_some_and(|d| self.q.contains(d))
+    }
+
+    /// Open at the quarter's end: started by then and not closed by then.
+    fn caseload(&self) -> impl Iterator<Item = &Case> {
+        let end = self.q.end();
+        self.input.cases.iter().filter(move |c| {
+            c.order.as_ref().is_some_and(|o| o.start_date <= end && o.closed_date.is_none_or(|x| x > end))
+        })
+    }
+
+    /// Open at any time in the quarter.
+    fn worked_with(&self) -> impl Iterator<Item = &Case> {
+        let (start, end) = (self.q.start(), self.q.end());
+        self.input.cases.iter().filter(move |c| {
+            c.order.as_ref().is_some_and(|o| o.start_date <= end && o.closed_date.is_none_or(|x| x >= start))
+        })
+    }
+
+    /// Started in the quarter.
+    fn new(&self) -> impl Iterator<Item = &Case> {
+        self.input.cases.iter().filter(|c| self.during(c.order.as_ref().map(|o| o.start_date)))
+    }
+
+    /// Ended in the quarter.
+    fn ended(&self) -> impl Iterator<Item = &Case> {
+        self.input.cases.iter().filter(|c| self.during(c.order.as_ref().and_then(|o| o.closed_date)))
+    }
+
+    /// PSRs for hearings in the quarter.
+    fn psrs(&self) -> impl Iterator<Item = &Case> {
+        self.input
+            .cases
+            .iter()
+            .filter(|c| c.psr.is_some() && self.during(c.court.as_ref().and_then(|x| x.hearing_date)))
+    }
+
+    fn statements(&self) -> impl Iterator<Item = &FiledStatement> {
+        let q = self.q;
+        self.input.statements.iter().filter(move |s| q.contains(s.received.date_naive()))
+    }
+}
+
+fn count<T>(it: impl Iterator<Item = T>, pred: impl Fn(&T) -> bool) -> usize {
+    it.filter(|x| pred(x)).count()
+}
+
+/// A figure computed the same way for both quarters.
+struct Spec {
+    id: String,
+    section: &'static str,
+    label: String,
+    definition: &'static str,
+    measure: Box<dyn Fn(&Period) -> Measure>,
+}
+
+fn spec(
+    id: impl Into<String>,
+    section: &'static str,
+    label: impl Into<String>,
+    definition: &'static str,
+    measure: impl Fn(&Period) -> Measure + 'static,
+) -> Spec {
+    Spec { id: id.into(), section, label: label.into(), definition, measure: Box::new(measure) }
+}
+
+const DISPOSALS: [DisposalType; 11] = [
+    DisposalType::ReferralOrder,
+    DisposalType::YouthRehabilitationOrder,
+    DisposalType::YroIss,
+    DisposalType::DetentionAndTrainingOrder,
+    DisposalType::Section250,
+    DisposalType::YouthConditionalCaution,
+    DisposalType::YouthCaution,
+    DisposalType::CommunityResolution,
+    DisposalType::Prevention,
+    DisposalType::BailSupervision,
+    DisposalType::Remand,
+];
+
+const LEVELS: [RiskLevel; 4] = [RiskLevel::Low, RiskLevel::Medium, RiskLevel::High, RiskLevel::VeryHigh];
+
+fn slug(kind: DisposalType) -> String {
+    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+fn is_custody(k: DisposalType) -> bool {
+    matches!(k, DisposalType::DetentionAndTrainingOrder | DisposalType::Section250)
+}
+
+fn is_out_of_court(k: DisposalType) -> bool {
+    matches!(k, DisposalType::YouthConditionalCaution | DisposalType::YouthCaution | DisposalType::CommunityResolution)
+}
+
+fn kind(c: &Case) -> Option<DisposalType> {
+    c.order.as_ref().map(|o| o.kind)
+}
+
+#[allow(clippy::too_many_lines, reason = "a table of like items: one entry per figure")]
+fn specs() -> Vec<Spec> {
+    let mut s = vec![spec(
+        "caseload.total",
+        "Caseload",
+        "Caseload at quarter end",
+        "Children with an order or intervention open on the last day of the quarter.",
+        |p| Measure::count(p.caseload().count()),
+    )];
+    for k in DISPOSALS {
+        s.push(spec(format!("caseload.{}", slug(k)), "Caseload", format!("Caseload: {}", k.label()), "Caseload at quarter end with this order or disposal.", move |p| {
+            Measure::count(count(p.caseload(), |c| kind(c) == Some(k)))
+        }));
+    }
+    s.push(spec("new.total", "Caseload", "New in the quarter", "Orders and interventions that started in the quarter.", |p| Measure::count(p.new().count())));
+    for k in DISPOSALS {
+        s.push(spec(format!("new.{}", slug(k)), "Caseload", format!("New: {}", k.label()), "Orders and interventions of this type that started in the quarter.", move |p| {
+            Measure::count(count(p.new(), |c| kind(c) == Some(k)))
+        }));
+    }
+    for (domain, name) in [("reoffending", "Likelihood of reoffending"), ("serious_harm", "Risk of serious harm"), ("safety_wellbeing", "Safety and wellbeing")] {
+        for level in LEVELS {
+            let id = format!("risk.{domain}.{}", serde_json::to_value(level).unwrap().as_str().unwrap());
+            s.push(spec(id, "Risk profile", format!("{name}: {}", level.label()), "Caseload at quarter end by the latest assessment's level.", move |p| {
+                Measure::count(count(p.caseload(), |c| {
+                    c.assessment.as_ref().is_some_and(|a| {
+                        let l = match domain {
+                            "reoffending" => a.reoffending,
+                            "serious_harm" => a.serious_harm,
+                            _ => a.safety_wellbeing,
+                        };
+                        l == level
+                    })
+                }))
+            }));
+        }
+    }
+    for (n, cat) in [(1, MappaCategory::Category1), (2, MappaCategory::Category2), (3, MappaCategory::Category3)] {
+        s.push(spec(format!("mappa.category_{n}"), "MAPPA and PPRC", format!("MAPPA category {n}"), "Caseload at quarter end recorded as this MAPPA category.", move |p| {
+            Measure::count(count(p.caseload(), |c| c.mappa.as_ref().is_some_and(|m| m.category == Some(cat))))
+        }));
+    }
+    for (n, lvl) in [(1, MappaLevel::Level1), (2, MappaLevel::Level2), (3, MappaLevel::Level3)] {
+        s.push(spec(format!("mappa.level_{n}"), "MAPPA and PPRC", format!("MAPPA level {n}"), "Caseload at quarter end managed at this MAPPA level.", move |p| {
+            Measure::count(count(p.caseload(), |c| c.mappa.as_ref().is_some_and(|m| m.level == Some(lvl))))
+        }));
+    }
+    s.push(spec("pprc.criteria_met", "MAPPA and PPRC", "PPRC criteria met", "Caseload at quarter end meeting the PPRC criteria (an offence against a child).", |p| {
+        Measure::count(count(p.caseload(), |c| c.pprc.as_ref().is_some_and(|x| x.criteria_met)))
+    }));
+    s.push(spec("pprc.pprc2_sent", "MAPPA and PPRC", "PPRC 2 referrals sent", "PPRC 2 referrals to children's services sent in the quarter.", |p| {
+        Measure::count(count(p.input.cases.iter(), |c| p.during(c.pprc.as_ref().and_then(|x| x.referral_date))))
+    }));
+    s.push(spec("pprc.pprc7_sent", "MAPPA and PPRC", "PPRC 7 reassessments at closure", "PPRC 7 reassessments sent in the quarter.", |p| {
+        Measure::count(count(p.input.cases.iter(), |c| p.during(c.pprc.as_ref().and_then(|x| x.reassessment_date))))
+    }));
+    s.push(spec("lac.share", "Looked-after children", "Looked-after children in the caseload", "Looked-after children ÷ caseload at quarter end.", |p| {
+        Measure::ratio(count(p.caseload(), |c| c.child.looked_after.is_some()), p.caseload().count())
+    }));
+    s.push(spec("custody.new", "Custody and remand", "Custodial sentences", "Detention and Training Orders and s.250 sentences that started in the quarter.", |p| {
+        Measure::count(count(p.new(), |c| kind(c).is_some_and(is_custody)))
+    }));
+    s.push(spec("custody.share", "Custody and remand", "Custody as a share of sentences", "Custodial sentences ÷ all court sentences that started in the quarter.", |p| {
+        Measure::ratio(count(p.new(), |c| kind(c).is_some_and(is_custody)), count(p.new(), |c| kind(c).is_some_and(DisposalType::is_sentence)))
+    }));
+    s.push(spec("remand.new", "Custody and remand", "Remands", "Remands that started in the quarter.", |p| {
+        Measure::count(count(p.new(), |c| kind(c) == Some(DisposalType::Remand)))
+    }));
+    s.push(spec("psr.gatekept", "Reports and assessments", "PSRs gatekept", "PSRs for hearings in the quarter with a gatekeeping meeting recorded ÷ PSRs for hearings in the quarter (seed 004 §7.3).", |p| {
+        Measure::ratio(count(p.psrs(), |c| c.gatekeeping.as_ref().is_some_and(|g| g.meeting_date.is_some())), p.psrs().count())
+    }));
+    s.push(spec("psr.on_time", "Reports and assessments", "PSRs to managers on time", "PSRs submitted to managers at least 2 working days before the hearing ÷ PSRs for hearings in the quarter (seed 004 §7.3).", |p| {
+        let on_time = count(p.psrs(), |c| {
+            let due = c.court.as_ref().and_then(|x| x.hearing_date).map(|h| rules::gatekeeping_due(p.input.calendar, h));
+            let sent = c.gatekeeping.as_ref().and_then(|g| g.submitted_date);
+            matches!((due, sent), (Some(d), Some(s)) if s <= d)
+        });
+        Measure::ratio(on_time, p.psrs().count())
+    }));
+    s.push(spec("psr.double_gatekept", "Reports and assessments", "Double gatekeeping where custody was a strong possibility", "PSRs gatekept by two managers, one from another team ÷ PSRs for hearings in the quarter where custody was a strong possibility (seed 004 §7.3).", |p| {
+        let required: Vec<&Case> = p.psrs().filter(|c| rules::double_gatekeeping_required(c)).collect();
+        Measure::ratio(required.iter().filter(|c| rules::double_gatekeeping_done(c)).count(), required.len())
+    }));
+    s.push(spec("assessment.on_time", "Reports and assessments", "Assessments within 15 working days", "Sentences starting in the quarter assessed within 15 working days of the order ÷ sentences starting in the quarter (seed 004 §2.1).", |p| {
+        let sentences: Vec<&Case> = p.new().filter(|c| kind(c).is_some_and(DisposalType::is_sentence)).collect();
+        let on_time = sentences
+            .iter()
+            .filter(|c| {
+                let o = c.order.as_ref().expect("sentences have orders");
+                let due = p.input.calendar.add_working_days(o.start_date, 15);
+                o.assessed_date.or(c.assessment.as_ref().map(|a| a.date)).is_some_and(|d| d <= due)
+            })
+            .count();
+        Measure::ratio(on_time, sentences.len())
+    }));
+    s.push(spec("plans.review_on_time", "Reports and assessments", "Intervention plans within their review date", "Caseload at quarter end whose intervention plan is under 6 months old ÷ caseload at quarter end with a plan (seed 004 §4.4).", |p| {
+        let end = p.q.end();
+        let plans: Vec<NaiveDate> = p.caseload().filter_map(|c| c.intervention_plan.as_ref().and_then(|x| x.date)).collect();
+        let current = plans.iter().filter(|d| d.checked_add_months(Months::new(6)).is_some_and(|due| due >= end)).count();
+        Measure::ratio(current, plans.len())
+    }));
+    s.push(spec("statements.received", "Children's voice (Mind Of My Own)", "Statements received", "Mind Of My Own statements filed in the quarter, whatever their outcome.", |p| Measure::count(p.statements().count())));
+    s.push(spec("statements.within_target", "Children's voice (Mind Of My Own)", "Statements assigned within the target", "Statements assigned within the working-hours target ÷ statements assigned in the quarter (seeds 000, 001).", |p| {
+        let assigned: Vec<&FiledStatement> = p.statements().filter(|s| s.outcome == StatementOutcome::Assigned).collect();
+        Measure::ratio(assigned.iter().filter(|s| s.within_target == Some(true)).count(), assigned.len())
+    }));
+    s.push(spec("statements.safety_link", "Children's voice (Mind Of My Own)", "Safety Link statements", "Statements in the quarter that triggered the Safety Link.", |p| Measure::count(count(p.statements(), |s| s.safety_link))));
+    s.push(spec("statements.unidentified", "Children's voice (Mind Of My Own)", "Statements from unidentified children", "Statements in the quarter that could not be matched to one child (quarantined, never assigned).", |p| {
+        Measure::count(count(p.statements(), |s| s.outcome == StatementOutcome::Unidentified))
+    }));
+    s.extend(kpis());
+    s
+}
+
+fn end_flag(c: &Case, f: impl Fn(&crate::case::EndOfOrder) -> Option<bool>) -> Option<bool> {
+    c.end_of_order.as_ref().and_then(f)
+}
+
+fn kpis() -> Vec<Spec> {
+    vec![
+        spec("kpi.accommodation", "YJB key performance indicators", "KPI 1: suitable accommodation at the end", "Orders ending in the quarter with the child in suitable accommodation ÷ orders ending in the quarter with the outcome recorded.", |p| {
+            let recorded: Vec<bool> = p.ended().filter_map(|c| end_flag(c, |e| e.suitable_accommodation)).collect();
+            Measure::ratio(recorded.iter().filter(|x| **x).count(), recorded.len())
+        }),
+        spec("kpi.ete", "YJB key performance indicators", "KPI 2: suitable education, training or employment at the end", "Orders ending in the quarter with the child in suitable ETE ÷ orders ending in the quarter with the outcome recorded.", |p| {
+            let recorded: Vec<bool> = p.ended().filter_map(|c| end_flag(c, |e| e.suitable_ete)).collect();
+            Measure::ratio(recorded.iter().filter(|x| **x).count(), recorded.len())
+        }),
+        spec("kpi.send", "YJB key performance indicators", "KPI 3: SEND with a formal plan", "Children worked with in the quarter who have a formal plan ÷ children worked with in the quarter with an identified SEND need (ALN in Wales).", |p| {
+            let need: Vec<&Case> = p.worked_with().filter(|c| c.child.send.as_ref().is_some_and(|s| s.identified)).collect();
+            Measure::ratio(need.iter().filter(|c| c.child.send.as_ref().is_some_and(|s| s.formal_plan)).count(), need.len())
+        }),
+        spec("kpi.mental_health", "YJB key performance indicators", "KPI 4: mental health need met", "Of orders ending in the quarter with a screened or identified mental health or emotional wellbeing need, those where the child attended the intervention.", |p| {
+            let need: Vec<&Case> = p.ended().filter(|c| end_flag(c, |e| e.mental_health_need) == Some(true)).collect();
+            Measure::ratio(need.iter().filter(|c| end_flag(c, |e| e.mental_health_attended) == Some(true)).count(), need.len())
+        }),
+        spec("kpi.substance_misuse", "YJB key performance indicators", "KPI 5: substance misuse need met", "Of orders ending in the quarter with a screened or identified substance misuse need, those where the child attended the intervention or treatment.", |p| {
+            let need: Vec<&Case> = p.ended().filter(|c| end_flag(c, |e| e.substance_misuse_need) == Some(true)).collect();
+            Measure::ratio(need.iter().filter(|c| end_flag(c, |e| e.substance_misuse_attended) == Some(true)).count(), need.len())
+        }),
+        spec("kpi.out_of_court", "YJB key performance indicators", "KPI 6: out-of-court disposals", "Out-of-court disposals (Youth Conditional Caution, Youth Caution, Community Resolution) ÷ all orders and disposals starting in the quarter, prevention, bail and remand excluded.", |p| {
+            let disposals: Vec<DisposalType> = p.new().filter_map(kind).filter(|k| k.is_sentence() || is_out_of_court(*k)).collect();
+            Measure::ratio(disposals.iter().filter(|k| is_out_of_court(**k)).count(), disposals.len())
+        }),
+        spec("kpi.victims", "YJB key performance indicators", "KPI 10: victims engaged in restorative justice", "Victims who took part in a restorative justice opportunity ÷ victims who consented to be contacted, for children worked with in the quarter.", |p| {
+            let consenting: Vec<bool> = p
+                .worked_with()
+                .flat_map(|c| c.offences.iter().flat_map(|o| o.victims.iter()))
+                .filter(|v| v.consents_to_contact == Some(true))
+                .map(|v| v.engaged_in_rj == Some(true))
+                .collect();
+            Measure::ratio(consenting.iter().filter(|x| **x).count(), consenting.len())
+        }),
+    ]
+}
+
+/// Every figure for `quarter`, with the previous quarter beside it.
+pub fn compute(input: &BoardInput<'_>, quarter: Quarter) -> Vec<Figure> {
+    let now = Period { q: quarter, input };
+    let before = Period { q: quarter.previous(), input };
+    specs()
+        .into_iter()
+        .map(|s| Figure {
+            target: input.targets.iter().find(|(id, _)| *id == s.id).map(|(_, t)| *t),
+            current: (s.measure)(&now),
+            previous: (s.measure)(&before),
+            id: s.id,
+            section: s.section,
+            label: s.label,
+            definition: s.definition,
+        })
+        .collect()
+}

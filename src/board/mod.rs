@@ -1,0 +1,10 @@
+//! The quarterly management board report: figures, the PDF, `figures.csv`,
+//! `figures.json` and a board pack zip with a manifest of SHA-256 sums.
+
+pub mod figures;
+mod pack;
+pub mod quarter;
+
+pub use figures::{BoardInput, Figure, Measure, compute};
+pub use pack::{BoardOutputs, build_board, figures_csv, figures_json};
+pub use quarter::Quarter;

@@ -1,0 +1,256 @@
+//! The board outputs: `board-report.pdf`, `figures.csv`, `figures.json` and
+//! `board-pack.zip` (all three plus `manifest.json` of SHA-256 sums). The
+//! same input gives byte-identical files: no wall-clock time is written.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use serde::Serialize;
+use serde_json::json;
+
+use super::figures::{BoardInput, Figure, Measure, compute};
+use super::quarter::Quarter;
+use crate::batch::{Pipeline, SetupError};
+use crate::case;
+use crate::store::{self, Published};
+
+/// What `board` wrote.
+#[derive(Debug, Clone, Serialize)]
+pub struct BoardOutputs {
+    /// The quarter reported.
+    pub quarter: String,
+    /// Cases counted.
+    pub cases: usize,
+    /// Case files or cases that could not be loaded (not counted).
+    pub errors: Vec<String>,
+    /// The files, each written or unchanged.
+    pub files: Vec<(String, PathBuf, bool)>,
+}
+
+/// A figure as published: small counts suppressed.
+#[derive(Serialize)]
+struct PublishedFigure<'a> {
+    id: &'a str,
+    section: &'a str,
+    label: &'a str,
+    numerator: Option<u32>,
+    denominator: Option<u32>,
+    percent: Option<f64>,
+    previous_numerator: Option<u32>,
+    previous_denominator: Option<u32>,
+    previous_percent: Option<f64>,
+    suppressed: bool,
+    trend: Option<&'a str>,
+    target: Option<f64>,
+    rag: Option<&'a str>,
+    definition: &'a str,
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+fn published(m: Measure) -> (Option<u32>, Option<u32>, Option<f64>) {
+    if m.suppressed() {
+        (None, None, None)
+    } else {
+        (Some(m.numerator), m.denominator, m.percent().map(round1))
+    }
+}
+
+fn publish_figure(f: &Figure) -> PublishedFigure<'_> {
+    let (n, d, p) = published(f.current);
+    let (pn, pd, pp) = published(f.previous);
+    let suppressed = f.current.suppressed() || f.previous.suppressed();
+    PublishedFigure {
+        id: &f.id,
+        section: f.section,
+        label: &f.label,
+        numerator: n,
+        denominator: d,
+        percent: p,
+        previous_numerator: pn,
+        previous_denominator: pd,
+        previous_percent: pp,
+        suppressed,
+        // A trend or RAG from a suppressed value would reveal it.
+        trend: if suppressed { None } else { f.trend() },
+        target: f.target,
+        rag: if f.current.suppressed() { None } else { f.rag() },
+        definition: f.definition,
+    }
+}
+
+/// `figures.csv`: one row per figure, stable ids and columns.
+pub fn figures_csv(figures: &[Figure]) -> String {
+    let mut out = String::from(
+        "id,section,label,numerator,denominator,percent,previous_numerator,previous_denominator,previous_percent,suppressed,trend,target,rag\n",
+    );
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    for f in figures {
+        let p = publish_figure(f);
+        let row = [
+            p.id.to_owned(),
+            quote(p.section),
+            quote(p.label),
+            opt(p.numerator.map(|x| x.to_string())),
+            opt(p.denominator.map(|x| x.to_string())),
+            opt(p.percent.map(|x| format!("{x:.1}"))),
+            opt(p.previous_numerator.map(|x| x.to_string())),
+            opt(p.previous_denominator.map(|x| x.to_string())),
+            opt(p.previous_percent.map(|x| format!("{x:.1}"))),
+            p.suppressed.to_string(),
+            opt(p.trend.map(str::to_owned)),
+            opt(p.target.map(|x| format!("{x:.0}"))),
+            opt(p.rag.map(str::to_owned)),
+        ];
+        out.push_str(&row.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// `figures.json`: the quarter, the previous quarter and every figure.
+pub fn figures_json(quarter: Quarter, cases: usize, figures: &[Figure]) -> String {
+    let doc = json!({
+        "schema": "casepress/board-figures/v1",
+        "quarter": quarter.to_string(),
+        "period": {"start": quarter.start(), "end": quarter.end()},
+        "previous_quarter": quarter.previous().to_string(),
+        "cases_counted": cases,
+        "suppression": "counts of 1 to 4, and percentages built on them, are published as null",
+        "figures": figures.iter().map(publish_figure).collect::<Vec<_>>(),
+    });
+    let mut text = serde_json::to_string_pretty(&doc).expect("figures serialise");
+    text.push('\n');
+    text
+}
+
+/// The report's template context.
+fn report_context(quarter: Quarter, cases: usize, figures: &[Figure]) -> serde_json::Value {
+    let display = |m: Measure| -> String {
+        if m.suppressed() {
+            return "<5".into();
+        }
+        match (m.percent(), m.denominator) {
+            (Some(p), Some(d)) => format!("{p:.0}% ({} of {d})", m.numerator),
+            (None, Some(_)) => "n/a".into(),
+            _ => m.numerator.to_string(),
+        }
+    };
+    let mut sections: Vec<(String, Vec<serde_json::Value>)> = Vec::new();
+    for f in figures {
+        let row = json!({
+            "id": f.id,
+            "label": f.label,
+            "current": display(f.current),
+            "previous": display(f.previous),
+            "trend": if f.current.suppressed() || f.previous.suppressed() { None } else { f.trend() },
+            "rag": if f.current.suppressed() { None } else { f.rag() },
+            "target": f.target,
+            "definition": f.definition,
+            "bar": (!f.current.suppressed()).then(|| f.current.percent().unwrap_or(f64::from(f.current.numerator))),
+            "bar_previous": (!f.previous.suppressed()).then(|| f.previous.percent().unwrap_or(f64::from(f.previous.numerator))),
+            "zero": f.current.numerator == 0 && f.previous.numerator == 0,
+        });
+        match sections.last_mut() {
+            Some((name, rows)) if name == f.section => rows.push(row),
+            _ => sections.push((f.section.to_owned(), vec![row])),
+        }
+    }
+    let find = |id: &str| figures.iter().find(|f| f.id == id).map(|f| display(f.current)).unwrap_or_default();
+    json!({
+        "quarter": quarter.to_string(),
+        "months": quarter.months(),
+        "previous": quarter.previous().to_string(),
+        "as_at": quarter.end().to_string(),
+        "cases_counted": cases,
+        "headline": [
+            {"label": "Caseload at quarter end", "value": find("caseload.total")},
+            {"label": "New in the quarter", "value": find("new.total")},
+            {"label": "PSRs to managers on time", "value": find("psr.on_time")},
+            {"label": "Assessments within 15 working days", "value": find("assessment.on_time")},
+            {"label": "Statements received", "value": find("statements.received")},
+            {"label": "Safety Link statements", "value": find("statements.safety_link")},
+        ],
+        "rated": figures.iter().filter(|f| f.target.is_some()).map(|f| json!({
+            "label": f.label,
+            "value": display(f.current),
+            "target": f.target,
+            "rag": if f.current.suppressed() { None } else { f.rag() },
+        })).collect::<Vec<_>>(),
+        "sections": sections.iter().map(|(name, rows)| json!({"name": name, "rows": rows})).collect::<Vec<_>>(),
+    })
+}
+
+/// A deterministic zip: fixed order, fixed timestamps, 0600 members.
+fn zip_pack(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o600);
+    for (name, bytes) in members {
+        zip.start_file(*name, options).expect("zip entry");
+        zip.write_all(bytes).expect("zip write to memory");
+    }
+    zip.finish().expect("zip to memory").into_inner()
+}
+
+/// Builds every board output for `quarter` from the cases in `inputs` and
+/// the statement ledger under the configured output root.
+pub fn build_board(pipeline: &Pipeline, inputs: &[PathBuf], quarter: Quarter) -> Result<BoardOutputs, SetupError> {
+    let config = pipeline.config();
+    let files = case::discover(inputs).map_err(|e| SetupError::Input(e.to_string()))?;
+    let mut cases = Vec::new();
+    let mut errors = Vec::new();
+    for result in files.iter().flat_map(|f| case::load_file(f)) {
+        match result {
+            Ok(c) => cases.push(c.case),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    let out = &config.paths.output;
+    let statements = crate::statements::ledger::filed_statements(out)
+        .map_err(|e| SetupError::Input(format!("{}: {e}", out.join("statements").display())))?;
+    let targets: Vec<(String, f64)> = config.board.targets.iter().map(|(k, v)| (k.clone(), *v)).collect();
+    let input = BoardInput { cases: &cases, statements: &statements, calendar: pipeline.calendar(), targets: &targets };
+    let figures = compute(&input, quarter);
+
+    let csv = figures_csv(&figures);
+    let json = figures_json(quarter, cases.len(), &figures);
+    let context = report_context(quarter, cases.len(), &figures);
+    let pdf = pipeline
+        .notice_pdf("board-report.typ.j2", &context, &format!("board/{quarter}"), quarter.end())
+        .map_err(SetupError::Input)?;
+    let manifest = {
+        let entries: Vec<_> = [("board-report.pdf", pdf.as_slice()), ("figures.csv", csv.as_bytes()), ("figures.json", json.as_bytes())]
+            .iter()
+            .map(|(name, bytes)| json!({"name": name, "sha256": store::sha256_hex(bytes), "bytes": bytes.len()}))
+            .collect();
+        let mut m = serde_json::to_string_pretty(&json!({"quarter": quarter.to_string(), "files": entries})).expect("serialises");
+        m.push('\n');
+        m
+    };
+    let pack = zip_pack(&[
+        ("board-report.pdf", &pdf),
+        ("figures.csv", csv.as_bytes()),
+        ("figures.json", json.as_bytes()),
+        ("manifest.json", manifest.as_bytes()),
+    ]);
+    let dir = out.join("board").join(quarter.to_string());
+    let modes = config.permissions.modes();
+    let mut written = Vec::new();
+    for (name, bytes) in [
+        ("board-report.pdf", pdf.as_slice()),
+        ("figures.csv", csv.as_bytes()),
+        ("figures.json", json.as_bytes()),
+        ("board-pack.zip", pack.as_slice()),
+    ] {
+        let result = store::publish(&dir, name, bytes, modes)?;
+        let new = matches!(result, Published::Written(_));
+        written.push((name.to_owned(), result.path().to_owned(), new));
+    }
+    Ok(BoardOutputs { quarter: quarter.to_string(), cases: cases.len(), errors, files: written })
+}
