@@ -236,7 +236,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
             if let Some(out) = out {
                 config.paths.output = out;
             }
-            let quarter = quarter.unwrap_or_else(|| casepress::board::Quarter::latest_complete(chrono::Local::now().date_naive()));
+            let quarter = quarter.unwrap_or_else(|| {
+                casepress::board::Quarter::latest_complete(chrono::Local::now().date_naive())
+            });
             board(config, cases, quarter, json)
         }
         Command::Schema => {
@@ -296,8 +298,17 @@ fn statements(action: StatementsAction) -> Result<ExitCode> {
     }
 }
 
-fn board(config: Config, cases: Vec<PathBuf>, quarter: casepress::board::Quarter, json: bool) -> Result<ExitCode> {
-    let cases = if cases.is_empty() { config.board.cases.clone().unwrap_or(config.paths.cases.clone()) } else { cases };
+fn board(
+    config: Config,
+    cases: Vec<PathBuf>,
+    quarter: casepress::board::Quarter,
+    json: bool,
+) -> Result<ExitCode> {
+    let cases = if cases.is_empty() {
+        config.board.cases.clone().unwrap_or(config.paths.cases.clone())
+    } else {
+        cases
+    };
     let pipeline = Pipeline::new(config)?;
     let outputs = casepress::board::build_board(&pipeline, &cases, quarter)?;
     if json {

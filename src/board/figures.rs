@@ -135,7 +135,7 @@ impl Period<'_> {
     }
 
     /// Started in the quarter.
-    fn new(&self) -> impl Iterator<Item = &Case> {
+    fn started(&self) -> impl Iterator<Item = &Case> {
         self.input.cases.iter().filter(|c| self.during(c.order.as_ref().map(|o| o.start_date)))
     }
 
@@ -206,7 +206,12 @@ fn is_custody(k: DisposalType) -> bool {
 }
 
 fn is_out_of_court(k: DisposalType) -> bool {
-    matches!(k, DisposalType::YouthConditionalCaution | DisposalType::YouthCaution | DisposalType::CommunityResolution)
+    matches!(
+        k,
+        DisposalType::YouthConditionalCaution
+            | DisposalType::YouthCaution
+            | DisposalType::CommunityResolution
+    )
 }
 
 fn kind(c: &Case) -> Option<DisposalType> {
@@ -223,64 +228,147 @@ fn specs() -> Vec<Spec> {
         |p| Measure::count(p.caseload().count()),
     )];
     for k in DISPOSALS {
-        s.push(spec(format!("caseload.{}", slug(k)), "Caseload", format!("Caseload: {}", k.label()), "Caseload at quarter end with this order or disposal.", move |p| {
-            Measure::count(count(p.caseload(), |c| kind(c) == Some(k)))
-        }));
+        s.push(spec(
+            format!("caseload.{}", slug(k)),
+            "Caseload",
+            format!("Caseload: {}", k.label()),
+            "Caseload at quarter end with this order or disposal.",
+            move |p| Measure::count(count(p.caseload(), |c| kind(c) == Some(k))),
+        ));
     }
-    s.push(spec("new.total", "Caseload", "New in the quarter", "Orders and interventions that started in the quarter.", |p| Measure::count(p.new().count())));
+    s.push(spec(
+        "new.total",
+        "Caseload",
+        "New in the quarter",
+        "Orders and interventions that started in the quarter.",
+        |p| Measure::count(p.started().count()),
+    ));
     for k in DISPOSALS {
-        s.push(spec(format!("new.{}", slug(k)), "Caseload", format!("New: {}", k.label()), "Orders and interventions of this type that started in the quarter.", move |p| {
-            Measure::count(count(p.new(), |c| kind(c) == Some(k)))
-        }));
+        s.push(spec(
+            format!("new.{}", slug(k)),
+            "Caseload",
+            format!("New: {}", k.label()),
+            "Orders and interventions of this type that started in the quarter.",
+            move |p| Measure::count(count(p.started(), |c| kind(c) == Some(k))),
+        ));
     }
-    for (domain, name) in [("reoffending", "Likelihood of reoffending"), ("serious_harm", "Risk of serious harm"), ("safety_wellbeing", "Safety and wellbeing")] {
+    for (domain, name) in [
+        ("reoffending", "Likelihood of reoffending"),
+        ("serious_harm", "Risk of serious harm"),
+        ("safety_wellbeing", "Safety and wellbeing"),
+    ] {
         for level in LEVELS {
             let id = format!("risk.{domain}.{}", serde_json::to_value(level).unwrap().as_str().unwrap());
-            s.push(spec(id, "Risk profile", format!("{name}: {}", level.label()), "Caseload at quarter end by the latest assessment's level.", move |p| {
-                Measure::count(count(p.caseload(), |c| {
-                    c.assessment.as_ref().is_some_and(|a| {
-                        let l = match domain {
-                            "reoffending" => a.reoffending,
-                            "serious_harm" => a.serious_harm,
-                            _ => a.safety_wellbeing,
-                        };
-                        l == level
-                    })
-                }))
-            }));
+            s.push(spec(
+                id,
+                "Risk profile",
+                format!("{name}: {}", level.label()),
+                "Caseload at quarter end by the latest assessment's level.",
+                move |p| {
+                    Measure::count(count(p.caseload(), |c| {
+                        c.assessment.as_ref().is_some_and(|a| {
+                            let l = match domain {
+                                "reoffending" => a.reoffending,
+                                "serious_harm" => a.serious_harm,
+                                _ => a.safety_wellbeing,
+                            };
+                            l == level
+                        })
+                    }))
+                },
+            ));
         }
     }
-    for (n, cat) in [(1, MappaCategory::Category1), (2, MappaCategory::Category2), (3, MappaCategory::Category3)] {
-        s.push(spec(format!("mappa.category_{n}"), "MAPPA and PPRC", format!("MAPPA category {n}"), "Caseload at quarter end recorded as this MAPPA category.", move |p| {
-            Measure::count(count(p.caseload(), |c| c.mappa.as_ref().is_some_and(|m| m.category == Some(cat))))
-        }));
+    for (n, cat) in
+        [(1, MappaCategory::Category1), (2, MappaCategory::Category2), (3, MappaCategory::Category3)]
+    {
+        s.push(spec(
+            format!("mappa.category_{n}"),
+            "MAPPA and PPRC",
+            format!("MAPPA category {n}"),
+            "Caseload at quarter end recorded as this MAPPA category.",
+            move |p| {
+                Measure::count(count(p.caseload(), |c| {
+                    c.mappa.as_ref().is_some_and(|m| m.category == Some(cat))
+                }))
+            },
+        ));
     }
     for (n, lvl) in [(1, MappaLevel::Level1), (2, MappaLevel::Level2), (3, MappaLevel::Level3)] {
-        s.push(spec(format!("mappa.level_{n}"), "MAPPA and PPRC", format!("MAPPA level {n}"), "Caseload at quarter end managed at this MAPPA level.", move |p| {
-            Measure::count(count(p.caseload(), |c| c.mappa.as_ref().is_some_and(|m| m.level == Some(lvl))))
-        }));
+        s.push(spec(
+            format!("mappa.level_{n}"),
+            "MAPPA and PPRC",
+            format!("MAPPA level {n}"),
+            "Caseload at quarter end managed at this MAPPA level.",
+            move |p| {
+                Measure::count(count(p.caseload(), |c| {
+                    c.mappa.as_ref().is_some_and(|m| m.level == Some(lvl))
+                }))
+            },
+        ));
     }
-    s.push(spec("pprc.criteria_met", "MAPPA and PPRC", "PPRC criteria met", "Caseload at quarter end meeting the PPRC criteria (an offence against a child).", |p| {
-        Measure::count(count(p.caseload(), |c| c.pprc.as_ref().is_some_and(|x| x.criteria_met)))
-    }));
-    s.push(spec("pprc.pprc2_sent", "MAPPA and PPRC", "PPRC 2 referrals sent", "PPRC 2 referrals to children's services sent in the quarter.", |p| {
-        Measure::count(count(p.input.cases.iter(), |c| p.during(c.pprc.as_ref().and_then(|x| x.referral_date))))
-    }));
-    s.push(spec("pprc.pprc7_sent", "MAPPA and PPRC", "PPRC 7 reassessments at closure", "PPRC 7 reassessments sent in the quarter.", |p| {
-        Measure::count(count(p.input.cases.iter(), |c| p.during(c.pprc.as_ref().and_then(|x| x.reassessment_date))))
-    }));
-    s.push(spec("lac.share", "Looked-after children", "Looked-after children in the caseload", "Looked-after children ÷ caseload at quarter end.", |p| {
-        Measure::ratio(count(p.caseload(), |c| c.child.looked_after.is_some()), p.caseload().count())
-    }));
-    s.push(spec("custody.new", "Custody and remand", "Custodial sentences", "Detention and Training Orders and s.250 sentences that started in the quarter.", |p| {
-        Measure::count(count(p.new(), |c| kind(c).is_some_and(is_custody)))
-    }));
-    s.push(spec("custody.share", "Custody and remand", "Custody as a share of sentences", "Custodial sentences ÷ all court sentences that started in the quarter.", |p| {
-        Measure::ratio(count(p.new(), |c| kind(c).is_some_and(is_custody)), count(p.new(), |c| kind(c).is_some_and(DisposalType::is_sentence)))
-    }));
-    s.push(spec("remand.new", "Custody and remand", "Remands", "Remands that started in the quarter.", |p| {
-        Measure::count(count(p.new(), |c| kind(c) == Some(DisposalType::Remand)))
-    }));
+    s.push(spec(
+        "pprc.criteria_met",
+        "MAPPA and PPRC",
+        "PPRC criteria met",
+        "Caseload at quarter end meeting the PPRC criteria (an offence against a child).",
+        |p| Measure::count(count(p.caseload(), |c| c.pprc.as_ref().is_some_and(|x| x.criteria_met))),
+    ));
+    s.push(spec(
+        "pprc.pprc2_sent",
+        "MAPPA and PPRC",
+        "PPRC 2 referrals sent",
+        "PPRC 2 referrals to children's services sent in the quarter.",
+        |p| {
+            Measure::count(count(p.input.cases.iter(), |c| {
+                p.during(c.pprc.as_ref().and_then(|x| x.referral_date))
+            }))
+        },
+    ));
+    s.push(spec(
+        "pprc.pprc7_sent",
+        "MAPPA and PPRC",
+        "PPRC 7 reassessments at closure",
+        "PPRC 7 reassessments sent in the quarter.",
+        |p| {
+            Measure::count(count(p.input.cases.iter(), |c| {
+                p.during(c.pprc.as_ref().and_then(|x| x.reassessment_date))
+            }))
+        },
+    ));
+    s.push(spec(
+        "lac.share",
+        "Looked-after children",
+        "Looked-after children in the caseload",
+        "Looked-after children ÷ caseload at quarter end.",
+        |p| Measure::ratio(count(p.caseload(), |c| c.child.looked_after.is_some()), p.caseload().count()),
+    ));
+    s.push(spec(
+        "custody.new",
+        "Custody and remand",
+        "Custodial sentences",
+        "Detention and Training Orders and s.250 sentences that started in the quarter.",
+        |p| Measure::count(count(p.started(), |c| kind(c).is_some_and(is_custody))),
+    ));
+    s.push(spec(
+        "custody.share",
+        "Custody and remand",
+        "Custody as a share of sentences",
+        "Custodial sentences ÷ all court sentences that started in the quarter.",
+        |p| {
+            Measure::ratio(
+                count(p.started(), |c| kind(c).is_some_and(is_custody)),
+                count(p.started(), |c| kind(c).is_some_and(DisposalType::is_sentence)),
+            )
+        },
+    ));
+    s.push(spec(
+        "remand.new",
+        "Custody and remand",
+        "Remands",
+        "Remands that started in the quarter.",
+        |p| Measure::count(count(p.started(), |c| kind(c) == Some(DisposalType::Remand))),
+    ));
     s.push(spec("psr.gatekept", "Reports and assessments", "PSRs gatekept", "PSRs for hearings in the quarter with a gatekeeping meeting recorded ÷ PSRs for hearings in the quarter (seed 004 §7.3).", |p| {
         Measure::ratio(count(p.psrs(), |c| c.gatekeeping.as_ref().is_some_and(|g| g.meeting_date.is_some())), p.psrs().count())
     }));
@@ -297,7 +385,7 @@ fn specs() -> Vec<Spec> {
         Measure::ratio(required.iter().filter(|c| rules::double_gatekeeping_done(c)).count(), required.len())
     }));
     s.push(spec("assessment.on_time", "Reports and assessments", "Assessments within 15 working days", "Sentences starting in the quarter assessed within 15 working days of the order ÷ sentences starting in the quarter (seed 004 §2.1).", |p| {
-        let sentences: Vec<&Case> = p.new().filter(|c| kind(c).is_some_and(DisposalType::is_sentence)).collect();
+        let sentences: Vec<&Case> = p.started().filter(|c| kind(c).is_some_and(DisposalType::is_sentence)).collect();
         let on_time = sentences
             .iter()
             .filter(|c| {
@@ -314,15 +402,31 @@ fn specs() -> Vec<Spec> {
         let current = plans.iter().filter(|d| d.checked_add_months(Months::new(6)).is_some_and(|due| due >= end)).count();
         Measure::ratio(current, plans.len())
     }));
-    s.push(spec("statements.received", "Children's voice (Mind Of My Own)", "Statements received", "Mind Of My Own statements filed in the quarter, whatever their outcome.", |p| Measure::count(p.statements().count())));
+    s.push(spec(
+        "statements.received",
+        "Children's voice (Mind Of My Own)",
+        "Statements received",
+        "Mind Of My Own statements filed in the quarter, whatever their outcome.",
+        |p| Measure::count(p.statements().count()),
+    ));
     s.push(spec("statements.within_target", "Children's voice (Mind Of My Own)", "Statements assigned within the target", "Statements assigned within the working-hours target ÷ statements assigned in the quarter (seeds 000, 001).", |p| {
         let assigned: Vec<&FiledStatement> = p.statements().filter(|s| s.outcome == StatementOutcome::Assigned).collect();
         Measure::ratio(assigned.iter().filter(|s| s.within_target == Some(true)).count(), assigned.len())
     }));
-    s.push(spec("statements.safety_link", "Children's voice (Mind Of My Own)", "Safety Link statements", "Statements in the quarter that triggered the Safety Link.", |p| Measure::count(count(p.statements(), |s| s.safety_link))));
-    s.push(spec("statements.unidentified", "Children's voice (Mind Of My Own)", "Statements from unidentified children", "Statements in the quarter that could not be matched to one child (quarantined, never assigned).", |p| {
-        Measure::count(count(p.statements(), |s| s.outcome == StatementOutcome::Unidentified))
-    }));
+    s.push(spec(
+        "statements.safety_link",
+        "Children's voice (Mind Of My Own)",
+        "Safety Link statements",
+        "Statements in the quarter that triggered the Safety Link.",
+        |p| Measure::count(count(p.statements(), |s| s.safety_link)),
+    ));
+    s.push(spec(
+        "statements.unidentified",
+        "Children's voice (Mind Of My Own)",
+        "Statements from unidentified children",
+        "Statements in the quarter that could not be matched to one child (quarantined, never assigned).",
+        |p| Measure::count(count(p.statements(), |s| s.outcome == StatementOutcome::Unidentified)),
+    ));
     s.extend(kpis());
     s
 }
@@ -333,39 +437,97 @@ fn end_flag(c: &Case, f: impl Fn(&crate::case::EndOfOrder) -> Option<bool>) -> O
 
 fn kpis() -> Vec<Spec> {
     vec![
-        spec("kpi.accommodation", "YJB key performance indicators", "KPI 1: suitable accommodation at the end", "Orders ending in the quarter with the child in suitable accommodation ÷ orders ending in the quarter with the outcome recorded.", |p| {
-            let recorded: Vec<bool> = p.ended().filter_map(|c| end_flag(c, |e| e.suitable_accommodation)).collect();
-            Measure::ratio(recorded.iter().filter(|x| **x).count(), recorded.len())
-        }),
-        spec("kpi.ete", "YJB key performance indicators", "KPI 2: suitable education, training or employment at the end", "Orders ending in the quarter with the child in suitable ETE ÷ orders ending in the quarter with the outcome recorded.", |p| {
-            let recorded: Vec<bool> = p.ended().filter_map(|c| end_flag(c, |e| e.suitable_ete)).collect();
-            Measure::ratio(recorded.iter().filter(|x| **x).count(), recorded.len())
-        }),
-        spec("kpi.send", "YJB key performance indicators", "KPI 3: SEND with a formal plan", "Children worked with in the quarter who have a formal plan ÷ children worked with in the quarter with an identified SEND need (ALN in Wales).", |p| {
-            let need: Vec<&Case> = p.worked_with().filter(|c| c.child.send.as_ref().is_some_and(|s| s.identified)).collect();
-            Measure::ratio(need.iter().filter(|c| c.child.send.as_ref().is_some_and(|s| s.formal_plan)).count(), need.len())
-        }),
-        spec("kpi.mental_health", "YJB key performance indicators", "KPI 4: mental health need met", "Of orders ending in the quarter with a screened or identified mental health or emotional wellbeing need, those where the child attended the intervention.", |p| {
-            let need: Vec<&Case> = p.ended().filter(|c| end_flag(c, |e| e.mental_health_need) == Some(true)).collect();
-            Measure::ratio(need.iter().filter(|c| end_flag(c, |e| e.mental_health_attended) == Some(true)).count(), need.len())
-        }),
-        spec("kpi.substance_misuse", "YJB key performance indicators", "KPI 5: substance misuse need met", "Of orders ending in the quarter with a screened or identified substance misuse need, those where the child attended the intervention or treatment.", |p| {
-            let need: Vec<&Case> = p.ended().filter(|c| end_flag(c, |e| e.substance_misuse_need) == Some(true)).collect();
-            Measure::ratio(need.iter().filter(|c| end_flag(c, |e| e.substance_misuse_attended) == Some(true)).count(), need.len())
-        }),
-        spec("kpi.out_of_court", "YJB key performance indicators", "KPI 6: out-of-court disposals", "Out-of-court disposals (Youth Conditional Caution, Youth Caution, Community Resolution) ÷ all orders and disposals starting in the quarter, prevention, bail and remand excluded.", |p| {
-            let disposals: Vec<DisposalType> = p.new().filter_map(kind).filter(|k| k.is_sentence() || is_out_of_court(*k)).collect();
-            Measure::ratio(disposals.iter().filter(|k| is_out_of_court(**k)).count(), disposals.len())
-        }),
-        spec("kpi.victims", "YJB key performance indicators", "KPI 10: victims engaged in restorative justice", "Victims who took part in a restorative justice opportunity ÷ victims who consented to be contacted, for children worked with in the quarter.", |p| {
-            let consenting: Vec<bool> = p
-                .worked_with()
-                .flat_map(|c| c.offences.iter().flat_map(|o| o.victims.iter()))
-                .filter(|v| v.consents_to_contact == Some(true))
-                .map(|v| v.engaged_in_rj == Some(true))
-                .collect();
-            Measure::ratio(consenting.iter().filter(|x| **x).count(), consenting.len())
-        }),
+        spec(
+            "kpi.accommodation",
+            "YJB key performance indicators",
+            "KPI 1: suitable accommodation at the end",
+            "Orders ending in the quarter with the child in suitable accommodation ÷ orders ending in the quarter with the outcome recorded.",
+            |p| {
+                let recorded: Vec<bool> =
+                    p.ended().filter_map(|c| end_flag(c, |e| e.suitable_accommodation)).collect();
+                Measure::ratio(recorded.iter().filter(|x| **x).count(), recorded.len())
+            },
+        ),
+        spec(
+            "kpi.ete",
+            "YJB key performance indicators",
+            "KPI 2: suitable education, training or employment at the end",
+            "Orders ending in the quarter with the child in suitable ETE ÷ orders ending in the quarter with the outcome recorded.",
+            |p| {
+                let recorded: Vec<bool> = p.ended().filter_map(|c| end_flag(c, |e| e.suitable_ete)).collect();
+                Measure::ratio(recorded.iter().filter(|x| **x).count(), recorded.len())
+            },
+        ),
+        spec(
+            "kpi.send",
+            "YJB key performance indicators",
+            "KPI 3: SEND with a formal plan",
+            "Children worked with in the quarter who have a formal plan ÷ children worked with in the quarter with an identified SEND need (ALN in Wales).",
+            |p| {
+                let need: Vec<&Case> =
+                    p.worked_with().filter(|c| c.child.send.as_ref().is_some_and(|s| s.identified)).collect();
+                Measure::ratio(
+                    need.iter().filter(|c| c.child.send.as_ref().is_some_and(|s| s.formal_plan)).count(),
+                    need.len(),
+                )
+            },
+        ),
+        spec(
+            "kpi.mental_health",
+            "YJB key performance indicators",
+            "KPI 4: mental health need met",
+            "Of orders ending in the quarter with a screened or identified mental health or emotional wellbeing need, those where the child attended the intervention.",
+            |p| {
+                let need: Vec<&Case> =
+                    p.ended().filter(|c| end_flag(c, |e| e.mental_health_need) == Some(true)).collect();
+                Measure::ratio(
+                    need.iter().filter(|c| end_flag(c, |e| e.mental_health_attended) == Some(true)).count(),
+                    need.len(),
+                )
+            },
+        ),
+        spec(
+            "kpi.substance_misuse",
+            "YJB key performance indicators",
+            "KPI 5: substance misuse need met",
+            "Of orders ending in the quarter with a screened or identified substance misuse need, those where the child attended the intervention or treatment.",
+            |p| {
+                let need: Vec<&Case> =
+                    p.ended().filter(|c| end_flag(c, |e| e.substance_misuse_need) == Some(true)).collect();
+                Measure::ratio(
+                    need.iter()
+                        .filter(|c| end_flag(c, |e| e.substance_misuse_attended) == Some(true))
+                        .count(),
+                    need.len(),
+                )
+            },
+        ),
+        spec(
+            "kpi.out_of_court",
+            "YJB key performance indicators",
+            "KPI 6: out-of-court disposals",
+            "Out-of-court disposals (Youth Conditional Caution, Youth Caution, Community Resolution) ÷ all orders and disposals starting in the quarter, prevention, bail and remand excluded.",
+            |p| {
+                let disposals: Vec<DisposalType> =
+                    p.started().filter_map(kind).filter(|k| k.is_sentence() || is_out_of_court(*k)).collect();
+                Measure::ratio(disposals.iter().filter(|k| is_out_of_court(**k)).count(), disposals.len())
+            },
+        ),
+        spec(
+            "kpi.victims",
+            "YJB key performance indicators",
+            "KPI 10: victims engaged in restorative justice",
+            "Victims who took part in a restorative justice opportunity ÷ victims who consented to be contacted, for children worked with in the quarter.",
+            |p| {
+                let consenting: Vec<bool> = p
+                    .worked_with()
+                    .flat_map(|c| c.offences.iter().flat_map(|o| o.victims.iter()))
+                    .filter(|v| v.consents_to_contact == Some(true))
+                    .map(|v| v.engaged_in_rj == Some(true))
+                    .collect();
+                Measure::ratio(consenting.iter().filter(|x| **x).count(), consenting.len())
+            },
+        ),
     ]
 }
 

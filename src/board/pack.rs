@@ -200,7 +200,11 @@ fn zip_pack(members: &[(&str, &[u8])]) -> Vec<u8> {
 
 /// Builds every board output for `quarter` from the cases in `inputs` and
 /// the statement ledger under the configured output root.
-pub fn build_board(pipeline: &Pipeline, inputs: &[PathBuf], quarter: Quarter) -> Result<BoardOutputs, SetupError> {
+pub fn build_board(
+    pipeline: &Pipeline,
+    inputs: &[PathBuf],
+    quarter: Quarter,
+) -> Result<BoardOutputs, SetupError> {
     let config = pipeline.config();
     let files = case::discover(inputs).map_err(|e| SetupError::Input(e.to_string()))?;
     let mut cases = Vec::new();
@@ -215,7 +219,12 @@ pub fn build_board(pipeline: &Pipeline, inputs: &[PathBuf], quarter: Quarter) ->
     let statements = crate::statements::ledger::filed_statements(out)
         .map_err(|e| SetupError::Input(format!("{}: {e}", out.join("statements").display())))?;
     let targets: Vec<(String, f64)> = config.board.targets.iter().map(|(k, v)| (k.clone(), *v)).collect();
-    let input = BoardInput { cases: &cases, statements: &statements, calendar: pipeline.calendar(), targets: &targets };
+    let input = BoardInput {
+        cases: &cases,
+        statements: &statements,
+        calendar: pipeline.calendar(),
+        targets: &targets,
+    };
     let figures = compute(&input, quarter);
 
     let csv = figures_csv(&figures);
@@ -225,11 +234,16 @@ pub fn build_board(pipeline: &Pipeline, inputs: &[PathBuf], quarter: Quarter) ->
         .notice_pdf("board-report.typ.j2", &context, &format!("board/{quarter}"), quarter.end())
         .map_err(SetupError::Input)?;
     let manifest = {
-        let entries: Vec<_> = [("board-report.pdf", pdf.as_slice()), ("figures.csv", csv.as_bytes()), ("figures.json", json.as_bytes())]
-            .iter()
-            .map(|(name, bytes)| json!({"name": name, "sha256": store::sha256_hex(bytes), "bytes": bytes.len()}))
-            .collect();
-        let mut m = serde_json::to_string_pretty(&json!({"quarter": quarter.to_string(), "files": entries})).expect("serialises");
+        let entries: Vec<_> = [
+            ("board-report.pdf", pdf.as_slice()),
+            ("figures.csv", csv.as_bytes()),
+            ("figures.json", json.as_bytes()),
+        ]
+        .iter()
+        .map(|(name, bytes)| json!({"name": name, "sha256": store::sha256_hex(bytes), "bytes": bytes.len()}))
+        .collect();
+        let mut m = serde_json::to_string_pretty(&json!({"quarter": quarter.to_string(), "files": entries}))
+            .expect("serialises");
         m.push('\n');
         m
     };

@@ -74,7 +74,11 @@ impl FromStr for Quarter {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || format!("`{s}` is not a quarter: expected YYYY-Qn, e.g. 2026-Q2 (financial year: Q1 is April to June)");
+        let bad = || {
+            format!(
+                "`{s}` is not a quarter: expected YYYY-Qn, e.g. 2026-Q2 (financial year: Q1 is April to June)"
+            )
+        };
         let (year, q) = s.trim().split_once("-Q").ok_or_else(bad)?;
         let year: i32 = year.parse().map_err(|_| bad())?;
         let q: u8 = q.parse().map_err(|_| bad())?;

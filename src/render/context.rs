@@ -139,8 +139,9 @@ fn num(value: Value) -> Result<Value, Error> {
     if value.is_none() || value.is_undefined() {
         return Ok(Value::from_safe_string("none".into()));
     }
-    let n = f64::try_from(value.clone())
-        .map_err(|_| Error::new(minijinja::ErrorKind::InvalidOperation, format!("`num` needs a number, got {value}")))?;
+    let n = f64::try_from(value.clone()).map_err(|_| {
+        Error::new(minijinja::ErrorKind::InvalidOperation, format!("`num` needs a number, got {value}"))
+    })?;
     Ok(Value::from_safe_string(if n.is_finite() { format!("{n:?}") } else { "none".into() }))
 }
 

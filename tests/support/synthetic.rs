@@ -38,8 +38,33 @@ impl Rng {
     }
 }
 
-const FIRST: &[&str] = &["Aiden", "Bella", "Callum", "Demi", "Ethan", "Faith", "Harley", "Imogen", "Jayden", "Kacey", "Leon", "Maya", "Nathan", "Olivia", "Reece", "Skye", "Tyler", "Zara", "Kofi", "Amara", "Bilal", "Mariam", "Piotr", "Oksana"];
-const LAST: &[&str] = &["Adams", "Brooks", "Carter", "Dunn", "Evans", "Fletcher", "Grant", "Hughes", "Iqbal", "Jones", "Kowalczyk", "Lewis", "Mensah", "Nowak", "Owen", "Patel", "Quinn", "Reid", "Shah", "Turner"];
+const FIRST: &[&str] = &[
+    "Aiden", "Bella", "Callum", "Demi", "Ethan", "Faith", "Harley", "Imogen", "Jayden", "Kacey", "Leon",
+    "Maya", "Nathan", "Olivia", "Reece", "Skye", "Tyler", "Zara", "Kofi", "Amara", "Bilal", "Mariam",
+    "Piotr", "Oksana",
+];
+const LAST: &[&str] = &[
+    "Adams",
+    "Brooks",
+    "Carter",
+    "Dunn",
+    "Evans",
+    "Fletcher",
+    "Grant",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Kowalczyk",
+    "Lewis",
+    "Mensah",
+    "Nowak",
+    "Owen",
+    "Patel",
+    "Quinn",
+    "Reid",
+    "Shah",
+    "Turner",
+];
 const LEVELS: &[&str] = &["low", "low", "medium", "medium", "high", "very_high"];
 const WORKERS: &[(&str, &str, &str)] = &[
     ("Priya Natarajan", "North Team", "Declan Hughes"),
@@ -62,17 +87,36 @@ pub fn synthetic_cases(n: usize, from: NaiveDate, to: NaiveDate, seed: u64) -> V
 
 fn one_case(rng: &mut Rng, i: usize, from: NaiveDate, span: u64, to: NaiveDate) -> Value {
     let start = from + Days::new(rng.below(span));
-    let dob = NaiveDate::from_ymd_opt(2008 + rng.below(6) as i32, 1 + rng.below(12) as u32, 1 + rng.below(28) as u32).unwrap();
+    let dob = NaiveDate::from_ymd_opt(
+        2008 + rng.below(6) as i32,
+        1 + rng.below(12) as u32,
+        1 + rng.below(28) as u32,
+    )
+    .unwrap();
     let (worker, team, manager) = *rng.pick(WORKERS);
     let kind = *rng.pick(&[
-        "referral_order", "referral_order", "referral_order", "youth_rehabilitation_order", "youth_rehabilitation_order",
-        "yro_iss", "detention_and_training_order", "youth_conditional_caution", "youth_conditional_caution",
-        "youth_caution", "community_resolution", "prevention", "bail_supervision", "remand",
+        "referral_order",
+        "referral_order",
+        "referral_order",
+        "youth_rehabilitation_order",
+        "youth_rehabilitation_order",
+        "yro_iss",
+        "detention_and_training_order",
+        "youth_conditional_caution",
+        "youth_conditional_caution",
+        "youth_caution",
+        "community_resolution",
+        "prevention",
+        "bail_supervision",
+        "remand",
     ]);
     let months = 3 + rng.below(10);
     let closed = start + Days::new(months * 30);
     let closed = (closed <= to && rng.chance(70)).then_some(closed);
-    let sentence = matches!(kind, "referral_order" | "youth_rehabilitation_order" | "yro_iss" | "detention_and_training_order");
+    let sentence = matches!(
+        kind,
+        "referral_order" | "youth_rehabilitation_order" | "yro_iss" | "detention_and_training_order"
+    );
     let score = rng.below(65);
     let level = |rng: &mut Rng| *rng.pick(LEVELS);
     let assessed = start + Days::new(3 + rng.below(26));
@@ -123,7 +167,8 @@ fn one_case(rng: &mut Rng, i: usize, from: NaiveDate, span: u64, to: NaiveDate) 
         let hearing = start;
         let custody = rng.chance(20);
         let due_gap = 2 + rng.below(5);
-        let submitted = if rng.chance(85) { hearing - Days::new(due_gap + 1) } else { hearing - Days::new(1) };
+        let submitted =
+            if rng.chance(85) { hearing - Days::new(due_gap + 1) } else { hearing - Days::new(1) };
         let mut managers = vec![json!({"name": manager, "team": team})];
         if custody && rng.chance(75) {
             managers.push(json!({"name": "Ruth Okafor", "team": "Another Team"}));
@@ -137,7 +182,8 @@ fn one_case(rng: &mut Rng, i: usize, from: NaiveDate, span: u64, to: NaiveDate) 
     if rng.chance(6) {
         let category = 1 + rng.below(3);
         let level = if category == 3 { 2 + rng.below(2) } else { 1 + rng.below(2) };
-        case["mappa"] = json!({"category": category, "level": level, "notified_date": date(start + Days::new(5))});
+        case["mappa"] =
+            json!({"category": category, "level": level, "notified_date": date(start + Days::new(5))});
     }
     if rng.chance(6) {
         let mut pprc = json!({"criteria_met": true, "risk_identified": rng.chance(60), "discussion_date": date(start + Days::new(7))});

@@ -1,0 +1,41 @@
+//! Board report over N synthetic cases (default 10,000): load, figures for
+//! two quarters, the PDF, CSV, JSON and zip pack.
+//!
+//! `cargo bench --bench board [-- N]`
+
+#[path = "../tests/support/synthetic.rs"]
+mod synthetic;
+
+use std::path::Path;
+use std::time::Instant;
+
+use casepress::batch::Pipeline;
+use casepress::board::{Quarter, build_board};
+use casepress::config::Config;
+use chrono::NaiveDate;
+
+fn main() {
+    let n: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(10_000);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    let from = NaiveDate::from_ymd_opt(2025, 4, 1).unwrap();
+    let to = NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
+    let lines: Vec<String> =
+        synthetic::synthetic_cases(n, from, to, 7).iter().map(|c| c.to_string()).collect();
+    let input = tmp.path().join("cases.ndjson");
+    std::fs::write(&input, lines.join("\n")).unwrap();
+
+    let mut config = Config::load(&root.join("samples/casepress.toml")).unwrap();
+    config.paths.output = tmp.path().join("out");
+    let pipeline = Pipeline::new(config).unwrap();
+    let quarter: Quarter = "2026-Q2".parse().unwrap();
+    let started = Instant::now();
+    let outputs = build_board(&pipeline, &[input], quarter).unwrap();
+    let elapsed = started.elapsed();
+    assert_eq!(outputs.cases, n);
+    println!("cases: {n}");
+    println!(
+        "board report (load, figures for two quarters, PDF, CSV, JSON, zip): {:.2} s",
+        elapsed.as_secs_f64()
+    );
+}
