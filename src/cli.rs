@@ -193,28 +193,38 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 config.paths.output = out;
             }
             let kinds = kind_selection(&kinds)?;
-            render(config, &cases, kinds, final_, &common, "render")
+            emit(render(config, &cases, kinds, final_, &common, "render")?, common.json)
         }
         Command::Run { config, common } => {
             let path = config.unwrap_or_else(|| "casepress.toml".into());
             let config = load_config(Some(&path), true)?;
             let cases = config.paths.cases.clone();
-            let inbox = config.statements.inbox.clone();
-            let rendered = render(config.clone(), &cases, KindSelection::Applicable, false, &common, "run")?;
-            let mut code = rendered;
-            if let Some(inbox) = inbox {
-                println!("\nFiling statements from {}", inbox.display());
-                let opts = FileOptions { inbox, cases: cases.clone(), now: chrono::Utc::now() };
-                let filed = file_statements(config.clone(), &opts, common.json)?;
+            let (mut code, rendered) =
+                render(config.clone(), &cases, KindSelection::Applicable, false, &common, "run")?;
+            let mut all = serde_json::json!({ "render": rendered });
+            let mut worst = |c: ExitCode| {
                 if code == ExitCode::SUCCESS {
-                    code = filed;
+                    code = c;
                 }
+            };
+            if let Some(inbox) = config.statements.inbox.clone() {
+                if !common.json {
+                    println!("\nFiling statements from {}", inbox.display());
+                }
+                let opts = FileOptions { inbox, cases: cases.clone(), now: chrono::Utc::now() };
+                let (filed, report) = file_statements(config.clone(), &opts, common.json)?;
+                worst(filed);
+                all["statements"] = report;
             }
             let today = common.date.unwrap_or_else(|| chrono::Local::now().date_naive());
             let quarter = casepress::board::Quarter::latest_complete(today);
-            println!("\nBoard report for {quarter}");
-            let boarded = board(config, Vec::new(), quarter, common.json)?;
-            Ok(if code == ExitCode::SUCCESS { boarded } else { code })
+            if !common.json {
+                println!("\nBoard report for {quarter}");
+            }
+            let (boarded, report) = board(config, Vec::new(), quarter, common.json)?;
+            worst(boarded);
+            all["board"] = report;
+            emit((code, all), common.json)
         }
         Command::Check { cases, today, config, json } => {
             let config = load_config(config.as_deref(), false)?;
@@ -239,7 +249,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             let quarter = quarter.unwrap_or_else(|| {
                 casepress::board::Quarter::latest_complete(chrono::Local::now().date_naive())
             });
-            board(config, cases, quarter, json)
+            emit(board(config, cases, quarter, json)?, json)
         }
         Command::Schema => {
             println!("{}", serde_json::to_string_pretty(&casepress::case::json_schema())?);
@@ -271,7 +281,7 @@ fn statements(action: StatementsAction) -> Result<ExitCode> {
                 anyhow::anyhow!("no inbox: pass --inbox DIR or set statements.inbox in casepress.toml")
             })?;
             let cases = if cases.is_empty() { config.paths.cases.clone() } else { cases };
-            file_statements(config, &FileOptions { inbox, cases, now }, common.json)
+            emit(file_statements(config, &FileOptions { inbox, cases, now }, common.json)?, common.json)
         }
         StatementsAction::Status { common } => {
             let (config, inbox, now) = common.resolve()?;
@@ -303,7 +313,7 @@ fn board(
     cases: Vec<PathBuf>,
     quarter: casepress::board::Quarter,
     json: bool,
-) -> Result<ExitCode> {
+) -> Result<Staged> {
     let cases = if cases.is_empty() {
         config.board.cases.clone().unwrap_or(config.paths.cases.clone())
     } else {
@@ -311,9 +321,7 @@ fn board(
     };
     let pipeline = Pipeline::new(config)?;
     let outputs = casepress::board::build_board(&pipeline, &cases, quarter)?;
-    if json {
-        println!("{}", serde_json::to_string_pretty(&outputs)?);
-    } else {
+    if !json {
         for (name, path, new) in &outputs.files {
             println!("  {} {name}: {}", if *new { "wrote    " } else { "unchanged" }, path.display());
         }
@@ -322,15 +330,14 @@ fn board(
         }
         println!("{} cases counted for {}.", outputs.cases, outputs.quarter);
     }
-    Ok(if outputs.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    let code = if outputs.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) };
+    Ok((code, serde_json::to_value(&outputs)?))
 }
 
-fn file_statements(config: Config, opts: &FileOptions, json: bool) -> Result<ExitCode> {
+fn file_statements(config: Config, opts: &FileOptions, json: bool) -> Result<Staged> {
     let pipeline = Pipeline::new(config)?;
     let report = file_inbox(&pipeline, opts)?;
-    if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
+    if !json {
         for item in &report.items {
             let flag = if item.safety_link { "SAFETY LINK " } else { "" };
             let source = item.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -354,7 +361,19 @@ fn file_statements(config: Config, opts: &FileOptions, json: bool) -> Result<Exi
             count(StatementOutcome::Failed),
         );
     }
-    Ok(if report.has_failures() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    let code = if report.has_failures() { ExitCode::from(1) } else { ExitCode::SUCCESS };
+    Ok((code, serde_json::to_value(&report)?))
+}
+
+/// What a stage did: its exit code and its report as JSON.
+type Staged = (ExitCode, serde_json::Value);
+
+/// Prints a stage's JSON report when asked, and passes on its exit code.
+fn emit((code, report): Staged, json: bool) -> Result<ExitCode> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    }
+    Ok(code)
 }
 
 fn kind_selection(names: &[String]) -> Result<KindSelection> {
@@ -386,7 +405,7 @@ fn render(
     final_: bool,
     common: &Common,
     command: &str,
-) -> Result<ExitCode> {
+) -> Result<Staged> {
     if let Some(dir) = &common.templates {
         config.paths.templates = Some(dir.clone());
     }
@@ -404,12 +423,11 @@ fn render(
     let report = pool.install(|| pipeline.render_paths(cases, &opts, &on_item))?;
     bar.finish_and_clear();
     let record = batch::write_run_record(pipeline.config(), command, &report)?;
-    if common.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
+    if !common.json {
         print_summary(&report, &record);
     }
-    Ok(if report.has_failures() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    let code = if report.has_failures() { ExitCode::from(1) } else { ExitCode::SUCCESS };
+    Ok((code, serde_json::to_value(&report)?))
 }
 
 fn progress_bar(json: bool) -> ProgressBar {

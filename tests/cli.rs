@@ -69,7 +69,7 @@ fn run_renders_the_configured_folders_and_json_reports_every_item() {
     let out = casepress(&["run", "--json", "--date", "2026-11-23"], tmp.path());
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let items = report["items"].as_array().unwrap();
+    let items = report["render"]["items"].as_array().unwrap();
     assert_eq!(items.len(), 1);
     assert_eq!(items[0]["outcome"], "written");
     assert_eq!(items[0]["kind"], "service-agreement");
@@ -138,6 +138,7 @@ fn run_renders_the_samples_and_files_their_inbox() {
     };
     let samples = samples();
     copy(&samples.join("cases"), &tmp.path().join("samples/cases"));
+    copy(&samples.join("caseload"), &tmp.path().join("samples/caseload"));
     // The generator writes exactly `samples/inbox/` (which the main job empties).
     statement_pdfs::write_sample_inbox(&tmp.path().join("samples/inbox"));
     fs::copy(samples.join("casepress.toml"), tmp.path().join("samples/casepress.toml")).unwrap();
@@ -159,4 +160,6 @@ fn run_renders_the_samples_and_files_their_inbox() {
         "only the partial download stays"
     );
     assert!(tmp.path().join("out/escalations").read_dir().unwrap().count() >= 2);
+    assert!(stdout.contains("Board report for"), "{stdout}");
+    assert!(tmp.path().join("out/board").read_dir().unwrap().count() == 1, "one quarter's board folder");
 }
