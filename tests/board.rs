@@ -13,84 +13,13 @@ use casepress::rules::WorkingCalendar;
 use casepress::statements::StatementOutcome;
 use casepress::statements::ledger::FiledStatement;
 use common::*;
-use serde_json::json;
 
-fn case(id: &str, extra: serde_json::Value) -> Case {
-    let mut j = minimal_json(id);
-    for (k, v) in extra.as_object().unwrap() {
-        j[k] = v.clone();
-    }
-    case_from(&j)
-}
-
-fn assessment(lor: &str, rosh: &str, sw: &str) -> serde_json::Value {
-    json!({"date": "2026-04-01", "asset_score": 20, "reoffending": lor, "serious_harm": rosh, "safety_wellbeing": sw})
-}
-
-/// Seven cases whose figures for 2026-Q2 (July to September 2026) are
-/// worked out by hand in the comments of `every_figure_equals_its_hand_computed_value`.
+/// The seven cases of `samples/board-fixture/hand-computed.json` (A to G).
 fn fixture() -> Vec<Case> {
-    vec![
-        case("A", json!({
-            "order": {"type": "referral_order", "start_date": "2026-05-10"},
-            "assessment": assessment("low", "low", "medium"),
-            "intervention_plan": {"date": "2026-05-25"},
-        })),
-        case("B", json!({
-            "order": {"type": "youth_rehabilitation_order", "start_date": "2026-07-06", "assessed_date": "2026-07-20"},
-            "assessment": assessment("high", "high", "high"),
-            "court": {"name": "Youth Court", "hearing_date": "2026-07-06"},
-            "psr": {"custody_strong_possibility": true},
-            "gatekeeping": {"meeting_date": "2026-07-01", "submitted_date": "2026-07-02",
-                "managers": [{"name": "M1", "team": "North"}, {"name": "M2", "team": "South"}]},
-            "mappa": {"category": 2, "level": 1},
-            "intervention_plan": {"date": "2026-07-10"},
-            "offences": [{"date": "2026-06-01", "description": "x", "victims": [
-                {"description": "v1", "consents_to_contact": true, "engaged_in_rj": true},
-                {"description": "v2", "consents_to_contact": true, "engaged_in_rj": false},
-                {"description": "v3", "consents_to_contact": false}]}],
-        })),
-        case("C", json!({
-            "order": {"type": "detention_and_training_order", "start_date": "2026-08-03", "assessed_date": "2026-09-01"},
-            "assessment": assessment("medium", "medium", "low"),
-            "court": {"name": "Youth Court", "hearing_date": "2026-08-03"},
-            "psr": {"custody_strong_possibility": true},
-            "gatekeeping": {"meeting_date": "2026-07-29", "submitted_date": "2026-07-31", "managers": [{"name": "M1", "team": "North"}]},
-            "pprc": {"criteria_met": true, "risk_identified": true, "referral_date": "2026-08-10"},
-            "intervention_plan": {"date": "2026-03-01"},
-        })),
-        case("D", json!({
-            "order": {"type": "youth_conditional_caution", "start_date": "2026-08-15", "closed_date": "2026-09-20"},
-            "assessment": assessment("low", "low", "low"),
-            "end_of_order": {"suitable_accommodation": true, "suitable_ete": false, "mental_health_need": true,
-                "mental_health_attended": true, "substance_misuse_need": true, "substance_misuse_attended": false},
-            "offences": [{"date": "2026-08-01", "description": "x", "victims": [{"description": "v", "consents_to_contact": true, "engaged_in_rj": false}]}],
-        })),
-        case("E", json!({"order": {"type": "remand", "start_date": "2026-09-01"}})),
-        case("F", json!({
-            "order": {"type": "referral_order", "start_date": "2026-02-01", "closed_date": "2026-08-01"},
-            "end_of_order": {"suitable_accommodation": true, "suitable_ete": true, "mental_health_need": false, "substance_misuse_need": false},
-            "intervention_plan": {"date": "2026-02-10"},
-        })),
-        case("G", json!({
-            "order": {"type": "prevention", "start_date": "2026-04-15", "closed_date": "2026-06-15"},
-            "end_of_order": {"suitable_accommodation": false},
-        })),
-    ]
-    .into_iter()
-    .map(|mut c| {
-        // A is looked after and has SEND with a plan; F has SEND without one.
-        match c.case_id.as_str() {
-            "A" => {
-                c.child.looked_after = Some(serde_json::from_value(json!({"local_authority": "Northfield"})).unwrap());
-                c.child.send = Some(serde_json::from_value(json!({"identified": true, "formal_plan": true})).unwrap());
-            }
-            "F" => c.child.send = Some(serde_json::from_value(json!({"identified": true})).unwrap()),
-            _ => {}
-        }
-        c
-    })
-    .collect()
+    casepress::case::load_file(&samples().join("board-fixture/hand-computed.json"))
+        .into_iter()
+        .map(|c| c.unwrap().case)
+        .collect()
 }
 
 fn statements() -> Vec<FiledStatement> {
@@ -122,70 +51,95 @@ fn m(n: u32, d: Option<u32>) -> Measure {
 }
 
 #[test]
-fn every_figure_equals_its_hand_computed_value() {
+fn every_figure_on_the_fixture_equals_its_hand_computed_value() {
     let f = figures();
-    let expect = |id: &str, n: u32, d: Option<u32>| {
-        assert_eq!(f[id].current, m(n, d), "{id}");
+    let mut want: BTreeMap<&str, Measure> = BTreeMap::new();
+    let mut set = |id: &'static str, n: u32, d: Option<u32>| {
+        want.insert(id, m(n, d));
     };
-    // Open on 30 Sep 2026: A, B, C, E (D closed 20 Sep, F 1 Aug, G in June).
-    expect("caseload.total", 4, None);
-    expect("caseload.referral_order", 1, None);
-    expect("caseload.detention_and_training_order", 1, None);
-    expect("caseload.remand", 1, None);
-    // Previous quarter, open on 30 Jun: A, and F (closed 1 Aug).
-    assert_eq!(f["caseload.total"].previous, m(2, None));
-    // Started July to September: B, C, D, E; in April to June: A and G.
-    expect("new.total", 4, None);
-    expect("new.youth_conditional_caution", 1, None);
-    assert_eq!(f["new.total"].previous, m(2, None));
-    // Risk profile of the caseload (E has no assessment).
-    expect("risk.serious_harm.high", 1, None);
-    expect("risk.serious_harm.medium", 1, None);
-    expect("risk.serious_harm.low", 1, None);
-    expect("risk.safety_wellbeing.medium", 1, None);
-    expect("risk.reoffending.high", 1, None);
-    expect("mappa.category_2", 1, None);
-    expect("mappa.level_1", 1, None);
-    expect("mappa.category_3", 0, None);
-    expect("pprc.criteria_met", 1, None);
-    expect("pprc.pprc2_sent", 1, None);
-    expect("pprc.pprc7_sent", 0, None);
-    // A is the one looked-after child of four.
-    expect("lac.share", 1, Some(4));
+    // Open on 30 Sep 2026: A (referral order), B (YRO), C (DTO), E (remand).
+    // D closed on 20 Sep, F on 1 Aug, G in June.
+    set("caseload.total", 4, None);
+    set("caseload.referral_order", 1, None);
+    set("caseload.youth_rehabilitation_order", 1, None);
+    set("caseload.detention_and_training_order", 1, None);
+    set("caseload.remand", 1, None);
+    // Started July to September: B, C, D (Youth Conditional Caution), E.
+    set("new.total", 4, None);
+    set("new.youth_rehabilitation_order", 1, None);
+    set("new.detention_and_training_order", 1, None);
+    set("new.youth_conditional_caution", 1, None);
+    set("new.remand", 1, None);
+    // Assessments in the caseload: A low/low/medium, B high/high/high,
+    // C medium/medium/low (reoffending/serious harm/safety); E has none.
+    set("risk.reoffending.low", 1, None);
+    set("risk.reoffending.medium", 1, None);
+    set("risk.reoffending.high", 1, None);
+    set("risk.serious_harm.low", 1, None);
+    set("risk.serious_harm.medium", 1, None);
+    set("risk.serious_harm.high", 1, None);
+    set("risk.safety_wellbeing.low", 1, None);
+    set("risk.safety_wellbeing.medium", 1, None);
+    set("risk.safety_wellbeing.high", 1, None);
+    // B is MAPPA category 2, level 1. C meets the PPRC criteria; its PPRC 2
+    // went on 10 Aug; nobody's PPRC 7 was in the quarter.
+    set("mappa.category_2", 1, None);
+    set("mappa.level_1", 1, None);
+    set("pprc.criteria_met", 1, None);
+    set("pprc.pprc2_sent", 1, None);
+    // A is the one looked-after child of the four.
+    set("lac.share", 1, Some(4));
     // Sentences started: B (YRO) and C (DTO); C is custody. E is a remand.
-    expect("custody.new", 1, None);
-    expect("custody.share", 1, Some(2));
-    expect("remand.new", 1, None);
-    // PSRs for hearings in the quarter: B (6 Jul) and C (3 Aug). Both gatekept.
-    // B due Thu 2 Jul, sent 2 Jul: on time. C due Thu 30 Jul, sent 31 Jul: late.
-    // Both had custody as a strong possibility; only B had a second manager from another team.
-    expect("psr.gatekept", 2, Some(2));
-    expect("psr.on_time", 1, Some(2));
-    expect("psr.double_gatekept", 1, Some(2));
-    assert_eq!(f["psr.on_time"].rag(), Some("red"), "50% against a 90% target");
-    // B: order Mon 6 Jul, due Mon 27 Jul, assessed 20 Jul. C: order 3 Aug,
-    // due 24 Aug, assessed 1 Sep (late).
-    expect("assessment.on_time", 1, Some(2));
-    // Plans in the caseload: A (25 May) and B (10 Jul) are under 6 months on
-    // 30 Sep; C's (1 Mar) is not.
-    expect("plans.review_on_time", 2, Some(3));
+    set("custody.new", 1, None);
+    set("custody.share", 1, Some(2));
+    set("remand.new", 1, None);
+    // PSRs for hearings in the quarter: B (Mon 6 Jul) and C (Mon 3 Aug), both
+    // gatekept. B due Thu 2 Jul, sent 2 Jul: on time. C due Thu 30 Jul, sent
+    // 31 Jul: late. Both had custody as a strong possibility; only B had a
+    // second manager from another team.
+    set("psr.gatekept", 2, Some(2));
+    set("psr.on_time", 1, Some(2));
+    set("psr.double_gatekept", 1, Some(2));
+    // B: order Mon 6 Jul, 15 working days to Mon 27 Jul, assessed 20 Jul.
+    // C: order Mon 3 Aug, due Mon 24 Aug, assessed 1 Sep: late.
+    set("assessment.on_time", 1, Some(2));
+    // Plans in the caseload: A (25 May) and B (10 Jul) are under 6 months old
+    // on 30 Sep; C's (1 Mar) is not; E has none.
+    set("plans.review_on_time", 2, Some(3));
     // Statements filed July to September: 3 (the May one is the previous quarter).
-    expect("statements.received", 3, None);
-    expect("statements.within_target", 1, Some(2));
-    expect("statements.safety_link", 1, None);
-    expect("statements.unidentified", 1, None);
+    set("statements.received", 3, None);
+    set("statements.within_target", 1, Some(2));
+    set("statements.safety_link", 1, None);
+    set("statements.unidentified", 1, None);
     // Orders ending in the quarter: D (20 Sep) and F (1 Aug).
-    expect("kpi.accommodation", 2, Some(2));
-    expect("kpi.ete", 1, Some(2));
-    // Worked with in the quarter: A to F. SEND identified: A (plan) and F (none).
-    expect("kpi.send", 1, Some(2));
-    // Of endings with a need: D attended its mental health intervention, not its substance misuse one.
-    expect("kpi.mental_health", 1, Some(1));
-    expect("kpi.substance_misuse", 0, Some(1));
-    // Started: B and C (sentences), D (caution); E (remand) is excluded.
-    expect("kpi.out_of_court", 1, Some(3));
-    // Victims consenting to contact, for children worked with: B's two and D's one; one engaged.
-    expect("kpi.victims", 1, Some(3));
+    set("kpi.accommodation", 2, Some(2));
+    set("kpi.ete", 1, Some(2));
+    // Worked with in the quarter: A to F (G closed in June). SEND identified:
+    // A (with a plan) and F (without).
+    set("kpi.send", 1, Some(2));
+    // Endings with a need: D, who attended the mental health intervention
+    // but not the substance misuse one.
+    set("kpi.mental_health", 1, Some(1));
+    set("kpi.substance_misuse", 0, Some(1));
+    // Started: B and C (sentences) and D (caution); E (remand) is excluded.
+    set("kpi.out_of_court", 1, Some(3));
+    // Victims consenting to contact, for children worked with: B's two and
+    // D's one; one of them engaged.
+    set("kpi.victims", 1, Some(3));
+
+    for (id, figure) in &f {
+        // Every other figure counts nothing for these seven cases (a count of 0).
+        let expected = want.get(id.as_str()).copied().unwrap_or(m(0, None));
+        assert_eq!(figure.current, expected, "{id}");
+    }
+    assert_eq!(f.len(), 65, "every figure was checked");
+    // The previous quarter (April to June): open on 30 Jun were A and F;
+    // A and G started.
+    assert_eq!(f["caseload.total"].previous, m(2, None));
+    assert_eq!(f["new.total"].previous, m(2, None));
+    assert_eq!(f["statements.received"].previous, m(1, None));
+    assert_eq!(f["psr.on_time"].rag(), Some("red"), "50% against a 90% target");
+    assert_eq!(f["caseload.total"].trend(), Some("up"));
 }
 
 #[test]

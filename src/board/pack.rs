@@ -141,9 +141,20 @@ fn report_context(quarter: Quarter, cases: usize, figures: &[Figure]) -> serde_j
     };
     let mut sections: Vec<(String, Vec<serde_json::Value>)> = Vec::new();
     for f in figures {
+        let short = match f.id.as_str() {
+            "kpi.accommodation" => "KPI 1 Accommodation",
+            "kpi.ete" => "KPI 2 ETE",
+            "kpi.send" => "KPI 3 SEND",
+            "kpi.mental_health" => "KPI 4 Mental health",
+            "kpi.substance_misuse" => "KPI 5 Substance misuse",
+            "kpi.out_of_court" => "KPI 6 Out-of-court",
+            "kpi.victims" => "KPI 10 Victims",
+            _ => f.label.as_str(),
+        };
         let row = json!({
             "id": f.id,
             "label": f.label,
+            "short": short,
             "current": display(f.current),
             "previous": display(f.previous),
             "trend": if f.current.suppressed() || f.previous.suppressed() { None } else { f.trend() },
