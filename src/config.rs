@@ -271,11 +271,12 @@ impl Config {
         Ok(config)
     }
 
-    /// Makes relative paths relative to `base`.
+    /// Makes relative paths relative to `base` (and tidies `a/../b` to `b`,
+    /// so messages show the path a user would type).
     pub fn resolve(&mut self, base: &Path) {
         let fix = |p: &mut PathBuf| {
             if p.is_relative() {
-                *p = base.join(&*p);
+                *p = tidy(&base.join(&*p));
             }
         };
         self.paths.cases.iter_mut().for_each(fix);
@@ -304,9 +305,32 @@ impl Config {
     }
 }
 
+/// `samples/../out` → `out`, lexically (no file system access).
+fn tidy(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    if out.as_os_str().is_empty() { PathBuf::from(".") } else { out }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_paths_are_tidied() {
+        assert_eq!(tidy(Path::new("samples/../out")), PathBuf::from("out"));
+        assert_eq!(tidy(Path::new("../a/./b")), PathBuf::from("../a/b"));
+        assert_eq!(tidy(Path::new("a/..")), PathBuf::from("."));
+    }
 
     #[test]
     fn an_empty_file_gives_the_embedded_defaults() {
