@@ -90,6 +90,31 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Export case-file bundles (zip): `transfer` to another service, or
+    /// `y2a` for a young person turning 18. Reads only the case folders.
+    Export {
+        /// Case ids.
+        #[arg(required = true)]
+        case_ids: Vec<String>,
+        /// transfer or y2a.
+        #[arg(long)]
+        purpose: casepress::export::Purpose,
+        /// The output root holding `cases/` (default: from config).
+        #[arg(long, value_name = "OUT")]
+        from: Option<PathBuf>,
+        /// Where the zips go (default: OUT/exports).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// The receiving service named in the cover letter.
+        #[arg(long, value_name = "NAME")]
+        to: Option<String>,
+        /// Config file (default: ./casepress.toml if present).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Print what was written as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
     /// File received Mind Of My Own statements, and report on them.
     Statements {
         #[command(subcommand)]
@@ -217,6 +242,25 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 all["statements"] = report;
             }
             let today = common.date.unwrap_or_else(|| chrono::Local::now().date_naive());
+            // Seed 004 §17.2: a Y2A bundle for anyone turning 18 during supervision.
+            let loaded: Vec<_> = casepress::case::discover(&cases)
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+                .iter()
+                .flat_map(|f| casepress::case::load_file(f))
+                .filter_map(Result::ok)
+                .map(|c| c.case)
+                .collect();
+            let due = casepress::export::turning_18(&loaded, today, config.export.y2a_within_days);
+            if !due.is_empty() {
+                if !common.json {
+                    println!("\nY2A bundles for {} young people turning 18", due.len());
+                }
+                let to = config.export.y2a_recipient.clone();
+                let (exported, report) =
+                    export(config.clone(), &due, casepress::export::Purpose::Y2a, None, &to, common.json)?;
+                worst(exported);
+                all["y2a"] = report;
+            }
             let quarter = casepress::board::Quarter::latest_complete(today);
             if !common.json {
                 println!("\nBoard report for {quarter}");
@@ -241,6 +285,17 @@ pub fn run(args: Args) -> Result<ExitCode> {
             Ok(if report.needs_action() { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Statements { action } => statements(action),
+        Command::Export { case_ids, purpose, from, out, to, config, json } => {
+            let mut config = load_config(config.as_deref(), false)?;
+            if let Some(from) = from {
+                config.paths.output = from;
+            }
+            let to = to.unwrap_or_else(|| match purpose {
+                casepress::export::Purpose::Y2a => config.export.y2a_recipient.clone(),
+                casepress::export::Purpose::Transfer => "the receiving youth justice service".into(),
+            });
+            emit(export(config, &case_ids, purpose, out, &to, json)?, json)
+        }
         Command::Board { cases, quarter, out, config, json } => {
             let mut config = load_config(config.as_deref(), false)?;
             if let Some(out) = out {
@@ -363,6 +418,36 @@ fn file_statements(config: Config, opts: &FileOptions, json: bool) -> Result<Sta
     }
     let code = if report.has_failures() { ExitCode::from(1) } else { ExitCode::SUCCESS };
     Ok((code, serde_json::to_value(&report)?))
+}
+
+fn export(
+    config: Config,
+    case_ids: &[String],
+    purpose: casepress::export::Purpose,
+    out: Option<PathBuf>,
+    to: &str,
+    json: bool,
+) -> Result<Staged> {
+    let from = config.paths.output.clone();
+    let out = out.unwrap_or_else(|| from.join("exports"));
+    let pipeline = Pipeline::new(config)?;
+    let items = casepress::export::export_cases(&pipeline, case_ids, purpose, &from, &out, to);
+    if !json {
+        for item in &items {
+            match (&item.bundle, &item.failed) {
+                (Some(path), _) => println!(
+                    "  {} {}: {}",
+                    if item.written { "wrote    " } else { "unchanged" },
+                    item.case_id,
+                    path.display()
+                ),
+                (None, Some(reason)) => println!("  failed    {}: {reason}", item.case_id),
+                _ => {}
+            }
+        }
+    }
+    let code = if items.iter().any(|i| i.failed.is_some()) { ExitCode::from(1) } else { ExitCode::SUCCESS };
+    Ok((code, serde_json::to_value(&items)?))
 }
 
 /// What a stage did: its exit code and its report as JSON.

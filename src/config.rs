@@ -29,6 +29,24 @@ pub struct Config {
     pub staff: Vec<StaffMember>,
     /// The quarterly board report.
     pub board: BoardConfig,
+    /// Export bundles.
+    pub export: ExportConfig,
+}
+
+/// Export bundles (transfer, Y2A).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExportConfig {
+    /// `run` makes Y2A bundles for open cases whose child turns 18 within this many days.
+    pub y2a_within_days: u32,
+    /// Who Y2A bundles are addressed to.
+    pub y2a_recipient: String,
+}
+
+impl Default for ExportConfig {
+    fn default() -> Self {
+        Self { y2a_within_days: 30, y2a_recipient: "Probation Service (Y2A portal)".into() }
+    }
 }
 
 /// The quarterly board report.

@@ -11,6 +11,7 @@ pub mod board;
 pub mod case;
 pub mod check;
 pub mod config;
+pub mod export;
 pub mod render;
 pub mod rules;
 pub mod statements;

@@ -248,6 +248,19 @@ pub enum LogEntry {
         /// Whether the Safety Link was triggered.
         safety_link: bool,
     },
+    /// A bundle of the case folder was exported (transfer or Y2A).
+    Export {
+        /// When (RFC 3339, UTC).
+        at: String,
+        /// `transfer` or `y2a`.
+        purpose: String,
+        /// The bundle written.
+        file: String,
+        /// SHA-256 of the bundle.
+        sha256: String,
+        /// Member names.
+        members: Vec<String>,
+    },
     /// A document was rendered and published.
     Document {
         /// When (RFC 3339, UTC).

@@ -31,6 +31,8 @@ pub enum DocumentKind {
     /// PPRC 7: PPRC reassessment at closure.
     #[serde(rename = "pprc-7")]
     Pprc7,
+    /// Risk facts sheet: ROSH, reoffending, safety and wellbeing, MAPPA, PPRC, plans.
+    RiskSummary,
 }
 
 /// A required field that has no value.
@@ -44,7 +46,7 @@ pub struct Missing {
 
 impl DocumentKind {
     /// Every kind, in the order documents are rendered.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Psr,
         Self::Gatekeeping,
         Self::InterventionPlan,
@@ -53,6 +55,7 @@ impl DocumentKind {
         Self::MappaA,
         Self::Pprc2,
         Self::Pprc7,
+        Self::RiskSummary,
     ];
 
     /// The referral and notification forms, and the rule form each one is.
@@ -77,6 +80,7 @@ impl DocumentKind {
             Self::MappaA => "mappa-a",
             Self::Pprc2 => "pprc-2",
             Self::Pprc7 => "pprc-7",
+            Self::RiskSummary => "risk-summary",
         }
     }
 
@@ -91,6 +95,7 @@ impl DocumentKind {
             Self::MappaA => "MAPPA A: Referral to Level 2 or 3",
             Self::Pprc2 => "PPRC 2: Referral of Risk to Children",
             Self::Pprc7 => "PPRC 7: Reassessment at Closure",
+            Self::RiskSummary => "Risk Summary",
         }
     }
 
@@ -110,6 +115,9 @@ impl DocumentKind {
             Self::InterventionPlan => case.intervention_plan.is_some() || case.order.is_some(),
             // Seed 004 §2.6: "A service agreement should be signed by all young people".
             Self::ServiceAgreement => true,
+            // Seed 004 §17.2: the Y2A upload needs the most recent ROSH and
+            // risk, safety and wellbeing plan: keep one current for every assessed case.
+            Self::RiskSummary => case.assessment.is_some(),
             Self::MappaH | Self::MappaA | Self::Pprc2 | Self::Pprc7 => unreachable!("forms returned above"),
         }
     }
@@ -125,6 +133,10 @@ impl DocumentKind {
             Self::ServiceAgreement => agreement_needs(case, &mut m),
             Self::MappaH | Self::MappaA => mappa_needs(self, case, &mut m),
             Self::Pprc2 | Self::Pprc7 => pprc_needs(self, case, &mut m),
+            Self::RiskSummary => {
+                m.check(case.assessment.is_some(), "assessment", "assessment (AssetPlus)");
+                m.check(case.line_manager.is_some(), "line_manager", "line manager");
+            }
         }
         m.0
     }

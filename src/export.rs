@@ -1,0 +1,287 @@
+//! Case-file export bundles: a transfer to another service (seed 004 §3.2)
+//! and the Y2A upload for a young person turning 18 (seed 004 §17.2).
+//!
+//! A bundle is built only from what is on disk in the case folder, after
+//! every file the case log names has passed its SHA-256 check. The same
+//! case folder always gives a byte-identical zip.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::batch::Pipeline;
+use crate::case::CaseId;
+use crate::store::{self, LogEntry, Published};
+
+/// Why a bundle is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Purpose {
+    /// Transfer to another youth justice service: all current documents,
+    /// filed statements and the case log.
+    Transfer,
+    /// Y2A portal upload at 18: the most recent PSR, intervention plan and risk summary.
+    Y2a,
+}
+
+impl fmt::Display for Purpose {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Transfer => "transfer",
+            Self::Y2a => "y2a",
+        })
+    }
+}
+
+impl FromStr for Purpose {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "transfer" => Ok(Self::Transfer),
+            "y2a" => Ok(Self::Y2a),
+            _ => Err(format!("unknown purpose `{s}`: expected transfer or y2a")),
+        }
+    }
+}
+
+/// What one export did.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportItem {
+    /// The case.
+    pub case_id: String,
+    /// The bundle, if one was written or already there.
+    pub bundle: Option<PathBuf>,
+    /// Whether it was newly written.
+    pub written: bool,
+    /// Why it failed, if it did.
+    pub failed: Option<String>,
+}
+
+/// One member of a bundle.
+struct Member {
+    name: String,
+    kind: String,
+    bytes: Vec<u8>,
+}
+
+/// Exports each case; one failure does not stop the others.
+pub fn export_cases(
+    pipeline: &Pipeline,
+    case_ids: &[String],
+    purpose: Purpose,
+    from: &Path,
+    out: &Path,
+    to: &str,
+) -> Vec<ExportItem> {
+    case_ids
+        .iter()
+        .map(|id| match export_case(pipeline, id, purpose, from, out, to) {
+            Ok(published) => ExportItem {
+                case_id: id.clone(),
+                written: matches!(published, Published::Written(_)),
+                bundle: Some(published.path().to_owned()),
+                failed: None,
+            },
+            Err(reason) => {
+                ExportItem { case_id: id.clone(), bundle: None, written: false, failed: Some(reason) }
+            }
+        })
+        .collect()
+}
+
+/// Builds, publishes and logs one case's bundle.
+pub fn export_case(
+    pipeline: &Pipeline,
+    case_id: &str,
+    purpose: Purpose,
+    from: &Path,
+    out: &Path,
+    to: &str,
+) -> Result<Published, String> {
+    let id = CaseId::try_from(case_id.to_owned())?;
+    let case_dir = from.join("cases").join(id.as_str());
+    if !case_dir.is_dir() {
+        return Err(format!("{}: no case folder: render the case's documents first", case_dir.display()));
+    }
+    let log = store::read_log(&case_dir).map_err(|e| e.to_string())?;
+    verify_folder(&case_dir, &log)?;
+
+    // The latest document of each kind, and every statement, in log order.
+    let mut latest: BTreeMap<String, (&str, &str, &str)> = BTreeMap::new();
+    let mut statements = Vec::new();
+    let mut kept_log = Vec::new();
+    for entry in &log {
+        match entry {
+            LogEntry::Document { kind, file, at, .. } => {
+                latest.insert(kind.clone(), (file.as_str(), at.as_str(), kind.as_str()));
+                kept_log.push(entry);
+            }
+            LogEntry::Statement { file, at, .. } => {
+                statements.push((file.as_str(), at.as_str()));
+                kept_log.push(entry);
+            }
+            LogEntry::Export { .. } => {}
+        }
+    }
+    let wanted: &[&str] = match purpose {
+        Purpose::Y2a => &["psr", "intervention-plan", "risk-summary"],
+        Purpose::Transfer => &[],
+    };
+    if purpose == Purpose::Y2a && !latest.contains_key("risk-summary") {
+        return Err(format!(
+            "{}: no risk summary in the case log: render it first (`casepress render CASE --kind risk-summary`); seed 004 §17.2 requires the most recent ROSH",
+            case_dir.display()
+        ));
+    }
+    let mut members = Vec::new();
+    let mut missing = Vec::new();
+    let mut created = String::new();
+    let mut add = |dir: &str, file: &str, kind: &str, at: &str| -> Result<(), String> {
+        let path = case_dir.join(dir).join(file);
+        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        created = created.clone().max(at.to_owned());
+        members.push(Member { name: format!("{dir}/{file}"), kind: kind.to_owned(), bytes });
+        Ok(())
+    };
+    match purpose {
+        Purpose::Y2a => {
+            for kind in wanted {
+                match latest.get(*kind) {
+                    Some((file, at, kind)) => add("documents", file, kind, at)?,
+                    None => missing.push((*kind).to_owned()),
+                }
+            }
+        }
+        Purpose::Transfer => {
+            for (file, at, kind) in latest.values() {
+                add("documents", file, kind, at)?;
+            }
+            for (file, at) in &statements {
+                add("statements", file, "statement", at)?;
+            }
+        }
+    }
+    if purpose == Purpose::Transfer {
+        // The log without earlier export events, so exporting twice gives
+        // the same bundle.
+        let mut text = String::new();
+        for entry in &kept_log {
+            text.push_str(&serde_json::to_string(entry).expect("log entries serialise"));
+            text.push('\n');
+        }
+        members.push(Member {
+            name: "case-log.jsonl".into(),
+            kind: "case-log".into(),
+            bytes: text.into_bytes(),
+        });
+    }
+    let created_at: DateTime<Utc> = created.parse().unwrap_or_default();
+    let date: NaiveDate = created_at.date_naive();
+
+    let listing: Vec<_> =
+        members.iter().map(|m| json!({"name": m.name, "kind": m.kind, "size": m.bytes.len()})).collect();
+    let notice = json!({
+        "title": match purpose { Purpose::Transfer => "Case transfer", Purpose::Y2a => "Y2A transfer of information" },
+        "purpose": purpose.to_string(),
+        "case_id": id.as_str(),
+        "to": to,
+        "date": date.to_string(),
+        "members": listing,
+        "missing": missing,
+    });
+    let letter = pipeline
+        .notice_pdf("cover-letter.typ.j2", &notice, &format!("{id}/{purpose}"), date)
+        .map_err(|e| format!("cover letter: {e}"))?;
+    members.push(Member { name: "cover-letter.pdf".into(), kind: "cover-letter".into(), bytes: letter });
+
+    let manifest = json!({
+        "case_id": id.as_str(),
+        "purpose": purpose.to_string(),
+        "created": created_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+        "members": members.iter().map(|m| json!({
+            "name": m.name,
+            "kind": m.kind,
+            "size": m.bytes.len(),
+            "sha256": store::sha256_hex(&m.bytes),
+        })).collect::<Vec<_>>(),
+        "not_held": missing,
+    });
+    let mut manifest_bytes = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
+    manifest_bytes.push(b'\n');
+
+    let zip = zip_members(&members, &manifest_bytes);
+    let modes = pipeline.config().permissions.modes();
+    let name = format!("{id}_{purpose}_{date}.zip");
+    let published = store::publish(out, &name, &zip, modes).map_err(|e| e.to_string())?;
+    if let Published::Written(path) = &published {
+        let entry = LogEntry::Export {
+            at: Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
+            purpose: purpose.to_string(),
+            file: path.display().to_string(),
+            sha256: store::sha256_hex(&zip),
+            members: members.iter().map(|m| m.name.clone()).collect(),
+        };
+        store::append_log(&case_dir, &entry, modes).map_err(|e| e.to_string())?;
+    }
+    Ok(published)
+}
+
+/// Every file the case log names must be on disk with its logged SHA-256.
+fn verify_folder(case_dir: &Path, log: &[LogEntry]) -> Result<(), String> {
+    for entry in log {
+        let (dir, file, sha) = match entry {
+            LogEntry::Document { file, sha256, .. } => ("documents", file, sha256),
+            LogEntry::Statement { file, sha256, .. } => ("statements", file, sha256),
+            LogEntry::Export { .. } => continue,
+        };
+        let path = case_dir.join(dir).join(file);
+        let digest = store::file_digest(&path).map_err(|e| {
+            format!("{}: named in the case log but unreadable ({e}): refusing to export an incomplete case folder", path.display())
+        })?;
+        if store::hex(&digest) != *sha {
+            return Err(format!(
+                "{}: does not match its SHA-256 in the case log: refusing to export a case folder that changed outside casepress",
+                path.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A deterministic zip: members in order, fixed timestamps, 0600.
+fn zip_members(members: &[Member], manifest: &[u8]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o600);
+    for (name, bytes) in
+        members.iter().map(|m| (m.name.as_str(), m.bytes.as_slice())).chain([("manifest.json", manifest)])
+    {
+        zip.start_file(name, options).expect("zip entry");
+        zip.write_all(bytes).expect("zip write to memory");
+    }
+    zip.finish().expect("zip to memory").into_inner()
+}
+
+/// Case ids of open cases whose 18th birthday falls within `days` of `today`
+/// (seed 004 §17.2: the Y2A upload for anyone who turns 18 during supervision).
+pub fn turning_18(cases: &[crate::case::Case], today: NaiveDate, days: u32) -> Vec<String> {
+    let until = today + chrono::Days::new(u64::from(days));
+    cases
+        .iter()
+        .filter(|c| c.order.as_ref().is_some_and(|o| o.closed_date.is_none()))
+        .filter(|c| {
+            let birthday = c.child.date_of_birth.checked_add_months(chrono::Months::new(18 * 12));
+            birthday.is_some_and(|b| today <= b && b <= until)
+        })
+        .map(|c| c.case_id.to_string())
+        .collect()
+}

@@ -1,0 +1,152 @@
+//! Export bundles: members and hashes, determinism, modes, and refusal of a
+//! tampered or missing case folder.
+
+mod common;
+#[path = "support/statement_pdfs.rs"]
+mod statement_pdfs;
+
+use std::fs;
+use std::io::Read;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+use casepress::export::{Purpose, export_cases};
+use casepress::statements::{FileOptions, file_inbox};
+use common::*;
+use statement_pdfs::*;
+
+const CASE: &str = "NYJS-2026-0088";
+
+/// Renders the sample who turns 18 in December 2026 into `out`, and files
+/// one statement from him.
+fn prepared(out: &Path) -> casepress::batch::Pipeline {
+    let pipeline = pipeline(out);
+    let report = render(&pipeline, &[samples().join("cases/turning-18.json")], &drafts());
+    assert!(!report.has_failures(), "{report:?}");
+    let inbox = out.join("inbox");
+    fs::create_dir_all(&inbox).unwrap();
+    let s = Statement::new("MOMO-M1", "Mason", "10/12/2008", "20/11/2026 18:00");
+    fs::write(inbox.join("m.pdf"), statement_pdf(&s, Layout::Lines)).unwrap();
+    let mut config = pipeline.config().clone();
+    config.statements.settle_seconds = 0;
+    let filer = casepress::batch::Pipeline::new(config).unwrap();
+    let now = casepress::statements::fields::parse_sent("23/11/2026 10:00").unwrap();
+    let filed =
+        file_inbox(&filer, &FileOptions { inbox, cases: vec![samples().join("cases")], now }).unwrap();
+    assert_eq!(filed.items[0].case_id.as_deref(), Some(CASE), "{filed:?}");
+    pipeline
+}
+
+fn members(zip_path: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut zip = zip::ZipArchive::new(fs::File::open(zip_path).unwrap()).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut f = zip.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            f.read_to_end(&mut bytes).unwrap();
+            (f.name().to_owned(), bytes)
+        })
+        .collect()
+}
+
+fn export(
+    pipeline: &casepress::batch::Pipeline,
+    out: &Path,
+    purpose: Purpose,
+) -> casepress::export::ExportItem {
+    export_cases(pipeline, &[CASE.to_string()], purpose, out, &out.join("exports"), "Receiving service")
+        .remove(0)
+}
+
+#[test]
+fn a_y2a_bundle_holds_the_latest_psr_plan_and_risk_summary_with_a_verified_manifest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pipeline = prepared(tmp.path());
+    let item = export(&pipeline, tmp.path(), Purpose::Y2a);
+    let bundle = item.bundle.unwrap_or_else(|| panic!("{:?}", item.failed));
+    assert_eq!(fs::metadata(&bundle).unwrap().permissions().mode() & 0o777, 0o600);
+    let members = members(&bundle);
+    let names: Vec<&str> = members.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "documents/NYJS-2026-0088_psr_2026-11-23_draft.pdf",
+            "documents/NYJS-2026-0088_intervention-plan_2026-11-23_draft.pdf",
+            "documents/NYJS-2026-0088_risk-summary_2026-11-23_draft.pdf",
+            "cover-letter.pdf",
+            "manifest.json",
+        ]
+    );
+    let manifest: serde_json::Value = serde_json::from_slice(&members.last().unwrap().1).unwrap();
+    assert_eq!(manifest["purpose"], "y2a");
+    assert_eq!(manifest["case_id"], CASE);
+    let case_dir = tmp.path().join("cases").join(CASE);
+    for entry in manifest["members"].as_array().unwrap() {
+        let name = entry["name"].as_str().unwrap();
+        let (_, bytes) = members.iter().find(|(n, _)| n == name).unwrap();
+        assert_eq!(entry["sha256"].as_str().unwrap(), casepress::store::sha256_hex(bytes), "{name}");
+        assert_eq!(entry["size"].as_u64().unwrap() as usize, bytes.len());
+        if name.starts_with("documents/") {
+            assert_eq!(bytes, &fs::read(case_dir.join(name)).unwrap(), "{name} is the file on disk");
+        }
+    }
+    // The export is recorded in the case log.
+    let log = fs::read_to_string(case_dir.join("case-log.jsonl")).unwrap();
+    assert!(log.lines().any(|l| l.contains("\"event\":\"export\"") && l.contains("\"purpose\":\"y2a\"")));
+}
+
+#[test]
+fn a_transfer_bundle_holds_documents_statements_and_the_case_log_and_is_byte_identical_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pipeline = prepared(tmp.path());
+    let first = export(&pipeline, tmp.path(), Purpose::Transfer);
+    let bundle = first.bundle.unwrap();
+    let bytes = fs::read(&bundle).unwrap();
+    let names: Vec<String> = members(&bundle).into_iter().map(|(n, _)| n).collect();
+    assert!(names.iter().any(|n| n == "statements/2026-11-20_my-world_MOMO-M1.pdf"), "{names:?}");
+    assert!(names.iter().any(|n| n == "case-log.jsonl"));
+    assert_eq!(names.iter().filter(|n| n.starts_with("documents/")).count(), 5, "{names:?}");
+    // The case log now records the export, but the bundle is unchanged.
+    let again = export(&pipeline, tmp.path(), Purpose::Transfer);
+    assert!(!again.written);
+    assert_eq!(fs::read(again.bundle.unwrap()).unwrap(), bytes);
+    let other = tempfile::tempdir().unwrap();
+    let pipeline2 = prepared(other.path());
+    let elsewhere = export(&pipeline2, other.path(), Purpose::Transfer).bundle.unwrap();
+    assert_eq!(members(&elsewhere).len(), names.len());
+}
+
+#[test]
+fn a_tampered_or_missing_case_folder_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pipeline = prepared(tmp.path());
+    let docs = tmp.path().join("cases").join(CASE).join("documents");
+    let psr = fs::read_dir(&docs)
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().contains("_psr_"))
+        .unwrap()
+        .path();
+    let mut bytes = fs::read(&psr).unwrap();
+    let last = bytes.len() - 10;
+    bytes[last] ^= 0x20;
+    fs::write(&psr, bytes).unwrap();
+    let item = export(&pipeline, tmp.path(), Purpose::Y2a);
+    let reason = item.failed.expect("refused");
+    assert!(reason.contains("does not match its SHA-256 in the case log"), "{reason}");
+    assert!(
+        !tmp.path().join("exports").exists()
+            || fs::read_dir(tmp.path().join("exports")).unwrap().count() == 0
+    );
+
+    let missing = export_cases(
+        &pipeline,
+        &["NO-SUCH-CASE".into(), "../etc".into()],
+        Purpose::Transfer,
+        tmp.path(),
+        tmp.path(),
+        "x",
+    );
+    assert!(missing[0].failed.as_deref().unwrap().contains("no case folder"));
+    assert!(missing[1].failed.as_deref().unwrap().contains("invalid case_id"));
+}
