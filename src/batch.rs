@@ -66,6 +66,15 @@ impl KindSelection {
     }
 }
 
+/// Stack for render workers: Typst's evaluation and layout recurse deeply on
+/// long documents.
+const WORKER_STACK: usize = 32 * 1024 * 1024;
+
+/// The default number of render workers: one per core.
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism().map(std::num::NonZeroUsize::get).unwrap_or(1)
+}
+
 /// Options for one render batch.
 #[derive(Debug, Clone)]
 pub struct RenderOptions {
@@ -77,6 +86,8 @@ pub struct RenderOptions {
     pub date: NaiveDate,
     /// Re-render even when the case log shows the same input was rendered.
     pub force: bool,
+    /// Worker threads.
+    pub jobs: usize,
 }
 
 /// What happened to one document (or to a case or file that failed before
@@ -263,10 +274,47 @@ impl Pipeline {
                 Err(e) => items.push(failed(None, &e.file.clone(), None, e.to_string(), progress)),
             }
         }
-        let rendered: Vec<ItemReport> =
-            cases.par_iter().flat_map_iter(|c| self.render_case(c, opts, progress)).collect();
+        let rendered = self.render_all(&cases, opts, progress);
         items.extend(rendered);
         Ok(BatchReport { items })
+    }
+
+    /// Renders every case on `opts.jobs` worker threads, results in input order.
+    ///
+    /// Plain threads, not rayon: Typst parallelises layout on the rayon pool
+    /// it is called from, and a rayon worker waiting inside a compile would
+    /// steal another case's compile onto the same stack, again and again,
+    /// until the stack overflows (seen at 1,000 cases).
+    fn render_all(
+        &self,
+        cases: &[LoadedCase],
+        opts: &RenderOptions,
+        progress: &(dyn Fn(&ItemReport) + Sync),
+    ) -> Vec<ItemReport> {
+        let jobs = opts.jobs.clamp(1, cases.len().max(1));
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut results: Vec<(usize, Vec<ItemReport>)> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..jobs)
+                .map(|_| {
+                    std::thread::Builder::new()
+                        .name("casepress-render".into())
+                        .stack_size(WORKER_STACK)
+                        .spawn_scoped(scope, || {
+                            let mut mine = Vec::new();
+                            loop {
+                                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                let Some(case) = cases.get(i) else { break };
+                                mine.push((i, self.render_case(case, opts, progress)));
+                            }
+                            mine
+                        })
+                        .expect("a worker thread starts")
+                })
+                .collect();
+            workers.into_iter().flat_map(|w| w.join().expect("a render worker does not panic")).collect()
+        });
+        results.sort_by_key(|(i, _)| *i);
+        results.into_iter().flat_map(|(_, items)| items).collect()
     }
 
     /// Renders the selected documents of one case.

@@ -495,7 +495,8 @@ fn render(
         config.paths.templates = Some(dir.clone());
     }
     let date = common.date.unwrap_or_else(|| chrono::Local::now().date_naive());
-    let opts = RenderOptions { kinds, final_, date, force: common.force };
+    let jobs = common.jobs.unwrap_or_else(batch::default_jobs);
+    let opts = RenderOptions { kinds, final_, date, force: common.force, jobs };
     let pipeline = Pipeline::new(config)?;
     let bar = progress_bar(common.json);
     let on_item = |item: &ItemReport| {
@@ -504,8 +505,7 @@ fn render(
             bar.suspend(|| eprintln!("failed: {reason}"));
         }
     };
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(common.jobs.unwrap_or(0)).build()?;
-    let report = pool.install(|| pipeline.render_paths(cases, &opts, &on_item))?;
+    let report = pipeline.render_paths(cases, &opts, &on_item)?;
     bar.finish_and_clear();
     let record = batch::write_run_record(pipeline.config(), command, &report)?;
     if !common.json {
