@@ -330,26 +330,43 @@ impl Pipeline {
         let case_dir = self.config.paths.output.join("cases").join(case.case_id.as_str());
         let log = store::read_log(&case_dir);
         let case_json = serde_json::to_vec(case).expect("a case serialises");
-        kinds
-            .into_iter()
-            .map(|kind| {
-                let item = |outcome| ItemReport {
-                    case_id: Some(case.case_id.to_string()),
-                    file: loaded.file.clone(),
-                    kind: Some(kind),
-                    outcome,
-                };
-                let outcome = match &log {
-                    Err(e) => Outcome::Failed { reason: e.to_string() },
-                    Ok(log) => self
-                        .render_document(loaded, &facts, kind, opts, &case_dir, log, &case_json)
-                        .unwrap_or_else(|reason| Outcome::Failed { reason }),
-                };
-                let report = item(outcome);
-                progress(&report);
-                report
-            })
-            .collect()
+        let mut reports = Vec::new();
+        let mut pending = Vec::new();
+        for kind in kinds {
+            let outcome = match &log {
+                Err(e) => Outcome::Failed { reason: e.to_string() },
+                Ok(log) => match self.render_document(loaded, &facts, kind, opts, &case_dir, log, &case_json)
+                {
+                    Ok((outcome, entry)) => {
+                        pending.extend(entry);
+                        outcome
+                    }
+                    Err(reason) => Outcome::Failed { reason },
+                },
+            };
+            reports.push(ItemReport {
+                case_id: Some(case.case_id.to_string()),
+                file: loaded.file.clone(),
+                kind: Some(kind),
+                outcome,
+            });
+        }
+        // One folder sync and one log write per case, not per document: the
+        // files are durable before the log names them.
+        if !pending.is_empty() {
+            let modes = self.config.permissions.modes();
+            let durable = store::sync_dir(&case_dir.join("documents"))
+                .and_then(|()| store::append_log_many(&case_dir, &pending, modes));
+            if let Err(e) = durable {
+                for r in &mut reports {
+                    if matches!(r.outcome, Outcome::Written { .. } | Outcome::Unchanged { .. }) {
+                        r.outcome = Outcome::Failed { reason: e.to_string() };
+                    }
+                }
+            }
+        }
+        reports.iter().for_each(progress);
+        reports
     }
 
     #[allow(clippy::too_many_arguments, reason = "one call site; the arguments are the stage's inputs")]
@@ -362,7 +379,7 @@ impl Pipeline {
         case_dir: &Path,
         log: &[LogEntry],
         case_json: &[u8],
-    ) -> Result<Outcome, String> {
+    ) -> Result<(Outcome, Option<LogEntry>), String> {
         let case = &loaded.case;
         let where_ = || format!("{}:{}: case `{}`", loaded.file.display(), loaded.line, case.case_id);
         let input_hash = self.input_hash(kind, opts.final_, case_json);
@@ -370,7 +387,7 @@ impl Pipeline {
         if !opts.force
             && let Some(path) = already_rendered(log, &docs_dir, kind, &input_hash)
         {
-            return Ok(Outcome::Unchanged { path });
+            return Ok((Outcome::Unchanged { path }, None));
         }
         let req = RenderRequest { case, facts, kind, date: opts.date, final_: opts.final_ };
         let rendered = self.renderer.render(req).map_err(|e| format!("{}: {e}", where_()))?;
@@ -381,7 +398,7 @@ impl Pipeline {
             .map_err(|e| format!("{}: {kind}: {e}", where_()))?;
         let name = self.document_name(case.case_id.as_str(), kind, opts)?;
         let modes = self.config.permissions.modes();
-        let published = store::publish(&docs_dir, &name, &pdf, modes).map_err(|e| e.to_string())?;
+        let published = store::publish_unsynced(&docs_dir, &name, &pdf, modes).map_err(|e| e.to_string())?;
         let sha256 = store::sha256_hex(&pdf);
         let file = published.path().file_name().unwrap_or_default().to_string_lossy().into_owned();
         let entry = LogEntry::Document {
@@ -393,13 +410,14 @@ impl Pipeline {
             draft: !opts.final_,
             version: env!("CARGO_PKG_VERSION").into(),
         };
-        store::append_log(case_dir, &entry, modes).map_err(|e| e.to_string())?;
-        Ok(match published {
+        let outcome = match published {
             Published::Written(path) => {
                 Outcome::Written { path, sha256, to_complete: rendered.missing.len() }
             }
             Published::Unchanged(path) => Outcome::Unchanged { path },
-        })
+        };
+        // The caller syncs the folder and appends the log once per case.
+        Ok((outcome, Some(entry)))
     }
 
     /// SHA-256 of everything that shapes a document except its date.

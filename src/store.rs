@@ -97,6 +97,15 @@ pub fn check_file_name(name: &str) -> Result<(), String> {
 /// an existing file. If `name` exists with the same bytes, nothing is written;
 /// with different bytes, the file is published as `stem_2.ext`, `stem_3.ext`...
 pub fn publish(dir: &Path, name: &str, bytes: &[u8], modes: Modes) -> Result<Published, StoreError> {
+    let published = publish_unsynced(dir, name, bytes, modes)?;
+    sync_dir(dir)?;
+    Ok(published)
+}
+
+/// [`publish`] without the final fsync of the folder: for a caller that
+/// publishes several files into one folder and then calls [`sync_dir`] once
+/// before recording any of them.
+pub fn publish_unsynced(dir: &Path, name: &str, bytes: &[u8], modes: Modes) -> Result<Published, StoreError> {
     ensure_dir(dir, modes)?;
     let digest = Sha256::digest(bytes);
     let tmp = write_temp(dir, name, bytes, modes)?;
@@ -116,7 +125,6 @@ pub fn publish(dir: &Path, name: &str, bytes: &[u8], modes: Modes) -> Result<Pub
         unreachable!("the numbering loop only ends by returning")
     })();
     let _ = fs::remove_file(&tmp);
-    sync_dir(dir)?;
     result
 }
 
@@ -285,13 +293,21 @@ pub enum LogEntry {
 /// One `write` of a whole line to an `O_APPEND` file: a crash can leave at
 /// most a torn last line, which [`read_log`] skips.
 pub fn append_log(case_dir: &Path, entry: &LogEntry, modes: Modes) -> Result<(), StoreError> {
+    append_log_many(case_dir, std::slice::from_ref(entry), modes)
+}
+
+/// Appends several lines in one write and one sync (see [`append_log`]).
+pub fn append_log_many(case_dir: &Path, entries: &[LogEntry], modes: Modes) -> Result<(), StoreError> {
     let path = case_dir.join(CASE_LOG);
-    let mut line = serde_json::to_vec(entry).expect("log entries serialise");
-    line.push(b'\n');
+    let mut lines = Vec::new();
+    for entry in entries {
+        lines.extend(serde_json::to_vec(entry).expect("log entries serialise"));
+        lines.push(b'\n');
+    }
     let created = !path.exists();
     let mut file =
         OpenOptions::new().create(true).append(true).mode(modes.file).open(&path).map_err(at(&path))?;
-    file.write_all(&line).and_then(|()| file.sync_data()).map_err(at(&path))?;
+    file.write_all(&lines).and_then(|()| file.sync_data()).map_err(at(&path))?;
     // Only a new file's name needs the folder synced; an append is durable
     // with the file's own sync.
     if created { sync_dir(case_dir) } else { Ok(()) }
