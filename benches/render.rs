@@ -77,6 +77,7 @@ fn main() {
             date: day,
             force: true,
             jobs: threads,
+            typst_dir: None,
         };
         let inputs = [input.clone()];
         let t = best_of(3, || {
@@ -101,6 +102,7 @@ fn main() {
             date: day,
             force: false,
             jobs: 2,
+            typst_dir: None,
         };
         let inputs = [input.clone()];
         let t = Instant::now();

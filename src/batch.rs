@@ -88,6 +88,10 @@ pub struct RenderOptions {
     pub force: bool,
     /// Worker threads.
     pub jobs: usize,
+    /// Also write each document's generated Typst source (and `layout.typ`)
+    /// into this folder, for template authors and for comparing with the
+    /// typst command-line tool.
+    pub typst_dir: Option<PathBuf>,
 }
 
 /// What happened to one document (or to a case or file that failed before
@@ -163,6 +167,8 @@ pub struct Pipeline {
     naming: minijinja::Environment<'static>,
     /// Hash of templates, config and version: changes re-render everything.
     setup_hash: [u8; 32],
+    /// The shared Typst layout module, for `--typst-dir`.
+    layout: String,
 }
 
 impl Pipeline {
@@ -212,6 +218,7 @@ impl Pipeline {
             typesetter,
             naming,
             setup_hash: h.finalize().into(),
+            layout: templates.get(render::LAYOUT).unwrap_or_default().to_owned(),
         })
     }
 
@@ -248,6 +255,11 @@ impl Pipeline {
         progress: &(dyn Fn(&ItemReport) + Sync),
     ) -> Result<BatchReport, SetupError> {
         let files = case::discover(inputs).map_err(|e| SetupError::Input(e.to_string()))?;
+        if let Some(dir) = &opts.typst_dir {
+            std::fs::create_dir_all(dir)
+                .and_then(|()| std::fs::write(dir.join(render::LAYOUT), &self.layout))
+                .map_err(|e| SetupError::Input(format!("{}: {e}", dir.display())))?;
+        }
         let loaded: Vec<Result<LoadedCase, CaseError>> =
             files.par_iter().flat_map_iter(|f| case::load_file(f)).collect();
         let mut items = Vec::new();
@@ -391,6 +403,10 @@ impl Pipeline {
         }
         let req = RenderRequest { case, facts, kind, date: opts.date, final_: opts.final_ };
         let rendered = self.renderer.render(req).map_err(|e| format!("{}: {e}", where_()))?;
+        if let Some(dir) = &opts.typst_dir {
+            let path = dir.join(format!("{}_{kind}.typ", case.case_id));
+            std::fs::write(&path, &rendered.source).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
         let meta = PdfMeta { ident: format!("{}/{}", case.case_id, kind), date: opts.date };
         let pdf = self
             .typesetter

@@ -204,6 +204,9 @@ struct Common {
     /// Re-render even when the same input was rendered before.
     #[arg(long)]
     force: bool,
+    /// Also write each document's generated Typst source into DIR.
+    #[arg(long, value_name = "DIR")]
+    typst_dir: Option<PathBuf>,
     /// Print the report as JSON on stdout.
     #[arg(long)]
     json: bool,
@@ -496,7 +499,8 @@ fn render(
     }
     let date = common.date.unwrap_or_else(|| chrono::Local::now().date_naive());
     let jobs = common.jobs.unwrap_or_else(batch::default_jobs);
-    let opts = RenderOptions { kinds, final_, date, force: common.force, jobs };
+    let opts =
+        RenderOptions { kinds, final_, date, force: common.force, jobs, typst_dir: common.typst_dir.clone() };
     let pipeline = Pipeline::new(config)?;
     let bar = progress_bar(common.json);
     let on_item = |item: &ItemReport| {

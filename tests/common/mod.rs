@@ -29,7 +29,14 @@ pub fn pipeline(out: &Path) -> Pipeline {
 
 /// Render options for drafts of the applicable kinds on [`day`].
 pub fn drafts() -> RenderOptions {
-    RenderOptions { kinds: KindSelection::Applicable, final_: false, date: day(), force: false, jobs: 2 }
+    RenderOptions {
+        kinds: KindSelection::Applicable,
+        final_: false,
+        date: day(),
+        force: false,
+        jobs: 2,
+        typst_dir: None,
+    }
 }
 
 /// Renders `inputs` with `opts`, ignoring progress.
