@@ -2,7 +2,7 @@
 //! missing, deadlines met or overdue, findings), as text or JSON.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -143,7 +143,7 @@ fn plural(n: usize) -> &'static str {
 
 fn case_text(out: &mut String, c: &CaseCheck) {
     let f = &c.facts;
-    let _ = writeln!(out, "{}  {}, {}  ({}:{})", c.case_id, c.child, f.age, display(&c.file), c.line);
+    let _ = writeln!(out, "{}  {}, {}  ({}:{})", c.case_id, c.child, f.age, c.file.display(), c.line);
     let row = |out: &mut String, label: &str, text: &str| {
         let _ = writeln!(out, "  {label:<18}{text}");
     };
@@ -212,8 +212,4 @@ fn plan_text(p: &rules::PlanStatus) -> String {
         (true, Some(d), None) => format!("required: completed {d}, NOT COUNTERSIGNED"),
         (true, Some(d), Some(c)) => format!("required: completed {d}, countersigned {c}"),
     }
-}
-
-fn display(path: &Path) -> String {
-    path.display().to_string()
 }

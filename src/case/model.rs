@@ -318,14 +318,6 @@ impl DisposalType {
                 | Self::Section250
         )
     }
-
-    /// Whether a court imposed it (as opposed to an out-of-court disposal).
-    pub fn is_court_order(self) -> bool {
-        !matches!(
-            self,
-            Self::YouthConditionalCaution | Self::YouthCaution | Self::CommunityResolution | Self::Prevention
-        )
-    }
 }
 
 /// The current order or disposal.
