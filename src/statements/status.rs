@@ -22,6 +22,8 @@ pub struct StatusItem {
     pub path: String,
     /// In words.
     pub detail: String,
+    /// Still in the inbox past the assignment target.
+    pub overdue: bool,
 }
 
 /// The status of statement filing.
@@ -40,9 +42,12 @@ pub struct StatusReport {
 }
 
 impl StatusReport {
-    /// Whether anything needs action now (exit code 1).
+    /// Whether anything needs action now (exit code 1): a statement still in
+    /// the inbox past its target, or an unidentified statement awaiting a
+    /// decision. Past escalations and past late assignments are history: listed,
+    /// but they do not fail every later run.
     pub fn needs_action(&self) -> bool {
-        !self.sla_breaches.is_empty() || !self.unidentified.is_empty() || !self.safety_link.is_empty()
+        self.waiting.iter().any(|i| i.overdue) || !self.unidentified.is_empty()
     }
 }
 
@@ -65,14 +70,16 @@ pub fn status(
         for path in inbox_files(inbox)? {
             let modified: DateTime<Utc> = std::fs::metadata(&path)?.modified()?.into();
             let minutes = hours.minutes_between(modified, now);
+            let overdue = minutes > i64::from(sla_hours) * 60;
             let item = StatusItem {
                 statement: path.file_name().unwrap_or_default().to_string_lossy().into_owned(),
                 case_id: None,
                 assigned_to: None,
                 path: path.display().to_string(),
                 detail: format!("in the inbox for {}h {:02}m working time", minutes / 60, minutes % 60),
+                overdue,
             };
-            if minutes > i64::from(sla_hours) * 60 {
+            if overdue {
                 report.sla_breaches.push(StatusItem {
                     detail: format!("{}: not yet assigned", item.detail),
                     ..item.clone()
@@ -89,6 +96,7 @@ pub fn status(
             assigned_to: d.assigned_to.clone(),
             path: path.display().to_string(),
             detail: String::new(),
+            overdue: false,
         };
         if !d.recipients.is_empty() {
             let to: Vec<String> = d.recipients.iter().map(|r| format!("{} ({})", r.name, r.role)).collect();
