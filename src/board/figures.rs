@@ -181,22 +181,6 @@ fn spec(
     Spec { id: id.into(), section, label: label.into(), definition, measure: Box::new(measure) }
 }
 
-const DISPOSALS: [DisposalType; 11] = [
-    DisposalType::ReferralOrder,
-    DisposalType::YouthRehabilitationOrder,
-    DisposalType::YroIss,
-    DisposalType::DetentionAndTrainingOrder,
-    DisposalType::Section250,
-    DisposalType::YouthConditionalCaution,
-    DisposalType::YouthCaution,
-    DisposalType::CommunityResolution,
-    DisposalType::Prevention,
-    DisposalType::BailSupervision,
-    DisposalType::Remand,
-];
-
-const LEVELS: [RiskLevel; 4] = [RiskLevel::Low, RiskLevel::Medium, RiskLevel::High, RiskLevel::VeryHigh];
-
 fn slug(kind: DisposalType) -> String {
     serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
@@ -227,7 +211,7 @@ fn specs() -> Vec<Spec> {
         "Children with an order or intervention open on the last day of the quarter.",
         |p| Measure::count(p.caseload().count()),
     )];
-    for k in DISPOSALS {
+    for k in DisposalType::ALL {
         s.push(spec(
             format!("caseload.{}", slug(k)),
             "Caseload",
@@ -243,7 +227,7 @@ fn specs() -> Vec<Spec> {
         "Orders and interventions that started in the quarter.",
         |p| Measure::count(p.started().count()),
     ));
-    for k in DISPOSALS {
+    for k in DisposalType::ALL {
         s.push(spec(
             format!("new.{}", slug(k)),
             "Caseload",
@@ -257,7 +241,7 @@ fn specs() -> Vec<Spec> {
         ("serious_harm", "Risk of serious harm"),
         ("safety_wellbeing", "Safety and wellbeing"),
     ] {
-        for level in LEVELS {
+        for level in RiskLevel::ALL {
             let id = format!("risk.{domain}.{}", serde_json::to_value(level).unwrap().as_str().unwrap());
             s.push(spec(
                 id,

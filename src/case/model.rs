@@ -289,6 +289,21 @@ pub enum DisposalType {
 }
 
 impl DisposalType {
+    /// Every disposal type, in the order reports list them.
+    pub const ALL: [Self; 11] = [
+        Self::ReferralOrder,
+        Self::YouthRehabilitationOrder,
+        Self::YroIss,
+        Self::DetentionAndTrainingOrder,
+        Self::Section250,
+        Self::YouthConditionalCaution,
+        Self::YouthCaution,
+        Self::CommunityResolution,
+        Self::Prevention,
+        Self::BailSupervision,
+        Self::Remand,
+    ];
+
     /// How the disposal is written in documents.
     pub fn label(self) -> &'static str {
         match self {
@@ -447,6 +462,9 @@ pub enum RiskLevel {
 }
 
 impl RiskLevel {
+    /// Every level, lowest first.
+    pub const ALL: [Self; 4] = [Self::Low, Self::Medium, Self::High, Self::VeryHigh];
+
     /// How the level is written in documents.
     pub fn label(self) -> &'static str {
         match self {

@@ -165,22 +165,10 @@ static LABELS: std::sync::LazyLock<Vec<(String, &'static str)>> = std::sync::Laz
         serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
     }
     let mut all = Vec::new();
-    for d in [
-        DisposalType::ReferralOrder,
-        DisposalType::YouthRehabilitationOrder,
-        DisposalType::YroIss,
-        DisposalType::DetentionAndTrainingOrder,
-        DisposalType::Section250,
-        DisposalType::YouthConditionalCaution,
-        DisposalType::YouthCaution,
-        DisposalType::CommunityResolution,
-        DisposalType::Prevention,
-        DisposalType::BailSupervision,
-        DisposalType::Remand,
-    ] {
+    for d in DisposalType::ALL {
         all.push((name(d), d.label()));
     }
-    for r in [RiskLevel::Low, RiskLevel::Medium, RiskLevel::High, RiskLevel::VeryHigh] {
+    for r in RiskLevel::ALL {
         all.push((name(r), r.label()));
     }
     for p in [Plea::Guilty, Plea::NotGuilty, Plea::NoPlea, Plea::Admitted] {

@@ -64,19 +64,21 @@ pub(super) struct Ledger {
 }
 
 impl Ledger {
+    /// The latest "done" decision for a file with this SHA-256.
     pub(super) fn done(&self, sha256: &str) -> Option<Decision> {
-        self.lines
-            .iter()
-            .rev()
-            .find(|l| matches!(l.stage, Stage::Done) && l.decision.sha256 == sha256)
-            .map(|l| l.decision.clone())
+        self.latest(sha256, |s| matches!(s, Stage::Done))
     }
 
+    /// The latest "begun" decision for a file with this SHA-256.
     pub(super) fn begun(&self, sha256: &str) -> Option<Decision> {
+        self.latest(sha256, |s| matches!(s, Stage::Begun))
+    }
+
+    fn latest(&self, sha256: &str, stage: impl Fn(&Stage) -> bool) -> Option<Decision> {
         self.lines
             .iter()
             .rev()
-            .find(|l| matches!(l.stage, Stage::Begun) && l.decision.sha256 == sha256)
+            .find(|l| stage(&l.stage) && l.decision.sha256 == sha256)
             .map(|l| l.decision.clone())
     }
 }
