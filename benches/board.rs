@@ -14,6 +14,10 @@ use casepress::board::{Quarter, build_board};
 use casepress::config::Config;
 use chrono::NaiveDate;
 
+// The allocator the `casepress` binary uses.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let n: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(10_000);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -16,6 +16,10 @@ use casepress::config::Config;
 use casepress::statements::{FileOptions, file_inbox};
 use statement_pdfs::*;
 
+// The allocator the `casepress` binary uses.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let n: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(1000);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
