@@ -372,3 +372,23 @@ fn seed_000_with_the_worker_and_cover_away_the_line_manager_gets_it() {
     assert_eq!(receipt["assigned_to"], "Mark Ellison");
     assert_eq!(receipt["route"], "line-manager");
 }
+
+#[test]
+fn a_done_line_lost_in_a_crash_is_restored_on_the_next_run() {
+    let ws = Workspace::new();
+    mixed_inbox(&ws);
+    ws.report();
+    let ledger = ws.out().join("statements/ledger.jsonl");
+    let text = fs::read_to_string(&ledger).unwrap();
+    let begun: String =
+        text.lines().filter(|l| l.contains("\"stage\":\"begun\"")).map(|l| format!("{l}\n")).collect();
+    assert_eq!(begun.lines().count(), 4);
+    // As if power failed before the "done" lines reached the disk.
+    fs::write(&ledger, &begun).unwrap();
+    let before = ws.outputs();
+    let report = ws.report();
+    assert!(report["items"].as_array().unwrap().is_empty());
+    let restored = fs::read_to_string(&ledger).unwrap();
+    assert_eq!(restored.lines().filter(|l| l.contains("\"stage\":\"done\"")).count(), 4, "{restored}");
+    assert_eq!(before, ws.outputs(), "nothing filed again");
+}

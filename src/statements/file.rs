@@ -133,6 +133,7 @@ pub fn file_inbox(pipeline: &Pipeline, opts: &FileOptions) -> Result<FilingRepor
         now: opts.now,
     };
     let mut ledger = read_ledger(&filer.ledger).map_err(|e| SetupError::Input(e.to_string()))?;
+    filer.reconcile(&mut ledger, &opts.inbox).map_err(SetupError::Input)?;
 
     let mut items = Vec::new();
     for path in
@@ -150,6 +151,9 @@ pub fn file_inbox(pipeline: &Pipeline, opts: &FileOptions) -> Result<FilingRepor
     }
     // Safety Link first: those are actioned immediately (seed 000).
     items.sort_by_key(|i| !i.safety_link);
+    // "Done" lines before the inbox removals they allow.
+    filer.sync_ledger().map_err(SetupError::Input)?;
+    store::sync_dir(&opts.inbox)?;
     drop(lock);
     Ok(FilingReport { items })
 }
@@ -505,7 +509,12 @@ impl Filer<'_> {
     }
 
     /// Appends to the ledger on disk (synced) and to the run's copy of it.
+    /// Appends to the ledger and to the run's copy of it. "Begun" is synced
+    /// at once: nothing may be written before the decision is durable. "Done"
+    /// lines are synced together at the end of the run, and a "done" lost
+    /// in a crash is restored by [`Filer::reconcile`] on the next run.
     fn append_ledger(&self, ledger: &mut Ledger, stage: Stage, d: &Decision) -> Result<(), String> {
+        let sync = matches!(stage, Stage::Begun);
         let entry = LedgerLine { stage, decision: d.clone() };
         let mut line = serde_json::to_vec(&entry).expect("ledger lines serialise");
         line.push(b'\n');
@@ -516,9 +525,48 @@ impl Filer<'_> {
             .mode(self.modes.file)
             .open(&self.ledger)
             .map_err(at)?;
-        file.write_all(&line).and_then(|()| file.sync_data()).map_err(at)?;
+        file.write_all(&line).map_err(at)?;
+        if sync {
+            file.sync_data().map_err(at)?;
+        }
         ledger.lines.push(entry);
         Ok(())
+    }
+
+    /// Restores "done" for statements whose filing completed but whose
+    /// "done" line was lost in a crash: the copy verifies, the receipt is in
+    /// the case log (if assigned), and the file has left the inbox.
+    fn reconcile(&self, ledger: &mut Ledger, inbox: &Path) -> Result<(), String> {
+        let open: Vec<Decision> = ledger
+            .lines
+            .iter()
+            .filter(|l| matches!(l.stage, Stage::Begun))
+            .filter(|l| ledger.done(&l.decision.sha256).is_none())
+            .map(|l| l.decision.clone())
+            .collect();
+        for d in open {
+            let gone = !inbox.join(&d.source).exists();
+            let receipt = d.outcome != StatementOutcome::Assigned || {
+                let case_dir = self.out.join("cases").join(d.case_id.as_deref().unwrap_or_default());
+                store::read_log(&case_dir)
+                    .map_err(|e| e.to_string())?
+                    .iter()
+                    .any(|e| matches!(e, LogEntry::Statement { sha256, .. } if *sha256 == d.sha256))
+            };
+            if gone && receipt && self.verify(&d).is_ok() {
+                self.append_ledger(ledger, Stage::Done, &d)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes every "done" line of the run durable.
+    fn sync_ledger(&self) -> Result<(), String> {
+        match fs::File::open(&self.ledger) {
+            Ok(f) => f.sync_data().map_err(|e| format!("{}: {e}", self.ledger.display())),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(format!("{}: {e}", self.ledger.display())),
+        }
     }
 
     fn remove_from_inbox(&self, path: &Path, sidecar: Option<&Path>) -> Result<(), String> {
@@ -529,8 +577,10 @@ impl Filer<'_> {
                 Err(e) => return Err(format!("{}: {e}", p.display())),
             }
         }
-        let inbox = path.parent().unwrap_or(Path::new("."));
-        store::sync_dir(inbox).map_err(|e| e.to_string())
+        // The inbox folder is synced once, at the end of the run: a removal
+        // lost in a crash only brings back a file the ledger already records
+        // as done, which the next run recognises as a duplicate.
+        Ok(())
     }
 
     fn report(&self, path: &Path, d: &Decision) -> StatementReport {
