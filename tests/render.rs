@@ -167,3 +167,24 @@ fn pdfs_carry_metadata_and_declare_pdf_a() {
     let title = info.get(b"Title").unwrap().as_str().unwrap();
     assert!(!title.is_empty());
 }
+
+#[test]
+fn changing_one_case_re_renders_only_that_cases_documents() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cases = tmp.path().join("cases");
+    fs::create_dir(&cases).unwrap();
+    for name in ["referral-order.json", "pprc.json"] {
+        fs::copy(samples().join("cases").join(name), cases.join(name)).unwrap();
+    }
+    let pipeline = pipeline(&tmp.path().join("out"));
+    let first = render(&pipeline, std::slice::from_ref(&cases), &drafts());
+    assert!(first.items.iter().all(|i| matches!(i.outcome, Outcome::Written { .. })));
+    let edited = fs::read_to_string(cases.join("pprc.json")).unwrap().replace("Harvey", "Harry");
+    fs::write(cases.join("pprc.json"), edited).unwrap();
+    let second = render(&pipeline, &[cases], &drafts());
+    for item in &second.items {
+        let written = matches!(item.outcome, Outcome::Written { .. });
+        let changed = item.case_id.as_deref() == Some("NYJS-2026-0142");
+        assert_eq!(written, changed, "{item:?}");
+    }
+}
