@@ -131,6 +131,29 @@ fn main() {
     println!("overhead over bare typst, 1 thread: {:.1}%", overhead * 100.0);
     println!("ratio-vs-bare: {:.2}", bare.as_secs_f64() / results[0].as_secs_f64());
     println!("speedup-2-threads: {:.2}", results[0].as_secs_f64() / results[1].as_secs_f64());
+
+    // What a user runs: the binary with --jobs 1 and --jobs 2 (which also
+    // sizes Typst's own layout pool), each into a fresh output folder.
+    let binary = |jobs: &str| {
+        best_of(3, || {
+            let out = tempfile::tempdir().unwrap();
+            let status = std::process::Command::new(env!("CARGO_BIN_EXE_casepress"))
+                .args(["render", "--date", "2026-11-23", "--json", "--jobs", jobs, "--out"])
+                .arg(out.path())
+                .arg(&input)
+                .stdout(std::process::Stdio::null())
+                .status()
+                .unwrap();
+            assert!(status.success());
+        })
+    };
+    let (one_job, two_jobs) = (binary("1"), binary("2"));
+    println!(
+        "casepress binary, --jobs 1: {:.1} documents/s; --jobs 2: {:.1} documents/s",
+        rate(one_job),
+        rate(two_jobs)
+    );
+    println!("speedup-2-jobs-binary: {:.2}", one_job.as_secs_f64() / two_jobs.as_secs_f64());
 }
 
 /// `copies` copies of every sample case, each with its own case id, as NDJSON.

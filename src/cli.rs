@@ -499,6 +499,10 @@ fn render(
     }
     let date = common.date.unwrap_or_else(|| chrono::Local::now().date_naive());
     let jobs = common.jobs.unwrap_or_else(batch::default_jobs);
+    // Typst lays out in parallel on the global rayon pool: size it to the
+    // jobs asked for, so `--jobs 1` really uses one core. (It can be built
+    // only once per process; a second attempt changes nothing.)
+    let _ = rayon::ThreadPoolBuilder::new().num_threads(jobs).build_global();
     let opts =
         RenderOptions { kinds, final_, date, force: common.force, jobs, typst_dir: common.typst_dir.clone() };
     let pipeline = Pipeline::new(config)?;
