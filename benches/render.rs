@@ -78,6 +78,7 @@ fn main() {
             force: true,
             jobs: threads,
             typst_dir: None,
+            shard: None,
         };
         let inputs = [input.clone()];
         let t = best_of(3, || {
@@ -103,6 +104,7 @@ fn main() {
             force: false,
             jobs: 2,
             typst_dir: None,
+            shard: None,
         };
         let inputs = [input.clone()];
         let t = Instant::now();

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, SecondsFormat, Utc};
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::case::{self, CaseError, LoadedCase};
@@ -92,11 +92,14 @@ pub struct RenderOptions {
     /// into this folder, for template authors and for comparing with the
     /// typst command-line tool.
     pub typst_dir: Option<PathBuf>,
+    /// Render only every n-th case from the i-th, as `(i, n)`: one worker
+    /// process's share (see [`render_in_processes`]).
+    pub shard: Option<(usize, usize)>,
 }
 
 /// What happened to one document (or to a case or file that failed before
 /// any document).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ItemReport {
     /// The case, when it was loaded.
     pub case_id: Option<String>,
@@ -110,7 +113,7 @@ pub struct ItemReport {
 }
 
 /// The outcome of one item.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "kebab-case")]
 pub enum Outcome {
     /// A new PDF was written.
@@ -135,7 +138,7 @@ pub enum Outcome {
 }
 
 /// Everything a batch did.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct BatchReport {
     /// One entry per document or failed case.
     pub items: Vec<ItemReport>,
@@ -284,6 +287,14 @@ impl Pipeline {
                     }
                 }
                 Err(e) => items.push(failed(None, &e.file.clone(), None, e.to_string(), progress)),
+            }
+        }
+        if let Some((i, n)) = opts.shard {
+            // Every shard loads every file (so shares are the same in each);
+            // only the first reports files that failed to load.
+            cases = cases.into_iter().enumerate().filter(|(k, _)| k % n == i).map(|(_, c)| c).collect();
+            if i != 0 {
+                items.clear();
             }
         }
         let rendered = self.render_all(&cases, opts, progress);
@@ -516,4 +527,48 @@ pub fn write_run_record(config: &Config, command: &str, report: &BatchReport) ->
     let dir = config.paths.output.join("runs");
     let name = format!("{}.json", now.format("%Y%m%dT%H%M%SZ"));
     Ok(store::publish(&dir, &name, &bytes, config.permissions.modes())?.path().to_owned())
+}
+
+/// Renders in `n` worker processes of the casepress binary `exe`, each given
+/// `args` plus its share (`--shard i/n --jobs 1 --json --no-run-record`),
+/// and merges their reports.
+///
+/// Separate processes scale better than threads on Typst: its memo cache is
+/// shared by every thread of a process.
+pub fn render_in_processes(
+    exe: &Path,
+    args: &[std::ffi::OsString],
+    n: usize,
+) -> Result<BatchReport, SetupError> {
+    let children: Vec<_> = (0..n)
+        .map(|i| {
+            std::process::Command::new(exe)
+                .args(args)
+                .args(["--shard", &format!("{i}/{n}"), "--jobs", "1", "--json", "--no-run-record"])
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .map_err(|e| {
+                    SetupError::Input(format!("{}: cannot start a worker process: {e}", exe.display()))
+                })
+        })
+        .collect::<Result<_, _>>()?;
+    let mut items = Vec::new();
+    for (i, child) in children.into_iter().enumerate() {
+        let output = child.wait_with_output().map_err(|e| SetupError::Input(format!("worker {i}: {e}")))?;
+        match serde_json::from_slice::<BatchReport>(&output.stdout) {
+            Ok(report) => items.extend(report.items),
+            Err(_) if output.status.code() == Some(2) => {
+                return Err(SetupError::Input(format!("worker {i} could not run (its error is above)")));
+            }
+            Err(e) => items.push(ItemReport {
+                case_id: None,
+                file: PathBuf::new(),
+                kind: None,
+                outcome: Outcome::Failed {
+                    reason: format!("worker process {i} of {n} failed ({}): {e}", output.status),
+                },
+            }),
+        }
+    }
+    Ok(BatchReport { items })
 }

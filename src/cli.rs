@@ -207,6 +207,12 @@ struct Common {
     /// Also write each document's generated Typst source into DIR.
     #[arg(long, value_name = "DIR")]
     typst_dir: Option<PathBuf>,
+    /// Internal: render only share I of N (a worker process's part).
+    #[arg(long, value_name = "I/N", hide = true)]
+    shard: Option<String>,
+    /// Internal: leave the run record to the parent process.
+    #[arg(long, hide = true)]
+    no_run_record: bool,
     /// Print the report as JSON on stdout.
     #[arg(long)]
     json: bool,
@@ -215,20 +221,22 @@ struct Common {
 /// Runs one subcommand.
 pub fn run(args: Args) -> Result<ExitCode> {
     match args.command {
-        Command::Render { cases, kinds, out, final_, config, common } => {
-            let mut config = load_config(config.as_deref(), false)?;
+        Command::Render { cases, kinds, out, final_, config: config_path, common } => {
+            let mut config = load_config(config_path.as_deref(), false)?;
             if let Some(out) = out {
                 config.paths.output = out;
             }
-            let kinds = kind_selection(&kinds)?;
-            emit(render(config, &cases, kinds, final_, &common, "render")?, common.json)
+            let selection = kind_selection(&kinds)?;
+            let how = How { command: "render", kind_names: &kinds, config_path: config_path.as_deref() };
+            emit(render(config, &cases, selection, final_, &common, how)?, common.json)
         }
         Command::Run { config, common } => {
             let path = config.unwrap_or_else(|| "casepress.toml".into());
             let config = load_config(Some(&path), true)?;
             let cases = config.paths.cases.clone();
+            let how = How { command: "run", kind_names: &[], config_path: Some(&path) };
             let (mut code, rendered) =
-                render(config.clone(), &cases, KindSelection::Applicable, false, &common, "run")?;
+                render(config.clone(), &cases, KindSelection::Applicable, false, &common, how)?;
             let mut all = serde_json::json!({ "render": rendered });
             let mut worst = |c: ExitCode| {
                 if code == ExitCode::SUCCESS {
@@ -486,41 +494,120 @@ fn load_config(path: Option<&Path>, required: bool) -> Result<Config> {
     }
 }
 
+/// How `render` was asked for: enough to start worker processes the same way.
+#[derive(Clone, Copy)]
+struct How<'a> {
+    command: &'a str,
+    kind_names: &'a [String],
+    config_path: Option<&'a Path>,
+}
+
 fn render(
     mut config: Config,
     cases: &[PathBuf],
     kinds: KindSelection,
     final_: bool,
     common: &Common,
-    command: &str,
+    how: How<'_>,
 ) -> Result<Staged> {
     if let Some(dir) = &common.templates {
         config.paths.templates = Some(dir.clone());
     }
     let date = common.date.unwrap_or_else(|| chrono::Local::now().date_naive());
     let jobs = common.jobs.unwrap_or_else(batch::default_jobs);
-    // Typst lays out in parallel on the global rayon pool: size it to the
-    // jobs asked for, so `--jobs 1` really uses one core. (It can be built
-    // only once per process; a second attempt changes nothing.)
-    let _ = rayon::ThreadPoolBuilder::new().num_threads(jobs).build_global();
-    let opts =
-        RenderOptions { kinds, final_, date, force: common.force, jobs, typst_dir: common.typst_dir.clone() };
-    let pipeline = Pipeline::new(config)?;
-    let bar = progress_bar(common.json);
-    let on_item = |item: &ItemReport| {
-        bar.inc(1);
-        if let Outcome::Failed { reason } = &item.outcome {
-            bar.suspend(|| eprintln!("failed: {reason}"));
+    let shard = common.shard.as_deref().map(parse_shard).transpose()?;
+    let report = if jobs > 1 && shard.is_none() {
+        // One worker process per job: Typst's memo cache is shared by every
+        // thread of a process, so processes scale where threads stall.
+        let args = worker_args(&config, cases, final_, common, how, date);
+        let exe = std::env::current_exe()?;
+        let bar = progress_bar(common.json);
+        let report = batch::render_in_processes(&exe, &args, jobs)?;
+        bar.finish_and_clear();
+        for item in &report.items {
+            if let Outcome::Failed { reason } = &item.outcome {
+                eprintln!("failed: {reason}");
+            }
         }
+        report
+    } else {
+        // Typst lays out in parallel on the global rayon pool: size it to
+        // the jobs asked for, so `--jobs 1` really uses one core.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(jobs).build_global();
+        let opts = RenderOptions {
+            kinds,
+            final_,
+            date,
+            force: common.force,
+            jobs,
+            typst_dir: common.typst_dir.clone(),
+            shard,
+        };
+        let pipeline = Pipeline::new(config.clone())?;
+        let bar = progress_bar(common.json);
+        let on_item = |item: &ItemReport| {
+            bar.inc(1);
+            if let Outcome::Failed { reason } = &item.outcome {
+                bar.suspend(|| eprintln!("failed: {reason}"));
+            }
+        };
+        let report = pipeline.render_paths(cases, &opts, &on_item)?;
+        bar.finish_and_clear();
+        report
     };
-    let report = pipeline.render_paths(cases, &opts, &on_item)?;
-    bar.finish_and_clear();
-    let record = batch::write_run_record(pipeline.config(), command, &report)?;
+    let record = if common.no_run_record {
+        None
+    } else {
+        Some(batch::write_run_record(&config, how.command, &report)?)
+    };
     if !common.json {
-        print_summary(&report, &record);
+        print_summary(&report, record.as_deref());
     }
     let code = if report.has_failures() { ExitCode::from(1) } else { ExitCode::SUCCESS };
     Ok((code, serde_json::to_value(&report)?))
+}
+
+/// `I/N` with I < N.
+fn parse_shard(text: &str) -> Result<(usize, usize)> {
+    let parsed = text.split_once('/').and_then(|(i, n)| Some((i.parse().ok()?, n.parse().ok()?)));
+    match parsed {
+        Some((i, n)) if i < n => Ok((i, n)),
+        _ => anyhow::bail!("--shard `{text}`: expected I/N with I < N"),
+    }
+}
+
+/// The `render` arguments that make a worker process do exactly this render.
+fn worker_args(
+    config: &Config,
+    cases: &[PathBuf],
+    final_: bool,
+    common: &Common,
+    how: How<'_>,
+    date: chrono::NaiveDate,
+) -> Vec<std::ffi::OsString> {
+    let mut args: Vec<std::ffi::OsString> = vec!["render".into()];
+    args.extend(cases.iter().map(|c| c.clone().into_os_string()));
+    args.extend(["--out".into(), config.paths.output.clone().into_os_string()]);
+    args.extend(["--date".into(), date.to_string().into()]);
+    if let Some(path) = how.config_path {
+        args.extend(["--config".into(), path.as_os_str().to_owned()]);
+    }
+    if let Some(dir) = &config.paths.templates {
+        args.extend(["--templates".into(), dir.clone().into_os_string()]);
+    }
+    if let Some(dir) = &common.typst_dir {
+        args.extend(["--typst-dir".into(), dir.clone().into_os_string()]);
+    }
+    for kind in how.kind_names {
+        args.extend(["--kind".into(), kind.into()]);
+    }
+    if final_ {
+        args.push("--final".into());
+    }
+    if common.force {
+        args.push("--force".into());
+    }
+    args
 }
 
 fn progress_bar(json: bool) -> ProgressBar {
@@ -535,7 +622,7 @@ fn progress_bar(json: bool) -> ProgressBar {
     bar
 }
 
-fn print_summary(report: &BatchReport, record: &Path) {
+fn print_summary(report: &BatchReport, record: Option<&Path>) {
     for item in &report.items {
         let what = match (&item.case_id, item.kind) {
             (Some(id), Some(kind)) => format!("{id} {kind}"),
@@ -566,5 +653,6 @@ fn print_summary(report: &BatchReport, record: &Path) {
         }
     }
     let (written, unchanged, failed) = report.counts();
-    println!("\n{written} written, {unchanged} unchanged, {failed} failed. Run record: {}", record.display());
+    let record = record.map(|r| format!(" Run record: {}", r.display())).unwrap_or_default();
+    println!("\n{written} written, {unchanged} unchanged, {failed} failed.{record}");
 }

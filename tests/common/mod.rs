@@ -36,6 +36,7 @@ pub fn drafts() -> RenderOptions {
         force: false,
         jobs: 2,
         typst_dir: None,
+        shard: None,
     }
 }
 
