@@ -264,7 +264,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
             let due = casepress::export::turning_18(&loaded, today, config.export.y2a_within_days);
             if !due.is_empty() {
                 if !common.json {
-                    println!("\nY2A bundles for {} young people turning 18", due.len());
+                    let who = if due.len() == 1 { "young person" } else { "young people" };
+                    println!("\nY2A bundles for {} {who} turning 18", due.len());
                 }
                 let to = config.export.y2a_recipient.clone();
                 let (exported, report) =
