@@ -263,16 +263,16 @@ impl Filer<'_> {
             );
             return Ok(report);
         }
-        let decision = match ledger.begun(&sha256) {
-            Some(d) => d,
+        let (decision, resumed) = match ledger.begun(&sha256) {
+            Some(d) => (d, true),
             None => {
                 let d = self.decide(path, &bytes, too_big, sidecar_path.as_deref(), sha256)?;
                 self.append_ledger(ledger, Stage::Begun, &d)?;
-                d
+                (d, false)
             }
         };
         failpoint("after-begun");
-        self.carry_out(&decision, &bytes, sidecar_path.as_deref())?;
+        self.carry_out(&decision, &bytes, sidecar_path.as_deref(), resumed)?;
         self.append_ledger(ledger, Stage::Done, &decision)?;
         failpoint("after-done");
         self.remove_from_inbox(path, sidecar_path.as_deref())?;
@@ -427,7 +427,14 @@ impl Filer<'_> {
     }
 
     /// Every write the decision calls for, each idempotent.
-    fn carry_out(&self, d: &Decision, bytes: &[u8], sidecar: Option<&Path>) -> Result<(), String> {
+    /// `resumed`: the decision comes from an earlier run that stopped part-way.
+    fn carry_out(
+        &self,
+        d: &Decision,
+        bytes: &[u8],
+        sidecar: Option<&Path>,
+        resumed: bool,
+    ) -> Result<(), String> {
         let dir = self.out.join(&d.dest_dir);
         store::ensure_dir(&dir, self.modes).map_err(|e| e.to_string())?;
         store::sweep_temp_files(&dir);
@@ -457,7 +464,7 @@ impl Filer<'_> {
                 .map_err(|e| e.to_string())?;
         }
         if d.outcome == StatementOutcome::Assigned {
-            self.log_receipt(d)?;
+            self.log_receipt(d, resumed)?;
         }
         failpoint("after-log");
         Ok(())
@@ -475,13 +482,16 @@ impl Filer<'_> {
     }
 
     /// The receipt in the case log, once per statement.
-    fn log_receipt(&self, d: &Decision) -> Result<(), String> {
+    ///
+    /// Only a resumed decision can already have its receipt (the receipt is
+    /// written after "begun"), so only then is the case log read to check.
+    fn log_receipt(&self, d: &Decision, resumed: bool) -> Result<(), String> {
         let case_dir = self.out.join("cases").join(d.case_id.as_deref().unwrap_or_default());
-        let log = store::read_log(&case_dir).map_err(|e| e.to_string())?;
-        let logged =
-            log.iter().any(|e| matches!(e, LogEntry::Statement { sha256, .. } if *sha256 == d.sha256));
-        if logged {
-            return Ok(());
+        if resumed {
+            let log = store::read_log(&case_dir).map_err(|e| e.to_string())?;
+            if log.iter().any(|e| matches!(e, LogEntry::Statement { sha256, .. } if *sha256 == d.sha256)) {
+                return Ok(());
+            }
         }
         let f = &d.fields;
         let entry = LogEntry::Statement {
