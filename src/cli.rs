@@ -207,9 +207,10 @@ struct Common {
     /// Also write each document's generated Typst source into DIR.
     #[arg(long, value_name = "DIR")]
     typst_dir: Option<PathBuf>,
-    /// Internal: render only share I of N (a worker process's part).
-    #[arg(long, value_name = "I/N", hide = true)]
-    shard: Option<String>,
+    /// Internal: be a worker process of a parallel render (cases by
+    /// position on stdin, reports as JSON lines on stdout).
+    #[arg(long, hide = true)]
+    worker: bool,
     /// Internal: leave the run record to the parent process.
     #[arg(long, hide = true)]
     no_run_record: bool,
@@ -228,7 +229,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
             }
             let selection = kind_selection(&kinds)?;
             let how = How { command: "render", kind_names: &kinds, config_path: config_path.as_deref() };
-            emit(render(config, &cases, selection, final_, &common, how)?, common.json)
+            let staged = render(config, &cases, selection, final_, &common, how)?;
+            if common.worker {
+                // A worker's stdout carries only its protocol lines.
+                return Ok(staged.0);
+            }
+            emit(staged, common.json)
         }
         Command::Run { config, common } => {
             let path = config.unwrap_or_else(|| "casepress.toml".into());
@@ -516,46 +522,39 @@ fn render(
     }
     let date = common.date.unwrap_or_else(|| chrono::Local::now().date_naive());
     let jobs = common.jobs.unwrap_or_else(batch::default_jobs);
-    let shard = common.shard.as_deref().map(parse_shard).transpose()?;
-    let report = if jobs > 1 && shard.is_none() {
+    let opts =
+        RenderOptions { kinds, final_, date, force: common.force, jobs, typst_dir: common.typst_dir.clone() };
+    if common.worker {
+        // One render thread: the parent runs one worker per job.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(1).build_global();
+        let pipeline = Pipeline::new(config)?;
+        pipeline.serve_worker(
+            cases,
+            &opts,
+            std::io::BufReader::new(std::io::stdin()),
+            std::io::stdout().lock(),
+        )?;
+        return Ok((ExitCode::SUCCESS, serde_json::Value::Null));
+    }
+    let bar = progress_bar(common.json);
+    let on_item = |item: &ItemReport| {
+        bar.inc(1);
+        if let Outcome::Failed { reason } = &item.outcome {
+            bar.suspend(|| eprintln!("failed: {reason}"));
+        }
+    };
+    let report = if jobs > 1 {
         // One worker process per job: Typst's memo cache is shared by every
         // thread of a process, so processes scale where threads stall.
         let args = worker_args(&config, cases, final_, common, how, date);
-        let exe = std::env::current_exe()?;
-        let bar = progress_bar(common.json);
-        let report = batch::render_in_processes(&exe, &args, jobs)?;
-        bar.finish_and_clear();
-        for item in &report.items {
-            if let Outcome::Failed { reason } = &item.outcome {
-                eprintln!("failed: {reason}");
-            }
-        }
-        report
+        batch::render_in_processes(&std::env::current_exe()?, &args, jobs, &on_item)?
     } else {
         // Typst lays out in parallel on the global rayon pool: size it to
         // the jobs asked for, so `--jobs 1` really uses one core.
         let _ = rayon::ThreadPoolBuilder::new().num_threads(jobs).build_global();
-        let opts = RenderOptions {
-            kinds,
-            final_,
-            date,
-            force: common.force,
-            jobs,
-            typst_dir: common.typst_dir.clone(),
-            shard,
-        };
-        let pipeline = Pipeline::new(config.clone())?;
-        let bar = progress_bar(common.json);
-        let on_item = |item: &ItemReport| {
-            bar.inc(1);
-            if let Outcome::Failed { reason } = &item.outcome {
-                bar.suspend(|| eprintln!("failed: {reason}"));
-            }
-        };
-        let report = pipeline.render_paths(cases, &opts, &on_item)?;
-        bar.finish_and_clear();
-        report
+        Pipeline::new(config.clone())?.render_paths(cases, &opts, &on_item)?
     };
+    bar.finish_and_clear();
     let record = if common.no_run_record {
         None
     } else {
@@ -566,15 +565,6 @@ fn render(
     }
     let code = if report.has_failures() { ExitCode::from(1) } else { ExitCode::SUCCESS };
     Ok((code, serde_json::to_value(&report)?))
-}
-
-/// `I/N` with I < N.
-fn parse_shard(text: &str) -> Result<(usize, usize)> {
-    let parsed = text.split_once('/').and_then(|(i, n)| Some((i.parse().ok()?, n.parse().ok()?)));
-    match parsed {
-        Some((i, n)) if i < n => Ok((i, n)),
-        _ => anyhow::bail!("--shard `{text}`: expected I/N with I < N"),
-    }
 }
 
 /// The `render` arguments that make a worker process do exactly this render.

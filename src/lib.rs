@@ -17,3 +17,11 @@ pub mod rules;
 pub mod statements;
 pub mod store;
 pub mod typeset;
+
+/// Stops the process at a named step when `CASEPRESS_FAILPOINT` names it:
+/// the crash tests use this to kill a run between any two steps.
+pub(crate) fn failpoint(name: &str) {
+    if std::env::var_os("CASEPRESS_FAILPOINT").is_some_and(|v| v == name) {
+        std::process::abort();
+    }
+}

@@ -169,3 +169,60 @@ fn run_renders_the_samples_and_files_their_inbox() {
     );
     assert!(tmp.path().join("out/board").read_dir().unwrap().count() == 1, "one quarter's board folder");
 }
+
+#[test]
+fn worker_processes_render_what_one_process_does_and_a_crashing_case_fails_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lines: String = (1..=5).map(|n| format!("{}\n", minimal_json(&format!("W-{n}")))).collect();
+    fs::write(tmp.path().join("cases.ndjson"), lines).unwrap();
+    let render = |out: &str, jobs: &str, failpoint: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_casepress"));
+        cmd.args(["render", "cases.ndjson", "--date", "2026-11-23", "--json", "--jobs", jobs, "--out", out]);
+        cmd.current_dir(tmp.path());
+        if let Some(name) = failpoint {
+            cmd.env("CASEPRESS_FAILPOINT", name);
+        }
+        let out = cmd.output().unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let items: Vec<(String, String, String)> = report["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                let detail = i["sha256"].as_str().or(i["reason"].as_str()).unwrap_or_default();
+                (
+                    i["case_id"].as_str().unwrap().to_owned(),
+                    i["outcome"].as_str().unwrap().to_owned(),
+                    detail.into(),
+                )
+            })
+            .collect();
+        (out.status.code(), items)
+    };
+
+    let (code, one) = render("one", "1", None);
+    assert_eq!(code, Some(0));
+    let (code, three) = render("three", "3", None);
+    assert_eq!(code, Some(0));
+    assert_eq!(one, three, "three worker processes: the same documents, in the same order");
+
+    // A case that kills its worker process is tried once more on a fresh
+    // worker, alone, then failed; every other case is rendered.
+    let (code, crashed) = render("crashed", "2", Some("render:W-3"));
+    assert_eq!(code, Some(1), "{crashed:?}");
+    let failed: Vec<_> = crashed.iter().filter(|(_, outcome, _)| outcome == "failed").collect();
+    assert_eq!(failed.len(), 1, "{crashed:?}");
+    assert_eq!(failed[0].0, "W-3");
+    assert!(failed[0].2.contains("the worker process rendering it stopped"), "{}", failed[0].2);
+    // A case its dying worker had already stored is found unchanged on retry.
+    let others: Vec<_> = crashed.iter().filter(|(id, _, _)| id != "W-3").collect();
+    assert_eq!(others.len(), 4, "{crashed:?}");
+    assert!(
+        others.iter().all(|(_, outcome, _)| outcome == "written" || outcome == "unchanged"),
+        "{others:?}"
+    );
+    for n in [1, 2, 4, 5] {
+        let docs = tmp.path().join(format!("crashed/cases/W-{n}/documents"));
+        assert_eq!(fs::read_dir(&docs).unwrap().count(), 1, "W-{n}: its service agreement");
+    }
+}

@@ -26,8 +26,8 @@ use super::register::{Match, Register};
 use super::sla::WorkingHours;
 use super::staff::{Directory, Route};
 use crate::batch::{Pipeline, SetupError};
-use crate::case;
 use crate::store::{self, LogEntry, Modes};
+use crate::{case, failpoint};
 
 /// What to file and when.
 #[derive(Debug, Clone)]
@@ -216,14 +216,6 @@ struct Filer<'a> {
     directory: Directory,
     hours: WorkingHours,
     now: DateTime<Utc>,
-}
-
-/// Stops the process at a named step when `CASEPRESS_FAILPOINT` names it:
-/// the crash tests use this to kill filing between any two steps.
-fn failpoint(name: &str) {
-    if std::env::var("CASEPRESS_FAILPOINT").is_ok_and(|v| v == name) {
-        std::process::abort();
-    }
 }
 
 impl Filer<'_> {

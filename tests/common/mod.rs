@@ -36,7 +36,6 @@ pub fn drafts() -> RenderOptions {
         force: false,
         jobs: 2,
         typst_dir: None,
-        shard: None,
     }
 }
 

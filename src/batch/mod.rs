@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 
 use chrono::{NaiveDate, SecondsFormat, Utc};
 use rayon::prelude::*;
@@ -15,6 +17,9 @@ use crate::render::{self, DocumentKind, RenderRequest, Renderer, ServiceView, Te
 use crate::rules::{self, WorkingCalendar};
 use crate::store::{self, LogEntry, Published};
 use crate::typeset::{PdfMeta, Typesetter};
+
+mod workers;
+pub use workers::render_in_processes;
 
 /// Something that stops the whole command (exit code 2).
 #[derive(Debug, thiserror::Error)]
@@ -92,9 +97,6 @@ pub struct RenderOptions {
     /// into this folder, for template authors and for comparing with the
     /// typst command-line tool.
     pub typst_dir: Option<PathBuf>,
-    /// Render only every n-th case from the i-th, as `(i, n)`: one worker
-    /// process's share (see [`render_in_processes`]).
-    pub shard: Option<(usize, usize)>,
 }
 
 /// What happened to one document (or to a case or file that failed before
@@ -257,6 +259,21 @@ impl Pipeline {
         opts: &RenderOptions,
         progress: &(dyn Fn(&ItemReport) + Sync),
     ) -> Result<BatchReport, SetupError> {
+        let (cases, mut items) = self.load_batch(inputs, opts)?;
+        items.iter().for_each(progress);
+        items.extend(self.render_all(&cases, opts, progress));
+        Ok(BatchReport { items })
+    }
+
+    /// Loads every case found in `inputs`, in a stable order (sorted files,
+    /// then position in the file), with one failed item per file or case
+    /// that could not be used. The same inputs always give the same list,
+    /// so worker processes can share a batch out by position.
+    pub(crate) fn load_batch(
+        &self,
+        inputs: &[PathBuf],
+        opts: &RenderOptions,
+    ) -> Result<(Vec<LoadedCase>, Vec<ItemReport>), SetupError> {
         let files = case::discover(inputs).map_err(|e| SetupError::Input(e.to_string()))?;
         if let Some(dir) = &opts.typst_dir {
             std::fs::create_dir_all(dir)
@@ -280,106 +297,143 @@ impl Pipeline {
                             file.display(),
                             line
                         );
-                        items.push(failed(Some(id), &c.file, None, reason, progress));
+                        items.push(failed(Some(id), &c.file, None, reason));
                     } else {
                         first_seen.insert(id, (c.file.clone(), c.line));
                         cases.push(c);
                     }
                 }
-                Err(e) => items.push(failed(None, &e.file.clone(), None, e.to_string(), progress)),
+                Err(e) => items.push(failed(None, &e.file.clone(), None, e.to_string())),
             }
         }
-        if let Some((i, n)) = opts.shard {
-            // Every shard loads every file (so shares are the same in each);
-            // only the first reports files that failed to load.
-            cases = cases.into_iter().enumerate().filter(|(k, _)| k % n == i).map(|(_, c)| c).collect();
-            if i != 0 {
-                items.clear();
-            }
-        }
-        let rendered = self.render_all(&cases, opts, progress);
-        items.extend(rendered);
-        Ok(BatchReport { items })
+        Ok((cases, items))
     }
 
     /// Renders every case on `opts.jobs` worker threads, results in input order.
-    ///
-    /// Plain threads, not rayon: Typst parallelises layout on the rayon pool
-    /// it is called from, and a rayon worker waiting inside a compile would
-    /// steal another case's compile onto the same stack, again and again,
-    /// until the stack overflows (seen at 1,000 cases).
     fn render_all(
         &self,
         cases: &[LoadedCase],
         opts: &RenderOptions,
         progress: &(dyn Fn(&ItemReport) + Sync),
     ) -> Vec<ItemReport> {
-        let jobs = opts.jobs.clamp(1, cases.len().max(1));
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let mut results: Vec<(usize, Vec<ItemReport>)> = std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..jobs)
-                .map(|_| {
-                    std::thread::Builder::new()
-                        .name("casepress-render".into())
-                        .stack_size(WORKER_STACK)
-                        .spawn_scoped(scope, || {
-                            let mut mine = Vec::new();
-                            loop {
-                                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                                let Some(case) = cases.get(i) else { break };
-                                mine.push((i, self.render_case(case, opts, progress)));
-                            }
-                            mine
-                        })
-                        .expect("a worker thread starts")
-                })
-                .collect();
-            workers.into_iter().flat_map(|w| w.join().expect("a render worker does not panic")).collect()
+        let next = AtomicUsize::new(0);
+        let claim = || Some(next.fetch_add(1, Ordering::Relaxed)).filter(|&i| i < cases.len());
+        let mut results = Vec::new();
+        self.render_claimed(cases, opts, opts.jobs.clamp(1, cases.len().max(1)), &claim, |i, items| {
+            items.iter().for_each(progress);
+            results.push((i, items));
         });
         results.sort_by_key(|(i, _)| *i);
         results.into_iter().flat_map(|(_, items)| items).collect()
     }
 
-    /// Renders the selected documents of one case.
-    pub fn render_case(
+    /// Renders the cases that `claim` hands out (positions in `cases`, until
+    /// it gives `None`) on `jobs` worker threads, and gives each case's items
+    /// to `done` as it is stored, in the order stored.
+    ///
+    /// Plain threads, not rayon: Typst parallelises layout on the rayon pool
+    /// it is called from, and a rayon worker waiting inside a compile would
+    /// steal another case's compile onto the same stack, again and again,
+    /// until the stack overflows (seen at 1,000 cases).
+    ///
+    /// Workers only compute (rules, templates, typesetting); one writer
+    /// thread stores what they make (writes, fsyncs, case logs), so a
+    /// worker never waits on the disk.
+    pub(crate) fn render_claimed(
         &self,
-        loaded: &LoadedCase,
+        cases: &[LoadedCase],
         opts: &RenderOptions,
-        progress: &(dyn Fn(&ItemReport) + Sync),
-    ) -> Vec<ItemReport> {
+        jobs: usize,
+        claim: &(dyn Fn() -> Option<usize> + Sync),
+        mut done: impl FnMut(usize, Vec<ItemReport>),
+    ) {
+        // Bounded, so at most a few cases' PDFs wait in memory.
+        let (tx, rx) = mpsc::sync_channel::<(usize, TypesetCase)>(jobs);
+        std::thread::scope(|scope| {
+            for _ in 0..jobs.max(1) {
+                let tx = tx.clone();
+                std::thread::Builder::new()
+                    .name("casepress-render".into())
+                    .stack_size(WORKER_STACK)
+                    .spawn_scoped(scope, move || {
+                        while let Some(i) = claim() {
+                            let Some(case) = cases.get(i) else { continue };
+                            if tx.send((i, self.typeset_case(case, opts))).is_err() {
+                                break;
+                            }
+                        }
+                    })
+                    .expect("a worker thread starts");
+            }
+            drop(tx);
+            // This thread is the writer.
+            for (i, typeset) in rx {
+                done(i, self.store_case(typeset));
+            }
+        });
+    }
+
+    /// Renders and stores the selected documents of one case.
+    pub fn render_case(&self, loaded: &LoadedCase, opts: &RenderOptions) -> Vec<ItemReport> {
+        self.store_case(self.typeset_case(loaded, opts))
+    }
+
+    /// The computing half of a case: rules, templates and typesetting of
+    /// every selected document that is not already on disk. Writes nothing
+    /// but `--typst-dir` sources.
+    fn typeset_case(&self, loaded: &LoadedCase, opts: &RenderOptions) -> TypesetCase {
         let case = &loaded.case;
+        crate::failpoint(&format!("render:{}", case.case_id));
         let facts = rules::derive(case, &self.calendar, opts.date);
         let kinds = opts.kinds.for_case(case, &facts);
         let case_dir = self.config.paths.output.join("cases").join(case.case_id.as_str());
         let log = store::read_log(&case_dir);
         let case_json = serde_json::to_vec(case).expect("a case serialises");
-        let mut reports = Vec::new();
+        let docs = kinds
+            .into_iter()
+            .map(|kind| {
+                let step = match &log {
+                    Err(e) => Err(e.to_string()),
+                    Ok(log) => self.typeset_document(loaded, &facts, kind, opts, &case_dir, log, &case_json),
+                };
+                (kind, step)
+            })
+            .collect();
+        TypesetCase { case_id: case.case_id.to_string(), file: loaded.file.clone(), case_dir, docs }
+    }
+
+    /// The storing half: publish each PDF, sync the folder once, then append
+    /// one case-log line per new document, so a logged file is always durable.
+    fn store_case(&self, typeset: TypesetCase) -> Vec<ItemReport> {
+        let modes = self.config.permissions.modes();
+        let docs_dir = typeset.case_dir.join("documents");
         let mut pending = Vec::new();
-        for kind in kinds {
-            let outcome = match &log {
-                Err(e) => Outcome::Failed { reason: e.to_string() },
-                Ok(log) => match self.render_document(loaded, &facts, kind, opts, &case_dir, log, &case_json)
-                {
-                    Ok((outcome, entry)) => {
-                        pending.extend(entry);
-                        outcome
-                    }
+        let mut reports: Vec<ItemReport> = typeset
+            .docs
+            .into_iter()
+            .map(|(kind, step)| {
+                let outcome = match step {
                     Err(reason) => Outcome::Failed { reason },
-                },
-            };
-            reports.push(ItemReport {
-                case_id: Some(case.case_id.to_string()),
-                file: loaded.file.clone(),
-                kind: Some(kind),
-                outcome,
-            });
-        }
-        // One folder sync and one log write per case, not per document: the
-        // files are durable before the log names them.
+                    Ok(DocStep::Unchanged(path)) => Outcome::Unchanged { path },
+                    Ok(DocStep::Typeset(doc)) => match self.publish_document(&docs_dir, kind, doc, modes) {
+                        Ok((outcome, entry)) => {
+                            pending.push(entry);
+                            outcome
+                        }
+                        Err(reason) => Outcome::Failed { reason },
+                    },
+                };
+                ItemReport {
+                    case_id: Some(typeset.case_id.clone()),
+                    file: typeset.file.clone(),
+                    kind: Some(kind),
+                    outcome,
+                }
+            })
+            .collect();
         if !pending.is_empty() {
-            let modes = self.config.permissions.modes();
-            let durable = store::sync_dir(&case_dir.join("documents"))
-                .and_then(|()| store::append_log_many(&case_dir, &pending, modes));
+            let durable = store::sync_dir(&docs_dir)
+                .and_then(|()| store::append_log_many(&typeset.case_dir, &pending, modes));
             if let Err(e) = durable {
                 for r in &mut reports {
                     if matches!(r.outcome, Outcome::Written { .. } | Outcome::Unchanged { .. }) {
@@ -388,12 +442,11 @@ impl Pipeline {
                 }
             }
         }
-        reports.iter().for_each(progress);
         reports
     }
 
     #[allow(clippy::too_many_arguments, reason = "one call site; the arguments are the stage's inputs")]
-    fn render_document(
+    fn typeset_document(
         &self,
         loaded: &LoadedCase,
         facts: &rules::Facts,
@@ -402,15 +455,14 @@ impl Pipeline {
         case_dir: &Path,
         log: &[LogEntry],
         case_json: &[u8],
-    ) -> Result<(Outcome, Option<LogEntry>), String> {
+    ) -> Result<DocStep, String> {
         let case = &loaded.case;
         let where_ = || format!("{}:{}: case `{}`", loaded.file.display(), loaded.line, case.case_id);
         let input_hash = self.input_hash(kind, opts.final_, case_json);
-        let docs_dir = case_dir.join("documents");
         if !opts.force
-            && let Some(path) = already_rendered(log, &docs_dir, kind, &input_hash)
+            && let Some(path) = already_rendered(log, &case_dir.join("documents"), kind, &input_hash)
         {
-            return Ok((Outcome::Unchanged { path }, None));
+            return Ok(DocStep::Unchanged(path));
         }
         let req = RenderRequest { case, facts, kind, date: opts.date, final_: opts.final_ };
         let rendered = self.renderer.render(req).map_err(|e| format!("{}: {e}", where_()))?;
@@ -424,27 +476,42 @@ impl Pipeline {
             .typeset(&rendered.source, &meta)
             .map_err(|e| format!("{}: {kind}: {e}", where_()))?;
         let name = self.document_name(case.case_id.as_str(), kind, opts)?;
-        let modes = self.config.permissions.modes();
-        let published = store::publish_unsynced(&docs_dir, &name, &pdf, modes).map_err(|e| e.to_string())?;
-        let sha256 = store::sha256_hex(&pdf);
+        Ok(DocStep::Typeset(TypesetDocument {
+            pdf,
+            name,
+            input_hash,
+            draft: !opts.final_,
+            to_complete: rendered.missing.len(),
+        }))
+    }
+
+    /// Publishes one PDF without syncing its folder (the caller does, once
+    /// per case) and makes its case-log line.
+    fn publish_document(
+        &self,
+        docs_dir: &Path,
+        kind: DocumentKind,
+        doc: TypesetDocument,
+        modes: store::Modes,
+    ) -> Result<(Outcome, LogEntry), String> {
+        let published =
+            store::publish_unsynced(docs_dir, &doc.name, &doc.pdf, modes).map_err(|e| e.to_string())?;
+        let sha256 = store::sha256_hex(&doc.pdf);
         let file = published.path().file_name().unwrap_or_default().to_string_lossy().into_owned();
         let entry = LogEntry::Document {
             at: Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
             kind: kind.name().into(),
             file,
             sha256: sha256.clone(),
-            input_hash,
-            draft: !opts.final_,
+            input_hash: doc.input_hash,
+            draft: doc.draft,
             version: env!("CARGO_PKG_VERSION").into(),
         };
         let outcome = match published {
-            Published::Written(path) => {
-                Outcome::Written { path, sha256, to_complete: rendered.missing.len() }
-            }
+            Published::Written(path) => Outcome::Written { path, sha256, to_complete: doc.to_complete },
             Published::Unchanged(path) => Outcome::Unchanged { path },
         };
-        // The caller syncs the folder and appends the log once per case.
-        Ok((outcome, Some(entry)))
+        Ok((outcome, entry))
     }
 
     /// SHA-256 of everything that shapes a document except its date.
@@ -479,6 +546,30 @@ impl Pipeline {
     }
 }
 
+/// One case's documents, computed and waiting to be stored.
+struct TypesetCase {
+    case_id: String,
+    file: PathBuf,
+    case_dir: PathBuf,
+    docs: Vec<(DocumentKind, Result<DocStep, String>)>,
+}
+
+/// Where one document stands after the computing half.
+enum DocStep {
+    /// Rendered before from the same input; the PDF is intact.
+    Unchanged(PathBuf),
+    /// A new PDF to publish.
+    Typeset(TypesetDocument),
+}
+
+struct TypesetDocument {
+    pdf: Vec<u8>,
+    name: String,
+    input_hash: String,
+    draft: bool,
+    to_complete: usize,
+}
+
 /// The existing PDF rendered from exactly this input, if it is still intact.
 fn already_rendered(
     log: &[LogEntry],
@@ -498,16 +589,8 @@ fn already_rendered(
     })
 }
 
-fn failed(
-    case_id: Option<String>,
-    file: &Path,
-    kind: Option<DocumentKind>,
-    reason: String,
-    progress: &(dyn Fn(&ItemReport) + Sync),
-) -> ItemReport {
-    let report = ItemReport { case_id, file: file.to_owned(), kind, outcome: Outcome::Failed { reason } };
-    progress(&report);
-    report
+fn failed(case_id: Option<String>, file: &Path, kind: Option<DocumentKind>, reason: String) -> ItemReport {
+    ItemReport { case_id, file: file.to_owned(), kind, outcome: Outcome::Failed { reason } }
 }
 
 /// Writes `OUT/runs/<timestamp>.json`: what the run did, item by item.
@@ -527,48 +610,4 @@ pub fn write_run_record(config: &Config, command: &str, report: &BatchReport) ->
     let dir = config.paths.output.join("runs");
     let name = format!("{}.json", now.format("%Y%m%dT%H%M%SZ"));
     Ok(store::publish(&dir, &name, &bytes, config.permissions.modes())?.path().to_owned())
-}
-
-/// Renders in `n` worker processes of the casepress binary `exe`, each given
-/// `args` plus its share (`--shard i/n --jobs 1 --json --no-run-record`),
-/// and merges their reports.
-///
-/// Separate processes scale better than threads on Typst: its memo cache is
-/// shared by every thread of a process.
-pub fn render_in_processes(
-    exe: &Path,
-    args: &[std::ffi::OsString],
-    n: usize,
-) -> Result<BatchReport, SetupError> {
-    let children: Vec<_> = (0..n)
-        .map(|i| {
-            std::process::Command::new(exe)
-                .args(args)
-                .args(["--shard", &format!("{i}/{n}"), "--jobs", "1", "--json", "--no-run-record"])
-                .stdout(std::process::Stdio::piped())
-                .spawn()
-                .map_err(|e| {
-                    SetupError::Input(format!("{}: cannot start a worker process: {e}", exe.display()))
-                })
-        })
-        .collect::<Result<_, _>>()?;
-    let mut items = Vec::new();
-    for (i, child) in children.into_iter().enumerate() {
-        let output = child.wait_with_output().map_err(|e| SetupError::Input(format!("worker {i}: {e}")))?;
-        match serde_json::from_slice::<BatchReport>(&output.stdout) {
-            Ok(report) => items.extend(report.items),
-            Err(_) if output.status.code() == Some(2) => {
-                return Err(SetupError::Input(format!("worker {i} could not run (its error is above)")));
-            }
-            Err(e) => items.push(ItemReport {
-                case_id: None,
-                file: PathBuf::new(),
-                kind: None,
-                outcome: Outcome::Failed {
-                    reason: format!("worker process {i} of {n} failed ({}): {e}", output.status),
-                },
-            }),
-        }
-    }
-    Ok(BatchReport { items })
 }
