@@ -24,6 +24,10 @@ fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let tmp = tempfile::tempdir().unwrap();
+    // Every run writes into a new folder, and none is deleted until the end:
+    // ext4 skips recently deleted inodes when it allocates, so deleting one
+    // run's thousands of files would slow the next run's file creation.
+    let outputs = Outputs(tmp.path().join("runs"), std::cell::Cell::new(0));
     let input = synthetic_cases(&root.join("samples/cases"), copies, tmp.path());
 
     // The same documents the pipeline renders, as Typst sources.
@@ -65,8 +69,7 @@ fn main() {
     let mut config = Config::load(&root.join("samples/casepress.toml")).unwrap();
     let inputs = [input.clone()];
     let pipeline_run = |threads: usize, config: &mut Config| {
-        let out = tempfile::tempdir().unwrap();
-        config.paths.output = out.path().to_owned();
+        config.paths.output = outputs.next();
         let pipeline = Pipeline::new(config.clone()).unwrap();
         let opts = RenderOptions {
             kinds: KindSelection::Applicable,
@@ -101,8 +104,7 @@ fn main() {
 
     // Incremental: a re-run over unchanged input renders nothing.
     {
-        let out = tempfile::tempdir().unwrap();
-        config.paths.output = out.path().to_owned();
+        config.paths.output = outputs.next();
         let pipeline = Pipeline::new(config.clone()).unwrap();
         let opts = RenderOptions {
             kinds: KindSelection::Applicable,
@@ -133,10 +135,9 @@ fn main() {
     // `--jobs 1` held to one core; two jobs get both cores.
     let binary = |jobs: &str, one_core: bool| {
         best_of(3, || {
-            let out = tempfile::tempdir().unwrap();
             let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_casepress"));
             cmd.args(["render", "--date", "2026-11-23", "--json", "--jobs", jobs, "--out"])
-                .arg(out.path())
+                .arg(outputs.next())
                 .arg(&input)
                 .stdout(std::process::Stdio::null());
             if one_core {
@@ -159,6 +160,16 @@ fn main() {
     let two_threads = (0..3).map(|_| pipeline_run(2, &mut config)).min().unwrap();
     println!("casepress render, 2 threads in one process: {:.1} documents/s", rate(two_threads));
     println!("speedup-2-threads-in-process: {:.2}", one_best.as_secs_f64() / two_threads.as_secs_f64());
+}
+
+/// A new output folder for every run.
+struct Outputs(PathBuf, std::cell::Cell<usize>);
+
+impl Outputs {
+    fn next(&self) -> PathBuf {
+        self.1.set(self.1.get() + 1);
+        self.0.join(self.1.get().to_string())
+    }
 }
 
 /// Holds the child to CPU 0.

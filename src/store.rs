@@ -131,6 +131,21 @@ pub fn publish_unsynced(dir: &Path, name: &str, bytes: &[u8], modes: Modes) -> R
 /// Publishes `bytes` as exactly `dir/name`: written, or unchanged when the
 /// same bytes are already there; an error when different bytes are.
 pub fn publish_as(dir: &Path, name: &str, bytes: &[u8], modes: Modes) -> Result<Published, StoreError> {
+    let published = publish_as_unsynced(dir, name, bytes, modes)?;
+    if let Published::Written(_) = published {
+        sync_dir(dir)?;
+    }
+    Ok(published)
+}
+
+/// [`publish_as`] without the fsync of the folder: for a caller that syncs
+/// the folder once before recording any of its files.
+pub fn publish_as_unsynced(
+    dir: &Path,
+    name: &str,
+    bytes: &[u8],
+    modes: Modes,
+) -> Result<Published, StoreError> {
     ensure_dir(dir, modes)?;
     let target = dir.join(name);
     if let Ok(existing) = file_digest(&target) {
@@ -144,7 +159,6 @@ pub fn publish_as(dir: &Path, name: &str, bytes: &[u8], modes: Modes) -> Result<
     let linked = fs::hard_link(&tmp, &target).map_err(at(&target));
     let _ = fs::remove_file(&tmp);
     linked?;
-    sync_dir(dir)?;
     Ok(Published::Written(target))
 }
 

@@ -392,3 +392,41 @@ fn a_done_line_lost_in_a_crash_is_restored_on_the_next_run() {
     assert_eq!(restored.lines().filter(|l| l.contains("\"stage\":\"done\"")).count(), 4, "{restored}");
     assert_eq!(before, ws.outputs(), "nothing filed again");
 }
+
+#[test]
+fn statements_are_filed_in_batches_and_a_resent_edit_in_the_same_run_gets_its_own_name() {
+    let ws = Workspace::new();
+    // More than one batch (64) of statements, all for Jay.
+    for n in 0..70 {
+        ws.put(&format!("s{n:03}.pdf"), &statement_pdf(&jay(&format!("MOMO-B{n}")), Layout::Lines));
+    }
+    // The same statement sent again with different words: same ID, same
+    // destination name, different bytes.
+    let mut edited = jay("MOMO-B0");
+    edited.words = "I want to change what I said about college.".into();
+    ws.put("t-edited.pdf", &statement_pdf(&edited, Layout::Lines));
+    let out = ws.file(&[]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(out.status.success(), "{report:#}");
+    let outcomes = outcomes(&report);
+    assert_eq!(outcomes.len(), 71);
+    assert!(outcomes.iter().all(|(_, o)| o == "assigned"), "{outcomes:?}");
+    let filed: Vec<String> = report["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["filed"].as_str().unwrap().rsplit('/').next().unwrap().to_owned())
+        .collect();
+    let unique: std::collections::BTreeSet<_> = filed.iter().collect();
+    assert_eq!(unique.len(), 71, "every statement has its own file: {filed:?}");
+    assert!(filed.last().unwrap().contains("_2."), "the edit is filed beside the first: {filed:?}");
+    // One receipt per statement in the case log.
+    let case_dir = ws.out().join("cases/NYJS-2026-0117");
+    let receipts = fs::read_to_string(case_dir.join("case-log.jsonl"))
+        .unwrap()
+        .lines()
+        .filter(|l| l.contains("\"event\":\"statement\""))
+        .count();
+    assert_eq!(receipts, 71);
+    assert!(fs::read_dir(ws.inbox()).unwrap().next().is_none(), "the inbox is empty");
+}

@@ -7,6 +7,7 @@
 //! "done", and only then remove it from the inbox. A re-run finds "begun"
 //! and repeats the same decision; every step is idempotent.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::os::unix::fs::OpenOptionsExt;
@@ -135,20 +136,32 @@ pub fn file_inbox(pipeline: &Pipeline, opts: &FileOptions) -> Result<FilingRepor
     let mut ledger = read_ledger(&filer.ledger).map_err(|e| SetupError::Input(e.to_string()))?;
     filer.reconcile(&mut ledger, &opts.inbox).map_err(SetupError::Input)?;
 
+    let settle = config.statements.settle_seconds;
     let mut items = Vec::new();
+    let mut batch = Batch::default();
     for path in
         inbox_files(&opts.inbox).map_err(|e| SetupError::Input(format!("{}: {e}", opts.inbox.display())))?
     {
-        let item =
-            filer.file_one(&path, &mut ledger, config.statements.settle_seconds).unwrap_or_else(|reason| {
-                StatementReport::bare(
-                    &path,
-                    StatementOutcome::Failed,
-                    format!("{}: {reason}", path.display()),
-                )
-            });
-        items.push(item);
+        let mut prepared = filer.prepare(&path, &ledger, settle, &batch);
+        if let Ok(Prepared::Clash) = prepared {
+            // The same file, or the same destination, as one in the batch:
+            // file the batch first, then this one against what it filed.
+            items.extend(filer.commit(std::mem::take(&mut batch), &mut ledger));
+            prepared = filer.prepare(&path, &ledger, settle, &batch);
+        }
+        match prepared {
+            Ok(Prepared::Report(report)) => items.push(report),
+            Ok(Prepared::File(pending)) => {
+                batch.push(*pending);
+                if batch.is_full() {
+                    items.extend(filer.commit(std::mem::take(&mut batch), &mut ledger));
+                }
+            }
+            Ok(Prepared::Clash) => unreachable!("nothing clashes with an empty batch"),
+            Err(reason) => items.push(failed(&path, &reason)),
+        }
     }
+    items.extend(filer.commit(batch, &mut ledger));
     // Safety Link first: those are actioned immediately (seed 000).
     items.sort_by_key(|i| !i.safety_link);
     // "Done" lines before the inbox removals they allow.
@@ -219,56 +232,103 @@ struct Filer<'a> {
 }
 
 impl Filer<'_> {
-    fn file_one(&self, path: &Path, ledger: &mut Ledger, settle: u64) -> Result<StatementReport, String> {
+    /// Reads a statement and decides what to do with it, writing nothing
+    /// but the removal of a duplicate from the inbox.
+    fn prepare(&self, path: &Path, ledger: &Ledger, settle: u64, batch: &Batch) -> Result<Prepared, String> {
         let before = fs::metadata(path).map_err(|e| e.to_string())?;
         let age = SystemTime::now()
             .duration_since(before.modified().map_err(|e| e.to_string())?)
             .unwrap_or_default();
         if age < Duration::from_secs(settle) {
-            return Ok(StatementReport::bare(
+            return Ok(Prepared::Report(StatementReport::bare(
                 path,
                 StatementOutcome::Skipped,
                 "still arriving: left for the next run".into(),
-            ));
+            )));
         }
         let (bytes, too_big) = read_capped(path).map_err(|e| e.to_string())?;
         let after = fs::metadata(path).map_err(|e| e.to_string())?;
         if after.len() != before.len() || after.modified().ok() != before.modified().ok() {
-            return Ok(StatementReport::bare(
+            return Ok(Prepared::Report(StatementReport::bare(
                 path,
                 StatementOutcome::Skipped,
                 "changed while being read: left for the next run".into(),
-            ));
+            )));
         }
         let sha256 = store::sha256_hex(&bytes);
-        let sidecar_path = sidecar_of(path);
-
+        if batch.pending.iter().any(|p| p.decision.sha256 == sha256) {
+            return Ok(Prepared::Clash);
+        }
+        let sidecar = sidecar_of(path);
         if let Some(done) = ledger.done(&sha256)
             && self.verify(&done).is_ok()
         {
-            self.remove_from_inbox(path, sidecar_path.as_deref())?;
+            self.remove_from_inbox(path, sidecar.as_deref())?;
             let mut report = self.report(path, &done);
             report.outcome = StatementOutcome::Duplicate;
             report.detail = format!(
                 "already filed as {}: removed from the inbox",
                 report.filed.as_ref().map(|p| p.display().to_string()).unwrap_or_default()
             );
-            return Ok(report);
+            return Ok(Prepared::Report(report));
         }
         let (decision, resumed) = match ledger.begun(&sha256) {
             Some(d) => (d, true),
-            None => {
-                let d = self.decide(path, &bytes, too_big, sidecar_path.as_deref(), sha256)?;
-                self.append_ledger(ledger, Stage::Begun, &d)?;
-                (d, false)
-            }
+            None => (self.decide(path, &bytes, too_big, sidecar.as_deref(), sha256)?, false),
         };
+        let same_place = |p: &Pending| {
+            p.decision.dest_dir == decision.dest_dir && p.decision.dest_name == decision.dest_name
+        };
+        if batch.pending.iter().any(same_place) {
+            return Ok(Prepared::Clash);
+        }
+        Ok(Prepared::File(Box::new(Pending { path: path.to_owned(), sidecar, bytes, decision, resumed })))
+    }
+
+    /// Files a batch in the order of DESIGN §10, each step for the whole
+    /// batch before the next: decisions ("begun", one sync); copies, verified,
+    /// then sidecars, notes and notices (each file synced, each folder once);
+    /// receipts (one append and sync per case log); "done"; removal from the
+    /// inbox. A statement that fails a step drops out with its reason; its
+    /// "begun" line makes the next run finish it.
+    fn commit(&self, batch: Batch, ledger: &mut Ledger) -> Vec<StatementReport> {
+        let mut live: Vec<(Pending, Result<(), String>)> =
+            batch.pending.into_iter().map(|p| (p, Ok(()))).collect();
+        if live.is_empty() {
+            return Vec::new();
+        }
+        let new: Vec<&Decision> = live.iter().filter(|(p, _)| !p.resumed).map(|(p, _)| &p.decision).collect();
+        if let Err(reason) = self.append_ledger(ledger, Stage::Begun, &new) {
+            return live.iter().map(|(p, _)| failed(&p.path, &reason)).collect();
+        }
         failpoint("after-begun");
-        self.carry_out(&decision, &bytes, sidecar_path.as_deref(), resumed)?;
-        self.append_ledger(ledger, Stage::Done, &decision)?;
+        let mut folders = Folders::default();
+        for (p, result) in &mut live {
+            *result = self.publish_copy(p, &mut folders);
+        }
+        failpoint("after-publish");
+        for (p, result) in live.iter_mut().filter(|(_, r)| r.is_ok()) {
+            *result = self.publish_notes(&p.decision, &mut folders);
+        }
+        if let Err(reason) = folders.sync() {
+            live.iter_mut().for_each(|(_, r)| *r = r.clone().and(Err(reason.clone())));
+        }
+        failpoint("after-notes");
+        self.log_receipts(&mut live);
+        failpoint("after-log");
+        let done: Vec<&Decision> = live.iter().filter(|(_, r)| r.is_ok()).map(|(p, _)| &p.decision).collect();
+        if let Err(reason) = self.append_ledger(ledger, Stage::Done, &done) {
+            live.iter_mut().for_each(|(_, r)| *r = r.clone().and(Err(reason.clone())));
+        }
         failpoint("after-done");
-        self.remove_from_inbox(path, sidecar_path.as_deref())?;
-        Ok(self.report(path, &decision))
+        live.into_iter()
+            .map(|(p, result)| {
+                result
+                    .and_then(|()| self.remove_from_inbox(&p.path, p.sidecar.as_deref()))
+                    .map(|()| self.report(&p.path, &p.decision))
+                    .unwrap_or_else(|reason| failed(&p.path, &reason))
+            })
+            .collect()
     }
 
     /// Reads the statement and decides its outcome, destination, assignee
@@ -296,6 +356,7 @@ impl Filer<'_> {
             candidates: 0,
             dest_dir: "quarantine/unreadable".into(),
             dest_name: String::new(),
+            variant: String::new(),
             sidecar: false,
             working_minutes: None,
             sla_met: None,
@@ -359,6 +420,7 @@ impl Filer<'_> {
                 let name = self.statement_name(&fields, &entry.case_id)?;
                 let dir = self.out.join(&d.dest_dir);
                 d.dest_name = store::free_name(&dir, &name, &Sha256::digest(bytes));
+                d.variant = variant(&name, &d.dest_name);
                 if fields.safety_link {
                     // Seed 000: team manager, or the duty manager in their
                     // absence; seed 001: team and service manager.
@@ -418,47 +480,41 @@ impl Filer<'_> {
         Ok(name)
     }
 
-    /// Every write the decision calls for, each idempotent.
-    /// `resumed`: the decision comes from an earlier run that stopped part-way.
-    fn carry_out(
-        &self,
-        d: &Decision,
-        bytes: &[u8],
-        sidecar: Option<&Path>,
-        resumed: bool,
-    ) -> Result<(), String> {
-        let dir = self.out.join(&d.dest_dir);
-        store::ensure_dir(&dir, self.modes).map_err(|e| e.to_string())?;
-        store::sweep_temp_files(&dir);
-        store::publish_as(&dir, &d.dest_name, bytes, self.modes).map_err(|e| e.to_string())?;
-        failpoint("after-publish");
+    /// Publishes the filed copy (and its sidecar) and verifies it by
+    /// SHA-256. Idempotent; the folder is synced with the batch's.
+    fn publish_copy(&self, p: &Pending, folders: &mut Folders) -> Result<(), String> {
+        let d = &p.decision;
+        let dir = folders.enter(&self.out.join(&d.dest_dir), self.modes)?;
+        store::publish_as_unsynced(&dir, &d.dest_name, &p.bytes, self.modes).map_err(|e| e.to_string())?;
         self.verify(d)?;
         if d.sidecar
-            && let Some(side) = sidecar
+            && let Some(side) = &p.sidecar
         {
             let text = fs::read(side).map_err(|e| format!("{}: {e}", side.display()))?;
             let name = Path::new(&d.dest_name).with_extension("json");
-            let name = name.to_string_lossy();
-            store::publish_as(&dir, &name, &text, self.modes).map_err(|e| e.to_string())?;
-        }
-        for (dir, name, text) in notes::notes_for(d_view(d), self.pipeline.config()) {
-            store::publish_as(&self.out.join(dir), &name, text.as_bytes(), self.modes)
+            store::publish_as_unsynced(&dir, &name.to_string_lossy(), &text, self.modes)
                 .map_err(|e| e.to_string())?;
         }
-        failpoint("after-notes");
+        Ok(())
+    }
+
+    /// Writes the decision's notes and, for Safety Link, the escalation
+    /// notice. Idempotent; folders are synced with the batch's.
+    fn publish_notes(&self, d: &Decision, folders: &mut Folders) -> Result<(), String> {
+        for (dir, name, text) in notes::notes_for(d_view(d), self.pipeline.config()) {
+            let dir = folders.enter(&self.out.join(dir), self.modes)?;
+            store::publish_as_unsynced(&dir, &name, text.as_bytes(), self.modes)
+                .map_err(|e| e.to_string())?;
+        }
         if !d.recipients.is_empty() {
             let notice = notes::notice_json(d_view(d));
             let date = d.received.with_timezone(&London).date_naive();
             let pdf = self.pipeline.notice_pdf("safety-link.typ.j2", &notice, &d.sha256, date)?;
             let id = d.fields.statement_id.as_deref().unwrap_or("unknown");
-            let name = format!("{}_safety-link_{id}.pdf", date);
-            store::publish_as(&self.out.join("escalations"), &name, &pdf, self.modes)
-                .map_err(|e| e.to_string())?;
+            let name = format!("{}_safety-link_{id}{}.pdf", date, d.variant);
+            let dir = folders.enter(&self.out.join("escalations"), self.modes)?;
+            store::publish_as_unsynced(&dir, &name, &pdf, self.modes).map_err(|e| e.to_string())?;
         }
-        if d.outcome == StatementOutcome::Assigned {
-            self.log_receipt(d, resumed)?;
-        }
-        failpoint("after-log");
         Ok(())
     }
 
@@ -473,20 +529,57 @@ impl Filer<'_> {
         }
     }
 
-    /// The receipt in the case log, once per statement.
+    /// The receipts of the batch's assigned statements, one append (and one
+    /// sync) per case log, after their copies are durable.
     ///
     /// Only a resumed decision can already have its receipt (the receipt is
     /// written after "begun"), so only then is the case log read to check.
-    fn log_receipt(&self, d: &Decision, resumed: bool) -> Result<(), String> {
-        let case_dir = self.out.join("cases").join(d.case_id.as_deref().unwrap_or_default());
-        if resumed {
-            let log = store::read_log(&case_dir).map_err(|e| e.to_string())?;
-            if log.iter().any(|e| matches!(e, LogEntry::Statement { sha256, .. } if *sha256 == d.sha256)) {
-                return Ok(());
+    fn log_receipts(&self, live: &mut [(Pending, Result<(), String>)]) {
+        let mut by_case: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (k, (p, result)) in live.iter().enumerate() {
+            if result.is_ok() && p.decision.outcome == StatementOutcome::Assigned {
+                by_case.entry(p.decision.case_id.as_deref().unwrap_or_default()).or_default().push(k);
             }
         }
+        let mut failures = Vec::new();
+        for (case_id, members) in by_case {
+            let case_dir = self.out.join("cases").join(case_id);
+            let logged = if members.iter().any(|&k| live[k].0.resumed) {
+                match store::read_log(&case_dir) {
+                    Ok(log) => log
+                        .into_iter()
+                        .filter_map(|e| match e {
+                            LogEntry::Statement { sha256, .. } => Some(sha256),
+                            _ => None,
+                        })
+                        .collect(),
+                    Err(e) => {
+                        failures.extend(members.iter().map(|&k| (k, e.to_string())));
+                        continue;
+                    }
+                }
+            } else {
+                BTreeSet::new()
+            };
+            let entries: Vec<LogEntry> = members
+                .iter()
+                .map(|&k| &live[k].0.decision)
+                .filter(|d| !logged.contains(&d.sha256))
+                .map(|d| self.receipt(d))
+                .collect();
+            if let Err(e) = store::append_log_many(&case_dir, &entries, self.modes) {
+                failures.extend(members.iter().map(|&k| (k, e.to_string())));
+            }
+        }
+        for (k, reason) in failures {
+            live[k].1 = Err(reason);
+        }
+    }
+
+    /// The case-log receipt of an assigned statement.
+    fn receipt(&self, d: &Decision) -> LogEntry {
         let f = &d.fields;
-        let entry = LogEntry::Statement {
+        LogEntry::Statement {
             at: d.received.to_rfc3339_opts(SecondsFormat::Secs, true),
             statement_id: f.statement_id.clone().unwrap_or_default(),
             file: d.dest_name.clone(),
@@ -506,20 +599,31 @@ impl Filer<'_> {
             sla_hours: self.pipeline.config().statements.assign_within_working_hours,
             sla_met: d.sla_met.unwrap_or(true),
             safety_link: f.safety_link,
-        };
-        store::append_log(&case_dir, &entry, self.modes).map_err(|e| e.to_string())
+        }
     }
 
-    /// Appends to the ledger on disk (synced) and to the run's copy of it.
-    /// Appends to the ledger and to the run's copy of it. "Begun" is synced
-    /// at once: nothing may be written before the decision is durable. "Done"
-    /// lines are synced together at the end of the run, and a "done" lost
-    /// in a crash is restored by [`Filer::reconcile`] on the next run.
-    fn append_ledger(&self, ledger: &mut Ledger, stage: Stage, d: &Decision) -> Result<(), String> {
+    /// Appends lines to the ledger, in one write, and to the run's copy of
+    /// it. "Begun" lines are synced at once: nothing may be written before
+    /// the decisions are durable. "Done" lines are synced together at the
+    /// end of the run, and a "done" lost in a crash is restored by
+    /// [`Filer::reconcile`] on the next run.
+    fn append_ledger(
+        &self,
+        ledger: &mut Ledger,
+        stage: Stage,
+        decisions: &[&Decision],
+    ) -> Result<(), String> {
+        if decisions.is_empty() {
+            return Ok(());
+        }
         let sync = matches!(stage, Stage::Begun);
-        let entry = LedgerLine { stage, decision: d.clone() };
-        let mut line = serde_json::to_vec(&entry).expect("ledger lines serialise");
-        line.push(b'\n');
+        let entries: Vec<LedgerLine> =
+            decisions.iter().map(|&d| LedgerLine { stage, decision: d.clone() }).collect();
+        let mut lines = Vec::new();
+        for entry in &entries {
+            serde_json::to_writer(&mut lines, entry).expect("ledger lines serialise");
+            lines.push(b'\n');
+        }
         let at = |e: io::Error| format!("{}: {e}", self.ledger.display());
         let mut file = fs::OpenOptions::new()
             .create(true)
@@ -527,11 +631,11 @@ impl Filer<'_> {
             .mode(self.modes.file)
             .open(&self.ledger)
             .map_err(at)?;
-        file.write_all(&line).map_err(at)?;
+        file.write_all(&lines).map_err(at)?;
         if sync {
             file.sync_data().map_err(at)?;
         }
-        ledger.lines.push(entry);
+        ledger.lines.extend(entries);
         Ok(())
     }
 
@@ -556,7 +660,7 @@ impl Filer<'_> {
                     .any(|e| matches!(e, LogEntry::Statement { sha256, .. } if *sha256 == d.sha256))
             };
             if gone && receipt && self.verify(&d).is_ok() {
-                self.append_ledger(ledger, Stage::Done, &d)?;
+                self.append_ledger(ledger, Stage::Done, &[&d])?;
             }
         }
         Ok(())
@@ -590,7 +694,7 @@ impl Filer<'_> {
         let escalation = (!d.recipients.is_empty()).then(|| {
             let date = d.received.with_timezone(&London).date_naive();
             let id = d.fields.statement_id.as_deref().unwrap_or("unknown");
-            self.out.join("escalations").join(format!("{date}_safety-link_{id}.pdf"))
+            self.out.join("escalations").join(format!("{date}_safety-link_{id}{}.pdf", d.variant))
         });
         let detail = match d.outcome {
             StatementOutcome::Assigned => {
@@ -630,6 +734,73 @@ impl Filer<'_> {
     }
 }
 
+/// Statements filed together: one ledger sync for their decisions, one
+/// fsync per folder, one append per case log. Bounded, so that little is
+/// held in memory and a crash leaves little to resume.
+#[derive(Default)]
+struct Batch {
+    pending: Vec<Pending>,
+    bytes: usize,
+}
+
+impl Batch {
+    const MAX_STATEMENTS: usize = 64;
+    const MAX_BYTES: usize = 64 << 20;
+
+    fn push(&mut self, p: Pending) {
+        self.bytes += p.bytes.len();
+        self.pending.push(p);
+    }
+
+    fn is_full(&self) -> bool {
+        self.pending.len() >= Self::MAX_STATEMENTS || self.bytes >= Self::MAX_BYTES
+    }
+}
+
+/// A statement read and decided, waiting to be filed with its batch.
+struct Pending {
+    path: PathBuf,
+    sidecar: Option<PathBuf>,
+    bytes: Vec<u8>,
+    decision: Decision,
+    /// The decision comes from an earlier run that stopped part-way.
+    resumed: bool,
+}
+
+/// What reading an inbox file came to.
+enum Prepared {
+    /// Nothing to file: skipped or a duplicate.
+    Report(StatementReport),
+    /// To file with the batch.
+    File(Box<Pending>),
+    /// The same file or destination as one in the batch.
+    Clash,
+}
+
+/// The folders a batch writes into: each created and swept of stale
+/// temporary files once, and synced once before anything names its files.
+#[derive(Default)]
+struct Folders(BTreeSet<PathBuf>);
+
+impl Folders {
+    fn enter(&mut self, dir: &Path, modes: Modes) -> Result<PathBuf, String> {
+        if !self.0.contains(dir) {
+            store::ensure_dir(dir, modes).map_err(|e| e.to_string())?;
+            store::sweep_temp_files(dir);
+            self.0.insert(dir.to_owned());
+        }
+        Ok(dir.to_owned())
+    }
+
+    fn sync(&self) -> Result<(), String> {
+        self.0.iter().try_for_each(|dir| store::sync_dir(dir).map_err(|e| e.to_string()))
+    }
+}
+
+fn failed(path: &Path, reason: &str) -> StatementReport {
+    StatementReport::bare(path, StatementOutcome::Failed, format!("{}: {reason}", path.display()))
+}
+
 /// The read-only view notes are written from.
 fn d_view(d: &Decision) -> notes::View<'_> {
     notes::View {
@@ -646,6 +817,7 @@ fn d_view(d: &Decision) -> notes::View<'_> {
         candidates: d.candidates,
         filed: format!("{}/{}", d.dest_dir, d.dest_name),
         dest_name: &d.dest_name,
+        variant: &d.variant,
         working_minutes: d.working_minutes,
         sla_met: d.sla_met,
         recipients: &d.recipients,
@@ -658,6 +830,13 @@ fn read_capped(path: &Path) -> io::Result<(Vec<u8>, bool)> {
     File::open(path)?.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
     let too_big = bytes.len() as u64 > MAX_FILE_BYTES;
     Ok((bytes, too_big))
+}
+
+/// `_2` when `numbered` is `name` numbered by [`store::free_name`] (`a_2.pdf`
+/// for `a.pdf`); empty when it is `name` itself.
+fn variant(name: &str, numbered: &str) -> String {
+    let stem = |n: &str| n.rsplit_once('.').map_or(n.to_owned(), |(s, _)| s.to_owned());
+    stem(numbered).strip_prefix(&stem(name)).unwrap_or_default().to_owned()
 }
 
 /// A file name made safe to keep in quarantine.
@@ -692,5 +871,8 @@ mod tests {
         assert_eq!(slug("Youth Justice and Me"), "youth-justice-and-me");
         assert_eq!(slug("  "), "statement");
         assert_eq!(sanitise("../evil name.pdf"), "_evil_name.pdf");
+        assert_eq!(variant("2026-11-20_my-world_M1.pdf", "2026-11-20_my-world_M1.pdf"), "");
+        assert_eq!(variant("2026-11-20_my-world_M1.pdf", "2026-11-20_my-world_M1_2.pdf"), "_2");
+        assert_eq!(variant("noext", "noext_3"), "_3");
     }
 }

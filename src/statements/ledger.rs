@@ -31,6 +31,10 @@ pub(super) struct Decision {
     /// Folder and name of the filed copy, relative to the output root.
     pub(super) dest_dir: String,
     pub(super) dest_name: String,
+    /// `_2`, `_3`… when an earlier, different statement already had the
+    /// copy's name (a re-sent edit): the notes and notice carry it too.
+    #[serde(default)]
+    pub(super) variant: String,
     pub(super) sidecar: bool,
     pub(super) working_minutes: Option<i64>,
     pub(super) sla_met: Option<bool>,
@@ -45,7 +49,7 @@ pub(super) struct Recipient {
     pub(super) email: Option<String>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub(super) enum Stage {
     Begun,

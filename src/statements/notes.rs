@@ -30,6 +30,7 @@ pub(super) struct View<'a> {
     pub(super) candidates: usize,
     pub(super) filed: String,
     pub(super) dest_name: &'a str,
+    pub(super) variant: &'a str,
     pub(super) working_minutes: Option<i64>,
     pub(super) sla_met: Option<bool>,
     pub(super) recipients: &'a [Recipient],
@@ -106,7 +107,7 @@ pub(super) fn notes_for(v: View<'_>, config: &Config) -> Vec<(String, String, St
                 s = if days == 1 { "" } else { "s" },
             );
             let dir = format!("cases/{}/notes", v.case_id.unwrap_or_default());
-            vec![(dir, format!("{received_day}_statement-receipt_{id}.txt"), text)]
+            vec![(dir, format!("{received_day}_statement-receipt_{id}{}.txt", v.variant), text)]
         }
         StatementOutcome::Unidentified => {
             let officer = config.statements.duty_officer.as_deref().unwrap_or("Duty officer");
