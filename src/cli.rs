@@ -28,7 +28,7 @@ enum Command {
     /// Render documents for the given case files or folders.
     Render {
         /// Case files (.json, .ndjson, .jsonl) or folders of them.
-        #[arg(required = true)]
+        #[arg(required_unless_present = "worker")]
         cases: Vec<PathBuf>,
         /// Document kind to render (repeatable): psr, gatekeeping, intervention-plan,
         /// service-agreement, mappa-h, mappa-a, pprc-2, pprc-7, or `required` for the
@@ -528,12 +528,7 @@ fn render(
         // One render thread: the parent runs one worker per job.
         let _ = rayon::ThreadPoolBuilder::new().num_threads(1).build_global();
         let pipeline = Pipeline::new(config)?;
-        pipeline.serve_worker(
-            cases,
-            &opts,
-            std::io::BufReader::new(std::io::stdin()),
-            std::io::stdout().lock(),
-        )?;
+        pipeline.serve_worker(&opts, std::io::BufReader::new(std::io::stdin()), std::io::stdout().lock())?;
         return Ok((ExitCode::SUCCESS, serde_json::Value::Null));
     }
     let bar = progress_bar(common.json);
@@ -546,8 +541,8 @@ fn render(
     let report = if jobs > 1 {
         // One worker process per job: Typst's memo cache is shared by every
         // thread of a process, so processes scale where threads stall.
-        let args = worker_args(&config, cases, final_, common, how, date);
-        batch::render_in_processes(&std::env::current_exe()?, &args, jobs, &on_item)?
+        let args = worker_args(&config, final_, common, how, date);
+        batch::render_in_processes(&std::env::current_exe()?, &args, cases, jobs, &on_item)?
     } else {
         // Typst lays out in parallel on the global rayon pool: size it to
         // the jobs asked for, so `--jobs 1` really uses one core.
@@ -570,14 +565,13 @@ fn render(
 /// The `render` arguments that make a worker process do exactly this render.
 fn worker_args(
     config: &Config,
-    cases: &[PathBuf],
     final_: bool,
     common: &Common,
     how: How<'_>,
     date: chrono::NaiveDate,
 ) -> Vec<std::ffi::OsString> {
+    // The parent loads the cases and hands them out; workers get none here.
     let mut args: Vec<std::ffi::OsString> = vec!["render".into()];
-    args.extend(cases.iter().map(|c| c.clone().into_os_string()));
     args.extend(["--out".into(), config.paths.output.clone().into_os_string()]);
     args.extend(["--date".into(), date.to_string().into()]);
     if let Some(path) = how.config_path {

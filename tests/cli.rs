@@ -205,6 +205,11 @@ fn worker_processes_render_what_one_process_does_and_a_crashing_case_fails_alone
     let (code, three) = render("three", "3", None);
     assert_eq!(code, Some(0));
     assert_eq!(one, three, "three worker processes: the same documents, in the same order");
+    // Workers receive each case as JSON from the parent: its input hash is
+    // unchanged by the trip, so a re-run in processes renders nothing.
+    let (code, again) = render("one", "2", None);
+    assert_eq!(code, Some(0));
+    assert!(again.iter().all(|(_, outcome, _)| outcome == "unchanged"), "{again:?}");
 
     // A case that kills its worker process is tried once more on a fresh
     // worker, alone, then failed; every other case is rendered.

@@ -1,6 +1,7 @@
 //! The render pipeline over many cases: load → rules → render → typeset →
 //! store, in parallel, one result per document, one bad case failing alone.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -259,54 +260,21 @@ impl Pipeline {
         opts: &RenderOptions,
         progress: &(dyn Fn(&ItemReport) + Sync),
     ) -> Result<BatchReport, SetupError> {
-        let (cases, mut items) = self.load_batch(inputs, opts)?;
+        self.prepare_typst_dir(opts)?;
+        let (cases, mut items) = load_cases(inputs)?;
         items.iter().for_each(progress);
         items.extend(self.render_all(&cases, opts, progress));
         Ok(BatchReport { items })
     }
 
-    /// Loads every case found in `inputs`, in a stable order (sorted files,
-    /// then position in the file), with one failed item per file or case
-    /// that could not be used. The same inputs always give the same list,
-    /// so worker processes can share a batch out by position.
-    pub(crate) fn load_batch(
-        &self,
-        inputs: &[PathBuf],
-        opts: &RenderOptions,
-    ) -> Result<(Vec<LoadedCase>, Vec<ItemReport>), SetupError> {
-        let files = case::discover(inputs).map_err(|e| SetupError::Input(e.to_string()))?;
+    /// Writes the shared `layout.typ` into `--typst-dir`, if asked.
+    fn prepare_typst_dir(&self, opts: &RenderOptions) -> Result<(), SetupError> {
         if let Some(dir) = &opts.typst_dir {
             std::fs::create_dir_all(dir)
                 .and_then(|()| std::fs::write(dir.join(render::LAYOUT), &self.layout))
                 .map_err(|e| SetupError::Input(format!("{}: {e}", dir.display())))?;
         }
-        let loaded: Vec<Result<LoadedCase, CaseError>> =
-            files.par_iter().flat_map_iter(|f| case::load_file(f)).collect();
-        let mut items = Vec::new();
-        let mut first_seen: HashMap<String, (PathBuf, usize)> = HashMap::new();
-        let mut cases = Vec::new();
-        for result in loaded {
-            match result {
-                Ok(c) => {
-                    let id = c.case.case_id.to_string();
-                    if let Some((file, line)) = first_seen.get(&id) {
-                        let reason = format!(
-                            "{}:{}: case_id `{id}` is also in {}:{}: expected each case once per batch",
-                            c.file.display(),
-                            c.line,
-                            file.display(),
-                            line
-                        );
-                        items.push(failed(Some(id), &c.file, None, reason));
-                    } else {
-                        first_seen.insert(id, (c.file.clone(), c.line));
-                        cases.push(c);
-                    }
-                }
-                Err(e) => items.push(failed(None, &e.file.clone(), None, e.to_string())),
-            }
-        }
-        Ok((cases, items))
+        Ok(())
     }
 
     /// Renders every case on `opts.jobs` worker threads, results in input order.
@@ -317,9 +285,12 @@ impl Pipeline {
         progress: &(dyn Fn(&ItemReport) + Sync),
     ) -> Vec<ItemReport> {
         let next = AtomicUsize::new(0);
-        let claim = || Some(next.fetch_add(1, Ordering::Relaxed)).filter(|&i| i < cases.len());
+        let claim = || {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            cases.get(i).map(|c| (i, Cow::Borrowed(c)))
+        };
         let mut results = Vec::new();
-        self.render_claimed(cases, opts, opts.jobs.clamp(1, cases.len().max(1)), &claim, |i, items| {
+        self.render_claimed(opts, opts.jobs.clamp(1, cases.len().max(1)), &claim, |i, items| {
             items.iter().for_each(progress);
             results.push((i, items));
         });
@@ -327,9 +298,9 @@ impl Pipeline {
         results.into_iter().flat_map(|(_, items)| items).collect()
     }
 
-    /// Renders the cases that `claim` hands out (positions in `cases`, until
-    /// it gives `None`) on `jobs` worker threads, and gives each case's items
-    /// to `done` as it is stored, in the order stored.
+    /// Renders the cases that `claim` hands out (each with its position in
+    /// the batch, until it gives `None`) on `jobs` worker threads, and gives
+    /// each case's items to `done` as it is stored, in the order stored.
     ///
     /// Plain threads, not rayon: Typst parallelises layout on the rayon pool
     /// it is called from, and a rayon worker waiting inside a compile would
@@ -339,12 +310,11 @@ impl Pipeline {
     /// Workers only compute (rules, templates, typesetting); one writer
     /// thread stores what they make (writes, fsyncs, case logs), so a
     /// worker never waits on the disk.
-    pub(crate) fn render_claimed(
+    pub(crate) fn render_claimed<'c>(
         &self,
-        cases: &[LoadedCase],
         opts: &RenderOptions,
         jobs: usize,
-        claim: &(dyn Fn() -> Option<usize> + Sync),
+        claim: &(dyn Fn() -> Option<(usize, Cow<'c, LoadedCase>)> + Sync),
         mut done: impl FnMut(usize, Vec<ItemReport>),
     ) {
         // Bounded, so at most a few cases' PDFs wait in memory.
@@ -356,9 +326,8 @@ impl Pipeline {
                     .name("casepress-render".into())
                     .stack_size(WORKER_STACK)
                     .spawn_scoped(scope, move || {
-                        while let Some(i) = claim() {
-                            let Some(case) = cases.get(i) else { continue };
-                            if tx.send((i, self.typeset_case(case, opts))).is_err() {
+                        while let Some((i, case)) = claim() {
+                            if tx.send((i, self.typeset_case(&case, opts))).is_err() {
                                 break;
                             }
                         }
@@ -544,6 +513,40 @@ impl Pipeline {
         store::check_file_name(&name).map_err(|e| format!("naming.document gave {e}"))?;
         Ok(name)
     }
+}
+
+/// Loads every case found in `inputs`, in a stable order (sorted files,
+/// then position in the file), with one failed item per file or case that
+/// could not be used, and for a case id seen twice.
+pub(crate) fn load_cases(inputs: &[PathBuf]) -> Result<(Vec<LoadedCase>, Vec<ItemReport>), SetupError> {
+    let files = case::discover(inputs).map_err(|e| SetupError::Input(e.to_string()))?;
+    let loaded: Vec<Result<LoadedCase, CaseError>> =
+        files.par_iter().flat_map_iter(|f| case::load_file(f)).collect();
+    let mut items = Vec::new();
+    let mut first_seen: HashMap<String, (PathBuf, usize)> = HashMap::new();
+    let mut cases = Vec::new();
+    for result in loaded {
+        match result {
+            Ok(c) => {
+                let id = c.case.case_id.to_string();
+                if let Some((file, line)) = first_seen.get(&id) {
+                    let reason = format!(
+                        "{}:{}: case_id `{id}` is also in {}:{}: expected each case once per batch",
+                        c.file.display(),
+                        c.line,
+                        file.display(),
+                        line
+                    );
+                    items.push(failed(Some(id), &c.file, None, reason));
+                } else {
+                    first_seen.insert(id, (c.file.clone(), c.line));
+                    cases.push(c);
+                }
+            }
+            Err(e) => items.push(failed(None, &e.file.clone(), None, e.to_string())),
+        }
+    }
+    Ok((cases, items))
 }
 
 /// One case's documents, computed and waiting to be stored.

@@ -1,43 +1,53 @@
 //! Rendering in worker processes: `--jobs N` starts N children of the
-//! casepress binary (`render … --worker`). Each loads the same batch, then
-//! renders the cases the parent hands it, by position, a couple at a time.
-//! The work balances itself, progress is live, and a child that dies costs
-//! only the cases in its hands, which are reported as failed.
+//! casepress binary (`render … --worker`). The parent loads and checks the
+//! batch once, then hands each worker a case at a time (a couple in hand),
+//! as JSON. The work balances itself, progress is live, workers hold no
+//! more than the cases in their hands, and a child that dies costs only the
+//! case that killed it: the others it held are tried again elsewhere.
 //!
 //! Why processes: Typst's memo cache (comemo) is global to a process, so
 //! render threads in one process contend on it; processes share nothing.
 //!
-//! The protocol is JSON lines. The child's stdout carries a [`Message`] per
-//! line: first [`Message::Loaded`], then one [`Message::Case`] per case
-//! stored. The parent writes one case position per line to the child's
-//! stdin and closes it when the batch is handed out.
+//! The protocol is JSON lines. The parent writes a [`Job`] per line to the
+//! child's stdin and closes it when the batch is handed out. The child
+//! writes a [`Message`] per line to stdout: [`Message::Ready`] once set up,
+//! then [`Message::Case`] per case stored.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
 use super::{BatchReport, ItemReport, Outcome, Pipeline, RenderOptions, SetupError};
+use crate::case::LoadedCase;
 
 /// Cases a child holds at once: one rendering, one waiting, so it never
 /// idles for a round trip to the parent.
 const IN_HAND: usize = 2;
 
+/// One line of a worker's stdin: a case to render.
+#[derive(Debug, Serialize, Deserialize)]
+struct Job {
+    /// Its position in the batch.
+    index: usize,
+    /// Where it was loaded from, for messages.
+    file: PathBuf,
+    line: usize,
+    /// The case, as loaded and validated by the parent.
+    case: Box<serde_json::value::RawValue>,
+}
+
 /// One line of a worker's stdout.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "message", rename_all = "kebab-case")]
 enum Message {
-    /// The batch as this worker loaded it.
-    Loaded {
-        /// Every case, in batch order: what the parent hands out by position.
-        cases: Vec<CaseRef>,
-        /// Files and cases that failed to load (reported by worker 0 only).
-        items: Vec<ItemReport>,
-    },
+    /// Set up (config, templates, fonts) and waiting for jobs.
+    Ready,
     /// One case rendered and stored.
     Case {
         /// Its position in the batch.
@@ -47,29 +57,25 @@ enum Message {
     },
 }
 
-/// A case's identity, for reporting a case whose worker died.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct CaseRef {
+/// A case of the batch, kept by the parent: how to report it, and its JSON
+/// to hand to a worker (again, if a worker dies holding it).
+struct BatchCase {
     case_id: String,
     file: PathBuf,
+    line: usize,
+    json: String,
 }
 
 impl Pipeline {
-    /// The worker's side: loads the batch, reports it, then renders each
-    /// position read from `input` and reports its items on `output`, until
-    /// `input` ends.
+    /// The worker's side: reports ready, then renders each [`Job`] read from
+    /// `input` and reports its items on `output`, until `input` ends.
     pub fn serve_worker(
         &self,
-        inputs: &[PathBuf],
         opts: &RenderOptions,
         input: impl BufRead + Send,
         output: impl Write,
     ) -> Result<(), SetupError> {
-        let (cases, items) = self.load_batch(inputs, opts)?;
-        let refs = cases
-            .iter()
-            .map(|c| CaseRef { case_id: c.case.case_id.to_string(), file: c.file.clone() })
-            .collect();
+        self.prepare_typst_dir(opts)?;
         let mut output = output;
         let mut send = |message: &Message| {
             let mut line = serde_json::to_vec(message).expect("worker messages serialise");
@@ -77,37 +83,50 @@ impl Pipeline {
             // A parent that has gone away cannot be told; the work is on disk.
             let _ = output.write_all(&line).and_then(|()| output.flush());
         };
-        send(&Message::Loaded { cases: refs, items });
+        send(&Message::Ready);
         let lines = Mutex::new(input.lines());
         let claim = || {
-            let mut lines = lines.lock().expect("the input lock is never poisoned");
-            lines.next()?.ok()?.trim().parse().ok()
+            let line = lines.lock().expect("the input lock is never poisoned").next()?.ok()?;
+            // The parent wrote it from a case it validated: it parses.
+            let job: Job = serde_json::from_str(&line).ok()?;
+            let case = serde_json::from_str(job.case.get()).ok()?;
+            Some((job.index, Cow::Owned(LoadedCase { case, file: job.file, line: job.line })))
         };
-        self.render_claimed(&cases, opts, opts.jobs.max(1), &claim, |index, items| {
+        self.render_claimed(opts, opts.jobs.max(1), &claim, |index, items| {
             send(&Message::Case { index, items });
         });
         Ok(())
     }
 }
 
-/// Renders in `n` worker processes of the casepress binary `exe`, each given
-/// `args` (a `render` command line) plus `--worker --jobs 1 --json
-/// --no-run-record`, and merges their items in batch order. `progress` is
-/// called once per item as the workers report them.
+/// Renders the cases found in `inputs` in `n` worker processes of the
+/// casepress binary `exe`, each given `args` (a `render` command line
+/// without the cases) plus `--worker --jobs 1 --json --no-run-record`, and
+/// merges their items in batch order. `progress` is called once per item as
+/// the workers report them.
 pub fn render_in_processes(
     exe: &Path,
     args: &[std::ffi::OsString],
+    inputs: &[PathBuf],
     n: usize,
     progress: &(dyn Fn(&ItemReport) + Sync),
 ) -> Result<BatchReport, SetupError> {
-    let shared = Shared {
-        next: AtomicUsize::new(0),
-        retry: Mutex::new(VecDeque::new()),
-        batch: OnceLock::new(),
-        progress,
-    };
-    let driven: Vec<Result<Driven, SetupError>> = std::thread::scope(|scope| {
-        let drivers: Vec<_> = (0..n.max(1))
+    let (loaded, mut items) = super::load_cases(inputs)?;
+    items.iter().for_each(progress);
+    // Kept as JSON text, which is several times smaller than the parsed case.
+    let batch: Vec<BatchCase> = loaded
+        .into_iter()
+        .map(|c| BatchCase {
+            json: serde_json::to_string(&c.case).expect("a case serialises"),
+            case_id: c.case.case_id.to_string(),
+            file: c.file,
+            line: c.line,
+        })
+        .collect();
+    let shared =
+        Shared { next: AtomicUsize::new(0), retry: Mutex::new(VecDeque::new()), batch: &batch, progress };
+    let driven: Vec<Result<Rendered, SetupError>> = std::thread::scope(|scope| {
+        let drivers: Vec<_> = (0..n.clamp(1, batch.len().max(1)))
             .map(|w| {
                 let shared = &shared;
                 scope.spawn(move || drive(exe, args, w, shared))
@@ -115,15 +134,11 @@ pub fn render_in_processes(
             .collect();
         drivers.into_iter().map(|d| d.join().expect("a worker driver does not panic")).collect()
     });
-    let mut items = Vec::new();
     let mut cases = Vec::new();
     for d in driven {
-        let d = d?;
-        items.extend(d.load_failures);
-        cases.extend(d.cases);
+        cases.extend(d?);
     }
     cases.sort_by_key(|(i, _)| *i);
-    let batch = shared.batch.get().map(Vec::as_slice).unwrap_or_default();
     let mut reported = vec![false; batch.len()];
     for (i, case_items) in cases {
         reported[i] = true;
@@ -146,16 +161,14 @@ struct Shared<'a> {
     /// Positions a worker held when it died, with how many workers died
     /// holding each: handed out again before new ones.
     retry: Mutex<VecDeque<(usize, u32)>>,
-    /// The batch, as the first worker to load it reported it.
-    batch: OnceLock<Vec<CaseRef>>,
+    batch: &'a [BatchCase],
     progress: &'a (dyn Fn(&ItemReport) + Sync),
 }
 
 impl Shared<'_> {
     /// Whether any position is still to be handed out.
     fn has_work(&self) -> bool {
-        let len = self.batch.get().map_or(0, Vec::len);
-        self.next.load(Ordering::Relaxed) < len
+        self.next.load(Ordering::Relaxed) < self.batch.len()
             || !self.retry.lock().expect("the retry lock is never poisoned").is_empty()
     }
 
@@ -172,7 +185,7 @@ impl Shared<'_> {
         }
         drop(retry);
         let i = self.next.fetch_add(1, Ordering::Relaxed);
-        if i < self.batch.get().map_or(0, Vec::len) { Claim::Case(i, 0) } else { Claim::Done }
+        if i < self.batch.len() { Claim::Case(i, 0) } else { Claim::Done }
     }
 }
 
@@ -186,13 +199,8 @@ enum Claim {
     Done,
 }
 
-/// What one worker did.
-struct Driven {
-    /// Files and cases that failed to load (from worker 0 only).
-    load_failures: Vec<ItemReport>,
-    /// Items by batch position.
-    cases: Vec<(usize, Vec<ItemReport>)>,
-}
+/// Items by batch position.
+type Rendered = Vec<(usize, Vec<ItemReport>)>;
 
 /// Runs worker `w`, starting it again if it dies while work remains.
 fn drive(
@@ -200,18 +208,18 @@ fn drive(
     args: &[std::ffi::OsString],
     w: usize,
     shared: &Shared<'_>,
-) -> Result<Driven, SetupError> {
-    let mut driven = Driven { load_failures: Vec::new(), cases: Vec::new() };
+) -> Result<Rendered, SetupError> {
+    let mut done = Vec::new();
     for start in 0..=MAX_RESTARTS {
         if start > 0 && !shared.has_work() {
             break;
         }
-        match session(exe, args, w, start, shared, &mut driven)? {
+        match session(exe, args, w, shared, &mut done)? {
             Ended::Finished if !shared.has_work() => break,
             Ended::Finished | Ended::Died => {}
         }
     }
-    Ok(driven)
+    Ok(done)
 }
 
 /// How a worker process's session ended.
@@ -227,9 +235,8 @@ fn session(
     exe: &Path,
     args: &[std::ffi::OsString],
     w: usize,
-    start: u32,
     shared: &Shared<'_>,
-    driven: &mut Driven,
+    done: &mut Rendered,
 ) -> Result<Ended, SetupError> {
     let mut child = Command::new(exe)
         .args(args)
@@ -251,30 +258,17 @@ fn session(
     let mut next_message =
         || lines.next().and_then(Result::ok).and_then(|l| serde_json::from_str::<Message>(&l).ok());
 
-    let Some(Message::Loaded { cases, items }) = next_message() else {
+    let Some(Message::Ready) = next_message() else {
         drop(stdin);
         let status = finish(child);
         let said = errors.join().unwrap_or_default();
         let said = said.trim().trim_start_matches("error: ");
         return Err(SetupError::Input(if said.is_empty() {
-            format!("worker process {w} could not load the batch ({status})")
+            format!("worker process {w} could not start ({status})")
         } else {
             said.to_owned()
         }));
     };
-    let batch = shared.batch.get_or_init(|| cases.clone());
-    if *batch != cases {
-        let _ = child.kill();
-        finish(child);
-        return Err(SetupError::Input(
-            "the worker processes loaded different cases: did the input change while the render started?"
-                .into(),
-        ));
-    }
-    if w == 0 && start == 0 {
-        items.iter().for_each(shared.progress);
-        driven.load_failures = items;
-    }
 
     let mut in_hand = VecDeque::new();
     hand_out(&mut stdin, &mut in_hand, shared);
@@ -282,7 +276,7 @@ fn session(
         let Some(Message::Case { index, items }) = next_message() else { break };
         in_hand.retain(|&(i, _)| i != index);
         items.iter().for_each(shared.progress);
-        driven.cases.push((index, items));
+        done.push((index, items));
         hand_out(&mut stdin, &mut in_hand, shared);
     }
     drop(stdin);
@@ -292,7 +286,7 @@ fn session(
         return Ok(Ended::Finished);
     }
     // It died holding these. One of them may have killed it: each gets one
-    // more try on a fresh worker, and fails if a second worker dies with it.
+    // more try on a fresh worker, alone, and fails if that worker dies too.
     let last_words = said.lines().rfind(|l| !l.trim().is_empty()).map(|l| format!(": {}", l.trim()));
     let mut retry = shared.retry.lock().expect("the retry lock is never poisoned");
     for (i, deaths) in in_hand {
@@ -303,9 +297,9 @@ fn session(
                 "the worker process rendering it stopped ({status}){}",
                 last_words.clone().unwrap_or_default()
             );
-            let item = case_failed(&batch[i], reason);
+            let item = case_failed(&shared.batch[i], reason);
             (shared.progress)(&item);
-            driven.cases.push((i, vec![item]));
+            done.push((i, vec![item]));
         }
     }
     Ok(Ended::Died)
@@ -334,7 +328,14 @@ fn hand_out(stdin: &mut Option<ChildStdin>, in_hand: &mut VecDeque<(usize, u32)>
         // A write to a worker that is gone fails; the position stays in
         // hand and is dealt with as the worker's death.
         in_hand.push_back((i, deaths));
-        if writeln!(pipe, "{i}").and_then(|()| pipe.flush()).is_err() {
+        let case = &shared.batch[i];
+        let job = format!(
+            "{{\"index\":{i},\"file\":{},\"line\":{},\"case\":{}}}",
+            serde_json::to_string(&case.file.to_string_lossy()).expect("a string serialises"),
+            case.line,
+            case.json
+        );
+        if writeln!(pipe, "{job}").and_then(|()| pipe.flush()).is_err() {
             *stdin = None;
             return;
         }
@@ -348,7 +349,7 @@ fn finish(mut child: Child) -> String {
     }
 }
 
-fn case_failed(case: &CaseRef, reason: String) -> ItemReport {
+fn case_failed(case: &BatchCase, reason: String) -> ItemReport {
     ItemReport {
         case_id: Some(case.case_id.clone()),
         file: case.file.clone(),
