@@ -8,7 +8,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use chrono::{NaiveDate, SecondsFormat, Utc};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -519,14 +518,22 @@ impl Pipeline {
 /// then position in the file), with one failed item per file or case that
 /// could not be used, and for a case id seen twice.
 pub(crate) fn load_cases(inputs: &[PathBuf]) -> Result<(Vec<LoadedCase>, Vec<ItemReport>), SetupError> {
+    let mut cases = Vec::new();
+    let items = load_cases_each(inputs, |c| cases.push(c))?;
+    Ok((cases, items))
+}
+
+/// [`load_cases`], giving each usable case to `each` as soon as it is
+/// parsed and checked, and returning the failed items.
+pub(crate) fn load_cases_each(
+    inputs: &[PathBuf],
+    mut each: impl FnMut(LoadedCase),
+) -> Result<Vec<ItemReport>, SetupError> {
     let files = case::discover(inputs).map_err(|e| SetupError::Input(e.to_string()))?;
-    let loaded: Vec<Result<LoadedCase, CaseError>> =
-        files.par_iter().flat_map_iter(|f| case::load_file(f)).collect();
     let mut items = Vec::new();
     let mut first_seen: HashMap<String, (PathBuf, usize)> = HashMap::new();
-    let mut cases = Vec::new();
-    for result in loaded {
-        match result {
+    for file in &files {
+        case::load_file_each(file, |result: Result<LoadedCase, CaseError>| match result {
             Ok(c) => {
                 let id = c.case.case_id.to_string();
                 if let Some((file, line)) = first_seen.get(&id) {
@@ -540,13 +547,13 @@ pub(crate) fn load_cases(inputs: &[PathBuf]) -> Result<(Vec<LoadedCase>, Vec<Ite
                     items.push(failed(Some(id), &c.file, None, reason));
                 } else {
                     first_seen.insert(id, (c.file.clone(), c.line));
-                    cases.push(c);
+                    each(c);
                 }
             }
             Err(e) => items.push(failed(None, &e.file.clone(), None, e.to_string())),
-        }
+        });
     }
-    Ok((cases, items))
+    Ok(items)
 }
 
 /// One case's documents, computed and waiting to be stored.

@@ -111,18 +111,18 @@ pub fn render_in_processes(
     n: usize,
     progress: &(dyn Fn(&ItemReport) + Sync),
 ) -> Result<BatchReport, SetupError> {
-    let (loaded, mut items) = super::load_cases(inputs)?;
-    items.iter().for_each(progress);
-    // Kept as JSON text, which is several times smaller than the parsed case.
-    let batch: Vec<BatchCase> = loaded
-        .into_iter()
-        .map(|c| BatchCase {
+    // Each case is kept as JSON text as soon as it is parsed: several times
+    // smaller than the parsed case, and never all parsed at once.
+    let mut batch = Vec::new();
+    let mut items = super::load_cases_each(inputs, |c| {
+        batch.push(BatchCase {
             json: serde_json::to_string(&c.case).expect("a case serialises"),
             case_id: c.case.case_id.to_string(),
             file: c.file,
             line: c.line,
-        })
-        .collect();
+        });
+    })?;
+    items.iter().for_each(progress);
     let shared =
         Shared { next: AtomicUsize::new(0), retry: Mutex::new(VecDeque::new()), batch: &batch, progress };
     let driven: Vec<Result<Rendered, SetupError>> = std::thread::scope(|scope| {

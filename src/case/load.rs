@@ -55,20 +55,37 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, CaseError> {
 /// Loads every case in one file. A file that cannot be read or parsed at all
 /// yields one error; otherwise each case succeeds or fails on its own.
 pub fn load_file(file: &Path) -> Vec<Result<LoadedCase, CaseError>> {
+    let mut cases = Vec::new();
+    load_file_each(file, |c| cases.push(c));
+    cases
+}
+
+/// [`load_file`], giving each case to `each` as soon as it is parsed, so a
+/// caller that keeps less than the parsed case holds one at a time.
+pub fn load_file_each(file: &Path, each: impl FnMut(Result<LoadedCase, CaseError>)) {
     match std::fs::read(file) {
-        Ok(bytes) => parse_bytes(&bytes, file),
-        Err(e) => vec![Err(CaseError::file(file, format!("cannot read: {e}")))],
+        Ok(bytes) => parse_bytes_each(&bytes, file, each),
+        Err(e) => {
+            let mut each = each;
+            each(Err(CaseError::file(file, format!("cannot read: {e}"))));
+        }
     }
 }
 
 /// Parses the bytes of a case file. `file` is used for messages and to tell
 /// NDJSON (`.ndjson`, `.jsonl`) from JSON.
 pub fn parse_bytes(bytes: &[u8], file: &Path) -> Vec<Result<LoadedCase, CaseError>> {
+    let mut cases = Vec::new();
+    parse_bytes_each(bytes, file, |c| cases.push(c));
+    cases
+}
+
+fn parse_bytes_each(bytes: &[u8], file: &Path, mut each: impl FnMut(Result<LoadedCase, CaseError>)) {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
-        return vec![Err(CaseError::file(
+        return each(Err(CaseError::file(
             file,
             "file starts with a UTF-8 byte-order mark: expected plain UTF-8 JSON (re-save without BOM)",
-        ))];
+        )));
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
@@ -76,40 +93,34 @@ pub fn parse_bytes(bytes: &[u8], file: &Path) -> Vec<Result<LoadedCase, CaseErro
             let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
             let mut err = CaseError::file(file, "invalid UTF-8: expected UTF-8 encoded JSON");
             err.line = Some(line);
-            return vec![Err(err)];
+            return each(Err(err));
         }
     };
     let ndjson = matches!(file.extension().and_then(|e| e.to_str()), Some("ndjson" | "jsonl"));
     if ndjson {
-        return text
-            .lines()
+        text.lines()
             .enumerate()
             .filter(|(_, l)| !l.trim().is_empty())
-            .map(|(i, l)| parse_case(l, file, i, None))
-            .collect();
+            .for_each(|(i, l)| each(parse_case(l, file, i, None)));
+    } else if text.trim_start().starts_with('[') {
+        parse_array(text, file, each);
+    } else {
+        each(parse_case(text, file, 0, None));
     }
-    if text.trim_start().starts_with('[') {
-        return parse_array(text, file);
-    }
-    vec![parse_case(text, file, 0, None)]
 }
 
-fn parse_array(text: &str, file: &Path) -> Vec<Result<LoadedCase, CaseError>> {
+fn parse_array(text: &str, file: &Path, mut each: impl FnMut(Result<LoadedCase, CaseError>)) {
     let items: Vec<&RawValue> = match serde_json::from_str(text) {
         Ok(items) => items,
         Err(e) => {
-            return vec![Err(json_error(&e, file, 0, None, "", "expected a JSON array of case objects"))];
+            return each(Err(json_error(&e, file, 0, None, "", "expected a JSON array of case objects")));
         }
     };
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, raw)| {
-            let offset = raw.get().as_ptr() as usize - text.as_ptr() as usize;
-            let line_offset = text[..offset].matches('\n').count();
-            parse_case(raw.get(), file, line_offset, Some(i))
-        })
-        .collect()
+    for (i, raw) in items.iter().enumerate() {
+        let offset = raw.get().as_ptr() as usize - text.as_ptr() as usize;
+        let line_offset = text[..offset].matches('\n').count();
+        each(parse_case(raw.get(), file, line_offset, Some(i)));
+    }
 }
 
 /// Parses one case; `line_offset` is the 0-based line where `text` starts in

@@ -10,7 +10,7 @@ mod model;
 
 pub use error::CaseError;
 pub use id::CaseId;
-pub use load::{LoadedCase, discover, load_file, parse_bytes};
+pub use load::{LoadedCase, discover, load_file, load_file_each, parse_bytes};
 pub use model::*;
 
 /// The JSON Schema of the case format, as `casepress schema` prints it.
