@@ -635,7 +635,7 @@ impl Filer<'_> {
         if sync {
             file.sync_data().map_err(at)?;
         }
-        ledger.lines.extend(entries);
+        entries.into_iter().for_each(|e| ledger.push(e));
         Ok(())
     }
 

@@ -2,6 +2,7 @@
 //! ("begun"), and again once it is complete ("done"), so that a re-run after
 //! a crash repeats the decision exactly.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
 use std::path::Path;
@@ -62,45 +63,53 @@ pub(super) struct LedgerLine {
     pub(super) decision: Decision,
 }
 
-/// The ledger as read at the start of a run.
+/// The ledger as read at the start of a run, plus what the run appends,
+/// indexed by SHA-256: a run looks up every inbox file, and a ledger grows
+/// by two lines per statement for years.
+#[derive(Default)]
 pub(super) struct Ledger {
     pub(super) lines: Vec<LedgerLine>,
+    /// Index in `lines` of the latest line of each stage, per SHA-256.
+    latest_done: HashMap<String, usize>,
+    latest_begun: HashMap<String, usize>,
 }
 
 impl Ledger {
+    /// Adds a line (already written to the file).
+    pub(super) fn push(&mut self, line: LedgerLine) {
+        let index = match line.stage {
+            Stage::Done => &mut self.latest_done,
+            Stage::Begun => &mut self.latest_begun,
+        };
+        index.insert(line.decision.sha256.clone(), self.lines.len());
+        self.lines.push(line);
+    }
+
     /// The latest "done" decision for a file with this SHA-256.
     pub(super) fn done(&self, sha256: &str) -> Option<Decision> {
-        self.latest(sha256, |s| matches!(s, Stage::Done))
+        self.latest_done.get(sha256).map(|&i| self.lines[i].decision.clone())
     }
 
     /// The latest "begun" decision for a file with this SHA-256.
     pub(super) fn begun(&self, sha256: &str) -> Option<Decision> {
-        self.latest(sha256, |s| matches!(s, Stage::Begun))
-    }
-
-    fn latest(&self, sha256: &str, stage: impl Fn(&Stage) -> bool) -> Option<Decision> {
-        self.lines
-            .iter()
-            .rev()
-            .find(|l| stage(&l.stage) && l.decision.sha256 == sha256)
-            .map(|l| l.decision.clone())
+        self.latest_begun.get(sha256).map(|&i| self.lines[i].decision.clone())
     }
 }
 
 pub(super) fn read_ledger(path: &Path) -> io::Result<Ledger> {
+    let mut ledger = Ledger::default();
     let file = match File::open(path) {
         Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Ledger { lines: Vec::new() }),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(ledger),
         Err(e) => return Err(e),
     };
-    let mut lines = Vec::new();
     for line in BufReader::new(file).lines() {
         // A torn last line (crash mid-append) is skipped.
         if let Ok(l) = serde_json::from_str(&line?) {
-            lines.push(l);
+            ledger.push(l);
         }
     }
-    Ok(Ledger { lines })
+    Ok(ledger)
 }
 
 /// Every statement the ledger records as done, latest decision per file.
@@ -143,4 +152,47 @@ pub fn filed_statements(out: &Path) -> io::Result<Vec<FiledStatement>> {
             within_target: d.sla_met.filter(|_| d.outcome == StatementOutcome::Assigned),
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(stage: Stage, sha256: &str, dest_name: &str) -> LedgerLine {
+        let decision = Decision {
+            sha256: sha256.into(),
+            source: "s.pdf".into(),
+            received: DateTime::UNIX_EPOCH,
+            outcome: StatementOutcome::Unreadable,
+            fields: StatementFields::default(),
+            reason: None,
+            case_id: None,
+            child: None,
+            assigned_to: None,
+            route: None,
+            candidates: 0,
+            dest_dir: "quarantine/unreadable".into(),
+            dest_name: dest_name.into(),
+            variant: String::new(),
+            sidecar: false,
+            working_minutes: None,
+            sla_met: None,
+            recipients: Vec::new(),
+        };
+        LedgerLine { stage, decision }
+    }
+
+    #[test]
+    fn lookups_find_the_latest_line_of_each_stage() {
+        let mut ledger = Ledger::default();
+        ledger.push(line(Stage::Begun, "a", "first"));
+        assert!(ledger.done("a").is_none());
+        ledger.push(line(Stage::Done, "a", "first"));
+        ledger.push(line(Stage::Begun, "a", "second"));
+        ledger.push(line(Stage::Begun, "b", "other"));
+        assert_eq!(ledger.begun("a").unwrap().dest_name, "second");
+        assert_eq!(ledger.done("a").unwrap().dest_name, "first");
+        assert!(ledger.done("b").is_none());
+        assert!(ledger.begun("c").is_none());
+    }
 }
