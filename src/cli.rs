@@ -207,8 +207,8 @@ struct Common {
     /// Also write each document's generated Typst source into DIR.
     #[arg(long, value_name = "DIR")]
     typst_dir: Option<PathBuf>,
-    /// Internal: be a worker process of a parallel render (cases by
-    /// position on stdin, reports as JSON lines on stdout).
+    /// Internal: be a worker process of a parallel render (cases as JSON
+    /// lines on stdin, reports as JSON lines on stdout).
     #[arg(long, hide = true)]
     worker: bool,
     /// Internal: leave the run record to the parent process.

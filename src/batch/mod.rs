@@ -252,7 +252,7 @@ impl Pipeline {
     }
 
     /// Renders every case found in `inputs`. `progress` is called once per
-    /// finished item, from worker threads.
+    /// finished item, as it is stored.
     pub fn render_paths(
         &self,
         inputs: &[PathBuf],
@@ -339,11 +339,6 @@ impl Pipeline {
                 done(i, self.store_case(typeset));
             }
         });
-    }
-
-    /// Renders and stores the selected documents of one case.
-    pub fn render_case(&self, loaded: &LoadedCase, opts: &RenderOptions) -> Vec<ItemReport> {
-        self.store_case(self.typeset_case(loaded, opts))
     }
 
     /// The computing half of a case: rules, templates and typesetting of

@@ -22,6 +22,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 use super::{BatchReport, ItemReport, Outcome, Pipeline, RenderOptions, SetupError};
 use crate::case::LoadedCase;
@@ -32,14 +33,15 @@ const IN_HAND: usize = 2;
 
 /// One line of a worker's stdin: a case to render.
 #[derive(Debug, Serialize, Deserialize)]
-struct Job {
+struct Job<'a> {
     /// Its position in the batch.
     index: usize,
     /// Where it was loaded from, for messages.
-    file: PathBuf,
+    file: Cow<'a, str>,
     line: usize,
     /// The case, as loaded and validated by the parent.
-    case: Box<serde_json::value::RawValue>,
+    #[serde(borrow)]
+    case: &'a RawValue,
 }
 
 /// One line of a worker's stdout.
@@ -63,7 +65,7 @@ struct BatchCase {
     case_id: String,
     file: PathBuf,
     line: usize,
-    json: String,
+    json: Box<RawValue>,
 }
 
 impl Pipeline {
@@ -90,7 +92,8 @@ impl Pipeline {
             // The parent wrote it from a case it validated: it parses.
             let job: Job = serde_json::from_str(&line).ok()?;
             let case = serde_json::from_str(job.case.get()).ok()?;
-            Some((job.index, Cow::Owned(LoadedCase { case, file: job.file, line: job.line })))
+            let file = PathBuf::from(job.file.into_owned());
+            Some((job.index, Cow::Owned(LoadedCase { case, file, line: job.line })))
         };
         self.render_claimed(opts, opts.jobs.max(1), &claim, |index, items| {
             send(&Message::Case { index, items });
@@ -116,7 +119,7 @@ pub fn render_in_processes(
     let mut batch = Vec::new();
     let mut items = super::load_cases_each(inputs, |c| {
         batch.push(BatchCase {
-            json: serde_json::to_string(&c.case).expect("a case serialises"),
+            json: serde_json::value::to_raw_value(&c.case).expect("a case serialises"),
             case_id: c.case.case_id.to_string(),
             file: c.file,
             line: c.line,
@@ -329,12 +332,8 @@ fn hand_out(stdin: &mut Option<ChildStdin>, in_hand: &mut VecDeque<(usize, u32)>
         // hand and is dealt with as the worker's death.
         in_hand.push_back((i, deaths));
         let case = &shared.batch[i];
-        let job = format!(
-            "{{\"index\":{i},\"file\":{},\"line\":{},\"case\":{}}}",
-            serde_json::to_string(&case.file.to_string_lossy()).expect("a string serialises"),
-            case.line,
-            case.json
-        );
+        let job = Job { index: i, file: case.file.to_string_lossy(), line: case.line, case: &case.json };
+        let job = serde_json::to_string(&job).expect("a job serialises");
         if writeln!(pipe, "{job}").and_then(|()| pipe.flush()).is_err() {
             *stdin = None;
             return;

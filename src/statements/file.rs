@@ -311,14 +311,14 @@ impl Filer<'_> {
             *result = self.publish_notes(&p.decision, &mut folders);
         }
         if let Err(reason) = folders.sync() {
-            live.iter_mut().for_each(|(_, r)| *r = r.clone().and(Err(reason.clone())));
+            fail_the_rest(&mut live, &reason);
         }
         failpoint("after-notes");
         self.log_receipts(&mut live);
         failpoint("after-log");
         let done: Vec<&Decision> = live.iter().filter(|(_, r)| r.is_ok()).map(|(p, _)| &p.decision).collect();
         if let Err(reason) = self.append_ledger(ledger, Stage::Done, &done) {
-            live.iter_mut().for_each(|(_, r)| *r = r.clone().and(Err(reason.clone())));
+            fail_the_rest(&mut live, &reason);
         }
         failpoint("after-done");
         live.into_iter()
@@ -342,26 +342,7 @@ impl Filer<'_> {
         sha256: String,
     ) -> Result<Decision, String> {
         let source = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-        let mut d = Decision {
-            sha256,
-            source: source.clone(),
-            received: self.now,
-            outcome: StatementOutcome::Unreadable,
-            fields: StatementFields::default(),
-            reason: None,
-            case_id: None,
-            child: None,
-            assigned_to: None,
-            route: None,
-            candidates: 0,
-            dest_dir: "quarantine/unreadable".into(),
-            dest_name: String::new(),
-            variant: String::new(),
-            sidecar: false,
-            working_minutes: None,
-            sla_met: None,
-            recipients: Vec::new(),
-        };
+        let mut d = Decision::unreadable(sha256, source.clone(), self.now);
         let read = if too_big {
             Err(format!("larger than {} MB: not a statement download", MAX_FILE_BYTES / 1024 / 1024))
         } else {
@@ -510,10 +491,8 @@ impl Filer<'_> {
             let notice = notes::notice_json(d_view(d));
             let date = d.received.with_timezone(&London).date_naive();
             let pdf = self.pipeline.notice_pdf("safety-link.typ.j2", &notice, &d.sha256, date)?;
-            let id = d.fields.statement_id.as_deref().unwrap_or("unknown");
-            let name = format!("{}_safety-link_{id}{}.pdf", date, d.variant);
             let dir = folders.enter(&self.out.join("escalations"), self.modes)?;
-            store::publish_as_unsynced(&dir, &name, &pdf, self.modes).map_err(|e| e.to_string())?;
+            store::publish_as_unsynced(&dir, &notice_name(d), &pdf, self.modes).map_err(|e| e.to_string())?;
         }
         Ok(())
     }
@@ -691,11 +670,8 @@ impl Filer<'_> {
 
     fn report(&self, path: &Path, d: &Decision) -> StatementReport {
         let filed = self.out.join(&d.dest_dir).join(&d.dest_name);
-        let escalation = (!d.recipients.is_empty()).then(|| {
-            let date = d.received.with_timezone(&London).date_naive();
-            let id = d.fields.statement_id.as_deref().unwrap_or("unknown");
-            self.out.join("escalations").join(format!("{date}_safety-link_{id}{}.pdf", d.variant))
-        });
+        let escalation =
+            (!d.recipients.is_empty()).then(|| self.out.join("escalations").join(notice_name(d)));
         let detail = match d.outcome {
             StatementOutcome::Assigned => {
                 let sla = if d.sla_met == Some(true) { "within" } else { "OUTSIDE" };
@@ -797,6 +773,13 @@ impl Folders {
     }
 }
 
+/// Fails every statement of the batch still going, with `reason`.
+fn fail_the_rest(live: &mut [(Pending, Result<(), String>)], reason: &str) {
+    for (_, result) in live.iter_mut().filter(|(_, r)| r.is_ok()) {
+        *result = Err(reason.to_owned());
+    }
+}
+
 fn failed(path: &Path, reason: &str) -> StatementReport {
     StatementReport::bare(path, StatementOutcome::Failed, format!("{}: {reason}", path.display()))
 }
@@ -830,6 +813,13 @@ fn read_capped(path: &Path) -> io::Result<(Vec<u8>, bool)> {
     File::open(path)?.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
     let too_big = bytes.len() as u64 > MAX_FILE_BYTES;
     Ok((bytes, too_big))
+}
+
+/// The Safety Link notice's file name in `escalations/`.
+fn notice_name(d: &Decision) -> String {
+    let date = d.received.with_timezone(&London).date_naive();
+    let id = d.fields.statement_id.as_deref().unwrap_or("unknown");
+    format!("{date}_safety-link_{id}{}.pdf", d.variant)
 }
 
 /// `_2` when `numbered` is `name` numbered by [`store::free_name`] (`a_2.pdf`

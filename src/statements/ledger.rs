@@ -42,6 +42,33 @@ pub(super) struct Decision {
     pub(super) recipients: Vec<Recipient>,
 }
 
+impl Decision {
+    /// The starting point of every decision: unreadable, quarantined, no
+    /// one told, until reading and matching say otherwise.
+    pub(super) fn unreadable(sha256: String, source: String, received: DateTime<Utc>) -> Self {
+        Self {
+            sha256,
+            source,
+            received,
+            outcome: StatementOutcome::Unreadable,
+            fields: StatementFields::default(),
+            reason: None,
+            case_id: None,
+            child: None,
+            assigned_to: None,
+            route: None,
+            candidates: 0,
+            dest_dir: "quarantine/unreadable".into(),
+            dest_name: String::new(),
+            variant: String::new(),
+            sidecar: false,
+            working_minutes: None,
+            sla_met: None,
+            recipients: Vec::new(),
+        }
+    }
+}
+
 /// Someone a notice goes to.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct Recipient {
@@ -159,26 +186,8 @@ mod tests {
     use super::*;
 
     fn line(stage: Stage, sha256: &str, dest_name: &str) -> LedgerLine {
-        let decision = Decision {
-            sha256: sha256.into(),
-            source: "s.pdf".into(),
-            received: DateTime::UNIX_EPOCH,
-            outcome: StatementOutcome::Unreadable,
-            fields: StatementFields::default(),
-            reason: None,
-            case_id: None,
-            child: None,
-            assigned_to: None,
-            route: None,
-            candidates: 0,
-            dest_dir: "quarantine/unreadable".into(),
-            dest_name: dest_name.into(),
-            variant: String::new(),
-            sidecar: false,
-            working_minutes: None,
-            sla_met: None,
-            recipients: Vec::new(),
-        };
+        let mut decision = Decision::unreadable(sha256.into(), "s.pdf".into(), DateTime::UNIX_EPOCH);
+        decision.dest_name = dest_name.into();
         LedgerLine { stage, decision }
     }
 
