@@ -9,9 +9,10 @@ mod synthetic;
 use std::path::Path;
 use std::time::Instant;
 
-use casepress::batch::Pipeline;
 use casepress::board::{Quarter, build_board};
+use casepress::case::Caseload;
 use casepress::config::Config;
+use casepress::press::Press;
 use chrono::NaiveDate;
 
 // The allocator the `casepress` binary uses.
@@ -31,10 +32,11 @@ fn main() {
 
     let mut config = Config::load(&root.join("samples/casepress.toml")).unwrap();
     config.paths.output = tmp.path().join("out");
-    let pipeline = Pipeline::new(config).unwrap();
+    let press = Press::new(config).unwrap();
     let quarter: Quarter = "2026-Q2".parse().unwrap();
     let started = Instant::now();
-    let outputs = build_board(&pipeline, &[input], quarter).unwrap();
+    let caseload = Caseload::load(&[input]).unwrap();
+    let outputs = build_board(&press, &caseload, quarter).unwrap();
     let elapsed = started.elapsed();
     assert_eq!(outputs.cases, n);
     println!("cases: {n}");

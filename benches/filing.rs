@@ -11,8 +11,9 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
-use casepress::batch::Pipeline;
+use casepress::case::Caseload;
 use casepress::config::Config;
+use casepress::press::Press;
 use casepress::statements::{FileOptions, file_inbox};
 use statement_pdfs::*;
 
@@ -62,14 +63,14 @@ fn main() {
         }
         let mut config = config.clone();
         config.paths.output = tmp.path().join(format!("out-{round}"));
-        let pipeline = Pipeline::new(config).unwrap();
+        let press = Press::new(config).unwrap();
         let opts = FileOptions {
             inbox,
-            cases: vec![root.join("samples/cases")],
             now: casepress::statements::fields::parse_sent("23/11/2026 11:00").unwrap(),
         };
         let started = Instant::now();
-        let report = file_inbox(&pipeline, &opts).unwrap();
+        let caseload = Caseload::load(&[root.join("samples/cases")]).unwrap();
+        let report = file_inbox(&press, &caseload, &opts).unwrap();
         let took = started.elapsed();
         assert_eq!(report.items.len(), n);
         assert!(!report.has_failures());

@@ -7,9 +7,10 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use casepress::batch::{KindSelection, Pipeline, RenderOptions};
+use casepress::batch::{self, Cases, RenderOptions, Workers};
 use casepress::case::{self, DisposalType};
 use casepress::config::Config;
+use casepress::press::Press;
 use casepress::render::{DocumentKind, RenderRequest, Renderer, ServiceView, TemplateSet};
 use casepress::rules::{self, WorkingCalendar};
 use casepress::typeset::{PdfMeta, Typesetter};
@@ -70,17 +71,10 @@ fn main() {
     let inputs = [input.clone()];
     let pipeline_run = |threads: usize, config: &mut Config| {
         config.paths.output = outputs.next();
-        let pipeline = Pipeline::new(config.clone()).unwrap();
-        let opts = RenderOptions {
-            kinds: KindSelection::Applicable,
-            final_: false,
-            date: day,
-            force: false,
-            jobs: threads,
-            typst_dir: None,
-        };
+        let press = Press::new(config.clone()).unwrap();
+        let opts = RenderOptions { jobs: threads, ..RenderOptions::new(day) };
         let t = Instant::now();
-        let report = pipeline.render_paths(&inputs, &opts, &|_| {}).unwrap();
+        let report = batch::render(&press, Cases::Paths(&inputs), &opts, &Workers::Threads, &|_| {}).unwrap();
         let took = t.elapsed();
         assert_eq!(report.counts(), (docs, 0, 0), "every document written");
         took
@@ -105,20 +99,15 @@ fn main() {
     // Incremental: a re-run over unchanged input renders nothing.
     {
         config.paths.output = outputs.next();
-        let pipeline = Pipeline::new(config.clone()).unwrap();
-        let opts = RenderOptions {
-            kinds: KindSelection::Applicable,
-            final_: false,
-            date: day,
-            force: false,
-            jobs: 2,
-            typst_dir: None,
-        };
+        let press = Press::new(config.clone()).unwrap();
+        let opts = RenderOptions { jobs: 2, ..RenderOptions::new(day) };
+        let render =
+            || batch::render(&press, Cases::Paths(&inputs), &opts, &Workers::Threads, &|_| {}).unwrap();
         let first = timed(|| {
-            pipeline.render_paths(&inputs, &opts, &|_| {}).unwrap();
+            render();
         });
         let again = best_of(3, || {
-            let r = pipeline.render_paths(&inputs, &opts, &|_| {}).unwrap();
+            let r = render();
             assert_eq!(r.counts().0, 0, "nothing rendered again");
         });
         println!(

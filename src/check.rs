@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::case;
+use crate::case::Caseload;
 use crate::rules::{self, DueStatus, Facts, Severity, WorkingCalendar};
 
 /// One case's check.
@@ -73,24 +73,27 @@ pub fn check_paths(
     calendar: &WorkingCalendar,
     today: NaiveDate,
 ) -> Result<CheckReport, String> {
-    let files = case::discover(inputs).map_err(|e| e.to_string())?;
-    let mut cases = Vec::new();
-    let mut errors = Vec::new();
-    for result in files.iter().flat_map(|f| case::load_file(f)) {
-        match result {
-            Ok(loaded) => {
-                let c = &loaded.case;
-                cases.push(CaseCheck {
-                    case_id: c.case_id.to_string(),
-                    child: format!("{} {}", c.child.first_name, c.child.last_name),
-                    file: loaded.file.clone(),
-                    line: loaded.line,
-                    facts: rules::derive(c, calendar, today),
-                });
+    let caseload = Caseload::load(inputs).map_err(|e| e.to_string())?;
+    Ok(check(&caseload, calendar, today))
+}
+
+/// Checks every case of a loaded caseload as of `today`.
+pub fn check(caseload: &Caseload, calendar: &WorkingCalendar, today: NaiveDate) -> CheckReport {
+    let cases: Vec<CaseCheck> = caseload
+        .cases
+        .iter()
+        .map(|loaded| {
+            let c = &loaded.case;
+            CaseCheck {
+                case_id: c.case_id.to_string(),
+                child: format!("{} {}", c.child.first_name, c.child.last_name),
+                file: loaded.file.clone(),
+                line: loaded.line,
+                facts: rules::derive(c, calendar, today),
             }
-            Err(e) => errors.push(e.to_string()),
-        }
-    }
+        })
+        .collect();
+    let errors: Vec<String> = caseload.failures.iter().map(|f| f.reason.clone()).collect();
     let mut summary = CheckSummary { cases: cases.len(), load_errors: errors.len(), ..Default::default() };
     for c in &cases {
         let f = &c.facts;
@@ -101,7 +104,7 @@ pub fn check_paths(
         summary.invalid += f.findings.iter().filter(|x| x.severity == Severity::Invalid).count();
         summary.warnings += f.findings.iter().filter(|x| x.severity == Severity::Warning).count();
     }
-    Ok(CheckReport { today, cases, errors, summary })
+    CheckReport { today, cases, errors, summary }
 }
 
 /// The report as a person reads it.

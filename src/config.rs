@@ -81,6 +81,10 @@ impl Default for BoardConfig {
 pub struct StatementsConfig {
     /// The inbox `run` files (none: `run` files no statements).
     pub inbox: Option<PathBuf>,
+    /// For the fictional samples only: when `inbox` does not exist yet, it
+    /// is created as a copy of this folder, so a demo run files a copy and
+    /// leaves the samples as they were.
+    pub sample_inbox: Option<PathBuf>,
     /// Working hours from sent to assigned: 24 in seed 000 (Bradford), 3 in seed 001.
     pub assign_within_working_hours: u32,
     /// Working days from receipt to the case note of receipt (seed 001: 1).
@@ -103,6 +107,7 @@ impl Default for StatementsConfig {
     fn default() -> Self {
         Self {
             inbox: None,
+            sample_inbox: None,
             assign_within_working_hours: 24,
             receipt_note_within_working_days: 1,
             working_day_start: chrono::NaiveTime::from_hms_opt(9, 0, 0).expect("valid time"),
@@ -202,10 +207,10 @@ pub struct NamingConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct PermissionsConfig {
     /// Mode of files written.
-    #[serde(deserialize_with = "octal")]
+    #[serde(deserialize_with = "octal", serialize_with = "as_octal")]
     pub file_mode: u32,
     /// Mode of folders created.
-    #[serde(deserialize_with = "octal")]
+    #[serde(deserialize_with = "octal", serialize_with = "as_octal")]
     pub dir_mode: u32,
 }
 
@@ -265,6 +270,10 @@ fn octal<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
     })
 }
 
+fn as_octal<S: serde::Serializer>(mode: &u32, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format!("{mode:04o}"))
+}
+
 /// A config file that could not be used.
 #[derive(Debug, thiserror::Error)]
 #[error("{}: {message}", path.display())]
@@ -302,9 +311,23 @@ impl Config {
         self.paths.templates.as_mut().map(fix);
         self.service.logo.as_mut().map(fix);
         self.statements.inbox.as_mut().map(fix);
+        self.statements.sample_inbox.as_mut().map(fix);
         if let Some(cases) = self.board.cases.as_mut() {
             cases.iter_mut().for_each(fix);
         }
+    }
+
+    /// The settings without any path: what shapes a document's content.
+    /// Paths depend on where a run is started from, and the files they name
+    /// (templates, logo) are hashed by content.
+    pub fn without_paths(&self) -> Self {
+        let mut c = self.clone();
+        c.paths = PathsConfig { cases: Vec::new(), output: PathBuf::new(), templates: None };
+        c.service.logo = None;
+        c.statements.inbox = None;
+        c.statements.sample_inbox = None;
+        c.board.cases = None;
+        c
     }
 
     fn validate(&self) -> Result<(), String> {
@@ -356,6 +379,26 @@ mod tests {
         assert_eq!(c.permissions.file_mode, 0o600);
         assert_eq!(c.permissions.dir_mode, 0o700);
         assert!(c.naming.document.contains("{{ case_id }}"));
+    }
+
+    #[test]
+    fn a_config_survives_a_round_trip_through_json() {
+        let c: Config =
+            toml::from_str("[permissions]\nfile_mode = \"0640\"\n[paths]\noutput = \"o\"").unwrap();
+        let back: Config = serde_json::from_str(&serde_json::to_string(&c).unwrap()).unwrap();
+        assert_eq!(back.permissions.file_mode, 0o640);
+        assert_eq!(back.paths.output, PathBuf::from("o"));
+    }
+
+    #[test]
+    fn the_content_hash_view_ignores_where_a_run_started() {
+        let mut a: Config = toml::from_str("").unwrap();
+        let mut b = a.clone();
+        a.resolve(Path::new("/srv/casepress"));
+        b.resolve(Path::new("elsewhere/../x"));
+        assert_ne!(a.paths.output, b.paths.output);
+        let json = |c: &Config| serde_json::to_string(&c.without_paths()).unwrap();
+        assert_eq!(json(&a), json(&b));
     }
 
     #[test]

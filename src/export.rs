@@ -1,5 +1,6 @@
-//! Case-file export bundles: a transfer to another service (seed 004 §3.2)
-//! and the Y2A upload for a young person turning 18 (seed 004 §17.2).
+//! Case-file export bundles: a transfer to another service (Derbyshire
+//! practice guidance §3.2) and the Y2A upload for a young person turning 18
+//! (Derbyshire practice guidance §17.2).
 //!
 //! A bundle is built only from what is on disk in the case folder, after
 //! every file the case log names has passed its SHA-256 check. The same
@@ -7,7 +8,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -15,9 +15,9 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::batch::Pipeline;
 use crate::case::CaseId;
-use crate::store::{self, LogEntry, Published};
+use crate::press::Press;
+use crate::store::{self, BundleMember, LogEntry, Published};
 
 /// Why a bundle is made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -64,25 +64,18 @@ pub struct ExportItem {
     pub failed: Option<String>,
 }
 
-/// One member of a bundle.
-struct Member {
-    name: String,
-    kind: String,
-    bytes: Vec<u8>,
-}
-
-/// Exports each case; one failure does not stop the others.
+/// Exports each case from the press's output root into `out`; one failure
+/// does not stop the others.
 pub fn export_cases(
-    pipeline: &Pipeline,
+    press: &Press,
     case_ids: &[String],
     purpose: Purpose,
-    from: &Path,
     out: &Path,
     to: &str,
 ) -> Vec<ExportItem> {
     case_ids
         .iter()
-        .map(|id| match export_case(pipeline, id, purpose, from, out, to) {
+        .map(|id| match export_case(press, id, purpose, out, to) {
             Ok(published) => ExportItem {
                 case_id: id.clone(),
                 written: matches!(published, Published::Written(_)),
@@ -98,15 +91,15 @@ pub fn export_cases(
 
 /// Builds, publishes and logs one case's bundle.
 pub fn export_case(
-    pipeline: &Pipeline,
+    press: &Press,
     case_id: &str,
     purpose: Purpose,
-    from: &Path,
     out: &Path,
     to: &str,
 ) -> Result<Published, String> {
     let id = CaseId::try_from(case_id.to_owned())?;
-    let case_dir = from.join("cases").join(id.as_str());
+    let layout = press.layout();
+    let case_dir = layout.case_dir(id.as_str());
     if !case_dir.is_dir() {
         return Err(format!("{}: no case folder: render the case's documents first", case_dir.display()));
     }
@@ -136,7 +129,7 @@ pub fn export_case(
     };
     if purpose == Purpose::Y2a && !latest.contains_key("risk-summary") {
         return Err(format!(
-            "{}: no risk summary in the case log: render it first (`casepress render CASE --kind risk-summary`); seed 004 §17.2 requires the most recent ROSH",
+            "{}: no risk summary in the case log: render it first (`casepress render CASE --kind risk-summary`); the Y2A transfer needs the most recent ROSH (Derbyshire practice guidance §17.2)",
             case_dir.display()
         ));
     }
@@ -147,7 +140,7 @@ pub fn export_case(
         let path = case_dir.join(dir).join(file);
         let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         created = created.clone().max(at.to_owned());
-        members.push(Member { name: format!("{dir}/{file}"), kind: kind.to_owned(), bytes });
+        members.push(BundleMember { name: format!("{dir}/{file}"), kind: kind.to_owned(), bytes });
         Ok(())
     };
     match purpose {
@@ -176,7 +169,7 @@ pub fn export_case(
             text.push_str(&serde_json::to_string(entry).expect("log entries serialise"));
             text.push('\n');
         }
-        members.push(Member {
+        members.push(BundleMember {
             name: "case-log.jsonl".into(),
             kind: "case-log".into(),
             bytes: text.into_bytes(),
@@ -196,39 +189,34 @@ pub fn export_case(
         "members": listing,
         "missing": missing,
     });
-    let letter = pipeline
-        .notice_pdf("cover-letter.typ.j2", &notice, &format!("{id}/{purpose}"), date)
-        .map_err(|e| format!("cover letter: {e}"))?;
-    members.push(Member { name: "cover-letter.pdf".into(), kind: "cover-letter".into(), bytes: letter });
-
-    let manifest = json!({
-        "case_id": id.as_str(),
-        "purpose": purpose.to_string(),
-        "created": created_at.to_rfc3339_opts(SecondsFormat::Secs, true),
-        "members": members.iter().map(|m| json!({
-            "name": m.name,
-            "kind": m.kind,
-            "size": m.bytes.len(),
-            "sha256": store::sha256_hex(&m.bytes),
-        })).collect::<Vec<_>>(),
-        "not_held": missing,
+    let letter = press
+        .typeset_notice("cover-letter.typ.j2", &notice, &format!("{id}/{purpose}"), date)
+        .map_err(|f| format!("cover letter: {f}"))?;
+    members.push(BundleMember {
+        name: "cover-letter.pdf".into(),
+        kind: "cover-letter".into(),
+        bytes: letter,
     });
-    let mut manifest_bytes = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
-    manifest_bytes.push(b'\n');
 
-    let zip = zip_members(&members, &manifest_bytes);
-    let modes = pipeline.config().permissions.modes();
+    let mut head = serde_json::Map::new();
+    head.insert("case_id".into(), id.as_str().into());
+    head.insert("purpose".into(), purpose.to_string().into());
+    head.insert("created".into(), created_at.to_rfc3339_opts(SecondsFormat::Secs, true).into());
+    head.insert("not_held".into(), json!(missing));
+    let bundle = store::bundle(&members, head);
+
     let name = format!("{id}_{purpose}_{date}.zip");
-    let published = store::publish(out, &name, &zip, modes).map_err(|e| e.to_string())?;
+    let published = store::publish(out, &name, &bundle.zip, press.modes()).map_err(|e| e.to_string())?;
     if let Published::Written(path) = &published {
         let entry = LogEntry::Export {
             at: Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
             purpose: purpose.to_string(),
-            file: path.display().to_string(),
-            sha256: store::sha256_hex(&zip),
+            // Relative to the output root, wherever the run started.
+            file: layout.relative(path).display().to_string(),
+            sha256: store::sha256_hex(&bundle.zip),
             members: members.iter().map(|m| m.name.clone()).collect(),
         };
-        store::append_log(&case_dir, &entry, modes).map_err(|e| e.to_string())?;
+        store::append_log(&case_dir, &entry, press.modes()).map_err(|e| e.to_string())?;
     }
     Ok(published)
 }
@@ -253,35 +241,4 @@ fn verify_folder(case_dir: &Path, log: &[LogEntry]) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// A deterministic zip: members in order, fixed timestamps, 0600.
-fn zip_members(members: &[Member], manifest: &[u8]) -> Vec<u8> {
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip::DateTime::default())
-        .unix_permissions(0o600);
-    for (name, bytes) in
-        members.iter().map(|m| (m.name.as_str(), m.bytes.as_slice())).chain([("manifest.json", manifest)])
-    {
-        zip.start_file(name, options).expect("zip entry");
-        zip.write_all(bytes).expect("zip write to memory");
-    }
-    zip.finish().expect("zip to memory").into_inner()
-}
-
-/// Case ids of open cases whose 18th birthday falls within `days` of `today`
-/// (seed 004 §17.2: the Y2A upload for anyone who turns 18 during supervision).
-pub fn turning_18(cases: &[crate::case::Case], today: NaiveDate, days: u32) -> Vec<String> {
-    let until = today + chrono::Days::new(u64::from(days));
-    cases
-        .iter()
-        .filter(|c| c.order.as_ref().is_some_and(|o| o.closed_date.is_none()))
-        .filter(|c| {
-            let birthday = c.child.date_of_birth.checked_add_months(chrono::Months::new(18 * 12));
-            birthday.is_some_and(|b| today <= b && b <= until)
-        })
-        .map(|c| c.case_id.to_string())
-        .collect()
 }

@@ -4,7 +4,10 @@
 //! Data flows one way, one module per stage:
 //! `case` (JSON → typed case) → `rules` (derived facts) → `render`
 //! (minijinja → Typst source) → `typeset` (Typst → PDF) → `store` (atomic
-//! write, case log). `batch` runs the stages over many cases.
+//! write, case log, output layout). The `press` holds what every stage
+//! above needs, built once; `batch` renders many cases on it, `statements`
+//! files received statements, `board` and `export` make reports and
+//! bundles, and `run` is the nightly job over all of them.
 
 pub mod batch;
 pub mod board;
@@ -12,8 +15,11 @@ pub mod case;
 pub mod check;
 pub mod config;
 pub mod export;
+pub mod failure;
+pub mod press;
 pub mod render;
 pub mod rules;
+pub mod run;
 pub mod statements;
 pub mod store;
 pub mod typeset;

@@ -162,9 +162,10 @@ fn counts_of_one_to_four_are_suppressed_when_published() {
 fn the_sample_board_is_byte_identical_on_a_re_run_and_its_pack_verifies() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let inputs = [samples().join("cases"), samples().join("caseload")];
+    let caseload = casepress::case::Caseload::load(&inputs).unwrap();
     let quarter: Quarter = "2026-Q2".parse().unwrap();
-    let outputs = build_board(&pipeline(a.path()), &inputs, quarter).unwrap();
-    build_board(&pipeline(b.path()), &inputs, quarter).unwrap();
+    let outputs = build_board(&press(a.path()), &caseload, quarter).unwrap();
+    build_board(&press(b.path()), &caseload, quarter).unwrap();
     assert!(outputs.errors.is_empty(), "{:?}", outputs.errors);
     for name in ["board-report.pdf", "figures.csv", "figures.json", "board-pack.zip"] {
         let x = fs::read(a.path().join("board/2026-Q2").join(name)).unwrap();
@@ -172,7 +173,7 @@ fn the_sample_board_is_byte_identical_on_a_re_run_and_its_pack_verifies() {
         assert!(x == y, "{name} differs between runs");
     }
     // Re-running into the same folder writes nothing new.
-    let again = build_board(&pipeline(a.path()), &inputs, quarter).unwrap();
+    let again = build_board(&press(a.path()), &caseload, quarter).unwrap();
     assert!(again.files.iter().all(|(_, _, new)| !new));
 
     let dir = a.path().join("board/2026-Q2");
@@ -182,7 +183,7 @@ fn the_sample_board_is_byte_identical_on_a_re_run_and_its_pack_verifies() {
     let mut manifest = String::new();
     zip.by_name("manifest.json").unwrap().read_to_string(&mut manifest).unwrap();
     let manifest: serde_json::Value = serde_json::from_str(&manifest).unwrap();
-    for entry in manifest["files"].as_array().unwrap() {
+    for entry in manifest["members"].as_array().unwrap() {
         let name = entry["name"].as_str().unwrap();
         let mut bytes = Vec::new();
         zip.by_name(name).unwrap().read_to_end(&mut bytes).unwrap();

@@ -139,7 +139,7 @@ fn run_renders_the_samples_and_files_their_inbox() {
     let samples = samples();
     copy(&samples.join("cases"), &tmp.path().join("samples/cases"));
     copy(&samples.join("caseload"), &tmp.path().join("samples/caseload"));
-    // The generator writes exactly `samples/inbox/` (which the main job empties).
+    // The generator writes exactly `samples/inbox/`.
     statement_pdfs::write_sample_inbox(&tmp.path().join("samples/inbox"));
     fs::copy(samples.join("casepress.toml"), tmp.path().join("samples/casepress.toml")).unwrap();
     let out = casepress(&["run", "samples/casepress.toml", "--date", "2026-11-23"], tmp.path());
@@ -152,8 +152,9 @@ fn run_renders_the_samples_and_files_their_inbox() {
         stdout.contains("7 assigned (1 Safety Link), 2 unidentified, 5 unreadable, 1 duplicate"),
         "{stdout}"
     );
+    // The run files a copy of the sample inbox, made under the output folder.
     let left: Vec<_> =
-        fs::read_dir(tmp.path().join("samples/inbox")).unwrap().flatten().map(|e| e.file_name()).collect();
+        fs::read_dir(tmp.path().join("out/inbox")).unwrap().flatten().map(|e| e.file_name()).collect();
     assert_eq!(
         left,
         vec![std::ffi::OsString::from("portal-20441.pdf.part")],

@@ -19,22 +19,22 @@ const CASE: &str = "NYJS-2026-0088";
 
 /// Renders the sample who turns 18 in December 2026 into `out`, and files
 /// one statement from him.
-fn prepared(out: &Path) -> casepress::batch::Pipeline {
-    let pipeline = pipeline(out);
-    let report = render(&pipeline, &[samples().join("cases/turning-18.json")], &drafts());
+fn prepared(out: &Path) -> casepress::press::Press {
+    let press = press(out);
+    let report = render(&press, &[samples().join("cases/turning-18.json")], &drafts());
     assert!(!report.has_failures(), "{report:?}");
     let inbox = out.join("inbox");
     fs::create_dir_all(&inbox).unwrap();
     let s = Statement::new("MOMO-M1", "Mason", "10/12/2008", "20/11/2026 18:00");
     fs::write(inbox.join("m.pdf"), statement_pdf(&s, Layout::Lines)).unwrap();
-    let mut config = pipeline.config().clone();
+    let mut config = press.config().clone();
     config.statements.settle_seconds = 0;
-    let filer = casepress::batch::Pipeline::new(config).unwrap();
+    let filer = casepress::press::Press::new(config).unwrap();
     let now = casepress::statements::fields::parse_sent("23/11/2026 10:00").unwrap();
-    let filed =
-        file_inbox(&filer, &FileOptions { inbox, cases: vec![samples().join("cases")], now }).unwrap();
+    let caseload = casepress::case::Caseload::load(&[samples().join("cases")]).unwrap();
+    let filed = file_inbox(&filer, &caseload, &FileOptions { inbox, now }).unwrap();
     assert_eq!(filed.items[0].case_id.as_deref(), Some(CASE), "{filed:?}");
-    pipeline
+    press
 }
 
 fn members(zip_path: &Path) -> Vec<(String, Vec<u8>)> {
@@ -49,20 +49,15 @@ fn members(zip_path: &Path) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-fn export(
-    pipeline: &casepress::batch::Pipeline,
-    out: &Path,
-    purpose: Purpose,
-) -> casepress::export::ExportItem {
-    export_cases(pipeline, &[CASE.to_string()], purpose, out, &out.join("exports"), "Receiving service")
-        .remove(0)
+fn export(press: &casepress::press::Press, out: &Path, purpose: Purpose) -> casepress::export::ExportItem {
+    export_cases(press, &[CASE.to_string()], purpose, &out.join("exports"), "Receiving service").remove(0)
 }
 
 #[test]
 fn a_y2a_bundle_holds_the_latest_psr_plan_and_risk_summary_with_a_verified_manifest() {
     let tmp = tempfile::tempdir().unwrap();
-    let pipeline = prepared(tmp.path());
-    let item = export(&pipeline, tmp.path(), Purpose::Y2a);
+    let press = prepared(tmp.path());
+    let item = export(&press, tmp.path(), Purpose::Y2a);
     let bundle = item.bundle.unwrap_or_else(|| panic!("{:?}", item.failed));
     assert_eq!(fs::metadata(&bundle).unwrap().permissions().mode() & 0o777, 0o600);
     let members = members(&bundle);
@@ -98,8 +93,8 @@ fn a_y2a_bundle_holds_the_latest_psr_plan_and_risk_summary_with_a_verified_manif
 #[test]
 fn a_transfer_bundle_holds_documents_statements_and_the_case_log_and_is_byte_identical_again() {
     let tmp = tempfile::tempdir().unwrap();
-    let pipeline = prepared(tmp.path());
-    let first = export(&pipeline, tmp.path(), Purpose::Transfer);
+    let press = prepared(tmp.path());
+    let first = export(&press, tmp.path(), Purpose::Transfer);
     let bundle = first.bundle.unwrap();
     let bytes = fs::read(&bundle).unwrap();
     let names: Vec<String> = members(&bundle).into_iter().map(|(n, _)| n).collect();
@@ -107,7 +102,7 @@ fn a_transfer_bundle_holds_documents_statements_and_the_case_log_and_is_byte_ide
     assert!(names.iter().any(|n| n == "case-log.jsonl"));
     assert_eq!(names.iter().filter(|n| n.starts_with("documents/")).count(), 5, "{names:?}");
     // The case log now records the export, but the bundle is unchanged.
-    let again = export(&pipeline, tmp.path(), Purpose::Transfer);
+    let again = export(&press, tmp.path(), Purpose::Transfer);
     assert!(!again.written);
     assert_eq!(fs::read(again.bundle.unwrap()).unwrap(), bytes);
     let other = tempfile::tempdir().unwrap();
@@ -119,7 +114,7 @@ fn a_transfer_bundle_holds_documents_statements_and_the_case_log_and_is_byte_ide
 #[test]
 fn a_tampered_or_missing_case_folder_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
-    let pipeline = prepared(tmp.path());
+    let press = prepared(tmp.path());
     let docs = tmp.path().join("cases").join(CASE).join("documents");
     let psr = fs::read_dir(&docs)
         .unwrap()
@@ -131,7 +126,7 @@ fn a_tampered_or_missing_case_folder_is_refused() {
     let last = bytes.len() - 10;
     bytes[last] ^= 0x20;
     fs::write(&psr, bytes).unwrap();
-    let item = export(&pipeline, tmp.path(), Purpose::Y2a);
+    let item = export(&press, tmp.path(), Purpose::Y2a);
     let reason = item.failed.expect("refused");
     assert!(reason.contains("does not match its SHA-256 in the case log"), "{reason}");
     assert!(
@@ -139,14 +134,8 @@ fn a_tampered_or_missing_case_folder_is_refused() {
             || fs::read_dir(tmp.path().join("exports")).unwrap().count() == 0
     );
 
-    let missing = export_cases(
-        &pipeline,
-        &["NO-SUCH-CASE".into(), "../etc".into()],
-        Purpose::Transfer,
-        tmp.path(),
-        tmp.path(),
-        "x",
-    );
+    let missing =
+        export_cases(&press, &["NO-SUCH-CASE".into(), "../etc".into()], Purpose::Transfer, tmp.path(), "x");
     assert!(missing[0].failed.as_deref().unwrap().contains("no case folder"));
     assert!(missing[1].failed.as_deref().unwrap().contains("invalid case_id"));
 }

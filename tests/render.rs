@@ -12,7 +12,7 @@ use common::*;
 #[test]
 fn every_sample_renders_every_kind_it_supports_with_the_papers_markings() {
     let tmp = tempfile::tempdir().unwrap();
-    let report = render(&pipeline(tmp.path()), &[samples().join("cases")], &drafts());
+    let report = render(&press(tmp.path()), &[samples().join("cases")], &drafts());
     let failures: Vec<_> =
         report.items.iter().filter(|i| matches!(i.outcome, Outcome::Failed { .. })).collect();
     assert!(failures.is_empty(), "{failures:#?}");
@@ -39,7 +39,7 @@ fn every_sample_renders_every_kind_it_supports_with_the_papers_markings() {
 fn a_psr_draft_reads_like_the_report_it_is() {
     let tmp = tempfile::tempdir().unwrap();
     let opts = RenderOptions { kinds: KindSelection::only(vec![DocumentKind::Psr]), ..drafts() };
-    let report = render(&pipeline(tmp.path()), &[samples().join("cases/yro-custody-possible.json")], &opts);
+    let report = render(&press(tmp.path()), &[samples().join("cases/yro-custody-possible.json")], &opts);
     let Outcome::Written { path, to_complete, .. } = &report.items[0].outcome else { panic!("{report:?}") };
     assert_eq!(*to_complete, 1, "only the author's signature is missing");
     let text = pdf_text(path);
@@ -68,18 +68,18 @@ fn a_psr_draft_reads_like_the_report_it_is() {
 #[test]
 fn drafts_mark_missing_data_and_finals_refuse_naming_the_fields() {
     let tmp = tempfile::tempdir().unwrap();
-    let pipeline = pipeline(tmp.path());
+    let press = press(tmp.path());
     let input = [samples().join("cases/missing-sections.json")];
-    let report = render(&pipeline, &input, &drafts());
+    let report = render(&press, &input, &drafts());
     let psr = report.items.iter().find(|i| i.kind == Some(DocumentKind::Psr)).unwrap();
     let Outcome::Written { path, to_complete, .. } = &psr.outcome else { panic!("{psr:?}") };
     assert!(*to_complete > 5);
     assert!(pdf_text(path).contains("TO COMPLETE: introduction"));
 
     let final_ = RenderOptions { final_: true, ..drafts() };
-    let report = render(&pipeline, &input, &final_);
+    let report = render(&press, &input, &final_);
     let psr = report.items.iter().find(|i| i.kind == Some(DocumentKind::Psr)).unwrap();
-    let Outcome::Failed { reason } = &psr.outcome else { panic!("{psr:?}") };
+    let Outcome::Failed { reason, .. } = &psr.outcome else { panic!("{psr:?}") };
     assert!(reason.contains("cannot render a final psr"), "{reason}");
     assert!(reason.contains("`psr.introduction` (introduction)"), "{reason}");
     assert!(reason.contains("missing-sections.json"), "{reason}");
@@ -89,8 +89,8 @@ fn drafts_mark_missing_data_and_finals_refuse_naming_the_fields() {
 fn same_input_gives_byte_identical_pdfs() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let input = [samples().join("cases")];
-    render(&pipeline(a.path()), &input, &drafts());
-    render(&pipeline(b.path()), &input, &drafts());
+    render(&press(a.path()), &input, &drafts());
+    render(&press(b.path()), &input, &drafts());
     let pdfs = |root: &std::path::Path| -> BTreeMap<_, _> {
         files_under(&root.join("cases"))
             .into_iter()
@@ -109,21 +109,21 @@ fn same_input_gives_byte_identical_pdfs() {
 #[test]
 fn a_rerun_over_unchanged_input_rewrites_nothing() {
     let tmp = tempfile::tempdir().unwrap();
-    let pipeline = pipeline(tmp.path());
+    let press = press(tmp.path());
     let input = [samples().join("cases")];
-    let first = render(&pipeline, &input, &drafts());
+    let first = render(&press, &input, &drafts());
     let snapshot = |root: &std::path::Path| -> Vec<_> {
         files_under(&root.join("cases")).into_iter().map(|p| (p.clone(), fs::read(&p).unwrap())).collect()
     };
     let before = snapshot(tmp.path());
     let later_day = RenderOptions { date: day().succ_opt().unwrap(), ..drafts() };
-    let second = render(&pipeline, &input, &later_day);
+    let second = render(&press, &input, &later_day);
     assert_eq!(first.items.len(), second.items.len());
     assert!(second.items.iter().all(|i| matches!(i.outcome, Outcome::Unchanged { .. })), "{second:#?}");
     assert_eq!(before, snapshot(tmp.path()), "no file or case-log line was written");
 
     let forced = RenderOptions { force: true, ..drafts() };
-    let third = render(&pipeline, &input, &forced);
+    let third = render(&press, &input, &forced);
     assert!(
         third.items.iter().all(|i| matches!(i.outcome, Outcome::Unchanged { .. })),
         "same bytes: nothing new"
@@ -134,7 +134,7 @@ fn a_rerun_over_unchanged_input_rewrites_nothing() {
 fn the_output_layout_and_case_log_follow_the_design() {
     use std::os::unix::fs::PermissionsExt;
     let tmp = tempfile::tempdir().unwrap();
-    let report = render(&pipeline(tmp.path()), &[samples().join("cases/referral-order.json")], &drafts());
+    let report = render(&press(tmp.path()), &[samples().join("cases/referral-order.json")], &drafts());
     let Outcome::Written { path, sha256, .. } = &report.items[0].outcome else { panic!("{report:?}") };
     let case_dir = path.parent().unwrap().parent().unwrap();
     assert_eq!(case_dir.parent().unwrap(), tmp.path().join("cases"));
@@ -153,7 +153,7 @@ fn the_output_layout_and_case_log_follow_the_design() {
 #[test]
 fn pdfs_carry_metadata_and_declare_pdf_a() {
     let tmp = tempfile::tempdir().unwrap();
-    let report = render(&pipeline(tmp.path()), &[samples().join("cases/referral-order.json")], &drafts());
+    let report = render(&press(tmp.path()), &[samples().join("cases/referral-order.json")], &drafts());
     let Outcome::Written { path, .. } = &report.items[0].outcome else { panic!() };
     let bytes = fs::read(path).unwrap();
     let raw = String::from_utf8_lossy(&bytes);
@@ -176,12 +176,12 @@ fn changing_one_case_re_renders_only_that_cases_documents() {
     for name in ["referral-order.json", "pprc.json"] {
         fs::copy(samples().join("cases").join(name), cases.join(name)).unwrap();
     }
-    let pipeline = pipeline(&tmp.path().join("out"));
-    let first = render(&pipeline, std::slice::from_ref(&cases), &drafts());
+    let press = press(&tmp.path().join("out"));
+    let first = render(&press, std::slice::from_ref(&cases), &drafts());
     assert!(first.items.iter().all(|i| matches!(i.outcome, Outcome::Written { .. })));
     let edited = fs::read_to_string(cases.join("pprc.json")).unwrap().replace("Harvey", "Harry");
     fs::write(cases.join("pprc.json"), edited).unwrap();
-    let second = render(&pipeline, &[cases], &drafts());
+    let second = render(&press, &[cases], &drafts());
     for item in &second.items {
         let written = matches!(item.outcome, Outcome::Written { .. });
         let changed = item.case_id.as_deref() == Some("NYJS-2026-0142");

@@ -29,6 +29,8 @@ impl Workspace {
         let config = fs::read_to_string(samples().join("casepress.toml"))
             .unwrap()
             .replace("output = \"../out\"", "output = \"out\"")
+            .replace("inbox = \"../out/inbox\"", "inbox = \"inbox\"")
+            .replace("sample_inbox = \"inbox\"\n", "")
             .replace("cases = [\"cases\"]", &format!("cases = [{:?}]", samples().join("cases")));
         fs::write(dir.path().join("casepress.toml"), config).unwrap();
         Self { dir }

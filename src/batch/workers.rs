@@ -1,17 +1,19 @@
 //! Rendering in worker processes: `--jobs N` starts N children of the
-//! casepress binary (`render … --worker`). The parent loads and checks the
-//! batch once, then hands each worker a case at a time (a couple in hand),
-//! as JSON. The work balances itself, progress is live, workers hold no
-//! more than the cases in their hands, and a child that dies costs only the
-//! case that killed it: the others it held are tried again elsewhere.
+//! casepress binary (its hidden `worker` command). The parent loads and
+//! checks the batch once, then hands each worker a case at a time (a couple
+//! in hand), as JSON. The work balances itself, progress is live, workers
+//! hold no more than the cases in their hands, and a child that dies costs
+//! only the case that killed it: the others it held are tried again
+//! elsewhere.
 //!
 //! Why processes: Typst's memo cache (comemo) is global to a process, so
 //! render threads in one process contend on it; processes share nothing.
 //!
-//! The protocol is JSON lines. The parent writes a [`Job`] per line to the
-//! child's stdin and closes it when the batch is handed out. The child
-//! writes a [`Message`] per line to stdout: [`Message::Ready`] once set up,
-//! then [`Message::Case`] per case stored.
+//! The protocol is JSON lines, and this module owns all of it. The parent
+//! writes a [`Setup`] line (the resolved config and the render options),
+//! then a [`Job`] per line to the child's stdin, and closes it when the
+//! batch is handed out. The child writes a [`Message`] per line to stdout:
+//! [`Message::Ready`] once set up, then [`Message::Case`] per case stored.
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
@@ -24,14 +26,25 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use super::{BatchReport, ItemReport, Outcome, Pipeline, RenderOptions, SetupError};
-use crate::case::LoadedCase;
+use super::{BatchReport, Cases, ItemReport, Outcome, RenderOptions};
+use crate::case::{LoadedCase, load_each};
+use crate::config::Config;
+use crate::failure::Stage;
+use crate::press::{Press, SetupError};
 
 /// Cases a child holds at once: one rendering, one waiting, so it never
 /// idles for a round trip to the parent.
 const IN_HAND: usize = 2;
 
-/// One line of a worker's stdin: a case to render.
+/// The first line of a worker's stdin: everything it needs to render as
+/// the parent would.
+#[derive(Debug, Serialize, Deserialize)]
+struct Setup<'a> {
+    config: Cow<'a, Config>,
+    options: Cow<'a, RenderOptions>,
+}
+
+/// One line of a worker's stdin after the setup: a case to render.
 #[derive(Debug, Serialize, Deserialize)]
 struct Job<'a> {
     /// Its position in the batch.
@@ -68,71 +81,93 @@ struct BatchCase {
     json: Box<RawValue>,
 }
 
-impl Pipeline {
-    /// The worker's side: reports ready, then renders each [`Job`] read from
-    /// `input` and reports its items on `output`, until `input` ends.
-    pub fn serve_worker(
-        &self,
-        opts: &RenderOptions,
-        input: impl BufRead + Send,
-        output: impl Write,
-    ) -> Result<(), SetupError> {
-        self.prepare_typst_dir(opts)?;
-        let mut output = output;
-        let mut send = |message: &Message| {
-            let mut line = serde_json::to_vec(message).expect("worker messages serialise");
-            line.push(b'\n');
-            // A parent that has gone away cannot be told; the work is on disk.
-            let _ = output.write_all(&line).and_then(|()| output.flush());
-        };
-        send(&Message::Ready);
-        let lines = Mutex::new(input.lines());
-        let claim = || {
-            let line = lines.lock().expect("the input lock is never poisoned").next()?.ok()?;
-            // The parent wrote it from a case it validated: it parses.
-            let job: Job = serde_json::from_str(&line).ok()?;
-            let case = serde_json::from_str(job.case.get()).ok()?;
-            let file = PathBuf::from(job.file.into_owned());
-            Some((job.index, Cow::Owned(LoadedCase { case, file, line: job.line })))
-        };
-        self.render_claimed(opts, opts.jobs.max(1), &claim, |index, items| {
-            send(&Message::Case { index, items });
-        });
-        Ok(())
+impl BatchCase {
+    fn of(c: &LoadedCase) -> Self {
+        Self {
+            json: serde_json::value::to_raw_value(&c.case).expect("a case serialises"),
+            case_id: c.case.case_id.to_string(),
+            file: c.file.clone(),
+            line: c.line,
+        }
     }
 }
 
-/// Renders the cases found in `inputs` in `n` worker processes of the
-/// casepress binary `exe`, each given `args` (a `render` command line
-/// without the cases) plus `--worker --jobs 1 --json --no-run-record`, and
-/// merges their items in batch order. `progress` is called once per item as
-/// the workers report them.
-pub fn render_in_processes(
+/// The worker's side (the binary's hidden `worker` command): reads the
+/// [`Setup`] line, reports ready, then renders each [`Job`] read from `input`
+/// and reports its items on `output`, until `input` ends.
+pub fn serve_worker(input: impl BufRead + Send, output: impl Write) -> Result<(), SetupError> {
+    let mut lines = input.lines();
+    let first = lines.next().and_then(Result::ok).unwrap_or_default();
+    let setup: Setup = serde_json::from_str(&first)
+        .map_err(|e| SetupError::Input(format!("worker: expected a setup line from casepress: {e}")))?;
+    // One render thread: the parent runs one worker per job, and Typst lays
+    // out on the global rayon pool.
+    let _ = rayon::ThreadPoolBuilder::new().num_threads(1).build_global();
+    let press = Press::new(setup.config.into_owned())?;
+    let opts = setup.options.into_owned();
+    let mut output = output;
+    let mut send = |message: &Message| {
+        let mut line = serde_json::to_vec(message).expect("worker messages serialise");
+        line.push(b'\n');
+        // A parent that has gone away cannot be told; the work is on disk.
+        let _ = output.write_all(&line).and_then(|()| output.flush());
+    };
+    send(&Message::Ready);
+    let lines = Mutex::new(lines);
+    let claim = || {
+        let line = lines.lock().expect("the input lock is never poisoned").next()?.ok()?;
+        // The parent wrote it from a case it validated: it parses.
+        let job: Job = serde_json::from_str(&line).ok()?;
+        let case = serde_json::from_str(job.case.get()).ok()?;
+        let file = PathBuf::from(job.file.into_owned());
+        Some((job.index, Cow::Owned(LoadedCase { case, file, line: job.line })))
+    };
+    super::engine::render_claimed(&press, &opts, 1, &claim, |index, items| {
+        send(&Message::Case { index, items });
+    });
+    Ok(())
+}
+
+/// Renders `cases` in `opts.jobs` worker processes of the casepress binary
+/// `exe`, and merges their items in batch order. `progress` is called once
+/// per item as the workers report them.
+pub(super) fn render_in_processes(
     exe: &Path,
-    args: &[std::ffi::OsString],
-    inputs: &[PathBuf],
-    n: usize,
+    press: &Press,
+    cases: Cases<'_>,
+    opts: &RenderOptions,
     progress: &(dyn Fn(&ItemReport) + Sync),
 ) -> Result<BatchReport, SetupError> {
     // Each case is kept as JSON text as soon as it is parsed: several times
     // smaller than the parsed case, and never all parsed at once.
-    let mut batch = Vec::new();
-    let mut items = super::load_cases_each(inputs, |c| {
-        batch.push(BatchCase {
-            json: serde_json::value::to_raw_value(&c.case).expect("a case serialises"),
-            case_id: c.case.case_id.to_string(),
-            file: c.file,
-            line: c.line,
-        });
-    })?;
+    let (batch, failures) = match cases {
+        Cases::Loaded(c) => (c.cases.iter().map(BatchCase::of).collect(), c.failures.clone()),
+        Cases::Paths(paths) => {
+            let mut batch = Vec::new();
+            let failures = load_each(paths, |c| batch.push(BatchCase::of(&c)))?;
+            (batch, failures)
+        }
+    };
+    let mut items: Vec<ItemReport> = failures.iter().map(ItemReport::load_failed).collect();
     items.iter().for_each(progress);
-    let shared =
-        Shared { next: AtomicUsize::new(0), retry: Mutex::new(VecDeque::new()), batch: &batch, progress };
+    let setup = Setup {
+        config: Cow::Borrowed(press.config()),
+        options: Cow::Owned(RenderOptions { jobs: 1, ..opts.clone() }),
+    };
+    let setup = serde_json::to_string(&setup).expect("a worker setup serialises");
+    let shared = Shared {
+        next: AtomicUsize::new(0),
+        retry: Mutex::new(VecDeque::new()),
+        batch: &batch,
+        progress,
+        exe,
+        setup: &setup,
+    };
     let driven: Vec<Result<Rendered, SetupError>> = std::thread::scope(|scope| {
-        let drivers: Vec<_> = (0..n.clamp(1, batch.len().max(1)))
+        let drivers: Vec<_> = (0..opts.jobs.clamp(1, batch.len().max(1)))
             .map(|w| {
                 let shared = &shared;
-                scope.spawn(move || drive(exe, args, w, shared))
+                scope.spawn(move || drive(w, shared))
             })
             .collect();
         drivers.into_iter().map(|d| d.join().expect("a worker driver does not panic")).collect()
@@ -166,6 +201,9 @@ struct Shared<'a> {
     retry: Mutex<VecDeque<(usize, u32)>>,
     batch: &'a [BatchCase],
     progress: &'a (dyn Fn(&ItemReport) + Sync),
+    /// The casepress binary, and the setup line every worker is given first.
+    exe: &'a Path,
+    setup: &'a str,
 }
 
 impl Shared<'_> {
@@ -206,18 +244,13 @@ enum Claim {
 type Rendered = Vec<(usize, Vec<ItemReport>)>;
 
 /// Runs worker `w`, starting it again if it dies while work remains.
-fn drive(
-    exe: &Path,
-    args: &[std::ffi::OsString],
-    w: usize,
-    shared: &Shared<'_>,
-) -> Result<Rendered, SetupError> {
+fn drive(w: usize, shared: &Shared<'_>) -> Result<Rendered, SetupError> {
     let mut done = Vec::new();
     for start in 0..=MAX_RESTARTS {
         if start > 0 && !shared.has_work() {
             break;
         }
-        match session(exe, args, w, shared, &mut done)? {
+        match session(w, shared, &mut done)? {
             Ended::Finished if !shared.has_work() => break,
             Ended::Finished | Ended::Died => {}
         }
@@ -234,22 +267,20 @@ enum Ended {
 }
 
 /// One worker process, from start to exit.
-fn session(
-    exe: &Path,
-    args: &[std::ffi::OsString],
-    w: usize,
-    shared: &Shared<'_>,
-    done: &mut Rendered,
-) -> Result<Ended, SetupError> {
+fn session(w: usize, shared: &Shared<'_>, done: &mut Rendered) -> Result<Ended, SetupError> {
+    let exe = shared.exe;
     let mut child = Command::new(exe)
-        .args(args)
-        .args(["--worker", "--jobs", "1", "--json", "--no-run-record"])
+        .arg("worker")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| SetupError::Input(format!("{}: cannot start a worker process: {e}", exe.display())))?;
     let mut stdin = child.stdin.take();
+    // A worker that cannot read its setup says why on stderr and exits.
+    if let Some(pipe) = stdin.as_mut() {
+        let _ = writeln!(pipe, "{}", shared.setup).and_then(|()| pipe.flush());
+    }
     let mut lines = BufReader::new(child.stdout.take().expect("stdout is piped")).lines();
     // Drained on its own thread so a chatty worker never blocks on a full pipe.
     let mut stderr = child.stderr.take().expect("stderr is piped");
@@ -354,6 +385,7 @@ fn case_failed(case: &BatchCase, reason: String) -> ItemReport {
         file: case.file.clone(),
         kind: None,
         outcome: Outcome::Failed {
+            stage: Stage::Worker,
             reason: format!("{}: case `{}`: {reason}", case.file.display(), case.case_id),
         },
     }

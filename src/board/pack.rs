@@ -2,7 +2,6 @@
 //! `board-pack.zip` (all three plus `manifest.json` of SHA-256 sums). The
 //! same input gives byte-identical files: no wall-clock time is written.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -10,9 +9,9 @@ use serde_json::json;
 
 use super::figures::{BoardInput, Figure, Measure, compute};
 use super::quarter::Quarter;
-use crate::batch::{Pipeline, SetupError};
-use crate::case;
-use crate::store::{self, Published};
+use crate::case::Caseload;
+use crate::press::{Press, SetupError};
+use crate::store::{self, BundleMember, Published};
 
 /// What `board` wrote.
 #[derive(Debug, Clone, Serialize)]
@@ -195,85 +194,48 @@ fn report_context(quarter: Quarter, cases: usize, figures: &[Figure]) -> serde_j
     })
 }
 
-/// A deterministic zip: fixed order, fixed timestamps, 0600 members.
-fn zip_pack(members: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip::DateTime::default())
-        .unix_permissions(0o600);
-    for (name, bytes) in members {
-        zip.start_file(*name, options).expect("zip entry");
-        zip.write_all(bytes).expect("zip write to memory");
-    }
-    zip.finish().expect("zip to memory").into_inner()
-}
-
-/// Builds every board output for `quarter` from the cases in `inputs` and
-/// the statement ledger under the configured output root.
-pub fn build_board(
-    pipeline: &Pipeline,
-    inputs: &[PathBuf],
-    quarter: Quarter,
-) -> Result<BoardOutputs, SetupError> {
-    let config = pipeline.config();
-    let files = case::discover(inputs).map_err(|e| SetupError::Input(e.to_string()))?;
-    let mut cases = Vec::new();
-    let mut errors = Vec::new();
-    for result in files.iter().flat_map(|f| case::load_file(f)) {
-        match result {
-            Ok(c) => cases.push(c.case),
-            Err(e) => errors.push(e.to_string()),
-        }
-    }
-    let out = &config.paths.output;
-    let statements = crate::statements::ledger::filed_statements(out)
-        .map_err(|e| SetupError::Input(format!("{}: {e}", out.join("statements").display())))?;
+/// Builds every board output for `quarter` from `caseload` and the
+/// statement ledger under the configured output root.
+pub fn build_board(press: &Press, caseload: &Caseload, quarter: Quarter) -> Result<BoardOutputs, SetupError> {
+    let config = press.config();
+    let cases: Vec<_> = caseload.cases().cloned().collect();
+    let errors = caseload.failures.iter().map(|f| f.reason.clone()).collect();
+    let layout = press.layout();
+    let statements = crate::statements::ledger::filed_statements(layout.root())
+        .map_err(|e| SetupError::Input(format!("{}: {e}", layout.ledger().display())))?;
     let targets: Vec<(String, f64)> = config.board.targets.iter().map(|(k, v)| (k.clone(), *v)).collect();
-    let input = BoardInput {
-        cases: &cases,
-        statements: &statements,
-        calendar: pipeline.calendar(),
-        targets: &targets,
-    };
+    let input =
+        BoardInput { cases: &cases, statements: &statements, calendar: press.calendar(), targets: &targets };
     let figures = compute(&input, quarter);
 
     let csv = figures_csv(&figures);
     let json = figures_json(quarter, cases.len(), &figures);
     let context = report_context(quarter, cases.len(), &figures);
-    let pdf = pipeline
-        .notice_pdf("board-report.typ.j2", &context, &format!("board/{quarter}"), quarter.end())
-        .map_err(SetupError::Input)?;
-    let manifest = {
-        let entries: Vec<_> = [
-            ("board-report.pdf", pdf.as_slice()),
-            ("figures.csv", csv.as_bytes()),
-            ("figures.json", json.as_bytes()),
-        ]
-        .iter()
-        .map(|(name, bytes)| json!({"name": name, "sha256": store::sha256_hex(bytes), "bytes": bytes.len()}))
-        .collect();
-        let mut m = serde_json::to_string_pretty(&json!({"quarter": quarter.to_string(), "files": entries}))
-            .expect("serialises");
-        m.push('\n');
-        m
+    let pdf = press
+        .typeset_notice("board-report.typ.j2", &context, &format!("board/{quarter}"), quarter.end())
+        .map_err(|f| SetupError::Input(f.reason))?;
+    let member = |name: &str, kind: &str, bytes: &[u8]| BundleMember {
+        name: name.into(),
+        kind: kind.into(),
+        bytes: bytes.to_vec(),
     };
-    let pack = zip_pack(&[
-        ("board-report.pdf", &pdf),
-        ("figures.csv", csv.as_bytes()),
-        ("figures.json", json.as_bytes()),
-        ("manifest.json", manifest.as_bytes()),
-    ]);
-    let dir = out.join("board").join(quarter.to_string());
-    let modes = config.permissions.modes();
+    let members = [
+        member("board-report.pdf", "board-report", &pdf),
+        member("figures.csv", "figures", csv.as_bytes()),
+        member("figures.json", "figures", json.as_bytes()),
+    ];
+    let mut head = serde_json::Map::new();
+    head.insert("quarter".into(), quarter.to_string().into());
+    let pack = store::bundle(&members, head);
+    let dir = layout.board(quarter);
     let mut written = Vec::new();
     for (name, bytes) in [
         ("board-report.pdf", pdf.as_slice()),
         ("figures.csv", csv.as_bytes()),
         ("figures.json", json.as_bytes()),
-        ("board-pack.zip", pack.as_slice()),
+        ("board-pack.zip", pack.zip.as_slice()),
     ] {
-        let result = store::publish(&dir, name, bytes, modes)?;
+        let result = store::publish(&dir, name, bytes, press.modes())?;
         let new = matches!(result, Published::Written(_));
         written.push((name.to_owned(), result.path().to_owned(), new));
     }

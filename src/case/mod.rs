@@ -3,11 +3,13 @@
 //! Parse, don't validate: once a [`Case`] exists it is known-good (a valid
 //! `case_id`, an ASSET score in range, real dates, known enum values).
 
+mod caseload;
 mod error;
 mod id;
 mod load;
 mod model;
 
+pub use caseload::{Caseload, LoadFailure, load_each};
 pub use error::CaseError;
 pub use id::CaseId;
 pub use load::{LoadedCase, discover, load_file, load_file_each, parse_bytes};

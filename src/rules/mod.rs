@@ -11,6 +11,8 @@ mod forms;
 mod psr;
 mod risk;
 mod scaled;
+mod working_hours;
+mod y2a;
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -25,6 +27,8 @@ pub use psr::{
 };
 pub use risk::{PlanStatus, risk_meeting_triggers, rmp_required, vmp_required};
 pub use scaled::{ContactSchedule, InterventionLevel};
+pub use working_hours::{WorkingHours, london};
+pub use y2a::turning_18;
 
 use crate::case::Case;
 

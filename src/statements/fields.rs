@@ -1,8 +1,9 @@
 //! The fields of a received statement, read by label from the PDF's text
-//! (see `shared/statement-pdf.md`), and from an optional sidecar JSON.
+//! (the label contract is in `docs/reference/statement-pdf.md`), and from an optional sidecar JSON.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
-use chrono_tz::Europe::London;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+
+use crate::rules::london;
 use serde::{Deserialize, Serialize};
 
 /// What a statement says about itself.
@@ -231,19 +232,6 @@ fn parse_time(t: &str) -> Option<NaiveTime> {
         }
     }
     None
-}
-
-/// A Europe/London wall-clock time in UTC (the earlier instant when clocks
-/// go back; the first valid instant when they go forward).
-pub fn london(local: NaiveDateTime) -> Option<DateTime<Utc>> {
-    match London.from_local_datetime(&local) {
-        chrono::LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
-        chrono::LocalResult::Ambiguous(a, _) => Some(a.with_timezone(&Utc)),
-        chrono::LocalResult::None => London
-            .from_local_datetime(&(local + chrono::Duration::hours(1)))
-            .earliest()
-            .map(|t| t.with_timezone(&Utc)),
-    }
 }
 
 #[cfg(test)]

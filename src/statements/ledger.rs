@@ -3,79 +3,16 @@
 //! a crash repeats the decision exactly.
 
 use std::collections::HashMap;
-use std::fs::File;
-use std::io::{self, BufRead, BufReader};
-use std::path::Path;
+use std::fs::{self, File};
+use std::io::{self, BufRead, BufReader, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::StatementOutcome;
-use super::fields::StatementFields;
-use super::staff::Route;
-
-/// The decision about one statement, recorded before anything is written so
-/// that a re-run after a crash repeats it exactly.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(super) struct Decision {
-    pub(super) sha256: String,
-    pub(super) source: String,
-    pub(super) received: DateTime<Utc>,
-    pub(super) outcome: StatementOutcome,
-    pub(super) fields: StatementFields,
-    pub(super) reason: Option<String>,
-    pub(super) case_id: Option<String>,
-    pub(super) child: Option<String>,
-    pub(super) assigned_to: Option<String>,
-    pub(super) route: Option<Route>,
-    pub(super) candidates: usize,
-    /// Folder and name of the filed copy, relative to the output root.
-    pub(super) dest_dir: String,
-    pub(super) dest_name: String,
-    /// `_2`, `_3`… when an earlier, different statement already had the
-    /// copy's name (a re-sent edit): the notes and notice carry it too.
-    #[serde(default)]
-    pub(super) variant: String,
-    pub(super) sidecar: bool,
-    pub(super) working_minutes: Option<i64>,
-    pub(super) sla_met: Option<bool>,
-    pub(super) recipients: Vec<Recipient>,
-}
-
-impl Decision {
-    /// The starting point of every decision: unreadable, quarantined, no
-    /// one told, until reading and matching say otherwise.
-    pub(super) fn unreadable(sha256: String, source: String, received: DateTime<Utc>) -> Self {
-        Self {
-            sha256,
-            source,
-            received,
-            outcome: StatementOutcome::Unreadable,
-            fields: StatementFields::default(),
-            reason: None,
-            case_id: None,
-            child: None,
-            assigned_to: None,
-            route: None,
-            candidates: 0,
-            dest_dir: "quarantine/unreadable".into(),
-            dest_name: String::new(),
-            variant: String::new(),
-            sidecar: false,
-            working_minutes: None,
-            sla_met: None,
-            recipients: Vec::new(),
-        }
-    }
-}
-
-/// Someone a notice goes to.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(super) struct Recipient {
-    pub(super) role: String,
-    pub(super) name: String,
-    pub(super) email: Option<String>,
-}
+use super::decision::{Decision, StatementOutcome};
+use crate::store::{Layout, Modes};
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -139,9 +76,62 @@ pub(super) fn read_ledger(path: &Path) -> io::Result<Ledger> {
     Ok(ledger)
 }
 
+/// The ledger file, for appending.
+pub(super) struct LedgerFile {
+    pub(super) path: PathBuf,
+    pub(super) modes: Modes,
+}
+
+impl LedgerFile {
+    /// Appends lines to the file, in one write, and to `ledger`. "Begun"
+    /// lines are synced at once: nothing may be written before the
+    /// decisions are durable. "Done" lines are synced together at the end of
+    /// the run ([`LedgerFile::sync`]); a "done" lost in a crash is restored by
+    /// reconciliation on the next run.
+    pub(super) fn append(
+        &self,
+        ledger: &mut Ledger,
+        stage: Stage,
+        decisions: &[&Decision],
+    ) -> Result<(), String> {
+        if decisions.is_empty() {
+            return Ok(());
+        }
+        let entries: Vec<LedgerLine> =
+            decisions.iter().map(|&d| LedgerLine { stage, decision: d.clone() }).collect();
+        let mut lines = Vec::new();
+        for entry in &entries {
+            serde_json::to_writer(&mut lines, entry).expect("ledger lines serialise");
+            lines.push(b'\n');
+        }
+        let at = |e: io::Error| format!("{}: {e}", self.path.display());
+        let mut file = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(self.modes.file)
+            .open(&self.path)
+            .map_err(at)?;
+        file.write_all(&lines).map_err(at)?;
+        if matches!(stage, Stage::Begun) {
+            file.sync_data().map_err(at)?;
+        }
+        entries.into_iter().for_each(|e| ledger.push(e));
+        Ok(())
+    }
+
+    /// Makes every line appended so far durable.
+    pub(super) fn sync(&self) -> Result<(), String> {
+        match File::open(&self.path) {
+            Ok(f) => f.sync_data().map_err(|e| format!("{}: {e}", self.path.display())),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(format!("{}: {e}", self.path.display())),
+        }
+    }
+}
+
 /// Every statement the ledger records as done, latest decision per file.
-pub(super) fn done_decisions(out: &Path) -> io::Result<Vec<Decision>> {
-    let ledger = read_ledger(&out.join("statements/ledger.jsonl"))?;
+pub(super) fn done_decisions(layout: &Layout) -> io::Result<Vec<Decision>> {
+    let ledger = read_ledger(&layout.ledger())?;
     let mut seen = std::collections::HashSet::new();
     let mut done: Vec<Decision> = ledger
         .lines
@@ -170,7 +160,7 @@ pub struct FiledStatement {
 
 /// Every statement the ledger records as done under the output root `out`.
 pub fn filed_statements(out: &Path) -> io::Result<Vec<FiledStatement>> {
-    Ok(done_decisions(out)?
+    Ok(done_decisions(&Layout::new(out))?
         .into_iter()
         .map(|d| FiledStatement {
             received: d.received,

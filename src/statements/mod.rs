@@ -1,17 +1,25 @@
 //! Received Mind Of My Own statements: read, match, assign, file, escalate.
 //!
-//! See `shared/statement-pdf.md` and DESIGN §7, §10. Filing is crash-safe:
-//! a statement leaves the inbox only after its filed copy is on disk,
-//! verified by SHA-256, and its receipt is in the case log.
+//! The label contract of a statement PDF is in
+//! `docs/reference/statement-pdf.md`. The practice decision is one pure
+//! function ([`decide`]); filing around it is crash-safe: a statement leaves
+//! the inbox only after its filed copy is on disk, verified by SHA-256, and
+//! its receipt is in the case log.
 
+pub mod decide;
+pub mod decision;
 pub mod fields;
-mod file;
+mod filing;
+pub mod inbox;
 pub mod ledger;
 mod notes;
 pub mod read;
 pub mod register;
-pub mod sla;
+mod report;
 pub mod staff;
 pub mod status;
 
-pub use file::{FileOptions, FilingReport, StatementOutcome, StatementReport, file_inbox};
+pub use decide::decide;
+pub use decision::{Decision, Recipient, StatementOutcome};
+pub use filing::{FileOptions, file_inbox};
+pub use report::{FilingReport, StatementReport};

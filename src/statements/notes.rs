@@ -6,35 +6,13 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Europe::London;
-use serde_json::json;
+use serde::Serialize;
 
-use super::fields::StatementFields;
-use super::file::StatementOutcome;
-use super::ledger::Recipient;
+use super::decision::{Decision, Recipient, StatementOutcome};
 use super::staff::Route;
 use crate::config::Config;
 use crate::rules::WorkingCalendar;
-
-/// What a note may say about a statement.
-pub(super) struct View<'a> {
-    pub(super) sha256: &'a str,
-    pub(super) source: &'a str,
-    pub(super) received: DateTime<Utc>,
-    pub(super) outcome: StatementOutcome,
-    pub(super) fields: &'a StatementFields,
-    pub(super) reason: Option<&'a str>,
-    pub(super) case_id: Option<&'a str>,
-    pub(super) child: Option<&'a str>,
-    pub(super) assigned_to: Option<&'a str>,
-    pub(super) route: Option<&'a Route>,
-    pub(super) candidates: usize,
-    pub(super) filed: String,
-    pub(super) dest_name: &'a str,
-    pub(super) variant: &'a str,
-    pub(super) working_minutes: Option<i64>,
-    pub(super) sla_met: Option<bool>,
-    pub(super) recipients: &'a [Recipient],
-}
+use crate::store::{Layout, Quarantine};
 
 fn local(t: DateTime<Utc>) -> String {
     t.with_timezone(&London).format("%-d %B %Y %H:%M").to_string()
@@ -49,22 +27,22 @@ fn stem(name: &str) -> &str {
 }
 
 /// (folder relative to the output root, file name, text) for each note.
-pub(super) fn notes_for(v: View<'_>, config: &Config) -> Vec<(String, String, String)> {
-    let f = v.fields;
+pub(super) fn notes_for(
+    v: &Decision,
+    config: &Config,
+    calendar: &WorkingCalendar,
+) -> Vec<(String, String, String)> {
+    let f = &v.fields;
     let id = f.statement_id.as_deref().unwrap_or("unknown");
-    let received_day = v.received.with_timezone(&London).date_naive();
+    let received_day = v.received_day();
+    let filed = v.filed();
     match v.outcome {
         StatementOutcome::Assigned => {
-            let calendar = WorkingCalendar::england_and_wales(&config.calendar.closure_days);
             let days = config.statements.receipt_note_within_working_days;
             let due = calendar.add_working_days(received_day, days);
             let hours = config.statements.assign_within_working_hours;
             let minutes = v.working_minutes.unwrap_or_default();
-            let route = match v.route {
-                Some(Route::Cover) => " (covering: the allocated worker is away)",
-                Some(Route::LineManager) => " (line manager: the allocated worker is away)",
-                _ => "",
-            };
+            let route = v.route.as_ref().map_or("", Route::note_suffix);
             let escalated = if v.recipients.is_empty() {
                 String::new()
             } else {
@@ -91,28 +69,27 @@ pub(super) fn notes_for(v: View<'_>, config: &Config) -> Vec<(String, String, St
                  Response to the young person (when and how):\n\n\n\
                  Action taken:\n\n\n\
                  Saved to the case file on:\n",
-                case = v.case_id.unwrap_or_default(),
-                child = v.child.unwrap_or_default(),
+                case = v.case_id.as_deref().unwrap_or_default(),
+                child = v.child.as_deref().unwrap_or_default(),
                 app = or_none(f.app.as_deref()),
                 kind = or_none(f.statement_type.as_deref()),
                 sent = f.sent.map(local).unwrap_or_default(),
                 received = local(v.received),
-                who = v.assigned_to.unwrap_or_default(),
+                who = v.assigned_to.as_deref().unwrap_or_default(),
                 sla = if v.sla_met == Some(true) { "Within" } else { "OUTSIDE" },
                 h = minutes / 60,
                 m = minutes % 60,
-                filed = v.filed,
                 sha = v.sha256,
                 due = due.format("%-d %B %Y"),
                 s = if days == 1 { "" } else { "s" },
             );
-            let dir = format!("cases/{}/notes", v.case_id.unwrap_or_default());
+            let dir = Layout::notes_rel(v.case_id.as_deref().unwrap_or_default());
             vec![(dir, format!("{received_day}_statement-receipt_{id}{}.txt", v.variant), text)]
         }
         StatementOutcome::Unidentified => {
             let officer = config.statements.duty_officer.as_deref().unwrap_or("Duty officer");
             let manager = config.statements.duty_manager.as_deref().unwrap_or("the duty manager");
-            let why = if v.candidates == 0 {
+            let mut why = if v.candidates == 0 {
                 "No case matches the name and date of birth on the statement.".to_string()
             } else {
                 format!(
@@ -120,6 +97,12 @@ pub(super) fn notes_for(v: View<'_>, config: &Config) -> Vec<(String, String, St
                     v.candidates
                 )
             };
+            if !v.unloaded.is_empty() {
+                why.push_str(&format!(
+                    " These case files could not be loaded, so the child may be in one of them: {}.",
+                    v.unloaded.join(", ")
+                ));
+            }
             let duty = format!(
                 "DUTY OFFICER NOTE: STATEMENT FROM AN UNIDENTIFIED YOUNG PERSON\n\
                  OFFICIAL-SENSITIVE\n\n\
@@ -157,18 +140,18 @@ pub(super) fn notes_for(v: View<'_>, config: &Config) -> Vec<(String, String, St
                 sent = f.sent.map(local).unwrap_or_default(),
                 received = local(v.received),
                 safety = if f.safety_link { "YES: escalated to the duty manager immediately" } else { "no" },
-                filed = v.filed,
             );
-            // Seed 000: the vendor is given "the statement ID number only".
+            // Bradford MOMO standards: the vendor is given "the statement ID number only".
             let vendor = format!(
                 "To: Mind Of My Own account manager; cc information security lead\n\n\
                  We have received a statement that we cannot match to a young person we support.\n\
                  Statement ID: {id}\n"
             );
-            let s = stem(v.dest_name);
+            let s = stem(&v.dest_name);
+            let dir = Layout::quarantine_rel(Quarantine::Unidentified);
             vec![
-                ("quarantine/unidentified".into(), format!("{s}.duty-officer-note.txt"), duty),
-                ("quarantine/unidentified".into(), format!("{s}.vendor-note.txt"), vendor),
+                (dir.into(), format!("{s}.duty-officer-note.txt"), duty),
+                (dir.into(), format!("{s}.vendor-note.txt"), vendor),
             ]
         }
         StatementOutcome::Unreadable => {
@@ -183,30 +166,50 @@ pub(super) fn notes_for(v: View<'_>, config: &Config) -> Vec<(String, String, St
                 source = v.source,
                 received = local(v.received),
                 sha = v.sha256,
-                reason = v.reason.unwrap_or("unknown"),
+                reason = v.reason.as_deref().unwrap_or("unknown"),
             );
-            vec![("quarantine/unreadable".into(), format!("{}.reason.txt", v.dest_name), text)]
+            let dir = Layout::quarantine_rel(Quarantine::Unreadable);
+            vec![(dir.into(), format!("{}.reason.txt", v.dest_name), text)]
         }
         _ => Vec::new(),
     }
 }
 
-/// The Safety Link notice's variables.
-pub(super) fn notice_json(v: View<'_>) -> serde_json::Value {
-    let f = v.fields;
-    json!({
-        "statement_id": f.statement_id,
-        "app": f.app,
-        "statement_type": f.statement_type,
-        "sent": f.sent.map(local),
-        "received": local(v.received),
-        "received_date": v.received.with_timezone(&London).date_naive().to_string(),
-        "received_at": v.received.to_rfc3339_opts(SecondsFormat::Secs, true),
-        "case_id": v.case_id,
-        "child": v.child,
-        "assigned_to": v.assigned_to,
-        "route": v.route,
-        "filed": v.filed,
-        "recipients": v.recipients.iter().map(|r| json!({"role": r.role, "name": r.name, "email": r.email})).collect::<Vec<_>>(),
-    })
+/// The Safety Link notice's variables (the `notice` of `safety-link.typ.j2`).
+#[derive(Debug, Serialize)]
+pub(super) struct SafetyLinkNotice<'a> {
+    statement_id: Option<&'a str>,
+    app: Option<&'a str>,
+    statement_type: Option<&'a str>,
+    sent: Option<String>,
+    received: String,
+    received_date: String,
+    received_at: String,
+    case_id: Option<&'a str>,
+    child: Option<&'a str>,
+    assigned_to: Option<&'a str>,
+    route: Option<&'a Route>,
+    filed: String,
+    recipients: &'a [Recipient],
+}
+
+impl<'a> SafetyLinkNotice<'a> {
+    pub(super) fn of(v: &'a Decision) -> Self {
+        let f = &v.fields;
+        Self {
+            statement_id: f.statement_id.as_deref(),
+            app: f.app.as_deref(),
+            statement_type: f.statement_type.as_deref(),
+            sent: f.sent.map(local),
+            received: local(v.received),
+            received_date: v.received_day().to_string(),
+            received_at: v.received.to_rfc3339_opts(SecondsFormat::Secs, true),
+            case_id: v.case_id.as_deref(),
+            child: v.child.as_deref(),
+            assigned_to: v.assigned_to.as_deref(),
+            route: v.route.as_ref(),
+            filed: v.filed(),
+            recipients: &v.recipients,
+        }
+    }
 }

@@ -1,4 +1,5 @@
-//! Who a statement goes to (seeds 000 and 001): the allocated worker; if
+//! Who a statement goes to (Bradford MOMO standards and MOMO One/Express
+//! standards): the allocated worker; if
 //! they are away, the named cover, else their line manager.
 
 use chrono::NaiveDate;
@@ -16,6 +17,35 @@ pub enum Route {
     Cover,
     /// The allocated worker's line manager (worker away, no cover available).
     LineManager,
+}
+
+impl Route {
+    /// As the case log records it: `allocated`, `cover` or `line-manager`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Allocated => "allocated",
+            Self::Cover => "cover",
+            Self::LineManager => "line-manager",
+        }
+    }
+
+    /// Why this person, in words for a report line.
+    pub fn explained(&self) -> &'static str {
+        match self {
+            Self::Allocated => "allocated worker",
+            Self::Cover => "cover for the allocated worker",
+            Self::LineManager => "line manager: allocated worker away",
+        }
+    }
+
+    /// Why this person, as a note says after the name (empty when allocated).
+    pub fn note_suffix(&self) -> &'static str {
+        match self {
+            Self::Allocated => "",
+            Self::Cover => " (covering: the allocated worker is away)",
+            Self::LineManager => " (line manager: the allocated worker is away)",
+        }
+    }
 }
 
 /// The staff directory from config.
@@ -44,7 +74,7 @@ impl Directory {
         self.get(name).and_then(|s| s.line_manager.clone()).or(case_line_manager.map(str::to_owned))
     }
 
-    /// Seed 000, "Re-assigning Statements 1": if the worker is away, "the
+    /// Bradford MOMO standards, "Re-assigning Statements 1": if the worker is away, "the
     /// statement will be re-assigned to the named person providing cover or
     /// the worker's line manager".
     pub fn assign(&self, worker: &str, case_line_manager: Option<&str>, day: NaiveDate) -> (String, Route) {
@@ -90,7 +120,7 @@ mod tests {
     }
 
     #[test]
-    fn seed_000_reassign_to_cover_or_line_manager_when_away() {
+    fn bradford_reassign_to_cover_or_line_manager_when_away() {
         let dir = Directory::new(vec![
             person("Priya", "Declan", Some("Tom"), Some(("2026-11-20", "2026-11-27"))),
             person("Tom", "Declan", None, None),

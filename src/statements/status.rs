@@ -5,9 +5,11 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::file::{StatementOutcome, inbox_files};
+use super::decision::StatementOutcome;
+use super::inbox::inbox_files;
 use super::ledger::done_decisions;
-use super::sla::WorkingHours;
+use crate::rules::WorkingHours;
+use crate::store::Layout;
 
 /// One line of the status report.
 #[derive(Debug, Clone, Serialize)]
@@ -53,7 +55,7 @@ impl StatusReport {
 
 /// Builds the status of `out` (and `inbox`, if given) as of `now`.
 pub fn status(
-    out: &Path,
+    layout: &Layout,
     inbox: Option<&Path>,
     hours: &WorkingHours,
     sla_hours: u32,
@@ -88,8 +90,8 @@ pub fn status(
             report.waiting.push(item);
         }
     }
-    for d in done_decisions(out)? {
-        let path = out.join(&d.dest_dir).join(&d.dest_name);
+    for d in done_decisions(layout)? {
+        let path = layout.at(d.filed());
         let item = StatusItem {
             statement: d.fields.statement_id.clone().unwrap_or_else(|| d.source.clone()),
             case_id: d.case_id.clone(),

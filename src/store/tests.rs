@@ -1,4 +1,7 @@
+use std::fs::{self, OpenOptions};
+use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
 
 use super::*;
 

@@ -97,7 +97,15 @@ impl Typesetter {
             typst_pdf::pdf(&document, &options)
         });
         comemo::evict(MEMO_MAX_AGE);
-        pdf.map_err(|diags| TypesetError { diagnostics: diags.iter().map(|d| world.describe(d)).collect() })
+        // The document is compiled as `/main.typ` (file ids are interned);
+        // a reader knows it as `<case_id>/<kind>.typ`.
+        let named = |line: String| match line.strip_prefix("main.typ") {
+            Some(rest) => format!("{}.typ{rest}", meta.ident),
+            None => line,
+        };
+        pdf.map_err(|diags| TypesetError {
+            diagnostics: diags.iter().map(|d| named(world.describe(d))).collect(),
+        })
     }
 }
 

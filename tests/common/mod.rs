@@ -1,13 +1,14 @@
-//! Shared test helpers: a case builder, a pipeline writing into a temp dir,
+//! Shared test helpers: a case builder, a press writing into a temp dir,
 //! and PDF text extraction.
 
 #![allow(dead_code, reason = "each test crate uses a different subset")]
 
 use std::path::{Path, PathBuf};
 
-use casepress::batch::{BatchReport, KindSelection, Pipeline, RenderOptions};
+use casepress::batch::{self, BatchReport, Cases, KindSelection, RenderOptions, Workers};
 use casepress::case::{Case, parse_bytes};
 use casepress::config::Config;
+use casepress::press::Press;
 use chrono::NaiveDate;
 
 /// The repository's `samples/` folder.
@@ -20,11 +21,16 @@ pub fn day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
 }
 
-/// A pipeline with the sample service config, writing under `out`.
-pub fn pipeline(out: &Path) -> Pipeline {
+/// The sample service config, writing under `out`.
+pub fn sample_config(out: &Path) -> Config {
     let mut config = Config::load(&samples().join("casepress.toml")).unwrap();
     config.paths.output = out.to_owned();
-    Pipeline::new(config).unwrap()
+    config
+}
+
+/// A press with the sample service config, writing under `out`.
+pub fn press(out: &Path) -> Press {
+    Press::new(sample_config(out)).unwrap()
 }
 
 /// Render options for drafts of the applicable kinds on [`day`].
@@ -39,9 +45,9 @@ pub fn drafts() -> RenderOptions {
     }
 }
 
-/// Renders `inputs` with `opts`, ignoring progress.
-pub fn render(pipeline: &Pipeline, inputs: &[PathBuf], opts: &RenderOptions) -> BatchReport {
-    pipeline.render_paths(inputs, opts, &|_| {}).unwrap()
+/// Renders `inputs` with `opts` on threads of this process, ignoring progress.
+pub fn render(press: &Press, inputs: &[PathBuf], opts: &RenderOptions) -> BatchReport {
+    batch::render(press, Cases::Paths(inputs), opts, &Workers::Threads, &|_| {}).unwrap()
 }
 
 /// A minimal valid case as JSON, to extend with `serde_json` edits.

@@ -1,0 +1,82 @@
+//! The one caseload loader: every command that reads cases (render, check,
+//! board, statements, run) uses it, so none drops a bad case silently. Each
+//! file or case that cannot be used, and each case id seen twice, is one
+//! [`LoadFailure`]; the rest load.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Case, CaseError, LoadedCase, discover, load_file_each};
+
+/// A case file or case that could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoadFailure {
+    /// The case file.
+    pub file: PathBuf,
+    /// The case id, when the case parsed (a duplicate id).
+    pub case_id: Option<String>,
+    /// Why, naming the line, column and JSON path.
+    pub reason: String,
+}
+
+/// Every case found in some inputs, and every one that failed to load.
+#[derive(Debug, Clone, Default)]
+pub struct Caseload {
+    /// Usable cases, in a stable order: sorted files, then position in the file.
+    pub cases: Vec<LoadedCase>,
+    /// What could not be loaded.
+    pub failures: Vec<LoadFailure>,
+}
+
+impl Caseload {
+    /// Loads every case in `inputs` (files, or folders walked recursively).
+    /// Fails as a whole only when an input itself cannot be read.
+    pub fn load(inputs: &[PathBuf]) -> Result<Self, CaseError> {
+        let mut cases = Vec::new();
+        let failures = load_each(inputs, |c| cases.push(c))?;
+        Ok(Self { cases, failures })
+    }
+
+    /// The cases, without where they came from.
+    pub fn cases(&self) -> impl Iterator<Item = &Case> {
+        self.cases.iter().map(|c| &c.case)
+    }
+}
+
+/// [`Caseload::load`], giving each usable case to `each` as soon as it is
+/// parsed and checked (so a caller that keeps less than the parsed case holds
+/// one at a time), and returning the failures.
+pub fn load_each(
+    inputs: &[PathBuf],
+    mut each: impl FnMut(LoadedCase),
+) -> Result<Vec<LoadFailure>, CaseError> {
+    let files = discover(inputs)?;
+    let mut failures = Vec::new();
+    let mut first_seen: HashMap<String, (PathBuf, usize)> = HashMap::new();
+    for file in &files {
+        load_file_each(file, |result: Result<LoadedCase, CaseError>| match result {
+            Ok(c) => {
+                let id = c.case.case_id.to_string();
+                if let Some((file, line)) = first_seen.get(&id) {
+                    let reason = format!(
+                        "{}:{}: case_id `{id}` is also in {}:{}: expected each case once per batch",
+                        c.file.display(),
+                        c.line,
+                        file.display(),
+                        line
+                    );
+                    failures.push(LoadFailure { file: c.file, case_id: Some(id), reason });
+                } else {
+                    first_seen.insert(id, (c.file.clone(), c.line));
+                    each(c);
+                }
+            }
+            Err(e) => {
+                failures.push(LoadFailure { file: e.file.clone(), case_id: None, reason: e.to_string() })
+            }
+        });
+    }
+    Ok(failures)
+}

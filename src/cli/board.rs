@@ -1,0 +1,48 @@
+//! `casepress board`: the quarterly management board report.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use casepress::board::{Quarter, build_board};
+use casepress::case::Caseload;
+use casepress::press::Press;
+
+use super::{exit_code, print, settings};
+
+#[derive(Debug, clap::Args)]
+pub struct BoardArgs {
+    /// Case files or folders (default: `board.cases`, else `paths.cases`, from config).
+    cases: Vec<PathBuf>,
+    /// Financial-year quarter, e.g. 2026-Q2 (Q1 is April to June;
+    /// default: the latest complete quarter).
+    #[arg(long, value_name = "YYYY-Qn")]
+    quarter: Option<Quarter>,
+    /// Output root (default: from config).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Config file (default: ./casepress.toml if present).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Print what was written as JSON on stdout.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn board(a: BoardArgs) -> Result<ExitCode> {
+    let config = settings::config_with_out(a.config.as_deref(), a.out.as_ref())?;
+    let quarter = a.quarter.unwrap_or_else(|| Quarter::latest_complete(settings::today(None)));
+    let inputs = match a.cases.is_empty() {
+        true => config.board.cases.clone().unwrap_or(config.paths.cases.clone()),
+        false => a.cases,
+    };
+    let caseload = Caseload::load(&inputs).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let press = Press::new(config)?;
+    let outputs = build_board(&press, &caseload, quarter)?;
+    if a.json {
+        settings::print_json(&outputs)?;
+    } else {
+        print::board(&outputs);
+    }
+    Ok(exit_code(!outputs.errors.is_empty()))
+}

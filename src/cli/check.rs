@@ -1,0 +1,40 @@
+//! `casepress check`: what the practice rules say about each case.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use casepress::case::Caseload;
+use casepress::rules::WorkingCalendar;
+use chrono::NaiveDate;
+
+use super::{exit_code, settings};
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Case files or folders.
+    #[arg(required = true)]
+    cases: Vec<PathBuf>,
+    /// The day to check against (YYYY-MM-DD; default: today).
+    #[arg(long, value_name = "DATE")]
+    today: Option<NaiveDate>,
+    /// Config file, for the service's closure days (default: ./casepress.toml if present).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Print the report as JSON on stdout.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn check(a: CheckArgs) -> Result<ExitCode> {
+    let config = settings::load_config(a.config.as_deref(), false)?;
+    let calendar = WorkingCalendar::england_and_wales(&config.calendar.closure_days);
+    let caseload = Caseload::load(&a.cases).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let report = casepress::check::check(&caseload, &calendar, settings::today(a.today));
+    if a.json {
+        settings::print_json(&report)?;
+    } else {
+        print!("{}", casepress::check::to_text(&report));
+    }
+    Ok(exit_code(report.needs_action()))
+}

@@ -1,0 +1,52 @@
+//! `casepress export`: transfer and Y2A bundles of case folders.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use casepress::export::{Purpose, export_cases};
+use casepress::press::Press;
+
+use super::{exit_code, print, settings};
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// Case ids.
+    #[arg(required = true)]
+    case_ids: Vec<String>,
+    /// transfer or y2a.
+    #[arg(long)]
+    purpose: Purpose,
+    /// The output root holding `cases/` (default: from config).
+    #[arg(long, value_name = "OUT")]
+    from: Option<PathBuf>,
+    /// Where the zips go (default: OUT/exports).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// The receiving service named in the cover letter.
+    #[arg(long, value_name = "NAME")]
+    to: Option<String>,
+    /// Config file (default: ./casepress.toml if present).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Print what was written as JSON on stdout.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn export(a: ExportArgs) -> Result<ExitCode> {
+    let config = settings::config_with_out(a.config.as_deref(), a.from.as_ref())?;
+    let to = a.to.unwrap_or_else(|| match a.purpose {
+        Purpose::Y2a => config.export.y2a_recipient.clone(),
+        Purpose::Transfer => "the receiving youth justice service".into(),
+    });
+    let press = Press::new(config)?;
+    let out = a.out.unwrap_or_else(|| press.layout().exports());
+    let items = export_cases(&press, &a.case_ids, a.purpose, &out, &to);
+    if a.json {
+        settings::print_json(&items)?;
+    } else {
+        print::exports(&items);
+    }
+    Ok(exit_code(items.iter().any(|i| i.failed.is_some())))
+}

@@ -1,0 +1,131 @@
+//! The command line: what the user typed (clap), then one small module per
+//! verb that resolves its settings once, calls the library and prints.
+
+mod board;
+mod check;
+mod export;
+mod print;
+mod render;
+mod run;
+mod settings;
+mod statements;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+
+/// Case documents, statement filing and board reports for youth justice services.
+#[derive(Debug, Parser)]
+#[command(name = "casepress", version, about, max_term_width = 100)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Render documents for the given case files or folders.
+    Render(render::RenderArgs),
+    /// The nightly job: render every applicable document for the configured
+    /// cases, file the statement inbox, make Y2A bundles, write the board report.
+    Run {
+        /// Config file (default: ./casepress.toml).
+        config: Option<PathBuf>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Check cases against the practice rules: forms required and missing,
+    /// deadlines met or overdue, findings. Exits 1 when anything is overdue
+    /// or invalid, or a case could not be loaded.
+    Check(check::CheckArgs),
+    /// The quarterly management board report: PDF, figures.csv,
+    /// figures.json and a board pack zip, in OUT/board/<quarter>/.
+    Board(board::BoardArgs),
+    /// Export case-file bundles (zip): `transfer` to another service, or
+    /// `y2a` for a young person turning 18. Reads only the case folders.
+    Export(export::ExportArgs),
+    /// File received Mind Of My Own statements, and report on them.
+    Statements {
+        #[command(subcommand)]
+        action: statements::StatementsAction,
+    },
+    /// Print the JSON Schema of the case format.
+    Schema,
+    /// Work with the document templates.
+    Templates {
+        #[command(subcommand)]
+        action: TemplatesAction,
+    },
+    /// Internal: a render worker process (setup and cases as JSON lines on
+    /// stdin, reports as JSON lines on stdout).
+    #[command(hide = true)]
+    Worker,
+}
+
+#[derive(Debug, Subcommand)]
+enum TemplatesAction {
+    /// Write the built-in templates into DIR to customise (existing files are kept).
+    Export {
+        /// Destination folder.
+        dir: PathBuf,
+    },
+}
+
+/// Render settings shared by `render` and `run`.
+#[derive(Debug, clap::Args)]
+struct Common {
+    /// Template override folder (files replace the built-in ones by name).
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+    /// Date of the documents and of the rules (YYYY-MM-DD; default: today).
+    #[arg(long, value_name = "DATE")]
+    date: Option<NaiveDate>,
+    /// Workers (default: one per core; more than one runs worker processes).
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Re-render even when the same input was rendered before.
+    #[arg(long)]
+    force: bool,
+    /// Also write each document's generated Typst source into DIR.
+    #[arg(long, value_name = "DIR")]
+    typst_dir: Option<PathBuf>,
+    /// Print the report as JSON on stdout.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs one subcommand: exit 0 (all done), 1 (some items failed or need
+/// action); an error is exit 2 (could not run).
+pub fn run(args: Args) -> Result<ExitCode> {
+    match args.command {
+        Command::Render(a) => render::render(a),
+        Command::Run { config, common } => run::run(config, common),
+        Command::Check(a) => check::check(a),
+        Command::Board(a) => board::board(a),
+        Command::Export(a) => export::export(a),
+        Command::Statements { action } => statements::statements(action),
+        Command::Schema => {
+            println!("{}", serde_json::to_string_pretty(&casepress::case::json_schema())?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Templates { action: TemplatesAction::Export { dir } } => {
+            for path in casepress::render::export(&dir).context("cannot export templates")? {
+                println!("{}", path.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Worker => {
+            let stdin = std::io::BufReader::new(std::io::stdin());
+            casepress::batch::serve_worker(stdin, std::io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Exit 1 when something failed or needs action, else 0.
+fn exit_code(failed: bool) -> ExitCode {
+    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}

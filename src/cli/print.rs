@@ -1,0 +1,127 @@
+//! Reports as a person reads them in a terminal.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use casepress::batch::{BatchReport, ItemReport, Outcome};
+use casepress::board::BoardOutputs;
+use casepress::export::ExportItem;
+use casepress::statements::{FilingReport, StatementOutcome};
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// A spinner with a count on a terminal; hidden for `--json` or a pipe.
+pub fn progress_bar(json: bool) -> ProgressBar {
+    if json || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {pos} documents {elapsed}").expect("valid template"),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+/// Ticks the bar per item and prints each failure as it happens.
+pub fn on_item(bar: &ProgressBar) -> impl Fn(&ItemReport) + Sync + '_ {
+    move |item| {
+        bar.inc(1);
+        if let Outcome::Failed { reason, .. } = &item.outcome {
+            bar.suspend(|| eprintln!("failed: {reason}"));
+        }
+    }
+}
+
+/// The render batch: one line per document, the failures, the totals.
+pub fn batch(report: &BatchReport, record: Option<&Path>) {
+    for item in &report.items {
+        let what = match (&item.case_id, item.kind) {
+            (Some(id), Some(kind)) => format!("{id} {kind}"),
+            (Some(id), None) => id.clone(),
+            _ => item.file.display().to_string(),
+        };
+        match &item.outcome {
+            Outcome::Written { path, to_complete, .. } if *to_complete > 0 => {
+                println!("  wrote      {what}: {} ({to_complete} to complete)", path.display())
+            }
+            Outcome::Written { path, .. } => println!("  wrote      {what}: {}", path.display()),
+            Outcome::Unchanged { path } => println!("  unchanged  {what}: {}", path.display()),
+            Outcome::Failed { .. } => {}
+        }
+    }
+    let failures: Vec<_> = report
+        .items
+        .iter()
+        .filter_map(|i| match &i.outcome {
+            Outcome::Failed { stage, reason } => Some((stage, reason)),
+            _ => None,
+        })
+        .collect();
+    if !failures.is_empty() {
+        println!("\nFailed:");
+        for (stage, reason) in &failures {
+            println!("  [{stage}] {reason}");
+        }
+    }
+    let (written, unchanged, failed) = report.counts();
+    let record = record.map(|r| format!(" Run record: {}", r.display())).unwrap_or_default();
+    println!("\n{written} written, {unchanged} unchanged, {failed} failed.{record}");
+}
+
+/// A filing run: one line per inbox file, cases that could not be loaded, totals.
+pub fn filing(report: &FilingReport) {
+    for item in &report.items {
+        let flag = if item.safety_link { "SAFETY LINK " } else { "" };
+        let source = item.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let id = item.statement_id.clone().unwrap_or(source);
+        let case = item.case_id.as_deref().map(|c| format!(" → {c}")).unwrap_or_default();
+        let outcome = serde_json::to_value(item.outcome).ok();
+        let outcome = outcome.as_ref().and_then(|o| o.as_str()).unwrap_or_default();
+        println!("  {flag}{outcome:<12} {id}{case}: {}", item.detail);
+        if let Some(e) = &item.escalation {
+            println!("               escalation notice: {}", e.display());
+        }
+    }
+    if !report.unloaded.is_empty() {
+        println!("\nCases that could not be loaded (statements from these children cannot be matched):");
+        for f in &report.unloaded {
+            println!("  {}", f.reason);
+        }
+    }
+    let safety =
+        report.items.iter().filter(|i| i.safety_link && i.outcome == StatementOutcome::Assigned).count();
+    println!(
+        "\n{} assigned ({safety} Safety Link), {} unidentified, {} unreadable, {} duplicate, {} left for later, {} failed.",
+        report.count(StatementOutcome::Assigned),
+        report.count(StatementOutcome::Unidentified),
+        report.count(StatementOutcome::Unreadable),
+        report.count(StatementOutcome::Duplicate),
+        report.count(StatementOutcome::Skipped),
+        report.count(StatementOutcome::Failed),
+    );
+}
+
+/// Export bundles, one line each.
+pub fn exports(items: &[ExportItem]) {
+    for item in items {
+        match (&item.bundle, &item.failed) {
+            (Some(path), _) => {
+                let what = if item.written { "wrote    " } else { "unchanged" };
+                println!("  {what} {}: {}", item.case_id, path.display())
+            }
+            (None, Some(reason)) => println!("  failed    {}: {reason}", item.case_id),
+            _ => {}
+        }
+    }
+}
+
+/// The board outputs, cases not counted, and the count.
+pub fn board(outputs: &BoardOutputs) {
+    for (name, path, new) in &outputs.files {
+        println!("  {} {name}: {}", if *new { "wrote    " } else { "unchanged" }, path.display());
+    }
+    for e in &outputs.errors {
+        println!("  not counted: {e}");
+    }
+    println!("{} cases counted for {}.", outputs.cases, outputs.quarter);
+}

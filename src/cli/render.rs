@@ -1,0 +1,51 @@
+//! `casepress render`: documents for the given cases.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use casepress::batch::{self, Cases, KindSelection};
+use casepress::press::Press;
+
+use super::{Common, exit_code, print, settings};
+
+#[derive(Debug, clap::Args)]
+pub struct RenderArgs {
+    /// Case files (.json, .ndjson, .jsonl) or folders of them.
+    #[arg(required = true)]
+    cases: Vec<PathBuf>,
+    /// Document kind to render (repeatable): psr, gatekeeping, intervention-plan,
+    /// service-agreement, risk-summary, mappa-h, mappa-a, pprc-2, pprc-7, or
+    /// `required` for the forms the rules say each case needs. Default: every
+    /// kind that applies.
+    #[arg(long = "kind", value_name = "KIND")]
+    kinds: Vec<String>,
+    /// Output root (default: from config, else ./out).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Final documents: refuse, naming the fields, when required data is missing.
+    #[arg(long = "final")]
+    final_: bool,
+    /// Config file (default: ./casepress.toml if present, else built-in defaults).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(flatten)]
+    common: Common,
+}
+
+pub fn render(a: RenderArgs) -> Result<ExitCode> {
+    let mut config = settings::config_with_out(a.config.as_deref(), a.out.as_ref())?;
+    let kinds = KindSelection::from_names(&a.kinds).map_err(|e| anyhow::anyhow!("--kind: {e}"))?;
+    let (opts, workers) = settings::render_settings(&mut config, &a.common, kinds, a.final_)?;
+    let press = Press::new(config)?;
+    let bar = print::progress_bar(a.common.json);
+    let report = batch::render(&press, Cases::Paths(&a.cases), &opts, &workers, &print::on_item(&bar))?;
+    bar.finish_and_clear();
+    let record = batch::write_run_record(&press, "render", &report)?;
+    if a.common.json {
+        settings::print_json(&report)?;
+    } else {
+        print::batch(&report, Some(&record));
+    }
+    Ok(exit_code(report.has_failures()))
+}

@@ -1,0 +1,41 @@
+//! `casepress run`: the nightly job, as the library runs it.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use casepress::batch::KindSelection;
+use casepress::press::Press;
+use casepress::run::{RunOptions, run as nightly};
+
+use super::{Common, exit_code, print, settings};
+
+pub fn run(config: Option<PathBuf>, common: Common) -> Result<ExitCode> {
+    let path = config.unwrap_or_else(|| "casepress.toml".into());
+    let mut config = settings::load_config(Some(&path), true)?;
+    let (render, workers) =
+        settings::render_settings(&mut config, &common, KindSelection::Applicable, false)?;
+    let today = render.date;
+    let press = Press::new(config)?;
+    let bar = print::progress_bar(common.json);
+    let opts = RunOptions { render, workers, now: chrono::Utc::now(), today };
+    let report = nightly(&press, &opts, &print::on_item(&bar))?;
+    bar.finish_and_clear();
+    if common.json {
+        settings::print_json(&report)?;
+    } else {
+        print::batch(&report.render, Some(&report.record));
+        if let (Some(filed), Some(inbox)) = (&report.statements, &press.config().statements.inbox) {
+            println!("\nFiling statements from {}", inbox.display());
+            print::filing(filed);
+        }
+        if let Some(items) = &report.y2a {
+            let who = if items.len() == 1 { "young person" } else { "young people" };
+            println!("\nY2A bundles for {} {who} turning 18", items.len());
+            print::exports(items);
+        }
+        println!("\nBoard report for {}", report.board.quarter);
+        print::board(&report.board);
+    }
+    Ok(exit_code(report.has_failures()))
+}

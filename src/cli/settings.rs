@@ -1,0 +1,88 @@
+//! Settings resolved once per command: the config file (or the defaults),
+//! with the command line's overrides applied, and the days and times it runs
+//! for.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use casepress::batch::{self, KindSelection, RenderOptions, Workers};
+use casepress::config::Config;
+use casepress::statements::fields::parse_sent;
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::Common;
+
+/// The config: `path` when given (an error if missing), else
+/// `./casepress.toml` if present, else the built-in defaults. With
+/// `required`, the path must exist even when defaulted.
+pub fn load_config(path: Option<&Path>, required: bool) -> Result<Config> {
+    match path {
+        Some(p) if required || p.exists() => Ok(Config::load(p)?),
+        Some(p) => anyhow::bail!("{}: config file not found", p.display()),
+        None if Path::new("casepress.toml").exists() => Ok(Config::load(Path::new("casepress.toml"))?),
+        None => Ok(Config::default()),
+    }
+}
+
+/// The config with `--out` applied.
+pub fn config_with_out(path: Option<&Path>, out: Option<&PathBuf>) -> Result<Config> {
+    let mut config = load_config(path, false)?;
+    if let Some(out) = out {
+        config.paths.output = out.clone();
+    }
+    Ok(config)
+}
+
+/// Today, unless the command line says otherwise.
+pub fn today(date: Option<NaiveDate>) -> NaiveDate {
+    date.unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
+/// "Now" from `--now` (RFC 3339 or `YYYY-MM-DD HH:MM` London time).
+pub fn now(text: Option<&str>) -> Result<DateTime<Utc>> {
+    match text {
+        None => Ok(Utc::now()),
+        Some(text) => parse_sent(text).or_else(|| parse_sent(&text.replace('T', " "))).ok_or_else(|| {
+            anyhow::anyhow!("--now `{text}`: expected RFC 3339 or `YYYY-MM-DD HH:MM` (London time)")
+        }),
+    }
+}
+
+/// The render options and workers that `render` and `run` share, with
+/// `--templates` applied to the config.
+pub fn render_settings(
+    config: &mut Config,
+    common: &Common,
+    kinds: KindSelection,
+    final_: bool,
+) -> Result<(RenderOptions, Workers)> {
+    if let Some(dir) = &common.templates {
+        config.paths.templates = Some(dir.clone());
+    }
+    let jobs = common.jobs.unwrap_or_else(batch::default_jobs).max(1);
+    let opts = RenderOptions {
+        kinds,
+        final_,
+        date: today(common.date),
+        force: common.force,
+        jobs,
+        typst_dir: common.typst_dir.clone(),
+    };
+    let workers = if jobs > 1 {
+        // One worker process per job: Typst's memo cache is shared by every
+        // thread of a process, so processes scale where threads stall.
+        Workers::Processes { exe: std::env::current_exe()? }
+    } else {
+        // Typst lays out in parallel on the global rayon pool: size it to
+        // the jobs asked for, so `--jobs 1` really uses one core.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(jobs).build_global();
+        Workers::Threads
+    };
+    Ok((opts, workers))
+}
+
+/// Prints `report` as pretty JSON.
+pub fn print_json(report: &impl serde::Serialize) -> Result<()> {
+    println!("{}", serde_json::to_string_pretty(report)?);
+    Ok(())
+}

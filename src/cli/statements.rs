@@ -1,0 +1,95 @@
+//! `casepress statements file|status`: file the inbox, and report on it.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use casepress::case::Caseload;
+use casepress::press::Press;
+use casepress::statements::{FileOptions, file_inbox, status};
+use casepress::store::Layout;
+
+use super::{exit_code, print, settings};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum StatementsAction {
+    /// File every statement PDF in the inbox into its case folder: assign,
+    /// log the receipt, escalate Safety Link, quarantine the unidentified
+    /// and the unreadable.
+    File {
+        /// Case files or folders to match against (default: `paths.cases` from config).
+        #[arg(long, value_name = "CASES", num_args = 1..)]
+        cases: Vec<PathBuf>,
+        #[command(flatten)]
+        common: StatementsCommon,
+    },
+    /// Statements waiting, assignment targets missed, Safety Link escalations,
+    /// unidentified statements awaiting a decision.
+    Status {
+        #[command(flatten)]
+        common: StatementsCommon,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct StatementsCommon {
+    /// The inbox folder (default: `statements.inbox` from config).
+    #[arg(long, value_name = "DIR")]
+    inbox: Option<PathBuf>,
+    /// Output root (default: from config).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Receipt and assignment time for `file`, report time for `status`
+    /// (RFC 3339 or `YYYY-MM-DD HH:MM` London time; default: now).
+    #[arg(long, value_name = "DATETIME")]
+    now: Option<String>,
+    /// Config file (default: ./casepress.toml if present).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Print the report as JSON on stdout.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn statements(action: StatementsAction) -> Result<ExitCode> {
+    match action {
+        StatementsAction::File { cases, common: c } => {
+            let config = settings::config_with_out(c.config.as_deref(), c.out.as_ref())?;
+            let inbox = c.inbox.or(config.statements.inbox.clone()).ok_or_else(|| {
+                anyhow::anyhow!("no inbox: pass --inbox DIR or set statements.inbox in casepress.toml")
+            })?;
+            let cases = if cases.is_empty() { config.paths.cases.clone() } else { cases };
+            let caseload = Caseload::load(&cases).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let opts = FileOptions { inbox, now: settings::now(c.now.as_deref())? };
+            let report = file_inbox(&Press::new(config)?, &caseload, &opts)?;
+            if c.json {
+                settings::print_json(&report)?;
+            } else {
+                print::filing(&report);
+            }
+            Ok(exit_code(report.has_failures()))
+        }
+        StatementsAction::Status { common: c } => {
+            let config = settings::config_with_out(c.config.as_deref(), c.out.as_ref())?;
+            let inbox = c.inbox.or(config.statements.inbox.clone());
+            let s = &config.statements;
+            let calendar =
+                casepress::rules::WorkingCalendar::england_and_wales(&config.calendar.closure_days);
+            let hours = casepress::rules::WorkingHours {
+                calendar,
+                start: s.working_day_start,
+                end: s.working_day_end,
+            };
+            let layout = Layout::new(config.paths.output.clone());
+            let now = settings::now(c.now.as_deref())?;
+            let report =
+                status::status(&layout, inbox.as_deref(), &hours, s.assign_within_working_hours, now)?;
+            if c.json {
+                settings::print_json(&report)?;
+            } else {
+                print!("{}", status::to_text(&report));
+            }
+            Ok(exit_code(report.needs_action()))
+        }
+    }
+}

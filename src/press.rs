@@ -1,0 +1,211 @@
+//! The press: everything a stage needs to make papers, built once per
+//! process. Config, the output layout, the renderer (templates compiled),
+//! the typesetter (fonts parsed), the working calendar and hours, the naming
+//! patterns and the setup hash. The render batch, statement filing, the
+//! board report and exports all stand on it; none reaches into another.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::config::Config;
+use crate::failure::{Failure, Stage};
+use crate::render::{self, DocumentKind, RenderRequest, RenderedSource, Renderer, ServiceView, TemplateSet};
+use crate::rules::{WorkingCalendar, WorkingHours};
+use crate::store::{self, Layout, Modes};
+use crate::typeset::{PdfMeta, Typesetter};
+
+/// Something that stops the whole command (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    /// Templates could not be loaded or compiled.
+    #[error(transparent)]
+    Render(#[from] render::RenderError),
+    /// An input path or config file could not be used.
+    #[error("{0}")]
+    Input(String),
+    /// The output folder could not be written.
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+}
+
+impl From<crate::case::CaseError> for SetupError {
+    fn from(e: crate::case::CaseError) -> Self {
+        Self::Input(e.to_string())
+    }
+}
+
+/// The shared press.
+pub struct Press {
+    config: Config,
+    layout: Layout,
+    renderer: Renderer,
+    typesetter: Typesetter,
+    calendar: WorkingCalendar,
+    hours: WorkingHours,
+    naming: minijinja::Environment<'static>,
+    /// Hash of templates, assets, settings and version: a change re-renders everything.
+    setup_hash: [u8; 32],
+    /// The shared Typst layout module, for `--typst-dir`.
+    layout_source: String,
+}
+
+impl Press {
+    /// Loads templates (with overrides), the logo and fonts.
+    pub fn new(config: Config) -> Result<Self, SetupError> {
+        let templates = match &config.paths.templates {
+            Some(dir) => TemplateSet::with_overrides(dir)?,
+            None => TemplateSet::embedded(),
+        };
+        let mut assets = Vec::new();
+        let mut logo = None;
+        if let Some(path) = &config.service.logo {
+            let bytes = std::fs::read(path).map_err(|e| {
+                SetupError::Input(format!("{}: cannot read the service logo: {e}", path.display()))
+            })?;
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("png").to_ascii_lowercase();
+            let name = format!("assets/logo.{ext}");
+            logo = Some(format!("/{name}"));
+            assets.push((name, bytes));
+        }
+        let layout_source = templates.get(render::LAYOUT).unwrap_or_default().to_owned();
+        let typesetter = Typesetter::new(&[(render::LAYOUT.to_owned(), layout_source.clone())], &assets);
+        let service = ServiceView {
+            name: config.service.name.clone(),
+            address: config.service.address.clone(),
+            phone: config.service.phone.clone(),
+            email: config.service.email.clone(),
+            logo,
+        };
+        let renderer = Renderer::new(&templates, service)?;
+        let mut naming = minijinja::Environment::new();
+        naming.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        naming
+            .add_template_owned("document", config.naming.document.clone())
+            .map_err(|e| SetupError::Input(format!("naming.document: {e}")))?;
+        let mut h = Sha256::new();
+        h.update(env!("CARGO_PKG_VERSION"));
+        h.update(templates.digest());
+        h.update(serde_json::to_vec(&config.without_paths()).expect("config serialises"));
+        for (_, bytes) in &assets {
+            h.update(Sha256::digest(bytes));
+        }
+        let calendar = WorkingCalendar::england_and_wales(&config.calendar.closure_days);
+        let s = &config.statements;
+        let hours =
+            WorkingHours { calendar: calendar.clone(), start: s.working_day_start, end: s.working_day_end };
+        Ok(Self {
+            layout: Layout::new(config.paths.output.clone()),
+            calendar,
+            hours,
+            config,
+            renderer,
+            typesetter,
+            naming,
+            setup_hash: h.finalize().into(),
+            layout_source,
+        })
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Where output goes.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// File and folder modes for everything written.
+    pub fn modes(&self) -> Modes {
+        self.config.permissions.modes()
+    }
+
+    /// The working-day calendar (bank holidays and closure days).
+    pub fn calendar(&self) -> &WorkingCalendar {
+        &self.calendar
+    }
+
+    /// The service's working hours, for the statement targets.
+    pub fn hours(&self) -> &WorkingHours {
+        &self.hours
+    }
+
+    /// The shared Typst layout module's source.
+    pub fn layout_source(&self) -> &str {
+        &self.layout_source
+    }
+
+    /// One document's Typst source.
+    pub fn render(&self, req: RenderRequest<'_>) -> Result<RenderedSource, Failure> {
+        self.renderer.render(req).map_err(|e| {
+            let stage = match e {
+                render::RenderError::Incomplete { .. } => Stage::Rules,
+                _ => Stage::Template,
+            };
+            Failure::new(stage, e.to_string())
+        })
+    }
+
+    /// Typesets Typst source into a PDF/A.
+    pub fn typeset(&self, source: &str, meta: &PdfMeta) -> Result<Vec<u8>, Failure> {
+        self.typesetter.typeset(source, meta).map_err(|e| Failure::new(Stage::Typeset, e.to_string()))
+    }
+
+    /// Renders and typesets a notice template (a Safety Link notice, a cover
+    /// letter, the board report) with `notice` as its `notice` variable.
+    pub fn typeset_notice(
+        &self,
+        template: &str,
+        notice: &impl Serialize,
+        ident: &str,
+        date: NaiveDate,
+    ) -> Result<Vec<u8>, Failure> {
+        let notice = serde_json::to_value(notice).expect("a notice serialises");
+        let source = self
+            .renderer
+            .render_notice(template, &notice)
+            .map_err(|e| Failure::new(Stage::Template, e.to_string()))?;
+        self.typesetter
+            .typeset(&source, &PdfMeta { ident: ident.to_owned(), date })
+            .map_err(|e| Failure::new(Stage::Typeset, format!("{template}: {e}")))
+    }
+
+    /// A document's file name from the `naming.document` pattern.
+    pub fn document_name(
+        &self,
+        case_id: &str,
+        kind: DocumentKind,
+        date: NaiveDate,
+        draft: bool,
+    ) -> Result<String, Failure> {
+        let ctx = minijinja::context! {
+            case_id => case_id,
+            kind => kind.name(),
+            date => date.to_string(),
+            draft => draft,
+        };
+        let name = self
+            .naming
+            .get_template("document")
+            .and_then(|t| t.render(ctx))
+            .map_err(|e| Failure::new(Stage::Template, format!("naming.document: {e}")))?;
+        store::check_file_name(&name)
+            .map_err(|e| Failure::new(Stage::Template, format!("naming.document gave {e}")))?;
+        Ok(name)
+    }
+
+    /// SHA-256 of everything that shapes a document except its date: the
+    /// setup (templates, assets, settings, version), the kind, draft or
+    /// final, and the case. Never a path: the same case renders the same
+    /// from any working folder.
+    pub fn input_hash(&self, kind: DocumentKind, final_: bool, case_json: &[u8]) -> String {
+        let mut h = Sha256::new();
+        h.update(self.setup_hash);
+        h.update(kind.name());
+        h.update([u8::from(final_)]);
+        h.update(case_json);
+        store::hex(&h.finalize())
+    }
+}

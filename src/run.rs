@@ -1,0 +1,88 @@
+//! The nightly run, as one library call: render every applicable document,
+//! file the statement inbox, make the Y2A bundles of children turning 18,
+//! and write the board report for the latest complete quarter. The caseload
+//! is loaded once and shared by every stage; each stage's report is typed.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::batch::{self, BatchReport, Cases, ItemReport, RenderOptions, Workers};
+use crate::board::{BoardOutputs, Quarter, build_board};
+use crate::case::Caseload;
+use crate::export::{self, ExportItem, Purpose};
+use crate::press::{Press, SetupError};
+use crate::rules;
+use crate::statements::{FileOptions, FilingReport, file_inbox};
+
+/// How to run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// The render batch's options (normally drafts of every applicable kind).
+    pub render: RenderOptions,
+    /// Where render workers run.
+    pub workers: Workers,
+    /// "Now", for filing: when statements are received.
+    pub now: DateTime<Utc>,
+    /// Today, for the Y2A window and the board's quarter.
+    pub today: NaiveDate,
+}
+
+/// What the run did, stage by stage.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunReport {
+    /// The render batch (cases that failed to load are its first items).
+    pub render: BatchReport,
+    /// The render batch's run record, under the output root.
+    pub record: std::path::PathBuf,
+    /// Statement filing, when an inbox is configured.
+    pub statements: Option<FilingReport>,
+    /// Y2A bundles, when a child turns 18 within the window.
+    pub y2a: Option<Vec<ExportItem>>,
+    /// The board report.
+    pub board: BoardOutputs,
+}
+
+impl RunReport {
+    /// Whether any stage had an item fail (exit code 1).
+    pub fn has_failures(&self) -> bool {
+        self.render.has_failures()
+            || self.statements.as_ref().is_some_and(FilingReport::has_failures)
+            || self.y2a.iter().flatten().any(|i| i.failed.is_some())
+            || !self.board.errors.is_empty()
+    }
+}
+
+/// Runs every stage over the configured cases, in order. `progress` is
+/// called once per rendered item.
+pub fn run(
+    press: &Press,
+    opts: &RunOptions,
+    progress: &(dyn Fn(&ItemReport) + Sync),
+) -> Result<RunReport, SetupError> {
+    let config = press.config();
+    let caseload = Caseload::load(&config.paths.cases)?;
+    let render = batch::render(press, Cases::Loaded(&caseload), &opts.render, &opts.workers, progress)?;
+    let record = batch::write_run_record(press, "run", &render)?;
+
+    let statements = match &config.statements.inbox {
+        Some(inbox) => {
+            Some(file_inbox(press, &caseload, &FileOptions { inbox: inbox.clone(), now: opts.now })?)
+        }
+        None => None,
+    };
+
+    let due = rules::turning_18(caseload.cases(), opts.today, config.export.y2a_within_days);
+    let y2a = (!due.is_empty()).then(|| {
+        let to = &config.export.y2a_recipient;
+        export::export_cases(press, &due, Purpose::Y2a, &press.layout().exports(), to)
+    });
+
+    let quarter = Quarter::latest_complete(opts.today);
+    let board = match &config.board.cases {
+        Some(inputs) if *inputs != config.paths.cases => {
+            build_board(press, &Caseload::load(inputs)?, quarter)?
+        }
+        _ => build_board(press, &caseload, quarter)?,
+    };
+    Ok(RunReport { render, record, statements, y2a, board })
+}

@@ -1,0 +1,157 @@
+//! The inbox: which files to consider, whether each has finished arriving,
+//! and reading one (capped, hashed, with its sidecar). No decisions here.
+
+use std::fs::{self, File};
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use super::fields::{Sidecar, StatementFields};
+use super::read::{MAX_FILE_BYTES, read_pdf};
+use crate::store;
+
+/// Inbox files to consider, sorted; sidecars travel with their PDF.
+pub fn inbox_files(inbox: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(inbox)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let lower = name.to_lowercase();
+        // Skip dotfiles, partial downloads, temporary and Office lock files.
+        let transient = name.starts_with('.')
+            || name.starts_with("~$")
+            || [".part", ".filepart", ".tmp", ".crdownload"].iter().any(|s| lower.ends_with(s));
+        if transient || !entry.file_type()?.is_file() {
+            continue;
+        }
+        let path = entry.path();
+        if lower.ends_with(".json") && sibling_pdf(&path).is_some() {
+            continue;
+        }
+        files.push(path);
+    }
+    files.sort();
+    Ok(files)
+}
+
+fn sibling_pdf(json: &Path) -> Option<PathBuf> {
+    ["pdf", "PDF"].iter().map(|e| json.with_extension(e)).find(|p| p.is_file())
+}
+
+/// The sidecar `<stem>.json` of a PDF, if there is one.
+pub fn sidecar_of(pdf: &Path) -> Option<PathBuf> {
+    let p = pdf.with_extension("json");
+    p.is_file().then_some(p)
+}
+
+/// An inbox file, read.
+pub struct Arrived {
+    /// Its bytes (at most [`MAX_FILE_BYTES`]).
+    pub bytes: Vec<u8>,
+    /// Larger than [`MAX_FILE_BYTES`]: not a statement download.
+    pub too_big: bool,
+    /// SHA-256 of `bytes`.
+    pub sha256: String,
+    /// Its sidecar JSON, if any.
+    pub sidecar: Option<PathBuf>,
+}
+
+/// Reads an inbox file once it has settled: `Ok(Err(reason))` when
+/// it is still arriving or changed while being read (left for the next run).
+pub fn read_settled(path: &Path, settle: Duration) -> Result<Result<Arrived, &'static str>, String> {
+    let before = fs::metadata(path).map_err(|e| e.to_string())?;
+    let age =
+        SystemTime::now().duration_since(before.modified().map_err(|e| e.to_string())?).unwrap_or_default();
+    if age < settle {
+        return Ok(Err("still arriving: left for the next run"));
+    }
+    let (bytes, too_big) = read_capped(path).map_err(|e| e.to_string())?;
+    let after = fs::metadata(path).map_err(|e| e.to_string())?;
+    if after.len() != before.len() || after.modified().ok() != before.modified().ok() {
+        return Ok(Err("changed while being read: left for the next run"));
+    }
+    let sha256 = store::sha256_hex(&bytes);
+    Ok(Ok(Arrived { bytes, too_big, sha256, sidecar: sidecar_of(path) }))
+}
+
+/// What a statement says about itself: the PDF's labelled fields, overridden
+/// by its sidecar; an error in words when it is not a usable statement.
+pub fn fields_of(arrived: &Arrived) -> Result<StatementFields, String> {
+    if arrived.too_big {
+        return Err(format!("larger than {} MB: not a statement download", MAX_FILE_BYTES / 1024 / 1024));
+    }
+    let mut f = read_pdf(arrived.bytes.clone())?;
+    if let Some(side) = &arrived.sidecar {
+        let text = fs::read_to_string(side).map_err(|e| format!("sidecar {}: {e}", side.display()))?;
+        let parsed: Sidecar =
+            serde_json::from_str(&text).map_err(|e| format!("sidecar {}: {e}", side.display()))?;
+        let problems = f.apply_sidecar(parsed);
+        if !problems.is_empty() {
+            return Err(problems.join("; "));
+        }
+    }
+    let missing = f.missing_required();
+    if missing.is_empty() {
+        Ok(f)
+    } else {
+        Err(format!(
+            "required fields not found: {} (expected `Label: value` lines; see the statement PDF reference, docs/reference/statement-pdf.md)",
+            missing.join(", ")
+        ))
+    }
+}
+
+/// Reads at most `MAX_FILE_BYTES` (+1 to detect larger files).
+fn read_capped(path: &Path) -> io::Result<(Vec<u8>, bool)> {
+    let mut bytes = Vec::new();
+    File::open(path)?.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    let too_big = bytes.len() as u64 > MAX_FILE_BYTES;
+    Ok((bytes, too_big))
+}
+
+/// Removes a filed statement (and its sidecar) from the inbox. The inbox
+/// folder is synced once, at the end of the run: a removal lost in a crash
+/// only brings back a file the ledger already records as done, which the
+/// next run recognises as a duplicate.
+pub fn remove(path: &Path, sidecar: Option<&Path>) -> Result<(), String> {
+    for p in [Some(path), sidecar].into_iter().flatten() {
+        match fs::remove_file(p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(format!("{}: {e}", p.display())),
+        }
+    }
+    Ok(())
+}
+
+/// For the fictional samples: when `inbox` does not exist yet, creates it as
+/// a copy of the files in `sample`, so a demo files a copy and leaves the
+/// samples as they were. The copy is made in a temporary folder beside the
+/// inbox and renamed into place, so an interrupted copy is never taken for
+/// a seeded inbox. Returns whether it seeded.
+pub fn seed_from_sample(inbox: &Path, sample: &Path, modes: store::Modes) -> Result<bool, store::StoreError> {
+    if inbox.exists() {
+        return Ok(false);
+    }
+    let at = |path: &Path| {
+        let path = path.to_owned();
+        move |source| store::StoreError { path, source }
+    };
+    let parent = inbox.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    store::ensure_dir(parent, modes)?;
+    let name = inbox.file_name().unwrap_or_default().to_string_lossy();
+    let staging = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&staging);
+    store::ensure_dir(&staging, modes)?;
+    for entry in fs::read_dir(sample).map_err(at(sample))? {
+        let entry = entry.map_err(at(sample))?;
+        if entry.file_type().map_err(at(&entry.path()))?.is_file() {
+            let bytes = fs::read(entry.path()).map_err(at(&entry.path()))?;
+            store::publish_unsynced(&staging, &entry.file_name().to_string_lossy(), &bytes, modes)?;
+        }
+    }
+    store::sync_dir(&staging)?;
+    fs::rename(&staging, inbox).map_err(at(inbox))?;
+    store::sync_dir(parent)?;
+    Ok(true)
+}

@@ -1,0 +1,146 @@
+//! The output layout: where everything casepress writes lives under the
+//! output root. Every stage asks this type; no other module spells a folder
+//! name. Paths recorded in ledgers and logs are relative to the root, so an
+//! output folder can be moved or reached from any working folder.
+//!
+//! ```text
+//! OUT/cases/<case_id>/{documents,statements,notes}/, case-log.jsonl
+//! OUT/quarantine/{unidentified,unreadable}/
+//! OUT/escalations/            Safety Link notices
+//! OUT/statements/ledger.jsonl the filing ledger (and its lock)
+//! OUT/runs/                   run records
+//! OUT/board/<quarter>/        board report, figures, pack
+//! OUT/exports/                transfer and Y2A bundles
+//! ```
+
+use std::fmt::Display;
+use std::path::{Path, PathBuf};
+
+/// The two quarantine folders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quarantine {
+    /// Statements not matched to exactly one child: never assigned.
+    Unidentified,
+    /// Files that are not readable statements.
+    Unreadable,
+}
+
+/// The output root and the places under it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    root: PathBuf,
+}
+
+impl Layout {
+    /// The layout under `root`.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    /// The output root.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// A path given relative to the root (as ledgers and logs record them).
+    pub fn at(&self, relative: impl AsRef<Path>) -> PathBuf {
+        self.root.join(relative)
+    }
+
+    /// `path` relative to the root, when it is under it; else `path`.
+    pub fn relative<'a>(&self, path: &'a Path) -> &'a Path {
+        path.strip_prefix(&self.root).unwrap_or(path)
+    }
+
+    /// A case's folder, relative to the root.
+    pub fn case_rel(case_id: &str) -> String {
+        format!("cases/{case_id}")
+    }
+
+    /// A case's filed statements, relative to the root.
+    pub fn statements_rel(case_id: &str) -> String {
+        format!("cases/{case_id}/statements")
+    }
+
+    /// A case's notes (statement receipts), relative to the root.
+    pub fn notes_rel(case_id: &str) -> String {
+        format!("cases/{case_id}/notes")
+    }
+
+    /// A quarantine folder, relative to the root.
+    pub fn quarantine_rel(which: Quarantine) -> &'static str {
+        match which {
+            Quarantine::Unidentified => "quarantine/unidentified",
+            Quarantine::Unreadable => "quarantine/unreadable",
+        }
+    }
+
+    /// Safety Link notices, relative to the root.
+    pub const ESCALATIONS: &'static str = "escalations";
+
+    /// A case's folder.
+    pub fn case_dir(&self, case_id: &str) -> PathBuf {
+        self.at(Self::case_rel(case_id))
+    }
+
+    /// A case's rendered documents.
+    pub fn documents(&self, case_id: &str) -> PathBuf {
+        self.case_dir(case_id).join("documents")
+    }
+
+    /// A case's filed statements.
+    pub fn statements(&self, case_id: &str) -> PathBuf {
+        self.at(Self::statements_rel(case_id))
+    }
+
+    /// A quarantine folder.
+    pub fn quarantine(&self, which: Quarantine) -> PathBuf {
+        self.at(Self::quarantine_rel(which))
+    }
+
+    /// Safety Link notices.
+    pub fn escalations(&self) -> PathBuf {
+        self.at(Self::ESCALATIONS)
+    }
+
+    /// The filing ledger's folder (it also holds the filing lock).
+    pub fn ledger_dir(&self) -> PathBuf {
+        self.at("statements")
+    }
+
+    /// The filing ledger.
+    pub fn ledger(&self) -> PathBuf {
+        self.ledger_dir().join("ledger.jsonl")
+    }
+
+    /// Run records.
+    pub fn runs(&self) -> PathBuf {
+        self.at("runs")
+    }
+
+    /// A quarter's board outputs.
+    pub fn board(&self, quarter: impl Display) -> PathBuf {
+        self.at("board").join(quarter.to_string())
+    }
+
+    /// Export bundles.
+    pub fn exports(&self) -> PathBuf {
+        self.at("exports")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn places_are_under_the_root_and_relative_forms_agree() {
+        let l = Layout::new("/srv/out");
+        assert_eq!(l.documents("C-1"), Path::new("/srv/out/cases/C-1/documents"));
+        assert_eq!(l.statements("C-1"), l.at(Layout::statements_rel("C-1")));
+        assert_eq!(l.quarantine(Quarantine::Unreadable), Path::new("/srv/out/quarantine/unreadable"));
+        assert_eq!(l.relative(Path::new("/srv/out/exports/a.zip")), Path::new("exports/a.zip"));
+        assert_eq!(l.relative(Path::new("/elsewhere/a.zip")), Path::new("/elsewhere/a.zip"));
+        assert_eq!(l.board("2026-Q2"), Path::new("/srv/out/board/2026-Q2"));
+    }
+}

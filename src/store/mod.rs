@@ -1,0 +1,20 @@
+//! Durable output: atomic writes that never replace a file, restrictive
+//! permissions, the append-only case log, the output layout as one type,
+//! and deterministic zip bundles.
+
+mod bundle;
+mod layout;
+mod log;
+mod publish;
+
+pub use bundle::{Bundle, BundleMember, bundle};
+pub use layout::{Layout, Quarantine};
+pub use log::{CASE_LOG, LogEntry, append_log, append_log_many, read_log};
+use publish::at;
+pub use publish::{
+    Modes, Published, StoreError, check_file_name, ensure_dir, file_digest, free_name, hex, publish,
+    publish_as, publish_as_unsynced, publish_unsynced, sha256_hex, sweep_temp_files, sync_dir,
+};
+
+#[cfg(test)]
+mod tests;
