@@ -61,7 +61,7 @@ pub struct BoardConfig {
 
 impl Default for BoardConfig {
     fn default() -> Self {
-        // The historic YJB target for PSRs on time is 90% (domain.md §1);
+        // The historic YJB target for PSRs on time is 90% (YJB PSR target);
         // gatekeeping and double gatekeeping are required of every PSR.
         let targets = [
             ("psr.gatekept", 100.0),
@@ -85,9 +85,9 @@ pub struct StatementsConfig {
     /// is created as a copy of this folder, so a demo run files a copy and
     /// leaves the samples as they were.
     pub sample_inbox: Option<PathBuf>,
-    /// Working hours from sent to assigned: 24 in seed 000 (Bradford), 3 in seed 001.
+    /// Working hours from sent to assigned: 24 in the Bradford MOMO standards, 3 in the MOMO One/Express standards.
     pub assign_within_working_hours: u32,
-    /// Working days from receipt to the case note of receipt (seed 001: 1).
+    /// Working days from receipt to the case note of receipt (MOMO One/Express standards: 1).
     pub receipt_note_within_working_days: u32,
     /// Start of the working day, Europe/London.
     pub working_day_start: chrono::NaiveTime,
@@ -95,11 +95,11 @@ pub struct StatementsConfig {
     pub working_day_end: chrono::NaiveTime,
     /// A file modified more recently than this is still arriving and is left for the next run.
     pub settle_seconds: u64,
-    /// Service manager, told of every Safety Link statement (seed 001).
+    /// Service manager, told of every Safety Link statement (MOMO One/Express standards).
     pub service_manager: Option<String>,
-    /// Duty manager: Safety Link when the team manager is away (seed 000), and unidentified statements.
+    /// Duty manager: Safety Link when the team manager is away (Bradford MOMO standards), and unidentified statements.
     pub duty_manager: Option<String>,
-    /// Duty officer: cross-references unidentified statements (seed 000).
+    /// Duty officer: cross-references unidentified statements (Bradford MOMO standards).
     pub duty_officer: Option<String>,
 }
 

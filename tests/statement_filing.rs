@@ -1,4 +1,4 @@
-//! Filing received statements: outcomes by the book (seeds 000 and 001),
+//! Filing received statements: outcomes by the book (the Bradford MOMO standards and the MOMO One/Express standards),
 //! idempotent re-runs, a lock against concurrent runs, and crash safety: the
 //! process is killed at every step, and at random instants, and re-run.
 
@@ -113,7 +113,7 @@ fn outcomes(report: &serde_json::Value) -> Vec<(String, String)> {
 }
 
 #[test]
-fn every_outcome_lands_where_the_seeds_say() {
+fn every_outcome_lands_where_the_standards_say() {
     let ws = Workspace::new();
     mixed_inbox(&ws);
     let report = ws.report();
@@ -130,12 +130,12 @@ fn every_outcome_lands_where_the_seeds_say() {
     .map(|(a, b)| (a.to_string(), b.to_string()))
     .collect();
     assert_eq!(got, want);
-    // Safety Link first in the summary (seed 000: actioned immediately).
+    // Safety Link first in the summary (Bradford MOMO standards: actioned immediately).
     assert_eq!(report["items"][0]["safety_link"], true);
     assert_eq!(fs::read_dir(ws.inbox()).unwrap().count(), 0, "everything left the inbox");
 
     let out = ws.out();
-    // Seed 000 "Re-assigning Statements 1": Priya is away on 23 Nov, so her named cover.
+    // Bradford MOMO standards "Re-assigning Statements 1": Priya is away on 23 Nov, so her named cover.
     let log = fs::read_to_string(out.join("cases/NYJS-2026-0117/case-log.jsonl")).unwrap();
     let receipt: serde_json::Value = serde_json::from_str(log.lines().next().unwrap()).unwrap();
     assert_eq!(receipt["event"], "statement");
@@ -339,7 +339,7 @@ fn hostile_files_never_take_over_200_mb() {
 fn status_lists_escalations_unidentified_unreadable_and_missed_targets() {
     let ws = Workspace::new();
     mixed_inbox(&ws);
-    // Filed a week later: outside the 24-working-hour target (seed 000).
+    // Filed a week later: outside the 24-working-hour target (Bradford MOMO standards).
     let out = Command::new(env!("CARGO_BIN_EXE_casepress"))
         .args(["statements", "file", "--now", "2026-11-30 16:00"])
         .current_dir(ws.path())
@@ -362,7 +362,7 @@ fn status_lists_escalations_unidentified_unreadable_and_missed_targets() {
 }
 
 #[test]
-fn seed_000_with_the_worker_and_cover_away_the_line_manager_gets_it() {
+fn bradford_with_the_worker_and_cover_away_the_line_manager_gets_it() {
     let ws = Workspace::new();
     // Gracie's worker, Joanna Pike, is away 16-30 Nov 2026 with no named cover.
     let mut s = Statement::new("MOMO-G1", "Gracie", "11/02/2014", "21/11/2026 16:30");

@@ -353,10 +353,10 @@ fn specs() -> Vec<Spec> {
         "Remands that started in the quarter.",
         |p| Measure::count(count(p.started(), |c| kind(c) == Some(DisposalType::Remand))),
     ));
-    s.push(spec("psr.gatekept", "Reports and assessments", "PSRs gatekept", "PSRs for hearings in the quarter with a gatekeeping meeting recorded ÷ PSRs for hearings in the quarter (seed 004 §7.3).", |p| {
+    s.push(spec("psr.gatekept", "Reports and assessments", "PSRs gatekept", "PSRs for hearings in the quarter with a gatekeeping meeting recorded ÷ PSRs for hearings in the quarter (Derbyshire practice guidance §7.3).", |p| {
         Measure::ratio(count(p.psrs(), |c| c.gatekeeping.as_ref().is_some_and(|g| g.meeting_date.is_some())), p.psrs().count())
     }));
-    s.push(spec("psr.on_time", "Reports and assessments", "PSRs to managers on time", "PSRs submitted to managers at least 2 working days before the hearing ÷ PSRs for hearings in the quarter (seed 004 §7.3).", |p| {
+    s.push(spec("psr.on_time", "Reports and assessments", "PSRs to managers on time", "PSRs submitted to managers at least 2 working days before the hearing ÷ PSRs for hearings in the quarter (Derbyshire practice guidance §7.3).", |p| {
         let on_time = count(p.psrs(), |c| {
             let due = c.court.as_ref().and_then(|x| x.hearing_date).map(|h| rules::gatekeeping_due(p.input.calendar, h));
             let sent = c.gatekeeping.as_ref().and_then(|g| g.submitted_date);
@@ -364,11 +364,11 @@ fn specs() -> Vec<Spec> {
         });
         Measure::ratio(on_time, p.psrs().count())
     }));
-    s.push(spec("psr.double_gatekept", "Reports and assessments", "Double gatekeeping where custody was a strong possibility", "PSRs gatekept by two managers, one from another team ÷ PSRs for hearings in the quarter where custody was a strong possibility (seed 004 §7.3).", |p| {
+    s.push(spec("psr.double_gatekept", "Reports and assessments", "Double gatekeeping where custody was a strong possibility", "PSRs gatekept by two managers, one from another team ÷ PSRs for hearings in the quarter where custody was a strong possibility (Derbyshire practice guidance §7.3).", |p| {
         let required: Vec<&Case> = p.psrs().filter(|c| rules::double_gatekeeping_required(c)).collect();
         Measure::ratio(required.iter().filter(|c| rules::double_gatekeeping_done(c)).count(), required.len())
     }));
-    s.push(spec("assessment.on_time", "Reports and assessments", "Assessments within 15 working days", "Sentences starting in the quarter assessed within 15 working days of the order ÷ sentences starting in the quarter (seed 004 §2.1).", |p| {
+    s.push(spec("assessment.on_time", "Reports and assessments", "Assessments within 15 working days", "Sentences starting in the quarter assessed within 15 working days of the order ÷ sentences starting in the quarter (Derbyshire practice guidance §2.1).", |p| {
         let sentences: Vec<&Case> = p.started().filter(|c| kind(c).is_some_and(DisposalType::is_sentence)).collect();
         let on_time = sentences
             .iter()
@@ -380,7 +380,7 @@ fn specs() -> Vec<Spec> {
             .count();
         Measure::ratio(on_time, sentences.len())
     }));
-    s.push(spec("plans.review_on_time", "Reports and assessments", "Intervention plans within their review date", "Caseload at quarter end whose intervention plan is under 6 months old ÷ caseload at quarter end with a plan (seed 004 §4.4).", |p| {
+    s.push(spec("plans.review_on_time", "Reports and assessments", "Intervention plans within their review date", "Caseload at quarter end whose intervention plan is under 6 months old ÷ caseload at quarter end with a plan (Derbyshire practice guidance §4.4).", |p| {
         let end = p.q.end();
         let plans: Vec<NaiveDate> = p.caseload().filter_map(|c| c.intervention_plan.as_ref().and_then(|x| x.date)).collect();
         let current = plans.iter().filter(|d| d.checked_add_months(Months::new(6)).is_some_and(|due| due >= end)).count();
@@ -393,7 +393,7 @@ fn specs() -> Vec<Spec> {
         "Mind Of My Own statements filed in the quarter, whatever their outcome.",
         |p| Measure::count(p.statements().count()),
     ));
-    s.push(spec("statements.within_target", "Children's voice (Mind Of My Own)", "Statements assigned within the target", "Statements assigned within the working-hours target ÷ statements assigned in the quarter (seeds 000, 001).", |p| {
+    s.push(spec("statements.within_target", "Children's voice (Mind Of My Own)", "Statements assigned within the target", "Statements assigned within the working-hours target ÷ statements assigned in the quarter (Bradford MOMO standards; MOMO One/Express standards).", |p| {
         let assigned: Vec<&FiledStatement> = p.statements().filter(|s| s.outcome == StatementOutcome::Assigned).collect();
         Measure::ratio(assigned.iter().filter(|s| s.within_target == Some(true)).count(), assigned.len())
     }));

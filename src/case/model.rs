@@ -120,7 +120,7 @@ pub struct ManagementPlan {
     pub countersigned: Option<NaiveDate>,
 }
 
-/// A joint case with the Next Steps (leaving care) service (Salford protocol, seed 002).
+/// A joint case with the Next Steps (leaving care) service (Salford Next Steps protocol).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NextSteps {
@@ -321,7 +321,7 @@ impl DisposalType {
         }
     }
 
-    /// Whether it is a sentence of the court (seed 004 §2.1's "Court orders"),
+    /// Whether it is a sentence of the court (Derbyshire practice guidance §2.1's "Court orders"),
     /// as opposed to bail, remand or an out-of-court disposal.
     pub fn is_sentence(self) -> bool {
         matches!(

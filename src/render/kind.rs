@@ -113,9 +113,9 @@ impl DocumentKind {
         match self {
             Self::Psr | Self::Gatekeeping => case.psr.is_some(),
             Self::InterventionPlan => case.intervention_plan.is_some() || case.order.is_some(),
-            // Seed 004 §2.6: "A service agreement should be signed by all young people".
+            // Derbyshire practice guidance §2.6: "A service agreement should be signed by all young people".
             Self::ServiceAgreement => true,
-            // Seed 004 §17.2: the Y2A upload needs the most recent ROSH and
+            // Derbyshire practice guidance §17.2: the Y2A upload needs the most recent ROSH and
             // risk, safety and wellbeing plan: keep one current for every assessed case.
             Self::RiskSummary => case.assessment.is_some(),
             Self::MappaH | Self::MappaA | Self::Pprc2 | Self::Pprc7 => unreachable!("forms returned above"),
@@ -200,7 +200,7 @@ fn psr_needs(case: &Case, m: &mut Needs) {
     );
     m.check(has(psr.conclusion.as_ref()), "psr.conclusion", "conclusion");
     m.check(psr.proposal.is_some(), "psr.proposal", "sentencing proposal");
-    // Seed 004 §7.3: gatekeeping happens "prior to the PSR being completed".
+    // Derbyshire practice guidance §7.3: gatekeeping happens "prior to the PSR being completed".
     let gk = case.gatekeeping.as_ref();
     m.check(gk.and_then(|g| g.meeting_date).is_some(), "gatekeeping.meeting_date", "gatekeeping meeting");
     m.check(psr.signed.is_some(), "psr.signed", "author's signature");
@@ -247,11 +247,11 @@ fn plan_needs(case: &Case, m: &mut Needs) {
         "intervention_plan.make_it_easier",
         "how we will make it easier for you",
     );
-    // Seed 004 §16: a restorative intervention in every plan.
+    // Derbyshire practice guidance §16: a restorative intervention in every plan.
     m.check(has(plan.restorative.as_ref()), "intervention_plan.restorative", "restorative intervention");
     m.check(case.assessment.is_some(), "assessment", "assessment (sets the contact level)");
     m.check(plan.review_date.is_some(), "intervention_plan.review_date", "review date");
-    // Seed 004 §4.1: "ALL INTERVENTION PLANS SHOULD BE SIGNED BY YOUNG PEOPLE."
+    // Derbyshire practice guidance §4.1: "ALL INTERVENTION PLANS SHOULD BE SIGNED BY YOUNG PEOPLE."
     let s = &plan.signatures;
     family_signatures(
         m,
@@ -280,7 +280,7 @@ fn agreement_needs(case: &Case, m: &mut Needs) {
     let sa = case.service_agreement.clone().unwrap_or_default();
     m.check(case.order.is_some(), "order", "order or intervention");
     m.check(sa.date.is_some(), "service_agreement.date", "date of agreement");
-    // Seed 004 §2.6: "signed by all young people and parent/carers we work with".
+    // Derbyshire practice guidance §2.6: "signed by all young people and parent/carers we work with".
     let paths = [
         "service_agreement.signatures.young_person",
         "service_agreement.signatures.parent_carer",

@@ -1,4 +1,4 @@
-//! Every deadline of a case, each from its seed.
+//! Every deadline of a case, each from its source.
 
 use chrono::{Days, Months, NaiveDate};
 
@@ -10,45 +10,51 @@ use crate::case::Case;
 pub fn deadlines(case: &Case, cal: &WorkingCalendar, today: NaiveDate) -> Vec<DueDate> {
     let mut out = Vec::new();
 
-    // Seed 004 §2.1: "For Court orders, assessment documents should be
+    // Derbyshire practice guidance §2.1: "For Court orders, assessment documents should be
     // completed within 15 working days of the Order being made."
     if let Some(order) = case.order.as_ref().filter(|o| o.kind.is_sentence()) {
         let done = order.assessed_date.or(case.assessment.as_ref().map(|a| a.date));
         let due = cal.add_working_days(order.start_date, 15);
         out.push(DueDate::new(
             "assessment within 15 working days of the order",
-            "seed 004 §2.1",
+            "Derbyshire practice guidance §2.1",
             due,
             done,
             today,
         ));
     }
 
-    // Seed 004 §7.3: the PSR is gatekept before completion and submitted to
+    // Derbyshire practice guidance §7.3: the PSR is gatekept before completion and submitted to
     // managers two working days before the court date.
     if let (Some(_), Some(hearing)) = (&case.psr, case.court.as_ref().and_then(|c| c.hearing_date)) {
         let due = psr::gatekeeping_due(cal, hearing);
         let gk = case.gatekeeping.as_ref();
         let met = gk.and_then(|g| g.meeting_date);
-        out.push(DueDate::new("PSR gatekeeping meeting held", "seed 004 §7.3", due, met, today));
+        out.push(DueDate::new(
+            "PSR gatekeeping meeting held",
+            "Derbyshire practice guidance §7.3",
+            due,
+            met,
+            today,
+        ));
         let sent = gk.and_then(|g| g.submitted_date);
         out.push(DueDate::new(
             "PSR to managers 2 working days before court",
-            "seed 004 §7.3",
+            "Derbyshire practice guidance §7.3",
             due,
             sent,
             today,
         ));
     }
 
-    // Seed 004 §4.4: plans "will be reviewed on a minimum six month basis";
+    // Derbyshire practice guidance §4.4: plans "will be reviewed on a minimum six month basis";
     // the review is a new plan, so the current plan's next review is pending.
     if let Some(date) = case.intervention_plan.as_ref().and_then(|p| p.date) {
         let open = case.order.as_ref().is_none_or(|o| o.closed_date.is_none());
         if open && let Some(due) = date.checked_add_months(Months::new(6)) {
             out.push(DueDate::new(
                 "intervention plan reviewed within 6 months",
-                "seed 004 §4.4",
+                "Derbyshire practice guidance §4.4",
                 due,
                 None,
                 today,
@@ -56,7 +62,7 @@ pub fn deadlines(case: &Case, cal: &WorkingCalendar, today: NaiveDate) -> Vec<Du
         }
     }
 
-    // Seed 003 §6(a): High/Very High LoR, ROSH, vulnerability or MAPPA ⇒ a
+    // Wolverhampton YOT guidance §6(a): High/Very High LoR, ROSH, vulnerability or MAPPA ⇒ a
     // Risk and Vulnerability Management Meeting "on a monthly basis".
     if !risk::risk_meeting_triggers(case).is_empty() {
         let last = case.risk_meetings.iter().max().copied();
@@ -67,18 +73,18 @@ pub fn deadlines(case: &Case, cal: &WorkingCalendar, today: NaiveDate) -> Vec<Du
             } else {
                 "first Risk and Vulnerability Management Meeting (within a month of the assessment)"
             };
-            out.push(DueDate::new(what, "seed 003 §6(a)", due, None, today));
+            out.push(DueDate::new(what, "Wolverhampton YOT guidance §6(a)", due, None, today));
         }
     }
 
-    // Seed 002: joint Next Steps cases meet "within 15 working days"; a
+    // Salford Next Steps protocol: joint Next Steps cases meet "within 15 working days"; a
     // young person in custody is visited "within one week of them being
     // sentenced and detained", then "at intervals of not more than six weeks".
     if let Some(ns) = &case.next_steps {
         let due = cal.add_working_days(ns.allocated_date, 15);
         out.push(DueDate::new(
             "Next Steps joint meeting within 15 working days",
-            "seed 002",
+            "Salford Next Steps protocol",
             due,
             ns.joint_meeting_date,
             today,
@@ -90,7 +96,7 @@ pub fn deadlines(case: &Case, cal: &WorkingCalendar, today: NaiveDate) -> Vec<Du
             let first_due = detained + Days::new(7);
             out.push(DueDate::new(
                 "Next Steps custody visit within one week",
-                "seed 002",
+                "Salford Next Steps protocol",
                 first_due,
                 visits.first().copied(),
                 today,
@@ -101,7 +107,7 @@ pub fn deadlines(case: &Case, cal: &WorkingCalendar, today: NaiveDate) -> Vec<Du
                 let due = *last + Days::new(42);
                 out.push(DueDate::new(
                     "next Next Steps custody visit (at most 6 weeks apart)",
-                    "seed 002",
+                    "Salford Next Steps protocol",
                     due,
                     None,
                     today,

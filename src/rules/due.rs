@@ -34,7 +34,7 @@ impl DueStatus {
 pub struct DueDate {
     /// What is due, e.g. "assessment within 15 working days of the order".
     pub what: &'static str,
-    /// The seed passage the deadline comes from.
+    /// The source passage the deadline comes from.
     pub rule: &'static str,
     /// The due date.
     pub due: NaiveDate,

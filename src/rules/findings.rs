@@ -1,4 +1,4 @@
-//! Findings: what a manager should look at, each citing its seed.
+//! Findings: what a manager should look at, each citing its source.
 
 use chrono::Months;
 use serde::Serialize;
@@ -23,7 +23,7 @@ pub struct Finding {
     pub severity: Severity,
     /// What is wrong and what is expected.
     pub message: String,
-    /// The seed passage.
+    /// The source passage.
     pub rule: &'static str,
 }
 
@@ -35,16 +35,21 @@ fn warn(out: &mut Vec<Finding>, rule: &'static str, message: impl Into<String>) 
 pub fn findings(case: &Case) -> Vec<Finding> {
     let mut out: Vec<Finding> = forms::mappa_invalid(case)
         .into_iter()
-        .map(|message| Finding { severity: Severity::Invalid, message, rule: "shared/domain.md §3" })
+        .map(|message| Finding { severity: Severity::Invalid, message, rule: "MAPPA public guidance" })
         .collect();
 
     for (required, plan, name, rule) in [
-        (risk::rmp_required(case), &case.risk_management_plan, "Risk Management Plan", "seed 003 §10"),
+        (
+            risk::rmp_required(case),
+            &case.risk_management_plan,
+            "Risk Management Plan",
+            "Wolverhampton YOT guidance §10",
+        ),
         (
             risk::vmp_required(case),
             &case.vulnerability_management_plan,
             "Vulnerability Management Plan",
-            "seed 003 §13",
+            "Wolverhampton YOT guidance §13",
         ),
     ] {
         match (required, plan) {
@@ -64,24 +69,24 @@ pub fn findings(case: &Case) -> Vec<Finding> {
     {
         warn(
             &mut out,
-            "seed 003 §11(c)",
+            "Wolverhampton YOT guidance §11(c)",
             "PPRC criteria met: record the risk discussion with the line manager",
         );
     }
 
-    // Seed 003 §11(c): PPRC "relates to ... individuals who have committed
+    // Wolverhampton YOT guidance §11(c): PPRC "relates to ... individuals who have committed
     // specific offences against a child (under the age 18 years old)".
     let child_victim =
         case.offences.iter().flat_map(|o| &o.victims).any(|v| v.is_child || v.age.is_some_and(|a| a < 18));
     if child_victim && case.pprc.is_none() {
         warn(
             &mut out,
-            "seed 003 §11(c)",
+            "Wolverhampton YOT guidance §11(c)",
             "an offence against a child but no PPRC record: assess the PPRC criteria",
         );
     }
 
-    // Seed 002: custody visits "at intervals of not more than six weeks".
+    // Salford Next Steps protocol: custody visits "at intervals of not more than six weeks".
     if let Some(ns) = &case.next_steps {
         let mut visits = ns.custody_visits.clone();
         visits.sort();
@@ -89,7 +94,7 @@ pub fn findings(case: &Case) -> Vec<Finding> {
             if (pair[1] - pair[0]).num_days() > 42 {
                 warn(
                     &mut out,
-                    "seed 002",
+                    "Salford Next Steps protocol",
                     format!(
                         "Next Steps custody visits {} and {} are more than six weeks apart",
                         pair[0], pair[1]
@@ -102,24 +107,32 @@ pub fn findings(case: &Case) -> Vec<Finding> {
     if psr::double_gatekeeping_required(case) && !psr::double_gatekeeping_done(case) {
         warn(
             &mut out,
-            "seed 004 §7.3",
+            "Derbyshire practice guidance §7.3",
             "custody is a strong possibility: gatekeeping needs two managers, one from another team",
         );
     }
 
     if let Some(plan) = &case.intervention_plan {
         if plan.signatures.young_person.is_none() {
-            warn(&mut out, "seed 004 §4.1", "intervention plan not signed by the young person");
+            warn(
+                &mut out,
+                "Derbyshire practice guidance §4.1",
+                "intervention plan not signed by the young person",
+            );
         }
         if plan.restorative.as_deref().is_none_or(|r| r.trim().is_empty()) {
-            warn(&mut out, "seed 004 §16", "intervention plan has no restorative intervention");
+            warn(
+                &mut out,
+                "Derbyshire practice guidance §16",
+                "intervention plan has no restorative intervention",
+            );
         }
         if let (Some(date), Some(review)) = (plan.date, plan.review_date)
             && date.checked_add_months(Months::new(6)).is_some_and(|limit| review > limit)
         {
             warn(
                 &mut out,
-                "seed 004 §4.4",
+                "Derbyshire practice guidance §4.4",
                 format!("plan review set for {review}, more than 6 months after the plan"),
             );
         }
@@ -128,17 +141,25 @@ pub fn findings(case: &Case) -> Vec<Finding> {
     if let Some(sa) = &case.service_agreement {
         let s = &sa.signatures;
         if s.young_person.is_none() {
-            warn(&mut out, "seed 004 §2.6", "service agreement not signed by the young person");
+            warn(
+                &mut out,
+                "Derbyshire practice guidance §2.6",
+                "service agreement not signed by the young person",
+            );
         }
         if !case.parents_carers.is_empty() && s.parent_carer.is_none() {
-            warn(&mut out, "seed 004 §2.6", "service agreement not signed by a parent or carer");
+            warn(
+                &mut out,
+                "Derbyshire practice guidance §2.6",
+                "service agreement not signed by a parent or carer",
+            );
         }
         if let (Some(date), Some(order)) = (sa.date, &case.order)
             && date.checked_add_months(Months::new(6)).is_some_and(|valid_to| order.start_date > valid_to)
         {
             warn(
                 &mut out,
-                "seed 004 §2.6",
+                "Derbyshire practice guidance §2.6",
                 format!(
                     "service agreement of {date} is over 6 months older than the order: a new one is needed"
                 ),
@@ -147,7 +168,11 @@ pub fn findings(case: &Case) -> Vec<Finding> {
     }
 
     for f in psr::language_findings(case) {
-        warn(&mut out, "seed 004 §7.1", format!("PSR language: `{}` in {}", f.phrase, f.field));
+        warn(
+            &mut out,
+            "Derbyshire practice guidance §7.1",
+            format!("PSR language: `{}` in {}", f.phrase, f.field),
+        );
     }
     out
 }

@@ -1,5 +1,5 @@
 //! MAPPA and PPRC forms: which a case needs, and invalid combinations
-//! (seed 003 §11(b), §11(c); shared/domain.md §3).
+//! (Wolverhampton YOT guidance §11(b), §11(c); MAPPA public guidance).
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -46,7 +46,7 @@ pub struct FormStatus {
     pub required: bool,
     /// Why (or why not).
     pub reason: String,
-    /// The seed passage.
+    /// The source passage.
     pub rule: &'static str,
     /// Date sent, if recorded.
     pub sent: Option<NaiveDate>,
@@ -71,50 +71,50 @@ pub fn forms(case: &Case) -> Vec<FormStatus> {
             form: Form::MappaH,
             required: mappa.category.is_some(),
             reason: match &category {
-                // Seed 003 §11(b): "If a YOT intervention meets any of the MAPPA
+                // Wolverhampton YOT guidance §11(b): "If a YOT intervention meets any of the MAPPA
                 // categories notification must be sent ... using the MAPPA H".
                 Some(c) => format!("MAPPA category {c}: notify the central MAPPA unit"),
                 None => "not a MAPPA nominal".into(),
             },
-            rule: "seed 003 §11(b)",
+            rule: "Wolverhampton YOT guidance §11(b)",
             sent: mappa.notified_date,
         },
         FormStatus {
             form: Form::MappaA,
             required: matches!(mappa.level, Some(MappaLevel::Level2 | MappaLevel::Level3)),
             reason: match &level {
-                // Seed 003 §11(b): level 2 or 3 ⇒ "MAPPA A referral form must be completed".
+                // Wolverhampton YOT guidance §11(b): level 2 or 3 ⇒ "MAPPA A referral form must be completed".
                 Some(l) if l != "1" => format!("managed at MAPPA level {l}: refer to the MAPPA panel"),
                 Some(_) => "managed at level 1 (ordinary agency management)".into(),
                 None => "no MAPPA level".into(),
             },
-            rule: "seed 003 §11(b)",
+            rule: "Wolverhampton YOT guidance §11(b)",
             sent: mappa.referral_date,
         },
         FormStatus {
             form: Form::Pprc2,
             required: pprc.criteria_met && pprc.risk_identified == Some(true),
             reason: match (pprc.criteria_met, pprc.risk_identified) {
-                // Seed 003 §11(c): "If risks are identified the PPRC 2 Form must be completed".
+                // Wolverhampton YOT guidance §11(c): "If risks are identified the PPRC 2 Form must be completed".
                 (true, Some(true)) => "PPRC criteria met and risks to children identified".into(),
                 (true, Some(false)) => "PPRC criteria met, no risk identified: record the decision".into(),
                 (true, None) => "PPRC criteria met: line-manager risk discussion pending".into(),
                 (false, _) => "PPRC criteria not met".into(),
             },
-            rule: "seed 003 §11(c)",
+            rule: "Wolverhampton YOT guidance §11(c)",
             sent: pprc.referral_date,
         },
         FormStatus {
             form: Form::Pprc7,
             required: pprc.criteria_met && closed.is_some(),
             reason: match (pprc.criteria_met, closed) {
-                // Seed 003 §11(c): the risk "must be reassessed at the point of YOT
+                // Wolverhampton YOT guidance §11(c): the risk "must be reassessed at the point of YOT
                 // intervention closure and the PPRC 7 Form completed".
                 (true, Some(d)) => format!("PPRC case closed on {d}: reassess at closure"),
                 (true, None) => "PPRC case still open: reassess at closure".into(),
                 (false, _) => "PPRC criteria not met".into(),
             },
-            rule: "seed 003 §11(c)",
+            rule: "Wolverhampton YOT guidance §11(c)",
             sent: pprc.reassessment_date,
         },
     ]
@@ -125,7 +125,7 @@ pub fn mappa_invalid(case: &Case) -> Vec<String> {
     let Some(m) = &case.mappa else { return Vec::new() };
     let mut out = Vec::new();
     match (m.category, m.level) {
-        // domain.md §3: "Cat 3 must be managed at L2/L3, never L1".
+        // MAPPA public guidance: "Cat 3 must be managed at L2/L3, never L1".
         (Some(MappaCategory::Category3), Some(MappaLevel::Level1)) => {
             out.push("MAPPA category 3 is never managed at level 1: expected level 2 or 3".into())
         }

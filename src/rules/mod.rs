@@ -1,6 +1,6 @@
-//! Practice rules from the seeds, as derived facts about a case.
+//! Practice rules from the source documents (`docs/sources.md`), as derived facts about a case.
 //!
-//! Every rule cites the seed it encodes; `derive` computes them all once per
+//! Every rule cites the source it encodes; `derive` computes them all once per
 //! case so templates and `check` read the same answers.
 
 mod calendar;

@@ -1,4 +1,4 @@
-//! PSR rules: gatekeeping (seed 004 §7.3) and language (seed 004 §7.1).
+//! PSR rules: gatekeeping (Derbyshire practice guidance §7.3) and language (Derbyshire practice guidance §7.1).
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -6,13 +6,13 @@ use serde::Serialize;
 use super::WorkingCalendar;
 use crate::case::Case;
 
-/// Seed 004 §7.3: "PSRs must be completed and submitted to managers two
+/// Derbyshire practice guidance §7.3: "PSRs must be completed and submitted to managers two
 /// working days before the Court date."
 pub fn gatekeeping_due(calendar: &WorkingCalendar, hearing: NaiveDate) -> NaiveDate {
     calendar.sub_working_days(hearing, 2)
 }
 
-/// Seed 004 §7.3: "Any case where custody is considered a strong possibility
+/// Derbyshire practice guidance §7.3: "Any case where custody is considered a strong possibility
 /// should ... be gate kept by two managers, one being from another team."
 pub fn double_gatekeeping_required(case: &Case) -> bool {
     case.psr.as_ref().is_some_and(|p| p.custody_strong_possibility)
@@ -26,23 +26,23 @@ pub fn double_gatekeeping_done(case: &Case) -> bool {
         && managers.iter().any(|m| m.team.as_deref().is_some_and(|t| !t.eq_ignore_ascii_case(&case.team)))
 }
 
-/// A phrase in a PSR that seed 004 §7.1 asks authors to avoid.
+/// A phrase in a PSR that Derbyshire practice guidance §7.1 asks authors to avoid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LanguageFinding {
     /// Where it was found, e.g. `psr.conclusion`.
     pub field: String,
     /// The words found.
     pub phrase: String,
-    /// Why it matters, quoting the seed.
+    /// Why it matters, quoting the source.
     pub why: &'static str,
 }
 
-const NEGATIVE: &str = "seed 004 §7.1: significantly less use of negative language, especially 'entrenched' patterns of offending or 'history of...'";
-const CUSTODY: &str =
-    "seed 004 §7.1: do not introduce custody as a likely 'starting point' or 'strong option'";
-const STRENGTHS: &str = "seed 004 §7.1: strengths and positives must be evidenced in PSRs";
+const NEGATIVE: &str = "Derbyshire practice guidance §7.1: significantly less use of negative language, especially 'entrenched' patterns of offending or 'history of...'";
+const CUSTODY: &str = "Derbyshire practice guidance §7.1: do not introduce custody as a likely 'starting point' or 'strong option'";
+const STRENGTHS: &str =
+    "Derbyshire practice guidance §7.1: strengths and positives must be evidenced in PSRs";
 
-/// Flags the phrases seed 004 §7.1 warns against, and a PSR with no strengths.
+/// Flags the phrases Derbyshire practice guidance §7.1 warns against, and a PSR with no strengths.
 pub fn language_findings<'a>(case: &'a Case) -> Vec<LanguageFinding> {
     let Some(psr) = &case.psr else { return Vec::new() };
     let mut texts: Vec<(&str, &str)> = vec![];

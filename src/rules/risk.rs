@@ -1,10 +1,10 @@
-//! Risk and vulnerability management: plans and meetings (seed 003 §6-13).
+//! Risk and vulnerability management: plans and meetings (Wolverhampton YOT guidance §6-13).
 
 use serde::Serialize;
 
 use crate::case::{Case, RiskLevel};
 
-/// Seed 003 §10: "a RMP must be completed ... on all YOT interventions ...
+/// Wolverhampton YOT guidance §10: "a RMP must be completed ... on all YOT interventions ...
 /// assessed as Medium or above. All RMP's must be countersigned by the
 /// authors Line Manager." ROSH is the risk it follows (§9: "RMP to be
 /// completed" at Medium, High and Very High).
@@ -12,7 +12,7 @@ pub fn rmp_required(case: &Case) -> bool {
     case.assessment.as_ref().is_some_and(|a| a.serious_harm >= RiskLevel::Medium)
 }
 
-/// Seed 003 §12-13: Medium or above vulnerability ⇒ "VMP required",
+/// Wolverhampton YOT guidance §12-13: Medium or above vulnerability ⇒ "VMP required",
 /// countersigned by the line manager.
 pub fn vmp_required(case: &Case) -> bool {
     case.assessment.as_ref().is_some_and(|a| a.safety_wellbeing >= RiskLevel::Medium)
@@ -20,7 +20,7 @@ pub fn vmp_required(case: &Case) -> bool {
 
 /// Why a monthly Risk and Vulnerability Management Meeting is required, if it is.
 ///
-/// Seed 003 §6(a): "Interventions identified as High or Very High LoR, ROSH,
+/// Wolverhampton YOT guidance §6(a): "Interventions identified as High or Very High LoR, ROSH,
 /// Vulnerability or MAPPA will automatically trigger a Risk and Vulnerability
 /// Management Meeting. These meetings will be completed on a monthly basis".
 pub fn risk_meeting_triggers(case: &Case) -> Vec<&'static str> {

@@ -1,4 +1,4 @@
-//! Hand-computed examples for each rule, named after the seed they encode.
+//! Hand-computed examples for each rule, named after the source they encode.
 
 use std::path::Path;
 
@@ -47,7 +47,7 @@ fn form(f: &Facts, form: Form) -> &FormStatus {
 }
 
 #[test]
-fn seed_003_s10_s13_rmp_and_vmp_required_from_medium() {
+fn wolverhampton_s10_s13_rmp_and_vmp_required_from_medium() {
     for (rosh, vuln, rmp, vmp) in [
         ("low", "low", false, false),
         ("medium", "low", true, false),
@@ -60,7 +60,7 @@ fn seed_003_s10_s13_rmp_and_vmp_required_from_medium() {
 }
 
 #[test]
-fn seed_003_s10_an_rmp_not_countersigned_is_a_finding() {
+fn wolverhampton_s10_an_rmp_not_countersigned_is_a_finding() {
     let c = case(
         json!({"assessment": assessment("low", "medium", "low"), "risk_management_plan": {"date": "2026-10-02"}}),
     );
@@ -72,7 +72,7 @@ fn seed_003_s10_an_rmp_not_countersigned_is_a_finding() {
 }
 
 #[test]
-fn seed_003_s6a_high_levels_or_mappa_trigger_a_monthly_meeting() {
+fn wolverhampton_s6a_high_levels_or_mappa_trigger_a_monthly_meeting() {
     let medium = case(json!({"assessment": assessment("medium", "medium", "medium")}));
     assert!(risk_meeting_triggers(&medium).is_empty());
     let high_lor = case(json!({"assessment": assessment("high", "low", "low")}));
@@ -89,7 +89,7 @@ fn seed_003_s6a_high_levels_or_mappa_trigger_a_monthly_meeting() {
 }
 
 #[test]
-fn seed_003_s11b_mappa_h_for_any_category_mappa_a_for_level_2_or_3() {
+fn wolverhampton_s11b_mappa_h_for_any_category_mappa_a_for_level_2_or_3() {
     for (category, level, h, a) in [
         (None, None, false, false),
         (Some(1), Some(1), true, false),
@@ -129,10 +129,13 @@ fn domain_s3_a_level_without_a_category_is_invalid() {
 }
 
 #[test]
-fn seed_003_s11c_pprc_discussion_then_pprc_2_when_risks_then_pprc_7_at_closure() {
+fn wolverhampton_s11c_pprc_discussion_then_pprc_2_when_risks_then_pprc_7_at_closure() {
     let pending = case(json!({"pprc": {"criteria_met": true}}));
     let f = facts(&pending, "2026-11-23");
-    assert!(f.findings.iter().any(|x| x.rule == "seed 003 §11(c)"), "discussion must be recorded");
+    assert!(
+        f.findings.iter().any(|x| x.rule == "Wolverhampton YOT guidance §11(c)"),
+        "discussion must be recorded"
+    );
     assert!(!f.requires(Form::Pprc2) && !f.requires(Form::Pprc7));
 
     let risky = case(
@@ -157,7 +160,7 @@ fn seed_003_s11c_pprc_discussion_then_pprc_2_when_risks_then_pprc_7_at_closure()
 }
 
 #[test]
-fn seed_004_s2_1_assessment_within_15_working_days_across_christmas() {
+fn derbyshire_s2_1_assessment_within_15_working_days_across_christmas() {
     // Order Monday 21 Dec 2026. Working days: 22, 23, 24 Dec; 25 Dec and the
     // Boxing Day substitute (28 Dec) are holidays; 29, 30, 31 Dec; 1 Jan is a
     // holiday; 4-8 Jan; 11-14 Jan makes 15.
@@ -171,7 +174,7 @@ fn seed_004_s2_1_assessment_within_15_working_days_across_christmas() {
 }
 
 #[test]
-fn seed_004_s7_3_psr_due_two_working_days_before_court() {
+fn derbyshire_s7_3_psr_due_two_working_days_before_court() {
     for (hearing, want) in [
         ("2026-12-08", "2026-12-04"), // Tuesday: back over the weekend to Friday
         ("2026-11-23", "2026-11-19"), // a Monday: Thursday before
@@ -193,19 +196,21 @@ fn seed_004_s7_3_psr_due_two_working_days_before_court() {
 }
 
 #[test]
-fn seed_004_s7_3_custody_a_strong_possibility_needs_two_managers_one_from_another_team() {
+fn derbyshire_s7_3_custody_a_strong_possibility_needs_two_managers_one_from_another_team() {
     let one = case(
         json!({"psr": {"custody_strong_possibility": true}, "gatekeeping": {"managers": [{"name": "A", "team": "North"}, {"name": "B", "team": "North"}]}}),
     );
-    assert!(facts(&one, "2026-11-23").findings.iter().any(|f| f.rule == "seed 004 §7.3"));
+    assert!(facts(&one, "2026-11-23").findings.iter().any(|f| f.rule == "Derbyshire practice guidance §7.3"));
     let two = case(
         json!({"psr": {"custody_strong_possibility": true}, "gatekeeping": {"managers": [{"name": "A", "team": "North"}, {"name": "B", "team": "South"}]}}),
     );
-    assert!(!facts(&two, "2026-11-23").findings.iter().any(|f| f.rule == "seed 004 §7.3"));
+    assert!(
+        !facts(&two, "2026-11-23").findings.iter().any(|f| f.rule == "Derbyshire practice guidance §7.3")
+    );
 }
 
 #[test]
-fn seed_004_s4_plans_reviewed_six_monthly_signed_and_restorative() {
+fn derbyshire_s4_plans_reviewed_six_monthly_signed_and_restorative() {
     let c = case(json!({"intervention_plan": {"date": "2026-05-31", "review_date": "2026-12-15"}}));
     let f = facts(&c, "2026-12-01");
     let r = due(&f, "intervention plan reviewed");
@@ -217,7 +222,7 @@ fn seed_004_s4_plans_reviewed_six_monthly_signed_and_restorative() {
 }
 
 #[test]
-fn seed_004_s2_6_service_agreement_signed_and_at_most_six_months_old() {
+fn derbyshire_s2_6_service_agreement_signed_and_at_most_six_months_old() {
     let c = case(json!({
         "parents_carers": [{"name": "Pat Lee", "relationship": "Mother"}],
         "order": {"type": "referral_order", "start_date": "2026-11-01"},
@@ -229,7 +234,7 @@ fn seed_004_s2_6_service_agreement_signed_and_at_most_six_months_old() {
 }
 
 #[test]
-fn seed_002_next_steps_meeting_in_15_working_days_custody_visits_weekly_then_six_weekly() {
+fn salford_next_steps_meeting_in_15_working_days_custody_visits_weekly_then_six_weekly() {
     let c = case(json!({"next_steps": {
         "allocated_date": "2026-11-02", "detained_date": "2026-09-01", "custody_visits": ["2026-09-07", "2026-10-01"]
     }}));
@@ -243,7 +248,7 @@ fn seed_002_next_steps_meeting_in_15_working_days_custody_visits_weekly_then_six
 }
 
 #[test]
-fn seed_003_s11c_an_offence_against_a_child_without_a_pprc_record_is_flagged() {
+fn wolverhampton_s11c_an_offence_against_a_child_without_a_pprc_record_is_flagged() {
     let c = case(
         json!({"offences": [{"date": "2026-08-01", "description": "Assault", "victims": [{"description": "boy", "age": 11}]}]}),
     );
@@ -251,12 +256,12 @@ fn seed_003_s11c_an_offence_against_a_child_without_a_pprc_record_is_flagged() {
 }
 
 #[test]
-fn seed_002_custody_visits_more_than_six_weeks_apart_are_flagged() {
+fn salford_custody_visits_more_than_six_weeks_apart_are_flagged() {
     let c = case(json!({"next_steps": {
         "allocated_date": "2026-06-01", "joint_meeting_date": "2026-06-05", "detained_date": "2026-06-01",
         "custody_visits": ["2026-06-05", "2026-07-17", "2026-08-29"]
     }}));
     let f = facts(&c, "2026-09-01");
-    let gaps: Vec<_> = f.findings.iter().filter(|x| x.rule == "seed 002").collect();
+    let gaps: Vec<_> = f.findings.iter().filter(|x| x.rule == "Salford Next Steps protocol").collect();
     assert_eq!(gaps.len(), 1, "17 Jul to 29 Aug is 43 days; 5 Jun to 17 Jul is exactly 42: {gaps:?}");
 }

@@ -1,5 +1,5 @@
 //! The Scaled Approach: intervention level and contact schedule from the
-//! ASSET score (seed 003 §8).
+//! ASSET score (Wolverhampton YOT guidance §8).
 
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -28,7 +28,7 @@ pub struct ContactSchedule {
 }
 
 impl InterventionLevel {
-    /// Seed 003 §8: "ASSET score 0-14 Standard, 15-32 Enhanced, 33-64 Intensive".
+    /// Wolverhampton YOT guidance §8: "ASSET score 0-14 Standard, 15-32 Enhanced, 33-64 Intensive".
     pub fn from_score(score: AssetScore) -> Self {
         match score.get() {
             0..=14 => Self::Standard,
@@ -37,7 +37,7 @@ impl InterventionLevel {
         }
     }
 
-    /// Seed 003 §8: contacts a month, Standard 2 then 1, Enhanced 4 then 2,
+    /// Wolverhampton YOT guidance §8: contacts a month, Standard 2 then 1, Enhanced 4 then 2,
     /// Intensive 8 then 4 (first three months, then the rest of the order).
     pub fn contacts(self) -> ContactSchedule {
         let (first_three_months, thereafter) = match self {
@@ -67,7 +67,7 @@ mod tests {
     }
 
     #[test]
-    fn seed_003_s8_bands_0_14_standard_15_32_enhanced_33_64_intensive() {
+    fn wolverhampton_s8_bands_0_14_standard_15_32_enhanced_33_64_intensive() {
         for (score, want) in [
             (0, InterventionLevel::Standard),
             (14, InterventionLevel::Standard),
@@ -81,7 +81,7 @@ mod tests {
     }
 
     #[test]
-    fn seed_003_s8_contacts_2_1_then_4_2_then_8_4() {
+    fn wolverhampton_s8_contacts_2_1_then_4_2_then_8_4() {
         assert_eq!(level(0).contacts(), ContactSchedule { first_three_months: 2, thereafter: 1 });
         assert_eq!(level(20).contacts(), ContactSchedule { first_three_months: 4, thereafter: 2 });
         assert_eq!(level(40).contacts(), ContactSchedule { first_three_months: 8, thereafter: 4 });

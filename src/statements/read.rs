@@ -34,7 +34,7 @@ pub fn read_pdf(bytes: Vec<u8>) -> Result<StatementFields, String> {
     })
 }
 
-/// DESIGN §10: check size and the `%PDF-` marker first; lopdf's error for a
+/// Check size and the `%PDF-` marker first; lopdf's error for a
 /// non-PDF is only "couldn't parse input".
 fn check_header(bytes: &[u8]) -> Result<(), String> {
     if bytes.is_empty() {

@@ -1,6 +1,6 @@
 //! The case register: which case a statement belongs to.
 //!
-//! Seed 000: a statement from a child who cannot be identified is never
+//! Bradford MOMO standards: a statement from a child who cannot be identified is never
 //! assigned. A match must therefore be unambiguous: the statement's child id
 //! when it names a case, otherwise its date of birth plus a name the child is
 //! known by. None or several candidates means unidentified.

@@ -1,0 +1,147 @@
+//! The nightly run and the one caseload loader, as a user runs them: a case
+//! file that cannot be loaded is named by every command, and a run started
+//! from another working folder renders nothing again and bundles nothing
+//! twice.
+
+mod common;
+#[path = "support/statement_pdfs.rs"]
+mod statement_pdfs;
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::*;
+use statement_pdfs::*;
+
+fn casepress(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_casepress")).args(args).current_dir(cwd).output().unwrap()
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    })
+}
+
+/// A service folder: a good case, Sam's case file with a typo, an inbox
+/// holding a statement from Sam, and a config naming them.
+fn service_with_a_broken_case(dir: &Path) {
+    fs::create_dir_all(dir.join("cases")).unwrap();
+    fs::create_dir_all(dir.join("inbox")).unwrap();
+    fs::write(dir.join("cases/good.json"), minimal_json("GOOD-1").to_string().replace("Sam", "Ali")).unwrap();
+    let mut sam = minimal_json("SAM-1");
+    sam["child"]["date_of_brith"] = "2010-03-21".into();
+    fs::write(dir.join("cases/sam.json"), serde_json::to_string_pretty(&sam).unwrap()).unwrap();
+    let statement = Statement::new("MOMO-S1", "Sam", "21/03/2010", "20/11/2026 18:00");
+    fs::write(dir.join("inbox/s.pdf"), statement_pdf(&statement, Layout::Lines)).unwrap();
+    fs::write(
+        dir.join("casepress.toml"),
+        "[paths]\ncases = [\"cases\"]\noutput = \"out\"\n[statements]\ninbox = \"inbox\"\nsettle_seconds = 0\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_case_that_fails_to_load_is_named_by_statements_file_run_and_board() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    service_with_a_broken_case(dir);
+
+    // Filing: Sam's statement cannot be matched, and the report says why.
+    let out = casepress(&["statements", "file", "--now", "2026-11-23 11:00", "--json"], dir);
+    assert_eq!(out.status.code(), Some(1), "a case that failed to load needs action");
+    let report = json(&out);
+    assert!(report["unloaded"][0]["reason"].as_str().unwrap().contains("date_of_brith"), "{report:#}");
+    let item = &report["items"][0];
+    assert_eq!(item["outcome"], "unidentified");
+    let detail = item["detail"].as_str().unwrap();
+    assert!(detail.contains("could not be loaded") && detail.contains("sam.json"), "{detail}");
+    let notes = files_under(&dir.join("out/quarantine/unidentified"));
+    let duty = notes.iter().find(|p| p.to_string_lossy().ends_with(".duty-officer-note.txt")).unwrap();
+    assert!(
+        fs::read_to_string(duty).unwrap().contains("could not be loaded"),
+        "the duty officer is told too"
+    );
+
+    // The text report names it as well.
+    fs::write(
+        dir.join("inbox/s2.pdf"),
+        statement_pdf(&Statement::new("MOMO-S2", "Sam", "21/03/2010", "20/11/2026 19:00"), Layout::Lines),
+    )
+    .unwrap();
+    let out = casepress(&["statements", "file", "--now", "2026-11-23 11:00"], dir);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Cases that could not be loaded") && text.contains("sam.json"), "{text}");
+
+    // The nightly run: a failed load item, typed by stage.
+    let out = casepress(&["run", "casepress.toml", "--json", "--date", "2026-11-23"], dir);
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out);
+    let failed: Vec<_> =
+        report["render"]["items"].as_array().unwrap().iter().filter(|i| i["outcome"] == "failed").collect();
+    assert_eq!(failed.len(), 1, "{report:#}");
+    assert_eq!(failed[0]["stage"], "load");
+    assert!(failed[0]["reason"].as_str().unwrap().contains("sam.json"));
+    assert!(report["statements"]["unloaded"].as_array().unwrap().len() == 1);
+    assert!(!report["board"]["errors"].as_array().unwrap().is_empty());
+
+    // The board report: not counted, and said.
+    let out = casepress(&["board", "--quarter", "2026-Q2"], dir);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("not counted:") && text.contains("sam.json"), "{text}");
+}
+
+#[test]
+fn run_from_two_working_folders_renders_nothing_again_and_makes_one_y2a_bundle() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::create_dir_all(dir.join("service/cases")).unwrap();
+    fs::create_dir_all(dir.join("elsewhere")).unwrap();
+    fs::copy(samples().join("cases/turning-18.json"), dir.join("service/cases/turning-18.json")).unwrap();
+    fs::write(dir.join("service/casepress.toml"), "[paths]\ncases = [\"cases\"]\noutput = \"out\"\n")
+        .unwrap();
+
+    let first = casepress(&["run", "service/casepress.toml", "--json", "--date", "2026-11-23"], dir);
+    assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stderr));
+    let again = casepress(
+        &["run", "../service/casepress.toml", "--json", "--date", "2026-11-23"],
+        &dir.join("elsewhere"),
+    );
+    assert_eq!(again.status.code(), Some(0), "{}", String::from_utf8_lossy(&again.stderr));
+    let report = json(&again);
+    let items = report["render"]["items"].as_array().unwrap();
+    assert!(items.iter().all(|i| i["outcome"] == "unchanged"), "{items:#?}");
+    let bundles = files_under(&dir.join("service/out/exports"));
+    assert_eq!(bundles.len(), 1, "one Y2A bundle: {bundles:?}");
+    let name = bundles[0].file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with("NYJS-2026-0088_y2a_"), "{name}");
+    // The case log records the bundle relative to the output root.
+    let log = fs::read_to_string(dir.join("service/out/cases/NYJS-2026-0088/case-log.jsonl")).unwrap();
+    assert!(log.contains(&format!("\"file\":\"exports/{name}\"")), "{log}");
+}
+
+#[test]
+fn the_sample_run_files_a_copy_of_the_sample_inbox_and_leaves_the_samples_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::create_dir_all(dir.join("samples/cases")).unwrap();
+    fs::copy(samples().join("cases/turning-18.json"), dir.join("samples/cases/turning-18.json")).unwrap();
+    write_sample_inbox(&dir.join("samples/inbox"));
+    let config = fs::read_to_string(samples().join("casepress.toml")).unwrap();
+    fs::write(
+        dir.join("samples/casepress.toml"),
+        config.replace("cases = [\"cases\", \"caseload\"]", "cases = [\"cases\"]"),
+    )
+    .unwrap();
+    let before = files_under(&dir.join("samples"));
+    for _ in 0..2 {
+        let out = casepress(&["run", "samples/casepress.toml", "--date", "2026-11-23"], dir);
+        assert!(out.status.code().is_some_and(|c| c < 2), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    assert_eq!(files_under(&dir.join("samples")), before, "samples/ unchanged after two runs");
+    let left: Vec<_> =
+        fs::read_dir(dir.join("out/inbox")).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(left, vec![std::ffi::OsString::from("portal-20441.pdf.part")], "the copy was filed");
+}
