@@ -9,6 +9,10 @@
 //! files received statements, `board` and `export` make reports and
 //! bundles, and `run` is the nightly job over all of them.
 
+// Bad input never panics: the library never unwraps (an invariant is an
+// `expect` that says why it holds).
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
+
 pub mod batch;
 pub mod board;
 pub mod case;

@@ -105,6 +105,8 @@ fn run_from_two_working_folders_renders_nothing_again_and_makes_one_y2a_bundle()
 
     let first = casepress(&["run", "service/casepress.toml", "--json", "--date", "2026-11-23"], dir);
     assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stderr));
+    let case_log = dir.join("service/out/cases/NYJS-2026-0088/case-log.jsonl");
+    let logged = fs::read_to_string(&case_log).unwrap();
     let again = casepress(
         &["run", "../service/casepress.toml", "--json", "--date", "2026-11-23"],
         &dir.join("elsewhere"),
@@ -113,12 +115,17 @@ fn run_from_two_working_folders_renders_nothing_again_and_makes_one_y2a_bundle()
     let report = json(&again);
     let items = report["render"]["items"].as_array().unwrap();
     assert!(items.iter().all(|i| i["outcome"] == "unchanged"), "{items:#?}");
+    assert_eq!(
+        fs::read_to_string(&case_log).unwrap(),
+        logged,
+        "nothing typeset again: the input hash has no paths"
+    );
     let bundles = files_under(&dir.join("service/out/exports"));
     assert_eq!(bundles.len(), 1, "one Y2A bundle: {bundles:?}");
     let name = bundles[0].file_name().unwrap().to_string_lossy().into_owned();
     assert!(name.starts_with("NYJS-2026-0088_y2a_"), "{name}");
     // The case log records the bundle relative to the output root.
-    let log = fs::read_to_string(dir.join("service/out/cases/NYJS-2026-0088/case-log.jsonl")).unwrap();
+    let log = fs::read_to_string(&case_log).unwrap();
     assert!(log.contains(&format!("\"file\":\"exports/{name}\"")), "{log}");
 }
 

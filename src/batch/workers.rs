@@ -93,7 +93,7 @@ impl BatchCase {
 }
 
 /// The worker's side (the binary's hidden `worker` command): reads the
-/// [`Setup`] line, reports ready, then renders each [`Job`] read from `input`
+/// setup line, reports ready, then renders each job read from `input`
 /// and reports its items on `output`, until `input` ends.
 pub fn serve_worker(input: impl BufRead + Send, output: impl Write) -> Result<(), SetupError> {
     let mut lines = input.lines();

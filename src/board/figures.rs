@@ -242,7 +242,8 @@ fn specs() -> Vec<Spec> {
         ("safety_wellbeing", "Safety and wellbeing"),
     ] {
         for level in RiskLevel::ALL {
-            let id = format!("risk.{domain}.{}", serde_json::to_value(level).unwrap().as_str().unwrap());
+            let slug = serde_json::to_value(level).ok().and_then(|v| v.as_str().map(str::to_owned));
+            let id = format!("risk.{domain}.{}", slug.expect("a risk level serialises as a string"));
             s.push(spec(
                 id,
                 "Risk profile",

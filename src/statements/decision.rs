@@ -1,5 +1,5 @@
 //! The decision about one received statement: what it is, where it goes,
-//! who it is assigned to and who is told. Made once by [`super::decide`],
+//! who it is assigned to and who is told. Made once by [`super::decide()`],
 //! recorded in the ledger before anything is written, and the only source
 //! of every note, notice, receipt and report line about the statement.
 

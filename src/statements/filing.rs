@@ -6,7 +6,7 @@
 //! write the notes and notices, append the receipt to the case log, record
 //! "done", and only then remove it from the inbox. A re-run finds "begun"
 //! and repeats the same decision; every step is idempotent. This module is
-//! that order and nothing else: the practice decision is [`super::decide`].
+//! that order and nothing else: the practice decision is [`super::decide()`].
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;

@@ -2,7 +2,7 @@
 //!
 //! The label contract of a statement PDF is in
 //! `docs/reference/statement-pdf.md`. The practice decision is one pure
-//! function ([`decide`]); filing around it is crash-safe: a statement leaves
+//! function ([`decide()`]); filing around it is crash-safe: a statement leaves
 //! the inbox only after its filed copy is on disk, verified by SHA-256, and
 //! its receipt is in the case log.
 

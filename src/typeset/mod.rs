@@ -2,7 +2,7 @@
 //!
 //! The [`Typesetter`] is built once per process and shared by every worker
 //! thread: fonts are parsed once, the shared Typst modules (the layout) are
-//! parsed once, and each document is compiled in a short-lived [`DocWorld`]
+//! parsed once, and each document is compiled in a short-lived `DocWorld`
 //! that can see only its own generated source, those modules, the fonts and
 //! the assets that config names. Nothing else on disk is reachable.
 
