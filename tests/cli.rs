@@ -232,3 +232,25 @@ fn worker_processes_render_what_one_process_does_and_a_crashing_case_fails_alone
         assert_eq!(fs::read_dir(&docs).unwrap().count(), 1, "W-{n}: its service agreement");
     }
 }
+
+#[test]
+fn a_typst_error_names_the_document_its_stage_and_how_to_see_the_source() {
+    let tmp = tempfile::tempdir().unwrap();
+    assert!(casepress(&["templates", "export", "tpl"], tmp.path()).status.success());
+    let sa = tmp.path().join("tpl/service-agreement.typ.j2");
+    fs::write(&sa, format!("{}\n#no-such-function()\n", fs::read_to_string(&sa).unwrap())).unwrap();
+    fs::write(tmp.path().join("c.json"), minimal_json("TPL-2").to_string()).unwrap();
+    let out = casepress(&["render", "c.json", "--templates", "tpl", "--out", "out", "--json"], tmp.path());
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let item = &report["items"][0];
+    assert_eq!(item["outcome"], "failed");
+    assert_eq!(item["stage"], "typeset");
+    let reason = item["reason"].as_str().unwrap();
+    assert!(reason.contains("TPL-2/service-agreement.typ:"), "{reason}");
+    assert!(reason.contains("--typst-dir"), "{reason}");
+    // The run record keeps the stage, so a morning's failures can be filtered.
+    let record = files_under(&tmp.path().join("out/runs")).remove(0);
+    let record: serde_json::Value = serde_json::from_slice(&fs::read(record).unwrap()).unwrap();
+    assert_eq!(record["items"][0]["stage"], "typeset");
+}
