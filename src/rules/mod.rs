@@ -118,16 +118,4 @@ pub fn age_on(birth: NaiveDate, day: NaiveDate) -> u32 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn age_turns_on_the_birthday() {
-        let dob = NaiveDate::from_ymd_opt(2010, 3, 21).unwrap();
-        assert_eq!(age_on(dob, NaiveDate::from_ymd_opt(2026, 3, 20).unwrap()), 15);
-        assert_eq!(age_on(dob, NaiveDate::from_ymd_opt(2026, 3, 21).unwrap()), 16);
-    }
-}
-
-#[cfg(test)]
-mod rule_tests;
+mod tests;

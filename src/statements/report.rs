@@ -26,6 +26,10 @@ pub struct StatementReport {
     pub filed: Option<PathBuf>,
     /// The escalation notice, for Safety Link.
     pub escalation: Option<PathBuf>,
+    /// The stage a failed file failed in (always filing), as render
+    /// failures carry theirs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage: Option<crate::failure::Stage>,
     /// Reason or summary, in words.
     pub detail: String,
 }
@@ -65,13 +69,16 @@ impl StatementReport {
             assigned_to: None,
             filed: None,
             escalation: None,
+            stage: None,
             detail,
         }
     }
 
     /// A file that failed transiently and stays in the inbox.
     pub(super) fn failed(file: &Path, reason: &str) -> Self {
-        Self::bare(file, StatementOutcome::Failed, format!("{}: {reason}", file.display()))
+        let mut report = Self::bare(file, StatementOutcome::Failed, format!("{}: {reason}", file.display()));
+        report.stage = Some(crate::failure::Stage::Filing);
+        report
     }
 
     /// The line for a decided statement.
@@ -100,6 +107,7 @@ impl StatementReport {
             assigned_to: d.assigned_to.clone(),
             filed: Some(layout.at(d.filed())),
             escalation: (!d.recipients.is_empty()).then(|| layout.escalations().join(d.notice_name())),
+            stage: None,
             detail,
         }
     }

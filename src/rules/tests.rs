@@ -265,3 +265,10 @@ fn salford_custody_visits_more_than_six_weeks_apart_are_flagged() {
     let gaps: Vec<_> = f.findings.iter().filter(|x| x.rule == "Salford Next Steps protocol").collect();
     assert_eq!(gaps.len(), 1, "17 Jul to 29 Aug is 43 days; 5 Jun to 17 Jul is exactly 42: {gaps:?}");
 }
+
+#[test]
+fn age_turns_on_the_birthday() {
+    let dob = d("2010-03-21");
+    assert_eq!(age_on(dob, d("2026-03-20")), 15);
+    assert_eq!(age_on(dob, d("2026-03-21")), 16);
+}
