@@ -29,9 +29,23 @@ pub mod store;
 pub mod typeset;
 
 /// Stops the process at a named step when `CASEPRESS_FAILPOINT` names it:
-/// the crash tests use this to kill a run between any two steps.
+/// the crash tests use this to kill a run between any two steps. When
+/// `CASEPRESS_PAUSE` names the step instead, the process creates the file
+/// `CASEPRESS_PAUSE_FILE` and waits (at most a minute) until it is removed:
+/// the race tests use this to change the inbox at an exact instant.
 pub(crate) fn failpoint(name: &str) {
     if std::env::var_os("CASEPRESS_FAILPOINT").is_some_and(|v| v == name) {
         std::process::abort();
+    }
+    if std::env::var_os("CASEPRESS_PAUSE").is_some_and(|v| v == name)
+        && let Some(flag) = std::env::var_os("CASEPRESS_PAUSE_FILE")
+    {
+        let flag = std::path::PathBuf::from(flag);
+        if std::fs::write(&flag, name).is_ok() {
+            let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+            while flag.exists() && std::time::Instant::now() < until {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        }
     }
 }

@@ -5,77 +5,18 @@
 mod common;
 #[path = "support/statement_pdfs.rs"]
 mod statement_pdfs;
+#[path = "support/workspace.rs"]
+mod workspace;
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::*;
 use statement_pdfs::*;
-
-const NOW: &str = "2026-11-23 11:00";
-
-/// A temp workspace: the sample config and cases, an inbox, an output root.
-struct Workspace {
-    dir: tempfile::TempDir,
-}
-
-impl Workspace {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        fs::create_dir(dir.path().join("inbox")).unwrap();
-        let config = fs::read_to_string(samples().join("casepress.toml"))
-            .unwrap()
-            .replace("output = \"../out\"", "output = \"out\"")
-            .replace("inbox = \"../out/inbox\"", "inbox = \"inbox\"")
-            .replace("sample_inbox = \"inbox\"\n", "")
-            .replace("cases = [\"cases\"]", &format!("cases = [{:?}]", samples().join("cases")));
-        fs::write(dir.path().join("casepress.toml"), config).unwrap();
-        Self { dir }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn inbox(&self) -> PathBuf {
-        self.path().join("inbox")
-    }
-
-    fn out(&self) -> PathBuf {
-        self.path().join("out")
-    }
-
-    fn put(&self, name: &str, bytes: &[u8]) {
-        fs::write(self.inbox().join(name), bytes).unwrap();
-    }
-
-    fn file(&self, env: &[(&str, &str)]) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_casepress"));
-        cmd.args(["statements", "file", "--now", NOW, "--json"]).current_dir(self.path());
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        cmd.output().unwrap()
-    }
-
-    fn report(&self) -> serde_json::Value {
-        let out = self.file(&[]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        serde_json::from_slice(&out.stdout).unwrap()
-    }
-
-    /// Every file under the output root except the ledger and lock, with its bytes.
-    fn outputs(&self) -> BTreeMap<PathBuf, Vec<u8>> {
-        files_under(&self.out())
-            .into_iter()
-            .filter(|p| !p.starts_with(self.out().join("statements")))
-            .map(|p| (p.strip_prefix(self.out()).unwrap().to_owned(), fs::read(&p).unwrap()))
-            .collect()
-    }
-}
+use workspace::*;
 
 fn jay(id: &str) -> Statement {
     Statement::new(id, "Jay", "14/06/2009", "20/11/2026 21:40")

@@ -125,6 +125,9 @@ pub fn file_inbox(
     Ok(FilingReport { items, unloaded: caseload.failures.clone() })
 }
 
+/// Said of a statement whose inbox name now holds a different file.
+const REPLACED: &str = "a different file now has its name in the inbox and is left for the next run";
+
 struct Filer<'a> {
     press: &'a Press,
     layout: &'a Layout,
@@ -160,13 +163,16 @@ impl Filer<'_> {
         if let Some(done) = ledger.done(&arrived.sha256)
             && self.verify(&done).is_ok()
         {
-            inbox::remove(path, arrived.sidecar.as_deref())?;
+            // A sidecar that came with it is kept beside the filed copy.
+            self.keep_sidecar(&done, &arrived)?;
+            let removal = inbox::remove(path, &arrived)?;
             let mut report = self.report(path, &done);
             report.outcome = StatementOutcome::Duplicate;
-            report.detail = format!(
-                "already filed as {}: removed from the inbox",
-                report.filed.as_ref().map(|p| p.display().to_string()).unwrap_or_default()
-            );
+            let filed = report.filed.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+            report.detail = match removal {
+                inbox::Removal::Removed => format!("already filed as {filed}: removed from the inbox"),
+                inbox::Removal::Replaced => format!("already filed as {filed}; {REPLACED}"),
+            };
             return Ok(Prepared::Report(report));
         }
         let (decision, resumed) = match ledger.begun(&arrived.sha256) {
@@ -241,8 +247,14 @@ impl Filer<'_> {
         live.into_iter()
             .map(|(p, result)| {
                 result
-                    .and_then(|()| inbox::remove(&p.path, p.arrived.sidecar.as_deref()))
-                    .map(|()| self.report(&p.path, &p.decision))
+                    .and_then(|()| inbox::remove(&p.path, &p.arrived))
+                    .map(|removal| {
+                        let mut report = self.report(&p.path, &p.decision);
+                        if removal == inbox::Removal::Replaced {
+                            report.detail.push_str(&format!("; {REPLACED}"));
+                        }
+                        report
+                    })
                     .unwrap_or_else(|reason| StatementReport::failed(&p.path, &reason))
             })
             .collect()
@@ -256,15 +268,24 @@ impl Filer<'_> {
         store::publish_as_unsynced(&dir, &d.dest_name, &p.arrived.bytes, self.modes)
             .map_err(|e| e.to_string())?;
         self.verify(d)?;
-        if d.sidecar
-            && let Some(side) = &p.arrived.sidecar
-        {
-            let text = fs::read(side).map_err(|e| format!("{}: {e}", side.display()))?;
+        // Every sidecar goes where its PDF goes: filed or quarantined.
+        if let Some(side) = &p.arrived.sidecar {
             let name = Path::new(&d.dest_name).with_extension("json");
-            store::publish_as_unsynced(&dir, &name.to_string_lossy(), &text, self.modes)
+            store::publish_as_unsynced(&dir, &name.to_string_lossy(), &side.bytes, self.modes)
                 .map_err(|e| e.to_string())?;
         }
         Ok(())
+    }
+
+    /// Keeps the sidecar of a duplicate beside the filed copy: under the
+    /// copy's sidecar name when it is the same, else numbered (`_2`), never
+    /// replacing one.
+    fn keep_sidecar(&self, d: &Decision, arrived: &Arrived) -> Result<(), String> {
+        let Some(side) = &arrived.sidecar else { return Ok(()) };
+        let name = Path::new(&d.dest_name).with_extension("json");
+        store::publish(&self.layout.at(&d.dest_dir), &name.to_string_lossy(), &side.bytes, self.modes)
+            .map(drop)
+            .map_err(|e| e.to_string())
     }
 
     /// Writes the decision's notes and, for Safety Link, the escalation

@@ -3,10 +3,11 @@
 
 use std::fs::{self, File};
 use std::io::{self, Read};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use super::fields::{Sidecar, StatementFields};
+use super::fields::{Sidecar as SidecarFields, StatementFields};
 use super::read::{MAX_FILE_BYTES, read_pdf};
 use crate::store;
 
@@ -52,8 +53,33 @@ pub struct Arrived {
     pub too_big: bool,
     /// SHA-256 of `bytes`.
     pub sha256: String,
-    /// Its sidecar JSON, if any.
-    pub sidecar: Option<PathBuf>,
+    /// Which file it was: it leaves the inbox only if it is still this one.
+    pub identity: Identity,
+    /// Its sidecar JSON, if any, as read.
+    pub sidecar: Option<Sidecar>,
+}
+
+/// A sidecar JSON as read with its PDF.
+pub struct Sidecar {
+    /// Where it is in the inbox.
+    pub path: PathBuf,
+    /// Its bytes: what is filed, and what must still be there to remove it.
+    pub bytes: Vec<u8>,
+}
+
+/// A file's identity and content when it was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Identity {
+    dev: u64,
+    ino: u64,
+    len: u64,
+    mtime: (i64, i64),
+}
+
+impl Identity {
+    fn of(m: &fs::Metadata) -> Self {
+        Self { dev: m.dev(), ino: m.ino(), len: m.len(), mtime: (m.mtime(), m.mtime_nsec()) }
+    }
 }
 
 /// Reads an inbox file once it has settled: `Ok(Err(reason))` when
@@ -65,13 +91,21 @@ pub fn read_settled(path: &Path, settle: Duration) -> Result<Result<Arrived, &'s
     if age < settle {
         return Ok(Err("still arriving: left for the next run"));
     }
-    let (bytes, too_big) = read_capped(path).map_err(|e| e.to_string())?;
+    let (bytes, too_big, opened) = read_capped(path).map_err(|e| e.to_string())?;
     let after = fs::metadata(path).map_err(|e| e.to_string())?;
-    if after.len() != before.len() || after.modified().ok() != before.modified().ok() {
+    let identity = Identity::of(&opened);
+    if Identity::of(&before) != identity || Identity::of(&after) != identity {
         return Ok(Err("changed while being read: left for the next run"));
     }
     let sha256 = store::sha256_hex(&bytes);
-    Ok(Ok(Arrived { bytes, too_big, sha256, sidecar: sidecar_of(path) }))
+    let sidecar = match sidecar_of(path) {
+        Some(p) => Some(Sidecar {
+            bytes: fs::read(&p).map_err(|e| format!("sidecar {}: {e}", p.display()))?,
+            path: p,
+        }),
+        None => None,
+    };
+    Ok(Ok(Arrived { bytes, too_big, sha256, identity, sidecar }))
 }
 
 /// What a statement says about itself: the PDF's labelled fields, overridden
@@ -82,9 +116,8 @@ pub fn fields_of(arrived: &Arrived) -> Result<StatementFields, String> {
     }
     let mut f = read_pdf(arrived.bytes.clone())?;
     if let Some(side) = &arrived.sidecar {
-        let text = fs::read_to_string(side).map_err(|e| format!("sidecar {}: {e}", side.display()))?;
-        let parsed: Sidecar =
-            serde_json::from_str(&text).map_err(|e| format!("sidecar {}: {e}", side.display()))?;
+        let parsed: SidecarFields = serde_json::from_slice(&side.bytes)
+            .map_err(|e| format!("sidecar {}: {e}", side.path.display()))?;
         let problems = f.apply_sidecar(parsed);
         if !problems.is_empty() {
             return Err(problems.join("; "));
@@ -101,27 +134,64 @@ pub fn fields_of(arrived: &Arrived) -> Result<StatementFields, String> {
     }
 }
 
-/// Reads at most `MAX_FILE_BYTES` (+1 to detect larger files).
-fn read_capped(path: &Path) -> io::Result<(Vec<u8>, bool)> {
+/// Reads at most `MAX_FILE_BYTES` (+1 to detect larger files), and the
+/// metadata of the file it opened.
+fn read_capped(path: &Path) -> io::Result<(Vec<u8>, bool, fs::Metadata)> {
     let mut bytes = Vec::new();
-    File::open(path)?.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    let file = File::open(path)?;
+    let opened = file.metadata()?;
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
     let too_big = bytes.len() as u64 > MAX_FILE_BYTES;
-    Ok((bytes, too_big))
+    Ok((bytes, too_big, opened))
 }
 
-/// Removes a filed statement (and its sidecar) from the inbox. The inbox
+/// What removing a filed statement from the inbox came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removal {
+    /// It (and its sidecar) left the inbox.
+    Removed,
+    /// The name now holds a different file (a newer download saved over it,
+    /// or the file rewritten): it stays, for the next run to file.
+    Replaced,
+}
+
+/// Removes a filed statement and its sidecar from the inbox, each only if
+/// it is still exactly what was read: the same file, unchanged. The inbox
 /// folder is synced once, at the end of the run: a removal lost in a crash
 /// only brings back a file the ledger already records as done, which the
 /// next run recognises as a duplicate.
-pub fn remove(path: &Path, sidecar: Option<&Path>) -> Result<(), String> {
-    for p in [Some(path), sidecar].into_iter().flatten() {
-        match fs::remove_file(p) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(format!("{}: {e}", p.display())),
+pub fn remove(path: &Path, arrived: &Arrived) -> Result<Removal, String> {
+    let at = |e: io::Error| format!("{}: {e}", path.display());
+    let still_there = match File::open(path) {
+        Ok(mut f) => {
+            let same_file = Identity::of(&f.metadata().map_err(at)?) == arrived.identity;
+            let mut now = Vec::new();
+            same_file && {
+                (&mut f).take(MAX_FILE_BYTES + 1).read_to_end(&mut now).map_err(at)?;
+                store::sha256_hex(&now) == arrived.sha256
+            }
         }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Removal::Removed),
+        Err(e) => return Err(at(e)),
+    };
+    if !still_there {
+        return Ok(Removal::Replaced);
     }
-    Ok(())
+    remove_file(path)?;
+    if let Some(side) = &arrived.sidecar
+        && fs::read(&side.path).is_ok_and(|now| now == side.bytes)
+    {
+        remove_file(&side.path)?;
+    }
+    Ok(Removal::Removed)
+}
+
+fn remove_file(path: &Path) -> Result<(), String> {
+    match fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
 }
 
 /// For the fictional samples: when `inbox` does not exist yet, creates it as
