@@ -105,6 +105,7 @@ pub fn export_case(
     }
     let log = store::read_log(&case_dir).map_err(|e| e.to_string())?;
     verify_folder(&case_dir, &log)?;
+    account_for_statements(layout.root(), id.as_str(), &log)?;
 
     // The latest document of each kind, and every statement, in log order.
     let mut latest: BTreeMap<String, (&str, &str, &str)> = BTreeMap::new();
@@ -219,6 +220,27 @@ pub fn export_case(
         store::append_log(&case_dir, &entry, press.modes()).map_err(|e| e.to_string())?;
     }
     Ok(published)
+}
+
+/// Every statement the filing ledger records as filed into the case must be
+/// in its case log: a receipt lost to a torn write would otherwise leave the
+/// statement out of a transfer without a word.
+fn account_for_statements(out: &Path, case_id: &str, log: &[LogEntry]) -> Result<(), String> {
+    let filed = crate::statements::ledger::filed_into(out, case_id).map_err(|e| e.to_string())?;
+    let missing: Vec<String> = filed
+        .into_iter()
+        .filter(|(_, _, sha)| {
+            !log.iter().any(|e| matches!(e, LogEntry::Statement { sha256, .. } if sha256 == sha))
+        })
+        .map(|(id, file, _)| format!("{id} ({file})"))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "statements filed into this case are missing from its case log: {}; run `casepress statements file` to restore their receipts, then export again",
+        missing.join(", ")
+    ))
 }
 
 /// Every file the case log names must be on disk with its logged SHA-256.

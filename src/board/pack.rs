@@ -199,10 +199,17 @@ fn report_context(quarter: Quarter, cases: usize, figures: &[Figure]) -> serde_j
 pub fn build_board(press: &Press, caseload: &Caseload, quarter: Quarter) -> Result<BoardOutputs, SetupError> {
     let config = press.config();
     let cases: Vec<_> = caseload.cases().cloned().collect();
-    let errors = caseload.failures.iter().map(|f| f.reason.clone()).collect();
+    let errors: Vec<String> = caseload.failures.iter().map(|f| f.reason.clone()).collect();
     let layout = press.layout();
-    let statements = crate::statements::ledger::filed_statements(layout.root())
-        .map_err(|e| SetupError::Input(format!("{}: {e}", layout.ledger().display())))?;
+    let (statements, damaged) = crate::statements::ledger::filed_statements(layout.root())?;
+    let mut errors: Vec<String> = errors;
+    errors.extend(damaged.iter().map(|d| {
+        format!(
+            "{}: line {} is damaged (a write was cut short): a statement may be missing from the counts",
+            layout.ledger().display(),
+            d.line
+        )
+    }));
     let targets: Vec<(String, f64)> = config.board.targets.iter().map(|(k, v)| (k.clone(), *v)).collect();
     let input =
         BoardInput { cases: &cases, statements: &statements, calendar: press.calendar(), targets: &targets };

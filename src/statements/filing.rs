@@ -87,8 +87,9 @@ pub fn file_inbox(
         policy,
         now: opts.now,
     };
-    let mut ledger = read_ledger(&layout.ledger()).map_err(|e| SetupError::Input(e.to_string()))?;
+    let mut ledger = read_ledger(&layout.ledger())?;
     filer.reconcile(&mut ledger, &opts.inbox).map_err(SetupError::Input)?;
+    filer.restore_receipts(&ledger).map_err(SetupError::Input)?;
 
     let settle = Duration::from_secs(config.statements.settle_seconds);
     let mut items = Vec::new();
@@ -160,6 +161,9 @@ impl Filer<'_> {
         if batch.pending.iter().any(|p| p.decision.sha256 == arrived.sha256) {
             return Ok(Prepared::Clash);
         }
+        if let Some(open) = ledger.open(&arrived.sha256) {
+            return self.prepared(path, arrived, open, true, batch);
+        }
         if let Some(done) = ledger.done(&arrived.sha256)
             && self.verify(&done).is_ok()
         {
@@ -175,10 +179,19 @@ impl Filer<'_> {
             };
             return Ok(Prepared::Report(report));
         }
-        let (decision, resumed) = match ledger.begun(&arrived.sha256) {
-            Some(d) => (d, true),
-            None => (self.decide(path, &arrived)?, false),
-        };
+        let decision = self.decide(path, &arrived)?;
+        self.prepared(path, arrived, decision, false, batch)
+    }
+
+    /// A decided statement, to file with the batch unless it clashes.
+    fn prepared(
+        &self,
+        path: &Path,
+        arrived: Arrived,
+        decision: Decision,
+        resumed: bool,
+        batch: &Batch,
+    ) -> Result<Prepared, String> {
         let same_place = |p: &Pending| {
             p.decision.dest_dir == decision.dest_dir && p.decision.dest_name == decision.dest_name
         };
@@ -382,18 +395,32 @@ impl Filer<'_> {
         }
     }
 
+    /// Restores receipts that case logs lost to a torn or glued write: every
+    /// statement the ledger records as filed into a case, with its copy
+    /// intact, has its receipt in that case's log.
+    fn restore_receipts(&self, ledger: &Ledger) -> Result<(), String> {
+        let mut by_case: BTreeMap<String, Vec<Decision>> = BTreeMap::new();
+        for d in ledger.done_decisions().into_iter().filter(|d| d.outcome == StatementOutcome::Assigned) {
+            by_case.entry(d.case_id.clone().unwrap_or_default()).or_default().push(d);
+        }
+        for (case_id, decisions) in by_case {
+            let case_dir = self.layout.case_dir(&case_id);
+            let logged = logged_statements(&case_dir)?;
+            let missing: Vec<LogEntry> = decisions
+                .iter()
+                .filter(|d| !logged.contains(&d.sha256) && self.verify(d).is_ok())
+                .map(|d| self.receipt(d))
+                .collect();
+            store::append_log_many(&case_dir, &missing, self.modes).map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
     /// Restores "done" for statements whose filing completed but whose
     /// "done" line was lost in a crash: the copy verifies, the receipt is in
     /// the case log (if assigned), and the file has left the inbox.
     fn reconcile(&self, ledger: &mut Ledger, inbox: &Path) -> Result<(), String> {
-        let open: Vec<Decision> = ledger
-            .lines
-            .iter()
-            .filter(|l| matches!(l.stage, Stage::Begun))
-            .filter(|l| ledger.done(&l.decision.sha256).is_none())
-            .map(|l| l.decision.clone())
-            .collect();
-        for d in open {
+        for d in ledger.open_decisions() {
             let gone = !inbox.join(&d.source).exists();
             let receipt = d.outcome != StatementOutcome::Assigned || {
                 let case_dir = self.layout.case_dir(d.case_id.as_deref().unwrap_or_default());

@@ -3,16 +3,15 @@
 //! a crash repeats the decision exactly.
 
 use std::collections::HashMap;
-use std::fs::{self, File};
-use std::io::{self, BufRead, BufReader, Write};
-use std::os::unix::fs::OpenOptionsExt;
+use std::fs::File;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::decision::{Decision, StatementOutcome};
-use crate::store::{Layout, Modes};
+use crate::store::{self, Damaged, Layout, Modes, StoreError};
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -33,6 +32,8 @@ pub(super) struct LedgerLine {
 #[derive(Default)]
 pub(super) struct Ledger {
     pub(super) lines: Vec<LedgerLine>,
+    /// Lines that are not records (torn or glued writes).
+    pub(super) damaged: Vec<Damaged>,
     /// Index in `lines` of the latest line of each stage, per SHA-256.
     latest_done: HashMap<String, usize>,
     latest_begun: HashMap<String, usize>,
@@ -54,25 +55,39 @@ impl Ledger {
         self.latest_done.get(sha256).map(|&i| self.lines[i].decision.clone())
     }
 
-    /// The latest "begun" decision for a file with this SHA-256.
-    pub(super) fn begun(&self, sha256: &str) -> Option<Decision> {
-        self.latest_begun.get(sha256).map(|&i| self.lines[i].decision.clone())
+    /// The decision begun for a file with this SHA-256 and not yet done: an
+    /// interrupted filing, or a superseding decision being carried out.
+    pub(super) fn open(&self, sha256: &str) -> Option<Decision> {
+        let begun = *self.latest_begun.get(sha256)?;
+        let done = self.latest_done.get(sha256).copied();
+        (done.is_none_or(|d| d < begun)).then(|| self.lines[begun].decision.clone())
+    }
+
+    /// Every open decision (see [`Ledger::open`]), in ledger order.
+    pub(super) fn open_decisions(&self) -> Vec<Decision> {
+        let mut open: Vec<usize> = self
+            .latest_begun
+            .iter()
+            .filter(|(sha, begun)| self.latest_done.get(*sha).is_none_or(|d| d < *begun))
+            .map(|(_, &i)| i)
+            .collect();
+        open.sort_unstable();
+        open.into_iter().map(|i| self.lines[i].decision.clone()).collect()
+    }
+
+    /// The latest "done" decision of every statement, in ledger order.
+    pub(super) fn done_decisions(&self) -> Vec<Decision> {
+        let mut done: Vec<usize> = self.latest_done.values().copied().collect();
+        done.sort_unstable();
+        done.into_iter().map(|i| self.lines[i].decision.clone()).collect()
     }
 }
 
-pub(super) fn read_ledger(path: &Path) -> io::Result<Ledger> {
-    let mut ledger = Ledger::default();
-    let file = match File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(ledger),
-        Err(e) => return Err(e),
-    };
-    for line in BufReader::new(file).lines() {
-        // A torn last line (crash mid-append) is skipped.
-        if let Ok(l) = serde_json::from_str(&line?) {
-            ledger.push(l);
-        }
-    }
+/// Reads the ledger; damaged lines are kept in [`Ledger::damaged`].
+pub(super) fn read_ledger(path: &Path) -> Result<Ledger, StoreError> {
+    let (lines, damaged) = store::read_lines::<LedgerLine>(path)?;
+    let mut ledger = Ledger { damaged, ..Ledger::default() };
+    lines.into_iter().for_each(|l| ledger.push(l));
     Ok(ledger)
 }
 
@@ -87,7 +102,8 @@ impl LedgerFile {
     /// lines are synced at once: nothing may be written before the
     /// decisions are durable. "Done" lines are synced together at the end of
     /// the run ([`LedgerFile::sync`]); a "done" lost in a crash is restored by
-    /// reconciliation on the next run.
+    /// reconciliation on the next run. A torn last line is ended first, so a
+    /// record is never glued to it.
     pub(super) fn append(
         &self,
         ledger: &mut Ledger,
@@ -104,17 +120,8 @@ impl LedgerFile {
             serde_json::to_writer(&mut lines, entry).expect("ledger lines serialise");
             lines.push(b'\n');
         }
-        let at = |e: io::Error| format!("{}: {e}", self.path.display());
-        let mut file = fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .mode(self.modes.file)
-            .open(&self.path)
-            .map_err(at)?;
-        file.write_all(&lines).map_err(at)?;
-        if matches!(stage, Stage::Begun) {
-            file.sync_data().map_err(at)?;
-        }
+        store::append_lines(&self.path, &lines, self.modes, matches!(stage, Stage::Begun))
+            .map_err(|e| e.to_string())?;
         entries.into_iter().for_each(|e| ledger.push(e));
         Ok(())
     }
@@ -129,20 +136,22 @@ impl LedgerFile {
     }
 }
 
-/// Every statement the ledger records as done, latest decision per file.
-pub(super) fn done_decisions(layout: &Layout) -> io::Result<Vec<Decision>> {
+/// Every statement the ledger records as done (latest decision per file),
+/// and the ledger's damaged lines.
+pub(super) fn done_decisions(layout: &Layout) -> Result<(Vec<Decision>, Vec<Damaged>), StoreError> {
     let ledger = read_ledger(&layout.ledger())?;
-    let mut seen = std::collections::HashSet::new();
-    let mut done: Vec<Decision> = ledger
-        .lines
+    Ok((ledger.done_decisions(), ledger.damaged))
+}
+
+/// The statements the ledger records as filed into a case: (statement ID,
+/// file name, SHA-256) of each, for an export to account for.
+pub fn filed_into(out: &Path, case_id: &str) -> Result<Vec<(String, String, String)>, StoreError> {
+    let (done, _) = done_decisions(&Layout::new(out))?;
+    Ok(done
         .into_iter()
-        .rev()
-        .filter(|l| matches!(l.stage, Stage::Done))
-        .map(|l| l.decision)
-        .filter(|d| seen.insert(d.sha256.clone()))
-        .collect();
-    done.reverse();
-    Ok(done)
+        .filter(|d| d.outcome == StatementOutcome::Assigned && d.case_id.as_deref() == Some(case_id))
+        .map(|d| (d.fields.statement_id.unwrap_or_default(), d.dest_name, d.sha256))
+        .collect())
 }
 
 /// One filed statement, as the board report counts it.
@@ -158,9 +167,11 @@ pub struct FiledStatement {
     pub within_target: Option<bool>,
 }
 
-/// Every statement the ledger records as done under the output root `out`.
-pub fn filed_statements(out: &Path) -> io::Result<Vec<FiledStatement>> {
-    Ok(done_decisions(&Layout::new(out))?
+/// Every statement the ledger under the output root `out` records as done,
+/// and the ledger's damaged lines (which may have held more).
+pub fn filed_statements(out: &Path) -> Result<(Vec<FiledStatement>, Vec<Damaged>), StoreError> {
+    let (done, damaged) = done_decisions(&Layout::new(out))?;
+    let filed = done
         .into_iter()
         .map(|d| FiledStatement {
             received: d.received,
@@ -168,7 +179,8 @@ pub fn filed_statements(out: &Path) -> io::Result<Vec<FiledStatement>> {
             safety_link: d.fields.safety_link,
             within_target: d.sla_met.filter(|_| d.outcome == StatementOutcome::Assigned),
         })
-        .collect())
+        .collect();
+    Ok((filed, damaged))
 }
 
 #[cfg(test)]
@@ -189,9 +201,10 @@ mod tests {
         ledger.push(line(Stage::Done, "a", "first"));
         ledger.push(line(Stage::Begun, "a", "second"));
         ledger.push(line(Stage::Begun, "b", "other"));
-        assert_eq!(ledger.begun("a").unwrap().dest_name, "second");
+        assert_eq!(ledger.open("a").unwrap().dest_name, "second", "begun after the last done: open");
         assert_eq!(ledger.done("a").unwrap().dest_name, "first");
         assert!(ledger.done("b").is_none());
-        assert!(ledger.begun("c").is_none());
+        assert!(ledger.open("c").is_none());
+        assert!(ledger.open("b").is_some());
     }
 }

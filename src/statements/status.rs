@@ -41,6 +41,9 @@ pub struct StatusReport {
     pub unidentified: Vec<StatusItem>,
     /// Unreadable files still in quarantine.
     pub unreadable: Vec<StatusItem>,
+    /// Damaged lines in the filing ledger (torn or glued writes): a
+    /// statement they recorded may be missing from this report.
+    pub damaged_ledger_lines: Vec<crate::store::Damaged>,
 }
 
 impl StatusReport {
@@ -49,7 +52,9 @@ impl StatusReport {
     /// decision. Past escalations and past late assignments are history: listed,
     /// but they do not fail every later run.
     pub fn needs_action(&self) -> bool {
-        self.waiting.iter().any(|i| i.overdue) || !self.unidentified.is_empty()
+        self.waiting.iter().any(|i| i.overdue)
+            || !self.unidentified.is_empty()
+            || !self.damaged_ledger_lines.is_empty()
     }
 }
 
@@ -67,6 +72,7 @@ pub fn status(
         safety_link: Vec::new(),
         unidentified: Vec::new(),
         unreadable: Vec::new(),
+        damaged_ledger_lines: Vec::new(),
     };
     if let Some(inbox) = inbox {
         for path in inbox_files(inbox)? {
@@ -90,7 +96,9 @@ pub fn status(
             report.waiting.push(item);
         }
     }
-    for d in done_decisions(layout)? {
+    let (done, damaged) = done_decisions(layout).map_err(|e| std::io::Error::other(e.to_string()))?;
+    report.damaged_ledger_lines = damaged;
+    for d in done {
         let path = layout.at(d.filed());
         let item = StatusItem {
             statement: d.fields.statement_id.clone().unwrap_or_else(|| d.source.clone()),
@@ -136,6 +144,13 @@ pub fn status(
 /// The report as a person reads it.
 pub fn to_text(r: &StatusReport) -> String {
     let mut out = String::new();
+    if !r.damaged_ledger_lines.is_empty() {
+        let lines: Vec<String> = r.damaged_ledger_lines.iter().map(|d| d.line.to_string()).collect();
+        out.push_str(&format!(
+            "DAMAGED LEDGER LINES (a write was cut short; what they recorded may be missing below): line {}\n",
+            lines.join(", ")
+        ));
+    }
     for (title, items) in [
         ("Safety Link escalations", &r.safety_link),
         ("Assignment target missed", &r.sla_breaches),

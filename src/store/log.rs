@@ -1,13 +1,11 @@
 //! The append-only case log: one JSON line per event in a case folder.
 
-use std::fs::{File, OpenOptions};
-use std::io::{self, BufRead, BufReader, Write};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Modes, StoreError, at, sync_dir};
+use super::jsonl::{Damaged, append_lines, read_lines};
+use super::{Modes, StoreError, sync_dir};
 
 /// The case log's file name inside a case folder.
 pub const CASE_LOG: &str = "case-log.jsonl";
@@ -81,44 +79,46 @@ pub enum LogEntry {
 
 /// Appends one line to `case_dir/case-log.jsonl` and syncs it.
 ///
-/// One `write` of a whole line to an `O_APPEND` file: a crash can leave at
-/// most a torn last line, which [`read_log`] skips.
+/// One `write` of a whole line to an `O_APPEND` file, after ending any torn
+/// last line, so a record is never glued to a fragment (see
+/// [`super::append_lines`]).
 pub fn append_log(case_dir: &Path, entry: &LogEntry, modes: Modes) -> Result<(), StoreError> {
     append_log_many(case_dir, std::slice::from_ref(entry), modes)
 }
 
 /// Appends several lines in one write and one sync (see [`append_log`]).
 pub fn append_log_many(case_dir: &Path, entries: &[LogEntry], modes: Modes) -> Result<(), StoreError> {
-    let path = case_dir.join(CASE_LOG);
+    if entries.is_empty() {
+        return Ok(());
+    }
     let mut lines = Vec::new();
     for entry in entries {
         lines.extend(serde_json::to_vec(entry).expect("log entries serialise"));
         lines.push(b'\n');
     }
-    let created = !path.exists();
-    let mut file =
-        OpenOptions::new().create(true).append(true).mode(modes.file).open(&path).map_err(at(&path))?;
-    file.write_all(&lines).and_then(|()| file.sync_data()).map_err(at(&path))?;
+    let created = append_lines(&case_dir.join(CASE_LOG), &lines, modes, true)?;
     // Only a new file's name needs the folder synced; an append is durable
     // with the file's own sync.
     if created { sync_dir(case_dir) } else { Ok(()) }
 }
 
-/// Reads a case log; lines that do not parse (a torn last line, an event
-/// from a newer version) are skipped.
+/// A case log as read: its entries, and any damaged lines.
+#[derive(Debug, Clone, Default)]
+pub struct CaseLog {
+    /// The entries, in order.
+    pub entries: Vec<LogEntry>,
+    /// Lines that are not records (torn or glued writes).
+    pub damaged: Vec<Damaged>,
+}
+
+/// Reads a case log's entries; damaged lines are left out (see
+/// [`read_case_log`] to have them reported).
 pub fn read_log(case_dir: &Path) -> Result<Vec<LogEntry>, StoreError> {
-    let path = case_dir.join(CASE_LOG);
-    let file = match File::open(&path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(at(&path)(e)),
-    };
-    let mut entries = Vec::new();
-    for line in BufReader::new(file).lines() {
-        let line = line.map_err(at(&path))?;
-        if let Ok(entry) = serde_json::from_str(&line) {
-            entries.push(entry);
-        }
-    }
-    Ok(entries)
+    Ok(read_case_log(case_dir)?.entries)
+}
+
+/// Reads a case log with its damaged lines.
+pub fn read_case_log(case_dir: &Path) -> Result<CaseLog, StoreError> {
+    let (entries, damaged) = read_lines(&case_dir.join(CASE_LOG))?;
+    Ok(CaseLog { entries, damaged })
 }

@@ -3,13 +3,15 @@
 //! and deterministic zip bundles.
 
 mod bundle;
+mod jsonl;
 mod layout;
 mod log;
 mod publish;
 
 pub use bundle::{Bundle, BundleMember, bundle};
+pub use jsonl::{Damaged, append_lines, read_lines};
 pub use layout::{Layout, Quarantine};
-pub use log::{CASE_LOG, LogEntry, append_log, append_log_many, read_log};
+pub use log::{CASE_LOG, CaseLog, LogEntry, append_log, append_log_many, read_case_log, read_log};
 use publish::at;
 pub use publish::{
     Modes, Published, StoreError, check_file_name, ensure_dir, file_digest, free_name, hex, publish,
