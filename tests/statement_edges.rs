@@ -188,3 +188,94 @@ fn issue_12_3_a_receipt_lost_from_a_case_log_is_restored_and_export_refuses_unti
     let names: Vec<String> = zip::ZipArchive::new(zip).unwrap().file_names().map(str::to_owned).collect();
     assert!(names.iter().any(|n| n.starts_with("statements/") && n.contains("MOMO-R1")), "{names:?}");
 }
+
+fn stranger() -> Statement {
+    let mut s = Statement::new("MOMO-U1", "Jaybird", "14/06/2009", "21/11/2026 10:15");
+    s.safety_link = true;
+    s
+}
+
+#[test]
+fn issue_12_2_a_duty_manager_attaches_an_unidentified_statement_to_its_case() {
+    let ws = Workspace::new();
+    ws.put("u.pdf", &statement_pdf(&stranger(), Layout::Lines));
+    assert_eq!(ws.report()["items"][0]["outcome"], "unidentified");
+    let jay_case = {
+        ws.put("j.pdf", &statement_pdf(&jay("MOMO-J"), Layout::Lines));
+        ws.report()["items"][0]["case_id"].as_str().unwrap().to_owned()
+    };
+
+    let attach = |ws: &Workspace| {
+        casepress(
+            ws,
+            &[
+                "statements",
+                "attach",
+                "MOMO-U1",
+                "--case",
+                &jay_case,
+                "--by",
+                "Gemma Rowe",
+                "--reason",
+                "Jay uses the name Jaybird in the app; confirmed with his worker",
+                "--now",
+                NOW,
+                "--json",
+            ],
+        )
+    };
+    let out = attach(&ws);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let item = &report["items"][0];
+    assert_eq!(item["outcome"], "assigned", "{report:#}");
+    assert_eq!(item["case_id"], jay_case.as_str());
+    assert!(item["escalation"].as_str().unwrap().ends_with("_matched.pdf"), "a new Safety Link notice");
+
+    // Filed by the book: copy, receipt in the case log, a receipt note that
+    // records who attached it and why; the quarantine record stays.
+    let case_dir = ws.out().join("cases").join(&jay_case);
+    assert!(
+        files_under(&case_dir.join("statements")).iter().any(|p| p.to_string_lossy().contains("MOMO-U1"))
+    );
+    let log = fs::read_to_string(case_dir.join("case-log.jsonl")).unwrap();
+    assert!(log.contains("\"statement_id\":\"MOMO-U1\""));
+    let note = files_under(&case_dir.join("notes"))
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains("MOMO-U1"))
+        .unwrap();
+    let note = fs::read_to_string(note).unwrap();
+    assert!(note.contains("Attached by:     Gemma Rowe: Jay uses the name Jaybird"), "{note}");
+    assert!(note.contains("Previously:      quarantine/unidentified/"), "{note}");
+    assert_eq!(files_under(&ws.out().join("quarantine/unidentified")).len(), 3, "copy and two notes stay");
+
+    // No longer awaiting a decision; attaching again is refused with the reason.
+    let status = casepress(&ws, &["statements", "status", "--json", "--now", NOW]);
+    let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(status["unidentified"].as_array().unwrap().len(), 0, "{status:#}");
+    let again = attach(&ws);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("no unidentified statement `MOMO-U1`"));
+}
+
+#[test]
+fn issue_12_2_put_back_with_a_sidecar_naming_the_child_it_is_filed_and_the_sidecar_kept() {
+    let ws = Workspace::new();
+    let pdf = statement_pdf(&stranger(), Layout::Lines);
+    ws.put("u.pdf", &pdf);
+    assert_eq!(ws.report()["items"][0]["outcome"], "unidentified");
+    ws.put("j.pdf", &statement_pdf(&jay("MOMO-J"), Layout::Lines));
+    let jay_case = ws.report()["items"][0]["case_id"].as_str().unwrap().to_owned();
+
+    ws.put("u.pdf", &pdf);
+    let sidecar = format!("{{\"child_id\": \"{jay_case}\"}}");
+    ws.put("u.json", sidecar.as_bytes());
+    let report = ws.report();
+    let item = &report["items"][0];
+    assert_eq!(item["outcome"], "assigned", "{report:#}");
+    assert_eq!(item["case_id"], jay_case.as_str());
+    assert_eq!(fs::read_dir(ws.inbox()).unwrap().count(), 0);
+    let kept = files_under(&ws.out().join("cases").join(&jay_case).join("statements"));
+    let side = kept.iter().find(|p| p.extension().is_some_and(|e| e == "json")).expect("the sidecar is kept");
+    assert_eq!(fs::read_to_string(side).unwrap(), sidecar);
+}

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use casepress::case::Caseload;
 use casepress::press::Press;
-use casepress::statements::{FileOptions, file_inbox, status};
+use casepress::statements::{AttachOptions, FileOptions, attach, file_inbox, status};
 use casepress::store::Layout;
 
 use super::{exit_code, print, settings};
@@ -18,6 +18,26 @@ pub enum StatementsAction {
     /// and the unreadable.
     File {
         /// Case files or folders to match against (default: `paths.cases` from config).
+        #[arg(long, value_name = "CASES", num_args = 1..)]
+        cases: Vec<PathBuf>,
+        #[command(flatten)]
+        common: StatementsCommon,
+    },
+    /// Attach an unidentified statement to the child's case, once the duty
+    /// manager knows who sent it: recorded (who, why) and filed by the book.
+    Attach {
+        /// The statement ID, or the quarantined file's name.
+        statement: String,
+        /// The case it belongs to.
+        #[arg(long = "case", value_name = "CASE_ID")]
+        case_id: String,
+        /// Who decided (recorded in the ledger and the receipt note).
+        #[arg(long, value_name = "NAME")]
+        by: String,
+        /// Why (recorded in the ledger and the receipt note).
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+        /// Case files or folders (default: `paths.cases` from config).
         #[arg(long, value_name = "CASES", num_args = 1..)]
         cases: Vec<PathBuf>,
         #[command(flatten)]
@@ -62,6 +82,20 @@ pub fn statements(action: StatementsAction) -> Result<ExitCode> {
             let caseload = Caseload::load(&cases).map_err(|e| anyhow::anyhow!("{e}"))?;
             let opts = FileOptions { inbox, now: settings::now(c.now.as_deref())? };
             let report = file_inbox(&Press::new(config)?, &caseload, &opts)?;
+            if c.json {
+                settings::print_json(&report)?;
+            } else {
+                print::filing(&report);
+            }
+            Ok(exit_code(report.has_failures()))
+        }
+        StatementsAction::Attach { statement, case_id, by, reason, cases, common: c } => {
+            let config = settings::config_with_out(c.config.as_deref(), c.out.as_ref())?;
+            let cases = if cases.is_empty() { config.paths.cases.clone() } else { cases };
+            let caseload = Caseload::load(&cases).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let opts =
+                AttachOptions { statement, case_id, by, reason, now: settings::now(c.now.as_deref())? };
+            let report = attach(&Press::new(config)?, &caseload, &opts)?;
             if c.json {
                 settings::print_json(&report)?;
             } else {

@@ -86,6 +86,23 @@ pub struct Decision {
     /// was decided: the child may be in one of them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unloaded: Vec<String>,
+    /// The earlier decision's filed copy (relative to the output root) when
+    /// this decision supersedes it: an unidentified statement attached to
+    /// its child. The earlier record stays as it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supersedes: Option<String>,
+    /// Who attached it to the case, and why (`statements attach`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attached: Option<Attached>,
+}
+
+/// A duty manager's decision to attach a quarantined statement to a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attached {
+    /// Who decided.
+    pub by: String,
+    /// Why, in their words.
+    pub reason: String,
 }
 
 impl Decision {
@@ -112,6 +129,8 @@ impl Decision {
             sla_met: None,
             recipients: Vec::new(),
             unloaded: Vec::new(),
+            supersedes: None,
+            attached: None,
         }
     }
 
@@ -128,7 +147,9 @@ impl Decision {
     /// The Safety Link notice's file name in the escalations folder.
     pub fn notice_name(&self) -> String {
         let id = self.fields.statement_id.as_deref().unwrap_or("unknown");
-        format!("{}_safety-link_{id}{}.pdf", self.received_day(), self.variant)
+        // A superseding decision's notice is a new notice, never the old one.
+        let matched = if self.supersedes.is_some() { "_matched" } else { "" };
+        format!("{}_safety-link_{id}{}{matched}.pdf", self.received_day(), self.variant)
     }
 
     /// Why an unidentified statement matched no one, in words.

@@ -77,7 +77,8 @@ pub struct Identity {
 }
 
 impl Identity {
-    fn of(m: &fs::Metadata) -> Self {
+    /// The identity of the file `m` describes.
+    pub fn of(m: &fs::Metadata) -> Self {
         Self { dev: m.dev(), ino: m.ino(), len: m.len(), mtime: (m.mtime(), m.mtime_nsec()) }
     }
 }

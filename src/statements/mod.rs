@@ -21,5 +21,5 @@ pub mod status;
 
 pub use decide::decide;
 pub use decision::{Decision, Recipient, StatementOutcome};
-pub use filing::{FileOptions, file_inbox};
+pub use filing::{AttachOptions, FileOptions, attach, file_inbox};
 pub use report::{FilingReport, StatementReport};

@@ -43,6 +43,13 @@ pub(super) fn notes_for(
             let hours = config.statements.assign_within_working_hours;
             let minutes = v.working_minutes.unwrap_or_default();
             let route = v.route.as_ref().map_or("", Route::note_suffix);
+            let mut history = String::new();
+            if let Some(earlier) = &v.supersedes {
+                history.push_str(&format!("Previously:      {earlier} (not matched to a child then)\n"));
+            }
+            if let Some(a) = &v.attached {
+                history.push_str(&format!("Attached by:     {}: {}\n", a.by, a.reason));
+            }
             let escalated = if v.recipients.is_empty() {
                 String::new()
             } else {
@@ -64,7 +71,7 @@ pub(super) fn notes_for(
                  Assignment:      {sla} the {hours}-working-hour target ({h}h {m:02}m working time from sent)\n\
                  Filed as:        {filed}\n\
                  SHA-256:         {sha}\n\
-                 {escalated}\n\
+                 {history}{escalated}\n\
                  TO COMPLETE by {who} by {due} (within {days} working day{s} of receipt):\n\n\
                  Response to the young person (when and how):\n\n\n\
                  Action taken:\n\n\n\

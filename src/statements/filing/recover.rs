@@ -1,0 +1,52 @@
+//! Recovery at the start of a filing run: "done" lines lost in a crash,
+//! and receipts lost from case logs to torn writes, restored from what is
+//! on disk and in the ledger.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::Filer;
+use super::commit::logged_statements;
+use crate::statements::decision::{Decision, StatementOutcome};
+use crate::statements::ledger::{Ledger, Stage};
+use crate::store::{self, LogEntry};
+
+impl Filer<'_> {
+    /// Restores receipts that case logs lost to a torn or glued write: every
+    /// statement the ledger records as filed into a case, with its copy
+    /// intact, has its receipt in that case's log.
+    pub(super) fn restore_receipts(&self, ledger: &Ledger) -> Result<(), String> {
+        let mut by_case: BTreeMap<String, Vec<Decision>> = BTreeMap::new();
+        for d in ledger.done_decisions().into_iter().filter(|d| d.outcome == StatementOutcome::Assigned) {
+            by_case.entry(d.case_id.clone().unwrap_or_default()).or_default().push(d);
+        }
+        for (case_id, decisions) in by_case {
+            let case_dir = self.layout.case_dir(&case_id);
+            let logged = logged_statements(&case_dir)?;
+            let missing: Vec<LogEntry> = decisions
+                .iter()
+                .filter(|d| !logged.contains(&d.sha256) && self.verify(d).is_ok())
+                .map(|d| self.receipt(d))
+                .collect();
+            store::append_log_many(&case_dir, &missing, self.modes).map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
+    /// Restores "done" for statements whose filing completed but whose
+    /// "done" line was lost in a crash: the copy verifies, the receipt is in
+    /// the case log (if assigned), and the file has left the inbox.
+    pub(super) fn reconcile(&self, ledger: &mut Ledger, inbox: &Path) -> Result<(), String> {
+        for d in ledger.open_decisions() {
+            let gone = !inbox.join(&d.source).exists();
+            let receipt = d.outcome != StatementOutcome::Assigned || {
+                let case_dir = self.layout.case_dir(d.case_id.as_deref().unwrap_or_default());
+                logged_statements(&case_dir)?.contains(&d.sha256)
+            };
+            if gone && receipt && self.verify(&d).is_ok() {
+                self.ledger_file.append(ledger, Stage::Done, &[&d])?;
+            }
+        }
+        Ok(())
+    }
+}
