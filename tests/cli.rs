@@ -254,3 +254,55 @@ fn a_typst_error_names_the_document_its_stage_and_how_to_see_the_source() {
     let record: serde_json::Value = serde_json::from_slice(&fs::read(record).unwrap()).unwrap();
     assert_eq!(record["items"][0]["stage"], "typeset");
 }
+
+#[test]
+fn issue_12_8_everything_written_is_owner_only_whatever_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("c.json"), minimal_json("UMASK-1").to_string()).unwrap();
+    fs::create_dir(tmp.path().join("loose")).unwrap();
+    fs::set_permissions(tmp.path().join("loose"), fs::Permissions::from_mode(0o777)).unwrap();
+    let script = format!(
+        "umask 000; exec {} render c.json --out loose/out --typst-dir loose/typst --date 2026-11-23",
+        env!("CARGO_BIN_EXE_casepress")
+    );
+    let out = Command::new("sh").args(["-c", &script]).current_dir(tmp.path()).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mut checked = 0;
+    for entry in walkdir::WalkDir::new(tmp.path().join("loose")).min_depth(1) {
+        let entry = entry.unwrap();
+        let mode = entry.metadata().unwrap().permissions().mode() & 0o777;
+        let expected = if entry.file_type().is_dir() { 0o700 } else { 0o600 };
+        assert_eq!(mode, expected, "{}", entry.path().display());
+        checked += 1;
+    }
+    assert!(checked > 5, "the typst sources, the PDF, the case log and the run record were checked");
+}
+
+#[test]
+fn issue_12_10_and_15_render_sweeps_crash_leftovers_and_one_render_at_a_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("c.json"), minimal_json("SWEEP-1").to_string()).unwrap();
+    let docs = tmp.path().join("out/cases/SWEEP-1/documents");
+    fs::create_dir_all(&docs).unwrap();
+    let leftover = docs.join(".SWEEP-1_service-agreement_2026-11-23_draft.pdf.tmp-999-0");
+    fs::write(&leftover, b"%PDF-1.7 half a child's document").unwrap();
+
+    // A render already holds the output folder: a second is refused.
+    fs::create_dir_all(tmp.path().join("out")).unwrap();
+    let held = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(tmp.path().join("out/render.lock"))
+        .unwrap();
+    held.lock().unwrap();
+    let refused = casepress(&["render", "c.json", "--out", "out", "--date", "2026-11-23"], tmp.path());
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(text(&refused.stderr).contains("another render"), "{}", text(&refused.stderr));
+    drop(held);
+
+    let out = casepress(&["render", "c.json", "--out", "out", "--date", "2026-11-23"], tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(!leftover.exists(), "the partial PDF is removed");
+}

@@ -279,3 +279,28 @@ fn issue_12_2_put_back_with_a_sidecar_naming_the_child_it_is_filed_and_the_sidec
     let side = kept.iter().find(|p| p.extension().is_some_and(|e| e == "json")).expect("the sidecar is kept");
     assert_eq!(fs::read_to_string(side).unwrap(), sidecar);
 }
+
+#[test]
+fn issue_12_9_a_symbolic_link_planted_in_the_output_is_never_written_through() {
+    let ws = Workspace::new();
+    ws.put("a.pdf", &statement_pdf(&jay("MOMO-L1"), Layout::Lines));
+    let case_id = ws.report()["items"][0]["case_id"].as_str().unwrap().to_owned();
+    let case_dir = ws.out().join("cases").join(&case_id);
+    let outside = ws.path().join("outside.jsonl");
+    fs::write(&outside, b"").unwrap();
+    fs::remove_file(case_dir.join("case-log.jsonl")).unwrap();
+    std::os::unix::fs::symlink(&outside, case_dir.join("case-log.jsonl")).unwrap();
+    let elsewhere = ws.path().join("elsewhere");
+    fs::create_dir(&elsewhere).unwrap();
+    fs::remove_dir_all(case_dir.join("notes")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, case_dir.join("notes")).unwrap();
+
+    ws.put("b.pdf", &statement_pdf(&jay("MOMO-L2"), Layout::Lines));
+    let out = ws.file(&[]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["items"][0]["outcome"], "failed", "{report:#}");
+    assert!(report["items"][0]["detail"].as_str().unwrap().contains("symbolic link"), "{report:#}");
+    assert_eq!(fs::read(&outside).unwrap(), b"", "nothing appended outside the output folder");
+    assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0, "nothing written through the folder link");
+    assert!(ws.inbox().join("b.pdf").exists(), "the statement stays in the inbox for the next run");
+}

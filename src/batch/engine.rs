@@ -176,9 +176,9 @@ impl Document<'_> {
         let req = RenderRequest { case, facts: self.facts, kind, date: opts.date, final_: opts.final_ };
         let rendered = self.press.render(req).map_err(in_case)?;
         if let Some(dir) = &opts.typst_dir {
-            let path = dir.join(format!("{}_{kind}.typ", case.case_id));
-            std::fs::write(&path, &rendered.source)
-                .map_err(|e| Failure::new(Stage::Store, format!("{}: {e}", path.display())))?;
+            let name = format!("{}_{kind}.typ", case.case_id);
+            store::replace(dir, &name, rendered.source.as_bytes(), self.press.modes())
+                .map_err(|e| Failure::new(Stage::Store, e.to_string()))?;
         }
         let meta = PdfMeta { ident: format!("{}/{}", case.case_id, kind), date: opts.date };
         let pdf = self.press.typeset(&rendered.source, &meta).map_err(|f| {
@@ -215,6 +215,8 @@ impl Document<'_> {
 fn store_case(press: &Press, typeset: TypesetCase) -> Vec<ItemReport> {
     let modes = press.modes();
     let docs_dir = typeset.case_dir.join("documents");
+    // Partial PDFs a crash left behind are children's documents: remove them.
+    store::sweep_temp_files(&docs_dir);
     let mut pending = Vec::new();
     let mut reports: Vec<ItemReport> = typeset
         .docs

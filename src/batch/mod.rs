@@ -13,6 +13,7 @@ use crate::failure::{Failure, Stage};
 use crate::press::{Press, SetupError};
 use crate::render::DocumentKind;
 use crate::rules;
+use crate::store;
 
 mod engine;
 mod record;
@@ -219,6 +220,29 @@ impl BatchReport {
     }
 }
 
+/// Takes the render lock of an output root: one render batch at a time, so
+/// two never append the same documents to a case log. Released on drop.
+fn lock(press: &Press) -> Result<std::fs::File, SetupError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let path = press.layout().render_lock();
+    store::ensure_dir(press.layout().root(), press.modes())?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(press.modes().file)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&path)
+        .map_err(|e| SetupError::Input(format!("{}: {e}", path.display())))?;
+    file.try_lock().map_err(|_| {
+        SetupError::Input(format!(
+            "{}: another render is writing into this output folder; try again when it finishes",
+            path.display()
+        ))
+    })?;
+    Ok(file)
+}
+
 /// Renders every case of `cases` with `opts` on `workers`. `progress` is
 /// called once per finished item, as it is stored. One bad case fails
 /// alone; only an unusable input or output stops the batch.
@@ -229,10 +253,9 @@ pub fn render(
     workers: &Workers,
     progress: &(dyn Fn(&ItemReport) + Sync),
 ) -> Result<BatchReport, SetupError> {
+    let _lock = lock(press)?;
     if let Some(dir) = &opts.typst_dir {
-        std::fs::create_dir_all(dir)
-            .and_then(|()| std::fs::write(dir.join(crate::render::LAYOUT), press.layout_source()))
-            .map_err(|e| SetupError::Input(format!("{}: {e}", dir.display())))?;
+        store::replace(dir, crate::render::LAYOUT, press.layout_source().as_bytes(), press.modes())?;
     }
     match workers {
         Workers::Threads => engine::render_in_threads(press, cases, opts, progress),

@@ -42,13 +42,19 @@ pub struct FilingReport {
     /// Case files or cases that could not be loaded: statements from those
     /// children cannot be matched until they are fixed.
     pub unloaded: Vec<crate::case::LoadFailure>,
+    /// Problems found outside the inbox that need someone (a case log that
+    /// could not be repaired), in words.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
 }
 
 impl FilingReport {
     /// Whether any file failed transiently, or a case could not be loaded
     /// (exit code 1).
     pub fn has_failures(&self) -> bool {
-        self.items.iter().any(|i| i.outcome == StatementOutcome::Failed) || !self.unloaded.is_empty()
+        self.items.iter().any(|i| i.outcome == StatementOutcome::Failed)
+            || !self.unloaded.is_empty()
+            || !self.problems.is_empty()
     }
 
     /// How many items had this outcome.

@@ -7,7 +7,7 @@
 //! fragment with a newline: the fragment stays, as one damaged line that
 //! readers report, and the new record is whole.
 
-use std::fs::{File, OpenOptions};
+use std::fs::OpenOptions;
 use std::io::{self, BufRead, BufReader, Write};
 use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::path::Path;
@@ -56,11 +56,12 @@ pub fn append_lines(path: &Path, lines: &[u8], modes: Modes, sync: bool) -> Resu
     Ok(len == 0)
 }
 
-/// Reads every record of a JSON-lines file (none if it does not exist).
+/// Reads every record of a JSON-lines file (none if it does not exist),
+/// never through a symbolic link.
 /// A line that is not JSON is damaged; a JSON line that is not a `T` (an
 /// event from a newer version) is passed over.
 pub fn read_lines<T: DeserializeOwned>(path: &Path) -> Result<(Vec<T>, Vec<Damaged>), StoreError> {
-    let file = match File::open(path) {
+    let file = match OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW).open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((Vec::new(), Vec::new())),
         Err(e) => return Err(at(path)(e)),

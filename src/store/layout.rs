@@ -9,6 +9,7 @@
 //! OUT/escalations/            Safety Link notices
 //! OUT/statements/ledger.jsonl the filing ledger (and its lock)
 //! OUT/runs/                   run records
+//! OUT/render.lock             held while a render batch runs
 //! OUT/board/<quarter>/        board report, figures, pack
 //! OUT/exports/                transfer and Y2A bundles
 //! ```
@@ -111,6 +112,11 @@ impl Layout {
     /// The filing ledger.
     pub fn ledger(&self) -> PathBuf {
         self.ledger_dir().join("ledger.jsonl")
+    }
+
+    /// The render lock: one render batch at a time per output root.
+    pub fn render_lock(&self) -> PathBuf {
+        self.at("render.lock")
     }
 
     /// Run records.

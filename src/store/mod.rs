@@ -15,7 +15,7 @@ pub use log::{CASE_LOG, CaseLog, LogEntry, append_log, append_log_many, read_cas
 use publish::at;
 pub use publish::{
     Modes, Published, StoreError, check_file_name, ensure_dir, file_digest, free_name, hex, publish,
-    publish_as, publish_as_unsynced, publish_unsynced, sha256_hex, sweep_temp_files, sync_dir,
+    publish_as, publish_as_unsynced, publish_unsynced, replace, sha256_hex, sweep_temp_files, sync_dir,
 };
 
 #[cfg(test)]

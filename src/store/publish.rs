@@ -71,8 +71,38 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 /// Creates `dir` and its missing parents with `modes.dir`.
+///
+/// The folder itself must be a real folder, not a symbolic link (a link
+/// planted in the output would send children's records elsewhere), and an
+/// existing folder is tightened to `modes.dir`.
 pub fn ensure_dir(dir: &Path, modes: Modes) -> Result<(), StoreError> {
-    DirBuilder::new().recursive(true).mode(modes.dir).create(dir).map_err(at(dir))
+    DirBuilder::new().recursive(true).mode(modes.dir).create(dir).map_err(at(dir))?;
+    let meta = fs::symlink_metadata(dir).map_err(at(dir))?;
+    if meta.file_type().is_symlink() {
+        let e = io::Error::other("is a symbolic link: casepress writes only into real folders");
+        return Err(at(dir)(e));
+    }
+    if meta.permissions().mode() & 0o777 != modes.dir {
+        fs::set_permissions(dir, fs::Permissions::from_mode(modes.dir)).map_err(at(dir))?;
+    }
+    Ok(())
+}
+
+/// Writes `bytes` as `dir/name`, replacing any file of that name
+/// atomically (temporary file, sync, rename, folder sync), with the modes
+/// of everything casepress writes. Only for working copies that a later run
+/// should replace, such as `--typst-dir` sources; records never use it.
+pub fn replace(dir: &Path, name: &str, bytes: &[u8], modes: Modes) -> Result<PathBuf, StoreError> {
+    ensure_dir(dir, modes)?;
+    let tmp = write_temp(dir, name, bytes, modes)?;
+    let target = dir.join(name);
+    let renamed = fs::rename(&tmp, &target).map_err(at(&target));
+    if renamed.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    renamed?;
+    sync_dir(dir)?;
+    Ok(target)
 }
 
 /// Makes sure a file name is one plain path component.

@@ -119,5 +119,5 @@ pub fn attach(press: &Press, caseload: &Caseload, opts: &AttachOptions) -> Resul
     let items = filer.commit(batch, &mut ledger);
     filer.ledger_file.sync().map_err(SetupError::Input)?;
     drop(lock);
-    Ok(FilingReport { items, unloaded: caseload.failures.clone() })
+    Ok(FilingReport { items, unloaded: caseload.failures.clone(), problems: Vec::new() })
 }

@@ -65,7 +65,7 @@ pub fn file_inbox(
     let filer = service.filer(opts.now);
     let mut ledger = read_ledger(&layout.ledger())?;
     filer.reconcile(&mut ledger, &opts.inbox).map_err(SetupError::Input)?;
-    filer.restore_receipts(&ledger).map_err(SetupError::Input)?;
+    let problems = filer.restore_receipts(&ledger);
 
     let settle = Duration::from_secs(config.statements.settle_seconds);
     let mut items = Vec::new();
@@ -99,7 +99,7 @@ pub fn file_inbox(
     filer.ledger_file.sync().map_err(SetupError::Input)?;
     store::sync_dir(&opts.inbox)?;
     drop(lock);
-    Ok(FilingReport { items, unloaded: caseload.failures.clone() })
+    Ok(FilingReport { items, unloaded: caseload.failures.clone(), problems })
 }
 
 /// Takes the filing lock of an output root: one filing run (or attach) at a

@@ -15,22 +15,27 @@ impl Filer<'_> {
     /// Restores receipts that case logs lost to a torn or glued write: every
     /// statement the ledger records as filed into a case, with its copy
     /// intact, has its receipt in that case's log.
-    pub(super) fn restore_receipts(&self, ledger: &Ledger) -> Result<(), String> {
+    pub(super) fn restore_receipts(&self, ledger: &Ledger) -> Vec<String> {
         let mut by_case: BTreeMap<String, Vec<Decision>> = BTreeMap::new();
         for d in ledger.done_decisions().into_iter().filter(|d| d.outcome == StatementOutcome::Assigned) {
             by_case.entry(d.case_id.clone().unwrap_or_default()).or_default().push(d);
         }
+        let mut problems = Vec::new();
         for (case_id, decisions) in by_case {
             let case_dir = self.layout.case_dir(&case_id);
-            let logged = logged_statements(&case_dir)?;
-            let missing: Vec<LogEntry> = decisions
-                .iter()
-                .filter(|d| !logged.contains(&d.sha256) && self.verify(d).is_ok())
-                .map(|d| self.receipt(d))
-                .collect();
-            store::append_log_many(&case_dir, &missing, self.modes).map_err(|e| e.to_string())?;
+            let restored = logged_statements(&case_dir).and_then(|logged| {
+                let missing: Vec<LogEntry> = decisions
+                    .iter()
+                    .filter(|d| !logged.contains(&d.sha256) && self.verify(d).is_ok())
+                    .map(|d| self.receipt(d))
+                    .collect();
+                store::append_log_many(&case_dir, &missing, self.modes).map_err(|e| e.to_string())
+            });
+            if let Err(e) = restored {
+                problems.push(format!("case {case_id}: its receipts could not be checked: {e}"));
+            }
         }
-        Ok(())
+        problems
     }
 
     /// Restores "done" for statements whose filing completed but whose
