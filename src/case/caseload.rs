@@ -54,14 +54,18 @@ pub fn load_each(
 ) -> Result<Vec<LoadFailure>, CaseError> {
     let files = discover(inputs)?;
     let mut failures = Vec::new();
-    let mut first_seen: HashMap<String, (PathBuf, usize)> = HashMap::new();
+    let mut first_seen: HashMap<String, (PathBuf, usize, String)> = HashMap::new();
     for file in &files {
         load_file_each(file, |result: Result<LoadedCase, CaseError>| match result {
             Ok(c) => {
                 let id = c.case.case_id.to_string();
-                if let Some((file, line)) = first_seen.get(&id) {
+                // Ids that differ only in letter case would share one folder
+                // on a case-insensitive share: they are the same id.
+                let key = id.to_lowercase();
+                if let Some((file, line, first)) = first_seen.get(&key) {
+                    let same = if *first == id { String::new() } else { format!(" as `{first}`") };
                     let reason = format!(
-                        "{}:{}: case_id `{id}` is also in {}:{}: expected each case once per batch",
+                        "{}:{}: case_id `{id}` is also in {}:{}{same}: expected each case once per batch (letter case does not make ids different)",
                         c.file.display(),
                         c.line,
                         file.display(),
@@ -69,7 +73,7 @@ pub fn load_each(
                     );
                     failures.push(LoadFailure { file: c.file, case_id: Some(id), reason });
                 } else {
-                    first_seen.insert(id, (c.file.clone(), c.line));
+                    first_seen.insert(key, (c.file.clone(), c.line, id));
                     each(c);
                 }
             }

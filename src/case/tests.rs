@@ -108,3 +108,27 @@ fn the_schema_documents_fields() {
     assert!(schema.contains("Case identifier; becomes the case folder name."));
     assert!(schema.contains("very_high"));
 }
+
+#[test]
+fn issue_12_14_ids_that_differ_only_in_letter_case_are_one_id() {
+    let tmp = tempfile::tempdir().unwrap();
+    let case = |id: &str| {
+        format!(
+            r#"{{"schema": "casepress/case/v1", "case_id": "{id}", "child": {{"first_name": "A", "last_name": "B", "date_of_birth": "2010-01-01"}}, "case_manager": {{"name": "W"}}, "team": "T"}}"#
+        )
+    };
+    std::fs::write(tmp.path().join("cases.ndjson"), format!("{}\n{}\n", case("NYJS-1"), case("nyjs-1"))).unwrap();
+    let load = super::Caseload::load(&[tmp.path().to_owned()]).unwrap();
+    assert_eq!(load.cases.len(), 1);
+    assert_eq!(load.failures.len(), 1);
+    assert!(load.failures[0].reason.contains("case_id `nyjs-1` is also in"), "{}", load.failures[0].reason);
+    assert!(load.failures[0].reason.contains("as `NYJS-1`"), "{}", load.failures[0].reason);
+}
+
+#[test]
+fn array_elements_report_their_own_lines() {
+    let text = "[\n{\"case_id\": 1},\n\n{\"case_id\": 2}\n]";
+    let results = super::parse_bytes(text.as_bytes(), Path::new("a.json"));
+    let lines: Vec<_> = results.iter().map(|r| r.as_ref().unwrap_err().line).collect();
+    assert_eq!(lines, [Some(2), Some(4)]);
+}
