@@ -109,6 +109,10 @@ pub fn check(caseload: &Caseload, calendar: &WorkingCalendar, today: NaiveDate) 
 
 /// The report as a person reads it.
 pub fn to_text(report: &CheckReport) -> String {
+    crate::terminal::printable(&to_raw_text(report)).into_owned()
+}
+
+fn to_raw_text(report: &CheckReport) -> String {
     let mut out = String::new();
     for c in &report.cases {
         case_text(&mut out, c);

@@ -26,6 +26,7 @@ pub mod rules;
 pub mod run;
 pub mod statements;
 pub mod store;
+pub mod terminal;
 pub mod typeset;
 
 /// Stops the process at a named step when `CASEPRESS_FAILPOINT` names it:

@@ -18,7 +18,7 @@ fn main() -> ExitCode {
     match cli::run(args) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", casepress::terminal::printable(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }

@@ -304,3 +304,49 @@ fn issue_12_9_a_symbolic_link_planted_in_the_output_is_never_written_through() {
     assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0, "nothing written through the folder link");
     assert!(ws.inbox().join("b.pdf").exists(), "the statement stays in the inbox for the next run");
 }
+
+#[test]
+fn issue_12_11_and_12_odd_inbox_entries_are_reported_and_names_never_reach_the_terminal_raw() {
+    let ws = Workspace::new();
+    let elsewhere = ws.path().join("statement-elsewhere.pdf");
+    fs::write(&elsewhere, statement_pdf(&jay("MOMO-X"), Layout::Lines)).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, ws.inbox().join("link.pdf")).unwrap();
+    fs::create_dir(ws.inbox().join("folder.pdf")).unwrap();
+    let fifo = Command::new("mkfifo").arg(ws.inbox().join("pipe.pdf")).status().unwrap();
+    assert!(fifo.success());
+    ws.put("evil\u{1b}[2J\u{1b}[31m.pdf", &broken(Broken::Truncated));
+
+    let report = ws.report();
+    let skipped: Vec<(String, String)> = report["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["outcome"] == "skipped")
+        .map(|i| {
+            (
+                i["file"].as_str().unwrap().rsplit('/').next().unwrap().to_owned(),
+                i["detail"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(skipped.len(), 3, "{report:#}");
+    assert!(skipped.iter().any(|(f, d)| f == "link.pdf" && d.contains("symbolic link")));
+    assert!(skipped.iter().any(|(f, d)| f == "folder.pdf" && d.contains("a folder")));
+    assert!(skipped.iter().any(|(f, d)| f == "pipe.pdf" && d.contains("not a regular file")));
+    assert!(elsewhere.exists(), "a link's target is never touched");
+
+    let status = casepress(&ws, &["statements", "status", "--now", NOW]);
+    let text = String::from_utf8_lossy(&status.stdout);
+    for name in ["link.pdf", "folder.pdf", "pipe.pdf"] {
+        assert!(text.contains(name), "status lists {name}:\n{text}");
+    }
+
+    ws.put("evil\u{1b}[2J\u{1b}[31m.pdf", &broken(Broken::Empty));
+    let out = casepress(&ws, &["statements", "file", "--now", NOW]);
+    assert!(!out.stdout.contains(&0x1b), "no raw escape reaches the terminal");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("evil\\u{1b}[2J"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

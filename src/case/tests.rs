@@ -117,7 +117,8 @@ fn issue_12_14_ids_that_differ_only_in_letter_case_are_one_id() {
             r#"{{"schema": "casepress/case/v1", "case_id": "{id}", "child": {{"first_name": "A", "last_name": "B", "date_of_birth": "2010-01-01"}}, "case_manager": {{"name": "W"}}, "team": "T"}}"#
         )
     };
-    std::fs::write(tmp.path().join("cases.ndjson"), format!("{}\n{}\n", case("NYJS-1"), case("nyjs-1"))).unwrap();
+    std::fs::write(tmp.path().join("cases.ndjson"), format!("{}\n{}\n", case("NYJS-1"), case("nyjs-1")))
+        .unwrap();
     let load = super::Caseload::load(&[tmp.path().to_owned()]).unwrap();
     assert_eq!(load.cases.len(), 1);
     assert_eq!(load.failures.len(), 1);

@@ -1,4 +1,5 @@
-//! Reports as a person reads them in a terminal.
+//! Reports as a person reads them in a terminal. Every line goes through
+//! `say`, which escapes control characters in names from outside.
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -8,6 +9,12 @@ use casepress::board::BoardOutputs;
 use casepress::export::ExportItem;
 use casepress::statements::{FilingReport, StatementOutcome};
 use indicatif::{ProgressBar, ProgressStyle};
+
+/// `println!`, with control characters shown escaped.
+macro_rules! say {
+    () => { println!() };
+    ($($arg:tt)*) => { println!("{}", casepress::terminal::printable(&format!($($arg)*))) };
+}
 
 /// A spinner with a count on a terminal; hidden for `--json` or a pipe.
 pub fn progress_bar(json: bool) -> ProgressBar {
@@ -27,7 +34,7 @@ pub fn on_item(bar: &ProgressBar) -> impl Fn(&ItemReport) + Sync + '_ {
     move |item| {
         bar.inc(1);
         if let Outcome::Failed { reason, .. } = &item.outcome {
-            bar.suspend(|| eprintln!("failed: {reason}"));
+            bar.suspend(|| eprintln!("failed: {}", casepress::terminal::printable(reason)));
         }
     }
 }
@@ -42,10 +49,10 @@ pub fn batch(report: &BatchReport, record: Option<&Path>) {
         };
         match &item.outcome {
             Outcome::Written { path, to_complete, .. } if *to_complete > 0 => {
-                println!("  wrote      {what}: {} ({to_complete} to complete)", path.display())
+                say!("  wrote      {what}: {} ({to_complete} to complete)", path.display())
             }
-            Outcome::Written { path, .. } => println!("  wrote      {what}: {}", path.display()),
-            Outcome::Unchanged { path } => println!("  unchanged  {what}: {}", path.display()),
+            Outcome::Written { path, .. } => say!("  wrote      {what}: {}", path.display()),
+            Outcome::Unchanged { path } => say!("  unchanged  {what}: {}", path.display()),
             Outcome::Failed { .. } => {}
         }
     }
@@ -58,14 +65,14 @@ pub fn batch(report: &BatchReport, record: Option<&Path>) {
         })
         .collect();
     if !failures.is_empty() {
-        println!("\nFailed:");
+        say!("\nFailed:");
         for (stage, reason) in &failures {
-            println!("  [{stage}] {reason}");
+            say!("  [{stage}] {reason}");
         }
     }
     let (written, unchanged, failed) = report.counts();
     let record = record.map(|r| format!(" Run record: {}", r.display())).unwrap_or_default();
-    println!("\n{written} written, {unchanged} unchanged, {failed} failed.{record}");
+    say!("\n{written} written, {unchanged} unchanged, {failed} failed.{record}");
 }
 
 /// A filing run: one line per inbox file, cases that could not be loaded, totals.
@@ -77,20 +84,20 @@ pub fn filing(report: &FilingReport) {
         let case = item.case_id.as_deref().map(|c| format!(" → {c}")).unwrap_or_default();
         let outcome = serde_json::to_value(item.outcome).ok();
         let outcome = outcome.as_ref().and_then(|o| o.as_str()).unwrap_or_default();
-        println!("  {flag}{outcome:<12} {id}{case}: {}", item.detail);
+        say!("  {flag}{outcome:<12} {id}{case}: {}", item.detail);
         if let Some(e) = &item.escalation {
-            println!("               escalation notice: {}", e.display());
+            say!("               escalation notice: {}", e.display());
         }
     }
     if !report.unloaded.is_empty() {
-        println!("\nCases that could not be loaded (statements from these children cannot be matched):");
+        say!("\nCases that could not be loaded (statements from these children cannot be matched):");
         for f in &report.unloaded {
-            println!("  {}", f.reason);
+            say!("  {}", f.reason);
         }
     }
     let safety =
         report.items.iter().filter(|i| i.safety_link && i.outcome == StatementOutcome::Assigned).count();
-    println!(
+    say!(
         "\n{} assigned ({safety} Safety Link), {} unidentified, {} unreadable, {} duplicate, {} left for later, {} failed.",
         report.count(StatementOutcome::Assigned),
         report.count(StatementOutcome::Unidentified),
@@ -107,9 +114,9 @@ pub fn exports(items: &[ExportItem]) {
         match (&item.bundle, &item.failed) {
             (Some(path), _) => {
                 let what = if item.written { "wrote    " } else { "unchanged" };
-                println!("  {what} {}: {}", item.case_id, path.display())
+                say!("  {what} {}: {}", item.case_id, path.display())
             }
-            (None, Some(reason)) => println!("  failed    {}: {reason}", item.case_id),
+            (None, Some(reason)) => say!("  failed    {}: {reason}", item.case_id),
             _ => {}
         }
     }
@@ -118,10 +125,10 @@ pub fn exports(items: &[ExportItem]) {
 /// The board outputs, cases not counted, and the count.
 pub fn board(outputs: &BoardOutputs) {
     for (name, path, new) in &outputs.files {
-        println!("  {} {name}: {}", if *new { "wrote    " } else { "unchanged" }, path.display());
+        say!("  {} {name}: {}", if *new { "wrote    " } else { "unchanged" }, path.display());
     }
     for e in &outputs.errors {
-        println!("  not counted: {e}");
+        say!("  not counted: {e}");
     }
-    println!("{} cases counted for {}.", outputs.cases, outputs.quarter);
+    say!("{} cases counted for {}.", outputs.cases, outputs.quarter);
 }

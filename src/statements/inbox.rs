@@ -11,9 +11,20 @@ use super::fields::{Sidecar as SidecarFields, StatementFields};
 use super::read::{MAX_FILE_BYTES, read_pdf};
 use crate::store;
 
-/// Inbox files to consider, sorted; sidecars travel with their PDF.
-pub fn inbox_files(inbox: &Path) -> io::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
+/// What is in the inbox: files to consider (sorted; sidecars travel with
+/// their PDF), and entries that are not regular files, which are left where
+/// they are and reported.
+#[derive(Debug, Default)]
+pub struct Contents {
+    /// Regular files to file.
+    pub files: Vec<PathBuf>,
+    /// Anything else (a symbolic link, a folder, a pipe), with what it is.
+    pub others: Vec<(PathBuf, &'static str)>,
+}
+
+/// Lists the inbox.
+pub fn inbox_files(inbox: &Path) -> io::Result<Contents> {
+    let mut contents = Contents::default();
     for entry in fs::read_dir(inbox)? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -22,17 +33,30 @@ pub fn inbox_files(inbox: &Path) -> io::Result<Vec<PathBuf>> {
         let transient = name.starts_with('.')
             || name.starts_with("~$")
             || [".part", ".filepart", ".tmp", ".crdownload"].iter().any(|s| lower.ends_with(s));
-        if transient || !entry.file_type()?.is_file() {
+        if transient {
+            continue;
+        }
+        let kind = entry.file_type()?;
+        if !kind.is_file() {
+            let what = if kind.is_symlink() {
+                "a symbolic link, not a file: put the statement file itself in the inbox"
+            } else if kind.is_dir() {
+                "a folder, not a file: put the statements themselves in the inbox"
+            } else {
+                "not a regular file (a pipe, socket or device)"
+            };
+            contents.others.push((entry.path(), what));
             continue;
         }
         let path = entry.path();
         if lower.ends_with(".json") && sibling_pdf(&path).is_some() {
             continue;
         }
-        files.push(path);
+        contents.files.push(path);
     }
-    files.sort();
-    Ok(files)
+    contents.files.sort();
+    contents.others.sort();
+    Ok(contents)
 }
 
 fn sibling_pdf(json: &Path) -> Option<PathBuf> {

@@ -75,7 +75,18 @@ pub fn status(
         damaged_ledger_lines: Vec::new(),
     };
     if let Some(inbox) = inbox {
-        for path in inbox_files(inbox)? {
+        let contents = inbox_files(inbox)?;
+        for (path, what) in &contents.others {
+            report.waiting.push(StatusItem {
+                statement: path.file_name().unwrap_or_default().to_string_lossy().into_owned(),
+                case_id: None,
+                assigned_to: None,
+                path: path.display().to_string(),
+                detail: format!("{what}: left in the inbox"),
+                overdue: false,
+            });
+        }
+        for path in contents.files {
             let modified: DateTime<Utc> = std::fs::metadata(&path)?.modified()?.into();
             let minutes = hours.minutes_between(modified, now);
             let overdue = minutes > i64::from(sla_hours) * 60;
@@ -162,7 +173,9 @@ pub fn to_text(r: &StatusReport) -> String {
         for i in items {
             let case = i.case_id.as_deref().map(|c| format!(" case {c}")).unwrap_or_default();
             let who = i.assigned_to.as_deref().map(|w| format!(", {w}")).unwrap_or_default();
-            out.push_str(&format!("  {}{case}{who}: {}\n", i.statement, i.detail));
+            let line = format!("  {}{case}{who}: {}", i.statement, i.detail);
+            out.push_str(&crate::terminal::printable(&line));
+            out.push('\n');
         }
     }
     out

@@ -70,9 +70,13 @@ pub fn file_inbox(
     let settle = Duration::from_secs(config.statements.settle_seconds);
     let mut items = Vec::new();
     let mut batch = Batch::default();
-    let files = inbox::inbox_files(&opts.inbox)
+    let contents = inbox::inbox_files(&opts.inbox)
         .map_err(|e| SetupError::Input(format!("{}: {e}", opts.inbox.display())))?;
-    for path in files {
+    for (path, what) in &contents.others {
+        let detail = format!("{what}: left in the inbox");
+        items.push(StatementReport::bare(path, StatementOutcome::Skipped, detail));
+    }
+    for path in contents.files {
         let mut prepared = filer.prepare(&path, &ledger, settle, &batch);
         if let Ok(Prepared::Clash) = prepared {
             // The same file, or the same destination, as one in the batch:

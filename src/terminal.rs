@@ -1,0 +1,30 @@
+//! Text for a terminal. Names from outside (inbox file names, case files,
+//! case data) may hold control characters; printed raw they could move the
+//! cursor, recolour or hide lines, or fake a line of the report. They are
+//! shown escaped (`\u{1b}`), never sent to the terminal.
+
+use std::borrow::Cow;
+
+/// `text` with every control character but the newline escaped.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\n') {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| if c.is_control() && c != '\n' { c.escape_unicode().to_string() } else { c.to_string() })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        assert_eq!(printable("plain.pdf"), "plain.pdf");
+        assert_eq!(printable("evil\u{1b}[2Jname\r.pdf"), "evil\\u{1b}[2Jname\\u{d}.pdf");
+        assert_eq!(printable("two\nlines"), "two\nlines");
+    }
+}
