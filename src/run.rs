@@ -32,8 +32,10 @@ pub struct RunOptions {
 pub struct RunReport {
     /// The render batch (cases that failed to load are its first items).
     pub render: BatchReport,
-    /// The render batch's run record, under the output root.
-    pub record: std::path::PathBuf,
+    /// The render batch's run record under the output root, or why it
+    /// could not be written (every item was done all the same).
+    #[serde(serialize_with = "record_or_error")]
+    pub record: Result<std::path::PathBuf, String>,
     /// Statement filing, when an inbox is configured.
     pub statements: Option<FilingReport>,
     /// Y2A bundles, when a child turns 18 within the window.
@@ -46,9 +48,18 @@ impl RunReport {
     /// Whether any stage had an item fail (exit code 1).
     pub fn has_failures(&self) -> bool {
         self.render.has_failures()
+            || self.record.is_err()
             || self.statements.as_ref().is_some_and(FilingReport::has_failures)
             || self.y2a.iter().flatten().any(|i| i.failed.is_some())
             || !self.board.errors.is_empty()
+    }
+}
+
+/// `{"path": …}` or `{"error": …}`.
+fn record_or_error<S: serde::Serializer>(r: &Result<std::path::PathBuf, String>, s: S) -> Result<S::Ok, S::Error> {
+    match r {
+        Ok(path) => serde_json::json!({ "path": path }).serialize(s),
+        Err(e) => serde_json::json!({ "error": e }).serialize(s),
     }
 }
 
@@ -62,7 +73,7 @@ pub fn run(
     let config = press.config();
     let caseload = Caseload::load(&config.paths.cases)?;
     let render = batch::render(press, Cases::Loaded(&caseload), &opts.render, &opts.workers, progress)?;
-    let record = batch::write_run_record(press, "run", &render)?;
+    let record = batch::write_run_record(press, "run", &render).map_err(|e| e.to_string());
 
     let statements = match &config.statements.inbox {
         Some(inbox) => {

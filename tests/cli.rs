@@ -306,3 +306,20 @@ fn issue_12_10_and_15_render_sweeps_crash_leftovers_and_one_render_at_a_time() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(!leftover.exists(), "the partial PDF is removed");
 }
+
+#[test]
+fn issue_12_13_a_run_record_that_cannot_be_written_still_gives_the_summary() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("c.json"), minimal_json("REC-1").to_string()).unwrap();
+    fs::create_dir(tmp.path().join("out")).unwrap();
+    // `runs` is a file, so the record cannot be written (as on a full disk).
+    fs::write(tmp.path().join("out/runs"), b"").unwrap();
+    let out = casepress(&["render", "c.json", "--out", "out", "--date", "2026-11-23"], tmp.path());
+    assert_eq!(out.status.code(), Some(1), "every item done, the record not: exit 1, not 2");
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("wrote      REC-1 service-agreement") && stdout.contains("1 written"),
+        "{stdout}"
+    );
+    assert!(text(&out.stderr).contains("the run record could not be written"), "{}", text(&out.stderr));
+}

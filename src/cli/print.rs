@@ -75,6 +75,11 @@ pub fn batch(report: &BatchReport, record: Option<&Path>) {
     say!("\n{written} written, {unchanged} unchanged, {failed} failed.{record}");
 }
 
+/// The run record could not be written.
+pub fn record_failed(e: &impl std::fmt::Display) {
+    eprintln!("{}", casepress::terminal::printable(&format!("the run record could not be written: {e}")));
+}
+
 /// A filing run: one line per inbox file, cases that could not be loaded, totals.
 pub fn filing(report: &FilingReport) {
     for item in &report.items {

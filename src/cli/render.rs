@@ -41,11 +41,16 @@ pub fn render(a: RenderArgs) -> Result<ExitCode> {
     let bar = print::progress_bar(a.common.json);
     let report = batch::render(&press, Cases::Paths(&a.cases), &opts, &workers, &print::on_item(&bar))?;
     bar.finish_and_clear();
-    let record = batch::write_run_record(&press, "render", &report)?;
+    // Every item is done by now: a record that cannot be written (a full
+    // disk) is said, and the summary still printed.
+    let record = batch::write_run_record(&press, "render", &report);
     if a.common.json {
         settings::print_json(&report)?;
     } else {
-        print::batch(&report, Some(&record));
+        print::batch(&report, record.as_ref().ok().map(|p| p.as_path()));
     }
-    Ok(exit_code(report.has_failures()))
+    if let Err(e) = &record {
+        print::record_failed(e);
+    }
+    Ok(exit_code(report.has_failures() || record.is_err()))
 }

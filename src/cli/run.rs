@@ -24,7 +24,10 @@ pub fn run(config: Option<PathBuf>, common: Common) -> Result<ExitCode> {
     if common.json {
         settings::print_json(&report)?;
     } else {
-        print::batch(&report.render, Some(&report.record));
+        print::batch(&report.render, report.record.as_ref().ok().map(|p| p.as_path()));
+        if let Err(e) = &report.record {
+            print::record_failed(e);
+        }
         if let (Some(filed), Some(inbox)) = (&report.statements, &press.config().statements.inbox) {
             println!("\nFiling statements from {}", inbox.display());
             print::filing(filed);
