@@ -70,6 +70,17 @@ impl Press {
         }
         let layout_source = templates.get(render::LAYOUT).unwrap_or_default().to_owned();
         let typesetter = Typesetter::new(&[(render::LAYOUT.to_owned(), layout_source.clone())], &assets);
+        if let (Some(path), Some(logo)) = (&config.service.logo, &logo) {
+            // A logo that is not an image would fail every document: stop now.
+            let probe = format!("#image(\"{logo}\", width: 1cm)");
+            let meta = PdfMeta { ident: "logo".into(), date: NaiveDate::default() };
+            typesetter.typeset(&probe, &meta).map_err(|e| {
+                SetupError::Input(format!(
+                    "{}: the service logo is not an image Typst can read (PNG, JPEG, GIF or SVG): {e}",
+                    path.display()
+                ))
+            })?;
+        }
         let service = ServiceView {
             name: config.service.name.clone(),
             address: config.service.address.clone(),
@@ -80,6 +91,7 @@ impl Press {
         let renderer = Renderer::new(&templates, service)?;
         let mut naming = minijinja::Environment::new();
         naming.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        naming.set_fuel(Some(render::NAMING_FUEL));
         naming
             .add_template_owned("document", config.naming.document.clone())
             .map_err(|e| SetupError::Input(format!("naming.document: {e}")))?;

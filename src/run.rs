@@ -56,7 +56,10 @@ impl RunReport {
 }
 
 /// `{"path": …}` or `{"error": …}`.
-fn record_or_error<S: serde::Serializer>(r: &Result<std::path::PathBuf, String>, s: S) -> Result<S::Ok, S::Error> {
+fn record_or_error<S: serde::Serializer>(
+    r: &Result<std::path::PathBuf, String>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     match r {
         Ok(path) => serde_json::json!({ "path": path }).serialize(s),
         Err(e) => serde_json::json!({ "error": e }).serialize(s),

@@ -323,3 +323,36 @@ fn issue_12_13_a_run_record_that_cannot_be_written_still_gives_the_summary() {
     );
     assert!(text(&out.stderr).contains("the run record could not be written"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn issue_12_7_a_looping_pattern_or_template_fails_its_item_and_a_bad_logo_stops_at_start() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("c.json"), minimal_json("LOOP-1").to_string()).unwrap();
+    let forever = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}";
+    fs::write(tmp.path().join("naming.toml"), format!("[naming]\ndocument = \"{forever}x.pdf\"\n")).unwrap();
+    let out =
+        casepress(&["render", "c.json", "--config", "naming.toml", "--out", "o1", "--json"], tmp.path());
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["items"][0]["stage"], "template");
+    assert!(report["items"][0]["reason"].as_str().unwrap().contains("fuel"), "{report:#}");
+
+    assert!(casepress(&["templates", "export", "tpl"], tmp.path()).status.success());
+    let sa = tmp.path().join("tpl/service-agreement.typ.j2");
+    fs::write(&sa, format!("{forever}{}", fs::read_to_string(&sa).unwrap())).unwrap();
+    let out = casepress(&["render", "c.json", "--templates", "tpl", "--out", "o2", "--json"], tmp.path());
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["items"][0]["stage"], "template", "{report:#}");
+
+    fs::write(tmp.path().join("logo.png"), b"this is not a picture").unwrap();
+    fs::write(tmp.path().join("logo.toml"), "[service]\nlogo = \"logo.png\"\n").unwrap();
+    let out = casepress(&["render", "c.json", "--config", "logo.toml", "--out", "o3"], tmp.path());
+    assert_eq!(out.status.code(), Some(2), "stopped at start-up");
+    assert!(
+        text(&out.stderr).contains("logo.png: the service logo is not an image"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!tmp.path().join("o3/cases").exists(), "no document was attempted");
+}

@@ -23,6 +23,14 @@ pub use templates::{LAYOUT, TemplateSet, export};
 use crate::case::Case;
 use crate::rules::Facts;
 
+/// Instructions a template may run for one document: far more than any
+/// real template needs, so that an override that loops fails that document
+/// with a message instead of hanging the run.
+pub const TEMPLATE_FUEL: u64 = 20_000_000;
+
+/// Instructions a file-name pattern may run.
+pub const NAMING_FUEL: u64 = 100_000;
+
 /// What went wrong turning a case into Typst source.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
@@ -107,6 +115,7 @@ impl Renderer {
     pub fn new(templates: &TemplateSet, service: ServiceView) -> Result<Self, RenderError> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_fuel(Some(TEMPLATE_FUEL));
         env.set_auto_escape_callback(|_| minijinja::AutoEscape::Custom("typst"));
         env.set_formatter(context::typst_formatter);
         context::register_helpers(&mut env);

@@ -130,7 +130,9 @@ pub fn decide(s: Received<'_>, policy: &Policy<'_>, now: DateTime<Utc>) -> Resul
 fn statement_name(pattern: &str, f: &StatementFields, case_id: &str) -> Result<String, String> {
     let sent = f.sent.map(|s| s.with_timezone(&London).format("%Y-%m-%d").to_string()).unwrap_or_default();
     let kind = slug(f.statement_type.as_deref().unwrap_or("statement"));
-    let name = minijinja::Environment::new()
+    let mut env = minijinja::Environment::new();
+    env.set_fuel(Some(crate::render::NAMING_FUEL));
+    let name = env
         .render_str(
             pattern,
             minijinja::context! { sent_date => sent, type => kind, statement_id => f.statement_id, case_id => case_id },
