@@ -31,6 +31,8 @@ pub struct Config {
     pub board: BoardConfig,
     /// Export bundles.
     pub export: ExportConfig,
+    /// Limits on case text, checked when cases are loaded.
+    pub limits: crate::case::Limits,
 }
 
 /// Export bundles (transfer, Y2A).

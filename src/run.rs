@@ -74,7 +74,7 @@ pub fn run(
     progress: &(dyn Fn(&ItemReport) + Sync),
 ) -> Result<RunReport, SetupError> {
     let config = press.config();
-    let caseload = Caseload::load(&config.paths.cases)?;
+    let caseload = Caseload::load_with(&config.paths.cases, &config.limits)?;
     let render = batch::render(press, Cases::Loaded(&caseload), &opts.render, &opts.workers, progress)?;
     let record = batch::write_run_record(press, "run", &render).map_err(|e| e.to_string());
 
@@ -94,7 +94,7 @@ pub fn run(
     let quarter = Quarter::latest_complete(opts.today);
     let board = match &config.board.cases {
         Some(inputs) if *inputs != config.paths.cases => {
-            build_board(press, &Caseload::load(inputs)?, quarter)?
+            build_board(press, &Caseload::load_with(inputs, &config.limits)?, quarter)?
         }
         _ => build_board(press, &caseload, quarter)?,
     };

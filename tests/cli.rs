@@ -356,3 +356,35 @@ fn issue_12_7_a_looping_pattern_or_template_fails_its_item_and_a_bad_logo_stops_
     );
     assert!(!tmp.path().join("o3/cases").exists(), "no document was attempted");
 }
+
+#[test]
+fn issue_12_5_huge_case_text_fails_its_case_by_name_and_a_crash_never_takes_the_batch_down() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut huge = minimal_json("HUGE-1");
+    huge["child"]["first_name"] = "A".repeat(1 << 20).into();
+    let lines = [minimal_json("OK-1"), huge, minimal_json("CRASH-1"), minimal_json("OK-2")];
+    let ndjson: String = lines.iter().map(|c| format!("{c}\n")).collect();
+    fs::write(tmp.path().join("cases.ndjson"), ndjson).unwrap();
+    // `--jobs 1`, the default on a one-core machine: a case that aborts its
+    // worker fails alone, and the batch and its run record complete.
+    let out = Command::new(env!("CARGO_BIN_EXE_casepress"))
+        .args(["render", "cases.ndjson", "--out", "out", "--jobs", "1", "--json", "--date", "2026-11-23"])
+        .env("CASEPRESS_FAILPOINT", "render:CRASH-1")
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let failed: Vec<&serde_json::Value> =
+        report["items"].as_array().unwrap().iter().filter(|i| i["outcome"] == "failed").collect();
+    assert_eq!(failed.len(), 2, "{report:#}");
+    let huge = failed.iter().find(|i| i["stage"] == "load").unwrap();
+    let reason = huge["reason"].as_str().unwrap();
+    assert!(reason.contains("child.first_name") && reason.contains("expected at most 50000"), "{reason}");
+    let crashed = failed.iter().find(|i| i["stage"] == "worker").unwrap();
+    assert_eq!(crashed["case_id"], "CRASH-1");
+    for id in ["OK-1", "OK-2"] {
+        assert!(tmp.path().join("out/cases").join(id).join("documents").exists(), "{id} rendered");
+    }
+    assert_eq!(fs::read_dir(tmp.path().join("out/runs")).unwrap().count(), 1, "a run record");
+}

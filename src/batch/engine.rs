@@ -34,7 +34,7 @@ pub(super) fn render_in_threads(
     let (cases, failures) = match cases {
         Cases::Loaded(c) => (c.cases.as_slice(), c.failures.as_slice()),
         Cases::Paths(paths) => {
-            loaded = case::Caseload::load(paths)?;
+            loaded = case::Caseload::load_with(paths, &press.config().limits)?;
             (loaded.cases.as_slice(), loaded.failures.as_slice())
         }
     };

@@ -144,7 +144,7 @@ pub(super) fn render_in_processes(
         Cases::Loaded(c) => (c.cases.iter().map(BatchCase::of).collect(), c.failures.clone()),
         Cases::Paths(paths) => {
             let mut batch = Vec::new();
-            let failures = load_each(paths, |c| batch.push(BatchCase::of(&c)))?;
+            let failures = load_each(paths, &press.config().limits, |c| batch.push(BatchCase::of(&c)))?;
             (batch, failures)
         }
     };

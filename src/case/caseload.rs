@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Case, CaseError, LoadedCase, discover, load_file_each};
+use super::{Case, CaseError, Limits, LoadedCase, discover, load_file_limited};
 
 /// A case file or case that could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,8 +34,13 @@ impl Caseload {
     /// Loads every case in `inputs` (files, or folders walked recursively).
     /// Fails as a whole only when an input itself cannot be read.
     pub fn load(inputs: &[PathBuf]) -> Result<Self, CaseError> {
+        Self::load_with(inputs, &Limits::default())
+    }
+
+    /// [`Caseload::load`] with these limits on case text.
+    pub fn load_with(inputs: &[PathBuf], limits: &Limits) -> Result<Self, CaseError> {
         let mut cases = Vec::new();
-        let failures = load_each(inputs, |c| cases.push(c))?;
+        let failures = load_each(inputs, limits, |c| cases.push(c))?;
         Ok(Self { cases, failures })
     }
 
@@ -50,13 +55,14 @@ impl Caseload {
 /// one at a time), and returning the failures.
 pub fn load_each(
     inputs: &[PathBuf],
+    limits: &Limits,
     mut each: impl FnMut(LoadedCase),
 ) -> Result<Vec<LoadFailure>, CaseError> {
     let files = discover(inputs)?;
     let mut failures = Vec::new();
     let mut first_seen: HashMap<String, (PathBuf, usize, String)> = HashMap::new();
     for file in &files {
-        load_file_each(file, |result: Result<LoadedCase, CaseError>| match result {
+        load_file_limited(file, limits, |result: Result<LoadedCase, CaseError>| match result {
             Ok(c) => {
                 let id = c.case.case_id.to_string();
                 // Ids that differ only in letter case would share one folder

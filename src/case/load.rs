@@ -10,7 +10,7 @@ use serde_json::value::RawValue;
 use walkdir::WalkDir;
 
 use super::error::explain;
-use super::{Case, CaseError};
+use super::{Case, CaseError, Limits};
 
 /// A case as loaded, with where it came from.
 #[derive(Debug, Clone)]
@@ -63,8 +63,13 @@ pub fn load_file(file: &Path) -> Vec<Result<LoadedCase, CaseError>> {
 /// [`load_file`], giving each case to `each` as soon as it is parsed, so a
 /// caller that keeps less than the parsed case holds one at a time.
 pub fn load_file_each(file: &Path, each: impl FnMut(Result<LoadedCase, CaseError>)) {
+    load_file_limited(file, &Limits::default(), each);
+}
+
+/// [`load_file_each`] with these limits on case text.
+pub fn load_file_limited(file: &Path, limits: &Limits, each: impl FnMut(Result<LoadedCase, CaseError>)) {
     match std::fs::read(file) {
-        Ok(bytes) => parse_bytes_each(&bytes, file, each),
+        Ok(bytes) => parse_bytes_each(&bytes, file, limits, each),
         Err(e) => {
             let mut each = each;
             each(Err(CaseError::file(file, format!("cannot read: {e}"))));
@@ -76,11 +81,16 @@ pub fn load_file_each(file: &Path, each: impl FnMut(Result<LoadedCase, CaseError
 /// NDJSON (`.ndjson`, `.jsonl`) from JSON.
 pub fn parse_bytes(bytes: &[u8], file: &Path) -> Vec<Result<LoadedCase, CaseError>> {
     let mut cases = Vec::new();
-    parse_bytes_each(bytes, file, |c| cases.push(c));
+    parse_bytes_each(bytes, file, &Limits::default(), |c| cases.push(c));
     cases
 }
 
-fn parse_bytes_each(bytes: &[u8], file: &Path, mut each: impl FnMut(Result<LoadedCase, CaseError>)) {
+fn parse_bytes_each(
+    bytes: &[u8],
+    file: &Path,
+    limits: &Limits,
+    mut each: impl FnMut(Result<LoadedCase, CaseError>),
+) {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         return each(Err(CaseError::file(
             file,
@@ -101,15 +111,20 @@ fn parse_bytes_each(bytes: &[u8], file: &Path, mut each: impl FnMut(Result<Loade
         text.lines()
             .enumerate()
             .filter(|(_, l)| !l.trim().is_empty())
-            .for_each(|(i, l)| each(parse_case(l, file, i, None)));
+            .for_each(|(i, l)| each(parse_case(l, file, i, None, limits)));
     } else if text.trim_start().starts_with('[') {
-        parse_array(text, file, each);
+        parse_array(text, file, limits, each);
     } else {
-        each(parse_case(text, file, 0, None));
+        each(parse_case(text, file, 0, None, limits));
     }
 }
 
-fn parse_array(text: &str, file: &Path, mut each: impl FnMut(Result<LoadedCase, CaseError>)) {
+fn parse_array(
+    text: &str,
+    file: &Path,
+    limits: &Limits,
+    mut each: impl FnMut(Result<LoadedCase, CaseError>),
+) {
     let items: Vec<&RawValue> = match serde_json::from_str(text) {
         Ok(items) => items,
         Err(e) => {
@@ -123,7 +138,7 @@ fn parse_array(text: &str, file: &Path, mut each: impl FnMut(Result<LoadedCase, 
         let offset = raw.get().as_ptr() as usize - text.as_ptr() as usize;
         line_offset += text.as_bytes()[counted_to..offset].iter().filter(|&&b| b == b'\n').count();
         counted_to = offset;
-        each(parse_case(raw.get(), file, line_offset, Some(i)));
+        each(parse_case(raw.get(), file, line_offset, Some(i), limits));
     }
 }
 
@@ -134,7 +149,19 @@ fn parse_case(
     file: &Path,
     line_offset: usize,
     index: Option<usize>,
+    limits: &Limits,
 ) -> Result<LoadedCase, CaseError> {
+    if let Some((path, why)) = limits.check(text) {
+        let mut parts: Vec<String> = index.map(|i| format!("[{i}]")).into_iter().collect();
+        parts.extend((!path.is_empty()).then_some(path));
+        return Err(CaseError {
+            file: file.to_owned(),
+            line: Some(line_offset + 1),
+            column: None,
+            json_path: (!parts.is_empty()).then(|| parts.join(".")),
+            message: why,
+        });
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let case: Case = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let inner = e.inner();

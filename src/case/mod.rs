@@ -6,13 +6,15 @@
 mod caseload;
 mod error;
 mod id;
+mod limits;
 mod load;
 mod model;
 
 pub use caseload::{Caseload, LoadFailure, load_each};
 pub use error::CaseError;
 pub use id::CaseId;
-pub use load::{LoadedCase, discover, load_file, load_file_each, parse_bytes};
+pub use limits::Limits;
+pub use load::{LoadedCase, discover, load_file, load_file_each, load_file_limited, parse_bytes};
 pub use model::*;
 
 /// The JSON Schema of the case format, as `casepress schema` prints it.

@@ -36,7 +36,7 @@ pub fn board(a: BoardArgs) -> Result<ExitCode> {
         true => config.board.cases.clone().unwrap_or(config.paths.cases.clone()),
         false => a.cases,
     };
-    let caseload = Caseload::load(&inputs).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let caseload = Caseload::load_with(&inputs, &config.limits).map_err(|e| anyhow::anyhow!("{e}"))?;
     let press = Press::new(config)?;
     let outputs = build_board(&press, &caseload, quarter)?;
     if a.json {

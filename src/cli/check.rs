@@ -29,7 +29,7 @@ pub struct CheckArgs {
 pub fn check(a: CheckArgs) -> Result<ExitCode> {
     let config = settings::load_config(a.config.as_deref(), false)?;
     let calendar = WorkingCalendar::england_and_wales(&config.calendar.closure_days);
-    let caseload = Caseload::load(&a.cases).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let caseload = Caseload::load_with(&a.cases, &config.limits).map_err(|e| anyhow::anyhow!("{e}"))?;
     let report = casepress::check::check(&caseload, &calendar, settings::today(a.today));
     if a.json {
         settings::print_json(&report)?;

@@ -83,7 +83,7 @@ struct Common {
     /// Date of the documents and of the rules (YYYY-MM-DD; default: today).
     #[arg(long, value_name = "DATE")]
     date: Option<NaiveDate>,
-    /// Workers (default: one per core; more than one runs worker processes).
+    /// Worker processes (default: one per core).
     #[arg(long, value_name = "N")]
     jobs: Option<usize>,
     /// Re-render even when the same input was rendered before.

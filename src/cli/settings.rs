@@ -68,16 +68,11 @@ pub fn render_settings(
         jobs,
         typst_dir: common.typst_dir.clone(),
     };
-    let workers = if jobs > 1 {
-        // One worker process per job: Typst's memo cache is shared by every
-        // thread of a process, so processes scale where threads stall.
-        Workers::Processes { exe: std::env::current_exe()? }
-    } else {
-        // Typst lays out in parallel on the global rayon pool: size it to
-        // the jobs asked for, so `--jobs 1` really uses one core.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(jobs).build_global();
-        Workers::Threads
-    };
+    // Always worker processes, even for one job: Typst's memo cache is
+    // shared by every thread of a process (processes scale where threads
+    // stall), and a case that aborts its worker (out of memory, a stack
+    // overflow) then fails alone instead of taking the batch down.
+    let workers = Workers::Processes { exe: std::env::current_exe()? };
     Ok((opts, workers))
 }
 

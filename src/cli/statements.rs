@@ -79,7 +79,7 @@ pub fn statements(action: StatementsAction) -> Result<ExitCode> {
                 anyhow::anyhow!("no inbox: pass --inbox DIR or set statements.inbox in casepress.toml")
             })?;
             let cases = if cases.is_empty() { config.paths.cases.clone() } else { cases };
-            let caseload = Caseload::load(&cases).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let caseload = Caseload::load_with(&cases, &config.limits).map_err(|e| anyhow::anyhow!("{e}"))?;
             let opts = FileOptions { inbox, now: settings::now(c.now.as_deref())? };
             let report = file_inbox(&Press::new(config)?, &caseload, &opts)?;
             if c.json {
@@ -92,7 +92,7 @@ pub fn statements(action: StatementsAction) -> Result<ExitCode> {
         StatementsAction::Attach { statement, case_id, by, reason, cases, common: c } => {
             let config = settings::config_with_out(c.config.as_deref(), c.out.as_ref())?;
             let cases = if cases.is_empty() { config.paths.cases.clone() } else { cases };
-            let caseload = Caseload::load(&cases).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let caseload = Caseload::load_with(&cases, &config.limits).map_err(|e| anyhow::anyhow!("{e}"))?;
             let opts =
                 AttachOptions { statement, case_id, by, reason, now: settings::now(c.now.as_deref())? };
             let report = attach(&Press::new(config)?, &caseload, &opts)?;
