@@ -350,3 +350,110 @@ fn issue_12_11_and_12_odd_inbox_entries_are_reported_and_names_never_reach_the_t
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+/// A small tmpfs mounted over a folder, unmounted when dropped.
+struct SmallDisk(std::path::PathBuf);
+
+impl SmallDisk {
+    fn mount(at: &Path, bytes: u64) -> Self {
+        fs::create_dir_all(at).unwrap();
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={bytes},mode=0700"), "tmpfs"])
+            .arg(at)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "mounting a small tmpfs needs root (CI runs as root)");
+        Self(at.to_owned())
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn issue_12_a_full_disk_at_any_point_loses_nothing_glues_nothing_and_a_rerun_accounts_for_every_receipt() {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipped: mounting a small tmpfs needs root; CI runs as root");
+        return;
+    }
+    let statements: Vec<(String, Vec<u8>)> = (1..=6)
+        .map(|n| {
+            let mut s = jay(&format!("MOMO-F{n}"));
+            s.safety_link = n % 3 == 0;
+            (format!("s{n}.pdf"), statement_pdf(&s, Layout::Lines))
+        })
+        .collect();
+    let size: u64 = 2 << 20;
+    for free in
+        [0u64, 8 << 10, 32 << 10, 96 << 10, 128 << 10, 160 << 10, 192 << 10, 224 << 10, 256 << 10, 768 << 10]
+    {
+        let ws = Workspace::new();
+        let _disk = SmallDisk::mount(&ws.out(), size);
+        let filler = ws.out().join("filler");
+        fs::write(&filler, vec![0u8; (size - free) as usize]).unwrap_or(());
+        for (name, pdf) in &statements {
+            ws.put(name, pdf);
+        }
+        let first = ws.file(&[]);
+        let outcomes: Vec<String> = serde_json::from_slice::<serde_json::Value>(&first.stdout)
+            .map(|r| {
+                r["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|i| i["outcome"].as_str().unwrap().to_owned())
+                    .collect()
+            })
+            .unwrap_or_else(|_| vec![String::from_utf8_lossy(&first.stderr).trim().to_owned()]);
+        eprintln!("free {free}: {outcomes:?}");
+        assert!(
+            first.status.code().is_some(),
+            "free {free}: no crash: {}",
+            String::from_utf8_lossy(&first.stderr)
+        );
+        // Whatever the full disk stopped, nothing left the inbox unfiled.
+        let ledger = ws.out().join("statements/ledger.jsonl");
+        for (name, _) in &statements {
+            if !ws.inbox().join(name).exists() {
+                let text = fs::read_to_string(&ledger).unwrap_or_default();
+                assert!(
+                    text.contains("\"stage\":\"done\""),
+                    "free {free}: {name} left the inbox without a done line"
+                );
+            }
+        }
+        let _ = fs::remove_file(&filler);
+        let again = ws.report();
+        assert!(again["problems"].as_array().is_none_or(|p| p.is_empty()), "free {free}: {again:#}");
+        assert_eq!(fs::read_dir(ws.inbox()).unwrap().count(), 0, "free {free}: all filed after the re-run");
+
+        // Every statement filed once, its receipt in the case log, no glued line.
+        let (ledger_records, _) = records_and_damaged(&ledger);
+        let case_id = ledger_records[0]["decision"]["case_id"].as_str().unwrap().to_owned();
+        let case_dir = ws.out().join("cases").join(&case_id);
+        let (entries, _) = records_and_damaged(&case_dir.join("case-log.jsonl"));
+        for n in 1..=6 {
+            let id = format!("MOMO-F{n}");
+            let copies = files_under(&case_dir.join("statements"))
+                .iter()
+                .filter(|p| p.to_string_lossy().contains(&id))
+                .count();
+            assert_eq!(copies, 1, "free {free}: one copy of {id}");
+            let receipts = entries
+                .iter()
+                .filter(|e| e["event"] == "statement" && e["statement_id"] == id.as_str())
+                .count();
+            assert_eq!(receipts, 1, "free {free}: one receipt for {id}");
+        }
+        for file in [&ledger, &case_dir.join("case-log.jsonl")] {
+            for line in fs::read_to_string(file).unwrap().lines() {
+                let records = line.matches("{\"stage\"").count() + line.matches("{\"event\"").count();
+                assert!(records <= 1, "free {free}: a glued line in {}: {line}", file.display());
+            }
+        }
+    }
+}
