@@ -113,7 +113,10 @@ fn exported_templates_can_be_edited_and_used_with_templates_dir() {
     assert!(tmp.path().join("tpl/psr.typ.j2").exists());
     assert!(tmp.path().join("tpl/layout.typ").exists());
     let again = casepress(&["templates", "export", "tpl"], tmp.path());
-    assert!(!again.status.success(), "export never overwrites");
+    assert!(
+        again.status.success() && text(&again.stdout).contains("kept"),
+        "export never overwrites: it keeps"
+    );
 
     let sa = tmp.path().join("tpl/service-agreement.typ.j2");
     let edited =
@@ -387,4 +390,72 @@ fn issue_12_5_huge_case_text_fails_its_case_by_name_and_a_crash_never_takes_the_
         assert!(tmp.path().join("out/cases").join(id).join("documents").exists(), "{id} rendered");
     }
     assert_eq!(fs::read_dir(tmp.path().join("out/runs")).unwrap().count(), 1, "a run record");
+}
+
+#[test]
+fn issue_13_8_errors_a_newcomer_can_act_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let out = casepress(&["render", "c.json", "--date", "23/11/2026"], dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("`23/11/2026` is not a date: expected YYYY-MM-DD"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let mut case = minimal_json("ERR-1");
+    case["child"]["date_of_birth"] = "19/05/2012".into();
+    fs::write(dir.join("c.json"), serde_json::to_string_pretty(&case).unwrap()).unwrap();
+    let out = casepress(&["check", "c.json"], dir);
+    assert!(
+        text(&out.stdout).contains(
+            "`child.date_of_birth`: input contains invalid characters: expected a date as YYYY-MM-DD"
+        ),
+        "{}",
+        text(&out.stdout)
+    );
+    case["child"]["date_of_birth"] = "2012-05-19".into();
+    case["assessment"] = serde_json::json!({"tool": "AssetPlus", "date": "2026-01-01", "asset_score": 0,
+        "reoffending": "low", "serious_harm": "low", "safety_wellbeing": "low"});
+    for bad in [serde_json::json!(300), serde_json::json!(-1), serde_json::json!(65)] {
+        case["assessment"]["asset_score"] = bad.clone();
+        fs::write(dir.join("c.json"), case.to_string()).unwrap();
+        let out = casepress(&["check", "c.json"], dir);
+        assert!(
+            text(&out.stdout).contains(&format!(
+                "ASSET score {bad} is out of range: expected a whole number from 0 to 64"
+            )),
+            "{}",
+            text(&out.stdout)
+        );
+    }
+
+    fs::create_dir(dir.join("cases")).unwrap();
+    let out = casepress(&["run", "cases"], dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("`run` takes a config file")
+            && text(&out.stderr).contains("casepress render cases"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = casepress(&["run", "c.json"], dir);
+    assert!(text(&out.stderr).contains("`run` takes a config file"), "{}", text(&out.stderr));
+
+    let out = casepress(&["render", "cases", "--out", "out"], dir);
+    assert_eq!(out.status.code(), Some(1), "no case files is not success");
+    assert!(text(&out.stderr).contains("no case files were found"), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("built-in letterhead"), "{}", text(&out.stderr));
+
+    assert!(casepress(&["templates", "export", "tpl"], dir).status.success());
+    fs::write(dir.join("tpl/psr.typ.j2"), "my own").unwrap();
+    let again = casepress(&["templates", "export", "tpl"], dir);
+    assert!(again.status.success());
+    assert!(
+        text(&again.stdout).contains("kept") && text(&again.stdout).contains("psr.typ.j2"),
+        "{}",
+        text(&again.stdout)
+    );
+    assert_eq!(fs::read_to_string(dir.join("tpl/psr.typ.j2")).unwrap(), "my own", "kept as it was");
 }

@@ -52,6 +52,23 @@ impl std::error::Error for CaseError {}
 /// Rewrites serde's unknown-field message to name the nearest known field:
 /// a typo in a child's risk level must be obvious to fix.
 pub(super) fn explain(message: &str) -> String {
+    // chrono's words for a date it could not read; every date in a case is
+    // a calendar date.
+    const DATE_ERRORS: [&str; 5] = [
+        "input contains invalid characters",
+        "premature end of input",
+        "trailing input",
+        "input is out of range",
+        "no possible date and time matching input",
+    ];
+    if DATE_ERRORS.contains(&message) {
+        return format!("{message}: expected a date as YYYY-MM-DD, e.g. 2012-05-19");
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: floating point `")
+        && let Some((number, _)) = rest.split_once('`')
+    {
+        return format!("{number} is not a whole number");
+    }
     let Some(rest) = message.strip_prefix("unknown field `") else {
         return message.to_owned();
     };
@@ -78,6 +95,14 @@ mod tests {
     fn unknown_field_names_the_nearest_known_field() {
         let m = "unknown field `reofending`, expected one of `tool`, `date`, `reoffending`, `serious_harm`";
         assert_eq!(explain(m), "unknown field `reofending`: did you mean `reoffending`?");
+    }
+
+    #[test]
+    fn a_date_in_another_format_names_the_accepted_one() {
+        assert_eq!(
+            explain("input contains invalid characters"),
+            "input contains invalid characters: expected a date as YYYY-MM-DD, e.g. 2012-05-19"
+        );
     }
 
     #[test]

@@ -504,7 +504,7 @@ fn default_tool() -> String {
 
 /// An ASSET score, 0 to 64 inclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "u8", into = "u8")]
+#[serde(try_from = "i64", into = "u8")]
 pub struct AssetScore(u8);
 
 impl JsonSchema for AssetScore {
@@ -524,11 +524,15 @@ impl AssetScore {
     }
 }
 
-impl TryFrom<u8> for AssetScore {
+impl TryFrom<i64> for AssetScore {
     type Error = String;
 
-    fn try_from(v: u8) -> Result<Self, Self::Error> {
-        if v <= 64 { Ok(Self(v)) } else { Err(format!("ASSET score {v} is out of range: expected 0 to 64")) }
+    /// Any whole number parses, so that every bad value gets the range.
+    fn try_from(v: i64) -> Result<Self, Self::Error> {
+        match u8::try_from(v) {
+            Ok(v) if v <= 64 => Ok(Self(v)),
+            _ => Err(format!("ASSET score {v} is out of range: expected a whole number from 0 to 64")),
+        }
     }
 }
 

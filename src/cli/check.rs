@@ -16,7 +16,7 @@ pub struct CheckArgs {
     #[arg(required = true)]
     cases: Vec<PathBuf>,
     /// The day to check against (YYYY-MM-DD; default: today).
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", value_parser = settings::date)]
     today: Option<NaiveDate>,
     /// Config file, for the service's closure days (default: ./casepress.toml if present).
     #[arg(long, value_name = "FILE")]
@@ -30,6 +30,14 @@ pub fn check(a: CheckArgs) -> Result<ExitCode> {
     let config = settings::load_config(a.config.as_deref(), false)?;
     let calendar = WorkingCalendar::england_and_wales(&config.calendar.closure_days);
     let caseload = Caseload::load_with(&a.cases, &config.limits).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if caseload.cases.is_empty() && caseload.failures.is_empty() {
+        let inputs: Vec<String> = a.cases.iter().map(|p| p.display().to_string()).collect();
+        eprintln!(
+            "{}: no case files were found: expected .json, .ndjson or .jsonl files",
+            casepress::terminal::printable(&inputs.join(", "))
+        );
+        return Ok(ExitCode::from(1));
+    }
     let report = casepress::check::check(&caseload, &calendar, settings::today(a.today));
     if a.json {
         settings::print_json(&report)?;

@@ -34,6 +34,10 @@ enum Command {
     Run {
         /// Config file (default: ./casepress.toml).
         config: Option<PathBuf>,
+        /// When statements are received and assigned (RFC 3339 or
+        /// `YYYY-MM-DD HH:MM` London time; default: now).
+        #[arg(long, value_name = "DATETIME")]
+        now: Option<String>,
         #[command(flatten)]
         common: Common,
     },
@@ -67,7 +71,8 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum TemplatesAction {
-    /// Write the built-in templates into DIR to customise (existing files are kept).
+    /// Write the built-in templates into DIR to customise. A template already
+    /// in DIR is kept as it is, and said.
     Export {
         /// Destination folder.
         dir: PathBuf,
@@ -81,7 +86,7 @@ struct Common {
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
     /// Date of the documents and of the rules (YYYY-MM-DD; default: today).
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", value_parser = settings::date)]
     date: Option<NaiveDate>,
     /// Worker processes (default: one per core).
     #[arg(long, value_name = "N")]
@@ -102,7 +107,7 @@ struct Common {
 pub fn run(args: Args) -> Result<ExitCode> {
     match args.command {
         Command::Render(a) => render::render(a),
-        Command::Run { config, common } => run::run(config, common),
+        Command::Run { config, now, common } => run::run(config, now.as_deref(), common),
         Command::Check(a) => check::check(a),
         Command::Board(a) => board::board(a),
         Command::Export(a) => export::export(a),
@@ -112,8 +117,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Templates { action: TemplatesAction::Export { dir } } => {
-            for path in casepress::render::export(&dir).context("cannot export templates")? {
-                println!("{}", path.display());
+            let exported = casepress::render::export(&dir).context("cannot export templates")?;
+            for path in &exported.written {
+                println!("wrote     {}", path.display());
+            }
+            for path in &exported.kept {
+                println!("kept      {} (already there: yours is never replaced)", path.display());
             }
             Ok(ExitCode::SUCCESS)
         }

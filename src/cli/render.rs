@@ -34,6 +34,11 @@ pub struct RenderArgs {
 }
 
 pub fn render(a: RenderArgs) -> Result<ExitCode> {
+    if a.config.is_none() && !std::path::Path::new("casepress.toml").exists() {
+        eprintln!(
+            "note: no casepress.toml here and no --config: the documents carry the built-in letterhead (\"Youth Justice Service\", no address)"
+        );
+    }
     let mut config = settings::config_with_out(a.config.as_deref(), a.out.as_ref())?;
     let kinds = KindSelection::from_names(&a.kinds).map_err(|e| anyhow::anyhow!("--kind: {e}"))?;
     let (opts, workers) = settings::render_settings(&mut config, &a.common, kinds, a.final_)?;
@@ -41,6 +46,14 @@ pub fn render(a: RenderArgs) -> Result<ExitCode> {
     let bar = print::progress_bar(a.common.json);
     let report = batch::render(&press, Cases::Paths(&a.cases), &opts, &workers, &print::on_item(&bar))?;
     bar.finish_and_clear();
+    if report.items.is_empty() {
+        let inputs: Vec<String> = a.cases.iter().map(|p| p.display().to_string()).collect();
+        eprintln!(
+            "{}: no case files were found: expected .json, .ndjson or .jsonl files",
+            casepress::terminal::printable(&inputs.join(", "))
+        );
+        return Ok(ExitCode::from(1));
+    }
     // Every item is done by now: a record that cannot be written (a full
     // disk) is said, and the summary still printed.
     let record = batch::write_run_record(&press, "render", &report);

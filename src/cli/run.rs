@@ -10,15 +10,23 @@ use casepress::run::{RunOptions, run as nightly};
 
 use super::{Common, exit_code, print, settings};
 
-pub fn run(config: Option<PathBuf>, common: Common) -> Result<ExitCode> {
+pub fn run(config: Option<PathBuf>, now: Option<&str>, common: Common) -> Result<ExitCode> {
     let path = config.unwrap_or_else(|| "casepress.toml".into());
+    let case_data = path.extension().is_some_and(|e| e == "json" || e == "ndjson" || e == "jsonl");
+    if path.is_dir() || case_data {
+        anyhow::bail!(
+            "{}: `run` takes a config file, e.g. `casepress run samples/casepress.toml`; to render case files or a folder of them, use `casepress render {}`",
+            path.display(),
+            path.display()
+        );
+    }
     let mut config = settings::load_config(Some(&path), true)?;
     let (render, workers) =
         settings::render_settings(&mut config, &common, KindSelection::Applicable, false)?;
     let today = render.date;
     let press = Press::new(config)?;
     let bar = print::progress_bar(common.json);
-    let opts = RunOptions { render, workers, now: chrono::Utc::now(), today };
+    let opts = RunOptions { render, workers, now: settings::now(now)?, today };
     let report = nightly(&press, &opts, &print::on_item(&bar))?;
     bar.finish_and_clear();
     if common.json {

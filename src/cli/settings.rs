@@ -33,6 +33,11 @@ pub fn config_with_out(path: Option<&Path>, out: Option<&PathBuf>) -> Result<Con
     Ok(config)
 }
 
+/// A date typed on the command line, with the accepted format in the error.
+pub fn date(text: &str) -> Result<NaiveDate, String> {
+    text.parse().map_err(|_| format!("`{text}` is not a date: expected YYYY-MM-DD, e.g. 2026-11-23"))
+}
+
 /// Today, unless the command line says otherwise.
 pub fn today(date: Option<NaiveDate>) -> NaiveDate {
     date.unwrap_or_else(|| chrono::Local::now().date_naive())

@@ -18,7 +18,7 @@ use minijinja::{Environment, UndefinedBehavior};
 
 pub use context::ServiceView;
 pub use kind::{DocumentKind, Missing};
-pub use templates::{LAYOUT, TemplateSet, export};
+pub use templates::{Exported, LAYOUT, TemplateSet, export};
 
 use crate::case::Case;
 use crate::rules::Facts;

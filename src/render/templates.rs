@@ -92,20 +92,31 @@ impl TemplateSet {
     }
 }
 
-/// Writes the embedded templates into `dir` for a service to edit. Existing
-/// files are never overwritten; the names written are returned.
-pub fn export(dir: &Path) -> io::Result<Vec<PathBuf>> {
+/// What `templates export` did.
+#[derive(Debug, Clone, Default)]
+pub struct Exported {
+    /// Templates written.
+    pub written: Vec<PathBuf>,
+    /// Templates already in the folder, kept as they were.
+    pub kept: Vec<PathBuf>,
+}
+
+/// Writes the built-in templates into `dir` for a service to edit. A file
+/// already there is never replaced: it is kept and listed.
+pub fn export(dir: &Path) -> io::Result<Exported> {
     std::fs::create_dir_all(dir)?;
-    let mut written = Vec::new();
+    let mut exported = Exported::default();
     for (name, text) in EMBEDDED {
         let path = dir.join(name);
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
-        io::Write::write_all(&mut file, text.as_bytes())?;
-        written.push(path);
+        let file = std::fs::OpenOptions::new().write(true).create_new(true).open(&path);
+        match file {
+            Ok(mut file) => {
+                io::Write::write_all(&mut file, text.as_bytes())?;
+                exported.written.push(path);
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => exported.kept.push(path),
+            Err(e) => return Err(io::Error::new(e.kind(), format!("{}: {e}", path.display()))),
+        }
     }
-    Ok(written)
+    Ok(exported)
 }
