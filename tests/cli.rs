@@ -424,7 +424,7 @@ fn issue_13_8_errors_a_newcomer_can_act_on() {
         let out = casepress(&["check", "c.json"], dir);
         assert!(
             text(&out.stdout).contains(&format!(
-                "ASSET score {bad} is out of range: expected a whole number from 0 to 64"
+                "ASSET score {bad} is out of range: expected 0 to 64 (a whole number)"
             )),
             "{}",
             text(&out.stdout)

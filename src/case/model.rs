@@ -531,7 +531,7 @@ impl TryFrom<i64> for AssetScore {
     fn try_from(v: i64) -> Result<Self, Self::Error> {
         match u8::try_from(v) {
             Ok(v) if v <= 64 => Ok(Self(v)),
-            _ => Err(format!("ASSET score {v} is out of range: expected a whole number from 0 to 64")),
+            _ => Err(format!("ASSET score {v} is out of range: expected 0 to 64 (a whole number)")),
         }
     }
 }

@@ -63,7 +63,7 @@ mod tests {
     use super::*;
 
     fn level(n: u8) -> InterventionLevel {
-        InterventionLevel::from_score(AssetScore::try_from(n).unwrap())
+        InterventionLevel::from_score(AssetScore::try_from(i64::from(n)).unwrap())
     }
 
     #[test]
