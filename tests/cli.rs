@@ -423,9 +423,8 @@ fn issue_13_8_errors_a_newcomer_can_act_on() {
         fs::write(dir.join("c.json"), case.to_string()).unwrap();
         let out = casepress(&["check", "c.json"], dir);
         assert!(
-            text(&out.stdout).contains(&format!(
-                "ASSET score {bad} is out of range: expected 0 to 64 (a whole number)"
-            )),
+            text(&out.stdout)
+                .contains(&format!("ASSET score {bad} is out of range: expected 0 to 64 (a whole number)")),
             "{}",
             text(&out.stdout)
         );
