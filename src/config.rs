@@ -180,6 +180,10 @@ pub struct ServiceConfig {
     /// A logo (PNG, JPEG or SVG) for the letterhead: the only file from disk
     /// that documents can see.
     pub logo: Option<PathBuf>,
+    /// The service's own practice policy, named where a document states a
+    /// practice rule, e.g. "Northfield YJS practice standards". Documents
+    /// never cite another authority's guidance.
+    pub policy: Option<String>,
 }
 
 /// Input and output locations.
@@ -232,6 +236,7 @@ impl Default for ServiceConfig {
             phone: None,
             email: None,
             logo: None,
+            policy: None,
         }
     }
 }

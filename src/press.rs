@@ -87,6 +87,7 @@ impl Press {
             phone: config.service.phone.clone(),
             email: config.service.email.clone(),
             logo,
+            policy: config.service.policy.clone(),
         };
         let renderer = Renderer::new(&templates, service)?;
         let mut naming = minijinja::Environment::new();

@@ -72,6 +72,11 @@ fn a_y2a_bundle_holds_the_latest_psr_plan_and_risk_summary_with_a_verified_manif
             "manifest.json",
         ]
     );
+    // The cover letter to another agency cites no other authority.
+    let letter = tmp.path().join("letter.pdf");
+    fs::write(&letter, &members.iter().find(|(n, _)| n == "cover-letter.pdf").unwrap().1).unwrap();
+    let text = pdf_text(&letter);
+    assert!(text.contains("Y2A") && !text.contains("Derbyshire") && !text.contains('§'), "{text}");
     let manifest: serde_json::Value = serde_json::from_slice(&members.last().unwrap().1).unwrap();
     assert_eq!(manifest["purpose"], "y2a");
     assert_eq!(manifest["case_id"], CASE);

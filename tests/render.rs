@@ -32,6 +32,16 @@ fn every_sample_renders_every_kind_it_supports_with_the_papers_markings() {
             assert!(text.contains(expected), "{id} {kind}: no `{expected}` in\n{text}");
         }
         assert!(squash(&text).contains(&squash(&format!("Case {id}"))), "{id} {kind}: case id on the page");
+        // Issue 13 item 4: the service's own papers cite no other authority.
+        for other in ["Derbyshire", "Wolverhampton", "Bradford", "Salford", "§"] {
+            assert!(!text.contains(other), "{id} {kind}: cites `{other}`:\n{text}");
+        }
+        if kind == DocumentKind::Psr && text.contains("two working days before the hearing") {
+            assert!(
+                squash(&text).contains(&squash("(Northfield YJS practice standards)")),
+                "{id}: the service names its own policy"
+            );
+        }
     }
 }
 

@@ -23,6 +23,9 @@ pub struct ServiceView {
     pub email: Option<String>,
     /// Virtual path of the logo the typesetter serves, if config names one.
     pub logo: Option<String>,
+    /// The service's own practice policy, named where a document states a
+    /// practice rule (e.g. when a PSR is due), if config names one.
+    pub policy: Option<String>,
 }
 
 #[derive(Serialize)]

@@ -33,14 +33,16 @@ pub struct LanguageFinding {
     pub field: String,
     /// The words found.
     pub phrase: String,
-    /// Why it matters, quoting the source.
+    /// Why it matters, in plain words (the `check` finding cites the source).
     pub why: &'static str,
 }
 
-const NEGATIVE: &str = "Derbyshire practice guidance §7.1: significantly less use of negative language, especially 'entrenched' patterns of offending or 'history of...'";
-const CUSTODY: &str = "Derbyshire practice guidance §7.1: do not introduce custody as a likely 'starting point' or 'strong option'";
-const STRENGTHS: &str =
-    "Derbyshire practice guidance §7.1: strengths and positives must be evidenced in PSRs";
+// In plain words: documents state the rule, and `check` cites the source
+// (Derbyshire practice guidance §7.1) in its finding.
+const NEGATIVE: &str =
+    "use much less negative language, especially 'entrenched' patterns of offending or 'history of...'";
+const CUSTODY: &str = "do not introduce custody as a likely 'starting point' or 'strong option'";
+const STRENGTHS: &str = "strengths and positives must be evidenced in a PSR";
 
 /// Flags the phrases Derbyshire practice guidance §7.1 warns against, and a PSR with no strengths.
 pub fn language_findings<'a>(case: &'a Case) -> Vec<LanguageFinding> {
