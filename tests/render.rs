@@ -198,3 +198,77 @@ fn changing_one_case_re_renders_only_that_cases_documents() {
         assert_eq!(written, changed, "{item:?}");
     }
 }
+
+/// The text of each page of a PDF.
+fn page_texts(pdf: &std::path::Path) -> Vec<String> {
+    let doc = lopdf::Document::load(pdf).unwrap();
+    doc.get_pages().keys().map(|&n| doc.extract_text(&[n]).unwrap_or_default()).collect()
+}
+
+#[test]
+fn issue_13_1_signed_only_from_a_signature_recorded_for_that_document_and_never_alone_on_a_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = render(&press(tmp.path()), &[samples().join("cases")], &drafts());
+    let mut checked = 0;
+    for item in &report.items {
+        let Outcome::Written { path, .. } = &item.outcome else { continue };
+        let kind = item.kind.unwrap();
+        let text = pdf_text(path);
+        // No sample records a signature for these documents: a meeting,
+        // referral or countersignature date is never a signature.
+        if matches!(
+            kind,
+            DocumentKind::Gatekeeping
+                | DocumentKind::RiskSummary
+                | DocumentKind::MappaH
+                | DocumentKind::MappaA
+                | DocumentKind::Pprc2
+                | DocumentKind::Pprc7
+        ) {
+            assert!(!text.contains("Signed"), "{:?} {kind}: a false attestation:\n{text}", item.case_id);
+            checked += 1;
+        }
+        // The signature table is on the same page as the words before it.
+        for page in page_texts(path) {
+            if page.contains("Signature") && page.contains("Role") {
+                let before = ["Report author", "Sign-off", "Signatures", "YJS contact", "Referrer"];
+                assert!(
+                    before.iter().any(|h| page.contains(h)),
+                    "{:?} {kind}: a signature block alone:\n{page}",
+                    item.case_id
+                );
+            }
+        }
+    }
+    assert!(checked >= 6, "gatekeeping, risk summaries and forms were checked: {checked}");
+
+    // Unsigned, the PSR names its author; recorded for the risk summary, it is signed.
+    let mut case = minimal_json("SIG-1");
+    case["line_manager"] = serde_json::json!({"name": "Ruth Okafor"});
+    case["psr"] = serde_json::json!({"requested_date": "2026-11-01"});
+    case["court"] = serde_json::json!({"name": "Northfield Youth Court", "hearing_date": "2026-12-08"});
+    case["assessment"] = serde_json::json!({"tool": "AssetPlus", "date": "2026-11-02", "asset_score": 20,
+        "reoffending": "medium", "serious_harm": "high", "safety_wellbeing": "low"});
+    case["signatures"] = serde_json::json!({"risk-summary": [{"name": "Ruth Okafor", "date": "2026-11-20"}]});
+    let file = tmp.path().join("sig.json");
+    fs::write(&file, case.to_string()).unwrap();
+    let opts = RenderOptions {
+        kinds: KindSelection::only(vec![DocumentKind::Psr, DocumentKind::RiskSummary]),
+        ..drafts()
+    };
+    let report = render(&press(&tmp.path().join("sig")), &[file], &opts);
+    for item in &report.items {
+        let Outcome::Written { path, .. } = &item.outcome else { panic!("{item:?}") };
+        let text = squash(&pdf_text(path));
+        match item.kind.unwrap() {
+            DocumentKind::Psr => {
+                assert!(text.contains(&squash("Report author Ann Case")), "{text}");
+                assert!(!text.contains("Signed"), "{text}");
+            }
+            _ => {
+                assert!(text.contains(&squash("Line manager Ruth Okafor Signed 20 November 2026")), "{text}");
+                assert!(!text.contains(&squash("Ann Case Signed")), "the case manager did not sign: {text}");
+            }
+        }
+    }
+}

@@ -83,6 +83,13 @@ pub struct Case {
     /// Outcomes recorded when the order or intervention ended (YJB KPIs 1, 2, 4, 5).
     #[serde(default)]
     pub end_of_order: Option<EndOfOrder>,
+    /// Signatures recorded for documents that have no signature fields of
+    /// their own, by document kind: `gatekeeping`, `risk-summary`,
+    /// `mappa-h`, `mappa-a`, `pprc-2`, `pprc-7`. A document prints "Signed"
+    /// and a date only from a signature recorded for that document; a
+    /// meeting or referral date is never a signature.
+    #[serde(default)]
+    pub signatures: std::collections::BTreeMap<String, Vec<Signature>>,
 }
 
 /// Outcomes at the end of an order or programme (YJB KPIs from April 2023).
