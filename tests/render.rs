@@ -272,3 +272,41 @@ fn issue_13_1_signed_only_from_a_signature_recorded_for_that_document_and_never_
         }
     }
 }
+
+#[test]
+fn issue_13_7_every_to_complete_marker_is_listed_and_counted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = render(&press(tmp.path()), &[samples().join("cases")], &drafts());
+    assert!(!report.has_failures(), "{report:#?}");
+    let mut marked = 0;
+    for item in &report.items {
+        let Outcome::Written { path, to_complete, .. } = &item.outcome else { continue };
+        let text = squash(&pdf_text(path));
+        let markers = text.matches("TOCOMPLETE:").count();
+        if *to_complete == 0 {
+            assert_eq!(markers, 0, "{:?} {:?}: markers but nothing listed", item.case_id, item.kind);
+            continue;
+        }
+        let note = "Stilltocomplete:";
+        assert!(text.contains(note), "{:?} {:?}: no note:\n{text}", item.case_id, item.kind);
+        let listed = &text[text.find(note).unwrap()..];
+        let listed = &listed[..listed.find('.').unwrap_or(listed.len())];
+        let count = listed.matches(';').count() + 1;
+        assert_eq!(
+            count, *to_complete,
+            "{:?} {:?}: the count is the list: {listed}",
+            item.case_id, item.kind
+        );
+        for marker in text.split("TOCOMPLETE:").skip(1) {
+            let label: String = marker.chars().take(8).collect();
+            assert!(
+                listed.contains(&label),
+                "{:?} {:?}: `{label}` is not listed in {listed}",
+                item.case_id,
+                item.kind
+            );
+        }
+        marked += markers;
+    }
+    assert!(marked > 10, "the samples have markers to check: {marked}");
+}

@@ -204,7 +204,7 @@ impl Document<'_> {
             name,
             input_hash,
             draft: !opts.final_,
-            to_complete: rendered.missing.len(),
+            to_complete: rendered.to_complete.len(),
             first_logged,
         }))
     }

@@ -22,14 +22,19 @@ pub fn string_literal(text: &str) -> String {
     out.push('"');
     let normalised = text.replace("\r\n", "\n");
     let mut run = 0;
-    for c in normalised.chars() {
+    for (i, c) in normalised.char_indices() {
         // Typst cannot break inside a word, so a very long one would run off
-        // the page: give long runs an invisible break opportunity.
+        // the page: give long runs an invisible break opportunity. Not in
+        // an identifier a reader copies (a file name, an email address, a
+        // reference): a hidden character would make the copy not match.
         run = if c.is_whitespace() { 0 } else { run + 1 };
-        if run > LONG_WORD && run % BREAK_EVERY == 1 {
+        if run > LONG_WORD && run % BREAK_EVERY == 1 && !in_identifier(&normalised, i) {
             out.push('\u{200B}');
         }
         match c {
+            // Bidi embeddings, overrides and isolates could reverse what a
+            // court reads ("evil" printed as "live"): never passed on.
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {}
             '\\' => out.push_str("\\\\"),
             '"' => out.push_str("\\\""),
             '\n' | '\r' => out.push_str("\\n"),
@@ -43,6 +48,15 @@ pub fn string_literal(text: &str) -> String {
     out
 }
 
+/// Whether the word around byte `at` of `text` is an identifier: no
+/// spaces, ASCII, and holding `_`, `.`, `@`, `/` or `:`.
+fn in_identifier(text: &str, at: usize) -> bool {
+    let start = text[..at].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    let end = text[at..].find(char::is_whitespace).map_or(text.len(), |i| at + i);
+    let word = &text[start..end];
+    word.chars().all(|c| c.is_ascii_graphic()) && word.contains(['_', '.', '@', '/', ':'])
+}
+
 /// Markup that prints `text` literally: `#"…";` (nothing for empty text).
 pub fn markup_text(text: &str) -> String {
     if text.is_empty() {
@@ -54,6 +68,14 @@ pub fn markup_text(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bidi_controls_are_dropped_and_identifiers_keep_no_hidden_breaks() {
+        assert_eq!(string_literal("RLO \u{202e}evil\u{202c} \u{2067}x\u{2069}"), "\"RLO evil x\"");
+        let name = "NYJS-2026-0117_intervention-plan_2026-11-23_draft.pdf";
+        assert_eq!(string_literal(name), format!("\"{name}\""));
+        assert!(string_literal(&"a".repeat(60)).contains('\u{200B}'), "a long plain word still breaks");
+    }
 
     #[test]
     fn quotes_backslashes_and_newlines_are_escaped() {

@@ -101,6 +101,37 @@ pub struct RenderedSource {
     pub source: String,
     /// Required data still missing (drafts only; finals refuse).
     pub missing: Vec<Missing>,
+    /// Everything the document lists as still to complete: the required
+    /// data missing and every TO COMPLETE marker, each once.
+    pub to_complete: Vec<String>,
+}
+
+/// The labels of the TO COMPLETE markers in generated source, in order.
+fn todo_labels(source: &str) -> Vec<String> {
+    const MARKER: &str = "#todo(\"";
+    let mut labels = Vec::new();
+    let mut rest = source;
+    while let Some(at) = rest.find(MARKER) {
+        rest = &rest[at + MARKER.len()..];
+        let mut label = String::new();
+        let mut chars = rest.char_indices();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '"' => {
+                    rest = &rest[i..];
+                    break;
+                }
+                '\\' => match chars.next() {
+                    Some((_, 'n')) => label.push('\n'),
+                    Some((_, other)) => label.push(other),
+                    None => {}
+                },
+                c => label.push(c),
+            }
+        }
+        labels.push(label);
+    }
+    labels
 }
 
 /// Renders documents from one template set; built once per process.
@@ -151,7 +182,13 @@ impl Renderer {
             .get_template(&name)
             .and_then(|t| t.render(ctx))
             .map_err(|e| RenderError::template(&name, &e))?;
-        Ok(RenderedSource { source, missing })
+        let mut to_complete: Vec<String> = missing.iter().map(|m| m.label.to_owned()).collect();
+        for label in todo_labels(&source) {
+            if !to_complete.contains(&label) {
+                to_complete.push(label);
+            }
+        }
+        Ok(RenderedSource { source, missing, to_complete })
     }
 }
 

@@ -82,3 +82,9 @@ fn a_broken_template_fails_at_startup_naming_it() {
     let err = Renderer::new(&set, ServiceView::default()).err().unwrap().to_string();
     assert!(err.starts_with("template `psr.typ.j2`"), "{err}");
 }
+
+#[test]
+fn todo_markers_are_found_in_generated_source() {
+    let source = r#"a #todo("gender"); b #todo("a \"quoted\" label"); #todo("gender");"#;
+    assert_eq!(super::todo_labels(source), ["gender", "a \"quoted\" label", "gender"]);
+}
