@@ -461,3 +461,17 @@ fn issue_12_a_full_disk_at_any_point_loses_nothing_glues_nothing_and_a_rerun_acc
         }
     }
 }
+
+#[test]
+fn issue_13_7_the_unidentified_safety_link_notice_names_the_duty_manager_not_a_worker() {
+    let ws = Workspace::new();
+    ws.put("u.pdf", &statement_pdf(&stranger(), Layout::Lines));
+    let report = ws.report();
+    let notice = Path::new(report["items"][0]["escalation"].as_str().unwrap()).to_owned();
+    let notice = if notice.is_absolute() { notice } else { ws.path().join(notice) };
+    let text = squash(&pdf_text(&notice));
+    assert!(text.contains(&squash("has not been identified, so there is no allocated worker")), "{text}");
+    assert!(text.contains(&squash("Gemma Rowe, the duty manager, leads the follow-up")), "{text}");
+    assert!(!text.contains(&squash("Follow up with the allocated worker")), "{text}");
+    assert!(text.contains(&squash("Case not identified")), "the footer: {text}");
+}
