@@ -43,11 +43,15 @@ pub struct ExportConfig {
     pub y2a_within_days: u32,
     /// Who Y2A bundles are addressed to.
     pub y2a_recipient: String,
+    /// Who signs the cover letter of a bundle: a name in the staff
+    /// directory (their role and email are taken from it), so the
+    /// receiving agency knows whom to contact.
+    pub sender: Option<String>,
 }
 
 impl Default for ExportConfig {
     fn default() -> Self {
-        Self { y2a_within_days: 30, y2a_recipient: "Probation Service (Y2A portal)".into() }
+        Self { y2a_within_days: 30, y2a_recipient: "Probation Service (Y2A portal)".into(), sender: None }
     }
 }
 

@@ -179,8 +179,19 @@ pub fn export_case(
     let created_at: DateTime<Utc> = created.parse().unwrap_or_default();
     let date: NaiveDate = created_at.date_naive();
 
-    let listing: Vec<_> =
-        members.iter().map(|m| json!({"name": m.name, "kind": m.kind, "size": m.bytes.len()})).collect();
+    let listing: Vec<_> = members
+        .iter()
+        .map(|m| json!({"name": m.name, "kind": m.kind.replace('-', " "), "size": human_size(m.bytes.len())}))
+        .collect();
+    let config = press.config();
+    let sender = config.export.sender.as_ref().map(|name| {
+        let who = config.staff.iter().find(|s| s.name.eq_ignore_ascii_case(name));
+        json!({
+            "name": name,
+            "role": who.and_then(|s| s.role.clone()),
+            "email": who.and_then(|s| s.email.clone()),
+        })
+    });
     let notice = json!({
         "title": match purpose { Purpose::Transfer => "Case transfer", Purpose::Y2a => "Y2A transfer of information" },
         "purpose": purpose.to_string(),
@@ -189,6 +200,7 @@ pub fn export_case(
         "date": date.to_string(),
         "members": listing,
         "missing": missing,
+        "sender": sender,
     });
     let letter = press
         .typeset_notice("cover-letter.typ.j2", &notice, &format!("{id}/{purpose}"), date)
@@ -263,4 +275,23 @@ fn verify_folder(case_dir: &Path, log: &[LogEntry]) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// A size as people write it: `980 bytes`, `12.3 KB`, `1.4 MB`.
+fn human_size(bytes: usize) -> String {
+    match bytes {
+        b if b < 1000 => format!("{b} bytes"),
+        b if b < 1_000_000 => format!("{:.1} KB", b as f64 / 1000.0),
+        b => format!("{:.1} MB", b as f64 / 1_000_000.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(super::human_size(980), "980 bytes");
+        assert_eq!(super::human_size(12_345), "12.3 KB");
+        assert_eq!(super::human_size(1_400_000), "1.4 MB");
+    }
 }

@@ -77,6 +77,17 @@ fn a_y2a_bundle_holds_the_latest_psr_plan_and_risk_summary_with_a_verified_manif
     fs::write(&letter, &members.iter().find(|(n, _)| n == "cover-letter.pdf").unwrap().1).unwrap();
     let text = pdf_text(&letter);
     assert!(text.contains("Y2A") && !text.contains("Derbyshire") && !text.contains('§'), "{text}");
+    // Issue 13 item 7: a named sender, human sizes, a proper close, no hidden characters in file names.
+    for expected in [
+        "Helen Adeyemi",
+        "Service Manager",
+        "Yours sincerely",
+        " KB",
+        "NYJS-2026-0088_psr_2026-11-23_draft.pdf",
+    ] {
+        assert!(text.contains(expected), "cover letter: no `{expected}`:\n{text}");
+    }
+    assert!(!text.contains(" bytes") && !text.contains('\u{200B}'), "{text}");
     let manifest: serde_json::Value = serde_json::from_slice(&members.last().unwrap().1).unwrap();
     assert_eq!(manifest["purpose"], "y2a");
     assert_eq!(manifest["case_id"], CASE);
