@@ -66,16 +66,21 @@ pub struct ExportItem {
 
 /// Exports each case from the press's output root into `out`; one failure
 /// does not stop the others.
+///
+/// `dated` is the bundles' date (in their names and cover letters); by
+/// default, the date of the newest file each holds, so the same folder
+/// always gives the same bundle.
 pub fn export_cases(
     press: &Press,
     case_ids: &[String],
     purpose: Purpose,
     out: &Path,
     to: &str,
+    dated: Option<NaiveDate>,
 ) -> Vec<ExportItem> {
     case_ids
         .iter()
-        .map(|id| match export_case(press, id, purpose, out, to) {
+        .map(|id| match export_case(press, id, purpose, out, to, dated) {
             Ok(published) => ExportItem {
                 case_id: id.clone(),
                 written: matches!(published, Published::Written(_)),
@@ -96,6 +101,7 @@ pub fn export_case(
     purpose: Purpose,
     out: &Path,
     to: &str,
+    dated: Option<NaiveDate>,
 ) -> Result<Published, String> {
     let id = CaseId::try_from(case_id.to_owned())?;
     let layout = press.layout();
@@ -177,7 +183,7 @@ pub fn export_case(
         });
     }
     let created_at: DateTime<Utc> = created.parse().unwrap_or_default();
-    let date: NaiveDate = created_at.date_naive();
+    let date: NaiveDate = dated.unwrap_or(created_at.date_naive());
 
     let listing: Vec<_> = members
         .iter()

@@ -50,7 +50,8 @@ fn members(zip_path: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 fn export(press: &casepress::press::Press, out: &Path, purpose: Purpose) -> casepress::export::ExportItem {
-    export_cases(press, &[CASE.to_string()], purpose, &out.join("exports"), "Receiving service").remove(0)
+    export_cases(press, &[CASE.to_string()], purpose, &out.join("exports"), "Receiving service", None)
+        .remove(0)
 }
 
 #[test]
@@ -150,8 +151,14 @@ fn a_tampered_or_missing_case_folder_is_refused() {
             || fs::read_dir(tmp.path().join("exports")).unwrap().count() == 0
     );
 
-    let missing =
-        export_cases(&press, &["NO-SUCH-CASE".into(), "../etc".into()], Purpose::Transfer, tmp.path(), "x");
+    let missing = export_cases(
+        &press,
+        &["NO-SUCH-CASE".into(), "../etc".into()],
+        Purpose::Transfer,
+        tmp.path(),
+        "x",
+        None,
+    );
     assert!(missing[0].failed.as_deref().unwrap().contains("no case folder"));
     assert!(missing[1].failed.as_deref().unwrap().contains("invalid case_id"));
 }

@@ -26,6 +26,10 @@ pub struct ExportArgs {
     /// The receiving service named in the cover letter.
     #[arg(long, value_name = "NAME")]
     to: Option<String>,
+    /// The bundle's date, in its name and cover letter (YYYY-MM-DD; default:
+    /// the date of the newest file it holds).
+    #[arg(long, value_name = "DATE", value_parser = settings::date)]
+    date: Option<chrono::NaiveDate>,
     /// Config file (default: ./casepress.toml if present).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -42,7 +46,7 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
     });
     let press = Press::new(config)?;
     let out = a.out.unwrap_or_else(|| press.layout().exports());
-    let items = export_cases(&press, &a.case_ids, a.purpose, &out, &to);
+    let items = export_cases(&press, &a.case_ids, a.purpose, &out, &to, a.date);
     if a.json {
         settings::print_json(&items)?;
     } else {
