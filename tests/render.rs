@@ -310,3 +310,19 @@ fn issue_13_7_every_to_complete_marker_is_listed_and_counted() {
     }
     assert!(marked > 10, "the samples have markers to check: {marked}");
 }
+
+#[test]
+fn issue_13_7_victims_read_as_sentences() {
+    let tmp = tempfile::tempdir().unwrap();
+    let opts = RenderOptions { kinds: KindSelection::only(vec![DocumentKind::Pprc2]), ..drafts() };
+    let report = render(&press(tmp.path()), &[samples().join("cases/pprc.json")], &opts);
+    let Outcome::Written { path, .. } = &report.items[0].outcome else { panic!("{report:?}") };
+    let text = squash(&pdf_text(path));
+    assert!(
+        text.contains(&squash(
+            "Boy living three doors away, aged 11, a child. Relationship to the young person:"
+        )),
+        "{text}"
+    );
+    assert!(!text.contains(&squash("(a child);")), "{text}");
+}
