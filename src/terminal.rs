@@ -5,14 +5,18 @@
 
 use std::borrow::Cow;
 
-/// `text` with every control character but the newline escaped.
+/// `text` with every control character but the newline escaped, and the
+/// bidi embeddings, overrides and isolates that could reverse a line.
 pub fn printable(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| c.is_control() && c != '\n') {
+    let hidden = |c: char| {
+        (c.is_control() && c != '\n') || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(hidden) {
         return Cow::Borrowed(text);
     }
     Cow::Owned(
         text.chars()
-            .map(|c| if c.is_control() && c != '\n' { c.escape_unicode().to_string() } else { c.to_string() })
+            .map(|c| if hidden(c) { c.escape_unicode().to_string() } else { c.to_string() })
             .collect(),
     )
 }
@@ -26,5 +30,6 @@ mod tests {
         assert_eq!(printable("plain.pdf"), "plain.pdf");
         assert_eq!(printable("evil\u{1b}[2Jname\r.pdf"), "evil\\u{1b}[2Jname\\u{d}.pdf");
         assert_eq!(printable("two\nlines"), "two\nlines");
+        assert_eq!(printable("RLO \u{202e}evil"), "RLO \\u{202e}evil");
     }
 }
