@@ -328,6 +328,20 @@ impl DisposalType {
         }
     }
 
+    /// Whether the Scaled Approach sets the level and contacts: not for
+    /// out-of-court disposals or prevention, which it excludes, nor for bail,
+    /// where the court sets them (Wolverhampton YOT guidance §8, §6(a)).
+    pub fn scaled_approach_applies(self) -> bool {
+        !matches!(
+            self,
+            Self::YouthConditionalCaution
+                | Self::YouthCaution
+                | Self::CommunityResolution
+                | Self::Prevention
+                | Self::BailSupervision
+        )
+    }
+
     /// Whether it is a sentence of the court (Derbyshire practice guidance §2.1's "Court orders"),
     /// as opposed to bail, remand or an out-of-court disposal.
     pub fn is_sentence(self) -> bool {
@@ -763,6 +777,10 @@ pub struct InterventionPlan {
     /// Next review date (at most 6 months on).
     #[serde(default)]
     pub review_date: Option<NaiveDate>,
+    /// Date the plan was discussed at a manager's quality-assurance meeting
+    /// before it was agreed (Derbyshire practice guidance §4.3).
+    #[serde(default)]
+    pub qa_meeting_date: Option<NaiveDate>,
     /// Signatures.
     #[serde(default)]
     pub signatures: Signatures,

@@ -12,8 +12,11 @@ pub fn deadlines(case: &Case, cal: &WorkingCalendar, today: NaiveDate) -> Vec<Du
 
     // Derbyshire practice guidance §2.1: "For Court orders, assessment documents should be
     // completed within 15 working days of the Order being made."
+    // An assessment completed before the order was made is the
+    // pre-sentence one: it does not meet this deadline.
     if let Some(order) = case.order.as_ref().filter(|o| o.kind.is_sentence()) {
-        let done = order.assessed_date.or(case.assessment.as_ref().map(|a| a.date));
+        let after_order = case.assessment.as_ref().map(|a| a.date).filter(|d| *d >= order.start_date);
+        let done = order.assessed_date.or(after_order);
         let due = cal.add_working_days(order.start_date, 15);
         out.push(DueDate::new(
             "assessment within 15 working days of the order",
@@ -66,12 +69,17 @@ pub fn deadlines(case: &Case, cal: &WorkingCalendar, today: NaiveDate) -> Vec<Du
     // Risk and Vulnerability Management Meeting "on a monthly basis".
     if !risk::risk_meeting_triggers(case).is_empty() {
         let last = case.risk_meetings.iter().max().copied();
-        let base = last.or(case.assessment.as_ref().map(|a| a.date));
+        // Every MAPPA case is managed through these meetings (§11(b)): with
+        // no assessment or meeting yet, the month runs from the MAPPA
+        // notification, else the order, so the date can go overdue.
+        let started =
+            case.mappa.as_ref().and_then(|m| m.notified_date).or(case.order.as_ref().map(|o| o.start_date));
+        let base = last.or(case.assessment.as_ref().map(|a| a.date)).or(started);
         if let Some(due) = base.and_then(|b| b.checked_add_months(Months::new(1))) {
             let what = if last.is_some() {
                 "next monthly Risk and Vulnerability Management Meeting"
             } else {
-                "first Risk and Vulnerability Management Meeting (within a month of the assessment)"
+                "first Risk and Vulnerability Management Meeting (within a month)"
             };
             out.push(DueDate::new(what, "Wolverhampton YOT guidance §6(a)", due, None, today));
         }

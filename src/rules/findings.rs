@@ -113,6 +113,16 @@ pub fn findings(case: &Case) -> Vec<Finding> {
     }
 
     if let Some(plan) = &case.intervention_plan {
+        // Plans are discussed at a manager's quality-assurance meeting
+        // before they are agreed.
+        let discussed = plan.qa_meeting_date.is_some_and(|qa| plan.date.is_none_or(|agreed| qa <= agreed));
+        if plan.date.is_some() && !discussed {
+            warn(
+                &mut out,
+                "Derbyshire practice guidance §4.3",
+                "intervention plan agreed without a recorded quality-assurance meeting with a manager first",
+            );
+        }
         if plan.signatures.young_person.is_none() {
             warn(
                 &mut out,

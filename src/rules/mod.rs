@@ -43,6 +43,11 @@ pub struct Facts {
     pub intervention_level: Option<InterventionLevel>,
     /// Contacts a month for that level.
     pub contacts: Option<ContactSchedule>,
+    /// The Scaled Approach level for a court sentence a PSR proposes, from
+    /// the assessment, whatever the current intervention (bail, for one).
+    pub proposed_level: Option<InterventionLevel>,
+    /// Contacts a month for the proposed level.
+    pub proposed_contacts: Option<ContactSchedule>,
     /// When the PSR is due to managers, if a hearing is set.
     pub gatekeeping_due: Option<NaiveDate>,
     /// Whether two managers, one from another team, must gatekeep.
@@ -80,13 +85,19 @@ impl Facts {
 
 /// Applies every rule to `case` as of `today`.
 pub fn derive(case: &Case, calendar: &WorkingCalendar, today: NaiveDate) -> Facts {
-    let level = case.assessment.as_ref().map(|a| InterventionLevel::from_score(a.asset_score));
+    // No band or contact promise for the current intervention where the
+    // Scaled Approach does not apply to it.
+    let proposed = case.assessment.as_ref().map(|a| InterventionLevel::from_score(a.asset_score));
+    let banded = case.order.as_ref().is_none_or(|o| o.kind.scaled_approach_applies());
+    let level = proposed.filter(|_| banded);
     let hearing = case.court.as_ref().and_then(|c| c.hearing_date);
     Facts {
         today,
         age: age_on(case.child.date_of_birth, today),
         intervention_level: level,
         contacts: level.map(InterventionLevel::contacts),
+        proposed_level: proposed,
+        proposed_contacts: proposed.map(InterventionLevel::contacts),
         gatekeeping_due: hearing.filter(|_| case.psr.is_some()).map(|h| gatekeeping_due(calendar, h)),
         double_gatekeeping_required: double_gatekeeping_required(case),
         double_gatekeeping_done: double_gatekeeping_done(case),

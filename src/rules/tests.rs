@@ -272,3 +272,60 @@ fn age_turns_on_the_birthday() {
     assert_eq!(age_on(dob, d("2026-03-20")), 15);
     assert_eq!(age_on(dob, d("2026-03-21")), 16);
 }
+
+#[test]
+fn derbyshire_s2_1_a_pre_sentence_assessment_does_not_meet_the_post_order_deadline() {
+    let c = case(json!({
+        "order": {"type": "youth_rehabilitation_order", "start_date": "2026-11-02"},
+        "assessment": {"date": "2026-10-20", "asset_score": 20, "reoffending": "low", "serious_harm": "low", "safety_wellbeing": "low"}
+    }));
+    let f = facts(&c, "2026-11-30");
+    let a = due(&f, "assessment within 15 working days");
+    assert_eq!(a.done, None, "assessed before the order: the post-order assessment is still to do");
+    assert_eq!(a.status, DueStatus::Overdue);
+}
+
+#[test]
+fn wolverhampton_s8_s6a_no_band_or_contacts_for_out_of_court_prevention_or_bail() {
+    for kind in ["youth_conditional_caution", "community_resolution", "prevention", "bail_supervision"] {
+        let c = case(json!({
+            "order": {"type": kind, "start_date": "2026-11-02"},
+            "assessment": assessment("medium", "low", "low")
+        }));
+        let f = facts(&c, "2026-11-30");
+        assert!(f.intervention_level.is_none() && f.contacts.is_none(), "{kind}: no Scaled Approach band");
+    }
+    let yro = case(json!({
+        "order": {"type": "youth_rehabilitation_order", "start_date": "2026-11-02"},
+        "assessment": assessment("medium", "low", "low")
+    }));
+    assert!(facts(&yro, "2026-11-30").intervention_level.is_some(), "a court order is banded");
+}
+
+#[test]
+fn wolverhampton_s6a_s11b_a_mappa_case_with_no_assessment_or_meeting_still_has_a_due_date() {
+    let c = case(json!({
+        "order": {"type": "youth_rehabilitation_order", "start_date": "2026-09-01"},
+        "mappa": {"category": 2, "level": 1, "notified_date": "2026-09-10"}
+    }));
+    let f = facts(&c, "2026-11-30");
+    let meeting = due(&f, "first Risk and Vulnerability Management Meeting");
+    assert_eq!(meeting.due, d("2026-10-10"));
+    assert_eq!(meeting.status, DueStatus::Overdue);
+}
+
+#[test]
+fn derbyshire_s4_3_a_plan_agreed_without_a_quality_assurance_meeting_is_found() {
+    let plan = |qa: Option<&str>| {
+        case(
+            json!({"intervention_plan": {"date": "2026-11-10", "qa_meeting_date": qa, "restorative": "letter"}}),
+        )
+    };
+    let rule = "Derbyshire practice guidance §4.3";
+    assert!(facts(&plan(None), "2026-11-30").findings.iter().any(|f| f.rule == rule));
+    assert!(
+        facts(&plan(Some("2026-11-12")), "2026-11-30").findings.iter().any(|f| f.rule == rule),
+        "after agreeing is too late"
+    );
+    assert!(!facts(&plan(Some("2026-11-06")), "2026-11-30").findings.iter().any(|f| f.rule == rule));
+}
