@@ -74,11 +74,16 @@ pub fn check_paths(
     today: NaiveDate,
 ) -> Result<CheckReport, String> {
     let caseload = Caseload::load(inputs).map_err(|e| e.to_string())?;
-    Ok(check(&caseload, calendar, today))
+    Ok(check(&caseload, calendar, today, &rules::Settings::default()))
 }
 
 /// Checks every case of a loaded caseload as of `today`.
-pub fn check(caseload: &Caseload, calendar: &WorkingCalendar, today: NaiveDate) -> CheckReport {
+pub fn check(
+    caseload: &Caseload,
+    calendar: &WorkingCalendar,
+    today: NaiveDate,
+    settings: &rules::Settings,
+) -> CheckReport {
     let cases: Vec<CaseCheck> = caseload
         .cases
         .iter()
@@ -89,7 +94,7 @@ pub fn check(caseload: &Caseload, calendar: &WorkingCalendar, today: NaiveDate) 
                 child: format!("{} {}", c.child.first_name, c.child.last_name),
                 file: loaded.file.clone(),
                 line: loaded.line,
-                facts: rules::derive(c, calendar, today),
+                facts: rules::derive_with(c, calendar, today, settings),
             }
         })
         .collect();

@@ -33,6 +33,8 @@ pub struct Config {
     pub export: ExportConfig,
     /// Limits on case text, checked when cases are loaded.
     pub limits: crate::case::Limits,
+    /// Which practice rules apply where a service chooses.
+    pub rules: crate::rules::Settings,
 }
 
 /// Export bundles (transfer, Y2A).

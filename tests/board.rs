@@ -42,7 +42,15 @@ fn figures() -> BTreeMap<String, Figure> {
     let statements = statements();
     let calendar = WorkingCalendar::default();
     let targets = vec![("psr.on_time".to_string(), 90.0)];
-    let input = BoardInput { cases: &cases, statements: &statements, calendar: &calendar, targets: &targets };
+    // The fixture was computed under the every-PSR standard.
+    let rules = casepress::rules::Settings { psr_due_for_every_psr: true };
+    let input = BoardInput {
+        cases: &cases,
+        statements: &statements,
+        calendar: &calendar,
+        targets: &targets,
+        rules: &rules,
+    };
     compute(&input, "2026-Q2".parse().unwrap()).into_iter().map(|f| (f.id.clone(), f)).collect()
 }
 
@@ -196,6 +204,9 @@ fn the_sample_board_is_byte_identical_on_a_re_run_and_its_pack_verifies() {
     assert_eq!(json["quarter"], "2026-Q2");
     let total = json["figures"].as_array().unwrap().iter().find(|f| f["id"] == "caseload.total").unwrap();
     assert!(total["numerator"].as_u64().unwrap() >= 100, "the sample caseload is substantial: {total}");
+    // The board says which PSRs the two-working-days rule covers (issue 13 item 5).
+    let on_time = json["figures"].as_array().unwrap().iter().find(|f| f["id"] == "psr.on_time").unwrap();
+    assert!(on_time["definition"].as_str().unwrap().contains("to be double gatekept"), "{on_time}");
     let text = pdf_text(&dir.join("board-report.pdf"));
     for expected in [
         "Quarterly performance report",

@@ -129,7 +129,7 @@ struct TypesetDocument {
 fn typeset_case(press: &Press, loaded: &LoadedCase, opts: &RenderOptions) -> TypesetCase {
     let case = &loaded.case;
     crate::failpoint(&format!("render:{}", case.case_id));
-    let facts = rules::derive(case, press.calendar(), opts.date);
+    let facts = rules::derive_with(case, press.calendar(), opts.date, &press.config().rules);
     let kinds = opts.kinds.for_case(case, &facts);
     let case_dir = press.layout().case_dir(case.case_id.as_str());
     let log = store::read_log(&case_dir);

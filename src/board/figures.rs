@@ -105,6 +105,8 @@ pub struct BoardInput<'a> {
     pub calendar: &'a WorkingCalendar,
     /// Target percentages by figure id.
     pub targets: &'a [(String, f64)],
+    /// Which PSRs the two-working-days rule applies to.
+    pub rules: &'a crate::rules::Settings,
 }
 
 /// One quarter's view of the cases.
@@ -203,7 +205,7 @@ fn kind(c: &Case) -> Option<DisposalType> {
 }
 
 #[allow(clippy::too_many_lines, reason = "a table of like items: one entry per figure")]
-fn specs() -> Vec<Spec> {
+fn specs(settings: &crate::rules::Settings) -> Vec<Spec> {
     let mut s = vec![spec(
         "caseload.total",
         "Caseload",
@@ -357,14 +359,33 @@ fn specs() -> Vec<Spec> {
     s.push(spec("psr.gatekept", "Reports and assessments", "PSRs gatekept", "PSRs for hearings in the quarter with a gatekeeping meeting recorded ÷ PSRs for hearings in the quarter (Derbyshire practice guidance §7.3).", |p| {
         Measure::ratio(count(p.psrs(), |c| c.gatekeeping.as_ref().is_some_and(|g| g.meeting_date.is_some())), p.psrs().count())
     }));
-    s.push(spec("psr.on_time", "Reports and assessments", "PSRs to managers on time", "PSRs submitted to managers at least 2 working days before the hearing ÷ PSRs for hearings in the quarter (Derbyshire practice guidance §7.3).", |p| {
-        let on_time = count(p.psrs(), |c| {
-            let due = c.court.as_ref().and_then(|x| x.hearing_date).map(|h| rules::gatekeeping_due(p.input.calendar, h));
-            let sent = c.gatekeeping.as_ref().and_then(|g| g.submitted_date);
-            matches!((due, sent), (Some(d), Some(s)) if s <= d)
-        });
-        Measure::ratio(on_time, p.psrs().count())
-    }));
+    let on_time_definition = if settings.psr_due_for_every_psr {
+        "PSRs submitted to managers at least 2 working days before the hearing ÷ PSRs for hearings in the quarter: every PSR, this service's standard (Derbyshire practice guidance §7.3 sets it for PSRs to be double gatekept)."
+    } else {
+        "PSRs submitted to managers at least 2 working days before the hearing ÷ PSRs for hearings in the quarter that were to be double gatekept, the PSRs the rule applies to (Derbyshire practice guidance §7.3)."
+    };
+    s.push(spec(
+        "psr.on_time",
+        "Reports and assessments",
+        "PSRs to managers on time",
+        on_time_definition,
+        |p| {
+            let applies: Vec<&Case> = p.psrs().filter(|c| p.input.rules.psr_due_applies(c)).collect();
+            let on_time = applies
+                .iter()
+                .filter(|c| {
+                    let due = c
+                        .court
+                        .as_ref()
+                        .and_then(|x| x.hearing_date)
+                        .map(|h| rules::gatekeeping_due(p.input.calendar, h));
+                    let sent = c.gatekeeping.as_ref().and_then(|g| g.submitted_date);
+                    matches!((due, sent), (Some(d), Some(s)) if s <= d)
+                })
+                .count();
+            Measure::ratio(on_time, applies.len())
+        },
+    ));
     s.push(spec("psr.double_gatekept", "Reports and assessments", "Double gatekeeping where custody was a strong possibility", "PSRs gatekept by two managers, one from another team ÷ PSRs for hearings in the quarter where custody was a strong possibility (Derbyshire practice guidance §7.3).", |p| {
         let required: Vec<&Case> = p.psrs().filter(|c| rules::double_gatekeeping_required(c)).collect();
         Measure::ratio(required.iter().filter(|c| rules::double_gatekeeping_done(c)).count(), required.len())
@@ -520,7 +541,7 @@ fn kpis() -> Vec<Spec> {
 pub fn compute(input: &BoardInput<'_>, quarter: Quarter) -> Vec<Figure> {
     let now = Period { q: quarter, input };
     let before = Period { q: quarter.previous(), input };
-    specs()
+    specs(input.rules)
         .into_iter()
         .map(|s| Figure {
             target: input.targets.iter().find(|(id, _)| *id == s.id).map(|(_, t)| *t),

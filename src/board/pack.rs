@@ -211,8 +211,13 @@ pub fn build_board(press: &Press, caseload: &Caseload, quarter: Quarter) -> Resu
         )
     }));
     let targets: Vec<(String, f64)> = config.board.targets.iter().map(|(k, v)| (k.clone(), *v)).collect();
-    let input =
-        BoardInput { cases: &cases, statements: &statements, calendar: press.calendar(), targets: &targets };
+    let input = BoardInput {
+        cases: &cases,
+        statements: &statements,
+        calendar: press.calendar(),
+        targets: &targets,
+        rules: &config.rules,
+    };
     let figures = compute(&input, quarter);
 
     let csv = figures_csv(&figures);

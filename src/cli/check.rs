@@ -38,7 +38,7 @@ pub fn check(a: CheckArgs) -> Result<ExitCode> {
         );
         return Ok(ExitCode::from(1));
     }
-    let report = casepress::check::check(&caseload, &calendar, settings::today(a.today));
+    let report = casepress::check::check(&caseload, &calendar, settings::today(a.today), &config.rules);
     if a.json {
         settings::print_json(&report)?;
     } else {

@@ -7,7 +7,12 @@ use super::{WorkingCalendar, psr, risk};
 use crate::case::Case;
 
 /// The case's deadlines, as of `today`.
-pub fn deadlines(case: &Case, cal: &WorkingCalendar, today: NaiveDate) -> Vec<DueDate> {
+pub fn deadlines(
+    case: &Case,
+    cal: &WorkingCalendar,
+    today: NaiveDate,
+    settings: &psr::Settings,
+) -> Vec<DueDate> {
     let mut out = Vec::new();
 
     // Derbyshire practice guidance §2.1: "For Court orders, assessment documents should be
@@ -27,11 +32,14 @@ pub fn deadlines(case: &Case, cal: &WorkingCalendar, today: NaiveDate) -> Vec<Du
         ));
     }
 
-    // Derbyshire practice guidance §7.3: the PSR is gatekept before completion and submitted to
-    // managers two working days before the court date.
+    // Derbyshire practice guidance §7.3: the PSR is gatekept before completion; one to be
+    // double gatekept goes to managers two working days before the court
+    // date (every PSR, where the service's settings say so).
     if let (Some(_), Some(hearing)) = (&case.psr, case.court.as_ref().and_then(|c| c.hearing_date)) {
-        let due = psr::gatekeeping_due(cal, hearing);
         let gk = case.gatekeeping.as_ref();
+        let two_days = settings.psr_due_applies(case);
+        let due =
+            if two_days { psr::gatekeeping_due(cal, hearing) } else { cal.sub_working_days(hearing, 1) };
         let met = gk.and_then(|g| g.meeting_date);
         out.push(DueDate::new(
             "PSR gatekeeping meeting held",
@@ -40,14 +48,15 @@ pub fn deadlines(case: &Case, cal: &WorkingCalendar, today: NaiveDate) -> Vec<Du
             met,
             today,
         ));
-        let sent = gk.and_then(|g| g.submitted_date);
-        out.push(DueDate::new(
-            "PSR to managers 2 working days before court",
-            "Derbyshire practice guidance §7.3",
-            due,
-            sent,
-            today,
-        ));
+        if two_days {
+            let sent = gk.and_then(|g| g.submitted_date);
+            let what = if settings.psr_due_for_every_psr {
+                "PSR to managers 2 working days before court (every PSR: this service's standard)"
+            } else {
+                "PSR to managers 2 working days before court (to be double gatekept)"
+            };
+            out.push(DueDate::new(what, "Derbyshire practice guidance §7.3", due, sent, today));
+        }
     }
 
     // Derbyshire practice guidance §4.4: plans "will be reviewed on a minimum six month basis";

@@ -23,7 +23,8 @@ pub use due::{DueDate, DueStatus};
 pub use findings::{Finding, Severity, findings};
 pub use forms::{Form, FormStatus, forms, mappa_invalid};
 pub use psr::{
-    LanguageFinding, double_gatekeeping_done, double_gatekeeping_required, gatekeeping_due, language_findings,
+    LanguageFinding, Settings, double_gatekeeping_done, double_gatekeeping_required, gatekeeping_due,
+    language_findings,
 };
 pub use risk::{PlanStatus, risk_meeting_triggers, rmp_required, vmp_required};
 pub use scaled::{ContactSchedule, InterventionLevel};
@@ -83,8 +84,13 @@ impl Facts {
     }
 }
 
-/// Applies every rule to `case` as of `today`.
+/// Applies every rule to `case` as of `today`, with the default settings.
 pub fn derive(case: &Case, calendar: &WorkingCalendar, today: NaiveDate) -> Facts {
+    derive_with(case, calendar, today, &Settings::default())
+}
+
+/// Applies every rule to `case` as of `today`, with a service's settings.
+pub fn derive_with(case: &Case, calendar: &WorkingCalendar, today: NaiveDate, settings: &Settings) -> Facts {
     // No band or contact promise for the current intervention where the
     // Scaled Approach does not apply to it.
     let proposed = case.assessment.as_ref().map(|a| InterventionLevel::from_score(a.asset_score));
@@ -98,7 +104,9 @@ pub fn derive(case: &Case, calendar: &WorkingCalendar, today: NaiveDate) -> Fact
         contacts: level.map(InterventionLevel::contacts),
         proposed_level: proposed,
         proposed_contacts: proposed.map(InterventionLevel::contacts),
-        gatekeeping_due: hearing.filter(|_| case.psr.is_some()).map(|h| gatekeeping_due(calendar, h)),
+        gatekeeping_due: hearing
+            .filter(|_| settings.psr_due_applies(case))
+            .map(|h| gatekeeping_due(calendar, h)),
         double_gatekeeping_required: double_gatekeeping_required(case),
         double_gatekeeping_done: double_gatekeeping_done(case),
         language_findings: language_findings(case),
@@ -106,7 +114,7 @@ pub fn derive(case: &Case, calendar: &WorkingCalendar, today: NaiveDate) -> Fact
         vmp: plan_status(risk::vmp_required(case), case.vulnerability_management_plan.as_ref()),
         risk_meeting_triggers: risk::risk_meeting_triggers(case),
         forms: forms::forms(case),
-        due_dates: deadlines::deadlines(case, calendar, today),
+        due_dates: deadlines::deadlines(case, calendar, today, settings),
         findings: findings::findings(case),
     }
 }

@@ -7,9 +7,35 @@ use super::WorkingCalendar;
 use crate::case::Case;
 
 /// Derbyshire practice guidance §7.3: "PSRs must be completed and submitted to managers two
-/// working days before the Court date."
+/// working days prior to the court date where they are to be double gate kept."
 pub fn gatekeeping_due(calendar: &WorkingCalendar, hearing: NaiveDate) -> NaiveDate {
     calendar.sub_working_days(hearing, 2)
+}
+
+/// Which PSRs the two-working-days rule applies to (`[rules]` in casepress.toml).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// Apply "to managers two working days before court" to every PSR, not
+    /// only those to be double gatekept (the source's rule): a service's
+    /// own, stricter standard.
+    pub psr_due_for_every_psr: bool,
+}
+
+impl Settings {
+    /// Whether the two-working-days rule applies to this case's PSR.
+    pub fn psr_due_applies(&self, case: &Case) -> bool {
+        case.psr.is_some() && (self.psr_due_for_every_psr || double_gatekeeping_required(case))
+    }
+
+    /// Which PSRs the rule applies to, in words for `check` and the board.
+    pub fn psr_due_scope(&self) -> &'static str {
+        if self.psr_due_for_every_psr {
+            "every PSR (this service's standard)"
+        } else {
+            "PSRs to be double gatekept"
+        }
+    }
 }
 
 /// Derbyshire practice guidance §7.3: "Any case where custody is considered a strong possibility

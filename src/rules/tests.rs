@@ -182,12 +182,14 @@ fn derbyshire_s7_3_psr_due_two_working_days_before_court() {
         ("2026-04-07", "2026-04-01"), // the day after Easter Monday: skips Good Friday too
         ("2026-05-06", "2026-05-01"), // two days after the early May bank holiday
     ] {
-        let c = case(json!({"psr": {}, "court": {"name": "Youth Court", "hearing_date": hearing}}));
+        let c = case(
+            json!({"psr": {"custody_strong_possibility": true}, "court": {"name": "Youth Court", "hearing_date": hearing}}),
+        );
         let p = due(&facts(&c, "2026-01-01"), "PSR to managers");
         assert_eq!(p.due, d(want), "hearing {hearing}");
     }
     let late = case(json!({
-        "psr": {}, "court": {"name": "Youth Court", "hearing_date": "2026-12-08"},
+        "psr": {"custody_strong_possibility": true}, "court": {"name": "Youth Court", "hearing_date": "2026-12-08"},
         "gatekeeping": {"submitted_date": "2026-12-07", "meeting_date": "2026-12-01"}
     }));
     let f = facts(&late, "2026-12-08");
@@ -328,4 +330,18 @@ fn derbyshire_s4_3_a_plan_agreed_without_a_quality_assurance_meeting_is_found() 
         "after agreeing is too late"
     );
     assert!(!facts(&plan(Some("2026-11-06")), "2026-11-30").findings.iter().any(|f| f.rule == rule));
+}
+
+#[test]
+fn derbyshire_s7_3_two_working_days_is_for_psrs_to_be_double_gatekept_unless_the_service_says_every_psr() {
+    let single = case(json!({"psr": {}, "court": {"name": "Youth Court", "hearing_date": "2026-12-08"}}));
+    let f = facts(&single, "2026-11-30");
+    assert!(!f.due_dates.iter().any(|x| x.what.starts_with("PSR to managers")), "{:#?}", f.due_dates);
+    assert!(f.gatekeeping_due.is_none());
+    assert_eq!(due(&f, "PSR gatekeeping").due, d("2026-12-07"), "gatekept before court all the same");
+    let every = Settings { psr_due_for_every_psr: true };
+    let f = derive_with(&single, &WorkingCalendar::default(), d("2026-11-30"), &every);
+    let p = due(&f, "PSR to managers");
+    assert_eq!(p.due, d("2026-12-04"));
+    assert!(p.what.contains("this service's standard"), "check says which rule: {}", p.what);
 }
