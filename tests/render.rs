@@ -326,3 +326,20 @@ fn issue_13_7_victims_read_as_sentences() {
     );
     assert!(!text.contains(&squash("(a child);")), "{text}");
 }
+
+#[test]
+fn issue_13_5_a_psr_not_to_be_double_gatekept_has_no_two_day_deadline_but_is_gatekept_before_court() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut case = minimal_json("ONE-GK");
+    case["psr"] = serde_json::json!({"requested_date": "2026-11-01"});
+    case["court"] = serde_json::json!({"name": "Northfield Youth Court", "hearing_date": "2026-12-08"});
+    let file = tmp.path().join("c.json");
+    fs::write(&file, case.to_string()).unwrap();
+    let opts = RenderOptions { kinds: KindSelection::only(vec![DocumentKind::Psr]), ..drafts() };
+    let report = render(&press(&tmp.path().join("o")), &[file], &opts);
+    let Outcome::Written { path, .. } = &report.items[0].outcome else { panic!("{report:?}") };
+    let text = squash(&pdf_text(path));
+    assert!(text.contains(&squash("before the hearing on 8 December 2026")), "{text}");
+    assert!(!text.contains(&squash("two working days before")), "{text}");
+    assert!(!text.contains(&squash("TO COMPLETE: date of hearing")), "{text}");
+}
