@@ -166,6 +166,9 @@ fn case_text(out: &mut String, c: &CaseCheck) {
             k.first_three_months,
             k.thereafter
         ),
+        _ if f.proposed_level.is_some() => {
+            "not applied: the Scaled Approach does not set contacts for this intervention (out of court, prevention or bail)".into()
+        }
         _ => "no assessment".into(),
     };
     row(out, "Scaled Approach", &scaled);

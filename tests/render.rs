@@ -343,3 +343,62 @@ fn issue_13_5_a_psr_not_to_be_double_gatekept_has_no_two_day_deadline_but_is_gat
     assert!(!text.contains(&squash("two working days before")), "{text}");
     assert!(!text.contains(&squash("TO COMPLETE: date of hearing")), "{text}");
 }
+
+#[test]
+fn issue_13_2_the_psr_a_youth_court_expects() {
+    let tmp = tempfile::tempdir().unwrap();
+    let opts = RenderOptions { kinds: KindSelection::only(vec![DocumentKind::Psr]), ..drafts() };
+    let report = render(&press(tmp.path()), &[samples().join("cases/yro-custody-possible.json")], &opts);
+    let Outcome::Written { path, .. } = &report.items[0].outcome else { panic!("{report:?}") };
+    let text = squash(&pdf_text(path));
+    for expected in [
+        "Report type All options",
+        "Court reference NF-YC-2026-4417",
+        "PNC number",
+        "at the hearing",
+        "Previous offending and out-of-court disposals",
+        "Why it happened",
+        "Previous compliance",
+        "Parenting",
+        "Vulnerability should custody be imposed",
+        "Dangerousness",
+        "It was discussed with Jay and a parent or carer on 27 November 2026",
+    ] {
+        assert!(text.contains(&squash(expected)), "no `{expected}` in the PSR:\n{text}");
+    }
+
+    // A child who turns 18 before the hearing: the age at the hearing, and a finding.
+    let mut case = minimal_json("EIGHTEEN");
+    case["child"]["date_of_birth"] = "2008-12-05".into();
+    case["psr"] = serde_json::json!({"requested_date": "2026-11-01"});
+    case["court"] = serde_json::json!({"name": "Northfield Youth Court", "hearing_date": "2026-12-08"});
+    let file = tmp.path().join("e.json");
+    fs::write(&file, case.to_string()).unwrap();
+    let report = render(&press(&tmp.path().join("e")), std::slice::from_ref(&file), &opts);
+    let Outcome::Written { path, .. } = &report.items[0].outcome else { panic!("{report:?}") };
+    assert!(squash(&pdf_text(path)).contains(&squash("(age 18 at the hearing)")));
+    let facts = casepress::rules::derive(
+        &case_from(&case),
+        &casepress::rules::WorkingCalendar::default(),
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+    );
+    assert!(
+        facts.findings.iter().any(|f| f.message.contains("turns 18 on 5 December 2008")
+            || f.message.contains("turns 18 on 5 December 2026")),
+        "{:#?}",
+        facts.findings
+    );
+
+    // A final refuses without the new sections, naming them.
+    let finals = RenderOptions { final_: true, ..opts };
+    let report = render(&press(&tmp.path().join("f")), &[file], &finals);
+    let Outcome::Failed { reason, .. } = &report.items[0].outcome else { panic!("{report:?}") };
+    for path in [
+        "psr.report_type",
+        "psr.previous_offending",
+        "psr.underlying_causes",
+        "psr.discussed_with_child_and_carer",
+    ] {
+        assert!(reason.contains(path), "{reason}");
+    }
+}

@@ -426,6 +426,10 @@ pub struct Offence {
     /// Victims of this offence.
     #[serde(default)]
     pub victims: Vec<Victim>,
+    /// A specified violent, sexual or terrorism offence (Sentencing Act
+    /// 2020, Schedule 18): the PSR then assesses dangerousness.
+    #[serde(default)]
+    pub specified: bool,
 }
 
 /// A victim of an offence.
@@ -466,6 +470,9 @@ pub struct Court {
     /// Compliance with bail so far.
     #[serde(default)]
     pub bail_compliance: Option<String>,
+    /// The court's reference for the case (URN or case number).
+    #[serde(default)]
+    pub reference: Option<String>,
 }
 
 /// Risk and need level used by AssetPlus.
@@ -604,9 +611,44 @@ pub struct Psr {
     /// Whether custody is a strong possibility (double gatekeeping applies).
     #[serde(default)]
     pub custody_strong_possibility: bool,
+    /// All options, or a specific sentence the court asked about.
+    #[serde(default)]
+    pub report_type: Option<ReportType>,
+    /// Previous offending and out-of-court disposals, in the author's words
+    /// ("None" when there are none).
+    #[serde(default)]
+    pub previous_offending: Option<String>,
+    /// Why the offending happened: the analysis of underlying causes
+    /// (Derbyshire practice guidance §7.1).
+    #[serde(default)]
+    pub underlying_causes: Option<String>,
+    /// How the child has complied with previous orders, bail or
+    /// interventions (Derbyshire practice guidance §7.1).
+    #[serde(default)]
+    pub previous_compliance: Option<String>,
+    /// Evidence of the child's vulnerability should they receive custody:
+    /// required when custody is a strong possibility (§7.1).
+    #[serde(default)]
+    pub custody_vulnerability: Option<String>,
+    /// The dangerousness assessment, where an offence is a specified one.
+    #[serde(default)]
+    pub dangerousness: Option<String>,
+    /// Date the report was discussed with the child and a parent or carer.
+    #[serde(default)]
+    pub discussed_with_child_and_carer: Option<NaiveDate>,
     /// The author's signature.
     #[serde(default)]
     pub signed: Option<Signature>,
+}
+
+/// What the court asked the report to cover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportType {
+    /// Every sentence open to the court.
+    AllOptions,
+    /// One sentence the court is considering.
+    SpecificSentence,
 }
 
 /// PSR offence analysis.
@@ -643,6 +685,9 @@ pub struct ChildAssessment {
     /// Looked-after experience, where relevant.
     #[serde(default)]
     pub looked_after: Option<String>,
+    /// Parenting: the support and supervision the child has at home.
+    #[serde(default)]
+    pub parenting: Option<String>,
 }
 
 /// PSR assessment of risk, in the author's words.

@@ -198,6 +198,36 @@ fn psr_needs(case: &Case, m: &mut Needs) {
         "psr.risk_assessment.safety_wellbeing",
         "safety and wellbeing",
     );
+    m.check(psr.report_type.is_some(), "psr.report_type", "report type");
+    m.check(
+        has(psr.previous_offending.as_ref()),
+        "psr.previous_offending",
+        "previous offending and out-of-court disposals",
+    );
+    m.check(
+        has(psr.underlying_causes.as_ref()),
+        "psr.underlying_causes",
+        "underlying causes of the offending",
+    );
+    m.check(has(psr.previous_compliance.as_ref()), "psr.previous_compliance", "previous compliance");
+    m.check(has(child.parenting.as_ref()), "psr.child_assessment.parenting", "parenting");
+    // Derbyshire practice guidance §7.1: the evidence of vulnerability should the child
+    // receive custody, where custody is a strong possibility.
+    if psr.custody_strong_possibility {
+        m.check(
+            has(psr.custody_vulnerability.as_ref()),
+            "psr.custody_vulnerability",
+            "vulnerability in custody",
+        );
+    }
+    if case.offences.iter().any(|o| o.specified) {
+        m.check(has(psr.dangerousness.as_ref()), "psr.dangerousness", "dangerousness assessment");
+    }
+    m.check(
+        psr.discussed_with_child_and_carer.is_some(),
+        "psr.discussed_with_child_and_carer",
+        "report discussed with the young person and parent or carer",
+    );
     m.check(has(psr.conclusion.as_ref()), "psr.conclusion", "conclusion");
     m.check(psr.proposal.is_some(), "psr.proposal", "sentencing proposal");
     // Derbyshire practice guidance §7.3: gatekeeping happens "prior to the PSR being completed".

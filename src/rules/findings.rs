@@ -112,6 +112,44 @@ pub fn findings(case: &Case) -> Vec<Finding> {
         );
     }
 
+    // The age a PSR gives the court is the age at the hearing: a child who
+    // turns 18 first is sentenced as an adult would be, and the author must
+    // know.
+    if let (Some(_), Some(hearing)) = (&case.psr, case.court.as_ref().and_then(|c| c.hearing_date))
+        && super::age_on(case.child.date_of_birth, hearing) >= 18
+    {
+        let birthday = case.child.date_of_birth.checked_add_months(chrono::Months::new(18 * 12));
+        let on = birthday.map(|b| b.format("%-d %B %Y").to_string()).unwrap_or_default();
+        warn(
+            &mut out,
+            "Sentencing children and young people guideline",
+            format!(
+                "the young person turns 18 on {on}, before the hearing on {}",
+                hearing.format("%-d %B %Y")
+            ),
+        );
+    }
+    if let Some(psr) = &case.psr {
+        if psr.custody_strong_possibility
+            && psr.custody_vulnerability.as_deref().is_none_or(|v| v.trim().is_empty())
+        {
+            warn(
+                &mut out,
+                "Derbyshire practice guidance §7.1",
+                "custody is a strong possibility: the PSR must give the evidence of vulnerability should they receive custody",
+            );
+        }
+        if case.offences.iter().any(|o| o.specified)
+            && psr.dangerousness.as_deref().is_none_or(|v| v.trim().is_empty())
+        {
+            warn(
+                &mut out,
+                "Sentencing Act 2020",
+                "a specified offence: the PSR needs a dangerousness assessment",
+            );
+        }
+    }
+
     if let Some(plan) = &case.intervention_plan {
         // Plans are discussed at a manager's quality-assurance meeting
         // before they are agreed.

@@ -40,6 +40,9 @@ pub struct Facts {
     pub today: NaiveDate,
     /// The child's age in whole years on that day.
     pub age: u32,
+    /// The child's age on the day of the hearing, when there is one: the
+    /// age a PSR gives the court.
+    pub age_at_hearing: Option<u32>,
     /// Scaled Approach level, if there is an assessment.
     pub intervention_level: Option<InterventionLevel>,
     /// Contacts a month for that level.
@@ -100,6 +103,7 @@ pub fn derive_with(case: &Case, calendar: &WorkingCalendar, today: NaiveDate, se
     Facts {
         today,
         age: age_on(case.child.date_of_birth, today),
+        age_at_hearing: hearing.map(|h| age_on(case.child.date_of_birth, h)),
         intervention_level: level,
         contacts: level.map(InterventionLevel::contacts),
         proposed_level: proposed,
