@@ -190,6 +190,12 @@ pub struct ServiceConfig {
     /// practice rule, e.g. "Northfield YJS practice standards". Documents
     /// never cite another authority's guidance.
     pub policy: Option<String>,
+    /// Who a child or family calls out of hours, e.g. "Emergency Duty Team
+    /// on 01632 960 999".
+    pub out_of_hours: Option<String>,
+    /// The advocacy service for looked-after children, e.g. "NYAS on 0808
+    /// 808 1001".
+    pub advocacy: Option<String>,
 }
 
 /// Input and output locations.
@@ -243,6 +249,8 @@ impl Default for ServiceConfig {
             email: None,
             logo: None,
             policy: None,
+            out_of_hours: None,
+            advocacy: None,
         }
     }
 }

@@ -88,6 +88,8 @@ impl Press {
             email: config.service.email.clone(),
             logo,
             policy: config.service.policy.clone(),
+            out_of_hours: config.service.out_of_hours.clone(),
+            advocacy: config.service.advocacy.clone(),
         };
         let renderer = Renderer::new(&templates, service)?;
         let mut naming = minijinja::Environment::new();

@@ -402,3 +402,58 @@ fn issue_13_2_the_psr_a_youth_court_expects() {
         assert!(reason.contains(path), "{reason}");
     }
 }
+
+#[test]
+fn issue_13_3_the_plan_and_agreement_speak_to_a_child_by_kind_of_intervention() {
+    let tmp = tempfile::tempdir().unwrap();
+    let typst = tmp.path().join("typst");
+    let opts = RenderOptions {
+        kinds: KindSelection::only(vec![DocumentKind::InterventionPlan, DocumentKind::ServiceAgreement]),
+        typst_dir: Some(typst.clone()),
+        ..drafts()
+    };
+    let report = render(&press(tmp.path()), &[samples().join("cases")], &opts);
+    assert!(!report.has_failures(), "{report:#?}");
+    let text_of = |id: &str, kind: DocumentKind| {
+        let item =
+            report.items.iter().find(|i| i.case_id.as_deref() == Some(id) && i.kind == Some(kind)).unwrap();
+        let Outcome::Written { path, .. } = &item.outcome else { panic!("{item:?}") };
+        squash(&pdf_text(path))
+    };
+    // In custody: visits, not contacts a month.
+    let dto = text_of("NYJS-2026-0098", DocumentKind::InterventionPlan);
+    assert!(dto.contains(&squash("we will visit you within a week")), "{dto}");
+    assert!(!dto.contains(&squash("times a month")), "{dto}");
+    // Out of court: sessions for its length, never "the rest of the order".
+    let ycc = text_of("NYJS-2026-0150", DocumentKind::InterventionPlan);
+    assert!(ycc.contains(&squash("We will meet for the sessions in this plan")), "{ycc}");
+    for jargon in ["rest of the order", "Scaled Approach", "ASSET score"] {
+        assert!(!ycc.contains(&squash(jargon)) && !dto.contains(&squash(jargon)), "{jargon}");
+    }
+    for plan in [&dto, &ycc] {
+        for heading in ["What I think", "If you can", "Who to call"] {
+            assert!(plan.contains(&squash(heading)), "no {heading}: {plan}");
+        }
+    }
+    // The agreement: if it is not kept, the parent or carer, out of hours.
+    let sa = text_of("NYJS-2026-0098", DocumentKind::ServiceAgreement);
+    for expected in
+        ["keep to this agreement", "What your parent or carer agrees to do", "Emergency Duty Team"]
+    {
+        assert!(sa.contains(&squash(expected)), "no {expected}: {sa}");
+    }
+    // Advocacy for a looked-after child.
+    let lac = text_of("NYJS-2026-0131", DocumentKind::ServiceAgreement);
+    assert!(
+        lac.contains(&squash("Someone on your side"))
+            && lac.contains(&squash("Rights Service on 01632 960 444")),
+        "{lac}"
+    );
+    // Body text at 11 pt in both.
+    for source in std::fs::read_dir(&typst).unwrap().flatten() {
+        let text = fs::read_to_string(source.path()).unwrap();
+        if !source.file_name().to_string_lossy().ends_with("layout.typ") {
+            assert!(text.contains("text-size: 11pt"), "{}", source.path().display());
+        }
+    }
+}

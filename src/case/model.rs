@@ -822,6 +822,9 @@ pub struct InterventionPlan {
     /// Next review date (at most 6 months on).
     #[serde(default)]
     pub review_date: Option<NaiveDate>,
+    /// What the young person thinks of the plan, in their own words.
+    #[serde(default)]
+    pub child_views: Option<String>,
     /// Date the plan was discussed at a manager's quality-assurance meeting
     /// before it was agreed (Derbyshire practice guidance §4.3).
     #[serde(default)]
@@ -860,6 +863,9 @@ pub struct ServiceAgreement {
     /// What the young person agrees to, beyond the standard terms.
     #[serde(default)]
     pub young_person_commitments: Vec<String>,
+    /// What the parent or carer agrees to, besides the standard list.
+    #[serde(default)]
+    pub parent_commitments: Vec<String>,
     /// Contacts.
     #[serde(default)]
     pub contacts: Vec<Contact>,

@@ -26,6 +26,10 @@ pub struct ServiceView {
     /// The service's own practice policy, named where a document states a
     /// practice rule (e.g. when a PSR is due), if config names one.
     pub policy: Option<String>,
+    /// Out-of-hours contact, if config names one.
+    pub out_of_hours: Option<String>,
+    /// Advocacy for looked-after children, if config names it.
+    pub advocacy: Option<String>,
 }
 
 #[derive(Serialize)]
