@@ -21,7 +21,10 @@ fn syllables(word: &str) -> usize {
         previous = v;
     }
     let n = w.len();
-    if n > 2 && w[n - 1] == 'e' && !vowel(w[n - 2]) && !(w[n - 2] == 'l' && !vowel(w[n - 3])) {
+    // A silent final "e" ("take"), but not "-le" after a consonant ("little").
+    let silent_e = n > 2 && w[n - 1] == 'e' && !vowel(w[n - 2]);
+    let consonant_le = n > 2 && w[n - 2] == 'l' && !vowel(w[n - 3]);
+    if silent_e && !consonant_le {
         count -= 1;
     }
     count.max(1)
