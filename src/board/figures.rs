@@ -5,6 +5,7 @@
 use chrono::{Months, NaiveDate};
 use serde::Serialize;
 
+use super::disclosure::Suppression;
 use super::quarter::Quarter;
 use crate::case::{Case, DisposalType, MappaCategory, MappaLevel, RiskLevel};
 use crate::rules::{self, WorkingCalendar};
@@ -59,9 +60,30 @@ pub struct Figure {
     pub target: Option<f64>,
     /// How it is counted.
     pub definition: &'static str,
+    /// Withheld this quarter to protect a small count in the same table.
+    pub current_withheld: bool,
+    /// Withheld in the previous quarter, likewise.
+    pub previous_withheld: bool,
 }
 
 impl Figure {
+    /// Why this quarter's (or, with `previous`, the previous quarter's)
+    /// value is not published, if it is not.
+    pub fn hidden(&self, previous: bool) -> Option<Suppression> {
+        let (m, withheld) = if previous {
+            (self.previous, self.previous_withheld)
+        } else {
+            (self.current, self.current_withheld)
+        };
+        if m.suppressed() {
+            Some(Suppression::Small)
+        } else if withheld {
+            Some(Suppression::Secondary)
+        } else {
+            None
+        }
+    }
+
     /// Red, amber or green against the target: green at or above it, amber
     /// within 10 points below, red beyond.
     pub fn rag(&self) -> Option<&'static str> {
@@ -541,7 +563,7 @@ fn kpis() -> Vec<Spec> {
 pub fn compute(input: &BoardInput<'_>, quarter: Quarter) -> Vec<Figure> {
     let now = Period { q: quarter, input };
     let before = Period { q: quarter.previous(), input };
-    specs(input.rules)
+    let mut figures = specs(input.rules)
         .into_iter()
         .map(|s| Figure {
             target: input.targets.iter().find(|(id, _)| *id == s.id).map(|(_, t)| *t),
@@ -551,6 +573,10 @@ pub fn compute(input: &BoardInput<'_>, quarter: Quarter) -> Vec<Figure> {
             section: s.section,
             label: s.label,
             definition: s.definition,
+            current_withheld: false,
+            previous_withheld: false,
         })
-        .collect()
+        .collect::<Vec<_>>();
+    super::disclosure::protect(&mut figures);
+    figures
 }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 use serde_json::json;
 
+use super::disclosure::Suppression;
 use super::figures::{BoardInput, Figure, Measure, compute};
 use super::quarter::Quarter;
 use crate::case::Caseload;
@@ -39,6 +40,10 @@ struct PublishedFigure<'a> {
     previous_denominator: Option<u32>,
     previous_percent: Option<f64>,
     suppressed: bool,
+    /// Why this quarter's value is not published: `small` or `secondary`.
+    suppression: Option<Suppression>,
+    /// Why the previous quarter's value is not published.
+    previous_suppression: Option<Suppression>,
     trend: Option<&'a str>,
     target: Option<f64>,
     rag: Option<&'a str>,
@@ -49,8 +54,8 @@ fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-fn published(m: Measure) -> (Option<u32>, Option<u32>, Option<f64>) {
-    if m.suppressed() {
+fn published(m: Measure, hidden: Option<Suppression>) -> (Option<u32>, Option<u32>, Option<f64>) {
+    if hidden.is_some() {
         (None, None, None)
     } else {
         (Some(m.numerator), m.denominator, m.percent().map(round1))
@@ -58,9 +63,10 @@ fn published(m: Measure) -> (Option<u32>, Option<u32>, Option<f64>) {
 }
 
 fn publish_figure(f: &Figure) -> PublishedFigure<'_> {
-    let (n, d, p) = published(f.current);
-    let (pn, pd, pp) = published(f.previous);
-    let suppressed = f.current.suppressed() || f.previous.suppressed();
+    let (now, before) = (f.hidden(false), f.hidden(true));
+    let (n, d, p) = published(f.current, now);
+    let (pn, pd, pp) = published(f.previous, before);
+    let suppressed = now.is_some() || before.is_some();
     PublishedFigure {
         id: &f.id,
         section: f.section,
@@ -72,10 +78,12 @@ fn publish_figure(f: &Figure) -> PublishedFigure<'_> {
         previous_denominator: pd,
         previous_percent: pp,
         suppressed,
+        suppression: now,
+        previous_suppression: before,
         // A trend or RAG from a suppressed value would reveal it.
         trend: if suppressed { None } else { f.trend() },
         target: f.target,
-        rag: if f.current.suppressed() { None } else { f.rag() },
+        rag: if now.is_some() { None } else { f.rag() },
         definition: f.definition,
     }
 }
@@ -118,7 +126,7 @@ pub fn figures_json(quarter: Quarter, cases: usize, figures: &[Figure]) -> Strin
         "period": {"start": quarter.start(), "end": quarter.end()},
         "previous_quarter": quarter.previous().to_string(),
         "cases_counted": cases,
-        "suppression": "counts of 1 to 4, and percentages built on them, are published as null",
+        "suppression": "counts of 1 to 4, and percentages built on them, are published as null (\"small\"); so are the rows withheld so that a small count cannot be worked out from a table's total (\"secondary\")",
         "figures": figures.iter().map(publish_figure).collect::<Vec<_>>(),
     });
     let mut text = serde_json::to_string_pretty(&doc).expect("figures serialise");
@@ -128,9 +136,11 @@ pub fn figures_json(quarter: Quarter, cases: usize, figures: &[Figure]) -> Strin
 
 /// The report's template context.
 fn report_context(quarter: Quarter, cases: usize, figures: &[Figure]) -> serde_json::Value {
-    let display = |m: Measure| -> String {
-        if m.suppressed() {
-            return "<5".into();
+    let display = |m: Measure, hidden: Option<Suppression>| -> String {
+        match hidden {
+            Some(Suppression::Small) => return "<5".into(),
+            Some(Suppression::Secondary) => return "[c]".into(),
+            None => {}
         }
         match (m.percent(), m.denominator) {
             (Some(p), Some(d)) => format!("{p:.0}% ({} of {d})", m.numerator),
@@ -154,14 +164,14 @@ fn report_context(quarter: Quarter, cases: usize, figures: &[Figure]) -> serde_j
             "id": f.id,
             "label": f.label,
             "short": short,
-            "current": display(f.current),
-            "previous": display(f.previous),
-            "trend": if f.current.suppressed() || f.previous.suppressed() { None } else { f.trend() },
-            "rag": if f.current.suppressed() { None } else { f.rag() },
+            "current": display(f.current, f.hidden(false)),
+            "previous": display(f.previous, f.hidden(true)),
+            "trend": if f.hidden(false).is_some() || f.hidden(true).is_some() { None } else { f.trend() },
+            "rag": if f.hidden(false).is_some() { None } else { f.rag() },
             "target": f.target,
             "definition": f.definition,
-            "bar": (!f.current.suppressed()).then(|| f.current.percent().unwrap_or(f64::from(f.current.numerator))),
-            "bar_previous": (!f.previous.suppressed()).then(|| f.previous.percent().unwrap_or(f64::from(f.previous.numerator))),
+            "bar": f.hidden(false).is_none().then(|| f.current.percent().unwrap_or(f64::from(f.current.numerator))),
+            "bar_previous": f.hidden(true).is_none().then(|| f.previous.percent().unwrap_or(f64::from(f.previous.numerator))),
             "zero": f.current.numerator == 0 && f.previous.numerator == 0,
         });
         match sections.last_mut() {
@@ -169,7 +179,9 @@ fn report_context(quarter: Quarter, cases: usize, figures: &[Figure]) -> serde_j
             _ => sections.push((f.section.to_owned(), vec![row])),
         }
     }
-    let find = |id: &str| figures.iter().find(|f| f.id == id).map(|f| display(f.current)).unwrap_or_default();
+    let find = |id: &str| {
+        figures.iter().find(|f| f.id == id).map(|f| display(f.current, f.hidden(false))).unwrap_or_default()
+    };
     json!({
         "quarter": quarter.to_string(),
         "months": quarter.months(),
@@ -186,9 +198,9 @@ fn report_context(quarter: Quarter, cases: usize, figures: &[Figure]) -> serde_j
         ],
         "rated": figures.iter().filter(|f| f.target.is_some()).map(|f| json!({
             "label": f.label,
-            "value": display(f.current),
+            "value": display(f.current, f.hidden(false)),
             "target": f.target,
-            "rag": if f.current.suppressed() { None } else { f.rag() },
+            "rag": if f.hidden(false).is_some() { None } else { f.rag() },
         })).collect::<Vec<_>>(),
         "sections": sections.iter().map(|(name, rows)| json!({"name": name, "rows": rows})).collect::<Vec<_>>(),
     })

@@ -1,0 +1,143 @@
+//! The board pack cannot leak a child: an attacker who takes every published
+//! figure, knows each family's total (where the pack gives it, or where
+//! another family of the same children is published in full), and knows
+//! that "<5" means 1 to 4 and a withheld figure 5 or more, tries every
+//! difference of published rows against that total, and recovers no hidden
+//! count exactly: not in the sample board, not in random caseloads.
+
+mod common;
+#[path = "support/synthetic.rs"]
+mod synthetic;
+
+use casepress::board::{BoardInput, Quarter, compute, figures_json};
+use casepress::rules::{Settings, WorkingCalendar};
+use chrono::NaiveDate;
+use common::*;
+use serde_json::Value;
+
+const GROUPS: [(Option<&str>, &[&str]); 4] = [
+    (Some("caseload.total"), &["caseload."]),
+    (Some("new.total"), &["new."]),
+    (Some("caseload.total"), &["risk.reoffending.", "risk.serious_harm.", "risk.safety_wellbeing."]),
+    (None, &["mappa.category_", "mappa.level_"]),
+];
+
+/// One published cell: its value, or why it is hidden.
+#[derive(Clone, Copy, Debug)]
+enum Cell {
+    Shown(i64),
+    Small,
+    Withheld,
+}
+
+fn cell(figure: &Value, previous: bool) -> Cell {
+    let (value, why) =
+        if previous { ("previous_numerator", "previous_suppression") } else { ("numerator", "suppression") };
+    match (figure[value].as_i64(), figure[why].as_str()) {
+        (Some(v), _) => Cell::Shown(v),
+        (None, Some("secondary")) => Cell::Withheld,
+        _ => Cell::Small,
+    }
+}
+
+/// Every hidden count the attacker can pin to one value, as (figure, value).
+fn attack(json: &Value) -> Vec<(String, i64)> {
+    let figures = json["figures"].as_array().unwrap();
+    let by_id = |id: &str| figures.iter().find(|f| f["id"] == id);
+    let mut recovered = Vec::new();
+    for (total_id, families) in GROUPS {
+        for previous in [false, true] {
+            let rows: Vec<Vec<(String, Cell)>> = families
+                .iter()
+                .map(|prefix| {
+                    figures
+                        .iter()
+                        .filter(|f| {
+                            let id = f["id"].as_str().unwrap();
+                            id.starts_with(prefix) && !id.ends_with(".total")
+                        })
+                        .map(|f| (f["id"].as_str().unwrap().to_owned(), cell(f, previous)))
+                        .collect()
+                })
+                .collect();
+            let full_sums: Vec<i64> = rows
+                .iter()
+                .filter_map(|family| {
+                    family.iter().map(|(_, c)| if let Cell::Shown(v) = c { Some(*v) } else { None }).sum()
+                })
+                .collect();
+            let mut totals: Vec<i64> = full_sums;
+            if let Some(Cell::Shown(t)) = total_id.and_then(by_id).map(|f| cell(f, previous)) {
+                totals.push(t);
+            }
+            for family in &rows {
+                for &total in &totals {
+                    let shown: i64 =
+                        family.iter().map(|(_, c)| if let Cell::Shown(v) = c { *v } else { 0 }).sum();
+                    let hidden: Vec<(&String, Cell)> = family
+                        .iter()
+                        .filter(|(_, c)| !matches!(c, Cell::Shown(_)))
+                        .map(|(id, c)| (id, *c))
+                        .collect();
+                    let rest = total - shown;
+                    let bounds = |c: Cell| match c {
+                        Cell::Small => (1, 4),
+                        _ => (5, i64::MAX / 8),
+                    };
+                    for (k, (id, c)) in hidden.iter().enumerate() {
+                        if !matches!(c, Cell::Small) {
+                            continue;
+                        }
+                        let others =
+                            hidden.iter().enumerate().filter(|(j, _)| *j != k).map(|(_, (_, c))| bounds(*c));
+                        let (lo_o, hi_o) = others
+                            .fold((0, 0), |(lo, hi): (i64, i64), (l, h)| (lo + l, hi.saturating_add(h)));
+                        let (lo, hi) = (1.max(rest - hi_o), 4.min(rest - lo_o));
+                        // A consistent total pins the value when the range is one.
+                        if lo == hi {
+                            recovered.push(((*id).clone(), lo));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    recovered
+}
+
+fn board_json(cases: &[casepress::case::Case], quarter: Quarter) -> Value {
+    let calendar = WorkingCalendar::default();
+    let input =
+        BoardInput { cases, statements: &[], calendar: &calendar, targets: &[], rules: &Settings::default() };
+    let figures = compute(&input, quarter);
+    serde_json::from_str(&figures_json(quarter, cases.len(), &figures)).unwrap()
+}
+
+#[test]
+fn the_sample_board_leaks_no_small_count_by_differencing() {
+    let load =
+        casepress::case::Caseload::load(&[samples().join("cases"), samples().join("caseload")]).unwrap();
+    let cases: Vec<_> = load.cases().cloned().collect();
+    let json = board_json(&cases, "2026-Q2".parse().unwrap());
+    let hidden = json["figures"].as_array().unwrap().iter().filter(|f| f["suppression"].is_string()).count();
+    assert!(hidden > 5, "the sample board has small counts to protect: {hidden}");
+    assert_eq!(attack(&json), Vec::<(String, i64)>::new());
+}
+
+#[test]
+fn random_caseloads_leak_no_small_count_by_differencing() {
+    let from = NaiveDate::from_ymd_opt(2025, 4, 1).unwrap();
+    let to = NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
+    let mut tried = 0;
+    for seed in 1..=40u64 {
+        let n = 3 + (seed as usize * 37) % 150;
+        let cases: Vec<_> = synthetic::synthetic_cases(n, from, to, seed).iter().map(case_from).collect();
+        for quarter in ["2026-Q1", "2026-Q2"] {
+            let json = board_json(&cases, quarter.parse().unwrap());
+            let leaked = attack(&json);
+            assert!(leaked.is_empty(), "seed {seed}, {n} cases, {quarter}: recovered {leaked:?}");
+            tried += 1;
+        }
+    }
+    assert_eq!(tried, 80);
+}
