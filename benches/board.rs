@@ -36,7 +36,11 @@ fn main() {
     let quarter: Quarter = "2026-Q2".parse().unwrap();
     let started = Instant::now();
     let caseload = Caseload::load(&[input]).unwrap();
-    let outputs = build_board(&press, &caseload, quarter).unwrap();
+    let request = casepress::board::BoardRequest::complete(
+        quarter,
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+    );
+    let outputs = build_board(&press, &caseload, &request).unwrap();
     let elapsed = started.elapsed();
     assert_eq!(outputs.cases, n);
     println!("cases: {n}");

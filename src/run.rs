@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::batch::{self, BatchReport, Cases, ItemReport, RenderOptions, Workers};
-use crate::board::{BoardOutputs, Quarter, build_board};
+use crate::board::{BoardOutputs, BoardRequest, Quarter, build_board};
 use crate::case::Caseload;
 use crate::export::{self, ExportItem, Purpose};
 use crate::press::{Press, SetupError};
@@ -91,12 +91,12 @@ pub fn run(
         export::export_cases(press, &due, Purpose::Y2a, &press.layout().exports(), to, Some(opts.today))
     });
 
-    let quarter = Quarter::latest_complete(opts.today);
+    let quarter = BoardRequest::complete(Quarter::latest_complete(opts.today), opts.today);
     let board = match &config.board.cases {
         Some(inputs) if *inputs != config.paths.cases => {
-            build_board(press, &Caseload::load_with(inputs, &config.limits)?, quarter)?
+            build_board(press, &Caseload::load_with(inputs, &config.limits)?, &quarter)?
         }
-        _ => build_board(press, &caseload, quarter)?,
+        _ => build_board(press, &caseload, &quarter)?,
     };
     Ok(RunReport { render, record, statements, y2a, board })
 }

@@ -172,8 +172,9 @@ fn the_sample_board_is_byte_identical_on_a_re_run_and_its_pack_verifies() {
     let inputs = [samples().join("cases"), samples().join("caseload")];
     let caseload = casepress::case::Caseload::load(&inputs).unwrap();
     let quarter: Quarter = "2026-Q2".parse().unwrap();
-    let outputs = build_board(&press(a.path()), &caseload, quarter).unwrap();
-    build_board(&press(b.path()), &caseload, quarter).unwrap();
+    let quarter = casepress::board::BoardRequest::complete(quarter, day());
+    let outputs = build_board(&press(a.path()), &caseload, &quarter).unwrap();
+    build_board(&press(b.path()), &caseload, &quarter).unwrap();
     assert!(outputs.errors.is_empty(), "{:?}", outputs.errors);
     for name in ["board-report.pdf", "figures.csv", "figures.json", "board-pack.zip"] {
         let x = fs::read(a.path().join("board/2026-Q2").join(name)).unwrap();
@@ -181,7 +182,7 @@ fn the_sample_board_is_byte_identical_on_a_re_run_and_its_pack_verifies() {
         assert!(x == y, "{name} differs between runs");
     }
     // Re-running into the same folder writes nothing new.
-    let again = build_board(&press(a.path()), &caseload, quarter).unwrap();
+    let again = build_board(&press(a.path()), &caseload, &quarter).unwrap();
     assert!(again.files.iter().all(|(_, _, new)| !new));
 
     let dir = a.path().join("board/2026-Q2");

@@ -141,3 +141,43 @@ fn random_caseloads_leak_no_small_count_by_differencing() {
     }
     assert_eq!(tried, 80);
 }
+
+#[test]
+fn a_quarter_not_yet_ended_is_refused_unless_provisional_and_quarters_read_as_boards_write_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["board", "--config", "samples/casepress.toml", "--out"];
+        let out = tmp.path().join("out");
+        let out = out.to_str().unwrap().to_owned();
+        args.push(&out);
+        args.extend_from_slice(extra);
+        std::process::Command::new(env!("CARGO_BIN_EXE_casepress"))
+            .args(&args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap()
+    };
+    let refused = run(&["--quarter", "2026-Q3", "--today", "2026-11-23"]);
+    assert_eq!(refused.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("2026-Q3 (Q3 2026/27) has not ended: it ends on 31 December 2026")
+            && said.contains("--provisional"),
+        "{said}"
+    );
+
+    let provisional = run(&["--quarter", "2026-Q3", "--today", "2026-11-23", "--provisional"]);
+    assert!(
+        provisional.status.code().is_some_and(|c| c < 2),
+        "{}",
+        String::from_utf8_lossy(&provisional.stderr)
+    );
+    let pdf = tmp.path().join("out/board/2026-Q3-provisional/board-report.pdf");
+    let text = squash(&pdf_text(&pdf));
+    assert!(text.contains("PROVISIONAL") && text.contains(&squash("Q3 2026/27")), "{text}");
+
+    let complete = run(&["--quarter", "2026-Q2", "--today", "2026-11-23"]);
+    assert!(complete.status.code().is_some_and(|c| c < 2));
+    let text = squash(&pdf_text(&tmp.path().join("out/board/2026-Q2/board-report.pdf")));
+    assert!(text.contains(&squash("Q2 2026/27")) && !text.contains("PROVISIONAL"), "{text}");
+}

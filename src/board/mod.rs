@@ -7,5 +7,5 @@ mod pack;
 pub mod quarter;
 
 pub use figures::{BoardInput, Figure, Measure, compute};
-pub use pack::{BoardOutputs, build_board, figures_csv, figures_json};
+pub use pack::{BoardOutputs, BoardRequest, build_board, figures_csv, figures_json};
 pub use quarter::Quarter;

@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::json;
 
@@ -123,6 +124,7 @@ pub fn figures_json(quarter: Quarter, cases: usize, figures: &[Figure]) -> Strin
     let doc = json!({
         "schema": "casepress/board-figures/v1",
         "quarter": quarter.to_string(),
+        "quarter_label": quarter.label(),
         "period": {"start": quarter.start(), "end": quarter.end()},
         "previous_quarter": quarter.previous().to_string(),
         "cases_counted": cases,
@@ -183,9 +185,9 @@ fn report_context(quarter: Quarter, cases: usize, figures: &[Figure]) -> serde_j
         figures.iter().find(|f| f.id == id).map(|f| display(f.current, f.hidden(false))).unwrap_or_default()
     };
     json!({
-        "quarter": quarter.to_string(),
+        "quarter": quarter.label(),
         "months": quarter.months(),
-        "previous": quarter.previous().to_string(),
+        "previous": quarter.previous().label(),
         "as_at": quarter.end().to_string(),
         "cases_counted": cases,
         "headline": [
@@ -206,9 +208,42 @@ fn report_context(quarter: Quarter, cases: usize, figures: &[Figure]) -> serde_j
     })
 }
 
-/// Builds every board output for `quarter` from `caseload` and the
-/// statement ledger under the configured output root.
-pub fn build_board(press: &Press, caseload: &Caseload, quarter: Quarter) -> Result<BoardOutputs, SetupError> {
+/// Which quarter, as of when.
+#[derive(Debug, Clone, Copy)]
+pub struct BoardRequest {
+    /// The quarter to report.
+    pub quarter: Quarter,
+    /// Today: a quarter that has not ended is refused, unless provisional.
+    pub today: NaiveDate,
+    /// A provisional report of a quarter still running, marked PROVISIONAL
+    /// and written to `board/<quarter>-provisional/`.
+    pub provisional: bool,
+}
+
+impl BoardRequest {
+    /// The final report of a complete quarter.
+    pub fn complete(quarter: Quarter, today: NaiveDate) -> Self {
+        Self { quarter, today, provisional: false }
+    }
+}
+
+/// Builds every board output for the requested quarter from `caseload` and
+/// the statement ledger under the configured output root.
+pub fn build_board(
+    press: &Press,
+    caseload: &Caseload,
+    request: &BoardRequest,
+) -> Result<BoardOutputs, SetupError> {
+    let quarter = request.quarter;
+    let running = request.today <= quarter.end();
+    if running && !request.provisional {
+        return Err(SetupError::Input(format!(
+            "{quarter} ({}) has not ended: it ends on {}. A board report covers a complete quarter; pass --provisional for a provisional report, marked PROVISIONAL",
+            quarter.label(),
+            quarter.end().format("%-d %B %Y")
+        )));
+    }
+    let provisional = running && request.provisional;
     let config = press.config();
     let cases: Vec<_> = caseload.cases().cloned().collect();
     let errors: Vec<String> = caseload.failures.iter().map(|f| f.reason.clone()).collect();
@@ -234,7 +269,8 @@ pub fn build_board(press: &Press, caseload: &Caseload, quarter: Quarter) -> Resu
 
     let csv = figures_csv(&figures);
     let json = figures_json(quarter, cases.len(), &figures);
-    let context = report_context(quarter, cases.len(), &figures);
+    let mut context = report_context(quarter, cases.len(), &figures);
+    context["provisional"] = provisional.into();
     let pdf = press
         .typeset_notice("board-report.typ.j2", &context, &format!("board/{quarter}"), quarter.end())
         .map_err(|f| SetupError::Input(f.reason))?;
@@ -251,7 +287,8 @@ pub fn build_board(press: &Press, caseload: &Caseload, quarter: Quarter) -> Resu
     let mut head = serde_json::Map::new();
     head.insert("quarter".into(), quarter.to_string().into());
     let pack = store::bundle(&members, head);
-    let dir = layout.board(quarter);
+    let dir =
+        if provisional { layout.board(format!("{quarter}-provisional")) } else { layout.board(quarter) };
     let mut written = Vec::new();
     for (name, bytes) in [
         ("board-report.pdf", pdf.as_slice()),

@@ -27,6 +27,11 @@ impl Quarter {
         self.next().start().pred_opt().expect("in range")
     }
 
+    /// As boards write it: `Q2 2026/27`.
+    pub fn label(self) -> String {
+        format!("Q{} {}/{:02}", self.q, self.year, (self.year + 1) % 100)
+    }
+
     /// Whether `day` falls in the quarter.
     pub fn contains(self, day: NaiveDate) -> bool {
         self.start() <= day && day <= self.end()

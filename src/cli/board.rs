@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use casepress::board::{Quarter, build_board};
+use casepress::board::{BoardRequest, Quarter, build_board};
 use casepress::case::Caseload;
 use casepress::press::Press;
 
@@ -24,6 +24,13 @@ pub struct BoardArgs {
     /// Config file (default: ./casepress.toml if present).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// A provisional report of a quarter that has not ended, marked
+    /// PROVISIONAL and written to OUT/board/<quarter>-provisional/.
+    #[arg(long)]
+    provisional: bool,
+    /// Today, for whether the quarter has ended (YYYY-MM-DD; default: today).
+    #[arg(long, value_name = "DATE", value_parser = settings::date)]
+    today: Option<chrono::NaiveDate>,
     /// Print what was written as JSON on stdout.
     #[arg(long)]
     json: bool,
@@ -31,14 +38,16 @@ pub struct BoardArgs {
 
 pub fn board(a: BoardArgs) -> Result<ExitCode> {
     let config = settings::config_with_out(a.config.as_deref(), a.out.as_ref())?;
-    let quarter = a.quarter.unwrap_or_else(|| Quarter::latest_complete(settings::today(None)));
+    let today = settings::today(a.today);
+    let quarter = a.quarter.unwrap_or_else(|| Quarter::latest_complete(today));
     let inputs = match a.cases.is_empty() {
         true => config.board.cases.clone().unwrap_or(config.paths.cases.clone()),
         false => a.cases,
     };
     let caseload = Caseload::load_with(&inputs, &config.limits).map_err(|e| anyhow::anyhow!("{e}"))?;
     let press = Press::new(config)?;
-    let outputs = build_board(&press, &caseload, quarter)?;
+    let request = BoardRequest { quarter, today, provisional: a.provisional };
+    let outputs = build_board(&press, &caseload, &request)?;
     if a.json {
         settings::print_json(&outputs)?;
     } else {
