@@ -181,3 +181,44 @@ fn a_quarter_not_yet_ended_is_refused_unless_provisional_and_quarters_read_as_bo
     let text = squash(&pdf_text(&tmp.path().join("out/board/2026-Q2/board-report.pdf")));
     assert!(text.contains(&squash("Q2 2026/27")) && !text.contains("PROVISIONAL"), "{text}");
 }
+
+#[test]
+fn the_board_report_has_exceptions_a_narrative_and_one_definition_per_family() {
+    let tmp = tempfile::tempdir().unwrap();
+    let narrative = tmp.path().join("narrative.txt");
+    std::fs::write(
+        &narrative,
+        "Caseload rose this quarter.\n\nWe are #watching #set page(paper: \"a6\") the PSR figures.",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_casepress"))
+        .args([
+            "board",
+            "--config",
+            "samples/casepress.toml",
+            "--quarter",
+            "2026-Q2",
+            "--today",
+            "2026-11-23",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .arg("--narrative")
+        .arg(&narrative)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .unwrap();
+    assert!(status.code().is_some_and(|c| c < 2));
+    let pdf = out.join("board/2026-Q2/board-report.pdf");
+    let text = squash(&pdf_text(&pdf));
+    assert!(
+        text.contains(&squash("From the head of service"))
+            && text.contains(&squash("Caseload rose this quarter.")),
+        "{text}"
+    );
+    assert!(text.contains(&squash("#set page(paper: \"a6\")")), "the narrative is text, never markup");
+    assert!(text.contains(&squash("Exceptions: red against target")), "{text}");
+    // One definition per family: "Caseload at quarter end with this order or disposal." once.
+    assert_eq!(text.matches(&squash("with this order or disposal")).count(), 1, "{text}");
+}

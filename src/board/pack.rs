@@ -205,11 +205,43 @@ fn report_context(quarter: Quarter, cases: usize, figures: &[Figure]) -> serde_j
             "rag": if f.hidden(false).is_some() { None } else { f.rag() },
         })).collect::<Vec<_>>(),
         "sections": sections.iter().map(|(name, rows)| json!({"name": name, "rows": rows})).collect::<Vec<_>>(),
+        "exceptions": figures.iter().filter(|f| f.hidden(false).is_none() && f.rag() == Some("red")).map(|f| json!({
+            "label": f.label,
+            "value": display(f.current, f.hidden(false)),
+            "target": f.target,
+        })).collect::<Vec<_>>(),
+        "appendix": appendix(figures),
     })
 }
 
+/// The definitions appendix: one entry per family of figures counted the
+/// same way (caseload by each order type, say), not one per row.
+fn appendix(figures: &[Figure]) -> Vec<serde_json::Value> {
+    let mut entries: Vec<(Vec<&Figure>, &str)> = Vec::new();
+    for f in figures {
+        match entries.last_mut() {
+            Some((family, definition)) if *definition == f.definition => family.push(f),
+            _ => entries.push((vec![f], f.definition)),
+        }
+    }
+    entries
+        .into_iter()
+        .map(|(family, definition)| {
+            let (label, id) = match family.as_slice() {
+                [one] => (one.label.clone(), one.id.clone()),
+                many => {
+                    let first = &many[0].id;
+                    let prefix = first.rsplit_once(['.', '_']).map_or(first.as_str(), |(p, _)| p);
+                    (format!("{} ({} figures)", many[0].section, many.len()), format!("{prefix}.*"))
+                }
+            };
+            json!({"label": label, "id": id, "definition": definition})
+        })
+        .collect()
+}
+
 /// Which quarter, as of when.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct BoardRequest {
     /// The quarter to report.
     pub quarter: Quarter,
@@ -218,12 +250,15 @@ pub struct BoardRequest {
     /// A provisional report of a quarter still running, marked PROVISIONAL
     /// and written to `board/<quarter>-provisional/`.
     pub provisional: bool,
+    /// The head of service's narrative, as plain text (paragraphs split by
+    /// blank lines): printed as text, never as markup.
+    pub narrative: Option<String>,
 }
 
 impl BoardRequest {
     /// The final report of a complete quarter.
     pub fn complete(quarter: Quarter, today: NaiveDate) -> Self {
-        Self { quarter, today, provisional: false }
+        Self { quarter, today, provisional: false, narrative: None }
     }
 }
 
@@ -271,6 +306,14 @@ pub fn build_board(
     let json = figures_json(quarter, cases.len(), &figures);
     let mut context = report_context(quarter, cases.len(), &figures);
     context["provisional"] = provisional.into();
+    let paragraphs: Vec<String> = request
+        .narrative
+        .iter()
+        .flat_map(|text| text.split("\n\n"))
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect();
+    context["narrative"] = paragraphs.into();
     let pdf = press
         .typeset_notice("board-report.typ.j2", &context, &format!("board/{quarter}"), quarter.end())
         .map_err(|f| SetupError::Input(f.reason))?;

@@ -28,6 +28,10 @@ pub struct BoardArgs {
     /// PROVISIONAL and written to OUT/board/<quarter>-provisional/.
     #[arg(long)]
     provisional: bool,
+    /// A text file with the head of service's narrative for the board,
+    /// printed before the figures.
+    #[arg(long, value_name = "FILE")]
+    narrative: Option<PathBuf>,
     /// Today, for whether the quarter has ended (YYYY-MM-DD; default: today).
     #[arg(long, value_name = "DATE", value_parser = settings::date)]
     today: Option<chrono::NaiveDate>,
@@ -46,7 +50,14 @@ pub fn board(a: BoardArgs) -> Result<ExitCode> {
     };
     let caseload = Caseload::load_with(&inputs, &config.limits).map_err(|e| anyhow::anyhow!("{e}"))?;
     let press = Press::new(config)?;
-    let request = BoardRequest { quarter, today, provisional: a.provisional };
+    let narrative = match &a.narrative {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("{}: cannot read the narrative: {e}", path.display()))?,
+        ),
+        None => None,
+    };
+    let request = BoardRequest { quarter, today, provisional: a.provisional, narrative };
     let outputs = build_board(&press, &caseload, &request)?;
     if a.json {
         settings::print_json(&outputs)?;
