@@ -223,24 +223,14 @@ impl BatchReport {
 /// Takes the render lock of an output root: one render batch at a time, so
 /// two never append the same documents to a case log. Released on drop.
 fn lock(press: &Press) -> Result<std::fs::File, SetupError> {
-    use std::os::unix::fs::OpenOptionsExt;
     let path = press.layout().render_lock();
     store::ensure_dir(press.layout().root(), press.modes())?;
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .mode(press.modes().file)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(&path)
-        .map_err(|e| SetupError::Input(format!("{}: {e}", path.display())))?;
-    file.try_lock().map_err(|_| {
+    store::try_lock(&path, press.modes())?.ok_or_else(|| {
         SetupError::Input(format!(
             "{}: another render is writing into this output folder; try again when it finishes",
             path.display()
         ))
-    })?;
-    Ok(file)
+    })
 }
 
 /// Renders every case of `cases` with `opts` on `workers`. `progress` is

@@ -16,6 +16,7 @@ use publish::at;
 pub use publish::{
     Modes, Published, StoreError, check_file_name, ensure_dir, file_digest, free_name, hex, publish,
     publish_as, publish_as_unsynced, publish_unsynced, replace, sha256_hex, sweep_temp_files, sync_dir,
+    try_lock,
 };
 
 #[cfg(test)]

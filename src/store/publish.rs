@@ -259,3 +259,22 @@ pub fn file_digest(path: &Path) -> io::Result<Vec<u8>> {
 pub fn sync_dir(dir: &Path) -> Result<(), StoreError> {
     File::open(dir).and_then(|d| d.sync_all()).map_err(at(dir))
 }
+
+/// Takes an exclusive lock on the lock file `path` (created 0600, never
+/// through a symbolic link): `None` when another process holds it. The lock
+/// is released when the file is dropped, or when the process ends.
+pub fn try_lock(path: &Path, modes: Modes) -> Result<Option<File>, StoreError> {
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(modes.file)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+        .map_err(at(path))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(fs::TryLockError::WouldBlock) => Ok(None),
+        Err(fs::TryLockError::Error(e)) => Err(at(path)(e)),
+    }
+}

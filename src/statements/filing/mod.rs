@@ -9,7 +9,6 @@
 //! that order and nothing else: the practice decision is [`super::decide()`].
 
 use std::fs;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -111,20 +110,12 @@ pub fn file_inbox(
 fn lock(layout: &Layout, modes: Modes) -> Result<fs::File, SetupError> {
     store::ensure_dir(&layout.ledger_dir(), modes)?;
     let lock_path = layout.ledger_dir().join("lock");
-    let lock = fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .mode(modes.file)
-        .open(&lock_path)
-        .map_err(|e| SetupError::Input(format!("{}: {e}", lock_path.display())))?;
-    lock.try_lock().map_err(|_| {
+    store::try_lock(&lock_path, modes)?.ok_or_else(|| {
         SetupError::Input(format!(
             "{}: another `casepress statements file` run (or `attach`) is filing into this output folder; try again when it finishes",
             lock_path.display()
         ))
-    })?;
-    Ok(lock)
+    })
 }
 
 /// What the practice decision needs from the service, built once per run.
