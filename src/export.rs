@@ -127,6 +127,7 @@ pub fn export_case(
                 statements.push((file.as_str(), at.as_str()));
                 kept_log.push(entry);
             }
+            LogEntry::Lifecycle { .. } => kept_log.push(entry),
             LogEntry::Export { .. } => {}
         }
     }
@@ -267,7 +268,7 @@ fn verify_folder(case_dir: &Path, log: &[LogEntry]) -> Result<(), String> {
         let (dir, file, sha) = match entry {
             LogEntry::Document { file, sha256, .. } => ("documents", file, sha256),
             LogEntry::Statement { file, sha256, .. } => ("statements", file, sha256),
-            LogEntry::Export { .. } => continue,
+            LogEntry::Export { .. } | LogEntry::Lifecycle { .. } => continue,
         };
         let path = case_dir.join(dir).join(file);
         let digest = store::file_digest(&path).map_err(|e| {

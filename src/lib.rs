@@ -20,6 +20,8 @@ pub mod check;
 pub mod config;
 pub mod export;
 pub mod failure;
+pub mod history;
+pub mod lifecycle;
 pub mod press;
 pub mod render;
 pub mod rules;

@@ -171,6 +171,18 @@ impl Document<'_> {
         {
             return Ok(DocStep::Unchanged(path));
         }
+        // A final is frozen: while the case is as it was when the final was
+        // made, a draft render leaves it alone; a changed case makes a new
+        // draft version, which needs its own gatekeeping.
+        if !opts.final_ {
+            let state = crate::history::fold(self.log, kind);
+            if let (Some((_, file)), Some(input)) = (&state.final_version, &state.final_input)
+                && *input == input_hash
+                && !file.is_empty()
+            {
+                return Ok(DocStep::Unchanged(docs_dir.join(file)));
+            }
+        }
         let where_ = format!("{}:{}: case `{}`", self.loaded.file.display(), self.loaded.line, case.case_id);
         let in_case = |f: Failure| Failure { reason: format!("{where_}: {}", f.reason), ..f };
         let req = RenderRequest { case, facts: self.facts, kind, date: opts.date, final_: opts.final_ };
@@ -242,8 +254,12 @@ fn store_case(press: &Press, typeset: TypesetCase) -> Vec<ItemReport> {
         })
         .collect();
     if !pending.is_empty() {
-        let durable = store::sync_dir(&docs_dir)
-            .and_then(|()| store::append_log_many(&typeset.case_dir, &pending, modes));
+        // One writer at a time per case: a lifecycle step may be appending.
+        let lock = store::lock_case(&typeset.case_dir, modes);
+        let durable = lock.and_then(|_lock| {
+            store::sync_dir(&docs_dir)
+                .and_then(|()| store::append_log_many(&typeset.case_dir, &pending, modes))
+        });
         if let Err(e) = durable {
             for r in &mut reports {
                 if matches!(r.outcome, Outcome::Written { .. } | Outcome::Unchanged { .. }) {

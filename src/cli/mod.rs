@@ -4,6 +4,7 @@
 mod board;
 mod check;
 mod export;
+mod lifecycle;
 mod print;
 mod render;
 mod run;
@@ -56,6 +57,16 @@ enum Command {
         #[command(subcommand)]
         action: statements::StatementsAction,
     },
+    /// Submit a document's current draft for gatekeeping or sign-off.
+    Submit(lifecycle::Acting),
+    /// Review a submitted document: --agree, or --return with comments.
+    Review(lifecycle::ReviewArgs),
+    /// Make an agreed document final: renders and records the final PDF.
+    Final(lifecycle::DatedArgs),
+    /// Record that a final was sent (--to, --date).
+    Sent(lifecycle::DatedArgs),
+    /// Each document of a case: its state, version and what it waits for.
+    Status(lifecycle::StatusArgs),
     /// Print the JSON Schema of the case format.
     Schema,
     /// Work with the document templates.
@@ -112,6 +123,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Board(a) => board::board(a),
         Command::Export(a) => export::export(a),
         Command::Statements { action } => statements::statements(action),
+        Command::Submit(a) => lifecycle::submit(a),
+        Command::Review(a) => lifecycle::review(a),
+        Command::Final(a) => lifecycle::finalise(a),
+        Command::Sent(a) => lifecycle::sent(a),
+        Command::Status(a) => lifecycle::status(a),
         Command::Schema => {
             println!("{}", serde_json::to_string_pretty(&casepress::case::json_schema())?);
             Ok(ExitCode::SUCCESS)

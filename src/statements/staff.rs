@@ -60,6 +60,11 @@ impl Directory {
         Self { staff }
     }
 
+    /// The member of staff of this name (letter case ignored).
+    pub fn member(&self, name: &str) -> Option<&StaffMember> {
+        self.get(name)
+    }
+
     fn get(&self, name: &str) -> Option<&StaffMember> {
         self.staff.iter().find(|s| s.name.eq_ignore_ascii_case(name.trim()))
     }

@@ -75,6 +75,36 @@ pub enum LogEntry {
         /// casepress version that made it.
         version: String,
     },
+    /// A step in a document's life (submitted, returned, agreed, final,
+    /// sent), with who took it and the exact version it concerns.
+    Lifecycle {
+        /// When (RFC 3339, UTC).
+        at: String,
+        /// Document kind.
+        kind: String,
+        /// `submitted`, `returned`, `agreed`, `final` or `sent`.
+        step: String,
+        /// SHA-256 of the version it concerns: the draft submitted, returned
+        /// or agreed; the final PDF for `final` and `sent`.
+        sha256: String,
+        /// Who took the step (a name in the staff directory).
+        by: String,
+        /// The operating-system user who ran the command.
+        os_user: String,
+        /// A reviewer's comments, for `returned` or `agreed`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comments: Option<String>,
+        /// Who it was sent to, for `sent`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<String>,
+        /// The date it was sent, for `sent` (YYYY-MM-DD).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        date: Option<String>,
+        /// For `final`: the input hash of the agreed draft, so that a later
+        /// render knows whether the case changed since.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        agreed_input: Option<String>,
+    },
 }
 
 /// Appends one line to `case_dir/case-log.jsonl` and syncs it.

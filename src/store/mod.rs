@@ -14,9 +14,9 @@ pub use layout::{Layout, Quarantine};
 pub use log::{CASE_LOG, CaseLog, LogEntry, append_log, append_log_many, read_case_log, read_log};
 use publish::at;
 pub use publish::{
-    Modes, Published, StoreError, check_file_name, ensure_dir, file_digest, free_name, hex, publish,
-    publish_as, publish_as_unsynced, publish_unsynced, replace, sha256_hex, sweep_temp_files, sync_dir,
-    try_lock,
+    Modes, Published, StoreError, check_file_name, ensure_dir, file_digest, free_name, hex, lock_case,
+    publish, publish_as, publish_as_unsynced, publish_unsynced, replace, sha256_hex, sweep_temp_files,
+    sync_dir, try_lock,
 };
 
 #[cfg(test)]

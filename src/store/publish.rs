@@ -278,3 +278,21 @@ pub fn try_lock(path: &Path, modes: Modes) -> Result<Option<File>, StoreError> {
         Err(fs::TryLockError::Error(e)) => Err(at(path)(e)),
     }
 }
+
+/// Takes a case folder's lock, waiting for another writer (a render batch
+/// storing the case, or a lifecycle step) to finish: one writer at a time
+/// per case. Released when the file is dropped.
+pub fn lock_case(case_dir: &Path, modes: Modes) -> Result<File, StoreError> {
+    ensure_dir(case_dir, modes)?;
+    let path = case_dir.join(".lock");
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(modes.file)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&path)
+        .map_err(at(&path))?;
+    file.lock().map_err(at(&path))?;
+    Ok(file)
+}

@@ -1,0 +1,184 @@
+//! `casepress submit|review|final|sent|status`: the steps of a document's
+//! life, each checked against the rules and recorded in the case log.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use casepress::case::Caseload;
+use casepress::lifecycle::{self, Refused, Step};
+use casepress::press::Press;
+use casepress::render::DocumentKind;
+use chrono::NaiveDate;
+
+use super::settings;
+
+/// Where the case is, who acts, and when.
+#[derive(Debug, clap::Args)]
+pub struct Acting {
+    /// The case.
+    case_id: String,
+    /// The document: psr, gatekeeping, intervention-plan, service-agreement,
+    /// risk-summary, mappa-h, mappa-a, pprc-2, pprc-7.
+    kind: DocumentKind,
+    /// Who takes the step (a name in the staff directory).
+    #[arg(long, value_name = "NAME")]
+    by: String,
+    #[command(flatten)]
+    place: Place,
+}
+
+/// The config, output and cases.
+#[derive(Debug, clap::Args)]
+pub struct Place {
+    /// Config file (default: ./casepress.toml if present).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Output root (default: from config).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Case files or folders (default: `paths.cases` from config).
+    #[arg(long, value_name = "CASES", num_args = 1..)]
+    cases: Vec<PathBuf>,
+    /// When (RFC 3339 or `YYYY-MM-DD HH:MM` London time; default: now).
+    #[arg(long, value_name = "DATETIME")]
+    now: Option<String>,
+    /// Print the result as JSON on stdout.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReviewArgs {
+    #[command(flatten)]
+    acting: Acting,
+    /// Agree the submitted version.
+    #[arg(long, conflicts_with = "return_")]
+    agree: bool,
+    /// Return it with comments, to amend.
+    #[arg(long = "return", requires = "comments")]
+    return_: bool,
+    /// A text file of comments (per section), or views with --agree.
+    #[arg(long, value_name = "FILE")]
+    comments: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DatedArgs {
+    #[command(flatten)]
+    acting: Acting,
+    /// The date (YYYY-MM-DD; default: today).
+    #[arg(long, value_name = "DATE", value_parser = settings::date)]
+    date: Option<NaiveDate>,
+    /// Who it was sent to (for `sent`).
+    #[arg(long, value_name = "NAME")]
+    to: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    /// The case.
+    case_id: String,
+    #[command(flatten)]
+    place: Place,
+}
+
+fn setup(place: &Place) -> Result<(Press, Caseload, chrono::DateTime<chrono::Utc>)> {
+    let config = settings::config_with_out(place.config.as_deref(), place.out.as_ref())?;
+    let cases = if place.cases.is_empty() { config.paths.cases.clone() } else { place.cases.clone() };
+    let caseload = Caseload::load_with(&cases, &config.limits).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let now = settings::now(place.now.as_deref())?;
+    Ok((Press::new(config)?, caseload, now))
+}
+
+fn take(acting: &Acting, step: Step) -> Result<ExitCode> {
+    let (press, caseload, now) = setup(&acting.place)?;
+    match lifecycle::act(&press, &caseload, &acting.case_id, acting.kind, &step, &acting.by, now) {
+        Ok(event) => {
+            if acting.place.json {
+                settings::print_json(&event)?;
+            } else {
+                println!(
+                    "{} {} recorded: {} by {}",
+                    acting.case_id,
+                    acting.kind,
+                    step_word(&step),
+                    acting.by
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(Refused::Rule(why)) => {
+            eprintln!("refused: {}", casepress::terminal::printable(&why));
+            Ok(ExitCode::from(1))
+        }
+        Err(Refused::Setup(e)) => Err(e.into()),
+    }
+}
+
+fn step_word(step: &Step) -> &'static str {
+    match step {
+        Step::Submit => "submitted",
+        Step::Agree { .. } => "agreed",
+        Step::Return { .. } => "returned",
+        Step::Final { .. } => "final",
+        Step::Sent { .. } => "sent",
+    }
+}
+
+pub fn submit(a: Acting) -> Result<ExitCode> {
+    take(&a, Step::Submit)
+}
+
+pub fn review(a: ReviewArgs) -> Result<ExitCode> {
+    let comments = match &a.comments {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("{}: cannot read the comments: {e}", path.display()))?,
+        ),
+        None => None,
+    };
+    let step = match (a.agree, a.return_) {
+        (true, _) => Step::Agree { comments },
+        (_, true) => Step::Return { comments: comments.unwrap_or_default() },
+        _ => anyhow::bail!("say --agree, or --return with --comments FILE"),
+    };
+    take(&a.acting, step)
+}
+
+pub fn finalise(a: DatedArgs) -> Result<ExitCode> {
+    take(&a.acting, Step::Final { date: settings::today(a.date) })
+}
+
+pub fn sent(a: DatedArgs) -> Result<ExitCode> {
+    let to =
+        a.to.clone().ok_or_else(|| anyhow::anyhow!("sent: say --to whom (a court, a panel, an agency)"))?;
+    take(&a.acting, Step::Sent { to, date: settings::today(a.date) })
+}
+
+pub fn status(a: StatusArgs) -> Result<ExitCode> {
+    let (press, _, _) = setup(&a.place)?;
+    let states = lifecycle::status(&press, &a.case_id)?;
+    if a.place.json {
+        settings::print_json(&states)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{}", a.case_id);
+    for s in &states {
+        let version = s.version.as_deref().map(|v| &v[..12.min(v.len())]).unwrap_or("-");
+        let agreed = s.agreed_by();
+        let agreed =
+            if agreed.is_empty() { String::new() } else { format!(", agreed by {}", agreed.join(" and ")) };
+        let phase = serde_json::to_value(s.phase)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        println!(
+            "  {:<18} {:<10} version {version}{agreed}; waiting for {}",
+            s.kind.name(),
+            phase,
+            lifecycle::waiting_for(s)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

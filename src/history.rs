@@ -1,0 +1,145 @@
+//! A document's history, folded from its case's log: the latest draft
+//! version, the lifecycle steps taken on it since, and its latest final.
+//! Below the render batch (which leaves a frozen final alone) and the
+//! lifecycle steps (which check the rules against it).
+
+use serde::Serialize;
+
+use crate::render::DocumentKind;
+use crate::store::LogEntry;
+
+/// A document's phase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Phase {
+    /// Never rendered.
+    None,
+    /// A draft, not yet submitted (or changed since).
+    Draft,
+    /// Submitted for gatekeeping or sign-off.
+    Submitted,
+    /// Returned with comments: to amend and resubmit.
+    Returned,
+    /// Agreed by at least one reviewer.
+    Agreed,
+    /// Final: frozen.
+    Final,
+    /// Final and sent.
+    Sent,
+}
+
+/// A reviewer's step on the current version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Review {
+    /// Who.
+    pub by: String,
+    /// When (RFC 3339).
+    pub at: String,
+    /// Agreed, or returned.
+    pub agreed: bool,
+    /// Their comments.
+    pub comments: Option<String>,
+}
+
+/// A document's state.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocState {
+    /// Which document.
+    pub kind: DocumentKind,
+    /// Its phase.
+    pub phase: Phase,
+    /// SHA-256 of the current draft version.
+    pub version: Option<String>,
+    /// The current draft's file, and its input hash.
+    pub draft_file: Option<String>,
+    /// The input hash of the current draft.
+    pub draft_input: Option<String>,
+    /// When the current version was submitted, and by whom.
+    pub submitted: Option<(String, String)>,
+    /// Reviews of the current version, in order.
+    pub reviews: Vec<Review>,
+    /// The latest final: its PDF's SHA-256 and file.
+    pub final_version: Option<(String, String)>,
+    /// The input hash of the draft the latest final was made from.
+    pub final_input: Option<String>,
+    /// Who it was sent to, and when.
+    pub sent: Option<(String, String)>,
+}
+
+impl DocState {
+    /// The managers who agreed the current version.
+    pub fn agreed_by(&self) -> Vec<&str> {
+        self.reviews.iter().filter(|r| r.agreed).map(|r| r.by.as_str()).collect()
+    }
+}
+
+/// Folds a case log into the state of one kind of document.
+pub fn fold(log: &[LogEntry], kind: DocumentKind) -> DocState {
+    let mut s = DocState {
+        kind,
+        phase: Phase::None,
+        version: None,
+        draft_file: None,
+        draft_input: None,
+        submitted: None,
+        reviews: Vec::new(),
+        final_version: None,
+        final_input: None,
+        sent: None,
+    };
+    let mut finals: Vec<(String, String)> = Vec::new();
+    for entry in log {
+        match entry {
+            LogEntry::Document { kind: k, file, sha256, input_hash, draft, .. } if k == kind.name() => {
+                if !*draft {
+                    finals.push((sha256.clone(), file.clone()));
+                } else if s.version.as_deref() != Some(sha256) && s.final_input.as_deref() != Some(input_hash)
+                {
+                    // A new draft version: everything before concerned another.
+                    s.version = Some(sha256.clone());
+                    s.draft_file = Some(file.clone());
+                    s.draft_input = Some(input_hash.clone());
+                    s.submitted = None;
+                    s.reviews.clear();
+                    s.phase = Phase::Draft;
+                }
+            }
+            LogEntry::Lifecycle {
+                kind: k, step, sha256, by, at, comments, to, date, agreed_input, ..
+            } if k == kind.name() => {
+                let current = s.version.as_deref() == Some(sha256.as_str());
+                match step.as_str() {
+                    "submitted" if current => {
+                        s.submitted = Some((by.clone(), at.clone()));
+                        s.reviews.clear();
+                        s.phase = Phase::Submitted;
+                    }
+                    "returned" | "agreed" if current => {
+                        let agreed = step == "agreed";
+                        s.reviews.push(Review {
+                            by: by.clone(),
+                            at: at.clone(),
+                            agreed,
+                            comments: comments.clone(),
+                        });
+                        s.phase = if agreed { Phase::Agreed } else { Phase::Returned };
+                    }
+                    "final" => {
+                        let file = finals.iter().rev().find(|(sha, _)| sha == sha256).map(|(_, f)| f.clone());
+                        s.final_version = Some((sha256.clone(), file.unwrap_or_default()));
+                        s.final_input = agreed_input.clone();
+                        s.sent = None;
+                        s.phase = Phase::Final;
+                    }
+                    "sent" if s.final_version.as_ref().is_some_and(|(f, _)| f == sha256) => {
+                        s.sent = Some((to.clone().unwrap_or_default(), date.clone().unwrap_or_default()));
+                        s.phase = Phase::Sent;
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    s
+}

@@ -1,0 +1,166 @@
+//! Who may take which step on which document, as the practice sources say.
+//! Pure: the state, the case and the staff directory are passed in.
+//!
+//! - A PSR is final only after gatekeeping is agreed: by one manager, or,
+//!   when custody is a strong possibility, by two managers, one from another
+//!   team (Derbyshire practice guidance §7.3).
+//! - An intervention plan is final after the manager's quality-assurance
+//!   meeting and the signatures (§4.1, §4.3); a service agreement after its
+//!   signatures (§2.6).
+//! - A MAPPA or PPRC form, and the risk summary, after the line manager's
+//!   sign-off (Wolverhampton YOT guidance §11).
+//! - A reviewer is a manager, and never the author.
+
+use crate::case::Case;
+use crate::history::{DocState, Phase};
+use crate::render::DocumentKind;
+use crate::rules::double_gatekeeping_required;
+use crate::statements::staff::Directory;
+
+/// Whether `name` is a manager in the staff directory: a team, service or
+/// duty manager, or a head of service; a case manager is not.
+fn is_manager(directory: &Directory, name: &str) -> bool {
+    directory.member(name).and_then(|m| m.role.as_deref()).is_some_and(|role| {
+        let role = role.to_lowercase();
+        (role.contains("manager") && !role.contains("case manager")) || role.contains("head of")
+    })
+}
+
+fn team<'a>(directory: &'a Directory, name: &str) -> Option<&'a str> {
+    directory.member(name).and_then(|m| m.team.as_deref())
+}
+
+/// Whether the document is reviewed by managers (gatekept or signed off)
+/// before it is final.
+pub fn reviewed(kind: DocumentKind) -> bool {
+    !matches!(
+        kind,
+        DocumentKind::InterventionPlan | DocumentKind::ServiceAgreement | DocumentKind::Gatekeeping
+    )
+}
+
+/// Submitting the current draft.
+pub fn may_submit(state: &DocState) -> Result<(), String> {
+    match state.phase {
+        Phase::Draft | Phase::Returned => Ok(()),
+        Phase::None => Err("there is no draft to submit: render it first".into()),
+        Phase::Submitted | Phase::Agreed => Err("this version is already submitted".into()),
+        Phase::Final | Phase::Sent => Err("this version is final; a changed case makes a new draft".into()),
+    }
+}
+
+/// A review (agree or return) of the submitted version by `by`.
+pub fn may_review(state: &DocState, case: &Case, directory: &Directory, by: &str) -> Result<(), String> {
+    if !matches!(state.phase, Phase::Submitted | Phase::Agreed) {
+        return Err("only a submitted version can be reviewed: submit it first".into());
+    }
+    if by.eq_ignore_ascii_case(&case.case_manager.name) {
+        return Err(format!("{by} wrote this document: a reviewer is never the author"));
+    }
+    if !is_manager(directory, by) {
+        return Err(format!("{by} is not a manager in the staff directory: only a manager reviews"));
+    }
+    if state.agreed_by().iter().any(|a| a.eq_ignore_ascii_case(by)) {
+        return Err(format!("{by} has already agreed this version"));
+    }
+    if state.kind == DocumentKind::Psr && double_gatekeeping_required(case) {
+        for first in state.agreed_by() {
+            if team(directory, first).is_some() && team(directory, first) == team(directory, by) {
+                return Err(format!(
+                    "custody is a strong possibility: the second manager must be from another team than {first} ({})",
+                    team(directory, first).unwrap_or_default()
+                ));
+            }
+        }
+    }
+    if matches!(
+        state.kind,
+        DocumentKind::MappaH
+            | DocumentKind::MappaA
+            | DocumentKind::Pprc2
+            | DocumentKind::Pprc7
+            | DocumentKind::RiskSummary
+    ) {
+        let line_manager = case.line_manager.as_ref().map(|w| w.name.clone());
+        let line_manager = line_manager.or(directory.line_manager_of(&case.case_manager.name, None));
+        if line_manager.as_deref().is_none_or(|m| !m.eq_ignore_ascii_case(by)) {
+            return Err(format!(
+                "the line manager signs this off: {}",
+                line_manager.unwrap_or_else(|| "none is recorded for the case manager".into())
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Making the current version final.
+pub fn may_finalise(state: &DocState, case: &Case, directory: &Directory) -> Result<(), String> {
+    if matches!(state.phase, Phase::Final | Phase::Sent) {
+        return Err("this version is already final".into());
+    }
+    if state.phase == Phase::None {
+        return Err("there is no draft: render it first".into());
+    }
+    match state.kind {
+        DocumentKind::Psr => {
+            let agreed = state.agreed_by();
+            if state.phase != Phase::Agreed || agreed.is_empty() {
+                return Err(
+                    "a PSR is final only after gatekeeping is agreed: submit it, and a manager agrees it"
+                        .into(),
+                );
+            }
+            if double_gatekeeping_required(case) {
+                let teams: Vec<Option<&str>> = agreed.iter().map(|m| team(directory, m)).collect();
+                let another_team =
+                    teams.iter().any(|t| t.is_some_and(|t| !t.eq_ignore_ascii_case(&case.team)));
+                if agreed.len() < 2 || !another_team {
+                    return Err("custody is a strong possibility: two managers must agree the PSR, one from another team".into());
+                }
+            }
+            Ok(())
+        }
+        DocumentKind::InterventionPlan => {
+            let plan = case.intervention_plan.as_ref();
+            if plan.and_then(|p| p.qa_meeting_date).is_none() {
+                return Err("an intervention plan is final after the manager's quality-assurance meeting: record intervention_plan.qa_meeting_date".into());
+            }
+            let signed = plan
+                .is_some_and(|p| p.signatures.young_person.is_some() && p.signatures.case_manager.is_some());
+            if !signed {
+                return Err(
+                    "an intervention plan is final once the young person and the case manager have signed it"
+                        .into(),
+                );
+            }
+            Ok(())
+        }
+        DocumentKind::ServiceAgreement => {
+            let sa = case.service_agreement.as_ref();
+            let carer =
+                case.parents_carers.is_empty() || sa.is_some_and(|s| s.signatures.parent_carer.is_some());
+            let signed = sa
+                .is_some_and(|s| s.signatures.young_person.is_some() && s.signatures.case_manager.is_some());
+            if !(signed && carer) {
+                return Err("a service agreement is final once the young person, a parent or carer and the case manager have signed it".into());
+            }
+            Ok(())
+        }
+        DocumentKind::Gatekeeping => Ok(()),
+        _ => {
+            if state.phase != Phase::Agreed {
+                return Err("this is final after the line manager's sign-off: submit it, and the line manager agrees it".into());
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Recording that the final was sent.
+pub fn may_send(state: &DocState) -> Result<(), String> {
+    match state.phase {
+        Phase::Final => Ok(()),
+        Phase::Sent => Err("the final is already recorded as sent".into()),
+        _ => Err("only a final is sent: make it final first".into()),
+    }
+}

@@ -1,0 +1,149 @@
+//! A document's life, end to end through the binary: a PSR with custody a
+//! strong possibility, from draft through a return with comments, an
+//! amended resubmission, agreement by two managers of different teams,
+//! final and sent, with every refusal on the way.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::*;
+
+struct Service {
+    dir: tempfile::TempDir,
+}
+
+impl Service {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("cases")).unwrap();
+        let mut case: serde_json::Value = serde_json::from_str(
+            &fs::read_to_string(samples().join("cases/yro-custody-possible.json")).unwrap(),
+        )
+        .unwrap();
+        case["psr"]["signed"] = serde_json::json!({"name": "Priya Natarajan", "date": "2026-11-30"});
+        fs::write(dir.path().join("cases/jay.json"), serde_json::to_string_pretty(&case).unwrap()).unwrap();
+        // The sample service, with a second North Team manager.
+        let config = fs::read_to_string(samples().join("casepress.toml"))
+            .unwrap()
+            .replace("output = \"../out\"", "output = \"out\"")
+            .replace("[[staff]]\nname = \"Priya Natarajan\"", "[[staff]]\nname = \"Nina Shah\"\nteam = \"North Team\"\nrole = \"Team Manager\"\n\n[[staff]]\nname = \"Priya Natarajan\"");
+        fs::write(dir.path().join("casepress.toml"), config).unwrap();
+        Self { dir }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_casepress")).args(args).current_dir(self.path()).output().unwrap()
+    }
+
+    fn step(&self, args: &[&str]) -> (i32, String) {
+        let out = self.run(args);
+        let said =
+            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        (out.status.code().unwrap_or(-1), said)
+    }
+
+    fn render(&self) {
+        let out = self.run(&["render", "cases", "--kind", "psr", "--date", "2026-11-23", "--jobs", "1"]);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    fn amend(&self) {
+        let path = self.path().join("cases/jay.json");
+        let mut case: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        case["psr"]["conclusion"] =
+            "Amended after gatekeeping: the proposal now explains the ISS hours.".into();
+        fs::write(&path, serde_json::to_string_pretty(&case).unwrap()).unwrap();
+    }
+}
+
+const CASE: &str = "NYJS-2026-0117";
+
+#[test]
+fn a_psr_from_draft_to_sent_with_every_refusal_on_the_way() {
+    let s = Service::new();
+    s.render();
+    let (code, said) = s.step(&["submit", CASE, "psr", "--by", "Priya Natarajan"]);
+    assert_eq!(code, 0, "{said}");
+
+    // The author never reviews; a non-manager never reviews; an unknown name is refused.
+    let (code, said) = s.step(&["review", CASE, "psr", "--by", "Priya Natarajan", "--agree"]);
+    assert!(code == 1 && said.contains("a reviewer is never the author"), "{said}");
+    let (code, said) = s.step(&["review", CASE, "psr", "--by", "Ben Hollis", "--agree"]);
+    assert!(code == 1 && said.contains("only a manager reviews"), "{said}");
+    let (code, said) = s.step(&["review", CASE, "psr", "--by", "Nobody Known", "--agree"]);
+    assert!(code == 1 && said.contains("not in the staff directory"), "{said}");
+
+    // Returned with comments; a final is refused.
+    fs::write(s.path().join("comments.txt"), "Conclusion: say how the ISS hours fit school.").unwrap();
+    let (code, said) =
+        s.step(&["review", CASE, "psr", "--by", "Declan Hughes", "--return", "--comments", "comments.txt"]);
+    assert_eq!(code, 0, "{said}");
+    let (code, said) = s.step(&["final", CASE, "psr", "--by", "Priya Natarajan", "--date", "2026-12-01"]);
+    assert!(code == 1 && said.contains("only after gatekeeping is agreed"), "{said}");
+
+    // Amended, re-rendered, resubmitted: a new version.
+    s.amend();
+    s.render();
+    assert_eq!(s.step(&["submit", CASE, "psr", "--by", "Priya Natarajan"]).0, 0);
+    assert_eq!(s.step(&["review", CASE, "psr", "--by", "Declan Hughes", "--agree"]).0, 0);
+    // Custody a strong possibility: the second manager from another team.
+    let (code, said) = s.step(&["review", CASE, "psr", "--by", "Nina Shah", "--agree"]);
+    assert!(code == 1 && said.contains("must be from another team"), "{said}");
+    let (code, said) = s.step(&["final", CASE, "psr", "--by", "Priya Natarajan", "--date", "2026-12-01"]);
+    assert!(code == 1 && said.contains("two managers must agree"), "{said}");
+    assert_eq!(s.step(&["review", CASE, "psr", "--by", "Ruth Okafor", "--agree"]).0, 0);
+
+    let (code, said) = s.step(&["final", CASE, "psr", "--by", "Priya Natarajan", "--date", "2026-12-01"]);
+    assert_eq!(code, 0, "{said}");
+    let (code, said) = s.step(&[
+        "sent",
+        CASE,
+        "psr",
+        "--by",
+        "Priya Natarajan",
+        "--to",
+        "Northfield Youth Court",
+        "--date",
+        "2026-12-02",
+    ]);
+    assert_eq!(code, 0, "{said}");
+    let (_, status) = s.step(&["status", CASE]);
+    assert!(
+        status.contains("psr") && status.contains("sent") && status.contains("Declan Hughes and Ruth Okafor"),
+        "{status}"
+    );
+
+    // Every step is in the log, with who, the OS user and the version.
+    let log = fs::read_to_string(s.path().join("out/cases").join(CASE).join("case-log.jsonl")).unwrap();
+    let steps: Vec<serde_json::Value> = log
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|e| e["event"] == "lifecycle")
+        .collect();
+    let names: Vec<&str> = steps.iter().map(|e| e["step"].as_str().unwrap()).collect();
+    assert_eq!(names, ["submitted", "returned", "submitted", "agreed", "agreed", "final", "sent"]);
+    assert!(
+        steps.iter().all(|e| e["sha256"].as_str().is_some_and(|s| s.len() == 64) && e["os_user"].is_string())
+    );
+    assert_eq!(steps[1]["comments"], "Conclusion: say how the ISS hours fit school.");
+
+    // The final is frozen: a draft render leaves it alone.
+    let finals = files_under(&s.path().join("out/cases").join(CASE).join("documents"));
+    let final_pdf = finals.iter().find(|p| !p.to_string_lossy().contains("_draft")).expect("a final PDF");
+    assert!(pdf_text(final_pdf).contains("Final"), "the final says it is final");
+    s.render();
+    assert_eq!(
+        files_under(&s.path().join("out/cases").join(CASE).join("documents")),
+        finals,
+        "nothing re-rendered"
+    );
+    let (code, said) = s.step(&["submit", CASE, "psr", "--by", "Priya Natarajan"]);
+    assert!(code == 1 && said.contains("is final"), "{said}");
+}
