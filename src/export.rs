@@ -77,10 +77,11 @@ pub fn export_cases(
     out: &Path,
     to: &str,
     dated: Option<NaiveDate>,
+    drafts: bool,
 ) -> Vec<ExportItem> {
     case_ids
         .iter()
-        .map(|id| match export_case(press, id, purpose, out, to, dated) {
+        .map(|id| match export_case(press, id, purpose, out, to, dated, drafts) {
             Ok(published) => ExportItem {
                 case_id: id.clone(),
                 written: matches!(published, Published::Written(_)),
@@ -102,6 +103,7 @@ pub fn export_case(
     out: &Path,
     to: &str,
     dated: Option<NaiveDate>,
+    drafts: bool,
 ) -> Result<Published, String> {
     let id = CaseId::try_from(case_id.to_owned())?;
     let layout = press.layout();
@@ -113,14 +115,17 @@ pub fn export_case(
     verify_folder(&case_dir, &log)?;
     account_for_statements(layout.root(), id.as_str(), &log)?;
 
-    // The latest document of each kind, and every statement, in log order.
+    // The latest final of each kind (and the latest draft, which goes in
+    // only when asked for, labelled as a draft), and every statement.
     let mut latest: BTreeMap<String, (&str, &str, &str)> = BTreeMap::new();
+    let mut latest_draft: BTreeMap<String, (&str, &str, &str)> = BTreeMap::new();
     let mut statements = Vec::new();
     let mut kept_log = Vec::new();
     for entry in &log {
         match entry {
-            LogEntry::Document { kind, file, at, .. } => {
-                latest.insert(kind.clone(), (file.as_str(), at.as_str(), kind.as_str()));
+            LogEntry::Document { kind, file, at, draft, .. } => {
+                let into = if *draft { &mut latest_draft } else { &mut latest };
+                into.insert(kind.clone(), (file.as_str(), at.as_str(), kind.as_str()));
                 kept_log.push(entry);
             }
             LogEntry::Statement { file, at, .. } => {
@@ -135,7 +140,20 @@ pub fn export_case(
         Purpose::Y2a => &["psr", "intervention-plan", "risk-summary"],
         Purpose::Transfer => &[],
     };
-    if purpose == Purpose::Y2a && !latest.contains_key("risk-summary") {
+    // A kind with no final: listed as not final, or (asked for) its draft.
+    let mut not_final: Vec<String> =
+        latest_draft.keys().filter(|k| !latest.contains_key(*k)).cloned().collect();
+    let mut draft_kinds: Vec<String> = Vec::new();
+    if drafts {
+        for kind in &not_final {
+            latest.insert(kind.clone(), latest_draft[kind]);
+        }
+        draft_kinds = std::mem::take(&mut not_final);
+    }
+    if purpose == Purpose::Y2a
+        && !latest.contains_key("risk-summary")
+        && !not_final.iter().any(|k| k == "risk-summary")
+    {
         return Err(format!(
             "{}: no risk summary in the case log: render it first (`casepress render CASE --kind risk-summary`); the Y2A transfer needs the most recent ROSH (Derbyshire practice guidance §17.2)",
             case_dir.display()
@@ -148,7 +166,9 @@ pub fn export_case(
         let path = case_dir.join(dir).join(file);
         let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         created = created.clone().max(at.to_owned());
-        members.push(BundleMember { name: format!("{dir}/{file}"), kind: kind.to_owned(), bytes });
+        let kind =
+            if draft_kinds.iter().any(|k| k == kind) { format!("{kind} (DRAFT)") } else { kind.to_owned() };
+        members.push(BundleMember { name: format!("{dir}/{file}"), kind, bytes });
         Ok(())
     };
     match purpose {
@@ -156,6 +176,7 @@ pub fn export_case(
             for kind in wanted {
                 match latest.get(*kind) {
                     Some((file, at, kind)) => add("documents", file, kind, at)?,
+                    None if not_final.iter().any(|k| k == kind) => {}
                     None => missing.push((*kind).to_owned()),
                 }
             }
@@ -207,6 +228,8 @@ pub fn export_case(
         "date": date.to_string(),
         "members": listing,
         "missing": missing,
+        "not_final": not_final,
+        "drafts": draft_kinds,
         "sender": sender,
     });
     let letter = press
@@ -223,6 +246,8 @@ pub fn export_case(
     head.insert("purpose".into(), purpose.to_string().into());
     head.insert("created".into(), created_at.to_rfc3339_opts(SecondsFormat::Secs, true).into());
     head.insert("not_held".into(), json!(missing));
+    head.insert("not_final".into(), json!(not_final));
+    head.insert("drafts".into(), json!(draft_kinds));
     let bundle = store::bundle(&members, head);
 
     let name = format!("{id}_{purpose}_{date}.zip");

@@ -88,7 +88,15 @@ pub fn run(
     let due = rules::turning_18(caseload.cases(), opts.today, config.export.y2a_within_days);
     let y2a = (!due.is_empty()).then(|| {
         let to = &config.export.y2a_recipient;
-        export::export_cases(press, &due, Purpose::Y2a, &press.layout().exports(), to, Some(opts.today))
+        export::export_cases(
+            press,
+            &due,
+            Purpose::Y2a,
+            &press.layout().exports(),
+            to,
+            Some(opts.today),
+            false,
+        )
     });
 
     let quarter = BoardRequest::complete(Quarter::latest_complete(opts.today), opts.today);

@@ -50,7 +50,7 @@ fn members(zip_path: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 fn export(press: &casepress::press::Press, out: &Path, purpose: Purpose) -> casepress::export::ExportItem {
-    export_cases(press, &[CASE.to_string()], purpose, &out.join("exports"), "Receiving service", None)
+    export_cases(press, &[CASE.to_string()], purpose, &out.join("exports"), "Receiving service", None, true)
         .remove(0)
 }
 
@@ -158,6 +158,7 @@ fn a_tampered_or_missing_case_folder_is_refused() {
         tmp.path(),
         "x",
         None,
+        true,
     );
     assert!(missing[0].failed.as_deref().unwrap().contains("no case folder"));
     assert!(missing[1].failed.as_deref().unwrap().contains("invalid case_id"));

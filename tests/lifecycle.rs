@@ -146,4 +146,22 @@ fn a_psr_from_draft_to_sent_with_every_refusal_on_the_way() {
     );
     let (code, said) = s.step(&["submit", CASE, "psr", "--by", "Priya Natarajan"]);
     assert!(code == 1 && said.contains("is final"), "{said}");
+
+    // Exports carry finals: the final PSR goes in; a kind with no final is
+    // listed as not final, and no draft goes in unless asked for.
+    let out = s.run(&["export", CASE, "--purpose", "transfer", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let items: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let zip = fs::File::open(s.path().join(items[0]["bundle"].as_str().unwrap())).unwrap();
+    let mut zip = zip::ZipArchive::new(zip).unwrap();
+    let names: Vec<String> = zip.file_names().map(str::to_owned).collect();
+    assert!(
+        names.iter().any(|n| n.starts_with("documents/") && n.contains("_psr_") && !n.contains("_draft")),
+        "{names:?}"
+    );
+    assert!(!names.iter().any(|n| n.contains("_draft")), "no draft in a bundle: {names:?}");
+    let mut manifest = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("manifest.json").unwrap(), &mut manifest).unwrap();
+    let manifest: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+    assert!(manifest["not_final"].as_array().unwrap().iter().all(|k| k != "psr"), "{manifest:#}");
 }

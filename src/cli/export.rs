@@ -30,6 +30,10 @@ pub struct ExportArgs {
     /// the date of the newest file it holds).
     #[arg(long, value_name = "DATE", value_parser = settings::date)]
     date: Option<chrono::NaiveDate>,
+    /// Also bundle a document that has no final yet, as its draft, labelled
+    /// DRAFT in the manifest and the cover letter.
+    #[arg(long)]
+    include_drafts: bool,
     /// Config file (default: ./casepress.toml if present).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -46,7 +50,7 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
     });
     let press = Press::new(config)?;
     let out = a.out.unwrap_or_else(|| press.layout().exports());
-    let items = export_cases(&press, &a.case_ids, a.purpose, &out, &to, a.date);
+    let items = export_cases(&press, &a.case_ids, a.purpose, &out, &to, a.date, a.include_drafts);
     if a.json {
         settings::print_json(&items)?;
     } else {
