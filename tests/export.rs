@@ -21,7 +21,19 @@ const CASE: &str = "NYJS-2026-0088";
 /// one statement from him.
 fn prepared(out: &Path) -> casepress::press::Press {
     let press = press(out);
-    let report = render(&press, &[samples().join("cases/turning-18.json")], &drafts());
+    // The PSR's hearing has passed, so it is history to the nightly run:
+    // render the kinds by name, as a service would to make the bundle.
+    use casepress::batch::{KindSelection, RenderOptions};
+    use casepress::render::DocumentKind;
+    let kinds = KindSelection::only(vec![
+        DocumentKind::Psr,
+        DocumentKind::Gatekeeping,
+        DocumentKind::InterventionPlan,
+        DocumentKind::ServiceAgreement,
+        DocumentKind::RiskSummary,
+    ]);
+    let report =
+        render(&press, &[samples().join("cases/turning-18.json")], &RenderOptions { kinds, ..drafts() });
     assert!(!report.has_failures(), "{report:?}");
     let inbox = out.join("inbox");
     fs::create_dir_all(&inbox).unwrap();

@@ -114,7 +114,7 @@ fn run_from_two_working_folders_renders_nothing_again_and_makes_one_y2a_bundle()
     assert_eq!(again.status.code(), Some(0), "{}", String::from_utf8_lossy(&again.stderr));
     let report = json(&again);
     let items = report["render"]["items"].as_array().unwrap();
-    assert!(items.iter().all(|i| i["outcome"] == "unchanged"), "{items:#?}");
+    assert!(items.iter().all(|i| i["outcome"] == "unchanged" || i["outcome"] == "historic"), "{items:#?}");
     assert_eq!(
         fs::read_to_string(&case_log).unwrap(),
         logged,
@@ -151,4 +151,46 @@ fn the_sample_run_files_a_copy_of_the_sample_inbox_and_leaves_the_samples_alone(
     let left: Vec<_> =
         fs::read_dir(dir.join("out/inbox")).unwrap().flatten().map(|e| e.file_name()).collect();
     assert_eq!(left, vec![std::ffi::OsString::from("portal-20441.pdf.part")], "the copy was filed");
+}
+
+#[test]
+fn run_over_the_samples_renders_no_history_and_exports_no_draft() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::create_dir_all(dir.join("samples/cases")).unwrap();
+    for entry in fs::read_dir(samples().join("cases")).unwrap().flatten() {
+        fs::copy(entry.path(), dir.join("samples/cases").join(entry.file_name())).unwrap();
+    }
+    let config = fs::read_to_string(samples().join("casepress.toml")).unwrap();
+    fs::create_dir_all(dir.join("samples/inbox")).unwrap();
+    let config = config.replace("cases = [\"cases\", \"caseload\"]", "cases = [\"cases\"]");
+    fs::write(dir.join("samples/casepress.toml"), config).unwrap();
+    let out = casepress(
+        &["run", "samples/casepress.toml", "--json", "--date", "2026-11-23", "--now", "2026-11-23 11:00"],
+        dir,
+    );
+    let report = json(&out);
+    let items = report["render"]["items"].as_array().unwrap();
+    let historic: Vec<String> = items
+        .iter()
+        .filter(|i| i["outcome"] == "historic")
+        .map(|i| format!("{} {}: {}", i["case_id"], i["kind"], i["reason"]))
+        .collect();
+    assert!(
+        historic
+            .iter()
+            .any(|h| h.contains("NYJS-2026-0088") && h.contains("psr") && h.contains("the hearing was on")),
+        "{historic:#?}"
+    );
+    assert!(historic.iter().any(|h| h.contains("the case closed on")), "{historic:#?}");
+    assert!(
+        !items
+            .iter()
+            .any(|i| i["case_id"] == "NYJS-2026-0088" && i["kind"] == "psr" && i["outcome"] == "written")
+    );
+    for bundle in files_under(&dir.join("out/exports")) {
+        let zip = zip::ZipArchive::new(fs::File::open(&bundle).unwrap()).unwrap();
+        let names: Vec<&str> = zip.file_names().collect();
+        assert!(!names.iter().any(|n| n.contains("_draft")), "{}: {names:?}", bundle.display());
+    }
 }

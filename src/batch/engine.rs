@@ -107,6 +107,8 @@ struct TypesetCase {
 enum DocStep {
     /// Rendered before from the same input; the PDF is intact.
     Unchanged(PathBuf),
+    /// History on the batch's date: left alone (why, in words).
+    Historic(String),
     /// A new PDF to publish.
     Typeset(TypesetDocument),
 }
@@ -137,7 +139,10 @@ fn typeset_case(press: &Press, loaded: &LoadedCase, opts: &RenderOptions) -> Typ
     let docs = kinds
         .into_iter()
         .map(|kind| {
+            let applicable = matches!(opts.kinds, super::KindSelection::Applicable);
+            let historic = applicable.then(|| rules::historic(case, kind, &facts, opts.date)).flatten();
             let step = match &log {
+                _ if historic.is_some() => Ok(DocStep::Historic(historic.unwrap_or_default())),
                 Err(e) => Err(Failure::new(Stage::Store, e.to_string())),
                 Ok(log) => {
                     let doc = Document { press, loaded, facts: &facts, kind, opts, case_dir: &case_dir, log };
@@ -237,6 +242,7 @@ fn store_case(press: &Press, typeset: TypesetCase) -> Vec<ItemReport> {
             let outcome = match step {
                 Err(failure) => failure.into(),
                 Ok(DocStep::Unchanged(path)) => Outcome::Unchanged { path },
+                Ok(DocStep::Historic(reason)) => Outcome::Historic { reason },
                 Ok(DocStep::Typeset(doc)) => match publish_document(&docs_dir, kind, doc, modes) {
                     Ok((outcome, entry)) => {
                         pending.push(entry);

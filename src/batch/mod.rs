@@ -182,6 +182,12 @@ pub enum Outcome {
         /// The existing PDF.
         path: PathBuf,
     },
+    /// History on the batch's date (its hearing passed, it was sent, the
+    /// case closed): left alone. Render it by naming its kind.
+    Historic {
+        /// Why, in words.
+        reason: String,
+    },
     /// The item failed; the batch went on.
     Failed {
         /// The stage it failed in.
@@ -209,7 +215,7 @@ impl BatchReport {
     pub fn counts(&self) -> (usize, usize, usize) {
         self.items.iter().fold((0, 0, 0), |(w, u, f), i| match i.outcome {
             Outcome::Written { .. } => (w + 1, u, f),
-            Outcome::Unchanged { .. } => (w, u + 1, f),
+            Outcome::Unchanged { .. } | Outcome::Historic { .. } => (w, u + 1, f),
             Outcome::Failed { .. } => (w, u, f + 1),
         })
     }

@@ -24,7 +24,7 @@ pub fn write_run_record(press: &Press, command: &str, report: &BatchReport) -> R
                 Outcome::Written { path, .. } | Outcome::Unchanged { path } => {
                     *path = layout.relative(path).to_owned();
                 }
-                Outcome::Failed { .. } => {}
+                Outcome::Failed { .. } | Outcome::Historic { .. } => {}
             }
             item
         })

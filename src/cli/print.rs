@@ -53,6 +53,9 @@ pub fn batch(report: &BatchReport, record: Option<&Path>) {
             }
             Outcome::Written { path, .. } => say!("  wrote      {what}: {}", path.display()),
             Outcome::Unchanged { path } => say!("  unchanged  {what}: {}", path.display()),
+            Outcome::Historic { reason } => {
+                say!("  historic   {what}: {reason}: left alone (name its kind to render it)")
+            }
             Outcome::Failed { .. } => {}
         }
     }

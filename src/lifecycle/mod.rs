@@ -195,7 +195,9 @@ fn render_final(
         Some(Outcome::Unchanged { path }) => {
             store::file_digest(path).map(|d| store::hex(&d)).map_err(|e| Refused::Rule(e.to_string()))
         }
-        Some(Outcome::Failed { reason, .. }) => Err(Refused::Rule(reason.clone())),
+        Some(Outcome::Failed { reason, .. } | Outcome::Historic { reason }) => {
+            Err(Refused::Rule(reason.clone()))
+        }
         None => Err(Refused::Rule(format!("{kind} does not apply to case {case_id}"))),
     }
 }

@@ -8,6 +8,7 @@ mod deadlines;
 mod due;
 mod findings;
 mod forms;
+mod historic;
 mod psr;
 mod risk;
 mod scaled;
@@ -22,6 +23,7 @@ pub use deadlines::deadlines;
 pub use due::{DueDate, DueStatus};
 pub use findings::{Finding, Severity, findings};
 pub use forms::{Form, FormStatus, forms, mappa_invalid};
+pub use historic::historic;
 pub use psr::{
     LanguageFinding, Settings, double_gatekeeping_done, double_gatekeeping_required, gatekeeping_due,
     language_findings,
