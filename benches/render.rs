@@ -44,7 +44,8 @@ fn main() {
     for case in &cases {
         let facts = rules::derive(case, &calendar, day);
         for kind in DocumentKind::ALL.into_iter().filter(|k| k.applies(case, &facts)) {
-            let req = RenderRequest { case, facts: &facts, kind, date: day, final_: false };
+            let req =
+                RenderRequest { case, facts: &facts, kind, date: day, final_: false, psr_history: None };
             sources.push(renderer.render(req).unwrap().source);
         }
     }

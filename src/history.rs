@@ -41,6 +41,23 @@ pub struct Review {
     pub comments: Option<String>,
 }
 
+/// One recorded step, whatever version it concerned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StepRecord {
+    /// `submitted`, `returned`, `agreed`, `final` or `sent`.
+    pub step: String,
+    /// Who took it.
+    pub by: String,
+    /// When (RFC 3339).
+    pub at: String,
+    /// Comments or views, if any.
+    pub comments: Option<String>,
+    /// For `sent`: to whom.
+    pub to: Option<String>,
+    /// SHA-256 of the version it concerned.
+    pub sha256: String,
+}
+
 /// A document's state.
 #[derive(Debug, Clone, Serialize)]
 pub struct DocState {
@@ -64,6 +81,8 @@ pub struct DocState {
     pub final_input: Option<String>,
     /// Who it was sent to, and when.
     pub sent: Option<(String, String)>,
+    /// Every step recorded for this kind, in order, across versions.
+    pub steps: Vec<StepRecord>,
 }
 
 impl DocState {
@@ -86,6 +105,7 @@ pub fn fold(log: &[LogEntry], kind: DocumentKind) -> DocState {
         final_version: None,
         final_input: None,
         sent: None,
+        steps: Vec::new(),
     };
     let mut finals: Vec<(String, String)> = Vec::new();
     for entry in log {
@@ -107,6 +127,14 @@ pub fn fold(log: &[LogEntry], kind: DocumentKind) -> DocState {
             LogEntry::Lifecycle {
                 kind: k, step, sha256, by, at, comments, to, date, agreed_input, ..
             } if k == kind.name() => {
+                s.steps.push(StepRecord {
+                    step: step.clone(),
+                    by: by.clone(),
+                    at: at.clone(),
+                    comments: comments.clone(),
+                    to: to.clone(),
+                    sha256: sha256.clone(),
+                });
                 let current = s.version.as_deref() == Some(sha256.as_str());
                 match step.as_str() {
                     "submitted" if current => {

@@ -36,7 +36,7 @@ impl Engine {
     /// Renders one kind.
     fn pdf(&self, case: &Case, kind: DocumentKind) -> Vec<u8> {
         let facts = rules::derive(case, &WorkingCalendar::default(), day());
-        let req = RenderRequest { case, facts: &facts, kind, date: day(), final_: false };
+        let req = RenderRequest { case, facts: &facts, kind, date: day(), final_: false, psr_history: None };
         let source = self.renderer.render(req).unwrap().source;
         self.typesetter
             .typeset(&source, &PdfMeta { ident: "t".into(), date: day() })

@@ -165,3 +165,49 @@ fn a_psr_from_draft_to_sent_with_every_refusal_on_the_way() {
     let manifest: serde_json::Value = serde_json::from_str(&manifest).unwrap();
     assert!(manifest["not_final"].as_array().unwrap().iter().all(|k| k != "psr"), "{manifest:#}");
 }
+
+#[test]
+fn the_gatekeeping_record_shows_the_recorded_steps() {
+    let s = Service::new();
+    s.render();
+    fs::write(s.path().join("comments.txt"), "Conclusion: say how the ISS hours fit school.").unwrap();
+    for step in [
+        vec!["submit", CASE, "psr", "--by", "Priya Natarajan", "--now", "2026-11-24 10:00"],
+        vec![
+            "review",
+            CASE,
+            "psr",
+            "--by",
+            "Declan Hughes",
+            "--return",
+            "--comments",
+            "comments.txt",
+            "--now",
+            "2026-11-25 10:00",
+        ],
+        vec!["submit", CASE, "psr", "--by", "Priya Natarajan", "--now", "2026-11-26 10:00"],
+        vec!["review", CASE, "psr", "--by", "Declan Hughes", "--agree", "--now", "2026-11-27 10:00"],
+        vec!["review", CASE, "psr", "--by", "Ruth Okafor", "--agree", "--now", "2026-11-27 11:00"],
+    ] {
+        let (code, said) = s.step(&step);
+        assert_eq!(code, 0, "{step:?}: {said}");
+    }
+    let out = s.run(&["render", "cases", "--kind", "gatekeeping", "--date", "2026-11-27", "--jobs", "1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let record = files_under(&s.path().join("out/cases").join(CASE).join("documents"))
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains("_gatekeeping_"))
+        .unwrap();
+    let text = squash(&pdf_text(&record));
+    for expected in [
+        "Decisions recorded in casepress",
+        "Submitted Priya Natarajan 2026-11-24",
+        "Returned Declan Hughes 2026-11-25 Conclusion: say how the ISS hours fit school.",
+        "Submitted Priya Natarajan 2026-11-26",
+        "Agreed Declan Hughes 2026-11-27",
+        "Agreed Ruth Okafor 2026-11-27",
+    ] {
+        assert!(text.contains(&squash(expected)), "no `{expected}` in the gatekeeping record:\n{text}");
+    }
+    assert!(!text.contains("Signed"), "agreement is recorded, not a signature: {text}");
+}

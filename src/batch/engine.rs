@@ -170,6 +170,20 @@ impl Document<'_> {
     fn typeset(&self, case_json: &[u8]) -> Result<DocStep, Failure> {
         let (case, kind, opts) = (&self.loaded.case, self.kind, self.opts);
         let docs_dir = self.case_dir.join("documents");
+        // The gatekeeping record shows the PSR's recorded steps: a new step
+        // is a new input.
+        let with_history;
+        let case_json = if kind == DocumentKind::Gatekeeping {
+            let steps: Vec<&LogEntry> = self
+                .log
+                .iter()
+                .filter(|e| matches!(e, LogEntry::Lifecycle { kind: k, .. } if k == DocumentKind::Psr.name()))
+                .collect();
+            with_history = [case_json, &serde_json::to_vec(&steps).expect("log entries serialise")].concat();
+            with_history.as_slice()
+        } else {
+            case_json
+        };
         let input_hash = self.press.input_hash(kind, opts.final_, case_json);
         if !opts.force
             && let Some(path) = already_rendered(self.log, &docs_dir, kind, &input_hash)
@@ -190,7 +204,16 @@ impl Document<'_> {
         }
         let where_ = format!("{}:{}: case `{}`", self.loaded.file.display(), self.loaded.line, case.case_id);
         let in_case = |f: Failure| Failure { reason: format!("{where_}: {}", f.reason), ..f };
-        let req = RenderRequest { case, facts: self.facts, kind, date: opts.date, final_: opts.final_ };
+        let psr_history =
+            (kind == DocumentKind::Gatekeeping).then(|| crate::history::fold(self.log, DocumentKind::Psr));
+        let req = RenderRequest {
+            case,
+            facts: self.facts,
+            kind,
+            date: opts.date,
+            final_: opts.final_,
+            psr_history: psr_history.as_ref(),
+        };
         let rendered = self.press.render(req).map_err(in_case)?;
         if let Some(dir) = &opts.typst_dir {
             let name = format!("{}_{kind}.typ", case.case_id);

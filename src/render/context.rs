@@ -53,6 +53,7 @@ struct ChildView {
 struct Context<'a> {
     case: Case,
     facts: &'a crate::rules::Facts,
+    psr_history: Option<&'a crate::history::DocState>,
     doc: DocView<'a>,
     child: ChildView,
     service: &'a ServiceView,
@@ -74,6 +75,7 @@ pub(super) fn build(req: &RenderRequest<'_>, service: &ServiceView, missing: &[M
         },
         case,
         facts: req.facts,
+        psr_history: req.psr_history,
         doc: DocView {
             kind: req.kind.name(),
             title: req.kind.title(),

@@ -92,6 +92,9 @@ pub struct RenderRequest<'a> {
     pub date: NaiveDate,
     /// A final document (refuses missing data) rather than a draft.
     pub final_: bool,
+    /// The PSR's recorded history (submissions, reviews, final), for the
+    /// gatekeeping record: rendered from these events, never from typed dates.
+    pub psr_history: Option<&'a crate::history::DocState>,
 }
 
 /// Typst source for one document, ready to typeset.
