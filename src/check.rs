@@ -23,6 +23,20 @@ pub struct CaseCheck {
     pub line: usize,
     /// Everything the rules derived.
     pub facts: Facts,
+    /// Where the case's PSR stands in gatekeeping, from the recorded steps:
+    /// waiting, overdue, or returned and not resubmitted.
+    pub gatekeeping: Option<GatekeepingCheck>,
+}
+
+/// A PSR's gatekeeping, as recorded.
+#[derive(Debug, Clone, Serialize)]
+pub struct GatekeepingCheck {
+    /// Its phase.
+    pub phase: crate::history::Phase,
+    /// What it waits for, in words.
+    pub waiting: String,
+    /// The due date has passed and gatekeeping is not agreed.
+    pub overdue: bool,
 }
 
 /// Totals across cases.
@@ -44,6 +58,8 @@ pub struct CheckSummary {
     pub invalid: usize,
     /// Practice warnings.
     pub warnings: usize,
+    /// PSRs whose gatekeeping is overdue (from the recorded steps).
+    pub gatekeeping_overdue: usize,
 }
 
 /// The whole check.
@@ -63,7 +79,7 @@ impl CheckReport {
     /// Exit 1 when anything is overdue or invalid, or a case failed to load.
     pub fn needs_action(&self) -> bool {
         let s = &self.summary;
-        s.overdue > 0 || s.invalid > 0 || s.load_errors > 0
+        s.overdue > 0 || s.invalid > 0 || s.load_errors > 0 || s.gatekeeping_overdue > 0
     }
 }
 
@@ -74,15 +90,18 @@ pub fn check_paths(
     today: NaiveDate,
 ) -> Result<CheckReport, String> {
     let caseload = Caseload::load(inputs).map_err(|e| e.to_string())?;
-    Ok(check(&caseload, calendar, today, &rules::Settings::default()))
+    Ok(check(&caseload, calendar, today, &rules::Settings::default(), None))
 }
 
 /// Checks every case of a loaded caseload as of `today`.
+/// With `records`, the output root's case logs are read to say where each
+/// PSR stands in gatekeeping.
 pub fn check(
     caseload: &Caseload,
     calendar: &WorkingCalendar,
     today: NaiveDate,
     settings: &rules::Settings,
+    records: Option<&crate::store::Layout>,
 ) -> CheckReport {
     let cases: Vec<CaseCheck> = caseload
         .cases
@@ -95,9 +114,16 @@ pub fn check(
                 file: loaded.file.clone(),
                 line: loaded.line,
                 facts: rules::derive_with(c, calendar, today, settings),
+                gatekeeping: None,
             }
         })
         .collect();
+    let mut cases = cases;
+    if let Some(layout) = records {
+        for (check, loaded) in cases.iter_mut().zip(&caseload.cases) {
+            check.gatekeeping = gatekeeping(&loaded.case, &check.facts, layout, today);
+        }
+    }
     let errors: Vec<String> = caseload.failures.iter().map(|f| f.reason.clone()).collect();
     let mut summary = CheckSummary { cases: cases.len(), load_errors: errors.len(), ..Default::default() };
     for c in &cases {
@@ -109,7 +135,42 @@ pub fn check(
         summary.invalid += f.findings.iter().filter(|x| x.severity == Severity::Invalid).count();
         summary.warnings += f.findings.iter().filter(|x| x.severity == Severity::Warning).count();
     }
+    summary.gatekeeping_overdue =
+        cases.iter().filter(|c| c.gatekeeping.as_ref().is_some_and(|g| g.overdue)).count();
     CheckReport { today, cases, errors, summary }
+}
+
+/// Where a PSR for a hearing still to come stands in gatekeeping.
+fn gatekeeping(
+    case: &crate::case::Case,
+    facts: &Facts,
+    layout: &crate::store::Layout,
+    today: NaiveDate,
+) -> Option<GatekeepingCheck> {
+    use crate::history::Phase;
+    let hearing = case.court.as_ref().and_then(|c| c.hearing_date).filter(|h| *h >= today)?;
+    case.psr.as_ref()?;
+    let log = crate::store::read_log(&layout.case_dir(case.case_id.as_str())).ok()?;
+    let state = crate::history::fold(&log, crate::render::DocumentKind::Psr);
+    let due = facts.gatekeeping_due.unwrap_or(hearing);
+    let agreed = matches!(state.phase, Phase::Final | Phase::Sent)
+        || (state.phase == Phase::Agreed
+            && (!facts.double_gatekeeping_required || state.agreed_by().len() >= 2));
+    let waiting = match state.phase {
+        Phase::None => "not rendered yet".to_string(),
+        Phase::Draft => "not yet submitted for gatekeeping".to_string(),
+        Phase::Submitted => "waiting for a manager's review".to_string(),
+        Phase::Returned => format!(
+            "returned by {} and not resubmitted",
+            state.reviews.last().map(|r| r.by.as_str()).unwrap_or("a manager")
+        ),
+        Phase::Agreed if !agreed => {
+            "agreed by one manager: a second, from another team, must agree".to_string()
+        }
+        Phase::Agreed => "agreed: to be made final".to_string(),
+        Phase::Final | Phase::Sent => "final".to_string(),
+    };
+    Some(GatekeepingCheck { phase: state.phase, waiting, overdue: !agreed && due < today })
 }
 
 /// The report as a person reads it.
@@ -172,6 +233,10 @@ fn case_text(out: &mut String, c: &CaseCheck) {
         _ => "no assessment".into(),
     };
     row(out, "Scaled Approach", &scaled);
+    if let Some(g) = &c.gatekeeping {
+        let overdue = if g.overdue { "OVERDUE: " } else { "" };
+        row(out, "PSR gatekeeping", &format!("{overdue}{}", g.waiting));
+    }
     row(out, "RMP", &plan_text(&f.rmp));
     row(out, "VMP", &plan_text(&f.vmp));
     let meetings = if f.risk_meeting_triggers.is_empty() {

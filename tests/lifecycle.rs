@@ -211,3 +211,26 @@ fn the_gatekeeping_record_shows_the_recorded_steps() {
     }
     assert!(!text.contains("Signed"), "agreement is recorded, not a signature: {text}");
 }
+
+#[test]
+fn check_lists_a_psr_returned_and_not_resubmitted_and_overdue_gatekeeping() {
+    let s = Service::new();
+    s.render();
+    assert_eq!(s.step(&["submit", CASE, "psr", "--by", "Priya Natarajan"]).0, 0);
+    fs::write(s.path().join("c.txt"), "Redo the conclusion.").unwrap();
+    assert_eq!(
+        s.step(&["review", CASE, "psr", "--by", "Declan Hughes", "--return", "--comments", "c.txt"]).0,
+        0
+    );
+    // The hearing is 8 December 2026; the two-working-day due date is 4 December.
+    let (code, said) = s.step(&["check", "cases", "--today", "2026-11-30"]);
+    assert!(
+        said.contains("PSR gatekeeping") && said.contains("returned by Declan Hughes and not resubmitted"),
+        "{said}"
+    );
+    assert!(!said.contains("OVERDUE: returned"), "not yet overdue: {said}");
+    let _ = code;
+    let (code, said) = s.step(&["check", "cases", "--today", "2026-12-07"]);
+    assert!(said.contains("OVERDUE: returned by Declan Hughes"), "{said}");
+    assert_eq!(code, 1, "overdue gatekeeping needs action");
+}

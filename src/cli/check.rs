@@ -38,7 +38,13 @@ pub fn check(a: CheckArgs) -> Result<ExitCode> {
         );
         return Ok(ExitCode::from(1));
     }
-    let report = casepress::check::check(&caseload, &calendar, settings::today(a.today), &config.rules);
+    let report = casepress::check::check(
+        &caseload,
+        &calendar,
+        settings::today(a.today),
+        &config.rules,
+        Some(&casepress::store::Layout::new(config.paths.output.clone())),
+    );
     if a.json {
         settings::print_json(&report)?;
     } else {
