@@ -50,6 +50,7 @@ fn figures() -> BTreeMap<String, Figure> {
         calendar: &calendar,
         targets: &targets,
         rules: &rules,
+        records: &Default::default(),
     };
     compute(&input, "2026-Q2".parse().unwrap()).into_iter().map(|f| (f.id.clone(), f)).collect()
 }
@@ -218,4 +219,44 @@ fn the_sample_board_is_byte_identical_on_a_re_run_and_its_pack_verifies() {
     ] {
         assert!(text.contains(expected), "{expected}");
     }
+}
+
+#[test]
+fn gatekeeping_figures_count_from_the_recorded_steps_where_they_exist() {
+    use casepress::board::PsrRecord;
+    let case = casepress::case::load_file(&samples().join("cases/yro-custody-possible.json"))
+        .remove(0)
+        .unwrap()
+        .case;
+    let cases = vec![case];
+    let calendar = WorkingCalendar::default();
+    let rules = casepress::rules::Settings::default();
+    let quarter: Quarter = "2026-Q3".parse().unwrap();
+    let figure = |records: &BTreeMap<String, PsrRecord>, id: &str| {
+        let input = BoardInput {
+            cases: &cases,
+            statements: &[],
+            calendar: &calendar,
+            targets: &[],
+            rules: &rules,
+            records,
+        };
+        compute(&input, quarter).into_iter().find(|f| f.id == id).unwrap().current
+    };
+    // The case data says two managers gatekept it; with no record, that counts.
+    assert_eq!(figure(&BTreeMap::new(), "psr.gatekept"), m(1, Some(1)));
+    assert_eq!(figure(&BTreeMap::new(), "psr.double_gatekept"), m(1, Some(1)));
+    // Recorded: submitted on 1 December, agreed by one manager only.
+    let record = PsrRecord {
+        submitted: Some("2026-12-01".parse().unwrap()),
+        agreed_by: vec![("Declan Hughes".into(), Some("North Team".into()))],
+    };
+    let records = BTreeMap::from([("NYJS-2026-0117".to_string(), record)]);
+    assert_eq!(figure(&records, "psr.gatekept"), m(1, Some(1)));
+    assert_eq!(
+        figure(&records, "psr.double_gatekept"),
+        m(0, Some(1)),
+        "one manager is not double gatekeeping"
+    );
+    assert_eq!(figure(&records, "psr.on_time"), m(1, Some(1)), "submitted by the 4 December due date");
 }

@@ -107,8 +107,14 @@ fn attack(json: &Value) -> Vec<(String, i64)> {
 
 fn board_json(cases: &[casepress::case::Case], quarter: Quarter) -> Value {
     let calendar = WorkingCalendar::default();
-    let input =
-        BoardInput { cases, statements: &[], calendar: &calendar, targets: &[], rules: &Settings::default() };
+    let input = BoardInput {
+        cases,
+        statements: &[],
+        calendar: &calendar,
+        targets: &[],
+        rules: &Settings::default(),
+        records: &Default::default(),
+    };
     let figures = compute(&input, quarter);
     serde_json::from_str(&figures_json(quarter, cases.len(), &figures)).unwrap()
 }

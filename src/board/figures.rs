@@ -129,6 +129,53 @@ pub struct BoardInput<'a> {
     pub targets: &'a [(String, f64)],
     /// Which PSRs the two-working-days rule applies to.
     pub rules: &'a crate::rules::Settings,
+    /// The PSR steps casepress recorded, by case id: where they exist, the
+    /// gatekeeping figures count from them rather than from the case data.
+    pub records: &'a std::collections::BTreeMap<String, PsrRecord>,
+}
+
+/// A PSR's gatekeeping as casepress recorded it.
+#[derive(Debug, Clone, Default)]
+pub struct PsrRecord {
+    /// When it was first submitted to managers.
+    pub submitted: Option<NaiveDate>,
+    /// The managers who agreed the version made final (or the latest), with their teams.
+    pub agreed_by: Vec<(String, Option<String>)>,
+}
+
+impl Period<'_> {
+    fn record(&self, c: &Case) -> Option<&PsrRecord> {
+        self.input.records.get(c.case_id.as_str())
+    }
+
+    /// Gatekeeping held: an agreement recorded, else a meeting in the case data.
+    fn gatekept(&self, c: &Case) -> bool {
+        match self.record(c) {
+            Some(r) => !r.agreed_by.is_empty(),
+            None => c.gatekeeping.as_ref().is_some_and(|g| g.meeting_date.is_some()),
+        }
+    }
+
+    /// When the PSR went to managers: recorded, else from the case data.
+    fn submitted(&self, c: &Case) -> Option<NaiveDate> {
+        match self.record(c) {
+            Some(r) => r.submitted,
+            None => c.gatekeeping.as_ref().and_then(|g| g.submitted_date),
+        }
+    }
+
+    /// Two managers, one from another team: recorded, else the case data.
+    fn double_gatekept(&self, c: &Case) -> bool {
+        match self.record(c) {
+            Some(r) => {
+                r.agreed_by.len() >= 2
+                    && r.agreed_by
+                        .iter()
+                        .any(|(_, team)| team.as_deref().is_some_and(|t| !t.eq_ignore_ascii_case(&c.team)))
+            }
+            None => rules::double_gatekeeping_done(c),
+        }
+    }
 }
 
 /// One quarter's view of the cases.
@@ -379,7 +426,7 @@ fn specs(settings: &crate::rules::Settings) -> Vec<Spec> {
         |p| Measure::count(count(p.started(), |c| kind(c) == Some(DisposalType::Remand))),
     ));
     s.push(spec("psr.gatekept", "Reports and assessments", "PSRs gatekept", "PSRs for hearings in the quarter with a gatekeeping meeting recorded ÷ PSRs for hearings in the quarter (Derbyshire practice guidance §7.3).", |p| {
-        Measure::ratio(count(p.psrs(), |c| c.gatekeeping.as_ref().is_some_and(|g| g.meeting_date.is_some())), p.psrs().count())
+        Measure::ratio(count(p.psrs(), |c| p.gatekept(c)), p.psrs().count())
     }));
     let on_time_definition = if settings.psr_due_for_every_psr {
         "PSRs submitted to managers at least 2 working days before the hearing ÷ PSRs for hearings in the quarter: every PSR, this service's standard (Derbyshire practice guidance §7.3 sets it for PSRs to be double gatekept)."
@@ -401,7 +448,7 @@ fn specs(settings: &crate::rules::Settings) -> Vec<Spec> {
                         .as_ref()
                         .and_then(|x| x.hearing_date)
                         .map(|h| rules::gatekeeping_due(p.input.calendar, h));
-                    let sent = c.gatekeeping.as_ref().and_then(|g| g.submitted_date);
+                    let sent = p.submitted(c);
                     matches!((due, sent), (Some(d), Some(s)) if s <= d)
                 })
                 .count();
@@ -410,7 +457,7 @@ fn specs(settings: &crate::rules::Settings) -> Vec<Spec> {
     ));
     s.push(spec("psr.double_gatekept", "Reports and assessments", "Double gatekeeping where custody was a strong possibility", "PSRs gatekept by two managers, one from another team ÷ PSRs for hearings in the quarter where custody was a strong possibility (Derbyshire practice guidance §7.3).", |p| {
         let required: Vec<&Case> = p.psrs().filter(|c| rules::double_gatekeeping_required(c)).collect();
-        Measure::ratio(required.iter().filter(|c| rules::double_gatekeeping_done(c)).count(), required.len())
+        Measure::ratio(required.iter().filter(|c| p.double_gatekept(c)).count(), required.len())
     }));
     s.push(spec("assessment.on_time", "Reports and assessments", "Assessments within 15 working days", "Sentences starting in the quarter assessed within 15 working days of the order ÷ sentences starting in the quarter (Derbyshire practice guidance §2.1).", |p| {
         let sentences: Vec<&Case> = p.started().filter(|c| kind(c).is_some_and(DisposalType::is_sentence)).collect();

@@ -6,6 +6,6 @@ pub mod figures;
 mod pack;
 pub mod quarter;
 
-pub use figures::{BoardInput, Figure, Measure, compute};
+pub use figures::{BoardInput, Figure, Measure, PsrRecord, compute};
 pub use pack::{BoardOutputs, BoardRequest, build_board, figures_csv, figures_json};
 pub use quarter::Quarter;

@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::disclosure::Suppression;
-use super::figures::{BoardInput, Figure, Measure, compute};
+use super::figures::{BoardInput, Figure, Measure, PsrRecord, compute};
 use super::quarter::Quarter;
 use crate::case::Caseload;
 use crate::press::{Press, SetupError};
@@ -240,6 +240,29 @@ fn appendix(figures: &[Figure]) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// The PSR steps recorded in each case's log, with the managers' teams from
+/// the staff directory.
+fn psr_records(press: &Press, cases: &[crate::case::Case]) -> std::collections::BTreeMap<String, PsrRecord> {
+    let directory = crate::statements::staff::Directory::new(press.config().staff.clone());
+    let mut records = std::collections::BTreeMap::new();
+    for case in cases.iter().filter(|c| c.psr.is_some()) {
+        let Ok(log) = store::read_log(&press.layout().case_dir(case.case_id.as_str())) else { continue };
+        let state = crate::history::fold(&log, crate::render::DocumentKind::Psr);
+        if state.steps.is_empty() {
+            continue;
+        }
+        let day = |at: &str| at.get(..10).and_then(|d| d.parse::<NaiveDate>().ok());
+        let submitted = state.steps.iter().find(|s| s.step == "submitted").and_then(|s| day(&s.at));
+        let agreed_by = state
+            .agreed_by()
+            .iter()
+            .map(|name| ((*name).to_owned(), directory.member(name).and_then(|m| m.team.clone())))
+            .collect();
+        records.insert(case.case_id.to_string(), PsrRecord { submitted, agreed_by });
+    }
+    records
+}
+
 /// Which quarter, as of when.
 #[derive(Debug, Clone)]
 pub struct BoardRequest {
@@ -299,6 +322,7 @@ pub fn build_board(
         calendar: press.calendar(),
         targets: &targets,
         rules: &config.rules,
+        records: &psr_records(press, &cases),
     };
     let figures = compute(&input, quarter);
 
