@@ -234,3 +234,56 @@ fn check_lists_a_psr_returned_and_not_resubmitted_and_overdue_gatekeeping() {
     assert!(said.contains("OVERDUE: returned by Declan Hughes"), "{said}");
     assert_eq!(code, 1, "overdue gatekeeping needs action");
 }
+
+#[test]
+fn a_crash_at_every_step_leaves_the_log_consistent_and_a_rerun_completes_it() {
+    let steps: Vec<Vec<&str>> = vec![
+        vec!["submit", CASE, "psr", "--by", "Priya Natarajan"],
+        vec!["review", CASE, "psr", "--by", "Declan Hughes", "--agree"],
+        vec!["review", CASE, "psr", "--by", "Ruth Okafor", "--agree"],
+        vec!["final", CASE, "psr", "--by", "Priya Natarajan", "--date", "2026-12-01"],
+        vec![
+            "sent",
+            CASE,
+            "psr",
+            "--by",
+            "Priya Natarajan",
+            "--to",
+            "Northfield Youth Court",
+            "--date",
+            "2026-12-02",
+        ],
+    ];
+    for point in ["lifecycle:before-append", "lifecycle:after-final-render", "lifecycle:after-append"] {
+        let s = Service::new();
+        s.render();
+        for step in &steps {
+            let crashed = Command::new(env!("CARGO_BIN_EXE_casepress"))
+                .args(step)
+                .env("CASEPRESS_FAILPOINT", point)
+                .current_dir(s.path())
+                .output()
+                .unwrap();
+            // Every line of the log is whole after the crash.
+            let log =
+                fs::read_to_string(s.path().join("out/cases").join(CASE).join("case-log.jsonl")).unwrap();
+            assert!(
+                log.lines().all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()),
+                "{point}: {log}"
+            );
+            let recorded = |log: &str| log.lines().filter(|l| l.contains("\"event\":\"lifecycle\"")).count();
+            let before = recorded(&log);
+            // A rerun completes the step if the crash stopped it, or refuses it as already taken.
+            let (code, said) = s.step(step);
+            let after = recorded(
+                &fs::read_to_string(s.path().join("out/cases").join(CASE).join("case-log.jsonl")).unwrap(),
+            );
+            let crashed_early = crashed.status.code().is_none();
+            assert!(code == 0 || said.contains("already"), "{point} {step:?}: {said}");
+            assert!(after == before + usize::from(code == 0), "{point} {step:?}: one step, recorded once");
+            let _ = crashed_early;
+        }
+        let (_, status) = s.step(&["status", CASE]);
+        assert!(status.contains("sent"), "{point}: {status}");
+    }
+}

@@ -98,7 +98,9 @@ pub fn act(
         Step::Final { date } => {
             let state = fold(&store::read_log(&case_dir).map_err(SetupError::from)?, kind);
             may_finalise(&state, case, &directory).map_err(Refused::Rule)?;
-            Some((render_final(press, caseload, case_id, kind, *date)?, state.draft_input))
+            let rendered = render_final(press, caseload, case_id, kind, *date)?;
+            crate::failpoint("lifecycle:after-final-render");
+            Some((rendered, state.draft_input))
         }
         _ => None,
     };
@@ -138,7 +140,9 @@ pub fn act(
         },
         agreed_input: final_pdf.and_then(|(_, input)| input),
     };
+    crate::failpoint("lifecycle:before-append");
     store::append_log(&case_dir, &event, press.modes()).map_err(SetupError::from)?;
+    crate::failpoint("lifecycle:after-append");
     Ok(event)
 }
 
