@@ -86,6 +86,13 @@ pub struct DocState {
 }
 
 impl DocState {
+    /// Whether the managers disagree on the current version: one agreed,
+    /// another returned it.
+    pub fn disagreement(&self) -> bool {
+        let agreed = self.reviews.iter().position(|r| r.agreed);
+        agreed.is_some_and(|a| self.reviews.iter().skip(a + 1).any(|r| !r.agreed))
+    }
+
     /// The managers who agreed the current version.
     pub fn agreed_by(&self) -> Vec<&str> {
         self.reviews.iter().filter(|r| r.agreed).map(|r| r.by.as_str()).collect()

@@ -43,7 +43,7 @@ fn figures() -> BTreeMap<String, Figure> {
     let calendar = WorkingCalendar::default();
     let targets = vec![("psr.on_time".to_string(), 90.0)];
     // The fixture was computed under the every-PSR standard.
-    let rules = casepress::rules::Settings { psr_due_for_every_psr: true };
+    let rules = casepress::rules::Settings { psr_due_for_every_psr: true, ..Default::default() };
     let input = BoardInput {
         cases: &cases,
         statements: &statements,

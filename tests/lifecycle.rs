@@ -287,3 +287,23 @@ fn a_crash_at_every_step_leaves_the_log_consistent_and_a_rerun_completes_it() {
         assert!(status.contains("sent"), "{point}: {status}");
     }
 }
+
+#[test]
+fn when_gatekeeping_managers_disagree_the_head_of_service_decides() {
+    let s = Service::new();
+    s.render();
+    assert_eq!(s.step(&["submit", CASE, "psr", "--by", "Priya Natarajan"]).0, 0);
+    assert_eq!(s.step(&["review", CASE, "psr", "--by", "Declan Hughes", "--agree"]).0, 0);
+    fs::write(s.path().join("c.txt"), "I do not agree with the proposal.").unwrap();
+    assert_eq!(
+        s.step(&["review", CASE, "psr", "--by", "Ruth Okafor", "--return", "--comments", "c.txt"]).0,
+        0
+    );
+    let (code, said) = s.step(&["submit", CASE, "psr", "--by", "Priya Natarajan"]);
+    assert!(code == 1 && said.contains("the head of service decides"), "{said}");
+    let (code, said) = s.step(&["review", CASE, "psr", "--by", "Declan Hughes", "--agree"]);
+    assert!(code == 1 && said.contains("Helen Adeyemi, the head of service, decides"), "{said}");
+    assert_eq!(s.step(&["review", CASE, "psr", "--by", "Helen Adeyemi", "--agree"]).0, 0);
+    let (code, said) = s.step(&["final", CASE, "psr", "--by", "Priya Natarajan", "--date", "2026-12-01"]);
+    assert_eq!(code, 0, "{said}");
+}

@@ -93,11 +93,12 @@ pub fn act(
             "{by} is not in the staff directory: --by names a member of staff"
         )));
     }
+    let head = press.config().rules.head_of_service.as_deref();
     let case_dir = press.layout().case_dir(case_id);
     let final_pdf = match step {
         Step::Final { date } => {
             let state = fold(&store::read_log(&case_dir).map_err(SetupError::from)?, kind);
-            may_finalise(&state, case, &directory).map_err(Refused::Rule)?;
+            may_finalise(&state, case, &directory, head).map_err(Refused::Rule)?;
             let rendered = render_final(press, caseload, case_id, kind, *date)?;
             crate::failpoint("lifecycle:after-final-render");
             Some((rendered, state.draft_input))
@@ -108,7 +109,7 @@ pub fn act(
     let state = fold(&store::read_log(&case_dir).map_err(SetupError::from)?, kind);
     let check = match step {
         Step::Submit => may_submit(&state),
-        Step::Agree { .. } | Step::Return { .. } => may_review(&state, case, &directory, by),
+        Step::Agree { .. } | Step::Return { .. } => may_review(&state, case, &directory, by, head),
         Step::Final { .. } => Ok(()),
         Step::Sent { .. } => may_send(&state),
     };

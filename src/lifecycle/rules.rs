@@ -41,6 +41,12 @@ pub fn reviewed(kind: DocumentKind) -> bool {
 
 /// Submitting the current draft.
 pub fn may_submit(state: &DocState) -> Result<(), String> {
+    if state.disagreement() {
+        return Err(
+            "the gatekeeping managers disagree: the head of service decides (review --agree or --return)"
+                .into(),
+        );
+    }
     match state.phase {
         Phase::Draft | Phase::Returned => Ok(()),
         Phase::None => Err("there is no draft to submit: render it first".into()),
@@ -49,8 +55,24 @@ pub fn may_submit(state: &DocState) -> Result<(), String> {
     }
 }
 
-/// A review (agree or return) of the submitted version by `by`.
-pub fn may_review(state: &DocState, case: &Case, directory: &Directory, by: &str) -> Result<(), String> {
+/// A review (agree or return) of the submitted version by `by`. When the
+/// managers disagree, only the head of service (`head_of_service`) decides.
+pub fn may_review(
+    state: &DocState,
+    case: &Case,
+    directory: &Directory,
+    by: &str,
+    head_of_service: Option<&str>,
+) -> Result<(), String> {
+    if state.disagreement() {
+        return match head_of_service {
+            Some(head) if head.eq_ignore_ascii_case(by) => Ok(()),
+            Some(head) => {
+                Err(format!("the gatekeeping managers disagree: {head}, the head of service, decides"))
+            }
+            None => Err("the gatekeeping managers disagree: set rules.head_of_service, who decides".into()),
+        };
+    }
     if !matches!(state.phase, Phase::Submitted | Phase::Agreed) {
         return Err("only a submitted version can be reviewed: submit it first".into());
     }
@@ -94,7 +116,12 @@ pub fn may_review(state: &DocState, case: &Case, directory: &Directory, by: &str
 }
 
 /// Making the current version final.
-pub fn may_finalise(state: &DocState, case: &Case, directory: &Directory) -> Result<(), String> {
+pub fn may_finalise(
+    state: &DocState,
+    case: &Case,
+    directory: &Directory,
+    head_of_service: Option<&str>,
+) -> Result<(), String> {
     if matches!(state.phase, Phase::Final | Phase::Sent) {
         return Err("this version is already final".into());
     }
@@ -103,6 +130,13 @@ pub fn may_finalise(state: &DocState, case: &Case, directory: &Directory) -> Res
     }
     match state.kind {
         DocumentKind::Psr => {
+            // After a disagreement, the head of service's agreement decides.
+            if let Some(head) = head_of_service
+                && state.reviews.iter().any(|r| !r.agreed)
+                && state.reviews.last().is_some_and(|r| r.agreed && r.by.eq_ignore_ascii_case(head))
+            {
+                return Ok(());
+            }
             let agreed = state.agreed_by();
             if state.phase != Phase::Agreed || agreed.is_empty() {
                 return Err(

@@ -13,13 +13,16 @@ pub fn gatekeeping_due(calendar: &WorkingCalendar, hearing: NaiveDate) -> NaiveD
 }
 
 /// Which PSRs the two-working-days rule applies to (`[rules]` in casepress.toml).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Settings {
     /// Apply "to managers two working days before court" to every PSR, not
     /// only those to be double gatekept (the source's rule): a service's
     /// own, stricter standard.
     pub psr_due_for_every_psr: bool,
+    /// Who decides when gatekeeping managers disagree (Derbyshire practice
+    /// guidance §7.3: disagreement is escalated to the head of service).
+    pub head_of_service: Option<String>,
 }
 
 impl Settings {

@@ -339,7 +339,7 @@ fn derbyshire_s7_3_two_working_days_is_for_psrs_to_be_double_gatekept_unless_the
     assert!(!f.due_dates.iter().any(|x| x.what.starts_with("PSR to managers")), "{:#?}", f.due_dates);
     assert!(f.gatekeeping_due.is_none());
     assert_eq!(due(&f, "PSR gatekeeping").due, d("2026-12-07"), "gatekept before court all the same");
-    let every = Settings { psr_due_for_every_psr: true };
+    let every = Settings { psr_due_for_every_psr: true, ..Default::default() };
     let f = derive_with(&single, &WorkingCalendar::default(), d("2026-11-30"), &every);
     let p = due(&f, "PSR to managers");
     assert_eq!(p.due, d("2026-12-04"));
