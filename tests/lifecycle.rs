@@ -307,3 +307,12 @@ fn when_gatekeeping_managers_disagree_the_head_of_service_decides() {
     let (code, said) = s.step(&["final", CASE, "psr", "--by", "Priya Natarajan", "--date", "2026-12-01"]);
     assert_eq!(code, 0, "{said}");
 }
+
+#[test]
+fn a_plain_render_never_makes_a_final() {
+    let s = Service::new();
+    let (code, said) = s.step(&["render", "cases", "--kind", "psr", "--final"]);
+    assert_eq!(code, 2, "{said}");
+    assert!(said.contains("casepress final CASE KIND"), "{said}");
+    assert!(!s.path().join("out").exists(), "nothing is written");
+}

@@ -173,11 +173,15 @@ pub fn status(a: StatusArgs) -> Result<ExitCode> {
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default();
+        let final_file = match &s.final_version {
+            Some((_, file)) if !file.is_empty() => format!(", final {file}"),
+            _ => String::new(),
+        };
         println!(
-            "  {:<18} {:<10} version {version}{agreed}; waiting for {}",
+            "  {:<18} {:<10} version {version}{agreed}{final_file}; next: {}",
             s.kind.name(),
             phase,
-            lifecycle::waiting_for(s)
+            lifecycle::next_step(s)
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -23,8 +23,9 @@ pub struct RenderArgs {
     /// Output root (default: from config, else ./out).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Final documents: refuse, naming the fields, when required data is missing.
-    #[arg(long = "final")]
+    /// Kept to explain itself: finals are made by `casepress final` once
+    /// gatekeeping or sign-off is recorded, never by a plain render.
+    #[arg(long = "final", hide = true)]
     final_: bool,
     /// Config file (default: ./casepress.toml if present, else built-in defaults).
     #[arg(long, value_name = "FILE")]
@@ -34,6 +35,13 @@ pub struct RenderArgs {
 }
 
 pub fn render(a: RenderArgs) -> Result<ExitCode> {
+    if a.final_ {
+        anyhow::bail!(
+            "render makes drafts only: a final is made by `casepress final CASE KIND --by NAME` once the \
+             document is agreed or signed off (see `casepress status CASE`); a draft marks what is still \
+             TO COMPLETE"
+        );
+    }
     if a.config.is_none() && !std::path::Path::new("casepress.toml").exists() {
         eprintln!(
             "note: no casepress.toml here and no --config: the documents carry the built-in letterhead (\"Youth Justice Service\", no address)"
@@ -41,7 +49,7 @@ pub fn render(a: RenderArgs) -> Result<ExitCode> {
     }
     let mut config = settings::config_with_out(a.config.as_deref(), a.out.as_ref())?;
     let kinds = KindSelection::from_names(&a.kinds).map_err(|e| anyhow::anyhow!("--kind: {e}"))?;
-    let (opts, workers) = settings::render_settings(&mut config, &a.common, kinds, a.final_)?;
+    let (opts, workers) = settings::render_settings(&mut config, &a.common, kinds)?;
     let press = Press::new(config)?;
     let bar = print::progress_bar(a.common.json);
     let report = batch::render(&press, Cases::Paths(&a.cases), &opts, &workers, &print::on_item(&bar))?;

@@ -21,8 +21,7 @@ pub fn run(config: Option<PathBuf>, now: Option<&str>, common: Common) -> Result
         );
     }
     let mut config = settings::load_config(Some(&path), true)?;
-    let (render, workers) =
-        settings::render_settings(&mut config, &common, KindSelection::Applicable, false)?;
+    let (render, workers) = settings::render_settings(&mut config, &common, KindSelection::Applicable)?;
     let today = render.date;
     let press = Press::new(config)?;
     let bar = print::progress_bar(common.json);

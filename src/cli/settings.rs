@@ -59,7 +59,6 @@ pub fn render_settings(
     config: &mut Config,
     common: &Common,
     kinds: KindSelection,
-    final_: bool,
 ) -> Result<(RenderOptions, Workers)> {
     if let Some(dir) = &common.templates {
         config.paths.templates = Some(dir.clone());
@@ -67,7 +66,8 @@ pub fn render_settings(
     let jobs = common.jobs.unwrap_or_else(batch::default_jobs).max(1);
     let opts = RenderOptions {
         kinds,
-        final_,
+        // Finals come only from `casepress final`, after the recorded steps.
+        final_: false,
         date: today(common.date),
         force: common.force,
         jobs,

@@ -153,17 +153,17 @@ pub fn status(press: &Press, case_id: &str) -> Result<Vec<DocState>, SetupError>
     Ok(DocumentKind::ALL.into_iter().map(|k| fold(&log, k)).filter(|s| s.phase != Phase::None).collect())
 }
 
-/// What a document is waiting for, in words.
-pub fn waiting_for(state: &DocState) -> &'static str {
+/// The next step for a document, in words.
+pub fn next_step(state: &DocState) -> &'static str {
     match state.phase {
-        Phase::None => "to be rendered",
-        Phase::Draft if reviewed(state.kind) => "to be submitted",
-        Phase::Draft => "its signatures (then final)",
-        Phase::Returned => "amending and resubmitting",
+        Phase::None => "render a draft",
+        Phase::Draft if reviewed(state.kind) => "submit it for gatekeeping or sign-off",
+        Phase::Draft => "record the signatures, then make it final",
+        Phase::Returned => "amend the case, render and resubmit",
         Phase::Submitted => "a manager's review",
-        Phase::Agreed => "to be made final (or a second manager, where two must agree)",
-        Phase::Final => "to be sent",
-        Phase::Sent => "nothing",
+        Phase::Agreed => "make it final (where two managers must agree, the second agrees first)",
+        Phase::Final => "record when it is sent",
+        Phase::Sent => "nothing (sent)",
     }
 }
 
