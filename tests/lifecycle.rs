@@ -316,3 +316,64 @@ fn a_plain_render_never_makes_a_final() {
     assert!(said.contains("casepress final CASE KIND"), "{said}");
     assert!(!s.path().join("out").exists(), "nothing is written");
 }
+
+/// A progress report is gatekept with the same rigour as a PSR
+/// (Derbyshire practice guidance §7.5): a manager who is not the author,
+/// two from different teams when custody is a strong possibility.
+#[test]
+fn a_progress_report_is_gatekept_like_a_psr() {
+    let s = Service::new();
+    let path = s.path().join("cases/jay.json");
+    let mut case: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    case["progress_report"] = serde_json::json!({
+        "purpose": "The court adjourned sentence for four weeks to see how Jay kept to his bail.",
+        "progress": "Jay has started a mentoring programme and returned to college three days a week.",
+        "compliance": "He has kept every curfew check and attended all eleven appointments.",
+        "recommendation": "That the court continues bail and considers a Youth Rehabilitation Order.",
+        "custody_strong_possibility": true,
+        "discussed_with_child_and_carer": "2026-11-30",
+        "signed": {"name": "Priya Natarajan", "date": "2026-11-30"}
+    });
+    fs::write(&path, serde_json::to_string_pretty(&case).unwrap()).unwrap();
+    let out = s.run(&["render", "cases", "--kind", "progress-report", "--date", "2026-11-30", "--jobs", "1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let step = |args: &[&str]| {
+        let mut all = vec![args[0], CASE, "progress-report", "--by"];
+        all.extend_from_slice(&args[1..]);
+        s.step(&all)
+    };
+    let (code, said) = step(&["final", "Priya Natarajan"]);
+    assert!(code == 1 && said.contains("progress report is final only after gatekeeping"), "{said}");
+    assert_eq!(step(&["submit", "Priya Natarajan"]).0, 0);
+    let (code, said) = step(&["review", "Priya Natarajan", "--agree"]);
+    assert!(code == 1 && said.contains("a reviewer is never the author"), "{said}");
+    assert_eq!(step(&["review", "Declan Hughes", "--agree"]).0, 0);
+    let (code, said) = step(&["review", "Nina Shah", "--agree"]);
+    assert!(code == 1 && said.contains("from another team"), "{said}");
+    let (code, said) = step(&["final", "Priya Natarajan"]);
+    assert!(code == 1 && said.contains("two managers must agree the progress report"), "{said}");
+    assert_eq!(step(&["review", "Ruth Okafor", "--agree"]).0, 0);
+    let (code, said) = step(&["final", "Priya Natarajan", "--date", "2026-12-01"]);
+    assert_eq!(code, 0, "{said}");
+
+    let final_pdf = s
+        .path()
+        .join("out/cases")
+        .join(CASE)
+        .join("documents")
+        .join(format!("{CASE}_progress-report_2026-12-01.pdf"));
+    let text = squash(&pdf_text(&final_pdf));
+    for expected in [
+        "Progress Report",
+        "Why the court asked for this report",
+        "Progress since the last hearing",
+        "returned to college three days a week",
+        "Attendance and compliance",
+        "What this report asks the court to do",
+        "Report to the court",
+    ] {
+        assert!(text.contains(&squash(expected)), "{expected:?} missing from {text}");
+    }
+    assert!(!text.contains("DRAFT") && !text.contains("TO COMPLETE"), "{text}");
+}

@@ -53,6 +53,9 @@ pub struct Case {
     /// PSR gatekeeping record.
     #[serde(default)]
     pub gatekeeping: Option<Gatekeeping>,
+    /// A progress report to the court, written by the case manager.
+    #[serde(default)]
+    pub progress_report: Option<ProgressReport>,
     /// Intervention plan.
     #[serde(default)]
     pub intervention_plan: Option<InterventionPlan>,
@@ -633,6 +636,40 @@ pub struct Psr {
     /// The dangerousness assessment, where an offence is a specified one.
     #[serde(default)]
     pub dangerousness: Option<String>,
+    /// Date the report was discussed with the child and a parent or carer.
+    #[serde(default)]
+    pub discussed_with_child_and_carer: Option<NaiveDate>,
+    /// The author's signature.
+    #[serde(default)]
+    pub signed: Option<Signature>,
+}
+
+/// A progress report to the court (Derbyshire practice guidance §7.5): how
+/// the child has done since the court last saw them. Gatekept with the
+/// same rigour as a PSR; the hearing is the case's `court`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProgressReport {
+    /// Date the court asked for the report.
+    #[serde(default)]
+    pub requested_date: Option<NaiveDate>,
+    /// Why the court asked for it: a review, a deferred or adjourned
+    /// sentence, an application to revoke or amend an order.
+    #[serde(default)]
+    pub purpose: Option<String>,
+    /// The work done and the progress made since the last hearing.
+    #[serde(default)]
+    pub progress: Option<String>,
+    /// Attendance and compliance with the order or bail.
+    #[serde(default)]
+    pub compliance: Option<String>,
+    /// What the report asks the court to do. Keep the child down tariff
+    /// where the progress allows it.
+    #[serde(default)]
+    pub recommendation: Option<String>,
+    /// Whether custody is a strong possibility (double gatekeeping applies).
+    #[serde(default)]
+    pub custody_strong_possibility: bool,
     /// Date the report was discussed with the child and a parent or carer.
     #[serde(default)]
     pub discussed_with_child_and_carer: Option<NaiveDate>,

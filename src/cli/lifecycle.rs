@@ -19,7 +19,7 @@ pub struct Acting {
     /// The case.
     case_id: String,
     /// The document: psr, gatekeeping, intervention-plan, service-agreement,
-    /// risk-summary, mappa-h, mappa-a, pprc-2, pprc-7.
+    /// risk-summary, mappa-h, mappa-a, pprc-2, pprc-7, progress-report.
     kind: DocumentKind,
     /// Who takes the step (a name in the staff directory).
     #[arg(long, value_name = "NAME")]

@@ -15,7 +15,8 @@ pub struct RenderArgs {
     #[arg(required = true)]
     cases: Vec<PathBuf>,
     /// Document kind to render (repeatable): psr, gatekeeping, intervention-plan,
-    /// service-agreement, risk-summary, mappa-h, mappa-a, pprc-2, pprc-7, or
+    /// service-agreement, risk-summary, mappa-h, mappa-a, pprc-2, pprc-7,
+    /// progress-report, or
     /// `required` for the forms the rules say each case needs. Default: every
     /// kind that applies.
     #[arg(long = "kind", value_name = "KIND")]

@@ -30,6 +30,23 @@ fn team<'a>(directory: &'a Directory, name: &str) -> Option<&'a str> {
     directory.member(name).and_then(|m| m.team.as_deref())
 }
 
+/// Whether two managers, one from another team, must agree this court
+/// report: a progress report is gatekept with the same rigour as a PSR
+/// (Derbyshire practice guidance §7.5).
+fn custody_strong(kind: DocumentKind, case: &Case) -> bool {
+    match kind {
+        DocumentKind::Psr => double_gatekeeping_required(case),
+        DocumentKind::ProgressReport => {
+            case.progress_report.as_ref().is_some_and(|p| p.custody_strong_possibility)
+        }
+        _ => false,
+    }
+}
+
+fn court_report(kind: DocumentKind) -> &'static str {
+    if kind == DocumentKind::Psr { "PSR" } else { "progress report" }
+}
+
 /// Whether the document is reviewed by managers (gatekept or signed off)
 /// before it is final.
 pub fn reviewed(kind: DocumentKind) -> bool {
@@ -85,7 +102,7 @@ pub fn may_review(
     if state.agreed_by().iter().any(|a| a.eq_ignore_ascii_case(by)) {
         return Err(format!("{by} has already agreed this version"));
     }
-    if state.kind == DocumentKind::Psr && double_gatekeeping_required(case) {
+    if custody_strong(state.kind, case) {
         for first in state.agreed_by() {
             if team(directory, first).is_some() && team(directory, first) == team(directory, by) {
                 return Err(format!(
@@ -129,7 +146,7 @@ pub fn may_finalise(
         return Err("there is no draft: render it first".into());
     }
     match state.kind {
-        DocumentKind::Psr => {
+        DocumentKind::Psr | DocumentKind::ProgressReport => {
             // After a disagreement, the head of service's agreement decides.
             if let Some(head) = head_of_service
                 && state.reviews.iter().any(|r| !r.agreed)
@@ -139,17 +156,20 @@ pub fn may_finalise(
             }
             let agreed = state.agreed_by();
             if state.phase != Phase::Agreed || agreed.is_empty() {
-                return Err(
-                    "a PSR is final only after gatekeeping is agreed: submit it, and a manager agrees it"
-                        .into(),
-                );
+                return Err(format!(
+                    "a {} is final only after gatekeeping is agreed: submit it, and a manager agrees it",
+                    court_report(state.kind)
+                ));
             }
-            if double_gatekeeping_required(case) {
+            if custody_strong(state.kind, case) {
                 let teams: Vec<Option<&str>> = agreed.iter().map(|m| team(directory, m)).collect();
                 let another_team =
                     teams.iter().any(|t| t.is_some_and(|t| !t.eq_ignore_ascii_case(&case.team)));
                 if agreed.len() < 2 || !another_team {
-                    return Err("custody is a strong possibility: two managers must agree the PSR, one from another team".into());
+                    return Err(format!(
+                        "custody is a strong possibility: two managers must agree the {}, one from another team",
+                        court_report(state.kind)
+                    ));
                 }
             }
             Ok(())

@@ -33,6 +33,8 @@ pub enum DocumentKind {
     Pprc7,
     /// Risk facts sheet: ROSH, reoffending, safety and wellbeing, MAPPA, PPRC, plans.
     RiskSummary,
+    /// Progress report to the court, gatekept like a PSR.
+    ProgressReport,
 }
 
 /// A required field that has no value.
@@ -46,7 +48,7 @@ pub struct Missing {
 
 impl DocumentKind {
     /// Every kind, in the order documents are rendered.
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::Psr,
         Self::Gatekeeping,
         Self::InterventionPlan,
@@ -56,6 +58,7 @@ impl DocumentKind {
         Self::Pprc2,
         Self::Pprc7,
         Self::RiskSummary,
+        Self::ProgressReport,
     ];
 
     /// The referral and notification forms, and the rule form each one is.
@@ -81,6 +84,7 @@ impl DocumentKind {
             Self::Pprc2 => "pprc-2",
             Self::Pprc7 => "pprc-7",
             Self::RiskSummary => "risk-summary",
+            Self::ProgressReport => "progress-report",
         }
     }
 
@@ -96,6 +100,7 @@ impl DocumentKind {
             Self::Pprc2 => "PPRC 2: Referral of Risk to Children",
             Self::Pprc7 => "PPRC 7: Reassessment at Closure",
             Self::RiskSummary => "Risk Summary",
+            Self::ProgressReport => "Progress Report",
         }
     }
 
@@ -118,6 +123,7 @@ impl DocumentKind {
             // Derbyshire practice guidance §17.2: the Y2A upload needs the most recent ROSH and
             // risk, safety and wellbeing plan: keep one current for every assessed case.
             Self::RiskSummary => case.assessment.is_some(),
+            Self::ProgressReport => case.progress_report.is_some(),
             Self::MappaH | Self::MappaA | Self::Pprc2 | Self::Pprc7 => unreachable!("forms returned above"),
         }
     }
@@ -133,6 +139,7 @@ impl DocumentKind {
             Self::ServiceAgreement => agreement_needs(case, &mut m),
             Self::MappaH | Self::MappaA => mappa_needs(self, case, &mut m),
             Self::Pprc2 | Self::Pprc7 => pprc_needs(self, case, &mut m),
+            Self::ProgressReport => progress_needs(case, &mut m),
             Self::RiskSummary => {
                 m.check(case.assessment.is_some(), "assessment", "assessment (AssetPlus)");
                 m.check(case.line_manager.is_some(), "line_manager", "line manager");
@@ -234,6 +241,28 @@ fn psr_needs(case: &Case, m: &mut Needs) {
     let gk = case.gatekeeping.as_ref();
     m.check(gk.and_then(|g| g.meeting_date).is_some(), "gatekeeping.meeting_date", "gatekeeping meeting");
     m.check(psr.signed.is_some(), "psr.signed", "author's signature");
+}
+
+fn progress_needs(case: &Case, m: &mut Needs) {
+    let report = case.progress_report.clone().unwrap_or_default();
+    let court = case.court.as_ref();
+    m.check(court.is_some(), "court.name", "court");
+    m.check(court.and_then(|c| c.hearing_date).is_some(), "court.hearing_date", "date of hearing");
+    m.check(case.order.is_some(), "order", "order or bail the report is about");
+    m.check(has(report.purpose.as_ref()), "progress_report.purpose", "why the court asked for the report");
+    m.check(has(report.progress.as_ref()), "progress_report.progress", "progress since the last hearing");
+    m.check(has(report.compliance.as_ref()), "progress_report.compliance", "attendance and compliance");
+    m.check(
+        has(report.recommendation.as_ref()),
+        "progress_report.recommendation",
+        "what the report asks the court to do",
+    );
+    m.check(
+        report.discussed_with_child_and_carer.is_some(),
+        "progress_report.discussed_with_child_and_carer",
+        "report discussed with the young person and parent or carer",
+    );
+    m.check(report.signed.is_some(), "progress_report.signed", "author's signature");
 }
 
 fn gatekeeping_needs(case: &Case, m: &mut Needs) {

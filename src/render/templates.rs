@@ -24,6 +24,7 @@ static EMBEDDED: &[(&str, &str)] = &[
     ("pprc-2.typ.j2", include_str!("../../templates/pprc-2.typ.j2")),
     ("pprc-7.typ.j2", include_str!("../../templates/pprc-7.typ.j2")),
     ("risk-summary.typ.j2", include_str!("../../templates/risk-summary.typ.j2")),
+    ("progress-report.typ.j2", include_str!("../../templates/progress-report.typ.j2")),
     ("safety-link.typ.j2", include_str!("../../templates/safety-link.typ.j2")),
     ("cover-letter.typ.j2", include_str!("../../templates/cover-letter.typ.j2")),
     ("board-report.typ.j2", include_str!("../../templates/board-report.typ.j2")),

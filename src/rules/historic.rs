@@ -14,7 +14,7 @@ pub fn historic(case: &Case, kind: DocumentKind, facts: &Facts, day: NaiveDate) 
         return Some(format!("the case closed on {}", when(closed)));
     }
     match kind {
-        DocumentKind::Psr | DocumentKind::Gatekeeping => {
+        DocumentKind::Psr | DocumentKind::Gatekeeping | DocumentKind::ProgressReport => {
             let hearing = case.court.as_ref().and_then(|c| c.hearing_date).filter(|h| *h < day)?;
             Some(format!("the hearing was on {}", when(hearing)))
         }
