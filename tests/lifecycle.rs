@@ -377,3 +377,38 @@ fn a_progress_report_is_gatekept_like_a_psr() {
     }
     assert!(!text.contains("DRAFT") && !text.contains("TO COMPLETE"), "{text}");
 }
+
+/// A final is superseded by a later one: the case changes, the next render
+/// is a new draft version with its own gatekeeping, and both finals stay.
+#[test]
+fn a_changed_case_after_a_final_needs_its_own_gatekeeping_and_supersedes_it() {
+    let s = Service::new();
+    s.render();
+    let walk = |date: &str| {
+        for args in [
+            vec!["submit", CASE, "psr", "--by", "Priya Natarajan"],
+            vec!["review", CASE, "psr", "--by", "Declan Hughes", "--agree"],
+            vec!["review", CASE, "psr", "--by", "Ruth Okafor", "--agree"],
+            vec!["final", CASE, "psr", "--by", "Priya Natarajan", "--date", date],
+        ] {
+            let (code, said) = s.step(&args);
+            assert_eq!(code, 0, "{args:?}: {said}");
+        }
+    };
+    walk("2026-12-01");
+    s.amend();
+    let out = s.run(&["render", "cases", "--kind", "psr", "--date", "2026-12-02", "--jobs", "1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let (_, status) = s.step(&["status", CASE]);
+    assert!(status.contains("draft") && status.contains("submit it"), "a new draft version: {status}");
+    let (code, said) = s.step(&["final", CASE, "psr", "--by", "Priya Natarajan", "--date", "2026-12-02"]);
+    assert!(code == 1 && said.contains("only after gatekeeping"), "the new version is not agreed: {said}");
+    walk("2026-12-03");
+
+    let docs = s.path().join("out/cases").join(CASE).join("documents");
+    for first_and_second in ["2026-12-01", "2026-12-03"] {
+        assert!(docs.join(format!("{CASE}_psr_{first_and_second}.pdf")).exists(), "{first_and_second}");
+    }
+    let (_, status) = s.step(&["status", CASE]);
+    assert!(status.contains(&format!("final {CASE}_psr_2026-12-03.pdf")), "{status}");
+}

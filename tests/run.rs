@@ -194,3 +194,26 @@ fn run_over_the_samples_renders_no_history_and_exports_no_draft() {
         assert!(!names.iter().any(|n| n.contains("_draft")), "{}: {names:?}", bundle.display());
     }
 }
+
+#[test]
+fn a_historic_document_is_rendered_when_asked_for_by_kind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = casepress(
+        &[
+            "render",
+            samples().join("cases/turning-18.json").to_str().unwrap(),
+            "--kind",
+            "psr",
+            "--out",
+            tmp.path().join("out").to_str().unwrap(),
+            "--date",
+            "2026-11-23",
+            "--json",
+        ],
+        tmp.path(),
+    );
+    let report = json(&out);
+    let items = report["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{report:#}");
+    assert_eq!(items[0]["outcome"], "written", "asked for by kind, history is rendered: {report:#}");
+}
