@@ -64,6 +64,17 @@ impl Service {
 }
 
 const CASE: &str = "NYJS-2026-0117";
+const SENT: &[&str] = &[
+    "sent",
+    CASE,
+    "psr",
+    "--by",
+    "Priya Natarajan",
+    "--to",
+    "Northfield Youth Court",
+    "--date",
+    "2026-12-02",
+];
 
 #[test]
 fn a_psr_from_draft_to_sent_with_every_refusal_on_the_way() {
@@ -102,17 +113,7 @@ fn a_psr_from_draft_to_sent_with_every_refusal_on_the_way() {
 
     let (code, said) = s.step(&["final", CASE, "psr", "--by", "Priya Natarajan", "--date", "2026-12-01"]);
     assert_eq!(code, 0, "{said}");
-    let (code, said) = s.step(&[
-        "sent",
-        CASE,
-        "psr",
-        "--by",
-        "Priya Natarajan",
-        "--to",
-        "Northfield Youth Court",
-        "--date",
-        "2026-12-02",
-    ]);
+    let (code, said) = s.step(SENT);
     assert_eq!(code, 0, "{said}");
     let (_, status) = s.step(&["status", CASE]);
     assert!(
@@ -242,17 +243,7 @@ fn a_crash_at_every_step_leaves_the_log_consistent_and_a_rerun_completes_it() {
         vec!["review", CASE, "psr", "--by", "Declan Hughes", "--agree"],
         vec!["review", CASE, "psr", "--by", "Ruth Okafor", "--agree"],
         vec!["final", CASE, "psr", "--by", "Priya Natarajan", "--date", "2026-12-01"],
-        vec![
-            "sent",
-            CASE,
-            "psr",
-            "--by",
-            "Priya Natarajan",
-            "--to",
-            "Northfield Youth Court",
-            "--date",
-            "2026-12-02",
-        ],
+        SENT.to_vec(),
     ];
     for point in ["lifecycle:before-append", "lifecycle:after-final-render", "lifecycle:after-append"] {
         let s = Service::new();

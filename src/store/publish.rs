@@ -264,19 +264,24 @@ pub fn sync_dir(dir: &Path) -> Result<(), StoreError> {
 /// through a symbolic link): `None` when another process holds it. The lock
 /// is released when the file is dropped, or when the process ends.
 pub fn try_lock(path: &Path, modes: Modes) -> Result<Option<File>, StoreError> {
-    let file = OpenOptions::new()
+    let file = open_lock_file(path, modes)?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(fs::TryLockError::WouldBlock) => Ok(None),
+        Err(fs::TryLockError::Error(e)) => Err(at(path)(e)),
+    }
+}
+
+/// Opens (creating 0600, never through a symbolic link) a lock file.
+fn open_lock_file(path: &Path, modes: Modes) -> Result<File, StoreError> {
+    OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
         .mode(modes.file)
         .custom_flags(libc::O_NOFOLLOW)
         .open(path)
-        .map_err(at(path))?;
-    match file.try_lock() {
-        Ok(()) => Ok(Some(file)),
-        Err(fs::TryLockError::WouldBlock) => Ok(None),
-        Err(fs::TryLockError::Error(e)) => Err(at(path)(e)),
-    }
+        .map_err(at(path))
 }
 
 /// Takes a case folder's lock, waiting for another writer (a render batch
@@ -285,14 +290,7 @@ pub fn try_lock(path: &Path, modes: Modes) -> Result<Option<File>, StoreError> {
 pub fn lock_case(case_dir: &Path, modes: Modes) -> Result<File, StoreError> {
     ensure_dir(case_dir, modes)?;
     let path = case_dir.join(".lock");
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .mode(modes.file)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(&path)
-        .map_err(at(&path))?;
+    let file = open_lock_file(&path, modes)?;
     file.lock().map_err(at(&path))?;
     Ok(file)
 }
