@@ -193,6 +193,12 @@ fn the_gatekeeping_record_shows_the_recorded_steps() {
         let (code, said) = s.step(&step);
         assert_eq!(code, 0, "{step:?}: {said}");
     }
+    // A hand-typed list of managers gives way to the recorded agreements.
+    let path = s.path().join("cases/jay.json");
+    let mut case: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    case["gatekeeping"]["managers"] =
+        serde_json::json!([{"name": "Typed Byhand", "role": "Team Manager", "team": "North Team"}]);
+    fs::write(&path, serde_json::to_string_pretty(&case).unwrap()).unwrap();
     let out = s.run(&["render", "cases", "--kind", "gatekeeping", "--date", "2026-11-27", "--jobs", "1"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let record = files_under(&s.path().join("out/cases").join(CASE).join("documents"))
@@ -211,6 +217,11 @@ fn the_gatekeeping_record_shows_the_recorded_steps() {
         assert!(text.contains(&squash(expected)), "no `{expected}` in the gatekeeping record:\n{text}");
     }
     assert!(!text.contains("Signed"), "agreement is recorded, not a signature: {text}");
+    let sign_off = &text[text.find("Sign-off").unwrap()..];
+    for manager in ["Gatekeeping manager Declan Hughes", "Gatekeeping manager Ruth Okafor"] {
+        assert!(sign_off.contains(&squash(manager)), "{manager} in the sign-off: {sign_off}");
+    }
+    assert!(!text.contains("Typed"), "{text}");
 }
 
 #[test]
