@@ -101,7 +101,7 @@ pub fn act(
             may_finalise(&state, case, &directory, head).map_err(Refused::Rule)?;
             let rendered = render_final(press, caseload, case_id, kind, *date)?;
             crate::failpoint("lifecycle:after-final-render");
-            Some((rendered, state.draft_input))
+            Some((rendered, state.draft_input, state.steps.len()))
         }
         _ => None,
     };
@@ -110,12 +110,20 @@ pub fn act(
     let check = match step {
         Step::Submit => may_submit(&state),
         Step::Agree { .. } | Step::Return { .. } => may_review(&state, case, &directory, by, head),
-        Step::Final { .. } => Ok(()),
+        // The final render takes the case lock itself, so its rules were
+        // checked before it: refuse if a step was recorded in between.
+        Step::Final { .. } => match &final_pdf {
+            Some((_, _, steps)) if *steps != state.steps.len() => {
+                Err("another step was recorded on this document meanwhile: check its status and try again"
+                    .into())
+            }
+            _ => Ok(()),
+        },
         Step::Sent { .. } => may_send(&state),
     };
     check.map_err(Refused::Rule)?;
     let concerns = match (step, &final_pdf, &state.final_version) {
-        (Step::Final { .. }, Some((sha, _)), _) => sha.clone(),
+        (Step::Final { .. }, Some((sha, ..)), _) => sha.clone(),
         (Step::Sent { .. }, _, Some((sha, _))) => sha.clone(),
         _ => state.version.clone().unwrap_or_default(),
     };
@@ -139,7 +147,7 @@ pub fn act(
             Step::Sent { date, .. } => Some(date.to_string()),
             _ => None,
         },
-        agreed_input: final_pdf.and_then(|(_, input)| input),
+        agreed_input: final_pdf.and_then(|(_, input, _)| input),
     };
     crate::failpoint("lifecycle:before-append");
     store::append_log(&case_dir, &event, press.modes()).map_err(SetupError::from)?;

@@ -14,7 +14,7 @@
 use crate::case::Case;
 use crate::history::{DocState, Phase};
 use crate::render::DocumentKind;
-use crate::rules::double_gatekeeping_required;
+use crate::rules::two_managers_required;
 use crate::statements::staff::Directory;
 
 /// Whether `name` is a manager in the staff directory: a team, service or
@@ -28,19 +28,6 @@ fn is_manager(directory: &Directory, name: &str) -> bool {
 
 fn team<'a>(directory: &'a Directory, name: &str) -> Option<&'a str> {
     directory.member(name).and_then(|m| m.team.as_deref())
-}
-
-/// Whether two managers, one from another team, must agree this court
-/// report: a progress report is gatekept with the same rigour as a PSR
-/// (Derbyshire practice guidance §7.5).
-fn custody_strong(kind: DocumentKind, case: &Case) -> bool {
-    match kind {
-        DocumentKind::Psr => double_gatekeeping_required(case),
-        DocumentKind::ProgressReport => {
-            case.progress_report.as_ref().is_some_and(|p| p.custody_strong_possibility)
-        }
-        _ => false,
-    }
 }
 
 fn court_report(kind: DocumentKind) -> &'static str {
@@ -102,7 +89,7 @@ pub fn may_review(
     if state.agreed_by().iter().any(|a| a.eq_ignore_ascii_case(by)) {
         return Err(format!("{by} has already agreed this version"));
     }
-    if custody_strong(state.kind, case) {
+    if two_managers_required(state.kind, case) {
         for first in state.agreed_by() {
             if team(directory, first).is_some() && team(directory, first) == team(directory, by) {
                 return Err(format!(
@@ -161,7 +148,7 @@ pub fn may_finalise(
                     court_report(state.kind)
                 ));
             }
-            if custody_strong(state.kind, case) {
+            if two_managers_required(state.kind, case) {
                 let teams: Vec<Option<&str>> = agreed.iter().map(|m| team(directory, m)).collect();
                 let another_team =
                     teams.iter().any(|t| t.is_some_and(|t| !t.eq_ignore_ascii_case(&case.team)));

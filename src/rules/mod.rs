@@ -26,7 +26,7 @@ pub use forms::{Form, FormStatus, forms, mappa_invalid};
 pub use historic::historic;
 pub use psr::{
     LanguageFinding, Settings, double_gatekeeping_done, double_gatekeeping_required, gatekeeping_due,
-    language_findings,
+    language_findings, two_managers_required,
 };
 pub use risk::{PlanStatus, risk_meeting_triggers, rmp_required, vmp_required};
 pub use scaled::{ContactSchedule, InterventionLevel};

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::WorkingCalendar;
 use crate::case::Case;
+use crate::render::DocumentKind;
 
 /// Derbyshire practice guidance §7.3: "PSRs must be completed and submitted to managers two
 /// working days prior to the court date where they are to be double gate kept."
@@ -45,6 +46,19 @@ impl Settings {
 /// should ... be gate kept by two managers, one being from another team."
 pub fn double_gatekeeping_required(case: &Case) -> bool {
     case.psr.as_ref().is_some_and(|p| p.custody_strong_possibility)
+}
+
+/// Whether two managers, one from another team, must agree a court report
+/// of `kind`: a progress report is gatekept "with the same rigour as PSRs"
+/// (Derbyshire practice guidance §7.5); other kinds never need two.
+pub fn two_managers_required(kind: DocumentKind, case: &Case) -> bool {
+    match kind {
+        DocumentKind::Psr => double_gatekeeping_required(case),
+        DocumentKind::ProgressReport => {
+            case.progress_report.as_ref().is_some_and(|p| p.custody_strong_possibility)
+        }
+        _ => false,
+    }
 }
 
 /// Whether the recorded managers satisfy double gatekeeping: at least two,
