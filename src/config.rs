@@ -35,6 +35,49 @@ pub struct Config {
     pub limits: crate::case::Limits,
     /// Which practice rules apply where a service chooses.
     pub rules: crate::rules::Settings,
+    /// The browser workspace (`casepress serve`).
+    pub workspace: WorkspaceConfig,
+}
+
+/// The browser workspace: where it listens and how people sign in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WorkspaceConfig {
+    /// Address and port to listen on (default: loopback only).
+    pub listen: String,
+    /// Local accounts file (`casepress user add` writes it; default
+    /// `users.toml` beside this config file).
+    pub users: PathBuf,
+    /// Minutes without a request before a session ends.
+    pub idle_minutes: u64,
+    /// Mark the session cookie `Secure`: set when people reach the
+    /// workspace over HTTPS (a TLS proxy in front of it).
+    pub secure_cookies: bool,
+    /// The council's single sign-on, through a reverse proxy.
+    pub proxy: Option<ProxyConfig>,
+}
+
+impl Default for WorkspaceConfig {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8480".into(),
+            users: PathBuf::from("users.toml"),
+            idle_minutes: 30,
+            secure_cookies: false,
+            proxy: None,
+        }
+    }
+}
+
+/// A reverse proxy that has signed the person in and names them in a header.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProxyConfig {
+    /// The header carrying the signed-in person's name (as the staff
+    /// directory has it), e.g. `X-Remote-User`.
+    pub header: String,
+    /// The proxy's addresses: the header is believed only from these.
+    pub from: Vec<std::net::IpAddr>,
 }
 
 /// Export bundles (transfer, Y2A).
@@ -333,6 +376,7 @@ impl Config {
         self.service.logo.as_mut().map(fix);
         self.statements.inbox.as_mut().map(fix);
         self.statements.sample_inbox.as_mut().map(fix);
+        fix(&mut self.workspace.users);
         if let Some(cases) = self.board.cases.as_mut() {
             cases.iter_mut().for_each(fix);
         }
@@ -348,6 +392,7 @@ impl Config {
         c.statements.inbox = None;
         c.statements.sample_inbox = None;
         c.board.cases = None;
+        c.workspace = WorkspaceConfig::default();
         c
     }
 

@@ -73,6 +73,9 @@ pub struct DocState {
     pub draft_input: Option<String>,
     /// When the current version was submitted, and by whom.
     pub submitted: Option<(String, String)>,
+    /// The managers the current version was submitted to (empty: any the
+    /// rules allow).
+    pub submitted_to: Vec<String>,
     /// Reviews of the current version, in order.
     pub reviews: Vec<Review>,
     /// The latest final: its PDF's SHA-256 and file.
@@ -108,6 +111,7 @@ pub fn fold(log: &[LogEntry], kind: DocumentKind) -> DocState {
         draft_file: None,
         draft_input: None,
         submitted: None,
+        submitted_to: Vec::new(),
         reviews: Vec::new(),
         final_version: None,
         final_input: None,
@@ -127,12 +131,23 @@ pub fn fold(log: &[LogEntry], kind: DocumentKind) -> DocState {
                     s.draft_file = Some(file.clone());
                     s.draft_input = Some(input_hash.clone());
                     s.submitted = None;
+                    s.submitted_to.clear();
                     s.reviews.clear();
                     s.phase = Phase::Draft;
                 }
             }
             LogEntry::Lifecycle {
-                kind: k, step, sha256, by, at, comments, to, date, agreed_input, ..
+                kind: k,
+                step,
+                sha256,
+                by,
+                at,
+                comments,
+                to,
+                date,
+                agreed_input,
+                reviewers,
+                ..
             } if k == kind.name() => {
                 s.steps.push(StepRecord {
                     step: step.clone(),
@@ -146,6 +161,7 @@ pub fn fold(log: &[LogEntry], kind: DocumentKind) -> DocState {
                 match step.as_str() {
                     "submitted" if current => {
                         s.submitted = Some((by.clone(), at.clone()));
+                        s.submitted_to = reviewers.clone();
                         s.reviews.clear();
                         s.phase = Phase::Submitted;
                     }

@@ -30,6 +30,7 @@ pub mod statements;
 pub mod store;
 pub mod terminal;
 pub mod typeset;
+pub mod workspace;
 
 /// Stops the process at a named step when `CASEPRESS_FAILPOINT` names it:
 /// the crash tests use this to kill a run between any two steps. When

@@ -168,6 +168,11 @@ impl Press {
         self.typesetter.typeset(source, meta).map_err(|e| Failure::new(Stage::Typeset, e.to_string()))
     }
 
+    /// Typesets Typst source into one SVG image per page (the workspace's preview).
+    pub fn preview(&self, source: &str, meta: &PdfMeta) -> Result<Vec<String>, Failure> {
+        self.typesetter.svg_pages(source, meta).map_err(|e| Failure::new(Stage::Typeset, e.to_string()))
+    }
+
     /// Renders and typesets a notice template (a Safety Link notice, a cover
     /// letter, the board report) with `notice` as its `notice` variable.
     pub fn typeset_notice(

@@ -49,6 +49,16 @@ pub struct Place {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct SubmitArgs {
+    #[command(flatten)]
+    acting: Acting,
+    /// A manager asked to review it (repeat for a second gatekeeper;
+    /// default: whichever manager the rules allow).
+    #[arg(long, value_name = "NAME")]
+    to: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct ReviewArgs {
     #[command(flatten)]
     acting: Acting,
@@ -118,7 +128,7 @@ fn take(acting: &Acting, step: Step) -> Result<ExitCode> {
 
 fn step_word(step: &Step) -> &'static str {
     match step {
-        Step::Submit => "submitted",
+        Step::Submit { .. } => "submitted",
         Step::Agree { .. } => "agreed",
         Step::Return { .. } => "returned",
         Step::Final { .. } => "final",
@@ -126,8 +136,8 @@ fn step_word(step: &Step) -> &'static str {
     }
 }
 
-pub fn submit(a: Acting) -> Result<ExitCode> {
-    take(&a, Step::Submit)
+pub fn submit(a: SubmitArgs) -> Result<ExitCode> {
+    take(&a.acting, Step::Submit { to: a.to })
 }
 
 pub fn review(a: ReviewArgs) -> Result<ExitCode> {

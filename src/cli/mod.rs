@@ -8,6 +8,7 @@ mod lifecycle;
 mod print;
 mod render;
 mod run;
+mod serve;
 mod settings;
 mod statements;
 
@@ -58,7 +59,7 @@ enum Command {
         action: statements::StatementsAction,
     },
     /// Submit a document's current draft for gatekeeping or sign-off.
-    Submit(lifecycle::Acting),
+    Submit(lifecycle::SubmitArgs),
     /// Review a submitted document: --agree, or --return with comments.
     Review(lifecycle::ReviewArgs),
     /// Make an agreed document final: renders and records the final PDF.
@@ -67,6 +68,14 @@ enum Command {
     Sent(lifecycle::DatedArgs),
     /// Each document of a case: its state, version and what it waits for.
     Status(lifecycle::StatusArgs),
+    /// The browser workspace: writers and gatekeepers work on the cases in a
+    /// browser, with a live preview. Runs until stopped (Ctrl-C, SIGTERM).
+    Serve(serve::ServeArgs),
+    /// Local accounts for the workspace.
+    User {
+        #[command(subcommand)]
+        action: serve::UserAction,
+    },
     /// Print the JSON Schema of the case format.
     Schema,
     /// Work with the document templates.
@@ -128,6 +137,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Final(a) => lifecycle::finalise(a),
         Command::Sent(a) => lifecycle::sent(a),
         Command::Status(a) => lifecycle::status(a),
+        Command::Serve(a) => serve::serve(a),
+        Command::User { action } => serve::user(action),
         Command::Schema => {
             println!("{}", serde_json::to_string_pretty(&casepress::case::json_schema())?);
             Ok(ExitCode::SUCCESS)

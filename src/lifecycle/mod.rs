@@ -14,7 +14,7 @@ mod rules;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
 pub use crate::history::{DocState, Phase, Review, fold};
-pub use rules::{may_finalise, may_review, may_send, may_submit, reviewed};
+pub use rules::{is_manager, may_finalise, may_review, may_send, may_submit, reviewed};
 
 use crate::batch::{self, Cases, KindSelection, Outcome, RenderOptions, Workers};
 use crate::case::{Case, Caseload};
@@ -26,8 +26,12 @@ use crate::store::{self, LogEntry};
 /// A step someone takes.
 #[derive(Debug, Clone)]
 pub enum Step {
-    /// Submit the current draft for gatekeeping or sign-off.
-    Submit,
+    /// Submit the current draft for gatekeeping or sign-off, to the
+    /// managers named (none: whichever manager the rules allow).
+    Submit {
+        /// The managers asked to review it.
+        to: Vec<String>,
+    },
     /// Agree the submitted version, optionally with views.
     Agree {
         /// The reviewer's views.
@@ -55,7 +59,7 @@ pub enum Step {
 impl Step {
     fn name(&self) -> &'static str {
         match self {
-            Self::Submit => "submitted",
+            Self::Submit { .. } => "submitted",
             Self::Agree { .. } => "agreed",
             Self::Return { .. } => "returned",
             Self::Final { .. } => "final",
@@ -108,7 +112,7 @@ pub fn act(
     let _lock = store::lock_case(&case_dir, press.modes()).map_err(SetupError::from)?;
     let state = fold(&store::read_log(&case_dir).map_err(SetupError::from)?, kind);
     let check = match step {
-        Step::Submit => may_submit(&state),
+        Step::Submit { to } => may_submit(&state).and_then(|()| named_managers(&directory, to)),
         Step::Agree { .. } | Step::Return { .. } => may_review(&state, case, &directory, by, head),
         // The final render takes the case lock itself, so its rules were
         // checked before it: refuse if a step was recorded in between.
@@ -147,6 +151,10 @@ pub fn act(
             Step::Sent { date, .. } => Some(date.to_string()),
             _ => None,
         },
+        reviewers: match step {
+            Step::Submit { to } => to.clone(),
+            _ => Vec::new(),
+        },
         agreed_input: final_pdf.and_then(|(_, input, _)| input),
     };
     crate::failpoint("lifecycle:before-append");
@@ -172,6 +180,14 @@ pub fn next_step(state: &DocState) -> &'static str {
         Phase::Agreed => "make it final (where two managers must agree, the second agrees first)",
         Phase::Final => "record when it is sent",
         Phase::Sent => "nothing (sent)",
+    }
+}
+
+/// Every name a submission is addressed to is a manager in the directory.
+fn named_managers(directory: &Directory, to: &[String]) -> Result<(), String> {
+    match to.iter().find(|name| !rules::is_manager(directory, name)) {
+        Some(name) => Err(format!("{name} is not a manager in the staff directory: submit to a manager")),
+        None => Ok(()),
     }
 }
 

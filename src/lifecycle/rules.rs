@@ -19,7 +19,7 @@ use crate::statements::staff::Directory;
 
 /// Whether `name` is a manager in the staff directory: a team, service or
 /// duty manager, or a head of service; a case manager is not.
-fn is_manager(directory: &Directory, name: &str) -> bool {
+pub fn is_manager(directory: &Directory, name: &str) -> bool {
     directory.member(name).and_then(|m| m.role.as_deref()).is_some_and(|role| {
         let role = role.to_lowercase();
         (role.contains("manager") && !role.contains("case manager")) || role.contains("head of")

@@ -53,6 +53,11 @@ impl Layout {
         path.strip_prefix(&self.root).unwrap_or(path)
     }
 
+    /// The workspace's audit log folder.
+    pub fn audit(&self) -> PathBuf {
+        self.root.join("audit")
+    }
+
     /// A case's folder, relative to the root.
     pub fn case_rel(case_id: &str) -> String {
         format!("cases/{case_id}")

@@ -100,6 +100,10 @@ pub enum LogEntry {
         /// The date it was sent, for `sent` (YYYY-MM-DD).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         date: Option<String>,
+        /// For `submitted`: the managers it was submitted to (empty: the
+        /// team's managers, as the rules allow).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        reviewers: Vec<String>,
         /// For `final`: the input hash of the agreed draft, so that a later
         /// render knows whether the case changed since.
         #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -109,6 +109,19 @@ impl Typesetter {
     }
 }
 
+impl Typesetter {
+    /// Compiles `source` and draws each page as SVG, for a preview in the
+    /// browser: the same layout as the PDF, without the PDF export.
+    pub fn svg_pages(&self, source: &str, meta: &PdfMeta) -> Result<Vec<String>, TypesetError> {
+        let world = DocWorld::new(self, source, typst_date(meta.date));
+        let result = typst::compile::<PagedDocument>(&world).output;
+        let options = typst_svg::SvgOptions::default();
+        let pages = result.map(|doc| doc.pages().iter().map(|page| typst_svg::svg(page, &options)).collect());
+        comemo::evict(MEMO_MAX_AGE);
+        pages.map_err(|diags| TypesetError { diagnostics: diags.iter().map(|d| world.describe(d)).collect() })
+    }
+}
+
 impl DocWorld<'_> {
     /// `main.typ:12:5: message (hint: ...)` for one diagnostic.
     fn describe(&self, diag: &SourceDiagnostic) -> String {

@@ -1,0 +1,426 @@
+//! Saving one section of a form into a case file. The form's values are read
+//! from and written into the case's JSON at their paths, so everything else
+//! in the file (and its key order) stays as it was; the result must load as
+//! a case before it is written; and when the file changed since the form was
+//! filled, a three-way merge keeps both: a field changed on one side only
+//! takes that side, a field changed on both is a conflict for the writer.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde_json::{Map, Value};
+
+use super::forms::{Field, Input, Section};
+use crate::case::{CaseError, LoadedCase};
+use crate::store::{self, Modes};
+
+/// A form's values by field name (the case path; `path[i].field` in rows).
+pub type Values = BTreeMap<String, String>;
+
+/// What is wrong, by field name, in the words the command line uses.
+pub type FieldErrors = BTreeMap<String, String>;
+
+/// A field both the writer and someone else changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    /// The field.
+    pub name: String,
+    /// What the file holds now.
+    pub saved: String,
+    /// What the writer entered.
+    pub yours: String,
+}
+
+/// The form values of `section` as the case JSON holds them.
+pub fn values(case: &Value, section: &Section) -> Values {
+    let mut out = Values::new();
+    for field in section.fields {
+        let value = get(case, field.path);
+        match field.input {
+            Input::Rows(columns) => {
+                for (i, row) in value.and_then(Value::as_array).into_iter().flatten().enumerate() {
+                    for col in columns {
+                        out.insert(row_name(field, i, col), shown(get(row, col.path), col.input));
+                    }
+                }
+            }
+            input => {
+                out.insert(field.path.to_owned(), shown(value, input));
+            }
+        }
+    }
+    out
+}
+
+/// The values of `section` from a submitted form (`pairs` as posted).
+pub fn from_form(section: &Section, pairs: &[(String, String)]) -> Values {
+    let posted: BTreeMap<&str, &str> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let mut out = Values::new();
+    for field in section.fields {
+        match field.input {
+            Input::Rows(columns) => {
+                let prefix = format!("{}[", field.path);
+                let rows: BTreeSet<usize> = posted
+                    .keys()
+                    .filter_map(|k| k.strip_prefix(&prefix)?.split(']').next()?.parse().ok())
+                    .collect();
+                // Rows are renumbered in order, so a removed row leaves no gap.
+                for (i, row) in rows.into_iter().enumerate() {
+                    for col in columns {
+                        let posted_name = format!("{}[{row}].{}", field.path, col.path);
+                        let value = posted.get(posted_name.as_str()).copied().unwrap_or("");
+                        out.insert(row_name(field, i, col), typed_in(value, col.input));
+                    }
+                }
+            }
+            Input::Check => {
+                let on = posted.contains_key(field.path);
+                out.insert(field.path.to_owned(), if on { "true".into() } else { String::new() });
+            }
+            input => {
+                let value = posted.get(field.path).copied().unwrap_or("");
+                out.insert(field.path.to_owned(), typed_in(value, input));
+            }
+        }
+    }
+    // Rows wholly empty are dropped: a blank row on the form is not data.
+    drop_blank_rows(section, out)
+}
+
+/// Writes `values` of `section` into the case JSON. Empty values remove
+/// the key, so an optional field left empty is absent, never `""`.
+pub fn apply(case: &mut Value, section: &Section, values: &Values) -> Result<(), FieldErrors> {
+    let mut errors = FieldErrors::new();
+    for field in section.fields {
+        match field.input {
+            Input::Rows(columns) => {
+                let mut rows = Vec::new();
+                for i in 0.. {
+                    let names: Vec<String> = columns.iter().map(|c| row_name(field, i, c)).collect();
+                    if !names.iter().any(|n| values.contains_key(n)) {
+                        break;
+                    }
+                    let mut row = Map::new();
+                    for (col, name) in columns.iter().zip(&names) {
+                        let text = values.get(name).map(String::as_str).unwrap_or("");
+                        match parsed(text, col.input) {
+                            Ok(Some(v)) => {
+                                row.insert(col.path.to_owned(), v);
+                            }
+                            Ok(None) => {}
+                            Err(e) => {
+                                errors.insert(name.clone(), e);
+                            }
+                        }
+                    }
+                    rows.push(Value::Object(row));
+                }
+                set(case, field.path, (!rows.is_empty()).then_some(Value::Array(rows)));
+            }
+            input => {
+                let text = values.get(field.path).map(String::as_str).unwrap_or("");
+                match parsed(text, input) {
+                    Ok(v) => set(case, field.path, v),
+                    Err(e) => {
+                        errors.insert(field.path.to_owned(), e);
+                    }
+                }
+            }
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
+/// Three-way merge of a section's values: `base` as the writer's form was
+/// filled, `saved` as the file holds now, `yours` as the writer entered.
+pub fn merge(base: &Values, saved: &Values, yours: &Values) -> (Values, Vec<Conflict>) {
+    let names: BTreeSet<&String> = base.keys().chain(saved.keys()).chain(yours.keys()).collect();
+    let empty = String::new();
+    let mut merged = Values::new();
+    let mut conflicts = Vec::new();
+    for name in names {
+        let b = base.get(name).unwrap_or(&empty);
+        let s = saved.get(name).unwrap_or(&empty);
+        let y = yours.get(name).unwrap_or(&empty);
+        let value = if y == b || y == s {
+            s
+        } else if s == b {
+            y
+        } else {
+            conflicts.push(Conflict { name: name.clone(), saved: s.clone(), yours: y.clone() });
+            y
+        };
+        if !value.is_empty() || yours.contains_key(name) {
+            merged.insert(name.clone(), value.clone());
+        }
+    }
+    (merged, conflicts)
+}
+
+/// Where a case's JSON lives in its file.
+#[derive(Debug, Clone)]
+pub struct CaseFile {
+    /// The file.
+    pub file: PathBuf,
+    /// The whole file's bytes as read.
+    pub bytes: Vec<u8>,
+    /// The case's JSON.
+    pub case: Value,
+    shape: Shape,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Shape {
+    Object,
+    Array(usize),
+    Line(usize),
+}
+
+impl CaseFile {
+    /// Reads the case `case_id` from `file`.
+    pub fn read(file: &Path, case_id: &str) -> Result<Self, String> {
+        let bytes = std::fs::read(file).map_err(|e| format!("{}: cannot read: {e}", file.display()))?;
+        let text = std::str::from_utf8(&bytes).map_err(|_| format!("{}: not UTF-8", file.display()))?;
+        let is_case = |v: &Value| v.get("case_id").and_then(Value::as_str) == Some(case_id);
+        let not_here = || format!("{}: no case `{case_id}` in this file", file.display());
+        let ndjson = matches!(file.extension().and_then(|e| e.to_str()), Some("ndjson" | "jsonl"));
+        let (case, shape) = if ndjson {
+            text.lines()
+                .enumerate()
+                .find_map(|(i, l)| {
+                    serde_json::from_str::<Value>(l).ok().filter(is_case).map(|v| (v, Shape::Line(i)))
+                })
+                .ok_or_else(not_here)?
+        } else {
+            match serde_json::from_str::<Value>(text).map_err(|e| format!("{}: {e}", file.display()))? {
+                Value::Array(items) => items
+                    .into_iter()
+                    .enumerate()
+                    .find(|(_, v)| is_case(v))
+                    .map(|(i, v)| (v, Shape::Array(i)))
+                    .ok_or_else(not_here)?,
+                v if is_case(&v) => (v, Shape::Object),
+                _ => return Err(not_here()),
+            }
+        };
+        Ok(Self { file: file.to_owned(), bytes, case, shape })
+    }
+
+    /// The version a form carries: the SHA-256 of the file as read.
+    pub fn version(&self) -> String {
+        store::sha256_hex(&self.bytes)
+    }
+
+    /// The whole file with `case` in place of this case, in the file's own
+    /// shape: an object file pretty-printed, an NDJSON line compact.
+    pub fn with_case(&self, case: &Value) -> Result<Vec<u8>, String> {
+        let text = String::from_utf8_lossy(&self.bytes);
+        let pretty = |v: &Value| serde_json::to_string_pretty(v).map_err(|e| e.to_string());
+        Ok(match self.shape {
+            Shape::Object => format!("{}\n", pretty(case)?).into_bytes(),
+            Shape::Array(i) => {
+                let mut all: Vec<Value> = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+                all[i] = case.clone();
+                format!("{}\n", pretty(&Value::Array(all))?).into_bytes()
+            }
+            Shape::Line(n) => {
+                let line = serde_json::to_string(case).map_err(|e| e.to_string())?;
+                let mut out = String::with_capacity(text.len() + line.len());
+                for (i, l) in text.lines().enumerate() {
+                    out.push_str(if i == n { &line } else { l });
+                    out.push('\n');
+                }
+                out.into_bytes()
+            }
+        })
+    }
+
+    /// Checks that `bytes` load as cases, this one included; the case as
+    /// loaded, or the load error for this case.
+    pub fn load(&self, bytes: &[u8], case_id: &str) -> Result<LoadedCase, CaseError> {
+        crate::case::parse_bytes(bytes, &self.file)
+            .into_iter()
+            .find(|r| match r {
+                Ok(c) => c.case.case_id.as_str() == case_id,
+                Err(e) => e.json_path.is_some() || matches!(self.shape, Shape::Object),
+            })
+            .unwrap_or_else(|| Err(CaseError::file(&self.file, format!("no case `{case_id}` in this file"))))
+    }
+
+    /// Replaces the file atomically with `bytes`, keeping its mode.
+    pub fn write(&self, bytes: &[u8]) -> Result<(), String> {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&self.file).map(|m| m.permissions().mode() & 0o777).unwrap_or(0o600);
+        let dir = self.file.parent().unwrap_or(Path::new("."));
+        let name = self.file.file_name().and_then(|n| n.to_str()).ok_or("case file name is not UTF-8")?;
+        store::replace(dir, name, bytes, Modes { file: mode, dir: 0o700 })
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// The field a load error's JSON path points at, in `section`.
+pub fn field_of_error(section: &Section, json_path: &str, message: &str) -> Option<String> {
+    // "missing field `sentence`" at `psr.proposal` is the `psr.proposal.sentence` field.
+    let missing = message.strip_prefix("missing field `").and_then(|m| m.split('`').next());
+    let path = match missing {
+        Some(name) if !json_path.is_empty() => format!("{json_path}.{name}"),
+        Some(name) => name.to_owned(),
+        None => json_path.to_owned(),
+    };
+    section
+        .fields
+        .iter()
+        .find(|f| {
+            path == f.path
+                || path.starts_with(&format!("{}.", f.path))
+                || path.starts_with(&format!("{}[", f.path))
+        })
+        .map(|f| match f.input {
+            Input::Rows(_) if path.starts_with(&format!("{}[", f.path)) => path.clone(),
+            _ => f.path.to_owned(),
+        })
+}
+
+fn row_name(field: &Field, i: usize, col: &Field) -> String {
+    format!("{}[{i}].{}", field.path, col.path)
+}
+
+fn drop_blank_rows(section: &Section, values: Values) -> Values {
+    let mut out = Values::new();
+    for field in section.fields {
+        match field.input {
+            Input::Rows(columns) => {
+                let mut kept = 0;
+                for i in 0.. {
+                    let names: Vec<String> = columns.iter().map(|c| row_name(field, i, c)).collect();
+                    if !names.iter().any(|n| values.contains_key(n)) {
+                        break;
+                    }
+                    if names.iter().all(|n| values.get(n).is_none_or(String::is_empty)) {
+                        continue;
+                    }
+                    for (col, name) in columns.iter().zip(&names) {
+                        out.insert(row_name(field, kept, col), values.get(name).cloned().unwrap_or_default());
+                    }
+                    kept += 1;
+                }
+            }
+            _ => {
+                if let Some(v) = values.get(field.path) {
+                    out.insert(field.path.to_owned(), v.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A posted value as the form means it: browsers send CRLF from text areas.
+fn typed_in(value: &str, input: Input) -> String {
+    let unix = value.replace("\r\n", "\n");
+    match input {
+        Input::Area => {
+            if unix.trim().is_empty() {
+                String::new()
+            } else {
+                unix.trim_end().to_owned()
+            }
+        }
+        Input::Lines => unix.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n"),
+        _ => unix.trim().to_owned(),
+    }
+}
+
+/// A JSON value as its form field shows it.
+fn shown(value: Option<&Value>, input: Input) -> String {
+    match (value, input) {
+        (None | Some(Value::Null), _) => String::new(),
+        (Some(Value::Bool(b)), _) => {
+            if *b {
+                "true".into()
+            } else {
+                String::new()
+            }
+        }
+        (Some(Value::String(s)), _) => s.clone(),
+        (Some(Value::Number(n)), _) => n.to_string(),
+        (Some(Value::Array(items)), Input::Lines) => items
+            .iter()
+            .map(|i| i.as_str().map(str::to_owned).unwrap_or_else(|| i.to_string()))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        (Some(other), _) => other.to_string(),
+    }
+}
+
+/// A form value as the case JSON holds it (`None`: absent).
+fn parsed(text: &str, input: Input) -> Result<Option<Value>, String> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(match input {
+        Input::Text | Input::Area => Value::String(text.to_owned()),
+        Input::Date => {
+            NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map_err(|_| "expected a date as YYYY-MM-DD".to_owned())?;
+            Value::String(text.to_owned())
+        }
+        Input::Number => Value::Number(
+            text.parse::<u16>().map_err(|_| "expected a whole number, such as 12".to_owned())?.into(),
+        ),
+        Input::Check => Value::Bool(true),
+        Input::Choice(options) => {
+            if !options.iter().any(|(v, _)| *v == text) {
+                return Err("choose one of the options".into());
+            }
+            Value::String(text.to_owned())
+        }
+        Input::Lines => Value::Array(text.lines().map(|l| Value::String(l.to_owned())).collect()),
+        Input::Rows(_) => return Err("a list of rows is not one value".into()),
+    }))
+}
+
+fn get<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.').try_fold(value, |v, key| v.get(key))
+}
+
+/// Sets (or, with `None`, removes) the value at `path`, creating objects on
+/// the way and removing objects left empty below the top level.
+fn set(value: &mut Value, path: &str, new: Option<Value>) {
+    let keys: Vec<&str> = path.split('.').collect();
+    set_in(value, &keys, new, 0);
+}
+
+fn set_in(value: &mut Value, keys: &[&str], new: Option<Value>, depth: usize) {
+    let Some(object) = value.as_object_mut() else { return };
+    let (key, rest) = (keys[0], &keys[1..]);
+    if rest.is_empty() {
+        match new {
+            Some(v) => {
+                object.insert(key.to_owned(), v);
+            }
+            None => {
+                object.remove(key);
+            }
+        }
+        return;
+    }
+    if new.is_none() && !object.contains_key(key) {
+        return;
+    }
+    let child = object.entry(key.to_owned()).or_insert_with(|| Value::Object(Map::new()));
+    if !child.is_object() {
+        *child = Value::Object(Map::new());
+    }
+    set_in(child, rest, new, depth + 1);
+    // `psr.signed` left as `{}` is not a signature; `psr` itself stays:
+    // its presence is what makes the document apply.
+    if depth >= 1 && child.as_object().is_some_and(Map::is_empty) {
+        object.remove(key);
+    }
+}
+
+#[cfg(test)]
+mod tests;

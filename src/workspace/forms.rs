@@ -1,0 +1,444 @@
+//! What the workspace lets a writer edit, document by document: sections of
+//! fields, each a place in the case file (a dotted JSON path) with the input
+//! that suits it. A table, not code: the editor, the saving and the findings'
+//! links all read it.
+
+use crate::render::DocumentKind;
+
+/// How a field is entered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// One line of text.
+    Text,
+    /// Narrative: paragraphs of text.
+    Area,
+    /// A date (YYYY-MM-DD).
+    Date,
+    /// A whole number.
+    Number,
+    /// Yes or no.
+    Check,
+    /// One of a list: (value in the case file, words shown).
+    Choice(&'static [(&'static str, &'static str)]),
+    /// A list of short items, one per line.
+    Lines,
+    /// A list of records, one row each, with these fields.
+    Rows(&'static [Field]),
+}
+
+/// One field of a form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field {
+    /// Dotted path in the case (relative to the row, inside `Rows`).
+    pub path: &'static str,
+    /// The label a writer reads.
+    pub label: &'static str,
+    /// A hint under the label (may be empty).
+    pub hint: &'static str,
+    /// How it is entered.
+    pub input: Input,
+}
+
+/// One section of a document's form: a page of the editor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Section {
+    /// Its name in addresses (`/cases/ID/psr/offence`).
+    pub slug: &'static str,
+    /// Its heading.
+    pub title: &'static str,
+    /// Its fields, in order.
+    pub fields: &'static [Field],
+}
+
+const fn f(path: &'static str, label: &'static str, hint: &'static str, input: Input) -> Field {
+    Field { path, label, hint, input }
+}
+
+const REPORT_TYPES: &[(&str, &str)] =
+    &[("all_options", "All sentencing options"), ("specific_sentence", "A specific sentence")];
+
+const SENTENCES: &[(&str, &str)] = &[
+    ("referral_order", "Referral Order"),
+    ("youth_rehabilitation_order", "Youth Rehabilitation Order"),
+    ("yro_iss", "Youth Rehabilitation Order with ISS"),
+    ("detention_and_training_order", "Detention and Training Order"),
+    ("section250", "Detention under s.250"),
+    ("youth_conditional_caution", "Youth Conditional Caution"),
+    ("youth_caution", "Youth Caution"),
+    ("community_resolution", "Community Resolution"),
+    ("prevention", "Prevention"),
+    ("bail_supervision", "Bail Supervision and Support"),
+    ("remand", "Remand"),
+];
+
+const NARRATIVE_HINT: &str = "Write for the magistrates: plain words, facts and their sources.";
+
+const PSR: &[Section] = &[
+    Section {
+        slug: "about",
+        title: "About the report",
+        fields: &[
+            f("psr.requested_date", "Date the court asked for the report", "", Input::Date),
+            f("psr.report_type", "Report type", "", Input::Choice(REPORT_TYPES)),
+            f(
+                "psr.custody_strong_possibility",
+                "Custody is a strong possibility",
+                "Two managers, one from another team, then gatekeep the report.",
+                Input::Check,
+            ),
+            f("psr.sources", "Sources of information", "One source on each line.", Input::Lines),
+            f("psr.introduction", "Introduction", NARRATIVE_HINT, Input::Area),
+        ],
+    },
+    Section {
+        slug: "offence",
+        title: "Offence analysis",
+        fields: &[
+            f(
+                "psr.offence_analysis.seriousness",
+                "Seriousness: what happened and the child's part",
+                "",
+                Input::Area,
+            ),
+            f(
+                "psr.offence_analysis.basis_of_plea",
+                "Basis of plea",
+                "Leave empty if there is none.",
+                Input::Area,
+            ),
+            f(
+                "psr.offence_analysis.victims",
+                "Impact on victims, and the child's view of it",
+                "",
+                Input::Area,
+            ),
+            f("psr.previous_offending", "Previous offending and out-of-court disposals", "", Input::Area),
+        ],
+    },
+    Section {
+        slug: "child",
+        title: "Assessment of the child",
+        fields: &[
+            f("psr.child_assessment.circumstances", "Personal circumstances", "", Input::Area),
+            f("psr.child_assessment.family", "Family and relationships", "", Input::Area),
+            f("psr.child_assessment.education", "Education, training and employment", "", Input::Area),
+            f("psr.child_assessment.health", "Physical and emotional health", "", Input::Area),
+            f(
+                "psr.child_assessment.looked_after",
+                "Looked-after experience",
+                "Where the child is looked after.",
+                Input::Area,
+            ),
+            f(
+                "psr.child_assessment.parenting",
+                "Parenting: support and supervision at home",
+                "",
+                Input::Area,
+            ),
+            f("psr.underlying_causes", "Underlying causes of the offending", "", Input::Area),
+        ],
+    },
+    Section {
+        slug: "risk",
+        title: "Assessment of risk",
+        fields: &[
+            f("psr.risk_assessment.reoffending", "Likelihood of reoffending", "", Input::Area),
+            f("psr.risk_assessment.serious_harm", "Risk of serious harm", "", Input::Area),
+            f("psr.risk_assessment.safety_wellbeing", "Safety and wellbeing", "", Input::Area),
+            f("psr.previous_compliance", "Previous compliance", "", Input::Area),
+            f(
+                "psr.custody_vulnerability",
+                "Vulnerability in custody",
+                "Needed when custody is a strong possibility.",
+                Input::Area,
+            ),
+            f(
+                "psr.dangerousness",
+                "Dangerousness assessment",
+                "Needed for a specified offence.",
+                Input::Area,
+            ),
+        ],
+    },
+    Section {
+        slug: "proposal",
+        title: "Conclusion and proposal",
+        fields: &[
+            f("psr.conclusion", "Conclusion", "", Input::Area),
+            f("psr.proposal.sentence", "Sentence proposed", "", Input::Choice(SENTENCES)),
+            f("psr.proposal.length_months", "Length in months", "", Input::Number),
+            f(
+                "psr.proposal.requirements",
+                "Requirements proposed",
+                "One requirement on each line.",
+                Input::Lines,
+            ),
+            f("psr.proposal.rationale", "Why this proposal", "", Input::Area),
+            f(
+                "psr.discussed_with_child_and_carer",
+                "Date the report was discussed with the child and their parent or carer",
+                "",
+                Input::Date,
+            ),
+        ],
+    },
+    Section {
+        slug: "signature",
+        title: "Author's signature",
+        fields: &[
+            f("psr.signed.name", "Signed by", "Record this only when the author has signed.", Input::Text),
+            f("psr.signed.date", "Date signed", "", Input::Date),
+        ],
+    },
+];
+
+const PROGRESS: &[Section] = &[
+    Section {
+        slug: "report",
+        title: "The report",
+        fields: &[
+            f("progress_report.requested_date", "Date the court asked for the report", "", Input::Date),
+            f(
+                "progress_report.custody_strong_possibility",
+                "Custody is a strong possibility",
+                "Two managers, one from another team, then gatekeep the report.",
+                Input::Check,
+            ),
+            f("progress_report.purpose", "Why the court asked for the report", "", Input::Area),
+            f("progress_report.progress", "Progress since the last hearing", NARRATIVE_HINT, Input::Area),
+            f("progress_report.compliance", "Attendance and compliance", "", Input::Area),
+            f("progress_report.recommendation", "What the report asks the court to do", "", Input::Area),
+            f(
+                "progress_report.discussed_with_child_and_carer",
+                "Date the report was discussed with the child and their parent or carer",
+                "",
+                Input::Date,
+            ),
+        ],
+    },
+    Section {
+        slug: "signature",
+        title: "Author's signature",
+        fields: &[
+            f(
+                "progress_report.signed.name",
+                "Signed by",
+                "Record this only when the author has signed.",
+                Input::Text,
+            ),
+            f("progress_report.signed.date", "Date signed", "", Input::Date),
+        ],
+    },
+];
+
+const TARGET: &[Field] = &[
+    f("target", "What we will work on", "In the child's words where possible.", Input::Text),
+    f("actions", "What we will do", "", Input::Text),
+    f("who", "Who will do it", "", Input::Text),
+    f("by_when", "By when", "", Input::Date),
+    f("progress", "Progress at review", "", Input::Text),
+];
+
+const AGENCY: &[Field] =
+    &[f("agency", "Agency", "", Input::Text), f("work", "What they will do", "", Input::Text)];
+
+const CONTACT: &[Field] = &[
+    f("name", "Name", "", Input::Text),
+    f("role", "Role", "", Input::Text),
+    f("phone", "Phone", "", Input::Text),
+    f("email", "Email", "", Input::Text),
+];
+
+const fn signatures(fields: &'static [Field; 8]) -> Section {
+    Section { slug: "signatures", title: "Signatures", fields }
+}
+
+const PLAN_SIGNATURES: [Field; 8] = [
+    f(
+        "intervention_plan.signatures.young_person.name",
+        "Young person: name",
+        "Record a signature only once it is given.",
+        Input::Text,
+    ),
+    f("intervention_plan.signatures.young_person.date", "Young person: date signed", "", Input::Date),
+    f("intervention_plan.signatures.parent_carer.name", "Parent or carer: name", "", Input::Text),
+    f("intervention_plan.signatures.parent_carer.date", "Parent or carer: date signed", "", Input::Date),
+    f("intervention_plan.signatures.case_manager.name", "Case manager: name", "", Input::Text),
+    f("intervention_plan.signatures.case_manager.date", "Case manager: date signed", "", Input::Date),
+    f("intervention_plan.signatures.manager.name", "Manager: name", "", Input::Text),
+    f("intervention_plan.signatures.manager.date", "Manager: date signed", "", Input::Date),
+];
+
+const AGREEMENT_SIGNATURES: [Field; 8] = [
+    f(
+        "service_agreement.signatures.young_person.name",
+        "Young person: name",
+        "Record a signature only once it is given.",
+        Input::Text,
+    ),
+    f("service_agreement.signatures.young_person.date", "Young person: date signed", "", Input::Date),
+    f("service_agreement.signatures.parent_carer.name", "Parent or carer: name", "", Input::Text),
+    f("service_agreement.signatures.parent_carer.date", "Parent or carer: date signed", "", Input::Date),
+    f("service_agreement.signatures.case_manager.name", "Case manager: name", "", Input::Text),
+    f("service_agreement.signatures.case_manager.date", "Case manager: date signed", "", Input::Date),
+    f("service_agreement.signatures.manager.name", "Manager: name", "", Input::Text),
+    f("service_agreement.signatures.manager.date", "Manager: date signed", "", Input::Date),
+];
+
+const PLAN: &[Section] = &[
+    Section {
+        slug: "plan",
+        title: "The plan",
+        fields: &[
+            f("intervention_plan.date", "Date the plan was agreed", "", Input::Date),
+            f("intervention_plan.going_well", "What's going well", "One on each line.", Input::Lines),
+            f(
+                "intervention_plan.targets",
+                "What we will work on",
+                "Leave a row empty to remove it.",
+                Input::Rows(TARGET),
+            ),
+            f(
+                "intervention_plan.keep_safe",
+                "What we will do to keep you and others safe",
+                "One on each line.",
+                Input::Lines,
+            ),
+            f(
+                "intervention_plan.make_it_easier",
+                "How we can make it easier for you to work with us",
+                "Specifics, not labels.",
+                Input::Area,
+            ),
+            f("intervention_plan.restorative", "The restorative part", "", Input::Area),
+            f("intervention_plan.other_agencies", "Other agencies' work", "", Input::Rows(AGENCY)),
+            f(
+                "intervention_plan.child_views",
+                "What the young person thinks of the plan",
+                "In their own words.",
+                Input::Area,
+            ),
+            f("intervention_plan.review_date", "Next review", "At most six months on.", Input::Date),
+            f("intervention_plan.qa_meeting_date", "Manager's quality-assurance meeting", "", Input::Date),
+        ],
+    },
+    signatures(&PLAN_SIGNATURES),
+];
+
+const AGREEMENT: &[Section] = &[
+    Section {
+        slug: "agreement",
+        title: "The agreement",
+        fields: &[
+            f("service_agreement.date", "Date of the agreement", "", Input::Date),
+            f(
+                "service_agreement.service_commitments",
+                "What we add to our standard commitments",
+                "One on each line.",
+                Input::Lines,
+            ),
+            f(
+                "service_agreement.young_person_commitments",
+                "What the young person agrees to, besides the standard terms",
+                "One on each line.",
+                Input::Lines,
+            ),
+            f(
+                "service_agreement.parent_commitments",
+                "What the parent or carer agrees to, besides the standard list",
+                "One on each line.",
+                Input::Lines,
+            ),
+            f(
+                "service_agreement.contacts",
+                "Contacts",
+                "Leave a row empty to remove it.",
+                Input::Rows(CONTACT),
+            ),
+        ],
+    },
+    signatures(&AGREEMENT_SIGNATURES),
+];
+
+/// The sections of `kind`'s form; empty for kinds the workspace does not
+/// edit (their data comes from the case system or from other documents).
+pub fn sections(kind: DocumentKind) -> &'static [Section] {
+    match kind {
+        DocumentKind::Psr => PSR,
+        DocumentKind::ProgressReport => PROGRESS,
+        DocumentKind::InterventionPlan => PLAN,
+        DocumentKind::ServiceAgreement => AGREEMENT,
+        _ => &[],
+    }
+}
+
+/// The section of `kind` named `slug`.
+pub fn section(kind: DocumentKind, slug: &str) -> Option<&'static Section> {
+    sections(kind).iter().find(|s| s.slug == slug)
+}
+
+/// The section and field where a case path (as `missing` or a load error
+/// names it) is edited, if the workspace edits it.
+pub fn locate(kind: DocumentKind, path: &str) -> Option<(&'static Section, &'static Field)> {
+    sections(kind).iter().find_map(|s| {
+        s.fields
+            .iter()
+            .find(|f| {
+                f.path == path
+                    || path.starts_with(&format!("{}.", f.path))
+                    || path.starts_with(&format!("{}[", f.path))
+                    || f.path.starts_with(&format!("{path}."))
+            })
+            .map(|f| (s, f))
+    })
+}
+
+/// The sentences in the order `DisposalType::ALL` lists them (checked by a test).
+pub fn sentence_values() -> impl Iterator<Item = &'static str> {
+    SENTENCES.iter().map(|(v, _)| *v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::DisposalType;
+
+    #[test]
+    fn every_sentence_choice_is_a_disposal_the_case_format_knows() {
+        let known: Vec<String> = DisposalType::ALL
+            .iter()
+            .map(|d| serde_json::to_value(d).unwrap().as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(sentence_values().collect::<Vec<_>>(), known);
+    }
+
+    #[test]
+    fn every_path_a_final_needs_in_an_edited_kind_has_a_field() {
+        let json = r#"{"schema": "casepress/case/v1", "case_id": "NYJS-2026-9001",
+            "child": {"first_name": "Test", "last_name": "Child", "date_of_birth": "2011-01-01"},
+            "case_manager": {"name": "Priya Natarajan"}, "team": "North Team",
+            "psr": {"custody_strong_possibility": true}, "progress_report": {}, "intervention_plan": {}}"#;
+        let case =
+            crate::case::parse_bytes(json.as_bytes(), std::path::Path::new("t.json")).remove(0).unwrap().case;
+        for kind in [DocumentKind::Psr, DocumentKind::ProgressReport, DocumentKind::InterventionPlan] {
+            for m in kind.missing(&case) {
+                let writer_owned = m.path.starts_with("psr.")
+                    || m.path.starts_with("progress_report.")
+                    || m.path.starts_with("intervention_plan.");
+                if writer_owned {
+                    assert!(locate(kind, m.path).is_some(), "{kind}: no field for {}", m.path);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn slugs_are_unique_within_a_kind() {
+        for kind in DocumentKind::ALL {
+            let mut slugs: Vec<_> = sections(kind).iter().map(|s| s.slug).collect();
+            slugs.sort_unstable();
+            slugs.dedup();
+            assert_eq!(slugs.len(), sections(kind).len());
+        }
+    }
+}

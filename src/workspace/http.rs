@@ -1,0 +1,306 @@
+//! The HTTP side: routes, security headers, who is asking, CSRF, and the
+//! shapes of responses. Handlers live in `pages`.
+
+// A handler's early return is the page to send: axum's `Response` is the
+// error type, as its own extractors use it.
+#![allow(clippy::result_large_err)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use cookie::{Cookie, SameSite};
+use serde::Serialize;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use super::{Workspace, pages};
+
+/// The session cookie's name.
+pub const COOKIE: &str = "casepress_session";
+
+/// Nothing inline, nothing from elsewhere: pages, styles, the script and
+/// preview images all come from this server.
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// The largest request body: a section of narrative, with room to spare.
+const BODY_LIMIT: usize = 512 * 1024;
+
+pub fn app(ws: Arc<Workspace>) -> Router {
+    let headers: [(HeaderName, &str); 7] = [
+        (header::CONTENT_SECURITY_POLICY, CSP),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        // Children's records are never kept in a browser's or proxy's cache.
+        (header::CACHE_CONTROL, "no-store"),
+        (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
+        (HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"),
+    ];
+    let mut router = Router::new()
+        .route("/", get(|| async { Redirect::to("/cases") }))
+        .route("/static/app.css", get(pages::css))
+        .route("/static/app.js", get(pages::js))
+        .route("/sign-in", get(pages::sign_in_page).post(pages::sign_in))
+        .route("/sign-out", post(pages::sign_out))
+        .route("/cases", get(pages::cases))
+        .route("/cases/{case}", get(pages::case))
+        .route("/cases/{case}/{kind}", get(pages::document))
+        .route("/cases/{case}/{kind}/edit/{section}", get(pages::editor).post(pages::save))
+        .route("/cases/{case}/{kind}/preview/{page}", get(pages::preview_page))
+        .route("/cases/{case}/{kind}/submit", post(pages::submit))
+        .route("/cases/{case}/{kind}/review", post(pages::review))
+        .route("/cases/{case}/{kind}/final", post(pages::final_))
+        .route("/cases/{case}/{kind}/sent", post(pages::sent))
+        .fallback(pages::not_found)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
+        .layer(axum::middleware::from_fn_with_state(ws.clone(), proxy_sign_on))
+        .layer(axum::middleware::from_fn(log_request));
+    for (name, value) in headers {
+        router = router.layer(SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value)));
+    }
+    router.with_state(ws)
+}
+
+/// With a sign-on proxy: a request from the proxy naming a person in the
+/// staff directory gets a session of its own (for the CSRF token), started
+/// here so that every handler sees it as an ordinary signed-in session.
+async fn proxy_sign_on(
+    axum::extract::State(ws): axum::extract::State<Arc<Workspace>>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<SocketAddr>,
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let Some(proxy) = &ws.press.config().workspace.proxy else { return next.run(req).await };
+    if !from_proxy(&ws, peer) {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    let named = headers.get(proxy.header.as_str()).and_then(|v| v.to_str().ok()).map(str::trim).unwrap_or("");
+    let Some(name) = ws.directory.member(named).map(|m| m.name.clone()) else { return next.run(req).await };
+    let current = session_token(headers).and_then(|t| ws.sessions.get(&t));
+    if current.is_some_and(|s| s.user.as_deref() == Some(name.as_str())) {
+        return next.run(req).await;
+    }
+    let _ = ws.audit.record(&name, "signed-in", None, "single sign-on");
+    let (token, _) = ws.sessions.start(Some(name));
+    let cookie = session_cookie(&ws, &token, req.headers(), peer);
+    let pair = format!("{COOKIE}={token}");
+    req.headers_mut().remove(header::COOKIE);
+    if let Ok(value) = HeaderValue::from_str(&pair) {
+        req.headers_mut().insert(header::COOKIE, value);
+    }
+    with_cookie(next.run(req).await, Some(cookie))
+}
+
+/// Logs method, route shape and status: never the address itself, which
+/// may carry a case id, nor anything from the body.
+async fn log_request(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let method = req.method().clone();
+    let shape = route_shape(req.uri().path());
+    let started = std::time::Instant::now();
+    let response = next.run(req).await;
+    tracing::info!("{method} {shape} {} {}ms", response.status().as_u16(), started.elapsed().as_millis());
+    response
+}
+
+fn route_shape(path: &str) -> String {
+    let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    match parts.as_slice() {
+        ["cases", _, rest @ ..] => {
+            let mut s = String::from("/cases/{case}");
+            for p in rest {
+                s.push('/');
+                s.push_str(if p.chars().all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()) {
+                    p
+                } else {
+                    "{…}"
+                });
+            }
+            s
+        }
+        _ if path.len() <= 32 => path.to_owned(),
+        _ => "{long path}".to_owned(),
+    }
+}
+
+/// The person asking, signed in.
+pub struct Visitor {
+    /// Their name, as the staff directory has it.
+    pub user: String,
+    /// Their session's CSRF token.
+    pub csrf: String,
+    /// Their session token (to end it).
+    pub token: String,
+}
+
+impl Visitor {
+    /// Whether a posted form carries this session's CSRF token.
+    pub fn csrf_ok(&self, form: &[(String, String)]) -> bool {
+        form.iter().any(|(k, v)| k == "_csrf" && constant_time_eq(v.as_bytes(), self.csrf.as_bytes()))
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The session token from the request's cookies.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == COOKIE)
+        .map(|c| c.value().to_owned())
+}
+
+/// The `Set-Cookie` value for a session token.
+pub fn session_cookie(ws: &Workspace, token: &str, headers: &HeaderMap, peer: SocketAddr) -> String {
+    let secure = ws.press.config().workspace.secure_cookies || behind_tls_proxy(ws, headers, peer);
+    Cookie::build((COOKIE, token.to_owned()))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure)
+        .build()
+        .to_string()
+}
+
+/// A cookie that ends the session in the browser too.
+pub fn cleared_cookie() -> String {
+    Cookie::build((COOKIE, ""))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .max_age(cookie::time::Duration::ZERO)
+        .build()
+        .to_string()
+}
+
+fn from_proxy(ws: &Workspace, peer: SocketAddr) -> bool {
+    ws.press.config().workspace.proxy.as_ref().is_some_and(|p| p.from.contains(&peer.ip()))
+}
+
+fn behind_tls_proxy(ws: &Workspace, headers: &HeaderMap, peer: SocketAddr) -> bool {
+    from_proxy(ws, peer) && headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")
+}
+
+/// Who is asking, or the response that sends them to sign in (or refuses
+/// a request that did not come through the configured sign-on proxy).
+pub fn visitor(ws: &Workspace, headers: &HeaderMap, peer: SocketAddr) -> Result<Visitor, Response> {
+    let token = session_token(headers);
+    let session = token.as_deref().and_then(|t| ws.sessions.get(t).map(|s| (t.to_owned(), s)));
+    if let Some(proxy) = &ws.press.config().workspace.proxy {
+        if !from_proxy(ws, peer) {
+            return Err(refusal(
+                ws,
+                StatusCode::FORBIDDEN,
+                "Sign in through the council's sign-on",
+                "This workspace is reached through the council's sign-on.",
+            ));
+        }
+        let name =
+            headers.get(proxy.header.as_str()).and_then(|v| v.to_str().ok()).map(str::trim).unwrap_or("");
+        let Some(member) = ws.directory.member(name) else {
+            return Err(refusal(
+                ws,
+                StatusCode::FORBIDDEN,
+                "Not in the staff directory",
+                "Your account is not in this service's staff directory. Ask an administrator.",
+            ));
+        };
+        let name = member.name.clone();
+        // `proxy_sign_on` has started a session for the proxy's person.
+        return match session {
+            Some((token, s)) if s.user.as_deref() == Some(name.as_str()) => {
+                Ok(Visitor { user: name, csrf: s.csrf, token })
+            }
+            _ => Err(refusal(
+                ws,
+                StatusCode::FORBIDDEN,
+                "Please try again",
+                "Your session could not be started. Reload the page.",
+            )),
+        };
+    }
+    match session {
+        Some((token, s)) => match s.user {
+            Some(user) => Ok(Visitor { user, csrf: s.csrf, token }),
+            None => Err(Redirect::to("/sign-in").into_response()),
+        },
+        None => Err(Redirect::to("/sign-in").into_response()),
+    }
+}
+
+/// A page from a template.
+pub fn page(ws: &Workspace, template: &str, ctx: minijinja::Value) -> Response {
+    page_with(ws, StatusCode::OK, template, ctx)
+}
+
+/// A page from a template, with a status.
+pub fn page_with(ws: &Workspace, status: StatusCode, template: &str, ctx: minijinja::Value) -> Response {
+    let service = ws.press.config().service.name.clone();
+    let ctx = minijinja::context! { service => service, ..ctx };
+    match ws.views.get_template(template).and_then(|t| t.render(ctx)) {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!("page {template} failed: {e}");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The page could not be made; the error is in the workspace's log.",
+            )
+                .into_response()
+        }
+    }
+}
+
+/// A page that says no: no case content, no details.
+pub fn refusal(ws: &Workspace, status: StatusCode, heading: &str, message: &str) -> Response {
+    page_with(ws, status, "error.html", minijinja::context! { heading, message })
+}
+
+/// JSON for the autosave script.
+pub fn json(status: StatusCode, body: &impl Serialize) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => (status, [(header::CONTENT_TYPE, "application/json")], bytes).into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// Adds a `Set-Cookie` header when there is one to set.
+pub fn with_cookie(mut response: Response, cookie: Option<String>) -> Response {
+    if let Some(value) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logs_name_the_route_not_the_case() {
+        assert_eq!(route_shape("/cases/NYJS-2026-0161/psr/edit/offence"), "/cases/{case}/psr/edit/offence");
+        assert_eq!(route_shape("/cases/NYJS-2026-0161"), "/cases/{case}");
+        assert_eq!(route_shape("/cases/x/Some Name"), "/cases/{case}/{…}");
+        assert_eq!(route_shape("/sign-in"), "/sign-in");
+    }
+
+    #[test]
+    fn tokens_compare_in_constant_time_and_exactly() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+}

@@ -1,0 +1,313 @@
+//! The browser workspace (`casepress serve`): report writers and
+//! gatekeepers work on the same case files, store and document lifecycle
+//! as the command line, in a browser. Server-rendered pages that work
+//! without script; one small script adds autosave and the live preview.
+//!
+//! The rules it keeps: everyone signs in; every request is checked against
+//! the person's role; every write carries a CSRF token; everything is
+//! escaped; a strict Content-Security-Policy; no child's data in addresses
+//! or logs; every read and write of a child's record is audited.
+
+pub mod access;
+pub mod accounts;
+pub mod audit;
+pub mod edit;
+pub mod forms;
+mod http;
+mod pages;
+pub mod preview;
+pub mod sessions;
+mod views;
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::Value;
+
+use crate::case::{CaseId, Caseload, LoadedCase};
+use crate::config::Config;
+use crate::history::DocState;
+use crate::press::Press;
+use crate::statements::staff::Directory;
+
+pub use access::{Why, may_see};
+pub use accounts::Accounts;
+pub use audit::{Audit, AuditEntry};
+
+/// How to run the workspace.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Address to listen on (default: `workspace.listen` from config).
+    pub listen: Option<String>,
+    /// A fixed clock, for demonstrations and tests (default: the real one).
+    pub now: Option<DateTime<Utc>>,
+}
+
+/// Everything the pages share.
+pub struct Workspace {
+    press: Press,
+    directory: Directory,
+    sessions: sessions::Sessions,
+    throttle: sessions::Throttle,
+    audit: Audit,
+    views: minijinja::Environment<'static>,
+    previews: preview::Previews,
+    versions: Versions,
+    files: Mutex<HashMap<String, PathBuf>>,
+    now: Option<DateTime<Utc>>,
+}
+
+/// A case as a page needs it: its file, its typed form and its documents.
+pub struct Opened {
+    /// The case file and the case's JSON.
+    pub file: edit::CaseFile,
+    /// The typed case.
+    pub loaded: LoadedCase,
+    /// Its documents' states, from the case log.
+    pub states: Vec<DocState>,
+}
+
+impl Workspace {
+    /// Builds the workspace over `config`'s cases and output.
+    pub fn new(config: Config, now: Option<DateTime<Utc>>) -> Result<Self, String> {
+        let idle = Duration::from_secs(config.workspace.idle_minutes.max(1) * 60);
+        let directory = Directory::new(config.staff.clone());
+        let press = Press::new(config).map_err(|e| e.to_string())?;
+        let audit = Audit::new(press.layout().audit(), press.modes())?;
+        Ok(Self {
+            directory,
+            sessions: sessions::Sessions::new(idle),
+            throttle: sessions::Throttle::new(10, Duration::from_secs(60)),
+            audit,
+            views: views::environment(),
+            previews: preview::Previews::new(64),
+            versions: Versions::new(512),
+            files: Mutex::new(HashMap::new()),
+            now,
+            press,
+        })
+    }
+
+    /// The press (config, templates, store).
+    pub fn press(&self) -> &Press {
+        &self.press
+    }
+
+    /// The audit log.
+    pub fn audit(&self) -> &Audit {
+        &self.audit
+    }
+
+    /// Now (the fixed clock if one was given).
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now.unwrap_or_else(Utc::now)
+    }
+
+    /// Today in England and Wales.
+    pub fn today(&self) -> NaiveDate {
+        self.now().with_timezone(&chrono_tz::Europe::London).date_naive()
+    }
+
+    /// Every case, loaded afresh (the files are the truth; another tab, a
+    /// batch or an import may have changed them).
+    pub fn caseload(&self) -> Caseload {
+        let config = self.press.config();
+        let caseload = Caseload::load_with(&config.paths.cases, &config.limits).unwrap_or_default();
+        let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        for c in &caseload.cases {
+            files.insert(c.case.case_id.as_str().to_owned(), c.file.clone());
+        }
+        caseload
+    }
+
+    /// Opens one case by id: `None` when the id is not valid or no case
+    /// file holds it.
+    pub fn open(&self, case_id: &str) -> Option<Opened> {
+        let id = CaseId::try_from(case_id.to_owned()).ok()?;
+        let known = self.files.lock().unwrap_or_else(|e| e.into_inner()).get(id.as_str()).cloned();
+        let file = match known.and_then(|f| edit::CaseFile::read(&f, id.as_str()).ok()) {
+            Some(file) => file,
+            None => {
+                let path = self.caseload().cases.into_iter().find(|c| c.case.case_id == id)?.file;
+                edit::CaseFile::read(&path, id.as_str()).ok()?
+            }
+        };
+        let loaded = file.load(&file.bytes, id.as_str()).ok()?;
+        let states = self.states(id.as_str());
+        self.versions.keep(id.as_str(), &file.version(), &file.case);
+        Some(Opened { file, loaded, states })
+    }
+
+    /// The recorded state of every document of a case (rendered or not).
+    pub fn states(&self, case_id: &str) -> Vec<DocState> {
+        let log = crate::store::read_log(&self.press.layout().case_dir(case_id)).unwrap_or_default();
+        crate::render::DocumentKind::ALL.into_iter().map(|k| crate::history::fold(&log, k)).collect()
+    }
+
+    /// Whether (and why) `who` may see the case.
+    pub fn may_see(&self, who: &str, case: &crate::case::Case, states: &[DocState]) -> Option<Why> {
+        may_see(
+            &self.directory,
+            self.press.config().rules.head_of_service.as_deref(),
+            who,
+            case,
+            states,
+            self.today(),
+        )
+    }
+}
+
+/// The case JSON as recently served, by case and file version: the common
+/// ancestor of a three-way merge when a form comes back after the file
+/// changed.
+struct Versions {
+    recent: Mutex<VecDeque<(String, Arc<Value>)>>,
+    keep: usize,
+}
+
+impl Versions {
+    fn new(keep: usize) -> Self {
+        Self { recent: Mutex::new(VecDeque::new()), keep }
+    }
+
+    fn keep(&self, case_id: &str, version: &str, case: &Value) {
+        let key = format!("{case_id}:{version}");
+        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        if recent.iter().any(|(k, _)| *k == key) {
+            return;
+        }
+        recent.push_front((key, Arc::new(case.clone())));
+        recent.truncate(self.keep);
+    }
+
+    fn get(&self, case_id: &str, version: &str) -> Option<Arc<Value>> {
+        let key = format!("{case_id}:{version}");
+        let recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        recent.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone())
+    }
+}
+
+/// A running workspace (for tests and benchmarks): stops when dropped.
+pub struct Running {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// The workspace's state.
+    pub workspace: Arc<Workspace>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Running {
+    /// The base address, e.g. `http://127.0.0.1:41234`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Starts the workspace on a thread of its own; returns once it listens.
+pub fn start(config: Config, options: Options) -> Result<Running, String> {
+    let listen = options.listen.clone().unwrap_or_else(|| config.workspace.listen.clone());
+    let workspace = Arc::new(prepare(config, &options)?);
+    let runtime = runtime()?;
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(&listen))
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let app = http::app(workspace.clone());
+    let thread = std::thread::spawn(move || {
+        runtime.block_on(async move {
+            let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.await;
+                });
+            if let Err(e) = served.await {
+                tracing::error!("workspace stopped: {e}");
+            }
+        });
+    });
+    Ok(Running { addr, workspace, stop: Some(stop), thread: Some(thread) })
+}
+
+/// Runs the workspace until SIGINT or SIGTERM.
+pub fn serve(config: Config, options: Options) -> Result<(), String> {
+    let listen = options.listen.clone().unwrap_or_else(|| config.workspace.listen.clone());
+    let workspace = Arc::new(prepare(config, &options)?);
+    let runtime = runtime()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(&listen)
+            .await
+            .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        tracing::info!("workspace listening on http://{addr}/ (stop with Ctrl-C)");
+        axum::serve(listener, http::app(workspace).into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown())
+            .await
+            .map_err(|e| e.to_string())
+    })
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("casepress-web")
+        .build()
+        .map_err(|e| format!("cannot start the server runtime: {e}"))
+}
+
+async fn shutdown() {
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term => {}
+    }
+    tracing::info!("workspace stopping");
+}
+
+/// Checks the setup before listening: an accounts file others can write is
+/// refused (anyone could add themselves); one others can read is warned of.
+fn prepare(config: Config, options: &Options) -> Result<Workspace, String> {
+    let users = config.workspace.users.clone();
+    if config.workspace.proxy.is_none() {
+        match accounts::exposure(&users) {
+            Some((true, mode)) => {
+                return Err(format!(
+                    "{}: others can change the accounts file (mode {mode:o}): chmod 600 it",
+                    users.display()
+                ));
+            }
+            Some((false, mode)) => tracing::warn!(
+                "{}: others can read the accounts file (mode {mode:o}); chmod 600 it",
+                users.display()
+            ),
+            None => {}
+        }
+        let accounts = Accounts::load(&users)?;
+        if accounts.users.is_empty() {
+            tracing::warn!("no accounts in {}: add one with `casepress user add NAME`", users.display());
+        }
+    }
+    Workspace::new(config, options.now)
+}

@@ -1,0 +1,83 @@
+//! The live preview: a document typeset as its draft would print, drawn as
+//! one SVG per page by Typst's own renderer, kept for the few most recent
+//! versions so that the pages of a save are typeset once.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+use chrono::NaiveDate;
+
+use crate::case::Case;
+use crate::history::DocState;
+use crate::press::Press;
+use crate::render::{DocumentKind, RenderRequest};
+use crate::typeset::PdfMeta;
+
+/// The pages of one version of one document, or why it could not be made.
+pub type Pages = Arc<Result<Vec<String>, String>>;
+
+/// Which document, which version of the case file, which day.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PreviewKey {
+    /// The case.
+    pub case_id: String,
+    /// The document.
+    pub kind: DocumentKind,
+    /// The case file's SHA-256.
+    pub version: String,
+    /// The draft's date.
+    pub date: NaiveDate,
+}
+
+impl PreviewKey {
+    /// What the browser puts in an image address so that a new version is
+    /// fetched and an old one comes from its cache.
+    pub fn stamp(&self) -> String {
+        format!("{}-{}", &self.version[..16.min(self.version.len())], self.date)
+    }
+}
+
+/// Recently made previews.
+pub struct Previews {
+    recent: Mutex<VecDeque<(PreviewKey, Pages)>>,
+    keep: usize,
+}
+
+impl Previews {
+    /// Keeps the `keep` most recent.
+    pub fn new(keep: usize) -> Self {
+        Self { recent: Mutex::new(VecDeque::new()), keep }
+    }
+
+    /// The pages for `key`, typeset by `make` if they are not kept.
+    pub fn get_or_make(&self, key: &PreviewKey, make: impl FnOnce() -> Result<Vec<String>, String>) -> Pages {
+        if let Some(pages) = self.find(key) {
+            return pages;
+        }
+        let pages = Arc::new(make());
+        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        recent.push_front((key.clone(), pages.clone()));
+        recent.truncate(self.keep);
+        pages
+    }
+
+    fn find(&self, key: &PreviewKey) -> Option<Pages> {
+        let recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        recent.iter().find(|(k, _)| k == key).map(|(_, p)| p.clone())
+    }
+}
+
+/// Typesets the draft of `kind` for `case` on `date` as SVG pages.
+pub fn make(
+    press: &Press,
+    case: &Case,
+    kind: DocumentKind,
+    date: NaiveDate,
+    psr_history: Option<&DocState>,
+) -> Result<Vec<String>, String> {
+    let facts = crate::rules::derive_with(case, press.calendar(), date, &press.config().rules);
+    let req = RenderRequest { case, facts: &facts, kind, date, final_: false, psr_history };
+    let source = press.render(req).map_err(|f| f.reason)?;
+    let meta = PdfMeta { ident: format!("{}/{kind}", case.case_id), date };
+    press.preview(&source.source, &meta).map_err(|f| f.reason)
+}

@@ -1,0 +1,100 @@
+// casepress workspace: autosave and live preview. Every page works without
+// this script; it only saves as the writer types and refreshes the preview.
+(function () {
+  "use strict";
+  var form = document.getElementById("editor");
+  if (!form) { return; }
+  var status = document.getElementById("save-status");
+  var timer = null;
+  var inFlight = false;
+  var again = false;
+
+  function say(text) { if (status) { status.textContent = text; } }
+
+  function clearErrors() {
+    form.querySelectorAll(".js-error").forEach(function (el) { el.remove(); });
+    form.querySelectorAll("[aria-invalid=true].js-invalid").forEach(function (el) {
+      el.removeAttribute("aria-invalid");
+      el.classList.remove("js-invalid");
+    });
+  }
+
+  function showErrors(errors) {
+    Object.keys(errors).forEach(function (name) {
+      var input = form.querySelector('[name="' + CSS.escape(name) + '"]');
+      if (!input) { return; }
+      var p = document.createElement("p");
+      p.className = "error-message js-error";
+      p.id = input.id + "-js-error";
+      p.textContent = errors[name];
+      input.parentNode.insertBefore(p, input);
+      input.setAttribute("aria-invalid", "true");
+      input.classList.add("js-invalid");
+      input.setAttribute("aria-describedby", ((input.getAttribute("aria-describedby") || "") + " " + p.id).trim());
+    });
+  }
+
+  function refreshPreview(preview) {
+    var pages = document.getElementById("pages");
+    if (!pages || !preview) { return; }
+    var base = pages.getAttribute("data-base");
+    var imgs = pages.querySelectorAll("img");
+    for (var i = 0; i < preview.pages; i++) {
+      var img = imgs[i];
+      if (!img) {
+        img = document.createElement("img");
+        img.width = 595; img.height = 842;
+        pages.appendChild(img);
+      }
+      img.alt = "Page " + (i + 1) + " of " + preview.pages + " of the draft; its text is in the form";
+      img.src = base + (i + 1) + "?v=" + encodeURIComponent(preview.stamp);
+    }
+    for (var j = preview.pages; j < imgs.length; j++) { imgs[j].remove(); }
+  }
+
+  function save() {
+    if (inFlight) { again = true; return; }
+    inFlight = true;
+    say("Saving…");
+    var body = new URLSearchParams(new FormData(form));
+    fetch(form.action, {
+      method: "POST",
+      headers: { "X-Autosave": "1", "Content-Type": "application/x-www-form-urlencoded" },
+      body: body,
+      credentials: "same-origin"
+    }).then(function (r) {
+      if (r.status === 409) { form.submit(); return null; }
+      if (r.status === 401 || r.status === 403) { say("Not saved: your session has ended. Copy your text, then sign in again."); return null; }
+      return r.json();
+    }).then(function (answer) {
+      if (!answer) { return; }
+      clearErrors();
+      if (answer.version) { form.elements._version.value = answer.version; }
+      if (answer.status === "saved") {
+        say("Saved at " + answer.at + ".");
+      } else {
+        showErrors(answer.errors || {});
+        say("Not saved yet: " + Object.keys(answer.errors || {}).length + " field(s) to put right.");
+      }
+      if (answer.findings) {
+        var panel = document.getElementById("findings");
+        if (panel) { panel.outerHTML = answer.findings; }
+      }
+      refreshPreview(answer.preview);
+    }).catch(function () {
+      say("Not saved: the workspace cannot be reached. Your text is still here; it will be saved when you next type.");
+    }).finally(function () {
+      inFlight = false;
+      if (again) { again = false; save(); }
+    });
+  }
+
+  form.addEventListener("input", function () {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(save, 800);
+  });
+  form.addEventListener("change", function () {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(save, 200);
+  });
+}());
