@@ -223,15 +223,21 @@ impl Drop for Running {
 pub fn start(config: Config, options: Options) -> Result<Running, String> {
     let listen = options.listen.clone().unwrap_or_else(|| config.workspace.listen.clone());
     let workspace = Arc::new(prepare(config, &options)?);
-    let runtime = runtime()?;
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind(&listen))
-        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    // Bound here, before the runtime exists, so that a caller inside a
+    // runtime of its own (an async test) can start one too.
+    let listener =
+        std::net::TcpListener::bind(&listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    listener.set_nonblocking(true).map_err(|e| e.to_string())?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let runtime = runtime()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let app = http::app(workspace.clone());
     let thread = std::thread::spawn(move || {
         runtime.block_on(async move {
+            let listener = match tokio::net::TcpListener::from_std(listener) {
+                Ok(l) => l,
+                Err(e) => return tracing::error!("cannot listen: {e}"),
+            };
             let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
                 .with_graceful_shutdown(async move {
                     let _ = stopped.await;

@@ -3,6 +3,8 @@
 
 #![allow(dead_code, reason = "each test crate uses a different subset")]
 
+pub mod web;
+
 use std::path::{Path, PathBuf};
 
 use casepress::batch::{self, BatchReport, Cases, KindSelection, RenderOptions, Workers};

@@ -1,0 +1,263 @@
+//! The workspace under test: a copy of the samples in a temporary folder,
+//! served on a free loopback port with a fixed clock; an HTTP client that
+//! keeps its session cookie; and a real headless Chromium driven through
+//! its WebDriver, with axe-core for accessibility.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use casepress::config::Config;
+use casepress::workspace::{self, Options, Running};
+use chrono::{DateTime, Utc};
+
+use super::samples;
+
+/// The sample password of every sample account.
+pub const PASSWORD: &str = "sample-password";
+
+/// A workspace over a private copy of the samples.
+pub struct Site {
+    /// The temporary folder: `cases/`, `out/`, `users.toml`.
+    pub dir: tempfile::TempDir,
+    /// The running server.
+    pub running: Running,
+}
+
+/// 11:00 on Monday 23 November 2026, the samples' day.
+pub fn sample_now() -> DateTime<Utc> {
+    "2026-11-23T11:00:00Z".parse().unwrap()
+}
+
+/// The sample config over `dir`'s copy of the cases and accounts.
+pub fn site_config(dir: &Path) -> Config {
+    let mut config = Config::load(&samples().join("casepress.toml")).unwrap();
+    config.paths.cases = vec![dir.join("cases")];
+    config.paths.output = dir.join("out");
+    config.statements.inbox = None;
+    config.statements.sample_inbox = None;
+    config.workspace.users = dir.join("users.toml");
+    config
+}
+
+/// Starts a workspace over a fresh copy of the samples; `tune` may change the config.
+pub fn site_with(tune: impl FnOnce(&mut Config)) -> Site {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let cases = dir.path().join("cases");
+    std::fs::create_dir_all(&cases).unwrap();
+    for entry in std::fs::read_dir(samples().join("cases")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, cases.join(path.file_name().unwrap())).unwrap();
+    }
+    let users = dir.path().join("users.toml");
+    std::fs::copy(samples().join("users.toml"), &users).unwrap();
+    std::fs::set_permissions(&users, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let mut config = site_config(dir.path());
+    tune(&mut config);
+    let options = Options { listen: Some("127.0.0.1:0".into()), now: Some(sample_now()) };
+    let running = workspace::start(config, options).unwrap();
+    Site { dir, running }
+}
+
+/// [`site_with`] the sample config as it is.
+pub fn site() -> Site {
+    site_with(|_| {})
+}
+
+impl Site {
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        self.running.url()
+    }
+
+    /// A case file in the site's copy.
+    pub fn case_file(&self, name: &str) -> PathBuf {
+        self.dir.path().join("cases").join(name)
+    }
+
+    /// The audit log's text.
+    pub fn audit_text(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("out/audit/audit.jsonl")).unwrap_or_default()
+    }
+}
+
+/// An HTTP response, read whole.
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+    pub location: Option<String>,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Reply {
+    /// A header's value.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// The first hidden input `name`'s value in the page.
+    pub fn hidden(&self, name: &str) -> String {
+        let needle = format!("name=\"{name}\" value=\"");
+        let start = self.body.find(&needle).unwrap_or_else(|| panic!("no {name} in the page")) + needle.len();
+        self.body[start..].split('"').next().unwrap().to_owned()
+    }
+}
+
+/// A plain HTTP client with one session cookie and no redirects followed.
+pub struct Http {
+    base: String,
+    agent: ureq::Agent,
+    pub cookie: Option<String>,
+}
+
+impl Http {
+    pub fn new(site: &Site) -> Self {
+        let agent: ureq::Agent =
+            ureq::Agent::config_builder().max_redirects(0).http_status_as_error(false).build().into();
+        Self { base: site.url(), agent, cookie: None }
+    }
+
+    fn finish(&mut self, response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
+        let mut response = response.unwrap();
+        let headers: Vec<(String, String)> = response
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
+            .collect();
+        for (k, v) in &headers {
+            if k == "set-cookie" {
+                let pair = v.split(';').next().unwrap().to_owned();
+                self.cookie = if pair.ends_with('=') { None } else { Some(pair) };
+            }
+        }
+        let location = headers.iter().find(|(k, _)| k == "location").map(|(_, v)| v.clone());
+        let body = response.body_mut().with_config().limit(50_000_000).read_to_string().unwrap_or_default();
+        Reply { status: response.status().as_u16(), body, location, headers }
+    }
+
+    pub fn get(&mut self, path: &str) -> Reply {
+        let mut req = self.agent.get(format!("{}{path}", self.base));
+        if let Some(c) = &self.cookie {
+            req = req.header("Cookie", c);
+        }
+        let response = req.call();
+        self.finish(response)
+    }
+
+    pub fn post(&mut self, path: &str, form: &[(&str, &str)], headers: &[(&str, &str)]) -> Reply {
+        let mut req = self.agent.post(format!("{}{path}", self.base));
+        if let Some(c) = &self.cookie {
+            req = req.header("Cookie", c);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let response = req.send_form(form.iter().copied());
+        self.finish(response)
+    }
+
+    /// Signs in through the form; returns the reply to the form's post.
+    pub fn sign_in(&mut self, name: &str, password: &str) -> Reply {
+        let page = self.get("/sign-in");
+        let csrf = page.hidden("_csrf");
+        self.post("/sign-in", &[("_csrf", &csrf), ("name", name), ("password", password)], &[])
+    }
+}
+
+/// Where the WebDriver and axe-core are, or a message saying how to get them.
+fn tool(env: &str, default: &Path, how: &str) -> PathBuf {
+    let path = std::env::var_os(env).map(PathBuf::from).unwrap_or_else(|| default.to_owned());
+    assert!(path.exists(), "{} not found: {how} (or set {env})", path.display());
+    path
+}
+
+/// A headless Chromium with its driver, stopped when dropped.
+pub struct Browser {
+    driver: Child,
+    pub client: fantoccini::Client,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    pub async fn start() -> Self {
+        let driver_bin = tool(
+            "CASEPRESS_CHROMEDRIVER",
+            Path::new("/usr/bin/chromedriver"),
+            "install Debian's chromium and chromium-driver (apt-get install chromium chromium-driver), as .ci/run does",
+        );
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let driver = Command::new(driver_bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let profile = tempfile::tempdir().unwrap();
+        let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
+            "goog:chromeOptions": {
+                "binary": std::env::var("CASEPRESS_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--disable-quic", "--no-first-run", "--window-size=1400,1000", "--hide-scrollbars",
+                    "--force-device-scale-factor=1", "--lang=en-GB",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ]
+            }
+        }))
+        .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let client = loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match fantoccini::ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(c) => break c,
+                Err(e) if Instant::now() > deadline => {
+                    panic!("cannot start Chromium through its driver: {e}")
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+            }
+        };
+        Self { driver, client, _profile: profile }
+    }
+
+    /// Stops the browser and its driver.
+    pub async fn stop(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}
+
+/// axe-core's source (npm), to inject into pages.
+pub fn axe_source() -> String {
+    let path = tool(
+        "CASEPRESS_AXE",
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("target/axe/node_modules/axe-core/axe.min.js"),
+        "install axe-core: npm install --prefix target/axe axe-core@4, as .ci/run does",
+    );
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// Waits until `check` holds, polling; panics with `what` after 15 s.
+pub async fn wait_until<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !check().await {
+        assert!(Instant::now() < deadline, "timed out waiting until {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

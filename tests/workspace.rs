@@ -1,0 +1,355 @@
+//! The workspace over HTTP, without a browser: who may sign in and see
+//! what, CSRF, the throttle, sessions after sign-out, escaping and headers,
+//! saving with conflicts, limits, and the audit log. The browser journeys
+//! are in `browser.rs`.
+
+mod common;
+
+use common::web::{Http, PASSWORD, site, site_with};
+
+const JAY_PSR: &str = "/cases/NYJS-2026-0117/psr/edit/offence";
+
+#[test]
+fn every_page_asks_for_sign_in_first() {
+    let site = site();
+    let mut http = Http::new(&site);
+    for path in ["/cases", "/cases/NYJS-2026-0117", JAY_PSR, "/cases/NYJS-2026-0117/psr/preview/1"] {
+        let reply = http.get(path);
+        assert_eq!((reply.status, reply.location.as_deref()), (303, Some("/sign-in")), "{path}");
+        assert!(!reply.body.contains("Whitfield"));
+    }
+}
+
+#[test]
+fn a_post_without_the_csrf_token_is_refused_and_changes_nothing() {
+    let site = site();
+    let mut http = Http::new(&site);
+    assert_eq!(http.sign_in("Priya Natarajan", PASSWORD).status, 303);
+    let before = std::fs::read(site.case_file("yro-custody-possible.json")).unwrap();
+    let page = http.get(JAY_PSR);
+    let version = page.hidden("_version");
+    for csrf in [None, Some("0".repeat(64))] {
+        let mut form = vec![("_version", version.as_str()), ("psr.offence_analysis.seriousness", "Changed.")];
+        if let Some(c) = &csrf {
+            form.push(("_csrf", c));
+        }
+        let reply = http.post(JAY_PSR, &form, &[]);
+        assert_eq!(reply.status, 403);
+    }
+    let reply = http.post("/cases/NYJS-2026-0117/psr/submit", &[("to", "Declan Hughes")], &[]);
+    assert_eq!(reply.status, 403);
+    assert_eq!(std::fs::read(site.case_file("yro-custody-possible.json")).unwrap(), before);
+    assert!(site.audit_text().contains("no valid CSRF token"));
+}
+
+#[test]
+fn another_teams_case_is_refused_without_a_word_of_it() {
+    let site = site();
+    let mut http = Http::new(&site);
+    http.sign_in("Tom Ashworth", PASSWORD);
+    let list = http.get("/cases");
+    assert_eq!(list.status, 200);
+    assert!(!list.body.contains("NYJS-2026-0117"), "a North Team case is not listed for a South Team worker");
+    for path in
+        ["/cases/NYJS-2026-0117", JAY_PSR, "/cases/NYJS-2026-0117/psr", "/cases/NYJS-2026-0117/psr/preview/1"]
+    {
+        let reply = http.get(path);
+        assert_eq!(reply.status, 403, "{path}");
+        assert!(!reply.body.contains("Whitfield") && !reply.body.contains("Jay"), "{path}");
+    }
+    // An unknown case and a malformed id look the same as a closed one.
+    assert_eq!(http.get("/cases/NYJS-2099-0001").status, 403);
+    assert_eq!(http.get("/cases/..%2F..%2Fetc").status, 403);
+    // Another team's manager is refused too, until something is submitted to them.
+    let mut ruth = Http::new(&site);
+    ruth.sign_in("Ruth Okafor", PASSWORD);
+    assert_eq!(ruth.get("/cases/NYJS-2026-0117").status, 403);
+    let audit = site.audit_text();
+    assert!(audit.contains("\"what\":\"refused\""));
+}
+
+#[test]
+fn a_session_cookie_is_useless_after_sign_out() {
+    let site = site();
+    let mut http = Http::new(&site);
+    http.sign_in("Priya Natarajan", PASSWORD);
+    let cookie = http.cookie.clone().unwrap();
+    let page = http.get("/cases");
+    assert_eq!(page.status, 200);
+    let csrf = page.hidden("_csrf");
+    let out = http.post("/sign-out", &[("_csrf", &csrf)], &[]);
+    assert_eq!(out.location.as_deref(), Some("/sign-in"));
+    http.cookie = Some(cookie);
+    let after = http.get("/cases");
+    assert_eq!((after.status, after.location.as_deref()), (303, Some("/sign-in")));
+}
+
+#[test]
+fn the_eleventh_wrong_password_in_a_minute_is_throttled_even_if_right() {
+    let site = site();
+    let mut http = Http::new(&site);
+    for _ in 0..10 {
+        assert_eq!(http.sign_in("Priya Natarajan", "not the password").status, 401);
+    }
+    assert_eq!(http.sign_in("Priya Natarajan", "not the password").status, 429);
+    assert_eq!(
+        http.sign_in("Priya Natarajan", PASSWORD).status,
+        429,
+        "refused however right, for the minute"
+    );
+    let audit = site.audit_text();
+    assert_eq!(audit.matches("sign-in-failed").count(), 10);
+    assert!(!audit.contains("not the password"));
+}
+
+#[test]
+fn a_name_outside_the_staff_directory_cannot_sign_in() {
+    let site = site();
+    let mut http = Http::new(&site);
+    assert_eq!(http.sign_in("Nobody At All", PASSWORD).status, 401);
+    assert_eq!(http.sign_in("Priya Natarajan", "").status, 401);
+}
+
+#[test]
+fn case_data_is_escaped_in_every_page_and_the_headers_forbid_inline_script() {
+    let site = site();
+    let mut http = Http::new(&site);
+    http.sign_in("Priya Natarajan", PASSWORD);
+    let hostile = "NYJS-2026-0161";
+    for path in [
+        "/cases".to_owned(),
+        format!("/cases/{hostile}"),
+        format!("/cases/{hostile}/psr"),
+        format!("/cases/{hostile}/psr/edit/about"),
+        format!("/cases/{hostile}/psr/edit/offence"),
+        format!("/cases/{hostile}/intervention-plan/edit/plan"),
+    ] {
+        let reply = http.get(&path);
+        assert_eq!(reply.status, 200, "{path}");
+        assert!(!reply.body.contains("<script>alert"), "{path}: raw script from case data");
+        assert!(!reply.body.contains("<script>") || !reply.body.contains("alert(1)</script>"), "{path}");
+        let csp = reply.header("content-security-policy").unwrap();
+        assert!(
+            csp.contains("default-src 'none'")
+                && csp.contains("script-src 'self'")
+                && !csp.contains("unsafe")
+        );
+        assert_eq!(reply.header("x-content-type-options"), Some("nosniff"));
+        assert_eq!(reply.header("cache-control"), Some("no-store"));
+    }
+    let page = http.get(&format!("/cases/{hostile}"));
+    assert!(page.body.contains("O&#x27;Brien-Núñez"), "names show literally, escaped");
+    let every_script: Vec<&str> =
+        page.body.match_indices("<script").map(|(i, _)| &page.body[i..i + 40]).collect();
+    assert_eq!(
+        every_script,
+        ["<script src=\"/static/app.js\" defer></scr"],
+        "the only script is our own file"
+    );
+}
+
+#[test]
+fn the_session_cookie_is_http_only_and_strict() {
+    let site = site();
+    let mut http = Http::new(&site);
+    let reply = http.get("/sign-in");
+    let cookie = reply.header("set-cookie").unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && !cookie.contains("Secure"));
+    let site = site_with(|c| c.workspace.secure_cookies = true);
+    let mut http = Http::new(&site);
+    assert!(http.get("/sign-in").header("set-cookie").unwrap().contains("Secure"));
+}
+
+#[test]
+fn a_save_writes_the_case_file_and_a_stale_form_merges_or_shows_both() {
+    let site = site();
+    let mut http = Http::new(&site);
+    http.sign_in("Priya Natarajan", PASSWORD);
+    let page = http.get(JAY_PSR);
+    let (csrf, v1) = (page.hidden("_csrf"), page.hidden("_version"));
+    let field = |name: &str| {
+        let at = page.body.find(&format!("name=\"{name}\"")).unwrap();
+        let start = at + page.body[at..].find('>').unwrap() + 1;
+        unescape(page.body[start..].split("</textarea>").next().unwrap())
+    };
+    let (seriousness, victims, previous) = (
+        field("psr.offence_analysis.seriousness"),
+        field("psr.offence_analysis.victims"),
+        field("psr.previous_offending"),
+    );
+    let basis = field("psr.offence_analysis.basis_of_plea");
+    // One tab saves a change to the seriousness…
+    let first = http.post(
+        JAY_PSR,
+        &[
+            ("_csrf", &csrf),
+            ("_version", &v1),
+            ("psr.offence_analysis.seriousness", "Tab one's account."),
+            ("psr.offence_analysis.basis_of_plea", &basis),
+            ("psr.offence_analysis.victims", &victims),
+            ("psr.previous_offending", &previous),
+        ],
+        &[("X-Autosave", "1")],
+    );
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert!(first.body.contains("\"status\":\"saved\""));
+    let text = std::fs::read_to_string(site.case_file("yro-custody-possible.json")).unwrap();
+    assert!(text.contains("Tab one's account."));
+    casepress::case::load_file(&site.case_file("yro-custody-possible.json")).remove(0).unwrap();
+    // …another, still on the first version, changes only the victims: merged.
+    let second = http.post(
+        JAY_PSR,
+        &[
+            ("_csrf", &csrf),
+            ("_version", &v1),
+            ("psr.offence_analysis.seriousness", &seriousness),
+            ("psr.offence_analysis.basis_of_plea", &basis),
+            ("psr.offence_analysis.victims", "Tab two's victims."),
+            ("psr.previous_offending", &previous),
+        ],
+        &[("X-Autosave", "1")],
+    );
+    assert_eq!(second.status, 200, "{}", second.body);
+    let text = std::fs::read_to_string(site.case_file("yro-custody-possible.json")).unwrap();
+    assert!(text.contains("Tab one's account.") && text.contains("Tab two's victims."), "both kept");
+    // A third, still on the first version, changed the seriousness too: a
+    // conflict; nothing written, both texts on the page.
+    let third = http.post(
+        JAY_PSR,
+        &[
+            ("_csrf", &csrf),
+            ("_version", &v1),
+            ("psr.offence_analysis.seriousness", "Tab three's account."),
+            ("psr.offence_analysis.basis_of_plea", &basis),
+            ("psr.offence_analysis.victims", &victims),
+            ("psr.previous_offending", &previous),
+        ],
+        &[],
+    );
+    assert_eq!(third.status, 409);
+    assert!(
+        third.body.contains("Tab three&#x27;s account.") && third.body.contains("Tab one&#x27;s account.")
+    );
+    assert!(
+        !std::fs::read_to_string(site.case_file("yro-custody-possible.json")).unwrap().contains("Tab three")
+    );
+    // Choosing what was saved meanwhile keeps it.
+    let v2 = third.hidden("_version");
+    let keep = http.post(
+        JAY_PSR,
+        &[
+            ("_csrf", &csrf),
+            ("_version", &v2),
+            ("psr.offence_analysis.seriousness", "Tab three's account."),
+            ("_keep.psr.offence_analysis.seriousness", "saved"),
+            ("psr.offence_analysis.basis_of_plea", &basis),
+            ("psr.offence_analysis.victims", "Tab two's victims."),
+            ("psr.previous_offending", &previous),
+        ],
+        &[],
+    );
+    assert_eq!(keep.status, 303);
+    let text = std::fs::read_to_string(site.case_file("yro-custody-possible.json")).unwrap();
+    assert!(text.contains("Tab one's account.") && !text.contains("Tab three"));
+    let audit = site.audit_text();
+    assert!(audit.contains("\"what\":\"write\"") && audit.contains("psr offence"));
+    assert!(!audit.contains("Tab one") && !audit.contains("Whitfield"), "no case content in the audit log");
+}
+
+#[test]
+fn bad_values_are_named_beside_their_fields_and_not_saved() {
+    let site = site();
+    let mut http = Http::new(&site);
+    http.sign_in("Priya Natarajan", PASSWORD);
+    let path = "/cases/NYJS-2026-0117/psr/edit/proposal";
+    let page = http.get(path);
+    let before = std::fs::read(site.case_file("yro-custody-possible.json")).unwrap();
+    let reply = http.post(
+        path,
+        &[
+            ("_csrf", &page.hidden("_csrf")),
+            ("_version", &page.hidden("_version")),
+            ("psr.proposal.length_months", "twelve"),
+            ("psr.discussed_with_child_and_carer", "31/11/2026"),
+        ],
+        &[],
+    );
+    assert_eq!(reply.status, 422);
+    assert!(reply.body.contains("There is a problem"));
+    assert!(reply.body.contains("expected a whole number, such as 12"));
+    assert!(reply.body.contains("expected a date as YYYY-MM-DD"));
+    assert!(reply.body.contains("value=\"twelve\""), "the writer's entry is shown back");
+    assert_eq!(std::fs::read(site.case_file("yro-custody-possible.json")).unwrap(), before);
+}
+
+#[test]
+fn an_oversized_body_is_refused() {
+    let site = site();
+    let mut http = Http::new(&site);
+    http.sign_in("Priya Natarajan", PASSWORD);
+    let page = http.get(JAY_PSR);
+    let huge = "x".repeat(600 * 1024);
+    let reply = http.post(
+        JAY_PSR,
+        &[("_csrf", &page.hidden("_csrf")), ("psr.offence_analysis.seriousness", &huge)],
+        &[],
+    );
+    assert_eq!(reply.status, 413);
+}
+
+#[test]
+fn the_sign_on_proxy_header_is_believed_only_from_the_proxy() {
+    let from_here = site_with(|c| {
+        c.workspace.proxy = Some(casepress::config::ProxyConfig {
+            header: "X-Remote-User".into(),
+            from: vec!["127.0.0.1".parse().unwrap()],
+        })
+    });
+    let mut http = Http::new(&from_here);
+    assert_eq!(http.get("/cases").status, 403, "no header: nobody");
+    let reply = {
+        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        let mut r = agent
+            .get(format!("{}/cases", from_here.url()))
+            .header("X-Remote-User", "Priya Natarajan")
+            .call()
+            .unwrap();
+        (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
+    };
+    assert_eq!(reply.0, 200);
+    assert!(reply.1.contains("Signed in as Priya Natarajan"));
+    let elsewhere = site_with(|c| {
+        c.workspace.proxy = Some(casepress::config::ProxyConfig {
+            header: "X-Remote-User".into(),
+            from: vec!["10.1.2.3".parse().unwrap()],
+        })
+    });
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let r = agent
+        .get(format!("{}/cases", elsewhere.url()))
+        .header("X-Remote-User", "Priya Natarajan")
+        .call()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403, "the header from anywhere but the proxy is ignored");
+}
+
+#[test]
+fn an_accounts_file_others_can_write_stops_the_start() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = common::web::site_config(dir.path());
+    std::fs::copy(common::samples().join("users.toml"), &config.workspace.users).unwrap();
+    std::fs::set_permissions(&config.workspace.users, std::fs::Permissions::from_mode(0o666)).unwrap();
+    config.paths.cases = vec![common::samples().join("cases")];
+    let err = casepress::workspace::start(config, Default::default()).err().unwrap();
+    assert!(err.contains("others can change the accounts file"), "{err}");
+}
+
+fn unescape(html: &str) -> String {
+    html.replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&#x2f;", "/")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
