@@ -241,6 +241,8 @@ struct CaseRow {
     why: &'static str,
     hearing: Option<String>,
     next_due: Option<String>,
+    #[serde(skip)]
+    next_day: Option<NaiveDate>,
     overdue: usize,
     report: Option<String>,
 }
@@ -270,9 +272,22 @@ pub async fn cases(State(ws): Ws, headers: HeaderMap, ConnectInfo(peer): Peer) -
             let states = ws.states(case.case_id.as_str());
             let Some(why) = ws.may_see(&v.user, case, &states) else { continue };
             let facts = facts(ws, case, today);
-            let open_dues =
-                facts.due_dates.iter().filter(|d| matches!(d.status, DueStatus::Due | DueStatus::Overdue));
-            let next = open_dues.min_by_key(|d| d.due);
+            let report_done = |k: DocumentKind| {
+                states
+                    .iter()
+                    .any(|s| s.kind == k && matches!(s.phase, Phase::Agreed | Phase::Final | Phase::Sent))
+            };
+            let gatekeeping = facts
+                .gatekeeping_due
+                .filter(|_| case.psr.is_some() && !report_done(DocumentKind::Psr))
+                .map(|due| ("PSR to gatekeeping", due));
+            let next = facts
+                .due_dates
+                .iter()
+                .filter(|d| matches!(d.status, DueStatus::Due | DueStatus::Overdue))
+                .map(|d| (d.what, d.due))
+                .chain(gatekeeping)
+                .min_by_key(|(_, due)| *due);
             let report_kind = if case.psr.is_some() {
                 Some(DocumentKind::Psr)
             } else if case.progress_report.is_some() {
@@ -292,7 +307,8 @@ pub async fn cases(State(ws): Ws, headers: HeaderMap, ConnectInfo(peer): Peer) -
                     Why::Deciding => "to decide",
                 },
                 hearing: case.court.as_ref().and_then(|c| c.hearing_date).map(words),
-                next_due: next.map(|d| format!("{}: {}", d.what, words(d.due))),
+                next_due: next.map(|(what, due)| format!("{what}: {}", words(due))),
+                next_day: next.map(|(_, due)| due),
                 overdue: facts.due_dates.iter().filter(|d| d.status == DueStatus::Overdue).count(),
                 report: report_kind.map(|k| {
                     format!(
@@ -321,6 +337,8 @@ pub async fn cases(State(ws): Ws, headers: HeaderMap, ConnectInfo(peer): Peer) -
                 }
             }
         }
+        // Most pressing first: anything overdue, then by the next date due.
+        rows.sort_by_key(|r| (r.overdue == 0, r.next_day.is_none(), r.next_day));
         let listed: Vec<&str> = rows.iter().map(|r| r.case_id.as_str()).collect();
         if ws.audit.record(&v.user, "list", None, &format!("cases listed: {}", listed.join(" "))).is_err() {
             return audit_failed(ws);
@@ -447,6 +465,7 @@ pub async fn document(
             "document.html",
             context! {
                 user => v.user, csrf => v.csrf, case => case_view(case, today), doc => doc_view(kind, &state),
+                may_edit => writes(why),
                 findings => findings(case, &facts, kind), preview, actions, today => today.to_string(),
                 flash => flash.as_ref().map(|f| f.0.clone()), flash_kind => flash.map(|f| f.1),
             },
@@ -471,9 +490,9 @@ fn actions(
 ) -> minijinja::Value {
     let case = &opened.loaded.case;
     let head = ws.press.config().rules.head_of_service.as_deref();
-    let writer = matches!(why, Why::Allocated | Why::Covering | Why::Managing);
+    let issuer = matches!(why, Why::Allocated | Why::Covering | Why::Managing);
     let reviewed = lifecycle::reviewed(kind);
-    let can_submit = writer
+    let can_submit = writes(why)
         && reviewed
         && matches!(state.phase, Phase::None | Phase::Draft | Phase::Returned)
         && !state.disagreement();
@@ -503,8 +522,8 @@ fn actions(
         context! { sections }
     });
     let final_ =
-        (writer && lifecycle::may_finalise(state, case, &ws.directory, head).is_ok()).then_some(true);
-    let sent = (writer && lifecycle::may_send(state).is_ok()).then(|| {
+        (issuer && lifecycle::may_finalise(state, case, &ws.directory, head).is_ok()).then_some(true);
+    let sent = (issuer && lifecycle::may_send(state).is_ok()).then(|| {
         let to = case.court.as_ref().map(|c| c.name.clone()).unwrap_or_default();
         context! { to }
     });
@@ -533,7 +552,7 @@ pub async fn editor(
             Ok(o) => o,
             Err(r) => return r,
         };
-        if !matches!(why, Why::Allocated | Why::Covering | Why::Managing) {
+        if !writes(why) {
             return refusal(
                 ws,
                 StatusCode::FORBIDDEN,
@@ -551,6 +570,12 @@ pub async fn editor(
         editor_page(ws, &v, &opened, kind, section, &editing, &opened.file.version(), StatusCode::OK)
     })
     .await
+}
+
+/// The writer of a case's documents: the allocated worker, or their cover.
+/// Managers comment through review rather than edit the writer's words.
+fn writes(why: Why) -> bool {
+    matches!(why, Why::Allocated | Why::Covering)
 }
 
 fn editable(ws: &Workspace, kind: &str, slug: &str) -> Result<(DocumentKind, &'static Section), Response> {
@@ -753,7 +778,7 @@ pub async fn save(
             Ok(o) => o,
             Err(r) => return r,
         };
-        if !matches!(why, Why::Allocated | Why::Covering | Why::Managing) {
+        if !writes(why) {
             return refusal(ws, StatusCode::FORBIDDEN, "Read only", "You can read and review this document, not edit it.");
         }
         let posted = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
@@ -1269,7 +1294,7 @@ fn findings(case: &Case, facts: &Facts, kind: DocumentKind) -> minijinja::Value 
             .iter()
             .map(|l| {
                 let place = forms::locate(kind, &l.field).map(|(_, f)| f.label).unwrap_or(l.field.as_str());
-                context! { where => place, phrase => l.phrase, why => l.why, href => href(&l.field) }
+                context! { where => place, phrase => l.phrase, why => sentence(l.why), href => href(&l.field) }
             })
             .collect::<Vec<_>>()
     });
@@ -1280,6 +1305,12 @@ fn findings(case: &Case, facts: &Facts, kind: DocumentKind) -> minijinja::Value 
         double => court_report && rules::two_managers_required(kind, case),
         dues => dues(facts, true),
     }
+}
+
+/// `why` as a sentence: a capital first letter.
+fn sentence(why: &str) -> String {
+    let mut chars = why.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 fn dues(facts: &Facts, open_only: bool) -> Vec<minijinja::Value> {

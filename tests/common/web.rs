@@ -200,7 +200,7 @@ impl Browser {
                 "args": [
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--disable-quic", "--no-first-run", "--window-size=1400,1000", "--hide-scrollbars",
+                    "--disable-quic", "--no-first-run", "--window-size=1400,1700", "--hide-scrollbars",
                     "--force-device-scale-factor=1", "--lang=en-GB",
                     format!("--user-data-dir={}", profile.path().display()),
                 ]

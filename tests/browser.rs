@@ -1,0 +1,275 @@
+//! The workspace in a real browser: headless Chromium driven through its
+//! WebDriver. A writer signs in, edits a PSR section, sees the preview and a
+//! language finding update, and submits; a manager returns it with a
+//! comment; the writer amends and resubmits; two managers of different
+//! teams agree; the final is made and appears in a transfer export. Every
+//! page is checked with axe-core, and a script in case data stays inert.
+//! Screenshots go to `target/screenshots/` (and to `docs/images/` with
+//! `CASEPRESS_UPDATE_SCREENSHOTS=1`).
+
+mod common;
+
+use std::path::Path;
+
+use common::web::{Browser, PASSWORD, Site, axe_source, site, wait_until};
+use fantoccini::{Client, Locator};
+
+const CASE: &str = "NYJS-2026-0117";
+
+async fn go(c: &Client, site: &Site, path: &str) {
+    c.goto(&format!("{}{path}", site.url())).await.unwrap();
+}
+
+async fn sign_in(c: &Client, site: &Site, name: &str) {
+    go(c, site, "/sign-in").await;
+    c.find(Locator::Id("name")).await.unwrap().send_keys(name).await.unwrap();
+    c.find(Locator::Id("password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+    c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
+    wait_until("the case list shows", || async { text(c).await.contains("Your cases") }).await;
+}
+
+async fn sign_out(c: &Client) {
+    c.find(Locator::Css("form[action='/sign-out'] button")).await.unwrap().click().await.unwrap();
+    wait_until("the sign-in page shows", || async { text(c).await.contains("Sign in") }).await;
+}
+
+async fn text(c: &Client) -> String {
+    match c.find(Locator::Css("body")).await {
+        Ok(body) => body.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
+}
+
+/// Runs axe-core on the page; fails on any WCAG 2.2 A or AA violation.
+async fn accessible(c: &Client, page: &str) {
+    c.execute(&format!("{}\nreturn true;", axe_source()), vec![]).await.unwrap();
+    let run = r#"
+        const done = arguments[arguments.length - 1];
+        axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })
+          .then(r => done(JSON.stringify({ passes: r.passes.length, violations: r.violations.map(v => ({ id: v.id, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')) })) })))
+          .catch(e => done('axe failed: ' + e));
+    "#;
+    let found = c.execute_async(run, vec![]).await.unwrap();
+    let found: serde_json::Value = serde_json::from_str(found.as_str().unwrap())
+        .unwrap_or_else(|_| panic!("{page}: axe did not run: {found}"));
+    assert!(found["passes"].as_u64().unwrap() >= 10, "{page}: axe checked almost nothing: {found}");
+    assert_eq!(found["violations"], serde_json::json!([]), "{page}: accessibility violations");
+}
+
+async fn screenshot(c: &Client, name: &str) {
+    let png = c.screenshot().await.unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::create_dir_all(root.join("target/screenshots")).unwrap();
+    std::fs::write(root.join("target/screenshots").join(name), &png).unwrap();
+    if std::env::var_os("CASEPRESS_UPDATE_SCREENSHOTS").is_some() {
+        std::fs::write(root.join("docs/images").join(name), &png).unwrap();
+    }
+}
+
+async fn flash(c: &Client) -> String {
+    match c.find(Locator::Css(".notice")).await {
+        Ok(n) => n.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+async fn type_into(c: &Client, id: &str, words: &str) {
+    let field = c.find(Locator::Id(id)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(words).await.unwrap();
+}
+
+async fn saved(c: &Client) {
+    wait_until("the autosave says saved", || async {
+        let status = c.find(Locator::Id("save-status")).await.unwrap().text().await.unwrap_or_default();
+        status.starts_with("Saved at")
+    })
+    .await;
+}
+
+async fn preview_stamp(c: &Client) -> String {
+    let img = c.find(Locator::Css("#pages img")).await.unwrap();
+    img.attr("src").await.unwrap().unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_psr_from_first_words_to_a_final_in_a_transfer_export() {
+    let site = site();
+    let browser = Browser::start().await;
+    let c = &browser.client;
+
+    // The writer signs in and finds the case.
+    go(c, &site, "/sign-in").await;
+    accessible(c, "sign-in").await;
+    sign_in(c, &site, "Priya Natarajan").await;
+    accessible(c, "case list").await;
+    click(c, &format!("a[href='/cases/{CASE}']")).await;
+    wait_until("the case page", || async { text(c).await.contains("Documents") }).await;
+    accessible(c, "case page").await;
+
+    // She edits the offence analysis; the preview and the findings follow.
+    go(c, &site, &format!("/cases/{CASE}/psr/edit/offence")).await;
+    let before = preview_stamp(c).await;
+    assert!(!text(c).await.contains("entrenched"));
+    type_into(
+        c,
+        "f-psr-offence-analysis-seriousness",
+        "Jay took a phone at knifepoint. His offending is entrenched.",
+    )
+    .await;
+    saved(c).await;
+    wait_until("the language finding appears", || async { text(c).await.contains("“entrenched”") }).await;
+    wait_until("the preview is redrawn", || async { preview_stamp(c).await != before }).await;
+    let file = std::fs::read_to_string(site.case_file("yro-custody-possible.json")).unwrap();
+    assert!(file.contains("His offending is entrenched."), "autosaved into the case file");
+    accessible(c, "editor").await;
+    screenshot(c, "workspace-editor.png").await;
+
+    // She submits it to her manager and a second manager from another team.
+    go(c, &site, &format!("/cases/{CASE}/psr")).await;
+    accessible(c, "document page").await;
+    c.find(Locator::Id("to-2")).await.unwrap().select_by_value("Ruth Okafor").await.unwrap();
+    click(c, &format!("form[action='/cases/{CASE}/psr/submit'] button")).await;
+    wait_until("submitted", || async {
+        flash(c).await.contains("submitted to Declan Hughes and Ruth Okafor")
+    })
+    .await;
+    sign_out(c).await;
+
+    // Her manager reads it and returns it with a comment on one section.
+    sign_in(c, &site, "Declan Hughes").await;
+    assert!(text(c).await.contains("Waiting for your review"));
+    accessible(c, "a manager's case list").await;
+    screenshot(c, "workspace-cases.png").await;
+    click(c, &format!("#to-review + table a[href='/cases/{CASE}/psr']")).await;
+    wait_until("the review form", || async { text(c).await.contains("Your review") }).await;
+    accessible(c, "gatekeeping view").await;
+    screenshot(c, "workspace-gatekeeping.png").await;
+    type_into(c, "comment-offence", "Please drop 'entrenched': one previous caution is not a pattern.").await;
+    click(c, "button[value=return]").await;
+    wait_until("returned", || async { flash(c).await.contains("returned with your comments") }).await;
+    sign_out(c).await;
+
+    // The writer sees the comment, amends, signs and resubmits.
+    sign_in(c, &site, "Priya Natarajan").await;
+    go(c, &site, &format!("/cases/{CASE}/psr/edit/offence")).await;
+    assert!(text(c).await.contains("one previous caution is not a pattern"), "the return's comment shows");
+    type_into(
+        c,
+        "f-psr-offence-analysis-seriousness",
+        "Jay took a phone at knifepoint. He accepts what he did.",
+    )
+    .await;
+    saved(c).await;
+    wait_until("the language finding goes", || async { !text(c).await.contains("“entrenched”") }).await;
+    go(c, &site, &format!("/cases/{CASE}/psr/edit/signature")).await;
+    type_into(c, "f-psr-signed-name", "Priya Natarajan").await;
+    // A date input takes the date as the locale shows it; the script
+    // sets the value the way a date picker does.
+    let date = c.find(Locator::Id("f-psr-signed-date")).await.unwrap();
+    c.execute(
+        "arguments[0].value = '2026-11-23'; arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
+        vec![serde_json::to_value(&date).unwrap()],
+    )
+    .await
+    .unwrap();
+    saved(c).await;
+    wait_until("nothing left to complete", || async {
+        text(c).await.contains("Still to complete for a final (0)")
+    })
+    .await;
+    go(c, &site, &format!("/cases/{CASE}/psr")).await;
+    c.find(Locator::Id("to-2")).await.unwrap().select_by_value("Ruth Okafor").await.unwrap();
+    click(c, &format!("form[action='/cases/{CASE}/psr/submit'] button")).await;
+    wait_until("resubmitted", || async { flash(c).await.contains("submitted") }).await;
+    sign_out(c).await;
+
+    // Two managers of different teams agree.
+    for manager in ["Declan Hughes", "Ruth Okafor"] {
+        sign_in(c, &site, manager).await;
+        go(c, &site, &format!("/cases/{CASE}/psr")).await;
+        click(c, "button[value=agree]").await;
+        wait_until("agreed", || async { flash(c).await.contains("agreed") }).await;
+        sign_out(c).await;
+    }
+
+    // The writer makes it final.
+    sign_in(c, &site, "Priya Natarajan").await;
+    go(c, &site, &format!("/cases/{CASE}/psr")).await;
+    click(c, &format!("form[action='/cases/{CASE}/psr/final'] button")).await;
+    wait_until("final", || async { flash(c).await.contains("made final") }).await;
+    assert!(text(c).await.contains("Final"));
+
+    // The final is what a transfer export carries.
+    let config = common::web::site_config(site.dir.path());
+    let press = casepress::press::Press::new(config).unwrap();
+    let out = site.dir.path().join("exports");
+    let bundle = casepress::export::export_case(
+        &press,
+        CASE,
+        casepress::export::Purpose::Transfer,
+        &out,
+        "Eastshire Youth Justice Service",
+        None,
+        false,
+    )
+    .unwrap();
+    let zip = zip::ZipArchive::new(std::fs::File::open(bundle.path()).unwrap()).unwrap();
+    let names: Vec<&str> = zip.file_names().collect();
+    assert!(
+        names.iter().any(|n| n.contains("psr") && !n.contains("draft") && n.ends_with(".pdf")),
+        "{names:?}"
+    );
+
+    // Every step is in the audit log, with no child's name in it.
+    let audit = site.audit_text();
+    for what in [
+        "\"what\":\"write\"",
+        "\"what\":\"submitted\"",
+        "\"what\":\"returned\"",
+        "\"what\":\"agreed\"",
+        "\"what\":\"final\"",
+    ] {
+        assert!(audit.contains(what), "{what}");
+    }
+    assert!(!audit.contains("Whitfield") && !audit.contains("knifepoint"));
+    browser.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_script_in_case_data_stays_inert_text() {
+    let site = site();
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    sign_in(c, &site, "Priya Natarajan").await;
+    for path in ["/cases/NYJS-2026-0161", "/cases/NYJS-2026-0161/psr/edit/about", "/cases/NYJS-2026-0161/psr"]
+    {
+        go(c, &site, path).await;
+        assert!(c.get_alert_text().await.is_err(), "{path}: an alert opened");
+        let marker = c.execute("return window.__casepress_pwned === undefined;", vec![]).await.unwrap();
+        assert_eq!(marker, serde_json::Value::Bool(true));
+        accessible(c, path).await;
+    }
+    go(c, &site, "/cases/NYJS-2026-0161").await;
+    assert!(text(c).await.contains("O'Brien-Núñez"), "the hostile case's name shows literally");
+    go(c, &site, "/cases/NYJS-2026-0161/psr/edit/about").await;
+    let intro = c
+        .find(Locator::Id("f-psr-introduction"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    if std::fs::read_to_string(site.case_file("hostile-and-non-latin.json"))
+        .unwrap()
+        .contains("\"introduction\"")
+    {
+        assert!(!intro.is_empty());
+    }
+    browser.stop().await;
+}
