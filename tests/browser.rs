@@ -77,7 +77,18 @@ async fn flash(c: &Client) -> String {
     }
 }
 
+/// Empties the save status, so that the next "Saved at" is a new save.
+async fn reset_status(c: &Client) {
+    c.execute(
+        "const s = document.getElementById('save-status'); if (s) { s.textContent = ''; } return true;",
+        vec![],
+    )
+    .await
+    .unwrap();
+}
+
 async fn type_into(c: &Client, id: &str, words: &str) {
+    reset_status(c).await;
     let field = c.find(Locator::Id(id)).await.unwrap();
     field.clear().await.unwrap();
     field.send_keys(words).await.unwrap();
@@ -168,15 +179,7 @@ async fn a_psr_from_first_words_to_a_final_in_a_transfer_export() {
     wait_until("the language finding goes", || async { !text(c).await.contains("“entrenched”") }).await;
     go(c, &site, &format!("/cases/{CASE}/psr/edit/signature")).await;
     type_into(c, "f-psr-signed-name", "Priya Natarajan").await;
-    // A date input takes the date as the locale shows it; the script
-    // sets the value the way a date picker does.
-    let date = c.find(Locator::Id("f-psr-signed-date")).await.unwrap();
-    c.execute(
-        "arguments[0].value = '2026-11-23'; arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
-        vec![serde_json::to_value(&date).unwrap()],
-    )
-    .await
-    .unwrap();
+    set_date(c, "f-psr-signed-date", "2026-11-23").await;
     saved(c).await;
     wait_until("nothing left to complete", || async {
         text(c).await.contains("Still to complete for a final (0)")
@@ -272,4 +275,126 @@ async fn a_script_in_case_data_stays_inert_text() {
         assert!(!intro.is_empty());
     }
     browser.stop().await;
+}
+
+async fn focused(c: &Client) -> String {
+    let el = c.active_element().await.unwrap();
+    let id = el.attr("id").await.unwrap().unwrap_or_default();
+    if id.is_empty() { el.text().await.unwrap_or_default() } else { id }
+}
+
+async fn press(c: &Client, keys: &str) {
+    c.active_element().await.unwrap().send_keys(keys).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keyboard_only_signs_in_in_order_and_lands_on_the_error_summary() {
+    use fantoccini::key::Key;
+    let site = site();
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    go(c, &site, "/sign-in").await;
+    let mut order = Vec::new();
+    for _ in 0..5 {
+        press(c, &Key::Tab.to_string()).await;
+        order.push(focused(c).await);
+    }
+    assert_eq!(
+        order,
+        ["Skip to main content", "Northfield Youth Justice Service casepress", "name", "password", "Sign in"]
+    );
+    // Back to the name: type it, then the password, then Enter.
+    c.find(Locator::Id("name")).await.unwrap().click().await.unwrap();
+    press(c, "Priya Natarajan").await;
+    press(c, &Key::Tab.to_string()).await;
+    press(c, PASSWORD).await;
+    press(c, &Key::Enter.to_string()).await;
+    wait_until("signed in", || async { text(c).await.contains("Your cases") }).await;
+
+    // A bad value, sent with Enter (no mouse): the page opens on the error
+    // summary, which names the field and links to it.
+    go(c, &site, &format!("/cases/{CASE}/psr/edit/proposal")).await;
+    c.find(Locator::Id("f-psr-proposal-length-months")).await.unwrap().click().await.unwrap();
+    press(c, "twelve").await;
+    press(c, &Key::Enter.to_string()).await;
+    wait_until("the error summary", || async { text(c).await.contains("There is a problem") }).await;
+    let active = c.active_element().await.unwrap();
+    assert_eq!(active.attr("class").await.unwrap().as_deref(), Some("error-summary"));
+    let link = c.find(Locator::Css(".error-summary a")).await.unwrap();
+    assert_eq!(link.attr("href").await.unwrap().as_deref(), Some("#f-psr-proposal-length-months"));
+    assert!(link.text().await.unwrap().contains("twelve is not a whole number"));
+    accessible(c, "editor with an error").await;
+    screenshot(c, "workspace-error.png").await;
+    browser.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plan_gets_a_target_row_and_signatures_and_is_made_final() {
+    let site = site();
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    sign_in(c, &site, "Priya Natarajan").await;
+    go(c, &site, &format!("/cases/{CASE}/intervention-plan/edit/plan")).await;
+    accessible(c, "plan editor").await;
+    // The blank row after the three targets adds a fourth.
+    type_into(c, "f-intervention-plan-targets-3--target", "Go to college three days a week").await;
+    saved(c).await;
+    set_date(c, "f-intervention-plan-qa-meeting-date", "2026-11-20").await;
+    saved(c).await;
+    let case: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(site.case_file("yro-custody-possible.json")).unwrap())
+            .unwrap();
+    let targets = case["intervention_plan"]["targets"].as_array().unwrap();
+    assert_eq!(targets.len(), 4);
+    assert_eq!(targets[3]["target"], "Go to college three days a week");
+    assert_eq!(case["intervention_plan"]["qa_meeting_date"], "2026-11-20");
+
+    go(c, &site, &format!("/cases/{CASE}/intervention-plan")).await;
+    assert!(
+        c.find(Locator::Css(&format!("form[action='/cases/{CASE}/intervention-plan/final']"))).await.is_err(),
+        "not final before it is signed"
+    );
+    go(c, &site, &format!("/cases/{CASE}/intervention-plan/edit/signatures")).await;
+    type_into(c, "f-intervention-plan-signatures-young-person-name", "Jay Whitfield").await;
+    set_date(c, "f-intervention-plan-signatures-young-person-date", "2026-11-23").await;
+    type_into(c, "f-intervention-plan-signatures-case-manager-name", "Priya Natarajan").await;
+    set_date(c, "f-intervention-plan-signatures-case-manager-date", "2026-11-23").await;
+    saved(c).await;
+    go(c, &site, &format!("/cases/{CASE}/intervention-plan")).await;
+    assert!(text(c).await.contains("parent/carer's signature"), "what is still missing is listed");
+    assert!(
+        c.find(Locator::Css(&format!("form[action='/cases/{CASE}/intervention-plan/final']"))).await.is_err()
+    );
+    go(c, &site, &format!("/cases/{CASE}/intervention-plan/edit/signatures")).await;
+    type_into(c, "f-intervention-plan-signatures-parent-carer-name", "Karen Whitfield").await;
+    set_date(c, "f-intervention-plan-signatures-parent-carer-date", "2026-11-23").await;
+    type_into(c, "f-intervention-plan-signatures-manager-name", "Declan Hughes").await;
+    set_date(c, "f-intervention-plan-signatures-manager-date", "2026-11-23").await;
+    saved(c).await;
+    go(c, &site, &format!("/cases/{CASE}/intervention-plan")).await;
+    click(c, &format!("form[action='/cases/{CASE}/intervention-plan/final'] button")).await;
+    wait_until("the step's outcome", || async { !flash(c).await.is_empty() }).await;
+    let said = flash(c).await;
+    assert!(said.contains("made final"), "{said}");
+    let docs = site.dir.path().join(format!("out/cases/{CASE}/documents"));
+    let finals: Vec<String> = std::fs::read_dir(docs)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("intervention-plan") && !n.contains("draft"))
+        .collect();
+    assert_eq!(finals.len(), 1, "{finals:?}");
+    browser.stop().await;
+}
+
+/// Sets a date input the way a date picker does (its typed format follows
+/// the browser's locale).
+async fn set_date(c: &Client, id: &str, date: &str) {
+    reset_status(c).await;
+    let input = c.find(Locator::Id(id)).await.unwrap();
+    c.execute(
+        "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
+        vec![serde_json::to_value(&input).unwrap(), serde_json::Value::String(date.into())],
+    )
+    .await
+    .unwrap();
 }

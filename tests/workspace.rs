@@ -276,8 +276,8 @@ fn bad_values_are_named_beside_their_fields_and_not_saved() {
     );
     assert_eq!(reply.status, 422);
     assert!(reply.body.contains("There is a problem"));
-    assert!(reply.body.contains("expected a whole number, such as 12"));
-    assert!(reply.body.contains("expected a date as YYYY-MM-DD"));
+    assert!(reply.body.contains("twelve is not a whole number"));
+    assert!(unescape(&reply.body).contains("31/11/2026: expected a date as YYYY-MM-DD, e.g. 2012-05-19"));
     assert!(reply.body.contains("value=\"twelve\""), "the writer's entry is shown back");
     assert_eq!(std::fs::read(site.case_file("yro-custody-possible.json")).unwrap(), before);
 }

@@ -364,12 +364,12 @@ fn parsed(text: &str, input: Input) -> Result<Option<Value>, String> {
         Input::Text | Input::Area => Value::String(text.to_owned()),
         Input::Date => {
             NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map_err(|_| "expected a date as YYYY-MM-DD".to_owned())?;
+                .map_err(|_| format!("{text}: expected a date as YYYY-MM-DD, e.g. 2012-05-19"))?;
             Value::String(text.to_owned())
         }
-        Input::Number => Value::Number(
-            text.parse::<u16>().map_err(|_| "expected a whole number, such as 12".to_owned())?.into(),
-        ),
+        Input::Number => {
+            Value::Number(text.parse::<u16>().map_err(|_| format!("{text} is not a whole number"))?.into())
+        }
         Input::Check => Value::Bool(true),
         Input::Choice(options) => {
             if !options.iter().any(|(v, _)| *v == text) {

@@ -521,8 +521,17 @@ fn actions(
             forms::sections(kind).iter().map(|s| context! { slug => s.slug, title => s.title }).collect();
         context! { sections }
     });
-    let final_ =
-        (issuer && lifecycle::may_finalise(state, case, &ws.directory, head).is_ok()).then_some(true);
+    // A plan or agreement is made final from its current data: the draft is
+    // rendered on the way, so "not rendered yet" does not stand in the way.
+    let mut drafted = state.clone();
+    if !reviewed && drafted.phase == Phase::None {
+        drafted.phase = Phase::Draft;
+    }
+    // Offered only when a final would render: nothing it needs is missing.
+    let final_ = (issuer
+        && kind.missing(case).is_empty()
+        && lifecycle::may_finalise(&drafted, case, &ws.directory, head).is_ok())
+    .then_some(true);
     let sent = (issuer && lifecycle::may_send(state).is_ok()).then(|| {
         let to = case.court.as_ref().map(|c| c.name.clone()).unwrap_or_default();
         context! { to }
@@ -1098,15 +1107,18 @@ async fn step(
         let caseload = Caseload { cases: vec![opened.loaded.clone()], failures: Vec::new() };
         // A submission is of the current draft: render it (unchanged
         // drafts are left as they are) so that the version is on record.
-        if matches!(step, Step::Submit { .. })
-            && let Err(why) = render_draft(ws, &caseload, kind)
-        {
+        let drafts_first = match step {
+            Step::Submit { .. } => true,
+            Step::Final { .. } => !lifecycle::reviewed(kind),
+            _ => false,
+        };
+        if drafts_first && let Err(why) = render_draft(ws, &caseload, kind) {
             return back(
                 ws,
                 &v,
                 &case_id,
                 kind,
-                &format!("Not submitted: the draft could not be rendered: {why}"),
+                &format!("Not done: the draft could not be rendered: {why}"),
                 "error",
             );
         }

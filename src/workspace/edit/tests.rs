@@ -56,8 +56,11 @@ fn bad_dates_numbers_and_choices_are_named_beside_their_fields() {
     );
     let errors = apply(&mut case, psr("proposal"), &form).unwrap_err();
     assert_eq!(errors["psr.proposal.sentence"], "choose one of the options");
-    assert_eq!(errors["psr.proposal.length_months"], "expected a whole number, such as 12");
-    assert_eq!(errors["psr.discussed_with_child_and_carer"], "expected a date as YYYY-MM-DD");
+    assert_eq!(errors["psr.proposal.length_months"], "twelve is not a whole number");
+    assert_eq!(
+        errors["psr.discussed_with_child_and_carer"],
+        "1/12/2026: expected a date as YYYY-MM-DD, e.g. 2012-05-19"
+    );
 }
 
 #[test]

@@ -2,6 +2,10 @@
 // this script; it only saves as the writer types and refreshes the preview.
 (function () {
   "use strict";
+  // A page with a problem to put right opens on its summary, so that a
+  // screen reader says it first and a keyboard user starts there.
+  var summary = document.querySelector(".error-summary");
+  if (summary) { summary.focus(); }
   var form = document.getElementById("editor");
   if (!form) { return; }
   var status = document.getElementById("save-status");
