@@ -1,0 +1,201 @@
+//! The workspace's live preview: from a writer's save to the last page of
+//! the redrawn preview in hand, over HTTP on loopback, for a 4-page PSR,
+//! while 10 other writers save their own PSRs.
+//!
+//! `cargo bench --bench preview [-- SAVES]` (default 60 measured saves per scenario)
+//!
+//! Scenarios:
+//! - alone: nobody else is saving;
+//! - typing: 10 others autosave once a second each, the cadence of the
+//!   editor's autosave (it waits for a pause in typing);
+//! - flat out: 10 others save back to back, as fast as the server answers.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use casepress::config::Config;
+use casepress::workspace::{self, Options};
+
+const PASSWORD: &str = "sample-password";
+const OTHERS: usize = 10;
+
+struct Writer {
+    agent: ureq::Agent,
+    base: String,
+    cookie: String,
+    csrf: String,
+    version: String,
+    path: String,
+    case_id: String,
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder().max_redirects(0).http_status_as_error(false).build().into()
+}
+
+fn cookie_of(r: &ureq::http::Response<ureq::Body>) -> Option<String> {
+    r.headers().get("set-cookie").map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
+}
+
+fn hidden(body: &str, name: &str) -> String {
+    let needle = format!("name=\"{name}\" value=\"");
+    let start = body.find(&needle).unwrap() + needle.len();
+    body[start..].split('"').next().unwrap().to_owned()
+}
+
+impl Writer {
+    fn sign_in(base: &str, case_id: &str) -> Self {
+        let agent = agent();
+        let mut page = agent.get(format!("{base}/sign-in")).call().unwrap();
+        let cookie = cookie_of(&page).unwrap();
+        let csrf = hidden(&page.body_mut().read_to_string().unwrap(), "_csrf");
+        let r = agent
+            .post(format!("{base}/sign-in"))
+            .header("Cookie", &cookie)
+            .send_form([("_csrf", csrf.as_str()), ("name", "Priya Natarajan"), ("password", PASSWORD)])
+            .unwrap();
+        assert_eq!(r.status(), 303, "sign-in");
+        let cookie = cookie_of(&r).unwrap();
+        let path = format!("/cases/{case_id}/psr/edit/offence");
+        let mut editor = agent.get(format!("{base}{path}")).header("Cookie", &cookie).call().unwrap();
+        let body = editor.body_mut().read_to_string().unwrap();
+        Self {
+            csrf: hidden(&body, "_csrf"),
+            version: hidden(&body, "_version"),
+            agent,
+            base: base.to_owned(),
+            cookie,
+            path,
+            case_id: case_id.to_owned(),
+        }
+    }
+
+    /// One autosave, then every page of the preview it announces.
+    fn save(&mut self, n: usize) -> Duration {
+        let started = Instant::now();
+        let text = format!("Jay and an older young man approached the victim in Kingsway Park (draft {n}).");
+        let mut r = self
+            .agent
+            .post(format!("{}{}", self.base, self.path))
+            .header("Cookie", &self.cookie)
+            .header("X-Autosave", "1")
+            .send_form([
+                ("_csrf", self.csrf.as_str()),
+                ("_version", self.version.as_str()),
+                ("psr.offence_analysis.seriousness", text.as_str()),
+            ])
+            .unwrap();
+        assert_eq!(r.status(), 200, "save");
+        let answer: serde_json::Value =
+            serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
+        self.version = answer["version"].as_str().unwrap().to_owned();
+        let pages = answer["preview"]["pages"].as_u64().unwrap();
+        let stamp = answer["preview"]["stamp"].as_str().unwrap();
+        assert!(pages >= 4, "a 4-page PSR, got {pages}");
+        for page in 1..=pages {
+            let mut r = self
+                .agent
+                .get(format!("{}/cases/{}/psr/preview/{page}?v={stamp}", self.base, self.case_id))
+                .header("Cookie", &self.cookie)
+                .call()
+                .unwrap();
+            assert_eq!(r.status(), 200);
+            let svg = r.body_mut().read_to_vec().unwrap();
+            assert!(svg.starts_with(b"<svg"));
+        }
+        started.elapsed()
+    }
+}
+
+/// 11 copies of the sample PSR case (custody a strong possibility), one per writer.
+fn site(dir: &Path) -> Config {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let cases = dir.join("cases");
+    std::fs::create_dir_all(&cases).unwrap();
+    let psr = std::fs::read_to_string(samples.join("cases/yro-custody-possible.json")).unwrap();
+    for i in 0..=OTHERS {
+        let case = psr.replace("NYJS-2026-0117", &format!("NYJS-2026-{:04}", 9000 + i));
+        std::fs::write(cases.join(format!("bench-{i}.json")), case).unwrap();
+    }
+    let users = dir.join("users.toml");
+    std::fs::copy(samples.join("users.toml"), &users).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&users, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let mut config = Config::load(&samples.join("casepress.toml")).unwrap();
+    config.paths.cases = vec![cases];
+    config.paths.output = dir.join("out");
+    config.statements.inbox = None;
+    config.statements.sample_inbox = None;
+    config.workspace.users = users;
+    config
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+fn main() {
+    let saves: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(60);
+    let dir = tempfile::tempdir().unwrap();
+    let now = "2026-11-23T11:00:00Z".parse().unwrap();
+    let running =
+        workspace::start(site(dir.path()), Options { listen: Some("127.0.0.1:0".into()), now: Some(now) })
+            .unwrap();
+    let base = running.url();
+    println!("save → updated preview (4-page PSR), {saves} saves per scenario, {} cores", num_cpus());
+    for (scenario, pause) in [
+        ("alone", None),
+        ("typing: 10 others, 1 save/s each", Some(Duration::from_secs(1))),
+        ("flat out: 10 others back to back", Some(Duration::ZERO)),
+    ] {
+        let stop = Arc::new(AtomicBool::new(false));
+        let others: Vec<_> = match pause {
+            None => Vec::new(),
+            Some(pause) => (1..=OTHERS)
+                .map(|i| {
+                    let (base, stop) = (base.clone(), stop.clone());
+                    std::thread::spawn(move || {
+                        let mut w = Writer::sign_in(&base, &format!("NYJS-2026-{:04}", 9000 + i));
+                        // Spread the others' first saves over the pause.
+                        std::thread::sleep(pause.mul_f64(i as f64 / OTHERS as f64));
+                        let mut n = 0;
+                        while !stop.load(Ordering::Relaxed) {
+                            let took = w.save(n);
+                            n += 1;
+                            std::thread::sleep(pause.saturating_sub(took));
+                        }
+                        n
+                    })
+                })
+                .collect(),
+        };
+        let mut me = Writer::sign_in(&base, "NYJS-2026-9000");
+        std::thread::sleep(Duration::from_millis(500));
+        let started = Instant::now();
+        let mut times: Vec<Duration> = (0..saves)
+            .map(|n| {
+                let t = me.save(n);
+                std::thread::sleep(Duration::from_millis(100));
+                t
+            })
+            .collect();
+        let elapsed = started.elapsed().as_secs_f64();
+        stop.store(true, Ordering::Relaxed);
+        let others_saves: usize = others.into_iter().map(|h| h.join().unwrap()).sum();
+        times.sort();
+        println!(
+            "{scenario:<36} p50 {:>6.1} ms  p95 {:>6.1} ms  max {:>6.1} ms  (others' saves: {:.1}/s)",
+            percentile(&times, 0.5),
+            percentile(&times, 0.95),
+            percentile(&times, 1.0),
+            others_saves as f64 / elapsed
+        );
+    }
+}
+
+fn num_cpus() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+}
