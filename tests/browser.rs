@@ -206,6 +206,12 @@ async fn a_psr_from_first_words_to_a_final_in_a_transfer_export() {
     click(c, &format!("form[action='/cases/{CASE}/psr/final'] button")).await;
     wait_until("final", || async { flash(c).await.contains("made final") }).await;
     assert!(text(c).await.contains("Final"));
+    // …and records that it went to the court (the court is offered).
+    let to = c.find(Locator::Id("sent-to")).await.unwrap().prop("value").await.unwrap().unwrap_or_default();
+    assert_eq!(to, "Northfield Youth Court");
+    click(c, &format!("form[action='/cases/{CASE}/psr/sent'] button")).await;
+    wait_until("sent", || async { flash(c).await.contains("recorded as sent to Northfield Youth Court") })
+        .await;
 
     // The final is what a transfer export carries.
     let config = common::web::site_config(site.dir.path());
@@ -236,6 +242,7 @@ async fn a_psr_from_first_words_to_a_final_in_a_transfer_export() {
         "\"what\":\"returned\"",
         "\"what\":\"agreed\"",
         "\"what\":\"final\"",
+        "\"what\":\"sent\"",
     ] {
         assert!(audit.contains(what), "{what}");
     }

@@ -1,0 +1,110 @@
+//! One document's page: where it stands, the preview, findings, and the steps the person may take.
+
+#![allow(clippy::result_large_err)]
+
+use super::*;
+
+pub async fn document(
+    State(ws): Ws,
+    headers: HeaderMap,
+    ConnectInfo(peer): Peer,
+    Path((case_id, kind)): Path<(String, String)>,
+) -> Response {
+    let v = match visitor(&ws, &headers, peer) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let flash = ws.sessions.take_flash(&v.token);
+    blocking(ws.clone(), move |ws| {
+        let kind = match kind_of(ws, &kind) {
+            Ok(k) => k,
+            Err(r) => return r,
+        };
+        let (opened, why) = match open_for(ws, &v, &case_id, "read", kind.name()) {
+            Ok(o) => o,
+            Err(r) => return r,
+        };
+        let case = &opened.loaded.case;
+        let today = ws.today();
+        let facts = facts(ws, case, today);
+        let state = state_of(&opened, kind);
+        let preview = preview_view(ws, &opened, kind);
+        let actions = actions(ws, &v.user, why, &opened, kind, &state);
+        page(
+            ws,
+            "document.html",
+            context! {
+                user => v.user, csrf => v.csrf, case => case_view(case, today), doc => doc_view(kind, &state),
+                may_edit => writes(why),
+                findings => findings(case, &facts, kind), preview, actions, today => today.to_string(),
+                flash => flash.as_ref().map(|f| f.0.clone()), flash_kind => flash.map(|f| f.1),
+            },
+        )
+    })
+    .await
+}
+
+#[derive(Serialize)]
+pub(super) struct Manager {
+    name: String,
+    team: String,
+}
+
+pub(super) fn actions(
+    ws: &Workspace,
+    user: &str,
+    why: Why,
+    opened: &Opened,
+    kind: DocumentKind,
+    state: &DocState,
+) -> minijinja::Value {
+    let case = &opened.loaded.case;
+    let head = ws.press.config().rules.head_of_service.as_deref();
+    let issuer = matches!(why, Why::Allocated | Why::Covering | Why::Managing);
+    let reviewed = lifecycle::reviewed(kind);
+    let can_submit = writes(why)
+        && reviewed
+        && matches!(state.phase, Phase::None | Phase::Draft | Phase::Returned)
+        && !state.disagreement();
+    let submit = can_submit.then(|| {
+        let managers: Vec<Manager> = ws
+            .press
+            .config()
+            .staff
+            .iter()
+            .filter(|m| lifecycle::is_manager(&ws.directory, &m.name) && !m.name.eq_ignore_ascii_case(user))
+            .map(|m| Manager { name: m.name.clone(), team: m.team.clone().unwrap_or_default() })
+            .collect();
+        let first = ws
+            .directory
+            .line_manager_of(&case.case_manager.name, case.line_manager.as_ref().map(|m| m.name.as_str()))
+            .unwrap_or_default();
+        let others: Vec<&Manager> =
+            managers.iter().filter(|m| !m.team.eq_ignore_ascii_case(&case.team)).collect();
+        context! { managers => &managers, first, others, double => rules::two_managers_required(kind, case) }
+    });
+    let review = (reviewed
+        && lifecycle::may_review(state, case, &ws.directory, user, head).is_ok()
+        && !state.reviews.iter().any(|r| r.by.eq_ignore_ascii_case(user)))
+    .then(|| {
+        let sections: Vec<_> =
+            forms::sections(kind).iter().map(|s| context! { slug => s.slug, title => s.title }).collect();
+        context! { sections }
+    });
+    // A plan or agreement is made final from its current data: the draft is
+    // rendered on the way, so "not rendered yet" does not stand in the way.
+    let mut drafted = state.clone();
+    if !reviewed && drafted.phase == Phase::None {
+        drafted.phase = Phase::Draft;
+    }
+    // Offered only when a final would render: nothing it needs is missing.
+    let final_ = (issuer
+        && kind.missing(case).is_empty()
+        && lifecycle::may_finalise(&drafted, case, &ws.directory, head).is_ok())
+    .then_some(true);
+    let sent = (issuer && lifecycle::may_send(state).is_ok()).then(|| {
+        let to = case.court.as_ref().map(|c| c.name.clone()).unwrap_or_default();
+        context! { to }
+    });
+    context! { submit, review, final => final_, sent }
+}

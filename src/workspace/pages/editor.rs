@@ -1,0 +1,396 @@
+//! The section editor and saving: the form from the case, the merge, the write, the autosave answer.
+
+#![allow(clippy::result_large_err)]
+
+use super::*;
+
+pub async fn editor(
+    State(ws): Ws,
+    headers: HeaderMap,
+    ConnectInfo(peer): Peer,
+    Path((case_id, kind, slug)): Path<(String, String, String)>,
+) -> Response {
+    let v = match visitor(&ws, &headers, peer) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let flash = ws.sessions.take_flash(&v.token);
+    blocking(ws.clone(), move |ws| {
+        let (kind, section) = match editable(ws, &kind, &slug) {
+            Ok(x) => x,
+            Err(r) => return r,
+        };
+        let (opened, why) = match open_for(ws, &v, &case_id, "read", &format!("{kind} {slug}")) {
+            Ok(o) => o,
+            Err(r) => return r,
+        };
+        if !writes(why) {
+            return refusal(
+                ws,
+                StatusCode::FORBIDDEN,
+                "Read only",
+                "You can read and review this document, not edit it.",
+            );
+        }
+        let values = edit::values(&opened.file.case, section);
+        let editing = Editing {
+            values: &values,
+            errors: &BTreeMap::new(),
+            conflicts: &[],
+            saved: flash.as_ref().is_some_and(|f| f.1 == "saved"),
+        };
+        editor_page(ws, &v, &opened, kind, section, &editing, &opened.file.version(), StatusCode::OK)
+    })
+    .await
+}
+
+/// The writer of a case's documents: the allocated worker, or their cover.
+/// Managers comment through review rather than edit the writer's words.
+pub(super) fn writes(why: Why) -> bool {
+    matches!(why, Why::Allocated | Why::Covering)
+}
+
+pub(super) fn editable(
+    ws: &Workspace,
+    kind: &str,
+    slug: &str,
+) -> Result<(DocumentKind, &'static Section), Response> {
+    let kind = kind_of(ws, kind)?;
+    forms::section(kind, slug).map(|s| (kind, s)).ok_or_else(|| {
+        refusal(ws, StatusCode::NOT_FOUND, "Page not found", "This document has no such section to edit.")
+    })
+}
+
+pub(super) struct Editing<'a> {
+    values: &'a Values,
+    errors: &'a BTreeMap<String, String>,
+    conflicts: &'a [edit::Conflict],
+    saved: bool,
+}
+
+#[derive(Serialize)]
+pub(super) struct FieldView {
+    name: String,
+    id: String,
+    label: &'static str,
+    hint: &'static str,
+    input: &'static str,
+    value: String,
+    error: Option<String>,
+    conflict: Option<String>,
+    options: Vec<Opt>,
+    rows: Vec<RowView>,
+}
+
+#[derive(Serialize)]
+pub(super) struct Opt {
+    value: &'static str,
+    label: &'static str,
+}
+
+#[derive(Serialize)]
+pub(super) struct RowView {
+    blank: bool,
+    cells: Vec<FieldView>,
+}
+
+pub(super) fn field_id(name: &str) -> String {
+    let id: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    format!("f-{}", id.trim_end_matches('-'))
+}
+
+pub(super) fn input_name(input: Input) -> &'static str {
+    match input {
+        Input::Text => "text",
+        Input::Area => "area",
+        Input::Date => "date",
+        Input::Number => "number",
+        Input::Check => "check",
+        Input::Choice(_) => "choice",
+        Input::Lines => "lines",
+        Input::Rows(_) => "rows",
+    }
+}
+
+pub(super) fn field_view(name: String, field: &forms::Field, e: &Editing<'_>) -> FieldView {
+    let conflict = e.conflicts.iter().find(|c| c.name == name).map(|c| c.saved.clone());
+    let rows = match field.input {
+        Input::Rows(columns) => {
+            let count = (0..)
+                .take_while(|i| {
+                    columns.iter().any(|c| e.values.contains_key(&format!("{name}[{i}].{}", c.path)))
+                })
+                .count();
+            (0..=count)
+                .map(|i| RowView {
+                    blank: i == count,
+                    cells: columns
+                        .iter()
+                        .map(|c| field_view(format!("{name}[{i}].{}", c.path), c, e))
+                        .collect(),
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    FieldView {
+        id: field_id(&name),
+        value: e.values.get(&name).cloned().unwrap_or_default(),
+        error: e.errors.get(&name).cloned(),
+        conflict,
+        label: field.label,
+        hint: field.hint,
+        input: input_name(field.input),
+        options: match field.input {
+            Input::Choice(options) => options.iter().map(|(value, label)| Opt { value, label }).collect(),
+            _ => Vec::new(),
+        },
+        rows,
+        name,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn editor_page(
+    ws: &Workspace,
+    v: &Visitor,
+    opened: &Opened,
+    kind: DocumentKind,
+    section: &'static Section,
+    e: &Editing<'_>,
+    version: &str,
+    status: StatusCode,
+) -> Response {
+    let case = &opened.loaded.case;
+    let today = ws.today();
+    let facts = facts(ws, case, today);
+    let state = state_of(opened, kind);
+    let missing = kind.missing(case);
+    let all = forms::sections(kind);
+    let sections: Vec<_> = all
+        .iter()
+        .map(|s| {
+            let n = missing
+                .iter()
+                .filter(|m| forms::locate(kind, m.path).is_some_and(|(ms, _)| ms.slug == s.slug))
+                .count();
+            context! { slug => s.slug, title => s.title, current => s.slug == section.slug, missing => n }
+        })
+        .collect();
+    let next_section = all
+        .iter()
+        .skip_while(|s| s.slug != section.slug)
+        .nth(1)
+        .map(|s| context! { slug => s.slug, title => s.title });
+    let fields: Vec<FieldView> = section.fields.iter().map(|f| field_view(f.path.to_owned(), f, e)).collect();
+    let label_of = |name: &str| {
+        section
+            .fields
+            .iter()
+            .find(|f| name == f.path || name.starts_with(&format!("{}[", f.path)))
+            .map(|f| f.label)
+            .unwrap_or("This field")
+    };
+    let error_list: Vec<_> = e
+        .errors
+        .iter()
+        .map(|(name, message)| context! { id => field_id(name), label => label_of(name), message })
+        .collect();
+    let conflicts: Vec<_> = e
+        .conflicts
+        .iter()
+        .map(|c| context! { id => field_id(&c.name), label => label_of(&c.name) })
+        .collect();
+    page_with(
+        ws,
+        status,
+        "editor.html",
+        context! {
+            user => v.user, csrf => v.csrf, case => case_view(case, today), doc => doc_view(kind, &state),
+            section => context! { slug => section.slug, title => section.title }, sections, next_section,
+            fields, errors => !e.errors.is_empty(), error_list, conflicts, version, saved => e.saved,
+            findings => findings(case, &facts, kind), preview => preview_view(ws, opened, kind),
+        },
+    )
+}
+
+#[derive(Serialize)]
+pub(super) struct SaveAnswer {
+    status: &'static str,
+    version: String,
+    at: String,
+    errors: BTreeMap<String, String>,
+    preview: Option<PreviewAnswer>,
+    findings: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct PreviewAnswer {
+    pages: usize,
+    stamp: String,
+}
+
+pub async fn save(
+    State(ws): Ws,
+    headers: HeaderMap,
+    ConnectInfo(peer): Peer,
+    Path((case_id, kind, slug)): Path<(String, String, String)>,
+    Form(form): Posted,
+) -> Response {
+    let v = match visitor(&ws, &headers, peer) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    if !v.csrf_ok(&form) {
+        return csrf_refused(&ws, &v);
+    }
+    let autosave = headers.contains_key("x-autosave");
+    blocking(ws.clone(), move |ws| {
+        let (kind, section) = match editable(ws, &kind, &slug) {
+            Ok(x) => x,
+            Err(r) => return r,
+        };
+        let (opened, why) = match open_for(ws, &v, &case_id, "write", &format!("{kind} {slug}")) {
+            Ok(o) => o,
+            Err(r) => return r,
+        };
+        if !writes(why) {
+            return refusal(ws, StatusCode::FORBIDDEN, "Read only", "You can read and review this document, not edit it.");
+        }
+        let posted = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        let based_on = posted("_version").unwrap_or("").to_owned();
+        let then = posted("_then").and_then(|s| forms::section(kind, s)).map(|s| s.slug);
+        let mut yours = edit::from_form(section, &form);
+        // "Keep what was saved meanwhile": the form's version is the one
+        // the writer was shown beside their text.
+        let base = ws.versions.get(&case_id, &based_on).map(|b| edit::values(&b, section)).unwrap_or_default();
+        for (k, choice) in &form {
+            if let (Some(name), "saved") = (k.strip_prefix("_keep."), choice.as_str()) {
+                yours.insert(name.to_owned(), base.get(name).cloned().unwrap_or_default());
+            }
+        }
+        let outcome = store_section(ws, &opened, section, &based_on, &base, &yours);
+        let reopened = ws.open(&case_id);
+        let current = reopened.as_ref().unwrap_or(&opened);
+        match outcome {
+            Saved::Written | Saved::Unchanged => {
+                if autosave {
+                    return saved_answer(ws, current, kind);
+                }
+                ws.sessions.set_flash(&v.token, "Saved.", "saved");
+                let to = then.unwrap_or(section.slug);
+                Redirect::to(&format!("/cases/{case_id}/{kind}/edit/{to}")).into_response()
+            }
+            Saved::Invalid(errors) => {
+                if autosave {
+                    return http::json(StatusCode::UNPROCESSABLE_ENTITY, &SaveAnswer {
+                        status: "invalid", version: based_on, at: String::new(), errors, preview: None, findings: None,
+                    });
+                }
+                let e = Editing { values: &yours, errors: &errors, conflicts: &[], saved: false };
+                editor_page(ws, &v, current, kind, section, &e, &based_on, StatusCode::UNPROCESSABLE_ENTITY)
+            }
+            Saved::Conflict(conflicts, merged) => {
+                if autosave {
+                    return StatusCode::CONFLICT.into_response();
+                }
+                let e = Editing { values: &merged, errors: &BTreeMap::new(), conflicts: &conflicts, saved: false };
+                editor_page(ws, &v, current, kind, section, &e, &current.file.version(), StatusCode::CONFLICT)
+            }
+            Saved::Failed(why) => {
+                tracing::error!("a save failed: {why}");
+                refusal(ws, StatusCode::INTERNAL_SERVER_ERROR, "Not saved", "The case file could not be written. Your text is not lost: go back, copy it, and tell your administrator.")
+            }
+        }
+    })
+    .await
+}
+
+pub(super) enum Saved {
+    Written,
+    Unchanged,
+    Invalid(BTreeMap<String, String>),
+    Conflict(Vec<edit::Conflict>, Values),
+    Failed(String),
+}
+
+/// Merges, checks and writes one section, under the case's lock.
+pub(super) fn store_section(
+    ws: &Workspace,
+    opened: &Opened,
+    section: &Section,
+    based_on: &str,
+    base: &Values,
+    yours: &Values,
+) -> Saved {
+    let case_id = opened.loaded.case.case_id.as_str();
+    let case_dir = ws.press.layout().case_dir(case_id);
+    let _lock = match crate::store::ensure_dir(&case_dir, ws.press.modes())
+        .and_then(|()| crate::store::lock_case(&case_dir, ws.press.modes()))
+    {
+        Ok(lock) => lock,
+        Err(e) => return Saved::Failed(e.to_string()),
+    };
+    let file = match edit::CaseFile::read(&opened.file.file, case_id) {
+        Ok(f) => f,
+        Err(e) => return Saved::Failed(e),
+    };
+    let saved_now = edit::values(&file.case, section);
+    let merged = if file.version() == based_on {
+        yours.clone()
+    } else {
+        let (merged, conflicts) = edit::merge(base, &saved_now, yours);
+        if !conflicts.is_empty() {
+            return Saved::Conflict(conflicts, merged);
+        }
+        merged
+    };
+    let mut case = file.case.clone();
+    if let Err(errors) = edit::apply(&mut case, section, &merged) {
+        return Saved::Invalid(errors);
+    }
+    let bytes = match file.with_case(&case) {
+        Ok(b) => b,
+        Err(e) => return Saved::Failed(e),
+    };
+    if let Err(e) = file.load(&bytes, case_id) {
+        let name = e.json_path.as_deref().and_then(|p| edit::field_of_error(section, p, &e.message));
+        let mut errors = BTreeMap::new();
+        errors.insert(name.unwrap_or_else(|| section.fields[0].path.to_owned()), e.message);
+        return Saved::Invalid(errors);
+    }
+    if bytes == file.bytes {
+        return Saved::Unchanged;
+    }
+    match file.write(&bytes) {
+        Ok(()) => Saved::Written,
+        Err(e) => Saved::Failed(e),
+    }
+}
+
+pub(super) fn saved_answer(ws: &Workspace, opened: &Opened, kind: DocumentKind) -> Response {
+    let case = &opened.loaded.case;
+    let facts = facts(ws, case, ws.today());
+    let key = preview_key(ws, opened, kind);
+    let pages = ws.previews.get_or_make(&key, || make_preview(ws, opened, kind));
+    let findings_html = ws
+        .views
+        .get_template("findings.html")
+        .and_then(|t| t.render(context! { findings => findings(case, &facts, kind) }))
+        .ok();
+    http::json(
+        StatusCode::OK,
+        &SaveAnswer {
+            status: "saved",
+            version: opened.file.version(),
+            at: ws.now().with_timezone(&chrono_tz::Europe::London).format("%H:%M:%S").to_string(),
+            errors: BTreeMap::new(),
+            preview: pages
+                .as_ref()
+                .as_ref()
+                .ok()
+                .map(|p| PreviewAnswer { pages: p.len(), stamp: key.stamp() }),
+            findings: findings_html,
+        },
+    )
+}

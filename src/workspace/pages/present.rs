@@ -1,0 +1,167 @@
+//! What pages present: dates in words, phases, the findings panel, deadlines.
+
+#![allow(clippy::result_large_err)]
+
+use super::*;
+
+pub(super) fn facts(ws: &Workspace, case: &Case, today: NaiveDate) -> Facts {
+    rules::derive_with(case, ws.press.calendar(), today, &ws.press.config().rules)
+}
+
+pub(super) fn state_of(opened: &Opened, kind: DocumentKind) -> DocState {
+    opened.states.iter().find(|s| s.kind == kind).cloned().unwrap_or_else(|| crate::history::fold(&[], kind))
+}
+
+pub(super) fn words(date: NaiveDate) -> String {
+    date.format("%-d %B %Y").to_string()
+}
+
+pub(super) fn child_name(case: &Case) -> String {
+    let c = &case.child;
+    match &c.preferred_name {
+        Some(p) if !p.trim().is_empty() && p != &c.first_name => {
+            format!("{} {} (known as {p})", c.first_name, c.last_name)
+        }
+        _ => format!("{} {}", c.first_name, c.last_name),
+    }
+}
+
+pub(super) fn case_view(case: &Case, today: NaiveDate) -> minijinja::Value {
+    context! {
+        case_id => case.case_id.to_string(),
+        child => child_name(case),
+        age => rules::age_on(case.child.date_of_birth, today),
+        case_manager => case.case_manager.name.clone(),
+        team => case.team.clone(),
+        court => case.court.as_ref().map(|c| c.name.clone()),
+        hearing => case.court.as_ref().and_then(|c| c.hearing_date).map(words),
+        order => case.order.as_ref().map(|o| o.kind.label()),
+    }
+}
+
+pub(super) fn doc_view(kind: DocumentKind, state: &DocState) -> minijinja::Value {
+    let reviews: Vec<_> = state
+        .reviews
+        .iter()
+        .map(|r| context! { by => r.by, verdict => if r.agreed { "agreed" } else { "returned it" }, at => r.at.get(..10).unwrap_or(&r.at).to_owned(), comments => r.comments })
+        .collect();
+    let steps: Vec<_> = state
+        .steps
+        .iter()
+        .map(|s| context! { at => s.at.replace('T', " ").trim_end_matches('Z').to_owned(), step => s.step, by => s.by, to => s.to })
+        .collect();
+    context! {
+        kind => kind.name(), title => kind.title(), short => short(kind),
+        phase => phase_words(state.phase), phase_class => phase_class(state.phase), next => next_words(kind, state),
+        editable => !forms::sections(kind).is_empty(),
+        first_section => forms::sections(kind).first().map(|s| s.slug),
+        reviews, steps, returned => state.phase == Phase::Returned,
+        review_word => if matches!(kind, DocumentKind::Psr | DocumentKind::ProgressReport) { "gatekeeping" } else { "sign-off" },
+    }
+}
+
+pub(super) fn short(kind: DocumentKind) -> &'static str {
+    match kind {
+        DocumentKind::Psr => "report",
+        DocumentKind::ProgressReport => "progress report",
+        DocumentKind::InterventionPlan => "plan",
+        DocumentKind::ServiceAgreement => "agreement",
+        _ => "document",
+    }
+}
+
+pub(super) fn phase_words(phase: Phase) -> &'static str {
+    match phase {
+        Phase::None => "Not started",
+        Phase::Draft => "Draft",
+        Phase::Submitted => "Submitted",
+        Phase::Returned => "Returned",
+        Phase::Agreed => "Agreed",
+        Phase::Final => "Final",
+        Phase::Sent => "Sent",
+    }
+}
+
+pub(super) fn phase_class(phase: Phase) -> &'static str {
+    match phase {
+        Phase::None => "none",
+        Phase::Draft => "draft",
+        Phase::Submitted => "submitted",
+        Phase::Returned => "returned",
+        Phase::Agreed => "agreed",
+        Phase::Final => "final",
+        Phase::Sent => "sent",
+    }
+}
+
+pub(super) fn next_words(kind: DocumentKind, state: &DocState) -> &'static str {
+    match state.phase {
+        Phase::None if !forms::sections(kind).is_empty() => "write it, then submit it",
+        Phase::None => "rendered from the case data by the batch",
+        _ => lifecycle::next_step(state),
+    }
+}
+
+pub(super) fn findings(case: &Case, facts: &Facts, kind: DocumentKind) -> minijinja::Value {
+    let id = case.case_id.as_str();
+    let href = |path: &str| {
+        forms::locate(kind, path)
+            .map(|(s, f)| format!("/cases/{id}/{kind}/edit/{}#{}", s.slug, field_id(f.path)))
+    };
+    let missing: Vec<_> =
+        kind.missing(case).iter().map(|m| context! { label => m.label, href => href(m.path) }).collect();
+    let language = (kind == DocumentKind::Psr).then(|| {
+        facts
+            .language_findings
+            .iter()
+            .map(|l| {
+                let place = forms::locate(kind, &l.field).map(|(_, f)| f.label).unwrap_or(l.field.as_str());
+                context! { where => place, phrase => l.phrase, why => sentence(l.why), href => href(&l.field) }
+            })
+            .collect::<Vec<_>>()
+    });
+    let court_report = matches!(kind, DocumentKind::Psr | DocumentKind::ProgressReport);
+    context! {
+        missing, language,
+        gatekeeping_due => facts.gatekeeping_due.filter(|_| court_report).map(words),
+        double => court_report && rules::two_managers_required(kind, case),
+        dues => dues(facts, true),
+    }
+}
+
+/// `why` as a sentence: a capital first letter.
+pub(super) fn sentence(why: &str) -> String {
+    let mut chars = why.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+pub(super) fn dues(facts: &Facts, open_only: bool) -> Vec<minijinja::Value> {
+    facts
+        .due_dates
+        .iter()
+        .filter(|d| !open_only || matches!(d.status, DueStatus::Due | DueStatus::Overdue))
+        .map(|d| {
+            let (status, class) = match d.status {
+                DueStatus::Met => ("done", "met"),
+                DueStatus::Late => ("done late", "late"),
+                DueStatus::Due => ("due", "due"),
+                DueStatus::Overdue => ("overdue", "overdue"),
+            };
+            context! { what => d.what, due => words(d.due), status, status_class => class }
+        })
+        .collect()
+}
+
+pub(super) fn problems(facts: &Facts) -> Vec<minijinja::Value> {
+    facts
+        .findings
+        .iter()
+        .map(|f| {
+            let (severity, class) = match f.severity {
+                Severity::Invalid => ("Cannot be right", "invalid"),
+                Severity::Warning => ("Practice", "warning"),
+            };
+            context! { severity, class, message => f.message }
+        })
+        .collect()
+}

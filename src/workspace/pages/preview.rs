@@ -1,0 +1,70 @@
+//! The preview's pages: typeset per case file version, served as SVG images.
+
+#![allow(clippy::result_large_err)]
+
+use super::*;
+
+pub(super) fn preview_key(
+    ws: &Workspace,
+    opened: &Opened,
+    kind: DocumentKind,
+) -> super::super::preview::PreviewKey {
+    super::super::preview::PreviewKey {
+        case_id: opened.loaded.case.case_id.to_string(),
+        kind,
+        version: opened.file.version(),
+        date: ws.today(),
+    }
+}
+
+pub(super) fn make_preview(
+    ws: &Workspace,
+    opened: &Opened,
+    kind: DocumentKind,
+) -> Result<Vec<String>, String> {
+    let psr = (kind == DocumentKind::Gatekeeping).then(|| state_of(opened, DocumentKind::Psr));
+    super::super::preview::make(&ws.press, &opened.loaded.case, kind, ws.today(), psr.as_ref())
+}
+
+pub(super) fn preview_view(ws: &Workspace, opened: &Opened, kind: DocumentKind) -> minijinja::Value {
+    let key = preview_key(ws, opened, kind);
+    let pages = ws.previews.get_or_make(&key, || make_preview(ws, opened, kind));
+    match pages.as_ref() {
+        Ok(p) => context! { pages => (1..=p.len()).collect::<Vec<_>>(), stamp => key.stamp() },
+        Err(e) => context! { pages => Vec::<usize>::new(), error => e },
+    }
+}
+
+pub async fn preview_page(
+    State(ws): Ws,
+    headers: HeaderMap,
+    ConnectInfo(peer): Peer,
+    Path((case_id, kind, n)): Path<(String, String, String)>,
+) -> Response {
+    let v = match visitor(&ws, &headers, peer) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    blocking(ws.clone(), move |ws| {
+        let kind = match kind_of(ws, &kind) {
+            Ok(k) => k,
+            Err(r) => return r,
+        };
+        let Ok(n) = n.parse::<usize>() else { return not_found_page(ws) };
+        let (opened, _) = match open_for(ws, &v, &case_id, "read", &format!("{kind} preview page {n}")) {
+            Ok(o) => o,
+            Err(r) => return r,
+        };
+        let key = preview_key(ws, &opened, kind);
+        let pages = ws.previews.get_or_make(&key, || make_preview(ws, &opened, kind));
+        match pages.as_ref().as_ref().ok().and_then(|p| p.get(n.wrapping_sub(1))) {
+            Some(svg) => ([(header::CONTENT_TYPE, "image/svg+xml")], svg.clone()).into_response(),
+            None => not_found_page(ws),
+        }
+    })
+    .await
+}
+
+pub(super) fn not_found_page(ws: &Workspace) -> Response {
+    refusal(ws, StatusCode::NOT_FOUND, "Page not found", "There is no page at this address.")
+}
