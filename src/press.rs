@@ -169,8 +169,13 @@ impl Press {
     }
 
     /// Typesets Typst source into one SVG image per page (the workspace's preview).
-    pub fn preview(&self, source: &str, meta: &PdfMeta) -> Result<Vec<String>, Failure> {
-        self.typesetter.svg_pages(source, meta).map_err(|e| Failure::new(Stage::Typeset, e.to_string()))
+    pub fn preview(
+        &self,
+        source: &str,
+        meta: &PdfMeta,
+        memo: &crate::typeset::SvgMemo,
+    ) -> Result<Vec<std::sync::Arc<str>>, Failure> {
+        self.typesetter.svg_pages(source, meta, memo).map_err(|e| Failure::new(Stage::Typeset, e.to_string()))
     }
 
     /// Renders and typesets a notice template (a Safety Link notice, a cover

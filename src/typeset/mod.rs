@@ -109,14 +109,48 @@ impl Typesetter {
     }
 }
 
+/// Pages already drawn as SVG, by a hash of the laid-out page: a save
+/// usually changes one page of a report, and drawing a page (glyph outlines
+/// as paths) costs more than laying out the whole document.
+#[derive(Default)]
+pub struct SvgMemo {
+    pages: std::sync::Mutex<HashMap<u128, std::sync::Arc<str>>>,
+}
+
+/// How many drawn pages a memo keeps before it starts afresh.
+const SVG_MEMO_PAGES: usize = 512;
+
 impl Typesetter {
     /// Compiles `source` and draws each page as SVG, for a preview in the
-    /// browser: the same layout as the PDF, without the PDF export.
-    pub fn svg_pages(&self, source: &str, meta: &PdfMeta) -> Result<Vec<String>, TypesetError> {
+    /// browser: the same layout as the PDF, without the PDF export. Pages
+    /// laid out exactly as before come from `memo`.
+    pub fn svg_pages(
+        &self,
+        source: &str,
+        meta: &PdfMeta,
+        memo: &SvgMemo,
+    ) -> Result<Vec<std::sync::Arc<str>>, TypesetError> {
         let world = DocWorld::new(self, source, typst_date(meta.date));
         let result = typst::compile::<PagedDocument>(&world).output;
         let options = typst_svg::SvgOptions::default();
-        let pages = result.map(|doc| doc.pages().iter().map(|page| typst_svg::svg(page, &options)).collect());
+        let pages = result.map(|doc| {
+            doc.pages()
+                .iter()
+                .map(|page| {
+                    let key = typst_utils::hash128(page);
+                    let known = memo.pages.lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned();
+                    known.unwrap_or_else(|| {
+                        let svg: std::sync::Arc<str> = typst_svg::svg(page, &options).into();
+                        let mut pages = memo.pages.lock().unwrap_or_else(|e| e.into_inner());
+                        if pages.len() >= SVG_MEMO_PAGES {
+                            pages.clear();
+                        }
+                        pages.insert(key, svg.clone());
+                        svg
+                    })
+                })
+                .collect()
+        });
         comemo::evict(MEMO_MAX_AGE);
         pages.map_err(|diags| TypesetError { diagnostics: diags.iter().map(|d| world.describe(d)).collect() })
     }

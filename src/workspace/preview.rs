@@ -11,10 +11,10 @@ use crate::case::Case;
 use crate::history::DocState;
 use crate::press::Press;
 use crate::render::{DocumentKind, RenderRequest};
-use crate::typeset::PdfMeta;
+use crate::typeset::{PdfMeta, SvgMemo};
 
 /// The pages of one version of one document, or why it could not be made.
-pub type Pages = Arc<Result<Vec<String>, String>>;
+pub type Pages = Arc<Result<Vec<Arc<str>>, String>>;
 
 /// Which document, which version of the case file, which day.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -41,20 +41,25 @@ impl PreviewKey {
 pub struct Previews {
     recent: Mutex<VecDeque<(PreviewKey, Pages)>>,
     keep: usize,
+    drawn: SvgMemo,
 }
 
 impl Previews {
     /// Keeps the `keep` most recent.
     pub fn new(keep: usize) -> Self {
-        Self { recent: Mutex::new(VecDeque::new()), keep }
+        Self { recent: Mutex::new(VecDeque::new()), keep, drawn: SvgMemo::default() }
     }
 
     /// The pages for `key`, typeset by `make` if they are not kept.
-    pub fn get_or_make(&self, key: &PreviewKey, make: impl FnOnce() -> Result<Vec<String>, String>) -> Pages {
+    pub fn get_or_make(
+        &self,
+        key: &PreviewKey,
+        make: impl FnOnce(&SvgMemo) -> Result<Vec<Arc<str>>, String>,
+    ) -> Pages {
         if let Some(pages) = self.find(key) {
             return pages;
         }
-        let pages = Arc::new(make());
+        let pages = Arc::new(make(&self.drawn));
         let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
         recent.push_front((key.clone(), pages.clone()));
         recent.truncate(self.keep);
@@ -74,10 +79,11 @@ pub fn make(
     kind: DocumentKind,
     date: NaiveDate,
     psr_history: Option<&DocState>,
-) -> Result<Vec<String>, String> {
+    memo: &SvgMemo,
+) -> Result<Vec<Arc<str>>, String> {
     let facts = crate::rules::derive_with(case, press.calendar(), date, &press.config().rules);
     let req = RenderRequest { case, facts: &facts, kind, date, final_: false, psr_history };
     let source = press.render(req).map_err(|f| f.reason)?;
     let meta = PdfMeta { ident: format!("{}/{kind}", case.case_id), date };
-    press.preview(&source.source, &meta).map_err(|f| f.reason)
+    press.preview(&source.source, &meta, memo).map_err(|f| f.reason)
 }

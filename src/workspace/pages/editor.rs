@@ -372,7 +372,7 @@ pub(super) fn saved_answer(ws: &Workspace, opened: &Opened, kind: DocumentKind) 
     let case = &opened.loaded.case;
     let facts = facts(ws, case, ws.today());
     let key = preview_key(ws, opened, kind);
-    let pages = ws.previews.get_or_make(&key, || make_preview(ws, opened, kind));
+    let pages = ws.previews.get_or_make(&key, |memo| make_preview(ws, opened, kind, memo));
     let findings_html = ws
         .views
         .get_template("findings.html")

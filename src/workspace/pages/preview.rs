@@ -21,14 +21,15 @@ pub(super) fn make_preview(
     ws: &Workspace,
     opened: &Opened,
     kind: DocumentKind,
-) -> Result<Vec<String>, String> {
+    memo: &crate::typeset::SvgMemo,
+) -> Result<Vec<std::sync::Arc<str>>, String> {
     let psr = (kind == DocumentKind::Gatekeeping).then(|| state_of(opened, DocumentKind::Psr));
-    super::super::preview::make(&ws.press, &opened.loaded.case, kind, ws.today(), psr.as_ref())
+    super::super::preview::make(&ws.press, &opened.loaded.case, kind, ws.today(), psr.as_ref(), memo)
 }
 
 pub(super) fn preview_view(ws: &Workspace, opened: &Opened, kind: DocumentKind) -> minijinja::Value {
     let key = preview_key(ws, opened, kind);
-    let pages = ws.previews.get_or_make(&key, || make_preview(ws, opened, kind));
+    let pages = ws.previews.get_or_make(&key, |memo| make_preview(ws, opened, kind, memo));
     match pages.as_ref() {
         Ok(p) => context! { pages => (1..=p.len()).collect::<Vec<_>>(), stamp => key.stamp() },
         Err(e) => context! { pages => Vec::<usize>::new(), error => e },
@@ -56,9 +57,9 @@ pub async fn preview_page(
             Err(r) => return r,
         };
         let key = preview_key(ws, &opened, kind);
-        let pages = ws.previews.get_or_make(&key, || make_preview(ws, &opened, kind));
+        let pages = ws.previews.get_or_make(&key, |memo| make_preview(ws, &opened, kind, memo));
         match pages.as_ref().as_ref().ok().and_then(|p| p.get(n.wrapping_sub(1))) {
-            Some(svg) => ([(header::CONTENT_TYPE, "image/svg+xml")], svg.clone()).into_response(),
+            Some(svg) => ([(header::CONTENT_TYPE, "image/svg+xml")], svg.to_string()).into_response(),
             None => not_found_page(ws),
         }
     })
