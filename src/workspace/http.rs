@@ -195,6 +195,23 @@ fn behind_tls_proxy(ws: &Workspace, headers: &HeaderMap, peer: SocketAddr) -> bo
     from_proxy(ws, peer) && headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")
 }
 
+/// A handler that takes a `Visitor` runs only for someone signed in.
+impl axum::extract::FromRequestParts<Arc<Workspace>> for Visitor {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        ws: &Arc<Workspace>,
+    ) -> Result<Self, Response> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<SocketAddr>>()
+            .map(|c| c.0)
+            .ok_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
+        visitor(ws, &parts.headers, peer)
+    }
+}
+
 /// Who is asking, or the response that sends them to sign in (or refuses
 /// a request that did not come through the configured sign-on proxy).
 pub fn visitor(ws: &Workspace, headers: &HeaderMap, peer: SocketAddr) -> Result<Visitor, Response> {

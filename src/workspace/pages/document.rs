@@ -4,16 +4,7 @@
 
 use super::*;
 
-pub async fn document(
-    State(ws): Ws,
-    headers: HeaderMap,
-    ConnectInfo(peer): Peer,
-    Path((case_id, kind)): Path<(String, String)>,
-) -> Response {
-    let v = match visitor(&ws, &headers, peer) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+pub async fn document(State(ws): Ws, v: Visitor, Path((case_id, kind)): Path<(String, String)>) -> Response {
     let flash = ws.sessions.take_flash(&v.token);
     blocking(ws.clone(), move |ws| {
         let kind = match kind_of(ws, &kind) {

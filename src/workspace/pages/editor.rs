@@ -6,14 +6,9 @@ use super::*;
 
 pub async fn editor(
     State(ws): Ws,
-    headers: HeaderMap,
-    ConnectInfo(peer): Peer,
+    v: Visitor,
     Path((case_id, kind, slug)): Path<(String, String, String)>,
 ) -> Response {
-    let v = match visitor(&ws, &headers, peer) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let flash = ws.sessions.take_flash(&v.token);
     blocking(ws.clone(), move |ws| {
         let (kind, section) = match editable(ws, &kind, &slug) {
@@ -233,14 +228,10 @@ pub(super) struct PreviewAnswer {
 pub async fn save(
     State(ws): Ws,
     headers: HeaderMap,
-    ConnectInfo(peer): Peer,
+    v: Visitor,
     Path((case_id, kind, slug)): Path<(String, String, String)>,
     Form(form): Posted,
 ) -> Response {
-    let v = match visitor(&ws, &headers, peer) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     if !v.csrf_ok(&form) {
         return csrf_refused(&ws, &v);
     }

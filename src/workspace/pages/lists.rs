@@ -28,11 +28,7 @@ pub(super) struct ReviewRow {
     due: Option<String>,
 }
 
-pub async fn cases(State(ws): Ws, headers: HeaderMap, ConnectInfo(peer): Peer) -> Response {
-    let v = match visitor(&ws, &headers, peer) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+pub async fn cases(State(ws): Ws, v: Visitor) -> Response {
     let flash = ws.sessions.take_flash(&v.token);
     blocking(ws.clone(), move |ws| {
         let today = ws.today();
@@ -158,16 +154,7 @@ pub(super) struct DocRow {
     next: &'static str,
 }
 
-pub async fn case(
-    State(ws): Ws,
-    headers: HeaderMap,
-    ConnectInfo(peer): Peer,
-    Path(case_id): Path<String>,
-) -> Response {
-    let v = match visitor(&ws, &headers, peer) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+pub async fn case(State(ws): Ws, v: Visitor, Path(case_id): Path<String>) -> Response {
     let flash = ws.sessions.take_flash(&v.token);
     blocking(ws.clone(), move |ws| {
         let (opened, _) = match open_for(ws, &v, &case_id, "read", "case summary") {

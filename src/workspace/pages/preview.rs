@@ -38,14 +38,9 @@ pub(super) fn preview_view(ws: &Workspace, opened: &Opened, kind: DocumentKind) 
 
 pub async fn preview_page(
     State(ws): Ws,
-    headers: HeaderMap,
-    ConnectInfo(peer): Peer,
+    v: Visitor,
     Path((case_id, kind, n)): Path<(String, String, String)>,
 ) -> Response {
-    let v = match visitor(&ws, &headers, peer) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     blocking(ws.clone(), move |ws| {
         let kind = match kind_of(ws, &kind) {
             Ok(k) => k,

@@ -6,12 +6,11 @@ use super::*;
 
 pub async fn submit(
     State(ws): Ws,
-    headers: HeaderMap,
-    ConnectInfo(peer): Peer,
+    v: Visitor,
     Path((case_id, kind)): Path<(String, String)>,
     Form(form): Posted,
 ) -> Response {
-    step(ws, headers, peer, case_id, kind, form, |form, _| {
+    step(ws, v, case_id, kind, form, |form, _| {
         let to: Vec<String> = form
             .iter()
             .filter(|(k, v)| k == "to" && !v.trim().is_empty())
@@ -24,12 +23,11 @@ pub async fn submit(
 
 pub async fn review(
     State(ws): Ws,
-    headers: HeaderMap,
-    ConnectInfo(peer): Peer,
+    v: Visitor,
     Path((case_id, kind)): Path<(String, String)>,
     Form(form): Posted,
 ) -> Response {
-    step(ws, headers, peer, case_id, kind, form, |form, kind| {
+    step(ws, v, case_id, kind, form, |form, kind| {
         let mut comments = Vec::new();
         for s in forms::sections(kind) {
             if let Some((_, text)) =
@@ -54,25 +52,20 @@ pub async fn review(
 
 pub async fn final_(
     State(ws): Ws,
-    headers: HeaderMap,
-    ConnectInfo(peer): Peer,
+    v: Visitor,
     Path((case_id, kind)): Path<(String, String)>,
     Form(form): Posted,
 ) -> Response {
-    step(ws, headers, peer, case_id, kind, form, |form, _| {
-        Ok(Step::Final { date: posted_date(form, "date")? })
-    })
-    .await
+    step(ws, v, case_id, kind, form, |form, _| Ok(Step::Final { date: posted_date(form, "date")? })).await
 }
 
 pub async fn sent(
     State(ws): Ws,
-    headers: HeaderMap,
-    ConnectInfo(peer): Peer,
+    v: Visitor,
     Path((case_id, kind)): Path<(String, String)>,
     Form(form): Posted,
 ) -> Response {
-    step(ws, headers, peer, case_id, kind, form, |form, _| {
+    step(ws, v, case_id, kind, form, |form, _| {
         let to = form.iter().find(|(k, _)| k == "to").map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
         if to.is_empty() {
             return Err("say who it was sent to".into());
@@ -91,17 +84,12 @@ pub(super) fn posted_date(form: &[(String, String)], name: &str) -> Result<Naive
 /// One lifecycle step: the same library call as the command line.
 pub(super) async fn step(
     ws: Arc<Workspace>,
-    headers: HeaderMap,
-    peer: SocketAddr,
+    v: Visitor,
     case_id: String,
     kind: String,
     form: Vec<(String, String)>,
     parse: impl FnOnce(&[(String, String)], DocumentKind) -> Result<Step, String> + Send + 'static,
 ) -> Response {
-    let v = match visitor(&ws, &headers, peer) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     if !v.csrf_ok(&form) {
         return csrf_refused(&ws, &v);
     }
