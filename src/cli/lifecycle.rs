@@ -108,13 +108,7 @@ fn take(acting: &Acting, step: Step) -> Result<ExitCode> {
             if acting.place.json {
                 settings::print_json(&event)?;
             } else {
-                println!(
-                    "{} {} recorded: {} by {}",
-                    acting.case_id,
-                    acting.kind,
-                    step_word(&step),
-                    acting.by
-                );
+                println!("{} {} recorded: {} by {}", acting.case_id, acting.kind, step.name(), acting.by);
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -123,16 +117,6 @@ fn take(acting: &Acting, step: Step) -> Result<ExitCode> {
             Ok(ExitCode::from(1))
         }
         Err(Refused::Setup(e)) => Err(e.into()),
-    }
-}
-
-fn step_word(step: &Step) -> &'static str {
-    match step {
-        Step::Submit { .. } => "submitted",
-        Step::Agree { .. } => "agreed",
-        Step::Return { .. } => "returned",
-        Step::Final { .. } => "final",
-        Step::Sent { .. } => "sent",
     }
 }
 

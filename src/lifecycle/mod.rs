@@ -57,7 +57,9 @@ pub enum Step {
 }
 
 impl Step {
-    fn name(&self) -> &'static str {
+    /// As the case log records it: `submitted`, `agreed`, `returned`,
+    /// `final` or `sent`.
+    pub fn name(&self) -> &'static str {
         match self {
             Self::Submit { .. } => "submitted",
             Self::Agree { .. } => "agreed",

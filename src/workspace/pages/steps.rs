@@ -102,7 +102,7 @@ pub(super) async fn step(
             Ok(s) => s,
             Err(why) => return back(ws, &v, &case_id, kind, &format!("Not done: {why}."), "error"),
         };
-        let what = step_word(&step);
+        let what = step.name();
         let (opened, _) = match open_for(ws, &v, &case_id, what, kind.name()) {
             Ok(o) => o,
             Err(r) => return r,
@@ -172,16 +172,6 @@ pub(super) fn back(
 ) -> Response {
     ws.sessions.set_flash(&v.token, message, flash_kind);
     Redirect::to(&format!("/cases/{case_id}/{kind}")).into_response()
-}
-
-pub(super) fn step_word(step: &Step) -> &'static str {
-    match step {
-        Step::Submit { .. } => "submitted",
-        Step::Agree { .. } => "agreed",
-        Step::Return { .. } => "returned",
-        Step::Final { .. } => "final",
-        Step::Sent { .. } => "sent",
-    }
 }
 
 pub(super) fn done_words(step: &Step) -> String {
