@@ -152,6 +152,9 @@ pub struct StatementsConfig {
     pub duty_manager: Option<String>,
     /// Duty officer: cross-references unidentified statements (Bradford MOMO standards).
     pub duty_officer: Option<String>,
+    /// Always-on filing (`casepress statements watch`): when set, a watcher
+    /// is expected, and `statements status` says when it has not been seen.
+    pub watch: Option<WatchConfig>,
 }
 
 impl Default for StatementsConfig {
@@ -167,7 +170,33 @@ impl Default for StatementsConfig {
             service_manager: None,
             duty_manager: None,
             duty_officer: None,
+            watch: None,
         }
+    }
+}
+
+/// The statement watcher.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WatchConfig {
+    /// Seconds between looks at the inbox. Polling, not file-system events:
+    /// those do not fire on the network shares portal downloads land on.
+    pub poll_seconds: u64,
+    /// `statements status` exits 1 when the watcher has not been seen for
+    /// this long (default: three polls).
+    pub stale_after_seconds: Option<u64>,
+}
+
+impl Default for WatchConfig {
+    fn default() -> Self {
+        Self { poll_seconds: 10, stale_after_seconds: None }
+    }
+}
+
+impl WatchConfig {
+    /// How long without a heartbeat before the watcher counts as missing.
+    pub fn stale_after(&self) -> u64 {
+        self.stale_after_seconds.unwrap_or(self.poll_seconds.max(1) * 3)
     }
 }
 
@@ -392,8 +421,23 @@ impl Config {
         c.statements.inbox = None;
         c.statements.sample_inbox = None;
         c.board.cases = None;
-        c.workspace = WorkspaceConfig::default();
+        c.workspace.users = PathBuf::new();
         c
+    }
+
+    /// The settings that shape documents, as hashed into every document's
+    /// input: without paths, and without the settings of the services that
+    /// only run (the workspace, the watcher), so that changing those, or a
+    /// version that adds one, never re-renders a document or reopens a final.
+    pub fn shaping_documents(&self) -> serde_json::Value {
+        let mut value = serde_json::to_value(self.without_paths()).unwrap_or_default();
+        if let Some(all) = value.as_object_mut() {
+            all.remove("workspace");
+            if let Some(statements) = all.get_mut("statements").and_then(|s| s.as_object_mut()) {
+                statements.remove("watch");
+            }
+        }
+        value
     }
 
     fn validate(&self) -> Result<(), String> {
@@ -465,6 +509,17 @@ mod tests {
         assert_ne!(a.paths.output, b.paths.output);
         let json = |c: &Config| serde_json::to_string(&c.without_paths()).unwrap();
         assert_eq!(json(&a), json(&b));
+    }
+
+    #[test]
+    fn the_services_that_only_run_do_not_shape_documents() {
+        let plain: Config = toml::from_str("").unwrap();
+        let with: Config =
+            toml::from_str("[workspace]\nlisten = \"0.0.0.0:1\"\n[statements.watch]\npoll_seconds = 3")
+                .unwrap();
+        assert_eq!(plain.shaping_documents(), with.shaping_documents());
+        assert!(plain.shaping_documents().get("workspace").is_none());
+        assert!(plain.shaping_documents()["statements"].get("watch").is_none());
     }
 
     #[test]

@@ -101,7 +101,7 @@ impl Press {
         let mut h = Sha256::new();
         h.update(env!("CARGO_PKG_VERSION"));
         h.update(templates.digest());
-        h.update(serde_json::to_vec(&config.without_paths()).expect("config serialises"));
+        h.update(serde_json::to_vec(&config.shaping_documents()).expect("config serialises"));
         for (_, bytes) in &assets {
             h.update(Sha256::digest(bytes));
         }

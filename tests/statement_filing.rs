@@ -10,7 +10,7 @@ mod workspace;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -120,10 +120,6 @@ fn every_outcome_lands_where_the_standards_say() {
     assert!(fs::read_to_string(reasons[0].path()).unwrap().contains("truncated"));
 }
 
-fn store_sha(path: &Path) -> String {
-    casepress::store::sha256_hex(&fs::read(path).unwrap())
-}
-
 #[test]
 fn re_running_files_nothing_twice_and_a_re_download_is_a_duplicate() {
     let ws = Workspace::new();
@@ -155,47 +151,6 @@ fn a_second_concurrent_run_is_refused() {
     let out = ws.file(&[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("another `casepress statements file` run"));
-}
-
-/// What must hold after any sequence of crashes and a final complete run.
-fn assert_consistent(ws: &Workspace, expected_filed: usize) {
-    let remaining: Vec<_> = fs::read_dir(ws.inbox()).unwrap().flatten().map(|e| e.file_name()).collect();
-    assert!(remaining.is_empty(), "inbox not emptied: {remaining:?}");
-    let out = ws.out();
-    let filed: Vec<PathBuf> = files_under(&out)
-        .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "pdf") && !p.starts_with(out.join("escalations")))
-        .collect();
-    let mut by_hash = BTreeMap::new();
-    for p in &filed {
-        assert!(
-            !p.file_name().unwrap().to_string_lossy().starts_with('.'),
-            "temporary file left: {}",
-            p.display()
-        );
-        *by_hash.entry(store_sha(p)).or_insert(0) += 1;
-    }
-    assert_eq!(by_hash.len(), expected_filed, "every statement filed: {filed:#?}");
-    assert!(by_hash.values().all(|n| *n == 1), "none filed twice: {filed:#?}");
-    for case in fs::read_dir(out.join("cases")).unwrap().flatten() {
-        let log = fs::read_to_string(case.path().join("case-log.jsonl")).unwrap_or_default();
-        let mut ids: Vec<_> = log
-            .lines()
-            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-            .map(|v| v["sha256"].clone())
-            .collect();
-        let n = ids.len();
-        ids.dedup();
-        assert_eq!(ids.len(), n, "one receipt per statement in {}", case.path().display());
-        for entry in log.lines().filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()) {
-            let file = case.path().join("statements").join(entry["file"].as_str().unwrap());
-            assert_eq!(
-                store_sha(&file),
-                entry["sha256"].as_str().unwrap(),
-                "logged statement on disk and intact"
-            );
-        }
-    }
 }
 
 #[test]

@@ -77,7 +77,7 @@ pub fn user(action: UserAction) -> Result<ExitCode> {
 }
 
 /// Levelled, timestamped lines on stderr; `RUST_LOG` chooses the level.
-fn logging() {
+pub fn logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     use std::io::IsTerminal;

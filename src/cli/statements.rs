@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use casepress::case::Caseload;
 use casepress::press::Press;
-use casepress::statements::{AttachOptions, FileOptions, attach, file_inbox, status};
+use casepress::statements::{AttachOptions, FileOptions, attach, file_inbox, status, watch};
 use casepress::store::Layout;
 
 use super::{exit_code, print, settings};
@@ -42,6 +42,19 @@ pub enum StatementsAction {
         cases: Vec<PathBuf>,
         #[command(flatten)]
         common: StatementsCommon,
+    },
+    /// File the inbox continuously: look every `statements.watch.poll_seconds`
+    /// (or --poll), file each settled batch, write a heartbeat; stop cleanly
+    /// on SIGTERM or Ctrl-C, after the batch in hand.
+    Watch {
+        /// Config file (default: ./casepress.toml).
+        config: Option<PathBuf>,
+        /// The inbox folder (default: `statements.inbox` from config).
+        #[arg(long, value_name = "DIR")]
+        inbox: Option<PathBuf>,
+        /// Seconds between looks (default: `statements.watch.poll_seconds`, else 10).
+        #[arg(long, value_name = "SECONDS")]
+        poll: Option<u64>,
     },
     /// Statements waiting, assignment targets missed, Safety Link escalations,
     /// unidentified statements awaiting a decision.
@@ -103,6 +116,26 @@ pub fn statements(action: StatementsAction) -> Result<ExitCode> {
             }
             Ok(exit_code(report.has_failures()))
         }
+        StatementsAction::Watch { config, inbox, poll } => {
+            super::serve::logging();
+            let config = settings::load_config(config.as_deref(), false)?;
+            let inbox = inbox.or(config.statements.inbox.clone()).ok_or_else(|| {
+                anyhow::anyhow!("no inbox: pass --inbox DIR or set statements.inbox in casepress.toml")
+            })?;
+            let poll = poll.or(config.statements.watch.as_ref().map(|w| w.poll_seconds)).unwrap_or(10);
+            let opts = watch::WatchOptions {
+                inbox,
+                cases: config.paths.cases.clone(),
+                poll: std::time::Duration::from_secs(poll.max(1)),
+            };
+            let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+                signal_hook::flag::register(signal, stop.clone())?;
+            }
+            let press = Press::new(config)?;
+            watch::watch(&press, &opts, &stop, &mut |_| {})?;
+            Ok(ExitCode::SUCCESS)
+        }
         StatementsAction::Status { common: c } => {
             let config = settings::config_with_out(c.config.as_deref(), c.out.as_ref())?;
             let inbox = c.inbox.or(config.statements.inbox.clone());
@@ -116,8 +149,9 @@ pub fn statements(action: StatementsAction) -> Result<ExitCode> {
             };
             let layout = Layout::new(config.paths.output.clone());
             let now = settings::now(c.now.as_deref())?;
-            let report =
+            let mut report =
                 status::status(&layout, inbox.as_deref(), &hours, s.assign_within_working_hours, now)?;
+            report.watcher = s.watch.as_ref().map(|w| watch::health(&layout, w.stale_after(), now));
             if c.json {
                 settings::print_json(&report)?;
             } else {

@@ -18,8 +18,9 @@ pub mod register;
 mod report;
 pub mod staff;
 pub mod status;
+pub mod watch;
 
 pub use decide::decide;
 pub use decision::{Decision, Recipient, StatementOutcome};
-pub use filing::{AttachOptions, FileOptions, attach, file_inbox};
+pub use filing::{AttachOptions, FileOptions, FilingLock, attach, file_inbox, file_inbox_locked};
 pub use report::{FilingReport, StatementReport};

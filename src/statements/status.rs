@@ -44,6 +44,8 @@ pub struct StatusReport {
     /// Damaged lines in the filing ledger (torn or glued writes): a
     /// statement they recorded may be missing from this report.
     pub damaged_ledger_lines: Vec<crate::store::Damaged>,
+    /// The watcher's health, where one is expected (`[statements.watch]`).
+    pub watcher: Option<super::watch::WatcherHealth>,
 }
 
 impl StatusReport {
@@ -55,6 +57,7 @@ impl StatusReport {
         self.waiting.iter().any(|i| i.overdue)
             || !self.unidentified.is_empty()
             || !self.damaged_ledger_lines.is_empty()
+            || self.watcher.as_ref().is_some_and(|w| w.stale)
     }
 }
 
@@ -73,6 +76,7 @@ pub fn status(
         unidentified: Vec::new(),
         unreadable: Vec::new(),
         damaged_ledger_lines: Vec::new(),
+        watcher: None,
     };
     if let Some(inbox) = inbox {
         let contents = inbox_files(inbox)?;
@@ -155,6 +159,19 @@ pub fn status(
 /// The report as a person reads it.
 pub fn to_text(r: &StatusReport) -> String {
     let mut out = String::new();
+    if let Some(w) = &r.watcher {
+        out.push_str(&match (w.stale, w.seconds_ago) {
+            (true, None) => {
+                format!("WATCHER NOT SEEN: no heartbeat at all (expected within {} s)\n", w.stale_after)
+            }
+            (true, Some(ago)) => format!(
+                "WATCHER NOT SEEN for {ago} s (expected within {} s): statements are not being filed\n",
+                w.stale_after
+            ),
+            (false, Some(ago)) => format!("Watcher: seen {ago} s ago\n"),
+            (false, None) => String::new(),
+        });
+    }
     if !r.damaged_ledger_lines.is_empty() {
         let lines: Vec<String> = r.damaged_ledger_lines.iter().map(|d| d.line.to_string()).collect();
         out.push_str(&format!(

@@ -71,3 +71,49 @@ impl Workspace {
             .collect()
     }
 }
+
+/// What must hold after any sequence of crashes and a final complete run.
+pub fn assert_consistent(ws: &Workspace, expected_filed: usize) {
+    let remaining: Vec<_> = fs::read_dir(ws.inbox()).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert!(remaining.is_empty(), "inbox not emptied: {remaining:?}");
+    let out = ws.out();
+    let filed: Vec<PathBuf> = files_under(&out)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf") && !p.starts_with(out.join("escalations")))
+        .collect();
+    let mut by_hash = BTreeMap::new();
+    for p in &filed {
+        assert!(
+            !p.file_name().unwrap().to_string_lossy().starts_with('.'),
+            "temporary file left: {}",
+            p.display()
+        );
+        *by_hash.entry(store_sha(p)).or_insert(0) += 1;
+    }
+    assert_eq!(by_hash.len(), expected_filed, "every statement filed: {filed:#?}");
+    assert!(by_hash.values().all(|n| *n == 1), "none filed twice: {filed:#?}");
+    for case in fs::read_dir(out.join("cases")).unwrap().flatten() {
+        let log = fs::read_to_string(case.path().join("case-log.jsonl")).unwrap_or_default();
+        let mut ids: Vec<_> = log
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .map(|v| v["sha256"].clone())
+            .collect();
+        let n = ids.len();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "one receipt per statement in {}", case.path().display());
+        for entry in log.lines().filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()) {
+            let file = case.path().join("statements").join(entry["file"].as_str().unwrap());
+            assert_eq!(
+                store_sha(&file),
+                entry["sha256"].as_str().unwrap(),
+                "logged statement on disk and intact"
+            );
+        }
+    }
+}
+
+/// The SHA-256 of a file, as the store computes it.
+pub fn store_sha(path: &Path) -> String {
+    casepress::store::sha256_hex(&fs::read(path).unwrap())
+}

@@ -51,10 +51,32 @@ pub fn file_inbox(
     caseload: &Caseload,
     opts: &FileOptions,
 ) -> Result<FilingReport, SetupError> {
+    let lock = FilingLock::take(press)?;
+    file_inbox_locked(press, caseload, opts, &lock)
+}
+
+/// The filing lock of an output root: one filer at a time (a `file` run,
+/// an `attach`, or a watcher for its whole life). Released when dropped.
+pub struct FilingLock(#[allow(dead_code, reason = "held, never read")] fs::File);
+
+impl FilingLock {
+    /// Takes the lock, or says who holds it.
+    pub fn take(press: &Press) -> Result<Self, SetupError> {
+        lock(press.layout(), press.modes()).map(Self)
+    }
+}
+
+/// [`file_inbox`] under a lock the caller holds (the watcher holds one for
+/// its whole life).
+pub fn file_inbox_locked(
+    press: &Press,
+    caseload: &Caseload,
+    opts: &FileOptions,
+    _lock: &FilingLock,
+) -> Result<FilingReport, SetupError> {
     let config = press.config();
     let layout = press.layout();
     let modes = press.modes();
-    let lock = lock(layout, modes)?;
     if let (Some(sample), Some(configured)) = (&config.statements.sample_inbox, &config.statements.inbox)
         && *configured == opts.inbox
     {
@@ -101,7 +123,6 @@ pub fn file_inbox(
     // "Done" lines before the inbox removals they allow.
     filer.ledger_file.sync().map_err(SetupError::Input)?;
     store::sync_dir(&opts.inbox)?;
-    drop(lock);
     Ok(FilingReport { items, unloaded: caseload.failures.clone(), problems })
 }
 
@@ -112,7 +133,7 @@ fn lock(layout: &Layout, modes: Modes) -> Result<fs::File, SetupError> {
     let lock_path = layout.ledger_dir().join("lock");
     store::try_lock(&lock_path, modes)?.ok_or_else(|| {
         SetupError::Input(format!(
-            "{}: another `casepress statements file` run (or `attach`) is filing into this output folder; try again when it finishes",
+            "{}: another `casepress statements file` run (or `attach`, or a `statements watch`) is filing into this output folder; try again when it finishes",
             lock_path.display()
         ))
     })
