@@ -37,6 +37,51 @@ pub struct Config {
     pub rules: crate::rules::Settings,
     /// The browser workspace (`casepress serve`).
     pub workspace: WorkspaceConfig,
+    /// Email for statement notices (none: no email is sent).
+    pub smtp: Option<SmtpConfig>,
+}
+
+/// The mail server statement notices are sent through.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    /// The server's host name.
+    pub server: String,
+    /// Its port (default: 587 with STARTTLS, 465 with TLS, 25 without).
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// `starttls` (default), `tls`, or `none` (only for a relay on this machine).
+    #[serde(default)]
+    pub tls: SmtpTls,
+    /// The From address, e.g. `casepress <casepress@northfield.example.gov.uk>`.
+    pub sender: String,
+    /// A user name, if the server wants one.
+    #[serde(default)]
+    pub username: Option<String>,
+    /// A file holding the password (never the password itself in config).
+    #[serde(default)]
+    pub password_file: Option<PathBuf>,
+    /// Seconds before the first retry of a notice that could not be sent;
+    /// doubled each time, up to 30 minutes.
+    #[serde(default = "default_retry_seconds")]
+    pub retry_seconds: u64,
+}
+
+fn default_retry_seconds() -> u64 {
+    30
+}
+
+/// How the connection to the mail server is protected.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// STARTTLS on a plain connection (port 587).
+    #[default]
+    Starttls,
+    /// TLS from the start (port 465).
+    Tls,
+    /// None: only for a relay on this machine.
+    None,
 }
 
 /// The browser workspace: where it listens and how people sign in.
@@ -406,6 +451,9 @@ impl Config {
         self.statements.inbox.as_mut().map(fix);
         self.statements.sample_inbox.as_mut().map(fix);
         fix(&mut self.workspace.users);
+        if let Some(smtp) = self.smtp.as_mut() {
+            smtp.password_file.as_mut().map(fix);
+        }
         if let Some(cases) = self.board.cases.as_mut() {
             cases.iter_mut().for_each(fix);
         }
@@ -422,6 +470,7 @@ impl Config {
         c.statements.sample_inbox = None;
         c.board.cases = None;
         c.workspace.users = PathBuf::new();
+        c.smtp = None;
         c
     }
 
@@ -433,6 +482,7 @@ impl Config {
         let mut value = serde_json::to_value(self.without_paths()).unwrap_or_default();
         if let Some(all) = value.as_object_mut() {
             all.remove("workspace");
+            all.remove("smtp");
             if let Some(statements) = all.get_mut("statements").and_then(|s| s.as_object_mut()) {
                 statements.remove("watch");
             }

@@ -94,7 +94,22 @@ pub fn statements(action: StatementsAction) -> Result<ExitCode> {
             let cases = if cases.is_empty() { config.paths.cases.clone() } else { cases };
             let caseload = Caseload::load_with(&cases, &config.limits).map_err(|e| anyhow::anyhow!("{e}"))?;
             let opts = FileOptions { inbox, now: settings::now(c.now.as_deref())? };
-            let report = file_inbox(&Press::new(config)?, &caseload, &opts)?;
+            let press = Press::new(config)?;
+            if press.config().smtp.is_some() {
+                let outbox = casepress::statements::outbox::Outbox::new(press.layout(), press.modes());
+                outbox.open(opts.now).map_err(|e| anyhow::anyhow!(e))?;
+            }
+            let report = file_inbox(&press, &caseload, &opts)?;
+            if let Some(smtp) = &press.config().smtp {
+                use casepress::statements::outbox::{Outbox, SmtpMailer};
+                let mailer = SmtpMailer::new(smtp).map_err(|e| anyhow::anyhow!(e))?;
+                let outbox = Outbox::new(press.layout(), press.modes());
+                let retry = std::time::Duration::from_secs(smtp.retry_seconds);
+                let d = outbox
+                    .deliver(&press, &mailer, retry, chrono::Utc::now())
+                    .map_err(|e| anyhow::anyhow!(e))?;
+                eprintln!("notices: {} sent, {} not sent yet", d.sent.len(), d.unsent.len());
+            }
             if c.json {
                 settings::print_json(&report)?;
             } else {
@@ -152,6 +167,11 @@ pub fn statements(action: StatementsAction) -> Result<ExitCode> {
             let mut report =
                 status::status(&layout, inbox.as_deref(), &hours, s.assign_within_working_hours, now)?;
             report.watcher = s.watch.as_ref().map(|w| watch::health(&layout, w.stale_after(), now));
+            if config.smtp.is_some() {
+                let press = Press::new(config.clone())?;
+                let outbox = casepress::statements::outbox::Outbox::new(&layout, press.modes());
+                report.unsent_notices = outbox.unsent(&press, now).map_err(|e| anyhow::anyhow!(e))?;
+            }
             if c.json {
                 settings::print_json(&report)?;
             } else {

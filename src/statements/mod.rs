@@ -13,6 +13,7 @@ mod filing;
 pub mod inbox;
 pub mod ledger;
 mod notes;
+pub mod outbox;
 pub mod read;
 pub mod register;
 mod report;

@@ -46,6 +46,8 @@ pub struct StatusReport {
     pub damaged_ledger_lines: Vec<crate::store::Damaged>,
     /// The watcher's health, where one is expected (`[statements.watch]`).
     pub watcher: Option<super::watch::WatcherHealth>,
+    /// Notices owed and not yet sent (with `[smtp]`).
+    pub unsent_notices: Vec<super::outbox::Unsent>,
 }
 
 impl StatusReport {
@@ -58,6 +60,7 @@ impl StatusReport {
             || !self.unidentified.is_empty()
             || !self.damaged_ledger_lines.is_empty()
             || self.watcher.as_ref().is_some_and(|w| w.stale)
+            || self.unsent_notices.iter().any(|u| u.attempts > 0)
     }
 }
 
@@ -77,6 +80,7 @@ pub fn status(
         unreadable: Vec::new(),
         damaged_ledger_lines: Vec::new(),
         watcher: None,
+        unsent_notices: Vec::new(),
     };
     if let Some(inbox) = inbox {
         let contents = inbox_files(inbox)?;
@@ -171,6 +175,20 @@ pub fn to_text(r: &StatusReport) -> String {
             (false, Some(ago)) => format!("Watcher: seen {ago} s ago\n"),
             (false, None) => String::new(),
         });
+    }
+    let failing: Vec<_> = r.unsent_notices.iter().filter(|u| u.attempts > 0).collect();
+    if !failing.is_empty() {
+        out.push_str(&format!("NOTICES NOT SENT: {}\n", failing.len()));
+        for u in failing {
+            out.push_str(&format!(
+                "  {} to {}, statement {}: {} attempt(s), last: {}\n",
+                u.notice.subject(),
+                u.notice.to_name,
+                u.notice.statement,
+                u.attempts,
+                u.error.as_deref().unwrap_or("")
+            ));
+        }
     }
     if !r.damaged_ledger_lines.is_empty() {
         let lines: Vec<String> = r.damaged_ledger_lines.iter().map(|d| d.line.to_string()).collect();

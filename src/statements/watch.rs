@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::decision::StatementOutcome;
 use super::filing::{FileOptions, FilingLock, file_inbox_locked};
+use super::outbox::{Mailer, Outbox, SmtpMailer};
 use super::report::FilingReport;
 use crate::case::Caseload;
 use crate::press::{Press, SetupError};
@@ -69,6 +70,16 @@ pub fn watch(
     on_batch: &mut dyn FnMut(&FilingReport),
 ) -> Result<Heartbeat, SetupError> {
     let lock = FilingLock::take(press)?;
+    let mailer = match &press.config().smtp {
+        Some(smtp) => {
+            Some((SmtpMailer::new(smtp).map_err(SetupError::Input)?, Duration::from_secs(smtp.retry_seconds)))
+        }
+        None => None,
+    };
+    let outbox = Outbox::new(press.layout(), press.modes());
+    if mailer.is_some() {
+        outbox.open(Utc::now()).map_err(SetupError::Input)?;
+    }
     let now = || Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
     let mut beat = Heartbeat {
         pid: std::process::id(),
@@ -99,6 +110,9 @@ pub fn watch(
             log_batch(&report, started.elapsed());
             on_batch(&report);
         }
+        if let Some((mailer, retry)) = &mailer {
+            send_notices(press, &outbox, mailer, *retry);
+        }
         beat.polls += 1;
         beat.last_poll = now();
         write_heartbeat(press, &beat)?;
@@ -106,6 +120,27 @@ pub fn watch(
     }
     tracing::info!("stopped after {} looks, {} statements handled", beat.polls, beat.handled);
     Ok(beat)
+}
+
+/// Sends what the outbox owes; a failure is logged and retried later.
+fn send_notices(press: &Press, outbox: &Outbox, mailer: &dyn Mailer, retry: Duration) {
+    match outbox.deliver(press, mailer, retry, Utc::now()) {
+        Ok(d) => {
+            if !d.sent.is_empty() {
+                tracing::info!("notices: {} sent", d.sent.len());
+            }
+            for u in d.unsent.iter().filter(|u| u.attempts > 0) {
+                tracing::warn!(
+                    "notice for statement {} to {} not sent ({} attempts): {}",
+                    u.notice.statement,
+                    u.notice.to_name,
+                    u.attempts,
+                    u.error.as_deref().unwrap_or("")
+                );
+            }
+        }
+        Err(e) => tracing::error!("the outbox could not be read or written: {e}"),
+    }
 }
 
 /// Whether the statement left the inbox for good (filed, quarantined, or a

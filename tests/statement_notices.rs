@@ -1,0 +1,233 @@
+//! Notices that reach people: a Safety Link, an assignment and an
+//! unidentified statement each email the right people through a durable
+//! outbox, tested against a real SMTP server on loopback (aiosmtpd, from
+//! PyPI): the email names the case and statement, never the child; a server
+//! that is down and comes back gets every notice; a watcher killed at random
+//! instants while sending loses none, and never sends one as two messages.
+
+mod common;
+#[path = "support/statement_pdfs.rs"]
+mod statement_pdfs;
+#[path = "support/workspace.rs"]
+mod workspace;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use statement_pdfs::*;
+use workspace::*;
+
+/// A real SMTP server on loopback, writing each message it accepts into a maildir.
+struct Sink {
+    child: Child,
+    maildir: PathBuf,
+}
+
+impl Sink {
+    fn start(port: u16, maildir: &Path) -> Self {
+        let child = Command::new("python3")
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
+            .arg(maildir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 with aiosmtpd (pip install aiosmtpd), as .ci/run installs");
+        until("the SMTP server listens", 20, || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok());
+        Self { child, maildir: maildir.to_owned() }
+    }
+
+    /// Every message accepted: (Message-ID, To, Subject, whole text).
+    fn messages(&self) -> Vec<(String, String, String, String)> {
+        let Ok(dir) = fs::read_dir(self.maildir.join("new")) else { return Vec::new() };
+        dir.flatten()
+            .map(|e| {
+                let text = fs::read_to_string(e.path()).unwrap();
+                let header = |name: &str| {
+                    text.lines()
+                        .find(|l| l.to_lowercase().starts_with(&format!("{}:", name.to_lowercase())))
+                        .map(|l| l[name.len() + 1..].trim().to_owned())
+                        .unwrap_or_default()
+                };
+                (header("Message-ID"), header("To"), header("Subject"), text.clone())
+            })
+            .collect()
+    }
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn until(what: &str, secs: u64, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while !check() {
+        assert!(Instant::now() < deadline, "timed out waiting until {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn with_smtp(ws: &Workspace, port: u16) {
+    let config = ws.path().join("casepress.toml");
+    let text = fs::read_to_string(&config).unwrap();
+    let smtp = format!(
+        "\n[smtp]\nserver = \"127.0.0.1\"\nport = {port}\ntls = \"none\"\nsender = \"casepress <casepress@northfield.example.gov.uk>\"\nretry_seconds = 1\n"
+    );
+    fs::write(&config, format!("{text}{smtp}")).unwrap();
+}
+
+fn watcher(ws: &Workspace) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_casepress"))
+        .args(["statements", "watch", "casepress.toml", "--poll", "1"])
+        .current_dir(ws.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+fn stop(mut child: Child) {
+    // SAFETY: kill(2) on our own child.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let _ = child.wait();
+}
+
+fn status(ws: &Workspace) -> (Option<i32>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_casepress"))
+        .args(["statements", "status"])
+        .current_dir(ws.path())
+        .output()
+        .unwrap();
+    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn jay(id: &str, safety_link: bool) -> Statement {
+    let mut s = Statement::new(id, "Jay", "14/06/2009", "20/11/2026 21:40");
+    s.safety_link = safety_link;
+    s
+}
+
+fn nobody(id: &str) -> Statement {
+    Statement::new(id, "Nobody", "01/01/2011", "21/11/2026 10:15")
+}
+
+#[test]
+fn notices_reach_the_right_people_and_never_name_the_child() {
+    let ws = Workspace::new();
+    let port = free_port();
+    with_smtp(&ws, port);
+    let sink = Sink::start(port, &ws.path().join("maildir"));
+    let w = watcher(&ws);
+    ws.put("a.pdf", &statement_pdf(&jay("MOMO-N1", true), Layout::Lines));
+    ws.put("b.pdf", &statement_pdf(&nobody("MOMO-N2"), Layout::Table));
+    // Safety Link: the case manager, the team manager and the service manager
+    // (the case manager's assignment is in the same email); unidentified: the duty officer.
+    until("four notices are accepted", 30, || sink.messages().len() >= 4);
+    stop(w);
+    let messages = sink.messages();
+    let told: BTreeMap<String, String> =
+        messages.iter().map(|(_, to, subject, _)| (to.clone(), subject.clone())).collect();
+    let to = |who: &str| {
+        told.iter()
+            .find(|(k, _)| k.contains(who))
+            .map(|(_, s)| s.as_str())
+            .unwrap_or_else(|| panic!("{who} not told: {told:#?}"))
+    };
+    assert!(to("priya.natarajan@").starts_with("SAFETY LINK: statement MOMO-N1, case NYJS-2026-0117"));
+    assert!(to("declan.hughes@").starts_with("SAFETY LINK: statement MOMO-N1"));
+    assert!(to("helen.adeyemi@").starts_with("SAFETY LINK: statement MOMO-N1"));
+    assert!(to("yjs.duty@").starts_with("Unidentified statement MOMO-N2"));
+    let all: Vec<_> = messages.iter().map(|m| (m.1.clone(), m.2.clone())).collect();
+    assert_eq!(messages.len(), 4, "{all:#?}");
+    for (_, _, _, text) in &messages {
+        for personal in ["Jay", "Whitfield", "Nobody", "14/06/2009", "2009-06-14", "01/01/2011"] {
+            assert!(!text.contains(personal), "an email carries {personal:?}: {text}");
+        }
+    }
+    let (code, text) = status(&ws);
+    assert!(!text.contains("NOTICES NOT SENT"), "{text}");
+    assert_eq!(code, Some(1), "the unidentified statement still awaits a decision: {text}");
+}
+
+#[test]
+fn a_server_that_is_down_and_comes_back_gets_every_notice() {
+    let ws = Workspace::new();
+    let port = free_port();
+    with_smtp(&ws, port);
+    let w = watcher(&ws);
+    ws.put("a.pdf", &statement_pdf(&jay("MOMO-D1", true), Layout::Lines));
+    until("status says the notices are not sent", 30, || status(&ws).1.contains("NOTICES NOT SENT: 3"));
+    let (code, _) = status(&ws);
+    assert_eq!(code, Some(1));
+    let sink = Sink::start(port, &ws.path().join("maildir"));
+    until("every notice is accepted once the server is back", 60, || sink.messages().len() >= 3);
+    until("status is clear", 30, || !status(&ws).1.contains("NOTICES NOT SENT"));
+    stop(w);
+    let ids: std::collections::HashSet<_> = sink.messages().into_iter().map(|m| m.0).collect();
+    assert_eq!(ids.len(), 3);
+    assert_eq!(sink.messages().len(), 3, "none sent twice");
+}
+
+#[test]
+fn sigkill_while_sending_loses_no_notice_and_never_makes_two_messages_of_one() {
+    let ws = Workspace::new();
+    let port = free_port();
+    with_smtp(&ws, port);
+    let sink = Sink::start(port, &ws.path().join("maildir"));
+    for n in 0..8 {
+        ws.put(&format!("s{n}.pdf"), &statement_pdf(&jay(&format!("MOMO-S{n}"), n % 2 == 0), Layout::Lines));
+    }
+    // 4 plain assignments; for the 4 Safety Link statements, the case
+    // manager and two managers each.
+    let owed = 4 + 4 * 3;
+    let mut seed: u64 = 0xD1B5_4A32_D192_ED03;
+    for _ in 0..12 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let mut child = watcher(&ws);
+        std::thread::sleep(Duration::from_millis(seed % 1500));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+    }
+    let w = watcher(&ws);
+    until("every notice is accepted", 60, || {
+        let ids: std::collections::HashSet<_> = sink.messages().into_iter().map(|m| m.0).collect();
+        ids.len() >= owed
+    });
+    until("status is clear", 30, || !status(&ws).1.contains("NOTICES NOT SENT"));
+    stop(w);
+    let messages = sink.messages();
+    let mut by_id: BTreeMap<String, usize> = BTreeMap::new();
+    for (id, ..) in &messages {
+        *by_id.entry(id.clone()).or_default() += 1;
+    }
+    assert_eq!(by_id.len(), owed, "every notice sent: {by_id:#?}");
+    // A resend can only follow a death between the server's acceptance and
+    // the outbox's record of it, and carries the same Message-ID.
+    let resent = messages.len() - by_id.len();
+    eprintln!(
+        "deliveries {}, distinct messages {}, resent after a kill {resent}",
+        messages.len(),
+        by_id.len()
+    );
+    assert!(resent <= 12, "at most one resend per kill");
+    assert_consistent(&ws, 8);
+}
