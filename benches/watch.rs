@@ -1,0 +1,150 @@
+//! Always-on filing under a steady load: statements dropped into the inbox
+//! at 10 a second while `casepress statements watch` runs (the release
+//! binary, a 5 s poll, the default 2 s settle), with a real SMTP server on
+//! loopback (aiosmtpd). For every Safety Link statement (one in ten), the
+//! time from the file's arrival in the inbox to the server accepting its
+//! Safety Link email; and the watcher's resident memory at the start and at
+//! the end.
+//!
+//! `cargo bench --bench watch [-- SECONDS]` (default 60; 1800 for the 30-minute soak).
+//! Needs `python3 -m pip install aiosmtpd`.
+
+#[path = "../tests/support/statement_pdfs.rs"]
+mod statement_pdfs;
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+use statement_pdfs::{Layout, Statement, statement_pdf};
+
+const RATE: u32 = 10;
+const POLL: u64 = 5;
+
+fn rss_kb(pid: u32) -> u64 {
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+fn main() {
+    let seconds: u64 = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(60);
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    fs::create_dir_all(root.join("inbox")).unwrap();
+    fs::create_dir_all(root.join("staging")).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let config = fs::read_to_string(samples.join("casepress.toml"))
+        .unwrap()
+        .replace("output = \"../out\"", "output = \"out\"")
+        .replace("inbox = \"../out/inbox\"", "inbox = \"inbox\"")
+        .replace("sample_inbox = \"inbox\"\n", "")
+        .replace("settle_seconds = 0 ", "settle_seconds = 2 ")
+        .replace("cases = [\"cases\"]", &format!("cases = [{:?}]", samples.join("cases")));
+    let smtp = format!(
+        "\n[statements.watch]\npoll_seconds = {POLL}\n\n[smtp]\nserver = \"127.0.0.1\"\nport = {port}\ntls = \"none\"\nsender = \"casepress <casepress@northfield.example.gov.uk>\"\nretry_seconds = 1\n"
+    );
+    fs::write(root.join("casepress.toml"), format!("{config}{smtp}")).unwrap();
+    let maildir = root.join("maildir");
+    let mut sink = Command::new("python3")
+        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+        .arg(&maildir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("python3 with aiosmtpd");
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut watcher = Command::new(env!("CARGO_BIN_EXE_casepress"))
+        .args(["statements", "watch", "casepress.toml"])
+        .current_dir(root)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(2));
+    let rss_start = rss_kb(watcher.id());
+
+    // Drop statements at a steady rate: written outside, renamed in (arrival).
+    let total = seconds as u32 * RATE;
+    let mut arrived: HashMap<String, SystemTime> = HashMap::new();
+    let start = Instant::now();
+    let mut peak = rss_start;
+    for n in 0..total {
+        let id = format!("MOMO-B{n:06}");
+        let mut s = Statement::new(&id, "Jay", "14/06/2009", "20/11/2026 21:40");
+        s.safety_link = n % 10 == 0;
+        s.words = format!("Statement number {n}.");
+        let staged = root.join("staging").join(format!("{id}.pdf"));
+        fs::write(&staged, statement_pdf(&s, Layout::Lines)).unwrap();
+        let due = start + Duration::from_millis(u64::from(n) * 1000 / u64::from(RATE));
+        std::thread::sleep(due.saturating_duration_since(Instant::now()));
+        fs::rename(&staged, root.join("inbox").join(format!("{id}.pdf"))).unwrap();
+        if s.safety_link {
+            arrived.insert(id, SystemTime::now());
+        }
+        if n > 0 && n % (RATE * 60) == 0 {
+            let now = rss_kb(watcher.id());
+            peak = peak.max(now);
+            println!("  after {:>4} s: watcher RSS {} MB", n / RATE, now / 1024);
+        }
+    }
+    // Wait for the last Safety Link emails.
+    let deadline = Instant::now() + Duration::from_secs(POLL + 60);
+    let accepted = loop {
+        let accepted = accepted_safety_links(&maildir);
+        if accepted.len() >= arrived.len() || Instant::now() > deadline {
+            break accepted;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    let rss_end = rss_kb(watcher.id());
+    unsafe { libc::kill(watcher.id() as i32, libc::SIGTERM) };
+    let _ = watcher.wait();
+    let _ = sink.kill();
+    let _ = sink.wait();
+
+    let mut delays: Vec<f64> = arrived
+        .iter()
+        .filter_map(|(id, at)| accepted.get(id).map(|t| t.duration_since(*at).unwrap_or_default().as_secs_f64()))
+        .collect();
+    delays.sort_by(f64::total_cmp);
+    let pct = |p: f64| delays[((delays.len() as f64 - 1.0) * p).round() as usize];
+    println!(
+        "{total} statements at {RATE}/s over {seconds} s, poll {POLL} s, settle 2 s: {} Safety Link, {} emailed",
+        arrived.len(),
+        delays.len()
+    );
+    println!(
+        "arrival → Safety Link email accepted: p50 {:.1} s  p95 {:.1} s  max {:.1} s  (goal p95 ≤ poll + 5 s = {} s)",
+        pct(0.5),
+        pct(0.95),
+        pct(1.0),
+        POLL + 5
+    );
+    println!("watcher RSS: start {} MB, peak {} MB, end {} MB", rss_start / 1024, peak.max(rss_end) / 1024, rss_end / 1024);
+    assert_eq!(delays.len(), arrived.len(), "every Safety Link emailed");
+}
+
+/// Statement id → when the server accepted its Safety Link email (the
+/// maildir file's modification time), first acceptance.
+fn accepted_safety_links(maildir: &Path) -> HashMap<String, SystemTime> {
+    let mut out: HashMap<String, SystemTime> = HashMap::new();
+    let Ok(dir) = fs::read_dir(maildir.join("new")) else { return out };
+    for entry in dir.flatten() {
+        let Ok(text) = fs::read_to_string(entry.path()) else { continue };
+        let Some(subject) = text.lines().find(|l| l.starts_with("Subject:")) else { continue };
+        let Some(rest) = subject.strip_prefix("Subject: SAFETY LINK: statement ") else { continue };
+        let id = rest.split(',').next().unwrap_or("").to_owned();
+        let at = entry.metadata().and_then(|m| m.modified()).unwrap_or(SystemTime::now());
+        out.entry(id).and_modify(|t| *t = (*t).min(at)).or_insert(at);
+    }
+    out
+}
