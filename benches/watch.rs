@@ -113,7 +113,9 @@ fn main() {
 
     let mut delays: Vec<f64> = arrived
         .iter()
-        .filter_map(|(id, at)| accepted.get(id).map(|t| t.duration_since(*at).unwrap_or_default().as_secs_f64()))
+        .filter_map(|(id, at)| {
+            accepted.get(id).map(|t| t.duration_since(*at).unwrap_or_default().as_secs_f64())
+        })
         .collect();
     delays.sort_by(f64::total_cmp);
     let pct = |p: f64| delays[((delays.len() as f64 - 1.0) * p).round() as usize];
@@ -129,7 +131,12 @@ fn main() {
         pct(1.0),
         POLL + 5
     );
-    println!("watcher RSS: start {} MB, peak {} MB, end {} MB", rss_start / 1024, peak.max(rss_end) / 1024, rss_end / 1024);
+    println!(
+        "watcher RSS: start {} MB, peak {} MB, end {} MB",
+        rss_start / 1024,
+        peak.max(rss_end) / 1024,
+        rss_end / 1024
+    );
     assert_eq!(delays.len(), arrived.len(), "every Safety Link emailed");
 }
 

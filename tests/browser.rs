@@ -405,3 +405,70 @@ async fn set_date(c: &Client, id: &str, date: &str) {
     .await
     .unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_statements_desk_for_admin_staff_and_a_duty_managers_attach() {
+    let site = common::web::site_with_filed_statements();
+    let browser = Browser::start().await;
+    let c = &browser.client;
+
+    // Admin staff see what needs someone, with the duty officer's steps, but do not attach.
+    sign_in(c, &site, "Aisha Khan").await;
+    click(c, "a[href='/desk']").await;
+    wait_until("the desk", || async { text(c).await.contains("Statements desk") }).await;
+    let page = text(c).await;
+    for section in [
+        "Safety Link escalations (",
+        "Waiting past their target (",
+        "Unidentified, awaiting a duty manager's decision (2)",
+        "Unreadable files (",
+        "Still in the inbox (",
+    ] {
+        assert!(page.contains(section), "{section}: {page}");
+    }
+    assert!(page.contains("MOMO-20438") && page.contains("cross-references the name"));
+    assert!(c.find(Locator::Css("form[action='/desk/attach']")).await.is_err(), "admin staff do not attach");
+    accessible(c, "statements desk").await;
+    screenshot(c, "workspace-desk.png").await;
+    sign_out(c).await;
+
+    // A case manager has no desk.
+    sign_in(c, &site, "Priya Natarajan").await;
+    assert!(c.find(Locator::Css("a[href='/desk']")).await.is_err());
+    go(c, &site, "/desk").await;
+    assert!(text(c).await.contains("for admin staff and managers"));
+    go(c, &site, "/cases").await;
+    sign_out(c).await;
+
+    // The duty manager knows "Kai" (a wrong date of birth): attach to Kai's case.
+    sign_in(c, &site, "Gemma Rowe").await;
+    go(c, &site, "/desk").await;
+    let row = c
+        .find(Locator::XPath(
+            "//h2[@id='unidentified']/following::table[1]//tr[td[contains(., 'MOMO-20438')]]",
+        ))
+        .await
+        .unwrap();
+    row.find(Locator::Css("input[name=case_id]")).await.unwrap().send_keys("NYJS-2026-0190").await.unwrap();
+    row.find(Locator::Css("input[name=reason]"))
+        .await
+        .unwrap()
+        .send_keys("Kai is known to us; the portal has the wrong date of birth")
+        .await
+        .unwrap();
+    row.find(Locator::Css("button")).await.unwrap().click().await.unwrap();
+    wait_until("attached", || async { flash(c).await.contains("attached to case NYJS-2026-0190 and filed") })
+        .await;
+    assert!(text(c).await.contains("Unidentified, awaiting a duty manager's decision (1)"));
+    let filed = site.dir.path().join("out/cases/NYJS-2026-0190/statements");
+    assert!(
+        std::fs::read_dir(filed).unwrap().any(|e| e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .contains("MOMO-20438"))
+    );
+    let audit = site.audit_text();
+    assert!(audit.contains("\"what\":\"attached\"") && audit.contains("statement MOMO-20438"));
+    browser.stop().await;
+}

@@ -17,11 +17,14 @@ pub mod outbox;
 pub mod read;
 pub mod register;
 mod report;
+pub mod requests;
 pub mod staff;
 pub mod status;
 pub mod watch;
 
 pub use decide::decide;
 pub use decision::{Decision, Recipient, StatementOutcome};
-pub use filing::{AttachOptions, FileOptions, FilingLock, attach, file_inbox, file_inbox_locked};
+pub use filing::{
+    AttachOptions, FileOptions, FilingLock, attach, attach_locked, file_inbox, file_inbox_locked,
+};
 pub use report::{FilingReport, StatementReport};

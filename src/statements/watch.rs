@@ -93,6 +93,21 @@ pub fn watch(
     tracing::info!("watching {} every {} s", opts.inbox.display(), opts.poll.as_secs_f64());
     while !stop.load(Ordering::SeqCst) {
         let started = Instant::now();
+        if !super::requests::queued(press.layout()).is_empty() {
+            let caseload = Caseload::load_with(&opts.cases, &press.config().limits)
+                .map_err(|e| SetupError::Input(e.to_string()))?;
+            for done in super::requests::carry_out_queued(press, &caseload, &lock)? {
+                match &done.refused {
+                    None => tracing::info!(
+                        "statement {}: attached to case {} by {}",
+                        done.attach.statement,
+                        done.attach.case_id,
+                        done.attach.by
+                    ),
+                    Some(why) => tracing::warn!("statement {}: not attached: {why}", done.attach.statement),
+                }
+            }
+        }
         if has_entries(&opts.inbox) {
             let caseload = Caseload::load_with(&opts.cases, &press.config().limits)
                 .map_err(|e| SetupError::Input(e.to_string()))?;

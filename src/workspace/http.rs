@@ -50,6 +50,8 @@ pub fn app(ws: Arc<Workspace>) -> Router {
         .route("/sign-in", get(pages::sign_in_page).post(pages::sign_in))
         .route("/sign-out", post(pages::sign_out))
         .route("/cases", get(pages::cases))
+        .route("/desk", get(pages::desk))
+        .route("/desk/attach", post(pages::desk_attach))
         .route("/cases/{case}", get(pages::case))
         .route("/cases/{case}/{kind}", get(pages::document))
         .route("/cases/{case}/{kind}/edit/{section}", get(pages::editor).post(pages::save))
@@ -267,7 +269,8 @@ pub fn page(ws: &Workspace, template: &str, ctx: minijinja::Value) -> Response {
 /// A page from a template, with a status.
 pub fn page_with(ws: &Workspace, status: StatusCode, template: &str, ctx: minijinja::Value) -> Response {
     let service = ws.press.config().service.name.clone();
-    let ctx = minijinja::context! { service => service, ..ctx };
+    let desk = ctx.get_attr("user").ok().and_then(|u| u.as_str().map(|u| pages::desk_role(ws, u).is_some()));
+    let ctx = minijinja::context! { service => service, desk => desk, ..ctx };
     match ws.views.get_template(template).and_then(|t| t.render(ctx)) {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {

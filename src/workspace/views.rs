@@ -14,6 +14,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("editor.html", include_str!("../../templates/web/editor.html")),
     ("findings.html", include_str!("../../templates/web/findings.html")),
     ("pages.html", include_str!("../../templates/web/pages.html")),
+    ("desk.html", include_str!("../../templates/web/desk.html")),
+    ("desk_items.html", include_str!("../../templates/web/desk_items.html")),
 ];
 
 /// The stylesheet.

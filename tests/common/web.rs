@@ -60,6 +60,30 @@ pub fn site_with(tune: impl FnOnce(&mut Config)) -> Site {
     Site { dir, running }
 }
 
+/// A site whose inbox (a copy of the sample statements) has been filed, as
+/// on the samples' day: escalations, unidentified and unreadable statements
+/// for the statements desk.
+pub fn site_with_filed_statements() -> Site {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    for entry in std::fs::read_dir(samples().join("inbox")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, inbox.join(path.file_name().unwrap())).unwrap();
+    }
+    let inbox_path = inbox.clone();
+    let site = site_with(move |c| c.statements.inbox = Some(inbox_path));
+    let mut config = site_config(site.dir.path());
+    config.statements.inbox = Some(inbox.clone());
+    let caseload = casepress::case::Caseload::load(&config.paths.cases).unwrap();
+    let press = casepress::press::Press::new(config).unwrap();
+    let opts = casepress::statements::FileOptions { inbox, now: sample_now() };
+    casepress::statements::file_inbox(&press, &caseload, &opts).unwrap();
+    // The inbox folder lives beside the site, for as long as the site does.
+    std::mem::forget(dir);
+    site
+}
+
 /// [`site_with`] the sample config as it is.
 pub fn site() -> Site {
     site_with(|_| {})

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use super::commit::{Batch, Pending};
-use super::{Service, lock, variant};
+use super::{Service, variant};
 use crate::case::Caseload;
 use crate::press::{Press, SetupError};
 use crate::statements::decide::{Received, decide};
@@ -23,7 +23,7 @@ use crate::statements::report::FilingReport;
 use crate::store;
 
 /// Which statement, to which case, decided by whom and why.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AttachOptions {
     /// The statement ID, or the quarantined file's name.
     pub statement: String,
@@ -39,8 +39,19 @@ pub struct AttachOptions {
 
 /// Attaches an unidentified statement to a case and files it there.
 pub fn attach(press: &Press, caseload: &Caseload, opts: &AttachOptions) -> Result<FilingReport, SetupError> {
+    let lock = super::FilingLock::take(press)?;
+    attach_locked(press, caseload, opts, &lock)
+}
+
+/// [`attach`] under a lock the caller holds (the watcher, carrying out a
+/// duty manager's decision queued from the workspace).
+pub fn attach_locked(
+    press: &Press,
+    caseload: &Caseload,
+    opts: &AttachOptions,
+    _lock: &super::FilingLock,
+) -> Result<FilingReport, SetupError> {
     let layout = press.layout();
-    let lock = lock(layout, press.modes())?;
     let mut ledger = read_ledger(&layout.ledger())?;
     let wanted = |d: &Decision| {
         d.outcome == StatementOutcome::Unidentified
@@ -118,6 +129,5 @@ pub fn attach(press: &Press, caseload: &Caseload, opts: &AttachOptions) -> Resul
     batch.push(Pending { path: PathBuf::from(&copy), arrived, decision, resumed, from_inbox: false });
     let items = filer.commit(batch, &mut ledger);
     filer.ledger_file.sync().map_err(SetupError::Input)?;
-    drop(lock);
     Ok(FilingReport { items, unloaded: caseload.failures.clone(), problems: Vec::new() })
 }

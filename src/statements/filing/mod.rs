@@ -19,7 +19,7 @@ mod attach;
 mod commit;
 mod recover;
 
-pub use attach::{AttachOptions, attach};
+pub use attach::{AttachOptions, attach, attach_locked};
 
 use commit::{Batch, Pending, Prepared};
 

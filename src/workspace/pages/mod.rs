@@ -57,6 +57,7 @@ pub async fn not_found(State(ws): Ws) -> Response {
     refusal(&ws, StatusCode::NOT_FOUND, "Page not found", "There is no page at this address.")
 }
 
+mod desk;
 mod document;
 mod editor;
 mod lists;
@@ -65,6 +66,7 @@ mod preview;
 mod sign_in;
 mod steps;
 
+pub(super) use desk::*;
 pub(super) use document::*;
 pub(super) use editor::*;
 pub(super) use lists::*;

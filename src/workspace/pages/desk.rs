@@ -1,0 +1,158 @@
+//! The statements desk: for admin staff and managers, what needs someone
+//! now (Safety Link escalations, statements past their target, unidentified
+//! statements with the duty officer's steps and the duty manager's attach,
+//! unreadable files, the inbox) and the watcher's health.
+
+#![allow(clippy::result_large_err)]
+
+use super::*;
+use crate::statements::{outbox, requests, status, watch};
+
+/// Who may use the desk: admin staff (they file statements) and managers
+/// (they act on them); only a manager attaches a statement to a case.
+pub(in crate::workspace) fn desk_role(ws: &Workspace, who: &str) -> Option<DeskRole> {
+    if lifecycle::is_manager(&ws.directory, who) {
+        return Some(DeskRole::Manager);
+    }
+    let role = ws.directory.member(who)?.role.as_deref()?.to_lowercase();
+    (role.contains("admin") || role.contains("business support")).then_some(DeskRole::Admin)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(in crate::workspace) enum DeskRole {
+    Admin,
+    Manager,
+}
+
+pub async fn desk(State(ws): Ws, v: Visitor) -> Response {
+    let flash = ws.sessions.take_flash(&v.token);
+    blocking(ws.clone(), move |ws| {
+        let Some(role) = desk_role(ws, &v.user) else {
+            let _ = ws.audit.record(&v.user, "refused", None, "statements desk");
+            return refusal(ws, StatusCode::FORBIDDEN, "For admin staff and managers", "The statements desk is for admin staff and managers.");
+        };
+        if ws.audit.record(&v.user, "read", None, "statements desk").is_err() {
+            return audit_failed(ws);
+        }
+        let config = ws.press.config();
+        let layout = ws.press.layout();
+        let now = ws.now();
+        let report = match status::status(
+            layout,
+            config.statements.inbox.as_deref(),
+            ws.press.hours(),
+            config.statements.assign_within_working_hours,
+            now,
+        ) {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::error!("statements status: {e}");
+                return refusal(ws, StatusCode::INTERNAL_SERVER_ERROR, "Not available", "The statement records could not be read; tell your administrator.");
+            }
+        };
+        let watcher = config.statements.watch.as_ref().map(|w| watch::health(layout, w.stale_after(), now));
+        let unsent: Vec<_> = match &config.smtp {
+            Some(_) => outbox::Outbox::new(layout, ws.press.modes())
+                .unsent(&ws.press, now)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|u| u.attempts > 0)
+                .map(|u| context! { subject => u.notice.subject(), to => u.notice.to_name, attempts => u.attempts, error => u.error })
+                .collect(),
+            None => Vec::new(),
+        };
+        // Places relative to the output folder: what the people who use it call them.
+        let relative = |items: &[status::StatusItem]| -> Vec<status::StatusItem> {
+            items
+                .iter()
+                .cloned()
+                .map(|mut i| {
+                    i.path = layout.relative(std::path::Path::new(&i.path)).display().to_string();
+                    i
+                })
+                .collect()
+        };
+        let mut late = relative(&report.sla_breaches);
+        late.extend(relative(&report.waiting).into_iter().filter(|i| i.overdue));
+        page(ws, "desk.html", context! {
+            user => v.user, csrf => v.csrf, now_words => words(ws.today()),
+            watcher, unsent, safety_link => relative(&report.safety_link), late,
+            unidentified => relative(&report.unidentified), unreadable => relative(&report.unreadable),
+            waiting => relative(&report.waiting),
+            may_attach => role == DeskRole::Manager,
+            queued => requests::queued(layout), outcomes => requests::outcomes(layout).into_iter().take(10).collect::<Vec<_>>(),
+            flash => flash.as_ref().map(|f| f.0.clone()), flash_kind => flash.map(|f| f.1),
+        })
+    })
+    .await
+}
+
+/// A duty manager attaches an unidentified statement to a case: at once
+/// when no watcher is filing, else queued for the watcher's next look.
+pub async fn desk_attach(State(ws): Ws, v: Visitor, Form(form): Posted) -> Response {
+    if !v.csrf_ok(&form) {
+        return csrf_refused(&ws, &v);
+    }
+    blocking(ws.clone(), move |ws| {
+        if desk_role(ws, &v.user) != Some(DeskRole::Manager) {
+            let _ = ws.audit.record(&v.user, "refused", None, "attach: not a manager");
+            return refusal(
+                ws,
+                StatusCode::FORBIDDEN,
+                "For managers",
+                "Only a manager attaches a statement to a case.",
+            );
+        }
+        let field =
+            |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
+        let request = requests::AttachRequest {
+            statement: field("statement"),
+            case_id: field("case_id"),
+            by: v.user.clone(),
+            reason: field("reason"),
+        };
+        let back = |message: String, kind: &str| {
+            ws.sessions.set_flash(&v.token, &message, kind);
+            Redirect::to("/desk").into_response()
+        };
+        if crate::case::CaseId::try_from(request.case_id.clone()).is_err() || request.reason.is_empty() {
+            return back("Not attached: give the case id and why it is this child's.".into(), "error");
+        }
+        if ws
+            .audit
+            .record(&v.user, "attached", Some(&request.case_id), &format!("statement {}", request.statement))
+            .is_err()
+        {
+            return audit_failed(ws);
+        }
+        match crate::statements::FilingLock::take(&ws.press) {
+            Ok(lock) => {
+                let caseload = ws.caseload();
+                match requests::carry_out(&ws.press, &caseload, &request, &lock) {
+                    Ok(o) => match o.refused {
+                        None => back(
+                            format!(
+                                "Statement {} attached to case {} and filed.",
+                                request.statement, request.case_id
+                            ),
+                            "ok",
+                        ),
+                        Some(why) => back(format!("Not attached: {why}"), "error"),
+                    },
+                    Err(e) => back(format!("Not attached: {e}"), "error"),
+                }
+            }
+            Err(_) => match requests::queue_attach(ws.press.layout(), ws.press.modes(), &request) {
+                Ok(()) => back(
+                    format!(
+                        "The watcher is filing: statement {} will be attached to case {} at its next look.",
+                        request.statement, request.case_id
+                    ),
+                    "ok",
+                ),
+                Err(e) => back(format!("Not attached: {e}"), "error"),
+            },
+        }
+    })
+    .await
+}
