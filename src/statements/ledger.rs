@@ -75,6 +75,13 @@ impl Ledger {
         open.into_iter().map(|i| self.lines[i].decision.clone()).collect()
     }
 
+    /// Each statement's latest "done" decision, in ledger order, by reference.
+    pub(super) fn each_done(&self, mut each: impl FnMut(&Decision)) {
+        let mut done: Vec<usize> = self.latest_done.values().copied().collect();
+        done.sort_unstable();
+        done.into_iter().for_each(|i| each(&self.lines[i].decision));
+    }
+
     /// The latest "done" decision of every statement, in ledger order.
     pub(super) fn done_decisions(&self) -> Vec<Decision> {
         let mut done: Vec<usize> = self.latest_done.values().copied().collect();

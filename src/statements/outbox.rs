@@ -256,11 +256,11 @@ impl Outbox {
         let officer = press.config().statements.duty_officer.as_deref();
         let mut owed = Vec::new();
         let mut seen = std::collections::HashSet::new();
-        for decision in ledger.done_decisions() {
+        ledger.each_done(|decision| {
             if decision.received < since {
-                continue;
+                return;
             }
-            for notice in notices(&decision, &directory, officer) {
+            for notice in notices(decision, &directory, officer) {
                 if sent.contains(&notice.key) || !seen.insert(notice.key.clone()) {
                     continue;
                 }
@@ -270,7 +270,7 @@ impl Outbox {
                 };
                 owed.push(Unsent { notice, attempts, error, retry_at });
             }
-        }
+        });
         let _ = now;
         Ok(owed)
     }

@@ -91,8 +91,11 @@ pub fn watch(
         poll_seconds: opts.poll.as_secs(),
     };
     tracing::info!("watching {} every {} s", opts.inbox.display(), opts.poll.as_secs_f64());
+    // At start, whatever an earlier run left owed is sent.
+    let mut owing = true;
     while !stop.load(Ordering::SeqCst) {
         let started = Instant::now();
+        let mut filed_now = false;
         if !super::requests::queued(press.layout()).is_empty() {
             let caseload = Caseload::load_with(&opts.cases, &press.config().limits)
                 .map_err(|e| SetupError::Input(e.to_string()))?;
@@ -122,11 +125,16 @@ pub fn watch(
                 beat.handled += handled;
                 beat.last_filed = Some(now());
             }
+            filed_now = true;
             log_batch(&report, started.elapsed());
             on_batch(&report);
         }
-        if let Some((mailer, retry)) = &mailer {
-            send_notices(press, &outbox, mailer, *retry);
+        // Read the ledger for notices only when there may be some: after a
+        // batch, or while earlier ones are still owed.
+        if let Some((mailer, retry)) = &mailer
+            && (filed_now || owing)
+        {
+            owing = send_notices(press, &outbox, mailer, *retry);
         }
         beat.polls += 1;
         beat.last_poll = now();
@@ -138,7 +146,8 @@ pub fn watch(
 }
 
 /// Sends what the outbox owes; a failure is logged and retried later.
-fn send_notices(press: &Press, outbox: &Outbox, mailer: &dyn Mailer, retry: Duration) {
+/// Returns whether notices are still owed.
+fn send_notices(press: &Press, outbox: &Outbox, mailer: &dyn Mailer, retry: Duration) -> bool {
     match outbox.deliver(press, mailer, retry, Utc::now()) {
         Ok(d) => {
             if !d.sent.is_empty() {
@@ -153,8 +162,12 @@ fn send_notices(press: &Press, outbox: &Outbox, mailer: &dyn Mailer, retry: Dura
                     u.error.as_deref().unwrap_or("")
                 );
             }
+            !d.unsent.is_empty()
         }
-        Err(e) => tracing::error!("the outbox could not be read or written: {e}"),
+        Err(e) => {
+            tracing::error!("the outbox could not be read or written: {e}");
+            true
+        }
     }
 }
 
