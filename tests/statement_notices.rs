@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use statement_pdfs::*;
 use workspace::*;
@@ -72,14 +72,6 @@ impl Drop for Sink {
     }
 }
 
-fn until(what: &str, secs: u64, mut check: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while !check() {
-        assert!(Instant::now() < deadline, "timed out waiting until {what}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
@@ -107,15 +99,6 @@ fn stop(mut child: Child) {
     // SAFETY: kill(2) on our own child.
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
     let _ = child.wait();
-}
-
-fn status(ws: &Workspace) -> (Option<i32>, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_casepress"))
-        .args(["statements", "status"])
-        .current_dir(ws.path())
-        .output()
-        .unwrap();
-    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 fn jay(id: &str, safety_link: bool) -> Statement {
@@ -161,7 +144,7 @@ fn notices_reach_the_right_people_and_never_name_the_child() {
             assert!(!text.contains(personal), "an email carries {personal:?}: {text}");
         }
     }
-    let (code, text) = status(&ws);
+    let (code, text) = ws.status();
     assert!(!text.contains("NOTICES NOT SENT"), "{text}");
     assert_eq!(code, Some(1), "the unidentified statement still awaits a decision: {text}");
 }
@@ -173,12 +156,12 @@ fn a_server_that_is_down_and_comes_back_gets_every_notice() {
     with_smtp(&ws, port);
     let w = watcher(&ws);
     ws.put("a.pdf", &statement_pdf(&jay("MOMO-D1", true), Layout::Lines));
-    until("status says the notices are not sent", 30, || status(&ws).1.contains("NOTICES NOT SENT: 3"));
-    let (code, _) = status(&ws);
+    until("status says the notices are not sent", 30, || ws.status().1.contains("NOTICES NOT SENT: 3"));
+    let (code, _) = ws.status();
     assert_eq!(code, Some(1));
     let sink = Sink::start(port, &ws.path().join("maildir"));
     until("every notice is accepted once the server is back", 60, || sink.messages().len() >= 3);
-    until("status is clear", 30, || !status(&ws).1.contains("NOTICES NOT SENT"));
+    until("status is clear", 30, || !ws.status().1.contains("NOTICES NOT SENT"));
     stop(w);
     let ids: std::collections::HashSet<_> = sink.messages().into_iter().map(|m| m.0).collect();
     assert_eq!(ids.len(), 3);
@@ -212,7 +195,7 @@ fn sigkill_while_sending_loses_no_notice_and_never_makes_two_messages_of_one() {
         let ids: std::collections::HashSet<_> = sink.messages().into_iter().map(|m| m.0).collect();
         ids.len() >= owed
     });
-    until("status is clear", 30, || !status(&ws).1.contains("NOTICES NOT SENT"));
+    until("status is clear", 30, || !ws.status().1.contains("NOTICES NOT SENT"));
     stop(w);
     let messages = sink.messages();
     let mut by_id: BTreeMap<String, usize> = BTreeMap::new();

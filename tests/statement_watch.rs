@@ -34,14 +34,6 @@ fn watcher(ws: &Workspace, env: &[(&str, &str)]) -> Child {
     cmd.spawn().unwrap()
 }
 
-fn until(what: &str, secs: u64, mut check: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while !check() {
-        assert!(Instant::now() < deadline, "timed out waiting until {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 fn inbox_empty(ws: &Workspace) -> bool {
     fs::read_dir(ws.inbox()).unwrap().next().is_none()
 }
@@ -61,15 +53,6 @@ fn terminate(child: &mut Child) -> std::process::ExitStatus {
         assert!(Instant::now() < deadline, "the watcher did not stop on SIGTERM");
         std::thread::sleep(Duration::from_millis(50));
     }
-}
-
-fn status(ws: &Workspace) -> (Option<i32>, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_casepress"))
-        .args(["statements", "status"])
-        .current_dir(ws.path())
-        .output()
-        .unwrap();
-    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 fn expect_watcher(ws: &Workspace) {
@@ -182,17 +165,17 @@ fn sigkill_the_watcher_at_random_instants_loses_and_duplicates_nothing() {
 fn status_exits_1_when_the_watcher_has_not_been_seen() {
     let ws = Workspace::new();
     expect_watcher(&ws);
-    let (code, text) = status(&ws);
+    let (code, text) = ws.status();
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("WATCHER NOT SEEN: no heartbeat at all"), "{text}");
     let mut child = watcher(&ws, &[]);
     until("the first heartbeat", 20, || heartbeat(&ws).is_some());
-    let (code, text) = status(&ws);
+    let (code, text) = ws.status();
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("Watcher: seen"), "{text}");
     assert!(terminate(&mut child).success());
     std::thread::sleep(Duration::from_millis(4500));
-    let (code, text) = status(&ws);
+    let (code, text) = ws.status();
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("WATCHER NOT SEEN for"), "{text}");
 }

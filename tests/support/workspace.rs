@@ -117,3 +117,24 @@ pub fn assert_consistent(ws: &Workspace, expected_filed: usize) {
 pub fn store_sha(path: &Path) -> String {
     casepress::store::sha256_hex(&fs::read(path).unwrap())
 }
+
+/// Waits until `check` holds, polling; panics naming `what` after `secs`.
+pub fn until(what: &str, secs: u64, mut check: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while !check() {
+        assert!(std::time::Instant::now() < deadline, "timed out waiting until {what}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+impl Workspace {
+    /// `statements status` in this workspace: exit code and text.
+    pub fn status(&self) -> (Option<i32>, String) {
+        let out = Command::new(env!("CARGO_BIN_EXE_casepress"))
+            .args(["statements", "status"])
+            .current_dir(self.path())
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+}
