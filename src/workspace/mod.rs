@@ -116,7 +116,12 @@ impl Workspace {
     /// batch or an import may have changed them).
     pub fn caseload(&self) -> Caseload {
         let config = self.press.config();
-        let caseload = Caseload::load_with(&config.paths.cases, &config.limits).unwrap_or_default();
+        let caseload = Caseload::load_with(&config.paths.cases, &config.limits).unwrap_or_else(|e| {
+            // A missing or unreadable cases folder: the pages show no cases,
+            // and the log (never a page) says why.
+            tracing::error!("the cases could not be loaded: {e}");
+            Caseload::default()
+        });
         let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
         for c in &caseload.cases {
             files.insert(c.case.case_id.as_str().to_owned(), c.file.clone());
