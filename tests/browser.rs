@@ -321,7 +321,9 @@ async fn keyboard_only_signs_in_in_order_and_lands_on_the_error_summary() {
     // A bad value, sent with Enter (no mouse): the page opens on the error
     // summary, which names the field and links to it.
     go(c, &site, &format!("/cases/{CASE}/psr/edit/proposal")).await;
-    c.find(Locator::Id("f-psr-proposal-length-months")).await.unwrap().click().await.unwrap();
+    let length = c.find(Locator::Id("f-psr-proposal-length-months")).await.unwrap();
+    length.clear().await.unwrap();
+    length.click().await.unwrap();
     press(c, "twelve").await;
     press(c, &Key::Enter.to_string()).await;
     wait_until("the error summary", || async { text(c).await.contains("There is a problem") }).await;

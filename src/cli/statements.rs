@@ -168,9 +168,8 @@ pub fn statements(action: StatementsAction) -> Result<ExitCode> {
                 status::status(&layout, inbox.as_deref(), &hours, s.assign_within_working_hours, now)?;
             report.watcher = s.watch.as_ref().map(|w| watch::health(&layout, w.stale_after(), now));
             if config.smtp.is_some() {
-                let press = Press::new(config.clone())?;
-                let outbox = casepress::statements::outbox::Outbox::new(&layout, press.modes());
-                report.unsent_notices = outbox.unsent(&press, now).map_err(|e| anyhow::anyhow!(e))?;
+                let outbox = casepress::statements::outbox::Outbox::new(&layout, config.permissions.modes());
+                report.unsent_notices = outbox.unsent(&config, &layout).map_err(|e| anyhow::anyhow!(e))?;
             }
             if c.json {
                 settings::print_json(&report)?;

@@ -26,7 +26,7 @@ use sha2::{Digest, Sha256};
 use super::decision::{Decision, StatementOutcome};
 use super::ledger::read_ledger;
 use super::staff::Directory;
-use crate::config::{SmtpConfig, SmtpTls};
+use crate::config::{Config, SmtpConfig, SmtpTls};
 use crate::press::Press;
 use crate::store::{self, Layout, Modes};
 
@@ -228,8 +228,8 @@ impl Outbox {
         Ok(())
     }
 
-    /// Every notice owed and not yet sent, as of `now`, with its attempts.
-    pub fn unsent(&self, press: &Press, now: DateTime<Utc>) -> Result<Vec<Unsent>, String> {
+    /// Every notice owed and not yet sent, with its attempts.
+    pub fn unsent(&self, config: &Config, layout: &Layout) -> Result<Vec<Unsent>, String> {
         let lines = self.read()?;
         let since = match lines.iter().find_map(|l| match l {
             OutboxLine::Opened { since } => Some(*since),
@@ -251,9 +251,9 @@ impl Outbox {
                 OutboxLine::Opened { .. } => {}
             }
         }
-        let ledger = read_ledger(&press.layout().ledger()).map_err(|e| e.to_string())?;
-        let directory = Directory::new(press.config().staff.clone());
-        let officer = press.config().statements.duty_officer.as_deref();
+        let ledger = read_ledger(&layout.ledger()).map_err(|e| e.to_string())?;
+        let directory = Directory::new(config.staff.clone());
+        let officer = config.statements.duty_officer.as_deref();
         let mut owed = Vec::new();
         let mut seen = std::collections::HashSet::new();
         ledger.each_done(|decision| {
@@ -271,7 +271,6 @@ impl Outbox {
                 owed.push(Unsent { notice, attempts, error, retry_at });
             }
         });
-        let _ = now;
         Ok(owed)
     }
 
@@ -294,7 +293,7 @@ impl Outbox {
         now: DateTime<Utc>,
     ) -> Result<Delivery, String> {
         self.open(now)?;
-        let mut owed = self.unsent(press, now)?;
+        let mut owed = self.unsent(press.config(), press.layout())?;
         owed.sort_by_key(|u| u.notice.event != NoticeEvent::SafetyLink);
         let service = press.config().service.name.clone();
         let mut delivery = Delivery::default();

@@ -16,10 +16,11 @@ pub mod forms;
 mod http;
 mod pages;
 pub mod preview;
+mod recent;
 pub mod sessions;
 mod views;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -169,30 +170,19 @@ impl Workspace {
 /// The case JSON as recently served, by case and file version: the common
 /// ancestor of a three-way merge when a form comes back after the file
 /// changed.
-struct Versions {
-    recent: Mutex<VecDeque<(String, Arc<Value>)>>,
-    keep: usize,
-}
+struct Versions(recent::Recent<String, Arc<Value>>);
 
 impl Versions {
     fn new(keep: usize) -> Self {
-        Self { recent: Mutex::new(VecDeque::new()), keep }
+        Self(recent::Recent::new(keep))
     }
 
     fn keep(&self, case_id: &str, version: &str, case: &Value) {
-        let key = format!("{case_id}:{version}");
-        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
-        if recent.iter().any(|(k, _)| *k == key) {
-            return;
-        }
-        recent.push_front((key, Arc::new(case.clone())));
-        recent.truncate(self.keep);
+        self.0.insert(format!("{case_id}:{version}"), || Arc::new(case.clone()));
     }
 
     fn get(&self, case_id: &str, version: &str) -> Option<Arc<Value>> {
-        let key = format!("{case_id}:{version}");
-        let recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
-        recent.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone())
+        self.0.get(&format!("{case_id}:{version}"))
     }
 }
 

@@ -2,8 +2,9 @@
 //! one SVG per page by Typst's own renderer, kept for the few most recent
 //! versions so that the pages of a save are typeset once.
 
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use super::recent::Recent;
 
 use chrono::NaiveDate;
 
@@ -39,15 +40,14 @@ impl PreviewKey {
 
 /// Recently made previews.
 pub struct Previews {
-    recent: Mutex<VecDeque<(PreviewKey, Pages)>>,
-    keep: usize,
+    recent: Recent<PreviewKey, Pages>,
     drawn: SvgMemo,
 }
 
 impl Previews {
     /// Keeps the `keep` most recent.
     pub fn new(keep: usize) -> Self {
-        Self { recent: Mutex::new(VecDeque::new()), keep, drawn: SvgMemo::default() }
+        Self { recent: Recent::new(keep), drawn: SvgMemo::default() }
     }
 
     /// The pages for `key`, typeset by `make` if they are not kept.
@@ -56,19 +56,12 @@ impl Previews {
         key: &PreviewKey,
         make: impl FnOnce(&SvgMemo) -> Result<Vec<Arc<str>>, String>,
     ) -> Pages {
-        if let Some(pages) = self.find(key) {
+        if let Some(pages) = self.recent.get(key) {
             return pages;
         }
         let pages = Arc::new(make(&self.drawn));
-        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
-        recent.push_front((key.clone(), pages.clone()));
-        recent.truncate(self.keep);
+        self.recent.insert(key.clone(), || pages.clone());
         pages
-    }
-
-    fn find(&self, key: &PreviewKey) -> Option<Pages> {
-        let recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
-        recent.iter().find(|(k, _)| k == key).map(|(_, p)| p.clone())
     }
 }
 
