@@ -103,7 +103,7 @@ pub fn statements(action: StatementsAction) -> Result<ExitCode> {
             if let Some(smtp) = &press.config().smtp {
                 use casepress::statements::outbox::{Outbox, SmtpMailer};
                 let mailer = SmtpMailer::new(smtp).map_err(|e| anyhow::anyhow!(e))?;
-                let outbox = Outbox::new(press.layout(), press.modes());
+                let mut outbox = Outbox::new(press.layout(), press.modes());
                 let retry = std::time::Duration::from_secs(smtp.retry_seconds);
                 let d = outbox
                     .deliver(&press, &mailer, retry, chrono::Utc::now())

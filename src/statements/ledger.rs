@@ -10,8 +10,10 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use sha2::{Digest, Sha256};
+
 use super::decision::{Decision, StatementOutcome};
-use crate::store::{self, Damaged, Layout, Modes, StoreError};
+use crate::store::{self, Damaged, Layout, Modes, ReadTo, StoreError, Tail};
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -20,82 +22,161 @@ pub(super) enum Stage {
     Done,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 pub(super) struct LedgerLine {
     pub(super) stage: Stage,
     pub(super) decision: Decision,
 }
 
-/// The ledger as read at the start of a run, plus what the run appends,
-/// indexed by SHA-256: a run looks up every inbox file, and a ledger grows
-/// by two lines per statement for years.
-#[derive(Default)]
+/// A line as written: the decision borrowed.
+#[derive(Serialize)]
+struct LedgerLineOut<'a> {
+    stage: Stage,
+    decision: &'a Decision,
+}
+
+/// The ledger's index: for each statement (by SHA-256) where its latest
+/// "begun" and "done" lines are in the file. Decisions are read back from
+/// the file when asked for, so a watcher that files for months keeps about
+/// fifty bytes per statement, not every decision; and it follows the file
+/// as lines are appended ([`Ledger::catch_up`]) rather than reading it again.
 pub(super) struct Ledger {
-    pub(super) lines: Vec<LedgerLine>,
+    path: PathBuf,
+    read_to: ReadTo,
     /// Lines that are not records (torn or glued writes).
-    pub(super) damaged: Vec<Damaged>,
-    /// Index in `lines` of the latest line of each stage, per SHA-256.
-    latest_done: HashMap<String, usize>,
-    latest_begun: HashMap<String, usize>,
+    damaged: Vec<Damaged>,
+    /// A last line with no newline yet.
+    fragment: Option<Damaged>,
+    latest: HashMap<Key, Latest>,
+}
+
+/// A SHA-256 as its 32 bytes.
+type Key = [u8; 32];
+
+/// Byte offsets of a statement's latest lines of each stage.
+#[derive(Debug, Clone, Copy, Default)]
+struct Latest {
+    begun: Option<u64>,
+    done: Option<u64>,
+}
+
+fn key(sha256: &str) -> Key {
+    let mut key = [0u8; 32];
+    let hex = sha256.as_bytes();
+    let digit = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let decoded = hex.len() == 64
+        && key.iter_mut().enumerate().all(|(i, byte)| match (digit(hex[2 * i]), digit(hex[2 * i + 1])) {
+            (Some(hi), Some(lo)) => {
+                *byte = hi << 4 | lo;
+                true
+            }
+            _ => false,
+        });
+    // Not a SHA-256 in hex (never written by casepress): keyed by its digest.
+    if !decoded {
+        key = Sha256::digest(hex).into();
+    }
+    key
 }
 
 impl Ledger {
-    /// Adds a line (already written to the file).
-    pub(super) fn push(&mut self, line: LedgerLine) {
-        let index = match line.stage {
-            Stage::Done => &mut self.latest_done,
-            Stage::Begun => &mut self.latest_begun,
-        };
-        index.insert(line.decision.sha256.clone(), self.lines.len());
-        self.lines.push(line);
+    /// Reads and indexes the ledger at `path` (empty if there is none).
+    pub(super) fn read(path: &Path) -> Result<Self, StoreError> {
+        let mut ledger = Self::empty(path);
+        ledger.catch_up()?;
+        Ok(ledger)
+    }
+
+    fn empty(path: &Path) -> Self {
+        Self {
+            path: path.to_owned(),
+            read_to: ReadTo::default(),
+            damaged: Vec::new(),
+            fragment: None,
+            latest: HashMap::new(),
+        }
+    }
+
+    /// Indexes the lines appended since the last read. A ledger shorter than
+    /// what was read has been replaced, and is indexed again from its start.
+    pub(super) fn catch_up(&mut self) -> Result<(), StoreError> {
+        let tail = self.index_from(self.read_to)?;
+        if tail.restarted {
+            *self = Self::empty(&self.path);
+            self.index_from(ReadTo::default())?;
+        }
+        Ok(())
+    }
+
+    fn index_from(&mut self, from: ReadTo) -> Result<Tail, StoreError> {
+        let (latest, damaged) = (&mut self.latest, &mut self.damaged);
+        let tail = store::read_lines_from::<LedgerLine>(&self.path, from, |offset, line| match line {
+            Ok(line) => {
+                let entry = latest.entry(key(&line.decision.sha256)).or_default();
+                match line.stage {
+                    Stage::Begun => entry.begun = Some(offset),
+                    Stage::Done => entry.done = Some(offset),
+                }
+            }
+            Err(d) => damaged.push(d),
+        })?;
+        self.read_to = tail.read_to;
+        self.fragment = tail.fragment;
+        Ok(tail)
+    }
+
+    /// Lines that are not records: torn or glued writes, and a last line
+    /// with no newline.
+    pub(super) fn damaged(&self) -> Vec<Damaged> {
+        self.damaged.iter().copied().chain(self.fragment).collect()
+    }
+
+    fn decision_at(&self, offset: u64) -> Result<Decision, StoreError> {
+        let mut found = None;
+        store::read_lines_at::<LedgerLine>(&self.path, &[offset], |_, l| found = Some(l.decision))?;
+        Ok(found.expect("one offset, one line"))
     }
 
     /// The latest "done" decision for a file with this SHA-256.
-    pub(super) fn done(&self, sha256: &str) -> Option<Decision> {
-        self.latest_done.get(sha256).map(|&i| self.lines[i].decision.clone())
+    pub(super) fn done(&self, sha256: &str) -> Result<Option<Decision>, StoreError> {
+        self.latest.get(&key(sha256)).and_then(|l| l.done).map(|at| self.decision_at(at)).transpose()
     }
 
     /// The decision begun for a file with this SHA-256 and not yet done: an
     /// interrupted filing, or a superseding decision being carried out.
-    pub(super) fn open(&self, sha256: &str) -> Option<Decision> {
-        let begun = *self.latest_begun.get(sha256)?;
-        let done = self.latest_done.get(sha256).copied();
-        (done.is_none_or(|d| d < begun)).then(|| self.lines[begun].decision.clone())
+    pub(super) fn open(&self, sha256: &str) -> Result<Option<Decision>, StoreError> {
+        self.latest.get(&key(sha256)).and_then(open_at).map(|at| self.decision_at(at)).transpose()
     }
 
     /// Every open decision (see [`Ledger::open`]), in ledger order.
-    pub(super) fn open_decisions(&self) -> Vec<Decision> {
-        let mut open: Vec<usize> = self
-            .latest_begun
-            .iter()
-            .filter(|(sha, begun)| self.latest_done.get(*sha).is_none_or(|d| d < *begun))
-            .map(|(_, &i)| i)
-            .collect();
-        open.sort_unstable();
-        open.into_iter().map(|i| self.lines[i].decision.clone()).collect()
+    pub(super) fn open_decisions(&self) -> Result<Vec<Decision>, StoreError> {
+        let mut open = Vec::new();
+        self.each_at(self.latest.values().filter_map(open_at).collect(), |d| open.push(d))?;
+        Ok(open)
     }
 
-    /// Each statement's latest "done" decision, in ledger order, by reference.
-    pub(super) fn each_done(&self, mut each: impl FnMut(&Decision)) {
-        let mut done: Vec<usize> = self.latest_done.values().copied().collect();
-        done.sort_unstable();
-        done.into_iter().for_each(|i| each(&self.lines[i].decision));
+    /// Each statement's latest "done" decision, in ledger order, one at a
+    /// time (never all held at once).
+    pub(super) fn each_done(&self, mut each: impl FnMut(Decision)) -> Result<(), StoreError> {
+        self.each_at(self.latest.values().filter_map(|l| l.done).collect(), &mut each)
+    }
+
+    fn each_at(&self, mut offsets: Vec<u64>, mut each: impl FnMut(Decision)) -> Result<(), StoreError> {
+        offsets.sort_unstable();
+        store::read_lines_at::<LedgerLine>(&self.path, &offsets, |_, line| each(line.decision))
     }
 
     /// The latest "done" decision of every statement, in ledger order.
-    pub(super) fn done_decisions(&self) -> Vec<Decision> {
-        let mut done: Vec<usize> = self.latest_done.values().copied().collect();
-        done.sort_unstable();
-        done.into_iter().map(|i| self.lines[i].decision.clone()).collect()
+    pub(super) fn done_decisions(&self) -> Result<Vec<Decision>, StoreError> {
+        let mut done = Vec::new();
+        self.each_done(|d| done.push(d))?;
+        Ok(done)
     }
 }
 
-/// Reads the ledger; damaged lines are kept in [`Ledger::damaged`].
-pub(super) fn read_ledger(path: &Path) -> Result<Ledger, StoreError> {
-    let (lines, damaged) = store::read_lines::<LedgerLine>(path)?;
-    let mut ledger = Ledger { damaged, ..Ledger::default() };
-    lines.into_iter().for_each(|l| ledger.push(l));
-    Ok(ledger)
+/// Where the open decision is, if there is one: begun after the last done.
+fn open_at(latest: &Latest) -> Option<u64> {
+    latest.begun.filter(|&begun| latest.done.is_none_or(|done| done < begun))
 }
 
 /// The ledger file, for appending.
@@ -120,17 +201,15 @@ impl LedgerFile {
         if decisions.is_empty() {
             return Ok(());
         }
-        let entries: Vec<LedgerLine> =
-            decisions.iter().map(|&d| LedgerLine { stage, decision: d.clone() }).collect();
         let mut lines = Vec::new();
-        for entry in &entries {
-            serde_json::to_writer(&mut lines, entry).expect("ledger lines serialise");
+        for &decision in decisions {
+            serde_json::to_writer(&mut lines, &LedgerLineOut { stage, decision })
+                .expect("ledger lines serialise");
             lines.push(b'\n');
         }
         store::append_lines(&self.path, &lines, self.modes, matches!(stage, Stage::Begun))
             .map_err(|e| e.to_string())?;
-        entries.into_iter().for_each(|e| ledger.push(e));
-        Ok(())
+        ledger.catch_up().map_err(|e| e.to_string())
     }
 
     /// Makes every line appended so far durable.
@@ -146,8 +225,8 @@ impl LedgerFile {
 /// Every statement the ledger records as done (latest decision per file),
 /// and the ledger's damaged lines.
 pub(super) fn done_decisions(layout: &Layout) -> Result<(Vec<Decision>, Vec<Damaged>), StoreError> {
-    let ledger = read_ledger(&layout.ledger())?;
-    Ok((ledger.done_decisions(), ledger.damaged))
+    let ledger = Ledger::read(&layout.ledger())?;
+    Ok((ledger.done_decisions()?, ledger.damaged()))
 }
 
 /// The statements the ledger records as filed into a case: (statement ID,
@@ -194,24 +273,40 @@ pub fn filed_statements(out: &Path) -> Result<(Vec<FiledStatement>, Vec<Damaged>
 mod tests {
     use super::*;
 
-    fn line(stage: Stage, sha256: &str, dest_name: &str) -> LedgerLine {
+    fn decision(sha256: &str, dest_name: &str) -> Decision {
         let mut decision = Decision::unreadable(sha256.into(), "s.pdf".into(), DateTime::UNIX_EPOCH);
         decision.dest_name = dest_name.into();
-        LedgerLine { stage, decision }
+        decision
     }
 
     #[test]
-    fn lookups_find_the_latest_line_of_each_stage() {
-        let mut ledger = Ledger::default();
-        ledger.push(line(Stage::Begun, "a", "first"));
-        assert!(ledger.done("a").is_none());
-        ledger.push(line(Stage::Done, "a", "first"));
-        ledger.push(line(Stage::Begun, "a", "second"));
-        ledger.push(line(Stage::Begun, "b", "other"));
-        assert_eq!(ledger.open("a").unwrap().dest_name, "second", "begun after the last done: open");
-        assert_eq!(ledger.done("a").unwrap().dest_name, "first");
-        assert!(ledger.done("b").is_none());
-        assert!(ledger.open("c").is_none());
-        assert!(ledger.open("b").is_some());
+    fn lookups_find_the_latest_line_of_each_stage_as_the_file_grows() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = LedgerFile { path: tmp.path().join("ledger.jsonl"), modes: Modes::default() };
+        let a = "a".repeat(64);
+        let mut ledger = Ledger::read(&file.path).unwrap();
+        file.append(&mut ledger, Stage::Begun, &[&decision(&a, "first")]).unwrap();
+        assert!(ledger.done(&a).unwrap().is_none());
+        assert_eq!(ledger.open(&a).unwrap().unwrap().dest_name, "first");
+        file.append(&mut ledger, Stage::Done, &[&decision(&a, "first")]).unwrap();
+        file.append(&mut ledger, Stage::Begun, &[&decision(&a, "second"), &decision("b", "other")]).unwrap();
+        assert_eq!(ledger.open(&a).unwrap().unwrap().dest_name, "second", "begun after the last done: open");
+        assert_eq!(ledger.done(&a).unwrap().unwrap().dest_name, "first");
+        assert!(ledger.done("b").unwrap().is_none());
+        assert!(ledger.open("c").unwrap().is_none());
+        let open: Vec<String> = ledger.open_decisions().unwrap().into_iter().map(|d| d.dest_name).collect();
+        assert_eq!(open, ["second", "other"], "in ledger order");
+        // A second reader of the same file sees the same.
+        let again = Ledger::read(&file.path).unwrap();
+        assert_eq!(again.done(&a).unwrap().unwrap().dest_name, "first");
+        assert_eq!(again.done_decisions().unwrap().len(), 1);
+        assert!(again.damaged().is_empty());
+    }
+
+    #[test]
+    fn a_sha256_in_hex_is_its_bytes_and_anything_else_is_still_a_key() {
+        assert_eq!(key(&"0f".repeat(32)), [0x0f; 32]);
+        assert_ne!(key("b"), key("c"));
+        assert_ne!(key(&"g".repeat(64)), key(&"h".repeat(64)));
     }
 }

@@ -15,8 +15,8 @@
 //! An email leaves the service: it names the case id, the statement id and
 //! where to look, never the child's name or date of birth.
 
-use std::collections::HashMap;
-use std::path::PathBuf;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -24,11 +24,11 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::decision::{Decision, StatementOutcome};
-use super::ledger::read_ledger;
+use super::ledger::{LedgerLine, Stage};
 use super::staff::Directory;
 use crate::config::{Config, SmtpConfig, SmtpTls};
 use crate::press::Press;
-use crate::store::{self, Layout, Modes};
+use crate::store::{self, Layout, Modes, ReadTo};
 
 /// Why someone is told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -204,16 +204,108 @@ pub trait Mailer {
 pub struct Outbox {
     path: PathBuf,
     modes: Modes,
+    /// What a delivering outbox has read so far, followed from round to round.
+    known: Option<Known>,
+}
+
+/// The notices owed, as read from the outbox log and the ledger, and where
+/// each read stopped: a watcher's next round reads only what was appended
+/// since, and keeps a 16-byte digest per notice sent rather than the log.
+#[derive(Default)]
+struct Known {
+    since: Option<DateTime<Utc>>,
+    log_to: ReadTo,
+    ledger_to: ReadTo,
+    sent: HashSet<u128>,
+    failed: HashMap<String, (u32, String, DateTime<Utc>)>,
+    /// Owed notices in the order their decisions were done.
+    owed: BTreeMap<u64, Notice>,
+    owed_at: HashMap<String, u64>,
+    next: u64,
+}
+
+fn digest(key: &str) -> u128 {
+    let d = Sha256::digest(key.as_bytes());
+    u128::from_be_bytes(d[..16].try_into().expect("16 bytes"))
+}
+
+impl Known {
+    /// Reads what the outbox log and the ledger gained since the last look:
+    /// the log first, so that a notice already sent is never owed again.
+    /// Every "done" decision from the outbox's opening on owes its notices
+    /// (one done twice owes them once). A file read that finds it replaced
+    /// starts everything again.
+    fn catch_up(&mut self, outbox: &Path, ledger: &Path, config: &Config) -> Result<(), String> {
+        let log = store::read_lines_from::<OutboxLine>(outbox, self.log_to, |_, line| match line {
+            Ok(OutboxLine::Opened { since }) => {
+                self.since.get_or_insert(since);
+            }
+            Ok(OutboxLine::Sent { key, .. }) => {
+                self.sent.insert(digest(&key));
+                self.failed.remove(&key);
+                if let Some(at) = self.owed_at.remove(&key) {
+                    self.owed.remove(&at);
+                }
+            }
+            Ok(OutboxLine::Failed { key, attempt, error, retry_at, .. }) => {
+                if !self.sent.contains(&digest(&key)) {
+                    self.failed.insert(key, (attempt, error, retry_at));
+                }
+            }
+            Err(_) => {}
+        })
+        .map_err(|e| e.to_string())?;
+        self.log_to = log.read_to;
+        if log.restarted {
+            *self = Self::default();
+            return self.catch_up(outbox, ledger, config);
+        }
+        // Before the outbox is opened nothing is owed, and the ledger is
+        // left unread until it is.
+        let Some(since) = self.since else { return Ok(()) };
+        let directory = Directory::new(config.staff.clone());
+        let officer = config.statements.duty_officer.as_deref();
+        let read = store::read_lines_from::<LedgerLine>(ledger, self.ledger_to, |_, line| {
+            let Ok(LedgerLine { stage: Stage::Done, decision }) = line else { return };
+            if decision.received < since {
+                return;
+            }
+            for notice in notices(&decision, &directory, officer) {
+                if self.sent.contains(&digest(&notice.key)) || self.owed_at.contains_key(&notice.key) {
+                    continue;
+                }
+                self.owed_at.insert(notice.key.clone(), self.next);
+                self.owed.insert(self.next, notice);
+                self.next += 1;
+            }
+        })
+        .map_err(|e| e.to_string())?;
+        self.ledger_to = read.read_to;
+        if read.restarted {
+            *self = Self::default();
+            return self.catch_up(outbox, ledger, config);
+        }
+        Ok(())
+    }
+
+    fn unsent(&self) -> Vec<Unsent> {
+        self.owed
+            .values()
+            .map(|notice| {
+                let (attempts, error, retry_at) = match self.failed.get(&notice.key) {
+                    Some((a, e, r)) => (*a, Some(e.clone()), Some(*r)),
+                    None => (0, None, None),
+                };
+                Unsent { notice: notice.clone(), attempts, error, retry_at }
+            })
+            .collect()
+    }
 }
 
 impl Outbox {
     /// The outbox under `layout`.
     pub fn new(layout: &Layout, modes: Modes) -> Self {
-        Self { path: layout.at("outbox").join("outbox.jsonl"), modes }
-    }
-
-    fn read(&self) -> Result<Vec<OutboxLine>, String> {
-        store::read_lines::<OutboxLine>(&self.path).map(|(lines, _)| lines).map_err(|e| e.to_string())
+        Self { path: layout.at("outbox").join("outbox.jsonl"), modes, known: None }
     }
 
     fn append(&self, line: &OutboxLine) -> Result<(), String> {
@@ -230,48 +322,9 @@ impl Outbox {
 
     /// Every notice owed and not yet sent, with its attempts.
     pub fn unsent(&self, config: &Config, layout: &Layout) -> Result<Vec<Unsent>, String> {
-        let lines = self.read()?;
-        let since = match lines.iter().find_map(|l| match l {
-            OutboxLine::Opened { since } => Some(*since),
-            _ => None,
-        }) {
-            Some(since) => since,
-            None => return Ok(Vec::new()),
-        };
-        let mut sent = std::collections::HashSet::new();
-        let mut failed: HashMap<String, (u32, String, DateTime<Utc>)> = HashMap::new();
-        for line in lines {
-            match line {
-                OutboxLine::Sent { key, .. } => {
-                    sent.insert(key);
-                }
-                OutboxLine::Failed { key, attempt, error, retry_at, .. } => {
-                    failed.insert(key, (attempt, error, retry_at));
-                }
-                OutboxLine::Opened { .. } => {}
-            }
-        }
-        let ledger = read_ledger(&layout.ledger()).map_err(|e| e.to_string())?;
-        let directory = Directory::new(config.staff.clone());
-        let officer = config.statements.duty_officer.as_deref();
-        let mut owed = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        ledger.each_done(|decision| {
-            if decision.received < since {
-                return;
-            }
-            for notice in notices(decision, &directory, officer) {
-                if sent.contains(&notice.key) || !seen.insert(notice.key.clone()) {
-                    continue;
-                }
-                let (attempts, error, retry_at) = match failed.get(&notice.key) {
-                    Some((a, e, r)) => (*a, Some(e.clone()), Some(*r)),
-                    None => (0, None, None),
-                };
-                owed.push(Unsent { notice, attempts, error, retry_at });
-            }
-        });
-        Ok(owed)
+        let mut known = Known::default();
+        known.catch_up(&self.path, &layout.ledger(), config)?;
+        Ok(known.unsent())
     }
 
     /// Starts the outbox if it has not been: statements decided from `now`
@@ -286,14 +339,16 @@ impl Outbox {
 
     /// Sends every notice owed whose retry time has come. Safety Link first.
     pub fn deliver(
-        &self,
+        &mut self,
         press: &Press,
         mailer: &dyn Mailer,
         retry: Duration,
         now: DateTime<Utc>,
     ) -> Result<Delivery, String> {
         self.open(now)?;
-        let mut owed = self.unsent(press.config(), press.layout())?;
+        let known = self.known.get_or_insert_with(Known::default);
+        known.catch_up(&self.path, &press.layout().ledger(), press.config())?;
+        let mut owed = known.unsent();
         owed.sort_by_key(|u| u.notice.event != NoticeEvent::SafetyLink);
         let service = press.config().service.name.clone();
         let mut delivery = Delivery::default();

@@ -82,7 +82,7 @@ pub fn carry_out(
     press: &Press,
     caseload: &Caseload,
     request: &AttachRequest,
-    lock: &FilingLock,
+    lock: &mut FilingLock,
 ) -> Result<Outcome, SetupError> {
     let opts = AttachOptions {
         statement: request.statement.clone(),
@@ -112,7 +112,7 @@ pub fn carry_out(
 pub fn carry_out_queued(
     press: &Press,
     caseload: &Caseload,
-    lock: &FilingLock,
+    lock: &mut FilingLock,
 ) -> Result<Vec<Outcome>, SetupError> {
     let mut outcomes = Vec::new();
     for file in pending_files(press.layout()) {

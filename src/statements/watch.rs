@@ -69,14 +69,14 @@ pub fn watch(
     stop: &AtomicBool,
     on_batch: &mut dyn FnMut(&FilingReport),
 ) -> Result<Heartbeat, SetupError> {
-    let lock = FilingLock::take(press)?;
+    let mut lock = FilingLock::take(press)?;
     let mailer = match &press.config().smtp {
         Some(smtp) => {
             Some((SmtpMailer::new(smtp).map_err(SetupError::Input)?, Duration::from_secs(smtp.retry_seconds)))
         }
         None => None,
     };
-    let outbox = Outbox::new(press.layout(), press.modes());
+    let mut outbox = Outbox::new(press.layout(), press.modes());
     if mailer.is_some() {
         outbox.open(Utc::now()).map_err(SetupError::Input)?;
     }
@@ -99,7 +99,7 @@ pub fn watch(
         if !super::requests::queued(press.layout()).is_empty() {
             let caseload = Caseload::load_with(&opts.cases, &press.config().limits)
                 .map_err(|e| SetupError::Input(e.to_string()))?;
-            for done in super::requests::carry_out_queued(press, &caseload, &lock)? {
+            for done in super::requests::carry_out_queued(press, &caseload, &mut lock)? {
                 match &done.refused {
                     None => tracing::info!(
                         "statement {}: attached to case {} by {}",
@@ -118,7 +118,7 @@ pub fn watch(
                 press,
                 &caseload,
                 &FileOptions { inbox: opts.inbox.clone(), now: Utc::now() },
-                &lock,
+                &mut lock,
             )?;
             let handled = report.items.iter().filter(|i| handled(i.outcome)).count() as u64;
             if handled > 0 {
@@ -134,7 +134,7 @@ pub fn watch(
         if let Some((mailer, retry)) = &mailer
             && (filed_now || owing)
         {
-            owing = send_notices(press, &outbox, mailer, *retry);
+            owing = send_notices(press, &mut outbox, mailer, *retry);
         }
         beat.polls += 1;
         beat.last_poll = now();
@@ -147,7 +147,7 @@ pub fn watch(
 
 /// Sends what the outbox owes; a failure is logged and retried later.
 /// Returns whether notices are still owed.
-fn send_notices(press: &Press, outbox: &Outbox, mailer: &dyn Mailer, retry: Duration) -> bool {
+fn send_notices(press: &Press, outbox: &mut Outbox, mailer: &dyn Mailer, retry: Duration) -> bool {
     match outbox.deliver(press, mailer, retry, Utc::now()) {
         Ok(d) => {
             if !d.sent.is_empty() {

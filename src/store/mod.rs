@@ -9,7 +9,7 @@ mod log;
 mod publish;
 
 pub use bundle::{Bundle, BundleMember, bundle};
-pub use jsonl::{Damaged, append_lines, read_lines};
+pub use jsonl::{Damaged, ReadTo, Tail, append_lines, read_lines, read_lines_at, read_lines_from};
 pub use layout::{Layout, Quarantine};
 pub use log::{CASE_LOG, CaseLog, LogEntry, append_log, append_log_many, read_case_log, read_log};
 use publish::at;

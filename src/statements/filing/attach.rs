@@ -18,7 +18,6 @@ use crate::press::{Press, SetupError};
 use crate::statements::decide::{Received, decide};
 use crate::statements::decision::{Attached, Decision, StatementOutcome};
 use crate::statements::inbox::{Arrived, Identity, Sidecar};
-use crate::statements::ledger::read_ledger;
 use crate::statements::report::FilingReport;
 use crate::store;
 
@@ -39,8 +38,8 @@ pub struct AttachOptions {
 
 /// Attaches an unidentified statement to a case and files it there.
 pub fn attach(press: &Press, caseload: &Caseload, opts: &AttachOptions) -> Result<FilingReport, SetupError> {
-    let lock = super::FilingLock::take(press)?;
-    attach_locked(press, caseload, opts, &lock)
+    let mut lock = super::FilingLock::take(press)?;
+    attach_locked(press, caseload, opts, &mut lock)
 }
 
 /// [`attach`] under a lock the caller holds (the watcher, carrying out a
@@ -49,16 +48,21 @@ pub fn attach_locked(
     press: &Press,
     caseload: &Caseload,
     opts: &AttachOptions,
-    _lock: &super::FilingLock,
+    lock: &mut super::FilingLock,
 ) -> Result<FilingReport, SetupError> {
     let layout = press.layout();
-    let mut ledger = read_ledger(&layout.ledger())?;
+    let ledger = lock.ledger(layout)?;
     let wanted = |d: &Decision| {
         d.outcome == StatementOutcome::Unidentified
             && (d.fields.statement_id.as_deref() == Some(opts.statement.as_str())
                 || d.dest_name == opts.statement)
     };
-    let found: Vec<Decision> = ledger.done_decisions().into_iter().filter(wanted).collect();
+    let mut found: Vec<Decision> = Vec::new();
+    ledger.each_done(|d| {
+        if wanted(&d) {
+            found.push(d);
+        }
+    })?;
     let old = match found.as_slice() {
         [one] => one.clone(),
         [] => {
@@ -104,7 +108,7 @@ pub fn attach_locked(
 
     let service = Service::new(press, caseload);
     let filer = service.filer(opts.now);
-    let (decision, resumed) = match ledger.open(&old.sha256) {
+    let (decision, resumed) = match ledger.open(&old.sha256)? {
         // An attach that stopped part-way: finish it as decided.
         Some(open) => (open, true),
         None => {
@@ -127,7 +131,7 @@ pub fn attach_locked(
     };
     let mut batch = Batch::default();
     batch.push(Pending { path: PathBuf::from(&copy), arrived, decision, resumed, from_inbox: false });
-    let items = filer.commit(batch, &mut ledger);
+    let items = filer.commit(batch, ledger);
     filer.ledger_file.sync().map_err(SetupError::Input)?;
     Ok(FilingReport { items, unloaded: caseload.failures.clone(), problems: Vec::new() })
 }

@@ -26,7 +26,7 @@ use commit::{Batch, Pending, Prepared};
 use super::decide::{Policy, Received, decide};
 use super::decision::{Decision, StatementOutcome};
 use super::inbox::{self, Arrived};
-use super::ledger::{Ledger, LedgerFile, read_ledger};
+use super::ledger::{Ledger, LedgerFile};
 use super::register::Register;
 use super::report::{FilingReport, StatementReport};
 use super::staff::Directory;
@@ -51,18 +51,37 @@ pub fn file_inbox(
     caseload: &Caseload,
     opts: &FileOptions,
 ) -> Result<FilingReport, SetupError> {
-    let lock = FilingLock::take(press)?;
-    file_inbox_locked(press, caseload, opts, &lock)
+    let mut lock = FilingLock::take(press)?;
+    file_inbox_locked(press, caseload, opts, &mut lock)
 }
 
 /// The filing lock of an output root: one filer at a time (a `file` run,
 /// an `attach`, or a watcher for its whole life). Released when dropped.
-pub struct FilingLock(#[allow(dead_code, reason = "held, never read")] fs::File);
+///
+/// Only the holder writes the ledger, so the holder keeps its index: read
+/// once, then followed as it grows, and the start-of-run recovery done once
+/// per hold. A watcher's memory and each batch's work stay flat however
+/// long the ledger gets.
+pub struct FilingLock {
+    _file: fs::File,
+    ledger: Option<Ledger>,
+    receipts_checked: bool,
+}
 
 impl FilingLock {
     /// Takes the lock, or says who holds it.
     pub fn take(press: &Press) -> Result<Self, SetupError> {
-        lock(press.layout(), press.modes()).map(Self)
+        let file = lock(press.layout(), press.modes())?;
+        Ok(Self { _file: file, ledger: None, receipts_checked: false })
+    }
+
+    /// The ledger's index: read at first use, caught up after.
+    fn ledger(&mut self, layout: &Layout) -> Result<&mut Ledger, SetupError> {
+        match &mut self.ledger {
+            Some(ledger) => ledger.catch_up()?,
+            None => self.ledger = Some(Ledger::read(&layout.ledger())?),
+        }
+        Ok(self.ledger.as_mut().expect("just read"))
     }
 }
 
@@ -72,7 +91,7 @@ pub fn file_inbox_locked(
     press: &Press,
     caseload: &Caseload,
     opts: &FileOptions,
-    _lock: &FilingLock,
+    lock: &mut FilingLock,
 ) -> Result<FilingReport, SetupError> {
     let config = press.config();
     let layout = press.layout();
@@ -84,9 +103,12 @@ pub fn file_inbox_locked(
     }
     let service = Service::new(press, caseload);
     let filer = service.filer(opts.now);
-    let mut ledger = read_ledger(&layout.ledger())?;
-    filer.reconcile(&mut ledger, &opts.inbox).map_err(SetupError::Input)?;
-    let problems = filer.restore_receipts(&ledger);
+    let check_receipts = !lock.receipts_checked;
+    let ledger = lock.ledger(layout)?;
+    filer.reconcile(ledger, &opts.inbox).map_err(SetupError::Input)?;
+    // Receipts are lost only to a crash or a torn write, both of which end
+    // a hold: checked once per hold, not every batch.
+    let problems = if check_receipts { filer.restore_receipts(ledger) } else { Vec::new() };
 
     let settle = Duration::from_secs(config.statements.settle_seconds);
     let mut items = Vec::new();
@@ -98,26 +120,29 @@ pub fn file_inbox_locked(
         items.push(StatementReport::bare(path, StatementOutcome::Skipped, detail));
     }
     for path in contents.files {
-        let mut prepared = filer.prepare(&path, &ledger, settle, &batch);
+        let mut prepared = filer.prepare(&path, ledger, settle, &batch);
         if let Ok(Prepared::Clash) = prepared {
             // The same file, or the same destination, as one in the batch:
             // file the batch first, then this one against what it filed.
-            items.extend(filer.commit(std::mem::take(&mut batch), &mut ledger));
-            prepared = filer.prepare(&path, &ledger, settle, &batch);
+            items.extend(filer.commit(std::mem::take(&mut batch), ledger));
+            prepared = filer.prepare(&path, ledger, settle, &batch);
         }
         match prepared {
             Ok(Prepared::Report(report)) => items.push(report),
             Ok(Prepared::File(pending)) => {
                 batch.push(*pending);
                 if batch.is_full() {
-                    items.extend(filer.commit(std::mem::take(&mut batch), &mut ledger));
+                    items.extend(filer.commit(std::mem::take(&mut batch), ledger));
                 }
             }
             Ok(Prepared::Clash) => unreachable!("nothing clashes with an empty batch"),
             Err(reason) => items.push(StatementReport::failed(&path, &reason)),
         }
     }
-    items.extend(filer.commit(batch, &mut ledger));
+    items.extend(filer.commit(batch, ledger));
+    if check_receipts {
+        lock.receipts_checked = true;
+    }
     // Safety Link first: those are actioned immediately.
     items.sort_by_key(|i| !i.safety_link);
     // "Done" lines before the inbox removals they allow.
@@ -215,10 +240,10 @@ impl Filer<'_> {
         if batch.pending.iter().any(|p| p.decision.sha256 == arrived.sha256) {
             return Ok(Prepared::Clash);
         }
-        if let Some(open) = ledger.open(&arrived.sha256) {
+        if let Some(open) = ledger.open(&arrived.sha256).map_err(|e| e.to_string())? {
             return self.prepared(path, arrived, open, true, batch);
         }
-        if let Some(done) = ledger.done(&arrived.sha256)
+        if let Some(done) = ledger.done(&arrived.sha256).map_err(|e| e.to_string())?
             && self.verify(&done).is_ok()
         {
             // Put back after the case was corrected (or with a sidecar naming

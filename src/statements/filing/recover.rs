@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::Filer;
 use super::commit::logged_statements;
-use crate::statements::decision::{Decision, StatementOutcome};
+use crate::statements::decision::StatementOutcome;
 use crate::statements::ledger::{Ledger, Stage};
 use crate::store::{self, LogEntry};
 
@@ -16,19 +16,29 @@ impl Filer<'_> {
     /// statement the ledger records as filed into a case, with its copy
     /// intact, has its receipt in that case's log.
     pub(super) fn restore_receipts(&self, ledger: &Ledger) -> Vec<String> {
-        let mut by_case: BTreeMap<String, Vec<Decision>> = BTreeMap::new();
-        for d in ledger.done_decisions().into_iter().filter(|d| d.outcome == StatementOutcome::Assigned) {
-            by_case.entry(d.case_id.clone().unwrap_or_default()).or_default().push(d);
+        // Only the SHA-256s are held, case by case; a missing receipt's
+        // decision is read back from the ledger.
+        let mut by_case: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let listed = ledger.each_done(|d| {
+            if d.outcome == StatementOutcome::Assigned {
+                by_case.entry(d.case_id.unwrap_or_default()).or_default().push(d.sha256);
+            }
+        });
+        if let Err(e) = listed {
+            return vec![format!("the ledger could not be read to check case logs' receipts: {e}")];
         }
         let mut problems = Vec::new();
-        for (case_id, decisions) in by_case {
+        for (case_id, filed) in by_case {
             let case_dir = self.layout.case_dir(&case_id);
             let restored = logged_statements(&case_dir).and_then(|logged| {
-                let missing: Vec<LogEntry> = decisions
-                    .iter()
-                    .filter(|d| !logged.contains(&d.sha256) && self.verify(d).is_ok())
-                    .map(|d| self.receipt(d))
-                    .collect();
+                let mut missing: Vec<LogEntry> = Vec::new();
+                for sha256 in filed.iter().filter(|sha| !logged.contains(*sha)) {
+                    if let Some(d) = ledger.done(sha256).map_err(|e| e.to_string())?
+                        && self.verify(&d).is_ok()
+                    {
+                        missing.push(self.receipt(&d));
+                    }
+                }
                 store::append_log_many(&case_dir, &missing, self.modes).map_err(|e| e.to_string())
             });
             if let Err(e) = restored {
@@ -42,7 +52,7 @@ impl Filer<'_> {
     /// "done" line was lost in a crash: the copy verifies, the receipt is in
     /// the case log (if assigned), and the file has left the inbox.
     pub(super) fn reconcile(&self, ledger: &mut Ledger, inbox: &Path) -> Result<(), String> {
-        for d in ledger.open_decisions() {
+        for d in ledger.open_decisions().map_err(|e| e.to_string())? {
             let gone = !inbox.join(&d.source).exists();
             let receipt = d.outcome != StatementOutcome::Assigned || {
                 let case_dir = self.layout.case_dir(d.case_id.as_deref().unwrap_or_default());

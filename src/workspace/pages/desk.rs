@@ -126,9 +126,9 @@ pub async fn desk_attach(State(ws): Ws, v: Visitor, Form(form): Posted) -> Respo
             return audit_failed(ws);
         }
         match crate::statements::FilingLock::take(&ws.press) {
-            Ok(lock) => {
+            Ok(mut lock) => {
                 let caseload = ws.caseload();
-                match requests::carry_out(&ws.press, &caseload, &request, &lock) {
+                match requests::carry_out(&ws.press, &caseload, &request, &mut lock) {
                     Ok(o) => match o.refused {
                         None => back(
                             format!(
