@@ -21,6 +21,7 @@ pub mod config;
 pub mod export;
 pub mod failure;
 pub mod history;
+pub mod import;
 pub mod lifecycle;
 pub mod press;
 pub mod render;

@@ -23,11 +23,15 @@ pub struct LoadedCase {
     pub line: usize,
 }
 
-/// Case files are found by extension; everything else in a folder is ignored.
+/// Case files are found by extension; everything else in a folder is
+/// ignored, as is a JSON Schema kept beside the cases for editors
+/// (`*.schema.json`).
 fn is_case_file(path: &Path) -> bool {
-    let hidden = path.file_name().and_then(|n| n.to_str()).is_none_or(|n| n.starts_with('.'));
+    let name = path.file_name().and_then(|n| n.to_str());
+    let hidden = name.is_none_or(|n| n.starts_with('.'));
+    let schema = name.is_some_and(|n| n.ends_with(".schema.json"));
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    !hidden && matches!(ext, "json" | "ndjson" | "jsonl")
+    !hidden && !schema && matches!(ext, "json" | "ndjson" | "jsonl")
 }
 
 /// Expands files and folders (walked recursively, sorted by name) into the

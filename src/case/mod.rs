@@ -5,6 +5,7 @@
 
 mod caseload;
 mod error;
+mod file;
 mod id;
 mod limits;
 mod load;
@@ -12,6 +13,7 @@ mod model;
 
 pub use caseload::{Caseload, LoadFailure, load_each};
 pub use error::CaseError;
+pub use file::CaseFile;
 pub use id::CaseId;
 pub use limits::Limits;
 pub use load::{LoadedCase, discover, load_file, load_file_each, load_file_limited, parse_bytes};

@@ -16,6 +16,11 @@ use super::CaseId;
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Case {
+    /// Where an editor finds this format's JSON Schema, to check and complete
+    /// the file as it is written (`casepress schema --out FILE` writes it).
+    /// casepress itself ignores it.
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub editor_schema: Option<String>,
     /// Format version; must be `casepress/case/v1`.
     pub schema: SchemaVersion,
     /// Case identifier; becomes the case folder name.

@@ -4,6 +4,7 @@
 mod board;
 mod check;
 mod export;
+mod import;
 mod lifecycle;
 mod print;
 mod render;
@@ -76,8 +77,20 @@ enum Command {
         #[command(subcommand)]
         action: serve::UserAction,
     },
-    /// Print the JSON Schema of the case format.
-    Schema,
+    /// Create and update case files from case management system extracts
+    /// (CSV, XLSX) through a mapping. Facts only: what writers wrote in
+    /// casepress is never overwritten. Exits 1 when a row failed or a fact
+    /// conflicts.
+    Import(import::ImportArgs),
+    /// Write a new, minimal case file (with `$schema`, so editors check and
+    /// complete it) and the schema beside it.
+    New(import::NewArgs),
+    /// Print the JSON Schema of the case format, or write it to a file.
+    Schema {
+        /// Write it to FILE (for editors: a case file's `"$schema"` names it).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Work with the document templates.
     Templates {
         #[command(subcommand)]
@@ -139,10 +152,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Status(a) => lifecycle::status(a),
         Command::Serve(a) => serve::serve(a),
         Command::User { action } => serve::user(action),
-        Command::Schema => {
-            println!("{}", serde_json::to_string_pretty(&casepress::case::json_schema())?);
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Import(a) => import::run_import(a),
+        Command::New(a) => import::new(a),
+        Command::Schema { out } => import::schema(out),
         Command::Templates { action: TemplatesAction::Export { dir } } => {
             let exported = casepress::render::export(&dir).context("cannot export templates")?;
             for path in &exported.written {
