@@ -268,8 +268,10 @@ fn joined_facts(
         Fills::Values(field) => {
             let mut values = Vec::new();
             for &row in rows {
-                if let Some(Value::Array(v)) = read_field(field, value_cols, table, row, &j.into)? {
-                    values.extend(v);
+                match read_field(field, value_cols, table, row, &j.into)? {
+                    Some(Value::Array(v)) => values.extend(v),
+                    Some(v) => values.push(v),
+                    None => {}
                 }
             }
             facts.origin.insert(j.into.clone(), place);

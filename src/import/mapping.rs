@@ -281,6 +281,7 @@ fn source(
         let f = field(&path, field_shape.clone(), spec, lookups).map_err(|e| format!("{at}: `{full}`: {e}"))?;
         fields.push(f);
     }
+    fields.sort_by_key(|f| shape.order(&f.path));
     let delimiter = match file.delimiter {
         None => b',',
         Some(c) if c.is_ascii() => c as u8,

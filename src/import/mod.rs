@@ -271,7 +271,7 @@ fn create(facts: &Facts, file: &Path, out: &Path, modes: Modes, shape: &Shape) -
     let mut case = Map::new();
     case.insert("schema".into(), Value::String("casepress/case/v1".into()));
     let mut paths: Vec<(&String, &Value)> = facts.values.iter().filter(|(_, v)| !v.is_null()).collect();
-    paths.sort_by_key(|(p, _)| order(shape, p));
+    paths.sort_by_key(|(p, _)| shape.order(p));
     for (path, value) in paths {
         build::set(&mut case, path, value.clone());
     }
@@ -334,30 +334,6 @@ fn check(facts: &Facts, bytes: &[u8], file: &Path) -> Result<(), String> {
 /// `missing field `x`` in a loader message: the field's name.
 fn missing_field(message: &str) -> Option<&str> {
     message.split('`').nth(1).filter(|_| message.contains("missing field"))
-}
-
-/// Where a path comes in the case format: new files read in its order.
-fn order(shape: &Shape, path: &str) -> Vec<usize> {
-    let mut at = shape;
-    let mut out = Vec::new();
-    for name in path.split('.') {
-        let fields = match at {
-            Shape::Object(f) => f,
-            Shape::List(item) => match &**item {
-                Shape::Object(f) => f,
-                _ => break,
-            },
-            _ => break,
-        };
-        match fields.iter().position(|(n, _, _)| n == name) {
-            Some(i) => {
-                out.push(i);
-                at = &fields[i].1;
-            }
-            None => break,
-        }
-    }
-    out
 }
 
 /// One line per import in `OUT/import/imports.jsonl`: when, the extracts

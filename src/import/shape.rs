@@ -52,6 +52,31 @@ impl Shape {
         }
     }
 
+    /// Where a path comes in the case format, as a sort key: files are
+    /// written in the format's order, whatever the mapping's.
+    pub fn order(&self, path: &str) -> Vec<usize> {
+        let mut at = self;
+        let mut out = Vec::new();
+        for name in path.split('.') {
+            let fields = match at {
+                Shape::Object(f) => f,
+                Shape::List(item) => match &**item {
+                    Shape::Object(f) => f,
+                    _ => break,
+                },
+                _ => break,
+            };
+            match fields.iter().position(|(n, _, _)| n == name) {
+                Some(i) => {
+                    out.push(i);
+                    at = &fields[i].1;
+                }
+                None => break,
+            }
+        }
+        out
+    }
+
     /// What a person reads as the expected form of the value.
     pub fn expected(&self) -> String {
         match self {

@@ -1,0 +1,311 @@
+//! Fictional case-management extracts, made deterministically: a
+//! ChildView-style set of CSV files (UTF-8 with a byte-order mark, CRLF,
+//! `dd/mm/yyyy`) and a CareDirector-style workbook (a merged title row,
+//! Excel dates, ids with leading zeros, coded values). Every name, address
+//! and number is made up. `samples/import/` holds copies made by
+//! `CASEPRESS_UPDATE_SAMPLES=1 cargo test --test import samples_are_current`.
+
+#![allow(dead_code, reason = "each test binary uses part of it")]
+
+use std::path::Path;
+
+use chrono::{Datelike, Days, NaiveDate};
+
+const FIRST: &[&str] = &[
+    "Aiden", "Bella", "Callum", "Darcy", "Eshan", "Freya", "Gabriel", "Harriet", "Idris", "Jade", "Kai", "Lola",
+    "Mason", "Nia", "Oscar", "Poppy", "Quinn", "Rhys", "Sienna", "Tariq", "Uma", "Vinnie", "Willow", "Zane",
+];
+const LAST: &[&str] = &[
+    "Ashby", "Brennan", "Calloway", "Dunmore", "Ellery", "Fairbairn", "Greaves", "Hollings", "Irwin", "Jessop",
+    "Kettering", "Lomax", "Marchetti", "Nolan-Price", "Okonjo", "Pendleton", "Quayle", "Rushworth", "Sefton",
+    "Thackeray",
+];
+const STREETS: &[&str] = &["Larch Close", "Mill Lane", "Kestrel Way", "Orchard Road", "Canal Street", "Beech Grove"];
+const WORKERS: &[(&str, &str)] = &[
+    ("Priya Natarajan", "North Team"),
+    ("Sarah Bennett", "North Team"),
+    ("Ben Hollis", "North Team"),
+    ("Tom Ashworth", "South Team"),
+    ("Kirsty Doyle", "South Team"),
+    ("Amrit Sandhu", "Central Team"),
+];
+const OFFENCES: &[(&str, bool)] = &[
+    ("Theft from a shop", false),
+    ("Criminal damage to a bus shelter", false),
+    ("Assault by beating", false),
+    ("Possession of cannabis", false),
+    ("Robbery of a mobile phone", true),
+    ("Possession of a bladed article in a public place", false),
+    ("Affray", true),
+    ("Taking a vehicle without consent", false),
+];
+
+/// One fictional child as a case system holds them.
+#[derive(Debug, Clone)]
+pub struct Child {
+    pub number: usize,
+    pub first: &'static str,
+    pub last: &'static str,
+    pub known_as: Option<String>,
+    pub dob: NaiveDate,
+    pub gender: &'static str,
+    pub address: String,
+    pub postcode: String,
+    pub language: &'static str,
+    pub worker: (&'static str, &'static str),
+    /// Order code as the system prints it: YRO, RO, DTO, BAIL.
+    pub order: &'static str,
+    pub order_start: NaiveDate,
+    pub order_months: Option<u16>,
+    pub hearing: Option<NaiveDate>,
+    pub assessment: NaiveDate,
+    pub score: u8,
+    /// L, M, H, VH.
+    pub levels: [&'static str; 3],
+    pub mappa: Option<(u8, u8)>,
+    pub offences: Vec<(NaiveDate, &'static str, &'static str, bool, Option<u8>)>,
+    pub meetings: Vec<NaiveDate>,
+    pub carer: (String, &'static str, String),
+}
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+/// `n` fictional children; nothing is overdue on 30 November 2026.
+pub fn children(n: usize) -> Vec<Child> {
+    let mut seed: u64 = 0x5eed_cafe;
+    let mut next = |m: u64| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (seed >> 33) % m
+    };
+    let today = d(2026, 11, 30);
+    (0..n)
+        .map(|i| {
+            let first = FIRST[i % FIRST.len()];
+            let last = LAST[(i / FIRST.len() + i) % LAST.len()];
+            let dob = d(2009, 1, 1) + Days::new(next(365 * 5));
+            let order = ["YRO", "RO", "YRO", "BAIL", "RO", "DTO"][i % 6];
+            let order_start = today - Days::new(10 + next(150));
+            let assessment = order_start + Days::new(2 + next(7));
+            let levels_of = ["L", "M", "H", "VH"];
+            let levels = [
+                levels_of[next(4) as usize],
+                levels_of[next(3) as usize],
+                levels_of[next(4) as usize],
+            ];
+            let mappa = (i % 17 == 3).then_some((1 + (i % 2) as u8, 1 + (i % 3 == 0) as u8));
+            let offences = (0..1 + next(2))
+                .map(|k| {
+                    let (what, specified) = OFFENCES[((i + k as usize * 3) % OFFENCES.len())];
+                    let victim_age = (what.starts_with("Assault") || what.starts_with("Robbery")).then(|| 14 + next(50) as u8);
+                    let plea = if order == "BAIL" { "NG" } else { "G" };
+                    (order_start - Days::new(20 + next(60)), what, plea, specified, victim_age)
+                })
+                .collect();
+            // A recent meeting for everyone whose levels or MAPPA call for monthly ones.
+            let meetings = vec![today - Days::new(3 + next(20)), today - Days::new(40 + next(10))];
+            Child {
+                number: 4100 + i,
+                first,
+                last,
+                known_as: (i % 5 == 0).then(|| first[..3].to_owned()),
+                dob,
+                gender: ["Male", "Female", "Male", "Non-binary"][i % 4],
+                address: format!("{} {}", 1 + next(90), STREETS[i % STREETS.len()]),
+                postcode: format!("NF{} {}{}Q", 1 + i % 9, 1 + i % 9, ["A", "B", "D", "E"][i % 4]),
+                language: ["English", "English", "Polish", "English", "Urdu"][i % 5],
+                worker: WORKERS[i % WORKERS.len()],
+                order,
+                order_start,
+                order_months: matches!(order, "YRO" | "RO").then_some([6u16, 9, 12][i % 3]),
+                hearing: (order == "BAIL").then(|| today + Days::new(7 + next(40))),
+                assessment,
+                score: 8 + next(40) as u8,
+                levels,
+                mappa,
+                offences,
+                meetings,
+                carer: (format!("{} {last}", ["Dawn", "Gary", "Marta", "Imran", "Lisa"][i % 5]), ["Mother", "Father", "Grandmother", "Aunt", "Carer"][i % 5], format!("07700 900 {:03}", i % 1000)),
+            }
+        })
+        .collect()
+}
+
+fn dmy(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+fn csv(rows: &[Vec<String>]) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    for r in rows {
+        w.write_record(r).unwrap();
+    }
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    out.extend(w.into_inner().unwrap());
+    out
+}
+
+/// The ChildView-style extract: (file name, bytes) for children, offences,
+/// victims, risk meetings and contacts.
+pub fn childview(children: &[Child]) -> Vec<(&'static str, Vec<u8>)> {
+    let id = |c: &Child| format!("CV{:06}", c.number);
+    let mut main = vec![
+        [
+            "Child ID", "Forename", "Surname", "Known As", "DOB", "Gender", "Address Line 1", "Town", "Postcode",
+            "First Language", "Case Worker", "Team", "Order Type", "Order Start", "Order Length (Months)", "Court",
+            "Next Hearing", "Assessment Date", "AssetPlus Score", "ROR", "ROSH", "Safety & Wellbeing", "MAPPA Category",
+            "MAPPA Level",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+    ];
+    let mut offences = vec![["Child ID", "Offence Seq", "Offence Date", "Offence Description", "Plea", "Specified Offence"].map(str::to_owned).to_vec()];
+    let mut victims = vec![["Child ID", "Offence Seq", "Victim", "Victim Age"].map(str::to_owned).to_vec()];
+    let mut meetings = vec![["Child ID", "Meeting Type", "Meeting Date"].map(str::to_owned).to_vec()];
+    let mut contacts = vec![["Child ID", "Contact Name", "Relationship", "Phone", "Parental Responsibility"].map(str::to_owned).to_vec()];
+    let level = |l: &str| match l {
+        "L" => "Low",
+        "M" => "Medium",
+        "H" => "High",
+        _ => "Very High",
+    };
+    for c in children {
+        main.push(vec![
+            id(c),
+            c.first.into(),
+            c.last.into(),
+            c.known_as.clone().unwrap_or_default(),
+            dmy(c.dob),
+            c.gender.into(),
+            c.address.clone(),
+            "Northfield".into(),
+            c.postcode.clone(),
+            c.language.into(),
+            c.worker.0.into(),
+            c.worker.1.into(),
+            c.order.into(),
+            dmy(c.order_start),
+            c.order_months.map(|m| m.to_string()).unwrap_or_default(),
+            "Northfield Youth Court".into(),
+            c.hearing.map(dmy).unwrap_or_default(),
+            dmy(c.assessment),
+            c.score.to_string(),
+            level(c.levels[0]).into(),
+            level(c.levels[1]).into(),
+            level(c.levels[2]).into(),
+            c.mappa.map(|m| m.0.to_string()).unwrap_or_default(),
+            c.mappa.map(|m| m.1.to_string()).unwrap_or_default(),
+        ]);
+        for (k, (date, what, plea, specified, victim)) in c.offences.iter().enumerate() {
+            offences.push(vec![id(c), (k + 1).to_string(), dmy(*date), (*what).into(), (*plea).into(), if *specified { "Y" } else { "N" }.into()]);
+            if let Some(age) = victim {
+                victims.push(vec![id(c), (k + 1).to_string(), "Member of the public".into(), age.to_string()]);
+            }
+        }
+        for m in &c.meetings {
+            meetings.push(vec![id(c), "RVMM".into(), dmy(*m)]);
+        }
+        contacts.push(vec![id(c), c.carer.0.clone(), c.carer.1.into(), c.carer.2.clone(), "Y".into()]);
+    }
+    vec![
+        ("YJ_Children_20261130.csv", csv(&main)),
+        ("YJ_Offences_20261130.csv", csv(&offences)),
+        ("YJ_Victims_20261130.csv", csv(&victims)),
+        ("YJ_RiskMeetings_20261130.csv", csv(&meetings)),
+        ("YJ_Contacts_20261130.csv", csv(&contacts)),
+    ]
+}
+
+/// The CareDirector-style workbook: "Young People" (a merged title row,
+/// then the header), "Offences" and "MAPPA History"; ids with leading
+/// zeros stored as text, dates as Excel dates, levels as codes.
+pub fn caredirector(children: &[Child], path: &Path) {
+    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
+    let mut book = Workbook::new();
+    let created = ExcelDateTime::from_ymd(2026, 11, 30).unwrap();
+    book.set_properties(&DocProperties::new().set_creation_datetime(&created));
+    let date_fmt = Format::new().set_num_format("dd/mm/yyyy");
+    let bold = Format::new().set_bold();
+    let excel = |d: NaiveDate| ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8).unwrap();
+    let id = |c: &Child| format!("{:06}", c.number - 4000);
+
+    let people = book.add_worksheet().set_name("Young People").unwrap();
+    people.merge_range(0, 0, 0, 12, "Northfield YJS: open young people, extract of 30/11/2026", &bold).unwrap();
+    let head = [
+        "Person Ref", "Surname", "First Name(s)", "Preferred Name", "Date of Birth", "Sex", "Worker", "Worker Team",
+        "Legal Outcome", "Outcome Date", "Length", "Assessment Completed", "Score", "Likelihood of Reoffending",
+        "Risk of Serious Harm", "Safety and Wellbeing", "Meeting Dates",
+    ];
+    for (col, h) in head.iter().enumerate() {
+        people.write_string_with_format(2, col as u16, *h, &bold).unwrap();
+    }
+    let outcome = |o: &str| match o {
+        "YRO" => "YRO - Youth Rehabilitation Order",
+        "RO" => "RO - Referral Order",
+        "DTO" => "DTO - Detention and Training Order",
+        _ => "BS - Bail Supervision",
+    };
+    for (i, c) in children.iter().enumerate() {
+        let r = 3 + i as u32;
+        people.write_string(r, 0, id(c)).unwrap();
+        people.write_string(r, 1, c.last).unwrap();
+        people.write_string(r, 2, c.first).unwrap();
+        if let Some(k) = &c.known_as {
+            people.write_string(r, 3, k).unwrap();
+        }
+        people.write_datetime_with_format(r, 4, excel(c.dob), &date_fmt).unwrap();
+        people.write_string(r, 5, &c.gender[..1]).unwrap();
+        people.write_string(r, 6, c.worker.0).unwrap();
+        people.write_string(r, 7, c.worker.1).unwrap();
+        people.write_string(r, 8, outcome(c.order)).unwrap();
+        people.write_datetime_with_format(r, 9, excel(c.order_start), &date_fmt).unwrap();
+        if let Some(m) = c.order_months {
+            people.write_number(r, 10, m as f64).unwrap();
+        }
+        people.write_datetime_with_format(r, 11, excel(c.assessment), &date_fmt).unwrap();
+        people.write_number(r, 12, c.score as f64).unwrap();
+        for (k, l) in c.levels.iter().enumerate() {
+            people.write_string(r, 13 + k as u16, *l).unwrap();
+        }
+        let meetings: Vec<String> = c.meetings.iter().map(|m| dmy(*m)).collect();
+        people.write_string(r, 16, meetings.join("; ")).unwrap();
+    }
+    // Two blank rows at the end, as exports often have.
+    people.write_string(3 + children.len() as u32 + 1, 0, "").unwrap();
+
+    let offences = book.add_worksheet().set_name("Offences").unwrap();
+    for (col, h) in ["Person Ref", "Offence", "Offence Date", "Plea", "Grave Crime / Specified"].iter().enumerate() {
+        offences.write_string_with_format(0, col as u16, *h, &bold).unwrap();
+    }
+    let mut r = 1;
+    for c in children {
+        for (date, what, plea, specified, _) in &c.offences {
+            offences.write_string(r, 0, id(c)).unwrap();
+            offences.write_string(r, 1, *what).unwrap();
+            offences.write_datetime_with_format(r, 2, excel(*date), &date_fmt).unwrap();
+            offences.write_string(r, 3, if *plea == "G" { "Guilty" } else { "Not Guilty" }).unwrap();
+            offences.write_boolean(r, 4, *specified).unwrap();
+            r += 1;
+        }
+    }
+
+    let mappa = book.add_worksheet().set_name("MAPPA History").unwrap();
+    for (col, h) in ["Person Ref", "Category", "Level", "Review Date"].iter().enumerate() {
+        mappa.write_string_with_format(0, col as u16, *h, &bold).unwrap();
+    }
+    let mut r = 1;
+    for c in children {
+        if let Some((cat, level)) = c.mappa {
+            // An older record first, then the current one: the latest is taken.
+            for (k, back) in [(0u8, 120u64), (1, 20)] {
+                mappa.write_string(r, 0, id(c)).unwrap();
+                mappa.write_string(r, 1, format!("Cat {cat}")).unwrap();
+                mappa.write_string(r, 2, format!("Level {}", if k == 0 { 1 } else { level })).unwrap();
+                mappa.write_datetime_with_format(r, 3, excel(d(2026, 11, 30) - Days::new(back)), &date_fmt).unwrap();
+                r += 1;
+            }
+        }
+    }
+    book.save(path).unwrap();
+}
