@@ -95,11 +95,22 @@ fn both_sample_mappings_import_and_the_cases_pass_check() {
         assert!(text.contains(&format!("{count} created, 0 updated")), "{mapping}: {text}");
         let cases = files_in(&out, "json");
         assert_eq!(cases.len(), count, "{mapping}");
-        let check = bin().arg("check").arg(&out).args(["--today", "2026-11-30", "--config"]).arg(&config).output().unwrap();
+        let check = bin()
+            .arg("check")
+            .arg(&out)
+            .args(["--today", "2026-11-30", "--config"])
+            .arg(&config)
+            .output()
+            .unwrap();
         assert!(
             check.status.success(),
             "{mapping}: check: {}",
-            String::from_utf8_lossy(&check.stdout).lines().filter(|l| l.contains("OVERDUE") || l.contains("invalid") || l.contains("error")).take(20).collect::<Vec<_>>().join("\n")
+            String::from_utf8_lossy(&check.stdout)
+                .lines()
+                .filter(|l| l.contains("OVERDUE") || l.contains("invalid") || l.contains("error"))
+                .take(20)
+                .collect::<Vec<_>>()
+                .join("\n")
         );
         // Deterministic, and a second import of the same extract changes nothing.
         let before: Vec<Vec<u8>> = cases.iter().map(|c| fs::read(c).unwrap()).collect();
@@ -109,4 +120,359 @@ fn both_sample_mappings_import_and_the_cases_pass_check() {
         let after: Vec<Vec<u8>> = cases.iter().map(|c| fs::read(c).unwrap()).collect();
         assert_eq!(before, after);
     }
+}
+
+/// Rewrites one cell of a CSV extract (keeping its BOM and CRLF).
+fn edit_csv(path: &Path, key: &str, column: &str, value: &str) {
+    let bytes = fs::read(path).unwrap();
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
+    let mut rows: Vec<Vec<String>> =
+        reader.records().map(|r| r.unwrap().iter().map(str::to_owned).collect()).collect();
+    let col = rows[0].iter().position(|h| h == column).unwrap();
+    let row = rows.iter_mut().find(|r| r[0] == key).unwrap();
+    row[col] = value.to_owned();
+    let mut w =
+        csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(b"\xEF\xBB\xBF".to_vec());
+    rows.iter().for_each(|r| w.write_record(r).unwrap());
+    fs::write(path, w.into_inner().unwrap()).unwrap();
+}
+
+#[test]
+fn a_reimport_keeps_every_word_the_writer_wrote_and_reports_the_facts_that_changed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = config_in(tmp.path());
+    let out = tmp.path().join("cases");
+    let extract = tmp.path().join("extract");
+    fs::create_dir(&extract).unwrap();
+    let src = import_dir().join("childview");
+    for f in files_in(&src, "csv") {
+        fs::copy(&f, extract.join(f.file_name().unwrap())).unwrap();
+    }
+    let csvs = files_in(&extract, "csv");
+    let mapping = src.join("mapping.toml");
+    assert_eq!(run_import(&config, &mapping, &csvs, &out).0, 0);
+
+    // The writer works on one case: a PSR, a plan, and a preferred name corrected by hand.
+    let file = out.join("NYJS-CV004100.json");
+    let mut case: Value = serde_json::from_slice(&fs::read(&file).unwrap()).unwrap();
+    let psr = serde_json::json!({
+        "introduction": "Aiden appears for sentence having pleaded guilty.\n\nThis report was prepared after two interviews — one at home.",
+        "conclusion": "A community sentence would keep Aiden in education.",
+        "sources": ["Interview with Aiden on 12 November 2026"]
+    });
+    let plan = serde_json::json!({"date": "2026-11-24", "targets": [{"target": "Stay safe when I'm out", "actions": "Weekly sessions", "who": "Priya", "by_when": "2027-02-28"}]});
+    case["psr"] = psr.clone();
+    case["intervention_plan"] = plan.clone();
+    case["child"]["preferred_name"] = Value::String("Aid-the-writer".into());
+    fs::write(&file, serde_json::to_vec_pretty(&case).unwrap()).unwrap();
+
+    // The case system moves the hearing, changes the preferred name too, and
+    // corrects another child's surname.
+    let children = extract.join("YJ_Children_20261130.csv");
+    edit_csv(&children, "CV004100", "Next Hearing", "15/01/2027");
+    edit_csv(&children, "CV004100", "Known As", "Aidy");
+    edit_csv(&children, "CV004101", "Surname", "Brennan-Moss");
+    let (code, text) = run_import(&config, &mapping, &csvs, &out);
+    assert_eq!(code, 1, "a conflict needs a person: {text}");
+    assert!(text.contains("0 created, 2 updated, 198 unchanged, 1 with conflicts, 0 failed"), "{text}");
+    assert!(text.contains("court.hearing_date: (nothing) → \"2027-01-15\""), "{text}");
+    assert!(text.contains("child.last_name: \"Brennan\" → \"Brennan-Moss\""), "{text}");
+    assert!(
+        text.contains("CONFLICT child.preferred_name: casepress has \"Aid-the-writer\", the case system now \"Aidy\" (last import \"Aid\")"),
+        "{text}"
+    );
+    let after: Value = serde_json::from_slice(&fs::read(&file).unwrap()).unwrap();
+    assert_eq!(after["psr"], psr, "every word of the PSR kept");
+    assert_eq!(after["intervention_plan"], plan);
+    assert_eq!(
+        after["child"]["preferred_name"], "Aid-the-writer",
+        "the writer's value stays until a person decides"
+    );
+    assert_eq!(after["court"]["hearing_date"], "2027-01-15");
+
+    // Again: nothing changes, and the conflict is still reported.
+    let (code, text) = run_import(&config, &mapping, &csvs, &out);
+    assert_eq!(code, 1);
+    assert!(text.contains("0 created, 0 updated, 200 unchanged, 1 with conflicts"), "{text}");
+    // The person agrees with the case system: the conflict is gone.
+    let mut case = after;
+    case["child"]["preferred_name"] = Value::String("Aidy".into());
+    fs::write(&file, serde_json::to_vec_pretty(&case).unwrap()).unwrap();
+    let (code, text) = run_import(&config, &mapping, &csvs, &out);
+    assert_eq!(code, 0, "{text}");
+    // Every import is recorded, with what changed.
+    let log = fs::read_to_string(tmp.path().join("out/import/imports.jsonl")).unwrap();
+    assert_eq!(log.lines().count(), 4);
+    assert!(log.lines().nth(1).unwrap().contains("\"court.hearing_date\""));
+}
+
+const QUIRK_MAPPING: &str = r#"
+[children]
+key = "Ref"
+[children.fields]
+case_id = { column = "Ref", format = "Q-{}" }
+"child.first_name" = "First"
+"child.last_name" = "Last"
+"child.date_of_birth" = "DOB"
+"case_manager.name" = "Worker"
+team = "Team"
+"order.type" = { column = "Order", lookup = "orders" }
+"order.start_date" = "Start"
+[lookups.orders]
+YRO = "youth_rehabilitation_order"
+RO = "referral_order"
+"#;
+
+const HEADER: &str = "Ref,First,Last,DOB,Worker,Team,Order,Start";
+
+/// Imports one extract with the quirk mapping into a fresh folder.
+fn quirk(name: &str, bytes: &[u8]) -> (ImportReport, tempfile::TempDir) {
+    let tmp = tempfile::tempdir().unwrap();
+    let extract = tmp.path().join(name);
+    fs::write(&extract, bytes).unwrap();
+    import_quirk(tmp, extract)
+}
+
+fn import_quirk(tmp: tempfile::TempDir, extract: PathBuf) -> (ImportReport, tempfile::TempDir) {
+    let mapping = tmp.path().join("mapping.toml");
+    fs::write(&mapping, QUIRK_MAPPING).unwrap();
+    let mut config = Config::default();
+    config.paths.output = tmp.path().join("out");
+    let opts = ImportOptions {
+        mapping,
+        extracts: vec![extract],
+        out: tmp.path().join("cases"),
+        now: chrono::Utc::now(),
+    };
+    let report = import(&config, &opts).unwrap();
+    (report, tmp)
+}
+
+fn case_of(tmp: &tempfile::TempDir, id: &str) -> Value {
+    serde_json::from_slice(&fs::read(tmp.path().join("cases").join(format!("{id}.json"))).unwrap()).unwrap()
+}
+
+fn row(cells: &str) -> String {
+    format!("{cells}\r\n")
+}
+
+#[test]
+fn spreadsheets_as_people_make_them_row_by_row() {
+    let good = "0042,Sam,Lee,02/03/2011,Priya Natarajan,North Team,YRO,01/11/2026";
+    // (quirk, file name, bytes, case id, field, expected value)
+    let cases: Vec<(&str, &str, Vec<u8>, &str, &str, Value)> = vec![
+        (
+            "UTF-8 with a byte-order mark",
+            "a.csv",
+            [b"\xEF\xBB\xBF".to_vec(), format!("{}{}", row(HEADER), row(good)).into_bytes()].concat(),
+            "Q-0042",
+            "/child/first_name",
+            "Sam".into(),
+        ),
+        (
+            "UTF-8 without one, LF endings",
+            "a.csv",
+            format!("{HEADER}\n{good}\n").into_bytes(),
+            "Q-0042",
+            "/child/last_name",
+            "Lee".into(),
+        ),
+        (
+            "Windows-1252",
+            "a.csv",
+            [
+                row(HEADER).into_bytes(),
+                b"0042,Sin\xE9ad,O\x92Brien,02/03/2011,Priya Natarajan,North Team,YRO,01/11/2026\r\n"
+                    .to_vec(),
+            ]
+            .concat(),
+            "Q-0042",
+            "/child/last_name",
+            "O’Brien".into(),
+        ),
+        (
+            "CRLF endings",
+            "a.csv",
+            format!("{}{}", row(HEADER), row(good)).into_bytes(),
+            "Q-0042",
+            "/team",
+            "North Team".into(),
+        ),
+        (
+            "dd/mm/yyyy",
+            "a.csv",
+            format!("{}{}", row(HEADER), row(good)).into_bytes(),
+            "Q-0042",
+            "/child/date_of_birth",
+            "2011-03-02".into(),
+        ),
+        (
+            "yyyy-mm-dd",
+            "a.csv",
+            format!("{}{}", row(HEADER), row(&good.replace("02/03/2011", "2011-03-02"))).into_bytes(),
+            "Q-0042",
+            "/child/date_of_birth",
+            "2011-03-02".into(),
+        ),
+        (
+            "an Excel serial number",
+            "a.csv",
+            format!("{}{}", row(HEADER), row(&good.replace("02/03/2011", "40604"))).into_bytes(),
+            "Q-0042",
+            "/child/date_of_birth",
+            "2011-03-02".into(),
+        ),
+        (
+            "trailing blank rows",
+            "a.csv",
+            format!("{}{}{}{}", row(HEADER), row(good), row(",,,,,,,"), row("")).into_bytes(),
+            "Q-0042",
+            "/order/start_date",
+            "2026-11-01".into(),
+        ),
+        (
+            "a title row above the header",
+            "a.csv",
+            format!(
+                "{}{}{}",
+                row("Northfield YJS: open cases as at 30/11/2026,,,,,,,"),
+                row(HEADER),
+                row(good)
+            )
+            .into_bytes(),
+            "Q-0042",
+            "/child/first_name",
+            "Sam".into(),
+        ),
+        (
+            "leading zeros in the id",
+            "a.csv",
+            format!("{}{}", row(HEADER), row(good)).into_bytes(),
+            "Q-0042",
+            "/case_id",
+            "Q-0042".into(),
+        ),
+        (
+            "a code with a trailing space",
+            "a.csv",
+            format!("{}{}", row(HEADER), row(&good.replace(",YRO,", ",YRO ,"))).into_bytes(),
+            "Q-0042",
+            "/order/type",
+            "youth_rehabilitation_order".into(),
+        ),
+        (
+            "a value that looks like a formula",
+            "a.csv",
+            format!(
+                "{}{}",
+                row(HEADER),
+                row(&good.replace(",Lee,", ",\"=HYPERLINK(\"\"http://x.example\"\",\"\"x\"\")\","))
+            )
+            .into_bytes(),
+            "Q-0042",
+            "/child/last_name",
+            "=HYPERLINK(\"http://x.example\",\"x\")".into(),
+        ),
+        (
+            "two rows for one child that agree",
+            "a.csv",
+            format!("{}{}{}", row(HEADER), row(good), row(&good.replace(",YRO,", ",,"))).into_bytes(),
+            "Q-0042",
+            "/order/type",
+            "youth_rehabilitation_order".into(),
+        ),
+    ];
+    for (quirk_name, name, bytes, id, pointer, want) in cases {
+        let (report, tmp) = quirk(name, &bytes);
+        assert!(
+            report.failures.is_empty() && report.count(Outcome::Created) == 1,
+            "{quirk_name}: {:?}",
+            report.failures
+        );
+        assert_eq!(case_of(&tmp, id).pointer(pointer), Some(&want), "{quirk_name}");
+    }
+}
+
+#[test]
+fn a_bad_row_fails_alone_and_says_where_and_what() {
+    let rows = [
+        row(HEADER),
+        row("0001,Sam,Lee,02/03/2011,Priya Natarajan,North Team,YRO,01/11/2026"),
+        row("0002,Ash,Kerr,31/02/2011,Priya Natarajan,North Team,YRO,01/11/2026"),
+        row("0003,Jo,Marsh,04/05/2012,Priya Natarajan,North Team,XYZ,01/11/2026"),
+        row("0004,Al,Nye,04/05/2012,Priya Natarajan,North Team,YRO,01/11/2026"),
+        row("0004,Al,Nye,05/05/2012,Priya Natarajan,North Team,YRO,01/11/2026"),
+        row(",No,Key,04/05/2012,Priya Natarajan,North Team,YRO,01/11/2026"),
+        row("0005,Bo,Hale,,Priya Natarajan,North Team,YRO,01/11/2026"),
+        row("0006,Cy,Ross,04/05/2012,Priya Natarajan,North Team,RO,01/11/2026"),
+    ]
+    .concat();
+    let (report, tmp) = quirk("extract.csv", rows.as_bytes());
+    assert_eq!(report.count(Outcome::Created), 2, "{:#?}", report);
+    assert!(tmp.path().join("cases/Q-0001.json").exists() && tmp.path().join("cases/Q-0006.json").exists());
+    let all: Vec<String> = report
+        .failures
+        .iter()
+        .map(|f| format!("{} ({}): {}", f.place, f.field.clone().unwrap_or_default(), f.message))
+        .chain(report.cases.iter().filter_map(|c| c.error.clone()))
+        .collect();
+    let said = |needle: &str| all.iter().any(|m| m.contains(needle));
+    assert!(
+        said(
+            "extract.csv, row 3, column D \"DOB\" (child.date_of_birth): expected a date as dd/mm/yyyy, yyyy-mm-dd or an Excel date, found \"31/02/2011\""
+        ),
+        "{all:#?}"
+    );
+    assert!(
+        said("extract.csv, row 4, column G \"Order\" (order.type): \"XYZ\" is not in [lookups.orders]"),
+        "{all:#?}"
+    );
+    assert!(said("rows 5 and 6 are for the same child and disagree"), "{all:#?}");
+    assert!(said("row 7, column A \"Ref\""), "{all:#?}");
+    assert!(said("extract.csv, row 8, column D \"DOB\" (child.date_of_birth): missing field"), "{all:#?}");
+    assert_eq!(all.len(), 5, "{all:#?}");
+}
+
+#[test]
+fn a_workbook_with_a_merged_title_excel_dates_and_numeric_ids() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("extract.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet().set_name("Cases").unwrap();
+    sheet.merge_range(0, 0, 0, 7, "Open cases", &Format::new().set_bold()).unwrap();
+    for (c, h) in HEADER.split(',').enumerate() {
+        sheet.write_string(1, c as u16, h).unwrap();
+    }
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    sheet.write_string(2, 0, "0042").unwrap();
+    sheet.write_string(2, 1, "Sam").unwrap();
+    sheet.write_string(2, 2, "Lee").unwrap();
+    sheet.write_datetime_with_format(2, 3, ExcelDateTime::from_ymd(2011, 3, 2).unwrap(), &date).unwrap();
+    sheet.write_string(2, 4, "Priya Natarajan").unwrap();
+    sheet.write_string(2, 5, "North Team").unwrap();
+    sheet.write_string(2, 6, "YRO").unwrap();
+    sheet.write_string(2, 7, "bad date").unwrap();
+    sheet.write_number(3, 0, 43.0).unwrap();
+    sheet.write_string(3, 1, "Jo").unwrap();
+    book.save(&path).unwrap();
+    let (report, tmp) = import_quirk(tmp, path);
+    assert_eq!(report.count(Outcome::Failed) + report.failures.len(), 2, "{report:#?}");
+    let errors: Vec<String> = report
+        .cases
+        .iter()
+        .filter_map(|c| c.error.clone())
+        .chain(report.failures.iter().map(|f| format!("{}: {}", f.place, f.message)))
+        .collect();
+    assert!(
+        errors.iter().any(|e| e.contains("extract.xlsx, sheet \"Cases\", row 3, column H \"Start\"")
+            && e.contains("found \"bad date\"")),
+        "{errors:#?}"
+    );
+    assert!(
+        errors.iter().any(|e| e.contains("row 4")),
+        "the numeric id's row fails on its own missing fields: {errors:#?}"
+    );
+    drop(tmp);
 }

@@ -62,7 +62,11 @@ fn change_line(c: &Change) -> String {
 }
 
 fn conflict_line(c: &Conflict) -> String {
-    let last = c.last_import.as_ref().map(|_| format!(" (last import {})", shown(&c.last_import))).unwrap_or_default();
+    let last = c
+        .last_import
+        .as_ref()
+        .map(|_| format!(" (last import {})", shown(&c.last_import)))
+        .unwrap_or_default();
     format!(
         "    CONFLICT {}: casepress has {}, the case system now {}{last}: left as casepress has it\n",
         c.path,
@@ -87,7 +91,9 @@ pub fn to_text(report: &ImportReport, opts: &ImportOptions) -> String {
         report.count(Outcome::Failed) + report.failures.len(),
         printable(&opts.out.display().to_string())
     ));
-    for c in report.cases.iter().filter(|c| !c.changes.is_empty() || !c.conflicts.is_empty() || c.error.is_some()) {
+    for c in
+        report.cases.iter().filter(|c| !c.changes.is_empty() || !c.conflicts.is_empty() || c.error.is_some())
+    {
         let word = match c.outcome {
             Outcome::Failed => "FAILED",
             Outcome::Updated => "updated",
@@ -149,7 +155,8 @@ pub fn new(a: NewArgs) -> Result<ExitCode> {
         case_manager: a.case_manager,
         team: a.team,
     };
-    let file = skeleton::write_new_case(&new, &config.staff, &dir, config.permissions.modes()).map_err(|e| anyhow!(e))?;
+    let file = skeleton::write_new_case(&new, &config.staff, &dir, config.permissions.modes())
+        .map_err(|e| anyhow!(e))?;
     println!("{}", printable(&file.display().to_string()));
     Ok(ExitCode::SUCCESS)
 }

@@ -59,7 +59,13 @@ fn columns(source: &Source, table: &Table, extra: &[&str]) -> Result<(Columns, V
             format!(
                 "{}: no column \"{name}\" (the header has: {})",
                 table.place(None, None),
-                table.headers.iter().filter(|h| !h.is_empty()).map(|h| format!("\"{h}\"")).collect::<Vec<_>>().join(", ")
+                table
+                    .headers
+                    .iter()
+                    .filter(|h| !h.is_empty())
+                    .map(|h| format!("\"{h}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         })
     };
@@ -88,7 +94,13 @@ pub fn build(mapping: &Mapping, tables: &Tables) -> Result<(Vec<Facts>, Vec<RowF
             _ => {}
         }
         let value_cols = match &j.fills {
-            Fills::Values(f) => f.columns().into_iter().map(|c| table.column(c).ok_or_else(|| format!("{}: no column \"{c}\"", table.place(None, None)))).collect::<Result<Vec<_>, _>>()?,
+            Fills::Values(f) => f
+                .columns()
+                .into_iter()
+                .map(|c| {
+                    table.column(c).ok_or_else(|| format!("{}: no column \"{c}\"", table.place(None, None)))
+                })
+                .collect::<Result<Vec<_>, _>>()?,
             _ => Vec::new(),
         };
         let (cols, extra) = columns(&j.source, table, &extra)?;
@@ -119,7 +131,10 @@ pub fn build(mapping: &Mapping, tables: &Tables) -> Result<(Vec<Facts>, Vec<RowF
                 case_id: None,
                 place: table.place(Some(rows[0].number), None),
                 field: Some(j.into.clone()),
-                message: format!("no child with {} \"{key}\" in the children extract: not imported", j.source.key),
+                message: format!(
+                    "no child with {} \"{key}\" in the children extract: not imported",
+                    j.source.key
+                ),
             });
         }
     }
@@ -192,16 +207,33 @@ fn group<'t>(table: &'t Table, key: usize, failures: &mut Vec<RowFailure>) -> Ve
 }
 
 fn failure(table: &Table, row: &Row, column: Option<usize>, field: &str, message: String) -> RowFailure {
-    RowFailure { case_id: None, place: table.place(Some(row.number), column), field: Some(field.to_owned()), message }
+    RowFailure {
+        case_id: None,
+        place: table.place(Some(row.number), column),
+        field: Some(field.to_owned()),
+        message,
+    }
 }
 
 /// A field's value in one row.
-fn read_field(field: &Field, cols: &[usize], table: &Table, row: &Row, path: &str) -> Result<Option<Value>, RowFailure> {
+fn read_field(
+    field: &Field,
+    cols: &[usize],
+    table: &Table,
+    row: &Row,
+    path: &str,
+) -> Result<Option<Value>, RowFailure> {
     let cells: Vec<_> = cols.iter().map(|&c| row.cell(c)).collect();
     convert::value(field, &cells).map_err(|m| failure(table, row, cols.first().copied(), path, m))
 }
 
-fn main_facts(source: &Source, table: &Table, cols: &Columns, rows: &[&Row], facts: &mut Facts) -> Result<(), RowFailure> {
+fn main_facts(
+    source: &Source,
+    table: &Table,
+    cols: &Columns,
+    rows: &[&Row],
+    facts: &mut Facts,
+) -> Result<(), RowFailure> {
     for (field, fcols) in source.fields.iter().zip(&cols.fields) {
         let mut value: Option<(Value, &Row)> = None;
         for &row in rows {
@@ -223,7 +255,8 @@ fn main_facts(source: &Source, table: &Table, cols: &Columns, rows: &[&Row], fac
                 None => value = Some((v, row)),
             }
         }
-        let origin = table.place(Some(value.as_ref().map_or(rows[0].number, |(_, r)| r.number)), fcols.first().copied());
+        let origin = table
+            .place(Some(value.as_ref().map_or(rows[0].number, |(_, r)| r.number)), fcols.first().copied());
         facts.origin.insert(field.path.clone(), origin);
         facts.values.insert(field.path.clone(), value.map_or(Value::Null, |(v, _)| v));
     }
@@ -263,7 +296,9 @@ fn joined_facts(
                 items.push(Value::Object(obj));
             }
             facts.origin.insert(j.into.clone(), place);
-            facts.values.insert(j.into.clone(), if items.is_empty() { Value::Null } else { Value::Array(items) });
+            facts
+                .values
+                .insert(j.into.clone(), if items.is_empty() { Value::Null } else { Value::Array(items) });
         }
         Fills::Values(field) => {
             let mut values = Vec::new();
@@ -275,7 +310,9 @@ fn joined_facts(
                 }
             }
             facts.origin.insert(j.into.clone(), place);
-            facts.values.insert(j.into.clone(), if values.is_empty() { Value::Null } else { Value::Array(values) });
+            facts
+                .values
+                .insert(j.into.clone(), if values.is_empty() { Value::Null } else { Value::Array(values) });
         }
         Fills::One { latest } => {
             let chosen = match (latest, rows) {
@@ -286,7 +323,16 @@ fn joined_facts(
                     let mut dated = Vec::new();
                     for &row in many {
                         let d = convert::date(row.cell(col), None).ok_or_else(|| {
-                            failure(table, row, Some(col), &j.into, format!("expected a date to pick the latest row by, found \"{}\"", row.cell(col).text()))
+                            failure(
+                                table,
+                                row,
+                                Some(col),
+                                &j.into,
+                                format!(
+                                    "expected a date to pick the latest row by, found \"{}\"",
+                                    row.cell(col).text()
+                                ),
+                            )
                         })?;
                         dated.push((d, row.number, row));
                     }
@@ -309,25 +355,37 @@ fn joined_facts(
             for field in &j.source.fields {
                 let path = format!("{}.{}", j.into, field.path);
                 let v = get(&obj, &field.path).cloned().unwrap_or(Value::Null);
-                facts.origin.insert(path.clone(), chosen.map_or_else(|| table.place(None, None), |r| table.place(Some(r.number), None)));
+                facts.origin.insert(
+                    path.clone(),
+                    chosen.map_or_else(|| table.place(None, None), |r| table.place(Some(r.number), None)),
+                );
                 facts.values.insert(path, v);
             }
         }
         Fills::Nested { outer, inner, .. } => {
             let parent_col = extra[extra.len() - 1];
-            let outer_key = mapping.joined.iter().find(|o| o.into == *outer).map(|o| o.source.key.clone()).unwrap_or_default();
+            let outer_key = mapping
+                .joined
+                .iter()
+                .find(|o| o.into == *outer)
+                .map(|o| o.source.key.clone())
+                .unwrap_or_default();
             for &row in rows {
                 let obj = item(row)?;
                 let parent = row.cell(parent_col).text().trim().to_owned();
                 let list = facts.values.get_mut(outer.as_str()).and_then(Value::as_array_mut);
-                let host = list.and_then(|l| l.iter_mut().find(|o| o.get(ID).and_then(Value::as_str) == Some(parent.as_str())));
+                let host = list.and_then(|l| {
+                    l.iter_mut().find(|o| o.get(ID).and_then(Value::as_str) == Some(parent.as_str()))
+                });
                 let Some(host) = host.and_then(Value::as_object_mut) else {
                     return Err(failure(
                         table,
                         row,
                         Some(parent_col),
                         &j.into,
-                        format!("no {outer} row \"{parent}\" for this child ({outer_key} matches, the {outer} id does not)"),
+                        format!(
+                            "no {outer} row \"{parent}\" for this child ({outer_key} matches, the {outer} id does not)"
+                        ),
                     ));
                 };
                 let entry = host.entry(inner.clone()).or_insert_with(|| Value::Array(Vec::new()));

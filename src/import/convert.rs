@@ -152,7 +152,8 @@ pub fn date(cell: &Cell, format: Option<&str>) -> Option<NaiveDate> {
                 return Some(d);
             }
             let day = t.split([' ', 'T']).next().unwrap_or(t);
-            if !day.is_empty() && day.bytes().all(|b| b.is_ascii_digit() || b == b'.') && !day.contains("..") {
+            if !day.is_empty() && day.bytes().all(|b| b.is_ascii_digit() || b == b'.') && !day.contains("..")
+            {
                 return day.parse::<f64>().ok().and_then(serial);
             }
             ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"]

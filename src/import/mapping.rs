@@ -184,7 +184,8 @@ impl Field {
 impl Mapping {
     /// Reads and checks a mapping file; errors name the file and the key.
     pub fn load(path: &Path) -> Result<Mapping, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+        let text =
+            std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
         Self::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
     }
 
@@ -218,17 +219,24 @@ impl Mapping {
                         format!("{at}: a list inside `{outer}` needs `parent`, the column naming the {outer} row it belongs to")
                     })?;
                     let outer_join = joined.iter().find(|o| o.into == outer).ok_or_else(|| {
-                        format!("{at}: join `{outer}` first (an earlier [[joined]] with `into = \"{outer}\"`)")
+                        format!(
+                            "{at}: join `{outer}` first (an earlier [[joined]] with `into = \"{outer}\"`)"
+                        )
                     })?;
                     if outer_join.id.is_none() {
-                        return Err(format!("{at}: the [[joined]] for `{outer}` needs `id`, the column `parent` refers to"));
+                        return Err(format!(
+                            "{at}: the [[joined]] for `{outer}` needs `id`, the column `parent` refers to"
+                        ));
                     }
                     Fills::Nested { outer: outer.into(), inner: inner.into(), parent }
                 }
                 (Shape::List(item), None) if matches!(**item, Shape::Object(_)) => Fills::Items,
                 (Shape::List(item), _) => {
-                    let spec = j.item.ok_or_else(|| format!("{at}: a list of values needs `item`, the column of each value"))?;
-                    let mut f = field(&into, (**item).clone(), spec, &lookups).map_err(|e| format!("{at}: item: {e}"))?;
+                    let spec = j.item.ok_or_else(|| {
+                        format!("{at}: a list of values needs `item`, the column of each value")
+                    })?;
+                    let mut f = field(&into, (**item).clone(), spec, &lookups)
+                        .map_err(|e| format!("{at}: item: {e}"))?;
                     f.path = into.clone();
                     Fills::Values(f)
                 }
@@ -251,8 +259,15 @@ impl Mapping {
             joined.push(Joined { into, source, fills, id: j.id });
         }
         for j in &joined {
-            if let Some(clash) = children.fields.iter().find(|f| f.path == j.into || f.path.starts_with(&format!("{}.", j.into))) {
-                return Err(format!("`{}` is filled both by [children.fields] and by a [[joined]] extract", clash.path));
+            if let Some(clash) = children
+                .fields
+                .iter()
+                .find(|f| f.path == j.into || f.path.starts_with(&format!("{}.", j.into)))
+            {
+                return Err(format!(
+                    "`{}` is filled both by [children.fields] and by a [[joined]] extract",
+                    clash.path
+                ));
             }
         }
         Ok(Mapping { children, joined })
@@ -273,19 +288,24 @@ fn source(
         let field_shape = shape.at(&path).ok_or_else(|| {
             format!("{at}: the case format has no `{full}` (see `casepress schema` for the fields)")
         })?;
-        if matches!(field_shape, Shape::Object(_)) || matches!(field_shape, Shape::List(i) if matches!(**i, Shape::Object(_))) {
+        if matches!(field_shape, Shape::Object(_))
+            || matches!(field_shape, Shape::List(i) if matches!(**i, Shape::Object(_)))
+        {
             return Err(format!(
                 "{at}: `{full}` is a group of fields: map its fields one by one (`{full}.…`), or a list of them with [[joined]]"
             ));
         }
-        let f = field(&path, field_shape.clone(), spec, lookups).map_err(|e| format!("{at}: `{full}`: {e}"))?;
+        let f =
+            field(&path, field_shape.clone(), spec, lookups).map_err(|e| format!("{at}: `{full}`: {e}"))?;
         fields.push(f);
     }
     fields.sort_by_key(|f| shape.order(&f.path));
     let delimiter = match file.delimiter {
         None => b',',
         Some(c) if c.is_ascii() => c as u8,
-        Some(c) => return Err(format!("{at}: delimiter `{c}`: expected one ASCII character such as , ; or a tab")),
+        Some(c) => {
+            return Err(format!("{at}: delimiter `{c}`: expected one ASCII character such as , ; or a tab"));
+        }
     };
     Ok(Source {
         file: file.file,
@@ -327,7 +347,9 @@ fn field(
     if let Some(fmt) = &t.date {
         let probe = chrono::NaiveDate::from_ymd_opt(2026, 1, 2).expect("a date").format(fmt).to_string();
         if chrono::NaiveDate::parse_from_str(&probe, fmt).is_err() {
-            return Err(format!("date format `{fmt}` cannot be read back: use chrono's %d %m %Y (e.g. \"%d.%m.%Y\")"));
+            return Err(format!(
+                "date format `{fmt}` cannot be read back: use chrono's %d %m %Y (e.g. \"%d.%m.%Y\")"
+            ));
         }
     }
     if let Some(fmt) = &t.format

@@ -122,9 +122,13 @@ pub fn import(config: &Config, opts: &ImportOptions) -> Result<ImportReport, Str
 
     let import_dir = layout.at("import");
     store::ensure_dir(&import_dir, modes).map_err(|e| e.to_string())?;
-    let _lock = store::try_lock(&import_dir.join("lock"), modes).map_err(|e| e.to_string())?.ok_or_else(|| {
-        format!("{}: another import is running into this output folder; try again when it finishes", import_dir.display())
-    })?;
+    let _lock =
+        store::try_lock(&import_dir.join("lock"), modes).map_err(|e| e.to_string())?.ok_or_else(|| {
+            format!(
+                "{}: another import is running into this output folder; try again when it finishes",
+                import_dir.display()
+            )
+        })?;
     let bases_path = import_dir.join("facts.json");
     let mut bases: BTreeMap<String, BTreeMap<String, Value>> = match std::fs::read(&bases_path) {
         Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", bases_path.display()))?,
@@ -213,14 +217,19 @@ fn without_shared_ids(facts: Vec<Facts>, failures: &mut Vec<RowFailure>) -> Vec<
     for f in &facts {
         *count.entry(f.case_id.as_str()).or_default() += 1;
     }
-    let shared: Vec<String> = count.into_iter().filter(|(_, n)| *n > 1).map(|(id, _)| id.to_owned()).collect();
-    let (keep, clash): (Vec<Facts>, Vec<Facts>) = facts.into_iter().partition(|f| !shared.contains(&f.case_id));
+    let shared: Vec<String> =
+        count.into_iter().filter(|(_, n)| *n > 1).map(|(id, _)| id.to_owned()).collect();
+    let (keep, clash): (Vec<Facts>, Vec<Facts>) =
+        facts.into_iter().partition(|f| !shared.contains(&f.case_id));
     for f in clash {
         failures.push(RowFailure {
             case_id: Some(f.case_id.clone()),
             place: f.row.clone(),
             field: Some("case_id".into()),
-            message: format!("another child in the extract has the case id {}: neither is imported", f.case_id),
+            message: format!(
+                "another child in the extract has the case id {}: neither is imported",
+                f.case_id
+            ),
         });
     }
     keep
@@ -267,7 +276,13 @@ fn place_of(facts: &Facts, path: &str) -> String {
 }
 
 /// A new case file: the facts, in the case format's order.
-fn create(facts: &Facts, file: &Path, out: &Path, modes: Modes, shape: &Shape) -> Result<(Outcome, merge::Merged), String> {
+fn create(
+    facts: &Facts,
+    file: &Path,
+    out: &Path,
+    modes: Modes,
+    shape: &Shape,
+) -> Result<(Outcome, merge::Merged), String> {
     let mut case = Map::new();
     case.insert("schema".into(), Value::String("casepress/case/v1".into()));
     let mut paths: Vec<(&String, &Value)> = facts.values.iter().filter(|(_, v)| !v.is_null()).collect();
@@ -280,7 +295,8 @@ fn create(facts: &Facts, file: &Path, out: &Path, modes: Modes, shape: &Shape) -
     check(facts, &bytes, file)?;
     let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     store::publish_as_unsynced(out, name, &bytes, modes).map_err(|e| e.to_string())?;
-    let base = facts.values.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect();
+    let base =
+        facts.values.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect();
     Ok((Outcome::Created, merge::Merged { base, ..Default::default() }))
 }
 
@@ -317,13 +333,14 @@ fn check(facts: &Facts, bytes: &[u8], file: &Path) -> Result<(), String> {
         Some(Ok(_)) => Ok(()),
         Some(Err(e)) => {
             let path = e.json_path.clone().unwrap_or_default();
-            let field = missing_field(&e.message).map_or(path.clone(), |f| {
-                if path.is_empty() { f.to_owned() } else { format!("{path}.{f}") }
-            });
+            let field = missing_field(&e.message)
+                .map_or(path.clone(), |f| if path.is_empty() { f.to_owned() } else { format!("{path}.{f}") });
             let place = facts
                 .origin
                 .iter()
-                .find(|(p, _)| **p == field || field.starts_with(&format!("{p}.")) || p.starts_with(&format!("{field}.")))
+                .find(|(p, _)| {
+                    **p == field || field.starts_with(&format!("{p}.")) || p.starts_with(&format!("{field}."))
+                })
                 .map_or_else(|| facts.row.clone(), |(_, place)| place.clone());
             Err(format!("{place} ({field}): {}: not imported", e.message))
         }

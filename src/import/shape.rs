@@ -145,7 +145,9 @@ fn read(node: &Value, defs: &Map<String, Value>, depth: usize) -> Shape {
                 .map(|props| {
                     props
                         .iter()
-                        .map(|(name, p)| (name.clone(), read(p, defs, depth + 1), required.contains(&name.as_str())))
+                        .map(|(name, p)| {
+                            (name.clone(), read(p, defs, depth + 1), required.contains(&name.as_str()))
+                        })
                         .collect()
                 })
                 .unwrap_or_default();
@@ -173,8 +175,12 @@ mod tests {
         assert_eq!(case.at("child.date_of_birth"), Some(&Shape::Date));
         assert_eq!(case.at("child.first_name"), Some(&Shape::Text));
         assert_eq!(case.at("assessment.asset_score"), Some(&Shape::Whole { min: 0, max: 64 }));
-        assert!(matches!(case.at("order.type"), Some(Shape::Code(c)) if c.contains(&"referral_order".to_owned())));
-        assert!(matches!(case.at("assessment.reoffending"), Some(Shape::Code(c)) if c.contains(&"very_high".to_owned())));
+        assert!(
+            matches!(case.at("order.type"), Some(Shape::Code(c)) if c.contains(&"referral_order".to_owned()))
+        );
+        assert!(
+            matches!(case.at("assessment.reoffending"), Some(Shape::Code(c)) if c.contains(&"very_high".to_owned()))
+        );
         assert_eq!(case.at("mappa.category"), Some(&Shape::Number(vec![1, 2, 3])));
         assert_eq!(case.at("offences.specified"), Some(&Shape::YesNo));
         assert_eq!(case.at("offences.victims.age"), Some(&Shape::Whole { min: 0, max: 255 }));

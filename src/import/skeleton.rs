@@ -35,19 +35,22 @@ pub struct NewCase {
 /// come from the staff directory.
 pub fn new_case(new: &NewCase, staff: &[StaffMember]) -> Result<Vec<u8>, String> {
     CaseId::try_from(new.case_id.clone()).map_err(|e| format!("case id \"{}\": {e}", new.case_id))?;
-    for (what, v) in [("first name", &new.first_name), ("last name", &new.last_name), ("case manager", &new.case_manager)] {
+    for (what, v) in
+        [("first name", &new.first_name), ("last name", &new.last_name), ("case manager", &new.case_manager)]
+    {
         if v.trim().is_empty() {
             return Err(format!("the child's {what} is empty"));
         }
     }
     let member = staff.iter().find(|m| m.name.eq_ignore_ascii_case(new.case_manager.trim()));
-    let team = new
-        .team
-        .clone()
-        .or_else(|| member.and_then(|m| m.team.clone()))
-        .ok_or_else(|| format!("{} is not in the staff directory with a team: give --team", new.case_manager))?;
+    let team = new.team.clone().or_else(|| member.and_then(|m| m.team.clone())).ok_or_else(|| {
+        format!("{} is not in the staff directory with a team: give --team", new.case_manager)
+    })?;
     let mut manager = Map::new();
-    manager.insert("name".into(), Value::String(member.map_or(new.case_manager.trim().to_owned(), |m| m.name.clone())));
+    manager.insert(
+        "name".into(),
+        Value::String(member.map_or(new.case_manager.trim().to_owned(), |m| m.name.clone())),
+    );
     if let Some(m) = member {
         for (key, value) in [("role", &m.role), ("team", &m.team), ("email", &m.email)] {
             if let Some(v) = value {
@@ -74,7 +77,12 @@ pub fn new_case(new: &NewCase, staff: &[StaffMember]) -> Result<Vec<u8>, String>
 
 /// Writes the new case as `DIR/CASE_ID.json` (never over an existing file)
 /// and the schema beside it. Returns the case file.
-pub fn write_new_case(new: &NewCase, staff: &[StaffMember], dir: &Path, modes: Modes) -> Result<PathBuf, String> {
+pub fn write_new_case(
+    new: &NewCase,
+    staff: &[StaffMember],
+    dir: &Path,
+    modes: Modes,
+) -> Result<PathBuf, String> {
     let bytes = new_case(new, staff)?;
     let loaded = crate::case::parse_bytes(&bytes, Path::new(&format!("{}.json", new.case_id)));
     if let Some(Err(e)) = loaded.into_iter().next() {
@@ -82,7 +90,10 @@ pub fn write_new_case(new: &NewCase, staff: &[StaffMember], dir: &Path, modes: M
     }
     let name = format!("{}.json", new.case_id);
     if dir.join(&name).exists() {
-        return Err(format!("{}: a case file of that name is already there: not replaced", dir.join(&name).display()));
+        return Err(format!(
+            "{}: a case file of that name is already there: not replaced",
+            dir.join(&name).display()
+        ));
     }
     let published = store::publish_as(dir, &name, &bytes, modes).map_err(|e| e.to_string())?;
     write_schema(&dir.join(SCHEMA_FILE), modes)?;

@@ -34,7 +34,9 @@ impl Cell {
         match self {
             Cell::Empty => String::new(),
             Cell::Text(t) => t.clone(),
-            Cell::Number { value, .. } if value.fract() == 0.0 && value.abs() < 1e15 => format!("{}", *value as i64),
+            Cell::Number { value, .. } if value.fract() == 0.0 && value.abs() < 1e15 => {
+                format!("{}", *value as i64)
+            }
             Cell::Number { value, .. } => value.to_string(),
             Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
         }
@@ -93,7 +95,8 @@ pub fn is_workbook(path: &Path) -> bool {
 
 /// The sheet names of a workbook.
 pub fn sheet_names(path: &Path) -> Result<Vec<String>, String> {
-    let book = calamine::open_workbook_auto(path).map_err(|e| format!("{}: cannot open the workbook: {e}", path.display()))?;
+    let book = calamine::open_workbook_auto(path)
+        .map_err(|e| format!("{}: cannot open the workbook: {e}", path.display()))?;
     Ok(book.sheet_names())
 }
 
@@ -124,7 +127,8 @@ pub fn read(path: &Path, find: Finding) -> Result<Table, String> {
             })?,
     };
     let headers = rows[header_at].cells.iter().map(|c| tidy(&c.text())).collect();
-    let rows = rows.into_iter().skip(header_at + 1).filter(|r| r.cells.iter().any(|c| *c != Cell::Empty)).collect();
+    let rows =
+        rows.into_iter().skip(header_at + 1).filter(|r| r.cells.iter().any(|c| *c != Cell::Empty)).collect();
     Ok(Table { file: path.to_owned(), sheet, headers, first_column, rows })
 }
 
@@ -137,7 +141,10 @@ impl Table {
 
     /// Where a cell is, as a person finds it: file, sheet, row, column.
     pub fn place(&self, row: Option<usize>, column: Option<usize>) -> String {
-        let mut out = self.file.file_name().map_or_else(|| self.file.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let mut out = self
+            .file
+            .file_name()
+            .map_or_else(|| self.file.display().to_string(), |n| n.to_string_lossy().into_owned());
         if let Some(s) = &self.sheet {
             out.push_str(&format!(", sheet \"{s}\""));
         }
@@ -180,7 +187,8 @@ fn read_csv(path: &Path, delimiter: u8) -> Result<(usize, Vec<Row>), String> {
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| format!("{}, row {}: not readable as CSV: {e}", path.display(), i + 1))?;
+        let record =
+            record.map_err(|e| format!("{}, row {}: not readable as CSV: {e}", path.display(), i + 1))?;
         let cells = record
             .iter()
             .map(|f| if f.trim().is_empty() { Cell::Empty } else { Cell::Text(f.to_owned()) })
@@ -201,8 +209,8 @@ fn decode(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
 }
 
 fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<(String, (usize, Vec<Row>)), String> {
-    let mut book =
-        calamine::open_workbook_auto(path).map_err(|e| format!("{}: cannot open the workbook: {e}", path.display()))?;
+    let mut book = calamine::open_workbook_auto(path)
+        .map_err(|e| format!("{}: cannot open the workbook: {e}", path.display()))?;
     let names = book.sheet_names();
     let name = match sheet {
         Some(s) => names
@@ -210,7 +218,9 @@ fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<(String, (usize, Ve
             .find(|n| fold(n) == fold(s))
             .cloned()
             .ok_or_else(|| format!("{}: no sheet \"{s}\" (it has {})", path.display(), quoted(&names)))?,
-        None => names.first().cloned().ok_or_else(|| format!("{}: the workbook has no sheets", path.display()))?,
+        None => {
+            names.first().cloned().ok_or_else(|| format!("{}: the workbook has no sheets", path.display()))?
+        }
     };
     let range = book
         .worksheet_range(&name)

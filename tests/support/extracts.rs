@@ -12,15 +12,34 @@ use std::path::Path;
 use chrono::{Datelike, Days, NaiveDate};
 
 const FIRST: &[&str] = &[
-    "Aiden", "Bella", "Callum", "Darcy", "Eshan", "Freya", "Gabriel", "Harriet", "Idris", "Jade", "Kai", "Lola",
-    "Mason", "Nia", "Oscar", "Poppy", "Quinn", "Rhys", "Sienna", "Tariq", "Uma", "Vinnie", "Willow", "Zane",
+    "Aiden", "Bella", "Callum", "Darcy", "Eshan", "Freya", "Gabriel", "Harriet", "Idris", "Jade", "Kai",
+    "Lola", "Mason", "Nia", "Oscar", "Poppy", "Quinn", "Rhys", "Sienna", "Tariq", "Uma", "Vinnie", "Willow",
+    "Zane",
 ];
 const LAST: &[&str] = &[
-    "Ashby", "Brennan", "Calloway", "Dunmore", "Ellery", "Fairbairn", "Greaves", "Hollings", "Irwin", "Jessop",
-    "Kettering", "Lomax", "Marchetti", "Nolan-Price", "Okonjo", "Pendleton", "Quayle", "Rushworth", "Sefton",
+    "Ashby",
+    "Brennan",
+    "Calloway",
+    "Dunmore",
+    "Ellery",
+    "Fairbairn",
+    "Greaves",
+    "Hollings",
+    "Irwin",
+    "Jessop",
+    "Kettering",
+    "Lomax",
+    "Marchetti",
+    "Nolan-Price",
+    "Okonjo",
+    "Pendleton",
+    "Quayle",
+    "Rushworth",
+    "Sefton",
     "Thackeray",
 ];
-const STREETS: &[&str] = &["Larch Close", "Mill Lane", "Kestrel Way", "Orchard Road", "Canal Street", "Beech Grove"];
+const STREETS: &[&str] =
+    &["Larch Close", "Mill Lane", "Kestrel Way", "Orchard Road", "Canal Street", "Beech Grove"];
 const WORKERS: &[(&str, &str)] = &[
     ("Priya Natarajan", "North Team"),
     ("Sarah Bennett", "North Team"),
@@ -89,16 +108,14 @@ pub fn children(n: usize) -> Vec<Child> {
             let order_start = today - Days::new(10 + next(150));
             let assessment = order_start + Days::new(2 + next(7));
             let levels_of = ["L", "M", "H", "VH"];
-            let levels = [
-                levels_of[next(4) as usize],
-                levels_of[next(3) as usize],
-                levels_of[next(4) as usize],
-            ];
+            let levels =
+                [levels_of[next(4) as usize], levels_of[next(3) as usize], levels_of[next(4) as usize]];
             let mappa = (i % 17 == 3).then_some((1 + (i % 2) as u8, 1 + (i % 3 == 0) as u8));
             let offences = (0..1 + next(2))
                 .map(|k| {
                     let (what, specified) = OFFENCES[((i + k as usize * 3) % OFFENCES.len())];
-                    let victim_age = (what.starts_with("Assault") || what.starts_with("Robbery")).then(|| 14 + next(50) as u8);
+                    let victim_age = (what.starts_with("Assault") || what.starts_with("Robbery"))
+                        .then(|| 14 + next(50) as u8);
                     let plea = if order == "BAIL" { "NG" } else { "G" };
                     (order_start - Days::new(20 + next(60)), what, plea, specified, victim_age)
                 })
@@ -126,7 +143,11 @@ pub fn children(n: usize) -> Vec<Child> {
                 mappa,
                 offences,
                 meetings,
-                carer: (format!("{} {last}", ["Dawn", "Gary", "Marta", "Imran", "Lisa"][i % 5]), ["Mother", "Father", "Grandmother", "Aunt", "Carer"][i % 5], format!("07700 900 {:03}", i % 1000)),
+                carer: (
+                    format!("{} {last}", ["Dawn", "Gary", "Marta", "Imran", "Lisa"][i % 5]),
+                    ["Mother", "Father", "Grandmother", "Aunt", "Carer"][i % 5],
+                    format!("07700 900 {:03}", i % 1000),
+                ),
             }
         })
         .collect()
@@ -152,18 +173,46 @@ pub fn childview(children: &[Child]) -> Vec<(&'static str, Vec<u8>)> {
     let id = |c: &Child| format!("CV{:06}", c.number);
     let mut main = vec![
         [
-            "Child ID", "Forename", "Surname", "Known As", "DOB", "Gender", "Address Line 1", "Town", "Postcode",
-            "First Language", "Case Worker", "Team", "Order Type", "Order Start", "Order Length (Months)", "Court",
-            "Next Hearing", "Assessment Date", "AssetPlus Score", "ROR", "ROSH", "Safety & Wellbeing", "MAPPA Category",
+            "Child ID",
+            "Forename",
+            "Surname",
+            "Known As",
+            "DOB",
+            "Gender",
+            "Address Line 1",
+            "Town",
+            "Postcode",
+            "First Language",
+            "Case Worker",
+            "Team",
+            "Order Type",
+            "Order Start",
+            "Order Length (Months)",
+            "Court",
+            "Next Hearing",
+            "Assessment Date",
+            "AssetPlus Score",
+            "ROR",
+            "ROSH",
+            "Safety & Wellbeing",
+            "MAPPA Category",
             "MAPPA Level",
         ]
         .map(str::to_owned)
         .to_vec(),
     ];
-    let mut offences = vec![["Child ID", "Offence Seq", "Offence Date", "Offence Description", "Plea", "Specified Offence"].map(str::to_owned).to_vec()];
+    let mut offences = vec![
+        ["Child ID", "Offence Seq", "Offence Date", "Offence Description", "Plea", "Specified Offence"]
+            .map(str::to_owned)
+            .to_vec(),
+    ];
     let mut victims = vec![["Child ID", "Offence Seq", "Victim", "Victim Age"].map(str::to_owned).to_vec()];
     let mut meetings = vec![["Child ID", "Meeting Type", "Meeting Date"].map(str::to_owned).to_vec()];
-    let mut contacts = vec![["Child ID", "Contact Name", "Relationship", "Phone", "Parental Responsibility"].map(str::to_owned).to_vec()];
+    let mut contacts = vec![
+        ["Child ID", "Contact Name", "Relationship", "Phone", "Parental Responsibility"]
+            .map(str::to_owned)
+            .to_vec(),
+    ];
     let level = |l: &str| match l {
         "L" => "Low",
         "M" => "Medium",
@@ -198,9 +247,21 @@ pub fn childview(children: &[Child]) -> Vec<(&'static str, Vec<u8>)> {
             c.mappa.map(|m| m.1.to_string()).unwrap_or_default(),
         ]);
         for (k, (date, what, plea, specified, victim)) in c.offences.iter().enumerate() {
-            offences.push(vec![id(c), (k + 1).to_string(), dmy(*date), (*what).into(), (*plea).into(), if *specified { "Y" } else { "N" }.into()]);
+            offences.push(vec![
+                id(c),
+                (k + 1).to_string(),
+                dmy(*date),
+                (*what).into(),
+                (*plea).into(),
+                if *specified { "Y" } else { "N" }.into(),
+            ]);
             if let Some(age) = victim {
-                victims.push(vec![id(c), (k + 1).to_string(), "Member of the public".into(), age.to_string()]);
+                victims.push(vec![
+                    id(c),
+                    (k + 1).to_string(),
+                    "Member of the public".into(),
+                    age.to_string(),
+                ]);
             }
         }
         for m in &c.meetings {
@@ -227,15 +288,32 @@ pub fn caredirector(children: &[Child], path: &Path) {
     book.set_properties(&DocProperties::new().set_creation_datetime(&created));
     let date_fmt = Format::new().set_num_format("dd/mm/yyyy");
     let bold = Format::new().set_bold();
-    let excel = |d: NaiveDate| ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8).unwrap();
+    let excel =
+        |d: NaiveDate| ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8).unwrap();
     let id = |c: &Child| format!("{:06}", c.number - 4000);
 
     let people = book.add_worksheet().set_name("Young People").unwrap();
-    people.merge_range(0, 0, 0, 12, "Northfield YJS: open young people, extract of 30/11/2026", &bold).unwrap();
+    people
+        .merge_range(0, 0, 0, 12, "Northfield YJS: open young people, extract of 30/11/2026", &bold)
+        .unwrap();
     let head = [
-        "Person Ref", "Surname", "First Name(s)", "Preferred Name", "Date of Birth", "Sex", "Worker", "Worker Team",
-        "Legal Outcome", "Outcome Date", "Length", "Assessment Completed", "Score", "Likelihood of Reoffending",
-        "Risk of Serious Harm", "Safety and Wellbeing", "Meeting Dates",
+        "Person Ref",
+        "Surname",
+        "First Name(s)",
+        "Preferred Name",
+        "Date of Birth",
+        "Sex",
+        "Worker",
+        "Worker Team",
+        "Legal Outcome",
+        "Outcome Date",
+        "Length",
+        "Assessment Completed",
+        "Score",
+        "Likelihood of Reoffending",
+        "Risk of Serious Harm",
+        "Safety and Wellbeing",
+        "Meeting Dates",
     ];
     for (col, h) in head.iter().enumerate() {
         people.write_string_with_format(2, col as u16, *h, &bold).unwrap();
@@ -275,7 +353,9 @@ pub fn caredirector(children: &[Child], path: &Path) {
     people.write_string(3 + children.len() as u32 + 1, 0, "").unwrap();
 
     let offences = book.add_worksheet().set_name("Offences").unwrap();
-    for (col, h) in ["Person Ref", "Offence", "Offence Date", "Plea", "Grave Crime / Specified"].iter().enumerate() {
+    for (col, h) in
+        ["Person Ref", "Offence", "Offence Date", "Plea", "Grave Crime / Specified"].iter().enumerate()
+    {
         offences.write_string_with_format(0, col as u16, *h, &bold).unwrap();
     }
     let mut r = 1;
@@ -302,7 +382,9 @@ pub fn caredirector(children: &[Child], path: &Path) {
                 mappa.write_string(r, 0, id(c)).unwrap();
                 mappa.write_string(r, 1, format!("Cat {cat}")).unwrap();
                 mappa.write_string(r, 2, format!("Level {}", if k == 0 { 1 } else { level })).unwrap();
-                mappa.write_datetime_with_format(r, 3, excel(d(2026, 11, 30) - Days::new(back)), &date_fmt).unwrap();
+                mappa
+                    .write_datetime_with_format(r, 3, excel(d(2026, 11, 30) - Days::new(back)), &date_fmt)
+                    .unwrap();
                 r += 1;
             }
         }
