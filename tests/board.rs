@@ -188,7 +188,7 @@ fn the_sample_board_is_byte_identical_on_a_re_run_and_its_pack_verifies() {
 
     let dir = a.path().join("board/2026-Q2");
     let mut zip = zip::ZipArchive::new(fs::File::open(dir.join("board-pack.zip")).unwrap()).unwrap();
-    let names: Vec<String> = zip.file_names().map(str::to_owned).collect();
+    let names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
     assert_eq!(names, ["board-report.pdf", "figures.csv", "figures.json", "manifest.json"]);
     let mut manifest = String::new();
     zip.by_name("manifest.json").unwrap().read_to_string(&mut manifest).unwrap();

@@ -228,7 +228,7 @@ async fn a_psr_from_first_words_to_a_final_in_a_transfer_export() {
     )
     .unwrap();
     let zip = zip::ZipArchive::new(std::fs::File::open(bundle.path()).unwrap()).unwrap();
-    let names: Vec<&str> = zip.file_names().collect();
+    let names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
     assert!(
         names.iter().any(|n| n.contains("psr") && !n.contains("draft") && n.ends_with(".pdf")),
         "{names:?}"

@@ -257,11 +257,14 @@ fn row(cells: &str) -> String {
     format!("{cells}\r\n")
 }
 
+/// (quirk, file name, bytes, case id, JSON pointer, expected value)
+type Quirk = (&'static str, &'static str, Vec<u8>, &'static str, &'static str, Value);
+
 #[test]
 fn spreadsheets_as_people_make_them_row_by_row() {
     let good = "0042,Sam,Lee,02/03/2011,Priya Natarajan,North Team,YRO,01/11/2026";
     // (quirk, file name, bytes, case id, field, expected value)
-    let cases: Vec<(&str, &str, Vec<u8>, &str, &str, Value)> = vec![
+    let cases: Vec<Quirk> = vec![
         (
             "UTF-8 with a byte-order mark",
             "a.csv",
@@ -475,4 +478,62 @@ fn a_workbook_with_a_merged_title_excel_dates_and_numeric_ids() {
         "the numeric id's row fails on its own missing fields: {errors:#?}"
     );
     drop(tmp);
+}
+
+#[test]
+fn a_new_case_is_valid_names_its_schema_and_is_never_written_over() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("cases");
+    let new = |id: &str| {
+        bin()
+            .args(["new", id, "--first-name", "Sam", "--last-name", "Lee", "--born", "2011-03-02"])
+            .args(["--case-manager", "priya natarajan", "--config"])
+            .arg(common::samples().join("casepress.toml"))
+            .arg("--out")
+            .arg(&dir)
+            .output()
+            .unwrap()
+    };
+    let made = new("NYJS-2026-0300");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let file = dir.join("NYJS-2026-0300.json");
+    let case: Value = serde_json::from_slice(&fs::read(&file).unwrap()).unwrap();
+    assert_eq!(case["$schema"], "./casepress-case-v1.schema.json");
+    assert_eq!(case["case_manager"]["name"], "Priya Natarajan", "named as the staff directory names her");
+    assert_eq!(case["team"], "North Team", "her team, from the directory");
+    let schema: Value =
+        serde_json::from_slice(&fs::read(dir.join("casepress-case-v1.schema.json")).unwrap()).unwrap();
+    assert!(schema["properties"]["$schema"].is_object(), "editors accept the $schema key");
+    // The case (with its $schema) loads; the schema beside it is not taken for a case.
+    let check = bin().arg("check").arg(&dir).args(["--today", "2026-11-30"]).output().unwrap();
+    let text = String::from_utf8_lossy(&check.stdout).into_owned() + &String::from_utf8_lossy(&check.stderr);
+    assert!(check.status.success(), "{text}");
+    assert!(text.contains("NYJS-2026-0300") && !text.contains("schema.json"), "{text}");
+    // Never over an existing case.
+    let before = fs::read(&file).unwrap();
+    let again = new("NYJS-2026-0300");
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already there"));
+    assert_eq!(fs::read(&file).unwrap(), before);
+    // A date of birth is never made up, nor an unsafe id accepted.
+    let bad = bin()
+        .args([
+            "new",
+            "../escape",
+            "--first-name",
+            "A",
+            "--last-name",
+            "B",
+            "--born",
+            "2011-02-30",
+            "--case-manager",
+            "X",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    // `schema --out` writes the same schema.
+    let out = tmp.path().join("s.schema.json");
+    assert!(bin().args(["schema", "--out"]).arg(&out).status().unwrap().success());
+    assert_eq!(serde_json::from_slice::<Value>(&fs::read(&out).unwrap()).unwrap(), schema);
 }

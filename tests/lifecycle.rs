@@ -155,7 +155,7 @@ fn a_psr_from_draft_to_sent_with_every_refusal_on_the_way() {
     let items: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let zip = fs::File::open(s.path().join(items[0]["bundle"].as_str().unwrap())).unwrap();
     let mut zip = zip::ZipArchive::new(zip).unwrap();
-    let names: Vec<String> = zip.file_names().map(str::to_owned).collect();
+    let names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
     assert!(
         names.iter().any(|n| n.starts_with("documents/") && n.contains("_psr_") && !n.contains("_draft")),
         "{names:?}"

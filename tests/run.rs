@@ -190,7 +190,7 @@ fn run_over_the_samples_renders_no_history_and_exports_no_draft() {
     );
     for bundle in files_under(&dir.join("out/exports")) {
         let zip = zip::ZipArchive::new(fs::File::open(&bundle).unwrap()).unwrap();
-        let names: Vec<&str> = zip.file_names().collect();
+        let names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
         assert!(!names.iter().any(|n| n.contains("_draft")), "{}: {names:?}", bundle.display());
     }
 }

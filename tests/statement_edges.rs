@@ -189,7 +189,8 @@ fn issue_12_3_a_receipt_lost_from_a_case_log_is_restored_and_export_refuses_unti
     assert_eq!(exported.status.code(), Some(0), "{}", String::from_utf8_lossy(&exported.stdout));
     let bundle: serde_json::Value = serde_json::from_slice(&exported.stdout).unwrap();
     let zip = fs::File::open(ws.path().join(bundle[0]["bundle"].as_str().unwrap())).unwrap();
-    let names: Vec<String> = zip::ZipArchive::new(zip).unwrap().file_names().map(str::to_owned).collect();
+    let names: Vec<String> =
+        zip::ZipArchive::new(zip).unwrap().file_names().map(|n| n.unwrap().into_owned()).collect();
     assert!(names.iter().any(|n| n.starts_with("statements/") && n.contains("MOMO-R1")), "{names:?}");
 }
 

@@ -7,5 +7,5 @@ mod pack;
 pub mod quarter;
 
 pub use figures::{BoardInput, Figure, Measure, PsrRecord, compute};
-pub use pack::{BoardOutputs, BoardRequest, build_board, figures_csv, figures_json};
+pub use pack::{BoardOutputs, BoardRequest, build_board, figures_csv, figures_json, spreadsheet_safe};
 pub use quarter::Quarter;

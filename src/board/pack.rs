@@ -89,19 +89,35 @@ fn publish_figure(f: &Figure) -> PublishedFigure<'_> {
     }
 }
 
-/// `figures.csv`: one row per figure, stable ids and columns.
+/// `figures.csv`: one row per figure, stable ids and columns. Written with
+/// the `csv` crate, and every text cell made safe for spreadsheets
+/// ([`spreadsheet_safe`]).
 pub fn figures_csv(figures: &[Figure]) -> String {
-    let mut out = String::from(
-        "id,section,label,numerator,denominator,percent,previous_numerator,previous_denominator,previous_percent,suppressed,trend,target,rag\n",
-    );
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    let header = [
+        "id",
+        "section",
+        "label",
+        "numerator",
+        "denominator",
+        "percent",
+        "previous_numerator",
+        "previous_denominator",
+        "previous_percent",
+        "suppressed",
+        "trend",
+        "target",
+        "rag",
+    ];
+    w.write_record(header).expect("writing to memory");
     let opt = |v: Option<String>| v.unwrap_or_default();
-    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let text = |s: &str| spreadsheet_safe(s).into_owned();
     for f in figures {
         let p = publish_figure(f);
         let row = [
-            p.id.to_owned(),
-            quote(p.section),
-            quote(p.label),
+            text(p.id),
+            text(p.section),
+            text(p.label),
             opt(p.numerator.map(|x| x.to_string())),
             opt(p.denominator.map(|x| x.to_string())),
             opt(p.percent.map(|x| format!("{x:.1}"))),
@@ -109,14 +125,23 @@ pub fn figures_csv(figures: &[Figure]) -> String {
             opt(p.previous_denominator.map(|x| x.to_string())),
             opt(p.previous_percent.map(|x| format!("{x:.1}"))),
             p.suppressed.to_string(),
-            opt(p.trend.map(str::to_owned)),
+            opt(p.trend.map(text)),
             opt(p.target.map(|x| format!("{x:.0}"))),
-            opt(p.rag.map(str::to_owned)),
+            opt(p.rag.map(text)),
         ];
-        out.push_str(&row.join(","));
-        out.push('\n');
+        w.write_record(&row).expect("writing to memory");
     }
-    out
+    String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8 in, UTF-8 out")
+}
+
+/// A text cell a spreadsheet will show as text, never run as a formula:
+/// one starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a
+/// leading apostrophe (the OWASP advice for CSV injection).
+pub fn spreadsheet_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}").into(),
+        _ => text.into(),
+    }
 }
 
 /// `figures.json`: the quarter, the previous quarter and every figure.
@@ -368,4 +393,18 @@ pub fn build_board(
         written.push((name.to_owned(), result.path().to_owned(), new));
     }
     Ok(BoardOutputs { quarter: quarter.to_string(), cases: cases.len(), errors, files: written })
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::spreadsheet_safe;
+
+    #[test]
+    fn a_cell_that_would_be_a_formula_is_text() {
+        for bad in ["=1+1", "+44 1632", "-2", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(spreadsheet_safe(bad), format!("'{bad}"), "{bad:?}");
+        }
+        assert_eq!(spreadsheet_safe("Children seen within 5 days"), "Children seen within 5 days");
+        assert_eq!(spreadsheet_safe(""), "");
+    }
 }

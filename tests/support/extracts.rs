@@ -113,7 +113,7 @@ pub fn children(n: usize) -> Vec<Child> {
             let mappa = (i % 17 == 3).then_some((1 + (i % 2) as u8, 1 + (i % 3 == 0) as u8));
             let offences = (0..1 + next(2))
                 .map(|k| {
-                    let (what, specified) = OFFENCES[((i + k as usize * 3) % OFFENCES.len())];
+                    let (what, specified) = OFFENCES[(i + k as usize * 3) % OFFENCES.len()];
                     let victim_age = (what.starts_with("Assault") || what.starts_with("Robbery"))
                         .then(|| 14 + next(50) as u8);
                     let plea = if order == "BAIL" { "NG" } else { "G" };
