@@ -537,3 +537,42 @@ fn a_new_case_is_valid_names_its_schema_and_is_never_written_over() {
     assert!(bin().args(["schema", "--out"]).arg(&out).status().unwrap().success());
     assert_eq!(serde_json::from_slice::<Value>(&fs::read(&out).unwrap()).unwrap(), schema);
 }
+
+#[test]
+fn a_case_written_by_hand_is_updated_where_it_is_and_its_differences_left_to_a_person() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cases = tmp.path().join("cases");
+    fs::create_dir(&cases).unwrap();
+    let hand = cases.join("jordan.json");
+    fs::copy(common::samples().join("cases/yro-custody-possible.json"), &hand).unwrap();
+    let before: Value = serde_json::from_slice(&fs::read(&hand).unwrap()).unwrap();
+    let mapping = tmp.path().join("mapping.toml");
+    fs::write(
+        &mapping,
+        "[children]\nkey = \"Case\"\n[children.fields]\ncase_id = \"Case\"\n\"child.last_name\" = \"Surname\"\n\"court.reference\" = \"Court Ref\"\n\"mappa.visor_ref\" = \"ViSOR\"\n",
+    )
+    .unwrap();
+    let extract = tmp.path().join("extract.csv");
+    fs::write(
+        &extract,
+        "Case,Surname,Court Ref,ViSOR\r\nNYJS-2026-0117,Whitfield-Smith,NF-YC-2026-4417,VR-0042\r\n",
+    )
+    .unwrap();
+    let mut config = Config::default();
+    config.paths.output = tmp.path().join("out");
+    let opts =
+        ImportOptions { mapping, extracts: vec![extract], out: cases.clone(), now: chrono::Utc::now() };
+    let report = import(&config, &opts).unwrap();
+    assert_eq!(report.count(Outcome::Updated), 1, "{report:#?}");
+    assert!(!cases.join("NYJS-2026-0117.json").exists(), "no second file for the same case");
+    let case = &report.cases[0];
+    assert_eq!(case.file, hand);
+    assert_eq!(case.changes.iter().map(|c| c.path.as_str()).collect::<Vec<_>>(), ["mappa.visor_ref"]);
+    assert_eq!(case.conflicts.iter().map(|c| c.path.as_str()).collect::<Vec<_>>(), ["child.last_name"]);
+    let after: Value = serde_json::from_slice(&fs::read(&hand).unwrap()).unwrap();
+    assert_eq!(after["child"]["last_name"], before["child"]["last_name"]);
+    assert_eq!(after["psr"], before["psr"], "the writer's PSR untouched");
+    assert_eq!(after["mappa"]["visor_ref"], "VR-0042");
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&after)[..keys(&before).len()], keys(&before)[..], "key order kept, new keys after");
+}

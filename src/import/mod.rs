@@ -136,10 +136,24 @@ pub fn import(config: &Config, opts: &ImportOptions) -> Result<ImportReport, Str
         Err(e) => return Err(format!("{}: {e}", bases_path.display())),
     };
     store::ensure_dir(&opts.out, modes).map_err(|e| e.to_string())?;
+    let existing = existing_cases(&opts.out)?;
     let case_shape = Shape::of_case();
     let done: Vec<(CaseImport, Option<BTreeMap<String, Value>>)> = facts
         .par_iter()
-        .map(|f| import_case(f, bases.get(&f.case_id), &opts.out, &layout, modes, &case_shape))
+        .map(|f| {
+            let file = match existing.get(&f.case_id).map(Vec::as_slice) {
+                None => Ok(opts.out.join(format!("{}.json", f.case_id))),
+                Some([one]) => Ok(one.clone()),
+                Some(many) => Err(format!(
+                    "case {} is in {} files in {} ({}): not imported until there is one",
+                    f.case_id,
+                    many.len(),
+                    opts.out.display(),
+                    many.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+                )),
+            };
+            import_case(f, file, bases.get(&f.case_id), &opts.out, &layout, modes, &case_shape)
+        })
         .collect();
     // New names are made durable before the import that made them is recorded.
     store::sync_dir(&opts.out).map_err(|e| e.to_string())?;
@@ -235,27 +249,67 @@ fn without_shared_ids(facts: Vec<Facts>, failures: &mut Vec<RowFailure>) -> Vec<
     keep
 }
 
+/// The case files already in the folder, by case id (read for the id
+/// alone): a case written by hand under any name is updated where it is.
+fn existing_cases(dir: &Path) -> Result<HashMap<String, Vec<PathBuf>>, String> {
+    #[derive(serde::Deserialize)]
+    struct Id {
+        case_id: String,
+    }
+    let files = crate::case::discover(&[dir.to_owned()]).map_err(|e| e.to_string())?;
+    let ids: Vec<(String, PathBuf)> = files
+        .par_iter()
+        .flat_map_iter(|file| {
+            let bytes = std::fs::read(file).unwrap_or_default();
+            let ndjson = matches!(file.extension().and_then(|e| e.to_str()), Some("ndjson" | "jsonl"));
+            let ids: Vec<String> = if ndjson {
+                bytes
+                    .split(|&b| b == b'\n')
+                    .filter_map(|l| serde_json::from_slice::<Id>(l).ok())
+                    .map(|i| i.case_id)
+                    .collect()
+            } else if let Ok(one) = serde_json::from_slice::<Id>(&bytes) {
+                vec![one.case_id]
+            } else {
+                serde_json::from_slice::<Vec<Id>>(&bytes)
+                    .map(|all| all.into_iter().map(|i| i.case_id).collect())
+                    .unwrap_or_default()
+            };
+            ids.into_iter().map(move |id| (id, file.clone()))
+        })
+        .collect();
+    let mut by_id: HashMap<String, Vec<PathBuf>> = HashMap::new();
+    for (id, file) in ids {
+        let files = by_id.entry(id).or_default();
+        if !files.contains(&file) {
+            files.push(file);
+        }
+    }
+    Ok(by_id)
+}
+
 fn import_case(
     facts: &Facts,
+    file: Result<PathBuf, String>,
     base: Option<&BTreeMap<String, Value>>,
     out: &Path,
     layout: &Layout,
     modes: Modes,
     shape: &Shape,
 ) -> (CaseImport, Option<BTreeMap<String, Value>>) {
-    let file = out.join(format!("{}.json", facts.case_id));
     let mut report = CaseImport {
         case_id: facts.case_id.clone(),
-        file: file.clone(),
+        file: file.clone().unwrap_or_else(|_| out.join(format!("{}.json", facts.case_id))),
         outcome: Outcome::Failed,
         changes: Vec::new(),
         conflicts: Vec::new(),
         error: None,
     };
-    let result = match CaseId::try_from(facts.case_id.clone()) {
-        Err(e) => Err(format!("{}: case id \"{}\": {e}", place_of(facts, "case_id"), facts.case_id)),
-        Ok(_) if file.exists() => update(facts, base, &file, layout, modes),
-        Ok(_) => create(facts, &file, out, modes, shape),
+    let result = match (CaseId::try_from(facts.case_id.clone()), file) {
+        (Err(e), _) => Err(format!("{}: case id \"{}\": {e}", place_of(facts, "case_id"), facts.case_id)),
+        (Ok(_), Err(e)) => Err(e),
+        (Ok(_), Ok(file)) if file.exists() => update(facts, base, &file, layout, modes),
+        (Ok(_), Ok(file)) => create(facts, &file, out, modes, shape),
     };
     match result {
         Ok((outcome, merged)) => {
