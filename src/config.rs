@@ -303,6 +303,10 @@ pub struct ServiceConfig {
     /// A logo (PNG, JPEG or SVG) for the letterhead: the only file from disk
     /// that documents can see.
     pub logo: Option<PathBuf>,
+    /// What the logo says, for a reader who cannot see it (required with
+    /// `logo`: an accessible PDF gives every image a text alternative), e.g.
+    /// "Northfield Youth Justice Service".
+    pub logo_alt: Option<String>,
     /// The service's own practice policy, named where a document states a
     /// practice rule, e.g. "Northfield YJS practice standards". Documents
     /// never cite another authority's guidance.
@@ -365,6 +369,7 @@ impl Default for ServiceConfig {
             phone: None,
             email: None,
             logo: None,
+            logo_alt: None,
             policy: None,
             out_of_hours: None,
             advocacy: None,

@@ -60,6 +60,15 @@ impl Press {
         let mut assets = Vec::new();
         let mut logo = None;
         if let Some(path) = &config.service.logo {
+            // PDF/UA-1 needs a text alternative for every image: stop now
+            // rather than write documents that are not accessible.
+            if config.service.logo_alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
+                return Err(SetupError::Input(format!(
+                    "{}: service.logo needs service.logo_alt, what the logo says for a reader who cannot see it (documents are PDF/UA-1, where every image has a text alternative), e.g. logo_alt = \"{} logo\"",
+                    path.display(),
+                    config.service.name
+                )));
+            }
             let bytes = std::fs::read(path).map_err(|e| {
                 SetupError::Input(format!("{}: cannot read the service logo: {e}", path.display()))
             })?;
@@ -72,7 +81,9 @@ impl Press {
         let typesetter = Typesetter::new(&[(render::LAYOUT.to_owned(), layout_source.clone())], &assets);
         if let (Some(path), Some(logo)) = (&config.service.logo, &logo) {
             // A logo that is not an image would fail every document: stop now.
-            let probe = format!("#image(\"{logo}\", width: 1cm)");
+            let probe = format!(
+                "#set document(title: \"logo\")\n#set text(lang: \"en\")\n#image(\"{logo}\", width: 1cm, alt: \"logo\")"
+            );
             let meta = PdfMeta { ident: "logo".into(), date: NaiveDate::default() };
             typesetter.typeset(&probe, &meta).map_err(|e| {
                 SetupError::Input(format!(
@@ -87,6 +98,7 @@ impl Press {
             phone: config.service.phone.clone(),
             email: config.service.email.clone(),
             logo,
+            logo_alt: config.service.logo_alt.clone(),
             policy: config.service.policy.clone(),
             out_of_hours: config.service.out_of_hours.clone(),
             advocacy: config.service.advocacy.clone(),

@@ -160,7 +160,7 @@ fn counts_of_one_to_four_are_suppressed_when_published() {
     let csv = figures_csv(&f.values().cloned().collect::<Vec<_>>());
     let row = csv.lines().find(|l| l.starts_with("caseload.total,")).unwrap();
     assert_eq!(
-        row, "caseload.total,\"Caseload\",\"Caseload at quarter end\",,,,,,,true,,,",
+        row, "caseload.total,Caseload,Caseload at quarter end,,,,,,,true,,,",
         "4 and 2 are not published"
     );
     let zero = csv.lines().find(|l| l.starts_with("mappa.category_3,")).unwrap();

@@ -152,9 +152,11 @@ pub fn date(cell: &Cell, format: Option<&str>) -> Option<NaiveDate> {
                 return Some(d);
             }
             let day = t.split([' ', 'T']).next().unwrap_or(t);
-            if !day.is_empty() && day.bytes().all(|b| b.is_ascii_digit() || b == b'.') && !day.contains("..")
+            if !day.is_empty()
+                && day.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+                && let Ok(number) = day.parse::<f64>()
             {
-                return day.parse::<f64>().ok().and_then(serial);
+                return serial(number);
             }
             ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"]
                 .iter()
@@ -224,7 +226,11 @@ mod tests {
         assert_eq!(date(&text("14.06.2009"), None), ymd(2009, 6, 14));
         assert_eq!(date(&text("39978"), None), ymd(2009, 6, 14), "an Excel serial written out as text");
         assert_eq!(date(&Cell::Number { value: 39978.0, date: true }, None), ymd(2009, 6, 14));
-        assert_eq!(date(&Cell::Number { value: 45991.75, date: true }, None), ymd(2025, 11, 29));
+        assert_eq!(
+            date(&Cell::Number { value: 45991.75, date: true }, None),
+            ymd(2025, 11, 30),
+            "the time of day dropped"
+        );
         assert_eq!(date(&text("14 June 2009"), Some("%d %B %Y")), ymd(2009, 6, 14));
         assert_eq!(date(&text("31/02/2010"), None), None, "no such day");
         assert_eq!(date(&text("14/06/09"), None), None, "a two-digit year is not guessed");

@@ -5,7 +5,8 @@ use minijinja::value::Value;
 use minijinja::{Environment, Error, Output, State};
 use serde::Serialize;
 
-use super::escape::{markup_text, string_literal};
+use super::escape::{markup_text, markup_text_in, string_literal};
+use super::script::{recorded_languages, script_of};
 use super::{Missing, RenderRequest};
 use crate::case::{Case, DisposalType, Plea, RiskLevel};
 use crate::rules::InterventionLevel;
@@ -23,6 +24,8 @@ pub struct ServiceView {
     pub email: Option<String>,
     /// Virtual path of the logo the typesetter serves, if config names one.
     pub logo: Option<String>,
+    /// The logo's text alternative.
+    pub logo_alt: Option<String>,
     /// The service's own practice policy, named where a document states a
     /// practice rule (e.g. when a PSR is due), if config names one.
     pub policy: Option<String>,
@@ -106,14 +109,29 @@ fn filled(case: &Case) -> Case {
 
 /// The formatter for `{{ … }}`: values become Typst string literals; only
 /// the helpers' own (already escaped) output is written as markup.
-pub(super) fn typst_formatter(out: &mut Output, _: &State, value: &Value) -> Result<(), Error> {
+pub(super) fn typst_formatter(out: &mut Output, state: &State, value: &Value) -> Result<(), Error> {
     if value.is_safe() {
         return write!(out, "{value}").map_err(Error::from);
     }
     if value.is_none() || value.is_undefined() {
         return Ok(());
     }
-    out.write_str(&markup_text(&value.to_string())).map_err(Error::from)
+    out.write_str(&case_text(state, &value.to_string())).map_err(Error::from)
+}
+
+/// Case text as markup; words in another script carry the child's
+/// recorded language for that script, so a screen reader reads them in it.
+fn case_text(state: &State, text: &str) -> String {
+    if !text.chars().any(|c| script_of(c).is_some()) {
+        return markup_text(text);
+    }
+    let recorded = state
+        .lookup("case")
+        .and_then(|c| c.get_attr("child").ok())
+        .and_then(|c| c.get_attr("language").ok())
+        .and_then(|l| l.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    markup_text_in(text, &recorded_languages(&recorded))
 }
 
 fn is_blank(value: &Value) -> bool {
@@ -128,11 +146,11 @@ fn todo_marker(label: &str) -> Value {
 }
 
 /// `{{ value | or_todo("label") }}`: the value, or a TO COMPLETE marker.
-fn or_todo(value: Value, label: String) -> Value {
+fn or_todo(state: &State, value: Value, label: String) -> Value {
     if is_blank(&value) {
         todo_marker(&label)
     } else {
-        Value::from_safe_string(markup_text(&value.to_string()))
+        Value::from_safe_string(case_text(state, &value.to_string()))
     }
 }
 

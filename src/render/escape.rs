@@ -5,6 +5,10 @@
 //! comments inside it can take effect), closed by `;` so that text following
 //! it in the template (`.`, `(`, `[`) cannot continue the expression.
 
+use std::collections::BTreeMap;
+
+use super::script::{Script, runs};
+
 /// Words longer than this many characters get break opportunities...
 const LONG_WORD: usize = 30;
 /// ...every this many characters (a zero-width space, U+200B).
@@ -65,6 +69,21 @@ pub fn markup_text(text: &str) -> String {
     format!("#{};", string_literal(text))
 }
 
+/// [`markup_text`], with each run of another script whose language is
+/// recorded set in that language (`#text(lang: "ar", region: none, "…");`).
+pub fn markup_text_in(text: &str, languages: &BTreeMap<Script, &'static str>) -> String {
+    if languages.is_empty() {
+        return markup_text(text);
+    }
+    runs(text, languages)
+        .into_iter()
+        .map(|(lang, run)| match lang {
+            None => markup_text(run),
+            Some(code) => format!("#text(lang: \"{code}\", region: none, {});", string_literal(run)),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,6 +113,16 @@ mod tests {
     #[test]
     fn control_characters_are_dropped() {
         assert_eq!(string_literal("a\u{0}b\u{7}c\u{1b}d"), r#""abcd""#);
+    }
+
+    #[test]
+    fn words_in_another_script_carry_their_recorded_language() {
+        let langs = crate::render::script::recorded_languages("Arabic and English");
+        assert_eq!(
+            markup_text_in("Yusuf (يوسف)", &langs),
+            r#"#"Yusuf (";#text(lang: "ar", region: none, "يوسف");#")";"#
+        );
+        assert_eq!(markup_text_in("Yusuf", &langs), markup_text("Yusuf"));
     }
 
     #[test]

@@ -8,6 +8,7 @@
 mod context;
 pub mod escape;
 mod kind;
+pub mod script;
 mod templates;
 
 use std::path::{Path, PathBuf};

@@ -74,10 +74,15 @@ impl Typesetter {
             .collect();
         let assets =
             assets.iter().map(|(path, bytes)| (virtual_file(path), Bytes::new(bytes.clone()))).collect();
-        Self { library: LazyHash::new(Library::default()), book: LazyHash::new(book), fonts, modules, assets }
+        // `pdf.header-cell` (row headers in label/value tables) is one of
+        // Typst's accessibility extras.
+        let features: typst::Features = [typst::Feature::A11yExtras].into_iter().collect();
+        let library = Library::builder().with_features(features).build();
+        Self { library: LazyHash::new(library), book: LazyHash::new(book), fonts, modules, assets }
     }
 
-    /// Compiles `source` and exports it as a tagged PDF/A-2b.
+    /// Compiles `source` and exports it as PDF/A-2a and PDF/UA-1 (tagged,
+    /// accessible, archival); Typst refuses a document that cannot be both.
     ///
     /// Same source and meta ⇒ byte-identical PDF.
     pub fn typeset(&self, source: &str, meta: &PdfMeta) -> Result<Vec<u8>, TypesetError> {
@@ -89,8 +94,8 @@ impl Typesetter {
                 ident: Smart::Custom(meta.ident.clone()),
                 creator: Smart::Custom(Some(format!("casepress {}", env!("CARGO_PKG_VERSION")))),
                 timestamp: Some(Timestamp::new_utc(today)),
-                standards: PdfStandards::new(&[PdfStandard::A_2b])
-                    .expect("PDF/A-2b alone is a valid standard set"),
+                standards: PdfStandards::new(&[PdfStandard::A_2a, PdfStandard::Ua_1])
+                    .expect("PDF/A-2a with PDF/UA-1 is a valid standard set"),
                 tagged: true,
                 ..PdfOptions::default()
             };
