@@ -1,4 +1,5 @@
-//! Typst source → PDF, in process: a sealed World, embedded fonts, PDF/A-2b.
+//! Typst source → PDF, in process: a sealed World, embedded fonts, PDF/A-2a
+//! with PDF/UA-1.
 //!
 //! The [`Typesetter`] is built once per process and shared by every worker
 //! thread: fonts are parsed once, the shared Typst modules (the layout) are
