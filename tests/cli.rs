@@ -349,7 +349,7 @@ fn issue_12_7_a_looping_pattern_or_template_fails_its_item_and_a_bad_logo_stops_
     assert_eq!(report["items"][0]["stage"], "template", "{report:#}");
 
     fs::write(tmp.path().join("logo.png"), b"this is not a picture").unwrap();
-    fs::write(tmp.path().join("logo.toml"), "[service]\nlogo = \"logo.png\"\n").unwrap();
+    fs::write(tmp.path().join("logo.toml"), "[service]\nlogo = \"logo.png\"\nlogo_alt = \"Logo\"\n").unwrap();
     let out = casepress(&["render", "c.json", "--config", "logo.toml", "--out", "o3"], tmp.path());
     assert_eq!(out.status.code(), Some(2), "stopped at start-up");
     assert!(

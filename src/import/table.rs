@@ -242,7 +242,14 @@ fn cell(data: &Data) -> Cell {
         Data::Float(f) => Cell::Number { value: *f, date: false },
         Data::Int(i) => Cell::Number { value: *i as f64, date: false },
         Data::Bool(b) => Cell::Bool(*b),
-        Data::DateTime(d) => Cell::Number { value: d.as_f64(), date: true },
+        // As a 1900-system serial, whichever system the workbook uses (a
+        // workbook from an old Mac counts from 1904).
+        Data::DateTime(d) => match (d.as_datetime(), chrono::NaiveDate::from_ymd_opt(1899, 12, 30)) {
+            (Some(at), Some(epoch)) => {
+                Cell::Number { value: (at.date() - epoch).num_days() as f64, date: true }
+            }
+            _ => Cell::Number { value: d.as_f64(), date: true },
+        },
         Data::Error(e) => Cell::Text(format!("#{e:?}")),
     }
 }

@@ -10,15 +10,23 @@ fn typesetter() -> Typesetter {
 
 #[test]
 fn compiles_a_document_that_imports_a_shared_module() {
-    let pdf = typesetter().typeset("#import \"lib.typ\": greet\n#greet[world]", &meta()).unwrap();
+    let source = "#set document(title: \"Test\")\n#import \"lib.typ\": greet\n#greet[world]";
+    let pdf = typesetter().typeset(source, &meta()).unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
+}
+
+#[test]
+fn a_document_that_cannot_be_pdf_ua_is_refused_not_downgraded() {
+    let err = typesetter().typeset("No title, so no accessible PDF.", &meta()).unwrap_err();
+    assert!(err.to_string().contains("PDF/UA-1") && err.to_string().contains("title"), "{err}");
 }
 
 #[test]
 fn same_source_gives_byte_identical_pdf() {
     let ts = typesetter();
-    let a = ts.typeset("= Title\nSome text.", &meta()).unwrap();
-    let b = ts.typeset("= Title\nSome text.", &meta()).unwrap();
+    let source = "#set document(title: \"Test\")\n= Title\nSome text.";
+    let a = ts.typeset(source, &meta()).unwrap();
+    let b = ts.typeset(source, &meta()).unwrap();
     assert_eq!(a, b);
 }
 

@@ -346,7 +346,8 @@ pub fn write_sample_inbox(dir: &std::path::Path) {
 }
 
 fn unicode_statement() -> Vec<u8> {
-    let source = r#"#set page(paper: "a4", margin: 2cm)
+    let source = r#"#set document(title: "Mind Of My Own statement")
+#set page(paper: "a4", margin: 2cm)
 #set text(font: "Noto Sans", size: 11pt)
 = Mind Of My Own statement
 Statement ID: MOMO-20437 \
