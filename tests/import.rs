@@ -576,3 +576,52 @@ fn a_case_written_by_hand_is_updated_where_it_is_and_its_differences_left_to_a_p
     let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
     assert_eq!(keys(&after)[..keys(&before).len()], keys(&before)[..], "key order kept, new keys after");
 }
+
+/// A workbook saved with the 1904 date system (old Excel for Mac) counts
+/// its dates from 1904: they are read as the dates they show.
+#[test]
+fn a_workbook_with_1904_dates_reads_the_dates_it_shows() {
+    use rust_xlsxwriter::{Format, Workbook};
+    use std::io::{Read, Write};
+    let tmp = tempfile::tempdir().unwrap();
+    let plain = tmp.path().join("plain.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in HEADER.split(',').enumerate() {
+        sheet.write_string(0, c as u16, h).unwrap();
+    }
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    for (c, v) in ["0042", "Sam", "Lee"].iter().enumerate() {
+        sheet.write_string(1, c as u16, *v).unwrap();
+    }
+    // 39978 days after 1 January 1904 is 15 June 2013 (in the 1900 system, 14 June 2009).
+    sheet.write_number_with_format(1, 3, 39978.0, &date).unwrap();
+    for (c, v) in ["Priya Natarajan", "North Team", "YRO"].iter().enumerate() {
+        sheet.write_string(1, 4 + c as u16, *v).unwrap();
+    }
+    sheet.write_number_with_format(1, 7, 39978.0, &date).unwrap();
+    book.save(&plain).unwrap();
+    // The same workbook, switched to the 1904 date system.
+    let mut zip = zip::ZipArchive::new(fs::File::open(&plain).unwrap()).unwrap();
+    let path = tmp.path().join("mac.xlsx");
+    let mut out = zip::ZipWriter::new(fs::File::create(&path).unwrap());
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        if name == "xl/workbook.xml" {
+            let text = String::from_utf8(bytes).unwrap();
+            assert!(text.contains("<workbookPr"), "{text}");
+            bytes = text.replacen("<workbookPr", "<workbookPr date1904=\"1\"", 1).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    out.finish().unwrap();
+    let (report, tmp) = import_quirk(tmp, path);
+    assert!(report.failures.is_empty() && report.count(Outcome::Created) == 1, "{report:#?}");
+    let case = case_of(&tmp, "Q-0042");
+    assert_eq!(case["child"]["date_of_birth"], "2013-06-15");
+    assert_eq!(case["order"]["start_date"], "2013-06-15");
+}
