@@ -52,23 +52,18 @@ struct Columns {
     fields: Vec<Vec<usize>>,
 }
 
+/// The column the mapping names, or an error listing the header.
+fn find(table: &Table, name: &str) -> Result<usize, String> {
+    table.column(name).ok_or_else(|| {
+        let headers: Vec<String> =
+            table.headers.iter().filter(|h| !h.is_empty()).map(|h| format!("\"{h}\"")).collect();
+        format!("{}: no column \"{name}\" (the header has: {})", table.place(None, None), headers.join(", "))
+    })
+}
+
 /// Checks that every column the mapping names is in its table.
 fn columns(source: &Source, table: &Table, extra: &[&str]) -> Result<(Columns, Vec<usize>), String> {
-    let find = |name: &str| {
-        table.column(name).ok_or_else(|| {
-            format!(
-                "{}: no column \"{name}\" (the header has: {})",
-                table.place(None, None),
-                table
-                    .headers
-                    .iter()
-                    .filter(|h| !h.is_empty())
-                    .map(|h| format!("\"{h}\""))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        })
-    };
+    let find = |name: &str| find(table, name);
     let key = find(&source.key)?;
     let fields = source
         .fields
@@ -94,13 +89,9 @@ pub fn build(mapping: &Mapping, tables: &Tables) -> Result<(Vec<Facts>, Vec<RowF
             _ => {}
         }
         let value_cols = match &j.fills {
-            Fills::Values(f) => f
-                .columns()
-                .into_iter()
-                .map(|c| {
-                    table.column(c).ok_or_else(|| format!("{}: no column \"{c}\"", table.place(None, None)))
-                })
-                .collect::<Result<Vec<_>, _>>()?,
+            Fills::Values(f) => {
+                f.columns().into_iter().map(|c| find(table, c)).collect::<Result<Vec<_>, _>>()?
+            }
             _ => Vec::new(),
         };
         let (cols, extra) = columns(&j.source, table, &extra)?;

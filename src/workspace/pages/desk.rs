@@ -103,8 +103,7 @@ pub async fn desk_attach(State(ws): Ws, v: Visitor, Form(form): Posted) -> Respo
                 "Only a manager attaches a statement to a case.",
             );
         }
-        let field =
-            |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
+        let field = |k: &str| posted(&form, k).to_owned();
         let request = requests::AttachRequest {
             statement: field("statement"),
             case_id: field("case_id"),

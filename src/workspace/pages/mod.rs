@@ -75,6 +75,12 @@ pub(super) use preview::*;
 pub(super) use sign_in::*;
 pub(super) use steps::*;
 
+/// A posted form field, trimmed ("" when absent). Not for passwords, which
+/// are taken as typed.
+pub(super) fn posted<'f>(form: &'f [(String, String)], name: &str) -> &'f str {
+    form.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.trim())
+}
+
 pub(super) fn csrf_refused(ws: &Workspace, v: &Visitor) -> Response {
     let _ = ws.audit.record(&v.user, "refused", None, "no valid CSRF token");
     refusal(

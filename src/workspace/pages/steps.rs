@@ -29,21 +29,18 @@ pub async fn review(
 ) -> Response {
     step(ws, v, case_id, kind, form, |form, kind| {
         let mut comments = Vec::new();
-        for s in forms::sections(kind) {
-            if let Some((_, text)) =
-                form.iter().find(|(k, v)| *k == format!("comment.{}", s.slug) && !v.trim().is_empty())
-            {
-                comments.push(format!("{}: {}", s.title, text.trim().replace("\r\n", "\n")));
+        let sections = forms::sections(kind).iter().map(|s| (format!("comment.{}", s.slug), s.title));
+        for (field, title) in sections.chain([("comment.general".to_owned(), "Overall")]) {
+            let text = posted(form, &field);
+            if !text.is_empty() {
+                comments.push(format!("{title}: {}", text.replace("\r\n", "\n")));
             }
         }
-        if let Some((_, text)) = form.iter().find(|(k, v)| k == "comment.general" && !v.trim().is_empty()) {
-            comments.push(format!("Overall: {}", text.trim().replace("\r\n", "\n")));
-        }
         let comments = comments.join("\n");
-        match form.iter().find(|(k, _)| k == "decision").map(|(_, v)| v.as_str()) {
-            Some("agree") => Ok(Step::Agree { comments: (!comments.is_empty()).then_some(comments) }),
-            Some("return") if comments.is_empty() => Err("to return it, say what to change".to_owned()),
-            Some("return") => Ok(Step::Return { comments }),
+        match posted(form, "decision") {
+            "agree" => Ok(Step::Agree { comments: (!comments.is_empty()).then_some(comments) }),
+            "return" if comments.is_empty() => Err("to return it, say what to change".to_owned()),
+            "return" => Ok(Step::Return { comments }),
             _ => Err("choose Agree or Return".to_owned()),
         }
     })
@@ -66,18 +63,17 @@ pub async fn sent(
     Form(form): Posted,
 ) -> Response {
     step(ws, v, case_id, kind, form, |form, _| {
-        let to = form.iter().find(|(k, _)| k == "to").map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
+        let to = posted(form, "to");
         if to.is_empty() {
             return Err("say who it was sent to".into());
         }
-        Ok(Step::Sent { to, date: posted_date(form, "date")? })
+        Ok(Step::Sent { to: to.to_owned(), date: posted_date(form, "date")? })
     })
     .await
 }
 
 pub(super) fn posted_date(form: &[(String, String)], name: &str) -> Result<NaiveDate, String> {
-    let text = form.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).unwrap_or("");
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+    NaiveDate::parse_from_str(posted(form, name), "%Y-%m-%d")
         .map_err(|_| "the date: expected a date as YYYY-MM-DD".to_owned())
 }
 
