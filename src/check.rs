@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::case::Caseload;
-use crate::rules::{self, DueStatus, Facts, Severity, WorkingCalendar};
+use crate::rules::{self, DueStatus, Facts, Severity};
+use crate::service::Service;
 
 /// One case's check.
 #[derive(Debug, Clone, Serialize)]
@@ -83,26 +84,11 @@ impl CheckReport {
     }
 }
 
-/// Checks every case in `inputs` as of `today`.
-pub fn check_paths(
-    inputs: &[PathBuf],
-    calendar: &WorkingCalendar,
-    today: NaiveDate,
-) -> Result<CheckReport, String> {
-    let caseload = Caseload::load(inputs).map_err(|e| e.to_string())?;
-    Ok(check(&caseload, calendar, today, &rules::Settings::default(), None))
-}
-
 /// Checks every case of a loaded caseload as of `today`.
 /// With `records`, the output root's case logs are read to say where each
 /// PSR stands in gatekeeping.
-pub fn check(
-    caseload: &Caseload,
-    calendar: &WorkingCalendar,
-    today: NaiveDate,
-    settings: &rules::Settings,
-    records: Option<&crate::store::Layout>,
-) -> CheckReport {
+pub fn check(caseload: &Caseload, service: &Service, today: NaiveDate, records: bool) -> CheckReport {
+    let (calendar, settings) = (service.calendar(), &service.config().rules);
     let cases: Vec<CaseCheck> = caseload
         .cases
         .iter()
@@ -119,9 +105,9 @@ pub fn check(
         })
         .collect();
     let mut cases = cases;
-    if let Some(layout) = records {
+    if records {
         for (check, loaded) in cases.iter_mut().zip(&caseload.cases) {
-            check.gatekeeping = gatekeeping(&loaded.case, &check.facts, layout, today);
+            check.gatekeeping = gatekeeping(&loaded.case, service, today);
         }
     }
     let errors: Vec<String> = caseload.failures.iter().map(|f| f.reason.clone()).collect();
@@ -141,21 +127,18 @@ pub fn check(
 }
 
 /// Where a PSR for a hearing still to come stands in gatekeeping.
-fn gatekeeping(
-    case: &crate::case::Case,
-    facts: &Facts,
-    layout: &crate::store::Layout,
-    today: NaiveDate,
-) -> Option<GatekeepingCheck> {
-    use crate::history::Phase;
-    let hearing = case.court.as_ref().and_then(|c| c.hearing_date).filter(|h| *h >= today)?;
-    case.psr.as_ref()?;
-    let log = crate::store::read_log(&layout.case_dir(case.case_id.as_str())).ok()?;
-    let state = crate::history::fold(&log, crate::render::DocumentKind::Psr);
-    let due = facts.gatekeeping_due.unwrap_or(hearing);
+fn gatekeeping(case: &crate::case::Case, service: &Service, today: NaiveDate) -> Option<GatekeepingCheck> {
+    use crate::documents::{DocumentKind, Phase};
+    let due = rules::gatekeeping_due(case, service.calendar(), &service.config().rules)?;
+    case.court.as_ref().and_then(|c| c.hearing_date).filter(|h| *h >= today)?;
+    let log = crate::store::read_log(&service.layout().case_dir(case.case_id.as_str())).ok()?;
+    let state = crate::history::fold(&log, DocumentKind::Psr);
+    let staff = service.staff();
+    let two_agreed =
+        || rules::two_managers_agree(&case.team, state.agreed_by().into_iter().map(|m| (m, staff.team(m))));
     let agreed = matches!(state.phase, Phase::Final | Phase::Sent)
         || (state.phase == Phase::Agreed
-            && (!facts.double_gatekeeping_required || state.agreed_by().len() >= 2));
+            && (!rules::two_managers_required(DocumentKind::Psr, case) || two_agreed()));
     let waiting = match state.phase {
         Phase::None => "not rendered yet".to_string(),
         Phase::Draft => "not yet submitted for gatekeeping".to_string(),
@@ -170,7 +153,7 @@ fn gatekeeping(
         Phase::Agreed => "agreed: to be made final".to_string(),
         Phase::Final | Phase::Sent => "final".to_string(),
     };
-    Some(GatekeepingCheck { phase: state.phase, waiting, overdue: !agreed && due < today })
+    Some(GatekeepingCheck { phase: state.phase, waiting, overdue: !agreed && due.meeting < today })
 }
 
 /// The report as a person reads it.

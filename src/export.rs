@@ -125,7 +125,7 @@ pub fn export_case(
         match entry {
             LogEntry::Document { kind, file, at, draft, .. } => {
                 let into = if *draft { &mut latest_draft } else { &mut latest };
-                into.insert(kind.clone(), (file.as_str(), at.as_str(), kind.as_str()));
+                into.insert(kind.name().to_owned(), (file.as_str(), at.as_str(), kind.name()));
                 kept_log.push(entry);
             }
             LogEntry::Statement { file, at, .. } => {

@@ -5,28 +5,9 @@
 
 use serde::Serialize;
 
-use crate::render::DocumentKind;
+pub use crate::documents::Phase;
+use crate::documents::{DocumentKind, Step};
 use crate::store::LogEntry;
-
-/// A document's phase.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Phase {
-    /// Never rendered.
-    None,
-    /// A draft, not yet submitted (or changed since).
-    Draft,
-    /// Submitted for gatekeeping or sign-off.
-    Submitted,
-    /// Returned with comments: to amend and resubmit.
-    Returned,
-    /// Agreed by at least one reviewer.
-    Agreed,
-    /// Final: frozen.
-    Final,
-    /// Final and sent.
-    Sent,
-}
 
 /// A reviewer's step on the current version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -44,8 +25,8 @@ pub struct Review {
 /// One recorded step, whatever version it concerned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StepRecord {
-    /// `submitted`, `returned`, `agreed`, `final` or `sent`.
-    pub step: String,
+    /// Which step.
+    pub step: Step,
     /// Who took it.
     pub by: String,
     /// When (RFC 3339).
@@ -121,7 +102,7 @@ pub fn fold(log: &[LogEntry], kind: DocumentKind) -> DocState {
     let mut finals: Vec<(String, String)> = Vec::new();
     for entry in log {
         match entry {
-            LogEntry::Document { kind: k, file, sha256, input_hash, draft, .. } if k == kind.name() => {
+            LogEntry::Document { kind: k, file, sha256, input_hash, draft, .. } if *k == kind => {
                 if !*draft {
                     finals.push((sha256.clone(), file.clone()));
                 } else if s.version.as_deref() != Some(sha256) && s.final_input.as_deref() != Some(input_hash)
@@ -148,9 +129,9 @@ pub fn fold(log: &[LogEntry], kind: DocumentKind) -> DocState {
                 agreed_input,
                 reviewers,
                 ..
-            } if k == kind.name() => {
+            } if *k == kind => {
                 s.steps.push(StepRecord {
-                    step: step.clone(),
+                    step: *step,
                     by: by.clone(),
                     at: at.clone(),
                     comments: comments.clone(),
@@ -158,15 +139,15 @@ pub fn fold(log: &[LogEntry], kind: DocumentKind) -> DocState {
                     sha256: sha256.clone(),
                 });
                 let current = s.version.as_deref() == Some(sha256.as_str());
-                match step.as_str() {
-                    "submitted" if current => {
+                match step {
+                    Step::Submitted if current => {
                         s.submitted = Some((by.clone(), at.clone()));
                         s.submitted_to = reviewers.clone();
                         s.reviews.clear();
                         s.phase = Phase::Submitted;
                     }
-                    "returned" | "agreed" if current => {
-                        let agreed = step == "agreed";
+                    Step::Returned | Step::Agreed if current => {
+                        let agreed = *step == Step::Agreed;
                         s.reviews.push(Review {
                             by: by.clone(),
                             at: at.clone(),
@@ -175,14 +156,14 @@ pub fn fold(log: &[LogEntry], kind: DocumentKind) -> DocState {
                         });
                         s.phase = if agreed { Phase::Agreed } else { Phase::Returned };
                     }
-                    "final" => {
+                    Step::Final => {
                         let file = finals.iter().rev().find(|(sha, _)| sha == sha256).map(|(_, f)| f.clone());
                         s.final_version = Some((sha256.clone(), file.unwrap_or_default()));
                         s.final_input = agreed_input.clone();
                         s.sent = None;
                         s.phase = Phase::Final;
                     }
-                    "sent" if s.final_version.as_ref().is_some_and(|(f, _)| f == sha256) => {
+                    Step::Sent if s.final_version.as_ref().is_some_and(|(f, _)| f == sha256) => {
                         s.sent = Some((to.clone().unwrap_or_default(), date.clone().unwrap_or_default()));
                         s.phase = Phase::Sent;
                     }

@@ -1,5 +1,5 @@
 //! The nightly run, as one library call: render every applicable document,
-//! file the statement inbox, make the Y2A bundles of children turning 18,
+//! make the filing round (queued desk decisions, the inbox, email notices), make the Y2A bundles of children turning 18,
 //! and write the board report for the latest complete quarter. The caseload
 //! is loaded once and shared by every stage; each stage's report is typed.
 
@@ -12,7 +12,10 @@ use crate::case::Caseload;
 use crate::export::{self, ExportItem, Purpose};
 use crate::press::{Press, SetupError};
 use crate::rules;
-use crate::statements::{FileOptions, FilingReport, file_inbox};
+use crate::statements::outbox::Delivery;
+use crate::statements::requests;
+use crate::statements::round::{RoundCases, file_round};
+use crate::statements::{FileOptions, FilingReport};
 
 /// How to run.
 #[derive(Debug, Clone)]
@@ -38,6 +41,13 @@ pub struct RunReport {
     pub record: Result<std::path::PathBuf, String>,
     /// Statement filing, when an inbox is configured.
     pub statements: Option<FilingReport>,
+    /// The statements desk's queued attach decisions the filing round
+    /// carried out.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attached: Vec<requests::Outcome>,
+    /// Email notices delivered, when SMTP is configured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notices: Option<Delivery>,
     /// Y2A bundles, when a child turns 18 within the window.
     pub y2a: Option<Vec<ExportItem>>,
     /// The board report.
@@ -78,11 +88,17 @@ pub fn run(
     let render = batch::render(press, Cases::Loaded(&caseload), &opts.render, &opts.workers, progress)?;
     let record = batch::write_run_record(press, "run", &render).map_err(|e| e.to_string());
 
-    let statements = match &config.statements.inbox {
-        Some(inbox) => {
-            Some(file_inbox(press, &caseload, &FileOptions { inbox: inbox.clone(), now: opts.now })?)
-        }
+    let round = match &config.statements.inbox {
+        Some(inbox) => Some(file_round(
+            press,
+            RoundCases::Loaded(&caseload),
+            &FileOptions { inbox: inbox.clone(), now: opts.now },
+        )?),
         None => None,
+    };
+    let (statements, attached, notices) = match round {
+        Some(r) => (r.filed, r.attached, r.notices),
+        None => (None, Vec::new(), None),
     };
 
     let due = rules::turning_18(caseload.cases(), opts.today, config.export.y2a_within_days);
@@ -106,5 +122,5 @@ pub fn run(
         }
         _ => build_board(press, &caseload, &quarter)?,
     };
-    Ok(RunReport { render, record, statements, y2a, board })
+    Ok(RunReport { render, record, statements, attached, notices, y2a, board })
 }

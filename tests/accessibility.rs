@@ -12,7 +12,7 @@ use std::fs;
 use std::path::Path;
 
 use casepress::batch::{KindSelection, RenderOptions};
-use casepress::render::DocumentKind;
+use casepress::documents::DocumentKind;
 use common::{press, render, samples, squash};
 use lopdf::{Dictionary, Document, Object};
 

@@ -3,7 +3,8 @@
 mod common;
 
 use casepress::case::Case;
-use casepress::render::{DocumentKind, RenderRequest, Renderer, ServiceView, TemplateSet};
+use casepress::documents::DocumentKind;
+use casepress::render::{RenderRequest, Renderer, ServiceView, TemplateSet};
 use casepress::rules::{self, WorkingCalendar};
 use casepress::typeset::{PdfMeta, Typesetter};
 use common::*;

@@ -24,7 +24,7 @@ fn prepared(out: &Path) -> casepress::press::Press {
     // The PSR's hearing has passed, so it is history to the nightly run:
     // render the kinds by name, as a service would to make the bundle.
     use casepress::batch::{KindSelection, RenderOptions};
-    use casepress::render::DocumentKind;
+    use casepress::documents::DocumentKind;
     let kinds = KindSelection::only(vec![
         DocumentKind::Psr,
         DocumentKind::Gatekeeping,

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fs;
 
 use casepress::batch::{KindSelection, Outcome, RenderOptions};
-use casepress::render::DocumentKind;
+use casepress::documents::DocumentKind;
 use common::*;
 
 #[test]

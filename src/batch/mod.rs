@@ -9,9 +9,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::case::{Caseload, LoadFailure};
+use crate::documents::DocumentKind;
 use crate::failure::{Failure, Stage};
 use crate::press::{Press, SetupError};
-use crate::render::DocumentKind;
 use crate::rules;
 use crate::store;
 
@@ -65,9 +65,9 @@ impl KindSelection {
         DocumentKind::ALL
             .into_iter()
             .filter(|k| match self {
-                Self::Applicable => k.applies(case, facts),
+                Self::Applicable => crate::rules::documents::applies(*k, case, facts),
                 Self::These { kinds, required_forms } => {
-                    kinds.contains(k) || (*required_forms && k.form().is_some_and(|f| facts.requires(f)))
+                    kinds.contains(k) || (*required_forms && k.is_form() && facts.requires(*k))
                 }
             })
             .collect()

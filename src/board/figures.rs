@@ -167,12 +167,10 @@ impl Period<'_> {
     /// Two managers, one from another team: recorded, else the case data.
     fn double_gatekept(&self, c: &Case) -> bool {
         match self.record(c) {
-            Some(r) => {
-                r.agreed_by.len() >= 2
-                    && r.agreed_by
-                        .iter()
-                        .any(|(_, team)| team.as_deref().is_some_and(|t| !t.eq_ignore_ascii_case(&c.team)))
-            }
+            Some(r) => rules::two_managers_agree(
+                &c.team,
+                r.agreed_by.iter().map(|(n, t)| (n.as_str(), t.as_deref())),
+            ),
             None => rules::double_gatekeeping_done(c),
         }
     }
@@ -447,7 +445,7 @@ fn specs(settings: &crate::rules::Settings) -> Vec<Spec> {
                         .court
                         .as_ref()
                         .and_then(|x| x.hearing_date)
-                        .map(|h| rules::gatekeeping_due(p.input.calendar, h));
+                        .map(|h| rules::to_managers_due(p.input.calendar, h));
                     let sent = p.submitted(c);
                     matches!((due, sent), (Some(d), Some(s)) if s <= d)
                 })

@@ -268,20 +268,21 @@ fn appendix(figures: &[Figure]) -> Vec<serde_json::Value> {
 /// The PSR steps recorded in each case's log, with the managers' teams from
 /// the staff directory.
 fn psr_records(press: &Press, cases: &[crate::case::Case]) -> std::collections::BTreeMap<String, PsrRecord> {
-    let directory = crate::statements::staff::Directory::new(press.config().staff.clone());
+    let directory = press.staff();
     let mut records = std::collections::BTreeMap::new();
     for case in cases.iter().filter(|c| c.psr.is_some()) {
         let Ok(log) = store::read_log(&press.layout().case_dir(case.case_id.as_str())) else { continue };
-        let state = crate::history::fold(&log, crate::render::DocumentKind::Psr);
+        let state = crate::history::fold(&log, crate::documents::DocumentKind::Psr);
         if state.steps.is_empty() {
             continue;
         }
         let day = |at: &str| at.get(..10).and_then(|d| d.parse::<NaiveDate>().ok());
-        let submitted = state.steps.iter().find(|s| s.step == "submitted").and_then(|s| day(&s.at));
+        let submitted =
+            state.steps.iter().find(|s| s.step == crate::documents::Step::Submitted).and_then(|s| day(&s.at));
         let agreed_by = state
             .agreed_by()
             .iter()
-            .map(|name| ((*name).to_owned(), directory.member(name).and_then(|m| m.team.clone())))
+            .map(|name| ((*name).to_owned(), directory.team(name).map(str::to_owned)))
             .collect();
         records.insert(case.case_id.to_string(), PsrRecord { submitted, agreed_by });
     }

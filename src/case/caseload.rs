@@ -48,6 +48,11 @@ impl Caseload {
     pub fn cases(&self) -> impl Iterator<Item = &Case> {
         self.cases.iter().map(|c| &c.case)
     }
+
+    /// The case with this id (see [`CaseId::is`]).
+    pub fn find(&self, case_id: &str) -> Option<&LoadedCase> {
+        self.cases.iter().find(|c| c.case.case_id.is(case_id))
+    }
 }
 
 /// [`Caseload::load`], giving each usable case to `each` as soon as it is
@@ -67,7 +72,7 @@ pub fn load_each(
                 let id = c.case.case_id.to_string();
                 // Ids that differ only in letter case would share one folder
                 // on a case-insensitive share: they are the same id.
-                let key = id.to_lowercase();
+                let key = c.case.case_id.key();
                 if let Some((file, line, first)) = first_seen.get(&key) {
                     let same = if *first == id { String::new() } else { format!(" as `{first}`") };
                     let reason = format!(

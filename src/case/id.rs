@@ -34,6 +34,25 @@ impl CaseId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The one rule for case-id identity: ids that differ only in letter
+    /// case would share one folder on a case-insensitive share, so they are
+    /// the same case. This is the id in that sense (a map key).
+    pub fn key(&self) -> String {
+        id_key(&self.0)
+    }
+
+    /// Whether `text` (as typed, on a command line, in a form or in a
+    /// statement) names this case: surrounding spaces and letter case
+    /// ignored (see [`CaseId::key`]).
+    pub fn is(&self, text: &str) -> bool {
+        self.0.eq_ignore_ascii_case(text.trim())
+    }
+}
+
+/// The identity key of a case id given as text (see [`CaseId::key`]).
+pub fn id_key(text: &str) -> String {
+    text.trim().to_ascii_lowercase()
 }
 
 impl TryFrom<String> for CaseId {

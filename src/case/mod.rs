@@ -14,7 +14,7 @@ mod model;
 pub use caseload::{Caseload, LoadFailure, load_each};
 pub use error::CaseError;
 pub use file::CaseFile;
-pub use id::CaseId;
+pub use id::{CaseId, id_key};
 pub use limits::Limits;
 pub use load::{LoadedCase, discover, load_file, load_file_each, load_file_limited, parse_bytes};
 pub use model::*;

@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use casepress::case::Caseload;
-use casepress::rules::WorkingCalendar;
 use chrono::NaiveDate;
 
 use super::{exit_code, settings};
@@ -28,7 +27,6 @@ pub struct CheckArgs {
 
 pub fn check(a: CheckArgs) -> Result<ExitCode> {
     let config = settings::load_config(a.config.as_deref(), false)?;
-    let calendar = WorkingCalendar::england_and_wales(&config.calendar.closure_days);
     let caseload = Caseload::load_with(&a.cases, &config.limits).map_err(|e| anyhow::anyhow!("{e}"))?;
     if caseload.cases.is_empty() && caseload.failures.is_empty() {
         let inputs: Vec<String> = a.cases.iter().map(|p| p.display().to_string()).collect();
@@ -38,13 +36,8 @@ pub fn check(a: CheckArgs) -> Result<ExitCode> {
         );
         return Ok(ExitCode::from(1));
     }
-    let report = casepress::check::check(
-        &caseload,
-        &calendar,
-        settings::today(a.today),
-        &config.rules,
-        Some(&casepress::store::Layout::new(config.paths.output.clone())),
-    );
+    let service = casepress::service::Service::new(config);
+    let report = casepress::check::check(&caseload, &service, settings::today(a.today), true);
     if a.json {
         settings::print_json(&report)?;
     } else {

@@ -6,9 +6,10 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use casepress::case::Caseload;
-use casepress::lifecycle::{self, Refused, Step};
+use casepress::documents::DocumentKind;
+use casepress::lifecycle::{self, Act, Refused};
 use casepress::press::Press;
-use casepress::render::DocumentKind;
+use casepress::service::Service;
 use chrono::NaiveDate;
 
 use super::settings;
@@ -93,22 +94,26 @@ pub struct StatusArgs {
     place: Place,
 }
 
-fn setup(place: &Place) -> Result<(Press, Caseload, chrono::DateTime<chrono::Utc>)> {
+fn take(acting: &Acting, act: Act) -> Result<ExitCode> {
+    let place = &acting.place;
     let config = settings::config_with_out(place.config.as_deref(), place.out.as_ref())?;
+    let now = settings::now(place.now.as_deref())?;
     let cases = if place.cases.is_empty() { config.paths.cases.clone() } else { place.cases.clone() };
     let caseload = Caseload::load_with(&cases, &config.limits).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let now = settings::now(place.now.as_deref())?;
-    Ok((Press::new(config)?, caseload, now))
-}
-
-fn take(acting: &Acting, step: Step) -> Result<ExitCode> {
-    let (press, caseload, now) = setup(&acting.place)?;
-    match lifecycle::act(&press, &caseload, &acting.case_id, acting.kind, &step, &acting.by, now) {
+    let Some(loaded) = caseload.find(&acting.case_id) else {
+        eprintln!(
+            "refused: no case `{}` among the cases loaded",
+            casepress::terminal::printable(&acting.case_id)
+        );
+        return Ok(ExitCode::from(1));
+    };
+    let press = Press::new(config)?;
+    match lifecycle::act(&press, &loaded.case, acting.kind, &act, &acting.by, now) {
         Ok(event) => {
             if acting.place.json {
                 settings::print_json(&event)?;
-            } else {
-                println!("{} {} recorded: {} by {}", acting.case_id, acting.kind, step.name(), acting.by);
+            } else if let casepress::store::LogEntry::Lifecycle { by, step, .. } = &event {
+                println!("{} {} recorded: {step} by {by}", loaded.case.case_id, acting.kind);
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -121,7 +126,7 @@ fn take(acting: &Acting, step: Step) -> Result<ExitCode> {
 }
 
 pub fn submit(a: SubmitArgs) -> Result<ExitCode> {
-    take(&a.acting, Step::Submit { to: a.to })
+    take(&a.acting, Act::Submit { to: a.to })
 }
 
 pub fn review(a: ReviewArgs) -> Result<ExitCode> {
@@ -132,27 +137,27 @@ pub fn review(a: ReviewArgs) -> Result<ExitCode> {
         ),
         None => None,
     };
-    let step = match (a.agree, a.return_) {
-        (true, _) => Step::Agree { comments },
-        (_, true) => Step::Return { comments: comments.unwrap_or_default() },
+    let act = match (a.agree, a.return_) {
+        (true, _) => Act::Agree { comments },
+        (_, true) => Act::Return { comments: comments.unwrap_or_default() },
         _ => anyhow::bail!("say --agree, or --return with --comments FILE"),
     };
-    take(&a.acting, step)
+    take(&a.acting, act)
 }
 
 pub fn finalise(a: DatedArgs) -> Result<ExitCode> {
-    take(&a.acting, Step::Final { date: settings::today(a.date) })
+    take(&a.acting, Act::Final { date: settings::today(a.date) })
 }
 
 pub fn sent(a: DatedArgs) -> Result<ExitCode> {
     let to =
         a.to.clone().ok_or_else(|| anyhow::anyhow!("sent: say --to whom (a court, a panel, an agency)"))?;
-    take(&a.acting, Step::Sent { to, date: settings::today(a.date) })
+    take(&a.acting, Act::Sent { to, date: settings::today(a.date) })
 }
 
 pub fn status(a: StatusArgs) -> Result<ExitCode> {
-    let (press, _, _) = setup(&a.place)?;
-    let states = lifecycle::status(&press, &a.case_id)?;
+    let config = settings::config_with_out(a.place.config.as_deref(), a.place.out.as_ref())?;
+    let states = lifecycle::status(&Service::new(config), &a.case_id)?;
     if a.place.json {
         settings::print_json(&states)?;
         return Ok(ExitCode::SUCCESS);

@@ -140,3 +140,33 @@ pub fn board(outputs: &BoardOutputs) {
     }
     say!("{} cases counted for {}.", outputs.cases, outputs.quarter);
 }
+
+/// What a filing round did beside the inbox: the desk's queued attach
+/// decisions and the email notices (on stderr: stdout is the filing report).
+pub fn round_extras(
+    attached: &[casepress::statements::requests::Outcome],
+    notices: Option<&casepress::statements::outbox::Delivery>,
+    notices_error: Option<&str>,
+) {
+    for done in attached {
+        match &done.refused {
+            None => eprintln!(
+                "statement {}: attached to case {} by {} (queued at the desk)",
+                casepress::terminal::printable(&done.attach.statement),
+                casepress::terminal::printable(&done.attach.case_id),
+                casepress::terminal::printable(&done.attach.by)
+            ),
+            Some(why) => eprintln!(
+                "statement {}: not attached: {}",
+                casepress::terminal::printable(&done.attach.statement),
+                casepress::terminal::printable(why)
+            ),
+        }
+    }
+    if let Some(d) = notices {
+        eprintln!("notices: {} sent, {} not sent yet", d.sent.len(), d.unsent.len());
+    }
+    if let Some(e) = notices_error {
+        eprintln!("notices: the outbox could not be read or written: {}", casepress::terminal::printable(e));
+    }
+}

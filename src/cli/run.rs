@@ -39,6 +39,7 @@ pub fn run(config: Option<PathBuf>, now: Option<&str>, common: Common) -> Result
             println!("\nFiling statements from {}", inbox.display());
             print::filing(filed);
         }
+        print::round_extras(&report.attached, report.notices.as_ref(), None);
         if let Some(items) = &report.y2a {
             let who = if items.len() == 1 { "young person" } else { "young people" };
             println!("\nY2A bundles for {} {who} turning 18", items.len());

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 use casepress::case::Caseload;
 use casepress::press::Press;
-use casepress::statements::{AttachOptions, FileOptions, attach, file_inbox, status, watch};
+use casepress::statements::round::{RoundCases, file_round};
+use casepress::statements::{AttachOptions, FileOptions, attach, status, watch};
 use casepress::store::Layout;
 
 use super::{exit_code, print, settings};
@@ -95,21 +96,9 @@ pub fn statements(action: StatementsAction) -> Result<ExitCode> {
             let caseload = Caseload::load_with(&cases, &config.limits).map_err(|e| anyhow::anyhow!("{e}"))?;
             let opts = FileOptions { inbox, now: settings::now(c.now.as_deref())? };
             let press = Press::new(config)?;
-            if press.config().smtp.is_some() {
-                let outbox = casepress::statements::outbox::Outbox::new(press.layout(), press.modes());
-                outbox.open(opts.now).map_err(|e| anyhow::anyhow!(e))?;
-            }
-            let report = file_inbox(&press, &caseload, &opts)?;
-            if let Some(smtp) = &press.config().smtp {
-                use casepress::statements::outbox::{Outbox, SmtpMailer};
-                let mailer = SmtpMailer::new(smtp).map_err(|e| anyhow::anyhow!(e))?;
-                let mut outbox = Outbox::new(press.layout(), press.modes());
-                let retry = std::time::Duration::from_secs(smtp.retry_seconds);
-                let d = outbox
-                    .deliver(&press, &mailer, retry, chrono::Utc::now())
-                    .map_err(|e| anyhow::anyhow!(e))?;
-                eprintln!("notices: {} sent, {} not sent yet", d.sent.len(), d.unsent.len());
-            }
+            let round = file_round(&press, RoundCases::Loaded(&caseload), &opts)?;
+            print::round_extras(&round.attached, round.notices.as_ref(), round.notices_error.as_deref());
+            let report = round.filed.unwrap_or_default();
             if c.json {
                 settings::print_json(&report)?;
             } else {

@@ -120,10 +120,10 @@ pub fn import(config: &Config, opts: &ImportOptions) -> Result<ImportReport, Str
     let (facts, mut failures) = build::build(&mapping, &tables)?;
     let facts = without_shared_ids(facts, &mut failures);
 
-    let import_dir = layout.at("import");
+    let import_dir = layout.import_dir();
     store::ensure_dir(&import_dir, modes).map_err(|e| e.to_string())?;
     let _lock =
-        store::try_lock(&import_dir.join("lock"), modes).map_err(|e| e.to_string())?.ok_or_else(|| {
+        store::try_lock(&layout.import_lock(), modes).map_err(|e| e.to_string())?.ok_or_else(|| {
             format!(
                 "{}: another import is running into this output folder; try again when it finishes",
                 import_dir.display()
@@ -141,7 +141,7 @@ pub fn import(config: &Config, opts: &ImportOptions) -> Result<ImportReport, Str
     let done: Vec<(CaseImport, Option<BTreeMap<String, Value>>)> = facts
         .par_iter()
         .map(|f| {
-            let file = match existing.get(&f.case_id).map(Vec::as_slice) {
+            let file = match existing.get(&crate::case::id_key(&f.case_id)).map(Vec::as_slice) {
                 None => Ok(opts.out.join(format!("{}.json", f.case_id))),
                 Some([one]) => Ok(one.clone()),
                 Some(many) => Err(format!(
@@ -280,7 +280,7 @@ fn existing_cases(dir: &Path) -> Result<HashMap<String, Vec<PathBuf>>, String> {
         .collect();
     let mut by_id: HashMap<String, Vec<PathBuf>> = HashMap::new();
     for (id, file) in ids {
-        let files = by_id.entry(id).or_default();
+        let files = by_id.entry(crate::case::id_key(&id)).or_default();
         if !files.contains(&file) {
             files.push(file);
         }
@@ -383,7 +383,7 @@ fn update(
 /// its error is told with the extract's place for that field.
 fn check(facts: &Facts, bytes: &[u8], file: &Path) -> Result<(), String> {
     let loaded = crate::case::parse_bytes(bytes, file);
-    match loaded.into_iter().find(|r| r.as_ref().map_or(true, |c| c.case.case_id.as_str() == facts.case_id)) {
+    match loaded.into_iter().find(|r| r.as_ref().map_or(true, |c| c.case.case_id.is(&facts.case_id))) {
         Some(Ok(_)) => Ok(()),
         Some(Err(e)) => {
             let path = e.json_path.clone().unwrap_or_default();

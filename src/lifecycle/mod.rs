@@ -1,31 +1,34 @@
 //! The life of every document: draft → submitted → returned (with
 //! comments) or agreed → final → sent, and a final superseded by a later
 //! one. Every step is an event in the case's append-only log, with who took
-//! it (a name in the staff directory, and the operating-system user) and
-//! the SHA-256 of the exact version it concerns. The case JSON stays what
-//! the case system exports; this log is casepress's own record beside it.
+//! it (the name as the staff directory spells it, and the operating-system
+//! user) and the SHA-256 of the exact version it concerns. The case JSON
+//! stays what the case system exports; this log is casepress's own record
+//! beside it.
 //!
-//! One writer at a time per case: a step takes the case's lock (as the
-//! render batch does when it stores a case), reads the log, checks the
-//! rules, and appends one whole line.
+//! One case, one lock: a step takes that case's lock only, makes what it
+//! needs with [`Press::make`] (the current draft before a submission, the
+//! final), publishes it, and appends the document and the step in one
+//! write. It never waits for a batch rendering other cases.
 
 mod rules;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
 pub use crate::history::{DocState, Phase, Review, fold};
-pub use rules::{is_manager, may_finalise, may_review, may_send, may_submit, reviewed};
+pub use rules::{may_finalise, may_review, may_send, may_submit};
 
-use crate::batch::{self, Cases, KindSelection, Outcome, RenderOptions, Workers};
-use crate::case::{Case, Caseload};
+use crate::case::Case;
+use crate::documents::{DocumentKind, Step};
+use crate::press::document::{Made, Order};
 use crate::press::{Press, SetupError};
-use crate::render::DocumentKind;
-use crate::statements::staff::Directory;
+use crate::service::Service;
+use crate::staff::{Directory, name_key};
 use crate::store::{self, LogEntry};
 
 /// A step someone takes.
 #[derive(Debug, Clone)]
-pub enum Step {
+pub enum Act {
     /// Submit the current draft for gatekeeping or sign-off, to the
     /// managers named (none: whichever manager the rules allow).
     Submit {
@@ -56,16 +59,27 @@ pub enum Step {
     },
 }
 
-impl Step {
-    /// As the case log records it: `submitted`, `agreed`, `returned`,
-    /// `final` or `sent`.
-    pub fn name(&self) -> &'static str {
+impl Act {
+    /// The step the case log records for it.
+    pub fn step(&self) -> Step {
         match self {
-            Self::Submit { .. } => "submitted",
-            Self::Agree { .. } => "agreed",
-            Self::Return { .. } => "returned",
-            Self::Final { .. } => "final",
-            Self::Sent { .. } => "sent",
+            Self::Submit { .. } => Step::Submitted,
+            Self::Agree { .. } => Step::Agreed,
+            Self::Return { .. } => Step::Returned,
+            Self::Final { .. } => Step::Final,
+            Self::Sent { .. } => Step::Sent,
+        }
+    }
+
+    /// Whether the current draft is rendered first: a submission is of the
+    /// case as it is now, and a document final on its signatures is made
+    /// from its current data. The command line and the workspace both ask
+    /// here, so they submit the same thing.
+    pub fn drafts_first(&self, kind: DocumentKind) -> bool {
+        match self {
+            Self::Submit { .. } => true,
+            Self::Final { .. } => !kind.reviewed(),
+            _ => false,
         }
     }
 }
@@ -81,93 +95,143 @@ pub enum Refused {
     Setup(#[from] SetupError),
 }
 
-/// Takes `step` on the `kind` document of case `case_id`, by `by`, at `now`.
+/// Takes `act` on the `kind` document of `case`, by `by`, at `now`.
 /// Returns the event recorded.
 pub fn act(
     press: &Press,
-    caseload: &Caseload,
-    case_id: &str,
+    case: &Case,
     kind: DocumentKind,
-    step: &Step,
+    act: &Act,
     by: &str,
     now: DateTime<Utc>,
 ) -> Result<LogEntry, Refused> {
-    let case = find(caseload, case_id)?;
-    let directory = Directory::new(press.config().staff.clone());
-    if !press.config().staff.is_empty() && directory.member(by).is_none() {
-        return Err(Refused::Rule(format!(
-            "{by} is not in the staff directory: --by names a member of staff"
-        )));
-    }
+    let directory = press.staff();
+    let by = recorded_name(directory, by)?;
     let head = press.config().rules.head_of_service.as_deref();
+    let case_id = case.case_id.as_str();
     let case_dir = press.layout().case_dir(case_id);
-    let final_pdf = match step {
-        Step::Final { date } => {
-            let state = fold(&store::read_log(&case_dir).map_err(SetupError::from)?, kind);
-            may_finalise(&state, case, &directory, head).map_err(Refused::Rule)?;
-            let rendered = render_final(press, caseload, case_id, kind, *date)?;
-            crate::failpoint("lifecycle:after-final-render");
-            Some((rendered, state.draft_input, state.steps.len()))
-        }
-        _ => None,
-    };
+    let docs_dir = press.layout().documents(case_id);
     let _lock = store::lock_case(&case_dir, press.modes()).map_err(SetupError::from)?;
-    let state = fold(&store::read_log(&case_dir).map_err(SetupError::from)?, kind);
-    let check = match step {
-        Step::Submit { to } => may_submit(&state).and_then(|()| named_managers(&directory, to)),
-        Step::Agree { .. } | Step::Return { .. } => may_review(&state, case, &directory, by, head),
-        // The final render takes the case lock itself, so its rules were
-        // checked before it: refuse if a step was recorded in between.
-        Step::Final { .. } => match &final_pdf {
-            Some((_, _, steps)) if *steps != state.steps.len() => {
-                Err("another step was recorded on this document meanwhile: check its status and try again"
-                    .into())
-            }
-            _ => Ok(()),
-        },
-        Step::Sent { .. } => may_send(&state),
+    let mut log = store::read_log(&case_dir).map_err(SetupError::from)?;
+    let today = now.with_timezone(&chrono_tz::Europe::London).date_naive();
+    let mut written = Vec::new();
+    if act.drafts_first(kind)
+        && let Some(entry) = make_and_publish(press, case, kind, today, false, &log, &docs_dir)?
+    {
+        log.push(entry.clone());
+        written.push(entry);
+    }
+    let state = fold(&log, kind);
+    let check = match act {
+        Act::Submit { to } => may_submit(&state).and_then(|()| named_managers(directory, to)),
+        Act::Agree { .. } | Act::Return { .. } => may_review(&state, case, directory, &by, head),
+        Act::Final { .. } => may_finalise(&state, case, directory, head),
+        Act::Sent { .. } => may_send(&state),
     };
     check.map_err(Refused::Rule)?;
-    let concerns = match (step, &final_pdf, &state.final_version) {
-        (Step::Final { .. }, Some((sha, ..)), _) => sha.clone(),
-        (Step::Sent { .. }, _, Some((sha, _))) => sha.clone(),
+    let concerns = match act {
+        Act::Final { date } => {
+            let entry = make_and_publish(press, case, kind, *date, true, &log, &docs_dir)?
+                .ok_or_else(|| Refused::Rule("the final could not be made".into()))?;
+            crate::failpoint("lifecycle:after-final-render");
+            let LogEntry::Document { sha256, .. } = &entry else { unreachable!("a document entry") };
+            let sha = sha256.clone();
+            written.push(entry);
+            sha
+        }
+        Act::Sent { .. } => state.final_version.as_ref().map(|(sha, _)| sha.clone()).unwrap_or_default(),
         _ => state.version.clone().unwrap_or_default(),
     };
     let event = LogEntry::Lifecycle {
         at: now.to_rfc3339_opts(SecondsFormat::Secs, true),
-        kind: kind.name().into(),
-        step: step.name().into(),
+        kind,
+        step: act.step(),
         sha256: concerns,
-        by: by.to_owned(),
+        by,
         os_user: os_user(),
-        comments: match step {
-            Step::Agree { comments } => comments.clone(),
-            Step::Return { comments } => Some(comments.clone()),
+        comments: match act {
+            Act::Agree { comments } => comments.clone(),
+            Act::Return { comments } => Some(comments.clone()),
             _ => None,
         },
-        to: match step {
-            Step::Sent { to, .. } => Some(to.clone()),
+        to: match act {
+            Act::Sent { to, .. } => Some(to.clone()),
             _ => None,
         },
-        date: match step {
-            Step::Sent { date, .. } => Some(date.to_string()),
+        date: match act {
+            Act::Sent { date, .. } => Some(date.to_string()),
             _ => None,
         },
-        reviewers: match step {
-            Step::Submit { to } => to.clone(),
+        reviewers: match act {
+            Act::Submit { to } => to.iter().map(|n| directory.spelled(n).unwrap_or(n).to_owned()).collect(),
             _ => Vec::new(),
         },
-        agreed_input: final_pdf.and_then(|(_, input, _)| input),
+        agreed_input: match act {
+            Act::Final { .. } => state.draft_input.clone(),
+            _ => None,
+        },
     };
+    written.push(event.clone());
     crate::failpoint("lifecycle:before-append");
-    store::append_log(&case_dir, &event, press.modes()).map_err(SetupError::from)?;
+    store::append_log_many(&case_dir, &written, press.modes()).map_err(SetupError::from)?;
     crate::failpoint("lifecycle:after-append");
     Ok(event)
 }
 
+/// The name a step is recorded under: as the staff directory spells it (a
+/// name typed with other spacing or letter case is the same person), or,
+/// where the service lists no staff, as typed with its spacing tidied.
+fn recorded_name(directory: &Directory, by: &str) -> Result<String, Refused> {
+    if directory.is_empty() {
+        let tidy = by.split_whitespace().collect::<Vec<_>>().join(" ");
+        return if name_key(&tidy).is_empty() {
+            Err(Refused::Rule("--by names who takes the step".into()))
+        } else {
+            Ok(tidy)
+        };
+    }
+    directory.spelled(by).map(str::to_owned).ok_or_else(|| {
+        Refused::Rule(format!("{} is not in the staff directory: --by names a member of staff", by.trim()))
+    })
+}
+
+/// Makes one document of `case` and publishes it, syncing its folder, and
+/// gives the case-log line to append (`None`: the same version is already
+/// on record).
+fn make_and_publish(
+    press: &Press,
+    case: &Case,
+    kind: DocumentKind,
+    date: NaiveDate,
+    final_: bool,
+    log: &[LogEntry],
+    docs_dir: &std::path::Path,
+) -> Result<Option<LogEntry>, Refused> {
+    let facts = crate::rules::derive_with(case, press.calendar(), date, &press.config().rules);
+    let origin = format!("case `{}`", case.case_id);
+    let order = Order {
+        case,
+        facts: &facts,
+        kind,
+        date,
+        final_,
+        log,
+        docs_dir,
+        force: final_,
+        typst_dir: None,
+        origin: &origin,
+    };
+    let made = press.make(&order).map_err(|f| Refused::Rule(f.reason))?;
+    let Made::Pdf(pdf) = made else { return Ok(None) };
+    store::sweep_temp_files(docs_dir);
+    let (_, entry) = pdf.publish(docs_dir, press.modes()).map_err(|f| Refused::Rule(f.reason))?;
+    store::sync_dir(docs_dir).map_err(SetupError::from)?;
+    Ok(Some(entry))
+}
+
 /// The state of every document of a case that has been rendered.
-pub fn status(press: &Press, case_id: &str) -> Result<Vec<DocState>, SetupError> {
-    let log = store::read_log(&press.layout().case_dir(case_id))?;
+pub fn status(service: &Service, case_id: &str) -> Result<Vec<DocState>, SetupError> {
+    let log = store::read_log(&service.layout().case_dir(case_id))?;
     Ok(DocumentKind::ALL.into_iter().map(|k| fold(&log, k)).filter(|s| s.phase != Phase::None).collect())
 }
 
@@ -175,7 +239,7 @@ pub fn status(press: &Press, case_id: &str) -> Result<Vec<DocState>, SetupError>
 pub fn next_step(state: &DocState) -> &'static str {
     match state.phase {
         Phase::None => "render a draft",
-        Phase::Draft if reviewed(state.kind) => "submit it for gatekeeping or sign-off",
+        Phase::Draft if state.kind.reviewed() => "submit it for gatekeeping or sign-off",
         Phase::Draft => "record the signatures, then make it final",
         Phase::Returned => "amend the case, render and resubmit",
         Phase::Submitted => "a manager's review",
@@ -187,49 +251,9 @@ pub fn next_step(state: &DocState) -> &'static str {
 
 /// Every name a submission is addressed to is a manager in the directory.
 fn named_managers(directory: &Directory, to: &[String]) -> Result<(), String> {
-    match to.iter().find(|name| !rules::is_manager(directory, name)) {
+    match to.iter().find(|name| !directory.is_manager(name)) {
         Some(name) => Err(format!("{name} is not a manager in the staff directory: submit to a manager")),
         None => Ok(()),
-    }
-}
-
-fn find<'a>(caseload: &'a Caseload, case_id: &str) -> Result<&'a Case, Refused> {
-    caseload
-        .cases()
-        .find(|c| c.case_id.as_str() == case_id)
-        .ok_or_else(|| Refused::Rule(format!("no case `{case_id}` among the cases loaded")))
-}
-
-/// Renders the final PDF of one document; returns its SHA-256.
-fn render_final(
-    press: &Press,
-    caseload: &Caseload,
-    case_id: &str,
-    kind: DocumentKind,
-    date: NaiveDate,
-) -> Result<String, Refused> {
-    let one = Caseload {
-        cases: caseload.cases.iter().filter(|c| c.case.case_id.as_str() == case_id).cloned().collect(),
-        failures: Vec::new(),
-    };
-    let opts = RenderOptions {
-        kinds: KindSelection::only(vec![kind]),
-        final_: true,
-        date,
-        force: true,
-        jobs: 1,
-        typst_dir: None,
-    };
-    let report = batch::render(press, Cases::Loaded(&one), &opts, &Workers::Threads, &|_| {})?;
-    match report.items.first().map(|i| &i.outcome) {
-        Some(Outcome::Written { sha256, .. }) => Ok(sha256.clone()),
-        Some(Outcome::Unchanged { path }) => {
-            store::file_digest(path).map(|d| store::hex(&d)).map_err(|e| Refused::Rule(e.to_string()))
-        }
-        Some(Outcome::Failed { reason, .. } | Outcome::Historic { reason }) => {
-            Err(Refused::Rule(reason.clone()))
-        }
-        None => Err(Refused::Rule(format!("{kind} does not apply to case {case_id}"))),
     }
 }
 

@@ -12,36 +12,10 @@
 //! - A reviewer is a manager, and never the author.
 
 use crate::case::Case;
-use crate::history::{DocState, Phase};
-use crate::render::DocumentKind;
-use crate::rules::two_managers_required;
-use crate::statements::staff::Directory;
-
-/// Whether `name` is a manager in the staff directory: a team, service or
-/// duty manager, or a head of service; a case manager is not.
-pub fn is_manager(directory: &Directory, name: &str) -> bool {
-    directory.member(name).and_then(|m| m.role.as_deref()).is_some_and(|role| {
-        let role = role.to_lowercase();
-        (role.contains("manager") && !role.contains("case manager")) || role.contains("head of")
-    })
-}
-
-fn team<'a>(directory: &'a Directory, name: &str) -> Option<&'a str> {
-    directory.member(name).and_then(|m| m.team.as_deref())
-}
-
-fn court_report(kind: DocumentKind) -> &'static str {
-    if kind == DocumentKind::Psr { "PSR" } else { "progress report" }
-}
-
-/// Whether the document is reviewed by managers (gatekept or signed off)
-/// before it is final.
-pub fn reviewed(kind: DocumentKind) -> bool {
-    !matches!(
-        kind,
-        DocumentKind::InterventionPlan | DocumentKind::ServiceAgreement | DocumentKind::Gatekeeping
-    )
-}
+use crate::documents::{DocumentKind, Phase, Review};
+use crate::history::DocState;
+use crate::rules::{two_managers_agree, two_managers_required};
+use crate::staff::{Directory, same_name};
 
 /// Submitting the current draft.
 pub fn may_submit(state: &DocState) -> Result<(), String> {
@@ -70,7 +44,7 @@ pub fn may_review(
 ) -> Result<(), String> {
     if state.disagreement() {
         return match head_of_service {
-            Some(head) if head.eq_ignore_ascii_case(by) => Ok(()),
+            Some(head) if same_name(head, by) => Ok(()),
             Some(head) => {
                 Err(format!("the gatekeeping managers disagree: {head}, the head of service, decides"))
             }
@@ -80,36 +54,33 @@ pub fn may_review(
     if !matches!(state.phase, Phase::Submitted | Phase::Agreed) {
         return Err("only a submitted version can be reviewed: submit it first".into());
     }
-    if by.eq_ignore_ascii_case(&case.case_manager.name) {
+    if same_name(by, &case.case_manager.name) {
         return Err(format!("{by} wrote this document: a reviewer is never the author"));
     }
-    if !is_manager(directory, by) {
+    if !directory.is_manager(by) {
         return Err(format!("{by} is not a manager in the staff directory: only a manager reviews"));
     }
-    if state.agreed_by().iter().any(|a| a.eq_ignore_ascii_case(by)) {
+    if state.agreed_by().iter().any(|a| same_name(a, by)) {
         return Err(format!("{by} has already agreed this version"));
     }
-    if two_managers_required(state.kind, case) {
-        for first in state.agreed_by() {
-            if team(directory, first).is_some() && team(directory, first) == team(directory, by) {
-                return Err(format!(
-                    "custody is a strong possibility: the second manager must be from another team than {first} ({})",
-                    team(directory, first).unwrap_or_default()
-                ));
-            }
-        }
+    // The second agreement completes "two managers, one from another team":
+    // refuse one that would leave the pair without a manager from another
+    // team than the case's.
+    let agreed = state.agreed_by();
+    if two_managers_required(state.kind, case)
+        && !agreed.is_empty()
+        && !two_managers_agree(&case.team, agreed.iter().chain([&by]).map(|n| (*n, directory.team(n))))
+    {
+        return Err(format!(
+            "custody is a strong possibility: the second manager must be from another team than the case's ({}), and {} and {by} are both of it",
+            case.team,
+            agreed.join(" and ")
+        ));
     }
-    if matches!(
-        state.kind,
-        DocumentKind::MappaH
-            | DocumentKind::MappaA
-            | DocumentKind::Pprc2
-            | DocumentKind::Pprc7
-            | DocumentKind::RiskSummary
-    ) {
+    if state.kind.review() == Review::LineManagerSignOff {
         let line_manager = case.line_manager.as_ref().map(|w| w.name.clone());
         let line_manager = line_manager.or(directory.line_manager_of(&case.case_manager.name, None));
-        if line_manager.as_deref().is_none_or(|m| !m.eq_ignore_ascii_case(by)) {
+        if line_manager.as_deref().is_none_or(|m| !same_name(m, by)) {
             return Err(format!(
                 "the line manager signs this off: {}",
                 line_manager.unwrap_or_else(|| "none is recorded for the case manager".into())
@@ -132,36 +103,32 @@ pub fn may_finalise(
     if state.phase == Phase::None {
         return Err("there is no draft: render it first".into());
     }
-    match state.kind {
-        DocumentKind::Psr | DocumentKind::ProgressReport => {
+    let noun = state.kind.spec().noun;
+    match state.kind.review() {
+        Review::Gatekeeping => {
             // After a disagreement, the head of service's agreement decides.
             if let Some(head) = head_of_service
                 && state.reviews.iter().any(|r| !r.agreed)
-                && state.reviews.last().is_some_and(|r| r.agreed && r.by.eq_ignore_ascii_case(head))
+                && state.reviews.last().is_some_and(|r| r.agreed && same_name(&r.by, head))
             {
                 return Ok(());
             }
             let agreed = state.agreed_by();
             if state.phase != Phase::Agreed || agreed.is_empty() {
                 return Err(format!(
-                    "a {} is final only after gatekeeping is agreed: submit it, and a manager agrees it",
-                    court_report(state.kind)
+                    "a {noun} is final only after gatekeeping is agreed: submit it, and a manager agrees it"
                 ));
             }
-            if two_managers_required(state.kind, case) {
-                let teams: Vec<Option<&str>> = agreed.iter().map(|m| team(directory, m)).collect();
-                let another_team =
-                    teams.iter().any(|t| t.is_some_and(|t| !t.eq_ignore_ascii_case(&case.team)));
-                if agreed.len() < 2 || !another_team {
-                    return Err(format!(
-                        "custody is a strong possibility: two managers must agree the {}, one from another team",
-                        court_report(state.kind)
-                    ));
-                }
+            if two_managers_required(state.kind, case)
+                && !two_managers_agree(&case.team, agreed.iter().map(|m| (*m, directory.team(m))))
+            {
+                return Err(format!(
+                    "custody is a strong possibility: two managers must agree the {noun}, one from another team"
+                ));
             }
             Ok(())
         }
-        DocumentKind::InterventionPlan => {
+        Review::Signatures if state.kind == DocumentKind::InterventionPlan => {
             let plan = case.intervention_plan.as_ref();
             if plan.and_then(|p| p.qa_meeting_date).is_none() {
                 return Err("an intervention plan is final after the manager's quality-assurance meeting: record intervention_plan.qa_meeting_date".into());
@@ -176,7 +143,8 @@ pub fn may_finalise(
             }
             Ok(())
         }
-        DocumentKind::ServiceAgreement => {
+        // The other kind final on its signatures: the service agreement.
+        Review::Signatures => {
             let sa = case.service_agreement.as_ref();
             let carer =
                 case.parents_carers.is_empty() || sa.is_some_and(|s| s.signatures.parent_carer.is_some());
@@ -187,8 +155,8 @@ pub fn may_finalise(
             }
             Ok(())
         }
-        DocumentKind::Gatekeeping => Ok(()),
-        _ => {
+        Review::None => Ok(()),
+        Review::LineManagerSignOff => {
             if state.phase != Phase::Agreed {
                 return Err("this is final after the line manager's sign-off: submit it, and the line manager agrees it".into());
             }

@@ -5,11 +5,12 @@ use minijinja::value::Value;
 use minijinja::{Environment, Error, Output, State};
 use serde::Serialize;
 
+use super::RenderRequest;
 use super::escape::{markup_text, markup_text_in, string_literal};
 use super::script::{recorded_languages, script_of};
-use super::{Missing, RenderRequest};
 use crate::case::{Case, DisposalType, Plea, RiskLevel};
 use crate::rules::InterventionLevel;
+use crate::rules::Missing;
 
 /// The service as documents show it (letterhead, contacts).
 #[derive(Debug, Clone, Default, Serialize)]

@@ -7,7 +7,6 @@
 
 mod context;
 pub mod escape;
-mod kind;
 pub mod script;
 mod templates;
 
@@ -18,11 +17,11 @@ use minijinja::value::Value;
 use minijinja::{Environment, UndefinedBehavior};
 
 pub use context::ServiceView;
-pub use kind::{DocumentKind, Missing};
 pub use templates::{Exported, LAYOUT, TemplateSet, export};
 
 use crate::case::Case;
-use crate::rules::Facts;
+use crate::documents::DocumentKind;
+use crate::rules::{Facts, Missing};
 
 /// Instructions a template may run for one document: far more than any
 /// real template needs, so that an override that loops fails that document
@@ -175,7 +174,7 @@ impl Renderer {
 
     /// Renders one document's Typst source.
     pub fn render(&self, req: RenderRequest<'_>) -> Result<RenderedSource, RenderError> {
-        let missing = req.kind.missing(req.case);
+        let missing = crate::rules::documents::missing(req.kind, req.case);
         if req.final_ && !missing.is_empty() {
             return Err(RenderError::Incomplete { kind: req.kind, missing });
         }

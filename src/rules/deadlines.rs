@@ -3,7 +3,7 @@
 use chrono::{Days, Months, NaiveDate};
 
 use super::due::DueDate;
-use super::{WorkingCalendar, psr, risk};
+use super::{WorkingCalendar, gatekeeping, psr, risk};
 use crate::case::Case;
 
 /// The case's deadlines, as of `today`.
@@ -35,27 +35,24 @@ pub fn deadlines(
     // Derbyshire practice guidance §7.3: the PSR is gatekept before completion; one to be
     // double gatekept goes to managers two working days before the court
     // date (every PSR, where the service's settings say so).
-    if let (Some(_), Some(hearing)) = (&case.psr, case.court.as_ref().and_then(|c| c.hearing_date)) {
+    if let Some(due) = gatekeeping::gatekeeping_due(case, cal, settings) {
         let gk = case.gatekeeping.as_ref();
-        let two_days = settings.psr_due_applies(case);
-        let due =
-            if two_days { psr::gatekeeping_due(cal, hearing) } else { cal.sub_working_days(hearing, 1) };
         let met = gk.and_then(|g| g.meeting_date);
         out.push(DueDate::new(
             "PSR gatekeeping meeting held",
             "Derbyshire practice guidance §7.3",
-            due,
+            due.meeting,
             met,
             today,
         ));
-        if two_days {
+        if let Some(to_managers) = due.to_managers {
             let sent = gk.and_then(|g| g.submitted_date);
             let what = if settings.psr_due_for_every_psr {
                 "PSR to managers 2 working days before court (every PSR: this service's standard)"
             } else {
                 "PSR to managers 2 working days before court (to be double gatekept)"
             };
-            out.push(DueDate::new(what, "Derbyshire practice guidance §7.3", due, sent, today));
+            out.push(DueDate::new(what, "Derbyshire practice guidance §7.3", to_managers, sent, today));
         }
     }
 

@@ -104,7 +104,7 @@ pub fn findings(case: &Case) -> Vec<Finding> {
         }
     }
 
-    if psr::double_gatekeeping_required(case) && !psr::double_gatekeeping_done(case) {
+    if super::double_gatekeeping_required(case) && !super::double_gatekeeping_done(case) {
         warn(
             &mut out,
             "Derbyshire practice guidance §7.3",

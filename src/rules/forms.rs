@@ -5,43 +5,13 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::case::{Case, MappaCategory, MappaLevel};
-
-/// A referral or notification form the rules can require.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Form {
-    /// MAPPA H: initial notification of a MAPPA nominal to the central MAPPA unit.
-    MappaH,
-    /// MAPPA A: referral to level 2 or 3.
-    MappaA,
-    /// PPRC 2: referral to safeguarding and children's services when risks are identified.
-    #[serde(rename = "pprc-2")]
-    Pprc2,
-    /// PPRC 7: reassessment at the closure of the intervention.
-    #[serde(rename = "pprc-7")]
-    Pprc7,
-}
-
-impl Form {
-    /// Every form.
-    pub const ALL: [Self; 4] = [Self::MappaH, Self::MappaA, Self::Pprc2, Self::Pprc7];
-
-    /// The form's name as a document kind.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::MappaH => "mappa-h",
-            Self::MappaA => "mappa-a",
-            Self::Pprc2 => "pprc-2",
-            Self::Pprc7 => "pprc-7",
-        }
-    }
-}
+use crate::documents::DocumentKind;
 
 /// Whether a form is required, why, and whether it was sent.
 #[derive(Debug, Clone, Serialize)]
 pub struct FormStatus {
     /// The form.
-    pub form: Form,
+    pub form: DocumentKind,
     /// Whether the rules require it.
     pub required: bool,
     /// Why (or why not).
@@ -68,7 +38,7 @@ pub fn forms(case: &Case) -> Vec<FormStatus> {
     let level = mappa.level.map(|l| u8::from(l).to_string());
     vec![
         FormStatus {
-            form: Form::MappaH,
+            form: DocumentKind::MappaH,
             required: mappa.category.is_some(),
             reason: match &category {
                 // Wolverhampton YOT guidance §11(b): "If a YOT intervention meets any of the MAPPA
@@ -80,7 +50,7 @@ pub fn forms(case: &Case) -> Vec<FormStatus> {
             sent: mappa.notified_date,
         },
         FormStatus {
-            form: Form::MappaA,
+            form: DocumentKind::MappaA,
             required: matches!(mappa.level, Some(MappaLevel::Level2 | MappaLevel::Level3)),
             reason: match &level {
                 // Wolverhampton YOT guidance §11(b): level 2 or 3 ⇒ "MAPPA A referral form must be completed".
@@ -92,7 +62,7 @@ pub fn forms(case: &Case) -> Vec<FormStatus> {
             sent: mappa.referral_date,
         },
         FormStatus {
-            form: Form::Pprc2,
+            form: DocumentKind::Pprc2,
             required: pprc.criteria_met && pprc.risk_identified == Some(true),
             reason: match (pprc.criteria_met, pprc.risk_identified) {
                 // Wolverhampton YOT guidance §11(c): "If risks are identified the PPRC 2 Form must be completed".
@@ -105,7 +75,7 @@ pub fn forms(case: &Case) -> Vec<FormStatus> {
             sent: pprc.referral_date,
         },
         FormStatus {
-            form: Form::Pprc7,
+            form: DocumentKind::Pprc7,
             required: pprc.criteria_met && closed.is_some(),
             reason: match (pprc.criteria_met, closed) {
                 // Wolverhampton YOT guidance §11(c): the risk "must be reassessed at the point of YOT

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use super::Facts;
 use crate::case::Case;
-use crate::render::DocumentKind;
+use crate::documents::DocumentKind;
 
 /// Why `kind` is history for `case` on `day`, if it is.
 pub fn historic(case: &Case, kind: DocumentKind, facts: &Facts, day: NaiveDate) -> Option<String> {
@@ -13,15 +13,16 @@ pub fn historic(case: &Case, kind: DocumentKind, facts: &Facts, day: NaiveDate) 
     if let Some(closed) = case.order.as_ref().and_then(|o| o.closed_date).filter(|c| *c < day) {
         return Some(format!("the case closed on {}", when(closed)));
     }
-    match kind {
-        DocumentKind::Psr | DocumentKind::Gatekeeping | DocumentKind::ProgressReport => {
-            let hearing = case.court.as_ref().and_then(|c| c.hearing_date).filter(|h| *h < day)?;
-            Some(format!("the hearing was on {}", when(hearing)))
-        }
-        _ => {
-            let form = kind.form()?;
-            let sent = facts.forms.iter().find(|f| f.form == form).and_then(|f| f.sent)?;
-            Some(format!("it was sent on {}", when(sent)))
-        }
+    // A court report, and the record of its gatekeeping, are for a hearing.
+    let for_a_hearing =
+        kind.is_court_report() || kind.spec().record_of.is_some_and(DocumentKind::is_court_report);
+    if for_a_hearing {
+        let hearing = case.court.as_ref().and_then(|c| c.hearing_date).filter(|h| *h < day)?;
+        Some(format!("the hearing was on {}", when(hearing)))
+    } else if kind.is_form() {
+        let sent = facts.forms.iter().find(|f| f.form == kind).and_then(|f| f.sent)?;
+        Some(format!("it was sent on {}", when(sent)))
+    } else {
+        None
     }
 }

@@ -5,9 +5,11 @@
 
 mod calendar;
 mod deadlines;
+pub mod documents;
 mod due;
 mod findings;
 mod forms;
+mod gatekeeping;
 mod historic;
 mod psr;
 mod risk;
@@ -18,16 +20,19 @@ mod y2a;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+use crate::documents::DocumentKind;
 pub use calendar::WorkingCalendar;
 pub use deadlines::deadlines;
+pub use documents::Missing;
 pub use due::{DueDate, DueStatus};
 pub use findings::{Finding, Severity, findings};
-pub use forms::{Form, FormStatus, forms, mappa_invalid};
-pub use historic::historic;
-pub use psr::{
-    LanguageFinding, Settings, double_gatekeeping_done, double_gatekeeping_required, gatekeeping_due,
-    language_findings, two_managers_required,
+pub use forms::{FormStatus, forms, mappa_invalid};
+pub use gatekeeping::{
+    GatekeepingDue, double_gatekeeping_done, double_gatekeeping_required, from_another_team, gatekeeping_due,
+    to_managers_due, two_managers_agree, two_managers_required,
 };
+pub use historic::historic;
+pub use psr::{LanguageFinding, Settings, language_findings};
 pub use risk::{PlanStatus, risk_meeting_triggers, rmp_required, vmp_required};
 pub use scaled::{ContactSchedule, InterventionLevel};
 pub use working_hours::{WorkingHours, london};
@@ -84,7 +89,7 @@ impl Facts {
     }
 
     /// Whether the rules require `form`.
-    pub fn requires(&self, form: Form) -> bool {
+    pub fn requires(&self, form: DocumentKind) -> bool {
         self.forms.iter().any(|f| f.form == form && f.required)
     }
 }
@@ -110,9 +115,7 @@ pub fn derive_with(case: &Case, calendar: &WorkingCalendar, today: NaiveDate, se
         contacts: level.map(InterventionLevel::contacts),
         proposed_level: proposed,
         proposed_contacts: proposed.map(InterventionLevel::contacts),
-        gatekeeping_due: hearing
-            .filter(|_| settings.psr_due_applies(case))
-            .map(|h| gatekeeping_due(calendar, h)),
+        gatekeeping_due: gatekeeping_due(case, calendar, settings).and_then(|d| d.to_managers),
         double_gatekeeping_required: double_gatekeeping_required(case),
         double_gatekeeping_done: double_gatekeeping_done(case),
         language_findings: language_findings(case),

@@ -1,17 +1,10 @@
-//! PSR rules: gatekeeping (Derbyshire practice guidance §7.3) and language (Derbyshire practice guidance §7.1).
+//! PSR rules: which PSRs the two-working-days rule covers, and language
+//! (Derbyshire practice guidance §7.1). Gatekeeping itself is in `gatekeeping`.
 
-use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::WorkingCalendar;
+use super::gatekeeping::double_gatekeeping_required;
 use crate::case::Case;
-use crate::render::DocumentKind;
-
-/// Derbyshire practice guidance §7.3: "PSRs must be completed and submitted to managers two
-/// working days prior to the court date where they are to be double gate kept."
-pub fn gatekeeping_due(calendar: &WorkingCalendar, hearing: NaiveDate) -> NaiveDate {
-    calendar.sub_working_days(hearing, 2)
-}
 
 /// Which PSRs the two-working-days rule applies to (`[rules]` in casepress.toml).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -40,33 +33,6 @@ impl Settings {
             "PSRs to be double gatekept"
         }
     }
-}
-
-/// Derbyshire practice guidance §7.3: "Any case where custody is considered a strong possibility
-/// should ... be gate kept by two managers, one being from another team."
-pub fn double_gatekeeping_required(case: &Case) -> bool {
-    case.psr.as_ref().is_some_and(|p| p.custody_strong_possibility)
-}
-
-/// Whether two managers, one from another team, must agree a court report
-/// of `kind`: a progress report is gatekept "with the same rigour as PSRs"
-/// (Derbyshire practice guidance §7.5); other kinds never need two.
-pub fn two_managers_required(kind: DocumentKind, case: &Case) -> bool {
-    match kind {
-        DocumentKind::Psr => double_gatekeeping_required(case),
-        DocumentKind::ProgressReport => {
-            case.progress_report.as_ref().is_some_and(|p| p.custody_strong_possibility)
-        }
-        _ => false,
-    }
-}
-
-/// Whether the recorded managers satisfy double gatekeeping: at least two,
-/// and at least one from a team other than the case's.
-pub fn double_gatekeeping_done(case: &Case) -> bool {
-    let managers = case.gatekeeping.as_ref().map(|g| g.managers.as_slice()).unwrap_or_default();
-    managers.len() >= 2
-        && managers.iter().any(|m| m.team.as_deref().is_some_and(|t| !t.eq_ignore_ascii_case(&case.team)))
 }
 
 /// A phrase in a PSR that Derbyshire practice guidance §7.1 asks authors to avoid.

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use super::*;
 use crate::case::{Case, parse_bytes};
+use crate::documents::DocumentKind;
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -42,7 +43,7 @@ fn due(f: &Facts, what: &str) -> DueDate {
         .unwrap_or_else(|| panic!("no `{what}` in {:#?}", f.due_dates))
 }
 
-fn form(f: &Facts, form: Form) -> &FormStatus {
+fn form(f: &Facts, form: DocumentKind) -> &FormStatus {
     f.forms.iter().find(|x| x.form == form).unwrap()
 }
 
@@ -99,13 +100,13 @@ fn wolverhampton_s11b_mappa_h_for_any_category_mappa_a_for_level_2_or_3() {
         let c = case(json!({"mappa": {"category": category, "level": level}}));
         let f = facts(&c, "2026-11-23");
         assert_eq!(
-            (f.requires(Form::MappaH), f.requires(Form::MappaA)),
+            (f.requires(DocumentKind::MappaH), f.requires(DocumentKind::MappaA)),
             (h, a),
             "category {category:?} level {level:?}"
         );
     }
     let sent = case(json!({"mappa": {"category": 2, "level": 1, "notified_date": "2026-10-01"}}));
-    assert!(!form(&facts(&sent, "2026-11-23"), Form::MappaH).missing());
+    assert!(!form(&facts(&sent, "2026-11-23"), DocumentKind::MappaH).missing());
 }
 
 #[test]
@@ -136,27 +137,27 @@ fn wolverhampton_s11c_pprc_discussion_then_pprc_2_when_risks_then_pprc_7_at_clos
         f.findings.iter().any(|x| x.rule == "Wolverhampton YOT guidance §11(c)"),
         "discussion must be recorded"
     );
-    assert!(!f.requires(Form::Pprc2) && !f.requires(Form::Pprc7));
+    assert!(!f.requires(DocumentKind::Pprc2) && !f.requires(DocumentKind::Pprc7));
 
     let risky = case(
         json!({"pprc": {"criteria_met": true, "risk_identified": true, "discussion_date": "2026-10-05"}}),
     );
     let f = facts(&risky, "2026-11-23");
-    assert!(f.requires(Form::Pprc2) && !f.requires(Form::Pprc7));
-    assert!(form(&f, Form::Pprc2).missing());
+    assert!(f.requires(DocumentKind::Pprc2) && !f.requires(DocumentKind::Pprc7));
+    assert!(form(&f, DocumentKind::Pprc2).missing());
 
     let no_risk = case(
         json!({"pprc": {"criteria_met": true, "risk_identified": false, "discussion_date": "2026-10-05"}}),
     );
-    assert!(!facts(&no_risk, "2026-11-23").requires(Form::Pprc2));
+    assert!(!facts(&no_risk, "2026-11-23").requires(DocumentKind::Pprc2));
 
     let closed = case(json!({
         "pprc": {"criteria_met": true, "risk_identified": false, "discussion_date": "2026-10-05"},
         "order": {"type": "referral_order", "start_date": "2026-05-01", "closed_date": "2026-11-01"}
     }));
     let f = facts(&closed, "2026-11-23");
-    assert!(f.requires(Form::Pprc7), "PPRC at closure: reassess whatever the earlier outcome");
-    assert!(form(&f, Form::Pprc7).reason.contains("closed on 2026-11-01"));
+    assert!(f.requires(DocumentKind::Pprc7), "PPRC at closure: reassess whatever the earlier outcome");
+    assert!(form(&f, DocumentKind::Pprc7).reason.contains("closed on 2026-11-01"));
 }
 
 #[test]

@@ -15,9 +15,9 @@ use chrono_tz::Europe::London;
 use super::decision::{Decision, Recipient, StatementOutcome};
 use super::fields::StatementFields;
 use super::register::{Match, Register};
-use super::staff::Directory;
 use crate::config::StatementsConfig;
 use crate::rules::WorkingHours;
+use crate::staff::Directory;
 use crate::store::{Layout, Quarantine};
 
 /// A statement as read from the inbox.

@@ -8,7 +8,7 @@ use chrono_tz::Europe::London;
 use serde::{Deserialize, Serialize};
 
 use super::fields::StatementFields;
-use super::staff::Route;
+use crate::staff::Route;
 use crate::store::{Layout, Quarantine};
 
 /// What happened to one inbox file.

@@ -18,7 +18,7 @@ pub mod read;
 pub mod register;
 mod report;
 pub mod requests;
-pub mod staff;
+pub mod round;
 pub mod status;
 pub mod watch;
 

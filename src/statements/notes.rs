@@ -9,9 +9,9 @@ use chrono_tz::Europe::London;
 use serde::Serialize;
 
 use super::decision::{Decision, Recipient, StatementOutcome};
-use super::staff::Route;
 use crate::config::Config;
 use crate::rules::WorkingCalendar;
+use crate::staff::Route;
 use crate::store::{Layout, Quarantine};
 
 fn local(t: DateTime<Utc>) -> String {

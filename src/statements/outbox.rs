@@ -25,9 +25,9 @@ use sha2::{Digest, Sha256};
 
 use super::decision::{Decision, StatementOutcome};
 use super::ledger::{LedgerLine, Stage};
-use super::staff::Directory;
 use crate::config::{Config, SmtpConfig, SmtpTls};
 use crate::press::Press;
+use crate::staff::Directory;
 use crate::store::{self, Layout, Modes, ReadTo};
 
 /// Why someone is told.
@@ -305,7 +305,7 @@ impl Known {
 impl Outbox {
     /// The outbox under `layout`.
     pub fn new(layout: &Layout, modes: Modes) -> Self {
-        Self { path: layout.at("outbox").join("outbox.jsonl"), modes, known: None }
+        Self { path: layout.outbox(), modes, known: None }
     }
 
     fn append(&self, line: &OutboxLine) -> Result<(), String> {

@@ -83,7 +83,8 @@ impl Register {
     /// The case a statement belongs to, if exactly one.
     pub fn find(&self, f: &StatementFields) -> Match<'_> {
         if let Some(id) = &f.child_id
-            && let Some(e) = self.entries.iter().find(|e| e.case_id.eq_ignore_ascii_case(id.trim()))
+            && let Some(e) =
+                self.entries.iter().find(|e| crate::case::id_key(&e.case_id) == crate::case::id_key(id))
         {
             return Match::One(e);
         }

@@ -38,7 +38,7 @@ pub struct AttachRequest {
 }
 
 fn dir(layout: &Layout) -> PathBuf {
-    layout.ledger_dir().join("requests")
+    layout.requests()
 }
 
 /// Queues an attach decision for the watcher.
@@ -104,7 +104,7 @@ pub fn carry_out(
     line.push(b'\n');
     let d = dir(press.layout());
     store::ensure_dir(&d, press.modes())?;
-    store::append_lines(&d.join("done.jsonl"), &line, press.modes(), true)?;
+    store::append_lines(&press.layout().requests_done(), &line, press.modes(), true)?;
     Ok(outcome)
 }
 
@@ -131,7 +131,7 @@ pub fn carry_out_queued(
 /// What became of the requests so far, newest first.
 pub fn outcomes(layout: &Layout) -> Vec<Outcome> {
     let mut all: Vec<Outcome> =
-        store::read_lines(&dir(layout).join("done.jsonl")).map(|(l, _)| l).unwrap_or_default();
+        store::read_lines(&layout.requests_done()).map(|(l, _)| l).unwrap_or_default();
     all.reverse();
     all
 }

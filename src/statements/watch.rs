@@ -1,7 +1,7 @@
 //! Always-on filing: a long-running filer over the inbox. It polls (file
 //! system events do not fire on the network shares portal downloads land
-//! on), files each settled batch with the same crash-safe filing as
-//! `statements file`, holds the output root's filing lock for its whole life
+//! on), and each look is the same filing round as `statements file` and
+//! `run` (queued desk decisions, the inbox, notices owed); holds the output root's filing lock for its whole life
 //! (one filer per output root), writes a heartbeat after every look, and
 //! stops between batches when asked.
 
@@ -13,10 +13,9 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::decision::StatementOutcome;
-use super::filing::{FileOptions, FilingLock, file_inbox_locked};
-use super::outbox::{Mailer, Outbox, SmtpMailer};
+use super::filing::{FileOptions, FilingLock};
 use super::report::FilingReport;
-use crate::case::Caseload;
+use super::round::{Mail, RoundCases, RoundReport, round};
 use crate::press::{Press, SetupError};
 use crate::store::{self, Layout};
 
@@ -52,7 +51,7 @@ pub struct Heartbeat {
 
 /// Where the heartbeat is.
 pub fn heartbeat_path(layout: &Layout) -> PathBuf {
-    layout.ledger_dir().join("heartbeat.json")
+    layout.heartbeat()
 }
 
 /// The heartbeat, if a watcher ever wrote one.
@@ -70,16 +69,7 @@ pub fn watch(
     on_batch: &mut dyn FnMut(&FilingReport),
 ) -> Result<Heartbeat, SetupError> {
     let mut lock = FilingLock::take(press)?;
-    let mailer = match &press.config().smtp {
-        Some(smtp) => {
-            Some((SmtpMailer::new(smtp).map_err(SetupError::Input)?, Duration::from_secs(smtp.retry_seconds)))
-        }
-        None => None,
-    };
-    let mut outbox = Outbox::new(press.layout(), press.modes());
-    if mailer.is_some() {
-        outbox.open(Utc::now()).map_err(SetupError::Input)?;
-    }
+    let mut mail = Mail::configured(press, Utc::now())?;
     let now = || Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
     let mut beat = Heartbeat {
         pid: std::process::id(),
@@ -91,51 +81,31 @@ pub fn watch(
         poll_seconds: opts.poll.as_secs(),
     };
     tracing::info!("watching {} every {} s", opts.inbox.display(), opts.poll.as_secs_f64());
-    // At start, whatever an earlier run left owed is sent.
-    let mut owing = true;
     while !stop.load(Ordering::SeqCst) {
         let started = Instant::now();
-        let mut filed_now = false;
-        if !super::requests::queued(press.layout()).is_empty() {
-            let caseload = Caseload::load_with(&opts.cases, &press.config().limits)
-                .map_err(|e| SetupError::Input(e.to_string()))?;
-            for done in super::requests::carry_out_queued(press, &caseload, &mut lock)? {
-                match &done.refused {
-                    None => tracing::info!(
-                        "statement {}: attached to case {} by {}",
-                        done.attach.statement,
-                        done.attach.case_id,
-                        done.attach.by
-                    ),
-                    Some(why) => tracing::warn!("statement {}: not attached: {why}", done.attach.statement),
-                }
+        let opts_now = FileOptions { inbox: opts.inbox.clone(), now: Utc::now() };
+        let done = round(press, RoundCases::Paths(&opts.cases), &opts_now, &mut lock, mail.as_mut(), false)?;
+        for outcome in &done.attached {
+            match &outcome.refused {
+                None => tracing::info!(
+                    "statement {}: attached to case {} by {}",
+                    outcome.attach.statement,
+                    outcome.attach.case_id,
+                    outcome.attach.by
+                ),
+                Some(why) => tracing::warn!("statement {}: not attached: {why}", outcome.attach.statement),
             }
         }
-        if has_entries(&opts.inbox) {
-            let caseload = Caseload::load_with(&opts.cases, &press.config().limits)
-                .map_err(|e| SetupError::Input(e.to_string()))?;
-            let report = file_inbox_locked(
-                press,
-                &caseload,
-                &FileOptions { inbox: opts.inbox.clone(), now: Utc::now() },
-                &mut lock,
-            )?;
+        if let Some(report) = &done.filed {
             let handled = report.items.iter().filter(|i| handled(i.outcome)).count() as u64;
             if handled > 0 {
                 beat.handled += handled;
                 beat.last_filed = Some(now());
             }
-            filed_now = true;
-            log_batch(&report, started.elapsed());
-            on_batch(&report);
+            log_batch(report, started.elapsed());
+            on_batch(report);
         }
-        // Read the ledger for notices only when there may be some: after a
-        // batch, or while earlier ones are still owed.
-        if let Some((mailer, retry)) = &mailer
-            && (filed_now || owing)
-        {
-            owing = send_notices(press, &mut outbox, mailer, *retry);
-        }
+        log_notices(&done);
         beat.polls += 1;
         beat.last_poll = now();
         write_heartbeat(press, &beat)?;
@@ -145,29 +115,24 @@ pub fn watch(
     Ok(beat)
 }
 
-/// Sends what the outbox owes; a failure is logged and retried later.
-/// Returns whether notices are still owed.
-fn send_notices(press: &Press, outbox: &mut Outbox, mailer: &dyn Mailer, retry: Duration) -> bool {
-    match outbox.deliver(press, mailer, retry, Utc::now()) {
-        Ok(d) => {
-            if !d.sent.is_empty() {
-                tracing::info!("notices: {} sent", d.sent.len());
-            }
-            for u in d.unsent.iter().filter(|u| u.attempts > 0) {
-                tracing::warn!(
-                    "notice for statement {} to {} not sent ({} attempts): {}",
-                    u.notice.statement,
-                    u.notice.to_name,
-                    u.attempts,
-                    u.error.as_deref().unwrap_or("")
-                );
-            }
-            !d.unsent.is_empty()
+/// What the notices did this round; a failure is retried in a later round.
+fn log_notices(done: &RoundReport) {
+    if let Some(d) = &done.notices {
+        if !d.sent.is_empty() {
+            tracing::info!("notices: {} sent", d.sent.len());
         }
-        Err(e) => {
-            tracing::error!("the outbox could not be read or written: {e}");
-            true
+        for u in d.unsent.iter().filter(|u| u.attempts > 0) {
+            tracing::warn!(
+                "notice for statement {} to {} not sent ({} attempts): {}",
+                u.notice.statement,
+                u.notice.to_name,
+                u.attempts,
+                u.error.as_deref().unwrap_or("")
+            );
         }
+    }
+    if let Some(e) = &done.notices_error {
+        tracing::error!("the outbox could not be read or written: {e}");
     }
 }
 
@@ -181,16 +146,11 @@ fn outcome_word(outcome: StatementOutcome) -> String {
     serde_json::to_value(outcome).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
-/// Whether the inbox holds anything at all (cheap: no file is read).
-fn has_entries(inbox: &Path) -> bool {
-    std::fs::read_dir(inbox).is_ok_and(|mut d| d.next().is_some())
-}
-
 fn write_heartbeat(press: &Press, beat: &Heartbeat) -> Result<(), SetupError> {
     let path = heartbeat_path(press.layout());
     let bytes = serde_json::to_vec_pretty(beat).map_err(|e| SetupError::Input(e.to_string()))?;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    store::replace(dir, "heartbeat.json", &bytes, press.modes())?;
+    let (dir, name) = (path.parent().unwrap_or(Path::new(".")), path.file_name().unwrap_or_default());
+    store::replace(dir, &name.to_string_lossy(), &bytes, press.modes())?;
     Ok(())
 }
 

@@ -4,18 +4,27 @@
 //! output folder can be moved or reached from any working folder.
 //!
 //! ```text
-//! OUT/cases/<case_id>/{documents,statements,notes}/, case-log.jsonl
+//! OUT/cases/<case_id>/{documents,statements,notes}/, case-log.jsonl, .lock
 //! OUT/quarantine/{unidentified,unreadable}/
-//! OUT/escalations/            Safety Link notices
-//! OUT/statements/ledger.jsonl the filing ledger (and its lock)
-//! OUT/runs/                   run records
-//! OUT/render.lock             held while a render batch runs
-//! OUT/board/<quarter>/        board report, figures, pack
-//! OUT/exports/                transfer and Y2A bundles
+//! OUT/escalations/              Safety Link notices
+//! OUT/statements/ledger.jsonl   the filing ledger
+//! OUT/statements/lock           held by the one filer (file, attach, watch)
+//! OUT/statements/heartbeat.json the watcher's last sign of life
+//! OUT/statements/requests/      the desk's queued attach decisions, done.jsonl
+//! OUT/outbox/outbox.jsonl       email notices sent and owed
+//! OUT/import/                   import bases (facts.json), imports.jsonl, lock
+//! OUT/audit/                    the workspace's audit log
+//! OUT/runs/                     run records
+//! OUT/render.lock               held while a render batch runs
+//! OUT/board/<quarter>/          board report, figures, pack
+//! OUT/exports/                  transfer and Y2A bundles
 //! ```
 
 use std::fmt::Display;
 use std::path::{Path, PathBuf};
+
+/// A case folder's lock file's name.
+pub const CASE_LOCK: &str = ".lock";
 
 /// The two quarantine folders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,6 +126,48 @@ impl Layout {
     /// The filing ledger.
     pub fn ledger(&self) -> PathBuf {
         self.ledger_dir().join("ledger.jsonl")
+    }
+
+    /// A case folder's lock: one writer of the case at a time (a render
+    /// storing its documents, a lifecycle step, a save, an import update).
+    pub fn case_lock(&self, case_id: &str) -> PathBuf {
+        self.case_dir(case_id).join(CASE_LOCK)
+    }
+
+    /// The filing lock: one filer per output root.
+    pub fn filing_lock(&self) -> PathBuf {
+        self.ledger_dir().join("lock")
+    }
+
+    /// The watcher's heartbeat.
+    pub fn heartbeat(&self) -> PathBuf {
+        self.ledger_dir().join("heartbeat.json")
+    }
+
+    /// The statements desk's queued attach decisions.
+    pub fn requests(&self) -> PathBuf {
+        self.ledger_dir().join("requests")
+    }
+
+    /// What became of the desk's requests.
+    pub fn requests_done(&self) -> PathBuf {
+        self.requests().join("done.jsonl")
+    }
+
+    /// The email notices' log.
+    pub fn outbox(&self) -> PathBuf {
+        self.at("outbox").join("outbox.jsonl")
+    }
+
+    /// Import's own records: the bases of the fact-by-fact merge and the
+    /// imports made.
+    pub fn import_dir(&self) -> PathBuf {
+        self.at("import")
+    }
+
+    /// The import lock: one import per output root.
+    pub fn import_lock(&self) -> PathBuf {
+        self.import_dir().join("lock")
     }
 
     /// The render lock: one render batch at a time per output root.

@@ -4,6 +4,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::documents::{DocumentKind, Step};
+
 use super::jsonl::{Damaged, append_lines, read_lines};
 use super::{Modes, StoreError, sync_dir};
 
@@ -63,7 +65,7 @@ pub enum LogEntry {
         /// When (RFC 3339, UTC).
         at: String,
         /// Document kind.
-        kind: String,
+        kind: DocumentKind,
         /// File name within `documents/`.
         file: String,
         /// SHA-256 of the PDF.
@@ -81,9 +83,9 @@ pub enum LogEntry {
         /// When (RFC 3339, UTC).
         at: String,
         /// Document kind.
-        kind: String,
+        kind: DocumentKind,
         /// `submitted`, `returned`, `agreed`, `final` or `sent`.
-        step: String,
+        step: Step,
         /// SHA-256 of the version it concerns: the draft submitted, returned
         /// or agreed; the final PDF for `final` and `sent`.
         sha256: String,

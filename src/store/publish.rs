@@ -289,7 +289,7 @@ fn open_lock_file(path: &Path, modes: Modes) -> Result<File, StoreError> {
 /// per case. Released when the file is dropped.
 pub fn lock_case(case_dir: &Path, modes: Modes) -> Result<File, StoreError> {
     ensure_dir(case_dir, modes)?;
-    let path = case_dir.join(".lock");
+    let path = case_dir.join(super::layout::CASE_LOCK);
     let file = open_lock_file(&path, modes)?;
     file.lock().map_err(at(&path))?;
     Ok(file)

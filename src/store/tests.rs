@@ -64,7 +64,7 @@ fn the_case_log_is_appended_and_a_torn_last_line_is_skipped() {
     let tmp = tempfile::tempdir().unwrap();
     let entry = LogEntry::Document {
         at: "2026-11-23T10:00:00Z".into(),
-        kind: "psr".into(),
+        kind: crate::documents::DocumentKind::Psr,
         file: "a.pdf".into(),
         sha256: sha256_hex(b"x"),
         input_hash: "h".into(),

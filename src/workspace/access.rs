@@ -13,8 +13,7 @@ use chrono::NaiveDate;
 
 use crate::case::Case;
 use crate::history::{DocState, Phase};
-use crate::lifecycle::is_manager;
-use crate::statements::staff::Directory;
+use crate::staff::{Directory, Role, same_name};
 
 /// Why someone may see a case (the first reason that applies).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +39,7 @@ pub fn may_see(
     states: &[DocState],
     today: NaiveDate,
 ) -> Option<Why> {
-    let same = |a: &str| a.trim().eq_ignore_ascii_case(who.trim());
+    let same = |a: &str| same_name(a, who);
     let allocated = &case.case_manager.name;
     if same(allocated) {
         return Some(Why::Allocated);
@@ -49,11 +48,11 @@ pub fn may_see(
     if covers && directory.away(allocated, today) {
         return Some(Why::Covering);
     }
-    if is_manager(directory, who) {
+    if directory.is_manager(who) {
         let team = directory.member(who).and_then(|m| m.team.as_deref());
         let line_manages = case.line_manager.as_ref().is_some_and(|m| same(&m.name))
             || directory.line_manager_of(allocated, None).as_deref().is_some_and(same);
-        if team.is_some_and(|t| t.eq_ignore_ascii_case(&case.team)) || line_manages {
+        if team.is_some_and(|t| t.trim().eq_ignore_ascii_case(case.team.trim())) || line_manages {
             return Some(Why::Managing);
         }
         let submitted_to_them = states.iter().any(|s| {
@@ -67,6 +66,24 @@ pub fn may_see(
         return Some(Why::Deciding);
     }
     None
+}
+
+/// What a person may do on the statements desk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(in crate::workspace) enum DeskRole {
+    /// Admin staff: they file statements.
+    Admin,
+    /// A manager: acts on statements, and attaches one to a case.
+    Manager,
+}
+
+/// Who may use the desk: admin staff and managers.
+pub(in crate::workspace) fn desk_role(ws: &super::Workspace, who: &str) -> Option<DeskRole> {
+    match ws.press().staff().role(who)? {
+        Role::Manager | Role::HeadOfService => Some(DeskRole::Manager),
+        Role::Admin => Some(DeskRole::Admin),
+        Role::CaseManager | Role::Other => None,
+    }
 }
 
 #[cfg(test)]
@@ -101,7 +118,7 @@ mod tests {
     }
 
     fn submitted_to(names: &[&str]) -> DocState {
-        let mut s = crate::history::fold(&[], crate::render::DocumentKind::Psr);
+        let mut s = crate::history::fold(&[], crate::documents::DocumentKind::Psr);
         s.phase = Phase::Submitted;
         s.submitted_to = names.iter().map(|n| n.to_string()).collect();
         s

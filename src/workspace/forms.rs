@@ -3,7 +3,7 @@
 //! that suits it. A table, not code: the editor, the saving and the findings'
 //! links all read it.
 
-use crate::render::DocumentKind;
+use crate::documents::DocumentKind;
 
 /// How a field is entered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -421,7 +421,7 @@ mod tests {
         let case =
             crate::case::parse_bytes(json.as_bytes(), std::path::Path::new("t.json")).remove(0).unwrap().case;
         for kind in [DocumentKind::Psr, DocumentKind::ProgressReport, DocumentKind::InterventionPlan] {
-            for m in kind.missing(&case) {
+            for m in crate::rules::documents::missing(kind, &case) {
                 let writer_owned = m.path.starts_with("psr.")
                     || m.path.starts_with("progress_report.")
                     || m.path.starts_with("intervention_plan.");

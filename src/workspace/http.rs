@@ -86,7 +86,9 @@ async fn proxy_sign_on(
     }
     let headers = req.headers();
     let named = headers.get(proxy.header.as_str()).and_then(|v| v.to_str().ok()).map(str::trim).unwrap_or("");
-    let Some(name) = ws.directory.member(named).map(|m| m.name.clone()) else { return next.run(req).await };
+    let Some(name) = ws.press.staff().member(named).map(|m| m.name.clone()) else {
+        return next.run(req).await;
+    };
     let current = session_token(headers).and_then(|t| ws.sessions.get(&t));
     if current.is_some_and(|s| s.user.as_deref() == Some(name.as_str())) {
         return next.run(req).await;
@@ -230,7 +232,7 @@ pub fn visitor(ws: &Workspace, headers: &HeaderMap, peer: SocketAddr) -> Result<
         }
         let name =
             headers.get(proxy.header.as_str()).and_then(|v| v.to_str().ok()).map(str::trim).unwrap_or("");
-        let Some(member) = ws.directory.member(name) else {
+        let Some(member) = ws.press.staff().member(name) else {
             return Err(refusal(
                 ws,
                 StatusCode::FORBIDDEN,
@@ -269,7 +271,8 @@ pub fn page(ws: &Workspace, template: &str, ctx: minijinja::Value) -> Response {
 /// A page from a template, with a status.
 pub fn page_with(ws: &Workspace, status: StatusCode, template: &str, ctx: minijinja::Value) -> Response {
     let service = ws.press.config().service.name.clone();
-    let desk = ctx.get_attr("user").ok().and_then(|u| u.as_str().map(|u| pages::desk_role(ws, u).is_some()));
+    let desk =
+        ctx.get_attr("user").ok().and_then(|u| u.as_str().map(|u| super::access::desk_role(ws, u).is_some()));
     let ctx = minijinja::context! { service => service, desk => desk, ..ctx };
     match ws.views.get_template(template).and_then(|t| t.render(ctx)) {
         Ok(html) => (status, Html(html)).into_response(),

@@ -33,7 +33,6 @@ use crate::case::{CaseId, Caseload, LoadedCase};
 use crate::config::Config;
 use crate::history::DocState;
 use crate::press::Press;
-use crate::statements::staff::Directory;
 
 pub use access::{Why, may_see};
 pub use accounts::Accounts;
@@ -51,7 +50,6 @@ pub struct Options {
 /// Everything the pages share.
 pub struct Workspace {
     press: Press,
-    directory: Directory,
     sessions: sessions::Sessions,
     throttle: sessions::Throttle,
     audit: Audit,
@@ -68,6 +66,8 @@ pub struct Opened {
     pub file: edit::CaseFile,
     /// The typed case.
     pub loaded: LoadedCase,
+    /// The case's log.
+    pub log: Vec<crate::store::LogEntry>,
     /// Its documents' states, from the case log.
     pub states: Vec<DocState>,
 }
@@ -76,11 +76,9 @@ impl Workspace {
     /// Builds the workspace over `config`'s cases and output.
     pub fn new(config: Config, now: Option<DateTime<Utc>>) -> Result<Self, String> {
         let idle = Duration::from_secs(config.workspace.idle_minutes.max(1) * 60);
-        let directory = Directory::new(config.staff.clone());
         let press = Press::new(config).map_err(|e| e.to_string())?;
         let audit = Audit::new(press.layout().audit(), press.modes())?;
         Ok(Self {
-            directory,
             sessions: sessions::Sessions::new(idle),
             throttle: sessions::Throttle::new(10, Duration::from_secs(60)),
             audit,
@@ -125,7 +123,7 @@ impl Workspace {
         });
         let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
         for c in &caseload.cases {
-            files.insert(c.case.case_id.as_str().to_owned(), c.file.clone());
+            files.insert(c.case.case_id.key(), c.file.clone());
         }
         caseload
     }
@@ -134,30 +132,30 @@ impl Workspace {
     /// file holds it.
     pub fn open(&self, case_id: &str) -> Option<Opened> {
         let id = CaseId::try_from(case_id.to_owned()).ok()?;
-        let known = self.files.lock().unwrap_or_else(|e| e.into_inner()).get(id.as_str()).cloned();
+        let known = self.files.lock().unwrap_or_else(|e| e.into_inner()).get(&id.key()).cloned();
         let file = match known.and_then(|f| edit::CaseFile::read(&f, id.as_str()).ok()) {
             Some(file) => file,
             None => {
-                let path = self.caseload().cases.into_iter().find(|c| c.case.case_id == id)?.file;
+                let path = self.caseload().cases.into_iter().find(|c| c.case.case_id.is(id.as_str()))?.file;
                 edit::CaseFile::read(&path, id.as_str()).ok()?
             }
         };
         let loaded = file.load(&file.bytes, id.as_str()).ok()?;
-        let states = self.states(id.as_str());
+        let log = crate::store::read_log(&self.press.layout().case_dir(id.as_str())).unwrap_or_default();
+        let states = states_of(&log);
         self.versions.keep(id.as_str(), &file.version(), &file.case);
-        Some(Opened { file, loaded, states })
+        Some(Opened { file, loaded, log, states })
     }
 
     /// The recorded state of every document of a case (rendered or not).
     pub fn states(&self, case_id: &str) -> Vec<DocState> {
-        let log = crate::store::read_log(&self.press.layout().case_dir(case_id)).unwrap_or_default();
-        crate::render::DocumentKind::ALL.into_iter().map(|k| crate::history::fold(&log, k)).collect()
+        states_of(&crate::store::read_log(&self.press.layout().case_dir(case_id)).unwrap_or_default())
     }
 
     /// Whether (and why) `who` may see the case.
     pub fn may_see(&self, who: &str, case: &crate::case::Case, states: &[DocState]) -> Option<Why> {
         may_see(
-            &self.directory,
+            self.press.staff(),
             self.press.config().rules.head_of_service.as_deref(),
             who,
             case,
@@ -165,6 +163,10 @@ impl Workspace {
             self.today(),
         )
     }
+}
+
+fn states_of(log: &[crate::store::LogEntry]) -> Vec<DocState> {
+    crate::documents::DocumentKind::ALL.into_iter().map(|k| crate::history::fold(log, k)).collect()
 }
 
 /// The case JSON as recently served, by case and file version: the common

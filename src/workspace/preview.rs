@@ -8,11 +8,8 @@ use super::recent::Recent;
 
 use chrono::NaiveDate;
 
-use crate::case::Case;
-use crate::history::DocState;
-use crate::press::Press;
-use crate::render::{DocumentKind, RenderRequest};
-use crate::typeset::{PdfMeta, SvgMemo};
+use crate::documents::DocumentKind;
+use crate::typeset::SvgMemo;
 
 /// The pages of one version of one document, or why it could not be made.
 pub type Pages = Arc<Result<Vec<Arc<str>>, String>>;
@@ -63,20 +60,4 @@ impl Previews {
         self.recent.insert(key.clone(), || pages.clone());
         pages
     }
-}
-
-/// Typesets the draft of `kind` for `case` on `date` as SVG pages.
-pub fn make(
-    press: &Press,
-    case: &Case,
-    kind: DocumentKind,
-    date: NaiveDate,
-    psr_history: Option<&DocState>,
-    memo: &SvgMemo,
-) -> Result<Vec<Arc<str>>, String> {
-    let facts = crate::rules::derive_with(case, press.calendar(), date, &press.config().rules);
-    let req = RenderRequest { case, facts: &facts, kind, date, final_: false, psr_history };
-    let source = press.render(req).map_err(|f| f.reason)?;
-    let meta = PdfMeta { ident: format!("{}/{kind}", case.case_id), date };
-    press.preview(&source.source, &meta, memo).map_err(|f| f.reason)
 }

@@ -29,9 +29,9 @@ use super::inbox::{self, Arrived};
 use super::ledger::{Ledger, LedgerFile};
 use super::register::Register;
 use super::report::{FilingReport, StatementReport};
-use super::staff::Directory;
 use crate::case::Caseload;
 use crate::press::{Press, SetupError};
+use crate::staff::Directory;
 use crate::store::{self, Layout, Modes};
 
 /// What to file and when.
@@ -155,7 +155,7 @@ pub fn file_inbox_locked(
 /// time. Released when the file is dropped.
 fn lock(layout: &Layout, modes: Modes) -> Result<fs::File, SetupError> {
     store::ensure_dir(&layout.ledger_dir(), modes)?;
-    let lock_path = layout.ledger_dir().join("lock");
+    let lock_path = layout.filing_lock();
     store::try_lock(&lock_path, modes)?.ok_or_else(|| {
         SetupError::Input(format!(
             "{}: another `casepress statements file` run (or `attach`, or a `statements watch`) is filing into this output folder; try again when it finishes",
@@ -169,7 +169,7 @@ struct Service<'a> {
     press: &'a Press,
     register: Register,
     unloaded: Vec<String>,
-    directory: Directory,
+    directory: &'a Directory,
 }
 
 impl<'a> Service<'a> {
@@ -178,7 +178,7 @@ impl<'a> Service<'a> {
             press,
             register: Register::new(caseload.cases()),
             unloaded: caseload.failures.iter().map(|f| f.file.display().to_string()).collect(),
-            directory: Directory::new(press.config().staff.clone()),
+            directory: press.staff(),
         }
     }
 
@@ -189,7 +189,7 @@ impl<'a> Service<'a> {
         let policy = Policy {
             register: &self.register,
             unloaded: &self.unloaded,
-            directory: &self.directory,
+            directory: self.directory,
             hours: self.press.hours(),
             settings: &config.statements,
             naming: &config.naming.statement,

@@ -1,7 +1,7 @@
 use serde_json::json;
 
 use super::*;
-use crate::render::DocumentKind;
+use crate::documents::DocumentKind;
 use crate::workspace::forms::section;
 
 fn psr(slug: &str) -> &'static Section {

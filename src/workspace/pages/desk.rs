@@ -7,22 +7,7 @@
 
 use super::*;
 use crate::statements::{outbox, requests, status, watch};
-
-/// Who may use the desk: admin staff (they file statements) and managers
-/// (they act on them); only a manager attaches a statement to a case.
-pub(in crate::workspace) fn desk_role(ws: &Workspace, who: &str) -> Option<DeskRole> {
-    if lifecycle::is_manager(&ws.directory, who) {
-        return Some(DeskRole::Manager);
-    }
-    let role = ws.directory.member(who)?.role.as_deref()?.to_lowercase();
-    (role.contains("admin") || role.contains("business support")).then_some(DeskRole::Admin)
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(in crate::workspace) enum DeskRole {
-    Admin,
-    Manager,
-}
+use crate::workspace::access::{DeskRole, desk_role};
 
 pub async fn desk(State(ws): Ws, v: Visitor) -> Response {
     let flash = ws.sessions.take_flash(&v.token);

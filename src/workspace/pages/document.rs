@@ -52,46 +52,46 @@ pub(super) fn actions(
     let case = &opened.loaded.case;
     let head = ws.press.config().rules.head_of_service.as_deref();
     let issuer = matches!(why, Why::Allocated | Why::Covering | Why::Managing);
-    let reviewed = lifecycle::reviewed(kind);
+    let reviewed = kind.reviewed();
     let can_submit = writes(why)
         && reviewed
         && matches!(state.phase, Phase::None | Phase::Draft | Phase::Returned)
         && !state.disagreement();
     let submit = can_submit.then(|| {
-        let managers: Vec<Manager> = ws
-            .press
-            .config()
-            .staff
-            .iter()
-            .filter(|m| lifecycle::is_manager(&ws.directory, &m.name) && !m.name.eq_ignore_ascii_case(user))
+        let staff = ws.press.staff();
+        let managers: Vec<Manager> = staff
+            .members()
+            .filter(|m| staff.is_manager(&m.name) && !same_name(&m.name, user))
             .map(|m| Manager { name: m.name.clone(), team: m.team.clone().unwrap_or_default() })
             .collect();
-        let first = ws
-            .directory
+        let first = staff
             .line_manager_of(&case.case_manager.name, case.line_manager.as_ref().map(|m| m.name.as_str()))
             .unwrap_or_default();
-        let others: Vec<&Manager> =
-            managers.iter().filter(|m| !m.team.eq_ignore_ascii_case(&case.team)).collect();
+        let others: Vec<&Manager> = managers
+            .iter()
+            .filter(|m| rules::from_another_team(&case.team, Some(m.team.as_str()).filter(|t| !t.is_empty())))
+            .collect();
         context! { managers => &managers, first, others, double => rules::two_managers_required(kind, case) }
     });
     let review = (reviewed
-        && lifecycle::may_review(state, case, &ws.directory, user, head).is_ok()
-        && !state.reviews.iter().any(|r| r.by.eq_ignore_ascii_case(user)))
+        && lifecycle::may_review(state, case, ws.press.staff(), user, head).is_ok()
+        && !state.reviews.iter().any(|r| same_name(&r.by, user)))
     .then(|| {
         let sections: Vec<_> =
             forms::sections(kind).iter().map(|s| context! { slug => s.slug, title => s.title }).collect();
         context! { sections }
     });
-    // A plan or agreement is made final from its current data: the draft is
-    // rendered on the way, so "not rendered yet" does not stand in the way.
+    // A plan or agreement is made final from its current data: the lifecycle
+    // renders the draft on the way, so "not rendered yet" does not stand in
+    // the way.
     let mut drafted = state.clone();
-    if !reviewed && drafted.phase == Phase::None {
+    if (Act::Final { date: ws.today() }).drafts_first(kind) && drafted.phase == Phase::None {
         drafted.phase = Phase::Draft;
     }
     // Offered only when a final would render: nothing it needs is missing.
     let final_ = (issuer
-        && kind.missing(case).is_empty()
-        && lifecycle::may_finalise(&drafted, case, &ws.directory, head).is_ok())
+        && crate::rules::documents::missing(kind, case).is_empty()
+        && lifecycle::may_finalise(&drafted, case, ws.press.staff(), head).is_ok())
     .then_some(true);
     let sent = (issuer && lifecycle::may_send(state).is_ok()).then(|| {
         let to = case.court.as_ref().map(|c| c.name.clone()).unwrap_or_default();

@@ -160,7 +160,7 @@ pub(super) fn editor_page(
     let today = ws.today();
     let facts = facts(ws, case, today);
     let state = state_of(opened, kind);
-    let missing = kind.missing(case);
+    let missing = crate::rules::documents::missing(kind, case);
     let all = forms::sections(kind);
     let sections: Vec<_> = all
         .iter()

@@ -110,7 +110,7 @@ pub async fn cases(State(ws): Ws, v: Visitor) -> Response {
         if ws.audit.record(&v.user, "list", None, &format!("cases listed: {}", listed.join(" "))).is_err() {
             return audit_failed(ws);
         }
-        let manager = lifecycle::is_manager(&ws.directory, &v.user);
+        let manager = ws.press.staff().is_manager(&v.user);
         let role_words = if manager {
             "Your team's cases, and documents submitted to you."
         } else {
@@ -131,13 +131,13 @@ pub async fn cases(State(ws): Ws, v: Visitor) -> Response {
 
 /// Whether a document waits for `who`'s review.
 pub(super) fn waiting_for(ws: &Workspace, who: &str, state: &DocState, case: &Case) -> bool {
-    lifecycle::reviewed(state.kind)
+    state.kind.reviewed()
         && matches!(state.phase, Phase::Submitted | Phase::Agreed)
         && !state.reviews.iter().any(|r| r.by.eq_ignore_ascii_case(who))
         && lifecycle::may_review(
             state,
             case,
-            &ws.directory,
+            ws.press.staff(),
             who,
             ws.press.config().rules.head_of_service.as_deref(),
         )
@@ -165,7 +165,7 @@ pub async fn case(State(ws): Ws, v: Visitor, Path(case_id): Path<String>) -> Res
         let facts = facts(ws, case, ws.today());
         let documents: Vec<DocRow> = DocumentKind::ALL
             .into_iter()
-            .filter(|k| k.applies(case, &facts))
+            .filter(|k| crate::rules::documents::applies(*k, case, &facts))
             .map(|k| {
                 let state = state_of(&opened, k);
                 DocRow {

@@ -22,11 +22,12 @@ use super::edit::{self, Values};
 use super::forms::{self, Input, Section};
 use super::http::{self, Visitor, page, page_with, refusal, visitor, with_cookie};
 use super::{Opened, Why, Workspace, views};
-use crate::case::{Case, Caseload};
+use crate::case::Case;
+use crate::documents::DocumentKind;
 use crate::history::{DocState, Phase};
-use crate::lifecycle::{self, Refused, Step};
-use crate::render::DocumentKind;
+use crate::lifecycle::{self, Act, Refused};
 use crate::rules::{self, DueStatus, Facts, Severity};
+use crate::staff::same_name;
 
 type Ws = State<Arc<Workspace>>;
 type Peer = ConnectInfo<SocketAddr>;

@@ -108,8 +108,10 @@ pub(super) fn findings(case: &Case, facts: &Facts, kind: DocumentKind) -> miniji
         forms::locate(kind, path)
             .map(|(s, f)| format!("/cases/{id}/{kind}/edit/{}#{}", s.slug, field_id(f.path)))
     };
-    let missing: Vec<_> =
-        kind.missing(case).iter().map(|m| context! { label => m.label, href => href(m.path) }).collect();
+    let missing: Vec<_> = crate::rules::documents::missing(kind, case)
+        .iter()
+        .map(|m| context! { label => m.label, href => href(m.path) })
+        .collect();
     let language = (kind == DocumentKind::Psr).then(|| {
         facts
             .language_findings

@@ -23,8 +23,24 @@ pub(super) fn make_preview(
     kind: DocumentKind,
     memo: &crate::typeset::SvgMemo,
 ) -> Result<Vec<std::sync::Arc<str>>, String> {
-    let psr = (kind == DocumentKind::Gatekeeping).then(|| state_of(opened, DocumentKind::Psr));
-    super::super::preview::make(&ws.press, &opened.loaded.case, kind, ws.today(), psr.as_ref(), memo)
+    let case = &opened.loaded.case;
+    let today = ws.today();
+    let facts = crate::rules::derive_with(case, ws.press.calendar(), today, &ws.press.config().rules);
+    let docs_dir = ws.press.layout().documents(case.case_id.as_str());
+    let origin = format!("case `{}`", case.case_id);
+    let order = crate::press::document::Order {
+        case,
+        facts: &facts,
+        kind,
+        date: today,
+        final_: false,
+        log: &opened.log,
+        docs_dir: &docs_dir,
+        force: true,
+        typst_dir: None,
+        origin: &origin,
+    };
+    ws.press.make_pages(&order, memo).map_err(|f| f.reason)
 }
 
 pub(super) fn preview_view(ws: &Workspace, opened: &Opened, kind: DocumentKind) -> minijinja::Value {

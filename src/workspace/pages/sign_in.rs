@@ -76,7 +76,7 @@ pub async fn sign_in(
     let verified = tokio::task::spawn_blocking(move || {
         let accounts = super::super::Accounts::load(&users).ok()?;
         let found = accounts.verify(&name2, &password2)?;
-        ws2.directory.member(found).map(|m| m.name.clone())
+        ws2.press.staff().spelled(found).map(str::to_owned)
     })
     .await
     .ok()

@@ -16,7 +16,7 @@ pub async fn submit(
             .filter(|(k, v)| k == "to" && !v.trim().is_empty())
             .map(|(_, v)| v.trim().to_owned())
             .collect();
-        Ok(Step::Submit { to })
+        Ok(Act::Submit { to })
     })
     .await
 }
@@ -38,9 +38,9 @@ pub async fn review(
         }
         let comments = comments.join("\n");
         match posted(form, "decision") {
-            "agree" => Ok(Step::Agree { comments: (!comments.is_empty()).then_some(comments) }),
+            "agree" => Ok(Act::Agree { comments: (!comments.is_empty()).then_some(comments) }),
             "return" if comments.is_empty() => Err("to return it, say what to change".to_owned()),
-            "return" => Ok(Step::Return { comments }),
+            "return" => Ok(Act::Return { comments }),
             _ => Err("choose Agree or Return".to_owned()),
         }
     })
@@ -53,7 +53,7 @@ pub async fn final_(
     Path((case_id, kind)): Path<(String, String)>,
     Form(form): Posted,
 ) -> Response {
-    step(ws, v, case_id, kind, form, |form, _| Ok(Step::Final { date: posted_date(form, "date")? })).await
+    step(ws, v, case_id, kind, form, |form, _| Ok(Act::Final { date: posted_date(form, "date")? })).await
 }
 
 pub async fn sent(
@@ -67,7 +67,7 @@ pub async fn sent(
         if to.is_empty() {
             return Err("say who it was sent to".into());
         }
-        Ok(Step::Sent { to: to.to_owned(), date: posted_date(form, "date")? })
+        Ok(Act::Sent { to: to.to_owned(), date: posted_date(form, "date")? })
     })
     .await
 }
@@ -84,7 +84,7 @@ pub(super) async fn step(
     case_id: String,
     kind: String,
     form: Vec<(String, String)>,
-    parse: impl FnOnce(&[(String, String)], DocumentKind) -> Result<Step, String> + Send + 'static,
+    parse: impl FnOnce(&[(String, String)], DocumentKind) -> Result<Act, String> + Send + 'static,
 ) -> Response {
     if !v.csrf_ok(&form) {
         return csrf_refused(&ws, &v);
@@ -98,30 +98,12 @@ pub(super) async fn step(
             Ok(s) => s,
             Err(why) => return back(ws, &v, &case_id, kind, &format!("Not done: {why}."), "error"),
         };
-        let what = step.name();
+        let what = step.step().name();
         let (opened, _) = match open_for(ws, &v, &case_id, what, kind.name()) {
             Ok(o) => o,
             Err(r) => return r,
         };
-        let caseload = Caseload { cases: vec![opened.loaded.clone()], failures: Vec::new() };
-        // A submission is of the current draft: render it (unchanged
-        // drafts are left as they are) so that the version is on record.
-        let drafts_first = match step {
-            Step::Submit { .. } => true,
-            Step::Final { .. } => !lifecycle::reviewed(kind),
-            _ => false,
-        };
-        if drafts_first && let Err(why) = render_draft(ws, &caseload, kind) {
-            return back(
-                ws,
-                &v,
-                &case_id,
-                kind,
-                &format!("Not done: the draft could not be rendered: {why}"),
-                "error",
-            );
-        }
-        match lifecycle::act(&ws.press, &caseload, &case_id, kind, &step, &v.user, ws.now()) {
+        match lifecycle::act(&ws.press, &opened.loaded.case, kind, &step, &v.user, ws.now()) {
             Ok(_) => back(ws, &v, &case_id, kind, &format!("{} {}.", kind.title(), done_words(&step)), "ok"),
             Err(Refused::Rule(why)) => back(ws, &v, &case_id, kind, &format!("Not done: {why}."), "error"),
             Err(Refused::Setup(e)) => {
@@ -140,24 +122,6 @@ pub(super) async fn step(
     .await
 }
 
-pub(super) fn render_draft(ws: &Workspace, caseload: &Caseload, kind: DocumentKind) -> Result<(), String> {
-    use crate::batch::{self, Cases, KindSelection, Outcome, RenderOptions, Workers};
-    let opts = RenderOptions {
-        kinds: KindSelection::only(vec![kind]),
-        final_: false,
-        date: ws.today(),
-        force: false,
-        jobs: 1,
-        typst_dir: None,
-    };
-    let report = batch::render(&ws.press, Cases::Loaded(caseload), &opts, &Workers::Threads, &|_| {})
-        .map_err(|e| e.to_string())?;
-    match report.items.first().map(|i| &i.outcome) {
-        Some(Outcome::Failed { reason, .. } | Outcome::Historic { reason }) => Err(reason.clone()),
-        _ => Ok(()),
-    }
-}
-
 pub(super) fn back(
     ws: &Workspace,
     v: &Visitor,
@@ -170,13 +134,13 @@ pub(super) fn back(
     Redirect::to(&format!("/cases/{case_id}/{kind}")).into_response()
 }
 
-pub(super) fn done_words(step: &Step) -> String {
+pub(super) fn done_words(step: &Act) -> String {
     match step {
-        Step::Submit { to } if to.is_empty() => "submitted".into(),
-        Step::Submit { to } => format!("submitted to {}", to.join(" and ")),
-        Step::Agree { .. } => "agreed".into(),
-        Step::Return { .. } => "returned with your comments".into(),
-        Step::Final { date } => format!("made final, dated {}", words(*date)),
-        Step::Sent { to, date } => format!("recorded as sent to {to} on {}", words(*date)),
+        Act::Submit { to } if to.is_empty() => "submitted".into(),
+        Act::Submit { to } => format!("submitted to {}", to.join(" and ")),
+        Act::Agree { .. } => "agreed".into(),
+        Act::Return { .. } => "returned with your comments".into(),
+        Act::Final { date } => format!("made final, dated {}", words(*date)),
+        Act::Sent { to, date } => format!("recorded as sent to {to} on {}", words(*date)),
     }
 }

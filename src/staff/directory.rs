@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::config::StaffMember;
+use super::{Role, StaffMember, same_name};
 
 /// Why a statement went to the person it went to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,25 +48,64 @@ impl Route {
     }
 }
 
-/// The staff directory from config.
+/// The staff directory from config, with each member's role read once.
 #[derive(Debug, Clone, Default)]
 pub struct Directory {
-    staff: Vec<StaffMember>,
+    staff: Vec<(StaffMember, Role)>,
 }
 
 impl Directory {
     /// Builds the directory.
     pub fn new(staff: Vec<StaffMember>) -> Self {
-        Self { staff }
+        Self {
+            staff: staff
+                .into_iter()
+                .map(|m| {
+                    let role = Role::from_title(m.role.as_deref());
+                    (m, role)
+                })
+                .collect(),
+        }
     }
 
-    /// The member of staff of this name (letter case ignored).
+    /// Whether the service lists no staff (then names are taken as given).
+    pub fn is_empty(&self) -> bool {
+        self.staff.is_empty()
+    }
+
+    /// Every member, in the order configured.
+    pub fn members(&self) -> impl Iterator<Item = &StaffMember> {
+        self.staff.iter().map(|(m, _)| m)
+    }
+
+    /// The member of staff of this name (see [`same_name`]).
     pub fn member(&self, name: &str) -> Option<&StaffMember> {
         self.get(name)
     }
 
+    /// The name as the directory spells it: what every record carries.
+    pub fn spelled(&self, name: &str) -> Option<&str> {
+        self.get(name).map(|m| m.name.as_str())
+    }
+
+    /// A member's role (`None`: not in the directory).
+    pub fn role(&self, name: &str) -> Option<Role> {
+        self.staff.iter().find(|(m, _)| same_name(&m.name, name)).map(|(_, r)| *r)
+    }
+
+    /// Whether `name` is a manager in the directory: a team, service or
+    /// duty manager, or a head of service; a case manager is not.
+    pub fn is_manager(&self, name: &str) -> bool {
+        self.role(name).is_some_and(Role::is_manager)
+    }
+
+    /// A member's team, if recorded.
+    pub fn team(&self, name: &str) -> Option<&str> {
+        self.get(name).and_then(|m| m.team.as_deref())
+    }
+
     fn get(&self, name: &str) -> Option<&StaffMember> {
-        self.staff.iter().find(|s| s.name.eq_ignore_ascii_case(name.trim()))
+        self.members().find(|s| same_name(&s.name, name))
     }
 
     /// Whether `name` is recorded as away on `day` (unknown people are not).
@@ -106,7 +145,7 @@ impl Directory {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Absence;
+    use crate::staff::Absence;
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()

@@ -1,17 +1,22 @@
 //! The press: everything a stage needs to make papers, built once per
-//! process. Config, the output layout, the renderer (templates compiled),
-//! the typesetter (fonts parsed), the working calendar and hours, the naming
-//! patterns and the setup hash. The render batch, statement filing, the
+//! process. The service (config, layout, staff, calendar, hours), the
+//! renderer (templates compiled), the typesetter (fonts parsed), the naming
+//! patterns and the setup hash; [`document`] makes one document on it. The render batch, statement filing, the
 //! board report and exports all stand on it; none reaches into another.
+
+pub mod document;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
+use crate::documents::DocumentKind;
 use crate::failure::{Failure, Stage};
-use crate::render::{self, DocumentKind, RenderRequest, RenderedSource, Renderer, ServiceView, TemplateSet};
+use crate::render::{self, RenderRequest, RenderedSource, Renderer, ServiceView, TemplateSet};
 use crate::rules::{WorkingCalendar, WorkingHours};
+use crate::service::Service;
+use crate::staff::Directory;
 use crate::store::{self, Layout, Modes};
 use crate::typeset::{PdfMeta, Typesetter};
 
@@ -37,12 +42,9 @@ impl From<crate::case::CaseError> for SetupError {
 
 /// The shared press.
 pub struct Press {
-    config: Config,
-    layout: Layout,
+    service: Service,
     renderer: Renderer,
     typesetter: Typesetter,
-    calendar: WorkingCalendar,
-    hours: WorkingHours,
     naming: minijinja::Environment<'static>,
     /// Hash of templates, assets, settings and version: a change re-renders everything.
     setup_hash: [u8; 32],
@@ -117,15 +119,8 @@ impl Press {
         for (_, bytes) in &assets {
             h.update(Sha256::digest(bytes));
         }
-        let calendar = WorkingCalendar::england_and_wales(&config.calendar.closure_days);
-        let s = &config.statements;
-        let hours =
-            WorkingHours { calendar: calendar.clone(), start: s.working_day_start, end: s.working_day_end };
         Ok(Self {
-            layout: Layout::new(config.paths.output.clone()),
-            calendar,
-            hours,
-            config,
+            service: Service::new(config),
             renderer,
             typesetter,
             naming,
@@ -134,29 +129,39 @@ impl Press {
         })
     }
 
+    /// The service it stands on.
+    pub fn service(&self) -> &Service {
+        &self.service
+    }
+
     /// The configuration in use.
     pub fn config(&self) -> &Config {
-        &self.config
+        self.service.config()
     }
 
     /// Where output goes.
     pub fn layout(&self) -> &Layout {
-        &self.layout
+        self.service.layout()
+    }
+
+    /// The staff directory.
+    pub fn staff(&self) -> &Directory {
+        self.service.staff()
     }
 
     /// File and folder modes for everything written.
     pub fn modes(&self) -> Modes {
-        self.config.permissions.modes()
+        self.service.modes()
     }
 
     /// The working-day calendar (bank holidays and closure days).
     pub fn calendar(&self) -> &WorkingCalendar {
-        &self.calendar
+        self.service.calendar()
     }
 
     /// The service's working hours, for the statement targets.
     pub fn hours(&self) -> &WorkingHours {
-        &self.hours
+        self.service.hours()
     }
 
     /// The shared Typst layout module's source.

@@ -1,41 +1,12 @@
-//! The document kinds: their names, titles, when they apply and what a final
-//! version requires.
+//! Which documents a case gets and what a final version of each requires:
+//! practice rules about the catalogue's kinds (the sources are cited at
+//! each check).
 
-use std::fmt;
-use std::str::FromStr;
+use serde::Serialize;
 
-use serde::{Deserialize, Serialize};
-
+use super::{Facts, double_gatekeeping_done, double_gatekeeping_required};
 use crate::case::{Case, MappaLevel, Signatures};
-use crate::rules::{self, Facts, Form};
-
-/// A kind of document casepress renders.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum DocumentKind {
-    /// Pre-sentence report, as a draft for gatekeeping.
-    Psr,
-    /// PSR gatekeeping record sheet.
-    Gatekeeping,
-    /// Intervention plan.
-    InterventionPlan,
-    /// Service agreement.
-    ServiceAgreement,
-    /// MAPPA H: initial notification of a MAPPA nominal.
-    MappaH,
-    /// MAPPA A: referral to MAPPA level 2 or 3.
-    MappaA,
-    /// PPRC 2: referral to children's services when risks to children are identified.
-    #[serde(rename = "pprc-2")]
-    Pprc2,
-    /// PPRC 7: PPRC reassessment at closure.
-    #[serde(rename = "pprc-7")]
-    Pprc7,
-    /// Risk facts sheet: ROSH, reoffending, safety and wellbeing, MAPPA, PPRC, plans.
-    RiskSummary,
-    /// Progress report to the court, gatekept like a PSR.
-    ProgressReport,
-}
+use crate::documents::DocumentKind;
 
 /// A required field that has no value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -46,107 +17,45 @@ pub struct Missing {
     pub label: &'static str,
 }
 
-impl DocumentKind {
-    /// Every kind, in the order documents are rendered.
-    pub const ALL: [Self; 10] = [
-        Self::Psr,
-        Self::Gatekeeping,
-        Self::InterventionPlan,
-        Self::ServiceAgreement,
-        Self::MappaH,
-        Self::MappaA,
-        Self::Pprc2,
-        Self::Pprc7,
-        Self::RiskSummary,
-        Self::ProgressReport,
-    ];
-
-    /// The referral and notification forms, and the rule form each one is.
-    pub fn form(self) -> Option<Form> {
-        match self {
-            Self::MappaH => Some(Form::MappaH),
-            Self::MappaA => Some(Form::MappaA),
-            Self::Pprc2 => Some(Form::Pprc2),
-            Self::Pprc7 => Some(Form::Pprc7),
-            _ => None,
+/// Whether `run` renders this kind for `case` without being asked: the
+/// case has the section, or (for forms) the rules require the form.
+pub fn applies(kind: DocumentKind, case: &Case, facts: &Facts) -> bool {
+    if kind.is_form() {
+        return facts.requires(kind);
+    }
+    match kind {
+        DocumentKind::Psr | DocumentKind::Gatekeeping => case.psr.is_some(),
+        DocumentKind::InterventionPlan => case.intervention_plan.is_some() || case.order.is_some(),
+        // Derbyshire practice guidance §2.6: "A service agreement should be signed by all young people".
+        DocumentKind::ServiceAgreement => true,
+        // Derbyshire practice guidance §17.2: the Y2A upload needs the most recent ROSH and
+        // risk, safety and wellbeing plan: keep one current for every assessed case.
+        DocumentKind::RiskSummary => case.assessment.is_some(),
+        DocumentKind::ProgressReport => case.progress_report.is_some(),
+        DocumentKind::MappaH | DocumentKind::MappaA | DocumentKind::Pprc2 | DocumentKind::Pprc7 => {
+            unreachable!("forms returned above")
         }
     }
+}
 
-    /// The name used on the command line, in file names and in the case log.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Psr => "psr",
-            Self::Gatekeeping => "gatekeeping",
-            Self::InterventionPlan => "intervention-plan",
-            Self::ServiceAgreement => "service-agreement",
-            Self::MappaH => "mappa-h",
-            Self::MappaA => "mappa-a",
-            Self::Pprc2 => "pprc-2",
-            Self::Pprc7 => "pprc-7",
-            Self::RiskSummary => "risk-summary",
-            Self::ProgressReport => "progress-report",
+/// Required fields without a value: drafts show "TO COMPLETE" markers for
+/// them, and a final document refuses to render.
+pub fn missing(kind: DocumentKind, case: &Case) -> Vec<Missing> {
+    let mut m = Needs::default();
+    match kind {
+        DocumentKind::Psr => psr_needs(case, &mut m),
+        DocumentKind::Gatekeeping => gatekeeping_needs(case, &mut m),
+        DocumentKind::InterventionPlan => plan_needs(case, &mut m),
+        DocumentKind::ServiceAgreement => agreement_needs(case, &mut m),
+        DocumentKind::MappaH | DocumentKind::MappaA => mappa_needs(kind, case, &mut m),
+        DocumentKind::Pprc2 | DocumentKind::Pprc7 => pprc_needs(kind, case, &mut m),
+        DocumentKind::ProgressReport => progress_needs(case, &mut m),
+        DocumentKind::RiskSummary => {
+            m.check(case.assessment.is_some(), "assessment", "assessment (AssetPlus)");
+            m.check(case.line_manager.is_some(), "line_manager", "line manager");
         }
     }
-
-    /// The document title.
-    pub fn title(self) -> &'static str {
-        match self {
-            Self::Psr => "Pre-Sentence Report",
-            Self::Gatekeeping => "PSR Gatekeeping Record",
-            Self::InterventionPlan => "Intervention Plan",
-            Self::ServiceAgreement => "Service Agreement",
-            Self::MappaH => "MAPPA H: Initial Notification of MAPPA Nominal",
-            Self::MappaA => "MAPPA A: Referral to Level 2 or 3",
-            Self::Pprc2 => "PPRC 2: Referral of Risk to Children",
-            Self::Pprc7 => "PPRC 7: Reassessment at Closure",
-            Self::RiskSummary => "Risk Summary",
-            Self::ProgressReport => "Progress Report",
-        }
-    }
-
-    /// The minijinja template that renders it.
-    pub fn template(self) -> String {
-        format!("{}.typ.j2", self.name())
-    }
-
-    /// Whether `run` renders this kind for `case` without being asked: the
-    /// case has the section, or (for forms) the rules require the form.
-    pub fn applies(self, case: &Case, facts: &Facts) -> bool {
-        if let Some(form) = self.form() {
-            return facts.requires(form);
-        }
-        match self {
-            Self::Psr | Self::Gatekeeping => case.psr.is_some(),
-            Self::InterventionPlan => case.intervention_plan.is_some() || case.order.is_some(),
-            // Derbyshire practice guidance §2.6: "A service agreement should be signed by all young people".
-            Self::ServiceAgreement => true,
-            // Derbyshire practice guidance §17.2: the Y2A upload needs the most recent ROSH and
-            // risk, safety and wellbeing plan: keep one current for every assessed case.
-            Self::RiskSummary => case.assessment.is_some(),
-            Self::ProgressReport => case.progress_report.is_some(),
-            Self::MappaH | Self::MappaA | Self::Pprc2 | Self::Pprc7 => unreachable!("forms returned above"),
-        }
-    }
-
-    /// Required fields without a value: drafts show "TO COMPLETE" markers for
-    /// them, and a final document refuses to render.
-    pub fn missing(self, case: &Case) -> Vec<Missing> {
-        let mut m = Needs::default();
-        match self {
-            Self::Psr => psr_needs(case, &mut m),
-            Self::Gatekeeping => gatekeeping_needs(case, &mut m),
-            Self::InterventionPlan => plan_needs(case, &mut m),
-            Self::ServiceAgreement => agreement_needs(case, &mut m),
-            Self::MappaH | Self::MappaA => mappa_needs(self, case, &mut m),
-            Self::Pprc2 | Self::Pprc7 => pprc_needs(self, case, &mut m),
-            Self::ProgressReport => progress_needs(case, &mut m),
-            Self::RiskSummary => {
-                m.check(case.assessment.is_some(), "assessment", "assessment (AssetPlus)");
-                m.check(case.line_manager.is_some(), "line_manager", "line manager");
-            }
-        }
-        m.0
-    }
+    m.0
 }
 
 #[derive(Default)]
@@ -274,9 +183,9 @@ fn gatekeeping_needs(case: &Case, m: &mut Needs) {
     );
     m.check(gk.meeting_date.is_some(), "gatekeeping.meeting_date", "date of gatekeeping meeting");
     m.check(!gk.managers.is_empty(), "gatekeeping.managers", "gatekeeping manager");
-    if rules::double_gatekeeping_required(case) {
+    if double_gatekeeping_required(case) {
         m.check(
-            rules::double_gatekeeping_done(case),
+            double_gatekeeping_done(case),
             "gatekeeping.managers",
             "second gatekeeping manager from another team",
         );
@@ -401,22 +310,5 @@ fn pprc_needs(kind: DocumentKind, case: &Case, m: &mut Needs) {
             "reassessment at closure",
         );
         m.check(pprc.reassessment_date.is_some(), "pprc.reassessment_date", "date of reassessment");
-    }
-}
-
-impl fmt::Display for DocumentKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for DocumentKind {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL.into_iter().find(|k| k.name() == s).ok_or_else(|| {
-            let names: Vec<_> = Self::ALL.iter().map(|k| k.name()).collect();
-            format!("unknown document kind `{s}`: expected one of {}", names.join(", "))
-        })
     }
 }

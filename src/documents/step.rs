@@ -1,0 +1,74 @@
+//! The steps of a document's life and the phases they lead to:
+//! draft → submitted → returned (with comments) or agreed → final → sent.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A step recorded in the case log. Its serde name is what the log has
+/// always said (`submitted`, `returned`, `agreed`, `final`, `sent`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Step {
+    /// A version was submitted for gatekeeping or sign-off.
+    Submitted,
+    /// A reviewer returned the version with comments.
+    Returned,
+    /// A reviewer agreed the version.
+    Agreed,
+    /// The agreed version was made final.
+    Final,
+    /// The final was sent.
+    Sent,
+}
+
+impl Step {
+    /// As the case log records it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::Returned => "returned",
+            Self::Agreed => "agreed",
+            Self::Final => "final",
+            Self::Sent => "sent",
+        }
+    }
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A document's phase, folded from its steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Phase {
+    /// Never rendered.
+    None,
+    /// A draft, not yet submitted (or changed since).
+    Draft,
+    /// Submitted for gatekeeping or sign-off.
+    Submitted,
+    /// Returned with comments: to amend and resubmit.
+    Returned,
+    /// Agreed by at least one reviewer.
+    Agreed,
+    /// Final: frozen.
+    Final,
+    /// Final and sent.
+    Sent,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_read_as_the_log_spells_them() {
+        for step in [Step::Submitted, Step::Returned, Step::Agreed, Step::Final, Step::Sent] {
+            assert_eq!(serde_json::to_string(&step).unwrap(), format!("\"{}\"", step.name()));
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! Gatekeeping of court reports, each rule once (Derbyshire practice
+//! guidance §7.3, and §7.5 for progress reports): when two managers must
+//! agree, what "two managers, one from another team" means, and every
+//! gatekeeping due date. `check`, the board, the lifecycle and the
+//! workspace all ask here.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::{Settings, WorkingCalendar};
+use crate::case::Case;
+use crate::documents::DocumentKind;
+use crate::staff::name_key;
+
+/// Derbyshire practice guidance §7.3: "Any case where custody is considered a strong possibility
+/// should ... be gate kept by two managers, one being from another team."
+pub fn double_gatekeeping_required(case: &Case) -> bool {
+    case.psr.as_ref().is_some_and(|p| p.custody_strong_possibility)
+}
+
+/// Whether two managers, one from another team, must agree a document of
+/// `kind`: a progress report is gatekept "with the same rigour as PSRs"
+/// (Derbyshire practice guidance §7.5); other kinds never need two.
+pub fn two_managers_required(kind: DocumentKind, case: &Case) -> bool {
+    match kind {
+        DocumentKind::Psr => double_gatekeeping_required(case),
+        DocumentKind::ProgressReport => {
+            case.progress_report.as_ref().is_some_and(|p| p.custody_strong_possibility)
+        }
+        _ => false,
+    }
+}
+
+/// Whether a manager of `team` is "from another team" than the case's.
+/// A manager with no team recorded is not.
+pub fn from_another_team(case_team: &str, team: Option<&str>) -> bool {
+    team.is_some_and(|t| !t.trim().eq_ignore_ascii_case(case_team.trim()))
+}
+
+/// "Two managers, one being from another team" (Derbyshire practice
+/// guidance §7.3), over the managers who agreed, each with their team: at
+/// least two different people (a name listed twice is one person), and at
+/// least one of them from a team other than the case's. The one meaning:
+/// the lifecycle, `check`, the board and the case data all use it.
+pub fn two_managers_agree<'a>(
+    case_team: &str,
+    agreed: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
+) -> bool {
+    let mut people: Vec<(String, Option<&str>)> = Vec::new();
+    for (name, team) in agreed {
+        let key = name_key(name);
+        match people.iter_mut().find(|(k, _)| *k == key) {
+            // The same person twice: another team counts if either says so.
+            Some((_, t)) if t.is_none() => *t = team,
+            Some(_) => {}
+            None if !key.is_empty() => people.push((key, team)),
+            None => {}
+        }
+    }
+    people.len() >= 2 && people.iter().any(|(_, team)| from_another_team(case_team, *team))
+}
+
+/// Whether the managers recorded in the case data meet double gatekeeping.
+pub fn double_gatekeeping_done(case: &Case) -> bool {
+    let managers = case.gatekeeping.as_ref().map(|g| g.managers.as_slice()).unwrap_or_default();
+    // A name listed twice under two teams is still one manager: take the
+    // team the first listing gives.
+    let mut seen: Vec<String> = Vec::new();
+    let distinct = managers.iter().filter(|m| {
+        let key = name_key(&m.name);
+        let new = !seen.contains(&key);
+        seen.push(key);
+        new
+    });
+    two_managers_agree(&case.team, distinct.map(|m| (m.name.as_str(), m.team.as_deref())))
+}
+
+/// When a PSR's gatekeeping is due, for a hearing on `hearing`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct GatekeepingDue {
+    /// The gatekeeping meeting held and the proposal agreed: before the
+    /// PSR is complete, so by the working day before the hearing, or by
+    /// the day the PSR goes to managers where that rule applies.
+    pub meeting: NaiveDate,
+    /// The PSR to managers two working days before court, where the rule
+    /// applies (PSRs to be double gatekept, or every PSR by the service's
+    /// own standard).
+    pub to_managers: Option<NaiveDate>,
+}
+
+/// Derbyshire practice guidance §7.3: "PSRs must be completed and submitted to managers two
+/// working days prior to the court date where they are to be double gate kept."
+pub fn to_managers_due(calendar: &WorkingCalendar, hearing: NaiveDate) -> NaiveDate {
+    calendar.sub_working_days(hearing, 2)
+}
+
+/// Every gatekeeping due date of a case's PSR (`None`: no PSR or no hearing).
+pub fn gatekeeping_due(
+    case: &Case,
+    calendar: &WorkingCalendar,
+    settings: &Settings,
+) -> Option<GatekeepingDue> {
+    case.psr.as_ref()?;
+    let hearing = case.court.as_ref().and_then(|c| c.hearing_date)?;
+    let to_managers = settings.psr_due_applies(case).then(|| to_managers_due(calendar, hearing));
+    let meeting = to_managers.unwrap_or_else(|| calendar.sub_working_days(hearing, 1));
+    Some(GatekeepingDue { meeting, to_managers })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_managers_one_from_another_team() {
+        let north = "North";
+        assert!(two_managers_agree(north, [("Ruth Okafor", Some("South")), ("Dana Reeve", Some("South"))]));
+        assert!(two_managers_agree(north, [("Ruth Okafor", Some("North")), ("Dana Reeve", Some("South"))]));
+        assert!(!two_managers_agree(north, [("Ruth Okafor", Some("North")), ("Sam Hale", Some("north "))]));
+        assert!(!two_managers_agree(north, [("Ruth Okafor", Some("South"))]), "one manager");
+        assert!(
+            !two_managers_agree(north, [("Ruth Okafor", Some("South")), ("ruth  okafor ", Some("South"))]),
+            "one manager named twice"
+        );
+        assert!(
+            !two_managers_agree(north, [("Ruth Okafor", None), ("Dana Reeve", None)]),
+            "no team recorded"
+        );
+    }
+}

@@ -1,0 +1,69 @@
+//! The service: what every command needs and nothing that typesets. The
+//! configuration, where output goes, the staff directory, the working
+//! calendar and the working hours. Commands that make no paper (`status`,
+//! `check`, `import`, the outbox) take a `Service`; the [`Press`] stands on
+//! one and adds templates and fonts.
+//!
+//! [`Press`]: crate::press::Press
+
+use crate::config::Config;
+use crate::rules::{WorkingCalendar, WorkingHours};
+use crate::staff::Directory;
+use crate::store::{Layout, Modes};
+
+/// One service's settings, people and calendar, built once per command.
+#[derive(Debug, Clone)]
+pub struct Service {
+    config: Config,
+    layout: Layout,
+    staff: Directory,
+    calendar: WorkingCalendar,
+    hours: WorkingHours,
+}
+
+impl Service {
+    /// Builds the service from its (resolved and validated) configuration.
+    pub fn new(config: Config) -> Self {
+        let calendar = WorkingCalendar::england_and_wales(&config.calendar.closure_days);
+        let s = &config.statements;
+        let hours =
+            WorkingHours { calendar: calendar.clone(), start: s.working_day_start, end: s.working_day_end };
+        Self {
+            layout: Layout::new(config.paths.output.clone()),
+            staff: Directory::new(config.staff.clone()),
+            calendar,
+            hours,
+            config,
+        }
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Where output goes.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// The staff directory.
+    pub fn staff(&self) -> &Directory {
+        &self.staff
+    }
+
+    /// File and folder modes for everything written.
+    pub fn modes(&self) -> Modes {
+        self.config.permissions.modes()
+    }
+
+    /// The working-day calendar (bank holidays and closure days).
+    pub fn calendar(&self) -> &WorkingCalendar {
+        &self.calendar
+    }
+
+    /// The service's working hours, for the statement targets.
+    pub fn hours(&self) -> &WorkingHours {
+        &self.hours
+    }
+}
