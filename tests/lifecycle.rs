@@ -414,3 +414,44 @@ fn a_changed_case_after_a_final_needs_its_own_gatekeeping_and_supersedes_it() {
     let (_, status) = s.step(&["status", CASE]);
     assert!(status.contains(&format!("final {CASE}_psr_2026-12-03.pdf")), "{status}");
 }
+
+#[test]
+fn a_final_is_made_while_a_nightly_run_renders_other_cases() {
+    let s = Service::new();
+    fs::copy(samples().join("cases/looked-after.json"), s.path().join("cases/other.json")).unwrap();
+    s.render();
+    assert_eq!(s.step(&["submit", CASE, "psr", "--by", "Priya Natarajan"]).0, 0);
+    assert_eq!(s.step(&["review", CASE, "psr", "--by", "Declan Hughes", "--agree"]).0, 0);
+    assert_eq!(s.step(&["review", CASE, "psr", "--by", "Ruth Okafor", "--agree"]).0, 0);
+
+    // The nightly run holds its render lock, paused inside another case.
+    let pause = s.path().join("paused");
+    let mut run = Command::new(env!("CARGO_BIN_EXE_casepress"))
+        .args(["run", "casepress.toml", "--date", "2026-11-23", "--now", "2026-11-23 11:00"])
+        .current_dir(s.path())
+        .env("CASEPRESS_PAUSE", "render:NYJS-2026-0131")
+        .env("CASEPRESS_PAUSE_FILE", &pause)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !pause.exists() && std::time::Instant::now() < until {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(pause.exists(), "the run reached the other case");
+    assert!(s.path().join("out/render.lock").exists(), "the run holds its render lock");
+
+    // A final of this case does not wait for it, nor is it refused.
+    let (code, said) = s.step(&["final", CASE, "psr", "--by", "Priya Natarajan", "--date", "2026-12-01"]);
+    assert_eq!(code, 0, "{said}");
+    assert!(pause.exists(), "the run was still paused while the final was made");
+    fs::remove_file(&pause).unwrap();
+    let status = run.wait().unwrap();
+    assert!(status.code().is_some(), "the run finished on its own");
+
+    let (_, status) = s.step(&["status", CASE]);
+    assert!(status.contains("final") && status.contains("Declan Hughes and Ruth Okafor"), "{status}");
+    let docs = files_under(&s.path().join("out/cases").join(CASE).join("documents"));
+    assert!(docs.iter().any(|p| !p.to_string_lossy().contains("_draft")), "a final PDF: {docs:?}");
+}
