@@ -11,7 +11,43 @@
 
 use serde::Serialize;
 
-use super::figures::Figure;
+use super::figure::{Figure, Measure};
+
+/// The smallest count published: a count of 1 to 4 could identify a child.
+/// The one threshold of the board's disclosure control.
+pub const SMALLEST_PUBLISHED: u32 = 5;
+
+/// A count that could identify a child: 1 to 4 (none is no one).
+pub fn is_small(count: u32) -> bool {
+    (1..SMALLEST_PUBLISHED).contains(&count)
+}
+
+impl Measure {
+    /// Primary suppression: a small count is not published, nor is a
+    /// percentage built on one.
+    pub fn suppressed(self) -> bool {
+        is_small(self.numerator) || self.denominator.is_some_and(is_small)
+    }
+}
+
+impl Figure {
+    /// Why this quarter's (or, with `previous`, the previous quarter's)
+    /// value is not published, if it is not.
+    pub fn hidden(&self, previous: bool) -> Option<Suppression> {
+        let (m, withheld) = if previous {
+            (self.previous, self.previous_withheld)
+        } else {
+            (self.current, self.current_withheld)
+        };
+        if m.suppressed() {
+            Some(Suppression::Small)
+        } else if withheld {
+            Some(Suppression::Secondary)
+        } else {
+            None
+        }
+    }
+}
 
 /// Why a value is not published.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -40,7 +76,6 @@ const GROUPS: [(Option<&str>, &[&str]); 4] = [
 /// the same total, is published in full. Only then can differencing work,
 /// and only then are more rows withheld.
 pub fn protect(figures: &mut [Figure]) {
-    let small = |v: u32| (1..5).contains(&v);
     for (total_id, families) in GROUPS {
         for previous in [false, true] {
             let value = |f: &Figure| if previous { f.previous.numerator } else { f.current.numerator };
@@ -54,11 +89,13 @@ pub fn protect(figures: &mut [Figure]) {
                 .collect();
             let sums: Vec<u32> =
                 members.iter().map(|m| m.iter().map(|&i| value(&figures[i])).sum()).collect();
-            let total =
-                total_id.and_then(|id| figures.iter().find(|f| f.id == id)).map(value).filter(|t| !small(*t));
+            let total = total_id
+                .and_then(|id| figures.iter().find(|f| f.id == id))
+                .map(value)
+                .filter(|t| !is_small(*t));
             for (k, family) in members.iter().enumerate() {
                 let in_full = |j: usize| {
-                    j != k && sums[j] == sums[k] && members[j].iter().all(|&i| !small(value(&figures[i])))
+                    j != k && sums[j] == sums[k] && members[j].iter().all(|&i| !is_small(value(&figures[i])))
                 };
                 let known = total == Some(sums[k]) || (0..members.len()).any(in_full);
                 if !known {
@@ -76,8 +113,7 @@ pub fn protect(figures: &mut [Figure]) {
 
 /// Which further rows of a family to withhold, given its counts.
 pub fn secondary(values: &[u32]) -> Vec<usize> {
-    let small = |v: u32| (1..5).contains(&v);
-    let mut hidden: Vec<usize> = (0..values.len()).filter(|&i| small(values[i])).collect();
+    let mut hidden: Vec<usize> = (0..values.len()).filter(|&i| is_small(values[i])).collect();
     let mut withheld = Vec::new();
     while !hidden.is_empty() && exposed(values, &hidden, &withheld) {
         // The smallest published count of 5 or more, preferring one with

@@ -2,10 +2,12 @@
 //! `figures.json` and a board pack zip with a manifest of SHA-256 sums.
 
 pub mod disclosure;
+pub mod figure;
 pub mod figures;
 mod pack;
 pub mod quarter;
 
-pub use figures::{BoardInput, Figure, Measure, PsrRecord, compute};
+pub use figure::{Figure, Measure};
+pub use figures::{BoardInput, PsrRecord, compute};
 pub use pack::{BoardOutputs, BoardRequest, build_board, figures_csv, figures_json, spreadsheet_safe};
 pub use quarter::Quarter;

@@ -9,7 +9,8 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::disclosure::Suppression;
-use super::figures::{BoardInput, Figure, Measure, PsrRecord, compute};
+use super::figure::{Figure, Measure};
+use super::figures::{BoardInput, PsrRecord, compute};
 use super::quarter::Quarter;
 use crate::case::Caseload;
 use crate::press::{Press, SetupError};
@@ -153,7 +154,7 @@ pub fn figures_json(quarter: Quarter, cases: usize, figures: &[Figure]) -> Strin
         "period": {"start": quarter.start(), "end": quarter.end()},
         "previous_quarter": quarter.previous().to_string(),
         "cases_counted": cases,
-        "suppression": "counts of 1 to 4, and percentages built on them, are published as null (\"small\"); so are the rows withheld so that a small count cannot be worked out from a table's total (\"secondary\")",
+        "suppression": format!("counts of 1 to {}, and percentages built on them, are published as null (\"small\"); so are the rows withheld so that a small count cannot be worked out from a table's total (\"secondary\")", super::disclosure::SMALLEST_PUBLISHED - 1),
         "figures": figures.iter().map(publish_figure).collect::<Vec<_>>(),
     });
     let mut text = serde_json::to_string_pretty(&doc).expect("figures serialise");
@@ -165,7 +166,7 @@ pub fn figures_json(quarter: Quarter, cases: usize, figures: &[Figure]) -> Strin
 fn report_context(quarter: Quarter, cases: usize, figures: &[Figure]) -> serde_json::Value {
     let display = |m: Measure, hidden: Option<Suppression>| -> String {
         match hidden {
-            Some(Suppression::Small) => return "<5".into(),
+            Some(Suppression::Small) => return format!("<{}", super::disclosure::SMALLEST_PUBLISHED),
             Some(Suppression::Secondary) => return "[c]".into(),
             None => {}
         }

@@ -63,6 +63,8 @@ pub struct Spec {
     pub title: &'static str,
     /// The kind in words, inside a sentence ("a PSR is final only after …").
     pub noun: &'static str,
+    /// What a page calls it on a button ("Submit the report").
+    pub short: &'static str,
     /// How it is reviewed before it is final.
     pub review: Review,
     /// A report to the court (a PSR or a progress report).
@@ -80,6 +82,7 @@ const fn spec(kind: DocumentKind, name: &'static str, title: &'static str, noun:
         name,
         title,
         noun,
+        short: "document",
         review: Review::LineManagerSignOff,
         court_report: false,
         form: false,
@@ -92,6 +95,7 @@ const SPECS: [Spec; 10] = [
     Spec {
         review: Review::Gatekeeping,
         court_report: true,
+        short: "report",
         ..spec(DocumentKind::Psr, "psr", "Pre-Sentence Report", "PSR")
     },
     Spec {
@@ -101,10 +105,12 @@ const SPECS: [Spec; 10] = [
     },
     Spec {
         review: Review::Signatures,
+        short: "plan",
         ..spec(DocumentKind::InterventionPlan, "intervention-plan", "Intervention Plan", "intervention plan")
     },
     Spec {
         review: Review::Signatures,
+        short: "agreement",
         ..spec(DocumentKind::ServiceAgreement, "service-agreement", "Service Agreement", "service agreement")
     },
     Spec {
@@ -124,6 +130,7 @@ const SPECS: [Spec; 10] = [
     Spec {
         review: Review::Gatekeeping,
         court_report: true,
+        short: "progress report",
         ..spec(DocumentKind::ProgressReport, "progress-report", "Progress Report", "progress report")
     },
 ];

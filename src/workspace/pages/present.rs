@@ -3,6 +3,7 @@
 #![allow(clippy::result_large_err)]
 
 use super::*;
+use crate::documents::Review;
 
 pub(super) fn facts(ws: &Workspace, case: &Case, today: NaiveDate) -> Facts {
     rules::derive_with(case, ws.press.calendar(), today, &ws.press.config().rules)
@@ -51,22 +52,12 @@ pub(super) fn doc_view(kind: DocumentKind, state: &DocState) -> minijinja::Value
         .map(|s| context! { at => s.at.replace('T', " ").trim_end_matches('Z').to_owned(), step => s.step, by => s.by, to => s.to })
         .collect();
     context! {
-        kind => kind.name(), title => kind.title(), short => short(kind),
+        kind => kind.name(), title => kind.title(), short => kind.spec().short,
         phase => phase_words(state.phase), phase_class => phase_class(state.phase), next => next_words(kind, state),
         editable => !forms::sections(kind).is_empty(),
         first_section => forms::sections(kind).first().map(|s| s.slug),
         reviews, steps, returned => state.phase == Phase::Returned,
-        review_word => if matches!(kind, DocumentKind::Psr | DocumentKind::ProgressReport) { "gatekeeping" } else { "sign-off" },
-    }
-}
-
-pub(super) fn short(kind: DocumentKind) -> &'static str {
-    match kind {
-        DocumentKind::Psr => "report",
-        DocumentKind::ProgressReport => "progress report",
-        DocumentKind::InterventionPlan => "plan",
-        DocumentKind::ServiceAgreement => "agreement",
-        _ => "document",
+        review_word => if kind.review() == Review::Gatekeeping { "gatekeeping" } else { "sign-off" },
     }
 }
 
@@ -122,7 +113,7 @@ pub(super) fn findings(case: &Case, facts: &Facts, kind: DocumentKind) -> miniji
             })
             .collect::<Vec<_>>()
     });
-    let court_report = matches!(kind, DocumentKind::Psr | DocumentKind::ProgressReport);
+    let court_report = kind.is_court_report();
     context! {
         missing, language,
         gatekeeping_due => facts.gatekeeping_due.filter(|_| court_report).map(words),
