@@ -13,10 +13,11 @@ pub mod accounts;
 pub mod audit;
 pub mod edit;
 pub mod forms;
-mod http;
 mod pages;
 pub mod preview;
 mod recent;
+mod respond;
+mod routes;
 pub mod sessions;
 mod views;
 
@@ -228,7 +229,7 @@ pub fn start(config: Config, options: Options) -> Result<Running, String> {
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let runtime = runtime()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let app = http::app(workspace.clone());
+    let app = routes::app(workspace.clone());
     let thread = std::thread::spawn(move || {
         runtime.block_on(async move {
             let listener = match tokio::net::TcpListener::from_std(listener) {
@@ -258,7 +259,7 @@ pub fn serve(config: Config, options: Options) -> Result<(), String> {
             .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         tracing::info!("workspace listening on http://{addr}/ (stop with Ctrl-C)");
-        axum::serve(listener, http::app(workspace).into_make_service_with_connect_info::<SocketAddr>())
+        axum::serve(listener, routes::app(workspace).into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown())
             .await
             .map_err(|e| e.to_string())

@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use super::edit::{self, Values};
 use super::forms::{self, Input, Section};
-use super::http::{self, Visitor, page, page_with, refusal, visitor, with_cookie};
+use super::respond::{self as http, Visitor, page, page_with, refusal, visitor, with_cookie};
 use super::{Opened, Why, Workspace, views};
 use crate::case::Case;
 use crate::documents::DocumentKind;
