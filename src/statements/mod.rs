@@ -13,12 +13,14 @@ mod filing;
 pub mod inbox;
 pub mod ledger;
 mod notes;
+pub mod notices;
 pub mod outbox;
 pub mod read;
 pub mod register;
 mod report;
 pub mod requests;
 pub mod round;
+mod smtp;
 pub mod status;
 pub mod watch;
 

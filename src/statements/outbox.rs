@@ -1,4 +1,5 @@
-//! Statement notices by email, through a durable outbox.
+//! Statement notices by email, through a durable outbox: who is told what
+//! is `notices` (pure), how it leaves is `smtp`; this is the log between.
 //!
 //! The notices are a function of the ledger: every "done" decision since the
 //! outbox was first used owes its notices (an assignment to the person it
@@ -19,146 +20,17 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::decision::{Decision, StatementOutcome};
 use super::ledger::{LedgerLine, Stage};
-use crate::config::{Config, SmtpConfig, SmtpTls};
+pub use super::notices::{Notice, NoticeEvent, notices};
+pub use super::smtp::{Mailer, SmtpMailer};
+use crate::config::Config;
 use crate::press::Press;
 use crate::staff::Directory;
 use crate::store::{self, Layout, Modes, ReadTo};
-
-/// Why someone is told.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum NoticeEvent {
-    /// A statement was assigned to them.
-    Assigned,
-    /// A Safety Link statement: act at once.
-    SafetyLink,
-    /// A statement nobody could be matched to: the duty officer's steps.
-    Unidentified,
-}
-
-/// One email owed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Notice {
-    /// Stable identity: the statement's SHA-256, the event and the person.
-    pub key: String,
-    /// Why.
-    pub event: NoticeEvent,
-    /// The statement id (or the file's name when it had none).
-    pub statement: String,
-    /// The case, where matched.
-    pub case_id: Option<String>,
-    /// Who is told.
-    pub to_name: String,
-    /// Their address, from the staff directory.
-    pub to_email: Option<String>,
-    /// Where to look, relative to the output root.
-    pub look_in: String,
-    /// When the statement was received.
-    pub received: DateTime<Utc>,
-}
-
-impl Notice {
-    /// The Message-ID: the same for every attempt at this notice.
-    pub fn message_id(&self) -> String {
-        let digest = Sha256::digest(self.key.as_bytes());
-        format!("<{}@casepress.invalid>", &store::hex(&digest)[..32])
-    }
-
-    /// The subject line.
-    pub fn subject(&self) -> String {
-        let case = self.case_id.as_deref().map(|c| format!(", case {c}")).unwrap_or_default();
-        match self.event {
-            NoticeEvent::SafetyLink => format!("SAFETY LINK: statement {}{case}: act now", self.statement),
-            NoticeEvent::Assigned => format!("Statement {} assigned to you{case}", self.statement),
-            NoticeEvent::Unidentified => {
-                format!("Unidentified statement {}: a duty decision is needed", self.statement)
-            }
-        }
-    }
-
-    /// The text: what happened, where to look, what to do; no personal details.
-    pub fn body(&self, service: &str) -> String {
-        let received = self.received.to_rfc3339_opts(SecondsFormat::Secs, true);
-        let case = self.case_id.as_deref().unwrap_or("not matched");
-        let what = match self.event {
-            NoticeEvent::SafetyLink => {
-                "A Mind Of My Own statement with the Safety Link was received. Act on it now, as the service's Safety Link procedure says; the escalation notice is in the folder below."
-            }
-            NoticeEvent::Assigned => {
-                "A Mind Of My Own statement was filed and assigned to you. Read it and record its receipt in the case notes within the service's target."
-            }
-            NoticeEvent::Unidentified => {
-                "A Mind Of My Own statement could not be matched to one child and is in quarantine, never assigned. Follow the duty officer's steps in the note beside it, then have the duty manager attach it to the right case."
-            }
-        };
-        format!(
-            "{what}\n\nStatement: {}\nCase: {case}\nReceived: {received}\nWhere to look: {} (in the casepress output folder)\n\nThis email deliberately carries no child's name or other personal details: open the case folder or casepress for them.\n\n{service}\n",
-            self.statement, self.look_in
-        )
-    }
-}
-
-/// The notices a decision owes, by the book: an assignment to the person
-/// it was assigned to, a Safety Link to the managers the decision named,
-/// an unidentified statement to the duty officer. Pure.
-pub fn notices(decision: &Decision, directory: &Directory, duty_officer: Option<&str>) -> Vec<Notice> {
-    let statement = decision.fields.statement_id.clone().unwrap_or_else(|| decision.source.clone());
-    let email = |name: &str| directory.member(name).and_then(|m| m.email.clone());
-    let notice = |event: NoticeEvent, name: &str, email: Option<String>, look_in: String| Notice {
-        key: format!("{}:{}:{}", decision.sha256, serde_key(event), name.to_lowercase()),
-        event,
-        statement: statement.clone(),
-        case_id: decision.case_id.clone(),
-        to_name: name.to_owned(),
-        to_email: email,
-        look_in,
-        received: decision.received,
-    };
-    let mut out = Vec::new();
-    // Someone told of the Safety Link is not also sent the plain assignment.
-    let alerted = |who: &str| {
-        decision.fields.safety_link && decision.recipients.iter().any(|r| r.name.eq_ignore_ascii_case(who))
-    };
-    match decision.outcome {
-        StatementOutcome::Assigned => {
-            if let Some(who) = decision.assigned_to.as_ref().filter(|w| !alerted(w)) {
-                out.push(notice(NoticeEvent::Assigned, who, email(who), decision.dest_dir.clone()));
-            }
-        }
-        StatementOutcome::Unidentified => {
-            if let Some(officer) = duty_officer {
-                out.push(notice(
-                    NoticeEvent::Unidentified,
-                    officer,
-                    email(officer),
-                    decision.dest_dir.clone(),
-                ));
-            }
-        }
-        _ => {}
-    }
-    if decision.fields.safety_link {
-        for r in &decision.recipients {
-            let address = r.email.clone().or_else(|| email(&r.name));
-            out.push(notice(NoticeEvent::SafetyLink, &r.name, address, Layout::ESCALATIONS.into()));
-        }
-    }
-    out
-}
-
-fn serde_key(event: NoticeEvent) -> &'static str {
-    match event {
-        NoticeEvent::Assigned => "assigned",
-        NoticeEvent::SafetyLink => "safety-link",
-        NoticeEvent::Unidentified => "unidentified",
-    }
-}
 
 /// One line of the outbox log.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -192,12 +64,6 @@ pub struct Delivery {
     pub sent: Vec<String>,
     /// Notices still owed (failed now or earlier, or waiting to retry).
     pub unsent: Vec<Unsent>,
-}
-
-/// How a notice leaves: SMTP for real.
-pub trait Mailer {
-    /// Sends one notice; `Ok` once the server has accepted it.
-    fn send(&self, notice: &Notice, service: &str) -> Result<(), String>;
 }
 
 /// The outbox of one output root.
@@ -396,59 +262,6 @@ impl Outbox {
 pub fn backoff(first: Duration, attempts: u32) -> Duration {
     let factor = 2u32.saturating_pow(attempts.saturating_sub(1).min(16));
     first.saturating_mul(factor).min(Duration::from_secs(30 * 60))
-}
-
-/// SMTP through `lettre`.
-pub struct SmtpMailer {
-    transport: lettre::SmtpTransport,
-    sender: lettre::message::Mailbox,
-}
-
-impl SmtpMailer {
-    /// A mailer for `config` (the password read from its file).
-    pub fn new(config: &SmtpConfig) -> Result<Self, String> {
-        use lettre::transport::smtp::authentication::Credentials;
-        let sender = config.sender.parse().map_err(|e| format!("smtp.sender `{}`: {e}", config.sender))?;
-        let builder = match config.tls {
-            SmtpTls::Starttls => lettre::SmtpTransport::starttls_relay(&config.server),
-            SmtpTls::Tls => lettre::SmtpTransport::relay(&config.server),
-            SmtpTls::None => Ok(lettre::SmtpTransport::builder_dangerous(&config.server)),
-        }
-        .map_err(|e| format!("smtp.server `{}`: {e}", config.server))?;
-        let port = config.port.unwrap_or(match config.tls {
-            SmtpTls::Starttls => 587,
-            SmtpTls::Tls => 465,
-            SmtpTls::None => 25,
-        });
-        let mut builder = builder.port(port).timeout(Some(Duration::from_secs(20)));
-        if let Some(user) = &config.username {
-            let file = config.password_file.as_ref().ok_or("smtp.username needs smtp.password_file")?;
-            let password = std::fs::read_to_string(file)
-                .map_err(|e| format!("smtp.password_file {}: {e}", file.display()))?;
-            builder = builder.credentials(Credentials::new(user.clone(), password.trim_end().to_owned()));
-        }
-        Ok(Self { transport: builder.build(), sender })
-    }
-}
-
-impl Mailer for SmtpMailer {
-    fn send(&self, notice: &Notice, service: &str) -> Result<(), String> {
-        use lettre::Transport;
-        let to_address = notice.to_email.as_deref().ok_or("no address")?;
-        let to = lettre::message::Mailbox::new(
-            Some(notice.to_name.clone()),
-            to_address.parse().map_err(|e| format!("{to_address}: {e}"))?,
-        );
-        let message = lettre::Message::builder()
-            .from(self.sender.clone())
-            .to(to)
-            .message_id(Some(notice.message_id()))
-            .subject(notice.subject())
-            .header(lettre::message::header::ContentType::TEXT_PLAIN)
-            .body(notice.body(service))
-            .map_err(|e| e.to_string())?;
-        self.transport.send(&message).map(|_| ()).map_err(|e| e.to_string())
-    }
 }
 
 #[cfg(test)]

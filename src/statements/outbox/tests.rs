@@ -1,6 +1,7 @@
 use super::*;
 use crate::config::StaffMember;
 use crate::statements::decision::Recipient;
+use crate::statements::decision::{Decision, StatementOutcome};
 
 fn staff(name: &str, email: Option<&str>) -> StaffMember {
     let mut m: StaffMember = toml::from_str(&format!("name = {name:?}")).unwrap();
