@@ -131,7 +131,7 @@ fn gatekeeping(case: &crate::case::Case, service: &Service, today: NaiveDate) ->
     use crate::documents::{DocumentKind, Phase};
     let due = rules::gatekeeping_due(case, service.calendar(), &service.config().rules)?;
     case.court.as_ref().and_then(|c| c.hearing_date).filter(|h| *h >= today)?;
-    let log = crate::store::read_log(&service.layout().case_dir(case.case_id.as_str())).ok()?;
+    let log = service.records().read(case.case_id.as_str()).ok()?;
     let state = crate::history::fold(&log, DocumentKind::Psr);
     let staff = service.staff();
     let two_agreed =

@@ -111,7 +111,7 @@ pub fn export_case(
     if !case_dir.is_dir() {
         return Err(format!("{}: no case folder: render the case's documents first", case_dir.display()));
     }
-    let log = store::read_log(&case_dir).map_err(|e| e.to_string())?;
+    let log = press.records().read(id.as_str()).map_err(|e| e.to_string())?;
     verify_folder(&case_dir, &log)?;
     account_for_statements(layout.root(), id.as_str(), &log)?;
 
@@ -261,7 +261,7 @@ pub fn export_case(
             sha256: store::sha256_hex(&bundle.zip),
             members: members.iter().map(|m| m.name.clone()).collect(),
         };
-        store::append_log(&case_dir, &entry, press.modes()).map_err(|e| e.to_string())?;
+        press.records().append(id.as_str(), &[entry]).map_err(|e| e.to_string())?;
     }
     Ok(published)
 }

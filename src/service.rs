@@ -1,5 +1,5 @@
 //! The service: what every command needs and nothing that typesets. The
-//! configuration, where output goes, the staff directory, the working
+//! configuration, where output goes, the case records, the staff directory, the working
 //! calendar and the working hours. Commands that make no paper (`status`,
 //! `check`, `import`, the outbox) take a `Service`; the [`Press`] stands on
 //! one and adds templates and fonts.
@@ -9,13 +9,14 @@
 use crate::config::Config;
 use crate::rules::{WorkingCalendar, WorkingHours};
 use crate::staff::Directory;
-use crate::store::{Layout, Modes};
+use crate::store::{Layout, Modes, Records};
 
 /// One service's settings, people and calendar, built once per command.
 #[derive(Debug, Clone)]
 pub struct Service {
     config: Config,
     layout: Layout,
+    records: Records,
     staff: Directory,
     calendar: WorkingCalendar,
     hours: WorkingHours,
@@ -28,8 +29,10 @@ impl Service {
         let s = &config.statements;
         let hours =
             WorkingHours { calendar: calendar.clone(), start: s.working_day_start, end: s.working_day_end };
+        let layout = Layout::new(config.paths.output.clone());
         Self {
-            layout: Layout::new(config.paths.output.clone()),
+            records: Records::new(layout.clone(), config.permissions.modes()),
+            layout,
             staff: Directory::new(config.staff.clone()),
             calendar,
             hours,
@@ -45,6 +48,11 @@ impl Service {
     /// Where output goes.
     pub fn layout(&self) -> &Layout {
         &self.layout
+    }
+
+    /// Each case's records (its log), read, appended and locked by case id.
+    pub fn records(&self) -> &Records {
+        &self.records
     }
 
     /// The staff directory.

@@ -97,7 +97,6 @@ pub(super) fn render_claimed<'c>(
 struct TypesetCase {
     case_id: String,
     file: PathBuf,
-    case_dir: PathBuf,
     docs: Vec<(DocumentKind, Result<DocStep, Failure>)>,
 }
 
@@ -119,8 +118,7 @@ fn typeset_case(press: &Press, loaded: &LoadedCase, opts: &RenderOptions) -> Typ
     crate::failpoint(&format!("render:{}", case.case_id));
     let facts = rules::derive_with(case, press.calendar(), opts.date, &press.config().rules);
     let kinds = opts.kinds.for_case(case, &facts);
-    let case_dir = press.layout().case_dir(case.case_id.as_str());
-    let log = store::read_log(&case_dir);
+    let log = press.records().read(case.case_id.as_str());
     let docs_dir = press.layout().documents(case.case_id.as_str());
     let origin = format!("{}:{}: case `{}`", loaded.file.display(), loaded.line, case.case_id);
     let docs = kinds
@@ -153,7 +151,7 @@ fn typeset_case(press: &Press, loaded: &LoadedCase, opts: &RenderOptions) -> Typ
             (kind, step)
         })
         .collect();
-    TypesetCase { case_id: case.case_id.to_string(), file: loaded.file.clone(), case_dir, docs }
+    TypesetCase { case_id: case.case_id.to_string(), file: loaded.file.clone(), docs }
 }
 
 /// The storing half: publish each PDF, sync the folder once, then append one
@@ -196,10 +194,9 @@ fn store_case(press: &Press, typeset: TypesetCase) -> Vec<ItemReport> {
         .collect();
     if !pending.is_empty() {
         // One writer at a time per case: a lifecycle step may be appending.
-        let lock = store::lock_case(&typeset.case_dir, modes);
-        let durable = lock.and_then(|_lock| {
-            store::sync_dir(&docs_dir)
-                .and_then(|()| store::append_log_many(&typeset.case_dir, &pending, modes))
+        let records = press.records();
+        let durable = records.lock(&typeset.case_id).and_then(|_lock| {
+            store::sync_dir(&docs_dir).and_then(|()| records.append(&typeset.case_id, &pending))
         });
         if let Err(e) = durable {
             for r in &mut reports {

@@ -272,7 +272,7 @@ fn psr_records(press: &Press, cases: &[crate::case::Case]) -> std::collections::
     let directory = press.staff();
     let mut records = std::collections::BTreeMap::new();
     for case in cases.iter().filter(|c| c.psr.is_some()) {
-        let Ok(log) = store::read_log(&press.layout().case_dir(case.case_id.as_str())) else { continue };
+        let Ok(log) = press.records().read(case.case_id.as_str()) else { continue };
         let state = crate::history::fold(&log, crate::documents::DocumentKind::Psr);
         if state.steps.is_empty() {
             continue;

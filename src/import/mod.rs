@@ -363,7 +363,8 @@ fn update(
     layout: &Layout,
     modes: Modes,
 ) -> Result<(Outcome, merge::Merged), String> {
-    let _lock = store::lock_case(&layout.case_dir(&facts.case_id), modes).map_err(|e| e.to_string())?;
+    let records = store::Records::new(layout.clone(), modes);
+    let _lock = records.lock(&facts.case_id).map_err(|e| e.to_string())?;
     let case_file = CaseFile::read(file, &facts.case_id)?;
     let mut case = match case_file.case.clone() {
         Value::Object(m) => m,

@@ -109,10 +109,9 @@ pub fn act(
     let by = recorded_name(directory, by)?;
     let head = press.config().rules.head_of_service.as_deref();
     let case_id = case.case_id.as_str();
-    let case_dir = press.layout().case_dir(case_id);
     let docs_dir = press.layout().documents(case_id);
-    let _lock = store::lock_case(&case_dir, press.modes()).map_err(SetupError::from)?;
-    let mut log = store::read_log(&case_dir).map_err(SetupError::from)?;
+    let _lock = press.records().lock(case_id).map_err(SetupError::from)?;
+    let mut log = press.records().read(case_id).map_err(SetupError::from)?;
     let today = now.with_timezone(&chrono_tz::Europe::London).date_naive();
     let mut written = Vec::new();
     if act.drafts_first(kind)
@@ -173,7 +172,7 @@ pub fn act(
     };
     written.push(event.clone());
     crate::failpoint("lifecycle:before-append");
-    store::append_log_many(&case_dir, &written, press.modes()).map_err(SetupError::from)?;
+    press.records().append(case_id, &written).map_err(SetupError::from)?;
     crate::failpoint("lifecycle:after-append");
     Ok(event)
 }
@@ -231,7 +230,7 @@ fn make_and_publish(
 
 /// The state of every document of a case that has been rendered.
 pub fn status(service: &Service, case_id: &str) -> Result<Vec<DocState>, SetupError> {
-    let log = store::read_log(&service.layout().case_dir(case_id))?;
+    let log = service.records().read(case_id)?;
     Ok(DocumentKind::ALL.into_iter().map(|k| fold(&log, k)).filter(|s| s.phase != Phase::None).collect())
 }
 

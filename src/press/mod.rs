@@ -149,6 +149,11 @@ impl Press {
         self.service.staff()
     }
 
+    /// Each case's records (its log).
+    pub fn records(&self) -> &store::Records {
+        self.service.records()
+    }
+
     /// File and folder modes for everything written.
     pub fn modes(&self) -> Modes {
         self.service.modes()

@@ -1,5 +1,6 @@
 //! Durable output: atomic writes that never replace a file, restrictive
-//! permissions, the append-only case log, the output layout as one type,
+//! permissions, the case records (each case's append-only log, behind
+//! [`Records`]), the output layout as one type,
 //! and deterministic zip bundles.
 
 mod bundle;
@@ -7,6 +8,7 @@ mod jsonl;
 mod layout;
 mod log;
 mod publish;
+mod records;
 
 pub use bundle::{Bundle, BundleMember, bundle};
 pub use jsonl::{Damaged, ReadTo, Tail, append_lines, read_lines, read_lines_at, read_lines_from};
@@ -18,6 +20,7 @@ pub use publish::{
     publish, publish_as, publish_as_unsynced, publish_unsynced, replace, sha256_hex, sweep_temp_files,
     sync_dir, try_lock,
 };
+pub use records::{CaseLock, Records};
 
 #[cfg(test)]
 mod tests;

@@ -142,7 +142,7 @@ impl Workspace {
             }
         };
         let loaded = file.load(&file.bytes, id.as_str()).ok()?;
-        let log = crate::store::read_log(&self.press.layout().case_dir(id.as_str())).unwrap_or_default();
+        let log = self.press.records().read(id.as_str()).unwrap_or_default();
         let states = states_of(&log);
         self.versions.keep(id.as_str(), &file.version(), &file.case);
         Some(Opened { file, loaded, log, states })
@@ -150,7 +150,7 @@ impl Workspace {
 
     /// The recorded state of every document of a case (rendered or not).
     pub fn states(&self, case_id: &str) -> Vec<DocState> {
-        states_of(&crate::store::read_log(&self.press.layout().case_dir(case_id)).unwrap_or_default())
+        states_of(&self.press.records().read(case_id).unwrap_or_default())
     }
 
     /// Whether (and why) `who` may see the case.

@@ -146,9 +146,8 @@ impl Filer<'_> {
         }
         let mut failures = Vec::new();
         for (case_id, members) in by_case {
-            let case_dir = self.layout.case_dir(case_id);
             let logged = if members.iter().any(|&k| live[k].0.resumed) {
-                match logged_statements(&case_dir) {
+                match logged_statements(self.press.records(), case_id) {
                     Ok(logged) => logged,
                     Err(e) => {
                         failures.extend(members.iter().map(|&k| (k, e.clone())));
@@ -164,7 +163,7 @@ impl Filer<'_> {
                 .filter(|d| !logged.contains(&d.sha256))
                 .map(|d| self.receipt(d))
                 .collect();
-            if let Err(e) = store::append_log_many(&case_dir, &entries, self.modes) {
+            if let Err(e) = self.press.records().append(case_id, &entries) {
                 failures.extend(members.iter().map(|&k| (k, e.to_string())));
             }
         }
@@ -196,8 +195,9 @@ impl Filer<'_> {
 }
 
 /// SHA-256 of every statement a case log records as filed.
-pub(super) fn logged_statements(case_dir: &Path) -> Result<BTreeSet<String>, String> {
-    Ok(store::read_log(case_dir)
+pub(super) fn logged_statements(records: &store::Records, case_id: &str) -> Result<BTreeSet<String>, String> {
+    Ok(records
+        .read(case_id)
         .map_err(|e| e.to_string())?
         .into_iter()
         .filter_map(|e| match e {

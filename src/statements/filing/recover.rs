@@ -9,7 +9,7 @@ use super::Filer;
 use super::commit::logged_statements;
 use crate::statements::decision::StatementOutcome;
 use crate::statements::ledger::{Ledger, Stage};
-use crate::store::{self, LogEntry};
+use crate::store::LogEntry;
 
 impl Filer<'_> {
     /// Restores receipts that case logs lost to a torn or glued write: every
@@ -29,8 +29,8 @@ impl Filer<'_> {
         }
         let mut problems = Vec::new();
         for (case_id, filed) in by_case {
-            let case_dir = self.layout.case_dir(&case_id);
-            let restored = logged_statements(&case_dir).and_then(|logged| {
+            let records = self.press.records();
+            let restored = logged_statements(records, &case_id).and_then(|logged| {
                 let mut missing: Vec<LogEntry> = Vec::new();
                 for sha256 in filed.iter().filter(|sha| !logged.contains(*sha)) {
                     if let Some(d) = ledger.done(sha256).map_err(|e| e.to_string())?
@@ -39,7 +39,7 @@ impl Filer<'_> {
                         missing.push(self.receipt(&d));
                     }
                 }
-                store::append_log_many(&case_dir, &missing, self.modes).map_err(|e| e.to_string())
+                records.append(&case_id, &missing).map_err(|e| e.to_string())
             });
             if let Err(e) = restored {
                 problems.push(format!("case {case_id}: its receipts could not be checked: {e}"));
@@ -55,8 +55,8 @@ impl Filer<'_> {
         for d in ledger.open_decisions().map_err(|e| e.to_string())? {
             let gone = !inbox.join(&d.source).exists();
             let receipt = d.outcome != StatementOutcome::Assigned || {
-                let case_dir = self.layout.case_dir(d.case_id.as_deref().unwrap_or_default());
-                logged_statements(&case_dir)?.contains(&d.sha256)
+                logged_statements(self.press.records(), d.case_id.as_deref().unwrap_or_default())?
+                    .contains(&d.sha256)
             };
             if gone && receipt && self.verify(&d).is_ok() {
                 self.ledger_file.append(ledger, Stage::Done, &[&d])?;

@@ -315,10 +315,7 @@ pub(super) fn store_section(
     yours: &Values,
 ) -> Saved {
     let case_id = opened.loaded.case.case_id.as_str();
-    let case_dir = ws.press.layout().case_dir(case_id);
-    let _lock = match crate::store::ensure_dir(&case_dir, ws.press.modes())
-        .and_then(|()| crate::store::lock_case(&case_dir, ws.press.modes()))
-    {
+    let _lock = match ws.press.records().lock(case_id) {
         Ok(lock) => lock,
         Err(e) => return Saved::Failed(e.to_string()),
     };

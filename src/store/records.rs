@@ -1,0 +1,54 @@
+//! The case records of one output root: each case's append-only log, read,
+//! appended and locked by case id. The one door every stage uses for a
+//! case's history (the render batch, the lifecycle, filing, exports, the
+//! board, `check` and the workspace), so that where the records live is
+//! this type's business alone: today files under `OUT/cases/<id>/`, and a
+//! database-backed store would change this file, not the stages.
+
+use std::fs::File;
+
+use super::layout::Layout;
+use super::log::{CaseLog, LogEntry, append_log_many, read_case_log};
+use super::publish::{Modes, StoreError, lock_case};
+
+/// A case's lock, held until dropped: one writer of the case at a time.
+#[derive(Debug)]
+pub struct CaseLock {
+    _file: File,
+}
+
+/// The case records under an output root.
+#[derive(Debug, Clone)]
+pub struct Records {
+    layout: Layout,
+    modes: Modes,
+}
+
+impl Records {
+    /// The records under `layout`, written with `modes`.
+    pub fn new(layout: Layout, modes: Modes) -> Self {
+        Self { layout, modes }
+    }
+
+    /// A case's log entries; damaged lines are left out (see [`Records::read_with_damage`]).
+    pub fn read(&self, case_id: &str) -> Result<Vec<LogEntry>, StoreError> {
+        Ok(self.read_with_damage(case_id)?.entries)
+    }
+
+    /// A case's log with its damaged lines.
+    pub fn read_with_damage(&self, case_id: &str) -> Result<CaseLog, StoreError> {
+        read_case_log(&self.layout.case_dir(case_id))
+    }
+
+    /// Appends entries to a case's log in one write and one sync. The
+    /// caller holds the case's lock when what it appends depends on what it
+    /// read.
+    pub fn append(&self, case_id: &str, entries: &[LogEntry]) -> Result<(), StoreError> {
+        append_log_many(&self.layout.case_dir(case_id), entries, self.modes)
+    }
+
+    /// Takes a case's lock, waiting for another writer to finish.
+    pub fn lock(&self, case_id: &str) -> Result<CaseLock, StoreError> {
+        Ok(CaseLock { _file: lock_case(&self.layout.case_dir(case_id), self.modes)? })
+    }
+}
