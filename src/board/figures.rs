@@ -331,7 +331,7 @@ fn specs(settings: &crate::rules::Settings) -> Vec<Spec> {
         "PSRs to managers on time",
         on_time_definition,
         |p| {
-            let applies: Vec<&Case> = p.psrs().filter(|c| p.input.rules.psr_due_applies(c)).collect();
+            let applies: Vec<&Case> = p.psrs().filter(|c| rules::psr_due_applies(p.input.rules, c)).collect();
             let on_time = applies
                 .iter()
                 .filter(|c| {

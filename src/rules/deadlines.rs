@@ -3,7 +3,7 @@
 use chrono::{Days, Months, NaiveDate};
 
 use super::due::DueDate;
-use super::{WorkingCalendar, gatekeeping, psr, risk};
+use super::{WorkingCalendar, gatekeeping, risk};
 use crate::case::Case;
 
 /// The case's deadlines, as of `today`.
@@ -11,7 +11,7 @@ pub fn deadlines(
     case: &Case,
     cal: &WorkingCalendar,
     today: NaiveDate,
-    settings: &psr::Settings,
+    settings: &super::settings::Settings,
 ) -> Vec<DueDate> {
     let mut out = Vec::new();
 

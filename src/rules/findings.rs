@@ -116,7 +116,7 @@ pub fn findings(case: &Case) -> Vec<Finding> {
     // turns 18 first is sentenced as an adult would be, and the author must
     // know.
     if let (Some(_), Some(hearing)) = (&case.psr, case.court.as_ref().and_then(|c| c.hearing_date))
-        && super::age_on(case.child.date_of_birth, hearing) >= 18
+        && super::age::age_on(case.child.date_of_birth, hearing) >= 18
     {
         let birthday = case.child.date_of_birth.checked_add_months(chrono::Months::new(18 * 12));
         let on = birthday.map(|b| b.format("%-d %B %Y").to_string()).unwrap_or_default();

@@ -7,7 +7,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{Settings, WorkingCalendar};
+use super::calendar::WorkingCalendar;
+use super::settings::Settings;
 use crate::case::Case;
 use crate::documents::DocumentKind;
 use crate::staff::name_key;
@@ -94,6 +95,12 @@ pub fn to_managers_due(calendar: &WorkingCalendar, hearing: NaiveDate) -> NaiveD
     calendar.sub_working_days(hearing, 2)
 }
 
+/// Whether the two-working-days rule applies to this case's PSR: one to
+/// be double gatekept, or every PSR where the service's settings say so.
+pub fn psr_due_applies(settings: &Settings, case: &Case) -> bool {
+    case.psr.is_some() && (settings.psr_due_for_every_psr || double_gatekeeping_required(case))
+}
+
 /// Every gatekeeping due date of a case's PSR (`None`: no PSR or no hearing).
 pub fn gatekeeping_due(
     case: &Case,
@@ -102,7 +109,7 @@ pub fn gatekeeping_due(
 ) -> Option<GatekeepingDue> {
     case.psr.as_ref()?;
     let hearing = case.court.as_ref().and_then(|c| c.hearing_date)?;
-    let to_managers = settings.psr_due_applies(case).then(|| to_managers_due(calendar, hearing));
+    let to_managers = psr_due_applies(settings, case).then(|| to_managers_due(calendar, hearing));
     let meeting = to_managers.unwrap_or_else(|| calendar.sub_working_days(hearing, 1));
     Some(GatekeepingDue { meeting, to_managers })
 }

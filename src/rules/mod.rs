@@ -3,6 +3,7 @@
 //! Every rule cites the source it encodes; `derive` computes them all once per
 //! case so templates and `check` read the same answers.
 
+mod age;
 mod calendar;
 mod deadlines;
 pub mod documents;
@@ -14,13 +15,15 @@ mod historic;
 mod psr;
 mod risk;
 mod scaled;
+mod settings;
 mod working_hours;
 mod y2a;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::documents::DocumentKind;
+pub use age::age_on;
 pub use calendar::WorkingCalendar;
 pub use deadlines::deadlines;
 pub use documents::Missing;
@@ -29,12 +32,13 @@ pub use findings::{Finding, Severity, findings};
 pub use forms::{FormStatus, forms, mappa_invalid};
 pub use gatekeeping::{
     GatekeepingDue, double_gatekeeping_done, double_gatekeeping_required, from_another_team, gatekeeping_due,
-    to_managers_due, two_managers_agree, two_managers_required,
+    psr_due_applies, to_managers_due, two_managers_agree, two_managers_required,
 };
 pub use historic::historic;
-pub use psr::{LanguageFinding, Settings, language_findings};
+pub use psr::{LanguageFinding, language_findings};
 pub use risk::{PlanStatus, risk_meeting_triggers, rmp_required, vmp_required};
 pub use scaled::{ContactSchedule, InterventionLevel};
+pub use settings::Settings;
 pub use working_hours::{WorkingHours, london};
 pub use y2a::turning_18;
 
@@ -134,15 +138,6 @@ fn plan_status(required: bool, plan: Option<&crate::case::ManagementPlan>) -> Pl
         completed: plan.map(|p| p.date),
         countersigned: plan.and_then(|p| p.countersigned),
     }
-}
-
-/// Age in whole years on `day` (0 before birth).
-pub fn age_on(birth: NaiveDate, day: NaiveDate) -> u32 {
-    let mut years = day.year() - birth.year();
-    if (day.month(), day.day()) < (birth.month(), birth.day()) {
-        years -= 1;
-    }
-    years.max(0) as u32
 }
 
 #[cfg(test)]

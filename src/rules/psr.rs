@@ -1,39 +1,9 @@
-//! PSR rules: which PSRs the two-working-days rule covers, and language
-//! (Derbyshire practice guidance §7.1). Gatekeeping itself is in `gatekeeping`.
+//! PSR language (Derbyshire practice guidance §7.1). Gatekeeping is in
+//! `gatekeeping`.
 
 use serde::Serialize;
 
-use super::gatekeeping::double_gatekeeping_required;
 use crate::case::Case;
-
-/// Which PSRs the two-working-days rule applies to (`[rules]` in casepress.toml).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Settings {
-    /// Apply "to managers two working days before court" to every PSR, not
-    /// only those to be double gatekept (the source's rule): a service's
-    /// own, stricter standard.
-    pub psr_due_for_every_psr: bool,
-    /// Who decides when gatekeeping managers disagree (Derbyshire practice
-    /// guidance §7.3: disagreement is escalated to the head of service).
-    pub head_of_service: Option<String>,
-}
-
-impl Settings {
-    /// Whether the two-working-days rule applies to this case's PSR.
-    pub fn psr_due_applies(&self, case: &Case) -> bool {
-        case.psr.is_some() && (self.psr_due_for_every_psr || double_gatekeeping_required(case))
-    }
-
-    /// Which PSRs the rule applies to, in words for `check` and the board.
-    pub fn psr_due_scope(&self) -> &'static str {
-        if self.psr_due_for_every_psr {
-            "every PSR (this service's standard)"
-        } else {
-            "PSRs to be double gatekept"
-        }
-    }
-}
 
 /// A phrase in a PSR that Derbyshire practice guidance §7.1 asks authors to avoid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

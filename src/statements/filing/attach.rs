@@ -11,8 +11,8 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
-use super::commit::{Batch, Pending};
-use super::{Service, variant};
+use super::batch::{Batch, Pending};
+use super::filer::{Service, variant};
 use crate::case::Caseload;
 use crate::press::{Press, SetupError};
 use crate::statements::decide::{Received, decide};

@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::Filer;
-use super::commit::logged_statements;
+use super::batch::logged_statements;
+use super::filer::Filer;
 use crate::statements::decision::StatementOutcome;
 use crate::statements::ledger::{Ledger, Stage};
 use crate::store::LogEntry;

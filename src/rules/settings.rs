@@ -1,0 +1,27 @@
+//! The service's own practice settings (`[rules]` in casepress.toml).
+
+use serde::Serialize;
+
+/// Which PSRs the two-working-days rule applies to (`[rules]` in casepress.toml).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// Apply "to managers two working days before court" to every PSR, not
+    /// only those to be double gatekept (the source's rule): a service's
+    /// own, stricter standard.
+    pub psr_due_for_every_psr: bool,
+    /// Who decides when gatekeeping managers disagree (Derbyshire practice
+    /// guidance §7.3: disagreement is escalated to the head of service).
+    pub head_of_service: Option<String>,
+}
+
+impl Settings {
+    /// Which PSRs the rule applies to, in words for `check` and the board.
+    pub fn psr_due_scope(&self) -> &'static str {
+        if self.psr_due_for_every_psr {
+            "every PSR (this service's standard)"
+        } else {
+            "PSRs to be double gatekept"
+        }
+    }
+}
