@@ -78,8 +78,8 @@ pub(in crate::workspace) enum DeskRole {
 }
 
 /// Who may use the desk: admin staff and managers.
-pub(in crate::workspace) fn desk_role(ws: &super::Workspace, who: &str) -> Option<DeskRole> {
-    match ws.press().staff().role(who)? {
+pub(in crate::workspace) fn desk_role(staff: &Directory, who: &str) -> Option<DeskRole> {
+    match staff.role(who)? {
         Role::Manager | Role::HeadOfService => Some(DeskRole::Manager),
         Role::Admin => Some(DeskRole::Admin),
         Role::CaseManager | Role::Other => None,

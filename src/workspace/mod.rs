@@ -18,11 +18,11 @@ pub mod preview;
 mod recent;
 mod respond;
 mod routes;
+mod serve;
 pub mod sessions;
 mod views;
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -38,6 +38,7 @@ use crate::press::Press;
 pub use access::{Why, may_see};
 pub use accounts::Accounts;
 pub use audit::{Audit, AuditEntry};
+pub use serve::{Running, serve, start};
 
 /// How to run the workspace.
 #[derive(Debug, Clone, Default)]
@@ -187,131 +188,4 @@ impl Versions {
     fn get(&self, case_id: &str, version: &str) -> Option<Arc<Value>> {
         self.0.get(&format!("{case_id}:{version}"))
     }
-}
-
-/// A running workspace (for tests and benchmarks): stops when dropped.
-pub struct Running {
-    /// Where it listens.
-    pub addr: SocketAddr,
-    /// The workspace's state.
-    pub workspace: Arc<Workspace>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Running {
-    /// The base address, e.g. `http://127.0.0.1:41234`.
-    pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-/// Starts the workspace on a thread of its own; returns once it listens.
-pub fn start(config: Config, options: Options) -> Result<Running, String> {
-    let listen = options.listen.clone().unwrap_or_else(|| config.workspace.listen.clone());
-    let workspace = Arc::new(prepare(config, &options)?);
-    // Bound here, before the runtime exists, so that a caller inside a
-    // runtime of its own (an async test) can start one too.
-    let listener =
-        std::net::TcpListener::bind(&listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-    listener.set_nonblocking(true).map_err(|e| e.to_string())?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let runtime = runtime()?;
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let app = routes::app(workspace.clone());
-    let thread = std::thread::spawn(move || {
-        runtime.block_on(async move {
-            let listener = match tokio::net::TcpListener::from_std(listener) {
-                Ok(l) => l,
-                Err(e) => return tracing::error!("cannot listen: {e}"),
-            };
-            let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-                .with_graceful_shutdown(async move {
-                    let _ = stopped.await;
-                });
-            if let Err(e) = served.await {
-                tracing::error!("workspace stopped: {e}");
-            }
-        });
-    });
-    Ok(Running { addr, workspace, stop: Some(stop), thread: Some(thread) })
-}
-
-/// Runs the workspace until SIGINT or SIGTERM.
-pub fn serve(config: Config, options: Options) -> Result<(), String> {
-    let listen = options.listen.clone().unwrap_or_else(|| config.workspace.listen.clone());
-    let workspace = Arc::new(prepare(config, &options)?);
-    let runtime = runtime()?;
-    runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(&listen)
-            .await
-            .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-        let addr = listener.local_addr().map_err(|e| e.to_string())?;
-        tracing::info!("workspace listening on http://{addr}/ (stop with Ctrl-C)");
-        axum::serve(listener, routes::app(workspace).into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown())
-            .await
-            .map_err(|e| e.to_string())
-    })
-}
-
-fn runtime() -> Result<tokio::runtime::Runtime, String> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .thread_name("casepress-web")
-        .build()
-        .map_err(|e| format!("cannot start the server runtime: {e}"))
-}
-
-async fn shutdown() {
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term => {}
-    }
-    tracing::info!("workspace stopping");
-}
-
-/// Checks the setup before listening: an accounts file others can write is
-/// refused (anyone could add themselves); one others can read is warned of.
-fn prepare(config: Config, options: &Options) -> Result<Workspace, String> {
-    let users = config.workspace.users.clone();
-    if config.workspace.proxy.is_none() {
-        match accounts::exposure(&users) {
-            Some((true, mode)) => {
-                return Err(format!(
-                    "{}: others can change the accounts file (mode {mode:o}): chmod 600 it",
-                    users.display()
-                ));
-            }
-            Some((false, mode)) => tracing::warn!(
-                "{}: others can read the accounts file (mode {mode:o}); chmod 600 it",
-                users.display()
-            ),
-            None => {}
-        }
-        let accounts = Accounts::load(&users)?;
-        if accounts.users.is_empty() {
-            tracing::warn!("no accounts in {}: add one with `casepress user add NAME`", users.display());
-        }
-    }
-    Workspace::new(config, options.now)
 }

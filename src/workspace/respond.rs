@@ -155,8 +155,10 @@ pub fn page(ws: &Workspace, template: &str, ctx: minijinja::Value) -> Response {
 /// A page from a template, with a status.
 pub fn page_with(ws: &Workspace, status: StatusCode, template: &str, ctx: minijinja::Value) -> Response {
     let service = ws.press.config().service.name.clone();
-    let desk =
-        ctx.get_attr("user").ok().and_then(|u| u.as_str().map(|u| super::access::desk_role(ws, u).is_some()));
+    let desk = ctx
+        .get_attr("user")
+        .ok()
+        .and_then(|u| u.as_str().map(|u| super::access::desk_role(ws.press().staff(), u).is_some()));
     let ctx = minijinja::context! { service => service, desk => desk, ..ctx };
     match ws.views.get_template(template).and_then(|t| t.render(ctx)) {
         Ok(html) => (status, Html(html)).into_response(),

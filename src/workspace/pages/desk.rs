@@ -5,6 +5,7 @@
 
 #![allow(clippy::result_large_err)]
 
+use super::present::*;
 use super::*;
 use crate::statements::{outbox, requests, status, watch};
 use crate::workspace::access::{DeskRole, desk_role};
@@ -12,7 +13,7 @@ use crate::workspace::access::{DeskRole, desk_role};
 pub async fn desk(State(ws): Ws, v: Visitor) -> Response {
     let flash = ws.sessions.take_flash(&v.token);
     blocking(ws.clone(), move |ws| {
-        let Some(role) = desk_role(ws, &v.user) else {
+        let Some(role) = desk_role(ws.press.staff(), &v.user) else {
             let _ = ws.audit.record(&v.user, "refused", None, "statements desk");
             return refusal(ws, StatusCode::FORBIDDEN, "For admin staff and managers", "The statements desk is for admin staff and managers.");
         };
@@ -79,7 +80,7 @@ pub async fn desk_attach(State(ws): Ws, v: Visitor, Form(form): Posted) -> Respo
         return csrf_refused(&ws, &v);
     }
     blocking(ws.clone(), move |ws| {
-        if desk_role(ws, &v.user) != Some(DeskRole::Manager) {
+        if desk_role(ws.press.staff(), &v.user) != Some(DeskRole::Manager) {
             let _ = ws.audit.record(&v.user, "refused", None, "attach: not a manager");
             return refusal(
                 ws,

@@ -2,6 +2,7 @@
 
 #![allow(clippy::result_large_err)]
 
+use super::present::*;
 use super::*;
 
 pub async fn document(State(ws): Ws, v: Visitor, Path((case_id, kind)): Path<(String, String)>) -> Response {

@@ -2,6 +2,7 @@
 
 #![allow(clippy::result_large_err)]
 
+use super::present::*;
 use super::*;
 
 #[derive(Serialize)]
