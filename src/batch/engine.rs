@@ -8,7 +8,8 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
-use super::{BatchReport, Cases, ItemReport, Outcome, RenderOptions};
+use super::options::{Cases, KindSelection, RenderOptions};
+use super::report::{BatchReport, ItemReport, Outcome};
 use crate::case::{self, LoadedCase};
 use crate::documents::DocumentKind;
 use crate::failure::{Failure, Stage};
@@ -124,7 +125,7 @@ fn typeset_case(press: &Press, loaded: &LoadedCase, opts: &RenderOptions) -> Typ
     let docs = kinds
         .into_iter()
         .map(|kind| {
-            let applicable = matches!(opts.kinds, super::KindSelection::Applicable);
+            let applicable = matches!(opts.kinds, KindSelection::Applicable);
             let historic = applicable.then(|| rules::historic(case, kind, &facts, opts.date)).flatten();
             let step = match &log {
                 _ if historic.is_some() => Ok(DocStep::Historic(historic.unwrap_or_default())),
@@ -159,6 +160,14 @@ fn typeset_case(press: &Press, loaded: &LoadedCase, opts: &RenderOptions) -> Typ
 fn store_case(press: &Press, typeset: TypesetCase) -> Vec<ItemReport> {
     let modes = press.modes();
     let docs_dir = press.layout().documents(&typeset.case_id);
+    let records = press.records();
+    // One writer of a case at a time: a lifecycle step (which does not wait
+    // for a batch) may be publishing into the same folder. Held while the
+    // case's PDFs are published and logged, a few milliseconds.
+    let lock = match records.lock(&typeset.case_id) {
+        Ok(lock) => lock,
+        Err(e) => return failed_to_store(typeset, &e.to_string()),
+    };
     // Partial PDFs a crash left behind are children's documents: remove them.
     store::sweep_temp_files(&docs_dir);
     let mut pending = Vec::new();
@@ -193,11 +202,7 @@ fn store_case(press: &Press, typeset: TypesetCase) -> Vec<ItemReport> {
         })
         .collect();
     if !pending.is_empty() {
-        // One writer at a time per case: a lifecycle step may be appending.
-        let records = press.records();
-        let durable = records.lock(&typeset.case_id).and_then(|_lock| {
-            store::sync_dir(&docs_dir).and_then(|()| records.append(&typeset.case_id, &pending))
-        });
+        let durable = store::sync_dir(&docs_dir).and_then(|()| records.append(&typeset.case_id, &pending));
         if let Err(e) = durable {
             for r in &mut reports {
                 if matches!(r.outcome, Outcome::Written { .. } | Outcome::Unchanged { .. }) {
@@ -206,5 +211,20 @@ fn store_case(press: &Press, typeset: TypesetCase) -> Vec<ItemReport> {
             }
         }
     }
+    drop(lock);
     reports
+}
+
+/// Every document of a case failed to store: its folder could not be locked.
+fn failed_to_store(typeset: TypesetCase, reason: &str) -> Vec<ItemReport> {
+    typeset
+        .docs
+        .into_iter()
+        .map(|(kind, _)| ItemReport {
+            case_id: Some(typeset.case_id.clone()),
+            file: typeset.file.clone(),
+            kind: Some(kind),
+            outcome: Failure::new(Stage::Store, reason.to_owned()).into(),
+        })
+        .collect()
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use chrono::{SecondsFormat, Utc};
 
-use super::{BatchReport, Outcome};
+use super::report::{BatchReport, Outcome};
 use crate::press::{Press, SetupError};
 use crate::store;
 

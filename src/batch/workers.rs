@@ -26,7 +26,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use super::{BatchReport, Cases, ItemReport, Outcome, RenderOptions};
+use super::options::{Cases, RenderOptions};
+use super::report::{BatchReport, ItemReport, Outcome};
 use crate::case::{LoadedCase, load_each};
 use crate::config::Config;
 use crate::failure::Stage;

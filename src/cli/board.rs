@@ -8,7 +8,8 @@ use casepress::board::{BoardRequest, Quarter, build_board};
 use casepress::case::Caseload;
 use casepress::press::Press;
 
-use super::{exit_code, print, settings};
+use super::exit::exit_code;
+use super::{print, settings};
 
 #[derive(Debug, clap::Args)]
 pub struct BoardArgs {

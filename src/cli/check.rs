@@ -7,7 +7,8 @@ use anyhow::Result;
 use casepress::case::Caseload;
 use chrono::NaiveDate;
 
-use super::{exit_code, settings};
+use super::exit::exit_code;
+use super::settings;
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {

@@ -7,7 +7,8 @@ use anyhow::Result;
 use casepress::export::{Purpose, export_cases};
 use casepress::press::Press;
 
-use super::{exit_code, print, settings};
+use super::exit::exit_code;
+use super::{print, settings};
 
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {

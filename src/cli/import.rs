@@ -11,7 +11,8 @@ use casepress::terminal::printable;
 use chrono::NaiveDate;
 use serde_json::Value;
 
-use super::{exit_code, settings};
+use super::exit::exit_code;
+use super::settings;
 
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {

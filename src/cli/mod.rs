@@ -3,6 +3,7 @@
 
 mod board;
 mod check;
+mod exit;
 mod export;
 mod import;
 mod lifecycle;
@@ -17,8 +18,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
+
+use self::settings::Common;
 
 /// Case documents, statement filing and board reports for youth justice services.
 #[derive(Debug, Parser)]
@@ -112,29 +114,6 @@ enum TemplatesAction {
     },
 }
 
-/// Render settings shared by `render` and `run`.
-#[derive(Debug, clap::Args)]
-struct Common {
-    /// Template override folder (files replace the built-in ones by name).
-    #[arg(long, value_name = "DIR")]
-    templates: Option<PathBuf>,
-    /// Date of the documents and of the rules (YYYY-MM-DD; default: today).
-    #[arg(long, value_name = "DATE", value_parser = settings::date)]
-    date: Option<NaiveDate>,
-    /// Worker processes (default: one per core).
-    #[arg(long, value_name = "N")]
-    jobs: Option<usize>,
-    /// Re-render even when the same input was rendered before.
-    #[arg(long)]
-    force: bool,
-    /// Also write each document's generated Typst source into DIR.
-    #[arg(long, value_name = "DIR")]
-    typst_dir: Option<PathBuf>,
-    /// Print the report as JSON on stdout.
-    #[arg(long)]
-    json: bool,
-}
-
 /// Runs one subcommand: exit 0 (all done), 1 (some items failed or need
 /// action); an error is exit 2 (could not run).
 pub fn run(args: Args) -> Result<ExitCode> {
@@ -171,9 +150,4 @@ pub fn run(args: Args) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
-}
-
-/// Exit 1 when something failed or needs action, else 0.
-fn exit_code(failed: bool) -> ExitCode {
-    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }

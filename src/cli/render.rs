@@ -7,7 +7,9 @@ use anyhow::Result;
 use casepress::batch::{self, Cases, KindSelection};
 use casepress::press::Press;
 
-use super::{Common, exit_code, print, settings};
+use super::exit::exit_code;
+use super::settings::Common;
+use super::{print, settings};
 
 #[derive(Debug, clap::Args)]
 pub struct RenderArgs {

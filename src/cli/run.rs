@@ -8,7 +8,9 @@ use casepress::batch::KindSelection;
 use casepress::press::Press;
 use casepress::run::{RunOptions, run as nightly};
 
-use super::{Common, exit_code, print, settings};
+use super::exit::exit_code;
+use super::settings::Common;
+use super::{print, settings};
 
 pub fn run(config: Option<PathBuf>, now: Option<&str>, common: Common) -> Result<ExitCode> {
     let path = config.unwrap_or_else(|| "casepress.toml".into());

@@ -1,6 +1,7 @@
 //! Settings resolved once per command: the config file (or the defaults),
-//! with the command line's overrides applied, and the days and times it runs
-//! for.
+//! with the command line's overrides applied (among them [`Common`], the
+//! render flags of `render` and `run`), and the days and times it runs for.
+//! The command modules and the dispatcher read these; this names none of them.
 
 use std::path::{Path, PathBuf};
 
@@ -10,7 +11,28 @@ use casepress::config::Config;
 use casepress::statements::fields::parse_sent;
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::Common;
+/// Render settings shared by `render` and `run`.
+#[derive(Debug, clap::Args)]
+pub struct Common {
+    /// Template override folder (files replace the built-in ones by name).
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Date of the documents and of the rules (YYYY-MM-DD; default: today).
+    #[arg(long, value_name = "DATE", value_parser = date)]
+    pub date: Option<NaiveDate>,
+    /// Worker processes (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Re-render even when the same input was rendered before.
+    #[arg(long)]
+    pub force: bool,
+    /// Also write each document's generated Typst source into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub typst_dir: Option<PathBuf>,
+    /// Print the report as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
 
 /// The config: `path` when given (an error if missing), else
 /// `./casepress.toml` if present, else the built-in defaults. With

@@ -10,7 +10,8 @@ use casepress::statements::round::{RoundCases, file_round};
 use casepress::statements::{AttachOptions, FileOptions, attach, status, watch};
 use casepress::store::Layout;
 
-use super::{exit_code, print, settings};
+use super::exit::exit_code;
+use super::{print, settings};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum StatementsAction {

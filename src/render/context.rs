@@ -5,8 +5,8 @@ use minijinja::value::Value;
 use minijinja::{Environment, Error, Output, State};
 use serde::Serialize;
 
-use super::RenderRequest;
 use super::escape::{markup_text, markup_text_in, string_literal};
+use super::request::RenderRequest;
 use super::script::{recorded_languages, script_of};
 use crate::case::{Case, DisposalType, Plea, RiskLevel};
 use crate::rules::InterventionLevel;

@@ -6,22 +6,21 @@
 //! output) are written as markup.
 
 mod context;
+mod error;
 pub mod escape;
+mod request;
 pub mod script;
 mod templates;
 
-use std::path::{Path, PathBuf};
-
-use chrono::NaiveDate;
 use minijinja::value::Value;
 use minijinja::{Environment, UndefinedBehavior};
 
 pub use context::ServiceView;
+pub use error::RenderError;
+pub use request::{RenderRequest, RenderedSource};
 pub use templates::{Exported, LAYOUT, TemplateSet, export};
 
-use crate::case::Case;
 use crate::documents::DocumentKind;
-use crate::rules::{Facts, Missing};
 
 /// Instructions a template may run for one document: far more than any
 /// real template needs, so that an override that loops fails that document
@@ -30,84 +29,6 @@ pub const TEMPLATE_FUEL: u64 = 20_000_000;
 
 /// Instructions a file-name pattern may run.
 pub const NAMING_FUEL: u64 = 100_000;
-
-/// What went wrong turning a case into Typst source.
-#[derive(Debug, thiserror::Error)]
-pub enum RenderError {
-    /// `--final` with required data missing.
-    #[error("cannot render a final {kind}: missing {}", .missing.iter().map(|m| format!("`{}` ({})", m.path, m.label)).collect::<Vec<_>>().join(", "))]
-    Incomplete {
-        /// The document kind.
-        kind: DocumentKind,
-        /// What is missing.
-        missing: Vec<Missing>,
-    },
-    /// A template failed to compile or render.
-    #[error("template `{template}`: {message}")]
-    Template {
-        /// Template name.
-        template: String,
-        /// minijinja's message, with its cause chain.
-        message: String,
-    },
-    /// A template override folder or file could not be used.
-    #[error("{}: {message}", path.display())]
-    Templates {
-        /// The file or folder.
-        path: PathBuf,
-        /// What was wrong.
-        message: String,
-    },
-}
-
-impl RenderError {
-    fn templates(path: &Path, e: std::io::Error) -> Self {
-        Self::Templates { path: path.to_owned(), message: e.to_string() }
-    }
-
-    /// minijinja's message with its location and cause chain. Not `{:#}`:
-    /// that dumps the template context, which holds a child's case data,
-    /// into terminals and logs.
-    fn template(name: &str, e: &minijinja::Error) -> Self {
-        let mut message = e.to_string();
-        let mut source = std::error::Error::source(e);
-        while let Some(cause) = source {
-            message.push_str(&format!(": {cause}"));
-            source = cause.source();
-        }
-        Self::Template { template: name.to_owned(), message }
-    }
-}
-
-/// One document to render.
-#[derive(Debug, Clone, Copy)]
-pub struct RenderRequest<'a> {
-    /// The case.
-    pub case: &'a Case,
-    /// The rules' facts about it.
-    pub facts: &'a Facts,
-    /// Which document.
-    pub kind: DocumentKind,
-    /// The document's date.
-    pub date: NaiveDate,
-    /// A final document (refuses missing data) rather than a draft.
-    pub final_: bool,
-    /// The PSR's recorded history (submissions, reviews, final), for the
-    /// gatekeeping record: rendered from these events, never from typed dates.
-    pub psr_history: Option<&'a crate::history::DocState>,
-}
-
-/// Typst source for one document, ready to typeset.
-#[derive(Debug, Clone)]
-pub struct RenderedSource {
-    /// The generated Typst markup.
-    pub source: String,
-    /// Required data still missing (drafts only; finals refuse).
-    pub missing: Vec<Missing>,
-    /// Everything the document lists as still to complete: the required
-    /// data missing and every TO COMPLETE marker, each once.
-    pub to_complete: Vec<String>,
-}
 
 /// The labels of the TO COMPLETE markers in generated source, in order.
 fn todo_labels(source: &str) -> Vec<String> {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::RenderError;
+use super::error::RenderError;
 
 /// Typst module shared by every document (page, letterhead, markings, form parts).
 pub const LAYOUT: &str = "layout.typ";

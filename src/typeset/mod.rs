@@ -15,15 +15,11 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
 use typst::diag::{Severity, SourceDiagnostic};
-use typst::foundations::{Bytes, Datetime, Smart};
-use typst::syntax::{FileId, Source};
-use typst::text::{Font, FontBook};
-use typst::utils::LazyHash;
-use typst::{Library, LibraryExt};
+use typst::foundations::{Datetime, Smart};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
-use self::world::{DocWorld, virtual_file};
+use self::world::{DocWorld, Shared};
 
 /// How many eviction rounds an unused memoised result survives. Evicting after
 /// every document keeps memory flat over a long batch while the layout module,
@@ -33,11 +29,7 @@ const MEMO_MAX_AGE: usize = 8;
 /// Everything a document needs besides its own source: fonts, the standard
 /// library, shared Typst modules and named assets.
 pub struct Typesetter {
-    library: LazyHash<Library>,
-    book: LazyHash<FontBook>,
-    fonts: Vec<Font>,
-    modules: HashMap<FileId, Source>,
-    assets: HashMap<FileId, Bytes>,
+    shared: Shared,
 }
 
 /// PDF metadata that is not part of the Typst source.
@@ -64,22 +56,7 @@ impl Typesetter {
     /// `("layout.typ", text)`); `assets` are byte files they may read (e.g. a
     /// logo that config names).
     pub fn new(modules: &[(String, String)], assets: &[(String, Vec<u8>)]) -> Self {
-        let fonts = fonts::embedded();
-        let book = FontBook::from_fonts(&fonts);
-        let modules = modules
-            .iter()
-            .map(|(path, text)| {
-                let id = virtual_file(path);
-                (id, Source::new(id, text.clone()))
-            })
-            .collect();
-        let assets =
-            assets.iter().map(|(path, bytes)| (virtual_file(path), Bytes::new(bytes.clone()))).collect();
-        // `pdf.header-cell` (row headers in label/value tables) is one of
-        // Typst's accessibility extras.
-        let features: typst::Features = [typst::Feature::A11yExtras].into_iter().collect();
-        let library = Library::builder().with_features(features).build();
-        Self { library: LazyHash::new(library), book: LazyHash::new(book), fonts, modules, assets }
+        Self { shared: Shared::new(modules, assets) }
     }
 
     /// Compiles `source` and exports it as PDF/A-2a and PDF/UA-1 (tagged,
@@ -88,7 +65,7 @@ impl Typesetter {
     /// Same source and meta ⇒ byte-identical PDF.
     pub fn typeset(&self, source: &str, meta: &PdfMeta) -> Result<Vec<u8>, TypesetError> {
         let today = typst_date(meta.date);
-        let world = DocWorld::new(self, source, today);
+        let world = DocWorld::new(&self.shared, source, today);
         let result = typst::compile::<PagedDocument>(&world).output;
         let pdf = result.and_then(|document| {
             let options = PdfOptions {
@@ -136,7 +113,7 @@ impl Typesetter {
         meta: &PdfMeta,
         memo: &SvgMemo,
     ) -> Result<Vec<std::sync::Arc<str>>, TypesetError> {
-        let world = DocWorld::new(self, source, typst_date(meta.date));
+        let world = DocWorld::new(&self.shared, source, typst_date(meta.date));
         let result = typst::compile::<PagedDocument>(&world).output;
         let options = typst_svg::SvgOptions::default();
         let pages = result.map(|doc| {

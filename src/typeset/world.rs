@@ -1,5 +1,9 @@
-//! The sealed Typst World of one document.
+//! The sealed Typst World of one document, and the files, fonts and library
+//! that every document's world shares. The [`Typesetter`](super::Typesetter)
+//! owns a [`Shared`] and compiles through a [`DocWorld`]; nothing here names
+//! the typesetter, so the dependency runs one way.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use typst::diag::{FileError, FileResult};
@@ -7,9 +11,9 @@ use typst::foundations::{Bytes, Datetime, Duration};
 use typst::syntax::{DiagSpan, DiagSpanKind, FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
-use typst::{Library, World, WorldExt};
+use typst::{Library, LibraryExt, World, WorldExt};
 
-use super::Typesetter;
+use super::fonts;
 
 /// Every document compiles as `/main.typ`. File ids are interned for the life
 /// of the process (at most 65,535), so a per-case path would run out on a
@@ -17,22 +21,55 @@ use super::Typesetter;
 static MAIN: LazyLock<FileId> = LazyLock::new(|| virtual_file("main.typ"));
 
 /// The interned id of a project file.
-pub(super) fn virtual_file(path: &str) -> FileId {
+fn virtual_file(path: &str) -> FileId {
     let vpath = VirtualPath::new(format!("/{}", path.trim_start_matches('/')))
         .expect("casepress names its virtual files itself");
     RootedPath::new(VirtualRoot::Project, vpath).intern()
 }
 
+/// What every document's world sees besides its own source: the standard
+/// library, the fonts, the shared Typst modules and the named assets.
+pub(super) struct Shared {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+    modules: HashMap<FileId, Source>,
+    assets: HashMap<FileId, Bytes>,
+}
+
+impl Shared {
+    /// The embedded fonts, `modules` (Typst sources documents may import by
+    /// path) and `assets` (byte files they may read).
+    pub(super) fn new(modules: &[(String, String)], assets: &[(String, Vec<u8>)]) -> Self {
+        let fonts = fonts::embedded();
+        let book = FontBook::from_fonts(&fonts);
+        let modules = modules
+            .iter()
+            .map(|(path, text)| {
+                let id = virtual_file(path);
+                (id, Source::new(id, text.clone()))
+            })
+            .collect();
+        let assets =
+            assets.iter().map(|(path, bytes)| (virtual_file(path), Bytes::new(bytes.clone()))).collect();
+        // `pdf.header-cell` (row headers in label/value tables) is one of
+        // Typst's accessibility extras.
+        let features: typst::Features = [typst::Feature::A11yExtras].into_iter().collect();
+        let library = Library::builder().with_features(features).build();
+        Self { library: LazyHash::new(library), book: LazyHash::new(book), fonts, modules, assets }
+    }
+}
+
 /// One document's view of the world: its generated source plus the shared
-/// typesetter's modules, assets and fonts.
+/// modules, assets and fonts.
 pub(super) struct DocWorld<'a> {
-    shared: &'a Typesetter,
+    shared: &'a Shared,
     main: Source,
     today: Datetime,
 }
 
 impl<'a> DocWorld<'a> {
-    pub(super) fn new(shared: &'a Typesetter, text: &str, today: Datetime) -> Self {
+    pub(super) fn new(shared: &'a Shared, text: &str, today: Datetime) -> Self {
         Self { shared, main: Source::new(*MAIN, text.to_owned()), today }
     }
 

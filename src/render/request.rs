@@ -1,0 +1,38 @@
+//! One document asked of the renderer, and the Typst source it gives back.
+//! The template context reads the request too, so these sit below both.
+
+use chrono::NaiveDate;
+
+use crate::case::Case;
+use crate::documents::DocumentKind;
+use crate::rules::{Facts, Missing};
+
+/// One document to render.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderRequest<'a> {
+    /// The case.
+    pub case: &'a Case,
+    /// The rules' facts about it.
+    pub facts: &'a Facts,
+    /// Which document.
+    pub kind: DocumentKind,
+    /// The document's date.
+    pub date: NaiveDate,
+    /// A final document (refuses missing data) rather than a draft.
+    pub final_: bool,
+    /// The PSR's recorded history (submissions, reviews, final), for the
+    /// gatekeeping record: rendered from these events, never from typed dates.
+    pub psr_history: Option<&'a crate::history::DocState>,
+}
+
+/// Typst source for one document, ready to typeset.
+#[derive(Debug, Clone)]
+pub struct RenderedSource {
+    /// The generated Typst markup.
+    pub source: String,
+    /// Required data still missing (drafts only; finals refuse).
+    pub missing: Vec<Missing>,
+    /// Everything the document lists as still to complete: the required
+    /// data missing and every TO COMPLETE marker, each once.
+    pub to_complete: Vec<String>,
+}
