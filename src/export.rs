@@ -213,7 +213,7 @@ pub fn export_case(
         .collect();
     let config = press.config();
     let sender = config.export.sender.as_ref().map(|name| {
-        let who = config.staff.iter().find(|s| s.name.eq_ignore_ascii_case(name));
+        let who = config.staff.iter().find(|s| crate::staff::same_name(&s.name, name));
         json!({
             "name": name,
             "role": who.and_then(|s| s.role.clone()),

@@ -455,3 +455,28 @@ fn a_final_is_made_while_a_nightly_run_renders_other_cases() {
     let docs = files_under(&s.path().join("out/cases").join(CASE).join("documents"));
     assert!(docs.iter().any(|p| !p.to_string_lossy().contains("_draft")), "a final PDF: {docs:?}");
 }
+
+#[test]
+fn a_name_typed_with_other_spacing_or_letter_case_is_the_same_person_everywhere() {
+    let s = Service::new();
+    s.render();
+    assert_eq!(s.step(&["submit", CASE, "psr", "--by", "Priya Natarajan"]).0, 0);
+    // The author, however typed, never reviews her own report.
+    for typed in ["Priya Natarajan ", " priya  NATARAJAN"] {
+        let (code, said) = s.step(&["review", CASE, "psr", "--by", typed, "--agree"]);
+        assert!(code == 1 && said.contains("a reviewer is never the author"), "{typed:?}: {said}");
+    }
+    // A manager typed loosely is the manager, recorded as the directory spells him.
+    let (code, said) = s.step(&["review", CASE, "psr", "--by", "declan   hughes ", "--agree"]);
+    assert_eq!(code, 0, "{said}");
+    let (code, said) = s.step(&["review", CASE, "psr", "--by", "DECLAN HUGHES", "--agree"]);
+    assert!(code == 1 && said.contains("already agreed"), "{said}");
+    let log = fs::read_to_string(s.path().join("out/cases").join(CASE).join("case-log.jsonl")).unwrap();
+    let agreed: Vec<serde_json::Value> = log
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|e| e["step"] == "agreed")
+        .collect();
+    assert_eq!(agreed.len(), 1);
+    assert_eq!(agreed[0]["by"], "Declan Hughes");
+}

@@ -51,7 +51,7 @@ pub fn serve(a: ServeArgs) -> Result<ExitCode> {
 pub fn user(action: UserAction) -> Result<ExitCode> {
     let UserAction::Add { name, config, password_stdin } = action;
     let config = settings::load_config(config.as_deref(), false)?;
-    let Some(member) = config.staff.iter().find(|m| m.name.eq_ignore_ascii_case(name.trim())) else {
+    let Some(member) = config.staff.iter().find(|m| casepress::staff::same_name(&m.name, &name)) else {
         bail!(
             "{name} is not in the staff directory ([[staff]] in the config): an account is for a member of staff"
         );

@@ -42,7 +42,7 @@ pub fn new_case(new: &NewCase, staff: &[StaffMember]) -> Result<Vec<u8>, String>
             return Err(format!("the child's {what} is empty"));
         }
     }
-    let member = staff.iter().find(|m| m.name.eq_ignore_ascii_case(new.case_manager.trim()));
+    let member = staff.iter().find(|m| crate::staff::same_name(&m.name, &new.case_manager));
     let team = new.team.clone().or_else(|| member.and_then(|m| m.team.clone())).ok_or_else(|| {
         format!("{} is not in the staff directory with a team: give --team", new.case_manager)
     })?;

@@ -103,7 +103,8 @@ pub fn notices(decision: &Decision, directory: &Directory, duty_officer: Option<
     let mut out = Vec::new();
     // Someone told of the Safety Link is not also sent the plain assignment.
     let alerted = |who: &str| {
-        decision.fields.safety_link && decision.recipients.iter().any(|r| r.name.eq_ignore_ascii_case(who))
+        decision.fields.safety_link
+            && decision.recipients.iter().any(|r| crate::staff::same_name(&r.name, who))
     };
     match decision.outcome {
         StatementOutcome::Assigned => {

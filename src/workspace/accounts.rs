@@ -46,7 +46,7 @@ impl Accounts {
     /// The account's name (as written in the file) when `password` is
     /// right. An unknown name costs the same time as a wrong password.
     pub fn verify(&self, name: &str, password: &str) -> Option<&str> {
-        let account = self.users.iter().find(|a| a.name.eq_ignore_ascii_case(name.trim()));
+        let account = self.users.iter().find(|a| crate::staff::same_name(&a.name, name));
         let hash = account.map(|a| a.hash.as_str()).unwrap_or(DUMMY_HASH.as_str());
         let ok = PasswordHash::new(hash)
             .is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok());
@@ -65,7 +65,7 @@ impl Accounts {
             .hash_password(password.as_bytes(), &salt)
             .map_err(|e| format!("cannot hash the password: {e}"))?
             .to_string();
-        match self.users.iter_mut().find(|a| a.name.eq_ignore_ascii_case(name)) {
+        match self.users.iter_mut().find(|a| crate::staff::same_name(&a.name, name)) {
             Some(a) => a.hash = hash,
             None => self.users.push(Account { name: name.to_owned(), hash }),
         }

@@ -125,7 +125,9 @@ pub fn attach_locked(
             d.dest_name = store::free_name(&layout.at(&d.dest_dir), &name, &Sha256::digest(&arrived.bytes));
             d.variant = variant(&name, &d.dest_name);
             d.supersedes = Some(old.filed());
-            d.attached = Some(Attached { by: opts.by.clone(), reason: opts.reason.clone() });
+            // Recorded as the staff directory spells the name.
+            let by = press.staff().spelled(&opts.by).map_or_else(|| opts.by.trim().to_owned(), str::to_owned);
+            d.attached = Some(Attached { by, reason: opts.reason.clone() });
             (d, false)
         }
     };

@@ -134,7 +134,7 @@ pub async fn cases(State(ws): Ws, v: Visitor) -> Response {
 pub(super) fn waiting_for(ws: &Workspace, who: &str, state: &DocState, case: &Case) -> bool {
     state.kind.reviewed()
         && matches!(state.phase, Phase::Submitted | Phase::Agreed)
-        && !state.reviews.iter().any(|r| r.by.eq_ignore_ascii_case(who))
+        && !state.reviews.iter().any(|r| same_name(&r.by, who))
         && lifecycle::may_review(
             state,
             case,
@@ -143,7 +143,7 @@ pub(super) fn waiting_for(ws: &Workspace, who: &str, state: &DocState, case: &Ca
             ws.press.config().rules.head_of_service.as_deref(),
         )
         .is_ok()
-        && (state.submitted_to.is_empty() || state.submitted_to.iter().any(|n| n.eq_ignore_ascii_case(who)))
+        && (state.submitted_to.is_empty() || state.submitted_to.iter().any(|n| same_name(n, who)))
 }
 
 #[derive(Serialize)]

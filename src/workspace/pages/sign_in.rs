@@ -60,7 +60,7 @@ pub async fn sign_in(
     }
     let field = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
     let (name, password) = (field("name"), field("password"));
-    let keys = [format!("name:{}", name.trim().to_lowercase()), format!("address:{}", peer.ip())];
+    let keys = [format!("name:{}", crate::staff::name_key(&name)), format!("address:{}", peer.ip())];
     if keys.iter().any(|k| ws.throttle.blocked(k)) {
         let _ = ws.audit.record("-", "sign-in-throttled", None, "");
         return refusal(
