@@ -245,7 +245,7 @@ fn import_quirk(tmp: tempfile::TempDir, extract: PathBuf) -> (ImportReport, temp
         out: tmp.path().join("cases"),
         now: chrono::Utc::now(),
     };
-    let report = import(&config, &opts).unwrap();
+    let report = import(&casepress::service::Service::new(config.clone()), &opts).unwrap();
     (report, tmp)
 }
 
@@ -562,7 +562,7 @@ fn a_case_written_by_hand_is_updated_where_it_is_and_its_differences_left_to_a_p
     config.paths.output = tmp.path().join("out");
     let opts =
         ImportOptions { mapping, extracts: vec![extract], out: cases.clone(), now: chrono::Utc::now() };
-    let report = import(&config, &opts).unwrap();
+    let report = import(&casepress::service::Service::new(config.clone()), &opts).unwrap();
     assert_eq!(report.count(Outcome::Updated), 1, "{report:#?}");
     assert!(!cases.join("NYJS-2026-0117.json").exists(), "no second file for the same case");
     let case = &report.cases[0];

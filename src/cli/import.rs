@@ -40,7 +40,7 @@ pub fn run_import(a: ImportArgs) -> Result<ExitCode> {
         None => anyhow::bail!("no folder for the case files: give --out DIR, or `paths.cases` in the config"),
     };
     let opts = ImportOptions { mapping: a.mapping, extracts: a.extracts, out, now: chrono::Utc::now() };
-    let report = import(&config, &opts).map_err(|e| anyhow!(e))?;
+    let report = import(&casepress::service::Service::new(config), &opts).map_err(|e| anyhow!(e))?;
     if a.json {
         settings::print_json(&report)?;
     } else {

@@ -8,7 +8,6 @@ use casepress::case::Caseload;
 use casepress::press::Press;
 use casepress::statements::round::{RoundCases, file_round};
 use casepress::statements::{AttachOptions, FileOptions, attach, status, watch};
-use casepress::store::Layout;
 
 use super::exit::exit_code;
 use super::{print, settings};
@@ -144,22 +143,20 @@ pub fn statements(action: StatementsAction) -> Result<ExitCode> {
         StatementsAction::Status { common: c } => {
             let config = settings::config_with_out(c.config.as_deref(), c.out.as_ref())?;
             let inbox = c.inbox.or(config.statements.inbox.clone());
-            let s = &config.statements;
-            let calendar =
-                casepress::rules::WorkingCalendar::england_and_wales(&config.calendar.closure_days);
-            let hours = casepress::rules::WorkingHours {
-                calendar,
-                start: s.working_day_start,
-                end: s.working_day_end,
-            };
-            let layout = Layout::new(config.paths.output.clone());
+            let service = casepress::service::Service::new(config);
+            let (layout, s) = (service.layout(), &service.config().statements);
             let now = settings::now(c.now.as_deref())?;
-            let mut report =
-                status::status(&layout, inbox.as_deref(), &hours, s.assign_within_working_hours, now)?;
-            report.watcher = s.watch.as_ref().map(|w| watch::health(&layout, w.stale_after(), now));
-            if config.smtp.is_some() {
-                let outbox = casepress::statements::outbox::Outbox::new(&layout, config.permissions.modes());
-                report.unsent_notices = outbox.unsent(&config, &layout).map_err(|e| anyhow::anyhow!(e))?;
+            let mut report = status::status(
+                layout,
+                inbox.as_deref(),
+                service.hours(),
+                s.assign_within_working_hours,
+                now,
+            )?;
+            report.watcher = s.watch.as_ref().map(|w| watch::health(layout, w.stale_after(), now));
+            if service.config().smtp.is_some() {
+                let outbox = casepress::statements::outbox::Outbox::new(layout, service.modes());
+                report.unsent_notices = outbox.unsent(&service).map_err(|e| anyhow::anyhow!(e))?;
             }
             if c.json {
                 settings::print_json(&report)?;

@@ -28,8 +28,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::case::{CaseFile, CaseId};
-use crate::config::Config;
-use crate::store::{self, Layout, Modes};
+use crate::service::Service;
+use crate::store::{self, Modes, Records};
 use build::{Facts, RowFailure, Tables};
 use mapping::{Mapping, Source};
 use merge::{Change, Conflict};
@@ -106,10 +106,9 @@ impl ImportReport {
 /// Imports the extracts into case files. An error is for the whole import
 /// (the mapping, a missing extract or column); everything else fails by
 /// child or row, in the report.
-pub fn import(config: &Config, opts: &ImportOptions) -> Result<ImportReport, String> {
+pub fn import(service: &Service, opts: &ImportOptions) -> Result<ImportReport, String> {
     let mapping = Mapping::load(&opts.mapping)?;
-    let layout = Layout::new(config.paths.output.clone());
-    let modes = config.permissions.modes();
+    let (layout, modes) = (service.layout(), service.modes());
     let children = find_table(&mapping.children, &opts.extracts, "[children]")?;
     let joined = mapping
         .joined
@@ -152,7 +151,7 @@ pub fn import(config: &Config, opts: &ImportOptions) -> Result<ImportReport, Str
                     many.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
                 )),
             };
-            import_case(f, file, bases.get(&f.case_id), &opts.out, &layout, modes, &case_shape)
+            import_case(f, file, bases.get(&f.case_id), &opts.out, service.records(), modes, &case_shape)
         })
         .collect();
     // New names are made durable before the import that made them is recorded.
@@ -293,7 +292,7 @@ fn import_case(
     file: Result<PathBuf, String>,
     base: Option<&BTreeMap<String, Value>>,
     out: &Path,
-    layout: &Layout,
+    records: &Records,
     modes: Modes,
     shape: &Shape,
 ) -> (CaseImport, Option<BTreeMap<String, Value>>) {
@@ -308,7 +307,7 @@ fn import_case(
     let result = match (CaseId::try_from(facts.case_id.clone()), file) {
         (Err(e), _) => Err(format!("{}: case id \"{}\": {e}", place_of(facts, "case_id"), facts.case_id)),
         (Ok(_), Err(e)) => Err(e),
-        (Ok(_), Ok(file)) if file.exists() => update(facts, base, &file, layout, modes),
+        (Ok(_), Ok(file)) if file.exists() => update(facts, base, &file, records),
         (Ok(_), Ok(file)) => create(facts, &file, out, modes, shape),
     };
     match result {
@@ -360,10 +359,8 @@ fn update(
     facts: &Facts,
     base: Option<&BTreeMap<String, Value>>,
     file: &Path,
-    layout: &Layout,
-    modes: Modes,
+    records: &Records,
 ) -> Result<(Outcome, merge::Merged), String> {
-    let records = store::Records::new(layout.clone(), modes);
     let _lock = records.lock(&facts.case_id).map_err(|e| e.to_string())?;
     let case_file = CaseFile::read(file, &facts.case_id)?;
     let mut case = match case_file.case.clone() {

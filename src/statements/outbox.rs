@@ -27,9 +27,7 @@ use sha2::{Digest, Sha256};
 use super::ledger::{LedgerLine, Stage};
 pub use super::notices::{Notice, NoticeEvent, notices};
 pub use super::smtp::{Mailer, SmtpMailer};
-use crate::config::Config;
-use crate::press::Press;
-use crate::staff::Directory;
+use crate::service::Service;
 use crate::store::{self, Layout, Modes, ReadTo};
 
 /// One line of the outbox log.
@@ -101,7 +99,8 @@ impl Known {
     /// Every "done" decision from the outbox's opening on owes its notices
     /// (one done twice owes them once). A file read that finds it replaced
     /// starts everything again.
-    fn catch_up(&mut self, outbox: &Path, ledger: &Path, config: &Config) -> Result<(), String> {
+    fn catch_up(&mut self, outbox: &Path, service: &Service) -> Result<(), String> {
+        let ledger = &service.layout().ledger();
         let log = store::read_lines_from::<OutboxLine>(outbox, self.log_to, |_, line| match line {
             Ok(OutboxLine::Opened { since }) => {
                 self.since.get_or_insert(since);
@@ -124,19 +123,19 @@ impl Known {
         self.log_to = log.read_to;
         if log.restarted {
             *self = Self::default();
-            return self.catch_up(outbox, ledger, config);
+            return self.catch_up(outbox, service);
         }
         // Before the outbox is opened nothing is owed, and the ledger is
         // left unread until it is.
         let Some(since) = self.since else { return Ok(()) };
-        let directory = Directory::new(config.staff.clone());
-        let officer = config.statements.duty_officer.as_deref();
+        let directory = service.staff();
+        let officer = service.config().statements.duty_officer.as_deref();
         let read = store::read_lines_from::<LedgerLine>(ledger, self.ledger_to, |_, line| {
             let Ok(LedgerLine { stage: Stage::Done, decision }) = line else { return };
             if decision.received < since {
                 return;
             }
-            for notice in notices(&decision, &directory, officer) {
+            for notice in notices(&decision, directory, officer) {
                 if self.sent.contains(&digest(&notice.key)) || self.owed_at.contains_key(&notice.key) {
                     continue;
                 }
@@ -149,7 +148,7 @@ impl Known {
         self.ledger_to = read.read_to;
         if read.restarted {
             *self = Self::default();
-            return self.catch_up(outbox, ledger, config);
+            return self.catch_up(outbox, service);
         }
         Ok(())
     }
@@ -187,9 +186,9 @@ impl Outbox {
     }
 
     /// Every notice owed and not yet sent, with its attempts.
-    pub fn unsent(&self, config: &Config, layout: &Layout) -> Result<Vec<Unsent>, String> {
+    pub fn unsent(&self, service: &Service) -> Result<Vec<Unsent>, String> {
         let mut known = Known::default();
-        known.catch_up(&self.path, &layout.ledger(), config)?;
+        known.catch_up(&self.path, service)?;
         Ok(known.unsent())
     }
 
@@ -206,17 +205,17 @@ impl Outbox {
     /// Sends every notice owed whose retry time has come. Safety Link first.
     pub fn deliver(
         &mut self,
-        press: &Press,
+        service: &Service,
         mailer: &dyn Mailer,
         retry: Duration,
         now: DateTime<Utc>,
     ) -> Result<Delivery, String> {
         self.open(now)?;
         let known = self.known.get_or_insert_with(Known::default);
-        known.catch_up(&self.path, &press.layout().ledger(), press.config())?;
+        known.catch_up(&self.path, service)?;
         let mut owed = known.unsent();
         owed.sort_by_key(|u| u.notice.event != NoticeEvent::SafetyLink);
-        let service = press.config().service.name.clone();
+        let service = service.config().service.name.clone();
         let mut delivery = Delivery::default();
         for mut u in owed {
             if u.retry_at.is_some_and(|r| r > now) {

@@ -91,7 +91,7 @@ pub fn round(
     if let Some(mail) = mail
         && (report.filed.is_some() || !report.attached.is_empty() || mail.owing)
     {
-        match mail.outbox.deliver(press, mail.mailer.as_ref(), mail.retry, Utc::now()) {
+        match mail.outbox.deliver(press.service(), mail.mailer.as_ref(), mail.retry, Utc::now()) {
             Ok(d) => {
                 mail.owing = !d.unsent.is_empty();
                 report.notices = Some(d);

@@ -1,5 +1,6 @@
 use super::*;
 use crate::config::StaffMember;
+use crate::staff::Directory;
 use crate::statements::decision::Recipient;
 use crate::statements::decision::{Decision, StatementOutcome};
 

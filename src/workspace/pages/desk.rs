@@ -39,7 +39,7 @@ pub async fn desk(State(ws): Ws, v: Visitor) -> Response {
         let watcher = config.statements.watch.as_ref().map(|w| watch::health(layout, w.stale_after(), now));
         let unsent: Vec<_> = match &config.smtp {
             Some(_) => outbox::Outbox::new(layout, ws.press.modes())
-                .unsent(ws.press.config(), layout)
+                .unsent(ws.press.service())
                 .unwrap_or_default()
                 .into_iter()
                 .filter(|u| u.attempts > 0)
