@@ -78,3 +78,31 @@ fn nothing_in_the_repository_points_outside_it() {
     }
     assert!(offenders.is_empty(), "these point outside the repository: {offenders:?}");
 }
+
+/// The module map in `docs/internals/architecture.md` names every file of
+/// `src/`: its top-level folder (or the file itself) and its file name. A
+/// new module the map does not mention fails here, so the map cannot rot.
+#[test]
+fn the_architecture_map_names_every_file_of_src() {
+    let doc = fs::read_to_string(root().join("docs/internals/architecture.md")).unwrap();
+    let map = doc.split("## Module map").nth(1).and_then(|m| m.split("```text").nth(1)).unwrap();
+    let map = map.split("```").next().unwrap();
+    let src = root().join("src");
+    let mut missing = Vec::new();
+    for entry in walkdir::WalkDir::new(&src).into_iter().filter_map(Result::ok) {
+        let path = entry.path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.ends_with(".rs") || name == "tests.rs" {
+            continue;
+        }
+        let relative = path.strip_prefix(&src).unwrap();
+        let mut parts = relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned());
+        let top = parts.next().unwrap();
+        let place = if relative.components().count() == 1 { format!("src/{top}") } else { format!("src/{top}/") };
+        let named = map.contains(&place) && (name == "mod.rs" || map.contains(&name));
+        if !named {
+            missing.push(format!("src/{}", relative.display()));
+        }
+    }
+    assert!(missing.is_empty(), "docs/internals/architecture.md's module map does not name: {missing:?}");
+}
