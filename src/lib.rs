@@ -1,13 +1,15 @@
 //! casepress: case documents, statement filing and board reports for youth
 //! justice services in England and Wales.
 //!
-//! Data flows one way, one module per stage:
-//! `case` (JSON → typed case) → `rules` (derived facts) → `render`
-//! (minijinja → Typst source) → `typeset` (Typst → PDF) → `store` (atomic
-//! write, case log, output layout). The `press` holds what every stage
-//! above needs, built once; `batch` renders many cases on it, `statements`
-//! files received statements, `board` and `export` make reports and
-//! bundles, and `run` is the nightly job over all of them.
+//! Built in floors, each using only those below (no file takes a name from
+//! one that takes a name back: `tests/architecture.rs`). On the ground,
+//! `documents` (the catalogue of papers) and `staff` (the service's
+//! people); then `store` (atomic writes, case records, the output layout)
+//! and `typeset` (Typst → PDF); `case` (JSON → typed case) and `history`;
+//! `rules` (derived facts); `config` and the `service`; `render` (minijinja
+//! → Typst source); the `press`, whose `document` module makes one document
+//! for every caller; `batch` and `statements`; `lifecycle`, `board` and
+//! `export`; `run` and the `workspace`. See `docs/internals/architecture.md`.
 
 // Bad input never panics: the library never unwraps (an invariant is an
 // `expect` that says why it holds).

@@ -1,5 +1,8 @@
-//! The one caseload loader: every command that reads cases (render, check,
-//! board, statements, run) uses it, so none drops a bad case silently. Each
+//! The one caseload loader: every command that renders, checks, files or
+//! reports on cases (render, check, board, statements, run, the lifecycle
+//! and the workspace) uses it, so none drops a bad case silently. (Import
+//! reads only the ids of the case files it may update, and stops, naming
+//! the file, when one cannot be read.) Each
 //! file or case that cannot be used, and each case id seen twice, is one
 //! [`LoadFailure`]; the rest load.
 

@@ -256,10 +256,17 @@ fn existing_cases(dir: &Path) -> Result<HashMap<String, Vec<PathBuf>>, String> {
         case_id: String,
     }
     let files = crate::case::discover(&[dir.to_owned()]).map_err(|e| e.to_string())?;
-    let ids: Vec<(String, PathBuf)> = files
+    // A case file that cannot be read may hold a case this import would
+    // otherwise create a second time: the import stops and says which.
+    let per_file: Vec<Result<Vec<(String, PathBuf)>, String>> = files
         .par_iter()
-        .flat_map_iter(|file| {
-            let bytes = std::fs::read(file).unwrap_or_default();
+        .map(|file| {
+            let bytes = std::fs::read(file).map_err(|e| {
+                format!(
+                    "{}: cannot read this case file, so cannot tell which cases it holds: {e}",
+                    file.display()
+                )
+            })?;
             let ndjson = matches!(file.extension().and_then(|e| e.to_str()), Some("ndjson" | "jsonl"));
             let ids: Vec<String> = if ndjson {
                 bytes
@@ -274,9 +281,13 @@ fn existing_cases(dir: &Path) -> Result<HashMap<String, Vec<PathBuf>>, String> {
                     .map(|all| all.into_iter().map(|i| i.case_id).collect())
                     .unwrap_or_default()
             };
-            ids.into_iter().map(move |id| (id, file.clone()))
+            Ok(ids.into_iter().map(|id| (id, file.clone())).collect())
         })
         .collect();
+    let mut ids = Vec::new();
+    for file in per_file {
+        ids.extend(file?);
+    }
     let mut by_id: HashMap<String, Vec<PathBuf>> = HashMap::new();
     for (id, file) in ids {
         let files = by_id.entry(crate::case::id_key(&id)).or_default();

@@ -1,6 +1,8 @@
-//! Who a statement goes to (Bradford MOMO standards and MOMO One/Express
-//! standards): the allocated worker; if
-//! they are away, the named cover, else their line manager.
+//! The staff directory from configuration: each member found by the one
+//! name rule, their role read once, their team and line manager, and who a
+//! statement goes to when its worker is away (Bradford MOMO standards and
+//! MOMO One/Express standards: the allocated worker; if they are away, the
+//! named cover, else their line manager).
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -90,8 +90,10 @@ pub fn ensure_dir(dir: &Path, modes: Modes) -> Result<(), StoreError> {
 
 /// Writes `bytes` as `dir/name`, replacing any file of that name
 /// atomically (temporary file, sync, rename, folder sync), with the modes
-/// of everything casepress writes. Only for working copies that a later run
-/// should replace, such as `--typst-dir` sources; records never use it.
+/// of everything casepress writes. For files whose newest version is the
+/// file: working copies (`--typst-dir` sources, the heartbeat, import bases)
+/// and case files, which the workspace and import rewrite under the case's
+/// lock. Records (PDFs, logs, the ledger) never use it.
 pub fn replace(dir: &Path, name: &str, bytes: &[u8], modes: Modes) -> Result<PathBuf, StoreError> {
     ensure_dir(dir, modes)?;
     let tmp = write_temp(dir, name, bytes, modes)?;
