@@ -214,3 +214,49 @@ fn sigkill_while_sending_loses_no_notice_and_never_makes_two_messages_of_one() {
     assert!(resent <= 12, "at most one resend per kill");
     assert_consistent(&ws, 8);
 }
+
+/// `run` makes the same filing round as the watcher: a duty manager's
+/// decision queued at the desk is carried out, and the notices owed are
+/// emailed, with no watcher running.
+#[test]
+fn the_nightly_run_carries_out_queued_desk_decisions_and_emails_the_notices() {
+    use casepress::statements::requests::{AttachRequest, outcomes, queue_attach};
+    let ws = Workspace::new();
+    let port = free_port();
+    with_smtp(&ws, port);
+    let sink = Sink::start(port, &ws.path().join("maildir"));
+    ws.put("b.pdf", &statement_pdf(&nobody("MOMO-Q1"), Layout::Table));
+    let filed = ws.file(&[]);
+    assert!(filed.status.code().is_some(), "{}", String::from_utf8_lossy(&filed.stderr));
+    until("the duty officer is told", 30, || sink.messages().iter().any(|m| m.2.contains("MOMO-Q1")));
+
+    // The desk queues the duty manager's decision (as it does while a filer holds the lock).
+    let layout = casepress::store::Layout::new(ws.out());
+    let request = AttachRequest {
+        statement: "MOMO-Q1".into(),
+        case_id: "NYJS-2026-0117".into(),
+        by: "Declan Hughes".into(),
+        reason: "The child's mother confirmed by phone that Jay sent it.".into(),
+    };
+    queue_attach(&layout, casepress::store::Modes::default(), &request).unwrap();
+
+    // The board counts the sample cases only (its synthetic caseload is beside the samples).
+    let config = ws.path().join("casepress.toml");
+    let text = fs::read_to_string(&config).unwrap();
+    let board = format!("cases = [{:?}]", common::samples().join("cases"));
+    fs::write(&config, text.replace("cases = [\"cases\", \"caseload\"]", &board)).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_casepress"))
+        .args(["run", "casepress.toml", "--date", "2026-11-23", "--now", "2026-11-23 11:00"])
+        .current_dir(ws.path())
+        .output()
+        .unwrap();
+    assert!(out.status.code().is_some_and(|c| c < 2), "{}", String::from_utf8_lossy(&out.stderr));
+    let done = outcomes(&layout);
+    assert_eq!(done.len(), 1, "{done:?}");
+    assert!(done[0].refused.is_none(), "{:?}", done[0].refused);
+    let filed = common::files_under(&ws.out().join("cases/NYJS-2026-0117/statements"));
+    assert!(filed.iter().any(|p| p.to_string_lossy().contains("MOMO-Q1")), "{filed:?}");
+    until("the case manager is told of the attached statement", 30, || {
+        sink.messages().iter().any(|m| m.1.contains("priya.natarajan@") && m.2.contains("MOMO-Q1"))
+    });
+}
