@@ -1,8 +1,10 @@
 //! Board report over N synthetic cases (default 10,000): load, figures for
 //! two quarters, the PDF, CSV, JSON and zip pack.
 //!
-//! `cargo bench --bench board [-- N]`
+//! `cargo bench --bench board [-- N]`; quick mode (`CASEPRESS_BENCH_QUICK=1`): 50 cases.
 
+#[path = "support/quick.rs"]
+mod quick;
 #[path = "../tests/support/synthetic.rs"]
 mod synthetic;
 
@@ -20,7 +22,7 @@ use chrono::NaiveDate;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    let n: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(10_000);
+    let n = quick::size(10_000, 50);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let tmp = tempfile::tempdir().unwrap();
     let from = NaiveDate::from_ymd_opt(2025, 4, 1).unwrap();

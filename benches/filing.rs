@@ -1,8 +1,11 @@
 //! Statement filing throughput: `statements file` over N statements against
 //! a bare copy + fsync loop over the same files.
 //!
-//! `cargo bench --bench filing [-- N]` (default 1000 statements).
+//! `cargo bench --bench filing [-- N]` (default 1000 statements; quick mode,
+//! `CASEPRESS_BENCH_QUICK=1`: 100 statements, one round).
 
+#[path = "support/quick.rs"]
+mod quick;
 #[path = "../tests/support/statement_pdfs.rs"]
 mod statement_pdfs;
 
@@ -22,7 +25,8 @@ use statement_pdfs::*;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    let n: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(1000);
+    // Quick mode keeps 100: one unidentified and one Safety Link among them.
+    let n = quick::size(1000, 100);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let tmp = tempfile::tempdir().unwrap();
     let source = tmp.path().join("source");
@@ -81,7 +85,7 @@ fn main() {
     // by 2x from run to run, and on ext4 file creation slows while many
     // inodes were recently deleted (as the filing's inbox removals are).
     let (mut bare, mut filing) = (std::time::Duration::MAX, std::time::Duration::MAX);
-    for round in 0..3 {
+    for round in 0..quick::rounds(3) {
         bare = bare.min(bare_copy(&tmp.path().join(format!("bare-{round}"))));
         filing = filing.min(filing_run(round));
     }

@@ -4,8 +4,10 @@
 //! exact) and all the run's processes together (sampled from /proc every
 //! 20 ms, so a brief spike between samples can be missed).
 //!
-//! `cargo bench --bench memory [-- 100 1000 10000]`
+//! `cargo bench --bench memory [-- 100 1000 10000]` (quick mode, `CASEPRESS_BENCH_QUICK=1`: 20 cases)
 
+#[path = "support/quick.rs"]
+mod quick;
 #[path = "../tests/support/synthetic.rs"]
 mod synthetic;
 
@@ -17,7 +19,7 @@ use chrono::NaiveDate;
 fn main() {
     let mut sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
     if sizes.is_empty() {
-        sizes = vec![100, 1000];
+        sizes = if quick::on() { vec![20] } else { vec![100, 1000] };
     }
     let from = NaiveDate::from_ymd_opt(2025, 10, 1).unwrap();
     let to = NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
@@ -60,6 +62,7 @@ fn main() {
             together / 1024,
             together_pss / 1024
         );
+        assert!(status.success(), "casepress render over {n} cases failed");
     }
 }
 

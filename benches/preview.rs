@@ -2,7 +2,8 @@
 //! the redrawn preview in hand, over HTTP on loopback, for a 4-page PSR,
 //! while 10 other writers save their own PSRs.
 //!
-//! `cargo bench --bench preview [-- SAVES]` (default 60 measured saves per scenario)
+//! `cargo bench --bench preview [-- SAVES]` (default 60 measured saves per scenario;
+//! quick mode, `CASEPRESS_BENCH_QUICK=1`: one save per scenario, one preview alone)
 //!
 //! Scenarios:
 //! - alone: nobody else is saving;
@@ -12,6 +13,9 @@
 //!   cadence (it waits for a pause in typing);
 //! - flat out: the 10 others save back to back, as fast as the server
 //!   answers: a capacity figure, the load of a hundred writers.
+
+#[path = "support/quick.rs"]
+mod quick;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -148,7 +152,7 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 }
 
 fn main() {
-    let saves: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(60);
+    let saves = quick::size(60, 1);
     let dir = tempfile::tempdir().unwrap();
     let now = "2026-11-23T11:00:00Z".parse().unwrap();
     let config = site(dir.path());
@@ -251,13 +255,26 @@ fn typesetting_alone(config: &Config) {
     let file = config.paths.cases[0].join("bench-0.json");
     let case = casepress::case::load_file(&file).remove(0).unwrap().case;
     let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-    let kind = casepress::render::DocumentKind::Psr;
-    let mut times: Vec<Duration> = (0..30)
+    let kind = casepress::documents::DocumentKind::Psr;
+    let mut times: Vec<Duration> = (0..quick::rounds(30))
         .map(|_| {
             // A memo of its own each time: every page drawn afresh.
             let memo = casepress::typeset::SvgMemo::default();
             let t = Instant::now();
-            let pages = workspace::preview::make(&press, &case, kind, day, None, &memo).unwrap();
+            let facts = casepress::rules::derive_with(&case, press.calendar(), day, &press.config().rules);
+            let order = casepress::press::document::Order {
+                case: &case,
+                facts: &facts,
+                kind,
+                date: day,
+                final_: false,
+                log: &[],
+                docs_dir: std::path::Path::new("."),
+                force: true,
+                typst_dir: None,
+                origin: "bench",
+            };
+            let pages = press.make_pages(&order, &memo).unwrap();
             assert!(pages.len() >= 4);
             t.elapsed()
         })

@@ -6,11 +6,15 @@
 //! Safety Link email; and the watcher's resident memory at the start and at
 //! the end.
 //!
-//! `cargo bench --bench watch [-- SECONDS]` (default 60; 1800 for the 30-minute soak).
+//! `cargo bench --bench watch [-- SECONDS]` (default 60; 1800 for the 30-minute soak;
+//! quick mode, `CASEPRESS_BENCH_QUICK=1`: 2 s, 20 statements, 2 of them Safety Link).
 //! Needs `python3 -m pip install aiosmtpd`.
 
 #[path = "../tests/support/statement_pdfs.rs"]
 mod statement_pdfs;
+
+#[path = "support/quick.rs"]
+mod quick;
 
 use std::collections::HashMap;
 use std::fs;
@@ -33,7 +37,7 @@ fn rss_kb(pid: u32) -> u64 {
 }
 
 fn main() {
-    let seconds: u64 = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(60);
+    let seconds = quick::size(60, 2) as u64;
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
