@@ -98,7 +98,8 @@ fn the_architecture_map_names_every_file_of_src() {
         let relative = path.strip_prefix(&src).unwrap();
         let mut parts = relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned());
         let top = parts.next().unwrap();
-        let place = if relative.components().count() == 1 { format!("src/{top}") } else { format!("src/{top}/") };
+        let place =
+            if relative.components().count() == 1 { format!("src/{top}") } else { format!("src/{top}/") };
         let named = map.contains(&place) && (name == "mod.rs" || map.contains(&name));
         if !named {
             missing.push(format!("src/{}", relative.display()));
