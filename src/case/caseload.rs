@@ -52,7 +52,7 @@ impl Caseload {
         self.cases.iter().map(|c| &c.case)
     }
 
-    /// The case with this id (see [`CaseId::is`]).
+    /// The case with this id (see [`super::CaseId::is`]).
     pub fn find(&self, case_id: &str) -> Option<&LoadedCase> {
         self.cases.iter().find(|c| c.case.case_id.is(case_id))
     }

@@ -3,7 +3,7 @@
 //! document's life. The ground floor: it imports nothing from the rest of
 //! the crate, and everything that needs to know about a kind asks here.
 //!
-//! Adding a kind is a row in [`kind::SPECS`], a template in `templates/`,
+//! Adding a kind is a row in the catalogue (`kind.rs`), a template in `templates/`,
 //! the practice rules of what it needs (`rules::documents`) and, if it is
 //! written in the workspace, a form section.
 
