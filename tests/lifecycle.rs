@@ -480,3 +480,35 @@ fn a_name_typed_with_other_spacing_or_letter_case_is_the_same_person_everywhere(
     assert_eq!(agreed.len(), 1);
     assert_eq!(agreed[0]["by"], "Declan Hughes");
 }
+
+/// The court receives what the managers agreed: a case changed after the
+/// agreement makes no final; it names what changed and asks for the report
+/// to be submitted again.
+#[test]
+fn a_final_is_refused_when_the_case_changed_after_the_managers_agreed() {
+    let s = Service::new();
+    s.render();
+    assert_eq!(s.step(&["submit", CASE, "psr", "--by", "Priya Natarajan"]).0, 0);
+    assert_eq!(s.step(&["review", CASE, "psr", "--by", "Declan Hughes", "--agree"]).0, 0);
+    assert_eq!(s.step(&["review", CASE, "psr", "--by", "Ruth Okafor", "--agree"]).0, 0);
+    s.amend();
+    let (code, said) = s.step(&["final", CASE, "psr", "--by", "Priya Natarajan", "--date", "2026-12-01"]);
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains("`psr.conclusion`") && said.contains("submitted and agreed again"), "{said}");
+    let docs = files_under(&s.path().join("out/cases").join(CASE).join("documents"));
+    assert!(docs.iter().all(|p| p.to_string_lossy().contains("_draft")), "no final: {docs:?}");
+
+    // Submitted again, the new version is agreed and made final.
+    assert_eq!(s.step(&["submit", CASE, "psr", "--by", "Priya Natarajan"]).0, 0);
+    assert_eq!(s.step(&["review", CASE, "psr", "--by", "Declan Hughes", "--agree"]).0, 0);
+    assert_eq!(s.step(&["review", CASE, "psr", "--by", "Ruth Okafor", "--agree"]).0, 0);
+    let (code, said) = s.step(&["final", CASE, "psr", "--by", "Priya Natarajan", "--date", "2026-12-01"]);
+    assert_eq!(code, 0, "{said}");
+    let finals: Vec<_> = files_under(&s.path().join("out/cases").join(CASE).join("documents"))
+        .into_iter()
+        .filter(|p| !p.to_string_lossy().contains("_draft"))
+        .collect();
+    assert_eq!(finals.len(), 1);
+    let text = squash(&pdf_text(&finals[0]));
+    assert!(text.contains("Amendedaftergatekeeping"), "the final has the agreed words: {text}");
+}

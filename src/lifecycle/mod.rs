@@ -124,10 +124,17 @@ pub fn act(
     let check = match act {
         Act::Submit { to } => may_submit(&state).and_then(|()| named_managers(directory, to)),
         Act::Agree { .. } | Act::Return { .. } => may_review(&state, case, directory, &by, head),
-        Act::Final { .. } => may_finalise(&state, case, directory, head),
+        Act::Final { .. } => may_finalise(&state, case, directory, head)
+            .and_then(|()| unchanged_since_review(press, case, &state, &log)),
         Act::Sent { .. } => may_send(&state),
     };
     check.map_err(Refused::Rule)?;
+    if let (Act::Submit { .. }, Some(input)) = (act, &state.draft_input) {
+        // What the reviewers will read, kept so that a final can be checked
+        // against it section by section.
+        let json = serde_json::to_vec(case).expect("a case serialises");
+        press.records().keep_version(case_id, input, &json).map_err(SetupError::from)?;
+    }
     let concerns = match act {
         Act::Final { date } => {
             let entry = make_and_publish(press, case, kind, *date, true, &log, &docs_dir)?
@@ -175,6 +182,58 @@ pub fn act(
     press.records().append(case_id, &written).map_err(SetupError::from)?;
     crate::failpoint("lifecycle:after-append");
     Ok(event)
+}
+
+/// A reviewed document is made final from exactly the version its
+/// reviewers agreed: refused when anything that shapes it has changed since
+/// (naming the sections of the case that changed), so that it is submitted
+/// again.
+fn unchanged_since_review(
+    press: &Press,
+    case: &Case,
+    state: &DocState,
+    log: &[LogEntry],
+) -> Result<(), String> {
+    let Some(agreed) = state.draft_input.as_deref().filter(|_| state.kind.reviewed()) else { return Ok(()) };
+    if press.document_input(case, state.kind, false, log) == agreed {
+        return Ok(());
+    }
+    let kept = press.records().version(case.case_id.as_str(), agreed).ok().flatten();
+    let then = kept.and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok());
+    let now = serde_json::to_value(case).expect("a case serialises");
+    let what = match then.map(|then| changed_sections(&then, &now)) {
+        Some(sections) if !sections.is_empty() => format!("the case has changed in {}", sections.join(", ")),
+        Some(_) => "casepress's templates or settings have changed".to_owned(),
+        None => "the case has changed".to_owned(),
+    };
+    Err(format!(
+        "{what} since the version that was agreed: this {} must be submitted and agreed again before it is final",
+        state.kind.spec().noun
+    ))
+}
+
+/// The sections of the case (and, inside a section, the fields) that differ.
+fn changed_sections(then: &serde_json::Value, now: &serde_json::Value) -> Vec<String> {
+    let (Some(then), Some(now)) = (then.as_object(), now.as_object()) else { return vec!["the case".into()] };
+    let mut keys: Vec<&String> = then.keys().chain(now.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let mut out = Vec::new();
+    for key in keys {
+        match (then.get(key), now.get(key)) {
+            (a, b) if a == b => {}
+            (Some(serde_json::Value::Object(a)), Some(serde_json::Value::Object(b))) => {
+                let mut fields: Vec<&String> = a.keys().chain(b.keys()).collect();
+                fields.sort();
+                fields.dedup();
+                out.extend(
+                    fields.into_iter().filter(|f| a.get(*f) != b.get(*f)).map(|f| format!("`{key}.{f}`")),
+                );
+            }
+            _ => out.push(format!("`{key}`")),
+        }
+    }
+    out
 }
 
 /// The name a step is recorded under: as the staff directory spells it (a

@@ -4,7 +4,7 @@
 //! output folder can be moved or reached from any working folder.
 //!
 //! ```text
-//! OUT/cases/<case_id>/{documents,statements,notes}/, case-log.jsonl, .lock
+//! OUT/cases/<case_id>/{documents,statements,notes,versions}/, case-log.jsonl, .lock
 //! OUT/quarantine/{unidentified,unreadable}/
 //! OUT/escalations/              Safety Link notices
 //! OUT/statements/ledger.jsonl   the filing ledger
@@ -126,6 +126,12 @@ impl Layout {
     /// The filing ledger.
     pub fn ledger(&self) -> PathBuf {
         self.ledger_dir().join("ledger.jsonl")
+    }
+
+    /// The case as it was for each version submitted for review, by the
+    /// version's input hash: what the reviewers read, kept beside its log.
+    pub fn versions(&self, case_id: &str) -> PathBuf {
+        self.case_dir(case_id).join("versions")
     }
 
     /// A case folder's lock: one writer of the case at a time (a render

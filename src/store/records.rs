@@ -9,7 +9,7 @@ use std::fs::File;
 
 use super::layout::Layout;
 use super::log::{CaseLog, LogEntry, append_log_many, read_case_log};
-use super::publish::{Modes, StoreError, lock_case};
+use super::publish::{Modes, StoreError, lock_case, publish};
 
 /// A case's lock, held until dropped: one writer of the case at a time.
 #[derive(Debug)]
@@ -45,6 +45,24 @@ impl Records {
     /// read.
     pub fn append(&self, case_id: &str, entries: &[LogEntry]) -> Result<(), StoreError> {
         append_log_many(&self.layout.case_dir(case_id), entries, self.modes)
+    }
+
+    /// Keeps the case as it was for a submitted version (`input_hash`):
+    /// written once, never replaced, so a final can be checked against
+    /// exactly what was reviewed.
+    pub fn keep_version(&self, case_id: &str, input_hash: &str, case_json: &[u8]) -> Result<(), StoreError> {
+        publish(&self.layout.versions(case_id), &format!("{input_hash}.json"), case_json, self.modes)
+            .map(|_| ())
+    }
+
+    /// The case as it was for a submitted version, if it was kept.
+    pub fn version(&self, case_id: &str, input_hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let path = self.layout.versions(case_id).join(format!("{input_hash}.json"));
+        match std::fs::read(&path) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(StoreError { path, source }),
+        }
     }
 
     /// Takes a case's lock, waiting for another writer to finish.
