@@ -113,7 +113,7 @@ pub fn export_case(
     }
     let log = press.records().read(id.as_str()).map_err(|e| e.to_string())?;
     verify_folder(&case_dir, &log)?;
-    account_for_statements(layout.root(), id.as_str(), &log)?;
+    account_for_statements(press.records(), id.as_str(), &log)?;
 
     // The latest final of each kind (and the latest draft, which goes in
     // only when asked for, labelled as a draft), and every statement.
@@ -269,8 +269,8 @@ pub fn export_case(
 /// Every statement the filing ledger records as filed into the case must be
 /// in its case log: a receipt lost to a torn write would otherwise leave the
 /// statement out of a transfer without a word.
-fn account_for_statements(out: &Path, case_id: &str, log: &[LogEntry]) -> Result<(), String> {
-    let filed = crate::statements::ledger::filed_into(out, case_id).map_err(|e| e.to_string())?;
+fn account_for_statements(records: &store::Records, case_id: &str, log: &[LogEntry]) -> Result<(), String> {
+    let filed = crate::statements::ledger::filed_into(records, case_id).map_err(|e| e.to_string())?;
     let missing: Vec<String> = filed
         .into_iter()
         .filter(|(_, _, sha)| {

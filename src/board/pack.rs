@@ -333,12 +333,12 @@ pub fn build_board(
     let cases: Vec<_> = caseload.cases().cloned().collect();
     let errors: Vec<String> = caseload.failures.iter().map(|f| f.reason.clone()).collect();
     let layout = press.layout();
-    let (statements, damaged) = crate::statements::ledger::filed_statements(layout.root())?;
+    let (statements, damaged) = crate::statements::ledger::filed_statements(press.records())?;
     let mut errors: Vec<String> = errors;
     errors.extend(damaged.iter().map(|d| {
         format!(
             "{}: line {} is damaged (a write was cut short): a statement may be missing from the counts",
-            layout.ledger().display(),
+            press.records().ledger().name(),
             d.line
         )
     }));

@@ -146,13 +146,7 @@ pub fn statements(action: StatementsAction) -> Result<ExitCode> {
             let service = casepress::service::Service::new(config);
             let (layout, s) = (service.layout(), &service.config().statements);
             let now = settings::now(c.now.as_deref())?;
-            let mut report = status::status(
-                layout,
-                inbox.as_deref(),
-                service.hours(),
-                s.assign_within_working_hours,
-                now,
-            )?;
+            let mut report = status::status(&service, inbox.as_deref(), now)?;
             report.watcher = s.watch.as_ref().map(|w| watch::health(layout, w.stale_after(), now));
             if service.config().smtp.is_some() {
                 let outbox = casepress::statements::outbox::Outbox::new(layout, service.modes());

@@ -3,9 +3,6 @@
 //! a crash repeats the decision exactly.
 
 use std::collections::HashMap;
-use std::fs::File;
-use std::io;
-use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -13,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::decision::{Decision, StatementOutcome};
-use crate::store::{self, Damaged, Layout, Modes, ReadTo, StoreError, Tail};
+use crate::store::{Damaged, Journal, ReadTo, Records, StoreError, Tail};
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -41,7 +38,7 @@ struct LedgerLineOut<'a> {
 /// fifty bytes per statement, not every decision; and it follows the file
 /// as lines are appended ([`Ledger::catch_up`]) rather than reading it again.
 pub(super) struct Ledger {
-    path: PathBuf,
+    journal: Journal,
     read_to: ReadTo,
     /// Lines that are not records (torn or glued writes).
     damaged: Vec<Damaged>,
@@ -80,16 +77,16 @@ fn key(sha256: &str) -> Key {
 }
 
 impl Ledger {
-    /// Reads and indexes the ledger at `path` (empty if there is none).
-    pub(super) fn read(path: &Path) -> Result<Self, StoreError> {
-        let mut ledger = Self::empty(path);
+    /// Reads and indexes the ledger (empty if there is none).
+    pub(super) fn read(journal: &Journal) -> Result<Self, StoreError> {
+        let mut ledger = Self::empty(journal);
         ledger.catch_up()?;
         Ok(ledger)
     }
 
-    fn empty(path: &Path) -> Self {
+    fn empty(journal: &Journal) -> Self {
         Self {
-            path: path.to_owned(),
+            journal: journal.clone(),
             read_to: ReadTo::default(),
             damaged: Vec::new(),
             fragment: None,
@@ -102,7 +99,7 @@ impl Ledger {
     pub(super) fn catch_up(&mut self) -> Result<(), StoreError> {
         let tail = self.index_from(self.read_to)?;
         if tail.restarted {
-            *self = Self::empty(&self.path);
+            *self = Self::empty(&self.journal.clone());
             self.index_from(ReadTo::default())?;
         }
         Ok(())
@@ -110,7 +107,7 @@ impl Ledger {
 
     fn index_from(&mut self, from: ReadTo) -> Result<Tail, StoreError> {
         let (latest, damaged) = (&mut self.latest, &mut self.damaged);
-        let tail = store::read_lines_from::<LedgerLine>(&self.path, from, |offset, line| match line {
+        let tail = self.journal.read_from::<LedgerLine>(from, |offset, line| match line {
             Ok(line) => {
                 let entry = latest.entry(key(&line.decision.sha256)).or_default();
                 match line.stage {
@@ -133,7 +130,7 @@ impl Ledger {
 
     fn decision_at(&self, offset: u64) -> Result<Decision, StoreError> {
         let mut found = None;
-        store::read_lines_at::<LedgerLine>(&self.path, &[offset], |_, l| found = Some(l.decision))?;
+        self.journal.read_at::<LedgerLine>(&[offset], |_, l| found = Some(l.decision))?;
         Ok(found.expect("one offset, one line"))
     }
 
@@ -163,7 +160,7 @@ impl Ledger {
 
     fn each_at(&self, mut offsets: Vec<u64>, mut each: impl FnMut(Decision)) -> Result<(), StoreError> {
         offsets.sort_unstable();
-        store::read_lines_at::<LedgerLine>(&self.path, &offsets, |_, line| each(line.decision))
+        self.journal.read_at::<LedgerLine>(&offsets, |_, line| each(line.decision))
     }
 
     /// The latest "done" decision of every statement, in ledger order.
@@ -179,10 +176,9 @@ fn open_at(latest: &Latest) -> Option<u64> {
     latest.begun.filter(|&begun| latest.done.is_none_or(|done| done < begun))
 }
 
-/// The ledger file, for appending.
+/// The ledger, for appending.
 pub(super) struct LedgerFile {
-    pub(super) path: PathBuf,
-    pub(super) modes: Modes,
+    pub(super) journal: Journal,
 }
 
 impl LedgerFile {
@@ -207,32 +203,27 @@ impl LedgerFile {
                 .expect("ledger lines serialise");
             lines.push(b'\n');
         }
-        store::append_lines(&self.path, &lines, self.modes, matches!(stage, Stage::Begun))
-            .map_err(|e| e.to_string())?;
+        self.journal.append(&lines, matches!(stage, Stage::Begun)).map_err(|e| e.to_string())?;
         ledger.catch_up().map_err(|e| e.to_string())
     }
 
     /// Makes every line appended so far durable.
     pub(super) fn sync(&self) -> Result<(), String> {
-        match File::open(&self.path) {
-            Ok(f) => f.sync_data().map_err(|e| format!("{}: {e}", self.path.display())),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(format!("{}: {e}", self.path.display())),
-        }
+        self.journal.sync().map_err(|e| e.to_string())
     }
 }
 
 /// Every statement the ledger records as done (latest decision per file),
 /// and the ledger's damaged lines.
-pub(super) fn done_decisions(layout: &Layout) -> Result<(Vec<Decision>, Vec<Damaged>), StoreError> {
-    let ledger = Ledger::read(&layout.ledger())?;
+pub(super) fn done_decisions(records: &Records) -> Result<(Vec<Decision>, Vec<Damaged>), StoreError> {
+    let ledger = Ledger::read(&records.ledger())?;
     Ok((ledger.done_decisions()?, ledger.damaged()))
 }
 
 /// The statements the ledger records as filed into a case: (statement ID,
 /// file name, SHA-256) of each, for an export to account for.
-pub fn filed_into(out: &Path, case_id: &str) -> Result<Vec<(String, String, String)>, StoreError> {
-    let (done, _) = done_decisions(&Layout::new(out))?;
+pub fn filed_into(records: &Records, case_id: &str) -> Result<Vec<(String, String, String)>, StoreError> {
+    let (done, _) = done_decisions(records)?;
     Ok(done
         .into_iter()
         .filter(|d| d.outcome == StatementOutcome::Assigned && d.case_id.as_deref() == Some(case_id))
@@ -255,8 +246,8 @@ pub struct FiledStatement {
 
 /// Every statement the ledger under the output root `out` records as done,
 /// and the ledger's damaged lines (which may have held more).
-pub fn filed_statements(out: &Path) -> Result<(Vec<FiledStatement>, Vec<Damaged>), StoreError> {
-    let (done, damaged) = done_decisions(&Layout::new(out))?;
+pub fn filed_statements(records: &Records) -> Result<(Vec<FiledStatement>, Vec<Damaged>), StoreError> {
+    let (done, damaged) = done_decisions(records)?;
     let filed = done
         .into_iter()
         .map(|d| FiledStatement {
@@ -282,9 +273,10 @@ mod tests {
     #[test]
     fn lookups_find_the_latest_line_of_each_stage_as_the_file_grows() {
         let tmp = tempfile::tempdir().unwrap();
-        let file = LedgerFile { path: tmp.path().join("ledger.jsonl"), modes: Modes::default() };
+        let records = Records::new(crate::store::Layout::new(tmp.path()), crate::store::Modes::default());
+        let file = LedgerFile { journal: records.ledger() };
         let a = "a".repeat(64);
-        let mut ledger = Ledger::read(&file.path).unwrap();
+        let mut ledger = Ledger::read(&file.journal).unwrap();
         file.append(&mut ledger, Stage::Begun, &[&decision(&a, "first")]).unwrap();
         assert!(ledger.done(&a).unwrap().is_none());
         assert_eq!(ledger.open(&a).unwrap().unwrap().dest_name, "first");
@@ -297,7 +289,7 @@ mod tests {
         let open: Vec<String> = ledger.open_decisions().unwrap().into_iter().map(|d| d.dest_name).collect();
         assert_eq!(open, ["second", "other"], "in ledger order");
         // A second reader of the same file sees the same.
-        let again = Ledger::read(&file.path).unwrap();
+        let again = Ledger::read(&file.journal).unwrap();
         assert_eq!(again.done(&a).unwrap().unwrap().dest_name, "first");
         assert_eq!(again.done_decisions().unwrap().len(), 1);
         assert!(again.damaged().is_empty());

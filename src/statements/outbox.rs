@@ -100,7 +100,7 @@ impl Known {
     /// (one done twice owes them once). A file read that finds it replaced
     /// starts everything again.
     fn catch_up(&mut self, outbox: &Path, service: &Service) -> Result<(), String> {
-        let ledger = &service.layout().ledger();
+        let ledger = service.records().ledger();
         let log = store::read_lines_from::<OutboxLine>(outbox, self.log_to, |_, line| match line {
             Ok(OutboxLine::Opened { since }) => {
                 self.since.get_or_insert(since);
@@ -130,21 +130,22 @@ impl Known {
         let Some(since) = self.since else { return Ok(()) };
         let directory = service.staff();
         let officer = service.config().statements.duty_officer.as_deref();
-        let read = store::read_lines_from::<LedgerLine>(ledger, self.ledger_to, |_, line| {
-            let Ok(LedgerLine { stage: Stage::Done, decision }) = line else { return };
-            if decision.received < since {
-                return;
-            }
-            for notice in notices(&decision, directory, officer) {
-                if self.sent.contains(&digest(&notice.key)) || self.owed_at.contains_key(&notice.key) {
-                    continue;
+        let read = ledger
+            .read_from::<LedgerLine>(self.ledger_to, |_, line| {
+                let Ok(LedgerLine { stage: Stage::Done, decision }) = line else { return };
+                if decision.received < since {
+                    return;
                 }
-                self.owed_at.insert(notice.key.clone(), self.next);
-                self.owed.insert(self.next, notice);
-                self.next += 1;
-            }
-        })
-        .map_err(|e| e.to_string())?;
+                for notice in notices(&decision, directory, officer) {
+                    if self.sent.contains(&digest(&notice.key)) || self.owed_at.contains_key(&notice.key) {
+                        continue;
+                    }
+                    self.owed_at.insert(notice.key.clone(), self.next);
+                    self.owed.insert(self.next, notice);
+                    self.next += 1;
+                }
+            })
+            .map_err(|e| e.to_string())?;
         self.ledger_to = read.read_to;
         if read.restarted {
             *self = Self::default();

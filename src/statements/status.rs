@@ -8,8 +8,7 @@ use serde::Serialize;
 use super::decision::StatementOutcome;
 use super::inbox::inbox_files;
 use super::ledger::done_decisions;
-use crate::rules::WorkingHours;
-use crate::store::Layout;
+use crate::service::Service;
 
 /// One line of the status report.
 #[derive(Debug, Clone, Serialize)]
@@ -64,14 +63,10 @@ impl StatusReport {
     }
 }
 
-/// Builds the status of `out` (and `inbox`, if given) as of `now`.
-pub fn status(
-    layout: &Layout,
-    inbox: Option<&Path>,
-    hours: &WorkingHours,
-    sla_hours: u32,
-    now: DateTime<Utc>,
-) -> std::io::Result<StatusReport> {
+/// Builds the status of the service's output (and `inbox`, if given) as of `now`.
+pub fn status(service: &Service, inbox: Option<&Path>, now: DateTime<Utc>) -> std::io::Result<StatusReport> {
+    let (layout, hours) = (service.layout(), service.hours());
+    let sla_hours = service.config().statements.assign_within_working_hours;
     let mut report = StatusReport {
         waiting: Vec::new(),
         sla_breaches: Vec::new(),
@@ -115,7 +110,8 @@ pub fn status(
             report.waiting.push(item);
         }
     }
-    let (done, damaged) = done_decisions(layout).map_err(|e| std::io::Error::other(e.to_string()))?;
+    let (done, damaged) =
+        done_decisions(service.records()).map_err(|e| std::io::Error::other(e.to_string()))?;
     report.damaged_ledger_lines = damaged;
     for d in done {
         let path = layout.at(d.filed());

@@ -4,6 +4,7 @@
 //! and deterministic zip bundles.
 
 mod bundle;
+mod journal;
 mod jsonl;
 mod layout;
 mod log;
@@ -11,6 +12,7 @@ mod publish;
 mod records;
 
 pub use bundle::{Bundle, BundleMember, bundle};
+pub use journal::Journal;
 pub use jsonl::{Damaged, ReadTo, Tail, append_lines, read_lines, read_lines_at, read_lines_from};
 pub use layout::{Layout, Quarantine};
 pub use log::{CASE_LOG, CaseLog, LogEntry, append_log, append_log_many, read_case_log, read_log};
@@ -20,7 +22,7 @@ pub use publish::{
     publish, publish_as, publish_as_unsynced, publish_unsynced, replace, sha256_hex, sweep_temp_files,
     sync_dir, try_lock,
 };
-pub use records::{CaseLock, Records};
+pub use records::{CaseLock, FilingLock, Records};
 
 #[cfg(test)]
 mod tests;

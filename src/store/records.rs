@@ -3,13 +3,21 @@
 //! case's history (the render batch, the lifecycle, filing, exports, the
 //! board, `check` and the workspace), so that where the records live is
 //! this type's business alone: today files under `OUT/cases/<id>/`, and a
-//! database-backed store would change this file, not the stages.
+//! database-backed store would change this file, not the stages. The
+//! statement ledger and its filing lock are reached through it too.
 
 use std::fs::File;
 
+use super::journal::Journal;
 use super::layout::Layout;
 use super::log::{CaseLog, LogEntry, append_log_many, read_case_log};
-use super::publish::{Modes, StoreError, lock_case, publish};
+use super::publish::{Modes, StoreError, lock_case, publish, try_lock};
+
+/// The filing lock, held until dropped: one filer per output root.
+#[derive(Debug)]
+pub struct FilingLock {
+    _file: File,
+}
 
 /// A case's lock, held until dropped: one writer of the case at a time.
 #[derive(Debug)]
@@ -63,6 +71,18 @@ impl Records {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(source) => Err(StoreError { path, source }),
         }
+    }
+
+    /// The statement ledger: every filing decision, begun and done.
+    pub fn ledger(&self) -> Journal {
+        Journal::new(self.layout.ledger(), self.modes)
+    }
+
+    /// Takes the filing lock (the one filer that writes the ledger), or
+    /// `None` while another filer holds it.
+    pub fn try_lock_filing(&self) -> Result<Option<FilingLock>, StoreError> {
+        super::publish::ensure_dir(&self.layout.ledger_dir(), self.modes)?;
+        Ok(try_lock(&self.layout.filing_lock(), self.modes)?.map(|file| FilingLock { _file: file }))
     }
 
     /// Takes a case's lock, waiting for another writer to finish.

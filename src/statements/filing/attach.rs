@@ -51,7 +51,7 @@ pub fn attach_locked(
     lock: &mut super::FilingLock,
 ) -> Result<FilingReport, SetupError> {
     let layout = press.layout();
-    let ledger = lock.ledger(layout)?;
+    let ledger = lock.ledger(press.records())?;
     let wanted = |d: &Decision| {
         d.outcome == StatementOutcome::Unidentified
             && (d.fields.statement_id.as_deref() == Some(opts.statement.as_str())

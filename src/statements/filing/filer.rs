@@ -54,7 +54,7 @@ impl<'a> Service<'a> {
             press: self.press,
             layout,
             modes,
-            ledger_file: LedgerFile { path: layout.ledger(), modes },
+            ledger_file: LedgerFile { journal: self.press.records().ledger() },
             policy,
             now,
         }

@@ -8,7 +8,6 @@
 //! and repeats the same decision; every step is idempotent. This module is
 //! that order and nothing else: the practice decision is [`super::decide()`].
 
-use std::fs;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -31,7 +30,7 @@ use super::ledger::Ledger;
 use super::report::{FilingReport, StatementReport};
 use crate::case::Caseload;
 use crate::press::{Press, SetupError};
-use crate::store::{self, Layout, Modes};
+use crate::store;
 
 /// What to file and when.
 #[derive(Debug, Clone)]
@@ -62,7 +61,7 @@ pub fn file_inbox(
 /// per hold. A watcher's memory and each batch's work stay flat however
 /// long the ledger gets.
 pub struct FilingLock {
-    _file: fs::File,
+    _held: store::FilingLock,
     ledger: Option<Ledger>,
     receipts_checked: bool,
 }
@@ -70,15 +69,20 @@ pub struct FilingLock {
 impl FilingLock {
     /// Takes the lock, or says who holds it.
     pub fn take(press: &Press) -> Result<Self, SetupError> {
-        let file = lock(press.layout(), press.modes())?;
-        Ok(Self { _file: file, ledger: None, receipts_checked: false })
+        let held = press.records().try_lock_filing()?.ok_or_else(|| {
+            SetupError::Input(format!(
+                "{}: another `casepress statements file` run (or `attach`, or a `statements watch`) is filing into this output folder; try again when it finishes",
+                press.layout().filing_lock().display()
+            ))
+        })?;
+        Ok(Self { _held: held, ledger: None, receipts_checked: false })
     }
 
     /// The ledger's index: read at first use, caught up after.
-    fn ledger(&mut self, layout: &Layout) -> Result<&mut Ledger, SetupError> {
+    fn ledger(&mut self, records: &store::Records) -> Result<&mut Ledger, SetupError> {
         match &mut self.ledger {
             Some(ledger) => ledger.catch_up()?,
-            None => self.ledger = Some(Ledger::read(&layout.ledger())?),
+            None => self.ledger = Some(Ledger::read(&records.ledger())?),
         }
         Ok(self.ledger.as_mut().expect("just read"))
     }
@@ -93,7 +97,6 @@ pub fn file_inbox_locked(
     lock: &mut FilingLock,
 ) -> Result<FilingReport, SetupError> {
     let config = press.config();
-    let layout = press.layout();
     let modes = press.modes();
     if let (Some(sample), Some(configured)) = (&config.statements.sample_inbox, &config.statements.inbox)
         && *configured == opts.inbox
@@ -103,7 +106,7 @@ pub fn file_inbox_locked(
     let service = Service::new(press, caseload);
     let filer = service.filer(opts.now);
     let check_receipts = !lock.receipts_checked;
-    let ledger = lock.ledger(layout)?;
+    let ledger = lock.ledger(press.records())?;
     filer.reconcile(ledger, &opts.inbox).map_err(SetupError::Input)?;
     // Receipts are lost only to a crash or a torn write, both of which end
     // a hold: checked once per hold, not every batch.
@@ -148,17 +151,4 @@ pub fn file_inbox_locked(
     filer.ledger_file.sync().map_err(SetupError::Input)?;
     store::sync_dir(&opts.inbox)?;
     Ok(FilingReport { items, unloaded: caseload.failures.clone(), problems })
-}
-
-/// Takes the filing lock of an output root: one filing run (or attach) at a
-/// time. Released when the file is dropped.
-fn lock(layout: &Layout, modes: Modes) -> Result<fs::File, SetupError> {
-    store::ensure_dir(&layout.ledger_dir(), modes)?;
-    let lock_path = layout.filing_lock();
-    store::try_lock(&lock_path, modes)?.ok_or_else(|| {
-        SetupError::Input(format!(
-            "{}: another `casepress statements file` run (or `attach`, or a `statements watch`) is filing into this output folder; try again when it finishes",
-            lock_path.display()
-        ))
-    })
 }

@@ -23,13 +23,7 @@ pub async fn desk(State(ws): Ws, v: Visitor) -> Response {
         let config = ws.press.config();
         let layout = ws.press.layout();
         let now = ws.now();
-        let report = match status::status(
-            layout,
-            config.statements.inbox.as_deref(),
-            ws.press.hours(),
-            config.statements.assign_within_working_hours,
-            now,
-        ) {
+        let report = match status::status(ws.press.service(), config.statements.inbox.as_deref(), now) {
             Ok(r) => r,
             Err(e) => {
                 tracing::error!("statements status: {e}");
