@@ -121,8 +121,24 @@ pub fn export_case(
     let mut latest_draft: BTreeMap<String, (&str, &str, &str)> = BTreeMap::new();
     let mut statements = Vec::new();
     let mut kept_log = Vec::new();
+    // A final goes only with its recorded final step: a final PDF whose step
+    // was never recorded (refused, or cut short) is not a final.
+    let recorded_finals: Vec<(crate::documents::DocumentKind, &str)> = log
+        .iter()
+        .filter_map(|e| match e {
+            LogEntry::Lifecycle { kind, step: crate::documents::Step::Final, sha256, .. } => {
+                Some((*kind, sha256.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
     for entry in &log {
         match entry {
+            LogEntry::Document { kind, sha256, draft: false, .. }
+                if !recorded_finals.contains(&(*kind, sha256.as_str())) =>
+            {
+                kept_log.push(entry);
+            }
             LogEntry::Document { kind, file, at, draft, .. } => {
                 let into = if *draft { &mut latest_draft } else { &mut latest };
                 into.insert(kind.name().to_owned(), (file.as_str(), at.as_str(), kind.name()));

@@ -512,3 +512,38 @@ fn a_final_is_refused_when_the_case_changed_after_the_managers_agreed() {
     let text = squash(&pdf_text(&finals[0]));
     assert!(text.contains("Amendedaftergatekeeping"), "the final has the agreed words: {text}");
 }
+
+/// An export takes a final only with its recorded final step: a final entry
+/// in the log with no step (a refused or cut-short final of an older
+/// casepress) never goes to another service.
+#[test]
+fn an_export_takes_only_finals_with_a_recorded_final_step() {
+    let s = Service::new();
+    s.render();
+    assert_eq!(s.step(&["submit", CASE, "psr", "--by", "Priya Natarajan"]).0, 0);
+    assert_eq!(s.step(&["review", CASE, "psr", "--by", "Declan Hughes", "--agree"]).0, 0);
+    assert_eq!(s.step(&["review", CASE, "psr", "--by", "Ruth Okafor", "--agree"]).0, 0);
+    assert_eq!(s.step(&["final", CASE, "psr", "--by", "Priya Natarajan", "--date", "2026-12-01"]).0, 0);
+    // A later "final" with no step, pointing at the draft's file.
+    let log_path = s.path().join("out/cases").join(CASE).join("case-log.jsonl");
+    let log = fs::read_to_string(&log_path).unwrap();
+    let mut orphan: serde_json::Value = log
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|e| e["event"] == "document" && e["kind"] == "psr" && e["draft"] == true)
+        .unwrap();
+    orphan["draft"] = false.into();
+    orphan["at"] = "2026-12-02T09:00:00Z".into();
+    fs::write(&log_path, format!("{log}{orphan}\n")).unwrap();
+
+    let out = s.run(&["export", CASE, "--purpose", "transfer", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let items: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let zip = fs::File::open(s.path().join(items[0]["bundle"].as_str().unwrap())).unwrap();
+    let names: Vec<String> =
+        zip::ZipArchive::new(zip).unwrap().file_names().map(|n| n.unwrap().into_owned()).collect();
+    let psr: Vec<&String> =
+        names.iter().filter(|n| n.starts_with("documents/") && n.contains("_psr_")).collect();
+    assert_eq!(psr.len(), 1, "{names:?}");
+    assert!(!psr[0].contains("_draft"), "the recorded final, not the entry without a step: {names:?}");
+}
