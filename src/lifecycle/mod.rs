@@ -71,16 +71,21 @@ impl Act {
         }
     }
 
-    /// Whether the current draft is rendered first: a submission is of the
-    /// case as it is now, and a document final on its signatures is made
-    /// from its current data. The command line and the workspace both ask
-    /// here, so they submit the same thing.
+    /// Whether the current draft is rendered first (see [`drafts_first`]).
     pub fn drafts_first(&self, kind: DocumentKind) -> bool {
-        match self {
-            Self::Submit { .. } => true,
-            Self::Final { .. } => !kind.reviewed(),
-            _ => false,
-        }
+        drafts_first(self.step(), kind)
+    }
+}
+
+/// Whether a step renders the current draft first: a submission is of the
+/// case as it is now, and a document final on its signatures is made from
+/// its current data. The command line and the workspace both ask here, so
+/// they submit the same thing.
+pub fn drafts_first(step: Step, kind: DocumentKind) -> bool {
+    match step {
+        Step::Submitted => true,
+        Step::Final => !kind.reviewed(),
+        _ => false,
     }
 }
 
@@ -128,7 +133,12 @@ pub fn act(
             .and_then(|()| unchanged_since_review(press, case, &state, &log)),
         Act::Sent { .. } => may_send(&state),
     };
-    check.map_err(Refused::Rule)?;
+    if let Err(why) = check {
+        // A draft made on the way is a draft like any other: on record, even
+        // when the step itself is refused.
+        press.records().append(case_id, &written).map_err(SetupError::from)?;
+        return Err(Refused::Rule(why));
+    }
     if let (Act::Submit { .. }, Some(input)) = (act, &state.draft_input) {
         // What the reviewers will read, kept so that a final can be checked
         // against it section by section.
@@ -137,8 +147,13 @@ pub fn act(
     }
     let concerns = match act {
         Act::Final { date } => {
-            let entry = make_and_publish(press, case, kind, *date, true, &log, &docs_dir)?
-                .ok_or_else(|| Refused::Rule("the final could not be made".into()))?;
+            let made = make_and_publish(press, case, kind, *date, true, &log, &docs_dir);
+            let Ok(Some(entry)) = made else {
+                press.records().append(case_id, &written).map_err(SetupError::from)?;
+                return Err(made
+                    .err()
+                    .unwrap_or_else(|| Refused::Rule("the final could not be made".into())));
+            };
             crate::failpoint("lifecycle:after-final-render");
             let LogEntry::Document { sha256, .. } = &entry else { unreachable!("a document entry") };
             let sha = sha256.clone();

@@ -14,7 +14,7 @@ use crate::case::Case;
 use crate::documents::DocumentKind;
 use crate::failure::{Failure, Stage};
 use crate::history;
-use crate::render::RenderRequest;
+use crate::render::{RenderRequest, RenderedSource};
 use crate::rules::Facts;
 use crate::store::{self, LogEntry, Published};
 use crate::typeset::{PdfMeta, SvgMemo};
@@ -104,16 +104,7 @@ impl Press {
             }
         }
         let in_case = |f: Failure| Failure { reason: format!("{}: {}", order.origin, f.reason), ..f };
-        let psr_history = kind.spec().record_of.map(|of| history::fold(order.log, of));
-        let req = RenderRequest {
-            case,
-            facts: order.facts,
-            kind,
-            date: order.date,
-            final_: order.final_,
-            psr_history: psr_history.as_ref(),
-        };
-        let rendered = self.render(req).map_err(in_case)?;
+        let rendered = self.source(order, order.final_).map_err(in_case)?;
         if let Some(dir) = order.typst_dir {
             let name = format!("{}_{kind}.typ", case.case_id);
             store::replace(dir, &name, rendered.source.as_bytes(), self.modes())
@@ -148,20 +139,25 @@ impl Press {
         }))
     }
 
+    /// One document's Typst source; a record of another document's review
+    /// (the gatekeeping record) is rendered from that document's steps.
+    fn source(&self, order: &Order<'_>, final_: bool) -> Result<RenderedSource, Failure> {
+        let record_of = order.kind.spec().record_of.map(|of| history::fold(order.log, of));
+        self.render(RenderRequest {
+            case: order.case,
+            facts: order.facts,
+            kind: order.kind,
+            date: order.date,
+            final_,
+            psr_history: record_of.as_ref(),
+        })
+    }
+
     /// Makes the draft of one document as SVG pages (the workspace's live
     /// preview), from the same render as its PDF.
     pub fn make_pages(&self, order: &Order<'_>, memo: &SvgMemo) -> Result<Vec<Arc<str>>, Failure> {
         let kind = order.kind;
-        let psr_history = kind.spec().record_of.map(|of| history::fold(order.log, of));
-        let req = RenderRequest {
-            case: order.case,
-            facts: order.facts,
-            kind,
-            date: order.date,
-            final_: false,
-            psr_history: psr_history.as_ref(),
-        };
-        let rendered = self.render(req)?;
+        let rendered = self.source(order, false)?;
         let meta = PdfMeta { ident: format!("{}/{kind}", order.case.case_id), date: order.date };
         self.preview(&rendered.source, &meta, memo)
     }

@@ -99,7 +99,7 @@ impl Ledger {
     pub(super) fn catch_up(&mut self) -> Result<(), StoreError> {
         let tail = self.index_from(self.read_to)?;
         if tail.restarted {
-            *self = Self::empty(&self.journal.clone());
+            *self = Self::empty(&self.journal);
             self.index_from(ReadTo::default())?;
         }
         Ok(())

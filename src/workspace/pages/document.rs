@@ -86,7 +86,7 @@ pub(super) fn actions(
     // renders the draft on the way, so "not rendered yet" does not stand in
     // the way.
     let mut drafted = state.clone();
-    if (Act::Final { date: ws.today() }).drafts_first(kind) && drafted.phase == Phase::None {
+    if lifecycle::drafts_first(crate::documents::Step::Final, kind) && drafted.phase == Phase::None {
         drafted.phase = Phase::Draft;
     }
     // Offered only when a final would render: nothing it needs is missing.
