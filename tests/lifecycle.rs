@@ -287,6 +287,112 @@ fn a_crash_at_every_step_leaves_the_log_consistent_and_a_rerun_completes_it() {
         }
         let (_, status) = s.step(&["status", CASE]);
         assert!(status.contains("sent"), "{point}: {status}");
+        assert_documents_are_the_record(&s, point);
+    }
+}
+
+/// Every PDF in the case's documents folder is named by the log, every
+/// document the log names is there, and there is one final step at most,
+/// whose PDF is the one final in the folder.
+fn assert_documents_are_the_record(s: &Service, when: &str) {
+    let case_dir = s.path().join("out/cases").join(CASE);
+    let log: Vec<serde_json::Value> = fs::read_to_string(case_dir.join("case-log.jsonl"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let named: std::collections::BTreeSet<String> = log
+        .iter()
+        .filter(|e| e["event"] == "document")
+        .map(|e| e["file"].as_str().unwrap().to_owned())
+        .collect();
+    let on_disk: std::collections::BTreeSet<String> = fs::read_dir(case_dir.join("documents"))
+        .map(|dir| dir.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    assert_eq!(named, on_disk, "{when}: the documents folder is what the log records");
+    let final_steps: Vec<&serde_json::Value> =
+        log.iter().filter(|e| e["event"] == "lifecycle" && e["step"] == "final").collect();
+    let finals: Vec<&String> = on_disk.iter().filter(|f| !f.contains("_draft")).collect();
+    assert!(final_steps.len() <= 1, "{when}: one final step at most");
+    assert_eq!(
+        finals.len(),
+        final_steps.len(),
+        "{when}: a final PDF exactly when a final step is recorded: {finals:?}"
+    );
+}
+
+/// A final killed after its PDF was published and before it was recorded
+/// leaves a PDF no step names: the next `final` sets it aside (never an
+/// export's "final"), makes the final again and records it once.
+#[test]
+fn a_final_killed_before_it_is_recorded_is_set_aside_and_made_again() {
+    let s = Service::new();
+    s.render();
+    assert_eq!(s.step(&["submit", CASE, "psr", "--by", "Priya Natarajan"]).0, 0);
+    assert_eq!(s.step(&["review", CASE, "psr", "--by", "Declan Hughes", "--agree"]).0, 0);
+    assert_eq!(s.step(&["review", CASE, "psr", "--by", "Ruth Okafor", "--agree"]).0, 0);
+    let final_ = ["final", CASE, "psr", "--by", "Priya Natarajan", "--date", "2026-12-01"];
+    let killed = Command::new(env!("CARGO_BIN_EXE_casepress"))
+        .args(final_)
+        .env("CASEPRESS_FAILPOINT", "lifecycle:after-final-render")
+        .current_dir(s.path())
+        .output()
+        .unwrap();
+    assert!(!killed.status.success());
+    let docs = s.path().join("out/cases").join(CASE).join("documents");
+    assert!(docs.join("NYJS-2026-0117_psr_2026-12-01.pdf").exists(), "the kill left the PDF");
+    let (_, status) = s.step(&["status", CASE]);
+    assert!(status.contains("agreed") && !status.contains("final NYJS"), "{status}");
+    let out = s.run(&["export", CASE, "--purpose", "transfer", "--json", "--date", "2026-12-02"]);
+    let items: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let zip = fs::File::open(s.path().join(items[0]["bundle"].as_str().unwrap())).unwrap();
+    let names: Vec<String> =
+        zip::ZipArchive::new(zip).unwrap().file_names().map(|n| n.unwrap().into_owned()).collect();
+    assert!(!names.iter().any(|n| n.contains("_psr_2026-12-01")), "no unrecorded final goes out: {names:?}");
+
+    let (code, said) = s.step(&final_);
+    assert_eq!(code, 0, "{said}");
+    assert_documents_are_the_record(&s, "after the second final");
+    let aside = s.path().join("out/cases").join(CASE).join("unrecorded/NYJS-2026-0117_psr_2026-12-01.pdf");
+    assert!(aside.exists(), "the unrecorded PDF is set aside, not lost");
+    let log = fs::read_to_string(s.path().join("out/cases").join(CASE).join("case-log.jsonl")).unwrap();
+    assert_eq!(log.matches("\"file\":\"NYJS-2026-0117_psr_2026-12-01.pdf\"").count(), 1, "{log}");
+}
+
+/// A manager's return and the author's final at the same instant: one of
+/// them wins, and whichever it is, no final PDF exists without its step.
+#[test]
+fn a_final_racing_a_return_leaves_both_or_neither() {
+    for trial in 0..4 {
+        let s = Service::new();
+        s.render();
+        assert_eq!(s.step(&["submit", CASE, "psr", "--by", "Priya Natarajan"]).0, 0);
+        assert_eq!(s.step(&["review", CASE, "psr", "--by", "Declan Hughes", "--agree"]).0, 0);
+        assert_eq!(s.step(&["review", CASE, "psr", "--by", "Ruth Okafor", "--agree"]).0, 0);
+        fs::write(s.path().join("comments.txt"), "Say more about the ISS hours.").unwrap();
+        let spawn = |args: &[&str]| {
+            Command::new(env!("CARGO_BIN_EXE_casepress"))
+                .args(args)
+                .current_dir(s.path())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        };
+        let mut ret = spawn(&[
+            "review",
+            CASE,
+            "psr",
+            "--by",
+            "Helen Adeyemi",
+            "--return",
+            "--comments",
+            "comments.txt",
+        ]);
+        let mut fin = spawn(&["final", CASE, "psr", "--by", "Priya Natarajan", "--date", "2026-12-01"]);
+        let (returned, finalled) = (ret.wait().unwrap().success(), fin.wait().unwrap().success());
+        assert!(!(returned && finalled), "trial {trial}: not both");
+        assert_documents_are_the_record(&s, &format!("trial {trial}"));
     }
 }
 

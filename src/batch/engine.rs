@@ -170,6 +170,10 @@ fn store_case(press: &Press, typeset: TypesetCase) -> Vec<ItemReport> {
     };
     // Partial PDFs a crash left behind are children's documents: remove them.
     store::sweep_temp_files(&docs_dir);
+    // Whole PDFs a killed step published but never recorded: set aside, so
+    // no unrecorded final passes for the final. A failure here only leaves
+    // them where they are (the export takes recorded finals alone).
+    let _ = records.set_aside_unrecorded(&lock, &typeset.case_id);
     let mut pending = Vec::new();
     let mut reports: Vec<ItemReport> = typeset
         .docs

@@ -115,7 +115,10 @@ pub fn act(
     let head = press.config().rules.head_of_service.as_deref();
     let case_id = case.case_id.as_str();
     let docs_dir = press.layout().documents(case_id);
-    let _lock = press.records().lock(case_id).map_err(SetupError::from)?;
+    let lock = press.records().lock(case_id).map_err(SetupError::from)?;
+    // What an interrupted step published but never recorded goes first, so
+    // that the final made now takes its own name and is the only final.
+    press.records().set_aside_unrecorded(&lock, case_id).map_err(SetupError::from)?;
     let mut log = press.records().read(case_id).map_err(SetupError::from)?;
     let today = now.with_timezone(&chrono_tz::Europe::London).date_naive();
     let mut written = Vec::new();

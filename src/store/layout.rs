@@ -134,6 +134,13 @@ impl Layout {
         self.case_dir(case_id).join("versions")
     }
 
+    /// Documents an interrupted step published but never recorded, moved
+    /// out of the documents folder so that nothing unrecorded is taken for
+    /// a document of the case (see [`crate::store::Records::set_aside_unrecorded`]).
+    pub fn unrecorded(&self, case_id: &str) -> PathBuf {
+        self.case_dir(case_id).join("unrecorded")
+    }
+
     /// A case folder's lock: one writer of the case at a time (a render
     /// storing its documents, a lifecycle step, a save, an import update).
     pub fn case_lock(&self, case_id: &str) -> PathBuf {

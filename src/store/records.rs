@@ -85,6 +85,47 @@ impl Records {
         Ok(try_lock(&self.layout.filing_lock(), self.modes)?.map(|file| FilingLock { _file: file }))
     }
 
+    /// Moves out of the case's documents folder every PDF its log does not
+    /// name: what a step killed between publishing a document and recording
+    /// it left behind (a final with no final step must never pass for the
+    /// final). Moved, not deleted, to `unrecorded/` beside the log; nothing
+    /// is done while the log has damaged lines, which may name those files.
+    /// Returns the names moved. Takes the case's lock as proof that no step
+    /// is publishing meanwhile.
+    pub fn set_aside_unrecorded(&self, _held: &CaseLock, case_id: &str) -> Result<Vec<String>, StoreError> {
+        let log = self.read_with_damage(case_id)?;
+        if !log.damaged.is_empty() {
+            return Ok(Vec::new());
+        }
+        let recorded: std::collections::HashSet<&str> = log
+            .entries
+            .iter()
+            .filter_map(|e| match e {
+                LogEntry::Document { file, .. } => Some(file.as_str()),
+                _ => None,
+            })
+            .collect();
+        let docs = self.layout.documents(case_id);
+        let Ok(listing) = std::fs::read_dir(&docs) else { return Ok(Vec::new()) };
+        let mut moved = Vec::new();
+        for entry in listing.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !name.ends_with(".pdf") || recorded.contains(name.as_str()) || name.starts_with('.') {
+                continue;
+            }
+            let path = entry.path();
+            let bytes = std::fs::read(&path).map_err(super::publish::at(&path))?;
+            publish(&self.layout.unrecorded(case_id), &name, &bytes, self.modes)?;
+            std::fs::remove_file(&path).map_err(super::publish::at(&path))?;
+            moved.push(name);
+        }
+        if !moved.is_empty() {
+            super::publish::sync_dir(&docs)?;
+        }
+        moved.sort();
+        Ok(moved)
+    }
+
     /// Takes a case's lock, waiting for another writer to finish.
     pub fn lock(&self, case_id: &str) -> Result<CaseLock, StoreError> {
         Ok(CaseLock { _file: lock_case(&self.layout.case_dir(case_id), self.modes)? })
