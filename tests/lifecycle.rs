@@ -13,6 +13,10 @@ use common::*;
 
 struct Service {
     dir: tempfile::TempDir,
+    /// Minutes past the start of this test's clock: each step not given
+    /// its own `--now` is recorded a minute after the one before, so the
+    /// log reads the same whatever day the test runs.
+    minutes: std::cell::Cell<u32>,
 }
 
 impl Service {
@@ -31,7 +35,7 @@ impl Service {
             .replace("output = \"../out\"", "output = \"out\"")
             .replace("[[staff]]\nname = \"Priya Natarajan\"", "[[staff]]\nname = \"Nina Shah\"\nteam = \"North Team\"\nrole = \"Team Manager\"\n\n[[staff]]\nname = \"Priya Natarajan\"");
         fs::write(dir.path().join("casepress.toml"), config).unwrap();
-        Self { dir }
+        Self { dir, minutes: std::cell::Cell::new(0) }
     }
 
     fn path(&self) -> &Path {
@@ -39,7 +43,24 @@ impl Service {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_casepress")).args(args).current_dir(self.path()).output().unwrap()
+        Command::new(env!("CARGO_BIN_EXE_casepress"))
+            .args(self.clocked(args))
+            .current_dir(self.path())
+            .output()
+            .unwrap()
+    }
+
+    /// `args`, with `--now` on the test's clock for a lifecycle step that
+    /// names no time of its own.
+    fn clocked(&self, args: &[&str]) -> Vec<String> {
+        let mut all: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        if matches!(args.first(), Some(&("submit" | "review" | "final" | "sent"))) && !args.contains(&"--now")
+        {
+            let n = self.minutes.get();
+            self.minutes.set(n + 1);
+            all.extend(["--now".into(), format!("2026-11-30 {:02}:{:02}", 9 + n / 60, n % 60)]);
+        }
+        all
     }
 
     fn step(&self, args: &[&str]) -> (i32, String) {
@@ -261,7 +282,7 @@ fn a_crash_at_every_step_leaves_the_log_consistent_and_a_rerun_completes_it() {
         s.render();
         for step in &steps {
             let crashed = Command::new(env!("CARGO_BIN_EXE_casepress"))
-                .args(step)
+                .args(s.clocked(step))
                 .env("CASEPRESS_FAILPOINT", point)
                 .current_dir(s.path())
                 .output()
@@ -333,7 +354,7 @@ fn a_final_killed_before_it_is_recorded_is_set_aside_and_made_again() {
     assert_eq!(s.step(&["review", CASE, "psr", "--by", "Ruth Okafor", "--agree"]).0, 0);
     let final_ = ["final", CASE, "psr", "--by", "Priya Natarajan", "--date", "2026-12-01"];
     let killed = Command::new(env!("CARGO_BIN_EXE_casepress"))
-        .args(final_)
+        .args(s.clocked(&final_))
         .env("CASEPRESS_FAILPOINT", "lifecycle:after-final-render")
         .current_dir(s.path())
         .output()
@@ -372,7 +393,7 @@ fn a_final_racing_a_return_leaves_both_or_neither() {
         fs::write(s.path().join("comments.txt"), "Say more about the ISS hours.").unwrap();
         let spawn = |args: &[&str]| {
             Command::new(env!("CARGO_BIN_EXE_casepress"))
-                .args(args)
+                .args(s.clocked(args))
                 .current_dir(s.path())
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::null())
@@ -652,4 +673,79 @@ fn an_export_takes_only_finals_with_a_recorded_final_step() {
         names.iter().filter(|n| n.starts_with("documents/") && n.contains("_psr_")).collect();
     assert_eq!(psr.len(), 1, "{names:?}");
     assert!(!psr[0].contains("_draft"), "the recorded final, not the entry without a step: {names:?}");
+}
+
+/// Time runs one way: a step is never recorded before the one it follows,
+/// a final is never dated before it was agreed nor sent before it was
+/// final; `--now` is for tests and replays and never in the future without
+/// `--test-clock`; the operating-system user is the process's, not `$USER`.
+#[test]
+fn time_runs_one_way_on_a_document() {
+    let s = Service::new();
+    s.render();
+    let at = |args: &[&str], now: &str| {
+        let mut all = args.to_vec();
+        all.extend(["--now", now]);
+        s.step(&all)
+    };
+    assert_eq!(at(&["submit", CASE, "psr", "--by", "Priya Natarajan"], "2026-11-26 10:00").0, 0);
+    let (code, said) = at(&["review", CASE, "psr", "--by", "Declan Hughes", "--agree"], "2026-11-25 10:00");
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains("never recorded before the one it follows"), "{said}");
+    assert_eq!(at(&["review", CASE, "psr", "--by", "Declan Hughes", "--agree"], "2026-11-27 10:00").0, 0);
+    assert_eq!(at(&["review", CASE, "psr", "--by", "Ruth Okafor", "--agree"], "2026-11-27 11:00").0, 0);
+    let (code, said) =
+        at(&["final", CASE, "psr", "--by", "Priya Natarajan", "--date", "2026-11-26"], "2026-11-28 09:00");
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains("cannot be dated 26 November 2026"), "{said}");
+
+    // The person recorded is the one named; the account is the process's own.
+    let out = Command::new(env!("CARGO_BIN_EXE_casepress"))
+        .args([
+            "final",
+            CASE,
+            "psr",
+            "--by",
+            "Priya Natarajan",
+            "--date",
+            "2026-11-28",
+            "--now",
+            "2026-11-28 09:00",
+        ])
+        .env("USER", "mallory.forged")
+        .env("LOGNAME", "mallory.forged")
+        .current_dir(s.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let log = fs::read_to_string(s.path().join("out/cases").join(CASE).join("case-log.jsonl")).unwrap();
+    assert!(!log.contains("mallory.forged"), "os_user is not read from the environment: {log}");
+
+    let sent_on = |date: &str| {
+        at(
+            &[
+                "sent",
+                CASE,
+                "psr",
+                "--by",
+                "Priya Natarajan",
+                "--to",
+                "Northfield Youth Court",
+                "--date",
+                date,
+            ],
+            "2026-11-29 09:00",
+        )
+    };
+    let (code, said) = sent_on("2026-11-27");
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains("cannot have been sent on 27 November 2026"), "{said}");
+    assert_eq!(sent_on("2026-11-28").0, 0);
+
+    // --now later than the system clock is a test, and says so.
+    let (code, said) = at(&["review", CASE, "psr", "--by", "Declan Hughes", "--agree"], "2999-01-01 09:00");
+    assert_ne!(code, 0, "{said}");
+    assert!(said.contains("later than the system clock") && said.contains("--test-clock"), "{said}");
+    let help = String::from_utf8_lossy(&s.run(&["final", "--help"]).stdout).into_owned();
+    assert!(help.contains("For tests and replays only"), "{help}");
 }

@@ -244,7 +244,7 @@ fn status_lists_escalations_unidentified_unreadable_and_missed_targets() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("OUTSIDE the 24-working-hour target"));
     ws.put("late.pdf", &statement_pdf(&jay("MOMO-9"), Layout::Lines));
     let status = Command::new(env!("CARGO_BIN_EXE_casepress"))
-        .args(["statements", "status", "--now", "2026-12-10 12:00"])
+        .args(["statements", "status", "--now", "2026-12-10 12:00", "--test-clock"])
         .current_dir(ws.path())
         .output()
         .unwrap();

@@ -41,9 +41,8 @@ pub struct Place {
     /// Case files or folders (default: `paths.cases` from config).
     #[arg(long, value_name = "CASES", num_args = 1..)]
     cases: Vec<PathBuf>,
-    /// When (RFC 3339 or `YYYY-MM-DD HH:MM` London time; default: now).
-    #[arg(long, value_name = "DATETIME")]
-    now: Option<String>,
+    #[command(flatten)]
+    clock: settings::Clock,
     /// Print the result as JSON on stdout.
     #[arg(long)]
     json: bool,
@@ -97,7 +96,7 @@ pub struct StatusArgs {
 fn take(acting: &Acting, act: Act) -> Result<ExitCode> {
     let place = &acting.place;
     let config = settings::config_with_out(place.config.as_deref(), place.out.as_ref())?;
-    let now = settings::now(place.now.as_deref())?;
+    let now = place.clock.now()?;
     let cases = if place.cases.is_empty() { config.paths.cases.clone() } else { place.cases.clone() };
     let caseload = Caseload::load_with(&cases, &config.limits).map_err(|e| anyhow::anyhow!("{e}"))?;
     let Some(loaded) = caseload.find(&acting.case_id) else {

@@ -39,10 +39,9 @@ enum Command {
     Run {
         /// Config file (default: ./casepress.toml).
         config: Option<PathBuf>,
-        /// When statements are received and assigned (RFC 3339 or
-        /// `YYYY-MM-DD HH:MM` London time; default: now).
-        #[arg(long, value_name = "DATETIME")]
-        now: Option<String>,
+        /// When statements are received and assigned.
+        #[command(flatten)]
+        clock: settings::Clock,
         #[command(flatten)]
         common: Common,
     },
@@ -119,7 +118,7 @@ enum TemplatesAction {
 pub fn run(args: Args) -> Result<ExitCode> {
     match args.command {
         Command::Render(a) => render::render(a),
-        Command::Run { config, now, common } => run::run(config, now.as_deref(), common),
+        Command::Run { config, clock, common } => run::run(config, &clock, common),
         Command::Check(a) => check::check(a),
         Command::Board(a) => board::board(a),
         Command::Export(a) => export::export(a),

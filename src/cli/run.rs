@@ -12,7 +12,7 @@ use super::exit::exit_code;
 use super::settings::Common;
 use super::{print, settings};
 
-pub fn run(config: Option<PathBuf>, now: Option<&str>, common: Common) -> Result<ExitCode> {
+pub fn run(config: Option<PathBuf>, clock: &settings::Clock, common: Common) -> Result<ExitCode> {
     let path = config.unwrap_or_else(|| "casepress.toml".into());
     let case_data = path.extension().is_some_and(|e| e == "json" || e == "ndjson" || e == "jsonl");
     if path.is_dir() || case_data {
@@ -27,7 +27,7 @@ pub fn run(config: Option<PathBuf>, now: Option<&str>, common: Common) -> Result
     let today = render.date;
     let press = Press::new(config)?;
     let bar = print::progress_bar(common.json);
-    let opts = RunOptions { render, workers, now: settings::now(now)?, today };
+    let opts = RunOptions { render, workers, now: clock.now()?, today };
     let report = nightly(&press, &opts, &print::on_item(&bar))?;
     bar.finish_and_clear();
     if common.json {

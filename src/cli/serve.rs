@@ -17,10 +17,10 @@ pub struct ServeArgs {
     /// Address to listen on (default: `workspace.listen`, loopback port 8480).
     #[arg(long, value_name = "ADDR")]
     listen: Option<String>,
-    /// A fixed clock (RFC 3339 or `YYYY-MM-DD HH:MM` London time), for
-    /// demonstrations on the samples; default: the real time.
-    #[arg(long, value_name = "DATETIME")]
-    now: Option<String>,
+    /// A fixed clock (--now), for tests and demonstrations on the samples;
+    /// default: the real time.
+    #[command(flatten)]
+    clock: settings::Clock,
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -42,7 +42,7 @@ pub enum UserAction {
 pub fn serve(a: ServeArgs) -> Result<ExitCode> {
     logging();
     let config = settings::load_config(a.config.as_deref(), false)?;
-    let now = a.now.as_deref().map(|t| settings::now(Some(t))).transpose()?;
+    let now = a.clock.fixed()?;
     let options = workspace::Options { listen: a.listen, now };
     workspace::serve(config, options).map_err(|e| anyhow!(e))?;
     Ok(ExitCode::SUCCESS)

@@ -65,13 +65,43 @@ pub fn today(date: Option<NaiveDate>) -> NaiveDate {
     date.unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
-/// "Now" from `--now` (RFC 3339 or `YYYY-MM-DD HH:MM` London time).
-pub fn now(text: Option<&str>) -> Result<DateTime<Utc>> {
-    match text {
-        None => Ok(Utc::now()),
-        Some(text) => parse_sent(text).or_else(|| parse_sent(&text.replace('T', " "))).ok_or_else(|| {
+/// The clock a command runs by: the system's, or `--now` for tests and
+/// replays.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Clock {
+    /// For tests and replays only: act as if it were this time (RFC 3339 or
+    /// `YYYY-MM-DD HH:MM` London time). Default: the system clock. A time
+    /// later than the system clock is refused unless --test-clock says this
+    /// is a test.
+    #[arg(long, value_name = "DATETIME")]
+    pub now: Option<String>,
+    /// Allow --now later than the system clock: this run is a test, and
+    /// what it records is not the service's real history.
+    #[arg(long, requires = "now")]
+    pub test_clock: bool,
+}
+
+impl Clock {
+    /// "Now": the system clock, or `--now` when it is not in the future
+    /// (or `--test-clock` allows it).
+    pub fn now(&self) -> Result<DateTime<Utc>> {
+        let system = Utc::now();
+        let Some(text) = self.now.as_deref() else { return Ok(system) };
+        let at = parse_sent(text).or_else(|| parse_sent(&text.replace('T', " "))).ok_or_else(|| {
             anyhow::anyhow!("--now `{text}`: expected RFC 3339 or `YYYY-MM-DD HH:MM` (London time)")
-        }),
+        })?;
+        if at > system && !self.test_clock {
+            anyhow::bail!(
+                "--now `{text}` is later than the system clock: --now is for tests and replays of what \
+                 has happened; add --test-clock if this is a test"
+            );
+        }
+        Ok(at)
+    }
+
+    /// `--now`, if given (checked as [`Clock::now`] is).
+    pub fn fixed(&self) -> Result<Option<DateTime<Utc>>> {
+        self.now.as_ref().map(|_| self.now()).transpose()
     }
 }
 

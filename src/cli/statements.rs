@@ -73,10 +73,9 @@ pub struct StatementsCommon {
     /// Output root (default: from config).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Receipt and assignment time for `file`, report time for `status`
-    /// (RFC 3339 or `YYYY-MM-DD HH:MM` London time; default: now).
-    #[arg(long, value_name = "DATETIME")]
-    now: Option<String>,
+    /// Receipt and assignment time for `file`, report time for `status`.
+    #[command(flatten)]
+    clock: settings::Clock,
     /// Config file (default: ./casepress.toml if present).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -94,7 +93,7 @@ pub fn statements(action: StatementsAction) -> Result<ExitCode> {
             })?;
             let cases = if cases.is_empty() { config.paths.cases.clone() } else { cases };
             let caseload = Caseload::load_with(&cases, &config.limits).map_err(|e| anyhow::anyhow!("{e}"))?;
-            let opts = FileOptions { inbox, now: settings::now(c.now.as_deref())? };
+            let opts = FileOptions { inbox, now: c.clock.now()? };
             let press = Press::new(config)?;
             let round = file_round(&press, RoundCases::Loaded(&caseload), &opts)?;
             print::round_extras(&round.attached, round.notices.as_ref(), round.notices_error.as_deref());
@@ -110,8 +109,7 @@ pub fn statements(action: StatementsAction) -> Result<ExitCode> {
             let config = settings::config_with_out(c.config.as_deref(), c.out.as_ref())?;
             let cases = if cases.is_empty() { config.paths.cases.clone() } else { cases };
             let caseload = Caseload::load_with(&cases, &config.limits).map_err(|e| anyhow::anyhow!("{e}"))?;
-            let opts =
-                AttachOptions { statement, case_id, by, reason, now: settings::now(c.now.as_deref())? };
+            let opts = AttachOptions { statement, case_id, by, reason, now: c.clock.now()? };
             let report = attach(&Press::new(config)?, &caseload, &opts)?;
             if c.json {
                 settings::print_json(&report)?;
@@ -145,7 +143,7 @@ pub fn statements(action: StatementsAction) -> Result<ExitCode> {
             let inbox = c.inbox.or(config.statements.inbox.clone());
             let service = casepress::service::Service::new(config);
             let (layout, s) = (service.layout(), &service.config().statements);
-            let now = settings::now(c.now.as_deref())?;
+            let now = c.clock.now()?;
             let mut report = status::status(&service, inbox.as_deref(), now)?;
             report.watcher = s.watch.as_ref().map(|w| watch::health(layout, w.stale_after(), now));
             if service.config().smtp.is_some() {

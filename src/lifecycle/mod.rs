@@ -129,13 +129,13 @@ pub fn act(
         written.push(entry);
     }
     let state = fold(&log, kind);
-    let check = match act {
+    let check = in_order(&state, act, now).and_then(|()| match act {
         Act::Submit { to } => may_submit(&state).and_then(|()| named_managers(directory, to)),
         Act::Agree { .. } | Act::Return { .. } => may_review(&state, case, directory, &by, head),
         Act::Final { .. } => may_finalise(&state, case, directory, head)
             .and_then(|()| unchanged_since_review(press, case, &state, &log)),
         Act::Sent { .. } => may_send(&state),
-    };
+    });
     if let Err(why) = check {
         // A draft made on the way is a draft like any other: on record, even
         // when the step itself is refused.
@@ -200,6 +200,49 @@ pub fn act(
     press.records().append(case_id, &written).map_err(SetupError::from)?;
     crate::failpoint("lifecycle:after-append");
     Ok(event)
+}
+
+/// Time runs one way on a document: a step is never recorded before the
+/// step it follows, a final is never dated before the day of that step, and
+/// a final is never sent before its date.
+fn in_order(state: &DocState, act: &Act, now: DateTime<Utc>) -> Result<(), String> {
+    let noun = state.kind.spec().noun;
+    let Some(last) = state.steps.last() else { return Ok(()) };
+    let Ok(last_at) = DateTime::parse_from_rfc3339(&last.at).map(|t| t.with_timezone(&Utc)) else {
+        return Ok(());
+    };
+    let london = |t: DateTime<Utc>| t.with_timezone(&chrono_tz::Europe::London);
+    let said = format!(
+        "the last step on this {noun} ({} by {}) was recorded at {}",
+        last.step.name(),
+        last.by,
+        london(last_at).format("%-d %B %Y %H:%M")
+    );
+    if now < last_at {
+        return Err(format!("{said}: a step is never recorded before the one it follows"));
+    }
+    let last_day = london(last_at).date_naive();
+    match act {
+        Act::Final { date } if *date < last_day => {
+            Err(format!("{said}: the final cannot be dated {}, before that", date.format("%-d %B %Y")))
+        }
+        Act::Sent { date, .. } => match state.steps.iter().rev().find(|s| s.step == Step::Final) {
+            Some(fin) => {
+                let final_day =
+                    DateTime::parse_from_rfc3339(&fin.at).map(|t| london(t.with_timezone(&Utc)).date_naive());
+                match final_day {
+                    Ok(day) if *date < day => Err(format!(
+                        "this {noun} was made final on {}: it cannot have been sent on {}",
+                        day.format("%-d %B %Y"),
+                        date.format("%-d %B %Y")
+                    )),
+                    _ => Ok(()),
+                }
+            }
+            None => Ok(()),
+        },
+        _ => Ok(()),
+    }
 }
 
 /// A reviewed document is made final from exactly the version its
@@ -333,12 +376,13 @@ fn named_managers(directory: &Directory, to: &[String]) -> Result<(), String> {
     }
 }
 
-/// The operating-system user running the command.
+/// The operating-system account running the command, from the process's
+/// effective user id (never from `$USER`, which anyone can set): its login
+/// name, or the bare id where the system has no name for it.
 fn os_user() -> String {
-    std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| format!("uid {}", uid()))
-}
-
-fn uid() -> u32 {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata("/proc/self").map(|m| m.uid()).unwrap_or_default()
+    let uid = nix::unistd::Uid::effective();
+    match nix::unistd::User::from_uid(uid) {
+        Ok(Some(user)) => user.name,
+        _ => format!("uid {uid}"),
+    }
 }
