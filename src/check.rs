@@ -88,18 +88,23 @@ impl CheckReport {
 /// With `records`, the output root's case logs are read to say where each
 /// PSR stands in gatekeeping.
 pub fn check(caseload: &Caseload, service: &Service, today: NaiveDate, records: bool) -> CheckReport {
-    let (calendar, settings) = (service.calendar(), &service.config().rules);
     let cases: Vec<CaseCheck> = caseload
         .cases
         .iter()
         .map(|loaded| {
             let c = &loaded.case;
+            // With the records, the PSR's recorded steps are its gatekeeping.
+            let log = if records {
+                service.records().read(c.case_id.as_str()).unwrap_or_default()
+            } else {
+                Vec::new()
+            };
             CaseCheck {
                 case_id: c.case_id.to_string(),
                 child: format!("{} {}", c.child.first_name, c.child.last_name),
                 file: loaded.file.clone(),
                 line: loaded.line,
-                facts: rules::derive_with(c, calendar, today, settings),
+                facts: service.facts(c, today, &log),
                 gatekeeping: None,
             }
         })
@@ -107,7 +112,7 @@ pub fn check(caseload: &Caseload, service: &Service, today: NaiveDate, records: 
     let mut cases = cases;
     if records {
         for (check, loaded) in cases.iter_mut().zip(&caseload.cases) {
-            check.gatekeeping = gatekeeping(&loaded.case, service, today);
+            check.gatekeeping = gatekeeping(&loaded.case, service, &check.facts);
         }
     }
     let errors: Vec<String> = caseload.failures.iter().map(|f| f.reason.clone()).collect();
@@ -126,19 +131,18 @@ pub fn check(caseload: &Caseload, service: &Service, today: NaiveDate, records: 
     CheckReport { today, cases, errors, summary }
 }
 
-/// Where a PSR for a hearing still to come stands in gatekeeping.
-fn gatekeeping(case: &crate::case::Case, service: &Service, today: NaiveDate) -> Option<GatekeepingCheck> {
+/// Where a PSR for a hearing still to come stands in gatekeeping, from its
+/// recorded steps (as `facts` read them by `today`).
+fn gatekeeping(case: &crate::case::Case, service: &Service, facts: &Facts) -> Option<GatekeepingCheck> {
     use crate::documents::{DocumentKind, Phase};
+    let today = facts.today;
     let due = rules::gatekeeping_due(case, service.calendar(), &service.config().rules)?;
     case.court.as_ref().and_then(|c| c.hearing_date).filter(|h| *h >= today)?;
     let log = service.records().read(case.case_id.as_str()).ok()?;
     let state = crate::history::fold(&log, DocumentKind::Psr);
-    let staff = service.staff();
-    let two_agreed =
-        || rules::two_managers_agree(&case.team, state.agreed_by().into_iter().map(|m| (m, staff.team(m))));
-    let agreed = matches!(state.phase, Phase::Final | Phase::Sent)
-        || (state.phase == Phase::Agreed
-            && (!rules::two_managers_required(DocumentKind::Psr, case) || two_agreed()));
+    let recorded = &facts.gatekeeping_recorded;
+    let agreed = recorded.agreed.is_some()
+        && (!rules::two_managers_required(DocumentKind::Psr, case) || recorded.two_managers);
     let waiting = match state.phase {
         Phase::None => "not rendered yet".to_string(),
         Phase::Draft => "not yet submitted for gatekeeping".to_string(),

@@ -175,3 +175,50 @@ pub fn fold(log: &[LogEntry], kind: DocumentKind) -> DocState {
     }
     s
 }
+
+/// What `log` records of the case's PSR gatekeeping by the end of `today`
+/// (London time): steps taken later are not yet history on that day.
+pub fn gatekeeping_recorded(
+    log: &[LogEntry],
+    case: &crate::case::Case,
+    staff: &crate::staff::Directory,
+    today: chrono::NaiveDate,
+) -> crate::rules::RecordedGatekeeping {
+    use crate::rules::{RecordedGatekeeping, two_managers_agree, two_managers_required};
+    let day = |at: &str| {
+        chrono::DateTime::parse_from_rfc3339(at)
+            .ok()
+            .map(|t| t.with_timezone(&chrono_tz::Europe::London).date_naive())
+    };
+    let steps: Vec<(Step, &str, chrono::NaiveDate)> = log
+        .iter()
+        .filter_map(|e| match e {
+            LogEntry::Lifecycle { kind: DocumentKind::Psr, step, by, at, .. } => {
+                day(at).filter(|d| *d <= today).map(|d| (*step, by.as_str(), d))
+            }
+            _ => None,
+        })
+        .collect();
+    let two = two_managers_required(DocumentKind::Psr, case);
+    let mut out = RecordedGatekeeping { recorded: !steps.is_empty(), ..Default::default() };
+    let mut round: Vec<&str> = Vec::new();
+    for (step, by, on) in steps {
+        match step {
+            Step::Submitted => {
+                out.submitted.get_or_insert(on);
+                round.clear();
+            }
+            Step::Returned => round.clear(),
+            Step::Agreed => {
+                round.push(by);
+                let pair = two_managers_agree(&case.team, round.iter().map(|m| (*m, staff.team(m))));
+                out.two_managers |= pair;
+                if !two || pair {
+                    out.agreed.get_or_insert(on);
+                }
+            }
+            Step::Final | Step::Sent => {}
+        }
+    }
+    out
+}

@@ -7,9 +7,12 @@
 //! [`Press`]: crate::press::Press
 
 use crate::config::Config;
-use crate::rules::{WorkingCalendar, WorkingHours};
+use chrono::NaiveDate;
+
+use crate::case::Case;
+use crate::rules::{Facts, WorkingCalendar, WorkingHours};
 use crate::staff::Directory;
-use crate::store::{Layout, Modes, Records};
+use crate::store::{Layout, LogEntry, Modes, Records};
 
 /// One service's settings, people and calendar, built once per command.
 #[derive(Debug, Clone)]
@@ -73,5 +76,13 @@ impl Service {
     /// The service's working hours, for the statement targets.
     pub fn hours(&self) -> &WorkingHours {
         &self.hours
+    }
+
+    /// What the rules say about `case` on `today`, with what its `log`
+    /// records by the end of that day (the PSR's gatekeeping steps stand in
+    /// for the typed gatekeeping fields where there are any).
+    pub fn facts(&self, case: &Case, today: NaiveDate, log: &[LogEntry]) -> Facts {
+        let recorded = crate::history::gatekeeping_recorded(log, case, &self.staff, today);
+        crate::rules::derive_recorded(case, &self.calendar, today, &self.config.rules, &recorded)
     }
 }

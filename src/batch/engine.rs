@@ -117,9 +117,9 @@ enum DocStep {
 fn typeset_case(press: &Press, loaded: &LoadedCase, opts: &RenderOptions) -> TypesetCase {
     let case = &loaded.case;
     crate::failpoint(&format!("render:{}", case.case_id));
-    let facts = rules::derive_with(case, press.calendar(), opts.date, &press.config().rules);
-    let kinds = opts.kinds.for_case(case, &facts);
     let log = press.records().read(case.case_id.as_str());
+    let facts = press.service().facts(case, opts.date, log.as_deref().unwrap_or_default());
+    let kinds = opts.kinds.for_case(case, &facts);
     let docs_dir = press.layout().documents(case.case_id.as_str());
     let origin = format!("{}:{}: case `{}`", loaded.file.display(), loaded.line, case.case_id);
     let docs = kinds

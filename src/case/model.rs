@@ -337,8 +337,8 @@ impl DisposalType {
     }
 
     /// Whether the Scaled Approach sets the level and contacts: not for
-    /// out-of-court disposals or prevention, which it excludes, nor for bail,
-    /// where the court sets them (Wolverhampton YOT guidance §8, §6(a)).
+    /// out-of-court disposals or prevention, which it excludes, nor for bail
+    /// or remand, where the court sets the terms (Wolverhampton YOT guidance §8, §6(a)).
     pub fn scaled_approach_applies(self) -> bool {
         !matches!(
             self,
@@ -347,6 +347,7 @@ impl DisposalType {
                 | Self::CommunityResolution
                 | Self::Prevention
                 | Self::BailSupervision
+                | Self::Remand
         )
     }
 

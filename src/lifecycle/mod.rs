@@ -16,7 +16,7 @@ mod rules;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
 pub use crate::history::{DocState, Phase, Review, fold};
-pub use rules::{may_finalise, may_review, may_send, may_submit};
+pub use rules::{head_of_service_must_agree, may_finalise, may_issue, may_review, may_send, may_submit};
 
 use crate::case::Case;
 use crate::documents::{DocumentKind, Step};
@@ -132,7 +132,8 @@ pub fn act(
     let check = in_order(&state, act, now).and_then(|()| match act {
         Act::Submit { to } => may_submit(&state).and_then(|()| named_managers(directory, to)),
         Act::Agree { .. } | Act::Return { .. } => may_review(&state, case, directory, &by, head),
-        Act::Final { .. } => may_finalise(&state, case, directory, head)
+        Act::Final { .. } => may_issue(kind, case, directory, &by)
+            .and_then(|()| may_finalise(&state, case, directory, head))
             .and_then(|()| unchanged_since_review(press, case, &state, &log)),
         Act::Sent { .. } => may_send(&state),
     });
@@ -326,7 +327,7 @@ fn make_and_publish(
     log: &[LogEntry],
     docs_dir: &std::path::Path,
 ) -> Result<Option<LogEntry>, Refused> {
-    let facts = crate::rules::derive_with(case, press.calendar(), date, &press.config().rules);
+    let facts = press.service().facts(case, date, log);
     let origin = format!("case `{}`", case.case_id);
     let order = Order {
         case,

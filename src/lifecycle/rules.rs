@@ -8,7 +8,10 @@
 //!   meeting and the signatures (§4.1, §4.3); a service agreement after its
 //!   signatures (§2.6).
 //! - A MAPPA or PPRC form, and the risk summary, after the line manager's
-//!   sign-off (Wolverhampton YOT guidance §11).
+//!   sign-off (Wolverhampton YOT guidance §11); a MAPPA referral for
+//!   category 3 also after the head of service's agreement (§5.5).
+//! - The author or a manager makes a document final; a manager makes the
+//!   gatekeeping record final.
 //! - A reviewer is a manager, and never the author.
 
 use crate::case::Case;
@@ -80,7 +83,9 @@ pub fn may_review(
     if state.kind.review() == Review::LineManagerSignOff {
         let line_manager = case.line_manager.as_ref().map(|w| w.name.clone());
         let line_manager = line_manager.or(directory.line_manager_of(&case.case_manager.name, None));
-        if line_manager.as_deref().is_none_or(|m| !same_name(m, by)) {
+        let head_agrees =
+            head_of_service_must_agree(state.kind, case) && head_of_service.is_some_and(|h| same_name(h, by));
+        if !head_agrees && line_manager.as_deref().is_none_or(|m| !same_name(m, by)) {
             return Err(format!(
                 "the line manager signs this off: {}",
                 line_manager.unwrap_or_else(|| "none is recorded for the case manager".into())
@@ -130,8 +135,32 @@ pub fn may_finalise(
         }
         Review::Signatures if state.kind == DocumentKind::InterventionPlan => {
             let plan = case.intervention_plan.as_ref();
-            if plan.and_then(|p| p.qa_meeting_date).is_none() {
+            let Some(qa) = plan.and_then(|p| p.qa_meeting_date) else {
                 return Err("an intervention plan is final after the manager's quality-assurance meeting: record intervention_plan.qa_meeting_date".into());
+            };
+            let signatures = plan.map(|p| &p.signatures);
+            let all = signatures.into_iter().flat_map(|s| {
+                [&s.young_person, &s.parent_carer, &s.case_manager, &s.manager].into_iter().flatten()
+            });
+            // §4.3: "formally discussed with a Manager in a 'quality assurance
+            // meeting' before they are finally agreed".
+            if let Some(early) = all.clone().filter(|s| s.date < qa).min_by_key(|s| s.date) {
+                return Err(format!(
+                    "the plan was signed by {} on {}, before its quality-assurance meeting on {}: a plan is agreed after that meeting, so it is signed again after it",
+                    early.name,
+                    early.date.format("%-d %B %Y"),
+                    qa.format("%-d %B %Y")
+                ));
+            }
+            // §4.2: "agreed with the young person, family and manager".
+            if let Some(manager) = signatures.and_then(|s| s.manager.as_ref())
+                && !directory.is_empty()
+                && !directory.is_manager(&manager.name)
+            {
+                return Err(format!(
+                    "{} is not a manager in the staff directory: the plan's manager signature is a manager's",
+                    manager.name
+                ));
             }
             let signed = plan
                 .is_some_and(|p| p.signatures.young_person.is_some() && p.signatures.case_manager.is_some());
@@ -160,9 +189,48 @@ pub fn may_finalise(
             if state.phase != Phase::Agreed {
                 return Err("this is final after the line manager's sign-off: submit it, and the line manager agrees it".into());
             }
+            // §5.5: for category 3, "the Head of Service must also agree with
+            // the decision to refer".
+            if head_of_service_must_agree(state.kind, case) {
+                let Some(head) = head_of_service else {
+                    return Err("a MAPPA referral for category 3 needs the head of service's agreement: set rules.head_of_service".into());
+                };
+                if !state.agreed_by().iter().any(|a| same_name(a, head)) {
+                    return Err(format!(
+                        "a MAPPA referral for category 3 needs the head of service's agreement too: {head} agrees it"
+                    ));
+                }
+            }
             Ok(())
         }
     }
+}
+
+/// Whether the head of service must agree this document as well as the line
+/// manager: a MAPPA referral (MAPPA A) for a category 3 case.
+pub fn head_of_service_must_agree(kind: DocumentKind, case: &Case) -> bool {
+    kind == DocumentKind::MappaA
+        && case.mappa.as_ref().is_some_and(|m| m.category == Some(crate::case::MappaCategory::Category3))
+}
+
+/// Who may make a document final: its author or a manager, and for the
+/// gatekeeping record (the managers' own record) a manager only.
+pub fn may_issue(kind: DocumentKind, case: &Case, directory: &Directory, by: &str) -> Result<(), String> {
+    if directory.is_empty() || directory.is_manager(by) {
+        return Ok(());
+    }
+    if kind == DocumentKind::Gatekeeping {
+        return Err(format!(
+            "{by} is not a manager: the gatekeeping record is the managers' own, and a manager makes it final"
+        ));
+    }
+    if same_name(by, &case.case_manager.name) {
+        return Ok(());
+    }
+    Err(format!(
+        "{by} is neither the author ({}) nor a manager: the author or a manager makes it final",
+        case.case_manager.name
+    ))
 }
 
 /// Recording that the final was sent.

@@ -188,10 +188,32 @@ impl NewPdf {
     }
 }
 
+/// Where a case records signatures: (section, field).
+const SIGNATURE_FIELDS: &[(&str, &str)] = &[
+    ("psr", "signed"),
+    ("progress_report", "signed"),
+    ("intervention_plan", "signatures"),
+    ("service_agreement", "signatures"),
+];
+
 /// The bytes that shape a document: the case, and for a record of another
 /// document's review (the gatekeeping record), that document's steps.
+///
+/// Signatures are not part of it: a signature is given to a version, and
+/// recording one never makes a new version (a PSR signed after it was sent
+/// stays the PSR that was sent; a final is made from the agreed version
+/// with the signatures given to it).
 fn shaping_input(case: &Case, kind: DocumentKind, log: &[LogEntry]) -> Vec<u8> {
-    let mut input = serde_json::to_vec(case).expect("a case serialises");
+    let mut value = serde_json::to_value(case).expect("a case serialises");
+    for (section, field) in SIGNATURE_FIELDS {
+        if let Some(section) = value.get_mut(section).and_then(|s| s.as_object_mut()) {
+            section.remove(*field);
+        }
+    }
+    if let Some(case) = value.as_object_mut() {
+        case.remove("signatures");
+    }
+    let mut input = serde_json::to_vec(&value).expect("a case serialises");
     if let Some(of) = kind.spec().record_of {
         let steps: Vec<&LogEntry> =
             log.iter().filter(|e| matches!(e, LogEntry::Lifecycle { kind: k, .. } if *k == of)).collect();

@@ -95,7 +95,7 @@ impl Renderer {
 
     /// Renders one document's Typst source.
     pub fn render(&self, req: RenderRequest<'_>) -> Result<RenderedSource, RenderError> {
-        let missing = crate::rules::documents::missing(req.kind, req.case);
+        let missing = crate::rules::documents::missing(req.kind, req.case, req.facts);
         if req.final_ && !missing.is_empty() {
             return Err(RenderError::Incomplete { kind: req.kind, missing });
         }

@@ -12,6 +12,7 @@ pub fn deadlines(
     cal: &WorkingCalendar,
     today: NaiveDate,
     settings: &super::settings::Settings,
+    recorded: &super::RecordedGatekeeping,
 ) -> Vec<DueDate> {
     let mut out = Vec::new();
 
@@ -36,17 +37,18 @@ pub fn deadlines(
     // double gatekept goes to managers two working days before the court
     // date (every PSR, where the service's settings say so).
     if let Some(due) = gatekeeping::gatekeeping_due(case, cal, settings) {
-        let gk = case.gatekeeping.as_ref();
-        let met = gk.and_then(|g| g.meeting_date);
-        out.push(DueDate::new(
-            "PSR gatekeeping meeting held",
-            "Derbyshire practice guidance §7.3",
-            due.meeting,
-            met,
-            today,
-        ));
+        // Recorded steps are the gatekeeping where there are any; the
+        // typed fields are for PSRs gatekept outside casepress.
+        let gk = case.gatekeeping.as_ref().filter(|_| !recorded.recorded);
+        let met = if recorded.recorded { recorded.agreed } else { gk.and_then(|g| g.meeting_date) };
+        let held = if settings.psr_meeting_working_day_before {
+            "PSR gatekeeping meeting held (by the working day before the hearing: this service's standard)"
+        } else {
+            "PSR gatekeeping meeting held"
+        };
+        out.push(DueDate::new(held, "Derbyshire practice guidance §7.3", due.meeting, met, today));
         if let Some(to_managers) = due.to_managers {
-            let sent = gk.and_then(|g| g.submitted_date);
+            let sent = if recorded.recorded { recorded.submitted } else { gk.and_then(|g| g.submitted_date) };
             let what = if settings.psr_due_for_every_psr {
                 "PSR to managers 2 working days before court (every PSR: this service's standard)"
             } else {

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::{Facts, double_gatekeeping_done, double_gatekeeping_required};
+use super::{Facts, double_gatekeeping_required};
 use crate::case::{Case, MappaLevel, Signatures};
 use crate::documents::DocumentKind;
 
@@ -40,11 +40,11 @@ pub fn applies(kind: DocumentKind, case: &Case, facts: &Facts) -> bool {
 
 /// Required fields without a value: drafts show "TO COMPLETE" markers for
 /// them, and a final document refuses to render.
-pub fn missing(kind: DocumentKind, case: &Case) -> Vec<Missing> {
+pub fn missing(kind: DocumentKind, case: &Case, facts: &Facts) -> Vec<Missing> {
     let mut m = Needs::default();
     match kind {
-        DocumentKind::Psr => psr_needs(case, &mut m),
-        DocumentKind::Gatekeeping => gatekeeping_needs(case, &mut m),
+        DocumentKind::Psr => psr_needs(case, facts, &mut m),
+        DocumentKind::Gatekeeping => gatekeeping_needs(case, facts, &mut m),
         DocumentKind::InterventionPlan => plan_needs(case, &mut m),
         DocumentKind::ServiceAgreement => agreement_needs(case, &mut m),
         DocumentKind::MappaH | DocumentKind::MappaA => mappa_needs(kind, case, &mut m),
@@ -73,7 +73,7 @@ fn has(text: Option<&String>) -> bool {
     text.is_some_and(|t| !t.trim().is_empty())
 }
 
-fn psr_needs(case: &Case, m: &mut Needs) {
+fn psr_needs(case: &Case, facts: &Facts, m: &mut Needs) {
     let psr = case.psr.clone().unwrap_or_default();
     let court = case.court.as_ref();
     m.check(court.is_some(), "court.name", "court");
@@ -147,8 +147,13 @@ fn psr_needs(case: &Case, m: &mut Needs) {
     m.check(has(psr.conclusion.as_ref()), "psr.conclusion", "conclusion");
     m.check(psr.proposal.is_some(), "psr.proposal", "sentencing proposal");
     // Derbyshire practice guidance §7.3: gatekeeping happens "prior to the PSR being completed".
-    let gk = case.gatekeeping.as_ref();
-    m.check(gk.and_then(|g| g.meeting_date).is_some(), "gatekeeping.meeting_date", "gatekeeping meeting");
+    // Recorded steps are the gatekeeping where there are any (the
+    // lifecycle checks them); a typed meeting date is for PSRs gatekept
+    // outside casepress.
+    if !facts.gatekeeping_recorded.recorded {
+        let gk = case.gatekeeping.as_ref();
+        m.check(gk.and_then(|g| g.meeting_date).is_some(), "gatekeeping.meeting_date", "gatekeeping meeting");
+    }
     m.check(psr.signed.is_some(), "psr.signed", "author's signature");
 }
 
@@ -174,18 +179,29 @@ fn progress_needs(case: &Case, m: &mut Needs) {
     m.check(report.signed.is_some(), "progress_report.signed", "author's signature");
 }
 
-fn gatekeeping_needs(case: &Case, m: &mut Needs) {
+fn gatekeeping_needs(case: &Case, facts: &Facts, m: &mut Needs) {
     let gk = case.gatekeeping.clone().unwrap_or_default();
     m.check(
         case.court.as_ref().and_then(|c| c.hearing_date).is_some(),
         "court.hearing_date",
         "date of hearing",
     );
+    let recorded = &facts.gatekeeping_recorded;
+    if recorded.recorded {
+        // The record of recorded steps: submitted and agreed, as the rules
+        // require; the managers' views are their recorded comments.
+        m.check(recorded.submitted.is_some(), "psr", "PSR submitted to managers");
+        m.check(recorded.agreed.is_some(), "psr", "gatekeeping agreed by a manager");
+        if double_gatekeeping_required(case) {
+            m.check(facts.double_gatekeeping_done, "psr", "second gatekeeping manager from another team");
+        }
+        return;
+    }
     m.check(gk.meeting_date.is_some(), "gatekeeping.meeting_date", "date of gatekeeping meeting");
     m.check(!gk.managers.is_empty(), "gatekeeping.managers", "gatekeeping manager");
     if double_gatekeeping_required(case) {
         m.check(
-            double_gatekeeping_done(case),
+            facts.double_gatekeeping_done,
             "gatekeeping.managers",
             "second gatekeeping manager from another team",
         );

@@ -32,7 +32,9 @@ fn warn(out: &mut Vec<Finding>, rule: &'static str, message: impl Into<String>) 
 }
 
 /// Every finding for `case`.
-pub fn findings(case: &Case) -> Vec<Finding> {
+/// `double_gatekeeping_done`: as the recorded steps give it, where they are
+/// recorded (see [`super::Facts::double_gatekeeping_done`]).
+pub fn findings(case: &Case, double_gatekeeping_done: bool) -> Vec<Finding> {
     let mut out: Vec<Finding> = forms::mappa_invalid(case)
         .into_iter()
         .map(|message| Finding { severity: Severity::Invalid, message, rule: "MAPPA public guidance" })
@@ -104,7 +106,7 @@ pub fn findings(case: &Case) -> Vec<Finding> {
         }
     }
 
-    if super::double_gatekeeping_required(case) && !super::double_gatekeeping_done(case) {
+    if super::double_gatekeeping_required(case) && !double_gatekeeping_done {
         warn(
             &mut out,
             "Derbyshire practice guidance §7.3",

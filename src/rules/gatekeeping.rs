@@ -80,8 +80,9 @@ pub fn double_gatekeeping_done(case: &Case) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct GatekeepingDue {
     /// The gatekeeping meeting held and the proposal agreed: before the
-    /// PSR is complete, so by the working day before the hearing, or by
-    /// the day the PSR goes to managers where that rule applies.
+    /// PSR is complete, so before the hearing (by the working day before
+    /// it, where the service sets that standard), or by the day the PSR
+    /// goes to managers where that rule applies.
     pub meeting: NaiveDate,
     /// The PSR to managers two working days before court, where the rule
     /// applies (PSRs to be double gatekept, or every PSR by the service's
@@ -110,7 +111,14 @@ pub fn gatekeeping_due(
     case.psr.as_ref()?;
     let hearing = case.court.as_ref().and_then(|c| c.hearing_date)?;
     let to_managers = psr_due_applies(settings, case).then(|| to_managers_due(calendar, hearing));
-    let meeting = to_managers.unwrap_or_else(|| calendar.sub_working_days(hearing, 1));
+    // "Prior to the PSR being completed": before the hearing, or by the
+    // working day before it where the service sets that standard.
+    let before_hearing = if settings.psr_meeting_working_day_before {
+        calendar.sub_working_days(hearing, 1)
+    } else {
+        hearing.pred_opt().unwrap_or(hearing)
+    };
+    let meeting = to_managers.unwrap_or(before_hearing);
     Some(GatekeepingDue { meeting, to_managers })
 }
 

@@ -13,6 +13,7 @@ mod forms;
 mod gatekeeping;
 mod historic;
 mod psr;
+mod recorded;
 mod risk;
 mod scaled;
 mod settings;
@@ -36,6 +37,7 @@ pub use gatekeeping::{
 };
 pub use historic::historic;
 pub use psr::{LanguageFinding, language_findings};
+pub use recorded::RecordedGatekeeping;
 pub use risk::{PlanStatus, risk_meeting_triggers, rmp_required, vmp_required};
 pub use scaled::{ContactSchedule, InterventionLevel};
 pub use settings::Settings;
@@ -67,8 +69,11 @@ pub struct Facts {
     pub gatekeeping_due: Option<NaiveDate>,
     /// Whether two managers, one from another team, must gatekeep.
     pub double_gatekeeping_required: bool,
-    /// Whether the recorded gatekeeping meets that.
+    /// Whether the recorded gatekeeping meets that: the agreements in the
+    /// case log where steps are recorded, else the case's typed managers.
     pub double_gatekeeping_done: bool,
+    /// The PSR's gatekeeping as its recorded steps give it.
+    pub gatekeeping_recorded: RecordedGatekeeping,
     /// PSR language to reconsider.
     pub language_findings: Vec<LanguageFinding>,
     /// Risk Management Plan: required, completed, countersigned.
@@ -105,6 +110,19 @@ pub fn derive(case: &Case, calendar: &WorkingCalendar, today: NaiveDate) -> Fact
 
 /// Applies every rule to `case` as of `today`, with a service's settings.
 pub fn derive_with(case: &Case, calendar: &WorkingCalendar, today: NaiveDate, settings: &Settings) -> Facts {
+    derive_recorded(case, calendar, today, settings, &RecordedGatekeeping::default())
+}
+
+/// Applies every rule to `case` as of `today`, with a service's settings
+/// and what the case log records of its PSR's gatekeeping by that day.
+pub fn derive_recorded(
+    case: &Case,
+    calendar: &WorkingCalendar,
+    today: NaiveDate,
+    settings: &Settings,
+    recorded: &RecordedGatekeeping,
+) -> Facts {
+    let double_done = if recorded.recorded { recorded.two_managers } else { double_gatekeeping_done(case) };
     // No band or contact promise for the current intervention where the
     // Scaled Approach does not apply to it.
     let proposed = case.assessment.as_ref().map(|a| InterventionLevel::from_score(a.asset_score));
@@ -121,14 +139,15 @@ pub fn derive_with(case: &Case, calendar: &WorkingCalendar, today: NaiveDate, se
         proposed_contacts: proposed.map(InterventionLevel::contacts),
         gatekeeping_due: gatekeeping_due(case, calendar, settings).and_then(|d| d.to_managers),
         double_gatekeeping_required: double_gatekeeping_required(case),
-        double_gatekeeping_done: double_gatekeeping_done(case),
+        double_gatekeeping_done: double_done,
+        gatekeeping_recorded: recorded.clone(),
         language_findings: language_findings(case),
         rmp: plan_status(risk::rmp_required(case), case.risk_management_plan.as_ref()),
         vmp: plan_status(risk::vmp_required(case), case.vulnerability_management_plan.as_ref()),
         risk_meeting_triggers: risk::risk_meeting_triggers(case),
         forms: forms::forms(case),
-        due_dates: deadlines::deadlines(case, calendar, today, settings),
-        findings: findings::findings(case),
+        due_dates: deadlines::deadlines(case, calendar, today, settings, recorded),
+        findings: findings::findings(case, double_done),
     }
 }
 

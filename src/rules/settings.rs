@@ -10,6 +10,11 @@ pub struct Settings {
     /// only those to be double gatekept (the source's rule): a service's
     /// own, stricter standard.
     pub psr_due_for_every_psr: bool,
+    /// A service standard, off unless set: every PSR's gatekeeping meeting
+    /// is held by the working day before the hearing. The source asks only
+    /// that it is held before the PSR is completed, so by default it is due
+    /// before the hearing.
+    pub psr_meeting_working_day_before: bool,
     /// Who decides when gatekeeping managers disagree (Derbyshire practice
     /// guidance §7.3: disagreement is escalated to the head of service).
     pub head_of_service: Option<String>,

@@ -420,8 +420,13 @@ mod tests {
             "psr": {"custody_strong_possibility": true}, "progress_report": {}, "intervention_plan": {}}"#;
         let case =
             crate::case::parse_bytes(json.as_bytes(), std::path::Path::new("t.json")).remove(0).unwrap().case;
+        let facts = crate::rules::derive(
+            &case,
+            &crate::rules::WorkingCalendar::default(),
+            "2026-11-23".parse().unwrap(),
+        );
         for kind in [DocumentKind::Psr, DocumentKind::ProgressReport, DocumentKind::InterventionPlan] {
-            for m in crate::rules::documents::missing(kind, &case) {
+            for m in crate::rules::documents::missing(kind, &case, &facts) {
                 let writer_owned = m.path.starts_with("psr.")
                     || m.path.starts_with("progress_report.")
                     || m.path.starts_with("intervention_plan.");

@@ -18,7 +18,7 @@ pub async fn document(State(ws): Ws, v: Visitor, Path((case_id, kind)): Path<(St
         };
         let case = &opened.loaded.case;
         let today = ws.today();
-        let facts = facts(ws, case, today);
+        let facts = facts_of(ws, &opened, today);
         let state = state_of(&opened, kind);
         let preview = preview_view(ws, &opened, kind);
         let actions = actions(ws, &v.user, why, &opened, kind, &state);
@@ -91,7 +91,8 @@ pub(super) fn actions(
     }
     // Offered only when a final would render: nothing it needs is missing.
     let final_ = (issuer
-        && crate::rules::documents::missing(kind, case).is_empty()
+        && crate::rules::documents::missing(kind, case, &facts_of(ws, opened, ws.today())).is_empty()
+        && lifecycle::may_issue(kind, case, ws.press.staff(), user).is_ok()
         && lifecycle::may_finalise(&drafted, case, ws.press.staff(), head).is_ok())
     .then_some(true);
     let sent = (issuer && lifecycle::may_send(state).is_ok()).then(|| {

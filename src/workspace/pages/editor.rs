@@ -159,9 +159,9 @@ pub(super) fn editor_page(
 ) -> Response {
     let case = &opened.loaded.case;
     let today = ws.today();
-    let facts = facts(ws, case, today);
+    let facts = facts_of(ws, opened, today);
     let state = state_of(opened, kind);
-    let missing = crate::rules::documents::missing(kind, case);
+    let missing = crate::rules::documents::missing(kind, case, &facts);
     let all = forms::sections(kind);
     let sections: Vec<_> = all
         .iter()
@@ -359,7 +359,7 @@ pub(super) fn store_section(
 
 pub(super) fn saved_answer(ws: &Workspace, opened: &Opened, kind: DocumentKind) -> Response {
     let case = &opened.loaded.case;
-    let facts = facts(ws, case, ws.today());
+    let facts = facts_of(ws, opened, ws.today());
     let key = preview_key(ws, opened, kind);
     let pages = ws.previews.get_or_make(&key, |memo| make_preview(ws, opened, kind, memo));
     let findings_html = ws

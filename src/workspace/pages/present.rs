@@ -5,8 +5,14 @@
 use super::*;
 use crate::documents::Review;
 
+/// What the rules say about a case in a list, from its case file alone.
 pub(super) fn facts(ws: &Workspace, case: &Case, today: NaiveDate) -> Facts {
     rules::derive_with(case, ws.press.calendar(), today, &ws.press.config().rules)
+}
+
+/// What the rules say about an opened case, with what its log records.
+pub(super) fn facts_of(ws: &Workspace, opened: &Opened, today: NaiveDate) -> Facts {
+    ws.press.service().facts(&opened.loaded.case, today, &opened.log)
 }
 
 pub(super) fn state_of(opened: &Opened, kind: DocumentKind) -> DocState {
@@ -99,7 +105,7 @@ pub(super) fn findings(case: &Case, facts: &Facts, kind: DocumentKind) -> miniji
         forms::locate(kind, path)
             .map(|(s, f)| format!("/cases/{id}/{kind}/edit/{}#{}", s.slug, field_id(f.path)))
     };
-    let missing: Vec<_> = crate::rules::documents::missing(kind, case)
+    let missing: Vec<_> = crate::rules::documents::missing(kind, case, facts)
         .iter()
         .map(|m| context! { label => m.label, href => href(m.path) })
         .collect();

@@ -25,7 +25,7 @@ pub(super) fn make_preview(
 ) -> Result<Vec<std::sync::Arc<str>>, String> {
     let case = &opened.loaded.case;
     let today = ws.today();
-    let facts = crate::rules::derive_with(case, ws.press.calendar(), today, &ws.press.config().rules);
+    let facts = ws.press.service().facts(case, today, &opened.log);
     let docs_dir = ws.press.layout().documents(case.case_id.as_str());
     let origin = format!("case `{}`", case.case_id);
     let order = crate::press::document::Order {
