@@ -3,7 +3,7 @@
 use chrono::{Days, Months, NaiveDate};
 
 use super::due::DueDate;
-use super::{WorkingCalendar, gatekeeping, risk};
+use super::{Rule, WorkingCalendar, gatekeeping, risk};
 use crate::case::Case;
 
 /// The case's deadlines, as of `today`.
@@ -25,7 +25,7 @@ pub fn deadlines(
         let due = cal.add_working_days(order.start_date, 15);
         out.push(DueDate::new(
             "assessment within 15 working days of the order",
-            "Derbyshire practice guidance §2.1",
+            Rule::ASSESSMENT,
             due,
             done,
             today,
@@ -38,13 +38,7 @@ pub fn deadlines(
     if let Some(due) = gatekeeping::gatekeeping_due(case, cal, settings) {
         let gk = case.gatekeeping.as_ref();
         let met = gk.and_then(|g| g.meeting_date);
-        out.push(DueDate::new(
-            "PSR gatekeeping meeting held",
-            "Derbyshire practice guidance §7.3",
-            due.meeting,
-            met,
-            today,
-        ));
+        out.push(DueDate::new("PSR gatekeeping meeting held", Rule::GATEKEEPING, due.meeting, met, today));
         if let Some(to_managers) = due.to_managers {
             let sent = gk.and_then(|g| g.submitted_date);
             let what = if settings.psr_due_for_every_psr {
@@ -52,7 +46,7 @@ pub fn deadlines(
             } else {
                 "PSR to managers 2 working days before court (to be double gatekept)"
             };
-            out.push(DueDate::new(what, "Derbyshire practice guidance §7.3", to_managers, sent, today));
+            out.push(DueDate::new(what, Rule::GATEKEEPING, to_managers, sent, today));
         }
     }
 
@@ -63,7 +57,7 @@ pub fn deadlines(
         if open && let Some(due) = date.checked_add_months(Months::new(6)) {
             out.push(DueDate::new(
                 "intervention plan reviewed within 6 months",
-                "Derbyshire practice guidance §4.4",
+                Rule::PLAN_REVIEW,
                 due,
                 None,
                 today,
@@ -87,7 +81,7 @@ pub fn deadlines(
             } else {
                 "first Risk and Vulnerability Management Meeting (within a month)"
             };
-            out.push(DueDate::new(what, "Wolverhampton YOT guidance §6(a)", due, None, today));
+            out.push(DueDate::new(what, Rule::RISK_MEETINGS, due, None, today));
         }
     }
 
@@ -98,7 +92,7 @@ pub fn deadlines(
         let due = cal.add_working_days(ns.allocated_date, 15);
         out.push(DueDate::new(
             "Next Steps joint meeting within 15 working days",
-            "Salford Next Steps protocol",
+            Rule::NEXT_STEPS,
             due,
             ns.joint_meeting_date,
             today,
@@ -110,7 +104,7 @@ pub fn deadlines(
             let first_due = detained + Days::new(7);
             out.push(DueDate::new(
                 "Next Steps custody visit within one week",
-                "Salford Next Steps protocol",
+                Rule::NEXT_STEPS,
                 first_due,
                 visits.first().copied(),
                 today,
@@ -121,7 +115,7 @@ pub fn deadlines(
                 let due = *last + Days::new(42);
                 out.push(DueDate::new(
                     "next Next Steps custody visit (at most 6 weeks apart)",
-                    "Salford Next Steps protocol",
+                    Rule::NEXT_STEPS,
                     due,
                     None,
                     today,
