@@ -43,7 +43,8 @@ pub(super) fn rows(log: &[LogEntry], in_bundle: &[&str]) -> Vec<Row> {
             LogEntry::Lifecycle { at, kind, step, sha256, by, to, date, reviewers, .. } => {
                 let step_words = match step {
                     Step::Submitted => {
-                        let what = if kind.review() == Review::Gatekeeping { "gatekeeping" } else { "sign-off" };
+                        let what =
+                            if kind.review() == Review::Gatekeeping { "gatekeeping" } else { "sign-off" };
                         if reviewers.is_empty() {
                             format!("Submitted for {what}")
                         } else {
@@ -67,7 +68,15 @@ pub(super) fn rows(log: &[LogEntry], in_bundle: &[&str]) -> Vec<Row> {
                     who: by.clone(),
                 });
             }
-            LogEntry::Statement { received, statement_id, statement_type, file, assigned_to, safety_link, .. } => {
+            LogEntry::Statement {
+                received,
+                statement_id,
+                statement_type,
+                file,
+                assigned_to,
+                safety_link,
+                ..
+            } => {
                 let kind = statement_type.as_deref().map(|t| format!(" ({t})")).unwrap_or_default();
                 out.push(Row {
                     date: day(received),
@@ -150,7 +159,10 @@ mod tests {
         assert_eq!(rows[0].step, "Made final");
         assert_eq!(rows[0].document, "Pre-Sentence Report");
         assert_eq!(rows[0].file.as_deref(), Some("C_psr_2026-12-01.pdf"));
-        assert_eq!((rows[1].step.as_str(), rows[1].date.as_str()), ("Sent to Northfield Youth Court", "2026-12-02"));
+        assert_eq!(
+            (rows[1].step.as_str(), rows[1].date.as_str()),
+            ("Sent to Northfield Youth Court", "2026-12-02")
+        );
         assert_eq!(rows[1].who, "Priya Natarajan");
         let text = String::from_utf8(machine_log(&log)).unwrap();
         assert_eq!(text.lines().count(), 3);

@@ -115,8 +115,13 @@ pub fn export_cases(press: &Press, case_ids: &[String], opts: &ExportOptions) ->
     case_ids
         .iter()
         .map(|id| {
-            let mut item =
-                ExportItem { case_id: id.clone(), bundle: None, written: false, not_ready: None, failed: None };
+            let mut item = ExportItem {
+                case_id: id.clone(),
+                bundle: None,
+                written: false,
+                not_ready: None,
+                failed: None,
+            };
             match export_case(press, id, opts) {
                 Ok(published) => {
                     item.written = matches!(published, Published::Written(_));
@@ -136,7 +141,9 @@ pub fn export_case(press: &Press, case_id: &str, opts: &ExportOptions) -> Result
     let layout = press.layout();
     let case_dir = layout.case_dir(id.as_str());
     if !case_dir.is_dir() {
-        return Err(format!("{}: no case folder: render the case's documents first", case_dir.display()).into());
+        return Err(
+            format!("{}: no case folder: render the case's documents first", case_dir.display()).into()
+        );
     }
     let log = press.records().read(id.as_str()).map_err(|e| e.to_string())?;
     verify_folder(&case_dir, &log)?;
@@ -160,7 +167,8 @@ pub fn export_case(press: &Press, case_id: &str, opts: &ExportOptions) -> Result
         Ok(())
     };
     for doc in &chosen.documents {
-        let kind = if doc.draft { format!("{} (DRAFT)", doc.kind.name()) } else { doc.kind.name().to_owned() };
+        let kind =
+            if doc.draft { format!("{} (DRAFT)", doc.kind.name()) } else { doc.kind.name().to_owned() };
         add("documents", doc.file, kind, doc.at)?;
     }
     for (file, at) in &chosen.statements {
@@ -180,13 +188,19 @@ pub fn export_case(press: &Press, case_id: &str, opts: &ExportOptions) -> Result
         .collect();
     titles.extend(chosen.statements.iter().map(|_| "Mind Of My Own statement".to_owned()));
     if purpose == Purpose::Transfer {
-        let in_bundle: Vec<&str> = chosen.documents.iter().map(|d| d.file).chain(chosen.statements.iter().map(|s| s.0)).collect();
+        let in_bundle: Vec<&str> =
+            chosen.documents.iter().map(|d| d.file).chain(chosen.statements.iter().map(|s| s.0)).collect();
         let rows = history::rows(&log, &in_bundle);
-        let notice = json!({"case_id": id.as_str(), "date": opts.date.to_string(), "to": opts.to, "rows": rows});
+        let notice =
+            json!({"case_id": id.as_str(), "date": opts.date.to_string(), "to": opts.to, "rows": rows});
         let pdf = press
             .typeset_notice("case-history.typ.j2", &notice, &format!("{id}/case-history"), opts.date)
             .map_err(|f| format!("case history: {f}"))?;
-        members.push(BundleMember { name: "case-history.pdf".into(), kind: "case-history".into(), bytes: pdf });
+        members.push(BundleMember {
+            name: "case-history.pdf".into(),
+            kind: "case-history".into(),
+            bytes: pdf,
+        });
         titles.push("Case history".into());
         members.push(BundleMember {
             name: "case-log.jsonl".into(),
@@ -228,7 +242,11 @@ pub fn export_case(press: &Press, case_id: &str, opts: &ExportOptions) -> Result
     let letter = press
         .typeset_notice("cover-letter.typ.j2", &notice, &format!("{id}/{purpose}"), opts.date)
         .map_err(|f| format!("cover letter: {f}"))?;
-    members.push(BundleMember { name: "cover-letter.pdf".into(), kind: "cover-letter".into(), bytes: letter });
+    members.push(BundleMember {
+        name: "cover-letter.pdf".into(),
+        kind: "cover-letter".into(),
+        bytes: letter,
+    });
 
     let mut head = serde_json::Map::new();
     head.insert("case_id".into(), id.as_str().into());
@@ -243,7 +261,8 @@ pub fn export_case(press: &Press, case_id: &str, opts: &ExportOptions) -> Result
     let bundle = store::bundle(&members, head);
 
     let name = format!("{id}_{purpose}_{}.zip", opts.date);
-    let published = store::publish(&opts.out, &name, &bundle.zip, press.modes()).map_err(|e| e.to_string())?;
+    let published =
+        store::publish(&opts.out, &name, &bundle.zip, press.modes()).map_err(|e| e.to_string())?;
     if let Published::Written(path) = &published {
         let entry = LogEntry::Export {
             at: Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
@@ -262,11 +281,17 @@ pub fn export_case(press: &Press, case_id: &str, opts: &ExportOptions) -> Result
 /// these documents and statements.
 fn bundled_before<'a>(log: &'a [LogEntry], purpose: Purpose, members: &[BundleMember]) -> Option<&'a str> {
     let last = log.iter().rev().find_map(|e| match e {
-        LogEntry::Export { purpose: p, file, members, .. } if *p == purpose.to_string() => Some((file, members)),
+        LogEntry::Export { purpose: p, file, members, .. } if *p == purpose.to_string() => {
+            Some((file, members))
+        }
         _ => None,
     })?;
-    let held: Vec<&str> =
-        last.1.iter().map(String::as_str).filter(|n| n.starts_with("documents/") || n.starts_with("statements/")).collect();
+    let held: Vec<&str> = last
+        .1
+        .iter()
+        .map(String::as_str)
+        .filter(|n| n.starts_with("documents/") || n.starts_with("statements/"))
+        .collect();
     let now: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
     (held == now).then_some(last.0.as_str())
 }
