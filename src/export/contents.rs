@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::Purpose;
+use super::purpose::Purpose;
 use crate::documents::{DocumentKind, Step};
 use crate::store::LogEntry;
 
