@@ -43,7 +43,7 @@ fn authorities_in_sources() -> BTreeSet<String> {
     let words: Vec<String> = text.split_whitespace().map(word).collect();
     let mut found = BTreeSet::new();
     for (i, pair) in words.windows(4).enumerate() {
-        let before = (i > 0).then(|| words[i - 1].as_str()).unwrap_or_default();
+        let before = if i > 0 { words[i - 1].as_str() } else { "" };
         let candidate = match [pair[0].as_str(), pair[1].as_str(), pair[2].as_str(), pair[3].as_str()] {
             [name, "Youth", "Justice" | "Offending", "Service"] => name,
             // Not "The MAPPA process" nor "Probation Service, MAPPA Guidance".
