@@ -68,6 +68,9 @@ pub struct CheckSummary {
 pub struct CheckReport {
     /// The day checked against.
     pub today: NaiveDate,
+    /// The service's practice standards, which every `rule` that is not
+    /// national law or guidance is a section of.
+    pub policy: String,
     /// One entry per case, in input order.
     pub cases: Vec<CaseCheck>,
     /// Cases or files that could not be loaded, with the reason.
@@ -128,7 +131,7 @@ pub fn check(caseload: &Caseload, service: &Service, today: NaiveDate, records: 
     }
     summary.gatekeeping_overdue =
         cases.iter().filter(|c| c.gatekeeping.as_ref().is_some_and(|g| g.overdue)).count();
-    CheckReport { today, cases, errors, summary }
+    CheckReport { today, policy: service.config().service.policy_title(), cases, errors, summary }
 }
 
 /// Where a PSR for a hearing still to come stands in gatekeeping, from its
@@ -168,7 +171,7 @@ pub fn to_text(report: &CheckReport) -> String {
 fn to_raw_text(report: &CheckReport) -> String {
     let mut out = String::new();
     for c in &report.cases {
-        case_text(&mut out, c);
+        case_text(&mut out, c, &report.policy);
     }
     if !report.errors.is_empty() {
         out.push_str("Could not load:\n");
@@ -201,7 +204,7 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn case_text(out: &mut String, c: &CaseCheck) {
+fn case_text(out: &mut String, c: &CaseCheck, policy: &str) {
     let f = &c.facts;
     let _ = writeln!(out, "{}  {}, {}  ({}:{})", c.case_id, c.child, f.age, c.file.display(), c.line);
     let row = |out: &mut String, label: &str, text: &str| {
@@ -242,7 +245,12 @@ fn case_text(out: &mut String, c: &CaseCheck) {
         row(
             out,
             label,
-            &format!("{:<8} required  {state:<16} {} ({})", form.form.name(), form.reason, form.rule),
+            &format!(
+                "{:<8} required  {state:<16} {} ({})",
+                form.form.name(),
+                form.reason,
+                form.rule.cite(policy)
+            ),
         );
         label = "";
     }
@@ -259,14 +267,14 @@ fn case_text(out: &mut String, c: &CaseCheck) {
             DueStatus::Overdue => "OVERDUE",
         };
         let done = d.done.map(|x| format!(" (done {x})")).unwrap_or_default();
-        row(out, label, &format!("{}  {status:<8} {}{done} ({})", d.due, d.what, d.rule));
+        row(out, label, &format!("{}  {status:<8} {}{done} ({})", d.due, d.what, d.rule.cite(policy)));
         label = "";
     }
 
     let mut label = "Findings";
     for x in &f.findings {
         let mark = if x.severity == Severity::Invalid { "INVALID" } else { "-" };
-        row(out, label, &format!("{mark} {} ({})", x.message, x.rule));
+        row(out, label, &format!("{mark} {} ({})", x.message, x.rule.cite(policy)));
         label = "";
     }
     out.push('\n');

@@ -265,9 +265,10 @@ pub struct ServiceConfig {
     /// `logo`: an accessible PDF gives every image a text alternative), e.g.
     /// "Northfield Youth Justice Service".
     pub logo_alt: Option<String>,
-    /// The service's own practice policy, named where a document states a
-    /// practice rule, e.g. "Northfield YJS practice standards". Documents
-    /// never cite another authority's guidance.
+    /// The service's own practice standards, named wherever output cites a
+    /// rule, e.g. "Northfield YJS practice standards" (default: the
+    /// service's name and "practice standards"). Output never cites another
+    /// authority's guidance.
     pub policy: Option<String>,
     /// Who a child or family calls out of hours, e.g. "Emergency Duty Team
     /// on 01632 960 999".
@@ -331,6 +332,16 @@ impl Default for ServiceConfig {
             policy: None,
             out_of_hours: None,
             advocacy: None,
+        }
+    }
+}
+
+impl ServiceConfig {
+    /// The title of the service's practice standards, as output cites them.
+    pub fn policy_title(&self) -> String {
+        match self.policy.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+            Some(policy) => policy.to_owned(),
+            None => format!("{} practice standards", self.name.trim()),
         }
     }
 }
@@ -533,6 +544,14 @@ mod tests {
         assert_eq!(plain.shaping_documents(), with.shaping_documents());
         assert!(plain.shaping_documents().get("workspace").is_none());
         assert!(plain.shaping_documents()["statements"].get("watch").is_none());
+    }
+
+    #[test]
+    fn the_policy_title_defaults_to_the_services_own_name() {
+        let c: Config = toml::from_str("[service]\nname = \"Eastshire YJS\"").unwrap();
+        assert_eq!(c.service.policy_title(), "Eastshire YJS practice standards");
+        let c: Config = toml::from_str("[service]\npolicy = \"Eastshire standards 2026\"").unwrap();
+        assert_eq!(c.service.policy_title(), "Eastshire standards 2026");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::batch::{self, BatchReport, Cases, ItemReport, RenderOptions, Workers};
 use crate::board::{BoardOutputs, BoardRequest, Quarter, build_board};
 use crate::case::Caseload;
-use crate::export::{self, ExportItem, Purpose};
+use crate::export::{self, ExportItem, ExportOptions, Purpose};
 use crate::press::{Press, SetupError};
 use crate::rules;
 use crate::statements::outbox::Delivery;
@@ -48,7 +48,9 @@ pub struct RunReport {
     /// Email notices delivered, when SMTP is configured.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notices: Option<Delivery>,
-    /// Y2A bundles, when a child turns 18 within the window.
+    /// Y2A bundles, when a child turns 18 within the window: each written,
+    /// unchanged (already made with the same documents), not ready (a
+    /// notice: no final risk summary yet) or failed.
     pub y2a: Option<Vec<ExportItem>>,
     /// The board report.
     pub board: BoardOutputs,
@@ -102,17 +104,18 @@ pub fn run(
     };
 
     let due = rules::turning_18(caseload.cases(), opts.today, config.export.y2a_within_days);
+    // A case not ready for Y2A (no final risk summary yet) is a notice in
+    // the report, not a failure: someone has a document to finish.
     let y2a = (!due.is_empty()).then(|| {
-        let to = &config.export.y2a_recipient;
-        export::export_cases(
-            press,
-            &due,
-            Purpose::Y2a,
-            &press.layout().exports(),
-            to,
-            Some(opts.today),
-            false,
-        )
+        let export = ExportOptions {
+            purpose: Purpose::Y2a,
+            out: press.layout().exports(),
+            to: config.export.y2a_recipient.clone(),
+            date: opts.today,
+            drafts: false,
+            once: true,
+        };
+        export::export_cases(press, &due, &export)
     });
 
     let quarter = BoardRequest::complete(Quarter::latest_complete(opts.today), opts.today);

@@ -286,11 +286,33 @@ fn the_board_paper_safety_link_notice_and_cover_letter_are_accessible_too() {
         assert!(read(&bytes).row_headers >= 2, "Safety Link notice: row headers");
     }
 
-    let bundle = common::files_under(&out.join("exports")).into_iter().next().expect("a Y2A bundle");
+    // A transfer: its cover letter and case history.
+    let export = std::process::Command::new(env!("CARGO_BIN_EXE_casepress"))
+        .args([
+            "export",
+            "NYJS-2026-0117",
+            "--purpose",
+            "transfer",
+            "--include-drafts",
+            "--date",
+            "2026-11-23",
+        ])
+        .args(["--config", "samples/casepress.toml"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert_eq!(export.status.code(), Some(0), "{}", String::from_utf8_lossy(&export.stdout));
+    let bundle = common::files_under(&out.join("exports")).into_iter().next().expect("a transfer bundle");
     let mut zip = zip::ZipArchive::new(fs::File::open(bundle).unwrap()).unwrap();
-    let mut letter = Vec::new();
-    std::io::Read::read_to_end(&mut zip.by_name("cover-letter.pdf").unwrap(), &mut letter).unwrap();
-    assert_declares_a2a_and_ua1(&letter, "cover letter");
+    for (name, what) in [("cover-letter.pdf", "cover letter"), ("case-history.pdf", "case history")] {
+        let mut pdf = Vec::new();
+        std::io::Read::read_to_end(&mut zip.by_name(name).unwrap(), &mut pdf).unwrap();
+        assert_declares_a2a_and_ua1(&pdf, what);
+        if what == "case history" {
+            // The letter also asks, in words, that the bundle be kept OFFICIAL-SENSITIVE.
+            markings(&read(&pdf), false, what);
+        }
+    }
 }
 
 #[test]

@@ -50,6 +50,7 @@ fn figures() -> BTreeMap<String, Figure> {
         calendar: &calendar,
         targets: &targets,
         rules: &rules,
+        policy: "Northfield YJS practice standards",
         records: &Default::default(),
     };
     compute(&input, "2026-Q2".parse().unwrap()).into_iter().map(|f| (f.id.clone(), f)).collect()
@@ -239,6 +240,7 @@ fn gatekeeping_figures_count_from_the_recorded_steps_where_they_exist() {
             calendar: &calendar,
             targets: &[],
             rules: &rules,
+            policy: "Northfield YJS practice standards",
             records,
         };
         compute(&input, quarter).into_iter().find(|f| f.id == id).unwrap().current

@@ -113,6 +113,7 @@ fn board_json(cases: &[casepress::case::Case], quarter: Quarter) -> Value {
         calendar: &calendar,
         targets: &[],
         rules: &Settings::default(),
+        policy: "Northfield YJS practice standards",
         records: &Default::default(),
     };
     let figures = compute(&input, quarter);

@@ -217,16 +217,15 @@ async fn a_psr_from_first_words_to_a_final_in_a_transfer_export() {
     let config = common::web::site_config(site.dir.path());
     let press = casepress::press::Press::new(config).unwrap();
     let out = site.dir.path().join("exports");
-    let bundle = casepress::export::export_case(
-        &press,
-        CASE,
-        casepress::export::Purpose::Transfer,
-        &out,
-        "Eastshire Youth Justice Service",
-        None,
-        false,
-    )
-    .unwrap();
+    let transfer = casepress::export::ExportOptions {
+        purpose: casepress::export::Purpose::Transfer,
+        out,
+        to: "Eastshire Youth Justice Service".into(),
+        date: chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
+        drafts: false,
+        once: false,
+    };
+    let bundle = casepress::export::export_case(&press, CASE, &transfer).unwrap();
     let zip = zip::ZipArchive::new(std::fs::File::open(bundle.path()).unwrap()).unwrap();
     let names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
     assert!(

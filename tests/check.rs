@@ -33,7 +33,7 @@ fn a_clean_case_exits_0_and_lists_its_forms_and_due_dates() {
     assert!(text.contains("mappa-h  required  sent 2026-11-02"), "{text}");
     assert!(
         text.contains(
-            "2026-12-10  due      next monthly Risk and Vulnerability Management Meeting (Wolverhampton YOT guidance §6(a))"
+            "2026-12-10  due      next monthly Risk and Vulnerability Management Meeting (Youth Justice Service practice standards, risk and vulnerability management meetings)"
         ),
         "{text}"
     );

@@ -165,12 +165,10 @@ fn run_renders_the_samples_and_files_their_inbox() {
     );
     assert!(tmp.path().join("out/escalations").read_dir().unwrap().count() >= 2);
     assert!(stdout.contains("Board report for"), "{stdout}");
-    // Mason (NYJS-2026-0088) turns 18 on 10 Dec 2026, within 30 days.
-    assert!(
-        tmp.path().join("out/exports/NYJS-2026-0088_y2a_2026-11-23.zip").exists()
-            || stdout.contains("NYJS-2026-0088_y2a"),
-        "{stdout}"
-    );
+    // Mason (NYJS-2026-0088) turns 18 on 10 Dec 2026, within 30 days, but
+    // his risk summary is not final yet: a notice, not an empty bundle.
+    assert!(stdout.contains("Y2A for NYJS-2026-0088 not ready: no final risk summary"), "{stdout}");
+    assert!(!tmp.path().join("out/exports").exists(), "no bundle without what it must hold");
     assert!(tmp.path().join("out/board").read_dir().unwrap().count() == 1, "one quarter's board folder");
 }
 

@@ -1,5 +1,7 @@
-//! Export bundles: members and hashes, determinism, modes, and refusal of a
-//! tampered or missing case folder.
+//! Export bundles: members and hashes, determinism, modes, refusal of a
+//! tampered or missing case folder, a Y2A bundle that waits for a final risk
+//! summary, letters that name documents by title, and a transfer's readable
+//! case history.
 
 mod common;
 #[path = "support/statement_pdfs.rs"]
@@ -10,7 +12,7 @@ use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-use casepress::export::{Purpose, export_cases};
+use casepress::export::{ExportItem, ExportOptions, Purpose, export_cases};
 use casepress::statements::{FileOptions, file_inbox};
 use common::*;
 use statement_pdfs::*;
@@ -61,15 +63,63 @@ fn members(zip_path: &Path) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-fn export(press: &casepress::press::Press, out: &Path, purpose: Purpose) -> casepress::export::ExportItem {
-    export_cases(press, &[CASE.to_string()], purpose, &out.join("exports"), "Receiving service", None, true)
-        .remove(0)
+fn options(out: &Path, purpose: Purpose) -> ExportOptions {
+    ExportOptions {
+        purpose,
+        out: out.join("exports"),
+        to: "Receiving service".into(),
+        date: day(),
+        drafts: true,
+        once: false,
+    }
+}
+
+fn export(press: &casepress::press::Press, out: &Path, purpose: Purpose) -> ExportItem {
+    export_cases(press, &[CASE.to_string()], &options(out, purpose)).remove(0)
+}
+
+/// The line manager signs the risk summary off, and it is made final.
+fn make_risk_summary_final(press: &casepress::press::Press) {
+    use casepress::documents::DocumentKind;
+    use casepress::lifecycle::{Act, act};
+    let case = casepress::case::load_file(&samples().join("cases/turning-18.json")).remove(0).unwrap().case;
+    let at = |t: &str| casepress::statements::fields::parse_sent(t).unwrap();
+    for (step, by, now) in [
+        (Act::Submit { to: Vec::new() }, "Tom Ashworth", "23/11/2026 10:00"),
+        (Act::Agree { comments: None }, "Ruth Okafor", "23/11/2026 11:00"),
+        (Act::Final { date: day() }, "Tom Ashworth", "23/11/2026 12:00"),
+    ] {
+        act(press, &case, DocumentKind::RiskSummary, &step, by, at(now)).unwrap();
+    }
+}
+
+fn letter_text(dir: &Path, members: &[(String, Vec<u8>)], name: &str) -> String {
+    let path = dir.join(name);
+    fs::write(&path, &members.iter().find(|(n, _)| n == name).unwrap().1).unwrap();
+    pdf_text(&path)
+}
+
+#[test]
+fn a_y2a_bundle_waits_for_a_final_risk_summary_and_nothing_is_written_until_then() {
+    let tmp = tempfile::tempdir().unwrap();
+    let press = prepared(tmp.path());
+    let mut once = options(tmp.path(), Purpose::Y2a);
+    once.drafts = false;
+    let item = export_cases(&press, &[CASE.to_string()], &once).remove(0);
+    assert_eq!(item.not_ready.as_deref(), Some("Y2A for NYJS-2026-0088 not ready: no final risk summary"));
+    assert!(item.failed.is_none() && item.bundle.is_none(), "{item:?}");
+    // Drafts asked for do not stand in for the risk summary Probation relies on.
+    assert!(export(&press, tmp.path(), Purpose::Y2a).not_ready.is_some());
+    assert!(!tmp.path().join("exports").exists(), "nothing written");
+    let log = fs::read_to_string(tmp.path().join("cases").join(CASE).join("case-log.jsonl")).unwrap();
+    assert!(!log.contains("\"event\":\"export\""), "nothing logged");
 }
 
 #[test]
 fn a_y2a_bundle_holds_the_latest_psr_plan_and_risk_summary_with_a_verified_manifest() {
     let tmp = tempfile::tempdir().unwrap();
     let press = prepared(tmp.path());
+    make_risk_summary_final(&press);
     let item = export(&press, tmp.path(), Purpose::Y2a);
     let bundle = item.bundle.unwrap_or_else(|| panic!("{:?}", item.failed));
     assert_eq!(fs::metadata(&bundle).unwrap().permissions().mode() & 0o777, 0o600);
@@ -80,16 +130,36 @@ fn a_y2a_bundle_holds_the_latest_psr_plan_and_risk_summary_with_a_verified_manif
         [
             "documents/NYJS-2026-0088_psr_2026-11-23_draft.pdf",
             "documents/NYJS-2026-0088_intervention-plan_2026-11-23_draft.pdf",
-            "documents/NYJS-2026-0088_risk-summary_2026-11-23_draft.pdf",
+            "documents/NYJS-2026-0088_risk-summary_2026-11-23.pdf",
             "cover-letter.pdf",
             "manifest.json",
         ]
     );
+    assert!(
+        bundle.ends_with("NYJS-2026-0088_y2a_2026-11-23.zip"),
+        "dated the export's day: {}",
+        bundle.display()
+    );
     // The cover letter to another agency cites no other authority.
-    let letter = tmp.path().join("letter.pdf");
-    fs::write(&letter, &members.iter().find(|(n, _)| n == "cover-letter.pdf").unwrap().1).unwrap();
-    let text = pdf_text(&letter);
+    let text = letter_text(tmp.path(), &members, "cover-letter.pdf");
     assert!(text.contains("Y2A") && !text.contains("Derbyshire") && !text.contains('§'), "{text}");
+    assert!(text.contains("23 November 2026") && !text.contains("1970"), "{text}");
+    // Documents by their titles; the drafts line names only the drafts in the zip.
+    let flat = squash(&text);
+    for title in ["Pre-SentenceReport(draft)", "InterventionPlan(draft)", "RiskSummary"] {
+        assert!(flat.contains(title), "no `{title}`:\n{text}");
+    }
+    assert!(
+        flat.contains("Draftsincludedatyourrequest,notfinal:Pre-SentenceReport,InterventionPlan."),
+        "{text}"
+    );
+    assert!(!flat.contains("ServiceAgreement"), "a Y2A bundle neither holds nor mentions one:\n{text}");
+    // No catalogue name outside the file names.
+    let words: Vec<&str> =
+        text.split_whitespace().filter(|w| !w.contains(".pdf") && !w.contains('_')).collect();
+    for raw in ["psr", "psr.", "risk-summary", "intervention-plan"] {
+        assert!(!words.contains(&raw), "raw name `{raw}`:\n{text}");
+    }
     // Issue 13 item 7: a named sender, human sizes, a proper close, no hidden characters in file names.
     for expected in [
         "Helen Adeyemi",
@@ -103,6 +173,8 @@ fn a_y2a_bundle_holds_the_latest_psr_plan_and_risk_summary_with_a_verified_manif
     assert!(!text.contains(" bytes") && !text.contains('\u{200B}'), "{text}");
     let manifest: serde_json::Value = serde_json::from_slice(&members.last().unwrap().1).unwrap();
     assert_eq!(manifest["purpose"], "y2a");
+    assert_eq!(manifest["date"], "2026-11-23");
+    assert_eq!(manifest["drafts"], serde_json::json!(["psr", "intervention-plan"]));
     assert_eq!(manifest["case_id"], CASE);
     let case_dir = tmp.path().join("cases").join(CASE);
     for entry in manifest["members"].as_array().unwrap() {
@@ -120,16 +192,48 @@ fn a_y2a_bundle_holds_the_latest_psr_plan_and_risk_summary_with_a_verified_manif
 }
 
 #[test]
-fn a_transfer_bundle_holds_documents_statements_and_the_case_log_and_is_byte_identical_again() {
+fn a_transfer_bundle_holds_documents_statements_and_the_case_history_and_is_byte_identical_again() {
     let tmp = tempfile::tempdir().unwrap();
     let press = prepared(tmp.path());
+    make_risk_summary_final(&press);
     let first = export(&press, tmp.path(), Purpose::Transfer);
     let bundle = first.bundle.unwrap();
     let bytes = fs::read(&bundle).unwrap();
-    let names: Vec<String> = members(&bundle).into_iter().map(|(n, _)| n).collect();
+    let all = members(&bundle);
+    let names: Vec<String> = all.iter().map(|(n, _)| n.clone()).collect();
     assert!(names.iter().any(|n| n == "statements/2026-11-20_my-world_MOMO-M1.pdf"), "{names:?}");
-    assert!(names.iter().any(|n| n == "case-log.jsonl"));
     assert_eq!(names.iter().filter(|n| n.starts_with("documents/")).count(), 5, "{names:?}");
+    // The case history, for a person: date, step, document, who.
+    let history = squash(&letter_text(tmp.path(), &all, "case-history.pdf"));
+    for row in [
+        "23November2026SubmittedforsignoffRiskSummaryTomAshworth",
+        "23November2026AgreedRiskSummaryRuthOkafor",
+        "23November2026MadefinalRiskSummary",
+        "23November2026StatementreceivedMindOfMyOwnstatementMOMO-M1",
+    ] {
+        assert!(
+            history.contains(&row.replace("signoff", "sign-off")),
+            "no `{row}` in the case history:\n{history}"
+        );
+    }
+    // The machine log goes too, labelled as such, without the operating-system user.
+    let (_, log) = all.iter().find(|(n, _)| n == "case-log.jsonl").unwrap();
+    let log = String::from_utf8(log.clone()).unwrap();
+    assert!(log.contains("\"step\":\"final\"") && !log.contains("os_user"), "{log}");
+    let manifest: serde_json::Value = serde_json::from_slice(&all.last().unwrap().1).unwrap();
+    let kind_of = |name: &str| {
+        manifest["members"].as_array().unwrap().iter().find(|m| m["name"] == name).unwrap()["kind"].clone()
+    };
+    assert_eq!(kind_of("case-log.jsonl"), "case-log (machine-readable)");
+    assert_eq!(kind_of("case-history.pdf"), "case-history");
+    let letter = squash(&letter_text(tmp.path(), &all, "cover-letter.pdf"));
+    for expected in [
+        "case-history.pdfCasehistory",
+        "case-log.jsonlCaselog,machine-readable",
+        "PSRGatekeepingRecord(draft)",
+    ] {
+        assert!(letter.contains(expected), "no `{expected}` in the letter:\n{letter}");
+    }
     // The case log now records the export, but the bundle is unchanged.
     let again = export(&press, tmp.path(), Purpose::Transfer);
     assert!(!again.written);
@@ -166,11 +270,7 @@ fn a_tampered_or_missing_case_folder_is_refused() {
     let missing = export_cases(
         &press,
         &["NO-SUCH-CASE".into(), "../etc".into()],
-        Purpose::Transfer,
-        tmp.path(),
-        "x",
-        None,
-        true,
+        &options(tmp.path(), Purpose::Transfer),
     );
     assert!(missing[0].failed.as_deref().unwrap().contains("no case folder"));
     assert!(missing[1].failed.as_deref().unwrap().contains("invalid case_id"));

@@ -93,40 +93,125 @@ fn a_case_that_fails_to_load_is_named_by_statements_file_run_and_board() {
     assert!(text.contains("not counted:") && text.contains("sam.json"), "{text}");
 }
 
+/// The sample service with Mason's case only (he turns 18 on 10 December
+/// 2026) and no inbox, under `dir/service`.
+fn service_for_mason(dir: &Path) {
+    fs::create_dir_all(dir.join("service/cases")).unwrap();
+    fs::copy(samples().join("cases/turning-18.json"), dir.join("service/cases/turning-18.json")).unwrap();
+    let config = fs::read_to_string(samples().join("casepress.toml"))
+        .unwrap()
+        .replace("cases = [\"cases\", \"caseload\"]", "cases = [\"cases\"]")
+        .replace("output = \"../out\"", "output = \"out\"")
+        .replace("inbox = \"../out/inbox\"\n", "")
+        .replace("sample_inbox = \"inbox\"\n", "");
+    fs::write(dir.join("service/casepress.toml"), config).unwrap();
+}
+
 #[test]
-fn run_from_two_working_folders_renders_nothing_again_and_makes_one_y2a_bundle() {
+fn a_y2a_bundle_waits_for_a_final_risk_summary_then_run_makes_it_once_from_any_folder() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    fs::create_dir_all(dir.join("service/cases")).unwrap();
+    service_for_mason(dir);
     fs::create_dir_all(dir.join("elsewhere")).unwrap();
-    fs::copy(samples().join("cases/turning-18.json"), dir.join("service/cases/turning-18.json")).unwrap();
-    fs::write(dir.join("service/casepress.toml"), "[paths]\ncases = [\"cases\"]\noutput = \"out\"\n")
-        .unwrap();
+    let not_ready = "Y2A for NYJS-2026-0088 not ready: no final risk summary";
 
+    // No final risk summary: a notice, not a failure, and no bundle.
     let first = casepress(&["run", "service/casepress.toml", "--json", "--date", "2026-11-23"], dir);
     assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stderr));
+    let report = json(&first);
+    assert_eq!(report["y2a"][0]["not_ready"], not_ready, "{:#}", report["y2a"]);
+    assert!(report["y2a"][0]["failed"].is_null());
+    let text = casepress(&["run", "service/casepress.toml", "--date", "2026-11-23"], dir);
+    assert_eq!(text.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&text.stdout).contains(&format!("  {not_ready}\n")));
+    // `export` refuses with the same words, and writes nothing.
+    let config = ["--config", "service/casepress.toml"];
+    let refused = casepress(&[&["export", "NYJS-2026-0088", "--purpose", "y2a"][..], &config].concat(), dir);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stdout).contains(not_ready));
+    assert!(!dir.join("service/out/exports").exists(), "nothing written");
+
+    // The line manager signs it off and it is made final.
+    for step in [
+        &["submit", "NYJS-2026-0088", "risk-summary", "--by", "Tom Ashworth", "--now", "2026-11-24 09:00"][..],
+        &[
+            "review",
+            "NYJS-2026-0088",
+            "risk-summary",
+            "--by",
+            "Ruth Okafor",
+            "--agree",
+            "--now",
+            "2026-11-24 10:00",
+        ],
+        &[
+            "final",
+            "NYJS-2026-0088",
+            "risk-summary",
+            "--by",
+            "Tom Ashworth",
+            "--date",
+            "2026-11-24",
+            "--now",
+            "2026-11-24 11:00",
+        ],
+    ] {
+        let out = casepress(&[step, &config[..]].concat(), dir);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    }
     let case_log = dir.join("service/out/cases/NYJS-2026-0088/case-log.jsonl");
     let logged = fs::read_to_string(&case_log).unwrap();
+
+    // From another working folder: nothing typeset again, one bundle.
     let again = casepress(
-        &["run", "../service/casepress.toml", "--json", "--date", "2026-11-23"],
+        &["run", "../service/casepress.toml", "--json", "--date", "2026-11-24"],
         &dir.join("elsewhere"),
     );
     assert_eq!(again.status.code(), Some(0), "{}", String::from_utf8_lossy(&again.stderr));
     let report = json(&again);
     let items = report["render"]["items"].as_array().unwrap();
     assert!(items.iter().all(|i| i["outcome"] == "unchanged" || i["outcome"] == "historic"), "{items:#?}");
-    assert_eq!(
-        fs::read_to_string(&case_log).unwrap(),
-        logged,
-        "nothing typeset again: the input hash has no paths"
+    assert_eq!(report["y2a"][0]["written"], true, "{:#}", report["y2a"]);
+    let now = fs::read_to_string(&case_log).unwrap();
+    let added: Vec<&str> = now.strip_prefix(logged.as_str()).expect("only appended").lines().collect();
+    assert!(
+        added.len() == 1 && added[0].contains("\"event\":\"export\""),
+        "the input hash has no paths: {added:?}"
     );
     let bundles = files_under(&dir.join("service/out/exports"));
     assert_eq!(bundles.len(), 1, "one Y2A bundle: {bundles:?}");
     let name = bundles[0].file_name().unwrap().to_string_lossy().into_owned();
-    assert!(name.starts_with("NYJS-2026-0088_y2a_"), "{name}");
+    assert_eq!(name, "NYJS-2026-0088_y2a_2026-11-24.zip", "dated the run's day");
     // The case log records the bundle relative to the output root.
-    let log = fs::read_to_string(&case_log).unwrap();
-    assert!(log.contains(&format!("\"file\":\"exports/{name}\"")), "{log}");
+    assert!(now.contains(&format!("\"file\":\"exports/{name}\"")), "{now}");
+
+    // The next night: the same documents, so no second bundle.
+    let next = casepress(&["run", "service/casepress.toml", "--json", "--date", "2026-11-25"], dir);
+    let report = json(&next);
+    assert_eq!(report["y2a"][0]["written"], false, "{:#}", report["y2a"]);
+    assert!(report["y2a"][0]["bundle"].as_str().unwrap().ends_with(&name));
+    assert_eq!(files_under(&dir.join("service/out/exports")).len(), 1);
+
+    // `export` without --date is dated today, never 1 January 1970.
+    let before = chrono::Local::now().date_naive();
+    let out =
+        casepress(&[&["export", "NYJS-2026-0088", "--purpose", "y2a", "--json"][..], &config].concat(), dir);
+    let after = chrono::Local::now().date_naive();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let path = dir.join(json(&out)[0]["bundle"].as_str().unwrap());
+    let dated = path.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        [before, after].iter().any(|d| dated == format!("NYJS-2026-0088_y2a_{d}.zip")),
+        "{dated}, today {before}"
+    );
+    let mut zip = zip::ZipArchive::new(fs::File::open(&path).unwrap()).unwrap();
+    let mut letter = Vec::new();
+    std::io::Read::read_to_end(&mut zip.by_name("cover-letter.pdf").unwrap(), &mut letter).unwrap();
+    fs::write(dir.join("letter.pdf"), letter).unwrap();
+    let text = pdf_text(&dir.join("letter.pdf"));
+    let long = |d: chrono::NaiveDate| d.format("%-d %B %Y").to_string();
+    assert!(text.contains(&long(before)) || text.contains(&long(after)), "{text}");
+    assert!(!text.contains("1970"), "{text}");
 }
 
 #[test]

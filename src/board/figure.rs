@@ -44,7 +44,7 @@ pub struct Figure {
     /// Target percentage, where the service has one (RAG rated).
     pub target: Option<f64>,
     /// How it is counted.
-    pub definition: &'static str,
+    pub definition: String,
     /// Withheld this quarter to protect a small count in the same table.
     pub current_withheld: bool,
     /// Withheld in the previous quarter, likewise.

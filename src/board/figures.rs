@@ -7,7 +7,7 @@ use chrono::{Months, NaiveDate};
 use super::figure::{Figure, Measure};
 use super::quarter::Quarter;
 use crate::case::{Case, DisposalType, MappaCategory, MappaLevel, RiskLevel};
-use crate::rules::{self, WorkingCalendar};
+use crate::rules::{self, Rule, WorkingCalendar};
 use crate::statements::StatementOutcome;
 use crate::statements::ledger::FiledStatement;
 
@@ -23,6 +23,8 @@ pub struct BoardInput<'a> {
     pub targets: &'a [(String, f64)],
     /// Which PSRs the two-working-days rule applies to.
     pub rules: &'a crate::rules::Settings,
+    /// The service's practice standards, which definitions cite.
+    pub policy: &'a str,
     /// The PSR steps casepress recorded, by case id: where they exist, the
     /// gatekeeping figures count from them rather than from the case data.
     pub records: &'a std::collections::BTreeMap<String, PsrRecord>,
@@ -130,7 +132,7 @@ struct Spec {
     id: String,
     section: &'static str,
     label: String,
-    definition: &'static str,
+    definition: String,
     measure: Box<dyn Fn(&Period) -> Measure>,
 }
 
@@ -138,10 +140,16 @@ fn spec(
     id: impl Into<String>,
     section: &'static str,
     label: impl Into<String>,
-    definition: &'static str,
+    definition: impl Into<String>,
     measure: impl Fn(&Period) -> Measure + 'static,
 ) -> Spec {
-    Spec { id: id.into(), section, label: label.into(), definition, measure: Box::new(measure) }
+    Spec {
+        id: id.into(),
+        section,
+        label: label.into(),
+        definition: definition.into(),
+        measure: Box::new(measure),
+    }
 }
 
 fn slug(kind: DisposalType) -> String {
@@ -166,7 +174,10 @@ fn kind(c: &Case) -> Option<DisposalType> {
 }
 
 #[allow(clippy::too_many_lines, reason = "a table of like items: one entry per figure")]
-fn specs(settings: &crate::rules::Settings) -> Vec<Spec> {
+fn specs(settings: &crate::rules::Settings, policy: &str) -> Vec<Spec> {
+    // Each definition cites the service's own standards, never the public
+    // document a rule was read from (docs/sources.md keeps that).
+    let cite = |rule: Rule| rule.cite(policy);
     let mut s = vec![spec(
         "caseload.total",
         "Caseload",
@@ -317,13 +328,19 @@ fn specs(settings: &crate::rules::Settings) -> Vec<Spec> {
         "Remands that started in the quarter.",
         |p| Measure::count(count(p.started(), |c| kind(c) == Some(DisposalType::Remand))),
     ));
-    s.push(spec("psr.gatekept", "Reports and assessments", "PSRs gatekept", "PSRs for hearings in the quarter with a gatekeeping meeting recorded ÷ PSRs for hearings in the quarter (Derbyshire practice guidance §7.3).", |p| {
+    s.push(spec("psr.gatekept", "Reports and assessments", "PSRs gatekept", format!("PSRs for hearings in the quarter with a gatekeeping meeting recorded ÷ PSRs for hearings in the quarter ({}).", cite(Rule::GATEKEEPING)), |p| {
         Measure::ratio(count(p.psrs(), |c| p.gatekept(c)), p.psrs().count())
     }));
     let on_time_definition = if settings.psr_due_for_every_psr {
-        "PSRs submitted to managers at least 2 working days before the hearing ÷ PSRs for hearings in the quarter: every PSR, this service's standard (Derbyshire practice guidance §7.3 sets it for PSRs to be double gatekept)."
+        format!(
+            "PSRs submitted to managers at least 2 working days before the hearing ÷ PSRs for hearings in the quarter: every PSR ({}, applied to every PSR, not only those to be double gatekept).",
+            cite(Rule::GATEKEEPING)
+        )
     } else {
-        "PSRs submitted to managers at least 2 working days before the hearing ÷ PSRs for hearings in the quarter that were to be double gatekept, the PSRs the rule applies to (Derbyshire practice guidance §7.3)."
+        format!(
+            "PSRs submitted to managers at least 2 working days before the hearing ÷ PSRs for hearings in the quarter that were to be double gatekept, the PSRs the rule applies to ({}).",
+            cite(Rule::GATEKEEPING)
+        )
     };
     s.push(spec(
         "psr.on_time",
@@ -347,11 +364,11 @@ fn specs(settings: &crate::rules::Settings) -> Vec<Spec> {
             Measure::ratio(on_time, applies.len())
         },
     ));
-    s.push(spec("psr.double_gatekept", "Reports and assessments", "Double gatekeeping where custody was a strong possibility", "PSRs gatekept by two managers, one from another team ÷ PSRs for hearings in the quarter where custody was a strong possibility (Derbyshire practice guidance §7.3).", |p| {
+    s.push(spec("psr.double_gatekept", "Reports and assessments", "Double gatekeeping where custody was a strong possibility", format!("PSRs gatekept by two managers, one from another team ÷ PSRs for hearings in the quarter where custody was a strong possibility ({}).", cite(Rule::GATEKEEPING)), |p| {
         let required: Vec<&Case> = p.psrs().filter(|c| rules::double_gatekeeping_required(c)).collect();
         Measure::ratio(required.iter().filter(|c| p.double_gatekept(c)).count(), required.len())
     }));
-    s.push(spec("assessment.on_time", "Reports and assessments", "Assessments within 15 working days", "Sentences starting in the quarter assessed within 15 working days of the order ÷ sentences starting in the quarter (Derbyshire practice guidance §2.1).", |p| {
+    s.push(spec("assessment.on_time", "Reports and assessments", "Assessments within 15 working days", format!("Sentences starting in the quarter assessed within 15 working days of the order ÷ sentences starting in the quarter ({}).", cite(Rule::ASSESSMENT)), |p| {
         let sentences: Vec<&Case> = p.started().filter(|c| kind(c).is_some_and(DisposalType::is_sentence)).collect();
         let on_time = sentences
             .iter()
@@ -363,7 +380,7 @@ fn specs(settings: &crate::rules::Settings) -> Vec<Spec> {
             .count();
         Measure::ratio(on_time, sentences.len())
     }));
-    s.push(spec("plans.review_on_time", "Reports and assessments", "Intervention plans within their review date", "Caseload at quarter end whose intervention plan is under 6 months old ÷ caseload at quarter end with a plan (Derbyshire practice guidance §4.4).", |p| {
+    s.push(spec("plans.review_on_time", "Reports and assessments", "Intervention plans within their review date", format!("Caseload at quarter end whose intervention plan is under 6 months old ÷ caseload at quarter end with a plan ({}).", cite(Rule::PLAN_REVIEW)), |p| {
         let end = p.q.end();
         let plans: Vec<NaiveDate> = p.caseload().filter_map(|c| c.intervention_plan.as_ref().and_then(|x| x.date)).collect();
         let current = plans.iter().filter(|d| d.checked_add_months(Months::new(6)).is_some_and(|due| due >= end)).count();
@@ -376,10 +393,20 @@ fn specs(settings: &crate::rules::Settings) -> Vec<Spec> {
         "Mind Of My Own statements filed in the quarter, whatever their outcome.",
         |p| Measure::count(p.statements().count()),
     ));
-    s.push(spec("statements.within_target", "Children's voice (Mind Of My Own)", "Statements assigned within the target", "Statements assigned within the working-hours target ÷ statements assigned in the quarter (Bradford MOMO standards; MOMO One/Express standards).", |p| {
-        let assigned: Vec<&FiledStatement> = p.statements().filter(|s| s.outcome == StatementOutcome::Assigned).collect();
-        Measure::ratio(assigned.iter().filter(|s| s.within_target == Some(true)).count(), assigned.len())
-    }));
+    s.push(spec(
+        "statements.within_target",
+        "Children's voice (Mind Of My Own)",
+        "Statements assigned within the target",
+        format!(
+            "Statements assigned within the working-hours target ÷ statements assigned in the quarter ({}).",
+            cite(Rule::STATEMENTS)
+        ),
+        |p| {
+            let assigned: Vec<&FiledStatement> =
+                p.statements().filter(|s| s.outcome == StatementOutcome::Assigned).collect();
+            Measure::ratio(assigned.iter().filter(|s| s.within_target == Some(true)).count(), assigned.len())
+        },
+    ));
     s.push(spec(
         "statements.safety_link",
         "Children's voice (Mind Of My Own)",
@@ -502,7 +529,7 @@ fn kpis() -> Vec<Spec> {
 pub fn compute(input: &BoardInput<'_>, quarter: Quarter) -> Vec<Figure> {
     let now = Period { q: quarter, input };
     let before = Period { q: quarter.previous(), input };
-    let mut figures = specs(input.rules)
+    let mut figures = specs(input.rules, input.policy)
         .into_iter()
         .map(|s| Figure {
             target: input.targets.iter().find(|(id, _)| *id == s.id).map(|(_, t)| *t),

@@ -86,7 +86,7 @@ fn publish_figure(f: &Figure) -> PublishedFigure<'_> {
         trend: if suppressed { None } else { f.trend() },
         target: f.target,
         rag: if now.is_some() { None } else { f.rag() },
-        definition: f.definition,
+        definition: &f.definition,
     }
 }
 
@@ -247,7 +247,7 @@ fn appendix(figures: &[Figure]) -> Vec<serde_json::Value> {
     for f in figures {
         match entries.last_mut() {
             Some((family, definition)) if *definition == f.definition => family.push(f),
-            _ => entries.push((vec![f], f.definition)),
+            _ => entries.push((vec![f], &f.definition)),
         }
     }
     entries
@@ -349,6 +349,7 @@ pub fn build_board(
         calendar: press.calendar(),
         targets: &targets,
         rules: &config.rules,
+        policy: &config.service.policy_title(),
         records: &psr_records(press, &cases),
     };
     let figures = compute(&input, quarter);

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use casepress::export::{Purpose, export_cases};
+use casepress::export::{ExportOptions, Purpose, export_cases};
 use casepress::press::Press;
 
 use super::exit::exit_code;
@@ -27,8 +27,8 @@ pub struct ExportArgs {
     /// The receiving service named in the cover letter.
     #[arg(long, value_name = "NAME")]
     to: Option<String>,
-    /// The bundle's date, in its name and cover letter (YYYY-MM-DD; default:
-    /// the date of the newest file it holds).
+    /// The bundle's date, in its name, cover letter and manifest
+    /// (YYYY-MM-DD; default: today).
     #[arg(long, value_name = "DATE", value_parser = settings::date)]
     date: Option<chrono::NaiveDate>,
     /// Also bundle a document that has no final yet, as its draft, labelled
@@ -50,12 +50,20 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
         Purpose::Transfer => "the receiving youth justice service".into(),
     });
     let press = Press::new(config)?;
-    let out = a.out.unwrap_or_else(|| press.layout().exports());
-    let items = export_cases(&press, &a.case_ids, a.purpose, &out, &to, a.date, a.include_drafts);
+    let opts = ExportOptions {
+        purpose: a.purpose,
+        out: a.out.unwrap_or_else(|| press.layout().exports()),
+        to,
+        date: settings::today(a.date),
+        drafts: a.include_drafts,
+        once: false,
+    };
+    let items = export_cases(&press, &a.case_ids, &opts);
     if a.json {
         settings::print_json(&items)?;
     } else {
         print::exports(&items);
     }
-    Ok(exit_code(items.iter().any(|i| i.failed.is_some())))
+    // A case not ready is refused: nothing was written for it.
+    Ok(exit_code(items.iter().any(|i| i.failed.is_some() || i.not_ready.is_some())))
 }

@@ -119,12 +119,13 @@ pub fn filing(report: &FilingReport) {
 /// Export bundles, one line each.
 pub fn exports(items: &[ExportItem]) {
     for item in items {
-        match (&item.bundle, &item.failed) {
-            (Some(path), _) => {
+        match (&item.bundle, &item.not_ready, &item.failed) {
+            (Some(path), _, _) => {
                 let what = if item.written { "wrote    " } else { "unchanged" };
                 say!("  {what} {}: {}", item.case_id, path.display())
             }
-            (None, Some(reason)) => say!("  failed    {}: {reason}", item.case_id),
+            (None, Some(notice), _) => say!("  {notice}"),
+            (None, None, Some(reason)) => say!("  failed    {}: {reason}", item.case_id),
             _ => {}
         }
     }

@@ -101,7 +101,7 @@ impl Press {
             email: config.service.email.clone(),
             logo,
             logo_alt: config.service.logo_alt.clone(),
-            policy: config.service.policy.clone(),
+            policy: Some(config.service.policy_title()),
             out_of_hours: config.service.out_of_hours.clone(),
             advocacy: config.service.advocacy.clone(),
         };

@@ -27,8 +27,8 @@ pub struct ServiceView {
     pub logo: Option<String>,
     /// The logo's text alternative.
     pub logo_alt: Option<String>,
-    /// The service's own practice policy, named where a document states a
-    /// practice rule (e.g. when a PSR is due), if config names one.
+    /// The service's own practice standards, named where a document states
+    /// a practice rule (e.g. when a PSR is due): always set by the press.
     pub policy: Option<String>,
     /// Out-of-hours contact, if config names one.
     pub out_of_hours: Option<String>,

@@ -3,7 +3,7 @@
 use chrono::{Days, Months, NaiveDate};
 
 use super::due::DueDate;
-use super::{WorkingCalendar, gatekeeping, risk};
+use super::{Rule, WorkingCalendar, gatekeeping, risk};
 use crate::case::Case;
 
 /// The case's deadlines, as of `today`.
@@ -26,7 +26,7 @@ pub fn deadlines(
         let due = cal.add_working_days(order.start_date, 15);
         out.push(DueDate::new(
             "assessment within 15 working days of the order",
-            "Derbyshire practice guidance §2.1",
+            Rule::ASSESSMENT,
             due,
             done,
             today,
@@ -46,7 +46,7 @@ pub fn deadlines(
         } else {
             "PSR gatekeeping meeting held"
         };
-        out.push(DueDate::new(held, "Derbyshire practice guidance §7.3", due.meeting, met, today));
+        out.push(DueDate::new(held, Rule::GATEKEEPING, due.meeting, met, today));
         if let Some(to_managers) = due.to_managers {
             let sent = if recorded.recorded { recorded.submitted } else { gk.and_then(|g| g.submitted_date) };
             let what = if settings.psr_due_for_every_psr {
@@ -54,7 +54,7 @@ pub fn deadlines(
             } else {
                 "PSR to managers 2 working days before court (to be double gatekept)"
             };
-            out.push(DueDate::new(what, "Derbyshire practice guidance §7.3", to_managers, sent, today));
+            out.push(DueDate::new(what, Rule::GATEKEEPING, to_managers, sent, today));
         }
     }
 
@@ -65,7 +65,7 @@ pub fn deadlines(
         if open && let Some(due) = date.checked_add_months(Months::new(6)) {
             out.push(DueDate::new(
                 "intervention plan reviewed within 6 months",
-                "Derbyshire practice guidance §4.4",
+                Rule::PLAN_REVIEW,
                 due,
                 None,
                 today,
@@ -89,7 +89,7 @@ pub fn deadlines(
             } else {
                 "first Risk and Vulnerability Management Meeting (within a month)"
             };
-            out.push(DueDate::new(what, "Wolverhampton YOT guidance §6(a)", due, None, today));
+            out.push(DueDate::new(what, Rule::RISK_MEETINGS, due, None, today));
         }
     }
 
@@ -100,7 +100,7 @@ pub fn deadlines(
         let due = cal.add_working_days(ns.allocated_date, 15);
         out.push(DueDate::new(
             "Next Steps joint meeting within 15 working days",
-            "Salford Next Steps protocol",
+            Rule::NEXT_STEPS,
             due,
             ns.joint_meeting_date,
             today,
@@ -112,7 +112,7 @@ pub fn deadlines(
             let first_due = detained + Days::new(7);
             out.push(DueDate::new(
                 "Next Steps custody visit within one week",
-                "Salford Next Steps protocol",
+                Rule::NEXT_STEPS,
                 first_due,
                 visits.first().copied(),
                 today,
@@ -123,7 +123,7 @@ pub fn deadlines(
                 let due = *last + Days::new(42);
                 out.push(DueDate::new(
                     "next Next Steps custody visit (at most 6 weeks apart)",
-                    "Salford Next Steps protocol",
+                    Rule::NEXT_STEPS,
                     due,
                     None,
                     today,

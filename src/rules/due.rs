@@ -3,6 +3,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::Rule;
+
 /// Where a deadline stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -34,8 +36,8 @@ impl DueStatus {
 pub struct DueDate {
     /// What is due, e.g. "assessment within 15 working days of the order".
     pub what: &'static str,
-    /// The source passage the deadline comes from.
-    pub rule: &'static str,
+    /// The rule the deadline comes from.
+    pub rule: Rule,
     /// The due date.
     pub due: NaiveDate,
     /// When it was done, if recorded.
@@ -47,7 +49,7 @@ pub struct DueDate {
 impl DueDate {
     pub(super) fn new(
         what: &'static str,
-        rule: &'static str,
+        rule: Rule,
         due: NaiveDate,
         done: Option<NaiveDate>,
         today: NaiveDate,

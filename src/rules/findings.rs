@@ -1,9 +1,9 @@
-//! Findings: what a manager should look at, each citing its source.
+//! Findings: what a manager should look at, each citing its rule.
 
 use chrono::Months;
 use serde::Serialize;
 
-use super::{forms, psr, risk};
+use super::{Rule, forms, psr, risk};
 use crate::case::Case;
 
 /// How serious a finding is.
@@ -23,11 +23,11 @@ pub struct Finding {
     pub severity: Severity,
     /// What is wrong and what is expected.
     pub message: String,
-    /// The source passage.
-    pub rule: &'static str,
+    /// The rule it follows.
+    pub rule: Rule,
 }
 
-fn warn(out: &mut Vec<Finding>, rule: &'static str, message: impl Into<String>) {
+fn warn(out: &mut Vec<Finding>, rule: Rule, message: impl Into<String>) {
     out.push(Finding { severity: Severity::Warning, message: message.into(), rule });
 }
 
@@ -37,21 +37,16 @@ fn warn(out: &mut Vec<Finding>, rule: &'static str, message: impl Into<String>) 
 pub fn findings(case: &Case, double_gatekeeping_done: bool) -> Vec<Finding> {
     let mut out: Vec<Finding> = forms::mappa_invalid(case)
         .into_iter()
-        .map(|message| Finding { severity: Severity::Invalid, message, rule: "MAPPA public guidance" })
+        .map(|message| Finding { severity: Severity::Invalid, message, rule: Rule::MAPPA_GUIDANCE })
         .collect();
 
     for (required, plan, name, rule) in [
-        (
-            risk::rmp_required(case),
-            &case.risk_management_plan,
-            "Risk Management Plan",
-            "Wolverhampton YOT guidance §10",
-        ),
+        (risk::rmp_required(case), &case.risk_management_plan, "Risk Management Plan", Rule::RISK_PLAN),
         (
             risk::vmp_required(case),
             &case.vulnerability_management_plan,
             "Vulnerability Management Plan",
-            "Wolverhampton YOT guidance §13",
+            Rule::VULNERABILITY_PLAN,
         ),
     ] {
         match (required, plan) {
@@ -69,11 +64,7 @@ pub fn findings(case: &Case, double_gatekeeping_done: bool) -> Vec<Finding> {
         && p.criteria_met
         && p.discussion_date.is_none()
     {
-        warn(
-            &mut out,
-            "Wolverhampton YOT guidance §11(c)",
-            "PPRC criteria met: record the risk discussion with the line manager",
-        );
+        warn(&mut out, Rule::PPRC, "PPRC criteria met: record the risk discussion with the line manager");
     }
 
     // Wolverhampton YOT guidance §11(c): PPRC "relates to ... individuals who have committed
@@ -81,11 +72,7 @@ pub fn findings(case: &Case, double_gatekeeping_done: bool) -> Vec<Finding> {
     let child_victim =
         case.offences.iter().flat_map(|o| &o.victims).any(|v| v.is_child || v.age.is_some_and(|a| a < 18));
     if child_victim && case.pprc.is_none() {
-        warn(
-            &mut out,
-            "Wolverhampton YOT guidance §11(c)",
-            "an offence against a child but no PPRC record: assess the PPRC criteria",
-        );
+        warn(&mut out, Rule::PPRC, "an offence against a child but no PPRC record: assess the PPRC criteria");
     }
 
     // Salford Next Steps protocol: custody visits "at intervals of not more than six weeks".
@@ -96,7 +83,7 @@ pub fn findings(case: &Case, double_gatekeeping_done: bool) -> Vec<Finding> {
             if (pair[1] - pair[0]).num_days() > 42 {
                 warn(
                     &mut out,
-                    "Salford Next Steps protocol",
+                    Rule::NEXT_STEPS,
                     format!(
                         "Next Steps custody visits {} and {} are more than six weeks apart",
                         pair[0], pair[1]
@@ -109,7 +96,7 @@ pub fn findings(case: &Case, double_gatekeeping_done: bool) -> Vec<Finding> {
     if super::double_gatekeeping_required(case) && !double_gatekeeping_done {
         warn(
             &mut out,
-            "Derbyshire practice guidance §7.3",
+            Rule::GATEKEEPING,
             "custody is a strong possibility: gatekeeping needs two managers, one from another team",
         );
     }
@@ -124,7 +111,7 @@ pub fn findings(case: &Case, double_gatekeeping_done: bool) -> Vec<Finding> {
         let on = birthday.map(|b| b.format("%-d %B %Y").to_string()).unwrap_or_default();
         warn(
             &mut out,
-            "Sentencing children and young people guideline",
+            Rule::SENTENCING_GUIDELINE,
             format!(
                 "the young person turns 18 on {on}, before the hearing on {}",
                 hearing.format("%-d %B %Y")
@@ -137,7 +124,7 @@ pub fn findings(case: &Case, double_gatekeeping_done: bool) -> Vec<Finding> {
         {
             warn(
                 &mut out,
-                "Derbyshire practice guidance §7.1",
+                Rule::PSR_WRITING,
                 "custody is a strong possibility: the PSR must give the evidence of vulnerability should they receive custody",
             );
         }
@@ -146,7 +133,7 @@ pub fn findings(case: &Case, double_gatekeeping_done: bool) -> Vec<Finding> {
         {
             warn(
                 &mut out,
-                "Sentencing Act 2020",
+                Rule::SENTENCING_ACT,
                 "a specified offence: the PSR needs a dangerousness assessment",
             );
         }
@@ -159,30 +146,22 @@ pub fn findings(case: &Case, double_gatekeeping_done: bool) -> Vec<Finding> {
         if plan.date.is_some() && !discussed {
             warn(
                 &mut out,
-                "Derbyshire practice guidance §4.3",
+                Rule::PLAN_QUALITY,
                 "intervention plan agreed without a recorded quality-assurance meeting with a manager first",
             );
         }
         if plan.signatures.young_person.is_none() {
-            warn(
-                &mut out,
-                "Derbyshire practice guidance §4.1",
-                "intervention plan not signed by the young person",
-            );
+            warn(&mut out, Rule::PLAN, "intervention plan not signed by the young person");
         }
         if plan.restorative.as_deref().is_none_or(|r| r.trim().is_empty()) {
-            warn(
-                &mut out,
-                "Derbyshire practice guidance §16",
-                "intervention plan has no restorative intervention",
-            );
+            warn(&mut out, Rule::RESTORATIVE, "intervention plan has no restorative intervention");
         }
         if let (Some(date), Some(review)) = (plan.date, plan.review_date)
             && date.checked_add_months(Months::new(6)).is_some_and(|limit| review > limit)
         {
             warn(
                 &mut out,
-                "Derbyshire practice guidance §4.4",
+                Rule::PLAN_REVIEW,
                 format!("plan review set for {review}, more than 6 months after the plan"),
             );
         }
@@ -191,25 +170,17 @@ pub fn findings(case: &Case, double_gatekeeping_done: bool) -> Vec<Finding> {
     if let Some(sa) = &case.service_agreement {
         let s = &sa.signatures;
         if s.young_person.is_none() {
-            warn(
-                &mut out,
-                "Derbyshire practice guidance §2.6",
-                "service agreement not signed by the young person",
-            );
+            warn(&mut out, Rule::SERVICE_AGREEMENT, "service agreement not signed by the young person");
         }
         if !case.parents_carers.is_empty() && s.parent_carer.is_none() {
-            warn(
-                &mut out,
-                "Derbyshire practice guidance §2.6",
-                "service agreement not signed by a parent or carer",
-            );
+            warn(&mut out, Rule::SERVICE_AGREEMENT, "service agreement not signed by a parent or carer");
         }
         if let (Some(date), Some(order)) = (sa.date, &case.order)
             && date.checked_add_months(Months::new(6)).is_some_and(|valid_to| order.start_date > valid_to)
         {
             warn(
                 &mut out,
-                "Derbyshire practice guidance §2.6",
+                Rule::SERVICE_AGREEMENT,
                 format!(
                     "service agreement of {date} is over 6 months older than the order: a new one is needed"
                 ),
@@ -218,11 +189,7 @@ pub fn findings(case: &Case, double_gatekeeping_done: bool) -> Vec<Finding> {
     }
 
     for f in psr::language_findings(case) {
-        warn(
-            &mut out,
-            "Derbyshire practice guidance §7.1",
-            format!("PSR language: `{}` in {}", f.phrase, f.field),
-        );
+        warn(&mut out, Rule::PSR_WRITING, format!("PSR language: `{}` in {}", f.phrase, f.field));
     }
     out
 }

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::Rule;
 use crate::case::{Case, MappaCategory, MappaLevel};
 use crate::documents::DocumentKind;
 
@@ -16,8 +17,8 @@ pub struct FormStatus {
     pub required: bool,
     /// Why (or why not).
     pub reason: String,
-    /// The source passage.
-    pub rule: &'static str,
+    /// The rule it follows.
+    pub rule: Rule,
     /// Date sent, if recorded.
     pub sent: Option<NaiveDate>,
 }
@@ -46,7 +47,7 @@ pub fn forms(case: &Case) -> Vec<FormStatus> {
                 Some(c) => format!("MAPPA category {c}: notify the central MAPPA unit"),
                 None => "not a MAPPA nominal".into(),
             },
-            rule: "Wolverhampton YOT guidance §11(b)",
+            rule: Rule::MAPPA,
             sent: mappa.notified_date,
         },
         FormStatus {
@@ -58,7 +59,7 @@ pub fn forms(case: &Case) -> Vec<FormStatus> {
                 Some(_) => "managed at level 1 (ordinary agency management)".into(),
                 None => "no MAPPA level".into(),
             },
-            rule: "Wolverhampton YOT guidance §11(b)",
+            rule: Rule::MAPPA,
             sent: mappa.referral_date,
         },
         FormStatus {
@@ -71,7 +72,7 @@ pub fn forms(case: &Case) -> Vec<FormStatus> {
                 (true, None) => "PPRC criteria met: line-manager risk discussion pending".into(),
                 (false, _) => "PPRC criteria not met".into(),
             },
-            rule: "Wolverhampton YOT guidance §11(c)",
+            rule: Rule::PPRC,
             sent: pprc.referral_date,
         },
         FormStatus {
@@ -84,7 +85,7 @@ pub fn forms(case: &Case) -> Vec<FormStatus> {
                 (true, None) => "PPRC case still open: reassess at closure".into(),
                 (false, _) => "PPRC criteria not met".into(),
             },
-            rule: "Wolverhampton YOT guidance §11(c)",
+            rule: Rule::PPRC,
             sent: pprc.reassessment_date,
         },
     ]

@@ -5,6 +5,7 @@
 
 mod age;
 mod calendar;
+mod cite;
 mod deadlines;
 pub mod documents;
 mod due;
@@ -26,6 +27,7 @@ use serde::Serialize;
 use crate::documents::DocumentKind;
 pub use age::age_on;
 pub use calendar::WorkingCalendar;
+pub use cite::Rule;
 pub use deadlines::deadlines;
 pub use documents::Missing;
 pub use due::{DueDate, DueStatus};

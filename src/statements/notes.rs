@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::decision::{Decision, Recipient, StatementOutcome};
 use crate::config::Config;
-use crate::rules::WorkingCalendar;
+use crate::rules::{Rule, WorkingCalendar};
 use crate::staff::Route;
 use crate::store::{Layout, Quarantine};
 
@@ -122,8 +122,8 @@ pub(super) fn notes_for(
                  Safety Link:    {safety}\n\
                  Quarantined as: {filed}\n\n\
                  {why} Do NOT assign this statement.\n\n\
-                 What to do (Bradford YJS practice standards, statements received from\n\
-                 unidentified young people):\n\
+                 What to do with a statement from an unidentified young person\n\
+                 ({policy}, {section}):\n\
                  1. As soon as possible, cross-reference the name given with the case\n\
                     management records. Check the date of birth: a child may have signed\n\
                     up with a nickname and their correct date of birth.\n\
@@ -139,6 +139,8 @@ pub(super) fn notes_for(
                     request deletion of their details and tell the young person.\n\
                  6. Keep the duty manager updated throughout.\n\n\
                  NEVER send the statement or the young person's details to a Mind Of My Own employee.\n",
+                policy = config.service.policy_title(),
+                section = Rule::STATEMENTS.name,
                 name = or_none(f.name.as_deref()),
                 dob = f
                     .date_of_birth
