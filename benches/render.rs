@@ -60,8 +60,15 @@ fn main() {
                 historic += 1;
                 continue;
             }
-            let req =
-                RenderRequest { case, facts: &facts, kind, date: day, final_: false, psr_history: None };
+            let req = RenderRequest {
+                case,
+                facts: &facts,
+                kind,
+                date: day,
+                final_: false,
+                psr_history: None,
+                earlier_signatures: &[],
+            };
             sources.push(renderer.render(req).unwrap().source);
         }
     }

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 pub use crate::documents::Phase;
-use crate::documents::{DocumentKind, Step};
+use crate::documents::{DocumentKind, Signer, Step};
 use crate::store::LogEntry;
 
 /// A reviewer's step on the current version.
@@ -67,6 +67,24 @@ pub struct DocState {
     pub sent: Option<(String, String)>,
     /// Every step recorded for this kind, in order, across versions.
     pub steps: Vec<StepRecord>,
+    /// Every signature recorded for this kind, in order, each with the
+    /// version it was given to.
+    pub signatures: Vec<SignatureRecord>,
+}
+
+/// A signature, recorded as a step on one version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignatureRecord {
+    /// The part it was given in.
+    pub signer: Signer,
+    /// Who signed.
+    pub name: String,
+    /// The day they signed (YYYY-MM-DD).
+    pub date: String,
+    /// SHA-256 of the version signed.
+    pub sha256: String,
+    /// The member of staff who recorded it.
+    pub recorded_by: String,
 }
 
 impl DocState {
@@ -75,6 +93,21 @@ impl DocState {
     pub fn disagreement(&self) -> bool {
         let agreed = self.reviews.iter().position(|r| r.agreed);
         agreed.is_some_and(|a| self.reviews.iter().skip(a + 1).any(|r| !r.agreed))
+    }
+
+    /// The signature `signer` gave to the current version, if any (the latest).
+    pub fn signed(&self, signer: Signer) -> Option<&SignatureRecord> {
+        let current = self.version.as_deref()?;
+        self.signatures.iter().rev().find(|s| s.signer == signer && s.sha256 == current)
+    }
+
+    /// The latest signature `signer` gave to an earlier version, when the
+    /// current version is not signed by them: it needs signing again.
+    pub fn signed_earlier(&self, signer: Signer) -> Option<&SignatureRecord> {
+        if self.signed(signer).is_some() {
+            return None;
+        }
+        self.signatures.iter().rev().find(|s| s.signer == signer)
     }
 
     /// The managers who agreed the current version.
@@ -98,6 +131,7 @@ pub fn fold(log: &[LogEntry], kind: DocumentKind) -> DocState {
         final_input: None,
         sent: None,
         steps: Vec::new(),
+        signatures: Vec::new(),
     };
     let mut finals: Vec<(String, String)> = Vec::new();
     for entry in log {
@@ -128,6 +162,8 @@ pub fn fold(log: &[LogEntry], kind: DocumentKind) -> DocState {
                 date,
                 agreed_input,
                 reviewers,
+                signer,
+                signed_by,
                 ..
             } if *k == kind => {
                 s.steps.push(StepRecord {
@@ -162,6 +198,19 @@ pub fn fold(log: &[LogEntry], kind: DocumentKind) -> DocState {
                         s.final_input = agreed_input.clone();
                         s.sent = None;
                         s.phase = Phase::Final;
+                    }
+                    Step::Signed => {
+                        if let Some(signer) = signer {
+                            s.signatures.push(SignatureRecord {
+                                signer: *signer,
+                                name: signed_by.clone().unwrap_or_else(|| by.clone()),
+                                date: date
+                                    .clone()
+                                    .unwrap_or_else(|| at.get(..10).unwrap_or_default().to_owned()),
+                                sha256: sha256.clone(),
+                                recorded_by: by.clone(),
+                            });
+                        }
                     }
                     Step::Sent if s.final_version.as_ref().is_some_and(|(f, _)| f == sha256) => {
                         s.sent = Some((to.clone().unwrap_or_default(), date.clone().unwrap_or_default()));
@@ -217,8 +266,57 @@ pub fn gatekeeping_recorded(
                     out.agreed.get_or_insert(on);
                 }
             }
-            Step::Final | Step::Sent => {}
+            Step::Final | Step::Sent | Step::Signed => {}
         }
     }
     out
+}
+
+/// `case` as a document of `state.kind` is signed: where any signature of
+/// that kind is recorded as a step, the recorded ones are its signatures
+/// (the typed signature fields are for documents signed outside
+/// casepress), and only those given to the version being made count
+/// (`current`: the version being made is `state`'s current one).
+pub fn with_signatures(case: &crate::case::Case, state: &DocState, current: bool) -> crate::case::Case {
+    use crate::case::{Signature, Signatures};
+    let mut case = case.clone();
+    if state.signatures.is_empty() {
+        return case;
+    }
+    let given = |signer: Signer| {
+        current
+            .then(|| state.signed(signer))
+            .flatten()
+            .and_then(|s| s.date.parse().ok().map(|date| Signature { name: s.name.clone(), date }))
+    };
+    let signatures = || Signatures {
+        young_person: given(Signer::YoungPerson),
+        parent_carer: given(Signer::ParentCarer),
+        case_manager: given(Signer::CaseManager),
+        manager: given(Signer::Manager),
+    };
+    match state.kind {
+        DocumentKind::Psr => {
+            if let Some(psr) = case.psr.as_mut() {
+                psr.signed = given(Signer::Author);
+            }
+        }
+        DocumentKind::ProgressReport => {
+            if let Some(report) = case.progress_report.as_mut() {
+                report.signed = given(Signer::Author);
+            }
+        }
+        DocumentKind::InterventionPlan => {
+            if let Some(plan) = case.intervention_plan.as_mut() {
+                plan.signatures = signatures();
+            }
+        }
+        DocumentKind::ServiceAgreement => {
+            if let Some(agreement) = case.service_agreement.as_mut() {
+                agreement.signatures = signatures();
+            }
+        }
+        _ => {}
+    }
+    case
 }

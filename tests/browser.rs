@@ -349,6 +349,15 @@ async fn a_plan_gets_a_target_row_and_signatures_and_is_made_final() {
     saved(c).await;
     set_date(c, "f-intervention-plan-qa-meeting-date", "2026-11-20").await;
     saved(c).await;
+    // The young person's own answer, with its day: a plan is agreed with them.
+    c.find(Locator::Id("f-intervention-plan-child-agrees"))
+        .await
+        .unwrap()
+        .select_by_value("agrees")
+        .await
+        .unwrap();
+    set_date(c, "f-intervention-plan-child-answered", "2026-11-23").await;
+    saved(c).await;
     let case: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(site.case_file("yro-custody-possible.json")).unwrap())
             .unwrap();
@@ -356,6 +365,7 @@ async fn a_plan_gets_a_target_row_and_signatures_and_is_made_final() {
     assert_eq!(targets.len(), 4);
     assert_eq!(targets[3]["target"], "Go to college three days a week");
     assert_eq!(case["intervention_plan"]["qa_meeting_date"], "2026-11-20");
+    assert_eq!(case["intervention_plan"]["child_agrees"], "agrees");
 
     go(c, &site, &format!("/cases/{CASE}/intervention-plan")).await;
     assert!(

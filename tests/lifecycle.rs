@@ -54,7 +54,8 @@ impl Service {
     /// names no time of its own.
     fn clocked(&self, args: &[&str]) -> Vec<String> {
         let mut all: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-        if matches!(args.first(), Some(&("submit" | "review" | "final" | "sent"))) && !args.contains(&"--now")
+        if matches!(args.first(), Some(&("submit" | "review" | "sign" | "final" | "sent")))
+            && !args.contains(&"--now")
         {
             let n = self.minutes.get();
             self.minutes.set(n + 1);
@@ -748,4 +749,104 @@ fn time_runs_one_way_on_a_document() {
     assert!(said.contains("later than the system clock") && said.contains("--test-clock"), "{said}");
     let help = String::from_utf8_lossy(&s.run(&["final", "--help"]).stdout).into_owned();
     assert!(help.contains("For tests and replays only"), "{help}");
+}
+
+/// A signature is a step recorded on a version: the author signs the
+/// version the managers agreed and the final shows it; nobody signs for
+/// another member of staff; a final is never signed (or re-opened) after;
+/// and a signature typed into the case after the PSR was sent makes no new
+/// draft. A changed plan shows the young person's signature as given to
+/// an earlier version, to sign again.
+#[test]
+fn a_signature_is_a_recorded_step_on_a_version_and_never_reopens_a_final() {
+    let s = Service::new();
+    let path = s.path().join("cases/jay.json");
+    let edit = |f: &dyn Fn(&mut serde_json::Value)| {
+        let mut case: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        f(&mut case);
+        fs::write(&path, serde_json::to_string_pretty(&case).unwrap()).unwrap();
+    };
+    edit(&|c| {
+        c["psr"].as_object_mut().unwrap().remove("signed");
+    });
+    s.render();
+    assert_eq!(s.step(&["submit", CASE, "psr", "--by", "Priya Natarajan"]).0, 0);
+    assert_eq!(s.step(&["review", CASE, "psr", "--by", "Declan Hughes", "--agree"]).0, 0);
+    assert_eq!(s.step(&["review", CASE, "psr", "--by", "Ruth Okafor", "--agree"]).0, 0);
+    let final_ = ["final", CASE, "psr", "--by", "Priya Natarajan", "--date", "2026-12-01"];
+    let (code, said) = s.step(&final_);
+    assert!(code == 1 && said.contains("author's signature"), "{said}");
+    let (code, said) = s.step(&["sign", CASE, "psr", "--as", "author", "--by", "Declan Hughes"]);
+    assert!(code == 1 && said.contains("records only their own signature"), "{said}");
+    let (code, said) = s.step(&["sign", CASE, "psr", "--as", "young-person", "--by", "Priya Natarajan"]);
+    assert!(code == 1 && said.contains("is not signed by the young person"), "{said}");
+    let (code, said) =
+        s.step(&["sign", CASE, "psr", "--as", "author", "--by", "Priya Natarajan", "--date", "2026-11-30"]);
+    assert_eq!(code, 0, "{said}");
+    let (code, said) = s.step(&final_);
+    assert_eq!(code, 0, "signing is not a change the managers must see again: {said}");
+    let docs = s.path().join("out/cases").join(CASE).join("documents");
+    let text = squash(&pdf_text(&docs.join("NYJS-2026-0117_psr_2026-12-01.pdf")));
+    assert!(
+        text.contains("PriyaNatarajanSigned30November2026"),
+        "the final carries the recorded signature: {text}"
+    );
+    assert_eq!(s.step(SENT).0, 0);
+    let (code, said) = s.step(&["sign", CASE, "psr", "--as", "author", "--by", "Priya Natarajan"]);
+    assert!(code == 1 && said.contains("is final"), "{said}");
+
+    // A signature typed into the case after it was sent: no new draft.
+    let before = files_under(&docs);
+    edit(&|c| c["psr"]["signed"] = serde_json::json!({"name": "Priya Natarajan", "date": "2026-12-03"}));
+    s.render();
+    assert_eq!(files_under(&docs), before, "no new draft");
+    let (_, status) = s.step(&["status", CASE]);
+    assert!(status.contains("sent"), "{status}");
+    let log = fs::read_to_string(s.path().join("out/cases").join(CASE).join("case-log.jsonl")).unwrap();
+    let signed: Vec<serde_json::Value> = log
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|e| e["step"] == "signed")
+        .collect();
+    assert_eq!(signed.len(), 1);
+    assert_eq!(signed[0]["signer"], "author");
+    assert_eq!(signed[0]["date"], "2026-11-30");
+
+    // The young person signs the plan; the plan changes; the new draft
+    // shows that signature as given to an earlier version.
+    let plan = ["render", "cases", "--kind", "intervention-plan", "--date", "2026-11-23", "--jobs", "1"];
+    assert_eq!(s.run(&plan).status.code(), Some(0));
+    let (code, said) = s.step(&[
+        "sign",
+        CASE,
+        "intervention-plan",
+        "--as",
+        "young-person",
+        "--by",
+        "Priya Natarajan",
+        "--date",
+        "2026-11-30",
+    ]);
+    assert_eq!(code, 0, "{said}");
+    let (code, said) = s.step(&[
+        "sign",
+        CASE,
+        "intervention-plan",
+        "--as",
+        "parent-carer",
+        "--name",
+        "Nobody Related",
+        "--by",
+        "Priya Natarajan",
+    ]);
+    assert!(code == 1 && said.contains("is not a parent or carer"), "{said}");
+    edit(&|c| c["intervention_plan"]["make_it_easier"] = "Meet after college, never on a Tuesday.".into());
+    assert_eq!(s.run(&plan).status.code(), Some(0));
+    let newest = files_under(&docs)
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains("intervention-plan"))
+        .max_by_key(|p| fs::metadata(p).unwrap().modified().unwrap())
+        .unwrap();
+    let text = squash(&pdf_text(&newest));
+    assert!(text.contains("signedanearlierversionon30November2026"), "{text}");
 }

@@ -19,6 +19,8 @@ const PROGRESS: &str =
     "§7.5: \"Managers need to ensure Progress Reports are gate kept with the same rigour as PSRs.\"";
 const QA: &str = "§4.3: \"all documents must be formally discussed with a Manager in a 'quality assurance meeting' before they are finally agreed.\"";
 const SIGNED: &str = "§4.2: \"Once, plans have been agreed with the young person, family and manager, they should be signed by all involved.\"";
+const VOICE: &str =
+    "§4.2: \"ensuring that the young people and families we work with have direct input in to them.\"";
 const MAPPA: &str =
     "§5.5: \"Category 3 ... the Head of Service must also agree with the decision to refer via this route.\"";
 
@@ -55,6 +57,8 @@ fn plan(qa: &str, signed: &str, manager: &str) -> serde_json::Value {
     let mut case = custody_psr();
     let sign = |name: &str| serde_json::json!({"name": name, "date": signed});
     case["intervention_plan"]["qa_meeting_date"] = qa.into();
+    case["intervention_plan"]["child_agrees"] = "agrees".into();
+    case["intervention_plan"]["child_answered"] = signed.into();
     case["intervention_plan"]["signatures"] = serde_json::json!({
         "young_person": sign("Jay Whitfield"),
         "parent_carer": sign("Karen Whitfield"),
@@ -211,6 +215,33 @@ fn scenarios() -> Vec<Scenario> {
             reviews: &[],
             final_by: "Priya Natarajan",
             outcome: Err("is not a manager"),
+        },
+        Scenario {
+            rule: VOICE,
+            what: "the young person's own answer not recorded",
+            case: || {
+                let mut c = plan("2026-11-20", "2026-11-23", "Declan Hughes");
+                c["intervention_plan"].as_object_mut().unwrap().remove("child_agrees");
+                c
+            },
+            kind: InterventionPlan,
+            reviews: &[],
+            final_by: "Priya Natarajan",
+            outcome: Err("whether the young person agrees the plan"),
+        },
+        Scenario {
+            rule: VOICE,
+            what: "the young person does not agree, and what they said is not recorded",
+            case: || {
+                let mut c = plan("2026-11-20", "2026-11-23", "Declan Hughes");
+                c["intervention_plan"]["child_agrees"] = "does_not_agree".into();
+                c["intervention_plan"].as_object_mut().unwrap().remove("child_views");
+                c
+            },
+            kind: InterventionPlan,
+            reviews: &[],
+            final_by: "Priya Natarajan",
+            outcome: Err("what the young person said"),
         },
         Scenario {
             rule: MAPPA,

@@ -684,6 +684,18 @@ pub struct ProgressReport {
     pub signed: Option<Signature>,
 }
 
+/// The young person's answer to their plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChildAnswer {
+    /// They agree the plan.
+    Agrees,
+    /// They do not agree it (what they said is recorded with it).
+    DoesNotAgree,
+    /// They could not answer (asked again at the next meeting).
+    CouldNotAnswer,
+}
+
 /// What the court asked the report to cover.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -865,9 +877,17 @@ pub struct InterventionPlan {
     /// Next review date (at most 6 months on).
     #[serde(default)]
     pub review_date: Option<NaiveDate>,
-    /// What the young person thinks of the plan, in their own words.
+    /// What the young person thinks of the plan, in their own words (what
+    /// they said, when they do not agree).
     #[serde(default)]
     pub child_views: Option<String>,
+    /// The young person's own answer to the plan: agrees, does not agree,
+    /// or could not answer. A plan is not agreed without it.
+    #[serde(default)]
+    pub child_agrees: Option<ChildAnswer>,
+    /// The day the young person gave that answer.
+    #[serde(default)]
+    pub child_answered: Option<NaiveDate>,
     /// Date the plan was discussed at a manager's quality-assurance meeting
     /// before it was agreed (Derbyshire practice guidance §4.3).
     #[serde(default)]

@@ -1,4 +1,4 @@
-//! `casepress submit|review|final|sent|status`: the steps of a document's
+//! `casepress submit|review|sign|final|sent|status`: the steps of a document's
 //! life, each checked against the rules and recorded in the case log.
 
 use std::path::PathBuf;
@@ -86,6 +86,32 @@ pub struct DatedArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct SignArgs {
+    #[command(flatten)]
+    acting: Acting,
+    /// The part the signature is given in: author, young-person,
+    /// parent-carer, case-manager or manager.
+    #[arg(long = "as", value_name = "PART", value_parser = signer)]
+    as_: casepress::documents::Signer,
+    /// Who signed, for the young person or a parent or carer (default: the
+    /// young person; the only parent or carer recorded). Staff sign for
+    /// themselves: --by is who signed.
+    #[arg(long, value_name = "NAME")]
+    name: Option<String>,
+    /// The day they signed (YYYY-MM-DD; default: the day of --now, today).
+    #[arg(long, value_name = "DATE", value_parser = settings::date)]
+    date: Option<NaiveDate>,
+}
+
+fn signer(text: &str) -> Result<casepress::documents::Signer, String> {
+    casepress::documents::Signer::from_name(text).ok_or_else(|| {
+        format!(
+            "`{text}` is not a part: expected author, young-person, parent-carer, case-manager or manager"
+        )
+    })
+}
+
+#[derive(Debug, clap::Args)]
 pub struct StatusArgs {
     /// The case.
     case_id: String,
@@ -152,6 +178,12 @@ pub fn sent(a: DatedArgs) -> Result<ExitCode> {
     let to =
         a.to.clone().ok_or_else(|| anyhow::anyhow!("sent: say --to whom (a court, a panel, an agency)"))?;
     take(&a.acting, Act::Sent { to, date: settings::today(a.date) })
+}
+
+pub fn sign(a: SignArgs) -> Result<ExitCode> {
+    let now = a.acting.place.clock.now()?;
+    let date = a.date.unwrap_or_else(|| now.with_timezone(&chrono_tz::Europe::London).date_naive());
+    take(&a.acting, Act::Sign { signer: a.as_, name: a.name.clone(), date })
 }
 
 pub fn status(a: StatusArgs) -> Result<ExitCode> {

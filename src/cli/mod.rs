@@ -64,6 +64,9 @@ enum Command {
     Submit(lifecycle::SubmitArgs),
     /// Review a submitted document: --agree, or --return with comments.
     Review(lifecycle::ReviewArgs),
+    /// Record a signature given to a document's current version (--as
+    /// author, young-person, parent-carer, case-manager or manager).
+    Sign(lifecycle::SignArgs),
     /// Make an agreed document final: renders and records the final PDF.
     Final(lifecycle::DatedArgs),
     /// Record that a final was sent (--to, --date).
@@ -125,6 +128,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Statements { action } => statements::statements(action),
         Command::Submit(a) => lifecycle::submit(a),
         Command::Review(a) => lifecycle::review(a),
+        Command::Sign(a) => lifecycle::sign(a),
         Command::Final(a) => lifecycle::finalise(a),
         Command::Sent(a) => lifecycle::sent(a),
         Command::Status(a) => lifecycle::status(a),

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use super::signer::Signer;
 use serde::{Deserialize, Serialize};
 
 /// A kind of document casepress renders. Its serde name is the catalogue
@@ -74,6 +75,8 @@ pub struct Spec {
     pub form: bool,
     /// The document whose review this one records, if any.
     pub record_of: Option<DocumentKind>,
+    /// Who signs it, each a recorded step on a version.
+    pub signers: &'static [Signer],
 }
 
 const fn spec(kind: DocumentKind, name: &'static str, title: &'static str, noun: &'static str) -> Spec {
@@ -87,6 +90,7 @@ const fn spec(kind: DocumentKind, name: &'static str, title: &'static str, noun:
         court_report: false,
         form: false,
         record_of: None,
+        signers: &[],
     }
 }
 
@@ -96,6 +100,7 @@ const SPECS: [Spec; 10] = [
         review: Review::Gatekeeping,
         court_report: true,
         short: "report",
+        signers: &[Signer::Author],
         ..spec(DocumentKind::Psr, "psr", "Pre-Sentence Report", "PSR")
     },
     Spec {
@@ -106,11 +111,13 @@ const SPECS: [Spec; 10] = [
     Spec {
         review: Review::Signatures,
         short: "plan",
+        signers: &[Signer::YoungPerson, Signer::ParentCarer, Signer::CaseManager, Signer::Manager],
         ..spec(DocumentKind::InterventionPlan, "intervention-plan", "Intervention Plan", "intervention plan")
     },
     Spec {
         review: Review::Signatures,
         short: "agreement",
+        signers: &[Signer::YoungPerson, Signer::ParentCarer, Signer::CaseManager],
         ..spec(DocumentKind::ServiceAgreement, "service-agreement", "Service Agreement", "service agreement")
     },
     Spec {
@@ -131,6 +138,7 @@ const SPECS: [Spec; 10] = [
         review: Review::Gatekeeping,
         court_report: true,
         short: "progress report",
+        signers: &[Signer::Author],
         ..spec(DocumentKind::ProgressReport, "progress-report", "Progress Report", "progress report")
     },
 ];

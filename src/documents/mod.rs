@@ -8,7 +8,9 @@
 //! written in the workspace, a form section.
 
 mod kind;
+mod signer;
 mod step;
 
 pub use kind::{DocumentKind, Review, Spec};
+pub use signer::Signer;
 pub use step::{Phase, Step};

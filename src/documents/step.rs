@@ -20,6 +20,10 @@ pub enum Step {
     Final,
     /// The final was sent.
     Sent,
+    /// Someone signed the version (the author, or the young person, a
+    /// parent or carer, the case manager or the manager on a plan or an
+    /// agreement). Never changes the document's phase.
+    Signed,
 }
 
 impl Step {
@@ -31,6 +35,7 @@ impl Step {
             Self::Agreed => "agreed",
             Self::Final => "final",
             Self::Sent => "sent",
+            Self::Signed => "signed",
         }
     }
 }

@@ -40,7 +40,19 @@ pub(super) fn rows(log: &[LogEntry], in_bundle: &[&str]) -> Vec<Row> {
     let mut out = Vec::new();
     for entry in log {
         match entry {
-            LogEntry::Lifecycle { at, kind, step, sha256, by, to, date, reviewers, .. } => {
+            LogEntry::Lifecycle {
+                at,
+                kind,
+                step,
+                sha256,
+                by,
+                to,
+                date,
+                reviewers,
+                signer,
+                signed_by,
+                ..
+            } => {
                 let step_words = match step {
                     Step::Submitted => {
                         let what =
@@ -55,9 +67,14 @@ pub(super) fn rows(log: &[LogEntry], in_bundle: &[&str]) -> Vec<Row> {
                     Step::Agreed => "Agreed".into(),
                     Step::Final => "Made final".into(),
                     Step::Sent => format!("Sent to {}", to.as_deref().unwrap_or("its recipient")),
+                    Step::Signed => match (signer, signed_by) {
+                        (Some(part), Some(name)) => format!("Signed by {name}, {}", part.words()),
+                        (Some(part), None) => format!("Signed by {}", part.words()),
+                        _ => "Signed".into(),
+                    },
                 };
                 let when = match (step, date) {
-                    (Step::Sent, Some(d)) => d.clone(),
+                    (Step::Sent | Step::Signed, Some(d)) => d.clone(),
                     _ => day(at),
                 };
                 out.push(Row {
@@ -135,6 +152,8 @@ mod tests {
             date: (step == Step::Sent).then(|| "2026-12-02".into()),
             reviewers: Vec::new(),
             agreed_input: None,
+            signer: None,
+            signed_by: None,
         }
     }
 

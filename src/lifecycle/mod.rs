@@ -16,10 +16,12 @@ mod rules;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
 pub use crate::history::{DocState, Phase, Review, fold};
-pub use rules::{head_of_service_must_agree, may_finalise, may_issue, may_review, may_send, may_submit};
+pub use rules::{
+    head_of_service_must_agree, may_finalise, may_issue, may_review, may_send, may_sign, may_submit,
+};
 
 use crate::case::Case;
-use crate::documents::{DocumentKind, Step};
+use crate::documents::{DocumentKind, Signer, Step};
 use crate::press::document::{Made, Order};
 use crate::press::{Press, SetupError};
 use crate::service::Service;
@@ -57,6 +59,18 @@ pub enum Act {
         /// When.
         date: NaiveDate,
     },
+    /// Record a signature given to the current version: the signer's own
+    /// (the author, the case manager, the manager), or the young person's
+    /// or a parent's or carer's, recorded by the member of staff with them.
+    Sign {
+        /// The part it is given in.
+        signer: Signer,
+        /// Who signed, for the young person or a parent or carer (default:
+        /// the young person; the only parent or carer recorded).
+        name: Option<String>,
+        /// The day they signed.
+        date: NaiveDate,
+    },
 }
 
 impl Act {
@@ -68,6 +82,7 @@ impl Act {
             Self::Return { .. } => Step::Returned,
             Self::Final { .. } => Step::Final,
             Self::Sent { .. } => Step::Sent,
+            Self::Sign { .. } => Step::Signed,
         }
     }
 
@@ -129,13 +144,17 @@ pub fn act(
         written.push(entry);
     }
     let state = fold(&log, kind);
+    let mut signed_by = None;
     let check = in_order(&state, act, now).and_then(|()| match act {
         Act::Submit { to } => may_submit(&state).and_then(|()| named_managers(directory, to)),
         Act::Agree { .. } | Act::Return { .. } => may_review(&state, case, directory, &by, head),
         Act::Final { .. } => may_issue(kind, case, directory, &by)
-            .and_then(|()| may_finalise(&state, case, directory, head))
+            .and_then(|()| may_finalise(&state, &press.signed_case(case, kind, &log), directory, head))
             .and_then(|()| unchanged_since_review(press, case, &state, &log)),
         Act::Sent { .. } => may_send(&state),
+        Act::Sign { signer, name, date } => signed_on(*date, now)
+            .and_then(|()| may_sign(&state, case, directory, &by, *signer, name.as_deref()))
+            .map(|who| signed_by = Some(who)),
     });
     if let Err(why) = check {
         // A draft made on the way is a draft like any other: on record, even
@@ -167,6 +186,8 @@ pub fn act(
         Act::Sent { .. } => state.final_version.as_ref().map(|(sha, _)| sha.clone()).unwrap_or_default(),
         _ => state.version.clone().unwrap_or_default(),
     };
+    // Who signed is recorded only where it is not the one recording it.
+    let signed_by = signed_by.filter(|who| !crate::staff::same_name(who, &by));
     let event = LogEntry::Lifecycle {
         at: now.to_rfc3339_opts(SecondsFormat::Secs, true),
         kind,
@@ -184,7 +205,7 @@ pub fn act(
             _ => None,
         },
         date: match act {
-            Act::Sent { date, .. } => Some(date.to_string()),
+            Act::Sent { date, .. } | Act::Sign { date, .. } => Some(date.to_string()),
             _ => None,
         },
         reviewers: match act {
@@ -195,12 +216,29 @@ pub fn act(
             Act::Final { .. } => state.draft_input.clone(),
             _ => None,
         },
+        signer: match act {
+            Act::Sign { signer, .. } => Some(*signer),
+            _ => None,
+        },
+        signed_by,
     };
     written.push(event.clone());
     crate::failpoint("lifecycle:before-append");
     press.records().append(case_id, &written).map_err(SetupError::from)?;
     crate::failpoint("lifecycle:after-append");
     Ok(event)
+}
+
+/// A signature is never dated after the day it is recorded.
+fn signed_on(date: NaiveDate, now: DateTime<Utc>) -> Result<(), String> {
+    let today = now.with_timezone(&chrono_tz::Europe::London).date_naive();
+    if date > today {
+        return Err(format!(
+            "a signature is recorded on or after the day it is given: {} is later than today",
+            date.format("%-d %B %Y")
+        ));
+    }
+    Ok(())
 }
 
 /// Time runs one way on a document: a step is never recorded before the

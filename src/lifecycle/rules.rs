@@ -15,7 +15,7 @@
 //! - A reviewer is a manager, and never the author.
 
 use crate::case::Case;
-use crate::documents::{DocumentKind, Phase, Review};
+use crate::documents::{DocumentKind, Phase, Review, Signer};
 use crate::history::DocState;
 use crate::rules::{two_managers_agree, two_managers_required};
 use crate::staff::{Directory, same_name};
@@ -231,6 +231,88 @@ pub fn may_issue(kind: DocumentKind, case: &Case, directory: &Directory, by: &st
         "{by} is neither the author ({}) nor a manager: the author or a manager makes it final",
         case.case_manager.name
     ))
+}
+
+/// Recording a signature given in the part `signer` on the current
+/// version, recorded by `by`; `name` names the young person or the parent
+/// or carer who signed. Returns who signed, as recorded.
+pub fn may_sign(
+    state: &DocState,
+    case: &Case,
+    directory: &Directory,
+    by: &str,
+    signer: Signer,
+    name: Option<&str>,
+) -> Result<String, String> {
+    let noun = state.kind.spec().noun;
+    if !state.kind.spec().signers.contains(&signer) {
+        return Err(format!("a {noun} is not signed by {}", signer.words()));
+    }
+    match state.phase {
+        Phase::None => return Err(format!("there is no {noun} to sign: render it first")),
+        Phase::Final | Phase::Sent => {
+            return Err(format!(
+                "this {noun} is final: signatures are given to a version before it is made final, and a final never changes"
+            ));
+        }
+        _ => {}
+    }
+    let who = match signer {
+        Signer::Author | Signer::CaseManager => {
+            if !same_name(by, &case.case_manager.name) {
+                return Err(format!(
+                    "{} signs as {}: {by} records only their own signature",
+                    case.case_manager.name,
+                    signer.words()
+                ));
+            }
+            by.to_owned()
+        }
+        Signer::Manager => {
+            if !directory.is_empty() && !directory.is_manager(by) {
+                return Err(format!(
+                    "{by} is not a manager in the staff directory: the manager's signature is a manager's"
+                ));
+            }
+            if same_name(by, &case.case_manager.name) {
+                return Err(format!("{by} wrote this {noun}: the manager who agrees it is someone else"));
+            }
+            by.to_owned()
+        }
+        Signer::YoungPerson => {
+            let child = format!("{} {}", case.child.first_name, case.child.last_name);
+            match name {
+                Some(n) if !same_name(n, &child) => {
+                    return Err(format!(
+                        "{} is not the young person ({child}): name the young person who signed",
+                        n.trim()
+                    ));
+                }
+                _ => child,
+            }
+        }
+        Signer::ParentCarer => {
+            let carers: Vec<&str> = case.parents_carers.iter().map(|c| c.name.as_str()).collect();
+            match (name, carers.as_slice()) {
+                (Some(n), _) => match carers.iter().find(|c| same_name(c, n)) {
+                    Some(c) => (*c).to_owned(),
+                    None => {
+                        return Err(format!(
+                            "{} is not a parent or carer recorded for the case ({}): name one of them",
+                            n.trim(),
+                            if carers.is_empty() { "none recorded".to_owned() } else { carers.join(", ") }
+                        ));
+                    }
+                },
+                (None, [only]) => (*only).to_owned(),
+                (None, _) => return Err("name the parent or carer who signed (--name)".into()),
+            }
+        }
+    };
+    if state.signed(signer).is_some_and(|s| same_name(&s.name, &who)) {
+        return Err(format!("{who} has already signed this version"));
+    }
+    Ok(who)
 }
 
 /// Recording that the final was sent.

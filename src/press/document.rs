@@ -83,6 +83,16 @@ impl Press {
         self.input_hash(kind, final_, &shaping_input(case, kind, log))
     }
 
+    /// `case` with the signatures recorded in `log` for the version of
+    /// `kind` it makes now: the case the rules and the template read for
+    /// that document (see [`history::with_signatures`]).
+    pub fn signed_case(&self, case: &Case, kind: DocumentKind, log: &[LogEntry]) -> Case {
+        let state = history::fold(log, kind);
+        let current =
+            state.draft_input.as_deref() == Some(self.document_input(case, kind, false, log).as_str());
+        history::with_signatures(case, &state, current)
+    }
+
     /// Makes one document as a PDF: unless `force`, an intact PDF from the
     /// same input is kept, and a draft of a case unchanged since its final
     /// is that final (a final is frozen).
@@ -143,8 +153,30 @@ impl Press {
     /// (the gatekeeping record) is rendered from that document's steps.
     fn source(&self, order: &Order<'_>, final_: bool) -> Result<RenderedSource, Failure> {
         let record_of = order.kind.spec().record_of.map(|of| history::fold(order.log, of));
+        // The signatures recorded for the version being made, and those given
+        // to an earlier one (to sign again).
+        let state = history::fold(order.log, order.kind);
+        let current = !state.signatures.is_empty()
+            && state.draft_input.as_deref()
+                == Some(self.document_input(order.case, order.kind, false, order.log).as_str());
+        let signed =
+            (!state.signatures.is_empty()).then(|| history::with_signatures(order.case, &state, current));
+        let earlier: Vec<&history::SignatureRecord> = order
+            .kind
+            .spec()
+            .signers
+            .iter()
+            .filter_map(|s| {
+                if current {
+                    state.signed_earlier(*s)
+                } else {
+                    state.signatures.iter().rev().find(|r| r.signer == *s)
+                }
+            })
+            .collect();
         self.render(RenderRequest {
-            case: order.case,
+            case: signed.as_ref().unwrap_or(order.case),
+            earlier_signatures: &earlier,
             facts: order.facts,
             kind: order.kind,
             date: order.date,

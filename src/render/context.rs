@@ -58,6 +58,8 @@ struct Context<'a> {
     case: Case,
     facts: &'a crate::rules::Facts,
     psr_history: Option<&'a crate::history::DocState>,
+    /// Signatures given to an earlier version, by part (`young-person`, …).
+    earlier_signatures: std::collections::BTreeMap<&'static str, &'a crate::history::SignatureRecord>,
     doc: DocView<'a>,
     child: ChildView,
     service: &'a ServiceView,
@@ -80,6 +82,7 @@ pub(super) fn build(req: &RenderRequest<'_>, service: &ServiceView, missing: &[M
         case,
         facts: req.facts,
         psr_history: req.psr_history,
+        earlier_signatures: req.earlier_signatures.iter().map(|s| (s.signer.name(), *s)).collect(),
         doc: DocView {
             kind: req.kind.name(),
             title: req.kind.title(),

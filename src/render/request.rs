@@ -23,6 +23,9 @@ pub struct RenderRequest<'a> {
     /// The PSR's recorded history (submissions, reviews, final), for the
     /// gatekeeping record: rendered from these events, never from typed dates.
     pub psr_history: Option<&'a crate::history::DocState>,
+    /// Signatures given to an earlier version and not to this one: the
+    /// document shows them as such, to be signed again.
+    pub earlier_signatures: &'a [&'a crate::history::SignatureRecord],
 }
 
 /// Typst source for one document, ready to typeset.

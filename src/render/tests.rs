@@ -37,6 +37,7 @@ fn render(kind: DocumentKind, final_: bool) -> Result<RenderedSource, RenderErro
         date: day(),
         final_,
         psr_history: None,
+        earlier_signatures: &[],
     })
 }
 

@@ -235,6 +235,25 @@ fn plan_needs(case: &Case, m: &mut Needs) {
     m.check(has(plan.restorative.as_ref()), "intervention_plan.restorative", "restorative intervention");
     m.check(case.assessment.is_some(), "assessment", "assessment (sets the contact level)");
     m.check(plan.review_date.is_some(), "intervention_plan.review_date", "review date");
+    // A plan is agreed with the young person: their own answer, with its day,
+    // and what they said when they do not agree.
+    m.check(
+        plan.child_agrees.is_some(),
+        "intervention_plan.child_agrees",
+        "whether the young person agrees the plan",
+    );
+    m.check(
+        plan.child_answered.is_some(),
+        "intervention_plan.child_answered",
+        "the day the young person answered",
+    );
+    if plan.child_agrees == Some(crate::case::ChildAnswer::DoesNotAgree) {
+        m.check(
+            has(plan.child_views.as_ref()),
+            "intervention_plan.child_views",
+            "what the young person said",
+        );
+    }
     // Derbyshire practice guidance §4.1: "ALL INTERVENTION PLANS SHOULD BE SIGNED BY YOUNG PEOPLE."
     let s = &plan.signatures;
     family_signatures(

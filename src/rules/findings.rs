@@ -93,6 +93,28 @@ pub fn findings(case: &Case, double_gatekeeping_done: bool) -> Vec<Finding> {
         }
     }
 
+    // A young person who did not agree, or could not answer, is asked again.
+    if let Some(plan) = &case.intervention_plan {
+        let on = plan.child_answered.map(|d| format!(" on {}", d.format("%-d %B %Y"))).unwrap_or_default();
+        match plan.child_agrees {
+            Some(crate::case::ChildAnswer::DoesNotAgree) => warn(
+                &mut out,
+                Rule::PLAN,
+                format!(
+                    "the young person did not agree the plan{on}: talk it through with them again and record their answer"
+                ),
+            ),
+            Some(crate::case::ChildAnswer::CouldNotAnswer) => warn(
+                &mut out,
+                Rule::PLAN,
+                format!(
+                    "the young person could not say{on} whether they agree the plan: ask again at the next meeting"
+                ),
+            ),
+            _ => {}
+        }
+    }
+
     if super::double_gatekeeping_required(case) && !double_gatekeeping_done {
         warn(
             &mut out,

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::documents::{DocumentKind, Step};
+use crate::documents::{DocumentKind, Signer, Step};
 
 use super::jsonl::{Damaged, append_lines, read_lines};
 use super::{Modes, StoreError, sync_dir};
@@ -84,7 +84,7 @@ pub enum LogEntry {
         at: String,
         /// Document kind.
         kind: DocumentKind,
-        /// `submitted`, `returned`, `agreed`, `final` or `sent`.
+        /// `submitted`, `returned`, `agreed`, `final`, `sent` or `signed`.
         step: Step,
         /// SHA-256 of the version it concerns: the draft submitted, returned
         /// or agreed; the final PDF for `final` and `sent`.
@@ -110,6 +110,13 @@ pub enum LogEntry {
         /// render knows whether the case changed since.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         agreed_input: Option<String>,
+        /// For `signed`: the part the signature was given in.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signer: Option<Signer>,
+        /// For `signed`: who signed, where that is not `by` (the young
+        /// person or a parent or carer, whose signature `by` recorded).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signed_by: Option<String>,
     },
 }
 

@@ -57,6 +57,9 @@ const fn f(path: &'static str, label: &'static str, hint: &'static str, input: I
 const REPORT_TYPES: &[(&str, &str)] =
     &[("all_options", "All sentencing options"), ("specific_sentence", "A specific sentence")];
 
+const CHILD_ANSWERS: &[(&str, &str)] =
+    &[("agrees", "Agrees"), ("does_not_agree", "Does not agree"), ("could_not_answer", "Could not answer")];
+
 const SENTENCES: &[(&str, &str)] = &[
     ("referral_order", "Referral Order"),
     ("youth_rehabilitation_order", "Youth Rehabilitation Order"),
@@ -313,9 +316,16 @@ const PLAN: &[Section] = &[
             f("intervention_plan.restorative", "The restorative part", "", Input::Area),
             f("intervention_plan.other_agencies", "Other agencies' work", "", Input::Rows(AGENCY)),
             f(
+                "intervention_plan.child_agrees",
+                "Does the young person agree the plan?",
+                "Their own answer.",
+                Input::Choice(CHILD_ANSWERS),
+            ),
+            f("intervention_plan.child_answered", "The day they answered", "", Input::Date),
+            f(
                 "intervention_plan.child_views",
                 "What the young person thinks of the plan",
-                "In their own words.",
+                "In their own words (what they said, if they do not agree).",
                 Input::Area,
             ),
             f("intervention_plan.review_date", "Next review", "At most six months on.", Input::Date),

@@ -54,6 +54,7 @@ pub fn app(ws: Arc<Workspace>) -> Router {
         .route("/cases/{case}/{kind}/preview/{page}", get(pages::preview_page))
         .route("/cases/{case}/{kind}/submit", post(pages::submit))
         .route("/cases/{case}/{kind}/review", post(pages::review))
+        .route("/cases/{case}/{kind}/sign", post(pages::sign))
         .route("/cases/{case}/{kind}/final", post(pages::final_))
         .route("/cases/{case}/{kind}/sent", post(pages::sent))
         .fallback(pages::not_found)

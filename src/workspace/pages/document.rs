@@ -90,14 +90,29 @@ pub(super) fn actions(
         drafted.phase = Phase::Draft;
     }
     // Offered only when a final would render: nothing it needs is missing.
+    let signed = ws.press.signed_case(case, kind, &opened.log);
     let final_ = (issuer
-        && crate::rules::documents::missing(kind, case, &facts_of(ws, opened, ws.today())).is_empty()
+        && crate::rules::documents::missing(kind, &signed, &facts_of(ws, opened, ws.today())).is_empty()
         && lifecycle::may_issue(kind, case, ws.press.staff(), user).is_ok()
-        && lifecycle::may_finalise(&drafted, case, ws.press.staff(), head).is_ok())
+        && lifecycle::may_finalise(&drafted, &signed, ws.press.staff(), head).is_ok())
     .then_some(true);
+    // A signature is recorded on a version not yet final, by anyone who
+    // may write the case (for the young person or a carer, with them).
+    let sign = (writes(why)
+        && !kind.spec().signers.is_empty()
+        && !matches!(state.phase, Phase::None | Phase::Final | Phase::Sent))
+    .then(|| {
+        let parts: Vec<_> = kind
+            .spec()
+            .signers
+            .iter()
+            .map(|s| context! { value => s.name(), label => s.words(), signed => state.signed(*s).map(|r| context! { name => r.name.clone(), date => r.date.clone() }) })
+            .collect();
+        context! { parts }
+    });
     let sent = (issuer && lifecycle::may_send(state).is_ok()).then(|| {
         let to = case.court.as_ref().map(|c| c.name.clone()).unwrap_or_default();
         context! { to }
     });
-    context! { submit, review, final => final_, sent }
+    context! { submit, review, sign, final => final_, sent }
 }

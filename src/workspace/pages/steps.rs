@@ -73,6 +73,21 @@ pub async fn sent(
     .await
 }
 
+pub async fn sign(
+    State(ws): Ws,
+    v: Visitor,
+    Path((case_id, kind)): Path<(String, String)>,
+    Form(form): Posted,
+) -> Response {
+    step(ws, v, case_id, kind, form, |form, _| {
+        let signer = crate::documents::Signer::from_name(posted(form, "part"))
+            .ok_or_else(|| "choose who signed".to_owned())?;
+        let name = Some(posted(form, "name").trim().to_owned()).filter(|n| !n.is_empty());
+        Ok(Act::Sign { signer, name, date: posted_date(form, "date")? })
+    })
+    .await
+}
+
 pub(super) fn posted_date(form: &[(String, String)], name: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(posted(form, name), "%Y-%m-%d")
         .map_err(|_| "the date: expected a date as YYYY-MM-DD".to_owned())
@@ -100,10 +115,21 @@ pub(super) async fn step(
             Err(why) => return back(ws, &v, &case_id, kind, &format!("Not done: {why}."), "error"),
         };
         let what = step.step().name();
-        let (opened, _) = match open_for(ws, &v, &case_id, what, kind.name()) {
+        let (opened, why) = match open_for(ws, &v, &case_id, what, kind.name()) {
             Ok(o) => o,
             Err(r) => return r,
         };
+        // A signature is recorded by someone who may write the case.
+        if matches!(step, Act::Sign { .. }) && !writes(why) {
+            return back(
+                ws,
+                &v,
+                &case_id,
+                kind,
+                "Not done: only someone working on this case records a signature.",
+                "error",
+            );
+        }
         match lifecycle::act(&ws.press, &opened.loaded.case, kind, &step, &v.user, ws.now()) {
             Ok(_) => back(ws, &v, &case_id, kind, &format!("{} {}.", kind.title(), done_words(&step)), "ok"),
             Err(Refused::Rule(why)) => back(ws, &v, &case_id, kind, &format!("Not done: {why}."), "error"),
@@ -143,5 +169,9 @@ pub(super) fn done_words(step: &Act) -> String {
         Act::Return { .. } => "returned with your comments".into(),
         Act::Final { date } => format!("made final, dated {}", words(*date)),
         Act::Sent { to, date } => format!("recorded as sent to {to} on {}", words(*date)),
+        Act::Sign { signer, name, date } => match name {
+            Some(name) => format!("signed by {name}, {}, on {}", signer.words(), words(*date)),
+            None => format!("signed by {}, on {}", signer.words(), words(*date)),
+        },
     }
 }
