@@ -353,3 +353,41 @@ fn unescape(html: &str) -> String {
         .replace("&gt;", ">")
         .replace("&amp;", "&")
 }
+
+/// A signature from the browser is the same recorded step as `casepress
+/// sign`: the author records her own, on the version she submitted; she
+/// cannot record a manager's; the log holds exactly one signature, of the
+/// submitted version.
+#[test]
+fn a_signature_is_recorded_from_the_document_page_on_the_current_version() {
+    let site = site();
+    let mut http = Http::new(&site);
+    assert_eq!(http.sign_in("Priya Natarajan", PASSWORD).status, 303);
+    let page = http.get("/cases/NYJS-2026-0117/psr");
+    let csrf = page.hidden("_csrf");
+    let submitted = http.post("/cases/NYJS-2026-0117/psr/submit", &[("_csrf", &csrf)], &[]);
+    assert_eq!(submitted.status, 303);
+    let page = http.get("/cases/NYJS-2026-0117/psr");
+    assert!(page.body.contains("Record the signature") && page.body.contains("not yet signed this version"));
+    let sign = |http: &mut Http, part: &str| {
+        http.post(
+            "/cases/NYJS-2026-0117/psr/sign",
+            &[("_csrf", &csrf), ("part", part), ("name", ""), ("date", "2026-11-23")],
+            &[],
+        );
+        http.get("/cases/NYJS-2026-0117/psr").body
+    };
+    let body = sign(&mut http, "manager");
+    assert!(body.contains("Not done") && body.contains("is not signed by the manager"), "{body}");
+    let body = sign(&mut http, "author");
+    assert!(body.contains("signed by the author, on 23 November 2026"), "{body}");
+    assert!(body.contains("signed this version, Priya Natarajan, 2026-11-23"), "{body}");
+    let log =
+        std::fs::read_to_string(site.dir.path().join("out/cases/NYJS-2026-0117/case-log.jsonl")).unwrap();
+    let entries: Vec<serde_json::Value> = log.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let submitted = entries.iter().find(|e| e["step"] == "submitted").unwrap();
+    let signed: Vec<&serde_json::Value> = entries.iter().filter(|e| e["step"] == "signed").collect();
+    assert_eq!(signed.len(), 1);
+    assert_eq!((&signed[0]["signer"], &signed[0]["by"]), (&"author".into(), &"Priya Natarajan".into()));
+    assert_eq!(signed[0]["sha256"], submitted["sha256"], "on the version submitted");
+}
