@@ -850,3 +850,53 @@ fn a_signature_is_a_recorded_step_on_a_version_and_never_reopens_a_final() {
     let text = squash(&pdf_text(&newest));
     assert!(text.contains("signedanearlierversionon30November2026"), "{text}");
 }
+
+/// `check` reads the PSR's recorded steps: a submission after the due date
+/// is late (not overdue), and two agreements by managers of two teams are
+/// double gatekeeping done, with no typed gatekeeping fields at all.
+#[test]
+fn check_reads_the_recorded_steps_a_late_submission_is_late_and_two_agreements_are_double_gatekeeping() {
+    let s = Service::new();
+    let path = s.path().join("cases/jay.json");
+    let mut case: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    case.as_object_mut().unwrap().remove("gatekeeping");
+    fs::write(&path, serde_json::to_string_pretty(&case).unwrap()).unwrap();
+    s.render();
+    // The hearing is on Tuesday 8 December: to managers by Friday 4 December.
+    for (step, at) in [
+        (vec!["submit", CASE, "psr", "--by", "Priya Natarajan"], "2026-12-07 09:00"),
+        (vec!["review", CASE, "psr", "--by", "Declan Hughes", "--agree"], "2026-12-07 10:00"),
+        (vec!["review", CASE, "psr", "--by", "Ruth Okafor", "--agree"], "2026-12-07 11:00"),
+    ] {
+        let mut args = step.clone();
+        args.extend(["--now", at, "--test-clock"]);
+        let (code, said) = s.step(&args);
+        assert_eq!(code, 0, "{step:?}: {said}");
+    }
+    let out = s.run(&["check", "cases", "--today", "2026-12-07", "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let facts = &report["cases"][0]["facts"];
+    assert_eq!(facts["double_gatekeeping_done"], true, "{facts:#}");
+    let due = |what: &str| {
+        facts["due_dates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["what"].as_str().unwrap().starts_with(what))
+            .cloned()
+    };
+    let to_managers = due("PSR to managers").unwrap();
+    assert_eq!(
+        (to_managers["status"].as_str(), to_managers["done"].as_str()),
+        (Some("late"), Some("2026-12-07"))
+    );
+    let meeting = due("PSR gatekeeping meeting held").unwrap();
+    assert_eq!(meeting["done"], "2026-12-07");
+    let findings = facts["findings"].to_string();
+    assert!(!findings.contains("needs two managers"), "{findings}");
+    assert_eq!(report["cases"][0]["gatekeeping"]["overdue"], false);
+    // On the day before the steps, none of them had happened.
+    let out = s.run(&["check", "cases", "--today", "2026-12-04", "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["cases"][0]["facts"]["double_gatekeeping_done"], false);
+}
