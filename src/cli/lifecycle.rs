@@ -137,8 +137,13 @@ fn take(acting: &Acting, act: Act) -> Result<ExitCode> {
         Ok(event) => {
             if acting.place.json {
                 settings::print_json(&event)?;
-            } else if let casepress::store::LogEntry::Lifecycle { by, step, .. } = &event {
-                println!("{} {} recorded: {step} by {by}", loaded.case.case_id, acting.kind);
+            } else if let casepress::store::LogEntry::Lifecycle { by, step, signer, signed_by, .. } = &event {
+                let who = match (signer, signed_by) {
+                    (Some(part), Some(name)) => format!("{name} ({}), recorded by {by}", part.words()),
+                    (Some(part), None) => format!("{by} ({})", part.words()),
+                    _ => by.clone(),
+                };
+                println!("{} {} recorded: {step} by {who}", loaded.case.case_id, acting.kind);
             }
             Ok(ExitCode::SUCCESS)
         }
