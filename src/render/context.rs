@@ -105,6 +105,7 @@ fn filled(case: &Case) -> Case {
     c.mappa.get_or_insert_with(Default::default);
     c.pprc.get_or_insert_with(Default::default);
     c.momo.get_or_insert_with(Default::default);
+    c.progress_report.get_or_insert_with(Default::default);
     c
 }
 
