@@ -60,8 +60,7 @@ fn main() {
                 historic += 1;
                 continue;
             }
-            let req =
-                RenderRequest { case, facts: &facts, kind, date: day, final_: false, psr_history: None };
+            let req = RenderRequest { case, facts: &facts, kind, date: day, final_: false, log: &[] };
             sources.push(renderer.render(req).unwrap().source);
         }
     }

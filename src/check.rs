@@ -211,7 +211,7 @@ fn case_text(out: &mut String, c: &CaseCheck) {
             k.thereafter
         ),
         _ if f.proposed_level.is_some() => {
-            "not applied: the Scaled Approach does not set contacts for this intervention (out of court, prevention or bail)".into()
+            format!("not applied to {}: {}", f.contact.applies_to, f.contact.summary)
         }
         _ => "no assessment".into(),
     };
@@ -254,7 +254,11 @@ fn case_text(out: &mut String, c: &CaseCheck) {
             DueStatus::Due => "due",
             DueStatus::Overdue => "OVERDUE",
         };
-        let done = d.done.map(|x| format!(" (done {x})")).unwrap_or_default();
+        let done = match (d.done, d.planned) {
+            (Some(x), _) => format!(" (done {x})"),
+            (None, Some(x)) => format!(" (planned {x})"),
+            (None, None) => String::new(),
+        };
         row(out, label, &format!("{}  {status:<8} {}{done} ({})", d.due, d.what, d.rule));
         label = "";
     }

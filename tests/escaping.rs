@@ -37,7 +37,7 @@ impl Engine {
     /// Renders one kind.
     fn pdf(&self, case: &Case, kind: DocumentKind) -> Vec<u8> {
         let facts = rules::derive(case, &WorkingCalendar::default(), day());
-        let req = RenderRequest { case, facts: &facts, kind, date: day(), final_: false, psr_history: None };
+        let req = RenderRequest { case, facts: &facts, kind, date: day(), final_: false, log: &[] };
         let source = self.renderer.render(req).unwrap().source;
         self.typesetter
             .typeset(&source, &PdfMeta { ident: "t".into(), date: day() })

@@ -139,17 +139,17 @@ impl Press {
         }))
     }
 
-    /// One document's Typst source; a record of another document's review
-    /// (the gatekeeping record) is rendered from that document's steps.
+    /// One document's Typst source, from the case log as it stood on the
+    /// document's date: a paper states nothing recorded after it.
     fn source(&self, order: &Order<'_>, final_: bool) -> Result<RenderedSource, Failure> {
-        let record_of = order.kind.spec().record_of.map(|of| history::fold(order.log, of));
+        let log = history::as_of(order.log, order.date);
         self.render(RenderRequest {
             case: order.case,
             facts: order.facts,
             kind: order.kind,
             date: order.date,
             final_,
-            psr_history: record_of.as_ref(),
+            log: &log,
         })
     }
 

@@ -30,14 +30,7 @@ fn render(kind: DocumentKind, final_: bool) -> Result<RenderedSource, RenderErro
     let service =
         ServiceView { name: "Test YJS".into(), address: vec!["1 High St".into()], ..Default::default() };
     let renderer = Renderer::new(&TemplateSet::embedded(), service).unwrap();
-    renderer.render(RenderRequest {
-        case: &case,
-        facts: &facts,
-        kind,
-        date: day(),
-        final_,
-        psr_history: None,
-    })
+    renderer.render(RenderRequest { case: &case, facts: &facts, kind, date: day(), final_, log: &[] })
 }
 
 #[test]
