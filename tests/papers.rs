@@ -28,7 +28,7 @@ fn every_paper(out: &std::path::Path) -> Vec<(String, DocumentKind, PathBuf)> {
 const SIGN_OFF: [&str; 5] = ["Sign-off", "Signatures", "Report author", "YJS contact", "Referrer"];
 
 #[test]
-fn issue_24_8_table_values_stay_in_their_cells_and_a_sign_off_never_stands_alone() {
+fn issue_24_6_table_values_stay_in_their_cells_and_a_sign_off_never_stands_alone() {
     let tmp = tempfile::tempdir().unwrap();
     let papers = every_paper(tmp.path());
     assert!(papers.len() >= 100, "every kind of every sample: {}", papers.len());
@@ -40,6 +40,16 @@ fn issue_24_8_table_values_stay_in_their_cells_and_a_sign_off_never_stands_alone
             tables += usize::from(!page.rules.is_empty());
             let over = page.crossings();
             assert!(over.is_empty(), "{id} {kind} p{}: text over a cell's edge: {over:?}", n + 1);
+        }
+        // Every age says what day it is on: at the hearing on a court
+        // paper (where there is one), else on the paper's date.
+        let text = squash(&pdf_text(path));
+        let court = kind.spec().court_report || *kind == DocumentKind::Gatekeeping;
+        for at in text.match_indices("(age").map(|(i, _)| i) {
+            let rest = text[at + 4..].trim_start_matches(|c: char| c.is_ascii_digit());
+            let labelled =
+                rest.starts_with("on23November2026)") || court && rest.starts_with("atthehearing)");
+            assert!(labelled, "{id} {kind}: an age without its day: {}", &text[at..at + 40]);
         }
         // The page holding the sign-off also holds the end of the section
         // before it: after the page furniture, something comes first.
@@ -232,4 +242,196 @@ fn issue_24_6_no_to_complete_marker_names_a_fact_the_case_has() {
         }
     }
     assert!(checked > 50, "markers were checked: {checked}");
+}
+
+/// The `casepress` binary in `dir`.
+fn casepress(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_casepress"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.code().is_some_and(|c| c <= 1), "{args:?}: {said}");
+    said
+}
+
+/// The text of the one document of `kind` under `out` whose name has `date`.
+fn paper_text(out: &std::path::Path, kind: &str, date: &str) -> String {
+    let pdf = files_under(out)
+        .into_iter()
+        .find(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            name.contains(&format!("_{kind}_{date}")) && name.ends_with(".pdf")
+        })
+        .unwrap_or_else(|| panic!("no {kind} dated {date} under {}", out.display()));
+    squash(&pdf_text(&pdf))
+}
+
+#[test]
+fn issue_24_4_time_runs_one_way_a_paper_states_nothing_after_its_date() {
+    // Jay's case, with its typed meeting on 26 November and submission on
+    // 3 December, and the steps recorded in December.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::create_dir(dir.join("cases")).unwrap();
+    std::fs::copy(samples().join("cases/yro-custody-possible.json"), dir.join("cases/jay.json")).unwrap();
+    let config = std::fs::read_to_string(samples().join("casepress.toml")).unwrap();
+    std::fs::write(dir.join("casepress.toml"), config.replace("output = \"../out\"", "output = \"out\""))
+        .unwrap();
+    let jay = "NYJS-2026-0117";
+    casepress(dir, &["render", "cases", "--kind", "psr", "--date", "2026-12-02", "--jobs", "1"]);
+    for step in [
+        ["submit", jay, "psr", "--by", "Priya Natarajan", "--now", "2026-12-02 10:00"].as_slice(),
+        &["review", jay, "psr", "--by", "Declan Hughes", "--agree", "--now", "2026-12-03 09:00"],
+        &["review", jay, "psr", "--by", "Ruth Okafor", "--agree", "--now", "2026-12-03 10:00"],
+    ] {
+        casepress(dir, step);
+    }
+
+    // On 23 November: the meeting and the discussion are planned; nothing
+    // submitted, agreed or met. (The record in the output holding the
+    // steps; the PSR elsewhere, so that Jay's submitted version stays.)
+    let (main, early) = (dir.join("out"), dir.join("early"));
+    casepress(dir, &["render", "cases", "--kind", "gatekeeping", "--date", "2026-11-23"]);
+    casepress(
+        dir,
+        &["render", "cases", "--kind", "psr", "--date", "2026-11-23", "--out", early.to_str().unwrap()],
+    );
+    let record = paper_text(&main, "gatekeeping", "2026-11-23");
+    for expected in [
+        "Date of meeting Planned for 26 November 2026",
+        "Submitted to managers Not yet: planned for 3 December 2026",
+        "Double gatekeeping met Not yet: the meeting is planned for 26 November 2026",
+        "Agreed proposal Not yet agreed",
+    ] {
+        assert!(record.contains(&squash(expected)), "no `{expected}`:\n{record}");
+    }
+    for after in
+        ["(recorded in casepress)", "Decisions recorded in", "Hughes Agreed", "met ✓ Yes", "as drafted"]
+    {
+        assert!(!record.contains(&squash(after)), "`{after}` on a record of 23 November:\n{record}");
+    }
+    let psr = paper_text(&early, "psr", "2026-11-23");
+    assert!(psr.contains(&squash("planned for 27 November 2026")), "{psr}");
+    assert!(!psr.contains(&squash("It was discussed")), "{psr}");
+
+    // `check` on 23 November counts neither the meeting nor the submission as met.
+    let check = casepress(dir, &["check", "cases", "--today", "2026-11-23"]);
+    let meeting = check.lines().find(|l| l.contains("PSR gatekeeping meeting held")).unwrap();
+    assert!(meeting.contains("due") && meeting.contains("(planned 2026-11-26)"), "{check}");
+    assert!(!check.contains("met "), "nothing met on 23 November:\n{check}");
+
+    // On 4 December the same record states what was recorded by then.
+    casepress(dir, &["render", "cases", "--kind", "gatekeeping", "--date", "2026-12-04", "--force"]);
+    let record = paper_text(&main, "gatekeeping", "2026-12-04");
+    for expected in [
+        "Submitted to managers 2 December 2026 (recorded in casepress)",
+        "Double gatekeeping met ✓ Yes",
+        "Gatekeeping manager Declan Hughes Agreed 3 December 2026",
+        "Gatekeeping manager Ruth Okafor Agreed 3 December 2026",
+    ] {
+        assert!(record.contains(&squash(expected)), "no `{expected}`:\n{record}");
+    }
+}
+
+/// The text of one sample paper rendered on `date` into `out`.
+fn sample_paper(out: &std::path::Path, file: &str, kind: DocumentKind, date: &str) -> String {
+    let opts = RenderOptions {
+        kinds: KindSelection::only(vec![kind]),
+        date: date.parse().unwrap(),
+        force: true,
+        ..drafts()
+    };
+    let report = render(&press(out), &[samples().join("cases").join(file)], &opts);
+    let Outcome::Written { path, .. } = &report.items[0].outcome else { panic!("{report:?}") };
+    squash(&pdf_text(path))
+}
+
+#[test]
+fn issue_24_6_papers_say_each_thing_once_and_only_what_is_known() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path();
+    let day = "2026-11-23";
+
+    // No PPRC record: not assessed, never "criteria not met".
+    let risk = sample_paper(out, "yro-custody-possible.json", DocumentKind::RiskSummary, day);
+    assert!(risk.contains(&squash("Person Posing a Risk to Children Not assessed")), "{risk}");
+    assert!(!risk.contains(&squash("Criteria not met")), "{risk}");
+    assert!(risk.contains(&squash("(age 17 on 23 November 2026)")), "{risk}");
+
+    // The PSR: the age at the hearing and at the offence.
+    let psr = sample_paper(out, "yro-custody-possible.json", DocumentKind::Psr, day);
+    assert!(psr.contains(&squash("(age 17 at the hearing)")), "{psr}");
+    assert!(psr.contains(&squash("Age at the offence 17 (offence of 29 August 2026)")), "{psr}");
+
+    // How often we meet, once per disposal: in custody and on ISS no
+    // contacts a month, in the plan or the risk summary.
+    for (file, kind_says) in [("mappa-category-2.json", "In custody"), ("mappa-level-2.json", "ISS:")] {
+        let plan = sample_paper(out, file, DocumentKind::InterventionPlan, day);
+        let risk = sample_paper(out, file, DocumentKind::RiskSummary, day);
+        assert!(risk.contains(&squash(kind_says)), "{file}: {risk}");
+        for paper in [&plan, &risk] {
+            assert!(!paper.contains("amonth"), "{file}: contacts a month:\n{paper}");
+        }
+    }
+
+    // Who to call names the worker once, with what either entry gives.
+    let agreement = sample_paper(out, "mappa-level-2.json", DocumentKind::ServiceAgreement, day);
+    let who = &agreement[agreement.find("Whotocall").unwrap()..agreement.find("Signatures").unwrap()];
+    assert_eq!(who.matches("NadiaShah").count(), 1, "{who}");
+    assert!(who.contains(&squash("Nadia Shah Your worker 01632 960 177")), "{who}");
+}
+
+#[test]
+fn issue_24_6_mappa_h_says_when_it_was_sent() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = "mappa-category-2.json";
+    // The notification date, as the case records it, or planned before it.
+    let sent = sample_paper(&tmp.path().join("a"), file, DocumentKind::MappaH, "2026-11-23");
+    assert!(sent.contains(&squash("Sent to the central MAPPA unit Sent 24 September 2026")), "{sent}");
+    let before = sample_paper(&tmp.path().join("b"), file, DocumentKind::MappaH, "2026-09-22");
+    assert!(before.contains(&squash("Not yet sent: planned for 24 September 2026")), "{before}");
+    // Without a notification date: not yet sent.
+    let mut case: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(samples().join("cases").join(file)).unwrap()).unwrap();
+    case["mappa"]["notified_date"] = serde_json::Value::Null;
+    let unsent = tmp.path().join("unsent.json");
+    std::fs::write(&unsent, case.to_string()).unwrap();
+    let opts = RenderOptions { kinds: KindSelection::only(vec![DocumentKind::MappaH]), ..drafts() };
+    let report = render(&press(&tmp.path().join("c")), &[unsent], &opts);
+    let Outcome::Written { path, .. } = &report.items[0].outcome else { panic!("{report:?}") };
+    assert!(squash(&pdf_text(path)).contains(&squash("central MAPPA unit Not yet sent")));
+
+    // A recorded `sent` step says when and to whom, on the risk summary too.
+    let out = tmp.path().join("d");
+    let risk = sample_paper(&out, file, DocumentKind::RiskSummary, "2026-11-23");
+    assert!(risk.contains(&squash("MAPPA H: Sent 24 September 2026")), "{risk}");
+    let step = |step: &str, at: &str| casepress::store::LogEntry::Lifecycle {
+        at: at.into(),
+        kind: DocumentKind::MappaH,
+        step: serde_json::from_value(serde_json::json!(step)).unwrap(),
+        sha256: "0".repeat(64),
+        by: "Amrit Sandhu".into(),
+        os_user: "test".into(),
+        comments: None,
+        to: (step == "sent").then(|| "Central MAPPA Unit".into()),
+        date: (step == "sent").then(|| "2026-09-25".into()),
+        reviewers: Vec::new(),
+        agreed_input: None,
+    };
+    press(&out)
+        .records()
+        .append(
+            "NYJS-2026-0098",
+            &[step("final", "2026-09-24T10:00:00Z"), step("sent", "2026-09-25T10:00:00Z")],
+        )
+        .unwrap();
+    let risk = sample_paper(&out, file, DocumentKind::RiskSummary, "2026-11-23");
+    assert!(
+        risk.contains(&squash(
+            "MAPPA H: Sent 25 September 2026 to Central MAPPA Unit (recorded in casepress)"
+        )),
+        "{risk}"
+    );
 }
