@@ -211,7 +211,7 @@ fn case_text(out: &mut String, c: &CaseCheck) {
             k.thereafter
         ),
         _ if f.proposed_level.is_some() => {
-            format!("not applied to {}: {}", f.contact.applies_to, f.contact.summary)
+            format!("not applied to {}. {}", f.contact.applies_to, f.contact.summary)
         }
         _ => "no assessment".into(),
     };
