@@ -131,7 +131,8 @@ fn gatekeeping(case: &crate::case::Case, service: &Service, today: NaiveDate) ->
     use crate::documents::{DocumentKind, Phase};
     let due = rules::gatekeeping_due(case, service.calendar(), &service.config().rules)?;
     case.court.as_ref().and_then(|c| c.hearing_date).filter(|h| *h >= today)?;
-    let log = service.records().read(case.case_id.as_str()).ok()?;
+    // As the log stood on `today`: a step recorded later had not happened.
+    let log = crate::history::as_of(&service.records().read(case.case_id.as_str()).ok()?, today);
     let state = crate::history::fold(&log, DocumentKind::Psr);
     let staff = service.staff();
     let two_agreed =

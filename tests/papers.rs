@@ -321,6 +321,7 @@ fn issue_24_4_time_runs_one_way_a_paper_states_nothing_after_its_date() {
     let meeting = check.lines().find(|l| l.contains("PSR gatekeeping meeting held")).unwrap();
     assert!(meeting.contains("due") && meeting.contains("(planned 2026-11-26)"), "{check}");
     assert!(!check.contains("met "), "nothing met on 23 November:\n{check}");
+    assert!(check.contains("PSR gatekeeping   not yet submitted"), "steps of December:\n{check}");
 
     // On 4 December the same record states what was recorded by then.
     casepress(dir, &["render", "cases", "--kind", "gatekeeping", "--date", "2026-12-04", "--force"]);
