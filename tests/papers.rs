@@ -323,6 +323,18 @@ fn issue_24_4_time_runs_one_way_a_paper_states_nothing_after_its_date() {
     assert!(!check.contains("met "), "nothing met on 23 November:\n{check}");
     assert!(check.contains("PSR gatekeeping   not yet submitted"), "steps of December:\n{check}");
 
+    // On 2 December: submitted, and no manager has agreed yet.
+    casepress(dir, &["render", "cases", "--kind", "gatekeeping", "--date", "2026-12-02", "--force"]);
+    let record = paper_text(&main, "gatekeeping", "2026-12-02");
+    for expected in [
+        "Submitted to managers 2 December 2026 (recorded in casepress)",
+        "Gatekept by Not yet: no manager has agreed this version",
+        "Double gatekeeping met Not yet: 0 of two managers agreed",
+        "No manager has reviewed the report yet.",
+    ] {
+        assert!(record.contains(&squash(expected)), "no `{expected}`:\n{record}");
+    }
+
     // On 4 December the same record states what was recorded by then.
     casepress(dir, &["render", "cases", "--kind", "gatekeeping", "--date", "2026-12-04", "--force"]);
     let record = paper_text(&main, "gatekeeping", "2026-12-04");

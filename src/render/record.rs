@@ -55,6 +55,8 @@ pub(super) struct Record {
     gatekept_by: Vec<String>,
     /// The managers are from recorded agreements.
     recorded: bool,
+    /// How many managers' agreements to this version are recorded.
+    agreed_count: usize,
     /// The meeting has happened, or no date says it has not (the case
     /// file's fields then stand as typed).
     held: bool,
@@ -96,9 +98,13 @@ pub(super) fn record(case: &Case, psr: &DocState, day: NaiveDate, due: Option<Na
         }
     }
     // The lifecycle let the second agreement stand only from another team;
-    // typed managers count once their meeting was held.
-    let double_met =
-        if recorded { gatekept_by.len() >= 2 } else { held && crate::rules::double_gatekeeping_done(case) };
+    // typed managers count only for a PSR with no recorded steps, once
+    // their meeting was held.
+    let double_met = if !psr.steps.is_empty() {
+        recorded && gatekept_by.len() >= 2
+    } else {
+        held && crate::rules::double_gatekeeping_done(case)
+    };
 
     let view = |r: &crate::history::Review| View {
         by: r.by.clone(),
@@ -129,7 +135,9 @@ pub(super) fn record(case: &Case, psr: &DocState, day: NaiveDate, due: Option<Na
             version: s.sha256.chars().take(12).collect(),
         })
         .collect();
+    let agreed_count = if recorded { gatekept_by.len() } else { 0 };
     Record {
+        agreed_count,
         late: submitted.is_some_and(|s| s.done && due.is_some_and(|d| s.date > d)),
         submitted,
         submitted_recorded: submitted_step.is_some(),
