@@ -236,12 +236,11 @@ fn the_gatekeeping_record_shows_the_recorded_steps() {
 fn check_lists_a_psr_returned_and_not_resubmitted_and_overdue_gatekeeping() {
     let s = Service::new();
     s.render();
-    assert_eq!(s.step(&["submit", CASE, "psr", "--by", "Priya Natarajan"]).0, 0);
+    // Steps recorded before the day `check` runs on: it counts nothing recorded later.
+    assert_eq!(s.step(&["submit", CASE, "psr", "--by", "Priya Natarajan", "--now", "2026-11-27 10:00"]).0, 0);
     fs::write(s.path().join("c.txt"), "Redo the conclusion.").unwrap();
-    assert_eq!(
-        s.step(&["review", CASE, "psr", "--by", "Declan Hughes", "--return", "--comments", "c.txt"]).0,
-        0
-    );
+    let review = ["review", CASE, "psr", "--by", "Declan Hughes", "--return", "--comments", "c.txt"];
+    assert_eq!(s.step(&[&review[..], &["--now", "2026-11-28 10:00"]].concat()).0, 0);
     // The hearing is 8 December 2026; the two-working-day due date is 4 December.
     let (code, said) = s.step(&["check", "cases", "--today", "2026-11-30"]);
     assert!(
