@@ -66,7 +66,7 @@ fn main() {
                 kind,
                 date: day,
                 final_: false,
-                psr_history: None,
+                log: &[],
                 earlier_signatures: &[],
             };
             sources.push(renderer.render(req).unwrap().source);

@@ -141,7 +141,8 @@ fn gatekeeping(case: &crate::case::Case, service: &Service, facts: &Facts) -> Op
     let today = facts.today;
     let due = rules::gatekeeping_due(case, service.calendar(), &service.config().rules)?;
     case.court.as_ref().and_then(|c| c.hearing_date).filter(|h| *h >= today)?;
-    let log = service.records().read(case.case_id.as_str()).ok()?;
+    // As the log stood on `today`: a step recorded later had not happened.
+    let log = crate::history::as_of(&service.records().read(case.case_id.as_str()).ok()?, today);
     let state = crate::history::fold(&log, DocumentKind::Psr);
     let recorded = &facts.gatekeeping_recorded;
     let agreed = recorded.agreed.is_some()
@@ -218,7 +219,7 @@ fn case_text(out: &mut String, c: &CaseCheck, policy: &str) {
             k.thereafter
         ),
         _ if f.proposed_level.is_some() => {
-            "not applied: the Scaled Approach does not set contacts for this intervention (out of court, prevention or bail)".into()
+            format!("not applied to {}. {}", f.contact.applies_to, f.contact.summary)
         }
         _ => "no assessment".into(),
     };
@@ -266,7 +267,11 @@ fn case_text(out: &mut String, c: &CaseCheck, policy: &str) {
             DueStatus::Due => "due",
             DueStatus::Overdue => "OVERDUE",
         };
-        let done = d.done.map(|x| format!(" (done {x})")).unwrap_or_default();
+        let done = match (d.done, d.planned) {
+            (Some(x), _) => format!(" (done {x})"),
+            (None, Some(x)) => format!(" (planned {x})"),
+            (None, None) => String::new(),
+        };
         row(out, label, &format!("{}  {status:<8} {}{done} ({})", d.due, d.what, d.rule.cite(policy)));
         label = "";
     }

@@ -3,6 +3,7 @@
 //! Below the render batch (which leaves a frozen final alone) and the
 //! lifecycle steps (which check the rules against it).
 
+use chrono::{DateTime, NaiveDate};
 use serde::Serialize;
 
 pub use crate::documents::Phase;
@@ -114,6 +115,23 @@ impl DocState {
     pub fn agreed_by(&self) -> Vec<&str> {
         self.reviews.iter().filter(|r| r.agreed).map(|r| r.by.as_str()).collect()
     }
+}
+
+/// The case log as a paper dated `day` may state it: every lifecycle step
+/// recorded after that day (in England) left out. The documents rendered
+/// stay, whenever they were: they say which version a step concerned, and
+/// a step's time may be given (`--now`) while a render's is the clock's.
+/// A step whose time cannot be read is kept.
+pub fn as_of(log: &[LogEntry], day: NaiveDate) -> Vec<LogEntry> {
+    let later =
+        |e: &LogEntry| matches!(e, LogEntry::Lifecycle { .. }) && logged_on(e.at()).is_some_and(|d| d > day);
+    log.iter().filter(|e| !later(e)).cloned().collect()
+}
+
+/// The day (in England) of a log time.
+pub fn logged_on(at: &str) -> Option<NaiveDate> {
+    let t = DateTime::parse_from_rfc3339(at).ok()?;
+    Some(t.with_timezone(&chrono_tz::Europe::London).date_naive())
 }
 
 /// Folds a case log into the state of one kind of document.

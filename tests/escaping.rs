@@ -43,7 +43,7 @@ impl Engine {
             kind,
             date: day(),
             final_: false,
-            psr_history: None,
+            log: &[],
             earlier_signatures: &[],
         };
         let source = self.renderer.render(req).unwrap().source;

@@ -230,17 +230,25 @@ fn the_gatekeeping_record_shows_the_recorded_steps() {
     let text = squash(&pdf_text(&record));
     for expected in [
         "Decisions recorded in casepress",
-        "Submitted Priya Natarajan 2026-11-24",
-        "Returned Declan Hughes 2026-11-25 Conclusion: say how the ISS hours fit school.",
-        "Submitted Priya Natarajan 2026-11-26",
-        "Agreed Declan Hughes 2026-11-27",
-        "Agreed Ruth Okafor 2026-11-27",
+        "Submitted Priya Natarajan 24 November 2026",
+        "Returned Declan Hughes 25 November 2026 Conclusion: say how the ISS hours fit school.",
+        "Submitted Priya Natarajan 26 November 2026",
+        "Agreed Declan Hughes 27 November 2026",
+        "Agreed Ruth Okafor 27 November 2026",
+        // The managers' views are their recorded reviews, not the case file's field.
+        "Declan Hughes, returned it on 25 November 2026: Conclusion: say how the ISS hours fit school.",
+        "Ruth Okafor, agreed it on 27 November 2026: no comments.",
+        "Submitted to managers 26 November 2026 (recorded in casepress)",
     ] {
         assert!(text.contains(&squash(expected)), "no `{expected}` in the gatekeeping record:\n{text}");
     }
     assert!(!text.contains("Signed"), "agreement is recorded, not a signature: {text}");
     let sign_off = &text[text.find("Sign-off").unwrap()..];
-    for manager in ["Gatekeeping manager Declan Hughes", "Gatekeeping manager Ruth Okafor"] {
+    assert!(!text.contains(&squash("as drafted")), "the typed views give way: {text}");
+    for manager in [
+        "Gatekeeping manager Declan Hughes Agreed 27 November 2026",
+        "Gatekeeping manager Ruth Okafor Agreed 27 November 2026",
+    ] {
         assert!(sign_off.contains(&squash(manager)), "{manager} in the sign-off: {sign_off}");
     }
     assert!(!text.contains("Typed"), "{text}");
@@ -250,12 +258,11 @@ fn the_gatekeeping_record_shows_the_recorded_steps() {
 fn check_lists_a_psr_returned_and_not_resubmitted_and_overdue_gatekeeping() {
     let s = Service::new();
     s.render();
-    assert_eq!(s.step(&["submit", CASE, "psr", "--by", "Priya Natarajan"]).0, 0);
+    // Steps recorded before the day `check` runs on: it counts nothing recorded later.
+    assert_eq!(s.step(&["submit", CASE, "psr", "--by", "Priya Natarajan", "--now", "2026-11-27 10:00"]).0, 0);
     fs::write(s.path().join("c.txt"), "Redo the conclusion.").unwrap();
-    assert_eq!(
-        s.step(&["review", CASE, "psr", "--by", "Declan Hughes", "--return", "--comments", "c.txt"]).0,
-        0
-    );
+    let review = ["review", CASE, "psr", "--by", "Declan Hughes", "--return", "--comments", "c.txt"];
+    assert_eq!(s.step(&[&review[..], &["--now", "2026-11-28 10:00"]].concat()).0, 0);
     // The hearing is 8 December 2026; the two-working-day due date is 4 December.
     let (code, said) = s.step(&["check", "cases", "--today", "2026-11-30"]);
     assert!(

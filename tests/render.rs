@@ -74,7 +74,7 @@ fn a_psr_draft_reads_like_the_report_it_is() {
     assert!(squash(&text).contains("Stilltocomplete:author'ssignature."), "missing signature listed");
     let squashed = squash(&text);
     assert!(
-        squashed.contains("Enhancedintervention(ASSETscore27),4contactsamonth"),
+        squashed.contains("Enhancedintervention(ASSETscore27):4contactsamonth"),
         "Scaled Approach proposal"
     );
 }
@@ -373,7 +373,8 @@ fn issue_13_2_the_psr_a_youth_court_expects() {
         "Parenting",
         "Vulnerability should custody be imposed",
         "Dangerousness",
-        "It was discussed with Jay and a parent or carer on 27 November 2026",
+        // Dated 23 November, the draft states the discussion on the 27th as planned.
+        "It is to be discussed with Jay and a parent or carer: planned for 27 November 2026",
     ] {
         assert!(text.contains(&squash(expected)), "no `{expected}` in the PSR:\n{text}");
     }
@@ -431,9 +432,13 @@ fn issue_13_3_the_plan_and_agreement_speak_to_a_child_by_kind_of_intervention() 
         let Outcome::Written { path, .. } = &item.outcome else { panic!("{item:?}") };
         squash(&pdf_text(path))
     };
-    // In custody: visits, not contacts a month.
+    // In custody: visits, not contacts a month, nor another service's six weeks.
     let dto = text_of("NYJS-2026-0098", DocumentKind::InterventionPlan);
-    assert!(dto.contains(&squash("we will visit you within a week")), "{dto}");
+    assert!(
+        dto.contains(&squash("While you are in custody, Amrit Sandhu will come to see you there")),
+        "{dto}"
+    );
+    assert!(!dto.contains(&squash("six weeks")), "{dto}");
     assert!(!dto.contains(&squash("times a month")), "{dto}");
     // Out of court: sessions for its length, never "the rest of the order".
     let ycc = text_of("NYJS-2026-0150", DocumentKind::InterventionPlan);

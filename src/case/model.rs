@@ -336,21 +336,6 @@ impl DisposalType {
         }
     }
 
-    /// Whether the Scaled Approach sets the level and contacts: not for
-    /// out-of-court disposals or prevention, which it excludes, nor for bail
-    /// or remand, where the court sets the terms (Wolverhampton YOT guidance §8, §6(a)).
-    pub fn scaled_approach_applies(self) -> bool {
-        !matches!(
-            self,
-            Self::YouthConditionalCaution
-                | Self::YouthCaution
-                | Self::CommunityResolution
-                | Self::Prevention
-                | Self::BailSupervision
-                | Self::Remand
-        )
-    }
-
     /// Whether it is a sentence of the court (Derbyshire practice guidance §2.1's "Court orders"),
     /// as opposed to bail, remand or an out-of-court disposal.
     pub fn is_sentence(self) -> bool {

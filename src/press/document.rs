@@ -149,13 +149,13 @@ impl Press {
         }))
     }
 
-    /// One document's Typst source; a record of another document's review
-    /// (the gatekeeping record) is rendered from that document's steps.
+    /// One document's Typst source, from the case log as it stood on the
+    /// document's date: a paper states nothing recorded after it.
     fn source(&self, order: &Order<'_>, final_: bool) -> Result<RenderedSource, Failure> {
-        let record_of = order.kind.spec().record_of.map(|of| history::fold(order.log, of));
-        // The signatures recorded for the version being made, and those given
-        // to an earlier one (to sign again).
-        let state = history::fold(order.log, order.kind);
+        let log = history::as_of(order.log, order.date);
+        // The signatures recorded (by the paper's date) for the version being
+        // made, and those given to an earlier one (to sign again).
+        let state = history::fold(&log, order.kind);
         let current = !state.signatures.is_empty()
             && state.draft_input.as_deref()
                 == Some(self.document_input(order.case, order.kind, false, order.log).as_str());
@@ -181,7 +181,7 @@ impl Press {
             kind: order.kind,
             date: order.date,
             final_,
-            psr_history: record_of.as_ref(),
+            log: &log,
         })
     }
 

@@ -6,6 +6,7 @@ use minijinja::{Environment, Error, Output, State};
 use serde::Serialize;
 
 use super::escape::{markup_text, markup_text_in, string_literal};
+use super::paper::{Paper, as_of, paper};
 use super::request::RenderRequest;
 use super::script::{recorded_languages, script_of};
 use crate::case::{Case, DisposalType, Plea, RiskLevel};
@@ -50,14 +51,21 @@ struct DocView<'a> {
 struct ChildView {
     full_name: String,
     known_as: String,
+    /// Whole years on the document's date (for template overrides; the
+    /// built-in templates print `age_label`).
     age: u32,
+    /// The age with the day it is on: "age 16 at the hearing" on a court
+    /// paper, else "age 16 on 23 November 2026".
+    age_label: String,
 }
 
 #[derive(Serialize)]
 struct Context<'a> {
     case: Case,
     facts: &'a crate::rules::Facts,
-    psr_history: Option<&'a crate::history::DocState>,
+    /// The PSR's history as of the document's date, for the gatekeeping record.
+    psr_history: Option<crate::history::DocState>,
+    paper: Paper,
     /// Signatures given to an earlier version, by part (`young-person`, …).
     earlier_signatures: std::collections::BTreeMap<&'static str, &'a crate::history::SignatureRecord>,
     doc: DocView<'a>,
@@ -71,17 +79,21 @@ struct Context<'a> {
 /// read `case.psr.conclusion` without guarding every level; a missing value
 /// is `none`, which `or_todo` turns into a "TO COMPLETE" marker.
 pub(super) fn build(req: &RenderRequest<'_>, service: &ServiceView, missing: &[Missing]) -> Value {
-    let case = filled(req.case);
+    let mut case = filled(req.case);
+    as_of(&mut case, req.date);
     let c = &req.case.child;
+    let paper = paper(req);
     let ctx = Context {
         child: ChildView {
             full_name: format!("{} {}", c.first_name, c.last_name),
             known_as: c.preferred_name.clone().unwrap_or_else(|| c.first_name.clone()),
             age: req.facts.age,
+            age_label: paper.age.clone(),
         },
         case,
         facts: req.facts,
-        psr_history: req.psr_history,
+        psr_history: req.kind.spec().record_of.map(|of| crate::history::fold(req.log, of)),
+        paper,
         earlier_signatures: req.earlier_signatures.iter().map(|s| (s.signer.name(), *s)).collect(),
         doc: DocView {
             kind: req.kind.name(),
@@ -108,6 +120,7 @@ fn filled(case: &Case) -> Case {
     c.mappa.get_or_insert_with(Default::default);
     c.pprc.get_or_insert_with(Default::default);
     c.momo.get_or_insert_with(Default::default);
+    c.progress_report.get_or_insert_with(Default::default);
     c
 }
 
@@ -184,6 +197,35 @@ fn long_date(value: Value) -> Value {
     }
 }
 
+/// The document's date, from the template's context.
+fn doc_date(state: &State) -> Option<NaiveDate> {
+    let date = state.lookup("doc")?.get_attr("date").ok()?;
+    date.as_str()?.parse().ok()
+}
+
+fn as_date(value: &Value) -> Option<NaiveDate> {
+    value.as_str().and_then(|s| s.parse().ok())
+}
+
+/// `{% if date is done %}`: whether something dated `date` had happened by
+/// the document's date (a paper states nothing dated after it).
+fn is_done(state: &State, value: Value) -> bool {
+    match (as_date(&value), doc_date(state)) {
+        (Some(d), Some(day)) => d <= day,
+        _ => false,
+    }
+}
+
+/// `{{ date | event }}`: the date of something done, or "planned for …"
+/// when it is dated after the document.
+fn event(state: &State, value: Value) -> Value {
+    match as_date(&value) {
+        Some(d) if is_done(state, value.clone()) => Value::from(d.format("%-d %B %Y").to_string()),
+        Some(d) => Value::from(format!("planned for {}", d.format("%-d %B %Y"))),
+        None => value,
+    }
+}
+
 /// `{{ "very_high" | label }}` → `Very High`: display names of enum values.
 fn label(value: Value) -> Value {
     let Some(s) = value.as_str() else { return value };
@@ -217,5 +259,7 @@ pub(super) fn register_helpers(env: &mut Environment<'static>) {
     env.add_filter("num", num);
     env.add_filter("date", long_date);
     env.add_filter("label", label);
+    env.add_filter("event", event);
+    env.add_test("done", is_done);
     env.add_function("todo", |label: String| todo_marker(&label));
 }

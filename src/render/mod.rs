@@ -8,6 +8,8 @@
 mod context;
 mod error;
 pub mod escape;
+mod paper;
+mod record;
 mod request;
 pub mod script;
 mod templates;
@@ -95,7 +97,12 @@ impl Renderer {
 
     /// Renders one document's Typst source.
     pub fn render(&self, req: RenderRequest<'_>) -> Result<RenderedSource, RenderError> {
-        let missing = crate::rules::documents::missing(req.kind, req.case, req.facts);
+        let mut missing = crate::rules::documents::missing(req.kind, req.case, req.facts);
+        // A record of another document's review takes what its steps record.
+        if let Some(of) = req.kind.spec().record_of {
+            let state = crate::history::fold(req.log, of);
+            missing.retain(|m| !record::met_by_steps(&state, m.path, m.label));
+        }
         if req.final_ && !missing.is_empty() {
             return Err(RenderError::Incomplete { kind: req.kind, missing });
         }

@@ -20,9 +20,10 @@ pub struct RenderRequest<'a> {
     pub date: NaiveDate,
     /// A final document (refuses missing data) rather than a draft.
     pub final_: bool,
-    /// The PSR's recorded history (submissions, reviews, final), for the
-    /// gatekeeping record: rendered from these events, never from typed dates.
-    pub psr_history: Option<&'a crate::history::DocState>,
+    /// The case log as it stood on `date` (nothing recorded later): the
+    /// gatekeeping record shows the PSR's steps from it, and MAPPA H when
+    /// it was sent.
+    pub log: &'a [crate::store::LogEntry],
     /// Signatures given to an earlier version and not to this one: the
     /// document shows them as such, to be signed again.
     pub earlier_signatures: &'a [&'a crate::history::SignatureRecord],

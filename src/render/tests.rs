@@ -36,7 +36,7 @@ fn render(kind: DocumentKind, final_: bool) -> Result<RenderedSource, RenderErro
         kind,
         date: day(),
         final_,
-        psr_history: None,
+        log: &[],
         earlier_signatures: &[],
     })
 }

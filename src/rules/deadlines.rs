@@ -76,7 +76,7 @@ pub fn deadlines(
     // Wolverhampton YOT guidance §6(a): High/Very High LoR, ROSH, vulnerability or MAPPA ⇒ a
     // Risk and Vulnerability Management Meeting "on a monthly basis".
     if !risk::risk_meeting_triggers(case).is_empty() {
-        let last = case.risk_meetings.iter().max().copied();
+        let last = case.risk_meetings.iter().filter(|m| **m <= today).max().copied();
         // Every MAPPA case is managed through these meetings (§11(b)): with
         // no assessment or meeting yet, the month runs from the MAPPA
         // notification, else the order, so the date can go overdue.
@@ -107,7 +107,7 @@ pub fn deadlines(
         ));
         if let Some(detained) = ns.detained_date {
             let mut visits: Vec<NaiveDate> =
-                ns.custody_visits.iter().copied().filter(|v| *v >= detained).collect();
+                ns.custody_visits.iter().copied().filter(|v| *v >= detained && *v <= today).collect();
             visits.sort();
             let first_due = detained + Days::new(7);
             out.push(DueDate::new(

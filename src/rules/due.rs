@@ -40,8 +40,11 @@ pub struct DueDate {
     pub rule: Rule,
     /// The due date.
     pub due: NaiveDate,
-    /// When it was done, if recorded.
+    /// When it was done, if recorded by the day the deadline is seen on.
     pub done: Option<NaiveDate>,
+    /// A date recorded for it that is still to come on that day: planned,
+    /// not done.
+    pub planned: Option<NaiveDate>,
     /// Met, late, due or overdue.
     pub status: DueStatus,
 }
@@ -54,7 +57,12 @@ impl DueDate {
         done: Option<NaiveDate>,
         today: NaiveDate,
     ) -> Self {
-        Self { what, rule, due, done, status: DueStatus::of(due, done, today) }
+        // What is dated after `today` has not happened on `today`.
+        let (done, planned) = match done {
+            Some(d) if d > today => (None, Some(d)),
+            done => (done, None),
+        };
+        Self { what, rule, due, done, planned, status: DueStatus::of(due, done, today) }
     }
 }
 
@@ -77,5 +85,7 @@ mod tests {
         ] {
             assert_eq!(DueStatus::of(due, done.map(d), d(today)), want, "{done:?} {today}");
         }
+        let ahead = DueDate::new("meeting", crate::rules::Rule::GATEKEEPING, due, Some(d("2026-11-19")), d("2026-11-18"));
+        assert_eq!((ahead.done, ahead.planned, ahead.status), (None, Some(d("2026-11-19")), DueStatus::Due));
     }
 }

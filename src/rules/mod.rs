@@ -6,6 +6,7 @@
 mod age;
 mod calendar;
 mod cite;
+mod contact;
 mod deadlines;
 pub mod documents;
 mod due;
@@ -25,9 +26,10 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::documents::DocumentKind;
-pub use age::age_on;
+pub use age::{AgeOn, age_at_offences, age_label, age_on};
 pub use calendar::WorkingCalendar;
 pub use cite::Rule;
+pub use contact::{Contact, ContactKind, contact};
 pub use deadlines::deadlines;
 pub use documents::Missing;
 pub use due::{DueDate, DueStatus};
@@ -58,15 +60,19 @@ pub struct Facts {
     /// The child's age on the day of the hearing, when there is one: the
     /// age a PSR gives the court.
     pub age_at_hearing: Option<u32>,
-    /// Scaled Approach level, if there is an assessment.
+    /// How often we meet on the current intervention: the one answer every
+    /// paper prints.
+    pub contact: Contact,
+    /// Scaled Approach level, where the current intervention is banded and
+    /// assessed (`contact`'s).
     pub intervention_level: Option<InterventionLevel>,
-    /// Contacts a month for that level.
+    /// Contacts a month for that level (`contact`'s).
     pub contacts: Option<ContactSchedule>,
-    /// The Scaled Approach level for a court sentence a PSR proposes, from
-    /// the assessment, whatever the current intervention (bail, for one).
+    /// The Scaled Approach level of the assessment, whatever the current
+    /// intervention (bail, for one).
     pub proposed_level: Option<InterventionLevel>,
-    /// Contacts a month for the proposed level.
-    pub proposed_contacts: Option<ContactSchedule>,
+    /// How often we would meet on the sentence a PSR proposes.
+    pub proposed_contact: Option<Contact>,
     /// When the PSR is due to managers, if a hearing is set.
     pub gatekeeping_due: Option<NaiveDate>,
     /// Whether two managers, one from another team, must gatekeep.
@@ -124,40 +130,53 @@ pub fn derive_recorded(
     settings: &Settings,
     recorded: &RecordedGatekeeping,
 ) -> Facts {
-    let double_done = if recorded.recorded { recorded.two_managers } else { double_gatekeeping_done(case) };
-    // No band or contact promise for the current intervention where the
-    // Scaled Approach does not apply to it.
+    // Recorded steps are the gatekeeping where there are any; typed managers
+    // named for a meeting not yet held have not gatekept it.
+    let double_done = if recorded.recorded {
+        recorded.two_managers
+    } else {
+        double_gatekeeping_done(case)
+            && case.gatekeeping.as_ref().and_then(|g| g.meeting_date).is_none_or(|d| d <= today)
+    };
     let proposed = case.assessment.as_ref().map(|a| InterventionLevel::from_score(a.asset_score));
-    let banded = case.order.as_ref().is_none_or(|o| o.kind.scaled_approach_applies());
-    let level = proposed.filter(|_| banded);
+    let order = case.order.as_ref();
+    let current = contact(order.map(|o| o.kind), case.assessment.as_ref(), order.and_then(|o| o.end_date));
+    let proposal = case.psr.as_ref().and_then(|p| p.proposal.as_ref());
     let hearing = case.court.as_ref().and_then(|c| c.hearing_date);
     Facts {
         today,
         age: age_on(case.child.date_of_birth, today),
         age_at_hearing: hearing.map(|h| age_on(case.child.date_of_birth, h)),
-        intervention_level: level,
-        contacts: level.map(InterventionLevel::contacts),
+        intervention_level: current.level,
+        contacts: current.schedule,
+        contact: current,
         proposed_level: proposed,
-        proposed_contacts: proposed.map(InterventionLevel::contacts),
+        proposed_contact: proposal.map(|p| contact(Some(p.sentence), case.assessment.as_ref(), None)),
         gatekeeping_due: gatekeeping_due(case, calendar, settings).and_then(|d| d.to_managers),
         double_gatekeeping_required: double_gatekeeping_required(case),
         double_gatekeeping_done: double_done,
         gatekeeping_recorded: recorded.clone(),
         language_findings: language_findings(case),
-        rmp: plan_status(risk::rmp_required(case), case.risk_management_plan.as_ref()),
-        vmp: plan_status(risk::vmp_required(case), case.vulnerability_management_plan.as_ref()),
+        rmp: plan_status(risk::rmp_required(case), case.risk_management_plan.as_ref(), today),
+        vmp: plan_status(risk::vmp_required(case), case.vulnerability_management_plan.as_ref(), today),
         risk_meeting_triggers: risk::risk_meeting_triggers(case),
-        forms: forms::forms(case),
+        forms: forms::forms(case).into_iter().map(|f| FormStatus { sent: by(f.sent, today), ..f }).collect(),
         due_dates: deadlines::deadlines(case, calendar, today, settings, recorded),
         findings: findings::findings(case, double_done),
     }
 }
 
-fn plan_status(required: bool, plan: Option<&crate::case::ManagementPlan>) -> PlanStatus {
+/// A date of something done, as of `today`: a date after it is not done yet
+/// (facts on a day state nothing dated later).
+pub fn by(date: Option<NaiveDate>, today: NaiveDate) -> Option<NaiveDate> {
+    date.filter(|d| *d <= today)
+}
+
+fn plan_status(required: bool, plan: Option<&crate::case::ManagementPlan>, today: NaiveDate) -> PlanStatus {
     PlanStatus {
         required,
-        completed: plan.map(|p| p.date),
-        countersigned: plan.and_then(|p| p.countersigned),
+        completed: by(plan.map(|p| p.date), today),
+        countersigned: by(plan.and_then(|p| p.countersigned), today),
     }
 }
 

@@ -120,6 +120,18 @@ pub enum LogEntry {
     },
 }
 
+impl LogEntry {
+    /// When it was recorded (RFC 3339, UTC).
+    pub fn at(&self) -> &str {
+        match self {
+            Self::Statement { at, .. }
+            | Self::Export { at, .. }
+            | Self::Document { at, .. }
+            | Self::Lifecycle { at, .. } => at,
+        }
+    }
+}
+
 /// Appends one line to `case_dir/case-log.jsonl` and syncs it.
 ///
 /// One `write` of a whole line to an `O_APPEND` file, after ending any torn
