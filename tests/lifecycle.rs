@@ -848,7 +848,9 @@ fn a_signature_is_a_recorded_step_on_a_version_and_never_reopens_a_final() {
     ]);
     assert!(code == 1 && said.contains("is not a parent or carer"), "{said}");
     edit(&|c| c["intervention_plan"]["make_it_easier"] = "Meet after college, never on a Tuesday.".into());
-    assert_eq!(s.run(&plan).status.code(), Some(0));
+    // A paper dated after the signature (one dated before it could not know of it).
+    let later = ["render", "cases", "--kind", "intervention-plan", "--date", "2026-12-01", "--jobs", "1"];
+    assert_eq!(s.run(&later).status.code(), Some(0));
     let newest = files_under(&docs)
         .into_iter()
         .filter(|p| p.to_string_lossy().contains("intervention-plan"))

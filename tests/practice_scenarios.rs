@@ -15,6 +15,7 @@ use chrono::{DateTime, Duration, Utc};
 use common::*;
 
 const GATEKEEPING: &str = "§7.3: \"Any case where custody is considered a strong possibility should whenever possible, be gate kept by two managers, one being from another team.\"";
+const RECORD: &str = "§7.3: \"Explicit recording should be made by the manager/s evidencing that the PSR has been gate kept with their views on the PSR included.\"";
 const PROGRESS: &str =
     "§7.5: \"Managers need to ensure Progress Reports are gate kept with the same rigour as PSRs.\"";
 const QA: &str = "§4.3: \"all documents must be formally discussed with a Manager in a 'quality assurance meeting' before they are finally agreed.\"";
@@ -170,6 +171,24 @@ fn scenarios() -> Vec<Scenario> {
             reviews: &["Declan Hughes"],
             final_by: "Aisha Khan",
             outcome: Err("neither the author"),
+        },
+        Scenario {
+            rule: RECORD,
+            what: "the author does not make the managers' gatekeeping record final",
+            case: custody_psr,
+            kind: Gatekeeping,
+            reviews: &[],
+            final_by: "Priya Natarajan",
+            outcome: Err("a manager makes it final"),
+        },
+        Scenario {
+            rule: RECORD,
+            what: "a manager makes the gatekeeping record final",
+            case: custody_psr,
+            kind: Gatekeeping,
+            reviews: &[],
+            final_by: "Declan Hughes",
+            outcome: Ok(()),
         },
         Scenario {
             rule: PROGRESS,

@@ -85,7 +85,13 @@ mod tests {
         ] {
             assert_eq!(DueStatus::of(due, done.map(d), d(today)), want, "{done:?} {today}");
         }
-        let ahead = DueDate::new("meeting", crate::rules::Rule::GATEKEEPING, due, Some(d("2026-11-19")), d("2026-11-18"));
+        let ahead = DueDate::new(
+            "meeting",
+            crate::rules::Rule::GATEKEEPING,
+            due,
+            Some(d("2026-11-19")),
+            d("2026-11-18"),
+        );
         assert_eq!((ahead.done, ahead.planned, ahead.status), (None, Some(d("2026-11-19")), DueStatus::Due));
     }
 }
