@@ -122,32 +122,20 @@ fn the_sample_run_its_exports_and_check_name_no_other_authority() {
     let out = casepress(&run, dir);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
     said.push(("run".to_owned(), String::from_utf8_lossy(&out.stdout).into_owned()));
-    for step in [
-        &["submit", "NYJS-2026-0088", "risk-summary", "--by", "Tom Ashworth", "--now", "2026-11-24 09:00"][..],
-        &[
-            "review",
-            "NYJS-2026-0088",
-            "risk-summary",
-            "--by",
-            "Ruth Okafor",
-            "--agree",
-            "--now",
-            "2026-11-24 10:00",
-        ],
-        &[
-            "final",
-            "NYJS-2026-0088",
-            "risk-summary",
-            "--by",
-            "Tom Ashworth",
-            "--date",
-            "2026-11-24",
-            "--now",
-            "2026-11-24 11:00",
-        ],
-        &["export", "NYJS-2026-0088", "--purpose", "y2a", "--include-drafts", "--date", "2026-11-24"],
-        &["export", "NYJS-2026-0117", "--purpose", "transfer", "--include-drafts", "--date", "2026-11-24"],
-    ] {
+    for step in
+        RISK_SUMMARY_SIGNED_OFF.iter().copied().chain([
+            &["export", "NYJS-2026-0088", "--purpose", "y2a", "--include-drafts", "--date", "2026-11-24"],
+            &[
+                "export",
+                "NYJS-2026-0117",
+                "--purpose",
+                "transfer",
+                "--include-drafts",
+                "--date",
+                "2026-11-24",
+            ][..],
+        ])
+    {
         let out = casepress(&[step, &config[..]].concat(), dir);
         assert_eq!(out.status.code(), Some(0), "{step:?}: {}", String::from_utf8_lossy(&out.stdout));
     }

@@ -132,30 +132,7 @@ fn a_y2a_bundle_waits_for_a_final_risk_summary_then_run_makes_it_once_from_any_f
     assert!(!dir.join("service/out/exports").exists(), "nothing written");
 
     // The line manager signs it off and it is made final.
-    for step in [
-        &["submit", "NYJS-2026-0088", "risk-summary", "--by", "Tom Ashworth", "--now", "2026-11-24 09:00"][..],
-        &[
-            "review",
-            "NYJS-2026-0088",
-            "risk-summary",
-            "--by",
-            "Ruth Okafor",
-            "--agree",
-            "--now",
-            "2026-11-24 10:00",
-        ],
-        &[
-            "final",
-            "NYJS-2026-0088",
-            "risk-summary",
-            "--by",
-            "Tom Ashworth",
-            "--date",
-            "2026-11-24",
-            "--now",
-            "2026-11-24 11:00",
-        ],
-    ] {
+    for step in RISK_SUMMARY_SIGNED_OFF {
         let out = casepress(&[step, &config[..]].concat(), dir);
         assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     }

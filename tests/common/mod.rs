@@ -117,3 +117,31 @@ pub fn to_unicode_carries(pdf: &[u8], text: &str) -> bool {
         maps.contains(&hex)
     })
 }
+
+/// The sample Y2A case's risk summary submitted, signed off by the line
+/// manager and made final, step by step on the command line (with
+/// `--config`), on 24 November 2026.
+pub const RISK_SUMMARY_SIGNED_OFF: [&[&str]; 3] = [
+    &["submit", "NYJS-2026-0088", "risk-summary", "--by", "Tom Ashworth", "--now", "2026-11-24 09:00"],
+    &[
+        "review",
+        "NYJS-2026-0088",
+        "risk-summary",
+        "--by",
+        "Ruth Okafor",
+        "--agree",
+        "--now",
+        "2026-11-24 10:00",
+    ],
+    &[
+        "final",
+        "NYJS-2026-0088",
+        "risk-summary",
+        "--by",
+        "Tom Ashworth",
+        "--date",
+        "2026-11-24",
+        "--now",
+        "2026-11-24 11:00",
+    ],
+];
