@@ -321,12 +321,10 @@ async fn keyboard_only_signs_in_in_order_and_lands_on_the_error_summary() {
     // summary, which names the field and links to it.
     go(c, &site, &format!("/cases/{CASE}/psr/edit/proposal")).await;
     let length = c.find(Locator::Id("f-psr-proposal-length-months")).await.unwrap();
+    // Clearing the field is a change the page saves by itself; Enter may
+    // come while that save is on its way: the form waits for its answer, so
+    // it is never a conflict with the writer's own save.
     length.clear().await.unwrap();
-    // Clearing the field is a change the page saves by itself: let that
-    // save land first, as a writer sees "Saved" before typing on. (Enter
-    // while it is still in flight is a conflict between one writer's own
-    // two saves: issue 25's autosave work.)
-    saved(c).await;
     length.click().await.unwrap();
     press(c, "twelve").await;
     press(c, &Key::Enter.to_string()).await;

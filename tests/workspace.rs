@@ -391,3 +391,63 @@ fn a_signature_is_recorded_from_the_document_page_on_the_current_version() {
     assert_eq!((&signed[0]["signer"], &signed[0]["by"]), (&"author".into(), &"Priya Natarajan".into()));
     assert_eq!(signed[0]["sha256"], submitted["sha256"], "on the version submitted");
 }
+
+/// Two writers autosave two fields of one section in turn, each from the
+/// page they have (their own field up to date, the other as first shown)
+/// and the version each save answered. Every word answered "saved" stays
+/// in the file, and neither is told of a conflict on a field they did not
+/// touch: a save's answer is the version the writer's page holds, decided
+/// under the case's lock.
+#[test]
+fn two_writers_autosaving_one_section_lose_no_word_answered_saved() {
+    let site = site();
+    let page_of = |who: &str| {
+        let mut http = Http::new(&site);
+        http.sign_in(who, PASSWORD);
+        let page = http.get(JAY_PSR);
+        (http, page)
+    };
+    let (mut priya, page) = page_of("Priya Natarajan");
+    let (mut sarah, _) = page_of("Sarah Bennett");
+    let field = |name: &str| {
+        let at = page.body.find(&format!("name=\"{name}\"")).unwrap();
+        let start = at + page.body[at..].find('>').unwrap() + 1;
+        unescape(page.body[start..].split("</textarea>").next().unwrap())
+    };
+    let shown: Vec<(&str, String)> = [
+        "psr.offence_analysis.seriousness",
+        "psr.offence_analysis.basis_of_plea",
+        "psr.offence_analysis.victims",
+        "psr.previous_offending",
+    ]
+    .into_iter()
+    .map(|n| (n, field(n)))
+    .collect();
+    let csrf_of = |http: &mut Http| http.get(JAY_PSR).hidden("_csrf");
+    let (priya_csrf, sarah_csrf) = (csrf_of(&mut priya), csrf_of(&mut sarah));
+    let first = page.hidden("_version");
+    let mut versions = [first.clone(), first];
+    let mut texts = [String::new(), String::new()];
+    let mine = ["psr.offence_analysis.seriousness", "psr.offence_analysis.victims"];
+    for round in 0..12 {
+        for who in 0..2 {
+            texts[who].push_str(&format!(" word{round}-{who}"));
+            let mut form: Vec<(&str, &str)> = vec![("_version", &versions[who])];
+            form.push(("_csrf", if who == 0 { &priya_csrf } else { &sarah_csrf }));
+            for (name, value) in &shown {
+                form.push((name, if *name == mine[who] { &texts[who] } else { value }));
+            }
+            let http = if who == 0 { &mut priya } else { &mut sarah };
+            let reply = http.post(JAY_PSR, &form, &[("X-Autosave", "1")]);
+            assert_eq!(reply.status, 200, "round {round}, writer {who}: {}", reply.body);
+            let answer: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+            assert_eq!(answer["status"], "saved");
+            versions[who] = answer["version"].as_str().unwrap().to_owned();
+        }
+    }
+    let case: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(site.case_file("yro-custody-possible.json")).unwrap())
+            .unwrap();
+    assert_eq!(case["psr"]["offence_analysis"]["seriousness"], texts[0].as_str());
+    assert_eq!(case["psr"]["offence_analysis"]["victims"], texts[1].as_str());
+}

@@ -265,9 +265,9 @@ pub async fn save(
         let reopened = ws.open(&case_id);
         let current = reopened.as_ref().unwrap_or(&opened);
         match outcome {
-            Saved::Written | Saved::Unchanged => {
+            Saved::Written(page_version) | Saved::Unchanged(page_version) => {
                 if autosave {
-                    return saved_answer(ws, current, kind);
+                    return saved_answer(ws, current, kind, &page_version);
                 }
                 ws.sessions.set_flash(&v.token, "Saved.", "saved");
                 let to = then.unwrap_or(section.slug);
@@ -298,9 +298,11 @@ pub async fn save(
     .await
 }
 
+/// What a save did. `Written` and `Unchanged` carry the version the page now
+/// holds (see [`page_version`]).
 pub(super) enum Saved {
-    Written,
-    Unchanged,
+    Written(String),
+    Unchanged(String),
     Invalid(BTreeMap<String, String>),
     Conflict(Vec<edit::Conflict>, Values),
     Failed(String),
@@ -348,16 +350,47 @@ pub(super) fn store_section(
         errors.insert(name.unwrap_or_else(|| section.fields[0].path.to_owned()), e.message);
         return Saved::Invalid(errors);
     }
+    let version = page_version(ws, case_id, &case, crate::store::sha256_hex(&bytes), section, &merged, yours);
     if bytes == file.bytes {
-        return Saved::Unchanged;
+        return Saved::Unchanged(version);
     }
     match file.write(&bytes) {
-        Ok(()) => Saved::Written,
+        Ok(()) => Saved::Written(version),
         Err(e) => Saved::Failed(e),
     }
 }
 
-pub(super) fn saved_answer(ws: &Workspace, opened: &Opened, kind: DocumentKind) -> Response {
+/// The version the writer's page holds after a save, decided under the
+/// case's lock: the version of the bytes written when the page shows what
+/// was written; when the save merged others' words into fields this page
+/// still shows as they were, a version of its own (the written case with
+/// the page's values), kept as the base of the page's next save. So the
+/// next save sees the others' words as theirs, never as this writer
+/// deleting them, and reports no conflict on a field this writer did not
+/// touch.
+fn page_version(
+    ws: &Workspace,
+    case_id: &str,
+    written: &serde_json::Value,
+    written_version: String,
+    section: &Section,
+    merged: &edit::Values,
+    yours: &edit::Values,
+) -> String {
+    ws.versions.keep(case_id, &written_version, written);
+    if merged == yours {
+        return written_version;
+    }
+    let mut shown = written.clone();
+    if edit::apply(&mut shown, section, yours).is_err() {
+        return written_version;
+    }
+    let version = format!("page-{}", crate::store::sha256_hex(shown.to_string().as_bytes()));
+    ws.versions.keep(case_id, &version, &shown);
+    version
+}
+
+pub(super) fn saved_answer(ws: &Workspace, opened: &Opened, kind: DocumentKind, version: &str) -> Response {
     let case = &opened.loaded.case;
     let facts = facts_of(ws, opened, ws.today());
     let key = preview_key(ws, opened, kind);
@@ -371,7 +404,7 @@ pub(super) fn saved_answer(ws: &Workspace, opened: &Opened, kind: DocumentKind) 
         StatusCode::OK,
         &SaveAnswer {
             status: "saved",
-            version: opened.file.version(),
+            version: version.to_owned(),
             at: ws.now().with_timezone(&chrono_tz::Europe::London).format("%H:%M:%S").to_string(),
             errors: BTreeMap::new(),
             preview: pages

@@ -12,6 +12,11 @@
   var timer = null;
   var inFlight = false;
   var again = false;
+  // A Save pressed (or Enter) while an autosave is on its way waits for its
+  // answer, so the form goes with the version that save wrote: one writer's
+  // two saves never look to the server like two writers.
+  var submitAfter = false;
+  var submitter = null;
 
   function say(text) { if (status) { status.textContent = text; } }
 
@@ -89,9 +94,23 @@
       say("Not saved: the workspace cannot be reached. Your text is still here; it will be saved when you next type.");
     }).finally(function () {
       inFlight = false;
+      if (submitAfter) {
+        submitAfter = false;
+        again = false;
+        form.requestSubmit(submitter || undefined);
+        return;
+      }
       if (again) { again = false; save(); }
     });
   }
+
+  form.addEventListener("submit", function (e) {
+    window.clearTimeout(timer);
+    if (!inFlight) { return; }
+    e.preventDefault();
+    submitAfter = true;
+    submitter = e.submitter || null;
+  });
 
   form.addEventListener("input", function () {
     window.clearTimeout(timer);
