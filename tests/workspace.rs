@@ -451,3 +451,63 @@ fn two_writers_autosaving_one_section_lose_no_word_answered_saved() {
     assert_eq!(case["psr"]["offence_analysis"]["seriousness"], texts[0].as_str());
     assert_eq!(case["psr"]["offence_analysis"]["victims"], texts[1].as_str());
 }
+
+/// Four writers autosave four fields of one section at the same time, each
+/// from their own page: every save is answered "saved" (nobody touched
+/// another's field) and every word answered "saved" is in the file.
+#[test]
+fn four_writers_autosaving_at_once_lose_no_word() {
+    let site = site();
+    let fields = [
+        "psr.offence_analysis.seriousness",
+        "psr.offence_analysis.basis_of_plea",
+        "psr.offence_analysis.victims",
+        "psr.previous_offending",
+    ];
+    let writers = ["Priya Natarajan", "Sarah Bennett", "Priya Natarajan", "Sarah Bennett"];
+    let finals: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..4)
+            .map(|w| {
+                let site = &site;
+                scope.spawn(move || {
+                    let mut http = Http::new(site);
+                    http.sign_in(writers[w], PASSWORD);
+                    let page = http.get(JAY_PSR);
+                    let csrf = page.hidden("_csrf");
+                    let mut version = page.hidden("_version");
+                    let shown: Vec<(&str, String)> = fields
+                        .iter()
+                        .map(|n| {
+                            let at = page.body.find(&format!("name=\"{n}\"")).unwrap();
+                            let start = at + page.body[at..].find('>').unwrap() + 1;
+                            (*n, unescape(page.body[start..].split("</textarea>").next().unwrap()))
+                        })
+                        .collect();
+                    let mut text = String::new();
+                    for round in 0..15 {
+                        text.push_str(&format!("w{w}r{round} "));
+                        let mut form: Vec<(&str, &str)> = vec![("_csrf", &csrf), ("_version", &version)];
+                        for (name, value) in &shown {
+                            form.push((name, if *name == fields[w] { &text } else { value }));
+                        }
+                        let reply = http.post(JAY_PSR, &form, &[("X-Autosave", "1")]);
+                        assert_eq!(reply.status, 200, "writer {w}, round {round}: {}", reply.body);
+                        let answer: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+                        version = answer["version"].as_str().unwrap().to_owned();
+                    }
+                    text
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let case: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(site.case_file("yro-custody-possible.json")).unwrap())
+            .unwrap();
+    for (w, field) in fields.iter().enumerate() {
+        let (section, key) =
+            field.strip_prefix("psr.").unwrap().split_once('.').unwrap_or(("", "previous_offending"));
+        let saved = if section.is_empty() { &case["psr"][key] } else { &case["psr"][section][key] };
+        assert_eq!(saved.as_str().map(str::trim), Some(finals[w].trim()), "writer {w}'s words in {field}");
+    }
+}
