@@ -625,3 +625,41 @@ fn a_workbook_with_1904_dates_reads_the_dates_it_shows() {
     assert_eq!(case["child"]["date_of_birth"], "2013-06-15");
     assert_eq!(case["order"]["start_date"], "2013-06-15");
 }
+
+/// Cases that live together in one NDJSON file are updated where they are,
+/// every one of them, though `import` updates cases in parallel: a writer
+/// of a case file holds that file's lock, so no update undoes another.
+#[test]
+fn two_hundred_cases_in_one_ndjson_file_are_all_updated() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = config_in(tmp.path());
+    let out = tmp.path().join("cases");
+    let source = import_dir().join("childview");
+    let dir = tmp.path().join("extract");
+    fs::create_dir(&dir).unwrap();
+    for csv in files_in(&source, "csv") {
+        fs::copy(&csv, dir.join(csv.file_name().unwrap())).unwrap();
+    }
+    let extracts = files_in(&dir, "csv");
+    let mapping = source.join("mapping.toml");
+    let (code, text) = run_import(&config, &mapping, &extracts, &out);
+    assert_eq!(code, 0, "{text}");
+    // Every case into one NDJSON file.
+    let mut lines = String::new();
+    for file in files_in(&out, "json") {
+        let case: Value = serde_json::from_slice(&fs::read(&file).unwrap()).unwrap();
+        lines.push_str(&format!("{case}\n"));
+        fs::remove_file(file).unwrap();
+    }
+    let all = out.join("all.ndjson");
+    fs::write(&all, lines).unwrap();
+    // Every child moves town in the case system.
+    let children = dir.join("YJ_Children_20261130.csv");
+    let csv = fs::read(&children).unwrap();
+    fs::write(&children, String::from_utf8(csv).unwrap().replace(",Northfield,", ",Newtown,")).unwrap();
+    let (code, text) = run_import(&config, &mapping, &extracts, &out);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("0 created, 200 updated"), "{text}");
+    let moved = fs::read_to_string(&all).unwrap().lines().filter(|l| l.contains("\"Newtown\"")).count();
+    assert_eq!(moved, 200, "every update reached the file");
+}

@@ -511,3 +511,70 @@ fn four_writers_autosaving_at_once_lose_no_word() {
         assert_eq!(saved.as_str().map(str::trim), Some(finals[w].trim()), "writer {w}'s words in {field}");
     }
 }
+
+/// Two writers saving two cases that live in one NDJSON file at the same
+/// time: every save reaches the file (a writer of a case file holds that
+/// file's lock, whichever case it writes).
+#[test]
+fn two_cases_in_one_ndjson_file_saved_at_once_lose_no_word() {
+    let site = site();
+    let jay: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(site.case_file("yro-custody-possible.json")).unwrap())
+            .unwrap();
+    let ids = ["NYJS-2026-0901", "NYJS-2026-0902"];
+    let lines: String = ids
+        .iter()
+        .map(|id| {
+            let mut case = jay.clone();
+            case["case_id"] = (*id).into();
+            format!("{case}\n")
+        })
+        .collect();
+    std::fs::write(site.case_file("pair.ndjson"), lines).unwrap();
+    let field = "psr.offence_analysis.seriousness";
+    let finals: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = ids
+            .iter()
+            .map(|id| {
+                let site = &site;
+                scope.spawn(move || {
+                    let mut http = Http::new(site);
+                    http.sign_in("Priya Natarajan", PASSWORD);
+                    let url = format!("/cases/{id}/psr/edit/offence");
+                    let page = http.get(&url);
+                    assert_eq!(page.status, 200, "{}", page.body);
+                    let csrf = page.hidden("_csrf");
+                    let mut version = page.hidden("_version");
+                    let mut text = String::new();
+                    for round in 0..15 {
+                        text.push_str(&format!("{id}-{round} "));
+                        let form = [
+                            ("_csrf", csrf.as_str()),
+                            ("_version", version.as_str()),
+                            (field, text.as_str()),
+                        ];
+                        let reply = http.post(&url, &form, &[("X-Autosave", "1")]);
+                        assert_eq!(reply.status, 200, "{id}, round {round}: {}", reply.body);
+                        let answer: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+                        version = answer["version"].as_str().unwrap().to_owned();
+                    }
+                    text
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let file = std::fs::read_to_string(site.case_file("pair.ndjson")).unwrap();
+    for (id, text) in ids.iter().zip(&finals) {
+        let case: serde_json::Value = file
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .find(|c| c["case_id"] == *id)
+            .unwrap();
+        assert_eq!(
+            case["psr"]["offence_analysis"]["seriousness"].as_str().map(str::trim),
+            Some(text.trim()),
+            "{id}"
+        );
+    }
+}

@@ -373,6 +373,8 @@ fn update(
     records: &Records,
 ) -> Result<(Outcome, merge::Merged), String> {
     let _lock = records.lock(&facts.case_id).map_err(|e| e.to_string())?;
+    // The file may hold other cases, updated by other threads meanwhile.
+    let _file_lock = records.lock_case_file(file).map_err(|e| e.to_string())?;
     let case_file = CaseFile::read(file, &facts.case_id)?;
     let mut case = match case_file.case.clone() {
         Value::Object(m) => m,

@@ -22,7 +22,7 @@ pub use publish::{
     publish, publish_as, publish_as_unsynced, publish_unsynced, replace, sha256_hex, sweep_temp_files,
     sync_dir, try_lock,
 };
-pub use records::{CaseLock, FilingLock, Records};
+pub use records::{CaseFileLock, CaseLock, FilingLock, Records};
 
 #[cfg(test)]
 mod tests;

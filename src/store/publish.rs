@@ -286,6 +286,14 @@ fn open_lock_file(path: &Path, modes: Modes) -> Result<File, StoreError> {
         .map_err(at(path))
 }
 
+/// Takes the lock file `path`, waiting for its holder to finish. Released
+/// when the file is dropped.
+pub fn lock_path(path: &Path, modes: Modes) -> Result<File, StoreError> {
+    let file = open_lock_file(path, modes)?;
+    file.lock().map_err(at(path))?;
+    Ok(file)
+}
+
 /// Takes a case folder's lock, waiting for another writer (a render batch
 /// storing the case, or a lifecycle step) to finish: one writer at a time
 /// per case. Released when the file is dropped.

@@ -19,6 +19,12 @@ pub struct FilingLock {
     _file: File,
 }
 
+/// A case file's lock, held until dropped: one writer of the file at a time.
+#[derive(Debug)]
+pub struct CaseFileLock {
+    _file: File,
+}
+
 /// A case's lock, held until dropped: one writer of the case at a time.
 #[derive(Debug)]
 pub struct CaseLock {
@@ -124,6 +130,18 @@ impl Records {
         }
         moved.sort();
         Ok(moved)
+    }
+
+    /// Takes the lock of the case file `file`, waiting for another writer
+    /// of it to finish. A writer of a case file takes its case's lock, then
+    /// this (always in that order), so that two cases of one file are never
+    /// rewritten at once.
+    pub fn lock_case_file(&self, file: &std::path::Path) -> Result<CaseFileLock, StoreError> {
+        let lock = self.layout.case_file_lock(file);
+        if let Some(dir) = lock.parent() {
+            super::publish::ensure_dir(dir, self.modes)?;
+        }
+        Ok(CaseFileLock { _file: super::publish::lock_path(&lock, self.modes)? })
     }
 
     /// Takes a case's lock, waiting for another writer to finish.

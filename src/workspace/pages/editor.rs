@@ -322,6 +322,11 @@ pub(super) fn store_section(
         Ok(lock) => lock,
         Err(e) => return Saved::Failed(e.to_string()),
     };
+    // The file may hold other cases, saved by other writers meanwhile.
+    let _file_lock = match ws.press.records().lock_case_file(&opened.file.file) {
+        Ok(lock) => lock,
+        Err(e) => return Saved::Failed(e.to_string()),
+    };
     let file = match edit::CaseFile::read(&opened.file.file, case_id) {
         Ok(f) => f,
         Err(e) => return Saved::Failed(e),
