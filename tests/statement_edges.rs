@@ -480,3 +480,39 @@ fn issue_13_7_the_unidentified_safety_link_notice_names_the_duty_manager_not_a_w
     assert!(!text.contains(&squash("Follow up with the allocated worker")), "{text}");
     assert!(text.contains(&squash("Case not identified")), "the footer: {text}");
 }
+
+/// A newer download saved under a statement's name after filing checked
+/// it, and before the file left the inbox, is never deleted unfiled: the
+/// file is claimed (renamed to a private name) before it is checked, so
+/// what arrives under the name afterwards is a new arrival, filed next run.
+/// A run killed after the claim gives the name back on the next run.
+#[test]
+fn a_download_saved_over_a_statement_while_it_is_removed_is_filed_next_run() {
+    let ws = Workspace::new();
+    ws.put("a.pdf", &statement_pdf(&jay("MOMO-OLD"), Layout::Lines));
+    let (child, flag) = file_paused_at(&ws, "inbox:claimed");
+    let newer = statement_pdf(&jay("MOMO-NEW"), Layout::Lines);
+    fs::write(ws.inbox().join(".a.pdf.crdownload"), &newer).unwrap();
+    fs::rename(ws.inbox().join(".a.pdf.crdownload"), ws.inbox().join("a.pdf")).unwrap();
+    let report = resume(child, &flag);
+    assert_eq!(report["items"][0]["statement_id"], "MOMO-OLD", "{report:#}");
+    assert_eq!(fs::read(ws.inbox().join("a.pdf")).unwrap(), newer, "the newer download is still there");
+    let again = ws.report();
+    assert_eq!(again["items"][0]["statement_id"], "MOMO-NEW", "{again:#}");
+    assert!(!ws.inbox().join("a.pdf").exists());
+
+    // Killed right after the claim: the next run gives the name back and
+    // knows the statement as filed.
+    ws.put("b.pdf", &statement_pdf(&jay("MOMO-KILL"), Layout::Lines));
+    let killed = Command::new(env!("CARGO_BIN_EXE_casepress"))
+        .args(["statements", "file", "--now", NOW, "--json"])
+        .current_dir(ws.path())
+        .env("CASEPRESS_FAILPOINT", "inbox:claimed")
+        .output()
+        .unwrap();
+    assert!(!killed.status.success());
+    assert!(!ws.inbox().join("b.pdf").exists(), "claimed under a private name");
+    let after = ws.report();
+    assert_eq!(after["items"][0]["outcome"], "duplicate", "{after:#}");
+    assert_eq!(fs::read_dir(ws.inbox()).unwrap().count(), 0, "nothing left in the inbox");
+}

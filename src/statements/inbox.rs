@@ -22,8 +22,21 @@ pub struct Contents {
     pub others: Vec<(PathBuf, &'static str)>,
 }
 
-/// Lists the inbox.
+/// What a file claimed for removal is called while it is checked: a private
+/// name in the inbox folder (so the rename never crosses file systems).
+const CLAIM: &str = ".casepress-claim-";
+
+/// Lists the inbox. A file a killed run claimed for removal (and never
+/// removed) gets its name back first, so it is looked at again: a statement
+/// already filed is then a duplicate, a newer one is filed.
 pub fn inbox_files(inbox: &Path) -> io::Result<Contents> {
+    for entry in fs::read_dir(inbox)?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(original) = name.strip_prefix(CLAIM).and_then(|rest| rest.split_once('-')).map(|(_, n)| n)
+        {
+            let _ = give_back(&entry.path(), &inbox.join(original));
+        }
+    }
     let mut contents = Contents::default();
     for entry in fs::read_dir(inbox)? {
         let entry = entry?;
@@ -181,34 +194,61 @@ pub enum Removal {
 }
 
 /// Removes a filed statement and its sidecar from the inbox, each only if
-/// it is still exactly what was read: the same file, unchanged. The inbox
-/// folder is synced once, at the end of the run: a removal lost in a crash
-/// only brings back a file the ledger already records as done, which the
-/// next run recognises as a duplicate.
+/// it is still exactly what was read: the same file, unchanged. The file is
+/// claimed first, by renaming it to a private name in the inbox folder, and
+/// only then checked: whatever is saved under its name from that instant
+/// on is a new arrival, never deleted unfiled. A claimed file that is not
+/// the one read (a newer one arrived before the claim) gets its name back.
+/// The inbox folder is synced once, at the end of the run: a removal lost
+/// in a crash only brings back a file the ledger already records as done,
+/// which the next run recognises as a duplicate.
 pub fn remove(path: &Path, arrived: &Arrived) -> Result<Removal, String> {
-    let at = |e: io::Error| format!("{}: {e}", path.display());
-    let still_there = match File::open(path) {
-        Ok(mut f) => {
-            let same_file = Identity::of(&f.metadata().map_err(at)?) == arrived.identity;
-            let mut now = Vec::new();
-            same_file && {
-                (&mut f).take(MAX_FILE_BYTES + 1).read_to_end(&mut now).map_err(at)?;
-                store::sha256_hex(&now) == arrived.sha256
-            }
-        }
+    let at = |p: &Path, e: io::Error| format!("{}: {e}", p.display());
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let claimed = path.with_file_name(format!("{CLAIM}{}-{name}", std::process::id()));
+    match fs::rename(path, &claimed) {
+        Ok(()) => {}
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Removal::Removed),
-        Err(e) => return Err(at(e)),
+        Err(e) => return Err(at(path, e)),
+    }
+    crate::failpoint("inbox:claimed");
+    let ours = {
+        let mut f = File::open(&claimed).map_err(|e| at(&claimed, e))?;
+        let same_file = Identity::of(&f.metadata().map_err(|e| at(&claimed, e))?) == arrived.identity;
+        let mut now = Vec::new();
+        same_file && {
+            (&mut f).take(MAX_FILE_BYTES + 1).read_to_end(&mut now).map_err(|e| at(&claimed, e))?;
+            store::sha256_hex(&now) == arrived.sha256
+        }
     };
-    if !still_there {
+    if !ours {
+        give_back(&claimed, path)?;
         return Ok(Removal::Replaced);
     }
-    remove_file(path)?;
+    remove_file(&claimed)?;
     if let Some(side) = &arrived.sidecar
         && fs::read(&side.path).is_ok_and(|now| now == side.bytes)
     {
         remove_file(&side.path)?;
     }
     Ok(Removal::Removed)
+}
+
+/// Gives a claimed file its name back, never over a file that has arrived
+/// under that name since: then under a free name beside it.
+fn give_back(claimed: &Path, path: &Path) -> Result<(), String> {
+    let at = |e: io::Error| format!("{}: {e}", path.display());
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let ext = path.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
+    for n in 1u32.. {
+        let target = if n == 1 { path.to_owned() } else { path.with_file_name(format!("{stem} ({n}){ext}")) };
+        match fs::hard_link(claimed, &target) {
+            Ok(()) => return remove_file(claimed),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(at(e)),
+        }
+    }
+    unreachable!("the loop only ends by returning")
 }
 
 fn remove_file(path: &Path) -> Result<(), String> {
