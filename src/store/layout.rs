@@ -144,10 +144,10 @@ impl Layout {
     /// The lock of one case file (by its path): a file may hold several
     /// cases (an array or NDJSON), and whoever rewrites it holds this, so
     /// that two writers of two of its cases never undo each other.
-    pub fn case_file_lock(&self, file: &Path) -> PathBuf {
-        let path = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_owned());
-        let key = super::publish::sha256_hex(path.as_os_str().as_encoded_bytes());
-        self.at("locks/case-files").join(format!("{}.lock", &key[..32]))
+    /// `key` names the file (a hash of its path, see
+    /// [`crate::store::Records::lock_case_file`]).
+    pub fn case_file_lock(&self, key: &str) -> PathBuf {
+        self.at("locks/case-files").join(format!("{key}.lock"))
     }
 
     /// A case folder's lock: one writer of the case at a time (a render

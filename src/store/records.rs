@@ -137,7 +137,9 @@ impl Records {
     /// this (always in that order), so that two cases of one file are never
     /// rewritten at once.
     pub fn lock_case_file(&self, file: &std::path::Path) -> Result<CaseFileLock, StoreError> {
-        let lock = self.layout.case_file_lock(file);
+        let path = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_owned());
+        let key = super::publish::sha256_hex(path.as_os_str().as_encoded_bytes());
+        let lock = self.layout.case_file_lock(&key[..32]);
         if let Some(dir) = lock.parent() {
             super::publish::ensure_dir(dir, self.modes)?;
         }
