@@ -578,3 +578,22 @@ fn two_cases_in_one_ndjson_file_saved_at_once_lose_no_word() {
         );
     }
 }
+
+/// Once a version is submitted, the editor says that a save starts a new
+/// version, which the managers review instead.
+#[test]
+fn the_editor_says_a_save_after_submission_starts_a_new_version() {
+    let site = site();
+    let mut http = Http::new(&site);
+    assert_eq!(http.sign_in("Priya Natarajan", PASSWORD).status, 303);
+    assert!(!http.get(JAY_PSR).body.contains("starts a new version"));
+    let csrf = http.get("/cases/NYJS-2026-0117/psr").hidden("_csrf");
+    assert_eq!(http.post("/cases/NYJS-2026-0117/psr/submit", &[("_csrf", &csrf)], &[]).status, 303);
+    let body = http.get(JAY_PSR).body;
+    assert!(
+        body.contains(
+            "This PSR is with the managers for gatekeeping. A change you save here starts a new version"
+        ),
+        "{body}"
+    );
+}

@@ -64,6 +64,26 @@ pub(super) fn doc_view(kind: DocumentKind, state: &DocState) -> minijinja::Value
         first_section => forms::sections(kind).first().map(|s| s.slug),
         reviews, steps, returned => state.phase == Phase::Returned,
         review_word => if kind.review() == Review::Gatekeeping { "gatekeeping" } else { "sign-off" },
+        version_notice => version_notice(kind, state.phase),
+    }
+}
+
+/// What saving changes, when the version on record was reviewed or issued:
+/// a save starts a new version, and never changes what was agreed or final.
+fn version_notice(kind: DocumentKind, phase: Phase) -> Option<String> {
+    let noun = kind.spec().noun;
+    let review = if kind.review() == Review::Gatekeeping { "gatekeeping" } else { "sign-off" };
+    match phase {
+        Phase::Submitted => Some(format!(
+            "This {noun} is with the managers for {review}. A change you save here starts a new version: submit that one, and they review it instead."
+        )),
+        Phase::Agreed => Some(format!(
+            "This version of the {noun} was agreed. A change you save here starts a new version, which needs {review} again before it can be made final."
+        )),
+        Phase::Final | Phase::Sent => Some(format!(
+            "This {noun} is final. A change you save here starts a new draft version; it never changes the final, which stays as it was issued."
+        )),
+        _ => None,
     }
 }
 
