@@ -212,6 +212,18 @@ async fn a_psr_from_first_words_to_a_final_in_a_transfer_export() {
     click(c, &format!("form[action='/cases/{CASE}/psr/sent'] button")).await;
     wait_until("sent", || async { flash(c).await.contains("recorded as sent to Northfield Youth Court") })
         .await;
+    // The page now shows the final as issued, not a draft, and lists the
+    // papers, each opened by its file name (no child's name in the address).
+    assert!(text(c).await.contains("The final, as issued"));
+    let link = c.find(Locator::Css("section.preview a")).await.unwrap().attr("href").await.unwrap().unwrap();
+    assert!(
+        link.starts_with(&format!("/cases/{CASE}/psr/papers/{CASE}_psr_")) && !link.contains("_draft"),
+        "{link}"
+    );
+    let papers = c.find_all(Locator::Css("ul.papers a")).await.unwrap();
+    assert!(papers.len() >= 2, "the final and the drafts");
+    accessible(c, "document page with the final").await;
+    screenshot(c, "workspace-final.png").await;
 
     // The final is what a transfer export carries.
     let config = common::web::site_config(site.dir.path());

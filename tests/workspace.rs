@@ -597,3 +597,32 @@ fn the_editor_says_a_save_after_submission_starts_a_new_version() {
         "{body}"
     );
 }
+
+/// A document's papers open from its page as PDF, by the file name
+/// casepress gave them; the read is audited; a name the log does not
+/// record for that document (a path, another kind's file) is not found.
+#[test]
+fn a_documents_papers_open_as_pdf_by_their_recorded_names_only() {
+    let site = site();
+    let mut http = Http::new(&site);
+    assert_eq!(http.sign_in("Priya Natarajan", PASSWORD).status, 303);
+    let csrf = http.get("/cases/NYJS-2026-0117/psr").hidden("_csrf");
+    assert_eq!(http.post("/cases/NYJS-2026-0117/psr/submit", &[("_csrf", &csrf)], &[]).status, 303);
+    let page = http.get("/cases/NYJS-2026-0117/psr").body;
+    let start = page.find("/cases/NYJS-2026-0117/psr/papers/").expect("a paper listed");
+    let link = page[start..].split('"').next().unwrap().to_owned();
+    assert!(link.ends_with("_draft.pdf") && !link.contains("Whitfield"), "{link}");
+    let pdf = http.get(&link);
+    assert_eq!(pdf.status, 200);
+    assert_eq!(pdf.header("content-type"), Some("application/pdf"));
+    let file = link.rsplit('/').next().unwrap();
+    assert_eq!(pdf.header("content-disposition"), Some(format!("inline; filename=\"{file}\"").as_str()));
+    let on_disk =
+        std::fs::metadata(site.dir.path().join("out/cases/NYJS-2026-0117/documents").join(file)).unwrap();
+    assert_eq!(pdf.header("content-length"), Some(on_disk.len().to_string().as_str()), "the whole PDF");
+    assert!(site.audit_text().contains("paper NYJS-2026-0117_psr_"), "the read is audited");
+    for bad in ["..%2F..%2Fcase-log.jsonl", "NYJS-2026-0117_gatekeeping_2026-11-23_draft.pdf", "nothing.pdf"]
+    {
+        assert_eq!(http.get(&format!("/cases/NYJS-2026-0117/psr/papers/{bad}")).status, 404, "{bad}");
+    }
+}

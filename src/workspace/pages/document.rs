@@ -22,6 +22,12 @@ pub async fn document(State(ws): Ws, v: Visitor, Path((case_id, kind)): Path<(St
         let state = state_of(&opened, kind);
         let preview = preview_view(ws, &opened, kind);
         let actions = actions(ws, &v.user, why, &opened, kind, &state);
+        let papers = papers(&opened, kind);
+        // Once final, the page shows the final as issued, not a draft.
+        let issued = matches!(state.phase, Phase::Final | Phase::Sent)
+            .then(|| state.final_version.as_ref().map(|(_, file)| file.clone()))
+            .flatten()
+            .filter(|f| !f.is_empty());
         page(
             ws,
             "document.html",
@@ -29,6 +35,7 @@ pub async fn document(State(ws): Ws, v: Visitor, Path((case_id, kind)): Path<(St
                 user => v.user, csrf => v.csrf, case => case_view(case, today), doc => doc_view(kind, &state),
                 may_edit => writes(why),
                 findings => findings(case, &facts, kind), preview, actions, today => today.to_string(),
+                papers, issued,
                 flash => flash.as_ref().map(|f| f.0.clone()), flash_kind => flash.map(|f| f.1),
             },
         )
