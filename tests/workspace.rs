@@ -626,3 +626,16 @@ fn a_documents_papers_open_as_pdf_by_their_recorded_names_only() {
         assert_eq!(http.get(&format!("/cases/NYJS-2026-0117/psr/papers/{bad}")).status, 404, "{bad}");
     }
 }
+
+/// Every text area asks the browser for its own spellcheck in British
+/// English.
+#[test]
+fn every_text_area_is_spellchecked_in_british_english() {
+    let site = site();
+    let mut http = Http::new(&site);
+    assert_eq!(http.sign_in("Priya Natarajan", PASSWORD).status, 303);
+    let body = http.get(JAY_PSR).body;
+    let areas = body.matches("<textarea").count();
+    assert!(areas >= 3, "{areas}");
+    assert_eq!(body.matches(r#"spellcheck="true" lang="en-GB""#).count(), areas, "{body}");
+}
