@@ -639,3 +639,24 @@ fn every_text_area_is_spellchecked_in_british_english() {
     assert!(areas >= 3, "{areas}");
     assert_eq!(body.matches(r#"spellcheck="true" lang="en-GB""#).count(), areas, "{body}");
 }
+
+/// The reasons for a proposal count their characters against the limit
+/// the pre-sentence service sets (4,000), and one over it is refused with
+/// the count, nothing written.
+#[test]
+fn the_proposals_reasons_count_their_characters_and_stop_at_the_limit() {
+    let site = site();
+    let mut http = Http::new(&site);
+    assert_eq!(http.sign_in("Priya Natarajan", PASSWORD).status, 303);
+    let url = "/cases/NYJS-2026-0117/psr/edit/proposal";
+    let page = http.get(url);
+    assert!(page.body.contains(" of 4,000 characters"), "{}", page.body);
+    let before = std::fs::read(site.case_file("yro-custody-possible.json")).unwrap();
+    let long = "a".repeat(4_001);
+    let (csrf, version) = (page.hidden("_csrf"), page.hidden("_version"));
+    let reply =
+        http.post(url, &[("_csrf", &csrf), ("_version", &version), ("psr.proposal.rationale", &long)], &[]);
+    assert_eq!(reply.status, 422);
+    assert!(reply.body.contains("at most 4,000 characters: this has 4,001"), "{}", reply.body);
+    assert_eq!(std::fs::read(site.case_file("yro-custody-possible.json")).unwrap(), before);
+}

@@ -118,6 +118,14 @@ pub fn apply(case: &mut Value, section: &Section, values: &Values) -> Result<(),
             }
             input => {
                 let text = values.get(field.path).map(String::as_str).unwrap_or("");
+                let chars = text.chars().count();
+                if let Some(limit) = field.limit.filter(|l| chars > *l) {
+                    errors.insert(
+                        field.path.to_owned(),
+                        format!("at most {} characters: this has {}", thousands(limit), thousands(chars)),
+                    );
+                    continue;
+                }
                 match parsed(text, input) {
                     Ok(v) => set(case, field.path, v),
                     Err(e) => {
@@ -128,6 +136,19 @@ pub fn apply(case: &mut Value, section: &Section, values: &Values) -> Result<(),
         }
     }
     if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
+/// A count as people write it: 4,000.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Three-way merge of a section's values: `base` as the writer's form was

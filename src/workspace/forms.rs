@@ -37,6 +37,9 @@ pub struct Field {
     pub hint: &'static str,
     /// How it is entered.
     pub input: Input,
+    /// The most characters it takes, where it has a limit (the page counts
+    /// them as the writer types).
+    pub limit: Option<usize>,
 }
 
 /// One section of a document's form: a page of the editor.
@@ -51,8 +54,19 @@ pub struct Section {
 }
 
 const fn f(path: &'static str, label: &'static str, hint: &'static str, input: Input) -> Field {
-    Field { path, label, hint, input }
+    Field { path, label, hint, input, limit: None }
 }
+
+impl Field {
+    /// The field with a limit of `chars` characters.
+    const fn at_most(self, chars: usize) -> Self {
+        Self { limit: Some(chars), ..self }
+    }
+}
+
+/// The reasons for a proposal, at most as long as the pre-sentence service
+/// of the Ministry of Justice allows.
+const PROPOSAL_CHARS: usize = 4_000;
 
 const REPORT_TYPES: &[(&str, &str)] =
     &[("all_options", "All sentencing options"), ("specific_sentence", "A specific sentence")];
@@ -176,7 +190,7 @@ const PSR: &[Section] = &[
                 "One requirement on each line.",
                 Input::Lines,
             ),
-            f("psr.proposal.rationale", "Why this proposal", "", Input::Area),
+            f("psr.proposal.rationale", "Why this proposal", "", Input::Area).at_most(PROPOSAL_CHARS),
             f(
                 "psr.discussed_with_child_and_carer",
                 "Date the report was discussed with the child and their parent or carer",

@@ -76,6 +76,9 @@ pub(super) struct FieldView {
     conflict: Option<String>,
     options: Vec<Opt>,
     rows: Vec<RowView>,
+    /// "123 of 4,000 characters", where the field has a limit.
+    count: Option<String>,
+    limit: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -129,9 +132,14 @@ pub(super) fn field_view(name: String, field: &forms::Field, e: &Editing<'_>) ->
         }
         _ => Vec::new(),
     };
+    let value = e.values.get(&name).cloned().unwrap_or_default();
     FieldView {
         id: field_id(&name),
-        value: e.values.get(&name).cloned().unwrap_or_default(),
+        count: field.limit.map(|l| {
+            format!("{} of {} characters", edit::thousands(value.chars().count()), edit::thousands(l))
+        }),
+        limit: field.limit.map(|l| l.to_string()),
+        value,
         error: e.errors.get(&name).cloned(),
         conflict,
         label: field.label,

@@ -112,6 +112,19 @@
     submitter = e.submitter || null;
   });
 
+  // A field with a limit counts its characters as the writer types.
+  function count(area) {
+    var limit = Number(area.getAttribute("data-limit"));
+    var shown = document.getElementById(area.id + "-count");
+    if (!limit || !shown) { return; }
+    var n = Array.from(area.value).length;
+    shown.textContent = n.toLocaleString("en-GB") + " of " + limit.toLocaleString("en-GB") + " characters" +
+      (n > limit ? ": " + (n - limit).toLocaleString("en-GB") + " too many" : "");
+  }
+
+  form.addEventListener("input", function (e) {
+    if (e.target && e.target.hasAttribute && e.target.hasAttribute("data-limit")) { count(e.target); }
+  });
   form.addEventListener("input", function () {
     window.clearTimeout(timer);
     timer = window.setTimeout(save, 800);
