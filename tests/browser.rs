@@ -498,3 +498,20 @@ async fn the_statements_desk_for_admin_staff_and_a_duty_managers_attach() {
     assert!(audit.contains("\"what\":\"attached\"") && audit.contains("statement MOMO-20438"));
     browser.stop().await;
 }
+
+/// Signing out straight after typing saves the words first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_out_straight_after_typing_saves_the_words_first() {
+    let site = site();
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    sign_in(c, &site, "Priya Natarajan").await;
+    go(c, &site, &format!("/cases/{CASE}/psr/edit/offence")).await;
+    let field = c.find(Locator::Id("f-psr-offence-analysis-seriousness")).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys("Typed just before signing out.").await.unwrap();
+    sign_out(c).await;
+    let case = std::fs::read_to_string(site.case_file("yro-custody-possible.json")).unwrap();
+    assert!(case.contains("Typed just before signing out."), "the words were saved before signing out");
+    browser.stop().await;
+}

@@ -62,6 +62,7 @@
   }
 
   function save() {
+    timer = null;
     if (inFlight) { again = true; return; }
     inFlight = true;
     say("Saving…");
@@ -100,12 +101,32 @@
         form.requestSubmit(submitter || undefined);
         return;
       }
-      if (again) { again = false; save(); }
+      if (again) { again = false; save(); return; }
+      if (signingOut) {
+        signingOut = false;
+        // Only once what was typed is saved: otherwise the page stays, with
+        // the text and the reason it was not saved.
+        if (status && status.textContent.indexOf("Saved at") === 0) { signOut.submit(); }
+      }
+    });
+  }
+
+  // Signing out saves what was typed first: the sign-out waits for the
+  // save that is due or on its way.
+  var signOut = document.querySelector('form[action="/sign-out"]');
+  var signingOut = false;
+  if (signOut) {
+    signOut.addEventListener("submit", function (e) {
+      if (timer === null && !inFlight) { return; }
+      e.preventDefault();
+      signingOut = true;
+      if (timer !== null) { window.clearTimeout(timer); save(); }
     });
   }
 
   form.addEventListener("submit", function (e) {
     window.clearTimeout(timer);
+    timer = null;
     if (!inFlight) { return; }
     e.preventDefault();
     submitAfter = true;
