@@ -96,28 +96,21 @@ pub fn check(caseload: &Caseload, service: &Service, today: NaiveDate, records: 
         .iter()
         .map(|loaded| {
             let c = &loaded.case;
-            // With the records, the PSR's recorded steps are its gatekeeping.
-            let log = if records {
-                service.records().read(c.case_id.as_str()).unwrap_or_default()
-            } else {
-                Vec::new()
-            };
+            // With the records, the PSR's recorded steps are its gatekeeping:
+            // the log is read once, for the facts and the gatekeeping line.
+            let log = records.then(|| service.records().read(c.case_id.as_str()).ok()).flatten();
+            let facts = service.facts(c, today, log.as_deref().unwrap_or_default());
+            let gatekeeping = log.as_deref().and_then(|log| gatekeeping(c, service, &facts, log));
             CaseCheck {
                 case_id: c.case_id.to_string(),
                 child: format!("{} {}", c.child.first_name, c.child.last_name),
                 file: loaded.file.clone(),
                 line: loaded.line,
-                facts: service.facts(c, today, &log),
-                gatekeeping: None,
+                facts,
+                gatekeeping,
             }
         })
         .collect();
-    let mut cases = cases;
-    if records {
-        for (check, loaded) in cases.iter_mut().zip(&caseload.cases) {
-            check.gatekeeping = gatekeeping(&loaded.case, service, &check.facts);
-        }
-    }
     let errors: Vec<String> = caseload.failures.iter().map(|f| f.reason.clone()).collect();
     let mut summary = CheckSummary { cases: cases.len(), load_errors: errors.len(), ..Default::default() };
     for c in &cases {
@@ -136,13 +129,18 @@ pub fn check(caseload: &Caseload, service: &Service, today: NaiveDate, records: 
 
 /// Where a PSR for a hearing still to come stands in gatekeeping, from its
 /// recorded steps (as `facts` read them by `today`).
-fn gatekeeping(case: &crate::case::Case, service: &Service, facts: &Facts) -> Option<GatekeepingCheck> {
+fn gatekeeping(
+    case: &crate::case::Case,
+    service: &Service,
+    facts: &Facts,
+    log: &[crate::store::LogEntry],
+) -> Option<GatekeepingCheck> {
     use crate::documents::{DocumentKind, Phase};
     let today = facts.today;
     let due = rules::gatekeeping_due(case, service.calendar(), &service.config().rules)?;
     case.court.as_ref().and_then(|c| c.hearing_date).filter(|h| *h >= today)?;
     // As the log stood on `today`: a step recorded later had not happened.
-    let log = crate::history::as_of(&service.records().read(case.case_id.as_str()).ok()?, today);
+    let log = crate::history::as_of(log, today);
     let state = crate::history::fold(&log, DocumentKind::Psr);
     let recorded = &facts.gatekeeping_recorded;
     let agreed = recorded.agreed.is_some()

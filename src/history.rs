@@ -252,16 +252,11 @@ pub fn gatekeeping_recorded(
     today: chrono::NaiveDate,
 ) -> crate::rules::RecordedGatekeeping {
     use crate::rules::{RecordedGatekeeping, two_managers_agree, two_managers_required};
-    let day = |at: &str| {
-        chrono::DateTime::parse_from_rfc3339(at)
-            .ok()
-            .map(|t| t.with_timezone(&chrono_tz::Europe::London).date_naive())
-    };
     let steps: Vec<(Step, &str, chrono::NaiveDate)> = log
         .iter()
         .filter_map(|e| match e {
             LogEntry::Lifecycle { kind: DocumentKind::Psr, step, by, at, .. } => {
-                day(at).filter(|d| *d <= today).map(|d| (*step, by.as_str(), d))
+                logged_on(at).filter(|d| *d <= today).map(|d| (*step, by.as_str(), d))
             }
             _ => None,
         })

@@ -76,6 +76,14 @@ impl Service {
         assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     }
 
+    /// The PSR submitted, then agreed by a manager of the case's team and
+    /// one of another.
+    fn submitted_and_agreed_by_two_teams(&self) {
+        assert_eq!(self.step(&["submit", CASE, "psr", "--by", "Priya Natarajan"]).0, 0);
+        assert_eq!(self.step(&["review", CASE, "psr", "--by", "Declan Hughes", "--agree"]).0, 0);
+        assert_eq!(self.step(&["review", CASE, "psr", "--by", "Ruth Okafor", "--agree"]).0, 0);
+    }
+
     fn amend(&self) {
         let path = self.path().join("cases/jay.json");
         let mut case: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
@@ -357,9 +365,7 @@ fn assert_documents_are_the_record(s: &Service, when: &str) {
 fn a_final_killed_before_it_is_recorded_is_set_aside_and_made_again() {
     let s = Service::new();
     s.render();
-    assert_eq!(s.step(&["submit", CASE, "psr", "--by", "Priya Natarajan"]).0, 0);
-    assert_eq!(s.step(&["review", CASE, "psr", "--by", "Declan Hughes", "--agree"]).0, 0);
-    assert_eq!(s.step(&["review", CASE, "psr", "--by", "Ruth Okafor", "--agree"]).0, 0);
+    s.submitted_and_agreed_by_two_teams();
     let final_ = ["final", CASE, "psr", "--by", "Priya Natarajan", "--date", "2026-12-01"];
     let killed = Command::new(env!("CARGO_BIN_EXE_casepress"))
         .args(s.clocked(&final_))
@@ -395,9 +401,7 @@ fn a_final_racing_a_return_leaves_both_or_neither() {
     for trial in 0..4 {
         let s = Service::new();
         s.render();
-        assert_eq!(s.step(&["submit", CASE, "psr", "--by", "Priya Natarajan"]).0, 0);
-        assert_eq!(s.step(&["review", CASE, "psr", "--by", "Declan Hughes", "--agree"]).0, 0);
-        assert_eq!(s.step(&["review", CASE, "psr", "--by", "Ruth Okafor", "--agree"]).0, 0);
+        s.submitted_and_agreed_by_two_teams();
         fs::write(s.path().join("comments.txt"), "Say more about the ISS hours.").unwrap();
         let spawn = |args: &[&str]| {
             Command::new(env!("CARGO_BIN_EXE_casepress"))
@@ -555,9 +559,7 @@ fn a_final_is_made_while_a_nightly_run_renders_other_cases() {
     let s = Service::new();
     fs::copy(samples().join("cases/looked-after.json"), s.path().join("cases/other.json")).unwrap();
     s.render();
-    assert_eq!(s.step(&["submit", CASE, "psr", "--by", "Priya Natarajan"]).0, 0);
-    assert_eq!(s.step(&["review", CASE, "psr", "--by", "Declan Hughes", "--agree"]).0, 0);
-    assert_eq!(s.step(&["review", CASE, "psr", "--by", "Ruth Okafor", "--agree"]).0, 0);
+    s.submitted_and_agreed_by_two_teams();
 
     // The nightly run holds its render lock, paused inside another case.
     let pause = s.path().join("paused");
@@ -623,9 +625,7 @@ fn a_name_typed_with_other_spacing_or_letter_case_is_the_same_person_everywhere(
 fn a_final_is_refused_when_the_case_changed_after_the_managers_agreed() {
     let s = Service::new();
     s.render();
-    assert_eq!(s.step(&["submit", CASE, "psr", "--by", "Priya Natarajan"]).0, 0);
-    assert_eq!(s.step(&["review", CASE, "psr", "--by", "Declan Hughes", "--agree"]).0, 0);
-    assert_eq!(s.step(&["review", CASE, "psr", "--by", "Ruth Okafor", "--agree"]).0, 0);
+    s.submitted_and_agreed_by_two_teams();
     s.amend();
     let (code, said) = s.step(&["final", CASE, "psr", "--by", "Priya Natarajan", "--date", "2026-12-01"]);
     assert_eq!(code, 1, "{said}");
@@ -634,9 +634,7 @@ fn a_final_is_refused_when_the_case_changed_after_the_managers_agreed() {
     assert!(docs.iter().all(|p| p.to_string_lossy().contains("_draft")), "no final: {docs:?}");
 
     // Submitted again, the new version is agreed and made final.
-    assert_eq!(s.step(&["submit", CASE, "psr", "--by", "Priya Natarajan"]).0, 0);
-    assert_eq!(s.step(&["review", CASE, "psr", "--by", "Declan Hughes", "--agree"]).0, 0);
-    assert_eq!(s.step(&["review", CASE, "psr", "--by", "Ruth Okafor", "--agree"]).0, 0);
+    s.submitted_and_agreed_by_two_teams();
     let (code, said) = s.step(&["final", CASE, "psr", "--by", "Priya Natarajan", "--date", "2026-12-01"]);
     assert_eq!(code, 0, "{said}");
     let finals: Vec<_> = files_under(&s.path().join("out/cases").join(CASE).join("documents"))
@@ -655,9 +653,7 @@ fn a_final_is_refused_when_the_case_changed_after_the_managers_agreed() {
 fn an_export_takes_only_finals_with_a_recorded_final_step() {
     let s = Service::new();
     s.render();
-    assert_eq!(s.step(&["submit", CASE, "psr", "--by", "Priya Natarajan"]).0, 0);
-    assert_eq!(s.step(&["review", CASE, "psr", "--by", "Declan Hughes", "--agree"]).0, 0);
-    assert_eq!(s.step(&["review", CASE, "psr", "--by", "Ruth Okafor", "--agree"]).0, 0);
+    s.submitted_and_agreed_by_two_teams();
     assert_eq!(s.step(&["final", CASE, "psr", "--by", "Priya Natarajan", "--date", "2026-12-01"]).0, 0);
     // A later "final" with no step, pointing at the draft's file.
     let log_path = s.path().join("out/cases").join(CASE).join("case-log.jsonl");
@@ -777,9 +773,7 @@ fn a_signature_is_a_recorded_step_on_a_version_and_never_reopens_a_final() {
         c["psr"].as_object_mut().unwrap().remove("signed");
     });
     s.render();
-    assert_eq!(s.step(&["submit", CASE, "psr", "--by", "Priya Natarajan"]).0, 0);
-    assert_eq!(s.step(&["review", CASE, "psr", "--by", "Declan Hughes", "--agree"]).0, 0);
-    assert_eq!(s.step(&["review", CASE, "psr", "--by", "Ruth Okafor", "--agree"]).0, 0);
+    s.submitted_and_agreed_by_two_teams();
     let final_ = ["final", CASE, "psr", "--by", "Priya Natarajan", "--date", "2026-12-01"];
     let (code, said) = s.step(&final_);
     assert!(code == 1 && said.contains("author's signature"), "{said}");
