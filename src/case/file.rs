@@ -100,12 +100,16 @@ impl CaseFile {
             .unwrap_or_else(|| Err(CaseError::file(&self.file, format!("no case `{case_id}` in this file"))))
     }
 
-    /// Replaces the file atomically with `bytes`, keeping its mode.
-    pub fn write(&self, bytes: &[u8]) -> Result<(), String> {
+    /// Replaces the file atomically with `bytes`, keeping its mode. Only
+    /// the holder of the file's lock writes it, so any temporary copy of
+    /// this file in its folder is left by a write that was killed, and is
+    /// removed first: the cases folder never keeps a stale copy of a case.
+    pub fn write(&self, bytes: &[u8], _held: &store::CaseFileLock) -> Result<(), String> {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(&self.file).map(|m| m.permissions().mode() & 0o777).unwrap_or(0o600);
         let dir = self.file.parent().unwrap_or(Path::new("."));
         let name = self.file.file_name().and_then(|n| n.to_str()).ok_or("case file name is not UTF-8")?;
+        store::sweep_temp_files_of(dir, name);
         store::replace(dir, name, bytes, Modes { file: mode, dir: 0o700 })
             .map(|_| ())
             .map_err(|e| e.to_string())

@@ -374,7 +374,7 @@ fn update(
 ) -> Result<(Outcome, merge::Merged), String> {
     let _lock = records.lock(&facts.case_id).map_err(|e| e.to_string())?;
     // The file may hold other cases, updated by other threads meanwhile.
-    let _file_lock = records.lock_case_file(file).map_err(|e| e.to_string())?;
+    let file_lock = records.lock_case_file(file).map_err(|e| e.to_string())?;
     let case_file = CaseFile::read(file, &facts.case_id)?;
     let mut case = match case_file.case.clone() {
         Value::Object(m) => m,
@@ -386,7 +386,7 @@ fn update(
     }
     let bytes = case_file.with_case(&Value::Object(case))?;
     check(facts, &bytes, file)?;
-    case_file.write(&bytes)?;
+    case_file.write(&bytes, &file_lock)?;
     Ok((Outcome::Updated, merged))
 }
 

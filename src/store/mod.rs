@@ -20,7 +20,7 @@ use publish::at;
 pub use publish::{
     Modes, Published, StoreError, check_file_name, ensure_dir, file_digest, free_name, hex, lock_case,
     publish, publish_as, publish_as_unsynced, publish_unsynced, replace, sha256_hex, sweep_temp_files,
-    sync_dir, try_lock,
+    sweep_temp_files_of, sync_dir, try_lock,
 };
 pub use records::{CaseFileLock, CaseLock, FilingLock, Records};
 

@@ -216,6 +216,18 @@ pub fn sweep_temp_files(dir: &Path) {
     }
 }
 
+/// Removes the temporary copies of `name` (`.name.tmp-*`) in `dir`: only
+/// for a caller that holds the lock every writer of `name` takes.
+pub fn sweep_temp_files_of(dir: &Path, name: &str) {
+    let prefix = format!(".{name}.tmp-");
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// `name` for n = 1, else `stem_n.ext`.
 fn numbered(name: &str, n: u32) -> String {
     if n == 1 {

@@ -19,15 +19,18 @@ pub type Values = BTreeMap<String, String>;
 /// What is wrong, by field name, in the words the command line uses.
 pub type FieldErrors = BTreeMap<String, String>;
 
-/// A field both the writer and someone else changed.
+/// A field both the writer and someone else changed; for a table, a run
+/// of rows (see [`rows::RowConflict`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Conflict {
-    /// The field.
+    /// The field (for a table, the table's path).
     pub name: String,
     /// What the file holds now.
     pub saved: String,
     /// What the writer entered.
     pub yours: String,
+    /// For a table: which rows conflict.
+    pub rows: Option<rows::RowConflict>,
 }
 
 /// The form values of `section` as the case JSON holds them.
@@ -84,6 +87,70 @@ pub fn from_form(section: &Section, pairs: &[(String, String)]) -> Values {
     }
     // Rows wholly empty are dropped: a blank row on the form is not data.
     drop_blank_rows(section, out)
+}
+
+/// The merge base the page holds (`_base`, the section's values as the
+/// page last knew them to be saved, as JSON), as the form means it; `None`
+/// when the form carries none (a page from before bases were kept there).
+pub fn base_from_form(section: &Section, pairs: &[(String, String)]) -> Option<Values> {
+    let text = pairs.iter().find(|(k, _)| k == "_base").map(|(_, v)| v)?;
+    let base: Values = serde_json::from_str(text).ok()?;
+    Some(normalised(section, &base))
+}
+
+/// `values` as a form posting them would give them: text trimmed as typed
+/// text is, so that spaces alone never count as a change.
+pub fn normalised(section: &Section, values: &Values) -> Values {
+    let mut out = Values::new();
+    for field in section.fields {
+        match field.input {
+            Input::Rows(columns) => {
+                for (i, row) in table_rows(values, field, columns).into_iter().enumerate() {
+                    for (col, cell) in columns.iter().zip(row) {
+                        out.insert(row_name(field, i, col), typed_in(&cell, col.input));
+                    }
+                }
+            }
+            input => {
+                if let Some(v) = values.get(field.path) {
+                    out.insert(field.path.to_owned(), typed_in(v, input));
+                }
+            }
+        }
+    }
+    drop_blank_rows(section, out)
+}
+
+/// The choice "keep what was saved meanwhile" for a run of rows: `spec` is
+/// the choice's name after `_keep.rows:`, `table:m0-m1:s0-s1` (the writer's
+/// rows in `yours`, the saved rows in `base`, which on a conflict page is
+/// what was saved). Replaces the writer's rows with the saved ones.
+pub fn keep_saved_rows(section: &Section, yours: &mut Values, base: &Values, spec: &str) {
+    let mut parts = spec.split(':');
+    let (Some(table), Some(mine), Some(saved)) = (parts.next(), parts.next(), parts.next()) else { return };
+    let range = |r: &str| -> Option<std::ops::Range<usize>> {
+        let (a, b) = r.split_once('-')?;
+        Some(a.parse().ok()?..b.parse().ok()?)
+    };
+    let (Some(mine), Some(saved)) = (range(mine), range(saved)) else { return };
+    let Some(field) = section.fields.iter().find(|f| f.path == table) else { return };
+    let Input::Rows(columns) = field.input else { return };
+    let mut rows = table_rows(yours, field, columns);
+    let from_base = table_rows(base, field, columns);
+    if mine.start > mine.end
+        || mine.end > rows.len()
+        || saved.start > saved.end
+        || saved.end > from_base.len()
+    {
+        return;
+    }
+    rows.splice(mine, from_base[saved].iter().cloned());
+    yours.retain(|k, _| !k.starts_with(&format!("{table}[")));
+    for (i, row) in rows.iter().enumerate() {
+        for (col, cell) in columns.iter().zip(row) {
+            yours.insert(row_name(field, i, col), cell.clone());
+        }
+    }
 }
 
 /// Writes `values` of `section` into the case JSON. Empty values remove
@@ -153,28 +220,79 @@ pub fn thousands(n: usize) -> String {
 
 /// Three-way merge of a section's values: `base` as the writer's form was
 /// filled, `saved` as the file holds now, `yours` as the writer entered.
-pub fn merge(base: &Values, saved: &Values, yours: &Values) -> (Values, Vec<Conflict>) {
-    let names: BTreeSet<&String> = base.keys().chain(saved.keys()).chain(yours.keys()).collect();
-    let empty = String::new();
+/// A field changed on one side takes that side; a table merges by row.
+pub fn merge(section: &Section, base: &Values, saved: &Values, yours: &Values) -> (Values, Vec<Conflict>) {
     let mut merged = Values::new();
     let mut conflicts = Vec::new();
-    for name in names {
-        let b = base.get(name).unwrap_or(&empty);
-        let s = saved.get(name).unwrap_or(&empty);
-        let y = yours.get(name).unwrap_or(&empty);
-        let value = if y == b || y == s {
-            s
-        } else if s == b {
-            y
-        } else {
-            conflicts.push(Conflict { name: name.clone(), saved: s.clone(), yours: y.clone() });
-            y
+    let empty = String::new();
+    for field in section.fields {
+        let Input::Rows(columns) = field.input else {
+            let name = field.path;
+            let b = base.get(name).unwrap_or(&empty);
+            let s = saved.get(name).unwrap_or(&empty);
+            let y = yours.get(name).unwrap_or(&empty);
+            let value = if y == b || y == s {
+                s
+            } else if s == b {
+                y
+            } else {
+                conflicts.push(Conflict {
+                    name: name.to_owned(),
+                    saved: s.clone(),
+                    yours: y.clone(),
+                    rows: None,
+                });
+                y
+            };
+            if !value.is_empty() || yours.contains_key(name) {
+                merged.insert(name.to_owned(), value.clone());
+            }
+            continue;
         };
-        if !value.is_empty() || yours.contains_key(name) {
-            merged.insert(name.clone(), value.clone());
+        let table = |values: &Values| table_rows(values, field, columns);
+        let yours_rows = table(yours);
+        let m = rows::merge(&table(base), &table(saved), &yours_rows);
+        for (i, row) in m.rows.iter().enumerate() {
+            for (col, cell) in columns.iter().zip(row) {
+                merged.insert(row_name(field, i, col), cell.clone());
+            }
+        }
+        for c in m.conflicts {
+            let text =
+                |rows: &[rows::Row]| rows.iter().map(|r| row_text(columns, r)).collect::<Vec<_>>().join("\n");
+            conflicts.push(Conflict {
+                name: field.path.to_owned(),
+                saved: text(&c.saved_rows),
+                yours: text(&m.rows[c.yours.clone()]),
+                rows: Some(c),
+            });
         }
     }
     (merged, conflicts)
+}
+
+/// A table's rows as `values` hold them.
+fn table_rows(values: &Values, field: &Field, columns: &[Field]) -> Vec<rows::Row> {
+    let mut out = Vec::new();
+    for i in 0.. {
+        let names: Vec<String> = columns.iter().map(|c| row_name(field, i, c)).collect();
+        if !names.iter().any(|n| values.contains_key(n)) {
+            return out;
+        }
+        out.push(names.iter().map(|n| values.get(n).cloned().unwrap_or_default()).collect());
+    }
+    out
+}
+
+/// A row in words: "Target: Attend college; By when: 2027-01-31".
+pub fn row_text(columns: &[Field], row: &[String]) -> String {
+    columns
+        .iter()
+        .zip(row)
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(c, v)| format!("{}: {v}", c.label))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The field a load error's JSON path points at, in `section`.
@@ -338,6 +456,8 @@ fn set_in(value: &mut Value, keys: &[&str], new: Option<Value>, depth: usize) {
         object.remove(key);
     }
 }
+
+pub mod rows;
 
 #[cfg(test)]
 mod tests;

@@ -88,16 +88,59 @@ fn rows_are_renumbered_and_blank_rows_dropped() {
 #[test]
 fn a_merge_takes_each_side_where_only_it_changed_and_reports_where_both_did() {
     let v = |items: &[(&str, &str)]| {
-        items.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Values>()
+        items.iter().map(|(k, v)| (format!("psr.offence_analysis.{k}"), v.to_string())).collect::<Values>()
     };
-    let base = v(&[("a", "1"), ("b", "1"), ("c", "1"), ("d", "1")]);
-    let saved = v(&[("a", "2"), ("b", "1"), ("c", "3"), ("d", "1")]);
-    let yours = v(&[("a", "1"), ("b", "2"), ("c", "4"), ("d", "1")]);
-    let (merged, conflicts) = merge(&base, &saved, &yours);
-    assert_eq!(merged["a"], "2", "changed only in the file");
-    assert_eq!(merged["b"], "2", "changed only by the writer");
-    assert_eq!(merged["d"], "1");
-    assert_eq!(conflicts, [Conflict { name: "c".into(), saved: "3".into(), yours: "4".into() }]);
+    let base = v(&[("seriousness", "1"), ("basis_of_plea", "1"), ("victims", "1")]);
+    let saved = v(&[("seriousness", "2"), ("basis_of_plea", "1"), ("victims", "3")]);
+    let yours = v(&[("seriousness", "1"), ("basis_of_plea", "2"), ("victims", "4")]);
+    let (merged, conflicts) = merge(psr("offence"), &base, &saved, &yours);
+    assert_eq!(merged["psr.offence_analysis.seriousness"], "2", "changed only in the file");
+    assert_eq!(merged["psr.offence_analysis.basis_of_plea"], "2", "changed only by the writer");
+    assert_eq!(
+        conflicts,
+        [Conflict {
+            name: "psr.offence_analysis.victims".into(),
+            saved: "3".into(),
+            yours: "4".into(),
+            rows: None
+        }]
+    );
+}
+
+#[test]
+fn a_table_merges_by_row_and_a_row_both_changed_shows_both_versions() {
+    let plan = section(DocumentKind::InterventionPlan, "plan").unwrap();
+    let v = |rows: &[(&str, &str)]| {
+        let mut out = Values::new();
+        for (i, (target, when)) in rows.iter().enumerate() {
+            out.insert(format!("intervention_plan.targets[{i}].target"), target.to_string());
+            out.insert(format!("intervention_plan.targets[{i}].by_when"), when.to_string());
+        }
+        out
+    };
+    let base = v(&[("School", "2027-01-31"), ("Football", "")]);
+    // The file gained a row; the writer added one too: both kept.
+    let (merged, conflicts) = merge(
+        plan,
+        &base,
+        &v(&[("School", "2027-01-31"), ("Football", ""), ("Saved row", "")]),
+        &v(&[("School", "2027-01-31"), ("Football", ""), ("My row", "")]),
+    );
+    assert!(conflicts.is_empty());
+    assert_eq!(merged["intervention_plan.targets[2].target"], "Saved row");
+    assert_eq!(merged["intervention_plan.targets[3].target"], "My row");
+    // Both changed the first row's target: the writer's row, with the saved one beside it.
+    let (merged, conflicts) = merge(
+        plan,
+        &base,
+        &v(&[("School every day", "2027-01-31"), ("Football", "")]),
+        &v(&[("School, and college visit", "2027-01-31"), ("Football", "")]),
+    );
+    assert_eq!(merged["intervention_plan.targets[0].target"], "School, and college visit");
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!(conflicts[0].name, "intervention_plan.targets");
+    assert!(conflicts[0].saved.contains("School every day"), "{}", conflicts[0].saved);
+    assert_eq!(conflicts[0].rows.as_ref().unwrap().yours, 0..1);
 }
 
 #[test]

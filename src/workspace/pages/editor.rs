@@ -31,6 +31,7 @@ pub async fn editor(
         let values = edit::values(&opened.file.case, section);
         let editing = Editing {
             values: &values,
+            base: &values,
             errors: &BTreeMap::new(),
             conflicts: &[],
             saved: flash.as_ref().is_some_and(|f| f.1 == "saved"),
@@ -59,6 +60,8 @@ pub(super) fn editable(
 
 pub(super) struct Editing<'a> {
     values: &'a Values,
+    /// The merge base the page carries: what it knows to be saved.
+    base: &'a Values,
     errors: &'a BTreeMap<String, String>,
     conflicts: &'a [edit::Conflict],
     saved: bool,
@@ -91,6 +94,20 @@ pub(super) struct Opt {
 pub(super) struct RowView {
     blank: bool,
     cells: Vec<FieldView>,
+    /// Shown before this row: rows saved meanwhile where the writer's rows
+    /// above conflict with them, and the choice between the two.
+    meanwhile: Option<RowsMeanwhile>,
+}
+
+#[derive(Serialize)]
+pub(super) struct RowsMeanwhile {
+    /// The choice's name: `_keep.rows:table:m0-m1:s0-s1`.
+    choice: String,
+    id: String,
+    /// "Row 2" or "Rows 2 to 3" (yours), in words.
+    yours: String,
+    /// The saved rows, each in words.
+    saved: Vec<String>,
 }
 
 pub(super) fn field_id(name: &str) -> String {
@@ -112,7 +129,7 @@ pub(super) fn input_name(input: Input) -> &'static str {
 }
 
 pub(super) fn field_view(name: String, field: &forms::Field, e: &Editing<'_>) -> FieldView {
-    let conflict = e.conflicts.iter().find(|c| c.name == name).map(|c| c.saved.clone());
+    let conflict = e.conflicts.iter().find(|c| c.name == name && c.rows.is_none()).map(|c| c.saved.clone());
     let rows = match field.input {
         Input::Rows(columns) => {
             let count = (0..)
@@ -127,6 +144,7 @@ pub(super) fn field_view(name: String, field: &forms::Field, e: &Editing<'_>) ->
                         .iter()
                         .map(|c| field_view(format!("{name}[{i}].{}", c.path), c, e))
                         .collect(),
+                    meanwhile: rows_meanwhile(&name, columns, i, e),
                 })
                 .collect()
         }
@@ -152,6 +170,27 @@ pub(super) fn field_view(name: String, field: &forms::Field, e: &Editing<'_>) ->
         rows,
         name,
     }
+}
+
+/// The rows saved meanwhile that conflict with the writer's rows ending
+/// just before row `at` of table `name`.
+fn rows_meanwhile(name: &str, columns: &[forms::Field], at: usize, e: &Editing<'_>) -> Option<RowsMeanwhile> {
+    let c =
+        e.conflicts.iter().find(|c| c.name == name && c.rows.as_ref().is_some_and(|r| r.yours.end == at))?;
+    let r = c.rows.as_ref()?;
+    let yours = match r.yours.len() {
+        0 => "none of yours (you removed them)".to_owned(),
+        1 => format!("row {}, as in the boxes above", r.yours.start + 1),
+        _ => format!("rows {} to {}, as in the boxes above", r.yours.start + 1, r.yours.end),
+    };
+    let choice =
+        format!("_keep.rows:{name}:{}-{}:{}-{}", r.yours.start, r.yours.end, r.saved.start, r.saved.end);
+    Some(RowsMeanwhile {
+        id: field_id(&format!("{name}-keep-{}", r.yours.start)),
+        choice,
+        yours,
+        saved: r.saved_rows.iter().map(|row| edit::row_text(columns, row)).collect(),
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -203,7 +242,13 @@ pub(super) fn editor_page(
     let conflicts: Vec<_> = e
         .conflicts
         .iter()
-        .map(|c| context! { id => field_id(&c.name), label => label_of(&c.name) })
+        .map(|c| match &c.rows {
+            Some(r) => context! {
+                id => field_id(&format!("{}-keep-{}", c.name, r.yours.start)),
+                label => format!("{}: rows saved meanwhile", label_of(&c.name)),
+            },
+            None => context! { id => field_id(&c.name), label => label_of(&c.name) },
+        })
         .collect();
     page_with(
         ws,
@@ -213,6 +258,7 @@ pub(super) fn editor_page(
             user => v.user, csrf => v.csrf, case => case_view(case, today), doc => doc_view(kind, &state),
             section => context! { slug => section.slug, title => section.title }, sections, next_section,
             fields, errors => !e.errors.is_empty(), error_list, conflicts, version, saved => e.saved,
+            base => serde_json::to_string(e.base).unwrap_or_default(),
             findings => findings(case, &facts, kind), preview => preview_view(ws, opened, kind),
         },
     )
@@ -226,6 +272,9 @@ pub(super) struct SaveAnswer {
     errors: BTreeMap<String, String>,
     preview: Option<PreviewAnswer>,
     findings: Option<String>,
+    /// The section as written: the page shows others' words in the fields
+    /// its writer has not touched since, and keeps it as its base.
+    values: Option<Values>,
 }
 
 #[derive(Serialize)]
@@ -261,21 +310,42 @@ pub async fn save(
         let based_on = posted("_version").unwrap_or("").to_owned();
         let then = posted("_then").and_then(|s| forms::section(kind, s)).map(|s| s.slug);
         let mut yours = edit::from_form(section, &form);
-        // "Keep what was saved meanwhile": the form's version is the one
-        // the writer was shown beside their text.
-        let base = ws.versions.get(&case_id, &based_on).map(|b| edit::values(&b, section)).unwrap_or_default();
+        // The base is what the page knows to be saved: carried by the page
+        // itself, so a restart of the server loses no merge base.
+        let page_base = edit::base_from_form(section, &form);
+        let base = match &page_base {
+            Some(b) => b.clone(),
+            None => ws
+                .versions
+                .get(&case_id, &based_on)
+                .map(|b| edit::normalised(section, &edit::values(&b, section)))
+                .unwrap_or_default(),
+        };
+        // "Keep what was saved meanwhile": on a conflict page the base is
+        // what was saved. Runs of rows from the last, so earlier runs keep
+        // their places.
+        let mut row_keeps: Vec<&str> = Vec::new();
         for (k, choice) in &form {
-            if let (Some(name), "saved") = (k.strip_prefix("_keep."), choice.as_str()) {
+            if choice != "saved" {
+                continue;
+            }
+            if let Some(spec) = k.strip_prefix("_keep.rows:") {
+                row_keeps.push(spec);
+            } else if let Some(name) = k.strip_prefix("_keep.") {
                 yours.insert(name.to_owned(), base.get(name).cloned().unwrap_or_default());
             }
         }
-        let outcome = store_section(ws, &opened, section, &based_on, &base, &yours);
+        row_keeps.sort_by_key(|spec| std::cmp::Reverse(row_start(spec)));
+        for spec in row_keeps {
+            edit::keep_saved_rows(section, &mut yours, &base, spec);
+        }
+        let outcome = store_section(ws, &opened, section, &based_on, &base, &yours, page_base.is_some());
         let reopened = ws.open(&case_id);
         let current = reopened.as_ref().unwrap_or(&opened);
         match outcome {
-            Saved::Written(page_version) | Saved::Unchanged(page_version) => {
+            Saved::Written(page_version, written) | Saved::Unchanged(page_version, written) => {
                 if autosave {
-                    return saved_answer(ws, current, kind, &page_version);
+                    return saved_answer(ws, current, kind, &page_version, written);
                 }
                 ws.sessions.set_flash(&v.token, "Saved.", "saved");
                 let to = then.unwrap_or(section.slug);
@@ -285,16 +355,19 @@ pub async fn save(
                 if autosave {
                     return http::json(StatusCode::UNPROCESSABLE_ENTITY, &SaveAnswer {
                         status: "invalid", version: based_on, at: String::new(), errors, preview: None, findings: None,
+                        values: None,
                     });
                 }
-                let e = Editing { values: &yours, errors: &errors, conflicts: &[], saved: false };
+                let e = Editing { values: &yours, base: &base, errors: &errors, conflicts: &[], saved: false };
                 editor_page(ws, &v, current, kind, section, &e, &based_on, StatusCode::UNPROCESSABLE_ENTITY)
             }
             Saved::Conflict(conflicts, merged) => {
                 if autosave {
                     return StatusCode::CONFLICT.into_response();
                 }
-                let e = Editing { values: &merged, errors: &BTreeMap::new(), conflicts: &conflicts, saved: false };
+                // The page now stands on what was saved: its base is that.
+                let saved_now = edit::values(&current.file.case, section);
+                let e = Editing { values: &merged, base: &saved_now, errors: &BTreeMap::new(), conflicts: &conflicts, saved: false };
                 editor_page(ws, &v, current, kind, section, &e, &current.file.version(), StatusCode::CONFLICT)
             }
             Saved::Failed(why) => {
@@ -306,11 +379,16 @@ pub async fn save(
     .await
 }
 
+/// Where a run of rows to keep starts (`table:m0-m1:…`).
+fn row_start(spec: &str) -> usize {
+    spec.split(':').nth(1).and_then(|r| r.split('-').next()).and_then(|n| n.parse().ok()).unwrap_or(0)
+}
+
 /// What a save did. `Written` and `Unchanged` carry the version the page now
-/// holds (see [`page_version`]).
+/// holds (see [`page_version`]) and the section's values as written.
 pub(super) enum Saved {
-    Written(String),
-    Unchanged(String),
+    Written(String, Values),
+    Unchanged(String, Values),
     Invalid(BTreeMap<String, String>),
     Conflict(Vec<edit::Conflict>, Values),
     Failed(String),
@@ -324,6 +402,7 @@ pub(super) fn store_section(
     based_on: &str,
     base: &Values,
     yours: &Values,
+    page_holds_base: bool,
 ) -> Saved {
     let case_id = opened.loaded.case.case_id.as_str();
     let _lock = match ws.press.records().lock(case_id) {
@@ -331,7 +410,7 @@ pub(super) fn store_section(
         Err(e) => return Saved::Failed(e.to_string()),
     };
     // The file may hold other cases, saved by other writers meanwhile.
-    let _file_lock = match ws.press.records().lock_case_file(&opened.file.file) {
+    let file_lock = match ws.press.records().lock_case_file(&opened.file.file) {
         Ok(lock) => lock,
         Err(e) => return Saved::Failed(e.to_string()),
     };
@@ -339,11 +418,11 @@ pub(super) fn store_section(
         Ok(f) => f,
         Err(e) => return Saved::Failed(e),
     };
-    let saved_now = edit::values(&file.case, section);
-    let merged = if file.version() == based_on {
+    let saved_now = edit::normalised(section, &edit::values(&file.case, section));
+    let merged = if !page_holds_base && file.version() == based_on {
         yours.clone()
     } else {
-        let (merged, conflicts) = edit::merge(base, &saved_now, yours);
+        let (merged, conflicts) = edit::merge(section, base, &saved_now, yours);
         if !conflicts.is_empty() {
             return Saved::Conflict(conflicts, merged);
         }
@@ -363,12 +442,18 @@ pub(super) fn store_section(
         errors.insert(name.unwrap_or_else(|| section.fields[0].path.to_owned()), e.message);
         return Saved::Invalid(errors);
     }
-    let version = page_version(ws, case_id, &case, crate::store::sha256_hex(&bytes), section, &merged, yours);
+    let written = crate::store::sha256_hex(&bytes);
+    let version = if page_holds_base {
+        ws.versions.keep(case_id, &written, &case);
+        written
+    } else {
+        page_version(ws, case_id, &case, written, section, &merged, yours)
+    };
     if bytes == file.bytes {
-        return Saved::Unchanged(version);
+        return Saved::Unchanged(version, merged);
     }
-    match file.write(&bytes) {
-        Ok(()) => Saved::Written(version),
+    match file.write(&bytes, &file_lock) {
+        Ok(()) => Saved::Written(version, merged),
         Err(e) => Saved::Failed(e),
     }
 }
@@ -403,7 +488,13 @@ fn page_version(
     version
 }
 
-pub(super) fn saved_answer(ws: &Workspace, opened: &Opened, kind: DocumentKind, version: &str) -> Response {
+pub(super) fn saved_answer(
+    ws: &Workspace,
+    opened: &Opened,
+    kind: DocumentKind,
+    version: &str,
+    written: Values,
+) -> Response {
     let case = &opened.loaded.case;
     let facts = facts_of(ws, opened, ws.today());
     let key = preview_key(ws, opened, kind);
@@ -426,6 +517,7 @@ pub(super) fn saved_answer(ws: &Workspace, opened: &Opened, kind: DocumentKind, 
                 .ok()
                 .map(|p| PreviewAnswer { pages: p.len(), stamp: key.stamp() }),
             findings: findings_html,
+            values: Some(written),
         },
     )
 }
