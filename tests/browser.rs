@@ -515,3 +515,255 @@ async fn signing_out_straight_after_typing_saves_the_words_first() {
     assert!(case.contains("Typed just before signing out."), "the words were saved before signing out");
     browser.stop().await;
 }
+
+/// One writer in a browser, typing tagged words into one field.
+struct Typist<'a> {
+    c: &'a Client,
+    tag: &'static str,
+    field: &'static str,
+    typed: usize,
+    /// Words on the current page, with the input count after each.
+    pending: Vec<(String, u64)>,
+    /// Words the page was answered "saved" for.
+    saved: std::collections::BTreeSet<String>,
+    conflicts: usize,
+}
+
+impl<'a> Typist<'a> {
+    fn new(c: &'a Client, tag: &'static str, field: &'static str) -> Self {
+        Self { c, tag, field, typed: 0, pending: Vec::new(), saved: Default::default(), conflicts: 0 }
+    }
+
+    async fn form_number(&self, attr: &str) -> u64 {
+        let js = format!(
+            "const f = document.getElementById('editor'); return f ? Number(f.getAttribute('{attr}') || 0) : -1;"
+        );
+        self.c.execute(&js, vec![]).await.unwrap().as_i64().unwrap_or(-1).max(0) as u64
+    }
+
+    /// Words whose input a save that answered "saved" covered.
+    async fn collect(&mut self) {
+        let upto = self.form_number("data-saved-upto").await;
+        let (done, rest): (Vec<_>, Vec<_>) = self.pending.drain(..).partition(|(_, n)| *n <= upto);
+        self.saved.extend(done.into_iter().map(|(w, _)| w));
+        self.pending = rest;
+    }
+
+    async fn type_word(&mut self) {
+        let word = format!("{}{}", self.tag, self.typed);
+        self.typed += 1;
+        let Ok(field) = self.c.find(Locator::Id(self.field)).await else { return };
+        if field.send_keys(&format!(" {word}")).await.is_err() {
+            return;
+        }
+        let n = self.form_number("data-typed").await;
+        self.pending.push((word, n));
+        self.collect().await;
+    }
+
+    /// On a conflict page: both texts are there; the writer keeps both and saves.
+    async fn resolve_if_asked(&mut self, other: &str) -> bool {
+        if self.c.find(Locator::Id("conflict-title")).await.is_err() {
+            return false;
+        }
+        self.conflicts += 1;
+        // What this page had typed and not yet been answered for is in the box, or lost
+        // with a page that was left; either way it was never answered "saved".
+        self.pending.clear();
+        let theirs =
+            self.c.find(Locator::Css(".saved-meanwhile .comments")).await.unwrap().text().await.unwrap();
+        let field = self.c.find(Locator::Id(self.field)).await.unwrap();
+        let mine = field.prop("value").await.unwrap().unwrap_or_default();
+        assert!(theirs.contains(other), "the conflict shows the other writer's words: {theirs}");
+        assert_ne!(theirs.trim(), mine.trim(), "and the writer's own beside them");
+        let mut both = theirs.clone();
+        for w in mine.split_whitespace().filter(|w| !theirs.split_whitespace().any(|t| t == *w)) {
+            both.push(' ');
+            both.push_str(w);
+        }
+        self.c
+            .execute(
+                "document.getElementById(arguments[0]).value = arguments[1]; return true;",
+                vec![serde_json::json!(self.field), serde_json::json!(both)],
+            )
+            .await
+            .unwrap();
+        click(self.c, "#editor .buttons button[type=submit]").await;
+        wait_until("the conflict is answered", || async {
+            let t = text(self.c).await;
+            t.contains("Saved.") || t.contains("This section changed")
+        })
+        .await;
+        if text(self.c).await.contains("Saved.") && self.c.find(Locator::Id("conflict-title")).await.is_err()
+        {
+            // The Save answered "Saved.": the words in the box were saved.
+            self.saved.extend(both.split_whitespace().filter(|w| w.starts_with(self.tag)).map(str::to_owned));
+        }
+        true
+    }
+
+    /// Types for `secs`, with pauses as people make.
+    async fn type_for(&mut self, secs: u64, other: &str, conflicts_allowed: bool) {
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+        while std::time::Instant::now() < until {
+            self.type_word().await;
+            // Mostly quick, with a thinking pause (which saves) now and then.
+            let pause = if self.typed % 6 == 5 {
+                900 + (self.typed * 37 % 600)
+            } else {
+                120 + (self.typed * 97 % 300)
+            };
+            let pause = pause as u64;
+            tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+            if self.resolve_if_asked(other).await {
+                assert!(conflicts_allowed, "{}: a conflict on a field only this writer typed in", self.tag);
+            }
+        }
+        // The last save answers.
+        for _ in 0..100 {
+            if self.resolve_if_asked(other).await {
+                continue;
+            }
+            self.collect().await;
+            if self.pending.is_empty() {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("{}: the last words were never answered saved", self.tag);
+    }
+}
+
+/// Two writers in two browsers type into one section for a minute (each
+/// phase `CASEPRESS_SOAK_SECS`): first into different fields, where neither
+/// ever meets a conflict and each page comes to show the other's words;
+/// then into the same field, where every conflict shows both texts. Every
+/// word a page was answered "saved" for is in the case file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_writers_in_two_browsers_lose_no_word_answered_saved() {
+    let secs: u64 = std::env::var("CASEPRESS_SOAK_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
+    let site = site();
+    let (one, two) = (Browser::start().await, Browser::start().await);
+    let (a, b) = (&one.client, &two.client);
+    sign_in(a, &site, "Priya Natarajan").await;
+    sign_in(b, &site, "Sarah Bennett").await;
+    let section = format!("/cases/{CASE}/psr/edit/offence");
+    go(a, &site, &section).await;
+    go(b, &site, &section).await;
+    let case_text = |path: &str| -> String {
+        let case: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(site.case_file("yro-custody-possible.json")).unwrap(),
+        )
+        .unwrap();
+        path.split('.').fold(&case, |v, k| &v[k]).as_str().unwrap_or_default().to_owned()
+    };
+    // Different fields.
+    let mut priya = Typist::new(a, "pri", "f-psr-offence-analysis-seriousness");
+    let mut sarah = Typist::new(b, "sar", "f-psr-offence-analysis-victims");
+    tokio::join!(priya.type_for(secs, "sar", false), sarah.type_for(secs, "pri", false));
+    for (t, path) in [(&priya, "psr.offence_analysis.seriousness"), (&sarah, "psr.offence_analysis.victims")]
+    {
+        let words = case_text(path);
+        let lost: Vec<_> =
+            t.saved.iter().filter(|w| !words.split_whitespace().any(|x| x == w.as_str())).collect();
+        assert!(lost.is_empty(), "{}: answered saved, not in the file: {lost:?}", t.tag);
+        assert!(t.saved.len() >= 10, "{} typed and saved: {}", t.tag, t.saved.len());
+    }
+    // Priya's page shows Sarah's words once it saves again.
+    priya.type_for(1, "sar", false).await;
+    let shown =
+        a.find(Locator::Id("f-psr-offence-analysis-victims")).await.unwrap().prop("value").await.unwrap();
+    let shown = shown.unwrap_or_default();
+    let missing: Vec<_> = sarah.saved.iter().filter(|w| !shown.contains(w.as_str())).collect();
+    assert!(missing.is_empty(), "Priya's page shows what Sarah saved: missing {missing:?}");
+    screenshot(a, "workspace-merged.png").await;
+    eprintln!(
+        "different fields, {secs} s: Priya {} and Sarah {} words saved, 0 lost, 0 conflicts",
+        priya.saved.len(),
+        sarah.saved.len()
+    );
+    // The same field.
+    let field = "f-psr-previous-offending";
+    let mut priya = Typist { field, ..Typist::new(a, "prj", field) };
+    let mut sarah = Typist { field, ..Typist::new(b, "sbb", field) };
+    tokio::join!(priya.type_for(secs, "sbb", true), sarah.type_for(secs, "prj", true));
+    let words = case_text("psr.previous_offending");
+    for t in [&priya, &sarah] {
+        let lost: Vec<_> =
+            t.saved.iter().filter(|w| !words.split_whitespace().any(|x| x == w.as_str())).collect();
+        assert!(lost.is_empty(), "{}: answered saved, not in the file: {lost:?}", t.tag);
+    }
+    eprintln!(
+        "one field, {secs} s: Priya {} and Sarah {} words saved, 0 lost; {} and {} conflicts, each showing both texts",
+        priya.saved.len(),
+        sarah.saved.len(),
+        priya.conflicts,
+        sarah.conflicts
+    );
+    one.stop().await;
+    two.stop().await;
+}
+
+async fn value_of(c: &Client, id: &str) -> String {
+    c.find(Locator::Id(id)).await.unwrap().prop("value").await.unwrap().unwrap_or_default()
+}
+
+/// Two writers of one plan's targets: rows each adds are both kept, and
+/// each page lays out the other's; a row both change is shown in both
+/// versions with a choice (checked with axe), and "what was saved
+/// meanwhile" keeps the other's row.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rows_merge_by_row_and_a_row_both_changed_is_shown_both_ways() {
+    let site = site();
+    let (one, two) = (Browser::start().await, Browser::start().await);
+    let (a, b) = (&one.client, &two.client);
+    sign_in(a, &site, "Priya Natarajan").await;
+    sign_in(b, &site, "Sarah Bennett").await;
+    let plan = format!("/cases/{CASE}/intervention-plan/edit/plan");
+    go(a, &site, &plan).await;
+    go(b, &site, &plan).await;
+    let first = value_of(a, "f-intervention-plan-targets-0--target").await;
+    // Each adds a target in the blank row: both kept, and B's page shows A's.
+    type_into(a, "f-intervention-plan-targets-3--target", "Priya's added target").await;
+    saved(a).await;
+    type_into(b, "f-intervention-plan-targets-3--target", "Sarah's added target").await;
+    saved(b).await;
+    let rows_on_b = [
+        value_of(b, "f-intervention-plan-targets-3--target").await,
+        value_of(b, "f-intervention-plan-targets-4--target").await,
+    ];
+    assert_eq!(rows_on_b, ["Priya's added target", "Sarah's added target"], "B's page lays out both rows");
+    let case = || -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(site.case_file("yro-custody-possible.json")).unwrap())
+            .unwrap()
+    };
+    assert_eq!(case()["intervention_plan"]["targets"].as_array().unwrap().len(), 5);
+    // Both change the first row.
+    type_into(a, "f-intervention-plan-targets-0--target", "Priya's wording of the first target").await;
+    saved(a).await;
+    type_into(b, "f-intervention-plan-targets-0--target", "Sarah's wording of the first target").await;
+    wait_until("the conflict view", || async { b.find(Locator::Id("conflict-title")).await.is_ok() }).await;
+    let shown = text(b).await;
+    assert!(
+        shown.contains("Saved meanwhile") && shown.contains("Priya's wording of the first target"),
+        "{shown}"
+    );
+    assert_eq!(
+        value_of(b, "f-intervention-plan-targets-0--target").await,
+        "Sarah's wording of the first target"
+    );
+    assert_ne!(first, "Priya's wording of the first target");
+    accessible(b, "row conflict view").await;
+    screenshot(b, "workspace-row-conflict.png").await;
+    click(b, "input[type=radio][value=saved][id$='-saved']").await;
+    click(b, "#editor .buttons button[type=submit]").await;
+    wait_until("saved", || async { text(b).await.contains("Saved.") }).await;
+    let targets = case()["intervention_plan"]["targets"].clone();
+    let texts: Vec<&str> =
+        targets.as_array().unwrap().iter().map(|t| t["target"].as_str().unwrap()).collect();
+    assert_eq!(texts[0], "Priya's wording of the first target");
+    assert!(texts.contains(&"Priya's added target") && texts.contains(&"Sarah's added target"), "{texts:?}");
+    assert_eq!(texts.len(), 5);
+    one.stop().await;
+    two.stop().await;
+}

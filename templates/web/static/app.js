@@ -61,11 +61,149 @@
     for (var j = preview.pages; j < imgs.length; j++) { imgs[j].remove(); }
   }
 
+  // What the page knows to be saved, field by field: the base of the
+  // server's three-way merge. It travels with every save, so the merge
+  // needs nothing the server might have forgotten.
+  var baseInput = form.elements._base;
+  var bases = {};
+  try { bases = JSON.parse((baseInput && baseInput.value) || "{}"); } catch (e) { bases = {}; }
+  // Input events typed so far, and the count a save's answer covers: a
+  // save covers only what was typed before it was sent.
+  var typed = 0;
+  form.setAttribute("data-saved-upto", "0");
+
+  // The form's fields as the page holds them (name: value).
+  function fields() {
+    var out = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.name.charAt(0) === "_" || el.tagName === "BUTTON") { return; }
+      if (el.type === "checkbox") { out[el.name] = el.checked ? "true" : ""; return; }
+      if (el.type === "radio") { return; }
+      out[el.name] = el.value;
+    });
+    return out;
+  }
+
+  // Two texts that say the same, whatever the spaces: a trailing space
+  // the writer has just typed is never "changed" by a save.
+  function same(a, b) { return tidy(a) === tidy(b); }
+  function tidy(v) {
+    return String(v || "").replace(/\r\n/g, "\n").split("\n").map(function (l) { return l.trim(); })
+      .filter(function (l) { return l !== ""; }).join("\n");
+  }
+
+  var ROW = /^(.*)\[(\d+)\]\.(.*)$/;
+  function table(name) { var m = ROW.exec(name); return m ? m[1] : null; }
+
+  // A table's rows, in order, without blank ones: [{column: value}].
+  function rowsOf(values, path) {
+    var rows = [];
+    Object.keys(values).forEach(function (name) {
+      var m = ROW.exec(name);
+      if (!m || m[1] !== path) { return; }
+      var i = Number(m[2]);
+      rows[i] = rows[i] || {};
+      rows[i][m[3]] = values[name];
+    });
+    return rows.filter(function (r) {
+      return r && Object.keys(r).some(function (k) { return tidy(r[k]) !== ""; });
+    });
+  }
+  function sameRows(a, b) {
+    if (a.length !== b.length) { return false; }
+    return a.every(function (r, i) {
+      var keys = Object.keys(r).concat(Object.keys(b[i]));
+      return keys.every(function (k) { return same(r[k], b[i][k]); });
+    });
+  }
+
+  function setField(name, value) {
+    var el = form.elements[name];
+    if (!el || el instanceof RadioNodeList) { return; }
+    if (el.type === "checkbox") { el.checked = value === "true"; return; }
+    el.value = value;
+    if (el.hasAttribute("data-limit")) { count(el); }
+  }
+
+  function fieldId(name) {
+    return "f-" + name.replace(/[^A-Za-z0-9]/g, "-").replace(/-+$/, "");
+  }
+
+  // Lays a table's rows out again: the rows as written, and a blank one.
+  function layRows(path, rows) {
+    var first = form.querySelector('[name^="' + CSS.escape(path) + '["]');
+    if (!first) { return; }
+    var row = first.closest("fieldset.row");
+    var holder = row.parentNode;
+    var sets = holder.querySelectorAll("fieldset.row");
+    var template = sets[sets.length - 1].cloneNode(true);
+    holder.querySelectorAll("fieldset.row, .saved-meanwhile").forEach(function (el) { el.remove(); });
+    for (var i = 0; i <= rows.length; i++) {
+      var r = template.cloneNode(true);
+      r.querySelector("legend").textContent = i < rows.length ? "Row " + (i + 1) : "Add one";
+      r.querySelectorAll(".error-message").forEach(function (el) { el.remove(); });
+      r.querySelectorAll(".cell").forEach(function (cell) {
+        cell.classList.remove("has-error");
+        var input = cell.querySelector("input");
+        var column = ROW.exec(input.name)[3];
+        input.name = path + "[" + i + "]." + column;
+        input.id = fieldId(input.name);
+        input.removeAttribute("aria-invalid");
+        input.removeAttribute("aria-describedby");
+        input.value = i < rows.length ? (rows[i][column] || "") : "";
+        cell.querySelector("label").setAttribute("for", input.id);
+      });
+      holder.appendChild(r);
+    }
+  }
+
+  function setBases(path, values) {
+    Object.keys(bases).forEach(function (k) { if (table(k) === path) { delete bases[k]; } });
+    Object.keys(values).forEach(function (k) { if (table(k) === path) { bases[k] = values[k]; } });
+  }
+
+  // A save's answer, merged into the page as the server merged it: a field
+  // the writer has not touched since the save was sent shows what was
+  // written (others' words included) and that becomes its base; a field
+  // touched since keeps the writer's words, and its base stays what the
+  // writer started from unless the save wrote just what was sent.
+  function mergeIn(sent, written) {
+    var now = fields();
+    var others = false;
+    var tables = {};
+    Object.keys(now).forEach(function (name) {
+      var path = table(name);
+      if (path) { tables[path] = true; return; }
+      var w = written[name] || "";
+      if (same(now[name], sent[name])) {
+        if (!same(now[name], w)) { setField(name, w); others = true; }
+        bases[name] = w;
+      } else if (same(w, sent[name])) {
+        bases[name] = w;
+      }
+    });
+    Object.keys(tables).forEach(function (path) {
+      var rowsNow = rowsOf(now, path), rowsSent = rowsOf(sent, path), rowsWritten = rowsOf(written, path);
+      if (sameRows(rowsNow, rowsSent)) {
+        if (!sameRows(rowsNow, rowsWritten)) { layRows(path, rowsWritten); others = true; }
+        setBases(path, written);
+      } else if (sameRows(rowsWritten, rowsSent)) {
+        setBases(path, written);
+      }
+    });
+    if (baseInput) { baseInput.value = JSON.stringify(bases); }
+    return others;
+  }
+
   function save() {
     timer = null;
+    firstUnsaved = 0;
     if (inFlight) { again = true; return; }
     inFlight = true;
     say("Saving…");
+    if (baseInput) { baseInput.value = JSON.stringify(bases); }
+    var sent = fields();
+    var covers = typed;
     var body = new URLSearchParams(new FormData(form));
     fetch(form.action, {
       method: "POST",
@@ -81,7 +219,9 @@
       clearErrors();
       if (answer.version) { form.elements._version.value = answer.version; }
       if (answer.status === "saved") {
-        say("Saved at " + answer.at + ".");
+        var others = answer.values ? mergeIn(sent, answer.values) : false;
+        form.setAttribute("data-saved-upto", String(covers));
+        say("Saved at " + answer.at + "." + (others ? " The page now shows what others saved meanwhile too." : ""));
       } else {
         showErrors(answer.errors || {});
         say("Not saved yet: " + Object.keys(answer.errors || {}).length + " field(s) to put right.");
@@ -146,9 +286,16 @@
   form.addEventListener("input", function (e) {
     if (e.target && e.target.hasAttribute && e.target.hasAttribute("data-limit")) { count(e.target); }
   });
+  // A pause of 0.8 s saves; so does every 5 s of typing without one, so
+  // a fast writer's words are never long unsaved.
+  var firstUnsaved = 0;
   form.addEventListener("input", function () {
+    typed += 1;
+    form.setAttribute("data-typed", String(typed));
     window.clearTimeout(timer);
-    timer = window.setTimeout(save, 800);
+    var now = Date.now();
+    if (!firstUnsaved) { firstUnsaved = now; }
+    timer = window.setTimeout(save, Math.max(0, Math.min(800, firstUnsaved + 5000 - now)));
   });
   form.addEventListener("change", function () {
     window.clearTimeout(timer);
