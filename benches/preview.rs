@@ -157,8 +157,11 @@ fn main() {
     let now = "2026-11-23T11:00:00Z".parse().unwrap();
     let config = site(dir.path());
     typesetting_alone(&config);
-    let running =
-        workspace::start(config, Options { listen: Some("127.0.0.1:0".into()), now: Some(now) }).unwrap();
+    let running = workspace::start(
+        config,
+        Options { listen: Some("127.0.0.1:0".into()), now: Some(now), ..Default::default() },
+    )
+    .unwrap();
     let base = running.url();
     println!("save → updated preview (4-page PSR), {saves} saves per scenario, {} cores", num_cpus());
     for scenario in [Scenario::Alone, Scenario::Together, Scenario::Typing, Scenario::FlatOut] {

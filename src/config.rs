@@ -96,6 +96,8 @@ pub struct WorkspaceConfig {
     pub users: PathBuf,
     /// Minutes without a request before a session ends.
     pub idle_minutes: u64,
+    /// Hours after signing in when a session ends, however busy.
+    pub session_hours: u64,
     /// Mark the session cookie `Secure`: set when people reach the
     /// workspace over HTTPS (a TLS proxy in front of it).
     pub secure_cookies: bool,
@@ -109,6 +111,7 @@ impl Default for WorkspaceConfig {
             listen: "127.0.0.1:8480".into(),
             users: PathBuf::from("users.toml"),
             idle_minutes: 30,
+            session_hours: 12,
             secure_cookies: false,
             proxy: None,
         }

@@ -11,7 +11,7 @@ mod common;
 
 use std::path::Path;
 
-use common::web::{Browser, PASSWORD, Site, axe_source, site, wait_until};
+use common::web::{Browser, PASSWORD, Site, axe_source, site, site_with_idle, wait_until};
 use fantoccini::{Client, Locator};
 
 const CASE: &str = "NYJS-2026-0117";
@@ -766,4 +766,49 @@ async fn rows_merge_by_row_and_a_row_both_changed_is_shown_both_ways() {
     assert_eq!(texts.len(), 5);
     one.stop().await;
     two.stop().await;
+}
+
+async fn warning_open(c: &Client) -> bool {
+    c.execute("const d = document.getElementById('session-warning'); return !!(d && d.open);", vec![])
+        .await
+        .unwrap()
+        .as_bool()
+        .unwrap_or(false)
+}
+
+/// Before a session ends, a warning with "Stay signed in" (WCAG 2.2.1);
+/// staying keeps the session; when it ends, what was typed was saved and
+/// the page says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_warning_comes_before_the_session_ends_and_stay_signed_in_keeps_it() {
+    let site = site_with_idle(std::time::Duration::from_secs(12));
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    sign_in(c, &site, "Priya Natarajan").await;
+    go(c, &site, &format!("/cases/{CASE}/psr/edit/offence")).await;
+    wait_until("the warning before the session ends", || async { warning_open(c).await }).await;
+    assert_eq!(focused(c).await, "stay-signed-in", "the warning takes the focus to its button");
+    accessible(c, "session warning").await;
+    screenshot(c, "workspace-session-warning.png").await;
+    click(c, "#stay-signed-in").await;
+    wait_until("the warning closes", || async { !warning_open(c).await }).await;
+    type_into(c, "f-psr-offence-analysis-seriousness", "Words typed before the session ended.").await;
+    saved(c).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let said =
+            c.find(Locator::Id("session-warning-title")).await.unwrap().text().await.unwrap_or_default();
+        if said.contains("signed out") && !said.contains("soon") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the page never said the session ended");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let said = c.find(Locator::Id("session-warning-text")).await.unwrap().text().await.unwrap();
+    assert!(said.contains("What you typed was saved at"), "{said}");
+    let case = std::fs::read_to_string(site.case_file("yro-custody-possible.json")).unwrap();
+    assert!(case.contains("Words typed before the session ended."));
+    go(c, &site, &format!("/cases/{CASE}/psr/edit/offence")).await;
+    assert!(text(c).await.contains("Sign in"), "the session has ended on the server too");
+    browser.stop().await;
 }

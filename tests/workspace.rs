@@ -660,3 +660,73 @@ fn the_proposals_reasons_count_their_characters_and_stop_at_the_limit() {
     assert!(reply.body.contains("at most 4,000 characters: this has 4,001"), "{}", reply.body);
     assert_eq!(std::fs::read(site.case_file("yro-custody-possible.json")).unwrap(), before);
 }
+
+/// A restart of the server signs nobody out: sessions are kept on disk by
+/// the hash of their tokens (owner-only), and the page's merge base travels
+/// with the page, so "keep what was saved" after a restart still works.
+#[test]
+fn a_restart_keeps_sessions_and_a_pages_merge_base() {
+    use std::os::unix::fs::PermissionsExt;
+    let mut site = site();
+    let mut http = Http::new(&site);
+    http.sign_in("Priya Natarajan", PASSWORD);
+    let page = http.get(JAY_PSR);
+    let (csrf, base) = (page.hidden("_csrf"), unescape(&page.hidden("_base")));
+    let cookie = http.cookie.clone().unwrap();
+    let token = cookie.split('=').nth(1).unwrap().to_owned();
+    let kept = site.dir.path().join("out/workspace/sessions.json");
+    let text = std::fs::read_to_string(&kept).unwrap();
+    assert!(!text.contains(&token) && !text.contains(&csrf), "no token on disk");
+    assert_eq!(std::fs::metadata(&kept).unwrap().permissions().mode() & 0o777, 0o600);
+    // Someone else saves the seriousness before the restart.
+    let mut sarah = Http::new(&site);
+    sarah.sign_in("Sarah Bennett", PASSWORD);
+    let theirs = sarah.get(JAY_PSR);
+    let mut form: Vec<(String, String)> =
+        serde_json::from_str::<std::collections::BTreeMap<String, String>>(&base)
+            .unwrap()
+            .into_iter()
+            .collect();
+    let pairs = |form: &[(String, String)], extra: &[(&str, &str)]| -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = form.to_vec();
+        out.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        out
+    };
+    let send = |http: &mut Http, form: &[(String, String)], headers: &[(&str, &str)]| {
+        let borrowed: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        http.post(JAY_PSR, &borrowed, headers)
+    };
+    let sarah_form = pairs(
+        &form.iter().filter(|(k, _)| k != "psr.offence_analysis.seriousness").cloned().collect::<Vec<_>>(),
+        &[
+            ("_csrf", &theirs.hidden("_csrf")),
+            ("_base", &unescape(&theirs.hidden("_base"))),
+            ("psr.offence_analysis.seriousness", "Sarah's account, saved before the restart."),
+        ],
+    );
+    assert_eq!(send(&mut sarah, &sarah_form, &[("X-Autosave", "1")]).status, 200);
+    site.restart();
+    let mut again = Http::new(&site);
+    again.cookie = Some(cookie);
+    assert_eq!(again.get(JAY_PSR).status, 200, "still signed in after the restart");
+    // Priya's page, from before the restart, changes the same field: the
+    // conflict shows Sarah's words; keeping what was saved keeps them.
+    form.retain(|(k, _)| k != "psr.offence_analysis.seriousness");
+    let mine = pairs(
+        &form,
+        &[("_csrf", &csrf), ("_base", &base), ("psr.offence_analysis.seriousness", "Priya's account.")],
+    );
+    let conflict = send(&mut again, &mine, &[]);
+    assert_eq!(conflict.status, 409);
+    assert!(unescape(&conflict.body).contains("Sarah's account, saved before the restart."));
+    let keep = pairs(&mine, &[("_keep.psr.offence_analysis.seriousness", "saved")]);
+    let keep: Vec<(String, String)> = keep
+        .into_iter()
+        .map(|(k, v)| if k == "_base" { (k, unescape(&conflict.hidden("_base"))) } else { (k, v) })
+        .collect();
+    assert_eq!(send(&mut again, &keep, &[]).status, 303);
+    let text = std::fs::read_to_string(site.case_file("yro-custody-possible.json")).unwrap();
+    assert!(
+        text.contains("Sarah's account, saved before the restart.") && !text.contains("Priya's account.")
+    );
+}

@@ -43,7 +43,7 @@ pub fn serve(a: ServeArgs) -> Result<ExitCode> {
     logging();
     let config = settings::load_config(a.config.as_deref(), false)?;
     let now = a.clock.fixed()?;
-    let options = workspace::Options { listen: a.listen, now };
+    let options = workspace::Options { listen: a.listen, now, ..Default::default() };
     workspace::serve(config, options).map_err(|e| anyhow!(e))?;
     Ok(ExitCode::SUCCESS)
 }

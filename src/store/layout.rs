@@ -161,6 +161,11 @@ impl Layout {
         self.ledger_dir().join("lock")
     }
 
+    /// The workspace's live sessions (by the hash of their tokens).
+    pub fn sessions(&self) -> PathBuf {
+        self.root().join("workspace").join("sessions.json")
+    }
+
     /// The watcher's heartbeat.
     pub fn heartbeat(&self) -> PathBuf {
         self.ledger_dir().join("heartbeat.json")

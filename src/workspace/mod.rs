@@ -47,6 +47,9 @@ pub struct Options {
     pub listen: Option<String>,
     /// A fixed clock, for demonstrations and tests (default: the real one).
     pub now: Option<DateTime<Utc>>,
+    /// How long a session lasts without a request, in place of the
+    /// config's `idle_minutes` (tests of the expiry warning).
+    pub idle: Option<Duration>,
 }
 
 /// Everything the pages share.
@@ -77,11 +80,19 @@ pub struct Opened {
 impl Workspace {
     /// Builds the workspace over `config`'s cases and output.
     pub fn new(config: Config, now: Option<DateTime<Utc>>) -> Result<Self, String> {
-        let idle = Duration::from_secs(config.workspace.idle_minutes.max(1) * 60);
+        Self::with(config, &Options { now, ..Options::default() })
+    }
+
+    /// [`Workspace::new`] with `options`.
+    pub fn with(config: Config, options: &Options) -> Result<Self, String> {
+        let now = options.now;
+        let idle = options.idle.unwrap_or(Duration::from_secs(config.workspace.idle_minutes.max(1) * 60));
+        let absolute = Duration::from_secs(config.workspace.session_hours.max(1) * 3600);
         let press = Press::new(config).map_err(|e| e.to_string())?;
         let audit = Audit::new(press.layout().audit(), press.modes())?;
+        let sessions = sessions::Sessions::kept_in(press.layout().sessions(), idle, absolute)?;
         Ok(Self {
-            sessions: sessions::Sessions::new(idle),
+            sessions,
             throttle: sessions::Throttle::new(10, Duration::from_secs(60)),
             audit,
             views: views::environment(),

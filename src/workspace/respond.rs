@@ -27,6 +27,23 @@ pub struct Visitor {
     pub csrf: String,
     /// Their session token (to end it).
     pub token: String,
+    /// How long their session has left.
+    pub left: SessionLeft,
+}
+
+/// How long a session has left, in seconds: without a request, and at most.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct SessionLeft {
+    /// Before it ends without a request (or at its absolute end, if sooner).
+    pub idle_left: u64,
+    /// Before its absolute end.
+    pub absolute_left: u64,
+}
+
+impl SessionLeft {
+    fn of(s: &super::sessions::Session) -> Self {
+        Self { idle_left: s.idle_left.as_secs(), absolute_left: s.absolute_left.as_secs() }
+    }
 }
 
 impl Visitor {
@@ -128,7 +145,7 @@ pub fn visitor(ws: &Workspace, headers: &HeaderMap, peer: SocketAddr) -> Result<
         // `proxy_sign_on` has started a session for the proxy's person.
         return match session {
             Some((token, s)) if s.user.as_deref() == Some(name.as_str()) => {
-                Ok(Visitor { user: name, csrf: s.csrf, token })
+                Ok(Visitor { user: name, left: SessionLeft::of(&s), csrf: s.csrf, token })
             }
             _ => Err(refusal(
                 ws,
@@ -139,8 +156,8 @@ pub fn visitor(ws: &Workspace, headers: &HeaderMap, peer: SocketAddr) -> Result<
         };
     }
     match session {
-        Some((token, s)) => match s.user {
-            Some(user) => Ok(Visitor { user, csrf: s.csrf, token }),
+        Some((token, s)) => match s.user.clone() {
+            Some(user) => Ok(Visitor { user, left: SessionLeft::of(&s), csrf: s.csrf, token }),
             None => Err(Redirect::to("/sign-in").into_response()),
         },
         None => Err(Redirect::to("/sign-in").into_response()),

@@ -45,6 +45,8 @@ pub fn app(ws: Arc<Workspace>) -> Router {
         .route("/static/app.js", get(pages::js))
         .route("/sign-in", get(pages::sign_in_page).post(pages::sign_in))
         .route("/sign-out", post(pages::sign_out))
+        .route("/session", get(pages::session_left))
+        .route("/session/stay", post(pages::stay_signed_in))
         .route("/cases", get(pages::cases))
         .route("/desk", get(pages::desk))
         .route("/desk/attach", post(pages::desk_attach))

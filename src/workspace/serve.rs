@@ -131,5 +131,5 @@ fn prepare(config: Config, options: &Options) -> Result<Workspace, String> {
             tracing::warn!("no accounts in {}: add one with `casepress user add NAME`", users.display());
         }
     }
-    Workspace::new(config, options.now)
+    Workspace::with(config, options)
 }

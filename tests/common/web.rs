@@ -42,6 +42,15 @@ pub fn site_config(dir: &Path) -> Config {
 
 /// Starts a workspace over a fresh copy of the samples; `tune` may change the config.
 pub fn site_with(tune: impl FnOnce(&mut Config)) -> Site {
+    site_with_options(tune, Options::default())
+}
+
+/// A site whose sessions end after `idle` without a request.
+pub fn site_with_idle(idle: Duration) -> Site {
+    site_with_options(|_| {}, Options { idle: Some(idle), ..Options::default() })
+}
+
+fn site_with_options(tune: impl FnOnce(&mut Config), options: Options) -> Site {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let cases = dir.path().join("cases");
@@ -55,7 +64,7 @@ pub fn site_with(tune: impl FnOnce(&mut Config)) -> Site {
     std::fs::set_permissions(&users, std::fs::Permissions::from_mode(0o600)).unwrap();
     let mut config = site_config(dir.path());
     tune(&mut config);
-    let options = Options { listen: Some("127.0.0.1:0".into()), now: Some(sample_now()) };
+    let options = Options { listen: Some("127.0.0.1:0".into()), now: Some(sample_now()), ..options };
     let running = workspace::start(config, options).unwrap();
     Site { dir, running }
 }
@@ -90,6 +99,16 @@ pub fn site() -> Site {
 }
 
 impl Site {
+    /// Stops the server and starts another over the same folder (the
+    /// sample config): what a restart keeps, it kept on disk.
+    pub fn restart(&mut self) {
+        let options =
+            Options { listen: Some("127.0.0.1:0".into()), now: Some(sample_now()), ..Default::default() };
+        let config = site_config(self.dir.path());
+        let old = std::mem::replace(&mut self.running, workspace::start(config, options).unwrap());
+        drop(old);
+    }
+
     /// `http://127.0.0.1:PORT`.
     pub fn url(&self) -> String {
         self.running.url()

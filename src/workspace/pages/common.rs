@@ -27,7 +27,7 @@ pub(super) use crate::staff::same_name;
 pub(super) use crate::workspace::edit::{self, Values};
 pub(super) use crate::workspace::forms::{self, Input, Section};
 pub(super) use crate::workspace::respond::{
-    self as http, Visitor, page, page_with, refusal, visitor, with_cookie,
+    self as http, SessionLeft, Visitor, page, page_with, refusal, visitor, with_cookie,
 };
 pub(super) use crate::workspace::{Opened, Why, Workspace, views};
 

@@ -275,6 +275,8 @@ pub(super) struct SaveAnswer {
     /// The section as written: the page shows others' words in the fields
     /// its writer has not touched since, and keeps it as its base.
     values: Option<Values>,
+    /// How long the writer's session has left after this save.
+    session: SessionLeft,
 }
 
 #[derive(Serialize)]
@@ -345,7 +347,7 @@ pub async fn save(
         match outcome {
             Saved::Written(page_version, written) | Saved::Unchanged(page_version, written) => {
                 if autosave {
-                    return saved_answer(ws, current, kind, &page_version, written);
+                    return saved_answer(ws, current, kind, &page_version, written, v.left);
                 }
                 ws.sessions.set_flash(&v.token, "Saved.", "saved");
                 let to = then.unwrap_or(section.slug);
@@ -355,7 +357,7 @@ pub async fn save(
                 if autosave {
                     return http::json(StatusCode::UNPROCESSABLE_ENTITY, &SaveAnswer {
                         status: "invalid", version: based_on, at: String::new(), errors, preview: None, findings: None,
-                        values: None,
+                        values: None, session: v.left,
                     });
                 }
                 let e = Editing { values: &yours, base: &base, errors: &errors, conflicts: &[], saved: false };
@@ -494,6 +496,7 @@ pub(super) fn saved_answer(
     kind: DocumentKind,
     version: &str,
     written: Values,
+    session: SessionLeft,
 ) -> Response {
     let case = &opened.loaded.case;
     let facts = facts_of(ws, opened, ws.today());
@@ -518,6 +521,7 @@ pub(super) fn saved_answer(
                 .map(|p| PreviewAnswer { pages: p.len(), stamp: key.stamp() }),
             findings: findings_html,
             values: Some(written),
+            session,
         },
     )
 }

@@ -47,7 +47,12 @@ pub async fn sign_in(
     let token = http::session_token(&headers);
     let session = token.as_deref().and_then(|t| ws.sessions.get(t));
     let csrf_ok = session.as_ref().is_some_and(|s| {
-        let v = Visitor { user: String::new(), csrf: s.csrf.clone(), token: String::new() };
+        let v = Visitor {
+            user: String::new(),
+            csrf: s.csrf.clone(),
+            token: String::new(),
+            left: Default::default(),
+        };
         v.csrf_ok(&form)
     });
     if !csrf_ok {
@@ -123,4 +128,20 @@ pub async fn sign_out(
     ws.sessions.end(&v.token);
     let _ = ws.audit.record(&v.user, "signed-out", None, "");
     with_cookie(Redirect::to("/sign-in").into_response(), Some(http::cleared_cookie()))
+}
+
+/// How long the session has left (the page's warning before it ends).
+/// Asking is a request, so it keeps the session alive as any other does.
+pub async fn session_left(State(ws): Ws, v: Visitor) -> Response {
+    let _ = &ws;
+    http::json(StatusCode::OK, &v.left)
+}
+
+/// "Stay signed in": a request, with the CSRF token, that keeps the
+/// session alive; answers how long it now has.
+pub async fn stay_signed_in(State(ws): Ws, v: Visitor, Form(form): Posted) -> Response {
+    if !v.csrf_ok(&form) {
+        return csrf_refused(&ws, &v);
+    }
+    http::json(StatusCode::OK, &v.left)
 }

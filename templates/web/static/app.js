@@ -6,6 +6,69 @@
   // screen reader says it first and a keyboard user starts there.
   var summary = document.querySelector(".error-summary");
   if (summary) { summary.focus(); }
+  // The session's end (WCAG 2.2.1): a warning before it, with "Stay
+  // signed in"; what was typed is saved before it; after it, the page says
+  // so. Every answer from the server says how long the session has left.
+  var dialog = document.getElementById("session-warning");
+  var flushTyping = null;
+  var sessionTimers = [];
+  var savedAt = "";
+  function sessionSeen(left) {
+    if (!dialog || !left) { return; }
+    sessionTimers.forEach(window.clearTimeout);
+    var ms = left.idle_left * 1000;
+    var lead = Math.min(120000, ms / 2);
+    var atMost = left.absolute_left * 1000 <= ms;
+    sessionTimers = [
+      window.setTimeout(function () { warn(atMost); }, ms - lead),
+      window.setTimeout(function () { if (flushTyping) { flushTyping(); } }, Math.max(0, ms - 20000)),
+      window.setTimeout(ended, ms)
+    ];
+  }
+  function dialogSays(title, text) {
+    document.getElementById("session-warning-title").textContent = title;
+    document.getElementById("session-warning-text").textContent = text;
+  }
+  function warn(atMost) {
+    if (atMost) {
+      dialogSays("Your session ends soon",
+        "You have been signed in for the longest a session may last. In about two minutes you will need to sign in again. What you have typed is saved.");
+      document.getElementById("stay-signed-in").hidden = true;
+    } else {
+      dialogSays("You will be signed out soon",
+        "To protect children's records, you will be signed out in about two minutes unless you carry on. What you have typed is saved.");
+    }
+    if (!dialog.open) { dialog.showModal(); }
+  }
+  function ended() {
+    dialogSays("You have been signed out",
+      "You were signed out to protect children's records." +
+      (savedAt ? " What you typed was saved at " + savedAt + "." : ""));
+    document.getElementById("stay-signed-in").hidden = true;
+    document.getElementById("sign-in-again").hidden = false;
+    if (!dialog.open) { dialog.showModal(); }
+    document.getElementById("sign-in-again").focus();
+  }
+  if (dialog) {
+    var csrfInput = document.querySelector('form[action="/sign-out"] input[name="_csrf"]');
+    document.getElementById("stay-signed-in").addEventListener("click", function () {
+      fetch("/session/stay", {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ _csrf: csrfInput ? csrfInput.value : "" }),
+        credentials: "same-origin"
+      }).then(function (r) { return r.ok ? r.json() : null; }).then(function (left) {
+        if (left) { sessionSeen(left); dialog.close(); } else { ended(); }
+      }).catch(function () {
+        dialogSays("The workspace cannot be reached", "Your text is still on this page. Try again in a moment.");
+      });
+    });
+    fetch("/session", { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(sessionSeen)
+      .catch(function () {});
+  }
+
   var form = document.getElementById("editor");
   if (!form) { return; }
   var status = document.getElementById("save-status");
@@ -221,6 +284,8 @@
       if (answer.status === "saved") {
         var others = answer.values ? mergeIn(sent, answer.values) : false;
         form.setAttribute("data-saved-upto", String(covers));
+        savedAt = answer.at;
+        sessionSeen(answer.session);
         say("Saved at " + answer.at + "." + (others ? " The page now shows what others saved meanwhile too." : ""));
       } else {
         showErrors(answer.errors || {});
@@ -263,6 +328,11 @@
       if (timer !== null) { window.clearTimeout(timer); save(); }
     });
   }
+
+  // Before the session ends: whatever is typed and not yet sent goes now.
+  flushTyping = function () {
+    if (timer !== null) { window.clearTimeout(timer); save(); }
+  };
 
   form.addEventListener("submit", function (e) {
     window.clearTimeout(timer);
