@@ -12,7 +12,14 @@
 //! - typing: the 10 others autosave once a second each, the editor's
 //!   cadence (it waits for a pause in typing);
 //! - flat out: the 10 others save back to back, as fast as the server
-//!   answers: a capacity figure, the load of a hundred writers.
+//!   answers: a capacity figure, the load of a hundred writers;
+//! - a long session: 2,000 saves by one writer while the 10 others autosave
+//!   once a second; p95 over the first and the last 200 saves, and the
+//!   server's memory (this process's resident set) after the first 200 and
+//!   at the end: neither may grow beyond noise.
+//!
+//! Every scenario also counts words lost: after it, each writer's case file
+//! must hold the text of its last save answered "saved".
 
 #[path = "support/quick.rs"]
 mod quick;
@@ -40,6 +47,8 @@ struct Writer {
     version: String,
     path: String,
     case_id: String,
+    /// The text of the last save answered "saved".
+    last_saved: String,
 }
 
 fn agent() -> ureq::Agent {
@@ -80,6 +89,7 @@ impl Writer {
             cookie,
             path,
             case_id: case_id.to_owned(),
+            last_saved: String::new(),
         }
     }
 
@@ -105,6 +115,8 @@ impl Writer {
         let answer: serde_json::Value =
             serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
         self.version = answer["version"].as_str().unwrap().to_owned();
+        assert_eq!(answer["status"], "saved");
+        self.last_saved = text;
         let pages = answer["preview"]["pages"].as_u64().unwrap();
         let stamp = answer["preview"]["stamp"].as_str().unwrap();
         assert!(pages >= 4, "a 4-page PSR, got {pages}");
@@ -120,6 +132,15 @@ impl Writer {
             assert!(svg.starts_with(b"<svg"));
         }
         started.elapsed()
+    }
+
+    /// Words of the last save answered "saved" that its case file lacks.
+    fn words_lost(&self, cases: &Path) -> usize {
+        let n: usize = self.case_id.trim_start_matches("NYJS-2026-").parse::<usize>().unwrap() - 9000;
+        let text = std::fs::read_to_string(cases.join(format!("bench-{n}.json"))).unwrap();
+        let case: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let held = case["psr"]["offence_analysis"]["seriousness"].as_str().unwrap_or_default();
+        self.last_saved.split_whitespace().filter(|w| !held.split_whitespace().any(|h| h == *w)).count()
     }
 }
 
@@ -156,6 +177,7 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let now = "2026-11-23T11:00:00Z".parse().unwrap();
     let config = site(dir.path());
+    let cases = config.paths.cases[0].clone();
     typesetting_alone(&config);
     let running = workspace::start(
         config,
@@ -198,7 +220,7 @@ fn main() {
                                 }
                             }
                         }
-                        n
+                        (n, w)
                     })
                 })
                 .collect(),
@@ -220,10 +242,14 @@ fn main() {
             .collect();
         let elapsed = started.elapsed().as_secs_f64();
         stop.store(true, Ordering::Relaxed);
-        let others_saves: usize = others.into_iter().map(|h| h.join().unwrap()).sum();
+        let others: Vec<(usize, Writer)> = others.into_iter().map(|h| h.join().unwrap()).collect();
+        let others_saves: usize = others.iter().map(|(n, _)| n).sum();
+        let lost: usize =
+            me.words_lost(&cases) + others.iter().map(|(_, w)| w.words_lost(&cases)).sum::<usize>();
+        assert_eq!(lost, 0, "{}: words answered saved are not in the file", scenario.words());
         times.sort();
         println!(
-            "{:<44} p50 {:>6.1} ms  p95 {:>6.1} ms  max {:>6.1} ms  (others' saves: {:.1}/s)",
+            "{:<44} p50 {:>6.1} ms  p95 {:>6.1} ms  max {:>6.1} ms  (others' saves: {:.1}/s; words lost: {lost})",
             scenario.words(),
             percentile(&times, 0.5),
             percentile(&times, 0.95),
@@ -231,6 +257,59 @@ fn main() {
             others_saves as f64 / elapsed
         );
     }
+    long_session(&base, &cases, if quick::on() { 20 } else { 2000 });
+}
+
+/// 2,000 saves by one writer while the 10 others autosave once a second.
+fn long_session(base: &str, cases: &Path, saves: usize) {
+    let stop = Arc::new(AtomicBool::new(false));
+    let others: Vec<_> = (1..=OTHERS)
+        .map(|i| {
+            let (base, stop) = (base.to_owned(), stop.clone());
+            std::thread::spawn(move || {
+                let mut w = Writer::sign_in(&base, &format!("NYJS-2026-{:04}", 9000 + i));
+                std::thread::sleep(Duration::from_millis(100 * i as u64));
+                while !stop.load(Ordering::Relaxed) {
+                    let took = w.save();
+                    std::thread::sleep(Duration::from_secs(1).saturating_sub(took));
+                }
+                w
+            })
+        })
+        .collect();
+    let mut me = Writer::sign_in(base, "NYJS-2026-9000");
+    let window = (saves / 10).max(2);
+    let mut times = Vec::with_capacity(saves);
+    let mut memory_after_first = 0;
+    for i in 0..saves {
+        times.push(me.save());
+        if i + 1 == window {
+            memory_after_first = resident_mb();
+        }
+    }
+    let memory_at_end = resident_mb();
+    stop.store(true, Ordering::Relaxed);
+    let others: Vec<Writer> = others.into_iter().map(|h| h.join().unwrap()).collect();
+    let lost: usize = me.words_lost(cases) + others.iter().map(|w| w.words_lost(cases)).sum::<usize>();
+    assert_eq!(lost, 0, "a long session: words answered saved are not in the file");
+    let p95 = |slice: &[Duration]| {
+        let mut s = slice.to_vec();
+        s.sort();
+        percentile(&s, 0.95)
+    };
+    println!(
+        "a long session: {saves} saves beside 10 others      p95 first {window}: {:.1} ms, last {window}: {:.1} ms; \
+         memory {memory_after_first} MB after the first {window}, {memory_at_end} MB at the end; words lost: {lost}",
+        p95(&times[..window]),
+        p95(&times[saves - window..]),
+    );
+}
+
+/// This process's resident memory (the server runs in it), in MB.
+fn resident_mb() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: u64 = statm.split_whitespace().nth(1).and_then(|p| p.parse().ok()).unwrap_or(0);
+    pages * 4096 / (1024 * 1024)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -730,3 +730,38 @@ fn a_restart_keeps_sessions_and_a_pages_merge_base() {
         text.contains("Sarah's account, saved before the restart.") && !text.contains("Priya's account.")
     );
 }
+
+/// A save killed between its temporary copy and the rename leaves a copy
+/// of the case in the cases folder; the next save of that file removes it.
+#[test]
+fn a_killed_saves_temporary_copy_is_removed_by_the_next_save() {
+    let site = site();
+    let file = site.case_file("yro-custody-possible.json");
+    let stale = file.with_file_name(".yro-custody-possible.json.tmp-4194304-0");
+    std::fs::copy(&file, &stale).unwrap();
+    let mut http = Http::new(&site);
+    http.sign_in("Priya Natarajan", PASSWORD);
+    let page = http.get(JAY_PSR);
+    let (csrf, base) = (page.hidden("_csrf"), unescape(&page.hidden("_base")));
+    let mut form: Vec<(String, String)> =
+        serde_json::from_str::<std::collections::BTreeMap<String, String>>(&base)
+            .unwrap()
+            .into_iter()
+            .collect();
+    form.retain(|(k, _)| k != "psr.offence_analysis.victims");
+    form.extend([
+        ("_csrf".to_owned(), csrf),
+        ("_base".to_owned(), base),
+        ("psr.offence_analysis.victims".to_owned(), "Saved after a killed save.".to_owned()),
+    ]);
+    let borrowed: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(http.post(JAY_PSR, &borrowed, &[("X-Autosave", "1")]).status, 200);
+    assert!(!stale.exists(), "the temporary copy is gone");
+    let left: Vec<_> = std::fs::read_dir(file.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    assert!(std::fs::read_to_string(&file).unwrap().contains("Saved after a killed save."));
+}
