@@ -676,7 +676,6 @@ async fn two_writers_in_two_browsers_lose_no_word_answered_saved() {
     let shown = shown.unwrap_or_default();
     let missing: Vec<_> = sarah.saved.iter().filter(|w| !shown.contains(w.as_str())).collect();
     assert!(missing.is_empty(), "Priya's page shows what Sarah saved: missing {missing:?}");
-    screenshot(a, "workspace-merged.png").await;
     eprintln!(
         "different fields, {secs} s: Priya {} and Sarah {} words saved, 0 lost, 0 conflicts",
         priya.saved.len(),
