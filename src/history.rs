@@ -71,6 +71,23 @@ pub struct DocState {
     /// Every signature recorded for this kind, in order, each with the
     /// version it was given to.
     pub signatures: Vec<SignatureRecord>,
+    /// Every gatekeeping meeting recorded for this kind, in order.
+    pub meetings: Vec<MeetingRecord>,
+}
+
+/// A gatekeeping meeting, recorded as a step on the version discussed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MeetingRecord {
+    /// The day it was held.
+    pub date: NaiveDate,
+    /// Who was there, as the staff directory spells them.
+    pub attended: Vec<String>,
+    /// SHA-256 of the version discussed.
+    pub sha256: String,
+    /// The manager who recorded it.
+    pub recorded_by: String,
+    /// When it was recorded (RFC 3339).
+    pub at: String,
 }
 
 /// A signature, recorded as a step on one version.
@@ -150,6 +167,7 @@ pub fn fold(log: &[LogEntry], kind: DocumentKind) -> DocState {
         sent: None,
         steps: Vec::new(),
         signatures: Vec::new(),
+        meetings: Vec::new(),
     };
     let mut finals: Vec<(String, String)> = Vec::new();
     for entry in log {
@@ -182,6 +200,7 @@ pub fn fold(log: &[LogEntry], kind: DocumentKind) -> DocState {
                 reviewers,
                 signer,
                 signed_by,
+                attended,
                 ..
             } if *k == kind => {
                 s.steps.push(StepRecord {
@@ -230,6 +249,17 @@ pub fn fold(log: &[LogEntry], kind: DocumentKind) -> DocState {
                             });
                         }
                     }
+                    Step::Meeting => {
+                        if let Some(held) = date.as_deref().and_then(|d| d.parse().ok()) {
+                            s.meetings.push(MeetingRecord {
+                                date: held,
+                                attended: attended.clone(),
+                                sha256: sha256.clone(),
+                                recorded_by: by.clone(),
+                                at: at.clone(),
+                            });
+                        }
+                    }
                     Step::Sent if s.final_version.as_ref().is_some_and(|(f, _)| f == sha256) => {
                         s.sent = Some((to.clone().unwrap_or_default(), date.clone().unwrap_or_default()));
                         s.phase = Phase::Sent;
@@ -252,11 +282,11 @@ pub fn gatekeeping_recorded(
     today: chrono::NaiveDate,
 ) -> crate::rules::RecordedGatekeeping {
     use crate::rules::{RecordedGatekeeping, two_managers_agree, two_managers_required};
-    let steps: Vec<(Step, &str, chrono::NaiveDate)> = log
+    let steps: Vec<(Step, &str, chrono::NaiveDate, Option<&str>)> = log
         .iter()
         .filter_map(|e| match e {
-            LogEntry::Lifecycle { kind: DocumentKind::Psr, step, by, at, .. } => {
-                logged_on(at).filter(|d| *d <= today).map(|d| (*step, by.as_str(), d))
+            LogEntry::Lifecycle { kind: DocumentKind::Psr, step, by, at, date, .. } => {
+                logged_on(at).filter(|d| *d <= today).map(|d| (*step, by.as_str(), d, date.as_deref()))
             }
             _ => None,
         })
@@ -264,7 +294,7 @@ pub fn gatekeeping_recorded(
     let two = two_managers_required(DocumentKind::Psr, case);
     let mut out = RecordedGatekeeping { recorded: !steps.is_empty(), ..Default::default() };
     let mut round: Vec<&str> = Vec::new();
-    for (step, by, on) in steps {
+    for (step, by, on, date) in steps {
         match step {
             Step::Submitted => {
                 out.submitted.get_or_insert(on);
@@ -279,6 +309,9 @@ pub fn gatekeeping_recorded(
                     out.agreed.get_or_insert(on);
                 }
             }
+            // The day it was held, which may be before the day it was
+            // recorded; the latest meeting recorded stands.
+            Step::Meeting => out.meeting = date.and_then(|d| d.parse().ok()).or(Some(on)),
             Step::Final | Step::Sent | Step::Signed => {}
         }
     }

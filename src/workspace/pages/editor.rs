@@ -210,7 +210,7 @@ pub(super) fn editor_page(
         status,
         "editor.html",
         context! {
-            user => v.user, csrf => v.csrf, case => case_view(case, today), doc => doc_view(kind, &state),
+            user => v.user, csrf => v.csrf, case => case_view(case, today), doc => doc_view(kind, &state, case),
             section => context! { slug => section.slug, title => section.title }, sections, next_section,
             fields, errors => !e.errors.is_empty(), error_list, conflicts, version, saved => e.saved,
             findings => findings(case, &facts, kind), preview => preview_view(ws, opened, kind),
