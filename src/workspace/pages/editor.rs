@@ -34,6 +34,8 @@ pub async fn editor(
             errors: &BTreeMap::new(),
             conflicts: &[],
             saved: flash.as_ref().is_some_and(|f| f.1 == "saved"),
+            // Any other notice (a start) is shown at the top.
+            notice: flash.as_ref().filter(|f| f.1 != "saved"),
         };
         editor_page(ws, &v, &opened, kind, section, &editing, &opened.file.version(), StatusCode::OK)
     })
@@ -62,6 +64,7 @@ pub(super) struct Editing<'a> {
     errors: &'a BTreeMap<String, String>,
     conflicts: &'a [edit::Conflict],
     saved: bool,
+    notice: Option<&'a (String, String)>,
 }
 
 #[derive(Serialize)]
@@ -214,6 +217,7 @@ pub(super) fn editor_page(
             section => context! { slug => section.slug, title => section.title }, sections, next_section,
             fields, errors => !e.errors.is_empty(), error_list, conflicts, version, saved => e.saved,
             findings => findings(case, &facts, kind), preview => preview_view(ws, opened, kind),
+            flash => e.notice.map(|n| n.0.clone()), flash_kind => e.notice.map(|n| n.1.clone()),
         },
     )
 }
@@ -287,14 +291,14 @@ pub async fn save(
                         status: "invalid", version: based_on, at: String::new(), errors, preview: None, findings: None,
                     });
                 }
-                let e = Editing { values: &yours, errors: &errors, conflicts: &[], saved: false };
+                let e = Editing { values: &yours, errors: &errors, conflicts: &[], saved: false, notice: None };
                 editor_page(ws, &v, current, kind, section, &e, &based_on, StatusCode::UNPROCESSABLE_ENTITY)
             }
             Saved::Conflict(conflicts, merged) => {
                 if autosave {
                     return StatusCode::CONFLICT.into_response();
                 }
-                let e = Editing { values: &merged, errors: &BTreeMap::new(), conflicts: &conflicts, saved: false };
+                let e = Editing { values: &merged, errors: &BTreeMap::new(), conflicts: &conflicts, saved: false, notice: None };
                 editor_page(ws, &v, current, kind, section, &e, &current.file.version(), StatusCode::CONFLICT)
             }
             Saved::Failed(why) => {
