@@ -366,3 +366,50 @@ pub fn with_signatures(case: &crate::case::Case, state: &DocState, current: bool
     }
     case
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(step: Step, at: &str, date: Option<&str>, attended: &[&str]) -> LogEntry {
+        LogEntry::Lifecycle {
+            at: at.into(),
+            kind: DocumentKind::Psr,
+            step,
+            sha256: "v1".into(),
+            by: "Ruth Okafor".into(),
+            os_user: "uid 0".into(),
+            comments: None,
+            to: None,
+            date: date.map(str::to_owned),
+            reviewers: Vec::new(),
+            agreed_input: None,
+            signer: None,
+            signed_by: None,
+            attended: attended.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+
+    /// A meeting is a step that changes no phase; the rules read the day it
+    /// was held, and only once it is recorded.
+    #[test]
+    fn a_meeting_is_folded_and_read_on_its_own_day_once_recorded() {
+        let log = [
+            step(Step::Submitted, "2026-12-01T10:00:00Z", None, &[]),
+            step(Step::Meeting, "2026-12-03T09:00:00Z", Some("2026-12-02"), &["Ruth Okafor", "Tom Ashworth"]),
+        ];
+        let state = fold(&log, DocumentKind::Psr);
+        assert_eq!(state.meetings.len(), 1);
+        assert_eq!(state.meetings[0].date, "2026-12-02".parse::<NaiveDate>().unwrap());
+        assert_eq!(state.meetings[0].attended, ["Ruth Okafor", "Tom Ashworth"]);
+        let json = r#"{"schema": "casepress/case/v1", "case_id": "R-1",
+            "child": {"first_name": "Sam", "last_name": "Lee", "date_of_birth": "2010-03-21"},
+            "case_manager": {"name": "Tom Ashworth"}, "team": "South Team", "psr": {}}"#;
+        let case =
+            crate::case::parse_bytes(json.as_bytes(), std::path::Path::new("t.json")).remove(0).unwrap().case;
+        let staff = crate::staff::Directory::default();
+        let on = |day: &str| gatekeeping_recorded(&log, &case, &staff, day.parse().unwrap()).meeting;
+        assert_eq!(on("2026-12-02"), None, "recorded on the 3rd: not yet history on the 2nd");
+        assert_eq!(on("2026-12-03"), Some("2026-12-02".parse().unwrap()));
+    }
+}
