@@ -158,10 +158,24 @@ fn take(acting: &Acting, act: Act) -> Result<ExitCode> {
         Ok(event) => {
             if acting.place.json {
                 settings::print_json(&event)?;
-            } else if let casepress::store::LogEntry::Lifecycle { by, step, signer, signed_by, .. } = &event {
+            } else if let casepress::store::LogEntry::Lifecycle {
+                by,
+                step,
+                signer,
+                signed_by,
+                attended,
+                date,
+                ..
+            } = &event
+            {
                 let who = match (signer, signed_by) {
                     (Some(part), Some(name)) => format!("{name} ({}), recorded by {by}", part.words()),
                     (Some(part), None) => format!("{by} ({})", part.words()),
+                    _ if !attended.is_empty() => format!(
+                        "{by} (held on {}, with {})",
+                        date.as_deref().unwrap_or("?"),
+                        casepress::terminal::printable(&attended.join(", "))
+                    ),
                     _ => by.clone(),
                 };
                 println!("{} {} recorded: {step} by {who}", loaded.case.case_id, acting.kind);

@@ -439,7 +439,7 @@ pub fn next_step(state: &DocState) -> &'static str {
         Phase::Draft => "record the signatures, then make it final",
         Phase::Returned => "amend it and submit it again",
         Phase::Submitted => "a manager's review",
-        Phase::Agreed => "make it final (where two managers must agree, the second agrees first)",
+        Phase::Agreed => "make it final, once every manager who must agree has agreed",
         Phase::Final => "record when it is sent",
         Phase::Sent => "nothing (sent)",
     }
