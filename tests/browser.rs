@@ -665,11 +665,24 @@ async fn an_imported_childs_psr_is_started_gatekept_at_a_meeting_and_made_final(
     assert!(text(c).await.contains("The final, as issued"));
     accessible(c, "the imported child's final PSR").await;
 
+    // Her service agreement applies to every child: she starts it too.
+    go(c, &site, &format!("/cases/{DARCY}")).await;
+    click(c, &format!("form[action='/cases/{DARCY}/service-agreement/start'] button")).await;
+    wait_until("the agreement started", || async { flash(c).await.contains("Service Agreement started") })
+        .await;
+    assert!(text(c).await.contains("The agreement"), "its editor opens");
+    accessible(c, "the editor of an agreement just started").await;
+    go(c, &site, &format!("/cases/{DARCY}")).await;
+    let page = text(c).await;
+    assert!(page.contains("Service Agreement Draft"), "{page}");
+    assert!(page.contains("Pre-Sentence Report Final"), "{page}");
+
     // The case file holds what was written, and no typed gatekeeping.
     let case: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(site.case_file(&format!("{DARCY}.json"))).unwrap())
             .unwrap();
     assert_eq!(case["strengths"][1], "Plays for a football team");
+    assert_eq!(case["service_agreement"], serde_json::json!({}));
     assert!(case.get("gatekeeping").is_none());
     let audit = site.audit_text();
     for what in ["\"what\":\"start\"", "\"what\":\"meeting\"", "\"what\":\"final\""] {

@@ -46,20 +46,13 @@ pub fn applies(kind: DocumentKind, case: &Case, facts: &Facts) -> bool {
 /// service agreement for every child (Derbyshire practice guidance §2.6).
 pub fn may_start(kind: DocumentKind, case: &Case) -> Result<(), String> {
     let spec = kind.spec();
-    let Some(section) = spec.section else {
+    if spec.section.is_none() {
         return Err(format!(
             "a {} is made from the case data, not written: there is nothing to start",
             spec.noun
         ));
     };
-    let started = match kind {
-        DocumentKind::Psr => case.psr.is_some(),
-        DocumentKind::ProgressReport => case.progress_report.is_some(),
-        DocumentKind::InterventionPlan => case.intervention_plan.is_some(),
-        DocumentKind::ServiceAgreement => case.service_agreement.is_some(),
-        _ => unreachable!("the kinds with a section: {section}"),
-    };
-    if started {
+    if started(kind, case) {
         return Err(format!("the {} is already started", spec.noun));
     }
     let requested = case.court.as_ref().and_then(|c| c.report_requested);
@@ -76,6 +69,19 @@ pub fn may_start(kind: DocumentKind, case: &Case) -> Result<(), String> {
             "an intervention plan is for an order or intervention, and the case system records none".into(),
         ),
         _ => Ok(()),
+    }
+}
+
+/// Whether the case holds the section `kind`'s writer fills (the
+/// catalogue's `section`): the document is started. Always false for the
+/// kinds made from the case data.
+pub fn started(kind: DocumentKind, case: &Case) -> bool {
+    match kind {
+        DocumentKind::Psr => case.psr.is_some(),
+        DocumentKind::ProgressReport => case.progress_report.is_some(),
+        DocumentKind::InterventionPlan => case.intervention_plan.is_some(),
+        DocumentKind::ServiceAgreement => case.service_agreement.is_some(),
+        _ => false,
     }
 }
 

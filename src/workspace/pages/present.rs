@@ -115,13 +115,7 @@ pub(super) struct Standing {
 
 /// Whether the case holds the section `kind`'s writer fills.
 pub(super) fn written(kind: DocumentKind, case: &Case) -> bool {
-    match kind {
-        DocumentKind::Psr => case.psr.is_some(),
-        DocumentKind::ProgressReport => case.progress_report.is_some(),
-        DocumentKind::InterventionPlan => case.intervention_plan.is_some(),
-        DocumentKind::ServiceAgreement => case.service_agreement.is_some(),
-        _ => false,
-    }
+    crate::rules::documents::started(kind, case)
 }
 
 pub(super) fn standing(kind: DocumentKind, state: &DocState, case: &Case) -> Standing {
