@@ -71,6 +71,23 @@ pub struct DocState {
     /// Every signature recorded for this kind, in order, each with the
     /// version it was given to.
     pub signatures: Vec<SignatureRecord>,
+    /// Every gatekeeping meeting recorded for this kind, in order.
+    pub meetings: Vec<MeetingRecord>,
+}
+
+/// A gatekeeping meeting, recorded as a step on the version discussed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MeetingRecord {
+    /// The day it was held.
+    pub date: NaiveDate,
+    /// Who was there, as the staff directory spells them.
+    pub attended: Vec<String>,
+    /// SHA-256 of the version discussed.
+    pub sha256: String,
+    /// The manager who recorded it.
+    pub recorded_by: String,
+    /// When it was recorded (RFC 3339).
+    pub at: String,
 }
 
 /// A signature, recorded as a step on one version.
@@ -150,6 +167,7 @@ pub fn fold(log: &[LogEntry], kind: DocumentKind) -> DocState {
         sent: None,
         steps: Vec::new(),
         signatures: Vec::new(),
+        meetings: Vec::new(),
     };
     let mut finals: Vec<(String, String)> = Vec::new();
     for entry in log {
@@ -182,6 +200,7 @@ pub fn fold(log: &[LogEntry], kind: DocumentKind) -> DocState {
                 reviewers,
                 signer,
                 signed_by,
+                attended,
                 ..
             } if *k == kind => {
                 s.steps.push(StepRecord {
@@ -230,6 +249,17 @@ pub fn fold(log: &[LogEntry], kind: DocumentKind) -> DocState {
                             });
                         }
                     }
+                    Step::Meeting => {
+                        if let Some(held) = date.as_deref().and_then(|d| d.parse().ok()) {
+                            s.meetings.push(MeetingRecord {
+                                date: held,
+                                attended: attended.clone(),
+                                sha256: sha256.clone(),
+                                recorded_by: by.clone(),
+                                at: at.clone(),
+                            });
+                        }
+                    }
                     Step::Sent if s.final_version.as_ref().is_some_and(|(f, _)| f == sha256) => {
                         s.sent = Some((to.clone().unwrap_or_default(), date.clone().unwrap_or_default()));
                         s.phase = Phase::Sent;
@@ -252,11 +282,11 @@ pub fn gatekeeping_recorded(
     today: chrono::NaiveDate,
 ) -> crate::rules::RecordedGatekeeping {
     use crate::rules::{RecordedGatekeeping, two_managers_agree, two_managers_required};
-    let steps: Vec<(Step, &str, chrono::NaiveDate)> = log
+    let steps: Vec<(Step, &str, chrono::NaiveDate, Option<&str>)> = log
         .iter()
         .filter_map(|e| match e {
-            LogEntry::Lifecycle { kind: DocumentKind::Psr, step, by, at, .. } => {
-                logged_on(at).filter(|d| *d <= today).map(|d| (*step, by.as_str(), d))
+            LogEntry::Lifecycle { kind: DocumentKind::Psr, step, by, at, date, .. } => {
+                logged_on(at).filter(|d| *d <= today).map(|d| (*step, by.as_str(), d, date.as_deref()))
             }
             _ => None,
         })
@@ -264,7 +294,7 @@ pub fn gatekeeping_recorded(
     let two = two_managers_required(DocumentKind::Psr, case);
     let mut out = RecordedGatekeeping { recorded: !steps.is_empty(), ..Default::default() };
     let mut round: Vec<&str> = Vec::new();
-    for (step, by, on) in steps {
+    for (step, by, on, date) in steps {
         match step {
             Step::Submitted => {
                 out.submitted.get_or_insert(on);
@@ -279,6 +309,9 @@ pub fn gatekeeping_recorded(
                     out.agreed.get_or_insert(on);
                 }
             }
+            // The day it was held, which may be before the day it was
+            // recorded; the latest meeting recorded stands.
+            Step::Meeting => out.meeting = date.and_then(|d| d.parse().ok()).or(Some(on)),
             Step::Final | Step::Sent | Step::Signed => {}
         }
     }
@@ -332,4 +365,51 @@ pub fn with_signatures(case: &crate::case::Case, state: &DocState, current: bool
         _ => {}
     }
     case
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(step: Step, at: &str, date: Option<&str>, attended: &[&str]) -> LogEntry {
+        LogEntry::Lifecycle {
+            at: at.into(),
+            kind: DocumentKind::Psr,
+            step,
+            sha256: "v1".into(),
+            by: "Ruth Okafor".into(),
+            os_user: "uid 0".into(),
+            comments: None,
+            to: None,
+            date: date.map(str::to_owned),
+            reviewers: Vec::new(),
+            agreed_input: None,
+            signer: None,
+            signed_by: None,
+            attended: attended.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+
+    /// A meeting is a step that changes no phase; the rules read the day it
+    /// was held, and only once it is recorded.
+    #[test]
+    fn a_meeting_is_folded_and_read_on_its_own_day_once_recorded() {
+        let log = [
+            step(Step::Submitted, "2026-12-01T10:00:00Z", None, &[]),
+            step(Step::Meeting, "2026-12-03T09:00:00Z", Some("2026-12-02"), &["Ruth Okafor", "Tom Ashworth"]),
+        ];
+        let state = fold(&log, DocumentKind::Psr);
+        assert_eq!(state.meetings.len(), 1);
+        assert_eq!(state.meetings[0].date, "2026-12-02".parse::<NaiveDate>().unwrap());
+        assert_eq!(state.meetings[0].attended, ["Ruth Okafor", "Tom Ashworth"]);
+        let json = r#"{"schema": "casepress/case/v1", "case_id": "R-1",
+            "child": {"first_name": "Sam", "last_name": "Lee", "date_of_birth": "2010-03-21"},
+            "case_manager": {"name": "Tom Ashworth"}, "team": "South Team", "psr": {}}"#;
+        let case =
+            crate::case::parse_bytes(json.as_bytes(), std::path::Path::new("t.json")).remove(0).unwrap().case;
+        let staff = crate::staff::Directory::default();
+        let on = |day: &str| gatekeeping_recorded(&log, &case, &staff, day.parse().unwrap()).meeting;
+        assert_eq!(on("2026-12-02"), None, "recorded on the 3rd: not yet history on the 2nd");
+        assert_eq!(on("2026-12-03"), Some("2026-12-02".parse().unwrap()));
+    }
 }

@@ -811,3 +811,179 @@ async fn a_warning_comes_before_the_session_ends_and_stay_signed_in_keeps_it() {
     assert!(text(c).await.contains("Sign in"), "the session has ended on the server too");
     browser.stop().await;
 }
+
+/// Fills a PSR section in the editor as a writer does (typing, choosing,
+/// picking dates) and presses Save.
+async fn fill_section(c: &Client, site: &Site, case: &str, slug: &str, fields: &[(&str, &str)]) {
+    go(c, site, &format!("/cases/{case}/psr/edit/{slug}")).await;
+    for (name, value) in fields {
+        let id = format!("f-{}", name.replace(['.', '_'], "-"));
+        let field = c.find(Locator::Id(&id)).await.unwrap_or_else(|e| panic!("{id}: {e}"));
+        match field.attr("type").await.unwrap().as_deref() {
+            Some("date") => set_date(c, &id, value).await,
+            _ if field.tag_name().await.unwrap() == "select" => field.select_by_value(value).await.unwrap(),
+            _ => type_into(c, &id, value).await,
+        }
+    }
+    click(c, "form button.button:not([name])").await;
+    // The page after Save says "Saved." (an autosave says "Saved at …").
+    wait_until("the section is saved", || async {
+        match c.find(Locator::Id("save-status")).await {
+            Ok(s) => s.text().await.unwrap_or_default() == "Saved.",
+            Err(_) => false,
+        }
+    })
+    .await;
+}
+
+/// Issue 25, item 6: start and finish from the browser. A child imported
+/// from the case system with "PSR requested" gets a PSR started from the
+/// case page; the writer writes it (strengths included) and submits it; the
+/// manager records the gatekeeping meeting (the day, who was there) and
+/// agrees; the writer makes it final. No one edits the case file by hand.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_imported_childs_psr_is_started_gatekept_at_a_meeting_and_made_final() {
+    const DARCY: &str = "NYJS-CV004103";
+    let site = common::web::imported_site("2026-11-30T10:00:00Z".parse().unwrap());
+    let browser = Browser::start().await;
+    let c = &browser.client;
+
+    // The writer sees what the court asked for, and starts it.
+    sign_in(c, &site, "Tom Ashworth").await;
+    assert!(text(c).await.contains("Pre-Sentence Report: Not started"));
+    go(c, &site, &format!("/cases/{DARCY}")).await;
+    assert!(
+        text(c).await.contains("The court asked for\na pre-sentence report (on 11 July 2026)"),
+        "{}",
+        text(c).await
+    );
+    accessible(c, "case page with Start").await;
+    screenshot(c, "workspace-start.png").await;
+    click(c, &format!("form[action='/cases/{DARCY}/psr/start'] button")).await;
+    wait_until("started", || async { flash(c).await.contains("Pre-Sentence Report started") }).await;
+    assert!(text(c).await.contains("About the report"), "the editor opens at its first section");
+    accessible(c, "the editor of a PSR just started").await;
+
+    // She writes it, section by section.
+    let sections: &[(&str, &[(&str, &str)])] = &[
+        (
+            "about",
+            &[
+                ("psr.report_type", "all_options"),
+                ("psr.sources", "Interview with Darcy\nHome visit"),
+                ("psr.introduction", "Darcy appears for sentence for possession of cannabis."),
+            ],
+        ),
+        (
+            "offence",
+            &[
+                ("psr.offence_analysis.seriousness", "A small amount, for their own use."),
+                ("psr.offence_analysis.victims", "No direct victim."),
+                ("psr.previous_offending", "None."),
+            ],
+        ),
+        (
+            "child",
+            &[
+                ("psr.child_assessment.circumstances", "Lives with an aunt."),
+                ("psr.child_assessment.family", "Close to the aunt and a cousin."),
+                ("psr.child_assessment.education", "At college three days a week."),
+                ("psr.child_assessment.health", "Well."),
+                ("psr.child_assessment.parenting", "The aunt supervises well."),
+                ("psr.underlying_causes", "Older peers."),
+                ("strengths", "Has kept every bail appointment\nPlays for a football team"),
+            ],
+        ),
+        (
+            "risk",
+            &[
+                ("psr.risk_assessment.reoffending", "Medium."),
+                ("psr.risk_assessment.serious_harm", "Low."),
+                ("psr.risk_assessment.safety_wellbeing", "Low."),
+                ("psr.previous_compliance", "Good on bail."),
+            ],
+        ),
+        (
+            "proposal",
+            &[
+                ("psr.conclusion", "A referral order meets the offence and Darcy's needs."),
+                ("psr.proposal.sentence", "referral_order"),
+                ("psr.proposal.length_months", "6"),
+                ("psr.proposal.rationale", "Darcy engages; the panel suits the offence."),
+                ("psr.discussed_with_child_and_carer", "2026-11-27"),
+            ],
+        ),
+        ("signature", &[("psr.signed.name", "Tom Ashworth"), ("psr.signed.date", "2026-11-30")]),
+    ];
+    for (slug, fields) in sections {
+        fill_section(c, &site, DARCY, slug, fields).await;
+    }
+    go(c, &site, &format!("/cases/{DARCY}/psr")).await;
+    let page = text(c).await;
+    assert!(page.contains("Still to complete for a final (1)"), "{page}");
+    assert!(page.contains("gatekeeping meeting (a manager records it at the meeting)"), "{page}");
+    assert!(page.contains("Draft Next: finish writing it, then “Submit for gatekeeping”."), "{page}");
+    c.find(Locator::Id("to-1")).await.unwrap().select_by_value("Ruth Okafor").await.unwrap();
+    click(c, &format!("form[action='/cases/{DARCY}/psr/submit'] button")).await;
+    wait_until("submitted", || async { flash(c).await.contains("submitted to Ruth Okafor") }).await;
+    sign_out(c).await;
+
+    // The manager holds the meeting with her and records it, then agrees.
+    sign_in(c, &site, "Ruth Okafor").await;
+    go(c, &site, &format!("/cases/{DARCY}/psr#meeting")).await;
+    assert!(text(c).await.contains("No gatekeeping meeting is recorded yet."));
+    let author = c.find(Locator::Id("meeting-with-0")).await.unwrap();
+    assert_eq!(author.prop("checked").await.unwrap().as_deref(), Some("true"), "the author is ticked");
+    set_date(c, "meeting-date", "2026-11-30").await;
+    accessible(c, "document page with the meeting form").await;
+    screenshot(c, "workspace-meeting.png").await;
+    click(c, &format!("form[action='/cases/{DARCY}/psr/meeting'] button")).await;
+    wait_until("recorded", || async {
+        flash(c).await.contains("gatekeeping meeting of 30 November 2026 recorded")
+    })
+    .await;
+    assert!(
+        text(c)
+            .await
+            .contains("Held on 30 November 2026 with Ruth Okafor, Tom Ashworth (recorded by Ruth Okafor)")
+    );
+    click(c, "button[value=agree]").await;
+    wait_until("agreed", || async { flash(c).await.contains("agreed") }).await;
+    sign_out(c).await;
+
+    // The writer makes it final.
+    sign_in(c, &site, "Tom Ashworth").await;
+    go(c, &site, &format!("/cases/{DARCY}/psr")).await;
+    let page = text(c).await;
+    assert!(page.contains("Agreed Next: “Make final”."), "{page}");
+    click(c, &format!("form[action='/cases/{DARCY}/psr/final'] button")).await;
+    wait_until("final", || async { flash(c).await.contains("made final") }).await;
+    assert!(text(c).await.contains("The final, as issued"));
+    accessible(c, "the imported child's final PSR").await;
+
+    // Her service agreement applies to every child: she starts it too.
+    go(c, &site, &format!("/cases/{DARCY}")).await;
+    click(c, &format!("form[action='/cases/{DARCY}/service-agreement/start'] button")).await;
+    wait_until("the agreement started", || async { flash(c).await.contains("Service Agreement started") })
+        .await;
+    assert!(text(c).await.contains("The agreement"), "its editor opens");
+    accessible(c, "the editor of an agreement just started").await;
+    go(c, &site, &format!("/cases/{DARCY}")).await;
+    let page = text(c).await;
+    assert!(page.contains("Service Agreement Draft"), "{page}");
+    assert!(page.contains("Pre-Sentence Report Final"), "{page}");
+
+    // The case file holds what was written, and no typed gatekeeping.
+    let case: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(site.case_file(&format!("{DARCY}.json"))).unwrap())
+            .unwrap();
+    assert_eq!(case["strengths"][1], "Plays for a football team");
+    assert_eq!(case["service_agreement"], serde_json::json!({}));
+    assert!(case.get("gatekeeping").is_none());
+    let audit = site.audit_text();
+    for what in ["\"what\":\"start\"", "\"what\":\"meeting\"", "\"what\":\"final\""] {
+        assert!(audit.contains(what), "{what}");
+    }
+    assert!(!audit.contains("Dunmore") && !audit.contains("cannabis"), "no child's data in the audit log");
+    browser.stop().await;
+}

@@ -54,7 +54,7 @@ impl Service {
     /// names no time of its own.
     fn clocked(&self, args: &[&str]) -> Vec<String> {
         let mut all: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-        if matches!(args.first(), Some(&("submit" | "review" | "sign" | "final" | "sent")))
+        if matches!(args.first(), Some(&("submit" | "review" | "sign" | "meeting" | "final" | "sent")))
             && !args.contains(&"--now")
         {
             let n = self.minutes.get();
@@ -902,4 +902,124 @@ fn check_reads_the_recorded_steps_a_late_submission_is_late_and_two_agreements_a
     let out = s.run(&["check", "cases", "--today", "2026-12-04", "--json"]);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["cases"][0]["facts"]["double_gatekeeping_done"], false);
+}
+
+/// Issue 25, item 6: the gatekeeping meeting is a recorded step, taken by a
+/// manager who held it with the report's author, about the version as it
+/// is; time runs one way for it too. A PSR gatekept in casepress is final
+/// only with its meeting recorded (no typed gatekeeping at all here), and
+/// the gatekeeping record then states the day and who was there.
+#[test]
+fn the_gatekeeping_meeting_is_a_recorded_step_and_a_final_psr_needs_one() {
+    let s = Service::new();
+    let path = s.path().join("cases/jay.json");
+    let mut case: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    case.as_object_mut().unwrap().remove("gatekeeping");
+    fs::write(&path, serde_json::to_string_pretty(&case).unwrap()).unwrap();
+    s.render();
+    s.submitted_and_agreed_by_two_teams();
+    let (code, said) = s.step(&["final", CASE, "psr", "--by", "Priya Natarajan", "--date", "2026-11-30"]);
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains("missing `gatekeeping.meeting_date` (gatekeeping meeting)"), "{said}");
+
+    let meeting = |by: &str, date: &str, with: &[&str]| {
+        let mut args = vec!["meeting", CASE, "psr", "--by", by, "--date", date];
+        for w in with {
+            args.extend(["--with", w]);
+        }
+        s.step(&args)
+    };
+    for (by, date, with, refused) in [
+        ("Priya Natarajan", "2026-11-30", &["Declan Hughes"][..], "Priya Natarajan is not a manager"),
+        ("Declan Hughes", "2026-11-30", &[][..], "Priya Natarajan was not there"),
+        (
+            "Declan Hughes",
+            "2026-11-30",
+            &["Priya Natarajan", "Someone Else"][..],
+            "Someone Else is not in the staff directory",
+        ),
+        ("Declan Hughes", "2026-12-25", &["Priya Natarajan"][..], "recorded once it has been held"),
+        ("Declan Hughes", "2026-11-27", &["Priya Natarajan"][..], "before the steps that followed it"),
+    ] {
+        let (code, said) = meeting(by, date, with);
+        assert_eq!(code, 1, "{by} {date} {with:?}: {said}");
+        assert!(said.contains(refused), "{by} {date} {with:?}: {said}");
+    }
+    let (code, said) = meeting("declan hughes", "2026-11-30", &["priya natarajan", "Ruth Okafor"]);
+    assert_eq!(code, 0, "{said}");
+    assert!(said.contains("meeting by Declan Hughes"), "{said}");
+    let log = fs::read_to_string(s.path().join(format!("out/cases/{CASE}/case-log.jsonl"))).unwrap();
+    let line = log.lines().find(|l| l.contains("\"step\":\"meeting\"")).unwrap();
+    let entry: serde_json::Value = serde_json::from_str(line).unwrap();
+    assert_eq!(entry["attended"], serde_json::json!(["Declan Hughes", "Priya Natarajan", "Ruth Okafor"]));
+    assert_eq!(entry["date"], "2026-11-30");
+    assert_eq!(entry["by"], "Declan Hughes", "the directory's spelling");
+
+    // The meeting is not part of the version: the agreement still stands.
+    let (code, said) = s.step(&["final", CASE, "psr", "--by", "Priya Natarajan", "--date", "2026-11-30"]);
+    assert_eq!(code, 0, "{said}");
+    let (code, said) = meeting("Declan Hughes", "2026-11-30", &["Priya Natarajan"]);
+    assert_eq!(code, 1);
+    assert!(said.contains("this PSR is final"), "{said}");
+
+    // The gatekeeping record states the recorded meeting.
+    let out = s.run(&["render", "cases", "--kind", "gatekeeping", "--date", "2026-11-30", "--jobs", "1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let docs = s.path().join(format!("out/cases/{CASE}/documents"));
+    let record = fs::read_dir(&docs)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("_gatekeeping_"))
+        .unwrap();
+    let text = squash(&pdf_text(&record));
+    for words in [
+        "Dateofmeeting30November2026(recordedincasepress)",
+        "WhowasthereDeclanHughesPriyaNatarajanRuthOkafor",
+    ] {
+        assert!(text.contains(words), "{words}: {text}");
+    }
+    // `check` counts the meeting's own day.
+    let out = s.run(&["check", "cases", "--today", "2026-11-30", "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let held = report["cases"][0]["facts"]["due_dates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["what"].as_str().unwrap().starts_with("PSR gatekeeping meeting held"))
+        .cloned()
+        .unwrap();
+    assert_eq!(held["done"], "2026-11-30");
+}
+
+/// `casepress start`: a PSR once the court asked for it, never twice, and
+/// never one the court did not ask for; the same library call as the
+/// workspace's Start.
+#[test]
+fn start_adds_the_section_the_court_asked_for_and_only_that() {
+    let s = Service::new();
+    let path = s.path().join("cases/jay.json");
+    let mut case: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    let obj = case.as_object_mut().unwrap();
+    obj.remove("psr");
+    obj.remove("gatekeeping");
+    fs::write(&path, serde_json::to_string_pretty(&case).unwrap()).unwrap();
+    let start = || s.step(&["start", CASE, "psr", "--by", "Priya Natarajan"]);
+    let (code, said) = start();
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains("the court has not asked for a PSR"), "{said}");
+    case["court"]["report_requested"] = "psr".into();
+    case["court"]["report_requested_date"] = "2026-11-02".into();
+    fs::write(&path, serde_json::to_string_pretty(&case).unwrap()).unwrap();
+    let (code, said) = start();
+    assert_eq!(code, 0, "{said}");
+    assert!(said.contains("started by Priya Natarajan: `psr` added to"), "{said}");
+    let after: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(after["psr"], serde_json::json!({"requested_date": "2026-11-02"}));
+    assert_eq!(after["child"], case["child"], "nothing else changes");
+    let (code, said) = start();
+    assert_eq!(code, 1);
+    assert!(said.contains("the PSR is already started"), "{said}");
+    let (code, said) = s.step(&["start", CASE, "mappa-h", "--by", "Priya Natarajan"]);
+    assert_eq!(code, 1);
+    assert!(said.contains("is made from the case data"), "{said}");
 }

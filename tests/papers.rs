@@ -434,6 +434,7 @@ fn issue_24_6_mappa_h_says_when_it_was_sent() {
         agreed_input: None,
         signer: None,
         signed_by: None,
+        attended: Vec::new(),
     };
     press(&out)
         .records()

@@ -765,3 +765,269 @@ fn a_killed_saves_temporary_copy_is_removed_by_the_next_save() {
     assert!(left.is_empty(), "{left:?}");
     assert!(std::fs::read_to_string(&file).unwrap().contains("Saved after a killed save."));
 }
+
+/// Darcy, on bail, whose PSR the court asked for (the sample ChildView
+/// extract's "PSR requested"); Tom Ashworth writes it, Ruth Okafor, his
+/// line manager, gatekeeps it.
+const DARCY: &str = "NYJS-CV004103";
+
+/// 10:00 on Monday 30 November 2026, the extract's day.
+fn extract_day() -> chrono::DateTime<chrono::Utc> {
+    "2026-11-30T10:00:00Z".parse().unwrap()
+}
+
+/// Every section of a PSR, as a writer fills it in the editor.
+const PSR_SECTIONS: &[(&str, &[(&str, &str)])] = &[
+    (
+        "about",
+        &[
+            ("psr.report_type", "all_options"),
+            ("psr.sources", "Interview with Darcy\nHome visit"),
+            ("psr.introduction", "Darcy appears for sentence for possession of cannabis."),
+        ],
+    ),
+    (
+        "offence",
+        &[
+            ("psr.offence_analysis.seriousness", "A small amount, for their own use."),
+            ("psr.offence_analysis.victims", "No direct victim."),
+            ("psr.previous_offending", "None."),
+        ],
+    ),
+    (
+        "child",
+        &[
+            ("psr.child_assessment.circumstances", "Lives with an aunt."),
+            ("psr.child_assessment.family", "Close to the aunt and a cousin."),
+            ("psr.child_assessment.education", "At college three days a week."),
+            ("psr.child_assessment.health", "Well."),
+            ("psr.child_assessment.parenting", "The aunt supervises well."),
+            ("psr.underlying_causes", "Older peers."),
+            ("strengths", "Has kept every bail appointment\nPlays for a football team"),
+        ],
+    ),
+    (
+        "risk",
+        &[
+            ("psr.risk_assessment.reoffending", "Medium."),
+            ("psr.risk_assessment.serious_harm", "Low."),
+            ("psr.risk_assessment.safety_wellbeing", "Low."),
+            ("psr.previous_compliance", "Good on bail."),
+        ],
+    ),
+    (
+        "proposal",
+        &[
+            ("psr.conclusion", "A referral order meets the offence and Darcy's needs."),
+            ("psr.proposal.sentence", "referral_order"),
+            ("psr.proposal.length_months", "6"),
+            ("psr.proposal.rationale", "Darcy engages; the panel suits the offence."),
+            ("psr.discussed_with_child_and_carer", "2026-11-27"),
+        ],
+    ),
+    ("signature", &[("psr.signed.name", "Tom Ashworth"), ("psr.signed.date", "2026-11-30")]),
+];
+
+/// Saves one editor section with the page's own version and token.
+fn save_section(http: &mut Http, case: &str, slug: &str, fields: &[(&str, &str)]) {
+    let path = format!("/cases/{case}/psr/edit/{slug}");
+    let page = http.get(&path);
+    assert_eq!(page.status, 200, "{path}");
+    let (csrf, version) = (page.hidden("_csrf"), page.hidden("_version"));
+    let mut form = vec![("_csrf", csrf.as_str()), ("_version", version.as_str())];
+    form.extend_from_slice(fields);
+    let reply = http.post(&path, &form, &[]);
+    assert_eq!(reply.status, 303, "{path}: {}", reply.body);
+}
+
+/// A step's form post from a page that carries the session's token.
+fn post_step(http: &mut Http, path: &str, fields: &[(&str, &str)]) -> String {
+    let csrf = http.get("/cases").hidden("_csrf");
+    let mut form = vec![("_csrf", csrf.as_str())];
+    form.extend_from_slice(fields);
+    let reply = http.post(path, &form, &[]);
+    assert_eq!(reply.status, 303, "{path}: {}", reply.body);
+    let to = reply.location.unwrap();
+    let page = http.get(&to);
+    page.body.split("class=\"notice").nth(1).and_then(|n| n.split('>').nth(1)).unwrap_or("").to_owned()
+}
+
+/// The import → final path over HTTP: a child the case system says has a
+/// PSR requested gets one started from the case page; the writer fills it;
+/// the manager records the gatekeeping meeting and agrees; the writer makes
+/// it final. Nobody edits the case file by hand.
+#[test]
+fn an_imported_childs_psr_is_started_gatekept_at_a_recorded_meeting_and_made_final() {
+    let site = common::web::imported_site(extract_day());
+    let file = site.case_file(&format!("{DARCY}.json"));
+    let mut tom = Http::new(&site);
+    tom.sign_in("Tom Ashworth", PASSWORD);
+    let list = tom.get("/cases");
+    assert!(list.body.contains("Pre-Sentence Report: Not started"), "the request shows in the list");
+    let case = tom.get(&format!("/cases/{DARCY}"));
+    assert!(case.body.contains("The court asked for") && case.body.contains("a pre-sentence report"));
+    assert!(case.body.contains(&format!("action=\"/cases/{DARCY}/psr/start\"")), "a Start button");
+
+    let said = post_step(&mut tom, &format!("/cases/{DARCY}/psr/start"), &[]);
+    assert!(said.contains("Pre-Sentence Report started"), "{said}");
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(json["psr"]["requested_date"], "2026-07-11", "the court's request date, from the case system");
+    assert!(site.audit_text().contains("\"what\":\"start\""));
+    let again = post_step(&mut tom, &format!("/cases/{DARCY}/psr/start"), &[]);
+    assert!(again.contains("Not started: the PSR is already started"), "{again}");
+
+    for (slug, fields) in PSR_SECTIONS {
+        save_section(&mut tom, DARCY, slug, fields);
+    }
+    let page = tom.get(&format!("/cases/{DARCY}/psr"));
+    assert!(page.body.contains("Still to complete for a final (1)"), "only the meeting is left");
+    let unescaped = page.body.replace("&#x2f;", "/");
+    assert!(unescaped.contains(&format!("href=\"/cases/{DARCY}/psr#meeting\">gatekeeping meeting</a>")));
+    assert!(!page.body.contains("from the case system"), "nothing is waiting for the case system");
+    assert!(!page.body.contains("Record the meeting</button>"), "the writer does not record the meeting");
+    let said = post_step(&mut tom, &format!("/cases/{DARCY}/psr/submit"), &[("to", "Ruth Okafor")]);
+    assert!(said.contains("submitted to Ruth Okafor"), "{said}");
+    let said = post_step(
+        &mut tom,
+        &format!("/cases/{DARCY}/psr/meeting"),
+        &[("date", "2026-11-30"), ("with", "Ruth Okafor")],
+    );
+    assert!(said.contains("Not done: Tom Ashworth is not a manager"), "{said}");
+
+    let mut ruth = Http::new(&site);
+    ruth.sign_in("Ruth Okafor", PASSWORD);
+    let page = ruth.get(&format!("/cases/{DARCY}/psr"));
+    assert!(page.body.contains("Record the meeting</button>"));
+    let said = post_step(&mut ruth, &format!("/cases/{DARCY}/psr/meeting"), &[("date", "2026-12-01")]);
+    assert!(said.contains("Not done: a gatekeeping meeting is recorded once it has been held"), "{said}");
+    let said = post_step(&mut ruth, &format!("/cases/{DARCY}/psr/meeting"), &[("date", "2026-11-30")]);
+    assert!(
+        said.contains("between the manager and the report&#x27;s author: Tom Ashworth was not there"),
+        "{said}"
+    );
+    let said = post_step(
+        &mut ruth,
+        &format!("/cases/{DARCY}/psr/meeting"),
+        &[("date", "2026-11-30"), ("with", "Tom Ashworth")],
+    );
+    assert!(said.contains("gatekeeping meeting of 30 November 2026 recorded"), "{said}");
+    let said = post_step(&mut ruth, &format!("/cases/{DARCY}/psr/review"), &[("decision", "agree")]);
+    assert!(said.contains("agreed"), "{said}");
+
+    let page = tom.get(&format!("/cases/{DARCY}/psr"));
+    assert!(page.body.contains("Held on 30 November 2026 with Ruth Okafor, Tom Ashworth"));
+    assert!(
+        page.body.contains("Still to complete for a final (0)") && page.body.contains("Make final</button>")
+    );
+    let said = post_step(&mut tom, &format!("/cases/{DARCY}/psr/final"), &[("date", "2026-11-30")]);
+    assert!(said.contains("made final, dated 30 November 2026"), "{said}");
+    let log =
+        std::fs::read_to_string(site.dir.path().join(format!("out/cases/{DARCY}/case-log.jsonl"))).unwrap();
+    let meeting =
+        log.lines().find(|l| l.contains("\"step\":\"meeting\"")).expect("the meeting is in the case log");
+    assert!(
+        meeting.contains("\"attended\":[\"Ruth Okafor\",\"Tom Ashworth\"]")
+            && meeting.contains("\"date\":\"2026-11-30\"")
+    );
+    assert!(log.contains("\"step\":\"final\""));
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert!(json.get("gatekeeping").is_none(), "no gatekeeping typed into the case file");
+}
+
+/// A start is a write: the session's token, the writer only, the rules'
+/// word (the court asked for it), audited; the case file unchanged when
+/// refused.
+#[test]
+fn starting_a_document_takes_a_token_the_writer_and_the_courts_request() {
+    let site = common::web::imported_site(extract_day());
+    let file = site.case_file(&format!("{DARCY}.json"));
+    let before = std::fs::read(&file).unwrap();
+    let mut tom = Http::new(&site);
+    tom.sign_in("Tom Ashworth", PASSWORD);
+    let reply = tom.post(&format!("/cases/{DARCY}/psr/start"), &[], &[]);
+    assert_eq!(reply.status, 403, "no token");
+    let mut ruth = Http::new(&site);
+    ruth.sign_in("Ruth Okafor", PASSWORD);
+    let csrf = ruth.get("/cases").hidden("_csrf");
+    let reply = ruth.post(&format!("/cases/{DARCY}/psr/start"), &[("_csrf", &csrf)], &[]);
+    assert_eq!(reply.status, 403, "a manager reads and reviews; the writer starts");
+    assert!(!ruth.get(&format!("/cases/{DARCY}")).body.contains("/psr/start"), "no Start for her");
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+    // A child on an order, with no request from the court: no PSR to start.
+    let aiden = "NYJS-CV004100";
+    let mut priya = Http::new(&site);
+    priya.sign_in("Priya Natarajan", PASSWORD);
+    let case = priya.get(&format!("/cases/{aiden}"));
+    assert!(!case.body.contains("Pre-Sentence Report"), "{}", case.body);
+    let said = post_step(&mut priya, &format!("/cases/{aiden}/psr/start"), &[]);
+    assert!(said.contains("Not started: the court has not asked for a PSR"), "{said}");
+    // Her plan applies (an order): she may start it.
+    let said = post_step(&mut priya, &format!("/cases/{aiden}/intervention-plan/start"), &[]);
+    assert!(said.contains("Intervention Plan started"), "{said}");
+    let audit = site.audit_text();
+    assert!(audit.contains("start psr: not the writer") && audit.contains("start psr: the rules"), "{audit}");
+}
+
+/// Status words agree: a PSR with its sections written and no step on
+/// record is a draft everywhere, never "Not started".
+#[test]
+fn a_written_psr_is_a_draft_in_the_list_the_case_and_its_page() {
+    let site = site();
+    let mut http = Http::new(&site);
+    http.sign_in("Priya Natarajan", PASSWORD);
+    let list = http.get("/cases");
+    assert!(list.body.contains("Pre-Sentence Report: Draft"), "{}", list.body);
+    assert!(!list.body.contains("Pre-Sentence Report: Not started"));
+    let case = http.get("/cases/NYJS-2026-0117");
+    assert!(!case.body.contains("Not started"), "{}", case.body);
+    let doc = http.get("/cases/NYJS-2026-0117/psr");
+    assert!(
+        doc.body.contains(">Draft</span> Next: finish writing it, then “Submit for gatekeeping”."),
+        "{}",
+        doc.body
+    );
+    assert!(doc.body.contains(">Submit for gatekeeping</button>"));
+}
+
+/// Every button an instruction names (in quotes, in the pages' code and
+/// templates) is a button or link some page has.
+#[test]
+fn every_instruction_names_a_button_that_exists() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut texts = Vec::new();
+    for dir in ["templates/web", "src/workspace/pages"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "html" || e == "rs") {
+                texts.push((path.clone(), std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+    let templates: String = texts
+        .iter()
+        .filter(|(p, _)| p.extension().is_some_and(|e| e == "html"))
+        .map(|(_, t)| t.as_str())
+        .collect();
+    // The labels of buttons and button-like links, with the review word in both forms.
+    let mut labels = Vec::new();
+    for piece in templates.split("<button").skip(1).chain(templates.split("class=\"button").skip(1)) {
+        let inner = piece.split('>').nth(1).unwrap_or("").split('<').next().unwrap_or("").trim().to_owned();
+        for word in ["gatekeeping", "sign-off"] {
+            labels.push(inner.replace("{{ doc.review_word }}", word).replace("{{ doc.short }}", "report"));
+        }
+    }
+    let mut named = Vec::new();
+    for (path, text) in &texts {
+        for quoted in text.split('“').skip(1) {
+            let name = quoted.split('”').next().unwrap_or("");
+            if name.chars().next().is_some_and(char::is_uppercase) && !name.contains('.') {
+                for word in ["gatekeeping", "sign-off"] {
+                    named.push((path.clone(), name.replace("{review}", word)));
+                }
+            }
+        }
+    }
+    assert!(named.iter().any(|(_, n)| n == "Record the meeting"), "{named:?}");
+    let missing: Vec<_> = named.iter().filter(|(_, n)| !labels.contains(n)).collect();
+    assert!(missing.is_empty(), "instructions naming no button: {missing:?}\nbuttons: {labels:?}");
+}

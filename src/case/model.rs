@@ -467,6 +467,24 @@ pub struct Court {
     /// The court's reference for the case (URN or case number).
     #[serde(default)]
     pub reference: Option<String>,
+    /// A report the court has asked the service for, as the case system
+    /// records it ("PSR requested"): a writer starts it in casepress.
+    #[serde(default)]
+    pub report_requested: Option<RequestedReport>,
+    /// The day the court asked for that report.
+    #[serde(default)]
+    pub report_requested_date: Option<NaiveDate>,
+}
+
+/// A report to the court the court has asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestedReport {
+    /// A pre-sentence report.
+    Psr,
+    /// A progress report (a review, a deferred sentence, an application
+    /// to revoke or amend an order).
+    ProgressReport,
 }
 
 /// Risk and need level used by AssetPlus.

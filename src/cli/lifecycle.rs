@@ -1,5 +1,6 @@
-//! `casepress submit|review|sign|final|sent|status`: the steps of a document's
-//! life, each checked against the rules and recorded in the case log.
+//! `casepress start|submit|review|sign|meeting|final|sent|status`: the steps
+//! of a document's life, each checked against the rules and recorded in the
+//! case log (a start adds the document's section to the case file).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -103,6 +104,26 @@ pub struct SignArgs {
     date: Option<NaiveDate>,
 }
 
+#[derive(Debug, clap::Args)]
+pub struct MeetingArgs {
+    #[command(flatten)]
+    acting: Acting,
+    /// The day the meeting was held (YYYY-MM-DD; default: the day of --now, today).
+    #[arg(long, value_name = "DATE", value_parser = settings::date)]
+    date: Option<NaiveDate>,
+    /// Who else was there, as named in the staff directory: the report's
+    /// author, a second manager (repeat). --by, the manager recording it,
+    /// was there.
+    #[arg(long = "with", value_name = "NAME")]
+    with: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct StartArgs {
+    #[command(flatten)]
+    acting: Acting,
+}
+
 fn signer(text: &str) -> Result<casepress::documents::Signer, String> {
     casepress::documents::Signer::from_name(text).ok_or_else(|| {
         format!(
@@ -137,10 +158,24 @@ fn take(acting: &Acting, act: Act) -> Result<ExitCode> {
         Ok(event) => {
             if acting.place.json {
                 settings::print_json(&event)?;
-            } else if let casepress::store::LogEntry::Lifecycle { by, step, signer, signed_by, .. } = &event {
+            } else if let casepress::store::LogEntry::Lifecycle {
+                by,
+                step,
+                signer,
+                signed_by,
+                attended,
+                date,
+                ..
+            } = &event
+            {
                 let who = match (signer, signed_by) {
                     (Some(part), Some(name)) => format!("{name} ({}), recorded by {by}", part.words()),
                     (Some(part), None) => format!("{by} ({})", part.words()),
+                    _ if !attended.is_empty() => format!(
+                        "{by} (held on {}, with {})",
+                        date.as_deref().unwrap_or("?"),
+                        casepress::terminal::printable(&attended.join(", "))
+                    ),
                     _ => by.clone(),
                 };
                 println!("{} {} recorded: {step} by {who}", loaded.case.case_id, acting.kind);
@@ -189,6 +224,54 @@ pub fn sign(a: SignArgs) -> Result<ExitCode> {
     let now = a.acting.place.clock.now()?;
     let date = a.date.unwrap_or_else(|| now.with_timezone(&chrono_tz::Europe::London).date_naive());
     take(&a.acting, Act::Sign { signer: a.as_, name: a.name.clone(), date })
+}
+
+pub fn meeting(a: MeetingArgs) -> Result<ExitCode> {
+    let now = a.acting.place.clock.now()?;
+    let date = a.date.unwrap_or_else(|| now.with_timezone(&chrono_tz::Europe::London).date_naive());
+    take(&a.acting, Act::Meeting { date, attended: a.with.clone() })
+}
+
+/// `casepress start CASE KIND --by NAME`: the document's section added to
+/// the case file, as the workspace's "Start" does.
+pub fn start(a: StartArgs) -> Result<ExitCode> {
+    let acting = &a.acting;
+    let place = &acting.place;
+    let config = settings::config_with_out(place.config.as_deref(), place.out.as_ref())?;
+    let cases = if place.cases.is_empty() { config.paths.cases.clone() } else { place.cases.clone() };
+    let caseload = Caseload::load_with(&cases, &config.limits).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let Some(loaded) = caseload.find(&acting.case_id) else {
+        eprintln!(
+            "refused: no case `{}` among the cases loaded",
+            casepress::terminal::printable(&acting.case_id)
+        );
+        return Ok(ExitCode::from(1));
+    };
+    let press = Press::new(config)?;
+    let case_id = loaded.case.case_id.to_string();
+    match lifecycle::start(&press, &loaded.file, &case_id, acting.kind, &acting.by) {
+        Ok(started) => {
+            if place.json {
+                settings::print_json(&serde_json::json!({
+                    "case_id": case_id, "kind": acting.kind, "section": started.section, "by": started.by,
+                }))?;
+            } else {
+                println!(
+                    "{case_id} {} started by {}: `{}` added to {}",
+                    acting.kind,
+                    started.by,
+                    started.section,
+                    casepress::terminal::printable(&loaded.file.display().to_string())
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(Refused::Rule(why)) => {
+            eprintln!("refused: {}", casepress::terminal::printable(&why));
+            Ok(ExitCode::from(1))
+        }
+        Err(Refused::Setup(e)) => Err(e.into()),
+    }
 }
 
 pub fn status(a: StatusArgs) -> Result<ExitCode> {

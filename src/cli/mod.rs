@@ -60,6 +60,10 @@ enum Command {
         #[command(subcommand)]
         action: statements::StatementsAction,
     },
+    /// Start a document a person writes (psr, progress-report,
+    /// intervention-plan, service-agreement): its section is added to the
+    /// case file. A PSR or progress report once the court asked for it.
+    Start(lifecycle::StartArgs),
     /// Submit a document's current draft for gatekeeping or sign-off.
     Submit(lifecycle::SubmitArgs),
     /// Review a submitted document: --agree, or --return with comments.
@@ -67,6 +71,9 @@ enum Command {
     /// Record a signature given to a document's current version (--as
     /// author, young-person, parent-carer, case-manager or manager).
     Sign(lifecycle::SignArgs),
+    /// Record a PSR's gatekeeping meeting (--date, --with who else was
+    /// there), by the manager who held it (--by), about the current version.
+    Meeting(lifecycle::MeetingArgs),
     /// Make an agreed document final: renders and records the final PDF.
     Final(lifecycle::DatedArgs),
     /// Record that a final was sent (--to, --date).
@@ -126,7 +133,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Board(a) => board::board(a),
         Command::Export(a) => export::export(a),
         Command::Statements { action } => statements::statements(action),
+        Command::Start(a) => lifecycle::start(a),
         Command::Submit(a) => lifecycle::submit(a),
+        Command::Meeting(a) => lifecycle::meeting(a),
         Command::Review(a) => lifecycle::review(a),
         Command::Sign(a) => lifecycle::sign(a),
         Command::Final(a) => lifecycle::finalise(a),

@@ -77,6 +77,10 @@ pub struct Spec {
     pub record_of: Option<DocumentKind>,
     /// Who signs it, each a recorded step on a version.
     pub signers: &'static [Signer],
+    /// The case section its writer fills (`psr`, `intervention_plan`, …),
+    /// for the kinds a person writes and starts; `None` for the kinds made
+    /// from the case data and other documents.
+    pub section: Option<&'static str>,
 }
 
 const fn spec(kind: DocumentKind, name: &'static str, title: &'static str, noun: &'static str) -> Spec {
@@ -91,6 +95,7 @@ const fn spec(kind: DocumentKind, name: &'static str, title: &'static str, noun:
         form: false,
         record_of: None,
         signers: &[],
+        section: None,
     }
 }
 
@@ -101,6 +106,7 @@ const SPECS: [Spec; 10] = [
         court_report: true,
         short: "report",
         signers: &[Signer::Author],
+        section: Some("psr"),
         ..spec(DocumentKind::Psr, "psr", "Pre-Sentence Report", "PSR")
     },
     Spec {
@@ -112,12 +118,14 @@ const SPECS: [Spec; 10] = [
         review: Review::Signatures,
         short: "plan",
         signers: &[Signer::YoungPerson, Signer::ParentCarer, Signer::CaseManager, Signer::Manager],
+        section: Some("intervention_plan"),
         ..spec(DocumentKind::InterventionPlan, "intervention-plan", "Intervention Plan", "intervention plan")
     },
     Spec {
         review: Review::Signatures,
         short: "agreement",
         signers: &[Signer::YoungPerson, Signer::ParentCarer, Signer::CaseManager],
+        section: Some("service_agreement"),
         ..spec(DocumentKind::ServiceAgreement, "service-agreement", "Service Agreement", "service agreement")
     },
     Spec {
@@ -139,6 +147,7 @@ const SPECS: [Spec; 10] = [
         court_report: true,
         short: "progress report",
         signers: &[Signer::Author],
+        section: Some("progress_report"),
         ..spec(DocumentKind::ProgressReport, "progress-report", "Progress Report", "progress report")
     },
 ];

@@ -24,6 +24,12 @@ pub enum Step {
     /// parent or carer, the case manager or the manager on a plan or an
     /// agreement). Never changes the document's phase.
     Signed,
+    /// A PSR's gatekeeping meeting was held: the day, and who was there
+    /// (Derbyshire practice guidance §7.3: "a formal meeting should be held
+    /// between manager and practitioner to discuss the PSR"). Recorded by
+    /// a manager who was there, about the version discussed. Never changes
+    /// the document's phase.
+    Meeting,
 }
 
 impl Step {
@@ -36,6 +42,7 @@ impl Step {
             Self::Final => "final",
             Self::Sent => "sent",
             Self::Signed => "signed",
+            Self::Meeting => "meeting",
         }
     }
 }
@@ -72,7 +79,7 @@ mod tests {
 
     #[test]
     fn steps_read_as_the_log_spells_them() {
-        for step in [Step::Submitted, Step::Returned, Step::Agreed, Step::Final, Step::Sent] {
+        for step in [Step::Submitted, Step::Returned, Step::Agreed, Step::Final, Step::Sent, Step::Meeting] {
             assert_eq!(serde_json::to_string(&step).unwrap(), format!("\"{}\"", step.name()));
         }
     }

@@ -51,6 +51,7 @@ pub(super) fn rows(log: &[LogEntry], in_bundle: &[&str]) -> Vec<Row> {
                 reviewers,
                 signer,
                 signed_by,
+                attended,
                 ..
             } => {
                 let step_words = match step {
@@ -72,9 +73,11 @@ pub(super) fn rows(log: &[LogEntry], in_bundle: &[&str]) -> Vec<Row> {
                         (Some(part), None) => format!("Signed by {}", part.words()),
                         _ => "Signed".into(),
                     },
+                    Step::Meeting if attended.is_empty() => "Gatekeeping meeting held".into(),
+                    Step::Meeting => format!("Gatekeeping meeting held with {}", attended.join(", ")),
                 };
                 let when = match (step, date) {
-                    (Step::Sent | Step::Signed, Some(d)) => d.clone(),
+                    (Step::Sent | Step::Signed | Step::Meeting, Some(d)) => d.clone(),
                     _ => day(at),
                 };
                 out.push(Row {
@@ -154,6 +157,7 @@ mod tests {
             agreed_input: None,
             signer: None,
             signed_by: None,
+            attended: Vec::new(),
         }
     }
 

@@ -1,6 +1,8 @@
 //! `casepress new`: the smallest valid case, from facts a person gives (a
 //! date of birth is never made up), with `$schema` so that an editor checks
-//! and completes the rest.
+//! and completes the rest; and `casepress start` (the workspace's "Start"):
+//! the smallest section of a document a person writes, from the facts the
+//! case already holds.
 
 use std::path::{Path, PathBuf};
 
@@ -110,4 +112,22 @@ pub fn write_schema(file: &Path, modes: Modes) -> Result<(), String> {
     let dir = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = file.file_name().and_then(|n| n.to_str()).ok_or("the schema file needs a name")?;
     store::replace(dir, name, &bytes, modes).map(drop).map_err(|e| e.to_string())
+}
+
+/// The section a `kind` document starts with, and its key in the case: the
+/// court's request date for a court report (when the case system gives
+/// it), nothing else. `None` for the kinds made from the case data.
+pub fn new_section(
+    kind: crate::documents::DocumentKind,
+    case: &crate::case::Case,
+) -> Option<(&'static str, Value)> {
+    use crate::documents::DocumentKind;
+    let key = kind.spec().section?;
+    let mut section = Map::new();
+    if matches!(kind, DocumentKind::Psr | DocumentKind::ProgressReport)
+        && let Some(date) = case.court.as_ref().and_then(|c| c.report_requested_date)
+    {
+        section.insert("requested_date".into(), Value::String(date.format("%Y-%m-%d").to_string()));
+    }
+    Some((key, Value::Object(section)))
 }

@@ -12,13 +12,16 @@
 //! write. It never waits for a batch rendering other cases.
 
 mod rules;
+mod start;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
 pub use crate::history::{DocState, Phase, Review, fold};
 pub use rules::{
-    head_of_service_must_agree, may_finalise, may_issue, may_review, may_send, may_sign, may_submit,
+    head_of_service_must_agree, may_finalise, may_issue, may_record_meeting, may_review, may_send, may_sign,
+    may_submit,
 };
+pub use start::{Started, start};
 
 use crate::case::Case;
 use crate::documents::{DocumentKind, Signer, Step};
@@ -71,6 +74,15 @@ pub enum Act {
         /// The day they signed.
         date: NaiveDate,
     },
+    /// Record a PSR's gatekeeping meeting, about the current version: the
+    /// day it was held and who was there (the manager recording it is
+    /// counted as there).
+    Meeting {
+        /// The day it was held.
+        date: NaiveDate,
+        /// Who else was there: the report's author, a second manager.
+        attended: Vec<String>,
+    },
 }
 
 impl Act {
@@ -83,6 +95,7 @@ impl Act {
             Self::Final { .. } => Step::Final,
             Self::Sent { .. } => Step::Sent,
             Self::Sign { .. } => Step::Signed,
+            Self::Meeting { .. } => Step::Meeting,
         }
     }
 
@@ -93,12 +106,12 @@ impl Act {
 }
 
 /// Whether a step renders the current draft first: a submission is of the
-/// case as it is now, and a document final on its signatures is made from
-/// its current data. The command line and the workspace both ask here, so
+/// case as it is now, and so is a gatekeeping meeting's discussion; a
+/// document final on its signatures is made from its current data. The command line and the workspace both ask here, so
 /// they submit the same thing.
 pub fn drafts_first(step: Step, kind: DocumentKind) -> bool {
     match step {
-        Step::Submitted => true,
+        Step::Submitted | Step::Meeting => true,
         Step::Final => !kind.reviewed(),
         _ => false,
     }
@@ -145,6 +158,7 @@ pub fn act(
     }
     let state = fold(&log, kind);
     let mut signed_by = None;
+    let mut present = Vec::new();
     let check = in_order(&state, act, now).and_then(|()| match act {
         Act::Submit { to } => may_submit(&state).and_then(|()| named_managers(directory, to)),
         Act::Agree { .. } | Act::Return { .. } => may_review(&state, case, directory, &by, head),
@@ -155,6 +169,9 @@ pub fn act(
         Act::Sign { signer, name, date } => signed_on(*date, now)
             .and_then(|()| may_sign(&state, case, directory, &by, *signer, name.as_deref()))
             .map(|who| signed_by = Some(who)),
+        Act::Meeting { date, attended } => held_on(*date, now)
+            .and_then(|()| may_record_meeting(&state, case, directory, &by, attended))
+            .map(|who| present = who),
     });
     if let Err(why) = check {
         // A draft made on the way is a draft like any other: on record, even
@@ -205,7 +222,9 @@ pub fn act(
             _ => None,
         },
         date: match act {
-            Act::Sent { date, .. } | Act::Sign { date, .. } => Some(date.to_string()),
+            Act::Sent { date, .. } | Act::Sign { date, .. } | Act::Meeting { date, .. } => {
+                Some(date.to_string())
+            }
             _ => None,
         },
         reviewers: match act {
@@ -221,6 +240,7 @@ pub fn act(
             _ => None,
         },
         signed_by,
+        attended: present,
     };
     written.push(event.clone());
     crate::failpoint("lifecycle:before-append");
@@ -241,9 +261,21 @@ fn signed_on(date: NaiveDate, now: DateTime<Utc>) -> Result<(), String> {
     Ok(())
 }
 
+/// A meeting is recorded once it has been held: never dated after today.
+fn held_on(date: NaiveDate, now: DateTime<Utc>) -> Result<(), String> {
+    let today = now.with_timezone(&chrono_tz::Europe::London).date_naive();
+    if date > today {
+        return Err(format!(
+            "a gatekeeping meeting is recorded once it has been held: {} is later than today",
+            date.format("%-d %B %Y")
+        ));
+    }
+    Ok(())
+}
+
 /// Time runs one way on a document: a step is never recorded before the
-/// step it follows, a final is never dated before the day of that step, and
-/// a final is never sent before its date.
+/// step it follows, a final or a meeting is never dated before the day of
+/// that step, and a final is never sent before its date.
 fn in_order(state: &DocState, act: &Act, now: DateTime<Utc>) -> Result<(), String> {
     let noun = state.kind.spec().noun;
     let Some(last) = state.steps.last() else { return Ok(()) };
@@ -265,6 +297,12 @@ fn in_order(state: &DocState, act: &Act, now: DateTime<Utc>) -> Result<(), Strin
         Act::Final { date } if *date < last_day => {
             Err(format!("{said}: the final cannot be dated {}, before that", date.format("%-d %B %Y")))
         }
+        // The meeting discussed the version as it stood when it is recorded:
+        // one held before the last step belongs before it in the history.
+        Act::Meeting { date, .. } if *date < last_day => Err(format!(
+            "{said}: a meeting held on {} is recorded before the steps that followed it, on the day it is held",
+            date.format("%-d %B %Y")
+        )),
         Act::Sent { date, .. } => match state.steps.iter().rev().find(|s| s.step == Step::Final) {
             Some(fin) => {
                 let final_day =
@@ -399,9 +437,9 @@ pub fn next_step(state: &DocState) -> &'static str {
         Phase::None => "render a draft",
         Phase::Draft if state.kind.reviewed() => "submit it for gatekeeping or sign-off",
         Phase::Draft => "record the signatures, then make it final",
-        Phase::Returned => "amend the case, render and resubmit",
+        Phase::Returned => "amend it and submit it again",
         Phase::Submitted => "a manager's review",
-        Phase::Agreed => "make it final (where two managers must agree, the second agrees first)",
+        Phase::Agreed => "make it final, once every manager who must agree has agreed",
         Phase::Final => "record when it is sent",
         Phase::Sent => "nothing (sent)",
     }

@@ -13,12 +13,15 @@
 //! - The author or a manager makes a document final; a manager makes the
 //!   gatekeeping record final.
 //! - A reviewer is a manager, and never the author.
+//! - A PSR's gatekeeping meeting is "between manager and practitioner"
+//!   and "recorded ... by the manager" (§7.3): a manager who was there
+//!   records it, with the report's author among those present.
 
 use crate::case::Case;
 use crate::documents::{DocumentKind, Phase, Review, Signer};
 use crate::history::DocState;
 use crate::rules::{two_managers_agree, two_managers_required};
-use crate::staff::{Directory, same_name};
+use crate::staff::{Directory, name_key, same_name};
 
 /// Submitting the current draft.
 pub fn may_submit(state: &DocState) -> Result<(), String> {
@@ -322,4 +325,67 @@ pub fn may_send(state: &DocState) -> Result<(), String> {
         Phase::Sent => Err("the final is already recorded as sent".into()),
         _ => Err("only a final is sent: make it final first".into()),
     }
+}
+
+/// Recording a PSR's gatekeeping meeting by `by`, with `attended` there
+/// (`by` is counted as there: a manager records a meeting they were at).
+/// Returns who was there, as the staff directory spells them, the
+/// recorder first.
+pub fn may_record_meeting(
+    state: &DocState,
+    case: &Case,
+    directory: &Directory,
+    by: &str,
+    attended: &[String],
+) -> Result<Vec<String>, String> {
+    if state.kind != DocumentKind::Psr {
+        return Err(format!("a gatekeeping meeting is recorded for a PSR, not a {}", state.kind.spec().noun));
+    }
+    match state.phase {
+        Phase::None => return Err("there is no PSR to discuss yet: write it first".into()),
+        Phase::Final | Phase::Sent => {
+            return Err(
+                "this PSR is final: its gatekeeping meeting is held before it is final, and a final never changes"
+                    .into(),
+            );
+        }
+        _ => {}
+    }
+    if !directory.is_empty() && !directory.is_manager(by) {
+        return Err(format!(
+            "{by} is not a manager in the staff directory: the manager records the gatekeeping meeting"
+        ));
+    }
+    if same_name(by, &case.case_manager.name) {
+        return Err(format!("{by} wrote this PSR: a manager who gatekeeps it records the meeting"));
+    }
+    let mut present: Vec<String> = vec![by.to_owned()];
+    for name in attended {
+        let tidy = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        if name_key(&tidy).is_empty() {
+            continue;
+        }
+        let spelled = if directory.is_empty() {
+            tidy
+        } else {
+            match directory.spelled(&tidy) {
+                Some(s) => s.to_owned(),
+                None => {
+                    return Err(format!(
+                        "{tidy} is not in the staff directory: a gatekeeping meeting is among the service's staff"
+                    ));
+                }
+            }
+        };
+        if !present.iter().any(|p| same_name(p, &spelled)) {
+            present.push(spelled);
+        }
+    }
+    if !present.iter().any(|p| same_name(p, &case.case_manager.name)) {
+        return Err(format!(
+            "the gatekeeping meeting is between the manager and the report's author: {} was not there",
+            case.case_manager.name
+        ));
+    }
+    Ok(present)
 }

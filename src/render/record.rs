@@ -48,8 +48,13 @@ pub(super) struct Record {
     submitted_recorded: bool,
     /// Submitted after the due date.
     late: bool,
-    /// The gatekeeping meeting, as the case file gives it.
+    /// The gatekeeping meeting: the latest recorded as a step, else as the
+    /// case file gives it.
     meeting: Option<Dated>,
+    /// The meeting is a recorded step.
+    meeting_recorded: bool,
+    /// Who was at the recorded meeting.
+    met_with: Vec<String>,
     /// Who gatekept: the managers whose agreement is recorded, else those
     /// the case file names.
     gatekept_by: Vec<String>,
@@ -79,7 +84,9 @@ pub(super) fn record(case: &Case, psr: &DocState, day: NaiveDate, due: Option<Na
     let submitted_step =
         psr.steps.iter().rev().find(|s| s.step == Step::Submitted).and_then(|s| logged_on(&s.at));
     let submitted = submitted_step.map(dated).or_else(|| gk.and_then(|g| g.submitted_date).map(dated));
-    let meeting = gk.and_then(|g| g.meeting_date).map(dated);
+    let recorded_meeting = psr.meetings.last();
+    let meeting =
+        recorded_meeting.map(|m| dated(m.date)).or_else(|| gk.and_then(|g| g.meeting_date).map(dated));
     let held = meeting.is_none_or(|m| m.done);
 
     let agreed: Vec<&crate::history::Review> = psr.reviews.iter().filter(|r| r.agreed).collect();
@@ -142,6 +149,8 @@ pub(super) fn record(case: &Case, psr: &DocState, day: NaiveDate, due: Option<Na
         submitted,
         submitted_recorded: submitted_step.is_some(),
         meeting,
+        meeting_recorded: recorded_meeting.is_some(),
+        met_with: recorded_meeting.map(|m| m.attended.clone()).unwrap_or_default(),
         gatekept_by,
         recorded,
         held,

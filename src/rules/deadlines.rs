@@ -40,7 +40,13 @@ pub fn deadlines(
         // Recorded steps are the gatekeeping where there are any; the
         // typed fields are for PSRs gatekept outside casepress.
         let gk = case.gatekeeping.as_ref().filter(|_| !recorded.recorded);
-        let met = if recorded.recorded { recorded.agreed } else { gk.and_then(|g| g.meeting_date) };
+        // The recorded meeting's own day; without one, the agreement stands
+        // for it (the proposal is agreed at the meeting).
+        let met = if recorded.recorded {
+            recorded.meeting.or(recorded.agreed)
+        } else {
+            gk.and_then(|g| g.meeting_date)
+        };
         let held = if settings.psr_meeting_working_day_before {
             "PSR gatekeeping meeting held (by the working day before the hearing: this service's standard)"
         } else {

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::{Facts, double_gatekeeping_required};
-use crate::case::{Case, MappaLevel, Signatures};
+use crate::case::{Case, MappaLevel, RequestedReport, Signatures};
 use crate::documents::DocumentKind;
 
 /// A required field that has no value.
@@ -36,6 +36,58 @@ pub fn applies(kind: DocumentKind, case: &Case, facts: &Facts) -> bool {
             unreachable!("forms returned above")
         }
     }
+}
+
+/// Whether a person may start a `kind` document for `case` now: a kind a
+/// person writes, not yet started (the case has no such section), that
+/// applies to the case. A PSR or a progress report is started once the
+/// court has asked for it (the case system's `court.report_requested`,
+/// "PSR requested"); a plan once there is an order or intervention; a
+/// service agreement for every child (Derbyshire practice guidance §2.6).
+pub fn may_start(kind: DocumentKind, case: &Case) -> Result<(), String> {
+    let spec = kind.spec();
+    if spec.section.is_none() {
+        return Err(format!(
+            "a {} is made from the case data, not written: there is nothing to start",
+            spec.noun
+        ));
+    };
+    if started(kind, case) {
+        return Err(format!("the {} is already started", spec.noun));
+    }
+    let requested = case.court.as_ref().and_then(|c| c.report_requested);
+    match kind {
+        DocumentKind::Psr if requested != Some(RequestedReport::Psr) => Err(
+            "the court has not asked for a PSR: the case system records the request (court.report_requested)"
+                .into(),
+        ),
+        DocumentKind::ProgressReport if requested != Some(RequestedReport::ProgressReport) => Err(
+            "the court has not asked for a progress report: the case system records the request (court.report_requested)"
+                .into(),
+        ),
+        DocumentKind::InterventionPlan if case.order.is_none() => Err(
+            "an intervention plan is for an order or intervention, and the case system records none".into(),
+        ),
+        _ => Ok(()),
+    }
+}
+
+/// Whether the case holds the section `kind`'s writer fills (the
+/// catalogue's `section`): the document is started. Always false for the
+/// kinds made from the case data.
+pub fn started(kind: DocumentKind, case: &Case) -> bool {
+    match kind {
+        DocumentKind::Psr => case.psr.is_some(),
+        DocumentKind::ProgressReport => case.progress_report.is_some(),
+        DocumentKind::InterventionPlan => case.intervention_plan.is_some(),
+        DocumentKind::ServiceAgreement => case.service_agreement.is_some(),
+        _ => false,
+    }
+}
+
+/// Whether `kind` may be started for `case` (see [`may_start`]).
+pub fn startable(kind: DocumentKind, case: &Case) -> bool {
+    may_start(kind, case).is_ok()
 }
 
 /// Required fields without a value: drafts show "TO COMPLETE" markers for
@@ -146,14 +198,17 @@ fn psr_needs(case: &Case, facts: &Facts, m: &mut Needs) {
     );
     m.check(has(psr.conclusion.as_ref()), "psr.conclusion", "conclusion");
     m.check(psr.proposal.is_some(), "psr.proposal", "sentencing proposal");
-    // Derbyshire practice guidance §7.3: gatekeeping happens "prior to the PSR being completed".
-    // Recorded steps are the gatekeeping where there are any (the
-    // lifecycle checks them); a typed meeting date is for PSRs gatekept
+    // Derbyshire practice guidance §7.3: "For all PSRs, prior to the PSR being completed, a
+    // formal meeting should be held between manager and practitioner". The
+    // meeting recorded as a step (`casepress meeting`, the workspace's
+    // "Record the meeting"); a typed meeting date is for PSRs gatekept
     // outside casepress.
-    if !facts.gatekeeping_recorded.recorded {
-        let gk = case.gatekeeping.as_ref();
-        m.check(gk.and_then(|g| g.meeting_date).is_some(), "gatekeeping.meeting_date", "gatekeeping meeting");
-    }
+    let typed = case.gatekeeping.as_ref().and_then(|g| g.meeting_date);
+    m.check(
+        facts.gatekeeping_recorded.meeting.is_some() || typed.is_some(),
+        "gatekeeping.meeting_date",
+        "gatekeeping meeting",
+    );
     m.check(psr.signed.is_some(), "psr.signed", "author's signature");
 }
 

@@ -18,4 +18,7 @@ pub struct RecordedGatekeeping {
     pub agreed: Option<NaiveDate>,
     /// Two managers, one from another team, agreed one version.
     pub two_managers: bool,
+    /// The day the gatekeeping meeting was held, where one is recorded
+    /// (the latest recorded by that day).
+    pub meeting: Option<NaiveDate>,
 }

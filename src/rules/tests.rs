@@ -341,3 +341,71 @@ fn derbyshire_s7_3_two_working_days_is_for_psrs_to_be_double_gatekept_unless_the
     assert_eq!(p.due, d("2026-12-04"));
     assert!(p.what.contains("this service's standard"), "check says which rule: {}", p.what);
 }
+
+/// Derbyshire practice guidance §7.3 and §2.6, §4: which documents a person starts. A PSR
+/// or progress report once the court asked for it (the case system's
+/// "PSR requested"), a plan with an order, an agreement for every child;
+/// never twice, never a kind made from the case data.
+#[test]
+fn derbyshire_s7_3_a_psr_is_started_once_the_court_asks_for_it() {
+    use crate::rules::documents::may_start;
+    let court = |report: Option<&str>| match report {
+        Some(r) => json!({"name": "Northfield Youth Court", "report_requested": r}),
+        None => json!({"name": "Northfield Youth Court"}),
+    };
+    let bail = json!({"type": "bail_supervision", "start_date": "2026-11-01"});
+    for (extra, kind, allowed) in [
+        (json!({"court": court(Some("psr"))}), DocumentKind::Psr, Ok(())),
+        (json!({"court": court(None)}), DocumentKind::Psr, Err("the court has not asked for a PSR")),
+        (json!({"court": court(Some("progress_report"))}), DocumentKind::Psr, Err("has not asked for a PSR")),
+        (json!({"court": court(Some("progress_report"))}), DocumentKind::ProgressReport, Ok(())),
+        (
+            json!({"court": court(Some("psr")), "psr": {}}),
+            DocumentKind::Psr,
+            Err("the PSR is already started"),
+        ),
+        (json!({}), DocumentKind::InterventionPlan, Err("an intervention plan is for an order")),
+        (json!({"order": bail}), DocumentKind::InterventionPlan, Ok(())),
+        (json!({}), DocumentKind::ServiceAgreement, Ok(())),
+        (json!({"service_agreement": {}}), DocumentKind::ServiceAgreement, Err("already started")),
+        (json!({}), DocumentKind::MappaH, Err("made from the case data")),
+        (json!({}), DocumentKind::Gatekeeping, Err("made from the case data")),
+    ] {
+        let c = case(extra.clone());
+        match (may_start(kind, &c), allowed) {
+            (Ok(()), Ok(())) => {}
+            (Err(why), Err(words)) => assert!(why.contains(words), "{kind} {extra}: {why}"),
+            (got, want) => panic!("{kind} {extra}: {got:?}, expected {want:?}"),
+        }
+    }
+}
+
+/// Derbyshire practice guidance §7.3: "prior to the PSR being completed, a formal meeting
+/// should be held". A final PSR needs the meeting: recorded as a step, or
+/// typed for a PSR gatekept outside casepress; the deadline is met on the
+/// meeting's own day, not the day it was recorded.
+#[test]
+fn derbyshire_s7_3_a_final_psr_needs_its_gatekeeping_meeting() {
+    use crate::rules::documents::missing;
+    let c =
+        case(json!({"psr": {}, "court": {"name": "Northfield Youth Court", "hearing_date": "2026-12-14"}}));
+    let meeting_missing =
+        |f: &Facts| missing(DocumentKind::Psr, &c, f).iter().any(|m| m.path == "gatekeeping.meeting_date");
+    let settings = Settings::default();
+    let cal = WorkingCalendar::default();
+    let steps = |meeting: Option<&str>| RecordedGatekeeping {
+        recorded: true,
+        submitted: Some(d("2026-12-01")),
+        agreed: Some(d("2026-12-03")),
+        two_managers: false,
+        meeting: meeting.map(d),
+    };
+    let without = derive_recorded(&c, &cal, d("2026-12-03"), &settings, &steps(None));
+    assert!(meeting_missing(&without), "submitted and agreed, but no meeting");
+    let with = derive_recorded(&c, &cal, d("2026-12-03"), &settings, &steps(Some("2026-12-02")));
+    assert!(!meeting_missing(&with));
+    assert_eq!(due(&with, "PSR gatekeeping meeting held").done, Some(d("2026-12-02")));
+    let typed = case(json!({"psr": {}, "gatekeeping": {"meeting_date": "2026-12-02"}}));
+    let f = derive(&typed, &cal, d("2026-12-03"));
+    assert!(!missing(DocumentKind::Psr, &typed, &f).iter().any(|m| m.path == "gatekeeping.meeting_date"));
+}

@@ -84,7 +84,8 @@ pub enum LogEntry {
         at: String,
         /// Document kind.
         kind: DocumentKind,
-        /// `submitted`, `returned`, `agreed`, `final`, `sent` or `signed`.
+        /// `submitted`, `returned`, `agreed`, `final`, `sent`, `signed` or
+        /// `meeting`.
         step: Step,
         /// SHA-256 of the version it concerns: the draft submitted, returned
         /// or agreed; the final PDF for `final` and `sent`.
@@ -99,7 +100,8 @@ pub enum LogEntry {
         /// Who it was sent to, for `sent`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         to: Option<String>,
-        /// The date it was sent, for `sent` (YYYY-MM-DD).
+        /// The date it was sent, for `sent`; signed, for `signed`; held,
+        /// for `meeting` (YYYY-MM-DD).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         date: Option<String>,
         /// For `submitted`: the managers it was submitted to (empty: the
@@ -117,6 +119,10 @@ pub enum LogEntry {
         /// person or a parent or carer, whose signature `by` recorded).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         signed_by: Option<String>,
+        /// For `meeting`: who was there (names as the staff directory
+        /// spells them). The meeting's day is `date`.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attended: Vec<String>,
     },
 }
 

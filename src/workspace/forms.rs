@@ -153,6 +153,12 @@ const PSR: &[Section] = &[
                 Input::Area,
             ),
             f("psr.underlying_causes", "Underlying causes of the offending", "", Input::Area),
+            f(
+                "strengths",
+                "Strengths",
+                "What is going well for the child, in plain words: one on each line. The plan's “What's going well” starts from these.",
+                Input::Lines,
+            ),
         ],
     },
     Section {

@@ -93,6 +93,37 @@ pub fn site_with_filed_statements() -> Site {
     site
 }
 
+/// A workspace over the cases the sample ChildView extract makes (and no
+/// others), imported as `casepress import` does, running at `now`.
+pub fn imported_site(now: DateTime<Utc>) -> Site {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let cases = dir.path().join("cases");
+    std::fs::create_dir_all(&cases).unwrap();
+    let users = dir.path().join("users.toml");
+    std::fs::copy(samples().join("users.toml"), &users).unwrap();
+    std::fs::set_permissions(&users, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let config = site_config(dir.path());
+    let extracts = samples().join("import/childview");
+    let mut csvs: Vec<PathBuf> = std::fs::read_dir(&extracts)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .collect();
+    csvs.sort();
+    let opts = casepress::import::ImportOptions {
+        mapping: extracts.join("mapping.toml"),
+        extracts: csvs,
+        out: cases,
+        now,
+    };
+    let report = casepress::import::import(&casepress::service::Service::new(config.clone()), &opts).unwrap();
+    assert!(!report.needs_action(), "the sample extract imports cleanly");
+    let options = Options { listen: Some("127.0.0.1:0".into()), now: Some(now), ..Default::default() };
+    let running = workspace::start(config, options).unwrap();
+    Site { dir, running }
+}
+
 /// [`site_with`] the sample config as it is.
 pub fn site() -> Site {
     site_with(|_| {})

@@ -197,6 +197,8 @@ pub fn childview(children: &[Child]) -> Vec<(&'static str, Vec<u8>)> {
             "Safety & Wellbeing",
             "MAPPA Category",
             "MAPPA Level",
+            "Court Report",
+            "Report Requested",
         ]
         .map(str::to_owned)
         .to_vec(),
@@ -245,6 +247,10 @@ pub fn childview(children: &[Child]) -> Vec<(&'static str, Vec<u8>)> {
             level(c.levels[2]).into(),
             c.mappa.map(|m| m.0.to_string()).unwrap_or_default(),
             c.mappa.map(|m| m.1.to_string()).unwrap_or_default(),
+            // A child on bail awaits sentence: the court asked for a PSR on
+            // the day it bailed them.
+            if c.order == "BAIL" { "PSR requested" } else { "" }.into(),
+            if c.order == "BAIL" { dmy(c.order_start) } else { String::new() },
         ]);
         for (k, (date, what, plea, specified, victim)) in c.offences.iter().enumerate() {
             offences.push(vec![

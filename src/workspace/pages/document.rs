@@ -32,8 +32,9 @@ pub async fn document(State(ws): Ws, v: Visitor, Path((case_id, kind)): Path<(St
             ws,
             "document.html",
             context! {
-                user => v.user, csrf => v.csrf, case => case_view(case, today), doc => doc_view(kind, &state),
-                may_edit => writes(why),
+                user => v.user, csrf => v.csrf, case => case_view(case, today), doc => doc_view(kind, &state, case),
+                may_edit => writes(why) && written(kind, case),
+                may_start => writes(why) && crate::rules::documents::startable(kind, case),
                 findings => findings(case, &facts, kind), preview, actions, today => today.to_string(),
                 papers, issued,
                 flash => flash.as_ref().map(|f| f.0.clone()), flash_kind => flash.map(|f| f.1),
@@ -117,9 +118,30 @@ pub(super) fn actions(
             .collect();
         context! { parts }
     });
+    // A PSR's gatekeeping meeting, recorded by a manager who held it with
+    // the author, about the version as it is now (a draft is made on the
+    // way, so one not rendered yet counts as a draft).
+    let mut discussed = state.clone();
+    if discussed.phase == Phase::None && written(kind, case) {
+        discussed.phase = Phase::Draft;
+    }
+    let staff = ws.press.staff();
+    let author = case.case_manager.name.clone();
+    let meeting = lifecycle::may_record_meeting(&discussed, case, staff, user, std::slice::from_ref(&author))
+        .is_ok()
+        .then(|| {
+            let others: Vec<Manager> = staff
+                .members()
+                .filter(|m| {
+                    staff.is_manager(&m.name) && !same_name(&m.name, user) && !same_name(&m.name, &author)
+                })
+                .map(|m| Manager { name: m.name.clone(), team: m.team.clone().unwrap_or_default() })
+                .collect();
+            context! { author, others }
+        });
     let sent = (issuer && lifecycle::may_send(state).is_ok()).then(|| {
         let to = case.court.as_ref().map(|c| c.name.clone()).unwrap_or_default();
         context! { to }
     });
-    context! { submit, review, sign, final => final_, sent }
+    context! { submit, review, sign, meeting, final => final_, sent }
 }

@@ -35,6 +35,8 @@ pub async fn editor(
             errors: &BTreeMap::new(),
             conflicts: &[],
             saved: flash.as_ref().is_some_and(|f| f.1 == "saved"),
+            // Any other notice (a start) is shown at the top.
+            notice: flash.as_ref().filter(|f| f.1 != "saved"),
         };
         editor_page(ws, &v, &opened, kind, section, &editing, &opened.file.version(), StatusCode::OK)
     })
@@ -65,6 +67,7 @@ pub(super) struct Editing<'a> {
     errors: &'a BTreeMap<String, String>,
     conflicts: &'a [edit::Conflict],
     saved: bool,
+    notice: Option<&'a (String, String)>,
 }
 
 #[derive(Serialize)]
@@ -255,11 +258,12 @@ pub(super) fn editor_page(
         status,
         "editor.html",
         context! {
-            user => v.user, csrf => v.csrf, case => case_view(case, today), doc => doc_view(kind, &state),
+            user => v.user, csrf => v.csrf, case => case_view(case, today), doc => doc_view(kind, &state, case),
             section => context! { slug => section.slug, title => section.title }, sections, next_section,
             fields, errors => !e.errors.is_empty(), error_list, conflicts, version, saved => e.saved,
             base => serde_json::to_string(e.base).unwrap_or_default(),
             findings => findings(case, &facts, kind), preview => preview_view(ws, opened, kind),
+            flash => e.notice.map(|n| n.0.clone()), flash_kind => e.notice.map(|n| n.1.clone()),
         },
     )
 }
@@ -360,7 +364,7 @@ pub async fn save(
                         values: None, session: v.left,
                     });
                 }
-                let e = Editing { values: &yours, base: &base, errors: &errors, conflicts: &[], saved: false };
+                let e = Editing { values: &yours, base: &base, errors: &errors, conflicts: &[], saved: false, notice: None };
                 editor_page(ws, &v, current, kind, section, &e, &based_on, StatusCode::UNPROCESSABLE_ENTITY)
             }
             Saved::Conflict(conflicts, merged) => {
@@ -369,7 +373,7 @@ pub async fn save(
                 }
                 // The page now stands on what was saved: its base is that.
                 let saved_now = edit::values(&current.file.case, section);
-                let e = Editing { values: &merged, base: &saved_now, errors: &BTreeMap::new(), conflicts: &conflicts, saved: false };
+                let e = Editing { values: &merged, base: &saved_now, errors: &BTreeMap::new(), conflicts: &conflicts, saved: false, notice: None };
                 editor_page(ws, &v, current, kind, section, &e, &current.file.version(), StatusCode::CONFLICT)
             }
             Saved::Failed(why) => {

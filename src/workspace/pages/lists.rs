@@ -56,13 +56,10 @@ pub async fn cases(State(ws): Ws, v: Visitor) -> Response {
                 .map(|d| (d.what, d.due))
                 .chain(gatekeeping)
                 .min_by_key(|(_, due)| *due);
-            let report_kind = if case.psr.is_some() {
-                Some(DocumentKind::Psr)
-            } else if case.progress_report.is_some() {
-                Some(DocumentKind::ProgressReport)
-            } else {
-                None
-            };
+            // The court report the case has, or the court asked for.
+            let report_kind = [DocumentKind::Psr, DocumentKind::ProgressReport]
+                .into_iter()
+                .find(|k| written(*k, case) || crate::rules::documents::startable(*k, case));
             rows.push(CaseRow {
                 case_id: case.case_id.to_string(),
                 child: child_name(case),
@@ -79,13 +76,12 @@ pub async fn cases(State(ws): Ws, v: Visitor) -> Response {
                 next_day: next.map(|(_, due)| due),
                 overdue: facts.due_dates.iter().filter(|d| d.status == DueStatus::Overdue).count(),
                 report: report_kind.map(|k| {
-                    format!(
-                        "{}: {}",
-                        k.title(),
-                        phase_words(
-                            states.iter().find(|s| s.kind == k).map(|s| s.phase).unwrap_or(Phase::None)
-                        )
-                    )
+                    let state = states
+                        .iter()
+                        .find(|s| s.kind == k)
+                        .cloned()
+                        .unwrap_or_else(|| crate::history::fold(&[], k));
+                    format!("{}: {}", k.title(), standing(k, &state, case).words)
                 }),
             });
             for s in &states {
@@ -152,29 +148,40 @@ pub(super) struct DocRow {
     title: &'static str,
     phase: &'static str,
     phase_class: &'static str,
-    next: &'static str,
+    next: String,
+    /// The person may start it here (a "Start" button).
+    start: bool,
 }
 
 pub async fn case(State(ws): Ws, v: Visitor, Path(case_id): Path<String>) -> Response {
     let flash = ws.sessions.take_flash(&v.token);
     blocking(ws.clone(), move |ws| {
-        let (opened, _) = match open_for(ws, &v, &case_id, "read", "case summary") {
+        let (opened, why) = match open_for(ws, &v, &case_id, "read", "case summary") {
             Ok(o) => o,
             Err(r) => return r,
         };
         let case = &opened.loaded.case;
         let facts = facts(ws, case, ws.today());
+        // What applies, and what the person could start (a PSR the court
+        // asked for); a document with a recorded version stays listed.
+        let startable = |k: DocumentKind| crate::rules::documents::startable(k, case);
         let documents: Vec<DocRow> = DocumentKind::ALL
             .into_iter()
-            .filter(|k| crate::rules::documents::applies(*k, case, &facts))
+            .filter(|k| {
+                crate::rules::documents::applies(*k, case, &facts)
+                    || startable(*k)
+                    || state_of(&opened, *k).phase != Phase::None
+            })
             .map(|k| {
                 let state = state_of(&opened, k);
+                let standing = standing(k, &state, case);
                 DocRow {
                     kind: k.name(),
                     title: k.title(),
-                    phase: phase_words(state.phase),
-                    phase_class: phase_class(state.phase),
-                    next: next_words(k, &state),
+                    phase: standing.words,
+                    phase_class: standing.class,
+                    next: standing.next,
+                    start: writes(why) && startable(k),
                 }
             })
             .collect();

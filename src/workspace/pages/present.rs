@@ -43,10 +43,20 @@ pub(super) fn case_view(case: &Case, today: NaiveDate) -> minijinja::Value {
         court => case.court.as_ref().map(|c| c.name.clone()),
         hearing => case.court.as_ref().and_then(|c| c.hearing_date).map(words),
         order => case.order.as_ref().map(|o| o.kind.label()),
+        requested => case.court.as_ref().and_then(|c| c.report_requested.map(|r| {
+            let what = match r {
+                crate::case::RequestedReport::Psr => "a pre-sentence report",
+                crate::case::RequestedReport::ProgressReport => "a progress report",
+            };
+            match c.report_requested_date {
+                Some(d) => format!("{what} (on {})", words(d)),
+                None => what.to_owned(),
+            }
+        })),
     }
 }
 
-pub(super) fn doc_view(kind: DocumentKind, state: &DocState) -> minijinja::Value {
+pub(super) fn doc_view(kind: DocumentKind, state: &DocState, case: &Case) -> minijinja::Value {
     let reviews: Vec<_> = state
         .reviews
         .iter()
@@ -57,9 +67,16 @@ pub(super) fn doc_view(kind: DocumentKind, state: &DocState) -> minijinja::Value
         .iter()
         .map(|s| context! { at => s.at.replace('T', " ").trim_end_matches('Z').to_owned(), step => s.step, by => s.by, to => s.to })
         .collect();
+    let standing = standing(kind, state, case);
+    let meetings: Vec<_> = state
+        .meetings
+        .iter()
+        .map(|m| context! { date => words(m.date), attended => m.attended.join(", "), by => m.recorded_by })
+        .collect();
     context! {
         kind => kind.name(), title => kind.title(), short => kind.spec().short,
-        phase => phase_words(state.phase), phase_class => phase_class(state.phase), next => next_words(kind, state),
+        phase => standing.words, phase_class => standing.class, next => standing.next, meetings,
+        gatekept => kind == DocumentKind::Psr,
         editable => !forms::sections(kind).is_empty(),
         first_section => forms::sections(kind).first().map(|s| s.slug),
         reviews, steps, returned => state.phase == Phase::Returned,
@@ -87,6 +104,31 @@ fn version_notice(kind: DocumentKind, phase: Phase) -> Option<String> {
     }
 }
 
+/// Where a document stands, in the words every page uses for it: its phase
+/// once a version is on record; before that, "Not started" only while
+/// nothing of it is written (no section in the case), "Draft" once it is.
+pub(super) struct Standing {
+    pub words: &'static str,
+    pub class: &'static str,
+    pub next: String,
+}
+
+/// Whether the case holds the section `kind`'s writer fills.
+pub(super) fn written(kind: DocumentKind, case: &Case) -> bool {
+    crate::rules::documents::started(kind, case)
+}
+
+pub(super) fn standing(kind: DocumentKind, state: &DocState, case: &Case) -> Standing {
+    let started = kind.spec().section.is_none() || written(kind, case);
+    let (words, class) = match state.phase {
+        Phase::None if kind.spec().section.is_some() && started => ("Draft", "draft"),
+        Phase::None if kind.spec().section.is_some() => ("Not started", "none"),
+        Phase::None => ("Not made yet", "none"),
+        phase => (phase_words(phase), phase_class(phase)),
+    };
+    Standing { words, class, next: next_words(kind, state, case) }
+}
+
 pub(super) fn phase_words(phase: Phase) -> &'static str {
     match phase {
         Phase::None => "Not started",
@@ -111,11 +153,39 @@ pub(super) fn phase_class(phase: Phase) -> &'static str {
     }
 }
 
-pub(super) fn next_words(kind: DocumentKind, state: &DocState) -> &'static str {
+/// The next step, naming the button that takes it where the page has one.
+pub(super) fn next_words(kind: DocumentKind, state: &DocState, case: &Case) -> String {
+    let review = if kind.review() == Review::Gatekeeping { "gatekeeping" } else { "sign-off" };
+    let signed = kind.review() == Review::Signatures;
+    let meeting_needed = kind == DocumentKind::Psr
+        && state.meetings.is_empty()
+        && case.gatekeeping.as_ref().and_then(|g| g.meeting_date).is_none();
     match state.phase {
-        Phase::None if !forms::sections(kind).is_empty() => "write it, then submit it",
-        Phase::None => "rendered from the case data by the batch",
-        _ => lifecycle::next_step(state),
+        Phase::None if kind.spec().section.is_some() && !written(kind, case) => {
+            "press “Start”, then write it".into()
+        }
+        Phase::None | Phase::Draft if signed => "write it, record the signatures, then “Make final”".into(),
+        Phase::None if kind.spec().section.is_some() => {
+            format!("finish writing it, then “Submit for {review}”")
+        }
+        Phase::None if kind.review() == Review::None => {
+            "made from the PSR's recorded gatekeeping: a manager makes it final once the PSR is agreed".into()
+        }
+        Phase::None => format!("made from the case data: “Submit for {review}”"),
+        Phase::Draft if kind.reviewed() => format!("“Submit for {review}”"),
+        Phase::Returned => format!("amend it, then “Submit for {review}” again"),
+        Phase::Submitted if meeting_needed => {
+            "a manager's review, and the gatekeeping meeting (“Record the meeting”)".into()
+        }
+        Phase::Agreed if rules::two_managers_required(kind, case) && state.agreed_by().len() < 2 => {
+            "a second manager's agreement, from another team".into()
+        }
+        Phase::Agreed if meeting_needed => {
+            "the gatekeeping meeting (a manager presses “Record the meeting”), then “Make final”".into()
+        }
+        Phase::Agreed => "“Make final”".into(),
+        Phase::Final => "“Record as sent”".into(),
+        _ => lifecycle::next_step(state).into(),
     }
 }
 
@@ -125,9 +195,18 @@ pub(super) fn findings(case: &Case, facts: &Facts, kind: DocumentKind) -> miniji
         forms::locate(kind, path)
             .map(|(s, f)| format!("/cases/{id}/{kind}/edit/{}#{}", s.slug, field_id(f.path)))
     };
+    // The gatekeeping meeting is a recorded step, on the report's own page.
+    let meeting = |path: &str| kind == DocumentKind::Psr && path == "gatekeeping.meeting_date";
     let missing: Vec<_> = crate::rules::documents::missing(kind, case, facts)
         .iter()
-        .map(|m| context! { label => m.label, href => href(m.path) })
+        .map(|m| {
+            if meeting(m.path) {
+                let href = format!("/cases/{id}/psr#meeting");
+                context! { label => m.label, href, note => "a manager records it at the meeting" }
+            } else {
+                context! { label => m.label, href => href(m.path) }
+            }
+        })
         .collect();
     let language = (kind == DocumentKind::Psr).then(|| {
         facts

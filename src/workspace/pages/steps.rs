@@ -88,6 +88,89 @@ pub async fn sign(
     .await
 }
 
+/// A PSR's gatekeeping meeting: the day held and who was there (each a
+/// `with` box; the manager recording it is counted as there).
+pub async fn meeting(
+    State(ws): Ws,
+    v: Visitor,
+    Path((case_id, kind)): Path<(String, String)>,
+    Form(form): Posted,
+) -> Response {
+    step(ws, v, case_id, kind, form, |form, _| {
+        let attended: Vec<String> = form
+            .iter()
+            .filter(|(k, v)| k == "with" && !v.trim().is_empty())
+            .map(|(_, v)| v.trim().to_owned())
+            .collect();
+        Ok(Act::Meeting { date: posted_date(form, "date")?, attended })
+    })
+    .await
+}
+
+/// Starts a document the person writes: its section added to the case
+/// file (the same library call as `casepress start`), then its editor.
+pub async fn start(
+    State(ws): Ws,
+    v: Visitor,
+    Path((case_id, kind)): Path<(String, String)>,
+    Form(form): Posted,
+) -> Response {
+    if !v.csrf_ok(&form) {
+        return csrf_refused(&ws, &v);
+    }
+    blocking(ws.clone(), move |ws| {
+        let kind = match kind_of(ws, &kind) {
+            Ok(k) => k,
+            Err(r) => return r,
+        };
+        let (opened, why) = match open_for(ws, &v, &case_id, "start", kind.name()) {
+            Ok(o) => o,
+            Err(r) => return r,
+        };
+        let case_id = opened.loaded.case.case_id.to_string();
+        if !writes(why) {
+            let _ =
+                ws.audit.record(&v.user, "refused", Some(&case_id), &format!("start {kind}: not the writer"));
+            return refusal(
+                ws,
+                StatusCode::FORBIDDEN,
+                "Read only",
+                "Only the case's worker, or their cover, starts its documents.",
+            );
+        }
+        let title = kind.title();
+        match lifecycle::start(&ws.press, &opened.file.file, &case_id, kind, &v.user) {
+            Ok(_) => {
+                ws.sessions.set_flash(
+                    &v.token,
+                    &format!(
+                        "{title} started. Write it section by section: what you type is saved as you go."
+                    ),
+                    "ok",
+                );
+                let first = forms::sections(kind).first().map_or("", |s| s.slug);
+                Redirect::to(&format!("/cases/{case_id}/{kind}/edit/{first}")).into_response()
+            }
+            Err(Refused::Rule(why)) => {
+                let _ =
+                    ws.audit.record(&v.user, "refused", Some(&case_id), &format!("start {kind}: the rules"));
+                ws.sessions.set_flash(&v.token, &format!("Not started: {why}."), "error");
+                Redirect::to(&format!("/cases/{case_id}")).into_response()
+            }
+            Err(Refused::Setup(e)) => {
+                tracing::error!("a start failed: {e}");
+                ws.sessions.set_flash(
+                    &v.token,
+                    "Not started: the workspace could not write the case file; tell your administrator.",
+                    "error",
+                );
+                Redirect::to(&format!("/cases/{case_id}")).into_response()
+            }
+        }
+    })
+    .await
+}
+
 pub(super) fn posted_date(form: &[(String, String)], name: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(posted(form, name), "%Y-%m-%d")
         .map_err(|_| "the date: expected a date as YYYY-MM-DD".to_owned())
@@ -169,6 +252,7 @@ pub(super) fn done_words(step: &Act) -> String {
         Act::Return { .. } => "returned with your comments".into(),
         Act::Final { date } => format!("made final, dated {}", words(*date)),
         Act::Sent { to, date } => format!("recorded as sent to {to} on {}", words(*date)),
+        Act::Meeting { date, .. } => format!("gatekeeping meeting of {} recorded", words(*date)),
         Act::Sign { signer, name, date } => match name {
             Some(name) => format!("signed by {name}, {}, on {}", signer.words(), words(*date)),
             None => format!("signed by {}, on {}", signer.words(), words(*date)),
