@@ -156,7 +156,7 @@ async fn a_psr_from_first_words_to_a_final_in_a_transfer_export() {
     assert!(text(c).await.contains("Waiting for your review"));
     accessible(c, "a manager's case list").await;
     screenshot(c, "workspace-cases.png").await;
-    click(c, &format!("#to-review + table a[href='/cases/{CASE}/psr']")).await;
+    click(c, &format!("#waiting + table a[href='/cases/{CASE}/psr']")).await;
     wait_until("the review form", || async { text(c).await.contains("Your review") }).await;
     accessible(c, "gatekeeping view").await;
     screenshot(c, "workspace-gatekeeping.png").await;

@@ -11,11 +11,13 @@
 //! final), publishes it, and appends the document and the step in one
 //! write. It never waits for a batch rendering other cases.
 
+mod notices;
 mod rules;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
 pub use crate::history::{DocState, Phase, Review, fold};
+pub use notices::{StepNotice, Stepped, Waiting, queue, step_notices, waiting_for};
 pub use rules::{
     head_of_service_must_agree, may_finalise, may_issue, may_review, may_send, may_sign, may_submit,
 };
@@ -144,6 +146,8 @@ pub fn act(
         written.push(entry);
     }
     let state = fold(&log, kind);
+    // What `log` already holds of `written` (the draft made on the way).
+    let in_log = written.len();
     let mut signed_by = None;
     let check = in_order(&state, act, now).and_then(|()| match act {
         Act::Submit { to } => may_submit(&state).and_then(|()| named_managers(directory, to)),
@@ -226,7 +230,29 @@ pub fn act(
     crate::failpoint("lifecycle:before-append");
     press.records().append(case_id, &written).map_err(SetupError::from)?;
     crate::failpoint("lifecycle:after-append");
+    log.extend(written[in_log..].iter().cloned());
+    tell(press, case, &state, &fold(&log, kind), &event);
     Ok(event)
+}
+
+/// Queues the emails a recorded step owes (when the service sends email):
+/// to whoever the document now waits for, and to those who worked on a
+/// final. The step is on record already: a queue that cannot be written is
+/// logged and never undoes or fails it, and nothing here waits for a mail
+/// server (the outbox sends).
+fn tell(press: &Press, case: &Case, before: &DocState, after: &DocState, event: &LogEntry) {
+    let LogEntry::Lifecycle { step, sha256, by, at, .. } = event else { return };
+    if press.config().smtp.is_none() {
+        return;
+    }
+    let Ok(at) = DateTime::parse_from_rfc3339(at).map(|t| t.with_timezone(&Utc)) else { return };
+    let stepped = Stepped { case, step: *step, by, at, sha256, before, after };
+    let head = press.config().rules.head_of_service.as_deref();
+    let owed = step_notices(&stepped, press.staff(), head);
+    if let Err(e) = queue(press.layout(), press.modes(), &owed) {
+        // The case id is not a child's data; the error names a path under OUT.
+        tracing::error!("the emails for a {} step on case {} could not be queued: {e}", step, case.case_id);
+    }
 }
 
 /// A signature is never dated after the day it is recorded.

@@ -1,4 +1,5 @@
-//! The case list (with what waits for the person's review) and a case's page.
+//! The case list (with what waits for the signed-in person: a review, a
+//! returned report, a final to make) and a case's page.
 
 #![allow(clippy::result_large_err)]
 
@@ -19,12 +20,14 @@ pub(super) struct CaseRow {
     report: Option<String>,
 }
 
+/// A document waiting for the signed-in person, and what it waits for.
 #[derive(Serialize)]
-pub(super) struct ReviewRow {
+pub(super) struct WaitingRow {
     case_id: String,
     child: String,
     kind: &'static str,
     title: &'static str,
+    what: &'static str,
     submitted: String,
     due: Option<String>,
 }
@@ -34,7 +37,7 @@ pub async fn cases(State(ws): Ws, v: Visitor) -> Response {
     blocking(ws.clone(), move |ws| {
         let today = ws.today();
         let caseload = ws.caseload();
-        let (mut rows, mut reviews) = (Vec::new(), Vec::new());
+        let (mut rows, mut waiting) = (Vec::new(), Vec::new());
         for loaded in &caseload.cases {
             let case = &loaded.case;
             let states = ws.states(case.case_id.as_str());
@@ -88,19 +91,21 @@ pub async fn cases(State(ws): Ws, v: Visitor) -> Response {
                     )
                 }),
             });
+            let head = ws.press.config().rules.head_of_service.as_deref();
             for s in &states {
-                if waiting_for(ws, &v.user, s, case) {
-                    reviews.push(ReviewRow {
+                if let Some(wait) = lifecycle::waiting_for(s, case, ws.press.staff(), &v.user, head) {
+                    waiting.push(WaitingRow {
                         case_id: case.case_id.to_string(),
                         child: child_name(case),
                         kind: s.kind.name(),
                         title: s.kind.title(),
+                        what: wait.words(),
                         submitted: s
                             .submitted
                             .as_ref()
                             .map(|(by, at)| format!("{} by {by}", &at[..10.min(at.len())]))
                             .unwrap_or_default(),
-                        due: facts.gatekeeping_due.map(words),
+                        due: facts.gatekeeping_due.filter(|_| s.kind == DocumentKind::Psr).map(words),
                     });
                 }
             }
@@ -121,29 +126,13 @@ pub async fn cases(State(ws): Ws, v: Visitor) -> Response {
             ws,
             "cases.html",
             context! {
-                user => v.user, csrf => v.csrf, cases => rows, reviews, role_words,
+                user => v.user, csrf => v.csrf, cases => rows, waiting, role_words,
                 today_words => words(today), unloaded => caseload.failures.len(),
                 flash => flash.as_ref().map(|f| f.0.clone()), flash_kind => flash.map(|f| f.1),
             },
         )
     })
     .await
-}
-
-/// Whether a document waits for `who`'s review.
-pub(super) fn waiting_for(ws: &Workspace, who: &str, state: &DocState, case: &Case) -> bool {
-    state.kind.reviewed()
-        && matches!(state.phase, Phase::Submitted | Phase::Agreed)
-        && !state.reviews.iter().any(|r| same_name(&r.by, who))
-        && lifecycle::may_review(
-            state,
-            case,
-            ws.press.staff(),
-            who,
-            ws.press.config().rules.head_of_service.as_deref(),
-        )
-        .is_ok()
-        && (state.submitted_to.is_empty() || state.submitted_to.iter().any(|n| same_name(n, who)))
 }
 
 #[derive(Serialize)]
