@@ -12,12 +12,14 @@
 //! write. It never waits for a batch rendering other cases.
 
 mod notices;
+mod resubmission;
 mod rules;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
 pub use crate::history::{DocState, Phase, Review, fold};
 pub use notices::{StepNotice, Stepped, Waiting, queue, step_notices, waiting_for};
+pub use resubmission::{Resubmission, resubmission};
 pub use rules::{
     head_of_service_must_agree, may_finalise, may_issue, may_review, may_send, may_sign, may_submit,
 };
