@@ -718,7 +718,7 @@ fn a_resubmission_shows_what_changed_since_the_version_returned() {
     assert!(body.contains("<h2 id=\"ch-offence\">Offence analysis</h2>"), "{body}");
     assert!(body.contains("Say what he accepts."), "the return's comments beside the changes");
     assert!(
-        body.contains("<ins><span class=\"cue\">Added</span> He accepts what he did &lt;script&gt;alert(1)&lt;&#x2f;script&gt;."),
+        body.contains("<ins><span class=\"cue\">Added<span class=\"visually-hidden\">:</span> </span>He accepts what he did &lt;script&gt;alert(1)&lt;&#x2f;script&gt;."),
         "{body}"
     );
     assert!(!body.contains("<script>alert"), "the writer's words are text");

@@ -5,6 +5,7 @@
 
 use super::present::*;
 use super::*;
+use crate::documents::Step;
 
 #[derive(Serialize)]
 pub(super) struct CaseRow {
@@ -28,7 +29,7 @@ pub(super) struct WaitingRow {
     kind: &'static str,
     title: &'static str,
     what: &'static str,
-    submitted: String,
+    since: String,
     due: Option<String>,
 }
 
@@ -100,11 +101,7 @@ pub async fn cases(State(ws): Ws, v: Visitor) -> Response {
                         kind: s.kind.name(),
                         title: s.kind.title(),
                         what: wait.words(),
-                        submitted: s
-                            .submitted
-                            .as_ref()
-                            .map(|(by, at)| format!("{} by {by}", &at[..10.min(at.len())]))
-                            .unwrap_or_default(),
+                        since: since(s, wait),
                         due: facts.gatekeeping_due.filter(|_| s.kind == DocumentKind::Psr).map(words),
                     });
                 }
@@ -133,6 +130,24 @@ pub async fn cases(State(ws): Ws, v: Visitor) -> Response {
         )
     })
     .await
+}
+
+/// The step the wait follows, in words: "Submitted 23 November 2026 by …".
+fn since(state: &DocState, wait: lifecycle::Waiting) -> String {
+    let (word, step) = match wait {
+        lifecycle::Waiting::Review => {
+            ("Submitted", state.steps.iter().rev().find(|s| s.step == Step::Submitted))
+        }
+        lifecycle::Waiting::Returned => {
+            ("Returned", state.steps.iter().rev().find(|s| s.step == Step::Returned))
+        }
+        lifecycle::Waiting::MakeFinal | lifecycle::Waiting::Decide => {
+            ("Reviewed", state.steps.iter().rev().find(|s| matches!(s.step, Step::Agreed | Step::Returned)))
+        }
+    };
+    let Some(step) = step else { return String::new() };
+    let day = crate::history::logged_on(&step.at).map(words).unwrap_or_default();
+    format!("{word} {day} by {}", step.by)
 }
 
 #[derive(Serialize)]
