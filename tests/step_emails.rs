@@ -184,3 +184,28 @@ fn a_step_with_the_mail_server_down_is_taken_at_once_and_its_emails_follow() {
     let got = accepted(&sink, 2);
     assert_eq!(got.len(), 2, "{got:#?}");
 }
+
+/// Submitted to nobody by name, a report waits for the writer's line
+/// manager only, not every manager; when the two gatekeepers disagree, the
+/// head of service is told that they decide, and the writer is not told it
+/// was returned (it is not theirs to amend yet).
+#[test]
+fn the_line_manager_by_default_and_the_head_of_service_when_managers_disagree() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let sink = Sink::start(port, &dir.path().join("maildir"));
+    let _running = service(dir.path(), port);
+    cli(dir.path(), &["submit", CASE, "psr", "--by", "Priya Natarajan"]);
+    let review = "Pre-Sentence Report waiting for your review";
+    assert_eq!(accepted(&sink, 1), [to("Declan Hughes", review)]);
+
+    cli(dir.path(), &["review", CASE, "psr", "--by", "Declan Hughes", "--agree"]);
+    fs::write(dir.path().join("comments.txt"), "Proposal: explain the hours.").unwrap();
+    cli(
+        dir.path(),
+        &["review", CASE, "psr", "--by", "Ruth Okafor", "--return", "--comments", "comments.txt"],
+    );
+    let decide = to("Helen Adeyemi", "Pre-Sentence Report: the managers disagree and you decide");
+    let got = accepted(&sink, 2);
+    assert_eq!(got, [to("Declan Hughes", review), decide], "{got:#?}");
+}
