@@ -704,6 +704,11 @@ fn a_resubmission_shows_what_changed_since_the_version_returned() {
     let mut form: Vec<(&str, &str)> = vec![("_csrf", &csrf), ("_version", &version)];
     form.extend(names.iter().copied().zip(values.iter().map(String::as_str)));
     assert_eq!(priya.post(JAY_PSR, &form, &[("X-Autosave", "1")]).status, 200);
+    // Meanwhile the case system moves the hearing: a fact outside the form.
+    let file = site.case_file("yro-custody-possible.json");
+    let mut case: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    case["court"]["hearing_date"] = "2026-12-09".into();
+    std::fs::write(&file, serde_json::to_string_pretty(&case).unwrap()).unwrap();
     let csrf = priya.get(doc).hidden("_csrf");
     assert_eq!(priya.post(&format!("{doc}/submit"), &[("_csrf", &csrf)], &[]).status, 303);
 
@@ -712,6 +717,7 @@ fn a_resubmission_shows_what_changed_since_the_version_returned() {
     assert!(page.contains("What changed") && page.contains("Sections changed: Offence analysis."), "{page}");
     assert!(page.contains("returned the previous version on 23 November 2026 at 11:00"), "{page}");
     assert!(page.contains(&format!("href=\"{doc}/changes\"")));
+    assert!(page.contains("Also changed in the case: <code>court.hearing_date</code>."), "{page}");
     let changes = declan.get(&format!("{doc}/changes"));
     assert_eq!(changes.status, 200);
     let body = changes.body;

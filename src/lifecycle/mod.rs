@@ -340,8 +340,9 @@ fn unchanged_since_review(
     ))
 }
 
-/// The sections of the case (and, inside a section, the fields) that differ.
-fn changed_sections(then: &serde_json::Value, now: &serde_json::Value) -> Vec<String> {
+/// The sections of the case (and, inside a section, the fields) that
+/// differ, each as a backticked path (`` `court.hearing_date` ``).
+pub fn changed_sections(then: &serde_json::Value, now: &serde_json::Value) -> Vec<String> {
     let (Some(then), Some(now)) = (then.as_object(), now.as_object()) else { return vec!["the case".into()] };
     let mut keys: Vec<&String> = then.keys().chain(now.keys()).collect();
     keys.sort();

@@ -55,9 +55,13 @@ pub(super) fn since_returned(
         )
     })?;
     let Some(found) = found else { return Ok(None) };
-    let (sections, kept) = match (&found.then, &found.now) {
-        (Some(then), Some(now)) => (crate::workspace::changes::of_kind(state.kind, then, now), true),
-        _ => (Vec::new(), false),
+    let (sections, elsewhere, kept) = match (&found.then, &found.now) {
+        (Some(then), Some(now)) => (
+            crate::workspace::changes::of_kind(state.kind, then, now),
+            elsewhere(state.kind, then, now),
+            true,
+        ),
+        _ => (Vec::new(), Vec::new(), false),
     };
     let changed: Vec<_> = sections.iter().filter(|s| !s.fields.is_empty()).collect();
     let unchanged: Vec<&str> = sections.iter().filter(|s| s.fields.is_empty()).map(|s| s.title).collect();
@@ -65,8 +69,21 @@ pub(super) fn since_returned(
     Ok(Some(context! {
         returned_by => found.returned_by, returned_on => when(&found.returned_at), comments => found.comments,
         resubmitted_by => found.resubmitted.0, resubmitted_on => when(&found.resubmitted.1),
-        kept, titles, unchanged, sections => detail.then_some(changed),
+        kept, titles, unchanged, elsewhere, sections => detail.then_some(changed),
     }))
+}
+
+/// What else changed in the case, outside the fields the editor shows for
+/// `kind` (facts from the case system, such as a hearing date): the case's
+/// own paths, as `final` names them.
+fn elsewhere(kind: DocumentKind, then: &serde_json::Value, now: &serde_json::Value) -> Vec<String> {
+    let shown: Vec<&str> =
+        forms::sections(kind).iter().flat_map(|s| s.fields.iter().map(|f| f.path)).collect();
+    lifecycle::changed_sections(then, now)
+        .into_iter()
+        .map(|p| p.trim_matches('`').to_owned())
+        .filter(|p| !shown.iter().any(|f| f.starts_with(p.as_str()) || p.starts_with(f)))
+        .collect()
 }
 
 /// A log time as people read it, in England: "23 November 2026 at 11:00".
