@@ -202,6 +202,8 @@ async fn a_psr_from_first_words_to_a_final_in_a_transfer_export() {
     go(c, &site, &format!("/cases/{CASE}/psr")).await;
     let box_ = c.find(Locator::Css(".what-changed")).await.unwrap().text().await.unwrap();
     assert!(box_.contains("Sections changed: Offence analysis"), "{box_}");
+    accessible(c, "a resubmission's page").await;
+    screenshot(c, "workspace-resubmitted.png").await;
     click(c, &format!(".what-changed a[href='/cases/{CASE}/psr/changes']")).await;
     wait_until("what changed", || async { text(c).await.contains("What changed since it was returned") })
         .await;
