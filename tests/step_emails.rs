@@ -209,3 +209,36 @@ fn the_line_manager_by_default_and_the_head_of_service_when_managers_disagree() 
     let got = accepted(&sink, 2);
     assert_eq!(got, [to("Declan Hughes", review), decide], "{got:#?}");
 }
+
+/// A step cut short after queuing its emails (the process dies before the
+/// step is appended to the case log) owes nothing: its emails are dropped,
+/// never sent. The same step taken again is emailed once.
+#[test]
+fn a_step_cut_short_sends_no_email_and_taken_again_sends_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let sink = Sink::start(port, &dir.path().join("maildir"));
+    let _running = service(dir.path(), port);
+    let killed = Command::new(env!("CARGO_BIN_EXE_casepress"))
+        .args(["submit", CASE, "psr", "--by", "Priya Natarajan", "--now", "2026-11-23 11:00"])
+        .env("CASEPRESS_FAILPOINT", "lifecycle:before-append")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_ne!(killed.status.code(), Some(0), "the step was cut short");
+    let queued = fs::read_to_string(dir.path().join("out/outbox/steps.jsonl")).unwrap();
+    assert_eq!(queued.lines().count(), 1, "its email was queued: {queued}");
+    let start = Instant::now();
+    while !fs::read_to_string(dir.path().join("out/outbox/outbox.jsonl"))
+        .unwrap_or_default()
+        .contains("dropped")
+    {
+        assert!(start.elapsed() < Duration::from_secs(30), "the email of a step not on record is dropped");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(sink.messages().is_empty(), "nothing sent for a step not taken");
+
+    cli(dir.path(), &["submit", CASE, "psr", "--by", "Priya Natarajan"]);
+    let got = accepted(&sink, 1);
+    assert_eq!(got, [to("Declan Hughes", "Pre-Sentence Report waiting for your review")]);
+}

@@ -229,19 +229,21 @@ pub fn act(
         signed_by,
     };
     written.push(event.clone());
+    log.extend(written[in_log..].iter().cloned());
+    tell(press, case, &state, &fold(&log, kind), &event);
     crate::failpoint("lifecycle:before-append");
     press.records().append(case_id, &written).map_err(SetupError::from)?;
     crate::failpoint("lifecycle:after-append");
-    log.extend(written[in_log..].iter().cloned());
-    tell(press, case, &state, &fold(&log, kind), &event);
     Ok(event)
 }
 
-/// Queues the emails a recorded step owes (when the service sends email):
-/// to whoever the document now waits for, and to those who worked on a
-/// final. The step is on record already: a queue that cannot be written is
-/// logged and never undoes or fails it, and nothing here waits for a mail
-/// server (the outbox sends).
+/// Queues the emails the step owes (when the service sends email): to
+/// whoever the document now waits for, and to those who worked on a final.
+/// Queued just before the step is appended, under the case's lock: the
+/// outbox sends one only once it finds its step in the case log (taking
+/// the same lock), so a step cut short owes nothing and a recorded one
+/// cannot lose its emails. A queue that cannot be written is logged and
+/// never fails the step, and nothing here waits for a mail server.
 fn tell(press: &Press, case: &Case, before: &DocState, after: &DocState, event: &LogEntry) {
     let LogEntry::Lifecycle { step, sha256, by, at, .. } = event else { return };
     if press.config().smtp.is_none() {

@@ -7,8 +7,9 @@
 //! An email leaves the service: a step's notice names the document kind,
 //! the step, the member of staff who took it and when, and where to find it
 //! in the workspace, never the child nor the case id (decision 0114). The
-//! queue (`OUT/outbox/steps.jsonl`) holds the same and a key; the outbox
-//! sends it (decision 0115).
+//! queue (`OUT/outbox/steps.jsonl`) holds the same, a key and the case id
+//! (to find the step in the case's log); the outbox sends it once the step
+//! is on record (decision 0115).
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
@@ -106,10 +107,13 @@ fn writer_of(state: &DocState, case: &Case) -> Vec<String> {
 /// One email a step owes: queued at the step, sent by the outbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepNotice {
-    /// Stable identity: a digest of the case, the document, the step (its
-    /// place among the document's steps, time and version) and the person
-    /// told: nothing readable of the case.
+    /// Stable identity, made once when the step queues it: a digest of the
+    /// case, the document, the step, its time and version, the person told
+    /// and a random part.
     pub key: String,
+    /// The case, so that the outbox can find the step in its log before
+    /// sending; never in the email.
+    pub case_id: String,
     /// The document.
     pub kind: DocumentKind,
     /// The step taken.
@@ -234,19 +238,24 @@ pub fn step_notices(
     let at = s.at.to_rfc3339_opts(SecondsFormat::Secs, true);
     told.into_iter()
         .map(|(name, waiting)| {
-            // The step's place among the document's steps makes it unique
-            // even where two steps share a second and a version.
+            // Written once to the queue and never computed again, so a
+            // random part may make it unique: two steps in one second on
+            // one version, or a step retried after one cut short (whose
+            // email was dropped), are different emails.
+            let mut nonce = [0u8; 16];
+            getrandom::fill(&mut nonce).unwrap_or_else(|e| panic!("no random numbers from the OS: {e}"));
             let identity = format!(
-                "step:{}:{}:{}:{}:{at}:{}:{}",
+                "step:{}:{}:{}:{at}:{}:{}:{}",
                 s.case.case_id,
                 s.before.kind,
-                s.after.steps.len(),
                 s.step,
                 s.sha256,
-                name.to_lowercase()
+                name.to_lowercase(),
+                store::hex(&nonce)
             );
             StepNotice {
                 key: store::hex(&Sha256::digest(identity.as_bytes())),
+                case_id: s.case.case_id.to_string(),
                 kind: s.before.kind,
                 step: s.step,
                 waiting,
@@ -257,6 +266,21 @@ pub fn step_notices(
             }
         })
         .collect()
+}
+
+impl StepNotice {
+    /// Whether `log` records the step this notice is about.
+    pub fn recorded_in(&self, log: &[crate::store::LogEntry]) -> bool {
+        log.iter().any(|e| match e {
+            crate::store::LogEntry::Lifecycle { kind, step, by, at, .. } => {
+                *kind == self.kind
+                    && *step == self.step
+                    && same_name(by, &self.by)
+                    && DateTime::parse_from_rfc3339(at).is_ok_and(|t| t == self.at)
+            }
+            _ => false,
+        })
+    }
 }
 
 /// Queues `notices` for the outbox: one append of whole lines, synced.

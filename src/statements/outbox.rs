@@ -48,6 +48,9 @@ enum OutboxLine {
     Sent { key: String, at: DateTime<Utc>, message_id: String },
     /// An attempt failed; try again after `retry_at`.
     Failed { key: String, at: DateTime<Utc>, attempt: u32, error: String, retry_at: DateTime<Utc> },
+    /// A step's email whose step the case log does not record (the step
+    /// was cut short after queuing it): owed no more, never sent.
+    Dropped { key: String, at: DateTime<Utc> },
 }
 
 /// An email owed: about a statement, or about a lifecycle step.
@@ -191,7 +194,7 @@ impl Known {
             Ok(OutboxLine::Opened { since }) => {
                 self.since.get_or_insert(since);
             }
-            Ok(OutboxLine::Sent { key, .. }) => {
+            Ok(OutboxLine::Sent { key, .. } | OutboxLine::Dropped { key, .. }) => {
                 self.sent.insert(digest(&key));
                 self.failed.remove(&key);
                 if let Some(at) = self.owed_at.remove(&key) {
@@ -340,11 +343,18 @@ impl Outbox {
         let mut owed = known.unsent();
         owed.sort_by_key(|u| !u.notice.urgent());
         let link = service.config().workspace.link("/cases#waiting");
+        let records = service.records();
         let service = service.config().service.name.clone();
         let mut delivery = Delivery::default();
         for mut u in owed {
             if u.retry_at.is_some_and(|r| r > now) {
                 delivery.unsent.push(u);
+                continue;
+            }
+            if let Owed::Step(step) = &u.notice
+                && !step_recorded(records, step)?
+            {
+                self.append(&OutboxLine::Dropped { key: step.key.clone(), at: Utc::now() })?;
                 continue;
             }
             let result = match u.notice.email(&service, &link) {
@@ -380,6 +390,16 @@ impl Outbox {
         }
         Ok(delivery)
     }
+}
+
+/// Whether a step's email is about a step its case's log records. A step
+/// queues its emails under the case's lock just before appending itself:
+/// taking the lock waits for a step still being taken, so what the log then
+/// lacks was cut short and is never sent.
+fn step_recorded(records: &crate::store::Records, step: &StepNotice) -> Result<bool, String> {
+    let _held = records.lock(&step.case_id).map_err(|e| e.to_string())?;
+    let log = records.read(&step.case_id).map_err(|e| e.to_string())?;
+    Ok(step.recorded_in(&log))
 }
 
 /// The wait before attempt `attempts + 1`: `first`, doubled each time, at most 30 minutes.
