@@ -103,6 +103,19 @@ pub struct WorkspaceConfig {
     pub secure_cookies: bool,
     /// The council's single sign-on, through a reverse proxy.
     pub proxy: Option<ProxyConfig>,
+    /// The address people open the workspace at, for the links in emails,
+    /// e.g. `https://casepress.northfield.example.gov.uk` (default: `http://`
+    /// and `listen`).
+    pub url: Option<String>,
+}
+
+impl WorkspaceConfig {
+    /// The workspace's address of `path` (which starts with `/`), for a
+    /// link in an email.
+    pub fn link(&self, path: &str) -> String {
+        let base = self.url.clone().unwrap_or_else(|| format!("http://{}", self.listen));
+        format!("{}{path}", base.trim_end_matches('/'))
+    }
 }
 
 impl Default for WorkspaceConfig {
@@ -114,6 +127,7 @@ impl Default for WorkspaceConfig {
             session_hours: 12,
             secure_cookies: false,
             proxy: None,
+            url: None,
         }
     }
 }

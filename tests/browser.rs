@@ -2,7 +2,8 @@
 //! WebDriver. A writer signs in, edits a PSR section, sees the preview and a
 //! language finding update, and submits; a manager returns it with a
 //! comment; the writer amends and resubmits; two managers of different
-//! teams agree; the final is made and appears in a transfer export. Every
+//! teams agree, the first after seeing what changed since he returned it;
+//! the final is made and appears in a transfer export. Every
 //! page is checked with axe-core, and a script in case data stays inert.
 //! Screenshots go to `target/screenshots/` (and to `docs/images/` with
 //! `CASEPRESS_UPDATE_SCREENSHOTS=1`).
@@ -156,7 +157,7 @@ async fn a_psr_from_first_words_to_a_final_in_a_transfer_export() {
     assert!(text(c).await.contains("Waiting for your review"));
     accessible(c, "a manager's case list").await;
     screenshot(c, "workspace-cases.png").await;
-    click(c, &format!("#to-review + table a[href='/cases/{CASE}/psr']")).await;
+    click(c, &format!("#waiting + table a[href='/cases/{CASE}/psr']")).await;
     wait_until("the review form", || async { text(c).await.contains("Your review") }).await;
     accessible(c, "gatekeeping view").await;
     screenshot(c, "workspace-gatekeeping.png").await;
@@ -165,8 +166,13 @@ async fn a_psr_from_first_words_to_a_final_in_a_transfer_export() {
     wait_until("returned", || async { flash(c).await.contains("returned with your comments") }).await;
     sign_out(c).await;
 
-    // The writer sees the comment, amends, signs and resubmits.
+    // The writer sees the comment, amends, signs and resubmits. Her list
+    // says what waits for her.
     sign_in(c, &site, "Priya Natarajan").await;
+    let waiting = c.find(Locator::Css("#waiting + table")).await.unwrap().text().await.unwrap();
+    assert!(waiting.contains("Returned to you"), "{waiting}");
+    accessible(c, "a writer's case list with a return waiting").await;
+    screenshot(c, "workspace-returned-to-you.png").await;
     go(c, &site, &format!("/cases/{CASE}/psr/edit/offence")).await;
     assert!(text(c).await.contains("one previous caution is not a pattern"), "the return's comment shows");
     type_into(
@@ -189,6 +195,24 @@ async fn a_psr_from_first_words_to_a_final_in_a_transfer_export() {
     c.find(Locator::Id("to-2")).await.unwrap().select_by_value("Ruth Okafor").await.unwrap();
     click(c, &format!("form[action='/cases/{CASE}/psr/submit'] button")).await;
     wait_until("resubmitted", || async { flash(c).await.contains("submitted") }).await;
+    sign_out(c).await;
+
+    // Her manager sees what changed since he returned it, word by word.
+    sign_in(c, &site, "Declan Hughes").await;
+    go(c, &site, &format!("/cases/{CASE}/psr")).await;
+    let box_ = c.find(Locator::Css(".what-changed")).await.unwrap().text().await.unwrap();
+    assert!(box_.contains("Sections changed: Offence analysis"), "{box_}");
+    accessible(c, "a resubmission's page").await;
+    screenshot(c, "workspace-resubmitted.png").await;
+    click(c, &format!(".what-changed a[href='/cases/{CASE}/psr/changes']")).await;
+    wait_until("what changed", || async { text(c).await.contains("What changed since it was returned") })
+        .await;
+    let removed = c.find(Locator::Css("#ch-offence ~ p.diff del")).await.unwrap().text().await.unwrap();
+    assert!(removed.starts_with("REMOVED") && removed.contains("His offending is entrenched."), "{removed}");
+    let added = c.find(Locator::Css("#ch-offence ~ p.diff ins")).await.unwrap().text().await.unwrap();
+    assert!(added.starts_with("ADDED") && added.contains("He accepts what he did."), "{added}");
+    accessible(c, "what changed").await;
+    screenshot(c, "workspace-changes.png").await;
     sign_out(c).await;
 
     // Two managers of different teams agree.

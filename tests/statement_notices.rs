@@ -6,6 +6,8 @@
 //! instants while sending loses none, and never sends one as two messages.
 
 mod common;
+#[path = "support/smtp.rs"]
+mod smtp;
 #[path = "support/statement_pdfs.rs"]
 mod statement_pdfs;
 #[path = "support/workspace.rs"]
@@ -13,68 +15,12 @@ mod workspace;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use smtp::*;
 use statement_pdfs::*;
 use workspace::*;
-
-/// A real SMTP server on loopback, writing each message it accepts into a maildir.
-struct Sink {
-    child: Child,
-    maildir: PathBuf,
-}
-
-impl Sink {
-    fn start(port: u16, maildir: &Path) -> Self {
-        let child = Command::new("python3")
-            .args([
-                "-m",
-                "aiosmtpd",
-                "-n",
-                "-l",
-                &format!("127.0.0.1:{port}"),
-                "-c",
-                "aiosmtpd.handlers.Mailbox",
-            ])
-            .arg(maildir)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("python3 with aiosmtpd (pip install aiosmtpd), as .ci/run installs");
-        until("the SMTP server listens", 20, || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok());
-        Self { child, maildir: maildir.to_owned() }
-    }
-
-    /// Every message accepted: (Message-ID, To, Subject, whole text).
-    fn messages(&self) -> Vec<(String, String, String, String)> {
-        let Ok(dir) = fs::read_dir(self.maildir.join("new")) else { return Vec::new() };
-        dir.flatten()
-            .map(|e| {
-                let text = fs::read_to_string(e.path()).unwrap();
-                let header = |name: &str| {
-                    text.lines()
-                        .find(|l| l.to_lowercase().starts_with(&format!("{}:", name.to_lowercase())))
-                        .map(|l| l[name.len() + 1..].trim().to_owned())
-                        .unwrap_or_default()
-                };
-                (header("Message-ID"), header("To"), header("Subject"), text.clone())
-            })
-            .collect()
-    }
-}
-
-impl Drop for Sink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
 
 fn with_smtp(ws: &Workspace, port: u16) {
     let config = ws.path().join("casepress.toml");

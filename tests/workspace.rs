@@ -1030,4 +1030,83 @@ fn every_instruction_names_a_button_that_exists() {
     assert!(named.iter().any(|(_, n)| n == "Record the meeting"), "{named:?}");
     let missing: Vec<_> = named.iter().filter(|(_, n)| !labels.contains(n)).collect();
     assert!(missing.is_empty(), "instructions naming no button: {missing:?}\nbuttons: {labels:?}");
+
+/// A manager reviewing a resubmission sees what changed since the version
+/// returned (issue 25, item 8): the document's page names the sections
+/// changed, and the changes page shows each changed field's words removed
+/// and added, marked in words as well as by strike-through and underline,
+/// with the writer's text escaped; the read is audited, and a person the
+/// case is not open to is refused it.
+#[test]
+fn a_resubmission_shows_what_changed_since_the_version_returned() {
+    let site = site();
+    let doc = "/cases/NYJS-2026-0117/psr";
+    let mut priya = Http::new(&site);
+    assert_eq!(priya.sign_in("Priya Natarajan", PASSWORD).status, 303);
+    let csrf = priya.get(doc).hidden("_csrf");
+    assert_eq!(priya.post(&format!("{doc}/submit"), &[("_csrf", &csrf)], &[]).status, 303);
+    let mut declan = Http::new(&site);
+    assert_eq!(declan.sign_in("Declan Hughes", PASSWORD).status, 303);
+    let page = declan.get(doc).body;
+    assert!(!page.contains("What changed"), "a first submission has nothing to compare");
+    let review = declan.get(doc).hidden("_csrf");
+    let form =
+        [("_csrf", review.as_str()), ("decision", "return"), ("comment.offence", "Say what he accepts.")];
+    assert_eq!(declan.post(&format!("{doc}/review"), &form, &[]).status, 303);
+
+    // Priya rewrites one field of the offence analysis and resubmits.
+    let page = priya.get(JAY_PSR);
+    let field = |name: &str| {
+        let at = page.body.find(&format!("name=\"{name}\"")).unwrap();
+        let start = at + page.body[at..].find('>').unwrap() + 1;
+        unescape(page.body[start..].split("</textarea>").next().unwrap())
+    };
+    let names = [
+        "psr.offence_analysis.seriousness",
+        "psr.offence_analysis.basis_of_plea",
+        "psr.offence_analysis.victims",
+        "psr.previous_offending",
+    ];
+    let mut values: Vec<String> = names.iter().map(|n| field(n)).collect();
+    let before = values[0].clone();
+    values[0] = format!("{before} He accepts what he did <script>alert(1)</script>.");
+    let (csrf, version) = (page.hidden("_csrf"), page.hidden("_version"));
+    let mut form: Vec<(&str, &str)> = vec![("_csrf", &csrf), ("_version", &version)];
+    form.extend(names.iter().copied().zip(values.iter().map(String::as_str)));
+    assert_eq!(priya.post(JAY_PSR, &form, &[("X-Autosave", "1")]).status, 200);
+    // Meanwhile the case system moves the hearing: a fact outside the form.
+    let file = site.case_file("yro-custody-possible.json");
+    let mut case: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    case["court"]["hearing_date"] = "2026-12-09".into();
+    std::fs::write(&file, serde_json::to_string_pretty(&case).unwrap()).unwrap();
+    let csrf = priya.get(doc).hidden("_csrf");
+    assert_eq!(priya.post(&format!("{doc}/submit"), &[("_csrf", &csrf)], &[]).status, 303);
+
+    // Declan's page names what changed and links to the words.
+    let page = declan.get(doc).body;
+    assert!(page.contains("What changed") && page.contains("Sections changed: Offence analysis."), "{page}");
+    assert!(page.contains("returned the previous version on 23 November 2026 at 11:00"), "{page}");
+    assert!(page.contains(&format!("href=\"{doc}/changes\"")));
+    assert!(page.contains("Also changed in the case: <code>court.hearing_date</code>."), "{page}");
+    let changes = declan.get(&format!("{doc}/changes"));
+    assert_eq!(changes.status, 200);
+    let body = changes.body;
+    assert!(body.contains("<h2 id=\"ch-offence\">Offence analysis</h2>"), "{body}");
+    assert!(body.contains("Say what he accepts."), "the return's comments beside the changes");
+    assert!(
+        body.contains("<ins><span class=\"cue\">Added<span class=\"visually-hidden\">:</span> </span>He accepts what he did &lt;script&gt;alert(1)&lt;&#x2f;script&gt;."),
+        "{body}"
+    );
+    assert!(!body.contains("<script>alert"), "the writer's words are text");
+    assert_eq!(body.matches("<del>").count(), 1, "nothing was removed (the one is the key's): {body}");
+    assert!(body.contains("0 words removed, 6 added."), "{body}");
+    assert!(body.contains("Sections unchanged") && body.contains("About the report"), "{body}");
+    assert!(site.audit_text().contains("psr changes since returned"), "the read is audited");
+
+    // Another team's case worker is refused, with none of it.
+    let mut tom = Http::new(&site);
+    assert_eq!(tom.sign_in("Tom Ashworth", PASSWORD).status, 303);
+    let refused = tom.get(&format!("{doc}/changes"));
+    assert_eq!(refused.status, 403);
+    assert!(!refused.body.contains("accepts what he did"));
 }

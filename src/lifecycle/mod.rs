@@ -11,12 +11,16 @@
 //! final), publishes it, and appends the document and the step in one
 //! write. It never waits for a batch rendering other cases.
 
+mod notices;
+mod resubmission;
 mod rules;
 mod start;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
 pub use crate::history::{DocState, Phase, Review, fold};
+pub use notices::{StepNotice, Stepped, Waiting, queue, step_notices, waiting_for};
+pub use resubmission::{Resubmission, resubmission};
 pub use rules::{
     head_of_service_must_agree, may_finalise, may_issue, may_record_meeting, may_review, may_send, may_sign,
     may_submit,
@@ -157,6 +161,8 @@ pub fn act(
         written.push(entry);
     }
     let state = fold(&log, kind);
+    // What `log` already holds of `written` (the draft made on the way).
+    let in_log = written.len();
     let mut signed_by = None;
     let mut present = Vec::new();
     let check = in_order(&state, act, now).and_then(|()| match act {
@@ -243,10 +249,34 @@ pub fn act(
         attended: present,
     };
     written.push(event.clone());
+    log.extend(written[in_log..].iter().cloned());
+    tell(press, case, &state, &fold(&log, kind), &event);
     crate::failpoint("lifecycle:before-append");
     press.records().append(case_id, &written).map_err(SetupError::from)?;
     crate::failpoint("lifecycle:after-append");
     Ok(event)
+}
+
+/// Queues the emails the step owes (when the service sends email): to
+/// whoever the document now waits for, and to those who worked on a final.
+/// Queued just before the step is appended, under the case's lock: the
+/// outbox sends one only once it finds its step in the case log (taking
+/// the same lock), so a step cut short owes nothing and a recorded one
+/// cannot lose its emails. A queue that cannot be written is logged and
+/// never fails the step, and nothing here waits for a mail server.
+fn tell(press: &Press, case: &Case, before: &DocState, after: &DocState, event: &LogEntry) {
+    let LogEntry::Lifecycle { step, sha256, by, at, .. } = event else { return };
+    if press.config().smtp.is_none() {
+        return;
+    }
+    let Ok(at) = DateTime::parse_from_rfc3339(at).map(|t| t.with_timezone(&Utc)) else { return };
+    let stepped = Stepped { case, step: *step, by, at, sha256, before, after };
+    let head = press.config().rules.head_of_service.as_deref();
+    let owed = step_notices(&stepped, press.staff(), head);
+    if let Err(e) = queue(press.layout(), press.modes(), &owed) {
+        // The case id is not a child's data; the error names a path under OUT.
+        tracing::error!("the emails for a {} step on case {} could not be queued: {e}", step, case.case_id);
+    }
 }
 
 /// A signature is never dated after the day it is recorded.
@@ -350,8 +380,9 @@ fn unchanged_since_review(
     ))
 }
 
-/// The sections of the case (and, inside a section, the fields) that differ.
-fn changed_sections(then: &serde_json::Value, now: &serde_json::Value) -> Vec<String> {
+/// The sections of the case (and, inside a section, the fields) that
+/// differ, each as a backticked path (`` `court.hearing_date` ``).
+pub fn changed_sections(then: &serde_json::Value, now: &serde_json::Value) -> Vec<String> {
     let (Some(then), Some(now)) = (then.as_object(), now.as_object()) else { return vec!["the case".into()] };
     let mut keys: Vec<&String> = then.keys().chain(now.keys()).collect();
     keys.sort();

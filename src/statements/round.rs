@@ -1,6 +1,7 @@
 //! One filing round, the same for `run`, `statements file` and the watcher:
 //! carry out the desk's queued attach decisions, file the inbox, then
-//! deliver the email notices owed (when SMTP is configured). Whichever
+//! deliver the email notices owed (when SMTP is configured), the
+//! lifecycle steps' queued emails with them. Whichever
 //! filer holds the output's filing lock does all three, so a decision the
 //! desk queued is never left waiting for a watcher the service may not run.
 
@@ -89,11 +90,14 @@ pub fn round(
         report.filed = Some(file_inbox_locked(press, cases.get(press)?, opts, lock)?);
     }
     if let Some(mail) = mail
-        && (report.filed.is_some() || !report.attached.is_empty() || mail.owing)
+        && (report.filed.is_some()
+            || !report.attached.is_empty()
+            || mail.owing
+            || mail.outbox.steps_queued(press.layout()))
     {
         match mail.outbox.deliver(press.service(), mail.mailer.as_ref(), mail.retry, Utc::now()) {
             Ok(d) => {
-                mail.owing = !d.unsent.is_empty();
+                mail.owing = d.deferred || !d.unsent.is_empty();
                 report.notices = Some(d);
             }
             Err(e) => {

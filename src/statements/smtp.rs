@@ -2,13 +2,27 @@
 
 use std::time::Duration;
 
-use super::notices::Notice;
 use crate::config::{SmtpConfig, SmtpTls};
+
+/// One email, as it leaves: plain text, to one person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email {
+    /// The recipient's name.
+    pub to_name: String,
+    /// Their address.
+    pub to_email: String,
+    /// The same for every attempt at one notice.
+    pub message_id: String,
+    /// The subject line.
+    pub subject: String,
+    /// The text.
+    pub body: String,
+}
 
 /// How a notice leaves: SMTP for real.
 pub trait Mailer {
-    /// Sends one notice; `Ok` once the server has accepted it.
-    fn send(&self, notice: &Notice, service: &str) -> Result<(), String>;
+    /// Sends one email; `Ok` once the server has accepted it.
+    fn send(&self, email: &Email) -> Result<(), String>;
 }
 
 /// SMTP through `lettre`.
@@ -45,20 +59,20 @@ impl SmtpMailer {
 }
 
 impl Mailer for SmtpMailer {
-    fn send(&self, notice: &Notice, service: &str) -> Result<(), String> {
+    fn send(&self, email: &Email) -> Result<(), String> {
         use lettre::Transport;
-        let to_address = notice.to_email.as_deref().ok_or("no address")?;
+        let to_address = &email.to_email;
         let to = lettre::message::Mailbox::new(
-            Some(notice.to_name.clone()),
+            Some(email.to_name.clone()),
             to_address.parse().map_err(|e| format!("{to_address}: {e}"))?,
         );
         let message = lettre::Message::builder()
             .from(self.sender.clone())
             .to(to)
-            .message_id(Some(notice.message_id()))
-            .subject(notice.subject())
+            .message_id(Some(email.message_id.clone()))
+            .subject(email.subject.clone())
             .header(lettre::message::header::ContentType::TEXT_PLAIN)
-            .body(notice.body(service))
+            .body(email.body.clone())
             .map_err(|e| e.to_string())?;
         self.transport.send(&message).map(|_| ()).map_err(|e| e.to_string())
     }

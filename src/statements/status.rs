@@ -177,10 +177,10 @@ pub fn to_text(r: &StatusReport) -> String {
         out.push_str(&format!("NOTICES NOT SENT: {}\n", failing.len()));
         for u in failing {
             out.push_str(&format!(
-                "  {} to {}, statement {}: {} attempt(s), last: {}\n",
+                "  {} to {}, {}: {} attempt(s), last: {}\n",
                 u.notice.subject(),
-                u.notice.to_name,
-                u.notice.statement,
+                u.notice.to_name(),
+                u.notice.about(),
                 u.attempts,
                 u.error.as_deref().unwrap_or("")
             ));

@@ -123,9 +123,9 @@ fn log_notices(done: &RoundReport) {
         }
         for u in d.unsent.iter().filter(|u| u.attempts > 0) {
             tracing::warn!(
-                "notice for statement {} to {} not sent ({} attempts): {}",
-                u.notice.statement,
-                u.notice.to_name,
+                "notice about {} to {} not sent ({} attempts): {}",
+                u.notice.about(),
+                u.notice.to_name(),
                 u.attempts,
                 u.error.as_deref().unwrap_or("")
             );

@@ -12,6 +12,7 @@
 //! OUT/statements/heartbeat.json the watcher's last sign of life
 //! OUT/statements/requests/      the desk's queued attach decisions, done.jsonl
 //! OUT/outbox/outbox.jsonl       email notices sent and owed
+//! OUT/outbox/steps.jsonl        emails lifecycle steps queued
 //! OUT/import/                   import bases (facts.json), imports.jsonl, lock
 //! OUT/audit/                    the workspace's audit log
 //! OUT/runs/                     run records
@@ -184,6 +185,16 @@ impl Layout {
     /// The email notices' log.
     pub fn outbox(&self) -> PathBuf {
         self.at("outbox").join("outbox.jsonl")
+    }
+
+    /// The emails lifecycle steps queued, for the outbox to send.
+    pub fn outbox_steps(&self) -> PathBuf {
+        self.at("outbox").join("steps.jsonl")
+    }
+
+    /// The outbox's lock: one sender at a time per output root.
+    pub fn outbox_lock(&self) -> PathBuf {
+        self.at("outbox").join("lock")
     }
 
     /// Import's own records: the bases of the fact-by-fact merge and the

@@ -11,6 +11,7 @@
 pub mod access;
 pub mod accounts;
 pub mod audit;
+pub mod changes;
 pub mod edit;
 pub mod forms;
 mod pages;

@@ -56,6 +56,7 @@ pub fn app(ws: Arc<Workspace>) -> Router {
         .route("/cases/{case}/{kind}/preview/{page}", get(pages::preview_page))
         .route("/cases/{case}/{kind}/papers/{file}", get(pages::paper))
         .route("/cases/{case}/{kind}/start", post(pages::start))
+        .route("/cases/{case}/{kind}/changes", get(pages::changes))
         .route("/cases/{case}/{kind}/submit", post(pages::submit))
         .route("/cases/{case}/{kind}/review", post(pages::review))
         .route("/cases/{case}/{kind}/sign", post(pages::sign))

@@ -3,9 +3,15 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
 
 use super::{Accounts, Options, Workspace, accounts, routes};
 use crate::config::Config;
+use crate::press::Press;
+use crate::statements::outbox::{Outbox, SmtpMailer};
 
 /// A running workspace (for tests and benchmarks): stops when dropped.
 pub struct Running {
@@ -15,6 +21,7 @@ pub struct Running {
     pub workspace: Arc<Workspace>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
+    emails: Emails,
 }
 
 impl Running {
@@ -31,6 +38,81 @@ impl Drop for Running {
         }
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
+        }
+        self.emails.stop();
+    }
+}
+
+/// The thread sending the outbox's emails while the workspace runs.
+struct Emails {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Emails {
+    /// Starts sending, when the service sends email.
+    fn start(workspace: &Arc<Workspace>) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = workspace.press.config().smtp.is_some().then(|| {
+            let (workspace, stop) = (workspace.clone(), stop.clone());
+            std::thread::spawn(move || send_emails(&workspace.press, &stop))
+        });
+        Self { stop, thread }
+    }
+
+    fn stop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Sends what the outbox owes, looking every second: the emails a step
+/// queued leave within seconds of it, whichever door took it (the
+/// workspace or the command line), and never in the step's own request. A
+/// watcher or filing round holding the outbox's lock sends them instead;
+/// whatever cannot be sent is retried as the outbox's backoff says.
+fn send_emails(press: &Press, stop: &AtomicBool) {
+    let Some(smtp) = &press.config().smtp else { return };
+    let mailer = match SmtpMailer::new(smtp) {
+        Ok(m) => m,
+        Err(e) => return tracing::error!("the workspace cannot send email: {e}"),
+    };
+    let retry = Duration::from_secs(smtp.retry_seconds.max(1));
+    let mut outbox = Outbox::new(press.layout(), press.modes());
+    // Whatever an earlier process left owed is sent first.
+    let mut owing = true;
+    let mut tried: Option<Instant> = None;
+    while !stop.load(Ordering::SeqCst) {
+        let due = owing && tried.is_none_or(|t| t.elapsed() >= retry.min(Duration::from_secs(30)));
+        if due || outbox.steps_queued(press.layout()) {
+            tried = Some(Instant::now());
+            match outbox.deliver(press.service(), &mailer, retry, Utc::now()) {
+                Ok(d) => {
+                    owing = d.deferred || !d.unsent.is_empty();
+                    if !d.sent.is_empty() {
+                        tracing::info!("emails: {} sent", d.sent.len());
+                    }
+                    for u in d.unsent.iter().filter(|u| u.attempts > 0) {
+                        tracing::warn!(
+                            "an email about {} to {} not sent ({} attempts): {}",
+                            u.notice.about(),
+                            u.notice.to_name(),
+                            u.attempts,
+                            u.error.as_deref().unwrap_or("")
+                        );
+                    }
+                }
+                Err(e) => {
+                    owing = true;
+                    tracing::error!("the outbox could not be read or written: {e}");
+                }
+            }
+        }
+        let until = Instant::now() + Duration::from_secs(1);
+        while !stop.load(Ordering::SeqCst) && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(100));
         }
     }
 }
@@ -63,7 +145,8 @@ pub fn start(config: Config, options: Options) -> Result<Running, String> {
             }
         });
     });
-    Ok(Running { addr, workspace, stop: Some(stop), thread: Some(thread) })
+    let emails = Emails::start(&workspace);
+    Ok(Running { addr, workspace, stop: Some(stop), thread: Some(thread), emails })
 }
 
 /// Runs the workspace until SIGINT or SIGTERM.
@@ -71,7 +154,8 @@ pub fn serve(config: Config, options: Options) -> Result<(), String> {
     let listen = options.listen.clone().unwrap_or_else(|| config.workspace.listen.clone());
     let workspace = Arc::new(prepare(config, &options)?);
     let runtime = runtime()?;
-    runtime.block_on(async move {
+    let mut emails = Emails::start(&workspace);
+    let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(&listen)
             .await
             .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
@@ -81,7 +165,9 @@ pub fn serve(config: Config, options: Options) -> Result<(), String> {
             .with_graceful_shutdown(shutdown())
             .await
             .map_err(|e| e.to_string())
-    })
+    });
+    emails.stop();
+    served
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, String> {

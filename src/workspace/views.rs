@@ -11,6 +11,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("case.html", include_str!("../../templates/web/case.html")),
     ("dues.html", include_str!("../../templates/web/dues.html")),
     ("document.html", include_str!("../../templates/web/document.html")),
+    ("changes.html", include_str!("../../templates/web/changes.html")),
     ("editor.html", include_str!("../../templates/web/editor.html")),
     ("findings.html", include_str!("../../templates/web/findings.html")),
     ("pages.html", include_str!("../../templates/web/pages.html")),

@@ -187,9 +187,14 @@ pub struct Http {
 
 impl Http {
     pub fn new(site: &Site) -> Self {
+        Self::at(&site.url())
+    }
+
+    /// A client of the workspace at `base` (e.g. `http://127.0.0.1:41234`).
+    pub fn at(base: &str) -> Self {
         let agent: ureq::Agent =
             ureq::Agent::config_builder().max_redirects(0).http_status_as_error(false).build().into();
-        Self { base: site.url(), agent, cookie: None }
+        Self { base: base.to_owned(), agent, cookie: None }
     }
 
     fn finish(&mut self, response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {

@@ -37,7 +37,7 @@ pub async fn desk(State(ws): Ws, v: Visitor) -> Response {
                 .unwrap_or_default()
                 .into_iter()
                 .filter(|u| u.attempts > 0)
-                .map(|u| context! { subject => u.notice.subject(), to => u.notice.to_name, attempts => u.attempts, error => u.error })
+                .map(|u| context! { subject => u.notice.subject(), to => u.notice.to_name(), attempts => u.attempts, error => u.error })
                 .collect(),
             None => Vec::new(),
         };

@@ -23,6 +23,10 @@ pub async fn document(State(ws): Ws, v: Visitor, Path((case_id, kind)): Path<(St
         let preview = preview_view(ws, &opened, kind);
         let actions = actions(ws, &v.user, why, &opened, kind, &state);
         let papers = papers(&opened, kind);
+        let changes = match since_returned(ws, &opened, &state, false) {
+            Ok(c) => c,
+            Err(r) => return r,
+        };
         // Once final, the page shows the final as issued, not a draft.
         let issued = matches!(state.phase, Phase::Final | Phase::Sent)
             .then(|| state.final_version.as_ref().map(|(_, file)| file.clone()))
@@ -36,7 +40,7 @@ pub async fn document(State(ws): Ws, v: Visitor, Path((case_id, kind)): Path<(St
                 may_edit => writes(why) && written(kind, case),
                 may_start => writes(why) && crate::rules::documents::startable(kind, case),
                 findings => findings(case, &facts, kind), preview, actions, today => today.to_string(),
-                papers, issued,
+                papers, issued, changes,
                 flash => flash.as_ref().map(|f| f.0.clone()), flash_kind => flash.map(|f| f.1),
             },
         )

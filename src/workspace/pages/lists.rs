@@ -1,9 +1,11 @@
-//! The case list (with what waits for the person's review) and a case's page.
+//! The case list (with what waits for the signed-in person: a review, a
+//! returned report, a final to make) and a case's page.
 
 #![allow(clippy::result_large_err)]
 
 use super::present::*;
 use super::*;
+use crate::documents::Step;
 
 #[derive(Serialize)]
 pub(super) struct CaseRow {
@@ -19,13 +21,15 @@ pub(super) struct CaseRow {
     report: Option<String>,
 }
 
+/// A document waiting for the signed-in person, and what it waits for.
 #[derive(Serialize)]
-pub(super) struct ReviewRow {
+pub(super) struct WaitingRow {
     case_id: String,
     child: String,
     kind: &'static str,
     title: &'static str,
-    submitted: String,
+    what: &'static str,
+    since: String,
     due: Option<String>,
 }
 
@@ -34,7 +38,7 @@ pub async fn cases(State(ws): Ws, v: Visitor) -> Response {
     blocking(ws.clone(), move |ws| {
         let today = ws.today();
         let caseload = ws.caseload();
-        let (mut rows, mut reviews) = (Vec::new(), Vec::new());
+        let (mut rows, mut waiting) = (Vec::new(), Vec::new());
         for loaded in &caseload.cases {
             let case = &loaded.case;
             let states = ws.states(case.case_id.as_str());
@@ -84,19 +88,17 @@ pub async fn cases(State(ws): Ws, v: Visitor) -> Response {
                     format!("{}: {}", k.title(), standing(k, &state, case).words)
                 }),
             });
+            let head = ws.press.config().rules.head_of_service.as_deref();
             for s in &states {
-                if waiting_for(ws, &v.user, s, case) {
-                    reviews.push(ReviewRow {
+                if let Some(wait) = lifecycle::waiting_for(s, case, ws.press.staff(), &v.user, head) {
+                    waiting.push(WaitingRow {
                         case_id: case.case_id.to_string(),
                         child: child_name(case),
                         kind: s.kind.name(),
                         title: s.kind.title(),
-                        submitted: s
-                            .submitted
-                            .as_ref()
-                            .map(|(by, at)| format!("{} by {by}", &at[..10.min(at.len())]))
-                            .unwrap_or_default(),
-                        due: facts.gatekeeping_due.map(words),
+                        what: wait.words(),
+                        since: since(s, wait),
+                        due: facts.gatekeeping_due.filter(|_| s.kind == DocumentKind::Psr).map(words),
                     });
                 }
             }
@@ -117,7 +119,7 @@ pub async fn cases(State(ws): Ws, v: Visitor) -> Response {
             ws,
             "cases.html",
             context! {
-                user => v.user, csrf => v.csrf, cases => rows, reviews, role_words,
+                user => v.user, csrf => v.csrf, cases => rows, waiting, role_words,
                 today_words => words(today), unloaded => caseload.failures.len(),
                 flash => flash.as_ref().map(|f| f.0.clone()), flash_kind => flash.map(|f| f.1),
             },
@@ -126,20 +128,22 @@ pub async fn cases(State(ws): Ws, v: Visitor) -> Response {
     .await
 }
 
-/// Whether a document waits for `who`'s review.
-pub(super) fn waiting_for(ws: &Workspace, who: &str, state: &DocState, case: &Case) -> bool {
-    state.kind.reviewed()
-        && matches!(state.phase, Phase::Submitted | Phase::Agreed)
-        && !state.reviews.iter().any(|r| same_name(&r.by, who))
-        && lifecycle::may_review(
-            state,
-            case,
-            ws.press.staff(),
-            who,
-            ws.press.config().rules.head_of_service.as_deref(),
-        )
-        .is_ok()
-        && (state.submitted_to.is_empty() || state.submitted_to.iter().any(|n| same_name(n, who)))
+/// The step the wait follows, in words: "Submitted 23 November 2026 by …".
+fn since(state: &DocState, wait: lifecycle::Waiting) -> String {
+    let (word, step) = match wait {
+        lifecycle::Waiting::Review => {
+            ("Submitted", state.steps.iter().rev().find(|s| s.step == Step::Submitted))
+        }
+        lifecycle::Waiting::Returned => {
+            ("Returned", state.steps.iter().rev().find(|s| s.step == Step::Returned))
+        }
+        lifecycle::Waiting::MakeFinal | lifecycle::Waiting::Decide => {
+            ("Reviewed", state.steps.iter().rev().find(|s| matches!(s.step, Step::Agreed | Step::Returned)))
+        }
+    };
+    let Some(step) = step else { return String::new() };
+    let day = crate::history::logged_on(&step.at).map(words).unwrap_or_default();
+    format!("{word} {day} by {}", step.by)
 }
 
 #[derive(Serialize)]

@@ -2,6 +2,7 @@
 //! they may, the audit line, then the page. File work, typesetting and
 //! password hashing run on the blocking pool.
 
+mod changes;
 mod common;
 mod desk;
 mod document;
@@ -13,6 +14,7 @@ mod preview;
 mod sign_in;
 mod steps;
 
+pub(super) use changes::*;
 pub(super) use common::*;
 pub(super) use desk::*;
 pub(super) use document::*;
