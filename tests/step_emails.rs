@@ -45,7 +45,11 @@ fn service(dir: &Path, port: u16) -> Running {
     );
     fs::write(dir.join("casepress.toml"), format!("{config}{email}")).unwrap();
     let config = Config::load(&dir.join("casepress.toml")).unwrap();
-    workspace::start(config, Options { listen: Some("127.0.0.1:0".into()), now: Some(sample_now()) }).unwrap()
+    workspace::start(
+        config,
+        Options { listen: Some("127.0.0.1:0".into()), now: Some(sample_now()), ..Default::default() },
+    )
+    .unwrap()
 }
 
 /// A step through the command line, at the workspace's clock.

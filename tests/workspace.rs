@@ -1030,6 +1030,7 @@ fn every_instruction_names_a_button_that_exists() {
     assert!(named.iter().any(|(_, n)| n == "Record the meeting"), "{named:?}");
     let missing: Vec<_> = named.iter().filter(|(_, n)| !labels.contains(n)).collect();
     assert!(missing.is_empty(), "instructions naming no button: {missing:?}\nbuttons: {labels:?}");
+}
 
 /// A manager reviewing a resubmission sees what changed since the version
 /// returned (issue 25, item 8): the document's page names the sections

@@ -27,7 +27,7 @@ pub async fn changes(State(ws): Ws, v: Visitor, Path((case_id, kind)): Path<(Str
             "changes.html",
             context! {
                 user => v.user, csrf => v.csrf, case => case_view(&opened.loaded.case, ws.today()),
-                doc => doc_view(kind, &state), changes,
+                doc => doc_view(kind, &state, &opened.loaded.case), changes,
             },
         )
     })
