@@ -41,8 +41,13 @@ async fn text(c: &Client) -> String {
     }
 }
 
+/// Clicks as a person does: with the element scrolled to the middle of
+/// the window, never under the editor's sticky Save bar.
 async fn click(c: &Client, css: &str) {
-    c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
+    let el = c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
+    let arg = serde_json::to_value(&el).unwrap();
+    c.execute("arguments[0].scrollIntoView({block: 'center'}); return true;", vec![arg]).await.unwrap();
+    el.click().await.unwrap();
 }
 
 /// Runs axe-core on the page; fails on any WCAG 2.2 A or AA violation.
