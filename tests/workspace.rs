@@ -155,9 +155,25 @@ fn the_session_cookie_is_http_only_and_strict() {
     let reply = http.get("/sign-in");
     let cookie = reply.header("set-cookie").unwrap();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && !cookie.contains("Secure"));
+    assert!(reply.header("strict-transport-security").is_none(), "no HSTS over plain HTTP");
+    // Over HTTPS: Secure, the __Host- prefix (this host, this path, secure
+    // connections only) and HSTS; signing in and out works under that name.
     let site = site_with(|c| c.workspace.secure_cookies = true);
     let mut http = Http::new(&site);
-    assert!(http.get("/sign-in").header("set-cookie").unwrap().contains("Secure"));
+    let page = http.get("/sign-in");
+    let cookie = page.header("set-cookie").unwrap();
+    assert!(
+        cookie.starts_with("__Host-casepress_session=")
+            && cookie.contains("Secure")
+            && cookie.contains("Path=/")
+    );
+    assert_eq!(page.header("strict-transport-security"), Some("max-age=31536000; includeSubDomains"));
+    assert_eq!(http.sign_in("Priya Natarajan", PASSWORD).status, 303);
+    let cases = http.get("/cases");
+    assert_eq!(cases.status, 200);
+    let out = http.post("/sign-out", &[("_csrf", &cases.hidden("_csrf"))], &[]);
+    assert!(out.header("set-cookie").unwrap().starts_with("__Host-casepress_session=;"));
+    assert_eq!(http.get("/cases").status, 303, "signed out");
 }
 
 #[test]

@@ -19,6 +19,10 @@ use super::Workspace;
 /// The session cookie's name.
 pub const COOKIE: &str = "casepress_session";
 
+/// Its name over HTTPS: the `__Host-` prefix makes browsers keep it to
+/// this host, this path and secure connections only (ASVS V3.3.3).
+pub const SECURE_COOKIE: &str = "__Host-casepress_session";
+
 /// The person asking, signed in.
 pub struct Visitor {
     /// Their name, as the staff directory has it.
@@ -65,14 +69,14 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(Cookie::split_parse)
         .filter_map(Result::ok)
-        .find(|c| c.name() == COOKIE)
+        .find(|c| c.name() == COOKIE || c.name() == SECURE_COOKIE)
         .map(|c| c.value().to_owned())
 }
 
 /// The `Set-Cookie` value for a session token.
 pub fn session_cookie(ws: &Workspace, token: &str, headers: &HeaderMap, peer: SocketAddr) -> String {
     let secure = ws.press.config().workspace.secure_cookies || behind_tls_proxy(ws, headers, peer);
-    Cookie::build((COOKIE, token.to_owned()))
+    Cookie::build((if secure { SECURE_COOKIE } else { COOKIE }, token.to_owned()))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Strict)
@@ -81,12 +85,15 @@ pub fn session_cookie(ws: &Workspace, token: &str, headers: &HeaderMap, peer: So
         .to_string()
 }
 
-/// A cookie that ends the session in the browser too.
-pub fn cleared_cookie() -> String {
-    Cookie::build((COOKIE, ""))
+/// A cookie that ends the session in the browser too (by the name it was
+/// set under).
+pub fn cleared_cookie(ws: &Workspace, headers: &HeaderMap, peer: SocketAddr) -> String {
+    let secure = ws.press.config().workspace.secure_cookies || behind_tls_proxy(ws, headers, peer);
+    Cookie::build((if secure { SECURE_COOKIE } else { COOKIE }, ""))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Strict)
+        .secure(secure)
         .max_age(cookie::time::Duration::ZERO)
         .build()
         .to_string()

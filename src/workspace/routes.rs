@@ -71,6 +71,13 @@ pub fn app(ws: Arc<Workspace>) -> Router {
     for (name, value) in headers {
         router = router.layer(SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value)));
     }
+    // Served over HTTPS: browsers are told to use nothing else for a year.
+    if ws.press.config().workspace.secure_cookies {
+        router = router.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        ));
+    }
     router.with_state(ws)
 }
 

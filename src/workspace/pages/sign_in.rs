@@ -127,7 +127,7 @@ pub async fn sign_out(
     }
     ws.sessions.end(&v.token);
     let _ = ws.audit.record(&v.user, "signed-out", None, "");
-    with_cookie(Redirect::to("/sign-in").into_response(), Some(http::cleared_cookie()))
+    with_cookie(Redirect::to("/sign-in").into_response(), Some(http::cleared_cookie(&ws, &headers, peer)))
 }
 
 /// How long the session has left (the page's warning before it ends).
