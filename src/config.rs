@@ -271,7 +271,9 @@ fn default_scan_timeout() -> u64 {
 impl From<ScanSetting> for ScanConfig {
     fn from(s: ScanSetting) -> Self {
         match s {
-            ScanSetting::Socket(socket) => Self { socket, timeout_seconds: ScanConfig::DEFAULT_TIMEOUT_SECONDS },
+            ScanSetting::Socket(socket) => {
+                Self { socket, timeout_seconds: ScanConfig::DEFAULT_TIMEOUT_SECONDS }
+            }
             ScanSetting::Table(t) => Self { socket: t.socket, timeout_seconds: t.timeout_seconds.max(1) },
         }
     }

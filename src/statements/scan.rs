@@ -137,7 +137,8 @@ fn answer(stream: &mut UnixStream, deadline: Instant) -> Result<String, ScanErro
     let mut buf = [0u8; 512];
     loop {
         stream.set_read_timeout(Some(left(deadline)?)).map_err(|e| ScanError::Unavailable(e.to_string()))?;
-        let n = stream.read(&mut buf).map_err(|e| ScanError::Unavailable(format!("reading its answer: {e}")))?;
+        let n =
+            stream.read(&mut buf).map_err(|e| ScanError::Unavailable(format!("reading its answer: {e}")))?;
         got.extend_from_slice(&buf[..n]);
         if n == 0 || got.contains(&0) || got.len() > MAX_ANSWER {
             break;

@@ -59,7 +59,11 @@ impl<'a> Service<'a> {
             ledger_file: LedgerFile { journal: self.press.records().ledger() },
             policy,
             now,
-            scan: config.statements.scan.as_ref().map(|c| Scan { scanner: Scanner::new(c), down: RefCell::new(None) }),
+            scan: config
+                .statements
+                .scan
+                .as_ref()
+                .map(|c| Scan { scanner: Scanner::new(c), down: RefCell::new(None) }),
         }
     }
 }
