@@ -218,6 +218,65 @@ pub struct StatementsConfig {
     /// Always-on filing (`casepress statements watch`): when set, a watcher
     /// is expected, and `statements status` says when it has not been seen.
     pub watch: Option<WatchConfig>,
+    /// The virus scanner (clamd) every statement passes before it is
+    /// filed: its socket's path, or a table. None: not scanned (see
+    /// `docs/decisions/0134-statements-scanned-by-clamd.md` for why that is
+    /// the default). While it is configured and cannot be reached, nothing
+    /// is filed.
+    pub scan: Option<ScanConfig>,
+}
+
+/// The virus scanner: clamd on its Unix socket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "ScanSetting")]
+pub struct ScanConfig {
+    /// clamd's socket (Debian: `/run/clamav/clamd.ctl`).
+    pub socket: PathBuf,
+    /// Longest one scan may take, connection to answer.
+    pub timeout_seconds: u64,
+}
+
+impl ScanConfig {
+    /// Debian's clamd socket.
+    pub const DEBIAN_SOCKET: &'static str = "/run/clamav/clamd.ctl";
+    /// The time limit when none is set: a 20 MB statement scans in a second or two.
+    pub const DEFAULT_TIMEOUT_SECONDS: u64 = 30;
+}
+
+/// `scan = "/run/clamav/clamd.ctl"` or `scan = { socket = "...", timeout_seconds = 30 }`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ScanSetting {
+    Socket(PathBuf),
+    Table(ScanTable),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScanTable {
+    #[serde(default = "debian_socket")]
+    socket: PathBuf,
+    #[serde(default = "default_scan_timeout")]
+    timeout_seconds: u64,
+}
+
+fn debian_socket() -> PathBuf {
+    ScanConfig::DEBIAN_SOCKET.into()
+}
+
+fn default_scan_timeout() -> u64 {
+    ScanConfig::DEFAULT_TIMEOUT_SECONDS
+}
+
+impl From<ScanSetting> for ScanConfig {
+    fn from(s: ScanSetting) -> Self {
+        match s {
+            ScanSetting::Socket(socket) => {
+                Self { socket, timeout_seconds: ScanConfig::DEFAULT_TIMEOUT_SECONDS }
+            }
+            ScanSetting::Table(t) => Self { socket: t.socket, timeout_seconds: t.timeout_seconds.max(1) },
+        }
+    }
 }
 
 impl Default for StatementsConfig {
@@ -234,6 +293,7 @@ impl Default for StatementsConfig {
             duty_manager: None,
             duty_officer: None,
             watch: None,
+            scan: None,
         }
     }
 }
@@ -441,6 +501,9 @@ impl Config {
         self.service.logo.as_mut().map(fix);
         self.statements.inbox.as_mut().map(fix);
         self.statements.sample_inbox.as_mut().map(fix);
+        if let Some(scan) = self.statements.scan.as_mut() {
+            fix(&mut scan.socket);
+        }
         fix(&mut self.workspace.users);
         if let Some(smtp) = self.smtp.as_mut() {
             smtp.password_file.as_mut().map(fix);

@@ -663,3 +663,93 @@ fn two_hundred_cases_in_one_ndjson_file_are_all_updated() {
     let moved = fs::read_to_string(&all).unwrap().lines().filter(|l| l.contains("\"Newtown\"")).count();
     assert_eq!(moved, 200, "every update reached the file");
 }
+
+/// A copy of the workbook at `from` with its first sheet's XML written by
+/// `sheet` instead (every other part copied as it is).
+fn with_sheet(from: &Path, to: &Path, sheet: impl FnOnce(&mut dyn std::io::Write)) {
+    use zip::write::SimpleFileOptions;
+    let mut source = zip::ZipArchive::new(fs::File::open(from).unwrap()).unwrap();
+    let mut out = zip::ZipWriter::new(fs::File::create(to).unwrap());
+    for i in 0..source.len() {
+        let entry = source.by_index_raw(i).unwrap();
+        if entry.name().unwrap() != "xl/worksheets/sheet1.xml" {
+            out.raw_copy_file(entry).unwrap();
+        }
+    }
+    let options = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(9))
+        .large_file(true);
+    out.start_file("xl/worksheets/sheet1.xml", options).unwrap();
+    sheet(&mut out);
+    out.finish().unwrap();
+}
+
+/// Issue 26 item 7 (review N8): a 16 KB workbook whose sheet spans
+/// A1:XFD1048576 (it made calamine allocate 512 GiB and abort), the same
+/// far cell under a sheet that claims to be small, and a 4 MB zip bomb
+/// (1 GB of sheet XML) are each refused in under a second, naming the file.
+#[test]
+fn issue_26_hostile_workbooks_are_refused_before_anything_is_allocated() {
+    use rust_xlsxwriter::Workbook;
+    let tmp = tempfile::tempdir().unwrap();
+    let config = config_in(tmp.path());
+    let mapping = import_dir().join("caredirector").join("mapping.toml");
+
+    // A1 and XFD1048576: what the review's x07b holds.
+    let far = tmp.path().join("far").join("Youth_Extract.xlsx");
+    fs::create_dir_all(far.parent().unwrap()).unwrap();
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet().set_name("Young People").unwrap();
+    sheet.write_string(0, 0, "Person Ref").unwrap();
+    sheet.write_string(1_048_575, 16_383, "x").unwrap();
+    book.save(&far).unwrap();
+    assert!(fs::metadata(&far).unwrap().len() < 16 * 1024);
+
+    // The same cells under a sheet that claims to span A1 only.
+    let lying = tmp.path().join("lying").join("Youth_Extract.xlsx");
+    fs::create_dir_all(lying.parent().unwrap()).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(
+        &mut zip::ZipArchive::new(fs::File::open(&far).unwrap())
+            .unwrap()
+            .by_name("xl/worksheets/sheet1.xml")
+            .unwrap(),
+        &mut xml,
+    )
+    .unwrap();
+    assert!(xml.contains(r#"<dimension ref="A1:XFD1048576"/>"#), "{xml}");
+    let xml = xml.replace(r#"<dimension ref="A1:XFD1048576"/>"#, r#"<dimension ref="A1"/>"#);
+    with_sheet(&far, &lying, |w| w.write_all(xml.as_bytes()).unwrap());
+
+    // A zip bomb: 1 GB of identical rows in a few MB.
+    let bomb = tmp.path().join("bomb").join("Youth_Extract.xlsx");
+    fs::create_dir_all(bomb.parent().unwrap()).unwrap();
+    with_sheet(&far, &bomb, |w| {
+        let head = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#;
+        w.write_all(head.as_bytes()).unwrap();
+        let row = r#"<row><c t="inlineStr"><is><t>Young person</t></is></c><c t="inlineStr"><is><t>Young person</t></is></c></row>"#;
+        let block = row.repeat((1 << 20) / row.len());
+        for _ in 0..1024 {
+            w.write_all(block.as_bytes()).unwrap();
+        }
+        w.write_all(b"</sheetData></worksheet>").unwrap();
+    });
+    let size = fs::metadata(&bomb).unwrap().len();
+    assert!(size < 8 << 20, "the bomb is {size} bytes");
+
+    for (path, says) in [
+        (&far, "spans 17179869184 cells"),
+        (&lying, "more than the 2000000 an extract may"),
+        (&bomb, "would unpack to"),
+    ] {
+        let started = std::time::Instant::now();
+        let (code, text) =
+            run_import(&config, &mapping, std::slice::from_ref(path), &tmp.path().join("cases"));
+        let took = started.elapsed();
+        assert_eq!(code, 2, "{text}");
+        assert!(text.contains(&path.display().to_string()) && text.contains("refused"), "{text}");
+        assert!(text.contains(says), "{text}");
+        assert!(took < std::time::Duration::from_secs(1), "{} took {took:?}", path.display());
+    }
+}

@@ -97,6 +97,9 @@ pub fn filing(report: &FilingReport) {
             say!("               escalation notice: {}", e.display());
         }
     }
+    for p in &report.problems {
+        say!("\nPROBLEM: {p}");
+    }
     if !report.unloaded.is_empty() {
         say!("\nCases that could not be loaded (statements from these children cannot be matched):");
         for f in &report.unloaded {
@@ -105,8 +108,13 @@ pub fn filing(report: &FilingReport) {
     }
     let safety =
         report.items.iter().filter(|i| i.safety_link && i.outcome == StatementOutcome::Assigned).count();
+    // Named only when there are any: most runs never see one.
+    let infected = match report.count(StatementOutcome::Infected) {
+        0 => String::new(),
+        n => format!(", {n} INFECTED (quarantined)"),
+    };
     say!(
-        "\n{} assigned ({safety} Safety Link), {} unidentified, {} unreadable, {} duplicate, {} left for later, {} failed.",
+        "\n{} assigned ({safety} Safety Link), {} unidentified, {} unreadable{infected}, {} duplicate, {} left for later, {} failed.",
         report.count(StatementOutcome::Assigned),
         report.count(StatementOutcome::Unidentified),
         report.count(StatementOutcome::Unreadable),

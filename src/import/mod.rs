@@ -18,6 +18,7 @@ pub mod merge;
 pub mod shape;
 pub mod skeleton;
 pub mod table;
+pub mod workbook;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};

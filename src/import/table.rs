@@ -95,9 +95,7 @@ pub fn is_workbook(path: &Path) -> bool {
 
 /// The sheet names of a workbook.
 pub fn sheet_names(path: &Path) -> Result<Vec<String>, String> {
-    let book = calamine::open_workbook_auto(path)
-        .map_err(|e| format!("{}: cannot open the workbook: {e}", path.display()))?;
-    Ok(book.sheet_names())
+    Ok(super::workbook::open(path)?.sheet_names())
 }
 
 /// Reads the table from `path`.
@@ -209,8 +207,7 @@ fn decode(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
 }
 
 fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<(String, (usize, Vec<Row>)), String> {
-    let mut book = calamine::open_workbook_auto(path)
-        .map_err(|e| format!("{}: cannot open the workbook: {e}", path.display()))?;
+    let mut book = super::workbook::open(path)?;
     let names = book.sheet_names();
     let name = match sheet {
         Some(s) => names
@@ -222,9 +219,7 @@ fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<(String, (usize, Ve
             names.first().cloned().ok_or_else(|| format!("{}: the workbook has no sheets", path.display()))?
         }
     };
-    let range = book
-        .worksheet_range(&name)
-        .map_err(|e| format!("{}, sheet \"{name}\": cannot read: {e}", path.display()))?;
+    let range = super::workbook::sheet(&mut book, &name, &format!("{}, sheet \"{name}\"", path.display()))?;
     let (top, left) = range.start().map_or((0, 0), |(r, c)| (r as usize, c as usize));
     let rows = range
         .rows()

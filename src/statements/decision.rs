@@ -21,6 +21,8 @@ pub enum StatementOutcome {
     Unidentified,
     /// Not a readable statement: quarantined with a reason.
     Unreadable,
+    /// The virus scanner found something in it: quarantined, never read.
+    Infected,
     /// Already filed (same SHA-256): removed from the inbox, not filed twice.
     Duplicate,
     /// Still arriving, or a temporary file: left for the next run.

@@ -20,6 +20,7 @@ pub mod register;
 mod report;
 pub mod requests;
 pub mod round;
+pub mod scan;
 mod smtp;
 pub mod status;
 pub mod watch;

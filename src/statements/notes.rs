@@ -180,6 +180,27 @@ pub(super) fn notes_for(
             let dir = Layout::quarantine_rel(Quarantine::Unreadable);
             vec![(dir.into(), format!("{}.reason.txt", v.dest_name), text)]
         }
+        StatementOutcome::Infected => {
+            let text = format!(
+                "INFECTED FILE: DO NOT OPEN\n\n\
+                 Inbox file: {source}\n\
+                 Received:   {received}\n\
+                 SHA-256:    {sha}\n\
+                 Found:      {reason}\n\n\
+                 The virus scanner found this in the file before anyone opened it. It was\n\
+                 never read and is not served by the workspace.\n\
+                 Next: tell the information security lead. Download the statement again\n\
+                 from the Mind Of My Own service portal; if the new copy is also found,\n\
+                 tell the portal's account manager (the statement ID only, never the\n\
+                 young person's details). Delete this file once the lead agrees.\n",
+                source = v.source,
+                received = local(v.received),
+                sha = v.sha256,
+                reason = v.reason.as_deref().unwrap_or("unknown"),
+            );
+            let dir = Layout::quarantine_rel(Quarantine::Infected);
+            vec![(dir.into(), format!("{}.reason.txt", v.dest_name), text)]
+        }
         _ => Vec::new(),
     }
 }

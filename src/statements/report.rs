@@ -102,6 +102,10 @@ impl StatementReport {
                 "{}: quarantined, not assigned; duty officer to cross-reference",
                 d.unidentified_because()
             ),
+            StatementOutcome::Infected => format!(
+                "{}: quarantined, never opened; tell the information security lead",
+                d.reason.as_deref().unwrap_or_default()
+            ),
             _ => d.reason.clone().unwrap_or_default(),
         };
         Self {

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::decision::StatementOutcome;
 use super::inbox::inbox_files;
 use super::ledger::done_decisions;
+use super::scan::Scanner;
 use crate::service::Service;
 
 /// One line of the status report.
@@ -27,6 +28,18 @@ pub struct StatusItem {
     pub overdue: bool,
 }
 
+/// Whether the configured virus scanner answers.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScannerHealth {
+    /// Its socket.
+    pub socket: String,
+    /// Why it cannot be reached, if it cannot: nothing is filed meanwhile.
+    pub down: Option<String>,
+}
+
+/// Longest `status` waits for the scanner's answer.
+const SCANNER_CHECK: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The status of statement filing.
 #[derive(Debug, Clone, Serialize)]
 pub struct StatusReport {
@@ -40,6 +53,10 @@ pub struct StatusReport {
     pub unidentified: Vec<StatusItem>,
     /// Unreadable files still in quarantine.
     pub unreadable: Vec<StatusItem>,
+    /// Files the virus scanner found something in, still in quarantine.
+    pub infected: Vec<StatusItem>,
+    /// The virus scanner, where one is configured (`[statements] scan`).
+    pub scanner: Option<ScannerHealth>,
     /// Damaged lines in the filing ledger (torn or glued writes): a
     /// statement they recorded may be missing from this report.
     pub damaged_ledger_lines: Vec<crate::store::Damaged>,
@@ -57,6 +74,8 @@ impl StatusReport {
     pub fn needs_action(&self) -> bool {
         self.waiting.iter().any(|i| i.overdue)
             || !self.unidentified.is_empty()
+            || !self.infected.is_empty()
+            || self.scanner.as_ref().is_some_and(|s| s.down.is_some())
             || !self.damaged_ledger_lines.is_empty()
             || self.watcher.as_ref().is_some_and(|w| w.stale)
             || self.unsent_notices.iter().any(|u| u.attempts > 0)
@@ -73,6 +92,11 @@ pub fn status(service: &Service, inbox: Option<&Path>, now: DateTime<Utc>) -> st
         safety_link: Vec::new(),
         unidentified: Vec::new(),
         unreadable: Vec::new(),
+        infected: Vec::new(),
+        scanner: service.config().statements.scan.as_ref().map(|c| ScannerHealth {
+            socket: c.socket.display().to_string(),
+            down: Scanner::new(c).within(SCANNER_CHECK).ping().err().map(|e| e.to_string()),
+        }),
         damaged_ledger_lines: Vec::new(),
         watcher: None,
         unsent_notices: Vec::new(),
@@ -149,6 +173,13 @@ pub fn status(service: &Service, inbox: Option<&Path>, now: DateTime<Utc>) -> st
                 StatementOutcome::Unreadable => report
                     .unreadable
                     .push(StatusItem { detail: d.reason.clone().unwrap_or_default(), ..item }),
+                StatementOutcome::Infected => report.infected.push(StatusItem {
+                    detail: format!(
+                        "{}: never opened; tell the information security lead",
+                        d.reason.as_deref().unwrap_or_default()
+                    ),
+                    ..item
+                }),
                 _ => {}
             }
         }
@@ -171,6 +202,11 @@ pub fn to_text(r: &StatusReport) -> String {
             (false, Some(ago)) => format!("Watcher: seen {ago} s ago\n"),
             (false, None) => String::new(),
         });
+    }
+    if let Some(ScannerHealth { socket, down: Some(why) }) = &r.scanner {
+        out.push_str(&format!(
+            "VIRUS SCANNER NOT REACHABLE ({socket}): {why}: statements stay in the inbox, unfiled, until it is back\n"
+        ));
     }
     let failing: Vec<_> = r.unsent_notices.iter().filter(|u| u.attempts > 0).collect();
     if !failing.is_empty() {
@@ -198,6 +234,7 @@ pub fn to_text(r: &StatusReport) -> String {
         ("Assignment target missed", &r.sla_breaches),
         ("Unidentified, awaiting a decision", &r.unidentified),
         ("Unreadable, in quarantine", &r.unreadable),
+        ("INFECTED, in quarantine", &r.infected),
         ("Waiting in the inbox", &r.waiting),
     ] {
         out.push_str(&format!("{title}: {}\n", items.len()));

@@ -173,6 +173,9 @@ fn log_batch(report: &FilingReport, took: Duration) {
         report.items.iter().filter(|i| i.outcome == StatementOutcome::Failed).count(),
         took.as_millis()
     );
+    for problem in &report.problems {
+        tracing::warn!("{problem}");
+    }
     for item in &report.items {
         let level_warn = item.outcome == StatementOutcome::Failed || item.safety_link;
         let line = format!(

@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! OUT/cases/<case_id>/{documents,statements,notes,versions}/, case-log.jsonl, .lock
-//! OUT/quarantine/{unidentified,unreadable}/
+//! OUT/quarantine/{unidentified,unreadable,infected}/
 //! OUT/escalations/              Safety Link notices
 //! OUT/statements/ledger.jsonl   the filing ledger
 //! OUT/statements/lock           held by the one filer (file, attach, watch)
@@ -27,13 +27,15 @@ use std::path::{Path, PathBuf};
 /// A case folder's lock file's name.
 pub const CASE_LOCK: &str = ".lock";
 
-/// The two quarantine folders.
+/// The quarantine folders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Quarantine {
     /// Statements not matched to exactly one child: never assigned.
     Unidentified,
     /// Files that are not readable statements.
     Unreadable,
+    /// Files the virus scanner found something in: never read, never served.
+    Infected,
 }
 
 /// The output root and the places under it.
@@ -88,6 +90,7 @@ impl Layout {
         match which {
             Quarantine::Unidentified => "quarantine/unidentified",
             Quarantine::Unreadable => "quarantine/unreadable",
+            Quarantine::Infected => "quarantine/infected",
         }
     }
 

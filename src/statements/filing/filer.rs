@@ -2,6 +2,7 @@
 //! once per run), and reading one inbox file into a decision. Writes
 //! nothing but the removal of a duplicate from the inbox; the commit files.
 
+use std::cell::RefCell;
 use std::path::Path;
 use std::time::Duration;
 
@@ -18,7 +19,8 @@ use crate::statements::inbox::{self, Arrived};
 use crate::statements::ledger::{Ledger, LedgerFile};
 use crate::statements::register::Register;
 use crate::statements::report::StatementReport;
-use crate::store::{self, Layout, Modes};
+use crate::statements::scan::{ScanError, Scanner, Verdict};
+use crate::store::{self, Layout, Modes, Quarantine};
 
 /// What the practice decision needs from the service, built once per run.
 pub(super) struct Service<'a> {
@@ -57,6 +59,11 @@ impl<'a> Service<'a> {
             ledger_file: LedgerFile { journal: self.press.records().ledger() },
             policy,
             now,
+            scan: config
+                .statements
+                .scan
+                .as_ref()
+                .map(|c| Scan { scanner: Scanner::new(c), down: RefCell::new(None) }),
         }
     }
 }
@@ -72,7 +79,20 @@ pub(super) struct Filer<'a> {
     pub(super) ledger_file: LedgerFile,
     pub(super) policy: Policy<'a>,
     pub(super) now: DateTime<Utc>,
+    /// The virus scanner, when one is configured.
+    scan: Option<Scan>,
 }
+
+/// The scanner for one filing round, and why it could not be reached, once
+/// it could not: the rest of the round then waits without trying again (a
+/// scanner that hangs would cost each file its time limit).
+struct Scan {
+    scanner: Scanner,
+    down: RefCell<Option<String>>,
+}
+
+/// Said of a statement left in the inbox because it cannot be scanned.
+pub(super) const NOT_SCANNED: &str = "not filed, left in the inbox until it can be scanned";
 
 impl Filer<'_> {
     /// Reads a statement and decides what to do with it, writing nothing
@@ -157,13 +177,24 @@ impl Filer<'_> {
     /// different file (a re-sent edit) already has the name it should have.
     fn decide(&self, path: &Path, arrived: &Arrived) -> Result<Decision, String> {
         let source = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        // Scanned before the PDF reader sees a byte of it.
+        let found = self.scan(arrived)?;
         let received = Received {
             sha256: &arrived.sha256,
             source: &source,
-            fields: inbox::fields_of(arrived),
+            fields: match &found {
+                Some(name) => Err(format!("the virus scanner found `{name}`")),
+                None => inbox::fields_of(arrived),
+            },
             sidecar: arrived.sidecar.is_some(),
         };
         let mut d = decide(received, &self.policy, self.now)?;
+        if found.is_some() {
+            d.outcome = StatementOutcome::Infected;
+            d.dest_dir = Layout::quarantine_rel(Quarantine::Infected).into();
+            // Not openable by a double click as what it claims to be.
+            d.dest_name.push_str(".infected");
+        }
         if d.outcome == StatementOutcome::Assigned {
             let name = d.dest_name.clone();
             d.dest_name =
@@ -171,6 +202,30 @@ impl Filer<'_> {
             d.variant = variant(&name, &d.dest_name);
         }
         Ok(d)
+    }
+
+    /// Why the scanner could not be reached this round, if it could not.
+    pub(super) fn scanner_down(&self) -> Option<String> {
+        self.scan.as_ref().and_then(|s| s.down.borrow().clone())
+    }
+
+    /// What the scanner found in the file (None: nothing, or no scanner),
+    /// or why it could not be scanned: then it stays in the inbox.
+    fn scan(&self, arrived: &Arrived) -> Result<Option<String>, String> {
+        let Some(scan) = &self.scan else { return Ok(None) };
+        if let Some(why) = scan.down.borrow().as_ref() {
+            return Err(format!("{NOT_SCANNED}: {why}"));
+        }
+        match scan.scanner.scan(&arrived.bytes) {
+            Ok(Verdict::Clean) => Ok(None),
+            Ok(Verdict::Found(name)) => Ok(Some(name)),
+            Err(e @ ScanError::Unavailable(_)) => {
+                let why = e.to_string();
+                *scan.down.borrow_mut() = Some(why.clone());
+                Err(format!("{NOT_SCANNED}: {why}"))
+            }
+            Err(e @ ScanError::Refused(_)) => Err(format!("{NOT_SCANNED}: {e}")),
+        }
     }
 
     pub(super) fn report(&self, path: &Path, d: &Decision) -> StatementReport {

@@ -110,7 +110,7 @@ pub fn file_inbox_locked(
     filer.reconcile(ledger, &opts.inbox).map_err(SetupError::Input)?;
     // Receipts are lost only to a crash or a torn write, both of which end
     // a hold: checked once per hold, not every batch.
-    let problems = if check_receipts { filer.restore_receipts(ledger) } else { Vec::new() };
+    let mut problems = if check_receipts { filer.restore_receipts(ledger) } else { Vec::new() };
 
     let settle = Duration::from_secs(config.statements.settle_seconds);
     let mut items = Vec::new();
@@ -142,6 +142,12 @@ pub fn file_inbox_locked(
         }
     }
     items.extend(filer.commit(batch, ledger));
+    if let Some(why) = filer.scanner_down() {
+        let waiting = items.iter().filter(|i| i.detail.contains(filer::NOT_SCANNED)).count();
+        problems.push(format!(
+            "{why}: {waiting} statement(s) left in the inbox, unfiled; filing resumes when it is back"
+        ));
+    }
     if check_receipts {
         lock.receipts_checked = true;
     }

@@ -1,7 +1,8 @@
 //! The statements desk: for admin staff and managers, what needs someone
 //! now (Safety Link escalations, statements past their target, unidentified
 //! statements with the duty officer's steps and the duty manager's attach,
-//! unreadable files, the inbox) and the watcher's health.
+//! unreadable and infected files, the inbox), the watcher's health and
+//! whether the virus scanner can be reached.
 
 #![allow(clippy::result_large_err)]
 
@@ -58,6 +59,9 @@ pub async fn desk(State(ws): Ws, v: Visitor) -> Response {
             user => v.user, csrf => v.csrf, now_words => words(ws.today()),
             watcher, unsent, safety_link => relative(&report.safety_link), late,
             unidentified => relative(&report.unidentified), unreadable => relative(&report.unreadable),
+            infected => relative(&report.infected),
+            // Whether, not why: the reason names a server path.
+            scanner_down => report.scanner.as_ref().is_some_and(|s| s.down.is_some()),
             waiting => relative(&report.waiting),
             may_attach => role == DeskRole::Manager,
             queued => requests::queued(layout), outcomes => requests::outcomes(layout).into_iter().take(10).collect::<Vec<_>>(),
