@@ -107,6 +107,13 @@ pub struct WorkspaceConfig {
     /// e.g. `https://casepress.northfield.example.gov.uk` (default: `http://`
     /// and `listen`).
     pub url: Option<String>,
+    /// Seconds a client has to send a request's line and headers, from
+    /// connecting or from the end of its last request; then it is closed.
+    pub header_seconds: u64,
+    /// Connections one address may hold open at once; more are closed as
+    /// they arrive. Behind a reverse proxy, every request comes from the
+    /// proxy's address: raise this to the proxy's own connection limit.
+    pub connections_per_address: usize,
 }
 
 impl WorkspaceConfig {
@@ -128,6 +135,8 @@ impl Default for WorkspaceConfig {
             secure_cookies: false,
             proxy: None,
             url: None,
+            header_seconds: 10,
+            connections_per_address: 32,
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod audit;
 pub mod changes;
 pub mod edit;
 pub mod forms;
+mod listen;
 mod pages;
 pub mod preview;
 mod recent;
