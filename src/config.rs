@@ -40,6 +40,18 @@ pub struct Config {
     pub workspace: WorkspaceConfig,
     /// Email for statement notices (none: no email is sent).
     pub smtp: Option<SmtpConfig>,
+    /// The workspace's audit log.
+    pub audit: AuditConfig,
+}
+
+/// The workspace's audit log (`OUT/audit/`, one file a month).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuditConfig {
+    /// Also send each line to the local syslog or journald through its
+    /// socket (an absolute path, usually `/dev/log`): a copy kept out of the
+    /// workspace's reach. Absent: the log is kept in `OUT/audit/` only.
+    pub syslog: Option<PathBuf>,
 }
 
 /// The mail server statement notices are sent through.

@@ -965,7 +965,8 @@ fn starting_a_document_takes_a_token_the_writer_and_the_courts_request() {
     let said = post_step(&mut priya, &format!("/cases/{aiden}/intervention-plan/start"), &[]);
     assert!(said.contains("Intervention Plan started"), "{said}");
     let audit = site.audit_text();
-    assert!(audit.contains("start psr: not the writer") && audit.contains("start psr: the rules"), "{audit}");
+    assert!(audit.contains("psr: not the writer") && audit.contains("psr: the rules"), "{audit}");
+    assert!(audit.contains("\"what\":\"start\",\"outcome\":\"refused\""), "{audit}");
 }
 
 /// Status words agree: a PSR with its sections written and no step on
