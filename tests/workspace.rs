@@ -65,7 +65,9 @@ fn another_teams_case_is_refused_without_a_word_of_it() {
     ruth.sign_in("Ruth Okafor", PASSWORD);
     assert_eq!(ruth.get("/cases/NYJS-2026-0117").status, 403);
     let audit = site.audit_text();
-    assert!(audit.contains("\"what\":\"refused\""));
+    assert!(audit.contains("\"what\":\"read\",\"outcome\":\"refused\""), "{audit}");
+    // An id typed into the address is logged only when it names a case.
+    assert!(!audit.contains("NYJS-2099-0001") && !audit.contains("etc"), "{audit}");
 }
 
 #[test]
