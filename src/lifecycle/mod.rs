@@ -22,8 +22,8 @@ pub use crate::history::{DocState, Phase, Review, fold};
 pub use notices::{StepNotice, Stepped, Waiting, queue, step_notices, waiting_for};
 pub use resubmission::{Resubmission, resubmission};
 pub use rules::{
-    head_of_service_must_agree, may_finalise, may_issue, may_record_meeting, may_record_sent, may_review, may_send, may_sign,
-    may_submit,
+    head_of_service_must_agree, may_finalise, may_issue, may_record_meeting, may_record_sent, may_review,
+    may_send, may_sign, may_submit,
 };
 pub use start::{Started, start};
 

@@ -321,7 +321,12 @@ pub fn may_sign(
 /// Recording that a final was sent, by `by`: the author or a manager, as
 /// for making it final (an admin officer posts it; the author or a
 /// manager records it).
-pub fn may_record_sent(kind: DocumentKind, case: &Case, directory: &Directory, by: &str) -> Result<(), String> {
+pub fn may_record_sent(
+    kind: DocumentKind,
+    case: &Case,
+    directory: &Directory,
+    by: &str,
+) -> Result<(), String> {
     may_issue(kind, case, directory, by).map_err(|_| {
         format!(
             "{by} is neither the author ({}) nor a manager: the author or a manager records a final as sent",

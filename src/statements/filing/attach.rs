@@ -47,7 +47,9 @@ pub fn may_attach(directory: &crate::staff::Directory, by: &str) -> Result<(), S
         return Ok(());
     }
     match directory.role(by) {
-        None => Err(format!("{} is not in the staff directory: --by names the manager who decided", by.trim())),
+        None => {
+            Err(format!("{} is not in the staff directory: --by names the manager who decided", by.trim()))
+        }
         Some(_) => Err(format!(
             "{} is not a manager: a duty manager decides which child an unidentified statement belongs to",
             by.trim()
