@@ -79,6 +79,14 @@ fn fifty_clients_that_never_finish_their_headers_keep_no_one_waiting_and_are_clo
     let closed = slow.iter_mut().map(|s| closed_within(s, Duration::from_secs(6))).filter(|c| *c).count();
     assert_eq!(closed, 50, "closed within the header time and a margin");
     trickle.join().unwrap();
+    // A kept-alive connection idle after its answer is closed the same way.
+    let mut kept = connect_from("127.0.0.3", addr);
+    kept.write_all(b"GET /sign-in HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    kept.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut head = [0u8; 12];
+    kept.read_exact(&mut head).unwrap();
+    assert_eq!(&head, b"HTTP/1.1 200");
+    assert!(closed_within(&mut kept, Duration::from_secs(6)), "an idle kept-alive connection is closed");
     // And the address can connect again once its connections are gone.
     let mut again = connect_from("127.0.0.1", addr);
     again.write_all(b"GET /sign-in HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
