@@ -152,7 +152,10 @@ pub(super) fn actions(
                 .collect();
             context! { author, others }
         });
-    let sent = (issuer && lifecycle::may_send(state).is_ok()).then(|| {
+    let sent = (issuer
+        && lifecycle::may_record_sent(kind, case, staff, user).is_ok()
+        && lifecycle::may_send(state).is_ok())
+    .then(|| {
         let to = case.court.as_ref().map(|c| c.name.clone()).unwrap_or_default();
         context! { to }
     });
