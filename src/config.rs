@@ -40,6 +40,18 @@ pub struct Config {
     pub workspace: WorkspaceConfig,
     /// Email for statement notices (none: no email is sent).
     pub smtp: Option<SmtpConfig>,
+    /// The workspace's audit log.
+    pub audit: AuditConfig,
+}
+
+/// The workspace's audit log (`OUT/audit/`, one file a month).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuditConfig {
+    /// Also send each line to the local syslog or journald through its
+    /// socket (an absolute path, usually `/dev/log`): a copy kept out of the
+    /// workspace's reach. Absent: the log is kept in `OUT/audit/` only.
+    pub syslog: Option<PathBuf>,
 }
 
 /// The mail server statement notices are sent through.
@@ -107,6 +119,13 @@ pub struct WorkspaceConfig {
     /// e.g. `https://casepress.northfield.example.gov.uk` (default: `http://`
     /// and `listen`).
     pub url: Option<String>,
+    /// Seconds a client has to send a request's line and headers, from
+    /// connecting or from the end of its last request; then it is closed.
+    pub header_seconds: u64,
+    /// Connections one address may hold open at once; more are closed as
+    /// they arrive. Behind a reverse proxy, every request comes from the
+    /// proxy's address: raise this to the proxy's own connection limit.
+    pub connections_per_address: usize,
 }
 
 impl WorkspaceConfig {
@@ -128,6 +147,8 @@ impl Default for WorkspaceConfig {
             secure_cookies: false,
             proxy: None,
             url: None,
+            header_seconds: 10,
+            connections_per_address: 32,
         }
     }
 }

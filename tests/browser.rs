@@ -524,7 +524,10 @@ async fn the_statements_desk_for_admin_staff_and_a_duty_managers_attach() {
             .contains("MOMO-20438"))
     );
     let audit = site.audit_text();
-    assert!(audit.contains("\"what\":\"attached\"") && audit.contains("statement MOMO-20438"));
+    assert!(
+        audit.contains("\"what\":\"attach\",\"outcome\":\"done\"")
+            && audit.contains("statement MOMO-20438: filed")
+    );
     browser.stop().await;
 }
 

@@ -141,8 +141,22 @@ fn a_psr_from_draft_to_sent_with_every_refusal_on_the_way() {
     assert!(code == 1 && said.contains("two managers must agree"), "{said}");
     assert_eq!(s.step(&["review", CASE, "psr", "--by", "Ruth Okafor", "--agree"]).0, 0);
 
+    // Only the author or a manager in the directory makes it final and
+    // records it sent (issue 26): not an admin officer, not a stranger.
+    for (by, why) in [("Aisha Khan", "neither the author"), ("Mallory Nobody", "not in the staff directory")]
+    {
+        let (code, said) = s.step(&["final", CASE, "psr", "--by", by, "--date", "2026-12-01"]);
+        assert!(code == 1 && said.contains(why), "{by}: {said}");
+    }
     let (code, said) = s.step(&["final", CASE, "psr", "--by", "Priya Natarajan", "--date", "2026-12-01"]);
     assert_eq!(code, 0, "{said}");
+    for (by, why) in [("Aisha Khan", "neither the author"), ("Mallory Nobody", "not in the staff directory")]
+    {
+        let mut sent: Vec<&str> = SENT.to_vec();
+        sent[4] = by;
+        let (code, said) = s.step(&sent);
+        assert!(code == 1 && said.contains(why), "{by}: {said}");
+    }
     let (code, said) = s.step(SENT);
     assert_eq!(code, 0, "{said}");
     let (_, status) = s.step(&["status", CASE]);

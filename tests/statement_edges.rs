@@ -210,7 +210,7 @@ fn issue_12_2_a_duty_manager_attaches_an_unidentified_statement_to_its_case() {
         ws.report()["items"][0]["case_id"].as_str().unwrap().to_owned()
     };
 
-    let attach = |ws: &Workspace| {
+    let attach_by = |ws: &Workspace, by: &str| {
         casepress(
             ws,
             &[
@@ -220,7 +220,7 @@ fn issue_12_2_a_duty_manager_attaches_an_unidentified_statement_to_its_case() {
                 "--case",
                 &jay_case,
                 "--by",
-                "Gemma Rowe",
+                by,
                 "--reason",
                 "Jay uses the name Jaybird in the app; confirmed with his worker",
                 "--now",
@@ -229,6 +229,26 @@ fn issue_12_2_a_duty_manager_attaches_an_unidentified_statement_to_its_case() {
             ],
         )
     };
+    let attach = |ws: &Workspace| attach_by(ws, "Gemma Rowe");
+    // Only a manager in the staff directory decides (issue 26): a name from
+    // nowhere and an admin officer are refused, and nothing is filed.
+    for (by, why) in [
+        ("Mallory Nobody", "Mallory Nobody is not in the staff directory"),
+        ("Aisha Khan", "Aisha Khan is not a manager"),
+    ] {
+        let out = attach_by(&ws, by);
+        assert_eq!(out.status.code(), Some(2), "{by}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(why),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(
+        !fs::read_to_string(ws.out().join("cases").join(&jay_case).join("case-log.jsonl"))
+            .unwrap()
+            .contains("MOMO-U1")
+    );
     let out = attach(&ws);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

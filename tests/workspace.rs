@@ -65,7 +65,9 @@ fn another_teams_case_is_refused_without_a_word_of_it() {
     ruth.sign_in("Ruth Okafor", PASSWORD);
     assert_eq!(ruth.get("/cases/NYJS-2026-0117").status, 403);
     let audit = site.audit_text();
-    assert!(audit.contains("\"what\":\"refused\""));
+    assert!(audit.contains("\"what\":\"read\",\"outcome\":\"refused\""), "{audit}");
+    // An id typed into the address is logged only when it names a case.
+    assert!(!audit.contains("NYJS-2099-0001") && !audit.contains("etc"), "{audit}");
 }
 
 #[test]
@@ -981,7 +983,8 @@ fn starting_a_document_takes_a_token_the_writer_and_the_courts_request() {
     let said = post_step(&mut priya, &format!("/cases/{aiden}/intervention-plan/start"), &[]);
     assert!(said.contains("Intervention Plan started"), "{said}");
     let audit = site.audit_text();
-    assert!(audit.contains("start psr: not the writer") && audit.contains("start psr: the rules"), "{audit}");
+    assert!(audit.contains("psr: not the writer") && audit.contains("psr: the rules"), "{audit}");
+    assert!(audit.contains("\"what\":\"start\",\"outcome\":\"refused\""), "{audit}");
 }
 
 /// Status words agree: a PSR with its sections written and no step on

@@ -1,6 +1,7 @@
 //! The command line: what the user typed (clap), then one small module per
 //! verb that resolves its settings once, calls the library and prints.
 
+mod audit;
 mod board;
 mod check;
 mod exit;
@@ -83,6 +84,11 @@ enum Command {
     /// The browser workspace: writers and gatekeepers work on the cases in a
     /// browser, with a live preview. Runs until stopped (Ctrl-C, SIGTERM).
     Serve(serve::ServeArgs),
+    /// The workspace's audit log: `verify` checks its hash chain.
+    Audit {
+        #[command(subcommand)]
+        action: audit::AuditAction,
+    },
     /// Local accounts for the workspace.
     User {
         #[command(subcommand)]
@@ -142,6 +148,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Sent(a) => lifecycle::sent(a),
         Command::Status(a) => lifecycle::status(a),
         Command::Serve(a) => serve::serve(a),
+        Command::Audit { action } => audit::audit(action),
         Command::User { action } => serve::user(action),
         Command::Import(a) => import::run_import(a),
         Command::New(a) => import::new(a),

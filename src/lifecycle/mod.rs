@@ -22,8 +22,8 @@ pub use crate::history::{DocState, Phase, Review, fold};
 pub use notices::{StepNotice, Stepped, Waiting, queue, step_notices, waiting_for};
 pub use resubmission::{Resubmission, resubmission};
 pub use rules::{
-    head_of_service_must_agree, may_finalise, may_issue, may_record_meeting, may_review, may_send, may_sign,
-    may_submit,
+    head_of_service_must_agree, may_finalise, may_issue, may_record_meeting, may_record_sent, may_review,
+    may_send, may_sign, may_submit,
 };
 pub use start::{Started, start};
 
@@ -171,7 +171,7 @@ pub fn act(
         Act::Final { .. } => may_issue(kind, case, directory, &by)
             .and_then(|()| may_finalise(&state, &press.signed_case(case, kind, &log), directory, head))
             .and_then(|()| unchanged_since_review(press, case, &state, &log)),
-        Act::Sent { .. } => may_send(&state),
+        Act::Sent { .. } => may_record_sent(kind, case, directory, &by).and_then(|()| may_send(&state)),
         Act::Sign { signer, name, date } => signed_on(*date, now)
             .and_then(|()| may_sign(&state, case, directory, &by, *signer, name.as_deref()))
             .map(|who| signed_by = Some(who)),

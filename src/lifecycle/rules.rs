@@ -318,6 +318,23 @@ pub fn may_sign(
     Ok(who)
 }
 
+/// Recording that a final was sent, by `by`: the author or a manager, as
+/// for making it final (an admin officer posts it; the author or a
+/// manager records it).
+pub fn may_record_sent(
+    kind: DocumentKind,
+    case: &Case,
+    directory: &Directory,
+    by: &str,
+) -> Result<(), String> {
+    may_issue(kind, case, directory, by).map_err(|_| {
+        format!(
+            "{by} is neither the author ({}) nor a manager: the author or a manager records a final as sent",
+            case.case_manager.name
+        )
+    })
+}
+
 /// Recording that the final was sent.
 pub fn may_send(state: &DocState) -> Result<(), String> {
     match state.phase {

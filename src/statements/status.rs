@@ -101,7 +101,9 @@ pub fn status(service: &Service, inbox: Option<&Path>, now: DateTime<Utc>) -> st
         watcher: None,
         unsent_notices: Vec::new(),
     };
-    if let Some(inbox) = inbox {
+    // An inbox not made yet (a fresh install, before the first download)
+    // holds nothing.
+    if let Some(inbox) = inbox.filter(|i| i.exists()) {
         let contents = inbox_files(inbox)?;
         for (path, what) in &contents.others {
             report.waiting.push(StatusItem {
@@ -114,7 +116,12 @@ pub fn status(service: &Service, inbox: Option<&Path>, now: DateTime<Utc>) -> st
             });
         }
         for path in contents.files {
-            let modified: DateTime<Utc> = std::fs::metadata(&path)?.modified()?.into();
+            let modified: DateTime<Utc> = match std::fs::metadata(&path) {
+                Ok(m) => m.modified()?.into(),
+                // Filed (by the watcher) since the folder was read.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(e),
+            };
             let minutes = hours.minutes_between(modified, now);
             let overdue = minutes > i64::from(sla_hours) * 60;
             let item = StatusItem {

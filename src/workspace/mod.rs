@@ -14,6 +14,7 @@ pub mod audit;
 pub mod changes;
 pub mod edit;
 pub mod forms;
+mod listen;
 mod pages;
 pub mod preview;
 mod recent;
@@ -38,7 +39,7 @@ use crate::press::Press;
 
 pub use access::{Why, may_see};
 pub use accounts::Accounts;
-pub use audit::{Audit, AuditEntry};
+pub use audit::{Audit, AuditEntry, Outcome};
 pub use serve::{Running, serve, start};
 
 /// How to run the workspace.
@@ -90,7 +91,7 @@ impl Workspace {
         let idle = options.idle.unwrap_or(Duration::from_secs(config.workspace.idle_minutes.max(1) * 60));
         let absolute = Duration::from_secs(config.workspace.session_hours.max(1) * 3600);
         let press = Press::new(config).map_err(|e| e.to_string())?;
-        let audit = Audit::new(press.layout().audit(), press.modes())?;
+        let audit = Audit::new(press.layout().audit(), press.modes(), press.config().audit.syslog.clone())?;
         let sessions = sessions::Sessions::kept_in(press.layout().sessions(), idle, absolute)?;
         Ok(Self {
             sessions,

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 
-use super::{Accounts, Options, Workspace, accounts, routes};
+use super::{Accounts, Options, Workspace, accounts, listen, routes};
 use crate::config::Config;
 use crate::press::Press;
 use crate::statements::outbox::{Outbox, SmtpMailer};
@@ -127,6 +127,7 @@ pub fn start(config: Config, options: Options) -> Result<Running, String> {
         std::net::TcpListener::bind(&listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     listener.set_nonblocking(true).map_err(|e| e.to_string())?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let limits = limits(&config_of(&workspace));
     let runtime = runtime()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let app = routes::app(workspace.clone());
@@ -136,13 +137,10 @@ pub fn start(config: Config, options: Options) -> Result<Running, String> {
                 Ok(l) => l,
                 Err(e) => return tracing::error!("cannot listen: {e}"),
             };
-            let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-                .with_graceful_shutdown(async move {
-                    let _ = stopped.await;
-                });
-            if let Err(e) = served.await {
-                tracing::error!("workspace stopped: {e}");
-            }
+            listen::serve(listener, app, limits, async move {
+                let _ = stopped.await;
+            })
+            .await;
         });
     });
     let emails = Emails::start(&workspace);
@@ -161,13 +159,23 @@ pub fn serve(config: Config, options: Options) -> Result<(), String> {
             .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         tracing::info!("workspace listening on http://{addr}/ (stop with Ctrl-C)");
-        axum::serve(listener, routes::app(workspace).into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown())
-            .await
-            .map_err(|e| e.to_string())
+        let limits = limits(&config_of(&workspace));
+        listen::serve(listener, routes::app(workspace), limits, shutdown()).await;
+        Ok::<(), String>(())
     });
     emails.stop();
     served
+}
+
+fn config_of(workspace: &Workspace) -> crate::config::WorkspaceConfig {
+    workspace.press.config().workspace.clone()
+}
+
+fn limits(config: &crate::config::WorkspaceConfig) -> listen::Limits {
+    listen::Limits {
+        header_time: Duration::from_secs(config.header_seconds.max(1)),
+        per_address: config.connections_per_address.max(1),
+    }
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, String> {

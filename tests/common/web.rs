@@ -150,9 +150,14 @@ impl Site {
         self.dir.path().join("cases").join(name)
     }
 
-    /// The audit log's text.
+    /// The audit log's text: its month files, oldest first.
     pub fn audit_text(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("out/audit/audit.jsonl")).unwrap_or_default()
+        let dir = self.dir.path().join("out/audit");
+        let mut files: Vec<PathBuf> =
+            std::fs::read_dir(&dir).map(|d| d.map(|e| e.unwrap().path()).collect()).unwrap_or_default();
+        files.retain(|f| f.file_name().unwrap().to_string_lossy().starts_with("audit-"));
+        files.sort();
+        files.iter().map(|f| std::fs::read_to_string(f).unwrap()).collect()
     }
 }
 

@@ -36,6 +36,27 @@ pub struct AttachOptions {
     pub now: DateTime<Utc>,
 }
 
+/// Whether `by` may decide which child an unidentified statement belongs
+/// to: a manager in the staff directory (the duty manager, by the book).
+/// With no directory configured, anyone named.
+pub fn may_attach(directory: &crate::staff::Directory, by: &str) -> Result<(), String> {
+    if by.trim().is_empty() {
+        return Err("--by names the manager who decided".into());
+    }
+    if directory.is_empty() || directory.is_manager(by) {
+        return Ok(());
+    }
+    match directory.role(by) {
+        None => {
+            Err(format!("{} is not in the staff directory: --by names the manager who decided", by.trim()))
+        }
+        Some(_) => Err(format!(
+            "{} is not a manager: a duty manager decides which child an unidentified statement belongs to",
+            by.trim()
+        )),
+    }
+}
+
 /// Attaches an unidentified statement to a case and files it there.
 pub fn attach(press: &Press, caseload: &Caseload, opts: &AttachOptions) -> Result<FilingReport, SetupError> {
     let mut lock = super::FilingLock::take(press)?;
@@ -50,6 +71,7 @@ pub fn attach_locked(
     opts: &AttachOptions,
     lock: &mut super::FilingLock,
 ) -> Result<FilingReport, SetupError> {
+    may_attach(press.staff(), &opts.by).map_err(SetupError::Input)?;
     let layout = press.layout();
     let ledger = lock.ledger(press.records())?;
     let wanted = |d: &Decision| {

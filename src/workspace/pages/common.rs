@@ -24,6 +24,7 @@ pub(super) use crate::history::{DocState, Phase};
 pub(super) use crate::lifecycle::{self, Act, Refused};
 pub(super) use crate::rules::{self, DueStatus, Facts, Severity};
 pub(super) use crate::staff::same_name;
+pub(super) use crate::workspace::audit::Outcome;
 pub(super) use crate::workspace::edit::{self, Values};
 pub(super) use crate::workspace::forms::{self, Input, Section};
 pub(super) use crate::workspace::respond::{
@@ -67,7 +68,7 @@ pub(super) fn posted<'f>(form: &'f [(String, String)], name: &str) -> &'f str {
 }
 
 pub(super) fn csrf_refused(ws: &Workspace, v: &Visitor) -> Response {
-    let _ = ws.audit.record(&v.user, "refused", None, "no valid CSRF token");
+    let _ = ws.audit.outcome(Outcome::Refused, &v.user, "post", None, "no valid CSRF token");
     refusal(
         ws,
         StatusCode::FORBIDDEN,
@@ -85,13 +86,9 @@ pub(super) fn audit_failed(ws: &Workspace) -> Response {
     )
 }
 
-pub(super) fn closed(ws: &Workspace, v: &Visitor, case_id: &str) -> Response {
-    let _ = ws.audit.record(
-        &v.user,
-        "refused",
-        Some(case_id).filter(|c| c.len() <= 64),
-        "not open to this person",
-    );
+/// The page for a case that is not open to this person: the same whether
+/// the case exists or not.
+pub(super) fn not_open(ws: &Workspace) -> Response {
     refusal(
         ws,
         StatusCode::FORBIDDEN,
@@ -100,7 +97,30 @@ pub(super) fn closed(ws: &Workspace, v: &Visitor, case_id: &str) -> Response {
     )
 }
 
-/// Common to every page about one case: who, may they, and the audit line.
+/// Who is asking and may they: the case opened, and why they may see it.
+/// A refusal is audited (with the case id only when the case exists: an
+/// id typed into an address may be anything, a child's name among them);
+/// what is done is audited by the caller, after it is done.
+pub(super) fn check_for(
+    ws: &Workspace,
+    v: &Visitor,
+    case_id: &str,
+    what: &str,
+) -> Result<(Opened, Why), Response> {
+    let Some(opened) = ws.open(case_id) else {
+        let _ = ws.audit.outcome(Outcome::Refused, &v.user, what, None, "no such case");
+        return Err(not_open(ws));
+    };
+    let Some(why) = ws.may_see(&v.user, &opened.loaded.case, &opened.states) else {
+        let id = opened.loaded.case.case_id.to_string();
+        let _ = ws.audit.outcome(Outcome::Refused, &v.user, what, Some(&id), "not open to this person");
+        return Err(not_open(ws));
+    };
+    Ok((opened, why))
+}
+
+/// Common to every page that reads a case: who, may they, and the audit
+/// line (a read is done as the page is sent).
 pub(super) fn open_for(
     ws: &Workspace,
     v: &Visitor,
@@ -108,17 +128,81 @@ pub(super) fn open_for(
     what: &str,
     detail: &str,
 ) -> Result<(Opened, Why), Response> {
-    let Some(opened) = ws.open(case_id) else { return Err(closed(ws, v, case_id)) };
-    let Some(why) = ws.may_see(&v.user, &opened.loaded.case, &opened.states) else {
-        return Err(closed(ws, v, case_id));
-    };
-    if ws.audit.record(&v.user, what, Some(case_id), detail).is_err() {
+    let (opened, why) = check_for(ws, v, case_id, what)?;
+    let id = opened.loaded.case.case_id.to_string();
+    if ws.audit.outcome(Outcome::Done, &v.user, what, Some(&id), detail).is_err() {
         return Err(audit_failed(ws));
     }
     Ok((opened, why))
 }
 
+/// Records how a change to a case ended; `Err` is the page to send when
+/// the line could not be written.
+pub(super) fn audited(
+    ws: &Workspace,
+    v: &Visitor,
+    outcome: Outcome,
+    what: &str,
+    case_id: &str,
+    detail: &str,
+) -> Result<(), Response> {
+    ws.audit.outcome(outcome, &v.user, what, Some(case_id), detail).map_err(|e| {
+        tracing::error!("an audit line could not be written: {e}");
+        audit_failed(ws)
+    })
+}
+
+/// The day a case closed, when it has (on or before today): a closed case
+/// is read only in the workspace.
+pub(super) fn closed_on(ws: &Workspace, case: &Case) -> Option<NaiveDate> {
+    case.order.as_ref().and_then(|o| o.closed_date).filter(|d| *d <= ws.today())
+}
+
+/// A message for a browser: every absolute path in it cut to its last part
+/// (a file's name), so no page shows where the server keeps its files.
+pub(super) fn for_browser(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find('/') {
+        let at_boundary =
+            rest[..i].chars().next_back().is_none_or(|c| c.is_whitespace() || "(`'\"=[<".contains(c));
+        if !at_boundary {
+            out.push_str(&rest[..=i]);
+            rest = &rest[i + 1..];
+            continue;
+        }
+        out.push_str(&rest[..i]);
+        let end = rest[i..]
+            .find(|c: char| c.is_whitespace() || "`'\")]>,".contains(c))
+            .map_or(rest.len(), |e| i + e);
+        let path = &rest[i..end];
+        out.push_str(path.rsplit('/').next().unwrap_or(""));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 pub(super) fn kind_of(ws: &Workspace, kind: &str) -> Result<DocumentKind, Response> {
     kind.parse::<DocumentKind>()
         .map_err(|_| refusal(ws, StatusCode::NOT_FOUND, "Page not found", "There is no such document."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::for_browser;
+
+    #[test]
+    fn a_message_for_a_browser_names_no_server_path() {
+        assert_eq!(
+            for_browser("/srv/casepress/samples/cases/yro.json:1: case `X` missing psr.signed"),
+            "yro.json:1: case `X` missing psr.signed"
+        );
+        assert_eq!(
+            for_browser("cannot read `/var/lib/out/inbox` (No such file)"),
+            "cannot read `inbox` (No such file)"
+        );
+        assert_eq!(for_browser("page 1/2 of a 1/2-day"), "page 1/2 of a 1/2-day");
+        assert_eq!(for_browser("no path here"), "no path here");
+    }
 }

@@ -15,10 +15,10 @@ pub async fn desk(State(ws): Ws, v: Visitor) -> Response {
     let flash = ws.sessions.take_flash(&v.token);
     blocking(ws.clone(), move |ws| {
         let Some(role) = desk_role(ws.press.staff(), &v.user) else {
-            let _ = ws.audit.record(&v.user, "refused", None, "statements desk");
+            let _ = ws.audit.outcome(Outcome::Refused, &v.user, "read", None, "statements desk");
             return refusal(ws, StatusCode::FORBIDDEN, "For admin staff and managers", "The statements desk is for admin staff and managers.");
         };
-        if ws.audit.record(&v.user, "read", None, "statements desk").is_err() {
+        if ws.audit.outcome(Outcome::Done, &v.user, "read", None, "statements desk").is_err() {
             return audit_failed(ws);
         }
         let config = ws.press.config();
@@ -79,7 +79,7 @@ pub async fn desk_attach(State(ws): Ws, v: Visitor, Form(form): Posted) -> Respo
     }
     blocking(ws.clone(), move |ws| {
         if desk_role(ws.press.staff(), &v.user) != Some(DeskRole::Manager) {
-            let _ = ws.audit.record(&v.user, "refused", None, "attach: not a manager");
+            let _ = ws.audit.outcome(Outcome::Refused, &v.user, "attach", None, "not a manager");
             return refusal(
                 ws,
                 StatusCode::FORBIDDEN,
@@ -98,42 +98,67 @@ pub async fn desk_attach(State(ws): Ws, v: Visitor, Form(form): Posted) -> Respo
             ws.sessions.set_flash(&v.token, &message, kind);
             Redirect::to("/desk").into_response()
         };
+        // The line names the statement and the case only once they are
+        // known to be real (what was typed may be anything, a name among
+        // them), and never the reason typed.
+        let record = |outcome: Outcome, case: Option<&str>, detail: &str| {
+            ws.audit.outcome(outcome, &v.user, "attach", case, detail).map_err(|e| {
+                tracing::error!("an audit line could not be written: {e}");
+                audit_failed(ws)
+            })
+        };
         if crate::case::CaseId::try_from(request.case_id.clone()).is_err() || request.reason.is_empty() {
+            let _ = record(Outcome::Invalid, None, "no case id or no reason");
             return back("Not attached: give the case id and why it is this child's.".into(), "error");
-        }
-        if ws
-            .audit
-            .record(&v.user, "attached", Some(&request.case_id), &format!("statement {}", request.statement))
-            .is_err()
-        {
-            return audit_failed(ws);
         }
         match crate::statements::FilingLock::take(&ws.press) {
             Ok(mut lock) => {
                 let caseload = ws.caseload();
                 match requests::carry_out(&ws.press, &caseload, &request, &mut lock) {
                     Ok(o) => match o.refused {
-                        None => back(
-                            format!(
-                                "Statement {} attached to case {} and filed.",
-                                request.statement, request.case_id
-                            ),
-                            "ok",
-                        ),
-                        Some(why) => back(format!("Not attached: {why}"), "error"),
+                        None => {
+                            let detail = format!("statement {}: filed", request.statement);
+                            if let Err(page) = record(Outcome::Done, Some(&request.case_id), &detail) {
+                                return page;
+                            }
+                            back(
+                                format!(
+                                    "Statement {} attached to case {} and filed.",
+                                    request.statement, request.case_id
+                                ),
+                                "ok",
+                            )
+                        }
+                        Some(why) => {
+                            let _ = record(Outcome::Refused, None, "refused by the filer");
+                            back(for_browser(&format!("Not attached: {why}")), "error")
+                        }
                     },
-                    Err(e) => back(format!("Not attached: {e}"), "error"),
+                    Err(e) => {
+                        tracing::error!("an attach failed: {e}");
+                        let _ = record(Outcome::Failed, None, "the filer failed");
+                        back(for_browser(&format!("Not attached: {e}")), "error")
+                    }
                 }
             }
             Err(_) => match requests::queue_attach(ws.press.layout(), ws.press.modes(), &request) {
-                Ok(()) => back(
-                    format!(
-                        "The watcher is filing: statement {} will be attached to case {} at its next look.",
-                        request.statement, request.case_id
-                    ),
-                    "ok",
-                ),
-                Err(e) => back(format!("Not attached: {e}"), "error"),
+                Ok(()) => {
+                    // Queued, not done: the watcher's own record says how it ended.
+                    if let Err(page) = record(Outcome::Done, None, "queued for the watcher") {
+                        return page;
+                    }
+                    back(
+                        format!(
+                            "The watcher is filing: statement {} will be attached to case {} at its next look.",
+                            request.statement, request.case_id
+                        ),
+                        "ok",
+                    )
+                }
+                Err(e) => {
+                    let _ = record(Outcome::Failed, None, "could not queue it");
+                    back(for_browser(&format!("Not attached: {e}")), "error")
+                }
             },
         }
     })

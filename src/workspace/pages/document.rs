@@ -21,7 +21,15 @@ pub async fn document(State(ws): Ws, v: Visitor, Path((case_id, kind)): Path<(St
         let facts = facts_of(ws, &opened, today);
         let state = state_of(&opened, kind);
         let preview = preview_view(ws, &opened, kind);
-        let actions = actions(ws, &v.user, why, &opened, kind, &state);
+        // A closed case is read only: no step is offered.
+        let closed = closed_on(ws, case);
+        let actions = match closed {
+            None => actions(ws, &v.user, why, &opened, kind, &state),
+            Some(_) => {
+                let none = None::<bool>;
+                context! { submit => none, review => none, sign => none, meeting => none, final => none, sent => none }
+            }
+        };
         let papers = papers(&opened, kind);
         let changes = match since_returned(ws, &opened, &state, false) {
             Ok(c) => c,
@@ -37,8 +45,9 @@ pub async fn document(State(ws): Ws, v: Visitor, Path((case_id, kind)): Path<(St
             "document.html",
             context! {
                 user => v.user, csrf => v.csrf, case => case_view(case, today), doc => doc_view(kind, &state, case),
-                may_edit => writes(why) && written(kind, case),
-                may_start => writes(why) && crate::rules::documents::startable(kind, case),
+                may_edit => writes(why) && closed.is_none() && written(kind, case),
+                may_start => writes(why) && closed.is_none() && crate::rules::documents::startable(kind, case),
+                closed => closed.map(words),
                 findings => findings(case, &facts, kind), preview, actions, today => today.to_string(),
                 papers, issued, changes,
                 flash => flash.as_ref().map(|f| f.0.clone()), flash_kind => flash.map(|f| f.1),
@@ -143,7 +152,10 @@ pub(super) fn actions(
                 .collect();
             context! { author, others }
         });
-    let sent = (issuer && lifecycle::may_send(state).is_ok()).then(|| {
+    let sent = (issuer
+        && lifecycle::may_record_sent(kind, case, staff, user).is_ok()
+        && lifecycle::may_send(state).is_ok())
+    .then(|| {
         let to = case.court.as_ref().map(|c| c.name.clone()).unwrap_or_default();
         context! { to }
     });

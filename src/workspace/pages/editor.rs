@@ -20,6 +20,9 @@ pub async fn editor(
             Ok(o) => o,
             Err(r) => return r,
         };
+        if let Some(day) = closed_on(ws, &opened.loaded.case) {
+            return closed_case(ws, day);
+        }
         if !writes(why) {
             return refusal(
                 ws,
@@ -41,6 +44,19 @@ pub async fn editor(
         editor_page(ws, &v, &opened, kind, section, &editing, &opened.file.version(), StatusCode::OK)
     })
     .await
+}
+
+/// The answer to a change of a closed case.
+pub(super) fn closed_case(ws: &Workspace, day: NaiveDate) -> Response {
+    refusal(
+        ws,
+        StatusCode::FORBIDDEN,
+        "Read only",
+        &format!(
+            "This case closed on {}: it can be read, not changed. If it was closed by mistake, reopen it in the case management system.",
+            words(day)
+        ),
+    )
 }
 
 /// The writer of a case's documents: the allocated worker, or their cover.
@@ -305,11 +321,19 @@ pub async fn save(
             Ok(x) => x,
             Err(r) => return r,
         };
-        let (opened, why) = match open_for(ws, &v, &case_id, "write", &format!("{kind} {slug}")) {
+        let (opened, why) = match check_for(ws, &v, &case_id, "write") {
             Ok(o) => o,
             Err(r) => return r,
         };
+        let case_id = opened.loaded.case.case_id.to_string();
+        let detail = format!("{kind} {slug}");
+        let record = |outcome: Outcome| audited(ws, &v, outcome, "write", &case_id, &detail);
+        if let Some(day) = closed_on(ws, &opened.loaded.case) {
+            let _ = record(Outcome::Refused);
+            return closed_case(ws, day);
+        }
         if !writes(why) {
+            let _ = record(Outcome::Refused);
             return refusal(ws, StatusCode::FORBIDDEN, "Read only", "You can read and review this document, not edit it.");
         }
         let posted = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
@@ -346,6 +370,16 @@ pub async fn save(
             edit::keep_saved_rows(section, &mut yours, &base, spec);
         }
         let outcome = store_section(ws, &opened, section, &based_on, &base, &yours, page_base.is_some());
+        // The line says what the save did, once it is done.
+        let recorded = record(match &outcome {
+            Saved::Written(..) | Saved::Unchanged(..) => Outcome::Done,
+            Saved::Invalid(_) => Outcome::Invalid,
+            Saved::Conflict(..) => Outcome::Conflict,
+            Saved::Failed(_) => Outcome::Failed,
+        });
+        if let Err(page) = recorded {
+            return page;
+        }
         let reopened = ws.open(&case_id);
         let current = reopened.as_ref().unwrap_or(&opened);
         match outcome {

@@ -166,6 +166,7 @@ pub async fn case(State(ws): Ws, v: Visitor, Path(case_id): Path<String>) -> Res
         };
         let case = &opened.loaded.case;
         let facts = facts(ws, case, ws.today());
+        let closed = closed_on(ws, case);
         // What applies, and what the person could start (a PSR the court
         // asked for); a document with a recorded version stays listed.
         let startable = |k: DocumentKind| crate::rules::documents::startable(k, case);
@@ -185,7 +186,7 @@ pub async fn case(State(ws): Ws, v: Visitor, Path(case_id): Path<String>) -> Res
                     phase: standing.words,
                     phase_class: standing.class,
                     next: standing.next,
-                    start: writes(why) && startable(k),
+                    start: writes(why) && closed.is_none() && startable(k),
                 }
             })
             .collect();
@@ -194,6 +195,7 @@ pub async fn case(State(ws): Ws, v: Visitor, Path(case_id): Path<String>) -> Res
             "case.html",
             context! {
                 user => v.user, csrf => v.csrf, case => case_view(case, ws.today()), documents,
+                closed => closed.map(words),
                 dues => dues(&facts, false), problems => problems(&facts),
                 flash => flash.as_ref().map(|f| f.0.clone()), flash_kind => flash.map(|f| f.1),
             },

@@ -48,7 +48,7 @@ pub(super) fn preview_view(ws: &Workspace, opened: &Opened, kind: DocumentKind) 
     let pages = ws.previews.get_or_make(&key, |memo| make_preview(ws, opened, kind, memo));
     match pages.as_ref() {
         Ok(p) => context! { pages => (1..=p.len()).collect::<Vec<_>>(), stamp => key.stamp() },
-        Err(e) => context! { pages => Vec::<usize>::new(), error => e },
+        Err(e) => context! { pages => Vec::<usize>::new(), error => for_browser(e) },
     }
 }
 

@@ -11,7 +11,7 @@ pub async fn submit(
     Path((case_id, kind)): Path<(String, String)>,
     Form(form): Posted,
 ) -> Response {
-    step(ws, v, case_id, kind, form, |form, _| {
+    step(ws, v, case_id, kind, "submit", form, |form, _| {
         let to: Vec<String> = form
             .iter()
             .filter(|(k, v)| k == "to" && !v.trim().is_empty())
@@ -28,7 +28,7 @@ pub async fn review(
     Path((case_id, kind)): Path<(String, String)>,
     Form(form): Posted,
 ) -> Response {
-    step(ws, v, case_id, kind, form, |form, kind| {
+    step(ws, v, case_id, kind, "review", form, |form, kind| {
         let mut comments = Vec::new();
         let sections = forms::sections(kind).iter().map(|s| (format!("comment.{}", s.slug), s.title));
         for (field, title) in sections.chain([("comment.general".to_owned(), "Overall")]) {
@@ -54,7 +54,8 @@ pub async fn final_(
     Path((case_id, kind)): Path<(String, String)>,
     Form(form): Posted,
 ) -> Response {
-    step(ws, v, case_id, kind, form, |form, _| Ok(Act::Final { date: posted_date(form, "date")? })).await
+    step(ws, v, case_id, kind, "final", form, |form, _| Ok(Act::Final { date: posted_date(form, "date")? }))
+        .await
 }
 
 pub async fn sent(
@@ -63,7 +64,7 @@ pub async fn sent(
     Path((case_id, kind)): Path<(String, String)>,
     Form(form): Posted,
 ) -> Response {
-    step(ws, v, case_id, kind, form, |form, _| {
+    step(ws, v, case_id, kind, "sent", form, |form, _| {
         let to = posted(form, "to");
         if to.is_empty() {
             return Err("say who it was sent to".into());
@@ -79,7 +80,7 @@ pub async fn sign(
     Path((case_id, kind)): Path<(String, String)>,
     Form(form): Posted,
 ) -> Response {
-    step(ws, v, case_id, kind, form, |form, _| {
+    step(ws, v, case_id, kind, "sign", form, |form, _| {
         let signer = crate::documents::Signer::from_name(posted(form, "part"))
             .ok_or_else(|| "choose who signed".to_owned())?;
         let name = Some(posted(form, "name").trim().to_owned()).filter(|n| !n.is_empty());
@@ -96,7 +97,7 @@ pub async fn meeting(
     Path((case_id, kind)): Path<(String, String)>,
     Form(form): Posted,
 ) -> Response {
-    step(ws, v, case_id, kind, form, |form, _| {
+    step(ws, v, case_id, kind, "meeting", form, |form, _| {
         let attended: Vec<String> = form
             .iter()
             .filter(|(k, v)| k == "with" && !v.trim().is_empty())
@@ -123,14 +124,18 @@ pub async fn start(
             Ok(k) => k,
             Err(r) => return r,
         };
-        let (opened, why) = match open_for(ws, &v, &case_id, "start", kind.name()) {
+        let (opened, why) = match check_for(ws, &v, &case_id, "start") {
             Ok(o) => o,
             Err(r) => return r,
         };
         let case_id = opened.loaded.case.case_id.to_string();
+        let record = |outcome: Outcome, detail: &str| audited(ws, &v, outcome, "start", &case_id, detail);
+        if let Some(day) = closed_on(ws, &opened.loaded.case) {
+            let _ = record(Outcome::Refused, &format!("{kind}: the case is closed"));
+            return closed_case(ws, day);
+        }
         if !writes(why) {
-            let _ =
-                ws.audit.record(&v.user, "refused", Some(&case_id), &format!("start {kind}: not the writer"));
+            let _ = record(Outcome::Refused, &format!("{kind}: not the writer"));
             return refusal(
                 ws,
                 StatusCode::FORBIDDEN,
@@ -141,6 +146,9 @@ pub async fn start(
         let title = kind.title();
         match lifecycle::start(&ws.press, &opened.file.file, &case_id, kind, &v.user) {
             Ok(_) => {
+                if let Err(page) = record(Outcome::Done, kind.name()) {
+                    return page;
+                }
                 ws.sessions.set_flash(
                     &v.token,
                     &format!(
@@ -152,13 +160,13 @@ pub async fn start(
                 Redirect::to(&format!("/cases/{case_id}/{kind}/edit/{first}")).into_response()
             }
             Err(Refused::Rule(why)) => {
-                let _ =
-                    ws.audit.record(&v.user, "refused", Some(&case_id), &format!("start {kind}: the rules"));
-                ws.sessions.set_flash(&v.token, &format!("Not started: {why}."), "error");
+                let _ = record(Outcome::Refused, &format!("{kind}: the rules"));
+                ws.sessions.set_flash(&v.token, &for_browser(&format!("Not started: {why}.")), "error");
                 Redirect::to(&format!("/cases/{case_id}")).into_response()
             }
             Err(Refused::Setup(e)) => {
                 tracing::error!("a start failed: {e}");
+                let _ = record(Outcome::Failed, kind.name());
                 ws.sessions.set_flash(
                     &v.token,
                     "Not started: the workspace could not write the case file; tell your administrator.",
@@ -176,12 +184,15 @@ pub(super) fn posted_date(form: &[(String, String)], name: &str) -> Result<Naive
         .map_err(|_| "the date: expected a date as YYYY-MM-DD".to_owned())
 }
 
-/// One lifecycle step: the same library call as the command line.
+/// One lifecycle step: the same library call as the command line. The
+/// case id is checked (a case open to this person) before anything echoes
+/// it; the audit line says how the step ended, once it has.
 pub(super) async fn step(
     ws: Arc<Workspace>,
     v: Visitor,
     case_id: String,
     kind: String,
+    verb: &'static str,
     form: Vec<(String, String)>,
     parse: impl FnOnce(&[(String, String)], DocumentKind) -> Result<Act, String> + Send + 'static,
 ) -> Response {
@@ -193,39 +204,45 @@ pub(super) async fn step(
             Ok(k) => k,
             Err(r) => return r,
         };
-        let step = match parse(&form, kind) {
-            Ok(s) => s,
-            Err(why) => return back(ws, &v, &case_id, kind, &format!("Not done: {why}."), "error"),
-        };
-        let what = step.step().name();
-        let (opened, why) = match open_for(ws, &v, &case_id, what, kind.name()) {
+        let (opened, why) = match check_for(ws, &v, &case_id, verb) {
             Ok(o) => o,
             Err(r) => return r,
         };
+        let case_id = opened.loaded.case.case_id.to_string();
+        let record = |outcome: Outcome, what: &str| audited(ws, &v, outcome, what, &case_id, kind.name());
+        let not_done = |message: &str| back(ws, &v, &case_id, kind, &for_browser(message), "error");
+        if closed_on(ws, &opened.loaded.case).is_some() {
+            let _ = record(Outcome::Refused, verb);
+            return not_done("Not done: this case is closed, so it can be read, not changed.");
+        }
+        let step = match parse(&form, kind) {
+            Ok(s) => s,
+            Err(why) => {
+                let _ = record(Outcome::Invalid, verb);
+                return not_done(&format!("Not done: {why}."));
+            }
+        };
+        let what = step.step().name();
         // A signature is recorded by someone who may write the case.
         if matches!(step, Act::Sign { .. }) && !writes(why) {
-            return back(
-                ws,
-                &v,
-                &case_id,
-                kind,
-                "Not done: only someone working on this case records a signature.",
-                "error",
-            );
+            let _ = record(Outcome::Refused, what);
+            return not_done("Not done: only someone working on this case records a signature.");
         }
         match lifecycle::act(&ws.press, &opened.loaded.case, kind, &step, &v.user, ws.now()) {
-            Ok(_) => back(ws, &v, &case_id, kind, &format!("{} {}.", kind.title(), done_words(&step)), "ok"),
-            Err(Refused::Rule(why)) => back(ws, &v, &case_id, kind, &format!("Not done: {why}."), "error"),
+            Ok(_) => match record(Outcome::Done, what) {
+                Ok(()) => {
+                    back(ws, &v, &case_id, kind, &format!("{} {}.", kind.title(), done_words(&step)), "ok")
+                }
+                Err(page) => page,
+            },
+            Err(Refused::Rule(why)) => {
+                let _ = record(Outcome::Refused, what);
+                not_done(&format!("Not done: {why}."))
+            }
             Err(Refused::Setup(e)) => {
                 tracing::error!("a lifecycle step failed: {e}");
-                back(
-                    ws,
-                    &v,
-                    &case_id,
-                    kind,
-                    "Not done: the workspace could not record it; tell your administrator.",
-                    "error",
-                )
+                let _ = record(Outcome::Failed, what);
+                not_done("Not done: the workspace could not record it; tell your administrator.")
             }
         }
     })

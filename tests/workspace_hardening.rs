@@ -1,0 +1,348 @@
+//! The workspace against hostile and careless use (issue 26): connections
+//! that never finish their headers, an audit log that records outcomes and
+//! shows tampering, and the small holes (a desk with no inbox yet, server
+//! paths in messages, closed cases, ids echoed in redirects).
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+use common::web::{Http, PASSWORD, site_with};
+
+/// A connection to `to` from the loopback address `from` (e.g. 127.0.0.2):
+/// loopback has many addresses, so a test can be many clients.
+fn connect_from(from: &str, to: SocketAddr) -> TcpStream {
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    let from: SocketAddr = format!("{from}:0").parse().unwrap();
+    socket.bind(&from.into()).unwrap();
+    socket.connect(&to.into()).unwrap();
+    socket.into()
+}
+
+/// Whether the server has closed `stream` (reads end or fail) within `within`.
+fn closed_within(stream: &mut TcpStream, within: Duration) -> bool {
+    stream.set_read_timeout(Some(within)).unwrap();
+    let mut buf = [0u8; 256];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(_) => continue, // an answer (408 or 400) before the close
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+                return false;
+            }
+            Err(_) => return true, // reset
+        }
+    }
+}
+
+#[test]
+fn fifty_clients_that_never_finish_their_headers_keep_no_one_waiting_and_are_closed() {
+    let site = site_with(|c| {
+        c.workspace.header_seconds = 2;
+        c.workspace.connections_per_address = 20;
+    });
+    let addr = site.running.addr;
+    // 50 slow clients from one address: some send nothing, the rest part
+    // of a request and then a header byte now and then.
+    let mut slow: Vec<TcpStream> = (0..50).map(|_| connect_from("127.0.0.1", addr)).collect();
+    for (i, s) in slow.iter_mut().enumerate() {
+        if i % 2 == 0 {
+            let _ = s.write_all(b"GET /sign-in HTTP/1.1\r\nHost: x\r\nX-Slow: a");
+        }
+    }
+    let trickle = {
+        let mut streams: Vec<TcpStream> = slow.iter().map(|s| s.try_clone().unwrap()).collect();
+        std::thread::spawn(move || {
+            for _ in 0..20 {
+                for (i, s) in streams.iter_mut().enumerate() {
+                    if i % 2 == 0 {
+                        let _ = s.write_all(b"a");
+                    }
+                }
+                std::thread::sleep(Duration::from_millis(250));
+            }
+        })
+    };
+    // Another client is answered at once, while they wait.
+    let started = Instant::now();
+    let mut client = connect_from("127.0.0.2", addr);
+    client.write_all(b"GET /sign-in HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    client.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    client.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{}", answer.lines().next().unwrap_or(""));
+    assert!(started.elapsed() < Duration::from_secs(2), "answered in {:?}", started.elapsed());
+    // Every slow connection is closed: those over the cap at once, the
+    // rest when their time for headers runs out.
+    let closed = slow.iter_mut().map(|s| closed_within(s, Duration::from_secs(6))).filter(|c| *c).count();
+    assert_eq!(closed, 50, "closed within the header time and a margin");
+    trickle.join().unwrap();
+    // A kept-alive connection idle after its answer is closed the same way.
+    let mut kept = connect_from("127.0.0.3", addr);
+    kept.write_all(b"GET /sign-in HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    kept.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut head = [0u8; 12];
+    kept.read_exact(&mut head).unwrap();
+    assert_eq!(&head, b"HTTP/1.1 200");
+    assert!(closed_within(&mut kept, Duration::from_secs(6)), "an idle kept-alive connection is closed");
+    // And the address can connect again once its connections are gone.
+    let mut again = connect_from("127.0.0.1", addr);
+    again.write_all(b"GET /sign-in HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    again.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    again.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"));
+}
+
+/// The audit lines of the site, parsed.
+fn audit_lines(site: &common::web::Site) -> Vec<serde_json::Value> {
+    site.audit_text().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+/// The outcomes recorded for `what` on `case`, in order.
+fn outcomes(site: &common::web::Site, what: &str, case: &str) -> Vec<String> {
+    audit_lines(site)
+        .iter()
+        .filter(|l| l["what"] == what && l["case"] == case)
+        .map(|l| l["outcome"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+const JAY: &str = "NYJS-2026-0117";
+const OFFENCE: &str = "/cases/NYJS-2026-0117/psr/edit/offence";
+const SERIOUSNESS: &str = "psr.offence_analysis.seriousness";
+
+#[test]
+fn a_save_is_logged_as_what_it_did_refused_invalid_conflict_or_done_without_the_words() {
+    let site = common::web::site();
+    // Refused: a manager reads the PSR; her save is refused and logged so.
+    let mut declan = Http::new(&site);
+    declan.sign_in("Declan Hughes", PASSWORD);
+    let csrf = declan.get("/cases").hidden("_csrf");
+    let reply =
+        declan.post(OFFENCE, &[("_csrf", &csrf), ("_version", "x"), (SERIOUSNESS, "MANAGERWORDS")], &[]);
+    assert_eq!(reply.status, 403);
+    assert_eq!(outcomes(&site, "write", JAY), ["refused"]);
+
+    // Invalid: a value the case format refuses.
+    let mut priya = Http::new(&site);
+    priya.sign_in("Priya Natarajan", PASSWORD);
+    let proposal = "/cases/NYJS-2026-0117/psr/edit/proposal";
+    let page = priya.get(proposal);
+    let reply = priya.post(
+        proposal,
+        &[
+            ("_csrf", &page.hidden("_csrf")),
+            ("_version", &page.hidden("_version")),
+            ("psr.proposal.length_months", "twelve"),
+        ],
+        &[],
+    );
+    assert_eq!(reply.status, 422);
+    assert_eq!(outcomes(&site, "write", JAY), ["refused", "invalid"]);
+
+    // Conflict: two pages of one section; the second to save meets the first's words.
+    let mut tab = Http::new(&site);
+    tab.cookie = priya.cookie.clone();
+    let first = priya.get(OFFENCE);
+    let second = tab.get(OFFENCE);
+    let form = |page: &common::web::Reply, words: &'static str| {
+        let mut form: Vec<(String, String)> = Vec::new();
+        let body = &page.body;
+        for name in ["_csrf", "_version", "_base"] {
+            if body.contains(&format!("name=\"{name}\" value=\"")) {
+                form.push((name.to_owned(), unescape(&page.hidden(name))));
+            }
+        }
+        form.push((SERIOUSNESS.to_owned(), words.to_owned()));
+        form
+    };
+    let send = |http: &mut Http, form: Vec<(String, String)>| {
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        http.post(OFFENCE, &pairs, &[])
+    };
+    assert_eq!(send(&mut priya, form(&first, "FIRSTWORDS typed in one tab")).status, 303);
+    assert_eq!(send(&mut tab, form(&second, "SECONDWORDS typed in another")).status, 409);
+    assert_eq!(outcomes(&site, "write", JAY), ["refused", "invalid", "done", "conflict"]);
+
+    // No words typed by anyone reach the log, and every line links to the one before.
+    let text = site.audit_text();
+    for words in ["MANAGERWORDS", "twelve", "FIRSTWORDS", "SECONDWORDS", "Whitfield"] {
+        assert!(!text.contains(words), "{words} in the audit log");
+    }
+    let verify = std::process::Command::new(env!("CARGO_BIN_EXE_casepress"))
+        .args(["audit", "verify", "--out"])
+        .arg(site.dir.path().join("out"))
+        .current_dir(site.dir.path())
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&verify.stdout);
+    assert_eq!(verify.status.code(), Some(0), "{said}{}", String::from_utf8_lossy(&verify.stderr));
+    assert!(said.contains("the chain holds"), "{said}");
+}
+
+#[test]
+fn audit_verify_names_a_changed_removed_or_reordered_line_and_exits_1() {
+    let site = common::web::site();
+    let mut priya = Http::new(&site);
+    priya.sign_in("Priya Natarajan", PASSWORD);
+    for path in ["/cases", "/cases/NYJS-2026-0117", "/cases/NYJS-2026-0117/psr", OFFENCE] {
+        assert_eq!(priya.get(path).status, 200, "{path}");
+    }
+    let out = site.dir.path().join("out");
+    let file = std::fs::read_dir(out.join("audit"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("audit-"))
+        .unwrap();
+    let good = std::fs::read_to_string(&file).unwrap();
+    let lines: Vec<&str> = good.lines().collect();
+    assert!(lines.len() >= 5, "{good}");
+    let verify = |text: String| {
+        std::fs::write(&file, text).unwrap();
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_casepress"))
+            .args(["audit", "verify", "--out"])
+            .arg(&out)
+            .current_dir(site.dir.path())
+            .output()
+            .unwrap();
+        (o.status.code().unwrap(), String::from_utf8_lossy(&o.stdout).into_owned())
+    };
+    let name = file.file_name().unwrap().to_string_lossy().into_owned();
+    // Changed: a case id altered in line 3; line 4 no longer follows it.
+    let mut changed: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    changed[2] = changed[2].replace("NYJS-2026-0117", "NYJS-2026-0118");
+    assert_ne!(changed[2], lines[2]);
+    let (code, said) = verify(changed.join("\n") + "\n");
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains(&format!("{name}:4: does not follow line 3")), "{said}");
+    // Removed: line 2 gone.
+    let mut removed = lines.clone();
+    removed.remove(1);
+    let (code, said) = verify(removed.join("\n") + "\n");
+    assert!(code == 1 && said.contains(&format!("{name}:2: does not follow line 1")), "{said}");
+    // Reordered: lines 2 and 3 swapped.
+    let mut swapped = lines.clone();
+    swapped.swap(1, 2);
+    let (code, said) = verify(swapped.join("\n") + "\n");
+    assert!(code == 1 && said.contains(&format!("{name}:2: does not follow line 1")), "{said}");
+    // As it was.
+    let (code, said) = verify(good.clone());
+    assert!(code == 0 && said.contains("the chain holds"), "{said}");
+}
+
+#[test]
+fn a_step_on_a_hostile_case_id_is_refused_before_any_redirect() {
+    let site = common::web::site();
+    let mut priya = Http::new(&site);
+    priya.sign_in("Priya Natarajan", PASSWORD);
+    let csrf = priya.get("/cases").hidden("_csrf");
+    for id in ["x%0d%0aSet-Cookie:%20a=b", "%2F%2Fevil.example", "Jordan-Whitfield-2009-06-14"] {
+        // A form that does not parse (no decision), as the review sent.
+        let reply = priya.post(&format!("/cases/{id}/psr/review"), &[("_csrf", &csrf)], &[]);
+        assert_eq!(reply.status, 403, "{id}");
+        assert_eq!(reply.location, None, "{id}");
+        assert!(reply.header("set-cookie").is_none_or(|c| !c.contains("a=b")), "{id}");
+    }
+    let text = site.audit_text();
+    assert!(!text.contains("evil") && !text.contains("Whitfield") && !text.contains("Set-Cookie"), "{text}");
+    // The form that does not parse, on a real case: invalid, and back to the document.
+    let mut declan = Http::new(&site);
+    declan.sign_in("Declan Hughes", PASSWORD);
+    let csrf = declan.get("/cases").hidden("_csrf");
+    let reply = declan.post("/cases/NYJS-2026-0117/psr/review", &[("_csrf", &csrf)], &[]);
+    assert_eq!(reply.location.as_deref(), Some("/cases/NYJS-2026-0117/psr"));
+    assert_eq!(outcomes(&site, "review", JAY), ["invalid"]);
+}
+
+#[test]
+fn a_closed_case_can_be_read_and_not_changed() {
+    let site = common::web::site();
+    // Ben Hollis, whose case closed on 6 November, gets an account.
+    let users = site.dir.path().join("users.toml");
+    let mut accounts = casepress::workspace::Accounts::load(&users).unwrap();
+    let password = "a long walk to a closed case, 2026";
+    accounts.set("Ben Hollis", password).unwrap();
+    accounts.save(&users).unwrap();
+    let mut ben = Http::new(&site);
+    assert_eq!(ben.sign_in("Ben Hollis", password).status, 303);
+    let case = "/cases/NYJS-2026-0071";
+    let page = ben.get(case);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("This case closed on"), "said on the case page");
+    let document = ben.get(&format!("{case}/intervention-plan"));
+    assert_eq!(document.status, 200);
+    assert!(!document.body.contains("/edit/") && !document.body.contains("/sign\""), "no edit, no steps");
+    let editor = format!("{case}/intervention-plan/edit/plan");
+    assert_eq!(ben.get(&editor).status, 403);
+    let before = std::fs::read(site.case_file("pprc-closed.json")).unwrap();
+    let csrf = ben.get("/cases").hidden("_csrf");
+    let reply = ben.post(&editor, &[("_csrf", &csrf), ("_version", "x")], &[("x-autosave", "1")]);
+    assert_eq!(reply.status, 403);
+    let reply = ben.post(
+        &format!("{case}/intervention-plan/sign"),
+        &[("_csrf", &csrf), ("part", "case-manager"), ("date", "2026-11-23")],
+        &[],
+    );
+    assert_eq!(reply.status, 303);
+    assert!(ben.get(reply.location.as_deref().unwrap()).body.contains("this case is closed"));
+    assert_eq!(
+        std::fs::read(site.case_file("pprc-closed.json")).unwrap(),
+        before,
+        "the case file is unchanged"
+    );
+    assert_eq!(outcomes(&site, "write", "NYJS-2026-0071"), ["refused"]);
+}
+
+#[test]
+fn the_statements_desk_works_before_the_inbox_exists_and_no_page_names_a_server_path() {
+    let site = site_with(|c| c.statements.inbox = Some(c.paths.output.join("inbox")));
+    assert!(!site.dir.path().join("out/inbox").exists());
+    let mut gemma = Http::new(&site);
+    gemma.sign_in("Gemma Rowe", PASSWORD);
+    let desk = gemma.get("/desk");
+    assert_eq!(desk.status, 200, "{}", desk.body);
+    // A refused attach and a refused step: their messages name no server path.
+    let root = site.dir.path().to_string_lossy().into_owned();
+    let csrf = desk.hidden("_csrf");
+    let reply = gemma.post(
+        "/desk/attach",
+        &[("_csrf", &csrf), ("statement", "NO-SUCH-1"), ("case_id", JAY), ("reason", "Jordan said so")],
+        &[],
+    );
+    assert_eq!(reply.status, 303);
+    let said = gemma.get("/desk").body;
+    assert!(said.contains("Not attached"), "{said}");
+    assert!(!said.contains(&root), "a server path on the desk");
+    let text = site.audit_text();
+    assert!(!text.contains("NO-SUCH-1") && !text.contains("Jordan said so"), "typed text in the audit log");
+    let mut priya = Http::new(&site);
+    priya.sign_in("Priya Natarajan", PASSWORD);
+    let csrf = priya.get("/cases").hidden("_csrf");
+    for (step, fields) in [
+        ("final", vec![("date", "2026-11-23")]),
+        ("submit", vec![("to", "Declan Hughes")]),
+        ("final", vec![("date", "2026-11-23")]),
+    ] {
+        let mut form = vec![("_csrf", csrf.as_str())];
+        form.extend(fields);
+        let reply = priya.post(&format!("/cases/{JAY}/psr/{step}"), &form, &[]);
+        assert_eq!(reply.status, 303, "{step}");
+        let page = priya.get(reply.location.as_deref().unwrap());
+        assert!(!page.body.contains(&root), "{step}: a server path on the page");
+    }
+    for path in ["/cases/NYJS-2026-0117/psr", "/cases/NYJS-2026-0117/psr/edit/offence"] {
+        assert!(!priya.get(path).body.contains(&root), "{path}");
+    }
+}
+
+fn unescape(html: &str) -> String {
+    html.replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&#x2f;", "/")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
