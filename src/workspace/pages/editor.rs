@@ -401,14 +401,16 @@ pub async fn save(
                 let e = Editing { values: &yours, base: &base, errors: &errors, conflicts: &[], saved: false, notice: None };
                 editor_page(ws, &v, current, kind, section, &e, &based_on, StatusCode::UNPROCESSABLE_ENTITY)
             }
-            Saved::Conflict(conflicts, merged) => {
+            Saved::Conflict(conflicts, merged, saved) => {
                 if autosave {
                     return StatusCode::CONFLICT.into_response();
                 }
-                // The page now stands on what was saved: its base is that.
-                let saved_now = edit::values(&current.file.case, section);
-                let e = Editing { values: &merged, base: &saved_now, errors: &BTreeMap::new(), conflicts: &conflicts, saved: false, notice: None };
-                editor_page(ws, &v, current, kind, section, &e, &current.file.version(), StatusCode::CONFLICT)
+                // The page now stands on exactly what the merge met (read
+                // under the lock), the text it shows as "saved meanwhile":
+                // a later save is a change the next merge will see, never
+                // words in the base that the writer was not shown.
+                let e = Editing { values: &merged, base: &saved.values, errors: &BTreeMap::new(), conflicts: &conflicts, saved: false, notice: None };
+                editor_page(ws, &v, current, kind, section, &e, &saved.version, StatusCode::CONFLICT)
             }
             Saved::Failed(why) => {
                 tracing::error!("a save failed: {why}");
@@ -417,6 +419,12 @@ pub async fn save(
         }
     })
     .await
+}
+
+/// The section as the file held it when a save met a conflict.
+pub(super) struct SavedNow {
+    values: Values,
+    version: String,
 }
 
 /// Where a run of rows to keep starts (`table:m0-m1:…`).
@@ -430,7 +438,7 @@ pub(super) enum Saved {
     Written(String, Values),
     Unchanged(String, Values),
     Invalid(BTreeMap<String, String>),
-    Conflict(Vec<edit::Conflict>, Values),
+    Conflict(Vec<edit::Conflict>, Values, SavedNow),
     Failed(String),
 }
 
@@ -464,7 +472,11 @@ pub(super) fn store_section(
     } else {
         let (merged, conflicts) = edit::merge(section, base, &saved_now, yours);
         if !conflicts.is_empty() {
-            return Saved::Conflict(conflicts, merged);
+            return Saved::Conflict(
+                conflicts,
+                merged,
+                SavedNow { values: saved_now, version: file.version() },
+            );
         }
         merged
     };
