@@ -12,7 +12,7 @@ mod common;
 
 use std::path::Path;
 
-use common::web::{Browser, PASSWORD, Site, axe_source, site, site_with_idle, wait_until};
+use common::web::{Browser, PASSWORD, Site, axe_source, sample_code, site, site_with_idle, wait_until};
 use fantoccini::{Client, Locator};
 
 const CASE: &str = "NYJS-2026-0117";
@@ -25,6 +25,16 @@ async fn sign_in(c: &Client, site: &Site, name: &str) {
     go(c, site, "/sign-in").await;
     c.find(Locator::Id("name")).await.unwrap().send_keys(name).await.unwrap();
     c.find(Locator::Id("password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+    c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
+    second_factor(c, site, name).await;
+}
+
+/// The code page after the password: the sample account's code, then on to
+/// the case list.
+async fn second_factor(c: &Client, site: &Site, name: &str) {
+    wait_until("the code page shows", || async { text(c).await.contains("authenticator app") }).await;
+    let code = sample_code(&site.url(), name);
+    c.find(Locator::Id("code")).await.unwrap().send_keys(&code).await.unwrap();
     c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
     wait_until("the case list shows", || async { text(c).await.contains("Your cases") }).await;
 }
@@ -350,6 +360,10 @@ async fn keyboard_only_signs_in_in_order_and_lands_on_the_error_summary() {
     press(c, "Priya Natarajan").await;
     press(c, &Key::Tab.to_string()).await;
     press(c, PASSWORD).await;
+    press(c, &Key::Enter.to_string()).await;
+    wait_until("the code page", || async { text(c).await.contains("authenticator app") }).await;
+    c.find(Locator::Id("code")).await.unwrap().click().await.unwrap();
+    press(c, &sample_code(&site.url(), "Priya Natarajan")).await;
     press(c, &Key::Enter.to_string()).await;
     wait_until("signed in", || async { text(c).await.contains("Your cases") }).await;
 

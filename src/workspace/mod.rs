@@ -15,10 +15,12 @@ pub mod changes;
 pub mod edit;
 pub mod forms;
 mod pages;
+pub mod passwords;
 pub mod preview;
 mod recent;
 mod respond;
 mod routes;
+pub mod second_factor;
 mod serve;
 pub mod sessions;
 mod views;
@@ -58,6 +60,7 @@ pub struct Workspace {
     press: Press,
     sessions: sessions::Sessions,
     throttle: sessions::Throttle,
+    used: second_factor::Used,
     audit: Audit,
     views: minijinja::Environment<'static>,
     previews: preview::Previews,
@@ -95,6 +98,7 @@ impl Workspace {
         Ok(Self {
             sessions,
             throttle: sessions::Throttle::new(10, Duration::from_secs(60)),
+            used: second_factor::Used::default(),
             audit,
             views: views::environment(),
             previews: preview::Previews::new(64),
