@@ -1040,9 +1040,13 @@ async fn a_person_enrols_an_authenticator_app_then_signs_in_with_a_code_or_a_rec
     c.find(Locator::Id("name")).await.unwrap().send_keys("Declan Hughes").await.unwrap();
     c.find(Locator::Id("password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
     click(c, "form button[type=submit]").await;
-    wait_until("the enrolment page", || async { text(c).await.contains("Set up your authenticator app") }).await;
+    wait_until("the enrolment page", || async { text(c).await.contains("Set up your authenticator app") })
+        .await;
     let drawn = c
-        .execute("const i = document.querySelector('img.qr'); return i.complete && i.naturalWidth > 0;", vec![])
+        .execute(
+            "const i = document.querySelector('img.qr'); return i.complete && i.naturalWidth > 0;",
+            vec![],
+        )
         .await
         .unwrap();
     assert_eq!(drawn, serde_json::Value::Bool(true), "the QR code is shown under the page's CSP");

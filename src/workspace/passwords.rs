@@ -47,7 +47,7 @@ fn repeated(password: &str) -> bool {
     if distinct.len() < 4 {
         return true;
     }
-    (1..=chars.len() / 2).any(|n| chars.len() % n == 0 && chars.chunks(n).all(|c| c == &chars[..n]))
+    (1..=chars.len() / 2).any(|n| chars.len().is_multiple_of(n) && chars.chunks(n).all(|c| c == &chars[..n]))
 }
 
 /// The password, or what is left of it without the digits and symbols at
@@ -67,7 +67,7 @@ fn common(password: &str) -> bool {
 fn unit_of(text: &str) -> Option<&str> {
     let n = text.len();
     (1..=n / 2)
-        .find(|u| n % u == 0 && text.is_char_boundary(*u) && text == text[..*u].repeat(n / u))
+        .find(|u| n.is_multiple_of(*u) && text.is_char_boundary(*u) && text == text[..*u].repeat(n / u))
         .map(|u| &text[..u])
 }
 

@@ -217,7 +217,9 @@ fn prepare(config: Config, options: &Options) -> Result<Workspace, String> {
             tracing::warn!("no accounts in {}: add one with `casepress user add NAME`", users.display());
         }
         if !config.workspace.require_second_factor {
-            tracing::warn!("workspace.require_second_factor is off: local accounts sign in with a password alone");
+            tracing::warn!(
+                "workspace.require_second_factor is off: local accounts sign in with a password alone"
+            );
         }
     } else if config.workspace.proxy.as_ref().is_some_and(|p| !p.require_mfa) {
         tracing::info!(
