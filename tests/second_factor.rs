@@ -287,19 +287,20 @@ fn the_sign_on_proxy_must_say_a_second_factor_was_used_when_the_policy_asks() {
         })
     });
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-    let get = |methods: Option<&str>| {
+    let get = |methods: &[&str]| {
         let mut req = agent.get(format!("{}/cases", site.url())).header("X-Remote-User", "Priya Natarajan");
-        if let Some(m) = methods {
-            req = req.header("X-Auth-Methods", m);
+        for m in methods {
+            req = req.header("X-Auth-Methods", *m);
         }
         let mut r = req.call().unwrap();
         (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
     };
-    let (status, body) = get(None);
+    let (status, body) = get(&[]);
     assert_eq!(status, 403);
     assert!(body.contains("Sign in with a second factor"));
-    assert_eq!(get(Some("pwd")).0, 403, "a password alone");
-    let (status, body) = get(Some("pwd, mfa"));
+    assert_eq!(get(&["pwd"]).0, 403, "a password alone");
+    assert_eq!(get(&["mfa", "pwd"]).0, 403, "the header twice: neither is believed");
+    let (status, body) = get(&["pwd, mfa"]);
     assert_eq!(status, 200);
     assert!(body.contains("Signed in as Priya Natarajan"));
     let audit = site.audit_text();

@@ -101,9 +101,12 @@ async fn proxy_sign_on(
     }
     // How the proxy says the person signed in (`amr` values), believed
     // because the request comes from the proxy.
+    // A header sent twice is not believed: a proxy that appends rather than
+    // replaces would pass on one the browser made up.
     let methods: Vec<String> = proxy
         .methods_header
         .as_deref()
+        .filter(|h| headers.get_all(*h).iter().count() == 1)
         .and_then(|h| headers.get(h))
         .and_then(|v| v.to_str().ok())
         .map(|v| {
