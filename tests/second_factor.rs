@@ -197,6 +197,7 @@ fn user_sign_out_ends_a_persons_sessions_in_the_running_server() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("Priya Natarajan is signed out everywhere"));
     assert_eq!(priya.get("/cases").location.as_deref(), Some("/sign-in"), "her session ended");
     assert_eq!(sarah.get("/cases").status, 200, "another's did not");
+    assert!(site.audit_text().contains("everywhere, by `casepress user sign-out`"));
     // Signing in again afterwards works.
     std::thread::sleep(std::time::Duration::from_millis(1100));
     let mut back = Http::new(&site);

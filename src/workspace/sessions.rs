@@ -73,6 +73,8 @@ pub struct Sessions {
     absolute: Duration,
     file: Option<PathBuf>,
     signed_out: Mutex<SignedOut>,
+    // Whose sessions a sign-out stamp has ended, for the audit log.
+    ended: Mutex<Vec<String>>,
 }
 
 /// A random token: 32 bytes from the operating system, as hex.
@@ -102,7 +104,14 @@ impl Sessions {
     /// Sessions in memory only, that end after `idle` without a request or
     /// `absolute` after they began.
     pub fn new(idle: Duration, absolute: Duration) -> Self {
-        Self { live: Mutex::new(HashMap::new()), idle, absolute, file: None, signed_out: Mutex::default() }
+        Self {
+            live: Mutex::new(HashMap::new()),
+            idle,
+            absolute,
+            file: None,
+            signed_out: Mutex::default(),
+            ended: Mutex::default(),
+        }
     }
 
     /// Sessions kept in `file` as well (owner-only), and those it holds
@@ -121,6 +130,7 @@ impl Sessions {
             absolute,
             file: Some(file),
             signed_out: Mutex::default(),
+            ended: Mutex::default(),
         };
         live.retain(|_, k| sessions.alive(k, now()) && !sessions.revoked(k));
         for k in live.values_mut() {
@@ -210,7 +220,11 @@ impl Sessions {
         let mut live = self.live.lock().unwrap_or_else(|e| e.into_inner());
         let k = key(token);
         let kept = live.get(&k)?;
-        if !self.alive(kept, now) || self.revoked(kept) {
+        let revoked = self.revoked(kept);
+        if revoked && let Some(user) = &kept.user {
+            self.ended.lock().unwrap_or_else(|e| e.into_inner()).push(user.clone());
+        }
+        if !self.alive(kept, now) || revoked {
             live.remove(&k);
             self.keep(&live);
             return None;
@@ -225,6 +239,11 @@ impl Sessions {
             self.keep(&live);
         }
         Some(session)
+    }
+
+    /// Whose sessions sign-out stamps have ended since last asked.
+    pub fn take_ended(&self) -> Vec<String> {
+        std::mem::take(&mut *self.ended.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     /// Marks the session as half signed in (or clears that).
@@ -436,6 +455,7 @@ mod tests {
         assert!(sessions.get(&a).is_some());
         sign_out_everywhere(&file, "priya natarajan").unwrap();
         assert!(sessions.get(&a).is_none(), "her session ended");
+        assert_eq!(sessions.take_ended(), ["Priya Natarajan"]);
         assert!(sessions.get(&b).is_some(), "another's did not");
         let again = Sessions::kept_in(file, Duration::from_secs(600), Duration::from_secs(3600)).unwrap();
         assert!(again.get(&a).is_none() && again.get(&b).is_some());
