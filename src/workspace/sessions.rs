@@ -143,6 +143,7 @@ impl Sessions {
     fn alive(&self, k: &Kept, now: u64) -> bool {
         now.saturating_sub(k.last_seen) < self.idle.as_secs()
             && now.saturating_sub(k.started) < self.absolute.as_secs()
+            && (k.pending.is_none() || now.saturating_sub(k.started) < PENDING.as_secs())
     }
 
     /// The file of sign-out stamps, beside the sessions file.
@@ -273,6 +274,9 @@ impl Sessions {
         }
     }
 }
+
+/// How long a half-done sign-in (password right, code to come) waits.
+pub const PENDING: Duration = Duration::from_secs(10 * 60);
 
 /// The file of sign-out stamps, beside `sessions.json`.
 pub const SIGNED_OUT: &str = "signed-out.json";
