@@ -52,7 +52,12 @@ async fn text(c: &Client) -> String {
 }
 
 async fn click(c: &Client, css: &str) {
-    c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
+    let element = c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
+    // Into the middle of the view: the editor's sticky Save bar covers the
+    // bottom of the window, where WebDriver would otherwise scroll it.
+    let arg = serde_json::to_value(&element).unwrap();
+    c.execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg]).await.unwrap();
+    element.click().await.unwrap();
 }
 
 /// Runs axe-core on the page; fails on any WCAG 2.2 A or AA violation.
