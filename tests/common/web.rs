@@ -275,6 +275,12 @@ impl Http {
         if reply.location.as_deref() != Some("/sign-in/code") {
             return reply;
         }
+        // One code step at a time in this process: two sign-ins of one
+        // person racing could otherwise reach the server in the other
+        // order, and the later step's code, used first, makes the earlier
+        // one a replay.
+        static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
         let code = sample_code(&self.base, name);
         self.code(&code)
     }

@@ -173,10 +173,10 @@ fn pending(
     let token = http::session_token(headers);
     let session = token.as_deref().and_then(|t| ws.sessions.get(t));
     match (token, session) {
-        (Some(t), Some(s)) if s.user.is_none() && s.pending.is_some() => {
-            let p = s.pending.clone().unwrap_or_else(|| unreachable!("checked just above"));
-            Ok((t, s, p))
-        }
+        (Some(t), Some(s)) if s.user.is_none() => match s.pending.clone() {
+            Some(p) => Ok((t, s, p)),
+            None => Err(Redirect::to("/sign-in").into_response()),
+        },
         _ => Err(Redirect::to("/sign-in").into_response()),
     }
 }
