@@ -113,6 +113,10 @@ pub struct WorkspaceConfig {
     /// Mark the session cookie `Secure`: set when people reach the
     /// workspace over HTTPS (a TLS proxy in front of it).
     pub secure_cookies: bool,
+    /// Local accounts sign in with a second factor (an authenticator
+    /// app's code) after the password; someone without one enrols at their
+    /// next sign-in. Off only for a trial: ASVS level 2 asks for it.
+    pub require_second_factor: bool,
     /// The council's single sign-on, through a reverse proxy.
     pub proxy: Option<ProxyConfig>,
     /// The address people open the workspace at, for the links in emails,
@@ -145,6 +149,7 @@ impl Default for WorkspaceConfig {
             idle_minutes: 30,
             session_hours: 12,
             secure_cookies: false,
+            require_second_factor: true,
             proxy: None,
             url: None,
             header_seconds: 10,
@@ -162,6 +167,22 @@ pub struct ProxyConfig {
     pub header: String,
     /// The proxy's addresses: the header is believed only from these.
     pub from: Vec<std::net::IpAddr>,
+    /// The header in which the proxy says how the person signed in, as
+    /// `amr` values (RFC 8176) separated by commas or spaces, e.g.
+    /// `X-Auth-Methods: pwd, otp, mfa`. Believed only from `from`.
+    #[serde(default)]
+    pub methods_header: Option<String>,
+    /// Refuse anyone the proxy does not say signed in with more than one
+    /// factor (one of `mfa_methods` in `methods_header`).
+    #[serde(default)]
+    pub require_mfa: bool,
+    /// The `amr` values that show a second factor.
+    #[serde(default = "mfa_methods")]
+    pub mfa_methods: Vec<String>,
+}
+
+fn mfa_methods() -> Vec<String> {
+    ["mfa", "otp", "hwk", "swk", "sms", "fido", "face", "fpt", "iris"].map(String::from).to_vec()
 }
 
 /// Export bundles (transfer, Y2A).
@@ -576,6 +597,15 @@ impl Config {
         let s = &self.statements;
         if s.working_day_start >= s.working_day_end {
             return Err("statements.working_day_start must be before working_day_end".into());
+        }
+        if let Some(p) = &self.workspace.proxy
+            && p.require_mfa
+            && p.methods_header.is_none()
+        {
+            return Err(
+                "workspace.proxy.require_mfa needs methods_header: the header that says how people signed in"
+                    .into(),
+            );
         }
         Ok(())
     }

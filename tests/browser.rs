@@ -12,7 +12,7 @@ mod common;
 
 use std::path::Path;
 
-use common::web::{Browser, PASSWORD, Site, axe_source, site, site_with_idle, wait_until};
+use common::web::{Browser, PASSWORD, Site, axe_source, sample_code, site, site_with_idle, wait_until};
 use fantoccini::{Client, Locator};
 
 const CASE: &str = "NYJS-2026-0117";
@@ -25,6 +25,16 @@ async fn sign_in(c: &Client, site: &Site, name: &str) {
     go(c, site, "/sign-in").await;
     c.find(Locator::Id("name")).await.unwrap().send_keys(name).await.unwrap();
     c.find(Locator::Id("password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+    c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
+    second_factor(c, site, name).await;
+}
+
+/// The code page after the password: the sample account's code, then on to
+/// the case list.
+async fn second_factor(c: &Client, site: &Site, name: &str) {
+    wait_until("the code page shows", || async { text(c).await.contains("authenticator app") }).await;
+    let code = sample_code(&site.url(), name);
+    c.find(Locator::Id("code")).await.unwrap().send_keys(&code).await.unwrap();
     c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
     wait_until("the case list shows", || async { text(c).await.contains("Your cases") }).await;
 }
@@ -355,6 +365,10 @@ async fn keyboard_only_signs_in_in_order_and_lands_on_the_error_summary() {
     press(c, "Priya Natarajan").await;
     press(c, &Key::Tab.to_string()).await;
     press(c, PASSWORD).await;
+    press(c, &Key::Enter.to_string()).await;
+    wait_until("the code page", || async { text(c).await.contains("authenticator app") }).await;
+    c.find(Locator::Id("code")).await.unwrap().click().await.unwrap();
+    press(c, &sample_code(&site.url(), "Priya Natarajan")).await;
     press(c, &Key::Enter.to_string()).await;
     wait_until("signed in", || async { text(c).await.contains("Your cases") }).await;
 
@@ -1017,5 +1031,81 @@ async fn an_imported_childs_psr_is_started_gatekept_at_a_meeting_and_made_final(
         assert!(audit.contains(what), "{what}");
     }
     assert!(!audit.contains("Dunmore") && !audit.contains("cannabis"), "no child's data in the audit log");
+    browser.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_enrols_an_authenticator_app_then_signs_in_with_a_code_or_a_recovery_code() {
+    let site = site();
+    let users = site.dir.path().join("users.toml");
+    casepress::workspace::accounts::update(&users, |a| Ok(a.forget_second_factor("Declan Hughes"))).unwrap();
+    let browser = Browser::start().await;
+    let c = &browser.client;
+
+    // First sign-in: the password, then the app is set up from the QR code
+    // (an image from the server itself) or the secret typed by hand.
+    go(c, &site, "/sign-in").await;
+    c.find(Locator::Id("name")).await.unwrap().send_keys("Declan Hughes").await.unwrap();
+    c.find(Locator::Id("password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+    click(c, "form button[type=submit]").await;
+    wait_until("the enrolment page", || async { text(c).await.contains("Set up your authenticator app") })
+        .await;
+    let drawn = c
+        .execute(
+            "const i = document.querySelector('img.qr'); return i.complete && i.naturalWidth > 0;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(drawn, serde_json::Value::Bool(true), "the QR code is shown under the page's CSP");
+    accessible(c, "enrolment").await;
+    screenshot(c, "workspace-enrol.png").await;
+    let secret: String =
+        c.find(Locator::Id("secret")).await.unwrap().text().await.unwrap().split_whitespace().collect();
+    let code = common::web::fresh_code(&site.url(), "Declan Hughes", &secret);
+    c.find(Locator::Id("code")).await.unwrap().send_keys(&code).await.unwrap();
+    click(c, "form[action='/sign-in/enrol'] button[type=submit]").await;
+    wait_until("the recovery codes", || async { text(c).await.contains("Your recovery codes") }).await;
+    accessible(c, "recovery codes").await;
+    screenshot(c, "workspace-recovery-codes.png").await;
+    let mut codes = Vec::new();
+    for e in c.find_all(Locator::Css(".recovery-codes code")).await.unwrap() {
+        codes.push(e.text().await.unwrap());
+    }
+    assert_eq!(codes.len(), 10);
+    click(c, "a.button[href='/cases']").await;
+    wait_until("the case list", || async { text(c).await.contains("Your cases") }).await;
+    sign_out(c).await;
+
+    // Next time: the password, then the app's code.
+    go(c, &site, "/sign-in").await;
+    c.find(Locator::Id("name")).await.unwrap().send_keys("Declan Hughes").await.unwrap();
+    c.find(Locator::Id("password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+    click(c, "form button[type=submit]").await;
+    wait_until("the code page", || async { text(c).await.contains("Enter the code") }).await;
+    accessible(c, "code page").await;
+    let code = common::web::fresh_code(&site.url(), "Declan Hughes", &secret);
+    c.find(Locator::Id("code")).await.unwrap().send_keys(&code).await.unwrap();
+    screenshot(c, "workspace-sign-in-code.png").await;
+    click(c, "form[action='/sign-in/code'] button[type=submit]").await;
+    wait_until("the case list", || async { text(c).await.contains("Your cases") }).await;
+    sign_out(c).await;
+
+    // Without the phone: a recovery code instead; a wrong code first shows
+    // the error summary.
+    go(c, &site, "/sign-in").await;
+    c.find(Locator::Id("name")).await.unwrap().send_keys("Declan Hughes").await.unwrap();
+    c.find(Locator::Id("password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+    click(c, "form button[type=submit]").await;
+    wait_until("the code page", || async { text(c).await.contains("Enter the code") }).await;
+    c.find(Locator::Id("code")).await.unwrap().send_keys("999999").await.unwrap();
+    click(c, "form[action='/sign-in/code'] button[type=submit]").await;
+    wait_until("the error", || async { text(c).await.contains("There is a problem") }).await;
+    accessible(c, "code page with an error").await;
+    c.find(Locator::Id("code")).await.unwrap().send_keys(&codes[0]).await.unwrap();
+    click(c, "form[action='/sign-in/code'] button[type=submit]").await;
+    wait_until("the case list", || async { text(c).await.contains("Your cases") }).await;
+    let audit = site.audit_text();
+    assert!(audit.contains("second-factor-enrolled") && audit.contains("a recovery code (9 left)"));
     browser.stop().await;
 }

@@ -67,15 +67,16 @@ struct Writer {
 }
 
 impl Writer {
+    /// A writer in a new tab of a signed-in session (`cookie`).
     fn open(
         site: &common::web::Site,
-        who: &str,
+        cookie: &str,
         section: &'static str,
         own: &'static str,
         tag: String,
     ) -> Self {
         let mut http = Http::new(site);
-        assert_eq!(http.sign_in(who, PASSWORD).status, 303);
+        http.cookie = Some(cookie.to_owned());
         let page = http.get(&format!("{CASE}{section}"));
         assert_eq!(page.status, 200);
         let base: Values = serde_json::from_str(&unescape(&page.hidden("_base"))).unwrap();
@@ -163,6 +164,17 @@ impl Writer {
 #[test]
 fn twenty_writers_autosaving_for_a_minute_lose_no_word_answered_saved() {
     let site = site();
+    // Two people, each writing in ten tabs of one session: a sign-in each
+    // (a code works once, so twenty sign-ins would wait for twenty codes).
+    let cookies: Vec<String> = ["Priya Natarajan", "Sarah Bennett"]
+        .iter()
+        .map(|who| {
+            let mut http = Http::new(&site);
+            assert_eq!(http.sign_in(who, PASSWORD).status, 303);
+            http.cookie.clone().unwrap()
+        })
+        .collect();
+    let cookies = &cookies;
     let secs: u64 = std::env::var("CASEPRESS_SOAK_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
     let until = Instant::now() + Duration::from_secs(secs);
     let mut plan: Vec<(&'static str, &'static str)> = OWNED.to_vec();
@@ -174,8 +186,8 @@ fn twenty_writers_autosaving_for_a_minute_lose_no_word_answered_saved() {
             .map(|(i, &(section, own))| {
                 let site = &site;
                 s.spawn(move || {
-                    let who = if i % 2 == 0 { "Priya Natarajan" } else { "Sarah Bennett" };
-                    let mut w = Writer::open(site, who, section, own, format!("c{i}"));
+                    let cookie = if i % 2 == 0 { &cookies[0] } else { &cookies[1] };
+                    let mut w = Writer::open(site, cookie, section, own, format!("c{i}"));
                     while Instant::now() < until {
                         w.type_and_save();
                         std::thread::sleep(Duration::from_millis(150));

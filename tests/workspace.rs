@@ -321,6 +321,9 @@ fn the_sign_on_proxy_header_is_believed_only_from_the_proxy() {
         c.workspace.proxy = Some(casepress::config::ProxyConfig {
             header: "X-Remote-User".into(),
             from: vec!["127.0.0.1".parse().unwrap()],
+            methods_header: None,
+            require_mfa: false,
+            mfa_methods: Vec::new(),
         })
     });
     let mut http = Http::new(&from_here);
@@ -340,6 +343,9 @@ fn the_sign_on_proxy_header_is_believed_only_from_the_proxy() {
         c.workspace.proxy = Some(casepress::config::ProxyConfig {
             header: "X-Remote-User".into(),
             from: vec!["10.1.2.3".parse().unwrap()],
+            methods_header: Some("X-Auth-Methods".into()),
+            require_mfa: true,
+            mfa_methods: vec!["mfa".into()],
         })
     });
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();

@@ -19,8 +19,8 @@ pub use log::{CASE_LOG, CaseLog, LogEntry, append_log, append_log_many, read_cas
 use publish::at;
 pub use publish::{
     Modes, Published, StoreError, check_file_name, ensure_dir, file_digest, free_name, hex, lock_case,
-    publish, publish_as, publish_as_unsynced, publish_unsynced, replace, sha256_hex, sweep_temp_files,
-    sweep_temp_files_of, sync_dir, try_lock,
+    lock_path, publish, publish_as, publish_as_unsynced, publish_unsynced, replace, sha256_hex,
+    sweep_temp_files, sweep_temp_files_of, sync_dir, try_lock,
 };
 pub use records::{CaseFileLock, CaseLock, FilingLock, Records};
 

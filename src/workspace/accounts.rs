@@ -27,10 +27,16 @@ pub struct Account {
     pub name: String,
     /// The PHC string of their password's Argon2id hash.
     pub hash: String,
+    /// The base32 secret of their authenticator app, once enrolled (kept
+    /// as it is, in this owner-only file: see decision 0127).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totp: Option<String>,
+    /// Argon2id hashes of the recovery codes not yet used.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recovery: Vec<String>,
 }
 
-/// The shortest password accepted.
-pub const MIN_PASSWORD: usize = 12;
+pub use super::passwords::MIN_PASSWORD;
 
 impl Accounts {
     /// Reads the file; a missing file is no accounts.
@@ -53,23 +59,70 @@ impl Accounts {
         account.filter(|_| ok).map(|a| a.name.as_str())
     }
 
-    /// Adds `name` with `password`, or replaces their password.
+    /// Adds `name` with `password`, or replaces their password; refuses a
+    /// password NIST SP 800-63B would (see `passwords`).
     pub fn set(&mut self, name: &str, password: &str) -> Result<(), String> {
-        if password.chars().count() < MIN_PASSWORD {
-            return Err(format!("the password is too short: use at least {MIN_PASSWORD} characters"));
+        if let Some(why) = super::passwords::refusal(password, name) {
+            return Err(why);
         }
-        let mut salt = [0u8; 16];
-        getrandom::fill(&mut salt).map_err(|e| format!("no random numbers: {e}"))?;
-        let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
-        let hash = Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map_err(|e| format!("cannot hash the password: {e}"))?
-            .to_string();
+        let hash = hash(password)?;
         match self.users.iter_mut().find(|a| crate::staff::same_name(&a.name, name)) {
             Some(a) => a.hash = hash,
-            None => self.users.push(Account { name: name.to_owned(), hash }),
+            None => {
+                self.users.push(Account { name: name.to_owned(), hash, totp: None, recovery: Vec::new() })
+            }
         }
         Ok(())
+    }
+
+    /// The account of `name`.
+    pub fn get(&self, name: &str) -> Option<&Account> {
+        self.users.iter().find(|a| crate::staff::same_name(&a.name, name))
+    }
+
+    /// Enrols `name`'s authenticator app with `secret` and gives them new
+    /// recovery codes (returned, to be shown once; only hashes are kept).
+    pub fn enrol(&mut self, name: &str, secret: &str) -> Result<Vec<String>, String> {
+        let codes = super::second_factor::recovery_codes();
+        let hashes = codes
+            .iter()
+            .map(|c| hash(&super::second_factor::plain_recovery(c)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let account = self
+            .users
+            .iter_mut()
+            .find(|a| crate::staff::same_name(&a.name, name))
+            .ok_or_else(|| format!("{name} has no account"))?;
+        account.totp = Some(secret.to_owned());
+        account.recovery = hashes;
+        Ok(codes)
+    }
+
+    /// Forgets `name`'s authenticator app and recovery codes: they enrol
+    /// again at their next sign-in (a lost phone).
+    pub fn forget_second_factor(&mut self, name: &str) -> bool {
+        match self.users.iter_mut().find(|a| crate::staff::same_name(&a.name, name)) {
+            Some(a) => {
+                a.totp = None;
+                a.recovery.clear();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Uses one of `name`'s recovery codes: true (and the code is gone)
+    /// when `code` is one of them.
+    pub fn use_recovery(&mut self, name: &str, code: &str) -> bool {
+        let plain = super::second_factor::plain_recovery(code);
+        let Some(account) = self.users.iter_mut().find(|a| crate::staff::same_name(&a.name, name)) else {
+            return false;
+        };
+        let found = account.recovery.iter().position(|h| {
+            PasswordHash::new(h)
+                .is_ok_and(|h| Argon2::default().verify_password(plain.as_bytes(), &h).is_ok())
+        });
+        found.map(|i| account.recovery.remove(i)).is_some()
     }
 
     /// Writes the file atomically, readable by its owner only.
@@ -84,15 +137,35 @@ impl Accounts {
     }
 }
 
+/// Loads the accounts file, changes it and writes it back, one writer at a
+/// time (a lock file beside it): the server (an enrolment, a recovery code
+/// used) and `casepress user` may both write it.
+pub fn update<T>(path: &Path, change: impl FnOnce(&mut Accounts) -> Result<T, String>) -> Result<T, String> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).ok_or("the accounts file needs a name")?;
+    let _lock = store::lock_path(&dir.join(format!(".{name}.lock")), Modes { file: 0o600, dir: 0o700 })
+        .map_err(|e| e.to_string())?;
+    let mut accounts = Accounts::load(path)?;
+    let out = change(&mut accounts)?;
+    accounts.save(path)?;
+    Ok(out)
+}
+
+/// The PHC string of `secret`'s Argon2id hash, with a fresh salt.
+fn hash(secret: &str) -> Result<String, String> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| format!("no random numbers: {e}"))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
+    Argon2::default()
+        .hash_password(secret.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| format!("cannot hash the password: {e}"))
+}
+
 /// A hash of a random password nobody knows: verified against when the
 /// name is unknown, so that timing does not tell which names exist.
-static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    let mut dummy = Accounts::default();
-    match dummy.set("-", &super::sessions::token()) {
-        Ok(()) => dummy.users.remove(0).hash,
-        Err(_) => String::new(),
-    }
-});
+static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| hash(&super::sessions::token()).unwrap_or_default());
 
 /// Whether others than the owner may read or write the file: a warning
 /// for reading, a refusal for writing (anyone could add themselves).
@@ -115,6 +188,22 @@ mod tests {
         assert_eq!(accounts.verify("Nobody", "correct horse battery"), None);
         assert!(accounts.users[0].hash.starts_with("$argon2id$"));
         assert!(accounts.set("Tom", "short").unwrap_err().contains("at least 12"));
+    }
+
+    #[test]
+    fn recovery_codes_are_kept_hashed_and_work_once() {
+        let mut accounts = Accounts::default();
+        accounts.set("Priya Natarajan", "correct horse battery").unwrap();
+        let secret = crate::workspace::second_factor::new_secret();
+        let codes = accounts.enrol("Priya Natarajan", &secret).unwrap();
+        assert_eq!(codes.len(), 10);
+        let text = toml::to_string(&accounts).unwrap();
+        assert!(codes.iter().all(|c| !text.contains(c.as_str())), "only hashes are kept");
+        assert!(accounts.use_recovery("priya natarajan", &codes[3].to_uppercase()));
+        assert!(!accounts.use_recovery("Priya Natarajan", &codes[3]), "a code works once");
+        assert_eq!(accounts.get("Priya Natarajan").unwrap().recovery.len(), 9);
+        assert!(accounts.forget_second_factor("Priya Natarajan"));
+        assert!(accounts.get("Priya Natarajan").unwrap().totp.is_none());
     }
 
     #[test]

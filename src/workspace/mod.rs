@@ -16,10 +16,12 @@ pub mod edit;
 pub mod forms;
 mod listen;
 mod pages;
+pub mod passwords;
 pub mod preview;
 mod recent;
 mod respond;
 mod routes;
+pub mod second_factor;
 mod serve;
 pub mod sessions;
 mod views;
@@ -59,6 +61,7 @@ pub struct Workspace {
     press: Press,
     sessions: sessions::Sessions,
     throttle: sessions::Throttle,
+    used: second_factor::Used,
     audit: Audit,
     views: minijinja::Environment<'static>,
     previews: preview::Previews,
@@ -96,6 +99,7 @@ impl Workspace {
         Ok(Self {
             sessions,
             throttle: sessions::Throttle::new(10, Duration::from_secs(60)),
+            used: second_factor::Used::default(),
             audit,
             views: views::environment(),
             previews: preview::Previews::new(64),

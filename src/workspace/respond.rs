@@ -129,6 +129,9 @@ impl axum::extract::FromRequestParts<Arc<Workspace>> for Visitor {
 pub fn visitor(ws: &Workspace, headers: &HeaderMap, peer: SocketAddr) -> Result<Visitor, Response> {
     let token = session_token(headers);
     let session = token.as_deref().and_then(|t| ws.sessions.get(t).map(|s| (t.to_owned(), s)));
+    for who in ws.sessions.take_ended() {
+        let _ = ws.audit.record(&who, "signed-out", None, "everywhere, by `casepress user sign-out`");
+    }
     if let Some(proxy) = &ws.press.config().workspace.proxy {
         if !from_proxy(ws, peer) {
             return Err(refusal(

@@ -44,6 +44,9 @@ pub fn app(ws: Arc<Workspace>) -> Router {
         .route("/static/app.css", get(pages::css))
         .route("/static/app.js", get(pages::js))
         .route("/sign-in", get(pages::sign_in_page).post(pages::sign_in))
+        .route("/sign-in/code", get(pages::code_page).post(pages::code))
+        .route("/sign-in/enrol", get(pages::enrol_page).post(pages::enrol))
+        .route("/sign-in/enrol/qr.svg", get(pages::enrol_qr))
         .route("/sign-out", post(pages::sign_out))
         .route("/session", get(pages::session_left))
         .route("/session/stay", post(pages::stay_signed_in))
@@ -103,7 +106,47 @@ async fn proxy_sign_on(
     if current.is_some_and(|s| s.user.as_deref() == Some(name.as_str())) {
         return next.run(req).await;
     }
-    let _ = ws.audit.record(&name, "signed-in", None, "single sign-on");
+    // How the proxy says the person signed in (`amr` values), believed
+    // because the request comes from the proxy.
+    // A header sent twice is not believed: a proxy that appends rather than
+    // replaces would pass on one the browser made up.
+    let methods: Vec<String> = proxy
+        .methods_header
+        .as_deref()
+        .filter(|h| headers.get_all(*h).iter().count() == 1)
+        .and_then(|h| headers.get(h))
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            // Short plain words only: the header's text reaches the audit log.
+            v.split([',', ' '])
+                .map(|m| m.trim().to_ascii_lowercase())
+                .filter(|m| {
+                    !m.is_empty()
+                        && m.len() <= 16
+                        && m.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                })
+                .take(8)
+                .collect()
+        })
+        .unwrap_or_default();
+    let mfa = methods.iter().any(|m| proxy.mfa_methods.iter().any(|k| k.eq_ignore_ascii_case(m)));
+    if proxy.require_mfa && !mfa {
+        let _ = ws.audit.record(&name, "sign-in-refused", None, "single sign-on without a second factor");
+        return super::respond::refusal(
+            &ws,
+            StatusCode::FORBIDDEN,
+            "Sign in with a second factor",
+            "This workspace holds children's records, so it needs you to have signed in to the council's \
+             sign-on with a second factor (an authenticator app, a security key or a code). Sign out of the \
+             council's sign-on, sign in again with your second factor, then open the workspace.",
+        );
+    }
+    let how = if methods.is_empty() {
+        "single sign-on".to_owned()
+    } else {
+        format!("single sign-on ({})", methods.join(" "))
+    };
+    let _ = ws.audit.record(&name, "signed-in", None, &how);
     let (token, _) = ws.sessions.start(Some(name));
     let cookie = session_cookie(&ws, &token, req.headers(), peer);
     let pair = format!("{COOKIE}={token}");

@@ -224,6 +224,15 @@ fn prepare(config: Config, options: &Options) -> Result<Workspace, String> {
         if accounts.users.is_empty() {
             tracing::warn!("no accounts in {}: add one with `casepress user add NAME`", users.display());
         }
+        if !config.workspace.require_second_factor {
+            tracing::warn!(
+                "workspace.require_second_factor is off: local accounts sign in with a password alone"
+            );
+        }
+    } else if config.workspace.proxy.as_ref().is_some_and(|p| !p.require_mfa) {
+        tracing::info!(
+            "the sign-on proxy is trusted to have asked for a second factor (workspace.proxy.require_mfa is off)"
+        );
     }
     Workspace::with(config, options)
 }

@@ -2,7 +2,9 @@
 //! memory and in a file the server alone may read, by the SHA-256 of their
 //! token (the token itself is only ever in the browser's cookie), so a
 //! restart signs nobody out and the file gives nobody a session. Each ends
-//! after `idle` without a request, and `absolute` after it began.
+//! after `idle` without a request, and `absolute` after it began, or when
+//! `casepress user sign-out` stamps its person signed out (a small file the
+//! server looks at, by its metadata, on each request: decision 0129).
 
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
@@ -24,6 +26,18 @@ pub struct Session {
     pub idle_left: Duration,
     /// Time left before its absolute end.
     pub absolute_left: Duration,
+    /// A sign-in half done: the password was right, the second factor is
+    /// still to come.
+    pub pending: Option<Pending>,
+}
+
+/// Who has given their password and is asked for their second factor.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    /// The person, as the staff directory has it.
+    pub user: String,
+    /// The secret they are enrolling, when they have none yet.
+    pub enrol: Option<String>,
 }
 
 /// A live session as kept: seconds since the Unix epoch.
@@ -38,6 +52,18 @@ struct Kept {
     flash: Option<(String, String)>,
     #[serde(skip)]
     written_seen: u64,
+    // Never kept: a restart asks for the password again.
+    #[serde(skip)]
+    pending: Option<Pending>,
+}
+
+/// When each person was last signed out everywhere (`casepress user
+/// sign-out`), by name key, in seconds since the epoch; and the metadata of
+/// the file it was read from, to read it again only when it changed.
+#[derive(Default)]
+struct SignedOut {
+    seen: Option<(u64, u64, i64, i64)>,
+    at: HashMap<String, u64>,
 }
 
 /// Every live session, by the SHA-256 of its token.
@@ -46,6 +72,9 @@ pub struct Sessions {
     idle: Duration,
     absolute: Duration,
     file: Option<PathBuf>,
+    signed_out: Mutex<SignedOut>,
+    // Whose sessions a sign-out stamp has ended, for the audit log.
+    ended: Mutex<Vec<String>>,
 }
 
 /// A random token: 32 bytes from the operating system, as hex.
@@ -75,7 +104,14 @@ impl Sessions {
     /// Sessions in memory only, that end after `idle` without a request or
     /// `absolute` after they began.
     pub fn new(idle: Duration, absolute: Duration) -> Self {
-        Self { live: Mutex::new(HashMap::new()), idle, absolute, file: None }
+        Self {
+            live: Mutex::new(HashMap::new()),
+            idle,
+            absolute,
+            file: None,
+            signed_out: Mutex::default(),
+            ended: Mutex::default(),
+        }
     }
 
     /// Sessions kept in `file` as well (owner-only), and those it holds
@@ -88,8 +124,15 @@ impl Sessions {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => HashMap::new(),
             Err(e) => return Err(format!("{}: cannot read: {e}", file.display())),
         };
-        let sessions = Self { live: Mutex::new(HashMap::new()), idle, absolute, file: Some(file) };
-        live.retain(|_, k| sessions.alive(k, now()));
+        let sessions = Self {
+            live: Mutex::new(HashMap::new()),
+            idle,
+            absolute,
+            file: Some(file),
+            signed_out: Mutex::default(),
+            ended: Mutex::default(),
+        };
+        live.retain(|_, k| sessions.alive(k, now()) && !sessions.revoked(k));
         for k in live.values_mut() {
             k.written_seen = k.last_seen;
         }
@@ -100,6 +143,32 @@ impl Sessions {
     fn alive(&self, k: &Kept, now: u64) -> bool {
         now.saturating_sub(k.last_seen) < self.idle.as_secs()
             && now.saturating_sub(k.started) < self.absolute.as_secs()
+            && (k.pending.is_none() || now.saturating_sub(k.started) < PENDING.as_secs())
+    }
+
+    /// The file of sign-out stamps, beside the sessions file.
+    fn signed_out_file(&self) -> Option<PathBuf> {
+        self.file.as_ref().map(|f| f.with_file_name(SIGNED_OUT))
+    }
+
+    /// Whether the session's person was signed out everywhere after it
+    /// began. The stamps are read again only when the file changed (one
+    /// `stat` a request).
+    fn revoked(&self, k: &Kept) -> bool {
+        let (Some(user), Some(file)) = (&k.user, self.signed_out_file()) else { return false };
+        let mut stamps = self.signed_out.lock().unwrap_or_else(|e| e.into_inner());
+        let seen = std::fs::metadata(&file).ok().map(|m| {
+            use std::os::unix::fs::MetadataExt;
+            (m.ino(), m.size(), m.mtime(), m.mtime_nsec())
+        });
+        if seen != stamps.seen {
+            stamps.at = read_signed_out(&file).unwrap_or_else(|e| {
+                tracing::error!("{e}");
+                stamps.at.clone()
+            });
+            stamps.seen = seen;
+        }
+        stamps.at.get(&crate::staff::name_key(user)).is_some_and(|at| *at >= k.started)
     }
 
     fn view(&self, token: &str, k: &Kept, now: u64) -> Session {
@@ -110,6 +179,7 @@ impl Sessions {
             csrf: csrf_of(token),
             idle_left: Duration::from_secs(idle_end.min(absolute_end).saturating_sub(now)),
             absolute_left: Duration::from_secs(absolute_end.saturating_sub(now)),
+            pending: k.pending.clone(),
         }
     }
 
@@ -132,7 +202,7 @@ impl Sessions {
     pub fn start(&self, user: Option<String>) -> (String, Session) {
         let token = token();
         let now = now();
-        let kept = Kept { user, started: now, last_seen: now, flash: None, written_seen: now };
+        let kept = Kept { user, started: now, last_seen: now, flash: None, written_seen: now, pending: None };
         let session = self.view(&token, &kept, now);
         let mut live = self.live.lock().unwrap_or_else(|e| e.into_inner());
         live.retain(|_, k| self.alive(k, now));
@@ -151,7 +221,11 @@ impl Sessions {
         let mut live = self.live.lock().unwrap_or_else(|e| e.into_inner());
         let k = key(token);
         let kept = live.get(&k)?;
-        if !self.alive(kept, now) {
+        let revoked = self.revoked(kept);
+        if revoked && let Some(user) = &kept.user {
+            self.ended.lock().unwrap_or_else(|e| e.into_inner()).push(user.clone());
+        }
+        if !self.alive(kept, now) || revoked {
             live.remove(&k);
             self.keep(&live);
             return None;
@@ -166,6 +240,18 @@ impl Sessions {
             self.keep(&live);
         }
         Some(session)
+    }
+
+    /// Whose sessions sign-out stamps have ended since last asked.
+    pub fn take_ended(&self) -> Vec<String> {
+        std::mem::take(&mut *self.ended.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Marks the session as half signed in (or clears that).
+    pub fn set_pending(&self, token: &str, pending: Option<Pending>) {
+        if let Some(s) = self.live.lock().unwrap_or_else(|e| e.into_inner()).get_mut(&key(token)) {
+            s.pending = pending;
+        }
     }
 
     /// Leaves a message for the session's next page.
@@ -189,39 +275,98 @@ impl Sessions {
     }
 }
 
-/// Failed sign-ins per key (a name, an address) within a sliding window.
+/// How long a half-done sign-in (password right, code to come) waits.
+pub const PENDING: Duration = Duration::from_secs(10 * 60);
+
+/// The file of sign-out stamps, beside `sessions.json`.
+pub const SIGNED_OUT: &str = "signed-out.json";
+
+fn read_signed_out(file: &std::path::Path) -> Result<HashMap<String, u64>, String> {
+    match std::fs::read(file) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map_err(|e| format!("{}: not a sign-out file: {e}", file.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(HashMap::new()),
+        Err(e) => Err(format!("{}: cannot read: {e}", file.display())),
+    }
+}
+
+/// Signs `name` out everywhere: stamps them signed out now in the file
+/// beside `sessions` (the sessions file), which a running server reads on
+/// their next request and a starting one when it loads its sessions. One
+/// writer at a time (a lock file beside it).
+pub fn sign_out_everywhere(sessions: &std::path::Path, name: &str) -> Result<(), String> {
+    let dir = sessions.parent().ok_or("the sessions file needs a folder")?;
+    let modes = Modes { file: 0o600, dir: 0o700 };
+    store::ensure_dir(dir, modes).map_err(|e| e.to_string())?;
+    let _lock = store::lock_path(&dir.join(".signed-out.lock"), modes).map_err(|e| e.to_string())?;
+    let file = dir.join(SIGNED_OUT);
+    let mut at = read_signed_out(&file)?;
+    // A second later than now: a session begun in this very second ends too.
+    at.insert(crate::staff::name_key(name), now());
+    let bytes = serde_json::to_vec_pretty(&at).map_err(|e| e.to_string())?;
+    store::replace(dir, SIGNED_OUT, &bytes, modes).map(|_| ()).map_err(|e| e.to_string())
+}
+
+/// Sign-in attempts per key (a name, an address) within a sliding window.
+/// An attempt is counted before the password or code is checked, for every
+/// key at once under one lock, so a burst of concurrent guesses gets no
+/// more checks than a slow series; one that succeeds gives its place back.
 pub struct Throttle {
-    failures: Mutex<HashMap<String, VecDeque<Instant>>>,
+    attempts: Mutex<HashMap<String, VecDeque<Instant>>>,
     limit: usize,
     window: Duration,
 }
 
+/// An attempt counted, to give back if it succeeds.
+pub struct Attempt {
+    keys: Vec<String>,
+    at: Instant,
+}
+
 impl Throttle {
-    /// At most `limit` failures per `window`; then every attempt is refused
-    /// until the oldest failure leaves the window.
+    /// At most `limit` attempts (not given back) per `window` and key.
     pub fn new(limit: usize, window: Duration) -> Self {
-        Self { failures: Mutex::new(HashMap::new()), limit, window }
+        Self { attempts: Mutex::new(HashMap::new()), limit, window }
     }
 
-    /// Whether attempts for `key` are refused now.
-    pub fn blocked(&self, key: &str) -> bool {
-        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        let Some(times) = failures.get_mut(key) else { return false };
-        while times.front().is_some_and(|t| t.elapsed() >= self.window) {
-            times.pop_front();
-        }
-        times.len() >= self.limit
-    }
-
-    /// Records a failure for `key`.
-    pub fn fail(&self, key: &str) {
-        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        if failures.len() > 100_000 {
+    /// Counts an attempt for every one of `keys`, or none of them (`None`)
+    /// when any has had its `limit` in the window: then the attempt must be
+    /// refused unchecked.
+    pub fn attempt(&self, keys: &[String]) -> Option<Attempt> {
+        let mut attempts = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
+        let window = self.window;
+        if attempts.len() > 100_000 {
             // A flood of made-up names must not grow memory without bound.
-            let window = self.window;
-            failures.retain(|_, t| t.back().is_some_and(|t| t.elapsed() < window));
+            attempts.retain(|_, t| t.back().is_some_and(|t| t.elapsed() < window));
         }
-        failures.entry(key.to_owned()).or_default().push_back(Instant::now());
+        let full = keys.iter().any(|k| {
+            attempts.get_mut(k).is_some_and(|times| {
+                while times.front().is_some_and(|t| t.elapsed() >= window) {
+                    times.pop_front();
+                }
+                times.len() >= self.limit
+            })
+        });
+        if full {
+            return None;
+        }
+        let at = Instant::now();
+        for k in keys {
+            attempts.entry(k.clone()).or_default().push_back(at);
+        }
+        Some(Attempt { keys: keys.to_vec(), at })
+    }
+
+    /// Gives back a successful attempt's place.
+    pub fn succeeded(&self, attempt: Attempt) {
+        let mut attempts = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
+        for k in &attempt.keys {
+            if let Some(times) = attempts.get_mut(k)
+                && let Some(i) = times.iter().rposition(|t| *t == attempt.at)
+            {
+                times.remove(i);
+            }
+        }
     }
 }
 
@@ -273,13 +418,50 @@ mod tests {
     }
 
     #[test]
-    fn the_eleventh_failure_in_the_window_is_blocked() {
+    fn the_eleventh_attempt_in_the_window_is_refused_and_a_success_gives_its_place_back() {
         let throttle = Throttle::new(10, Duration::from_secs(60));
+        let keys = |k: &str| vec![format!("name:{k}"), "address:1".to_owned()];
+        let ok = throttle.attempt(&keys("a")).unwrap();
+        throttle.succeeded(ok);
         for _ in 0..10 {
-            assert!(!throttle.blocked("a"));
-            throttle.fail("a");
+            assert!(throttle.attempt(&keys("a")).is_some());
         }
-        assert!(throttle.blocked("a"));
-        assert!(!throttle.blocked("b"));
+        assert!(throttle.attempt(&keys("a")).is_none());
+        assert!(throttle.attempt(&keys("b")).is_none(), "the address is full too");
+        assert!(throttle.attempt(&["name:b".to_owned()]).is_some());
+    }
+
+    #[test]
+    fn concurrent_attempts_get_no_more_than_the_limit() {
+        let throttle = std::sync::Arc::new(Throttle::new(10, Duration::from_secs(60)));
+        let counted: usize = (0..8)
+            .map(|_| {
+                let t = throttle.clone();
+                std::thread::spawn(move || {
+                    (0..25).filter(|_| t.attempt(&["name:x".to_owned()]).is_some()).count()
+                })
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|h| h.join().unwrap())
+            .sum();
+        assert_eq!(counted, 10);
+    }
+
+    #[test]
+    fn a_sign_out_stamp_ends_the_persons_sessions_in_a_running_server() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("workspace").join("sessions.json");
+        let sessions =
+            Sessions::kept_in(file.clone(), Duration::from_secs(600), Duration::from_secs(3600)).unwrap();
+        let (a, _) = sessions.start(Some("Priya Natarajan".into()));
+        let (b, _) = sessions.start(Some("Sarah Bennett".into()));
+        assert!(sessions.get(&a).is_some());
+        sign_out_everywhere(&file, "priya natarajan").unwrap();
+        assert!(sessions.get(&a).is_none(), "her session ended");
+        assert_eq!(sessions.take_ended(), ["Priya Natarajan"]);
+        assert!(sessions.get(&b).is_some(), "another's did not");
+        let again = Sessions::kept_in(file, Duration::from_secs(600), Duration::from_secs(3600)).unwrap();
+        assert!(again.get(&a).is_none() && again.get(&b).is_some());
     }
 }

@@ -6,6 +6,9 @@ use minijinja::{AutoEscape, Environment};
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/web/base.html")),
     ("sign_in.html", include_str!("../../templates/web/sign_in.html")),
+    ("second_factor.html", include_str!("../../templates/web/second_factor.html")),
+    ("enrol.html", include_str!("../../templates/web/enrol.html")),
+    ("recovery_codes.html", include_str!("../../templates/web/recovery_codes.html")),
     ("error.html", include_str!("../../templates/web/error.html")),
     ("cases.html", include_str!("../../templates/web/cases.html")),
     ("case.html", include_str!("../../templates/web/case.html")),

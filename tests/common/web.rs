@@ -16,6 +16,38 @@ use super::samples;
 /// The sample password of every sample account.
 pub const PASSWORD: &str = "sample-password";
 
+/// The sample accounts' authenticator secret (samples/users.toml: sample only).
+pub const SAMPLE_SECRET: &str = "CASEPRESSSAMPLEONLYNOTFORUSE2345";
+
+/// The code a sample account's app would show, for the workspace at `base`:
+/// a code is accepted once per person, so each sign-in of the same person
+/// on the same server gets the code of a later 30-second step (the server
+/// takes the next step's code too), waiting for it when need be.
+pub fn sample_code(base: &str, who: &str) -> String {
+    fresh_code(base, who, SAMPLE_SECRET)
+}
+
+/// [`sample_code`] for any secret.
+pub fn fresh_code(base: &str, who: &str, secret: &str) -> String {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    static USED: Mutex<Option<HashMap<(String, String), u64>>> = Mutex::new(None);
+    let step = {
+        let mut used = USED.lock().unwrap_or_else(|e| e.into_inner());
+        let used = used.get_or_insert_with(HashMap::new);
+        let now = workspace::second_factor::now() / 30;
+        let last = used.entry((base.to_owned(), who.to_lowercase())).or_insert(0);
+        let step = now.max(*last + 1);
+        *last = step;
+        step
+    };
+    // Wait until the step is at most one ahead of the clock.
+    while workspace::second_factor::now() / 30 + 1 < step {
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    workspace::second_factor::code_at(secret, step * 30).unwrap()
+}
+
 /// A workspace over a private copy of the samples.
 pub struct Site {
     /// The temporary folder: `cases/`, `out/`, `users.toml`.
@@ -241,11 +273,40 @@ impl Http {
         self.finish(response)
     }
 
-    /// Signs in through the form; returns the reply to the form's post.
+    /// Signs in through the form, and with the sample accounts' second
+    /// factor when asked for it; returns the reply to the last post.
     pub fn sign_in(&mut self, name: &str, password: &str) -> Reply {
+        let reply = self.password(name, password);
+        if reply.location.as_deref() != Some("/sign-in/code") {
+            return reply;
+        }
+        // One code step at a time in this process: two sign-ins of one
+        // person racing could otherwise reach the server in the other
+        // order, and the later step's code, used first, makes the earlier
+        // one a replay.
+        static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        let code = sample_code(&self.base, name);
+        self.code(&code)
+    }
+
+    /// The first step of signing in: name and password.
+    pub fn password(&mut self, name: &str, password: &str) -> Reply {
         let page = self.get("/sign-in");
         let csrf = page.hidden("_csrf");
         self.post("/sign-in", &[("_csrf", &csrf), ("name", name), ("password", password)], &[])
+    }
+
+    /// The second step: the code (from the app, or a recovery code).
+    pub fn code(&mut self, code: &str) -> Reply {
+        let page = self.get("/sign-in/code");
+        let csrf = page.hidden("_csrf");
+        self.post("/sign-in/code", &[("_csrf", &csrf), ("code", code)], &[])
+    }
+
+    /// The workspace's address.
+    pub fn base(&self) -> &str {
+        &self.base
     }
 }
 

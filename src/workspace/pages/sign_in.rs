@@ -1,7 +1,11 @@
-//! Signing in and out: the sign-in page, local accounts with the throttle, sign-out.
+//! Signing in and out: the sign-in page, local accounts with the throttle,
+//! the second factor (an authenticator app's code, or enrolling one), and
+//! sign-out. Each step of a sign-in gets a new session token.
 
 #![allow(clippy::result_large_err)]
 
+use super::super::sessions::Pending;
+use super::super::{accounts, second_factor};
 use super::*;
 
 pub async fn sign_in_page(State(ws): Ws, headers: HeaderMap, ConnectInfo(peer): Peer) -> Response {
@@ -30,84 +34,304 @@ pub(super) fn anonymous(
     }
 }
 
+/// The sign-in session of the request, when its form carries its CSRF
+/// token: (token, session); otherwise the refusal to send.
+fn signing_in(
+    ws: &Workspace,
+    headers: &HeaderMap,
+    form: &[(String, String)],
+) -> Result<(String, super::super::sessions::Session), Response> {
+    if ws.press.config().workspace.proxy.is_some() {
+        return Err(refusal(
+            ws,
+            StatusCode::FORBIDDEN,
+            "Sign in through the council's sign-on",
+            "This workspace is reached through the council's sign-on.",
+        ));
+    }
+    let token = http::session_token(headers);
+    let session = token.as_deref().and_then(|t| ws.sessions.get(t));
+    match (token, session) {
+        (Some(token), Some(s))
+            if Visitor {
+                user: String::new(),
+                csrf: s.csrf.clone(),
+                token: String::new(),
+                left: Default::default(),
+            }
+            .csrf_ok(form) =>
+        {
+            Ok((token, s))
+        }
+        _ => Err(refusal(
+            ws,
+            StatusCode::FORBIDDEN,
+            "Please try again",
+            "The sign-in form had expired. Open the sign-in page again.",
+        )),
+    }
+}
+
+fn field(form: &[(String, String)], k: &str) -> String {
+    form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default()
+}
+
+fn throttled(ws: &Workspace, who: &str, what: &str) -> Response {
+    let _ = ws.audit.record(who, "sign-in-throttled", None, what);
+    refusal(
+        ws,
+        StatusCode::TOO_MANY_REQUESTS,
+        "Too many attempts",
+        "There have been too many attempts to sign in. Wait a minute, then try again.",
+    )
+}
+
 pub async fn sign_in(
     State(ws): Ws,
     headers: HeaderMap,
     ConnectInfo(peer): Peer,
     Form(form): Posted,
 ) -> Response {
-    if ws.press.config().workspace.proxy.is_some() {
-        return refusal(
-            &ws,
-            StatusCode::FORBIDDEN,
-            "Sign in through the council's sign-on",
-            "This workspace is reached through the council's sign-on.",
-        );
-    }
-    let token = http::session_token(&headers);
-    let session = token.as_deref().and_then(|t| ws.sessions.get(t));
-    let csrf_ok = session.as_ref().is_some_and(|s| {
-        let v = Visitor {
-            user: String::new(),
-            csrf: s.csrf.clone(),
-            token: String::new(),
-            left: Default::default(),
-        };
-        v.csrf_ok(&form)
-    });
-    if !csrf_ok {
-        return refusal(
-            &ws,
-            StatusCode::FORBIDDEN,
-            "Please try again",
-            "The sign-in form had expired. Open the sign-in page again.",
-        );
-    }
-    let field = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
-    let (name, password) = (field("name"), field("password"));
+    let (token, session) = match signing_in(&ws, &headers, &form) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let (name, password) = (field(&form, "name"), field(&form, "password"));
+    // Counted before the hash is checked, for the name and the address at
+    // once: a burst of guesses gets no more checks than a slow series.
     let keys = [format!("name:{}", crate::staff::name_key(&name)), format!("address:{}", peer.ip())];
-    if keys.iter().any(|k| ws.throttle.blocked(k)) {
-        let _ = ws.audit.record("-", "sign-in-throttled", None, "");
-        return refusal(
-            &ws,
-            StatusCode::TOO_MANY_REQUESTS,
-            "Too many attempts",
-            "There have been too many wrong passwords. Wait a minute, then try again.",
-        );
-    }
+    let Some(attempt) = ws.throttle.attempt(&keys) else {
+        return throttled(&ws, "-", "password");
+    };
     let ws2 = ws.clone();
     let users = ws.press.config().workspace.users.clone();
-    let (name2, password2) = (name.clone(), password);
     let verified = tokio::task::spawn_blocking(move || {
         let accounts = super::super::Accounts::load(&users).ok()?;
-        let found = accounts.verify(&name2, &password2)?;
-        ws2.press.staff().spelled(found).map(str::to_owned)
+        let found = accounts.verify(&name, &password)?;
+        let user = ws2.press.staff().spelled(found).map(str::to_owned)?;
+        Some((user, accounts.get(found).and_then(|a| a.totp.clone())))
     })
     .await
     .ok()
     .flatten();
-    let Some(user) = verified else {
-        keys.iter().for_each(|k| ws.throttle.fail(k));
-        let _ = ws.audit.record("-", "sign-in-failed", None, "");
-        let csrf = session.map(|s| s.csrf).unwrap_or_default();
+    let Some((user, secret)) = verified else {
+        let _ = ws.audit.record("-", "sign-in-failed", None, "password");
         return page_with(
             &ws,
             StatusCode::UNAUTHORIZED,
             "sign_in.html",
             context! {
-                csrf, name, error => "The name or the password is not right, or the name is not in the staff directory.",
+                csrf => session.csrf, name => field(&form, "name"),
+                error => "The name or the password is not right, or the name is not in the staff directory.",
             },
         );
     };
-    if let Some(t) = &token {
-        ws.sessions.end(t);
+    ws.throttle.succeeded(attempt);
+    ws.sessions.end(&token);
+    if secret.is_none() && !ws.press.config().workspace.require_second_factor {
+        return signed_in(&ws, &headers, peer, user, "local account");
     }
-    if ws.audit.record(&user, "signed-in", None, "local account").is_err() {
-        return audit_failed(&ws);
+    // Half signed in: a new token, that names nobody until the second factor.
+    let next = if secret.is_some() { "/sign-in/code" } else { "/sign-in/enrol" };
+    let enrol = secret.is_none().then(second_factor::new_secret);
+    let (token, _) = ws.sessions.start(None);
+    ws.sessions.set_pending(&token, Some(Pending { user, enrol }));
+    with_cookie(Redirect::to(next).into_response(), Some(http::session_cookie(&ws, &token, &headers, peer)))
+}
+
+/// Signs `user` in: a new session, the audit line, on to their cases.
+fn signed_in(
+    ws: &Workspace,
+    headers: &HeaderMap,
+    peer: std::net::SocketAddr,
+    user: String,
+    how: &str,
+) -> Response {
+    let (token, _) = match start_signed_in(ws, user, how) {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    with_cookie(Redirect::to("/cases").into_response(), Some(http::session_cookie(ws, &token, headers, peer)))
+}
+
+fn start_signed_in(
+    ws: &Workspace,
+    user: String,
+    how: &str,
+) -> Result<(String, super::super::sessions::Session), Response> {
+    if ws.audit.record(&user, "signed-in", None, how).is_err() {
+        return Err(audit_failed(ws));
     }
-    let (token, _) = ws.sessions.start(Some(user));
+    Ok(ws.sessions.start(Some(user)))
+}
+
+/// The half-signed-in session of the request, or the way back to sign-in.
+fn pending(
+    ws: &Workspace,
+    headers: &HeaderMap,
+) -> Result<(String, super::super::sessions::Session, Pending), Response> {
+    let token = http::session_token(headers);
+    let session = token.as_deref().and_then(|t| ws.sessions.get(t));
+    match (token, session) {
+        (Some(t), Some(s)) if s.user.is_none() => match s.pending.clone() {
+            Some(p) => Ok((t, s, p)),
+            None => Err(Redirect::to("/sign-in").into_response()),
+        },
+        _ => Err(Redirect::to("/sign-in").into_response()),
+    }
+}
+
+pub async fn code_page(State(ws): Ws, headers: HeaderMap) -> Response {
+    match pending(&ws, &headers) {
+        Ok((_, s, p)) if p.enrol.is_none() => page(&ws, "second_factor.html", context! { csrf => s.csrf }),
+        Ok(_) => Redirect::to("/sign-in/enrol").into_response(),
+        Err(r) => r,
+    }
+}
+
+/// The second step: the app's code (once only) or a recovery code.
+pub async fn code(
+    State(ws): Ws,
+    headers: HeaderMap,
+    ConnectInfo(peer): Peer,
+    Form(form): Posted,
+) -> Response {
+    if let Err(r) = signing_in(&ws, &headers, &form) {
+        return r;
+    }
+    let (token, session, p) = match pending(&ws, &headers) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    if p.enrol.is_some() {
+        return Redirect::to("/sign-in/enrol").into_response();
+    }
+    let keys = [format!("code:{}", crate::staff::name_key(&p.user)), format!("address:{}", peer.ip())];
+    let Some(attempt) = ws.throttle.attempt(&keys) else {
+        return throttled(&ws, &p.user, "second factor");
+    };
+    let typed = field(&form, "code");
+    let users = ws.press.config().workspace.users.clone();
+    let user = p.user.clone();
+    let ws2 = ws.clone();
+    let how = tokio::task::spawn_blocking(move || -> Option<String> {
+        if second_factor::looks_like_recovery(&typed) {
+            let left = accounts::update(&users, |a| {
+                Ok(a.use_recovery(&user, &typed).then(|| a.get(&user).map_or(0, |a| a.recovery.len())))
+            })
+            .ok()??;
+            return Some(format!("local account and a recovery code ({left} left)"));
+        }
+        let accounts = super::super::Accounts::load(&users).ok()?;
+        let secret = accounts.get(&user)?.totp.clone()?;
+        let step = second_factor::step_of(&secret, &typed, second_factor::now())?;
+        ws2.used.claim(&user, step).then(|| "local account and an authenticator code".to_owned())
+    })
+    .await
+    .ok()
+    .flatten();
+    let Some(how) = how else {
+        let _ = ws.audit.record(&p.user, "sign-in-failed", None, "second factor");
+        return page_with(
+            &ws,
+            StatusCode::UNAUTHORIZED,
+            "second_factor.html",
+            context! {
+                csrf => session.csrf,
+                error => "The code is not right, or it was used already. Type the code the app shows now.",
+            },
+        );
+    };
+    ws.throttle.succeeded(attempt);
+    ws.sessions.end(&token);
+    signed_in(&ws, &headers, peer, p.user, &how)
+}
+
+pub async fn enrol_page(State(ws): Ws, headers: HeaderMap) -> Response {
+    match pending(&ws, &headers) {
+        Ok((_, s, Pending { enrol: Some(secret), .. })) => {
+            page(&ws, "enrol.html", context! { csrf => s.csrf, secret => second_factor::grouped(&secret) })
+        }
+        Ok(_) => Redirect::to("/sign-in/code").into_response(),
+        Err(r) => r,
+    }
+}
+
+/// The QR code of the secret being enrolled, as an image from this server.
+pub async fn enrol_qr(State(ws): Ws, headers: HeaderMap) -> Response {
+    let Ok((_, _, Pending { user, enrol: Some(secret) })) = pending(&ws, &headers) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    match second_factor::uri(&secret, &user).and_then(|u| second_factor::qr_svg(&u)) {
+        Ok(svg) => ([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response(),
+        Err(e) => {
+            tracing::error!("the QR code could not be drawn: {e}");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// Confirms enrolment with the app's first code: the secret is kept, and
+/// the recovery codes are shown, once.
+pub async fn enrol(
+    State(ws): Ws,
+    headers: HeaderMap,
+    ConnectInfo(peer): Peer,
+    Form(form): Posted,
+) -> Response {
+    if let Err(r) = signing_in(&ws, &headers, &form) {
+        return r;
+    }
+    let (token, session, p) = match pending(&ws, &headers) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let Some(secret) = p.enrol.clone() else { return Redirect::to("/sign-in/code").into_response() };
+    let keys = [format!("code:{}", crate::staff::name_key(&p.user)), format!("address:{}", peer.ip())];
+    let Some(attempt) = ws.throttle.attempt(&keys) else {
+        return throttled(&ws, &p.user, "enrolment");
+    };
+    let right = second_factor::step_of(&secret, &field(&form, "code"), second_factor::now())
+        .is_some_and(|step| ws.used.claim(&p.user, step));
+    if !right {
+        let _ = ws.audit.record(&p.user, "enrol-failed", None, "code not right");
+        return page_with(
+            &ws,
+            StatusCode::UNAUTHORIZED,
+            "enrol.html",
+            context! {
+                csrf => session.csrf, secret => second_factor::grouped(&secret),
+                error => "The code is not right. Check the app added the secret shown, then type the code it shows now.",
+            },
+        );
+    }
+    ws.throttle.succeeded(attempt);
+    let users = ws.press.config().workspace.users.clone();
+    let user = p.user.clone();
+    let codes =
+        tokio::task::spawn_blocking(move || accounts::update(&users, |a| a.enrol(&user, &secret))).await;
+    let codes = match codes.map_err(|e| e.to_string()).and_then(|r| r) {
+        Ok(codes) => codes,
+        Err(e) => {
+            tracing::error!("the second factor could not be kept: {e}");
+            return refusal(
+                &ws,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Not set up",
+                "Your authenticator app could not be recorded. Tell your administrator.",
+            );
+        }
+    };
+    let _ =
+        ws.audit.record(&p.user, "second-factor-enrolled", None, "authenticator app and 10 recovery codes");
+    ws.sessions.end(&token);
+    let (token, s) =
+        match start_signed_in(&ws, p.user.clone(), "local account and an authenticator code (enrolled)") {
+            Ok(t) => t,
+            Err(r) => return r,
+        };
     with_cookie(
-        Redirect::to("/cases").into_response(),
+        page(&ws, "recovery_codes.html", context! { user => p.user, csrf => s.csrf, codes }),
         Some(http::session_cookie(&ws, &token, &headers, peer)),
     )
 }
