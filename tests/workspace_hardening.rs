@@ -265,6 +265,7 @@ fn a_closed_case_can_be_read_and_not_changed() {
     let mut accounts = casepress::workspace::Accounts::load(&users).unwrap();
     let password = "a long walk to a closed case, 2026";
     accounts.set("Ben Hollis", password).unwrap();
+    accounts.enrol("Ben Hollis", common::web::SAMPLE_SECRET).unwrap();
     accounts.save(&users).unwrap();
     let mut ben = Http::new(&site);
     assert_eq!(ben.sign_in("Ben Hollis", password).status, 303);
