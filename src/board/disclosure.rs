@@ -1,16 +1,21 @@
 //! Statistical disclosure control for the board pack, which is circulated
 //! beyond the service. A count of 1 to 4 could identify a child, so it is
-//! not published (primary suppression). Hiding it alone is not enough: in a
-//! table whose rows add up to a known total (caseload by order type, new
-//! cases, each risk domain by level, MAPPA by category and by level), the
-//! total minus the published rows gives the hidden ones. So in each such
-//! family, for each quarter, more rows are withheld (secondary suppression)
-//! until no hidden count can be worked out exactly, assuming the attacker
-//! knows the family's total and that a "<5" count is 1 to 4 and a withheld
-//! one is 5 or more.
+//! not published (primary suppression). Hiding it alone is not enough: the
+//! pack's figures restate each other (a table's rows add up to its total,
+//! custody is new DTOs plus new s.250 sentences, KPI 6's numerator is the
+//! new out-of-court rows, the caseload at this quarter's end was open at the
+//! last one's or started since), so more values are withheld (secondary
+//! suppression) until the audit of the whole pack ([`super::audit`]) finds
+//! every withheld value still uncertain by at least
+//! [`super::audit::PROTECTION`] either way. Every withheld value is marked
+//! alike ("[c]", `withheld`): saying which are small would tell an attacker
+//! they are 1 to 4.
 
 use serde::Serialize;
 
+use std::collections::BTreeSet;
+
+use super::audit::{Interval, Model};
 use super::figure::{Figure, Measure};
 
 /// The smallest count published: a count of 1 to 4 could identify a child.
@@ -39,24 +44,18 @@ impl Figure {
         } else {
             (self.current, self.current_withheld)
         };
-        if m.suppressed() {
-            Some(Suppression::Small)
-        } else if withheld {
-            Some(Suppression::Secondary)
-        } else {
-            None
-        }
+        (m.suppressed() || withheld).then_some(Suppression::Withheld)
     }
 }
 
-/// Why a value is not published.
+/// Why a value is not published: always the one reason, whether it is a
+/// small count or withheld to protect one, since telling which would narrow
+/// it (a small count is 1 to 4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Suppression {
-    /// A count of 1 to 4 (or a proportion built on one): shown as "<5".
-    Small,
-    /// Withheld so that a small count in the same table cannot be worked out.
-    Secondary,
+    /// Withheld: shown as "[c]".
+    Withheld,
 }
 
 /// Families of rows that count the same children, each family adding up to
@@ -68,14 +67,111 @@ const GROUPS: [(Option<&str>, &[&str]); 4] = [
     (None, &["mappa.category_", "mappa.level_"]),
 ];
 
+/// Withholds what keeps every withheld value protected: first, in each
+/// table and quarter, the rows that keep a small count from being worked
+/// out by differencing within the table ([`protect_tables`]); then, over the
+/// whole pack, whatever the audit still finds too narrow ([`protect_pack`]).
+pub fn protect(figures: &mut [Figure]) {
+    protect_tables(figures);
+    protect_pack(figures);
+}
+
+/// The cells of `model` that `figures` withhold.
+fn withheld_cells(model: &Model, figures: &[Figure]) -> BTreeSet<usize> {
+    (0..model.cells.len())
+        .filter(|&c| {
+            let cell = &model.cells[c];
+            figures[cell.figure].hidden(cell.previous).is_some()
+        })
+        .collect()
+}
+
+/// The audit: every withheld value's feasible interval, given everything
+/// the pack publishes and every relation among its figures.
+pub fn audit(figures: &[Figure]) -> Vec<Interval> {
+    let model = Model::of(figures);
+    let withheld = withheld_cells(&model, figures);
+    withheld.iter().map(|&c| model.interval(&withheld, c, false)).collect()
+}
+
+/// Withholds more values, one figure-quarter at a time, until every
+/// withheld value's interval reaches the protection. Each step takes the
+/// first withheld value (in the figures' order) still too narrow, and
+/// withholds the related figure that protects it (and is protected itself)
+/// at the least cost (the smallest value), else the one that widens it
+/// most. Deterministic: the same figures give the same choice. If nothing
+/// is left to withhold, everything is withheld.
+pub fn protect_pack(figures: &mut [Figure]) {
+    let model = Model::of(figures);
+    let mut withheld = withheld_cells(&model, figures);
+    let mut passed = BTreeSet::new();
+    let unit = |c: usize| -> Vec<usize> {
+        let (f, p) = (model.cells[c].figure, model.cells[c].previous);
+        (0..model.cells.len()).filter(|&k| model.cells[k].figure == f && model.cells[k].previous == p).collect()
+    };
+    loop {
+        let unchecked: Vec<usize> = withheld.difference(&passed).copied().collect();
+        let mut failing = None;
+        for c in unchecked {
+            // Withholding more only widens an interval: a pass stays a pass.
+            if model.interval(&withheld, c, true).protected() {
+                passed.insert(c);
+            } else {
+                failing = Some(c);
+                break;
+            }
+        }
+        let Some(x) = failing else { break };
+        let (direct, rest) = model.neighbours(&withheld, x);
+        let base = model.interval(&withheld, x, false).reach();
+        let mut best: Option<((bool, bool, i64, i64), Vec<usize>)> = None;
+        for candidates in [direct, rest] {
+            let mut seen = BTreeSet::new();
+            for c in candidates {
+                let cells = unit(c);
+                if !seen.insert(cells[0]) {
+                    continue;
+                }
+                let mut trial = withheld.clone();
+                trial.extend(&cells);
+                let ix = model.interval(&trial, x, false);
+                let protects = ix.protected();
+                let itself = protects && cells.iter().all(|&k| model.interval(&trial, k, true).protected());
+                let cost: i64 = cells.iter().map(|&k| model.cells[k].value).sum();
+                // Better: protects x and itself; protects x; widens x most; costs least.
+                let key = (itself, protects, ix.reach().min(i64::MAX / 2), -cost);
+                if best.as_ref().is_none_or(|(k, _)| key > *k) {
+                    best = Some((key, cells));
+                }
+            }
+            if best.as_ref().is_some_and(|((_, protects, reach, _), _)| *protects || *reach > base) {
+                break;
+            }
+        }
+        match best {
+            Some((_, cells)) => withheld.extend(cells),
+            None => {
+                withheld = (0..model.cells.len()).collect();
+                break;
+            }
+        }
+    }
+    for c in withheld {
+        let cell = &model.cells[c];
+        let f = &mut figures[cell.figure];
+        if cell.previous { f.previous_withheld = true } else { f.current_withheld = true }
+    }
+}
+
 /// Withholds, in every family and in both quarters, the rows that keep
-/// every small count from being worked out.
+/// every small count from being worked out by differencing within the
+/// table (decision 0069): the first pass of [`protect`].
 ///
 /// An attacker knows a family's total when its group publishes that total
 /// (and the family adds up to it), or when another family of the group, of
 /// the same total, is published in full. Only then can differencing work,
 /// and only then are more rows withheld.
-pub fn protect(figures: &mut [Figure]) {
+pub fn protect_tables(figures: &mut [Figure]) {
     for (total_id, families) in GROUPS {
         for previous in [false, true] {
             let value = |f: &Figure| if previous { f.previous.numerator } else { f.current.numerator };

@@ -179,12 +179,19 @@ fn specs(settings: &crate::rules::Settings, policy: &str) -> Vec<Spec> {
     // document a rule was read from (docs/sources.md keeps that).
     let cite = |rule: Rule| rule.cite(policy);
     let mut s = vec![spec(
+        "records.counted",
+        "Caseload",
+        "Case records counted",
+        "Case records read for this report, whatever their dates: the same number in both quarters.",
+        |p| Measure::count(p.input.cases.len()),
+    )];
+    s.push(spec(
         "caseload.total",
         "Caseload",
         "Caseload at quarter end",
         "Children with an order or intervention open on the last day of the quarter.",
         |p| Measure::count(p.caseload().count()),
-    )];
+    ));
     for k in DisposalType::ALL {
         s.push(spec(
             format!("caseload.{}", slug(k)),

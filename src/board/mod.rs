@@ -1,6 +1,7 @@
 //! The quarterly management board report: figures, the PDF, `figures.csv`,
 //! `figures.json` and a board pack zip with a manifest of SHA-256 sums.
 
+pub mod audit;
 pub mod disclosure;
 pub mod figure;
 pub mod figures;

@@ -153,8 +153,8 @@ pub fn figures_json(quarter: Quarter, cases: usize, figures: &[Figure]) -> Strin
         "quarter_label": quarter.label(),
         "period": {"start": quarter.start(), "end": quarter.end()},
         "previous_quarter": quarter.previous().to_string(),
-        "cases_counted": cases,
-        "suppression": format!("counts of 1 to {}, and percentages built on them, are published as null (\"small\"); so are the rows withheld so that a small count cannot be worked out from a table's total (\"secondary\")", super::disclosure::SMALLEST_PUBLISHED - 1),
+        "cases_counted": records_counted(cases, figures),
+        "suppression": format!("counts of 1 to {}, percentages built on them, and every figure from which one could be narrowed to less than {} either side are published as null (\"withheld\"); a withheld value is not said to be small or not", super::disclosure::SMALLEST_PUBLISHED - 1, super::audit::PROTECTION),
         "figures": figures.iter().map(publish_figure).collect::<Vec<_>>(),
     });
     let mut text = serde_json::to_string_pretty(&doc).expect("figures serialise");
@@ -162,13 +162,19 @@ pub fn figures_json(quarter: Quarter, cases: usize, figures: &[Figure]) -> Strin
     text
 }
 
+/// The case records counted, as published: `None` when withheld.
+fn records_counted(cases: usize, figures: &[Figure]) -> Option<usize> {
+    match figures.iter().find(|f| f.id == "records.counted") {
+        Some(f) if f.hidden(false).is_some() => None,
+        _ => Some(cases),
+    }
+}
+
 /// The report's template context.
 fn report_context(quarter: Quarter, cases: usize, figures: &[Figure]) -> serde_json::Value {
     let display = |m: Measure, hidden: Option<Suppression>| -> String {
-        match hidden {
-            Some(Suppression::Small) => return format!("<{}", super::disclosure::SMALLEST_PUBLISHED),
-            Some(Suppression::Secondary) => return "[c]".into(),
-            None => {}
+        if hidden.is_some() {
+            return "[c]".into();
         }
         match (m.percent(), m.denominator) {
             (Some(p), Some(d)) => format!("{p:.0}% ({} of {d})", m.numerator),
@@ -200,7 +206,9 @@ fn report_context(quarter: Quarter, cases: usize, figures: &[Figure]) -> serde_j
             "definition": f.definition,
             "bar": f.hidden(false).is_none().then(|| f.current.percent().unwrap_or(f64::from(f.current.numerator))),
             "bar_previous": f.hidden(true).is_none().then(|| f.previous.percent().unwrap_or(f64::from(f.previous.numerator))),
-            "zero": f.current.numerator == 0 && f.previous.numerator == 0,
+            // Only a published zero may leave a row out: leaving out a
+            // withheld one would say it is zero.
+            "zero": f.hidden(false).is_none() && f.hidden(true).is_none() && f.current.numerator == 0 && f.previous.numerator == 0,
         });
         match sections.last_mut() {
             Some((name, rows)) if name == f.section => rows.push(row),
@@ -215,7 +223,7 @@ fn report_context(quarter: Quarter, cases: usize, figures: &[Figure]) -> serde_j
         "months": quarter.months(),
         "previous": quarter.previous().label(),
         "as_at": quarter.end().to_string(),
-        "cases_counted": cases,
+        "cases_counted": records_counted(cases, figures).map_or_else(|| "[c]".to_owned(), |n| n.to_string()),
         "headline": [
             {"label": "Caseload at quarter end", "value": find("caseload.total")},
             {"label": "New in the quarter", "value": find("new.total")},
