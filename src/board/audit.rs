@@ -138,6 +138,17 @@ impl Model {
         self.cells.iter().position(|c| c.figure == figure && c.previous == previous && c.part == part)
     }
 
+    /// The cells withheld or published together with cell `c`: a figure's
+    /// numerator and denominator in one quarter, or both quarters of a
+    /// figure that is the same number in both (the records counted).
+    pub fn unit(&self, c: usize) -> Vec<usize> {
+        let (figure, previous) = (self.cells[c].figure, self.cells[c].previous);
+        let both = self.ids[figure] == "records.counted";
+        (0..self.cells.len())
+            .filter(|&k| self.cells[k].figure == figure && (both || self.cells[k].previous == previous))
+            .collect()
+    }
+
     /// A cell's name: `id (this quarter)` or `id denominator (previous quarter)`.
     pub fn name(&self, cell: usize) -> String {
         let c = &self.cells[cell];
@@ -262,8 +273,7 @@ impl Model {
         // Every numerator is at most its denominator; every count of cases
         // is at most the case records counted.
         let records = n(self, "records.counted");
-        for figure in 0..self.ids.len() {
-            let id = self.ids[figure].clone();
+        for id in self.ids.clone() {
             let (num, den) = (n(self, &id), d(self, &id));
             if den.is_some() {
                 self.sum("a numerator is at most its denominator", false, den, &[num]);

@@ -105,10 +105,6 @@ pub fn protect_pack(figures: &mut [Figure]) {
     let model = Model::of(figures);
     let mut withheld = withheld_cells(&model, figures);
     let mut passed = BTreeSet::new();
-    let unit = |c: usize| -> Vec<usize> {
-        let (f, p) = (model.cells[c].figure, model.cells[c].previous);
-        (0..model.cells.len()).filter(|&k| model.cells[k].figure == f && model.cells[k].previous == p).collect()
-    };
     loop {
         let unchecked: Vec<usize> = withheld.difference(&passed).copied().collect();
         let mut failing = None;
@@ -128,7 +124,7 @@ pub fn protect_pack(figures: &mut [Figure]) {
         for candidates in [direct, rest] {
             let mut seen = BTreeSet::new();
             for c in candidates {
-                let cells = unit(c);
+                let cells = model.unit(c);
                 if !seen.insert(cells[0]) {
                     continue;
                 }
