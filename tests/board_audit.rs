@@ -140,3 +140,33 @@ fn random_caseloads_pass_the_audit() {
     eprintln!("random caseloads: {packs} packs, {cells} withheld cells audited, narrowest {narrowest:?}");
     assert_eq!(packs, 240);
 }
+
+#[test]
+fn the_pdf_marks_every_withheld_value_alike_and_agrees_with_the_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_casepress"))
+        .args(["board", "--config", "samples/casepress.toml", "--quarter", "2026-Q2", "--today", "2026-11-23"])
+        .arg("--out")
+        .arg(&out)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .unwrap();
+    assert!(status.code().is_some_and(|c| c < 2));
+    let dir = out.join("board/2026-Q2");
+    let text = pdf_text(&dir.join("board-report.pdf"));
+    assert!(!text.contains("<5"), "no value is marked small: {text}");
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("figures.json")).unwrap()).unwrap();
+    let figures = json["figures"].as_array().unwrap();
+    let mut withheld = 0;
+    for f in figures {
+        for (value, why) in [("numerator", "suppression"), ("previous_numerator", "previous_suppression")] {
+            assert_eq!(f[value].is_null(), f[why] == "withheld", "{f}");
+            withheld += usize::from(f[why] == "withheld");
+        }
+        if f["suppression"] == "withheld" {
+            assert!(f["percent"].is_null() && f["rag"].is_null() && f["trend"].is_null(), "{f}");
+        }
+    }
+    assert!(withheld > 5 && text.matches("[c]").count() >= withheld / 2, "{withheld} withheld: {text}");
+}
