@@ -18,6 +18,7 @@ use std::collections::BTreeSet;
 use microlp::{ComparisonOp, OptimizationDirection, Problem};
 
 use super::figure::Figure;
+use crate::case::DisposalType;
 
 /// How far a withheld value must stay uncertain: its feasible interval
 /// reaches at least this far above, or below, its true value.
@@ -75,6 +76,9 @@ pub struct Model {
     pub hidden: Vec<i64>,
     /// Every relation.
     pub relations: Vec<Relation>,
+    /// The relations dropped because the pack lacks a figure they name:
+    /// none, or a figure was renamed and the audit would miss a relation.
+    pub dropped: Vec<&'static str>,
     /// The figures' ids, for naming cells.
     ids: Vec<String>,
 }
@@ -113,7 +117,12 @@ impl Model {
         for (i, f) in figures.iter().enumerate() {
             for previous in [false, true] {
                 let m = if previous { f.previous } else { f.current };
-                cells.push(Cell { figure: i, previous, part: Part::Numerator, value: i64::from(m.numerator) });
+                cells.push(Cell {
+                    figure: i,
+                    previous,
+                    part: Part::Numerator,
+                    value: i64::from(m.numerator),
+                });
                 if let Some(d) = m.denominator {
                     cells.push(Cell { figure: i, previous, part: Part::Denominator, value: i64::from(d) });
                 }
@@ -123,6 +132,7 @@ impl Model {
             cells,
             hidden: Vec::new(),
             relations: Vec::new(),
+            dropped: Vec::new(),
             ids: figures.iter().map(|f| f.id.clone()).collect(),
         };
         for previous in [false, true] {
@@ -164,6 +174,7 @@ impl Model {
     fn push(&mut self, why: &'static str, equal: bool, terms: Vec<(Option<Var>, f64)>) {
         // A relation naming a figure the pack does not have is dropped.
         if terms.iter().any(|(v, _)| v.is_none()) {
+            self.dropped.push(why);
             return;
         }
         let terms = terms.into_iter().map(|(v, c)| (v.expect("checked above"), c)).collect();
@@ -220,9 +231,11 @@ impl Model {
         for rows in &mappa {
             self.sum("MAPPA cases are part of the caseload", false, total, rows);
         }
-        let sums: Vec<i64> = mappa.iter().map(|rows| rows.iter().flatten().map(|v| self.value(*v)).sum()).collect();
+        let sums: Vec<i64> =
+            mappa.iter().map(|rows| rows.iter().flatten().map(|v| self.value(*v)).sum()).collect();
         if sums.len() == 2 && sums[0] == sums[1] {
-            let terms = mappa[0].iter().map(|v| (*v, 1.0)).chain(mappa[1].iter().map(|v| (*v, -1.0))).collect();
+            let terms =
+                mappa[0].iter().map(|v| (*v, 1.0)).chain(mappa[1].iter().map(|v| (*v, -1.0))).collect();
             self.push("every MAPPA case has a category and a level", true, terms);
         }
         let pprc = n(self, "pprc.criteria_met");
@@ -230,16 +243,11 @@ impl Model {
         let lac = d(self, "lac.share");
         self.sum("the looked-after share's denominator is the caseload", true, total, &[lac]);
         let new = |m: &Self, k: &str| n(m, &format!("new.{k}"));
-        let sentences: Vec<Option<Var>> = [
-            "referral_order",
-            "youth_rehabilitation_order",
-            "yro_iss",
-            "detention_and_training_order",
-            "section250",
-        ]
-        .iter()
-        .map(|k| new(self, k))
-        .collect();
+        let sentences: Vec<Option<Var>> = DisposalType::ALL
+            .into_iter()
+            .filter(|k| k.is_sentence())
+            .map(|k| serde_json::to_value(k).ok().and_then(|v| v.as_str().and_then(|k| new(self, k))))
+            .collect();
         let custody = [new(self, "detention_and_training_order"), new(self, "section250")];
         let custody_new = n(self, "custody.new");
         self.sum("custody is new DTOs and s.250 sentences", true, custody_new, &custody);
@@ -252,7 +260,8 @@ impl Model {
         let remand = [new(self, "remand")];
         let remand_new = n(self, "remand.new");
         self.sum("remands are new remands", true, remand_new, &remand);
-        let ooc = ["youth_conditional_caution", "youth_caution", "community_resolution"].map(|k| new(self, k));
+        let ooc =
+            ["youth_conditional_caution", "youth_caution", "community_resolution"].map(|k| new(self, k));
         let kpi6_n = n(self, "kpi.out_of_court");
         self.sum("KPI 6's numerator is the new out-of-court disposals", true, kpi6_n, &ooc);
         let kpi6_d = d(self, "kpi.out_of_court");
