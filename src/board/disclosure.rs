@@ -22,6 +22,9 @@ use super::figure::{Figure, Measure};
 /// The one threshold of the board's disclosure control.
 pub const SMALLEST_PUBLISHED: u32 = 5;
 
+// A withheld count must stay uncertain by at least the smallest count published.
+const _: () = assert!(super::audit::PROTECTION == SMALLEST_PUBLISHED as i64);
+
 /// A count that could identify a child: 1 to 4 (none is no one).
 pub fn is_small(count: u32) -> bool {
     (1..SMALLEST_PUBLISHED).contains(&count)
