@@ -395,10 +395,11 @@ impl Model {
             problem.add_constraint(expr.as_slice(), op, rhs);
         }
         match problem.solve() {
-            Ok(solution) => Some(solution.objective()),
+            Ok(microlp::SolveOutcome::Solution(solution)) => Some(solution.objective()),
             Err(microlp::Error::Unbounded) => None,
             // The true values satisfy every relation, so the problem is
-            // feasible; a solver failure is treated as the narrowest answer.
+            // feasible; a solver failure (or no time limit reached: none is
+            // set) is treated as the narrowest answer.
             Err(_) => Some(self.cells[x].value as f64),
         }
     }
