@@ -400,7 +400,7 @@ impl Model {
             // The true values satisfy every relation, so the problem is
             // feasible; a solver failure (or no time limit reached: none is
             // set) is treated as the narrowest answer.
-            Err(_) => Some(self.cells[x].value as f64),
+            Ok(microlp::SolveOutcome::Interrupted(_)) | Err(_) => Some(self.cells[x].value as f64),
         }
     }
 
