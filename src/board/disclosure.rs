@@ -97,6 +97,10 @@ pub fn audit(figures: &[Figure]) -> Vec<Interval> {
     withheld.iter().map(|&c| model.interval(&withheld, c, false)).collect()
 }
 
+/// How good a candidate is: it protects the value and itself; it protects
+/// the value; how far the value's interval then reaches; minus its cost.
+type Choice = (bool, bool, i64, i64);
+
 /// Withholds more values, one figure-quarter at a time, until every
 /// withheld value's interval reaches the protection. Each step takes the
 /// first withheld value (in the figures' order) still too narrow, and
@@ -123,7 +127,7 @@ pub fn protect_pack(figures: &mut [Figure]) {
         let Some(x) = failing else { break };
         let (direct, rest) = model.neighbours(&withheld, x);
         let base = model.interval(&withheld, x, false).reach();
-        let mut best: Option<((bool, bool, i64, i64), Vec<usize>)> = None;
+        let mut best: Option<(Choice, Vec<usize>)> = None;
         for candidates in [direct, rest] {
             let mut seen = BTreeSet::new();
             for c in candidates {
