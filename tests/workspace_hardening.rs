@@ -315,6 +315,7 @@ fn the_statements_desk_works_before_the_inbox_exists_and_no_page_names_a_server_
     );
     assert_eq!(reply.status, 303);
     let said = gemma.get("/desk").body;
+    assert!(said.contains("Statements are not scanned for viruses"), "the desk says scanning is off");
     assert!(said.contains("Not attached"), "{said}");
     assert!(!said.contains(&root), "a server path on the desk");
     let text = site.audit_text();
