@@ -9,7 +9,7 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
-use common::web::{Http, PASSWORD, site_with};
+use common::web::{Http, PASSWORD, site_with, unescape};
 
 /// A connection to `to` from the loopback address `from` (e.g. 127.0.0.2):
 /// loopback has many addresses, so a test can be many clients.
@@ -338,13 +338,4 @@ fn the_statements_desk_works_before_the_inbox_exists_and_no_page_names_a_server_
     for path in ["/cases/NYJS-2026-0117/psr", "/cases/NYJS-2026-0117/psr/edit/offence"] {
         assert!(!priya.get(path).body.contains(&root), "{path}");
     }
-}
-
-fn unescape(html: &str) -> String {
-    html.replace("&#x27;", "'")
-        .replace("&quot;", "\"")
-        .replace("&#x2f;", "/")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }
