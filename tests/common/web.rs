@@ -3,6 +3,7 @@
 //! keeps its session cookie; and a real headless Chromium driven through
 //! its WebDriver, with axe-core for accessibility.
 
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -332,10 +333,13 @@ impl Browser {
             "install Debian's chromium and chromium-driver (apt-get install chromium chromium-driver), as .ci/run does",
         );
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        // In a process group of its own, with the Chromium it starts, so that
+        // stopping it stops them all, whatever failed.
         let driver = Command::new(driver_bin)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
+            .process_group(0)
             .spawn()
             .unwrap();
         let profile = tempfile::tempdir().unwrap();
@@ -371,16 +375,20 @@ impl Browser {
     }
 
     /// Stops the browser and its driver.
-    pub async fn stop(mut self) {
+    pub async fn stop(self) {
         let _ = self.client.clone().close().await;
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        // Drop kills the driver's process group.
     }
 }
 
 impl Drop for Browser {
     fn drop(&mut self) {
+        // The driver's whole group: the driver, Chromium and its helpers.
+        let group = self.driver.id() as i32;
+        // SAFETY: kill(2) with a negative pid signals a process group; no memory is involved.
+        unsafe { libc::kill(-group, libc::SIGKILL) };
         let _ = self.driver.kill();
+        let _ = self.driver.wait();
     }
 }
 
