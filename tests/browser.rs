@@ -911,56 +911,7 @@ async fn an_imported_childs_psr_is_started_gatekept_at_a_meeting_and_made_final(
     accessible(c, "the editor of a PSR just started").await;
 
     // She writes it, section by section.
-    let sections: &[(&str, &[(&str, &str)])] = &[
-        (
-            "about",
-            &[
-                ("psr.report_type", "all_options"),
-                ("psr.sources", "Interview with Darcy\nHome visit"),
-                ("psr.introduction", "Darcy appears for sentence for possession of cannabis."),
-            ],
-        ),
-        (
-            "offence",
-            &[
-                ("psr.offence_analysis.seriousness", "A small amount, for their own use."),
-                ("psr.offence_analysis.victims", "No direct victim."),
-                ("psr.previous_offending", "None."),
-            ],
-        ),
-        (
-            "child",
-            &[
-                ("psr.child_assessment.circumstances", "Lives with an aunt."),
-                ("psr.child_assessment.family", "Close to the aunt and a cousin."),
-                ("psr.child_assessment.education", "At college three days a week."),
-                ("psr.child_assessment.health", "Well."),
-                ("psr.child_assessment.parenting", "The aunt supervises well."),
-                ("psr.underlying_causes", "Older peers."),
-                ("strengths", "Has kept every bail appointment\nPlays for a football team"),
-            ],
-        ),
-        (
-            "risk",
-            &[
-                ("psr.risk_assessment.reoffending", "Medium."),
-                ("psr.risk_assessment.serious_harm", "Low."),
-                ("psr.risk_assessment.safety_wellbeing", "Low."),
-                ("psr.previous_compliance", "Good on bail."),
-            ],
-        ),
-        (
-            "proposal",
-            &[
-                ("psr.conclusion", "A referral order meets the offence and Darcy's needs."),
-                ("psr.proposal.sentence", "referral_order"),
-                ("psr.proposal.length_months", "6"),
-                ("psr.proposal.rationale", "Darcy engages; the panel suits the offence."),
-                ("psr.discussed_with_child_and_carer", "2026-11-27"),
-            ],
-        ),
-        ("signature", &[("psr.signed.name", "Tom Ashworth"), ("psr.signed.date", "2026-11-30")]),
-    ];
+    let sections = common::web::DARCY_PSR;
     for (slug, fields) in sections {
         fill_section(c, &site, DARCY, slug, fields).await;
     }

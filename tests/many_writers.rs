@@ -11,7 +11,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
-use common::web::{Http, PASSWORD, site};
+use common::web::{Http, PASSWORD, site, unescape};
 
 type Values = BTreeMap<String, String>;
 
@@ -37,15 +37,6 @@ const OWNED: &[(&str, &str)] = &[
     ("risk", "psr.custody_vulnerability"),
     ("risk", "psr.dangerousness"),
 ];
-
-fn unescape(html: &str) -> String {
-    html.replace("&#x27;", "'")
-        .replace("&quot;", "\"")
-        .replace("&#x2f;", "/")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
 
 fn field_id(name: &str) -> String {
     let id: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();

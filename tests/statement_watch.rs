@@ -173,6 +173,7 @@ fn status_exits_1_when_the_watcher_has_not_been_seen() {
     let (code, text) = ws.status();
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("Watcher: seen"), "{text}");
+    assert!(text.contains("Virus scanning: off"), "never silent about scanning being off: {text}");
     assert!(terminate(&mut child).success());
     std::thread::sleep(Duration::from_millis(4500));
     let (code, text) = ws.status();

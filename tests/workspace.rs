@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::web::{Http, PASSWORD, site, site_with};
+use common::web::{Http, PASSWORD, site, site_with, unescape};
 
 const JAY_PSR: &str = "/cases/NYJS-2026-0117/psr/edit/offence";
 
@@ -367,15 +367,6 @@ fn an_accounts_file_others_can_write_stops_the_start() {
     config.paths.cases = vec![common::samples().join("cases")];
     let err = casepress::workspace::start(config, Default::default()).err().unwrap();
     assert!(err.contains("others can change the accounts file"), "{err}");
-}
-
-fn unescape(html: &str) -> String {
-    html.replace("&#x27;", "'")
-        .replace("&quot;", "\"")
-        .replace("&#x2f;", "/")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }
 
 /// A signature from the browser is the same recorded step as `casepress
@@ -800,58 +791,6 @@ fn extract_day() -> chrono::DateTime<chrono::Utc> {
     "2026-11-30T10:00:00Z".parse().unwrap()
 }
 
-/// Every section of a PSR, as a writer fills it in the editor.
-const PSR_SECTIONS: &[(&str, &[(&str, &str)])] = &[
-    (
-        "about",
-        &[
-            ("psr.report_type", "all_options"),
-            ("psr.sources", "Interview with Darcy\nHome visit"),
-            ("psr.introduction", "Darcy appears for sentence for possession of cannabis."),
-        ],
-    ),
-    (
-        "offence",
-        &[
-            ("psr.offence_analysis.seriousness", "A small amount, for their own use."),
-            ("psr.offence_analysis.victims", "No direct victim."),
-            ("psr.previous_offending", "None."),
-        ],
-    ),
-    (
-        "child",
-        &[
-            ("psr.child_assessment.circumstances", "Lives with an aunt."),
-            ("psr.child_assessment.family", "Close to the aunt and a cousin."),
-            ("psr.child_assessment.education", "At college three days a week."),
-            ("psr.child_assessment.health", "Well."),
-            ("psr.child_assessment.parenting", "The aunt supervises well."),
-            ("psr.underlying_causes", "Older peers."),
-            ("strengths", "Has kept every bail appointment\nPlays for a football team"),
-        ],
-    ),
-    (
-        "risk",
-        &[
-            ("psr.risk_assessment.reoffending", "Medium."),
-            ("psr.risk_assessment.serious_harm", "Low."),
-            ("psr.risk_assessment.safety_wellbeing", "Low."),
-            ("psr.previous_compliance", "Good on bail."),
-        ],
-    ),
-    (
-        "proposal",
-        &[
-            ("psr.conclusion", "A referral order meets the offence and Darcy's needs."),
-            ("psr.proposal.sentence", "referral_order"),
-            ("psr.proposal.length_months", "6"),
-            ("psr.proposal.rationale", "Darcy engages; the panel suits the offence."),
-            ("psr.discussed_with_child_and_carer", "2026-11-27"),
-        ],
-    ),
-    ("signature", &[("psr.signed.name", "Tom Ashworth"), ("psr.signed.date", "2026-11-30")]),
-];
-
 /// Saves one editor section with the page's own version and token.
 fn save_section(http: &mut Http, case: &str, slug: &str, fields: &[(&str, &str)]) {
     let path = format!("/cases/{case}/psr/edit/{slug}");
@@ -900,7 +839,7 @@ fn an_imported_childs_psr_is_started_gatekept_at_a_recorded_meeting_and_made_fin
     let again = post_step(&mut tom, &format!("/cases/{DARCY}/psr/start"), &[]);
     assert!(again.contains("Not started: the PSR is already started"), "{again}");
 
-    for (slug, fields) in PSR_SECTIONS {
+    for (slug, fields) in common::web::DARCY_PSR {
         save_section(&mut tom, DARCY, slug, fields);
     }
     let page = tom.get(&format!("/cases/{DARCY}/psr"));

@@ -9,7 +9,7 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
-use common::web::{Http, PASSWORD, site_with};
+use common::web::{Http, PASSWORD, site_with, unescape};
 
 /// A connection to `to` from the loopback address `from` (e.g. 127.0.0.2):
 /// loopback has many addresses, so a test can be many clients.
@@ -315,6 +315,7 @@ fn the_statements_desk_works_before_the_inbox_exists_and_no_page_names_a_server_
     );
     assert_eq!(reply.status, 303);
     let said = gemma.get("/desk").body;
+    assert!(said.contains("Statements are not scanned for viruses"), "the desk says scanning is off");
     assert!(said.contains("Not attached"), "{said}");
     assert!(!said.contains(&root), "a server path on the desk");
     let text = site.audit_text();
@@ -337,13 +338,4 @@ fn the_statements_desk_works_before_the_inbox_exists_and_no_page_names_a_server_
     for path in ["/cases/NYJS-2026-0117/psr", "/cases/NYJS-2026-0117/psr/edit/offence"] {
         assert!(!priya.get(path).body.contains(&root), "{path}");
     }
-}
-
-fn unescape(html: &str) -> String {
-    html.replace("&#x27;", "'")
-        .replace("&quot;", "\"")
-        .replace("&#x2f;", "/")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }

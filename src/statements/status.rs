@@ -210,6 +210,10 @@ pub fn to_text(r: &StatusReport) -> String {
             (false, None) => String::new(),
         });
     }
+    if r.scanner.is_none() {
+        // Not a failure (a service may have no scanner yet), but never silent.
+        out.push_str("Virus scanning: off ([statements] scan is not set): statements are filed unscanned\n");
+    }
     if let Some(ScannerHealth { socket, down: Some(why) }) = &r.scanner {
         out.push_str(&format!(
             "VIRUS SCANNER NOT REACHABLE ({socket}): {why}: statements stay in the inbox, unfiled, until it is back\n"

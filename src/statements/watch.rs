@@ -70,6 +70,9 @@ pub fn watch(
 ) -> Result<Heartbeat, SetupError> {
     let mut lock = FilingLock::take(press)?;
     let mut mail = Mail::configured(press, Utc::now())?;
+    if press.config().statements.scan.is_none() {
+        tracing::warn!("statements.scan is not set: statements are filed without a virus scan");
+    }
     let now = || Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
     let mut beat = Heartbeat {
         pid: std::process::id(),

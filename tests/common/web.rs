@@ -3,6 +3,7 @@
 //! keeps its session cookie; and a real headless Chromium driven through
 //! its WebDriver, with axe-core for accessibility.
 
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -332,10 +333,13 @@ impl Browser {
             "install Debian's chromium and chromium-driver (apt-get install chromium chromium-driver), as .ci/run does",
         );
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        // In a process group of its own, with the Chromium it starts, so that
+        // stopping it stops them all, whatever failed.
         let driver = Command::new(driver_bin)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
+            .process_group(0)
             .spawn()
             .unwrap();
         let profile = tempfile::tempdir().unwrap();
@@ -371,16 +375,20 @@ impl Browser {
     }
 
     /// Stops the browser and its driver.
-    pub async fn stop(mut self) {
+    pub async fn stop(self) {
         let _ = self.client.clone().close().await;
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        // Drop kills the driver's process group.
     }
 }
 
 impl Drop for Browser {
     fn drop(&mut self) {
+        // The driver's whole group: the driver, Chromium and its helpers.
+        let group = self.driver.id() as i32;
+        // SAFETY: kill(2) with a negative pid signals a process group; no memory is involved.
+        unsafe { libc::kill(-group, libc::SIGKILL) };
         let _ = self.driver.kill();
+        let _ = self.driver.wait();
     }
 }
 
@@ -406,3 +414,66 @@ where
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// HTML as the page means it: minijinja's escapes undone.
+pub fn unescape(html: &str) -> String {
+    html.replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&#x2f;", "/")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// Every section of Darcy's PSR (the imported sample child), as a
+/// writer fills it in the editor.
+pub const DARCY_PSR: &[(&str, &[(&str, &str)])] = &[
+    (
+        "about",
+        &[
+            ("psr.report_type", "all_options"),
+            ("psr.sources", "Interview with Darcy\nHome visit"),
+            ("psr.introduction", "Darcy appears for sentence for possession of cannabis."),
+        ],
+    ),
+    (
+        "offence",
+        &[
+            ("psr.offence_analysis.seriousness", "A small amount, for their own use."),
+            ("psr.offence_analysis.victims", "No direct victim."),
+            ("psr.previous_offending", "None."),
+        ],
+    ),
+    (
+        "child",
+        &[
+            ("psr.child_assessment.circumstances", "Lives with an aunt."),
+            ("psr.child_assessment.family", "Close to the aunt and a cousin."),
+            ("psr.child_assessment.education", "At college three days a week."),
+            ("psr.child_assessment.health", "Well."),
+            ("psr.child_assessment.parenting", "The aunt supervises well."),
+            ("psr.underlying_causes", "Older peers."),
+            ("strengths", "Has kept every bail appointment\nPlays for a football team"),
+        ],
+    ),
+    (
+        "risk",
+        &[
+            ("psr.risk_assessment.reoffending", "Medium."),
+            ("psr.risk_assessment.serious_harm", "Low."),
+            ("psr.risk_assessment.safety_wellbeing", "Low."),
+            ("psr.previous_compliance", "Good on bail."),
+        ],
+    ),
+    (
+        "proposal",
+        &[
+            ("psr.conclusion", "A referral order meets the offence and Darcy's needs."),
+            ("psr.proposal.sentence", "referral_order"),
+            ("psr.proposal.length_months", "6"),
+            ("psr.proposal.rationale", "Darcy engages; the panel suits the offence."),
+            ("psr.discussed_with_child_and_carer", "2026-11-27"),
+        ],
+    ),
+    ("signature", &[("psr.signed.name", "Tom Ashworth"), ("psr.signed.date", "2026-11-30")]),
+];

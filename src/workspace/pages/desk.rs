@@ -62,6 +62,7 @@ pub async fn desk(State(ws): Ws, v: Visitor) -> Response {
             infected => relative(&report.infected),
             // Whether, not why: the reason names a server path.
             scanner_down => report.scanner.as_ref().is_some_and(|s| s.down.is_some()),
+            scanner_off => report.scanner.is_none(),
             waiting => relative(&report.waiting),
             may_attach => role == DeskRole::Manager,
             queued => requests::queued(layout), outcomes => requests::outcomes(layout).into_iter().take(10).collect::<Vec<_>>(),

@@ -166,6 +166,17 @@ fn start_signed_in(
 }
 
 /// The half-signed-in session of the request, or the way back to sign-in.
+/// A posted second step of signing in: the form's checks, then the
+/// half-done sign-in it continues.
+fn second_step(
+    ws: &Workspace,
+    headers: &HeaderMap,
+    form: &[(String, String)],
+) -> Result<(String, super::super::sessions::Session, Pending), Response> {
+    signing_in(ws, headers, form)?;
+    pending(ws, headers)
+}
+
 fn pending(
     ws: &Workspace,
     headers: &HeaderMap,
@@ -196,10 +207,7 @@ pub async fn code(
     ConnectInfo(peer): Peer,
     Form(form): Posted,
 ) -> Response {
-    if let Err(r) = signing_in(&ws, &headers, &form) {
-        return r;
-    }
-    let (token, session, p) = match pending(&ws, &headers) {
+    let (token, session, p) = match second_step(&ws, &headers, &form) {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -279,10 +287,7 @@ pub async fn enrol(
     ConnectInfo(peer): Peer,
     Form(form): Posted,
 ) -> Response {
-    if let Err(r) = signing_in(&ws, &headers, &form) {
-        return r;
-    }
-    let (token, session, p) = match pending(&ws, &headers) {
+    let (token, session, p) = match second_step(&ws, &headers, &form) {
         Ok(x) => x,
         Err(r) => return r,
     };

@@ -11,15 +11,7 @@ pub async fn submit(
     Path((case_id, kind)): Path<(String, String)>,
     Form(form): Posted,
 ) -> Response {
-    step(ws, v, case_id, kind, "submit", form, |form, _| {
-        let to: Vec<String> = form
-            .iter()
-            .filter(|(k, v)| k == "to" && !v.trim().is_empty())
-            .map(|(_, v)| v.trim().to_owned())
-            .collect();
-        Ok(Act::Submit { to })
-    })
-    .await
+    step(ws, v, case_id, kind, "submit", form, |form, _| Ok(Act::Submit { to: posted_all(form, "to") })).await
 }
 
 pub async fn review(
@@ -98,12 +90,7 @@ pub async fn meeting(
     Form(form): Posted,
 ) -> Response {
     step(ws, v, case_id, kind, "meeting", form, |form, _| {
-        let attended: Vec<String> = form
-            .iter()
-            .filter(|(k, v)| k == "with" && !v.trim().is_empty())
-            .map(|(_, v)| v.trim().to_owned())
-            .collect();
-        Ok(Act::Meeting { date: posted_date(form, "date")?, attended })
+        Ok(Act::Meeting { date: posted_date(form, "date")?, attended: posted_all(form, "with") })
     })
     .await
 }
@@ -275,4 +262,9 @@ pub(super) fn done_words(step: &Act) -> String {
             None => format!("signed by {}, on {}", signer.words(), words(*date)),
         },
     }
+}
+
+/// Every non-empty value posted under `name` (a list of boxes or choices).
+fn posted_all(form: &[(String, String)], name: &str) -> Vec<String> {
+    form.iter().filter(|(k, v)| k == name && !v.trim().is_empty()).map(|(_, v)| v.trim().to_owned()).collect()
 }
