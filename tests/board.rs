@@ -252,8 +252,11 @@ fn gatekeeping_figures_count_from_the_recorded_steps_where_they_exist() {
     assert_eq!(figure(&BTreeMap::new(), "psr.double_gatekept"), m(1, Some(1)));
     // Recorded: submitted on 1 December, agreed by one manager only.
     let record = PsrRecord {
+        recorded: true,
         submitted: Some("2026-12-01".parse().unwrap()),
-        agreed_by: vec![("Declan Hughes".into(), Some("North Team".into()))],
+        agreed: Some("2026-12-02".parse().unwrap()),
+        two_managers: false,
+        meeting: None,
     };
     let records = BTreeMap::from([("NYJS-2026-0117".to_string(), record)]);
     assert_eq!(figure(&records, "psr.gatekept"), m(1, Some(1)));
@@ -263,4 +266,103 @@ fn gatekeeping_figures_count_from_the_recorded_steps_where_they_exist() {
         "one manager is not double gatekeeping"
     );
     assert_eq!(figure(&records, "psr.on_time"), m(1, Some(1)), "submitted by the 4 December due date");
+}
+
+/// One case for the definitions test: a child, a team and what is given.
+fn defined(id: &str, extra: serde_json::Value) -> Case {
+    let mut case = serde_json::json!({
+        "schema": "casepress/case/v1",
+        "case_id": id,
+        "child": {"first_name": "Test", "last_name": id, "date_of_birth": "2010-01-01"},
+        "case_manager": {"name": "Ann Case"},
+        "team": "North Team",
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        case[k] = v.clone();
+    }
+    let tmp = tempfile::NamedTempFile::new().unwrap();
+    fs::write(tmp.path(), case.to_string()).unwrap();
+    casepress::case::load_file(tmp.path()).remove(0).unwrap().case
+}
+
+/// A PSR for a hearing on 12 August 2026 with this gatekeeping.
+fn psr_case(id: &str, custody: bool, meeting: Option<&str>, managers: serde_json::Value) -> Case {
+    defined(
+        id,
+        serde_json::json!({
+            "psr": {"custody_strong_possibility": custody},
+            "court": {"name": "Northfield Youth Court", "hearing_date": "2026-08-12"},
+            "gatekeeping": {"meeting_date": meeting, "managers": managers},
+        }),
+    )
+}
+
+#[test]
+fn counts_follow_the_sources_definitions() {
+    use serde_json::json;
+    let manager = |name: &str, role: &str, team: &str| json!({"name": name, "role": role, "team": team});
+    let ruth = manager("Ruth Okafor", "Team Manager", "North Team");
+    let cases = vec![
+        // Assessments: one before the order (the pre-sentence one), one after.
+        defined(
+            "P1",
+            json!({"order": {"type": "referral_order", "start_date": "2026-07-06"},
+                   "assessment": {"date": "2026-07-01", "asset_score": 10, "reoffending": "low", "serious_harm": "low", "safety_wellbeing": "low"},
+                   "intervention_plan": {"date": "2026-07-20"}}),
+        ),
+        defined(
+            "P2",
+            json!({"order": {"type": "referral_order", "start_date": "2026-07-06"},
+                   "assessment": {"date": "2026-07-10", "asset_score": 10, "reoffending": "low", "serious_harm": "low", "safety_wellbeing": "low"},
+                   "intervention_plan": {"date": "2026-10-05"}}),
+        ),
+        // PSRs for a hearing on 12 August.
+        psr_case("S1", false, Some("2026-08-10"), json!([ruth])),
+        psr_case("S2", false, Some("2026-08-14"), json!([ruth])),
+        psr_case("S3", false, Some("2026-08-10"), json!([])),
+        psr_case(
+            "S4",
+            true,
+            Some("2026-08-10"),
+            json!([ruth, manager("Ruth Okafor", "Team Manager", "South Team")]),
+        ),
+        psr_case(
+            "S5",
+            true,
+            Some("2026-08-10"),
+            json!([ruth, manager("Sam Senior", "Senior Case Manager", "South Team")]),
+        ),
+        psr_case(
+            "S6",
+            true,
+            Some("2026-08-10"),
+            json!([ruth, manager("Dana Reeve", "Team Manager", "South Team")]),
+        ),
+    ];
+    let calendar = WorkingCalendar::default();
+    let rules = casepress::rules::Settings::default();
+    let input = BoardInput {
+        cases: &cases,
+        statements: &[],
+        calendar: &calendar,
+        targets: &[],
+        rules: &rules,
+        policy: "Northfield YJS practice standards",
+        records: &Default::default(),
+    };
+    let figures: BTreeMap<String, Figure> =
+        compute(&input, "2026-Q2".parse().unwrap()).into_iter().map(|f| (f.id.clone(), f)).collect();
+    let current = |id: &str| figures[id].current;
+    assert_eq!(current("assessment.on_time"), m(1, Some(2)), "P1's assessment came before its order");
+    assert_eq!(
+        current("psr.gatekept"),
+        m(4, Some(6)),
+        "S2's meeting came after the hearing; S3's had no manager"
+    );
+    assert_eq!(
+        current("psr.double_gatekept"),
+        m(1, Some(3)),
+        "S4 lists one manager twice; S5's second is a senior case manager; S6 has two managers, one from another team"
+    );
+    assert_eq!(current("plans.review_on_time"), m(1, Some(1)), "P2's plan is dated after the quarter's end");
 }

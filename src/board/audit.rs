@@ -33,6 +33,10 @@ pub enum Part {
     Numerator,
     /// A proportion's denominator.
     Denominator,
+    /// A proportion's rest: its denominator less its numerator ("26 of 27"
+    /// says one was not). Never published on its own, it is known exactly
+    /// when both are published, and held to the same protection when not.
+    Rest,
 }
 
 /// One published (or withheld) value of the pack.
@@ -127,6 +131,8 @@ impl Model {
                 });
                 if let Some(d) = m.denominator {
                     cells.push(Cell { figure: i, previous, part: Part::Denominator, value: i64::from(d) });
+                    let rest = i64::from(d) - i64::from(m.numerator);
+                    cells.push(Cell { figure: i, previous, part: Part::Rest, value: rest });
                 }
             }
         }
@@ -164,7 +170,11 @@ impl Model {
     /// A cell's name: `id (this quarter)` or `id denominator (previous quarter)`.
     pub fn name(&self, cell: usize) -> String {
         let c = &self.cells[cell];
-        let part = if c.part == Part::Denominator { " denominator" } else { "" };
+        let part = match c.part {
+            Part::Numerator => "",
+            Part::Denominator => " denominator",
+            Part::Rest => " rest",
+        };
         let quarter = if c.previous { "previous quarter" } else { "this quarter" };
         format!("{}{part} ({quarter})", self.ids[c.figure])
     }
@@ -287,7 +297,14 @@ impl Model {
         for id in self.ids.clone() {
             let (num, den) = (n(self, &id), d(self, &id));
             if den.is_some() {
-                self.sum("a numerator is at most its denominator", false, den, &[num]);
+                // With the rest never negative, the numerator is at most the denominator.
+                let rest = self.var(&id, p, Part::Rest);
+                self.sum(
+                    "a proportion's numerator and its rest make its denominator",
+                    true,
+                    den,
+                    &[num, rest],
+                );
             }
             let of_cases = !id.starts_with("statements.") && id != "kpi.victims" && id != "records.counted";
             if of_cases {
@@ -366,27 +383,36 @@ impl Model {
     /// The optimum of cell `x`, or `None` when unbounded.
     fn solve(&self, withheld: &BTreeSet<usize>, x: usize, direction: OptimizationDirection) -> Option<f64> {
         let mut problem = Problem::new(direction);
-        let free = |v: &Var| match v {
-            Var::Cell(i) => withheld.contains(i),
-            Var::Hidden(_) => true,
+        // Indexed by cell, then by unpublished count: a solve runs often.
+        let cells = self.cells.len();
+        let index = |v: &Var| match v {
+            Var::Cell(i) => *i,
+            Var::Hidden(i) => cells + i,
         };
-        let mut vars = std::collections::BTreeMap::new();
-        let mut var_of = |problem: &mut Problem, v: Var| {
-            *vars.entry(v).or_insert_with(|| {
-                let objective = if v == Var::Cell(x) { 1.0 } else { 0.0 };
+        let mut free = vec![false; cells + self.hidden.len()];
+        for &i in withheld {
+            free[i] = true;
+        }
+        free[cells..].fill(true);
+        free[x] = true;
+        let mut vars: Vec<Option<microlp::Variable>> = vec![None; free.len()];
+        let mut var_of = |problem: &mut Problem, i: usize| {
+            *vars[i].get_or_insert_with(|| {
+                let objective = if i == x { 1.0 } else { 0.0 };
                 problem.add_var(objective, (0.0, f64::INFINITY))
             })
         };
-        var_of(&mut problem, Var::Cell(x));
+        var_of(&mut problem, x);
+        let mut expr = Vec::new();
         for r in &self.relations {
-            if !r.terms.iter().any(|(v, _)| free(v)) {
+            if !r.terms.iter().any(|(v, _)| free[index(v)]) {
                 continue;
             }
             let mut rhs = 0.0;
-            let mut expr = Vec::new();
+            expr.clear();
             for (v, c) in &r.terms {
-                if free(v) {
-                    expr.push((var_of(&mut problem, *v), *c));
+                if free[index(v)] {
+                    expr.push((var_of(&mut problem, index(v)), *c));
                 } else {
                     rhs -= c * self.value(*v) as f64;
                 }

@@ -32,9 +32,11 @@ pub fn is_small(count: u32) -> bool {
 
 impl Measure {
     /// Primary suppression: a small count is not published, nor is a
-    /// percentage built on one.
+    /// percentage built on one, nor one whose rest is small ("26 of 27"
+    /// says one child was not, as plainly as "1 of 27" says one was).
     pub fn suppressed(self) -> bool {
-        is_small(self.numerator) || self.denominator.is_some_and(is_small)
+        is_small(self.numerator)
+            || self.denominator.is_some_and(|d| is_small(d) || is_small(d.saturating_sub(self.numerator)))
     }
 }
 
@@ -74,9 +76,14 @@ const GROUPS: [(Option<&str>, &[&str]); 4] = [
 /// table and quarter, the rows that keep a small count from being worked
 /// out by differencing within the table ([`protect_tables`]); then, over the
 /// whole pack, whatever the audit still finds too narrow ([`protect_pack`]).
-pub fn protect(figures: &mut [Figure]) {
-    protect_tables(figures);
-    protect_pack(figures);
+///
+/// With `previous_fixed`, the previous quarter is as its own pack published
+/// it (its withheld values already marked): nothing more is withheld there,
+/// since its own pack published it, and this quarter's values are withheld
+/// instead wherever they would narrow one of its withheld values.
+pub fn protect(figures: &mut [Figure], previous_fixed: bool) {
+    protect_tables(figures, previous_fixed);
+    protect_pack(figures, previous_fixed);
 }
 
 /// The cells of `model` that `figures` withhold.
@@ -98,7 +105,8 @@ pub fn audit(figures: &[Figure]) -> Vec<Interval> {
 }
 
 /// How good a candidate is: it protects the value and itself; it protects
-/// the value; how far the value's interval then reaches; minus its cost.
+/// the value; how far the value's interval then reaches, if it does not;
+/// minus its cost.
 type Choice = (bool, bool, i64, i64);
 
 /// Withholds more values, one figure-quarter at a time, until every
@@ -108,8 +116,14 @@ type Choice = (bool, bool, i64, i64);
 /// at the least cost (the smallest value), else the one that widens it
 /// most. Deterministic: the same figures give the same choice. If nothing
 /// is left to withhold, everything is withheld.
-pub fn protect_pack(figures: &mut [Figure]) {
+pub fn protect_pack(figures: &mut [Figure], previous_fixed: bool) {
     let model = Model::of(figures);
+    // A cell another pack has published is no candidate: withholding it here
+    // would hide nothing. The records counted are not a quarter's figure.
+    let candidate = |c: usize| {
+        let cell = &model.cells[c];
+        !(previous_fixed && cell.previous && figures[cell.figure].id != "records.counted")
+    };
     let mut withheld = withheld_cells(&model, figures);
     let mut passed = BTreeSet::new();
     loop {
@@ -129,22 +143,31 @@ pub fn protect_pack(figures: &mut [Figure]) {
         let base = model.interval(&withheld, x, false).reach();
         let mut best: Option<(Choice, Vec<usize>)> = None;
         for candidates in [direct, rest] {
-            let mut seen = BTreeSet::new();
-            for c in candidates {
+            // The cheapest first: the first that protects the value and
+            // itself is the choice, and the rest need no solving.
+            let mut units: Vec<(i64, Vec<usize>)> = Vec::new();
+            for c in candidates.into_iter().filter(|&c| candidate(c)) {
                 let cells = model.unit(c);
-                if !seen.insert(cells[0]) {
-                    continue;
+                if units.iter().all(|(_, u)| u[0] != cells[0]) {
+                    let cost: i64 = cells.iter().map(|&k| model.cells[k].value).sum();
+                    units.push((cost, cells));
                 }
+            }
+            units.sort();
+            for (cost, cells) in units {
                 let mut trial = withheld.clone();
                 trial.extend(&cells);
-                let ix = model.interval(&trial, x, false);
+                let ix = model.interval(&trial, x, true);
                 let protects = ix.protected();
                 let itself = protects && cells.iter().all(|&k| model.interval(&trial, k, true).protected());
-                let cost: i64 = cells.iter().map(|&k| model.cells[k].value).sum();
                 // Better: protects x and itself; protects x; widens x most; costs least.
-                let key = (itself, protects, ix.reach().min(i64::MAX / 2), -cost);
+                let reach = if protects { 0 } else { ix.reach().min(i64::MAX / 2) };
+                let key = (itself, protects, reach, -cost);
                 if best.as_ref().is_none_or(|(k, _)| key > *k) {
                     best = Some((key, cells));
+                }
+                if itself {
+                    break;
                 }
             }
             if best.as_ref().is_some_and(|((_, protects, reach, _), _)| *protects || *reach > base) {
@@ -174,9 +197,10 @@ pub fn protect_pack(figures: &mut [Figure]) {
 /// (and the family adds up to it), or when another family of the group, of
 /// the same total, is published in full. Only then can differencing work,
 /// and only then are more rows withheld.
-pub fn protect_tables(figures: &mut [Figure]) {
+pub fn protect_tables(figures: &mut [Figure], previous_fixed: bool) {
+    let quarters: &[bool] = if previous_fixed { &[false] } else { &[false, true] };
     for (total_id, families) in GROUPS {
-        for previous in [false, true] {
+        for &previous in quarters {
             let value = |f: &Figure| if previous { f.previous.numerator } else { f.current.numerator };
             let members: Vec<Vec<usize>> = families
                 .iter()

@@ -30,26 +30,31 @@ pub struct BoardInput<'a> {
     pub records: &'a std::collections::BTreeMap<String, PsrRecord>,
 }
 
-/// A PSR's gatekeeping as casepress recorded it.
-#[derive(Debug, Clone, Default)]
-pub struct PsrRecord {
-    /// When it was first submitted to managers.
-    pub submitted: Option<NaiveDate>,
-    /// The managers who agreed the version made final (or the latest), with their teams.
-    pub agreed_by: Vec<(String, Option<String>)>,
-}
+/// A PSR's gatekeeping as casepress recorded it (the lifecycle's steps):
+/// the board counts the same steps `check` reads.
+pub type PsrRecord = crate::rules::RecordedGatekeeping;
 
 impl Period<'_> {
     fn record(&self, c: &Case) -> Option<&PsrRecord> {
         self.input.records.get(c.case_id.as_str())
     }
 
-    /// Gatekeeping held: an agreement recorded, else a meeting in the case data.
+    /// Gatekept: a gatekeeping meeting with a manager held before the
+    /// hearing. Recorded steps: a manager's agreement (the lifecycle lets
+    /// only managers agree), on the meeting's day or, with no meeting
+    /// recorded, the agreement's. Else the case data: a meeting date and a
+    /// manager listed.
     fn gatekept(&self, c: &Case) -> bool {
-        match self.record(c) {
-            Some(r) => !r.agreed_by.is_empty(),
-            None => c.gatekeeping.as_ref().is_some_and(|g| g.meeting_date.is_some()),
-        }
+        let Some(hearing) = c.court.as_ref().and_then(|x| x.hearing_date) else { return false };
+        let held = match self.record(c) {
+            Some(r) => r.agreed.and(r.meeting.or(r.agreed)),
+            None => c
+                .gatekeeping
+                .as_ref()
+                .filter(|g| g.managers.iter().any(|m| rules::counts_as_manager(m.role.as_deref())))
+                .and_then(|g| g.meeting_date),
+        };
+        held.is_some_and(|d| d < hearing)
     }
 
     /// When the PSR went to managers: recorded, else from the case data.
@@ -60,13 +65,10 @@ impl Period<'_> {
         }
     }
 
-    /// Two managers, one from another team: recorded, else the case data.
+    /// Two managers, one from another team, agreed: recorded, else the case data.
     fn double_gatekept(&self, c: &Case) -> bool {
         match self.record(c) {
-            Some(r) => rules::two_managers_agree(
-                &c.team,
-                r.agreed_by.iter().map(|(n, t)| (n.as_str(), t.as_deref())),
-            ),
+            Some(r) => r.two_managers,
             None => rules::double_gatekeeping_done(c),
         }
     }
@@ -335,17 +337,17 @@ fn specs(settings: &crate::rules::Settings, policy: &str) -> Vec<Spec> {
         "Remands that started in the quarter.",
         |p| Measure::count(count(p.started(), |c| kind(c) == Some(DisposalType::Remand))),
     ));
-    s.push(spec("psr.gatekept", "Reports and assessments", "PSRs gatekept", format!("PSRs for hearings in the quarter with a gatekeeping meeting recorded ÷ PSRs for hearings in the quarter ({}).", cite(Rule::GATEKEEPING)), |p| {
+    s.push(spec("psr.gatekept", "Reports and assessments", "PSRs gatekept", format!("PSRs for hearings in the quarter gatekept at a meeting with a manager held before the hearing ÷ PSRs for hearings in the quarter. From the gatekeeping steps recorded in casepress (a manager's agreement, on the day of the meeting recorded or of the agreement), else the case file's gatekeeping meeting date and managers ({}).", cite(Rule::GATEKEEPING)), |p| {
         Measure::ratio(count(p.psrs(), |c| p.gatekept(c)), p.psrs().count())
     }));
     let on_time_definition = if settings.psr_due_for_every_psr {
         format!(
-            "PSRs submitted to managers at least 2 working days before the hearing ÷ PSRs for hearings in the quarter: every PSR ({}, applied to every PSR, not only those to be double gatekept).",
+            "PSRs submitted to managers at least 2 working days before the hearing ÷ PSRs for hearings in the quarter: every PSR. From the submission recorded in casepress, else the case file's date submitted to managers ({}, applied to every PSR, not only those to be double gatekept).",
             cite(Rule::GATEKEEPING)
         )
     } else {
         format!(
-            "PSRs submitted to managers at least 2 working days before the hearing ÷ PSRs for hearings in the quarter that were to be double gatekept, the PSRs the rule applies to ({}).",
+            "PSRs submitted to managers at least 2 working days before the hearing ÷ PSRs for hearings in the quarter that were to be double gatekept, the PSRs the rule applies to. From the submission recorded in casepress, else the case file's date submitted to managers ({}).",
             cite(Rule::GATEKEEPING)
         )
     };
@@ -371,25 +373,26 @@ fn specs(settings: &crate::rules::Settings, policy: &str) -> Vec<Spec> {
             Measure::ratio(on_time, applies.len())
         },
     ));
-    s.push(spec("psr.double_gatekept", "Reports and assessments", "Double gatekeeping where custody was a strong possibility", format!("PSRs gatekept by two managers, one from another team ÷ PSRs for hearings in the quarter where custody was a strong possibility ({}).", cite(Rule::GATEKEEPING)), |p| {
+    s.push(spec("psr.double_gatekept", "Reports and assessments", "Double gatekeeping where custody was a strong possibility", format!("PSRs agreed by two different managers, one from another team than the case's ÷ PSRs for hearings in the quarter where custody was a strong possibility. A person listed twice is one manager; a case manager, however senior, is not a manager. From the agreements recorded in casepress, else the managers in the case file ({}).", cite(Rule::GATEKEEPING)), |p| {
         let required: Vec<&Case> = p.psrs().filter(|c| rules::double_gatekeeping_required(c)).collect();
         Measure::ratio(required.iter().filter(|c| p.double_gatekept(c)).count(), required.len())
     }));
-    s.push(spec("assessment.on_time", "Reports and assessments", "Assessments within 15 working days", format!("Sentences starting in the quarter assessed within 15 working days of the order ÷ sentences starting in the quarter ({}).", cite(Rule::ASSESSMENT)), |p| {
+    s.push(spec("assessment.on_time", "Reports and assessments", "Assessments within 15 working days", format!("Sentences starting in the quarter assessed within 15 working days of the order being made ÷ sentences starting in the quarter. An assessment dated before the order is the pre-sentence one and does not count. From the case file's order and assessment dates ({}).", cite(Rule::ASSESSMENT)), |p| {
         let sentences: Vec<&Case> = p.started().filter(|c| kind(c).is_some_and(DisposalType::is_sentence)).collect();
         let on_time = sentences
             .iter()
             .filter(|c| {
                 let o = c.order.as_ref().expect("sentences have orders");
                 let due = p.input.calendar.add_working_days(o.start_date, 15);
-                o.assessed_date.or(c.assessment.as_ref().map(|a| a.date)).is_some_and(|d| d <= due)
+                rules::post_order_assessment(c).is_some_and(|d| d <= due)
             })
             .count();
         Measure::ratio(on_time, sentences.len())
     }));
-    s.push(spec("plans.review_on_time", "Reports and assessments", "Intervention plans within their review date", format!("Caseload at quarter end whose intervention plan is under 6 months old ÷ caseload at quarter end with a plan ({}).", cite(Rule::PLAN_REVIEW)), |p| {
+    s.push(spec("plans.review_on_time", "Reports and assessments", "Intervention plans within their review date", format!("Caseload at quarter end whose intervention plan is under 6 months old ÷ caseload at quarter end with a plan dated by the quarter's end (a plan dated later was not yet held). From the case file's plan date ({}).", cite(Rule::PLAN_REVIEW)), |p| {
         let end = p.q.end();
-        let plans: Vec<NaiveDate> = p.caseload().filter_map(|c| c.intervention_plan.as_ref().and_then(|x| x.date)).collect();
+        // A plan dated after the quarter's end was not held at its end.
+        let plans: Vec<NaiveDate> = p.caseload().filter_map(|c| c.intervention_plan.as_ref().and_then(|x| x.date)).filter(|d| *d <= end).collect();
         let current = plans.iter().filter(|d| d.checked_add_months(Months::new(6)).is_some_and(|due| due >= end)).count();
         Measure::ratio(current, plans.len())
     }));
@@ -533,23 +536,63 @@ fn kpis() -> Vec<Spec> {
 }
 
 /// Every figure for `quarter`, with the previous quarter beside it.
+///
+/// The previous quarter is shown as its own pack published it: what that
+/// pack withheld stays withheld, and what it published is taken as known,
+/// so two packs read side by side tell no more than each alone. That pack's
+/// own previous quarter was fixed the same way, so the packs are computed in
+/// order from the first quarter with any activity (at most
+/// [`MAX_QUARTERS_BACK`] back).
 pub fn compute(input: &BoardInput<'_>, quarter: Quarter) -> Vec<Figure> {
+    let specs = specs(input.rules, input.policy);
+    let mut chain = vec![quarter];
+    while chain.len() <= MAX_QUARTERS_BACK {
+        let earlier = chain[chain.len() - 1].previous();
+        let period = Period { q: earlier, input };
+        let active = specs.iter().filter(|s| s.id != "records.counted").any(|s| {
+            let m = (s.measure)(&period);
+            m.numerator > 0 || m.denominator.is_some_and(|d| d > 0)
+        });
+        if !active {
+            break;
+        }
+        chain.push(earlier);
+    }
+    let mut before: Option<Vec<Figure>> = None;
+    for q in chain.into_iter().rev() {
+        let mut figures = unprotected(&specs, input, q);
+        if let Some(before) = &before {
+            for (f, b) in figures.iter_mut().zip(before) {
+                debug_assert_eq!(f.id, b.id);
+                f.previous_withheld = b.current_withheld;
+            }
+        }
+        super::disclosure::protect(&mut figures, before.is_some());
+        before = Some(figures);
+    }
+    before.expect("the chain holds the quarter asked for")
+}
+
+/// How many quarters before the pack's own the chain of packs may start:
+/// ten years, beyond which a board would not set packs side by side.
+pub const MAX_QUARTERS_BACK: usize = 40;
+
+/// The figures for `quarter` before disclosure control.
+fn unprotected(specs: &[Spec], input: &BoardInput<'_>, quarter: Quarter) -> Vec<Figure> {
     let now = Period { q: quarter, input };
     let before = Period { q: quarter.previous(), input };
-    let mut figures = specs(input.rules, input.policy)
-        .into_iter()
+    specs
+        .iter()
         .map(|s| Figure {
             target: input.targets.iter().find(|(id, _)| *id == s.id).map(|(_, t)| *t),
             current: (s.measure)(&now),
             previous: (s.measure)(&before),
-            id: s.id,
+            id: s.id.clone(),
             section: s.section,
-            label: s.label,
-            definition: s.definition,
+            label: s.label.clone(),
+            definition: s.definition.clone(),
             current_withheld: false,
             previous_withheld: false,
         })
-        .collect::<Vec<_>>();
-    super::disclosure::protect(&mut figures);
-    figures
+        .collect()
 }

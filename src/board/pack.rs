@@ -274,26 +274,21 @@ fn appendix(figures: &[Figure]) -> Vec<serde_json::Value> {
         .collect()
 }
 
-/// The PSR steps recorded in each case's log, with the managers' teams from
-/// the staff directory.
-fn psr_records(press: &Press, cases: &[crate::case::Case]) -> std::collections::BTreeMap<String, PsrRecord> {
+/// The PSR steps recorded in each case's log by `today`, read as `check`
+/// reads them (the managers' teams from the staff directory).
+fn psr_records(
+    press: &Press,
+    cases: &[crate::case::Case],
+    today: NaiveDate,
+) -> std::collections::BTreeMap<String, PsrRecord> {
     let directory = press.staff();
     let mut records = std::collections::BTreeMap::new();
     for case in cases.iter().filter(|c| c.psr.is_some()) {
         let Ok(log) = press.records().read(case.case_id.as_str()) else { continue };
-        let state = crate::history::fold(&log, crate::documents::DocumentKind::Psr);
-        if state.steps.is_empty() {
-            continue;
+        let record = crate::history::gatekeeping_recorded(&log, case, directory, today);
+        if record.recorded {
+            records.insert(case.case_id.to_string(), record);
         }
-        let day = |at: &str| at.get(..10).and_then(|d| d.parse::<NaiveDate>().ok());
-        let submitted =
-            state.steps.iter().find(|s| s.step == crate::documents::Step::Submitted).and_then(|s| day(&s.at));
-        let agreed_by = state
-            .agreed_by()
-            .iter()
-            .map(|name| ((*name).to_owned(), directory.team(name).map(str::to_owned)))
-            .collect();
-        records.insert(case.case_id.to_string(), PsrRecord { submitted, agreed_by });
     }
     records
 }
@@ -358,7 +353,7 @@ pub fn build_board(
         targets: &targets,
         rules: &config.rules,
         policy: &config.service.policy_title(),
-        records: &psr_records(press, &cases),
+        records: &psr_records(press, &cases, request.today),
     };
     let figures = compute(&input, quarter);
 
