@@ -213,6 +213,9 @@ pub struct BoardConfig {
     pub cases: Option<Vec<PathBuf>>,
     /// Target percentages by figure id, for RAG ratings.
     pub targets: std::collections::BTreeMap<String, f64>,
+    /// The board's meeting dates: a quarter's paper is dated for the first
+    /// meeting after the quarter ends (`--board-date` overrides).
+    pub meeting_dates: Vec<chrono::NaiveDate>,
 }
 
 impl Default for BoardConfig {
@@ -227,7 +230,11 @@ impl Default for BoardConfig {
             ("plans.review_on_time", 90.0),
             ("statements.within_target", 90.0),
         ];
-        Self { cases: None, targets: targets.into_iter().map(|(k, v)| (k.to_owned(), v)).collect() }
+        Self {
+            cases: None,
+            targets: targets.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+            meeting_dates: Vec::new(),
+        }
     }
 }
 

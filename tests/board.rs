@@ -366,3 +366,16 @@ fn counts_follow_the_sources_definitions() {
     );
     assert_eq!(current("plans.review_on_time"), m(1, Some(1)), "P2's plan is dated after the quarter's end");
 }
+
+#[test]
+fn a_board_paper_is_dated_for_its_meeting() {
+    use casepress::board::BoardRequest;
+    let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let q: Quarter = "2026-Q2".parse().unwrap();
+    let meetings = [d("2026-07-21"), d("2026-10-20"), d("2027-01-19")];
+    let mut request = BoardRequest::complete(q, d("2026-11-23"));
+    assert_eq!(request.paper_date(&meetings), d("2026-10-20"), "the first meeting after 30 September");
+    assert_eq!(request.paper_date(&[]), d("2026-11-23"), "no meetings configured: the day it was made");
+    request.board_date = Some(d("2026-10-27"));
+    assert_eq!(request.paper_date(&meetings), d("2026-10-27"), "--board-date wins");
+}

@@ -212,6 +212,15 @@ fn the_pdf_marks_every_withheld_value_alike_and_agrees_with_the_json() {
     let dir = out.join("board/2026-Q2");
     let text = squash(&pdf_text(&dir.join("board-report.pdf")));
     assert!(!text.contains("<5"), "no value is marked small: {text}");
+    // Dated for the board's next meeting after 30 September (samples' config), not the quarter's end.
+    assert!(text.contains("20October2026"), "the board's date: {text}");
+    // The chart gives each percentage in the table's words: no "81.5%" beside "81%".
+    let words = pdf_text(&dir.join("board-report.pdf"));
+    let decimal_percent = words.split_whitespace().any(|w| {
+        let w = w.trim_end_matches([',', ')', ';']);
+        w.ends_with('%') && w.trim_end_matches('%').contains('.')
+    });
+    assert!(!decimal_percent, "a percentage with decimals, as the chart once gave: {text}");
     let json: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("figures.json")).unwrap()).unwrap();
     let figures = json["figures"].as_array().unwrap();

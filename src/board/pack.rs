@@ -171,7 +171,7 @@ fn records_counted(cases: usize, figures: &[Figure]) -> Option<usize> {
 }
 
 /// The report's template context.
-fn report_context(quarter: Quarter, cases: usize, figures: &[Figure]) -> serde_json::Value {
+fn report_context(quarter: Quarter, dated: NaiveDate, cases: usize, figures: &[Figure]) -> serde_json::Value {
     let display = |m: Measure, hidden: Option<Suppression>| -> String {
         if hidden.is_some() {
             return "[c]".into();
@@ -223,6 +223,7 @@ fn report_context(quarter: Quarter, cases: usize, figures: &[Figure]) -> serde_j
         "months": quarter.months(),
         "previous": quarter.previous().label(),
         "as_at": quarter.end().to_string(),
+        "dated": dated.to_string(),
         "cases_counted": records_counted(cases, figures).map_or_else(|| "[c]".to_owned(), |n| n.to_string()),
         "headline": [
             {"label": "Caseload at quarter end", "value": find("caseload.total")},
@@ -264,14 +265,28 @@ fn appendix(figures: &[Figure]) -> Vec<serde_json::Value> {
             let (label, id) = match family.as_slice() {
                 [one] => (one.label.clone(), one.id.clone()),
                 many => {
-                    let first = &many[0].id;
-                    let prefix = first.rsplit_once(['.', '_']).map_or(first.as_str(), |(p, _)| p);
-                    (format!("{} ({} figures)", many[0].section, many.len()), format!("{prefix}.*"))
+                    // The ids' common prefix, and the labels' common head
+                    // ("New: Referral Order", "New: Youth Caution": "New").
+                    let ids: Vec<&str> = many.iter().map(|f| f.id.as_str()).collect();
+                    let prefix = common_prefix(&ids);
+                    let head = many[0].label.split_once(':').map_or(many[0].section, |(h, _)| h);
+                    (format!("{head} ({} figures)", many.len()), format!("{prefix}*"))
                 }
             };
             json!({"label": label, "id": id, "definition": definition})
         })
         .collect()
+}
+
+/// The longest prefix of every id that ends at a `.` or `_` boundary.
+fn common_prefix<'a>(ids: &[&'a str]) -> &'a str {
+    let first = ids[0];
+    let mut len = first.len();
+    for id in &ids[1..] {
+        len = len.min(first.bytes().zip(id.bytes()).take_while(|(a, b)| a == b).count());
+    }
+    let shared = &first[..len];
+    shared.rfind(['.', '_']).map_or(shared, |i| &first[..=i])
 }
 
 /// The PSR steps recorded in each case's log by `today`, read as `check`
@@ -306,12 +321,23 @@ pub struct BoardRequest {
     /// The head of service's narrative, as plain text (paragraphs split by
     /// blank lines): printed as text, never as markup.
     pub narrative: Option<String>,
+    /// The date of the board meeting the paper is for; without one, the
+    /// first configured meeting after the quarter ends, else `today`.
+    pub board_date: Option<NaiveDate>,
 }
 
 impl BoardRequest {
     /// The final report of a complete quarter.
     pub fn complete(quarter: Quarter, today: NaiveDate) -> Self {
-        Self { quarter, today, provisional: false, narrative: None }
+        Self { quarter, today, provisional: false, narrative: None, board_date: None }
+    }
+
+    /// The date the paper carries: the board meeting it is for (given, else
+    /// the first of `meetings` after the quarter's end), else the day it
+    /// was made. Never the quarter's end, which is when the figures stand.
+    pub fn paper_date(&self, meetings: &[NaiveDate]) -> NaiveDate {
+        let end = self.quarter.end();
+        self.board_date.or_else(|| meetings.iter().filter(|d| **d > end).min().copied()).unwrap_or(self.today)
     }
 }
 
@@ -359,7 +385,8 @@ pub fn build_board(
 
     let csv = figures_csv(&figures);
     let json = figures_json(quarter, cases.len(), &figures);
-    let mut context = report_context(quarter, cases.len(), &figures);
+    let dated = request.paper_date(&config.board.meeting_dates);
+    let mut context = report_context(quarter, dated, cases.len(), &figures);
     context["provisional"] = provisional.into();
     let paragraphs: Vec<String> = request
         .narrative
