@@ -52,6 +52,7 @@ fn figures() -> BTreeMap<String, Figure> {
         rules: &rules,
         policy: "Northfield YJS practice standards",
         records: &Default::default(),
+        attendance: &[],
     };
     compute(&input, "2026-Q2".parse().unwrap()).into_iter().map(|f| (f.id.clone(), f)).collect()
 }
@@ -244,6 +245,7 @@ fn gatekeeping_figures_count_from_the_recorded_steps_where_they_exist() {
             rules: &rules,
             policy: "Northfield YJS practice standards",
             records,
+            attendance: &[],
         };
         compute(&input, quarter).into_iter().find(|f| f.id == id).unwrap().current
     };

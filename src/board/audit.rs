@@ -20,6 +20,8 @@ use microlp::{ComparisonOp, OptimizationDirection, Problem};
 use super::figure::Figure;
 use crate::case::DisposalType;
 
+mod indicators;
+
 /// How far a withheld value must stay uncertain: its feasible interval
 /// reaches at least this far above, or below, its true value.
 /// The same number as the smallest count published (checked where
@@ -281,16 +283,16 @@ impl Model {
         self.sum("assigned and unidentified statements are among those received", false, received, &outcomes);
         let safety = n(self, "statements.safety_link");
         self.sum("Safety Link statements are among those received", false, received, &[safety]);
-        // Every numerator is at most its denominator; every count of cases
-        // is at most the case records counted.
+        self.relate_indicators(p);
+        // Every numerator is at most its denominator (but a rate per
+        // child's); every count of cases is at most the records counted.
         let records = n(self, "records.counted");
         for id in self.ids.clone() {
             let (num, den) = (n(self, &id), d(self, &id));
-            if den.is_some() {
+            if den.is_some() && !indicators::is_rate(&id) {
                 self.sum("a numerator is at most its denominator", false, den, &[num]);
             }
-            let of_cases = !id.starts_with("statements.") && id != "kpi.victims" && id != "records.counted";
-            if of_cases {
+            if !indicators::counts_other_than_cases(&id) {
                 let widest = den.or(num);
                 self.sum("a count of cases is at most the case records counted", false, records, &[widest]);
             }
