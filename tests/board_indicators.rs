@@ -46,82 +46,115 @@ fn order(kind: &str, start: &str, closed: Option<&str>) -> Value {
 fn caseload() -> Vec<Case> {
     vec![
         // A first entry: a YRO, and a history recorded with nothing in it.
-        case("H1", json!({
-            "order": order("youth_rehabilitation_order", "2026-07-10", None),
-            "offending_history": [],
-            "child": {"send": {"identified": true, "formal_plan": true}},
-            "offences": [{"date": "2026-06-01", "description": "Theft", "victims": [
-                {"description": "shop worker", "consents_to_contact": true, "engaged_in_rj": true},
-                {"description": "shop owner", "consents_to_contact": true, "engaged_in_rj": false},
-                {"description": "passer-by"}
-            ]}],
-        })),
+        case(
+            "H1",
+            json!({
+                "order": order("youth_rehabilitation_order", "2026-07-10", None),
+                "offending_history": [],
+                "child": {"send": {"identified": true, "formal_plan": true}},
+                "offences": [{"date": "2026-06-01", "description": "Theft", "victims": [
+                    {"description": "shop worker", "consents_to_contact": true, "engaged_in_rj": true},
+                    {"description": "shop owner", "consents_to_contact": true, "engaged_in_rj": false},
+                    {"description": "passer-by"}
+                ]}],
+            }),
+        ),
         // Not a first entry: a Youth Caution last November.
-        case("H2", json!({
-            "order": order("youth_conditional_caution", "2026-08-01", None),
-            "offending_history": [{"type": "youth_caution", "outcome_date": "2025-11-01"}],
-            "child": {"send": {"identified": true}},
-            "offences": [{"date": "2026-07-01", "description": "Criminal damage", "victims": [
-                {"description": "neighbour", "consents_to_contact": true}
-            ]}],
-        })),
+        case(
+            "H2",
+            json!({
+                "order": order("youth_conditional_caution", "2026-08-01", None),
+                "offending_history": [{"type": "youth_caution", "outcome_date": "2025-11-01"}],
+                "child": {"send": {"identified": true}},
+                "offences": [{"date": "2026-07-01", "description": "Criminal damage", "victims": [
+                    {"description": "neighbour", "consents_to_contact": true}
+                ]}],
+            }),
+        ),
         // A looked-after child's DTO; no history recorded: first entry unknown.
-        case("H3", json!({
-            "order": order("detention_and_training_order", "2026-09-01", None),
-            "child": {"looked_after": {"local_authority": "Northfield"}, "send": {"identified": false}},
-        })),
+        case(
+            "H3",
+            json!({
+                "order": order("detention_and_training_order", "2026-09-01", None),
+                "child": {"looked_after": {"local_authority": "Northfield"}, "send": {"identified": false}},
+            }),
+        ),
         // A first entry: a Community Resolution before is not a formal entry.
-        case("H4", json!({
-            "order": order("section250", "2026-07-20", None),
-            "offending_history": [{"type": "community_resolution", "outcome_date": "2025-01-01"}],
-        })),
+        case(
+            "H4",
+            json!({
+                "order": order("section250", "2026-07-20", None),
+                "offending_history": [{"type": "community_resolution", "outcome_date": "2025-01-01"}],
+            }),
+        ),
         // A Community Resolution is no entry at all.
-        case("H5", json!({"order": order("community_resolution", "2026-07-05", None), "offending_history": []})),
+        case(
+            "H5",
+            json!({"order": order("community_resolution", "2026-07-05", None), "offending_history": []}),
+        ),
         // Cohort: entry 1 Jun 2024; a Youth Caution for 2 offences of
         // 1 Sep 2024 and a Referral Order for 1 offence of 1 May 2025
         // (proved 1 Sep 2025, within 18 months): 3 reoffences.
-        case("R1", json!({
-            "order": order("referral_order", "2024-06-01", Some("2025-03-01")),
-            "offences": [{"date": "2024-05-01", "description": "Assault"}],
-            "offending_history": [
-                {"type": "youth_caution", "outcome_date": "2024-10-01", "offence_date": "2024-09-01", "offences": 2},
-                {"type": "referral_order", "outcome_date": "2025-09-01", "offence_date": "2025-05-01"}
-            ],
-        })),
+        case(
+            "R1",
+            json!({
+                "order": order("referral_order", "2024-06-01", Some("2025-03-01")),
+                "offences": [{"date": "2024-05-01", "description": "Assault"}],
+                "offending_history": [
+                    {"type": "youth_caution", "outcome_date": "2024-10-01", "offence_date": "2024-09-01", "offences": 2},
+                    {"type": "referral_order", "outcome_date": "2025-09-01", "offence_date": "2025-05-01"}
+                ],
+            }),
+        ),
         // Cohort: entry 1 Feb 2025, nothing since.
-        case("R2", json!({"order": order("youth_caution", "2025-02-01", Some("2025-05-01")), "offending_history": []})),
+        case(
+            "R2",
+            json!({"order": order("youth_caution", "2025-02-01", Some("2025-05-01")), "offending_history": []}),
+        ),
         // Cohort: entry a YCC of 1 Dec 2024; the Community Resolution after
         // is no reoffence; the current YRO (10 Jan 2026) for an offence of
         // 15 Nov 2025, within 12 months: 1 reoffence.
-        case("R3", json!({
-            "order": order("youth_rehabilitation_order", "2026-01-10", None),
-            "offences": [{"date": "2025-11-15", "description": "Robbery"}],
-            "offending_history": [
-                {"type": "youth_conditional_caution", "outcome_date": "2024-12-01", "offence_date": "2024-11-01"},
-                {"type": "community_resolution", "outcome_date": "2025-03-01", "offence_date": "2025-02-01"}
-            ],
-        })),
+        case(
+            "R3",
+            json!({
+                "order": order("youth_rehabilitation_order", "2026-01-10", None),
+                "offences": [{"date": "2025-11-15", "description": "Robbery"}],
+                "offending_history": [
+                    {"type": "youth_conditional_caution", "outcome_date": "2024-12-01", "offence_date": "2024-11-01"},
+                    {"type": "community_resolution", "outcome_date": "2025-03-01", "offence_date": "2025-02-01"}
+                ],
+            }),
+        ),
         // An entry in the cohort's year, history not recorded.
         case("R4", json!({"order": order("referral_order", "2024-09-01", Some("2025-06-01"))})),
         // A Community Resolution in the cohort's year: not in the cohort.
-        case("R5", json!({"order": order("community_resolution", "2024-08-01", Some("2024-09-01")), "offending_history": []})),
-        case("E1", json!({
-            "order": order("referral_order", "2026-01-05", Some("2026-07-15")),
-            "child": {"send": {"identified": true, "formal_plan": true}},
-            "end_of_order": {"suitable_accommodation": true, "suitable_ete": true,
-                "mental_health_need": true, "mental_health_offered": true, "mental_health_attended": false,
-                "substance_misuse_need": false},
-        })),
+        case(
+            "R5",
+            json!({"order": order("community_resolution", "2024-08-01", Some("2024-09-01")), "offending_history": []}),
+        ),
+        case(
+            "E1",
+            json!({
+                "order": order("referral_order", "2026-01-05", Some("2026-07-15")),
+                "child": {"send": {"identified": true, "formal_plan": true}},
+                "end_of_order": {"suitable_accommodation": true, "suitable_ete": true,
+                    "mental_health_need": true, "mental_health_offered": true, "mental_health_attended": false,
+                    "substance_misuse_need": false},
+            }),
+        ),
         // Attended, so offered (offered itself not recorded); ETE not recorded.
-        case("E2", json!({
-            "order": order("youth_rehabilitation_order", "2025-10-01", Some("2026-08-20")),
-            "end_of_order": {"suitable_accommodation": false,
-                "mental_health_need": true, "mental_health_attended": true,
-                "substance_misuse_need": true, "substance_misuse_offered": false},
-            "offences": [{"date": "2025-09-01", "description": "Theft", "victims": [
-                {"description": "shop", "consents_to_contact": false}
-            ]}],
-        })),
+        case(
+            "E2",
+            json!({
+                "order": order("youth_rehabilitation_order", "2025-10-01", Some("2026-08-20")),
+                "end_of_order": {"suitable_accommodation": false,
+                    "mental_health_need": true, "mental_health_attended": true,
+                    "substance_misuse_need": true, "substance_misuse_offered": false},
+                "offences": [{"date": "2025-09-01", "description": "Theft", "victims": [
+                    {"description": "shop", "consents_to_contact": false}
+                ]}],
+            }),
+        ),
         // Nothing recorded at the end.
         case("E3", json!({"order": order("youth_caution", "2026-06-01", Some("2026-09-10"))})),
     ]
@@ -206,8 +239,11 @@ fn every_indicator_equals_its_hand_computed_numerator_and_denominator() {
     for (id, expected) in want {
         assert_eq!(get(id).current, expected, "{id}");
     }
-    let new: Vec<&str> =
-        f.iter().map(|x| x.id.as_str()).filter(|id| id.starts_with("kpi.") || id.starts_with("plan.")).collect();
+    let new: Vec<&str> = f
+        .iter()
+        .map(|x| x.id.as_str())
+        .filter(|id| id.starts_with("kpi.") || id.starts_with("plan."))
+        .collect();
     assert_eq!(new.len(), want.len(), "every indicator is checked: {new:?}");
     // The previous quarter (April to June): E3's Youth Caution, no history;
     // one meeting, its one place taken.
@@ -240,5 +276,7 @@ fn the_indicators_are_in_the_disclosure_model_and_pass_the_audit() {
     let narrow: Vec<_> = intervals.iter().filter(|i| !i.protected()).collect();
     assert!(narrow.is_empty(), "{narrow:?}");
     // A frequency of 4 reoffences by 3 children is allowed above 1.
-    assert!(f.iter().any(|x| x.id == "plan.reoffending.frequency" && x.current.numerator > x.current.denominator.unwrap()));
+    assert!(f.iter().any(
+        |x| x.id == "plan.reoffending.frequency" && x.current.numerator > x.current.denominator.unwrap()
+    ));
 }

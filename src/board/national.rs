@@ -21,11 +21,8 @@ pub const SECTION: &str = "YJB key performance indicators";
 
 /// The national indicators the sources we hold name but do not define:
 /// (indicator, name, what the pack says instead of a figure).
-pub const NOT_DEFINED: [(&str, &str); 3] = [
-    ("KPI 6", "Out-of-court disposals"),
-    ("KPI 8", "Wider services"),
-    ("KPI 9", "Serious violence"),
-];
+pub const NOT_DEFINED: [(&str, &str); 3] =
+    [("KPI 6", "Out-of-court disposals"), ("KPI 8", "Wider services"), ("KPI 9", "Serious violence")];
 
 /// What the pack prints for an indicator in [`NOT_DEFINED`].
 pub const NOT_DEFINED_NOTE: &str = "Not defined in the sources we hold: the published guidance we hold names this indicator, but its wording is cut off or absent, so no figure is given rather than one of our own making.";
@@ -129,7 +126,9 @@ fn outcome(
             format!("kpi.{id}.not_recorded"),
             SECTION,
             "   not recorded",
-            format!("Children whose order or programme ended in the quarter with no record of whether they were {what}."),
+            format!(
+                "Children whose order or programme ended in the quarter with no record of whether they were {what}."
+            ),
             move |p| Measure::count(count(p.ended(), |c| end(c, fact).is_none())),
         ),
     ]
@@ -166,7 +165,9 @@ fn need(
             format!("kpi.{id}.offered"),
             SECTION,
             "   of those, an intervention planned or offered",
-            format!("Of the children in the row above with a need, those with {what} planned or offered (YJB KPIs, 2023 wording: the second step). An intervention attended counts as offered."),
+            format!(
+                "Of the children in the row above with a need, those with {what} planned or offered (YJB KPIs, 2023 wording: the second step). An intervention attended counts as offered."
+            ),
             move |p| {
                 let needs: Vec<&Case> = p.ended().filter(has_need).collect();
                 Measure::ratio(needs.iter().filter(|c| was_offered(c)).count(), needs.len())
@@ -176,17 +177,24 @@ fn need(
             format!("kpi.{id}.attended"),
             SECTION,
             "   of those, attended",
-            format!("Of the children in the row above with {what} planned or offered, those recorded as attending it (YJB KPIs, 2023 wording: the third step)."),
+            format!(
+                "Of the children in the row above with {what} planned or offered, those recorded as attending it (YJB KPIs, 2023 wording: the third step)."
+            ),
             move |p| {
                 let offered: Vec<&Case> = p.ended().filter(has_need).filter(was_offered).collect();
-                Measure::ratio(offered.iter().filter(|c| end(c, attended) == Some(true)).count(), offered.len())
+                Measure::ratio(
+                    offered.iter().filter(|c| end(c, attended) == Some(true)).count(),
+                    offered.len(),
+                )
             },
         ),
         spec(
             format!("kpi.{id}.not_recorded"),
             SECTION,
             "   screening not recorded",
-            format!("Children whose order ended in the quarter with no record of whether they had a need for {what}."),
+            format!(
+                "Children whose order ended in the quarter with no record of whether they had a need for {what}."
+            ),
             move |p| Measure::count(count(p.ended(), |c| end(c, need).is_none())),
         ),
     ]
@@ -313,7 +321,8 @@ mod tests {
 
     #[test]
     fn the_attendance_file_is_read_and_bad_rows_are_named() {
-        let rows = parse_attendance("date,member,attended\n2026-07-14,Police,yes\n2026-07-14, Health ,No\n").unwrap();
+        let rows = parse_attendance("date,member,attended\n2026-07-14,Police,yes\n2026-07-14, Health ,No\n")
+            .unwrap();
         assert_eq!(rows.len(), 2);
         assert!(rows[0].attended && !rows[1].attended);
         assert_eq!(rows[1].member, "Health");

@@ -187,7 +187,9 @@ fn report_context(quarter: Quarter, cases: usize, figures: &[Figure]) -> serde_j
     let rate = |m: Measure, hidden: Option<Suppression>| -> String {
         match (hidden, m.denominator) {
             (Some(_), _) => "[c]".into(),
-            (None, Some(d)) if d > 0 => format!("{:.2} ({} in {d})", f64::from(m.numerator) / f64::from(d), m.numerator),
+            (None, Some(d)) if d > 0 => {
+                format!("{:.2} ({} in {d})", f64::from(m.numerator) / f64::from(d), m.numerator)
+            }
             _ => "n/a".into(),
         }
     };

@@ -71,9 +71,11 @@ fn record(c: &Case) -> Option<Vec<Outcome>> {
 /// history is not recorded.
 fn first_time_entrant(p: &Period, c: &Case) -> Option<Option<bool>> {
     let o = c.order.as_ref().filter(|o| is_formal(o.kind) && p.q.contains(o.start_date))?;
-    Some(c.offending_history.as_ref().map(|h| {
-        !h.iter().any(|x| is_formal(x.kind) && x.outcome_date < o.start_date)
-    }))
+    Some(
+        c.offending_history
+            .as_ref()
+            .map(|h| !h.iter().any(|x| is_formal(x.kind) && x.outcome_date < o.start_date)),
+    )
 }
 
 /// The 12-month cohort reported in quarter `p`: formal entries in the 12
@@ -141,7 +143,9 @@ pub(super) fn specs() -> Vec<Spec> {
             "plan.reoffending.frequency",
             SECTION,
             "Reoffending: frequency rate (reoffences per child)",
-            format!("Reoffences by the children in the 12-month cohort ÷ children in the cohort: reoffences per child, shown as a number, not a percentage. {cohort_rule}"),
+            format!(
+                "Reoffences by the children in the 12-month cohort ÷ children in the cohort: reoffences per child, shown as a number, not a percentage. {cohort_rule}"
+            ),
             |p| {
                 let counts: Vec<u32> = p.input.cases.iter().filter_map(|c| cohort(p, c).flatten()).collect();
                 Measure::ratio(counts.iter().sum::<u32>() as usize, counts.len())
@@ -161,7 +165,10 @@ pub(super) fn specs() -> Vec<Spec> {
             "Custodial sentences (Detention and Training Orders and s.250) starting in the quarter for children recorded as looked after ÷ custodial sentences starting in the quarter. Looked-after status is as the case records it now, not as at sentence.",
             |p| {
                 let custody: Vec<&Case> = p.started().filter(|c| kind(c).is_some_and(is_custody)).collect();
-                Measure::ratio(custody.iter().filter(|c| c.child.looked_after.is_some()).count(), custody.len())
+                Measure::ratio(
+                    custody.iter().filter(|c| c.child.looked_after.is_some()).count(),
+                    custody.len(),
+                )
             },
         ),
     ]

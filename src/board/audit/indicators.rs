@@ -29,15 +29,21 @@ impl Model {
         let records = n(self, "records.counted");
         // KPIs 1, 2, 4 and 5 each split the orders ended in the quarter
         // into recorded and not recorded: an unpublished count they share.
-        let ended_parts: Vec<[Option<Var>; 2]> = ["accommodation", "ete", "mental_health", "substance_misuse"]
-            .iter()
-            .map(|k| [d(self, &format!("kpi.{k}")), n(self, &format!("kpi.{k}.not_recorded"))])
-            .collect();
+        let ended_parts: Vec<[Option<Var>; 2]> =
+            ["accommodation", "ete", "mental_health", "substance_misuse"]
+                .iter()
+                .map(|k| [d(self, &format!("kpi.{k}")), n(self, &format!("kpi.{k}.not_recorded"))])
+                .collect();
         if let Some([Some(a), Some(b)]) = ended_parts.first().copied() {
             let ended = Var::Hidden(self.hidden.len());
             self.hidden.push(self.value(a) + self.value(b));
             for parts in &ended_parts {
-                self.sum("KPIs 1, 2, 4 and 5 count the orders ended, recorded or not", true, Some(ended), parts);
+                self.sum(
+                    "KPIs 1, 2, 4 and 5 count the orders ended, recorded or not",
+                    true,
+                    Some(ended),
+                    parts,
+                );
             }
             self.sum("orders ended are case records", false, records, &[Some(ended)]);
             if !p {
