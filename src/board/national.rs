@@ -10,7 +10,6 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
-use serde::Deserialize;
 
 use super::figure::Measure;
 use super::figures::{Period, Spec, count, is_out_of_court, kind, spec};
@@ -44,25 +43,14 @@ pub fn short_label(id: &str) -> Option<&'static str> {
 
 /// One board member's attendance at one management board meeting, a row
 /// of the attendance file.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attendance {
     /// The meeting's date.
     pub date: NaiveDate,
     /// The member expected, by role or agency (e.g. "Police").
     pub member: String,
     /// Whether they (or a deputy the board accepts) attended: `yes` or `no`.
-    #[serde(deserialize_with = "yes_no")]
     pub attended: bool,
-}
-
-fn yes_no<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    let text = String::deserialize(d)?;
-    match text.trim().to_ascii_lowercase().as_str() {
-        "yes" => Ok(true),
-        "no" => Ok(false),
-        other => Err(serde::de::Error::custom(format!("expected yes or no, found `{other}`"))),
-    }
 }
 
 /// Reads the attendance file: CSV with the header `date,member,attended`.
@@ -81,18 +69,19 @@ pub fn parse_attendance(text: &str) -> Result<Vec<Attendance>, String> {
         return Err("line 1: expected the header `date,member,attended`".into());
     }
     let mut rows = Vec::new();
-    for (i, row) in reader.deserialize::<Attendance>().enumerate() {
+    for (i, record) in reader.records().enumerate() {
         let line = i + 2;
-        rows.push(row.map_err(|e| {
-            let what = match e.kind() {
-                csv::ErrorKind::Deserialize { err, .. } => {
-                    let column = err.field().map_or(String::new(), |f| format!(" column {}", f + 1));
-                    format!("{column}: {} (dates are YYYY-MM-DD; attended is yes or no)", err.kind())
-                }
-                _ => format!(": {e}"),
-            };
-            format!("line {line}{what}")
-        })?);
+        let record = record.map_err(|e| format!("line {line}: {e}"))?;
+        let cell = |k: usize| record.get(k).unwrap_or("");
+        let date = cell(0).parse::<NaiveDate>().map_err(|_| {
+            format!("line {line} column 1: expected a date as YYYY-MM-DD, found `{}`", cell(0))
+        })?;
+        let attended = match cell(2).to_ascii_lowercase().as_str() {
+            "yes" => true,
+            "no" => false,
+            other => return Err(format!("line {line} column 3: expected yes or no, found `{other}`")),
+        };
+        rows.push(Attendance { date, member: cell(1).to_owned(), attended });
     }
     Ok(rows)
 }
