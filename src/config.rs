@@ -216,6 +216,9 @@ pub struct BoardConfig {
     /// The board's meeting dates: a quarter's paper is dated for the first
     /// meeting after the quarter ends (`--board-date` overrides).
     pub meeting_dates: Vec<chrono::NaiveDate>,
+    /// The management board's attendance (CSV: `date,member,attended`), for
+    /// KPI 7. None: KPI 7 counts no meetings.
+    pub attendance: Option<PathBuf>,
 }
 
 impl Default for BoardConfig {
@@ -234,6 +237,7 @@ impl Default for BoardConfig {
             cases: None,
             targets: targets.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
             meeting_dates: Vec::new(),
+            attendance: None,
         }
     }
 }
@@ -560,6 +564,7 @@ impl Config {
         if let Some(cases) = self.board.cases.as_mut() {
             cases.iter_mut().for_each(fix);
         }
+        self.board.attendance.as_mut().map(fix);
     }
 
     /// The settings without any path: what shapes a document's content.
@@ -572,6 +577,7 @@ impl Config {
         c.statements.inbox = None;
         c.statements.sample_inbox = None;
         c.board.cases = None;
+        c.board.attendance = None;
         c.workspace.users = PathBuf::new();
         c.smtp = None;
         c

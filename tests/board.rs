@@ -52,6 +52,7 @@ fn figures() -> BTreeMap<String, Figure> {
         rules: &rules,
         policy: "Northfield YJS practice standards",
         records: &Default::default(),
+        attendance: &[],
     };
     compute(&input, "2026-Q2".parse().unwrap()).into_iter().map(|f| (f.id.clone(), f)).collect()
 }
@@ -129,22 +130,38 @@ fn every_figure_on_the_fixture_equals_its_hand_computed_value() {
     // Worked with in the quarter: A to F (G closed in June). SEND identified:
     // A (with a plan) and F (without).
     set("kpi.send", 1, Some(2));
-    // Endings with a need: D, who attended the mental health intervention
-    // but not the substance misuse one.
-    set("kpi.mental_health", 1, Some(1));
-    set("kpi.substance_misuse", 0, Some(1));
+    // B to E have no SEND status recorded.
+    set("kpi.send.not_recorded", 4, None);
+    // Endings screened: D (both needs) and F (neither). D attended the
+    // mental health intervention (so it was offered) but not the substance
+    // misuse one, which is not recorded as offered either.
+    set("kpi.mental_health", 1, Some(2));
+    set("kpi.mental_health.offered", 1, Some(1));
+    set("kpi.mental_health.attended", 1, Some(1));
+    set("kpi.substance_misuse", 1, Some(2));
+    set("kpi.substance_misuse.offered", 0, Some(1));
+    set("kpi.substance_misuse.attended", 0, Some(0));
+    // No attendance file.
+    set("kpi.board_attendance", 0, Some(0));
     // Started: B and C (sentences) and D (caution); E (remand) is excluded.
     set("kpi.out_of_court", 1, Some(3));
     // Victims consenting to contact, for children worked with: B's two and
     // D's one; one of them engaged.
     set("kpi.victims", 1, Some(3));
+    // Formal entries started: B, C and D, none with an offending history.
+    set("plan.fte.not_recorded", 3, None);
+    // The cohort (April 2024 to March 2025) is empty.
+    set("plan.reoffending.binary", 0, Some(0));
+    set("plan.reoffending.frequency", 0, Some(0));
+    // C's DTO; C is not looked after.
+    set("plan.lac_custody", 0, Some(1));
 
     for (id, figure) in &f {
         // Every other figure counts nothing for these seven cases (a count of 0).
         let expected = want.get(id.as_str()).copied().unwrap_or(m(0, None));
         assert_eq!(figure.current, expected, "{id}");
     }
-    assert_eq!(f.len(), 66, "every figure was checked");
+    assert_eq!(f.len(), 84, "every figure was checked");
     // The previous quarter (April to June): open on 30 Jun were A and F;
     // A and G started.
     assert_eq!(f["caseload.total"].previous, m(2, None));
@@ -244,6 +261,7 @@ fn gatekeeping_figures_count_from_the_recorded_steps_where_they_exist() {
             rules: &rules,
             policy: "Northfield YJS practice standards",
             records,
+            attendance: &[],
         };
         compute(&input, quarter).into_iter().find(|f| f.id == id).unwrap().current
     };
@@ -349,6 +367,7 @@ fn counts_follow_the_sources_definitions() {
         rules: &rules,
         policy: "Northfield YJS practice standards",
         records: &Default::default(),
+        attendance: &[],
     };
     let figures: BTreeMap<String, Figure> =
         compute(&input, "2026-Q2".parse().unwrap()).into_iter().map(|f| (f.id.clone(), f)).collect();

@@ -29,6 +29,7 @@ fn figures(cases: &[Case], quarter: &str) -> Vec<Figure> {
         rules: &Settings::default(),
         policy: "Northfield YJS practice standards",
         records: &Default::default(),
+        attendance: &[],
     };
     compute(&input, quarter.parse().unwrap())
 }

@@ -126,6 +126,7 @@ fn board_json(cases: &[casepress::case::Case], quarter: Quarter) -> (Value, Vec<
         rules: &Settings::default(),
         policy: "Northfield YJS practice standards",
         records: &Default::default(),
+        attendance: &[],
     };
     let figures = compute(&input, quarter);
     (serde_json::from_str(&figures_json(quarter, cases.len(), &figures)).unwrap(), figures)

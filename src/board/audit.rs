@@ -20,6 +20,8 @@ use microlp::{ComparisonOp, OptimizationDirection, Problem};
 use super::figure::Figure;
 use crate::case::DisposalType;
 
+mod indicators;
+
 /// How far a withheld value must stay uncertain: its feasible interval
 /// reaches at least this far above, or below, its true value.
 /// The same number as the smallest count published (checked where
@@ -131,8 +133,11 @@ impl Model {
                 });
                 if let Some(d) = m.denominator {
                     cells.push(Cell { figure: i, previous, part: Part::Denominator, value: i64::from(d) });
-                    let rest = i64::from(d) - i64::from(m.numerator);
-                    cells.push(Cell { figure: i, previous, part: Part::Rest, value: rest });
+                    // A rate per child has no rest: its numerator may exceed it.
+                    if !indicators::is_rate(&f.id) {
+                        let rest = i64::from(d) - i64::from(m.numerator);
+                        cells.push(Cell { figure: i, previous, part: Part::Rest, value: rest });
+                    }
                 }
             }
         }
@@ -291,12 +296,13 @@ impl Model {
         self.sum("assigned and unidentified statements are among those received", false, received, &outcomes);
         let safety = n(self, "statements.safety_link");
         self.sum("Safety Link statements are among those received", false, received, &[safety]);
-        // Every numerator is at most its denominator; every count of cases
-        // is at most the case records counted.
+        self.relate_indicators(p);
+        // Every numerator is at most its denominator (but a rate per
+        // child's); every count of cases is at most the records counted.
         let records = n(self, "records.counted");
         for id in self.ids.clone() {
             let (num, den) = (n(self, &id), d(self, &id));
-            if den.is_some() {
+            if den.is_some() && !indicators::is_rate(&id) {
                 // With the rest never negative, the numerator is at most the denominator.
                 let rest = self.var(&id, p, Part::Rest);
                 self.sum(
@@ -306,8 +312,7 @@ impl Model {
                     &[num, rest],
                 );
             }
-            let of_cases = !id.starts_with("statements.") && id != "kpi.victims" && id != "records.counted";
-            if of_cases {
+            if !indicators::counts_other_than_cases(&id) {
                 let widest = den.or(num);
                 self.sum("a count of cases is at most the case records counted", false, records, &[widest]);
             }

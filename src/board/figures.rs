@@ -28,6 +28,9 @@ pub struct BoardInput<'a> {
     /// The PSR steps casepress recorded, by case id: where they exist, the
     /// gatekeeping figures count from them rather than from the case data.
     pub records: &'a std::collections::BTreeMap<String, PsrRecord>,
+    /// The management board's attendance, from the file `board.attendance`
+    /// names (none: KPI 7 counts no meetings).
+    pub attendance: &'a [super::national::Attendance],
 }
 
 /// A PSR's gatekeeping as casepress recorded it (the lifecycle's steps):
@@ -75,18 +78,18 @@ impl Period<'_> {
 }
 
 /// One quarter's view of the cases.
-struct Period<'a> {
-    q: Quarter,
-    input: &'a BoardInput<'a>,
+pub(super) struct Period<'a> {
+    pub(super) q: Quarter,
+    pub(super) input: &'a BoardInput<'a>,
 }
 
 impl Period<'_> {
-    fn during(&self, d: Option<NaiveDate>) -> bool {
+    pub(super) fn during(&self, d: Option<NaiveDate>) -> bool {
         d.is_some_and(|d| self.q.contains(d))
     }
 
     /// Open at the quarter's end: started by then and not closed by then.
-    fn caseload(&self) -> impl Iterator<Item = &Case> {
+    pub(super) fn caseload(&self) -> impl Iterator<Item = &Case> {
         let end = self.q.end();
         self.input.cases.iter().filter(move |c| {
             c.order.as_ref().is_some_and(|o| o.start_date <= end && o.closed_date.is_none_or(|x| x > end))
@@ -94,7 +97,7 @@ impl Period<'_> {
     }
 
     /// Open at any time in the quarter.
-    fn worked_with(&self) -> impl Iterator<Item = &Case> {
+    pub(super) fn worked_with(&self) -> impl Iterator<Item = &Case> {
         let (start, end) = (self.q.start(), self.q.end());
         self.input.cases.iter().filter(move |c| {
             c.order.as_ref().is_some_and(|o| o.start_date <= end && o.closed_date.is_none_or(|x| x >= start))
@@ -102,12 +105,12 @@ impl Period<'_> {
     }
 
     /// Started in the quarter.
-    fn started(&self) -> impl Iterator<Item = &Case> {
+    pub(super) fn started(&self) -> impl Iterator<Item = &Case> {
         self.input.cases.iter().filter(|c| self.during(c.order.as_ref().map(|o| o.start_date)))
     }
 
     /// Ended in the quarter.
-    fn ended(&self) -> impl Iterator<Item = &Case> {
+    pub(super) fn ended(&self) -> impl Iterator<Item = &Case> {
         self.input.cases.iter().filter(|c| self.during(c.order.as_ref().and_then(|o| o.closed_date)))
     }
 
@@ -125,12 +128,12 @@ impl Period<'_> {
     }
 }
 
-fn count<T>(it: impl Iterator<Item = T>, pred: impl Fn(&T) -> bool) -> usize {
+pub(super) fn count<T>(it: impl Iterator<Item = T>, pred: impl Fn(&T) -> bool) -> usize {
     it.filter(|x| pred(x)).count()
 }
 
 /// A figure computed the same way for both quarters.
-struct Spec {
+pub(super) struct Spec {
     id: String,
     section: &'static str,
     label: String,
@@ -138,7 +141,7 @@ struct Spec {
     measure: Box<dyn Fn(&Period) -> Measure>,
 }
 
-fn spec(
+pub(super) fn spec(
     id: impl Into<String>,
     section: &'static str,
     label: impl Into<String>,
@@ -158,11 +161,11 @@ fn slug(kind: DisposalType) -> String {
     serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
-fn is_custody(k: DisposalType) -> bool {
+pub(super) fn is_custody(k: DisposalType) -> bool {
     matches!(k, DisposalType::DetentionAndTrainingOrder | DisposalType::Section250)
 }
 
-fn is_out_of_court(k: DisposalType) -> bool {
+pub(super) fn is_out_of_court(k: DisposalType) -> bool {
     matches!(
         k,
         DisposalType::YouthConditionalCaution
@@ -171,7 +174,7 @@ fn is_out_of_court(k: DisposalType) -> bool {
     )
 }
 
-fn kind(c: &Case) -> Option<DisposalType> {
+pub(super) fn kind(c: &Case) -> Option<DisposalType> {
     c.order.as_ref().map(|o| o.kind)
 }
 
@@ -431,108 +434,9 @@ fn specs(settings: &crate::rules::Settings, policy: &str) -> Vec<Spec> {
         "Statements in the quarter that could not be matched to one child (quarantined, never assigned).",
         |p| Measure::count(count(p.statements(), |s| s.outcome == StatementOutcome::Unidentified)),
     ));
-    s.extend(kpis());
+    s.extend(super::national::specs());
+    s.extend(super::plan_indicators::specs());
     s
-}
-
-fn end_flag(c: &Case, f: impl Fn(&crate::case::EndOfOrder) -> Option<bool>) -> Option<bool> {
-    c.end_of_order.as_ref().and_then(f)
-}
-
-fn kpis() -> Vec<Spec> {
-    vec![
-        spec(
-            "kpi.accommodation",
-            "YJB key performance indicators",
-            "KPI 1: suitable accommodation at the end",
-            "Orders ending in the quarter with the child in suitable accommodation ÷ orders ending in the quarter with the outcome recorded.",
-            |p| {
-                let recorded: Vec<bool> =
-                    p.ended().filter_map(|c| end_flag(c, |e| e.suitable_accommodation)).collect();
-                Measure::ratio(recorded.iter().filter(|x| **x).count(), recorded.len())
-            },
-        ),
-        spec(
-            "kpi.ete",
-            "YJB key performance indicators",
-            "KPI 2: suitable education, training or employment at the end",
-            "Orders ending in the quarter with the child in suitable ETE ÷ orders ending in the quarter with the outcome recorded.",
-            |p| {
-                let recorded: Vec<bool> = p.ended().filter_map(|c| end_flag(c, |e| e.suitable_ete)).collect();
-                Measure::ratio(recorded.iter().filter(|x| **x).count(), recorded.len())
-            },
-        ),
-        spec(
-            "kpi.send",
-            "YJB key performance indicators",
-            "KPI 3: SEND with a formal plan",
-            "Children worked with in the quarter who have a formal plan ÷ children worked with in the quarter with an identified SEND need (ALN in Wales).",
-            |p| {
-                let need: Vec<&Case> =
-                    p.worked_with().filter(|c| c.child.send.as_ref().is_some_and(|s| s.identified)).collect();
-                Measure::ratio(
-                    need.iter().filter(|c| c.child.send.as_ref().is_some_and(|s| s.formal_plan)).count(),
-                    need.len(),
-                )
-            },
-        ),
-        spec(
-            "kpi.mental_health",
-            "YJB key performance indicators",
-            "KPI 4: mental health need met",
-            "Of orders ending in the quarter with a screened or identified mental health or emotional wellbeing need, those where the child attended the intervention.",
-            |p| {
-                let need: Vec<&Case> =
-                    p.ended().filter(|c| end_flag(c, |e| e.mental_health_need) == Some(true)).collect();
-                Measure::ratio(
-                    need.iter().filter(|c| end_flag(c, |e| e.mental_health_attended) == Some(true)).count(),
-                    need.len(),
-                )
-            },
-        ),
-        spec(
-            "kpi.substance_misuse",
-            "YJB key performance indicators",
-            "KPI 5: substance misuse need met",
-            "Of orders ending in the quarter with a screened or identified substance misuse need, those where the child attended the intervention or treatment.",
-            |p| {
-                let need: Vec<&Case> =
-                    p.ended().filter(|c| end_flag(c, |e| e.substance_misuse_need) == Some(true)).collect();
-                Measure::ratio(
-                    need.iter()
-                        .filter(|c| end_flag(c, |e| e.substance_misuse_attended) == Some(true))
-                        .count(),
-                    need.len(),
-                )
-            },
-        ),
-        spec(
-            "kpi.out_of_court",
-            "YJB key performance indicators",
-            "KPI 6: out-of-court disposals",
-            "Out-of-court disposals (Youth Conditional Caution, Youth Caution, Community Resolution) ÷ all orders and disposals starting in the quarter, prevention, bail and remand excluded.",
-            |p| {
-                let disposals: Vec<DisposalType> =
-                    p.started().filter_map(kind).filter(|k| k.is_sentence() || is_out_of_court(*k)).collect();
-                Measure::ratio(disposals.iter().filter(|k| is_out_of_court(**k)).count(), disposals.len())
-            },
-        ),
-        spec(
-            "kpi.victims",
-            "YJB key performance indicators",
-            "KPI 10: victims engaged in restorative justice",
-            "Victims who took part in a restorative justice opportunity ÷ victims who consented to be contacted, for children worked with in the quarter.",
-            |p| {
-                let consenting: Vec<bool> = p
-                    .worked_with()
-                    .flat_map(|c| c.offences.iter().flat_map(|o| o.victims.iter()))
-                    .filter(|v| v.consents_to_contact == Some(true))
-                    .map(|v| v.engaged_in_rj == Some(true))
-                    .collect();
-                Measure::ratio(consenting.iter().filter(|x| **x).count(), consenting.len())
-            },
-        ),
-    ]
 }
 
 /// Every figure for `quarter`, with the previous quarter beside it.

@@ -5,7 +5,9 @@ pub mod audit;
 pub mod disclosure;
 pub mod figure;
 pub mod figures;
+pub mod national;
 mod pack;
+pub mod plan_indicators;
 pub mod quarter;
 
 pub use figure::{Figure, Measure};

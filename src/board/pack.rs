@@ -156,6 +156,7 @@ pub fn figures_json(quarter: Quarter, cases: usize, figures: &[Figure]) -> Strin
         "cases_counted": records_counted(cases, figures),
         "suppression": format!("counts of 1 to {}, percentages built on them, and every figure from which one could be narrowed to less than {} either side are published as null (\"withheld\"); a withheld value is not said to be small or not", super::disclosure::SMALLEST_PUBLISHED - 1, super::audit::PROTECTION),
         "figures": figures.iter().map(publish_figure).collect::<Vec<_>>(),
+        "not_defined": not_defined(),
     });
     let mut text = serde_json::to_string_pretty(&doc).expect("figures serialise");
     text.push('\n');
@@ -182,24 +183,29 @@ fn report_context(quarter: Quarter, dated: NaiveDate, cases: usize, figures: &[F
             _ => m.numerator.to_string(),
         }
     };
+    // A rate per child (reoffences per child) is a number, not a percentage.
+    let rate = |m: Measure, hidden: Option<Suppression>| -> String {
+        match (hidden, m.denominator) {
+            (Some(_), _) => "[c]".into(),
+            (None, Some(d)) if d > 0 => {
+                format!("{:.2} ({} in {d})", f64::from(m.numerator) / f64::from(d), m.numerator)
+            }
+            _ => "n/a".into(),
+        }
+    };
     let mut sections: Vec<(String, Vec<serde_json::Value>)> = Vec::new();
     for f in figures {
-        let short = match f.id.as_str() {
-            "kpi.accommodation" => "KPI 1 Accommodation",
-            "kpi.ete" => "KPI 2 ETE",
-            "kpi.send" => "KPI 3 SEND",
-            "kpi.mental_health" => "KPI 4 Mental health",
-            "kpi.substance_misuse" => "KPI 5 Substance misuse",
-            "kpi.out_of_court" => "KPI 6 Out-of-court",
-            "kpi.victims" => "KPI 10 Victims",
-            _ => f.label.as_str(),
+        let short = super::national::short_label(&f.id);
+        let shown = |m: Measure, hidden: Option<Suppression>| {
+            if super::plan_indicators::is_rate(&f.id) { rate(m, hidden) } else { display(m, hidden) }
         };
         let row = json!({
             "id": f.id,
             "label": f.label,
-            "short": short,
-            "current": display(f.current, f.hidden(false)),
-            "previous": display(f.previous, f.hidden(true)),
+            "short": short.unwrap_or(f.label.as_str()),
+            "chart": short.is_some(),
+            "current": shown(f.current, f.hidden(false)),
+            "previous": shown(f.previous, f.hidden(true)),
             "trend": if f.hidden(false).is_some() || f.hidden(true).is_some() { None } else { f.trend() },
             "rag": if f.hidden(false).is_some() { None } else { f.rag() },
             "target": f.target,
@@ -246,7 +252,17 @@ fn report_context(quarter: Quarter, dated: NaiveDate, cases: usize, figures: &[F
             "target": f.target,
         })).collect::<Vec<_>>(),
         "appendix": appendix(figures),
+        "not_defined": not_defined(),
     })
+}
+
+/// The national indicators the sources we hold do not define, as the pack
+/// lists them in place of a figure.
+fn not_defined() -> Vec<serde_json::Value> {
+    super::national::NOT_DEFINED
+        .iter()
+        .map(|(kpi, name)| json!({"indicator": kpi, "name": name, "note": super::national::NOT_DEFINED_NOTE}))
+        .collect()
 }
 
 /// The definitions appendix: one entry per family of figures counted the
@@ -372,6 +388,10 @@ pub fn build_board(
         )
     }));
     let targets: Vec<(String, f64)> = config.board.targets.iter().map(|(k, v)| (k.clone(), *v)).collect();
+    let attendance = match &config.board.attendance {
+        Some(path) => super::national::read_attendance(path).map_err(SetupError::Input)?,
+        None => Vec::new(),
+    };
     let input = BoardInput {
         cases: &cases,
         statements: &statements,
@@ -380,6 +400,8 @@ pub fn build_board(
         rules: &config.rules,
         policy: &config.service.policy_title(),
         records: &psr_records(press, &cases, request.today),
+        attendance: &attendance,
+
     };
     let figures = compute(&input, quarter);
 
