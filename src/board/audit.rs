@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 
 use microlp::{ComparisonOp, OptimizationDirection, Problem};
 
-use super::figure::Figure;
+use super::figure::{Figure, counts_other_than_cases, is_rate};
 use crate::case::DisposalType;
 
 mod indicators;
@@ -134,7 +134,7 @@ impl Model {
                 if let Some(d) = m.denominator {
                     cells.push(Cell { figure: i, previous, part: Part::Denominator, value: i64::from(d) });
                     // A rate per child has no rest: its numerator may exceed it.
-                    if !indicators::is_rate(&f.id) {
+                    if !is_rate(&f.id) {
                         let rest = i64::from(d) - i64::from(m.numerator);
                         cells.push(Cell { figure: i, previous, part: Part::Rest, value: rest });
                     }
@@ -302,7 +302,7 @@ impl Model {
         let records = n(self, "records.counted");
         for id in self.ids.clone() {
             let (num, den) = (n(self, &id), d(self, &id));
-            if den.is_some() && !indicators::is_rate(&id) {
+            if den.is_some() && !is_rate(&id) {
                 // With the rest never negative, the numerator is at most the denominator.
                 let rest = self.var(&id, p, Part::Rest);
                 self.sum(
@@ -312,7 +312,7 @@ impl Model {
                     &[num, rest],
                 );
             }
-            if !indicators::counts_other_than_cases(&id) {
+            if !counts_other_than_cases(&id) {
                 let widest = den.or(num);
                 self.sum("a count of cases is at most the case records counted", false, records, &[widest]);
             }

@@ -8,7 +8,7 @@
 //! suppression) until the audit of the whole pack ([`super::audit`]) finds
 //! every withheld value still uncertain by at least
 //! [`super::audit::PROTECTION`] either way. Every withheld value is marked
-//! alike ("[c]", `withheld`): saying which are small would tell an attacker
+//! alike ("\[c\]", `withheld`): saying which are small would tell an attacker
 //! they are 1 to 4.
 
 use serde::Serialize;
@@ -49,7 +49,14 @@ impl Figure {
         } else {
             (self.current, self.current_withheld)
         };
-        (m.suppressed() || withheld).then_some(Suppression::Withheld)
+        ((self.about_children() && m.suppressed()) || withheld).then_some(Suppression::Withheld)
+    }
+
+    /// Whether the figure counts children or their cases. The board's own
+    /// attendance (KPI 7) identifies no child: no count of it is withheld
+    /// for being small.
+    pub fn about_children(&self) -> bool {
+        !self.id.starts_with("kpi.board_attendance")
     }
 }
 
@@ -59,7 +66,7 @@ impl Figure {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Suppression {
-    /// Withheld: shown as "[c]".
+    /// Withheld: shown as "\[c\]".
     Withheld,
 }
 

@@ -12,7 +12,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use super::figure::Measure;
-use super::figures::{Period, Spec, count, is_out_of_court, kind, spec};
+use super::period::{Period, Spec, count, is_out_of_court, kind, spec};
 use crate::case::{Case, EndOfOrder};
 
 /// The report section of the national indicators.
@@ -41,17 +41,7 @@ pub fn short_label(id: &str) -> Option<&'static str> {
     })
 }
 
-/// One board member's attendance at one management board meeting, a row
-/// of the attendance file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Attendance {
-    /// The meeting's date.
-    pub date: NaiveDate,
-    /// The member expected, by role or agency (e.g. "Police").
-    pub member: String,
-    /// Whether they (or a deputy the board accepts) attended: `yes` or `no`.
-    pub attended: bool,
-}
+pub use super::period::Attendance;
 
 /// Reads the attendance file: CSV with the header `date,member,attended`.
 /// An error names the file, the line and what was expected.

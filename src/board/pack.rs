@@ -10,7 +10,8 @@ use serde_json::json;
 
 use super::disclosure::Suppression;
 use super::figure::{Figure, Measure};
-use super::figures::{BoardInput, PsrRecord, compute};
+use super::figures::compute;
+use super::period::{BoardInput, PsrRecord};
 use super::quarter::Quarter;
 use crate::case::Caseload;
 use crate::press::{Press, SetupError};
@@ -210,6 +211,11 @@ fn report_context(quarter: Quarter, dated: NaiveDate, cases: usize, figures: &[F
             "rag": if f.hidden(false).is_some() { None } else { f.rag() },
             "target": f.target,
             "definition": f.definition,
+            // The chart's words for the value: the table's percentage, or the count.
+            "bar_text": match (f.current.percent(), f.current.denominator) {
+                (Some(p), Some(_)) => format!("{p:.0}%"),
+                _ => f.current.numerator.to_string(),
+            },
             "bar": f.hidden(false).is_none().then(|| f.current.percent().unwrap_or(f64::from(f.current.numerator))),
             "bar_previous": f.hidden(true).is_none().then(|| f.previous.percent().unwrap_or(f64::from(f.previous.numerator))),
             // Only a published zero may leave a row out: leaving out a
@@ -401,7 +407,6 @@ pub fn build_board(
         policy: &config.service.policy_title(),
         records: &psr_records(press, &cases, request.today),
         attendance: &attendance,
-
     };
     let figures = compute(&input, quarter);
 

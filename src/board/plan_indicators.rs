@@ -8,17 +8,13 @@
 use chrono::{Months, NaiveDate};
 
 use super::figure::Measure;
-use super::figures::{Period, Spec, count, is_custody, kind, spec};
+use super::period::{Period, Spec, count, is_custody, kind, spec};
 use crate::case::{Case, DisposalType};
 
 /// The report section of the plan's indicators.
 pub const SECTION: &str = "Youth Justice Plan indicators";
 
-/// Whether figure `id` is a rate per child (shown as a number, not a
-/// percentage).
-pub fn is_rate(id: &str) -> bool {
-    id == "plan.reoffending.frequency"
-}
+pub use super::figure::is_rate;
 
 /// How long after a cohort entry an offence counts as reoffending.
 const FOLLOW_UP_MONTHS: u32 = 12;

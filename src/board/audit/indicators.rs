@@ -5,21 +5,6 @@
 use super::{Model, Part, Var};
 use crate::case::DisposalType;
 
-/// Figures that are a rate per child: the numerator may exceed the
-/// denominator.
-pub(super) fn is_rate(id: &str) -> bool {
-    crate::board::plan_indicators::is_rate(id)
-}
-
-/// Figures that count something other than case records (victims, board
-/// places): no count of them is bounded by the records counted.
-pub(super) fn counts_other_than_cases(id: &str) -> bool {
-    id.starts_with("statements.")
-        || id.starts_with("kpi.victims")
-        || id.starts_with("kpi.board_attendance")
-        || id == "records.counted"
-}
-
 impl Model {
     /// The indicators' relations in one quarter (`p`: the previous one).
     pub(super) fn relate_indicators(&mut self, p: bool) {
