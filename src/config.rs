@@ -213,6 +213,12 @@ pub struct BoardConfig {
     pub cases: Option<Vec<PathBuf>>,
     /// Target percentages by figure id, for RAG ratings.
     pub targets: std::collections::BTreeMap<String, f64>,
+    /// The board's meeting dates: a quarter's paper is dated for the first
+    /// meeting after the quarter ends (`--board-date` overrides).
+    pub meeting_dates: Vec<chrono::NaiveDate>,
+    /// The management board's attendance (CSV: `date,member,attended`), for
+    /// KPI 7. None: KPI 7 counts no meetings.
+    pub attendance: Option<PathBuf>,
 }
 
 impl Default for BoardConfig {
@@ -227,7 +233,12 @@ impl Default for BoardConfig {
             ("plans.review_on_time", 90.0),
             ("statements.within_target", 90.0),
         ];
-        Self { cases: None, targets: targets.into_iter().map(|(k, v)| (k.to_owned(), v)).collect() }
+        Self {
+            cases: None,
+            targets: targets.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+            meeting_dates: Vec::new(),
+            attendance: None,
+        }
     }
 }
 
@@ -553,6 +564,7 @@ impl Config {
         if let Some(cases) = self.board.cases.as_mut() {
             cases.iter_mut().for_each(fix);
         }
+        self.board.attendance.as_mut().map(fix);
     }
 
     /// The settings without any path: what shapes a document's content.
@@ -565,6 +577,7 @@ impl Config {
         c.statements.inbox = None;
         c.statements.sample_inbox = None;
         c.board.cases = None;
+        c.board.attendance = None;
         c.workspace.users = PathBuf::new();
         c.smtp = None;
         c

@@ -52,6 +52,7 @@ fn figures() -> BTreeMap<String, Figure> {
         rules: &rules,
         policy: "Northfield YJS practice standards",
         records: &Default::default(),
+        attendance: &[],
     };
     compute(&input, "2026-Q2".parse().unwrap()).into_iter().map(|f| (f.id.clone(), f)).collect()
 }
@@ -69,6 +70,8 @@ fn every_figure_on_the_fixture_equals_its_hand_computed_value() {
     };
     // Open on 30 Sep 2026: A (referral order), B (YRO), C (DTO), E (remand).
     // D closed on 20 Sep, F on 1 Aug, G in June.
+    // Seven case records, whatever their dates.
+    set("records.counted", 7, None);
     set("caseload.total", 4, None);
     set("caseload.referral_order", 1, None);
     set("caseload.youth_rehabilitation_order", 1, None);
@@ -127,22 +130,38 @@ fn every_figure_on_the_fixture_equals_its_hand_computed_value() {
     // Worked with in the quarter: A to F (G closed in June). SEND identified:
     // A (with a plan) and F (without).
     set("kpi.send", 1, Some(2));
-    // Endings with a need: D, who attended the mental health intervention
-    // but not the substance misuse one.
-    set("kpi.mental_health", 1, Some(1));
-    set("kpi.substance_misuse", 0, Some(1));
+    // B to E have no SEND status recorded.
+    set("kpi.send.not_recorded", 4, None);
+    // Endings screened: D (both needs) and F (neither). D attended the
+    // mental health intervention (so it was offered) but not the substance
+    // misuse one, which is not recorded as offered either.
+    set("kpi.mental_health", 1, Some(2));
+    set("kpi.mental_health.offered", 1, Some(1));
+    set("kpi.mental_health.attended", 1, Some(1));
+    set("kpi.substance_misuse", 1, Some(2));
+    set("kpi.substance_misuse.offered", 0, Some(1));
+    set("kpi.substance_misuse.attended", 0, Some(0));
+    // No attendance file.
+    set("kpi.board_attendance", 0, Some(0));
     // Started: B and C (sentences) and D (caution); E (remand) is excluded.
     set("kpi.out_of_court", 1, Some(3));
     // Victims consenting to contact, for children worked with: B's two and
     // D's one; one of them engaged.
     set("kpi.victims", 1, Some(3));
+    // Formal entries started: B, C and D, none with an offending history.
+    set("plan.fte.not_recorded", 3, None);
+    // The cohort (April 2024 to March 2025) is empty.
+    set("plan.reoffending.binary", 0, Some(0));
+    set("plan.reoffending.frequency", 0, Some(0));
+    // C's DTO; C is not looked after.
+    set("plan.lac_custody", 0, Some(1));
 
     for (id, figure) in &f {
         // Every other figure counts nothing for these seven cases (a count of 0).
         let expected = want.get(id.as_str()).copied().unwrap_or(m(0, None));
         assert_eq!(figure.current, expected, "{id}");
     }
-    assert_eq!(f.len(), 65, "every figure was checked");
+    assert_eq!(f.len(), 84, "every figure was checked");
     // The previous quarter (April to June): open on 30 Jun were A and F;
     // A and G started.
     assert_eq!(f["caseload.total"].previous, m(2, None));
@@ -242,6 +261,7 @@ fn gatekeeping_figures_count_from_the_recorded_steps_where_they_exist() {
             rules: &rules,
             policy: "Northfield YJS practice standards",
             records,
+            attendance: &[],
         };
         compute(&input, quarter).into_iter().find(|f| f.id == id).unwrap().current
     };
@@ -250,8 +270,11 @@ fn gatekeeping_figures_count_from_the_recorded_steps_where_they_exist() {
     assert_eq!(figure(&BTreeMap::new(), "psr.double_gatekept"), m(1, Some(1)));
     // Recorded: submitted on 1 December, agreed by one manager only.
     let record = PsrRecord {
+        recorded: true,
         submitted: Some("2026-12-01".parse().unwrap()),
-        agreed_by: vec![("Declan Hughes".into(), Some("North Team".into()))],
+        agreed: Some("2026-12-02".parse().unwrap()),
+        two_managers: false,
+        meeting: None,
     };
     let records = BTreeMap::from([("NYJS-2026-0117".to_string(), record)]);
     assert_eq!(figure(&records, "psr.gatekept"), m(1, Some(1)));
@@ -261,4 +284,117 @@ fn gatekeeping_figures_count_from_the_recorded_steps_where_they_exist() {
         "one manager is not double gatekeeping"
     );
     assert_eq!(figure(&records, "psr.on_time"), m(1, Some(1)), "submitted by the 4 December due date");
+}
+
+/// One case for the definitions test: a child, a team and what is given.
+fn defined(id: &str, extra: serde_json::Value) -> Case {
+    let mut case = serde_json::json!({
+        "schema": "casepress/case/v1",
+        "case_id": id,
+        "child": {"first_name": "Test", "last_name": id, "date_of_birth": "2010-01-01"},
+        "case_manager": {"name": "Ann Case"},
+        "team": "North Team",
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        case[k] = v.clone();
+    }
+    let tmp = tempfile::NamedTempFile::new().unwrap();
+    fs::write(tmp.path(), case.to_string()).unwrap();
+    casepress::case::load_file(tmp.path()).remove(0).unwrap().case
+}
+
+/// A PSR for a hearing on 12 August 2026 with this gatekeeping.
+fn psr_case(id: &str, custody: bool, meeting: Option<&str>, managers: serde_json::Value) -> Case {
+    defined(
+        id,
+        serde_json::json!({
+            "psr": {"custody_strong_possibility": custody},
+            "court": {"name": "Northfield Youth Court", "hearing_date": "2026-08-12"},
+            "gatekeeping": {"meeting_date": meeting, "managers": managers},
+        }),
+    )
+}
+
+#[test]
+fn counts_follow_the_sources_definitions() {
+    use serde_json::json;
+    let manager = |name: &str, role: &str, team: &str| json!({"name": name, "role": role, "team": team});
+    let ruth = manager("Ruth Okafor", "Team Manager", "North Team");
+    let cases = vec![
+        // Assessments: one before the order (the pre-sentence one), one after.
+        defined(
+            "P1",
+            json!({"order": {"type": "referral_order", "start_date": "2026-07-06"},
+                   "assessment": {"date": "2026-07-01", "asset_score": 10, "reoffending": "low", "serious_harm": "low", "safety_wellbeing": "low"},
+                   "intervention_plan": {"date": "2026-07-20"}}),
+        ),
+        defined(
+            "P2",
+            json!({"order": {"type": "referral_order", "start_date": "2026-07-06"},
+                   "assessment": {"date": "2026-07-10", "asset_score": 10, "reoffending": "low", "serious_harm": "low", "safety_wellbeing": "low"},
+                   "intervention_plan": {"date": "2026-10-05"}}),
+        ),
+        // PSRs for a hearing on 12 August.
+        psr_case("S1", false, Some("2026-08-10"), json!([ruth])),
+        psr_case("S2", false, Some("2026-08-14"), json!([ruth])),
+        psr_case("S3", false, Some("2026-08-10"), json!([])),
+        psr_case(
+            "S4",
+            true,
+            Some("2026-08-10"),
+            json!([ruth, manager("Ruth Okafor", "Team Manager", "South Team")]),
+        ),
+        psr_case(
+            "S5",
+            true,
+            Some("2026-08-10"),
+            json!([ruth, manager("Sam Senior", "Senior Case Manager", "South Team")]),
+        ),
+        psr_case(
+            "S6",
+            true,
+            Some("2026-08-10"),
+            json!([ruth, manager("Dana Reeve", "Team Manager", "South Team")]),
+        ),
+    ];
+    let calendar = WorkingCalendar::default();
+    let rules = casepress::rules::Settings::default();
+    let input = BoardInput {
+        cases: &cases,
+        statements: &[],
+        calendar: &calendar,
+        targets: &[],
+        rules: &rules,
+        policy: "Northfield YJS practice standards",
+        records: &Default::default(),
+        attendance: &[],
+    };
+    let figures: BTreeMap<String, Figure> =
+        compute(&input, "2026-Q2".parse().unwrap()).into_iter().map(|f| (f.id.clone(), f)).collect();
+    let current = |id: &str| figures[id].current;
+    assert_eq!(current("assessment.on_time"), m(1, Some(2)), "P1's assessment came before its order");
+    assert_eq!(
+        current("psr.gatekept"),
+        m(4, Some(6)),
+        "S2's meeting came after the hearing; S3's had no manager"
+    );
+    assert_eq!(
+        current("psr.double_gatekept"),
+        m(1, Some(3)),
+        "S4 lists one manager twice; S5's second is a senior case manager; S6 has two managers, one from another team"
+    );
+    assert_eq!(current("plans.review_on_time"), m(1, Some(1)), "P2's plan is dated after the quarter's end");
+}
+
+#[test]
+fn a_board_paper_is_dated_for_its_meeting() {
+    use casepress::board::BoardRequest;
+    let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let q: Quarter = "2026-Q2".parse().unwrap();
+    let meetings = [d("2026-07-21"), d("2026-10-20"), d("2027-01-19")];
+    let mut request = BoardRequest::complete(q, d("2026-11-23"));
+    assert_eq!(request.paper_date(&meetings), d("2026-10-20"), "the first meeting after 30 September");
+    assert_eq!(request.paper_date(&[]), d("2026-11-23"), "no meetings configured: the day it was made");
+    request.board_date = Some(d("2026-10-27"));
+    assert_eq!(request.paper_date(&meetings), d("2026-10-27"), "--board-date wins");
 }

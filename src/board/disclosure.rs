@@ -1,21 +1,29 @@
 //! Statistical disclosure control for the board pack, which is circulated
 //! beyond the service. A count of 1 to 4 could identify a child, so it is
-//! not published (primary suppression). Hiding it alone is not enough: in a
-//! table whose rows add up to a known total (caseload by order type, new
-//! cases, each risk domain by level, MAPPA by category and by level), the
-//! total minus the published rows gives the hidden ones. So in each such
-//! family, for each quarter, more rows are withheld (secondary suppression)
-//! until no hidden count can be worked out exactly, assuming the attacker
-//! knows the family's total and that a "<5" count is 1 to 4 and a withheld
-//! one is 5 or more.
+//! not published (primary suppression). Hiding it alone is not enough: the
+//! pack's figures restate each other (a table's rows add up to its total,
+//! custody is new DTOs plus new s.250 sentences, KPI 6's numerator is the
+//! new out-of-court rows, the caseload at this quarter's end was open at the
+//! last one's or started since), so more values are withheld (secondary
+//! suppression) until the audit of the whole pack ([`super::audit`]) finds
+//! every withheld value still uncertain by at least
+//! [`super::audit::PROTECTION`] either way. Every withheld value is marked
+//! alike ("\[c\]", `withheld`): saying which are small would tell an attacker
+//! they are 1 to 4.
 
 use serde::Serialize;
 
+use std::collections::BTreeSet;
+
+use super::audit::{Interval, Model};
 use super::figure::{Figure, Measure};
 
 /// The smallest count published: a count of 1 to 4 could identify a child.
 /// The one threshold of the board's disclosure control.
 pub const SMALLEST_PUBLISHED: u32 = 5;
+
+// A withheld count must stay uncertain by at least the smallest count published.
+const _: () = assert!(super::audit::PROTECTION == SMALLEST_PUBLISHED as i64);
 
 /// A count that could identify a child: 1 to 4 (none is no one).
 pub fn is_small(count: u32) -> bool {
@@ -24,9 +32,11 @@ pub fn is_small(count: u32) -> bool {
 
 impl Measure {
     /// Primary suppression: a small count is not published, nor is a
-    /// percentage built on one.
+    /// percentage built on one, nor one whose rest is small ("26 of 27"
+    /// says one child was not, as plainly as "1 of 27" says one was).
     pub fn suppressed(self) -> bool {
-        is_small(self.numerator) || self.denominator.is_some_and(is_small)
+        is_small(self.numerator)
+            || self.denominator.is_some_and(|d| is_small(d) || is_small(d.saturating_sub(self.numerator)))
     }
 }
 
@@ -39,24 +49,25 @@ impl Figure {
         } else {
             (self.current, self.current_withheld)
         };
-        if m.suppressed() {
-            Some(Suppression::Small)
-        } else if withheld {
-            Some(Suppression::Secondary)
-        } else {
-            None
-        }
+        ((self.about_children() && m.suppressed()) || withheld).then_some(Suppression::Withheld)
+    }
+
+    /// Whether the figure counts children or their cases. The board's own
+    /// attendance (KPI 7) identifies no child: no count of it is withheld
+    /// for being small.
+    pub fn about_children(&self) -> bool {
+        !self.id.starts_with("kpi.board_attendance")
     }
 }
 
-/// Why a value is not published.
+/// Why a value is not published: always the one reason, whether it is a
+/// small count or withheld to protect one, since telling which would narrow
+/// it (a small count is 1 to 4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Suppression {
-    /// A count of 1 to 4 (or a proportion built on one): shown as "<5".
-    Small,
-    /// Withheld so that a small count in the same table cannot be worked out.
-    Secondary,
+    /// Withheld: shown as "\[c\]".
+    Withheld,
 }
 
 /// Families of rows that count the same children, each family adding up to
@@ -68,16 +79,135 @@ const GROUPS: [(Option<&str>, &[&str]); 4] = [
     (None, &["mappa.category_", "mappa.level_"]),
 ];
 
+/// Withholds what keeps every withheld value protected: first, in each
+/// table and quarter, the rows that keep a small count from being worked
+/// out by differencing within the table ([`protect_tables`]); then, over the
+/// whole pack, whatever the audit still finds too narrow ([`protect_pack`]).
+///
+/// With `previous_fixed`, the previous quarter is as its own pack published
+/// it (its withheld values already marked): nothing more is withheld there,
+/// since its own pack published it, and this quarter's values are withheld
+/// instead wherever they would narrow one of its withheld values.
+pub fn protect(figures: &mut [Figure], previous_fixed: bool) {
+    protect_tables(figures, previous_fixed);
+    protect_pack(figures, previous_fixed);
+}
+
+/// The cells of `model` that `figures` withhold.
+fn withheld_cells(model: &Model, figures: &[Figure]) -> BTreeSet<usize> {
+    (0..model.cells.len())
+        .filter(|&c| {
+            let cell = &model.cells[c];
+            figures[cell.figure].hidden(cell.previous).is_some()
+        })
+        .collect()
+}
+
+/// The audit: every withheld value's feasible interval, given everything
+/// the pack publishes and every relation among its figures.
+pub fn audit(figures: &[Figure]) -> Vec<Interval> {
+    let model = Model::of(figures);
+    let withheld = withheld_cells(&model, figures);
+    withheld.iter().map(|&c| model.interval(&withheld, c, false)).collect()
+}
+
+/// How good a candidate is: it protects the value and itself; it protects
+/// the value; how far the value's interval then reaches, if it does not;
+/// minus its cost.
+type Choice = (bool, bool, i64, i64);
+
+/// Withholds more values, one figure-quarter at a time, until every
+/// withheld value's interval reaches the protection. Each step takes the
+/// first withheld value (in the figures' order) still too narrow, and
+/// withholds the related figure that protects it (and is protected itself)
+/// at the least cost (the smallest value), else the one that widens it
+/// most. Deterministic: the same figures give the same choice. If nothing
+/// is left to withhold, everything is withheld.
+pub fn protect_pack(figures: &mut [Figure], previous_fixed: bool) {
+    let model = Model::of(figures);
+    // A cell another pack has published is no candidate: withholding it here
+    // would hide nothing. The records counted are not a quarter's figure.
+    let candidate = |c: usize| {
+        let cell = &model.cells[c];
+        !(previous_fixed && cell.previous && figures[cell.figure].id != "records.counted")
+    };
+    let mut withheld = withheld_cells(&model, figures);
+    let mut passed = BTreeSet::new();
+    loop {
+        let unchecked: Vec<usize> = withheld.difference(&passed).copied().collect();
+        let mut failing = None;
+        for c in unchecked {
+            // Withholding more only widens an interval: a pass stays a pass.
+            if model.interval(&withheld, c, true).protected() {
+                passed.insert(c);
+            } else {
+                failing = Some(c);
+                break;
+            }
+        }
+        let Some(x) = failing else { break };
+        let (direct, rest) = model.neighbours(&withheld, x);
+        let base = model.interval(&withheld, x, false).reach();
+        let mut best: Option<(Choice, Vec<usize>)> = None;
+        for candidates in [direct, rest] {
+            // The cheapest first: the first that protects the value and
+            // itself is the choice, and the rest need no solving.
+            let mut units: Vec<(i64, Vec<usize>)> = Vec::new();
+            for c in candidates.into_iter().filter(|&c| candidate(c)) {
+                let cells = model.unit(c);
+                if units.iter().all(|(_, u)| u[0] != cells[0]) {
+                    let cost: i64 = cells.iter().map(|&k| model.cells[k].value).sum();
+                    units.push((cost, cells));
+                }
+            }
+            units.sort();
+            for (cost, cells) in units {
+                let mut trial = withheld.clone();
+                trial.extend(&cells);
+                let ix = model.interval(&trial, x, true);
+                let protects = ix.protected();
+                let itself = protects && cells.iter().all(|&k| model.interval(&trial, k, true).protected());
+                // Better: protects x and itself; protects x; widens x most; costs least.
+                let reach = if protects { 0 } else { ix.reach().min(i64::MAX / 2) };
+                let key = (itself, protects, reach, -cost);
+                if best.as_ref().is_none_or(|(k, _)| key > *k) {
+                    best = Some((key, cells));
+                }
+                if itself {
+                    break;
+                }
+            }
+            if best.as_ref().is_some_and(|((_, protects, reach, _), _)| *protects || *reach > base) {
+                break;
+            }
+        }
+        match best {
+            Some((_, cells)) => withheld.extend(cells),
+            None => {
+                withheld = (0..model.cells.len()).collect();
+                break;
+            }
+        }
+    }
+    for c in withheld {
+        let cell = &model.cells[c];
+        let f = &mut figures[cell.figure];
+        if cell.previous { f.previous_withheld = true } else { f.current_withheld = true }
+    }
+}
+
 /// Withholds, in every family and in both quarters, the rows that keep
-/// every small count from being worked out.
+/// every small count from being worked out by differencing within the
+/// table (decision 0069): the first pass of [`protect`].
 ///
 /// An attacker knows a family's total when its group publishes that total
 /// (and the family adds up to it), or when another family of the group, of
 /// the same total, is published in full. Only then can differencing work,
 /// and only then are more rows withheld.
-pub fn protect(figures: &mut [Figure]) {
+pub fn protect_tables(figures: &mut [Figure], previous_fixed: bool) {
+    let quarters: &[bool] = if previous_fixed { &[false] } else { &[false, true] };
     for (total_id, families) in GROUPS {
-        for previous in [false, true] {
+        for &previous in quarters {
             let value = |f: &Figure| if previous { f.previous.numerator } else { f.current.numerator };
             let members: Vec<Vec<usize>> = families
                 .iter()

@@ -84,3 +84,18 @@ impl Figure {
         })
     }
 }
+
+/// Whether figure `id` is a rate per child (reoffences per child, shown as a
+/// number, not a percentage): its numerator may exceed its denominator.
+pub fn is_rate(id: &str) -> bool {
+    id == "plan.reoffending.frequency"
+}
+
+/// Whether figure `id` counts something other than case records (statements,
+/// victims, board places): no count of it is bounded by the records counted.
+pub fn counts_other_than_cases(id: &str) -> bool {
+    id.starts_with("statements.")
+        || id.starts_with("kpi.victims")
+        || id.starts_with("kpi.board_attendance")
+        || id == "records.counted"
+}

@@ -5,173 +5,13 @@
 use chrono::{Months, NaiveDate};
 
 use super::figure::{Figure, Measure};
+use super::period::BoardInput;
+use super::period::{Period, Spec, count, is_custody, kind, slug, spec};
 use super::quarter::Quarter;
 use crate::case::{Case, DisposalType, MappaCategory, MappaLevel, RiskLevel};
-use crate::rules::{self, Rule, WorkingCalendar};
+use crate::rules::{self, Rule};
 use crate::statements::StatementOutcome;
 use crate::statements::ledger::FiledStatement;
-
-/// What the figures are computed from.
-pub struct BoardInput<'a> {
-    /// Every case.
-    pub cases: &'a [Case],
-    /// Every statement filed.
-    pub statements: &'a [FiledStatement],
-    /// The working-day calendar.
-    pub calendar: &'a WorkingCalendar,
-    /// Target percentages by figure id.
-    pub targets: &'a [(String, f64)],
-    /// Which PSRs the two-working-days rule applies to.
-    pub rules: &'a crate::rules::Settings,
-    /// The service's practice standards, which definitions cite.
-    pub policy: &'a str,
-    /// The PSR steps casepress recorded, by case id: where they exist, the
-    /// gatekeeping figures count from them rather than from the case data.
-    pub records: &'a std::collections::BTreeMap<String, PsrRecord>,
-}
-
-/// A PSR's gatekeeping as casepress recorded it.
-#[derive(Debug, Clone, Default)]
-pub struct PsrRecord {
-    /// When it was first submitted to managers.
-    pub submitted: Option<NaiveDate>,
-    /// The managers who agreed the version made final (or the latest), with their teams.
-    pub agreed_by: Vec<(String, Option<String>)>,
-}
-
-impl Period<'_> {
-    fn record(&self, c: &Case) -> Option<&PsrRecord> {
-        self.input.records.get(c.case_id.as_str())
-    }
-
-    /// Gatekeeping held: an agreement recorded, else a meeting in the case data.
-    fn gatekept(&self, c: &Case) -> bool {
-        match self.record(c) {
-            Some(r) => !r.agreed_by.is_empty(),
-            None => c.gatekeeping.as_ref().is_some_and(|g| g.meeting_date.is_some()),
-        }
-    }
-
-    /// When the PSR went to managers: recorded, else from the case data.
-    fn submitted(&self, c: &Case) -> Option<NaiveDate> {
-        match self.record(c) {
-            Some(r) => r.submitted,
-            None => c.gatekeeping.as_ref().and_then(|g| g.submitted_date),
-        }
-    }
-
-    /// Two managers, one from another team: recorded, else the case data.
-    fn double_gatekept(&self, c: &Case) -> bool {
-        match self.record(c) {
-            Some(r) => rules::two_managers_agree(
-                &c.team,
-                r.agreed_by.iter().map(|(n, t)| (n.as_str(), t.as_deref())),
-            ),
-            None => rules::double_gatekeeping_done(c),
-        }
-    }
-}
-
-/// One quarter's view of the cases.
-struct Period<'a> {
-    q: Quarter,
-    input: &'a BoardInput<'a>,
-}
-
-impl Period<'_> {
-    fn during(&self, d: Option<NaiveDate>) -> bool {
-        d.is_some_and(|d| self.q.contains(d))
-    }
-
-    /// Open at the quarter's end: started by then and not closed by then.
-    fn caseload(&self) -> impl Iterator<Item = &Case> {
-        let end = self.q.end();
-        self.input.cases.iter().filter(move |c| {
-            c.order.as_ref().is_some_and(|o| o.start_date <= end && o.closed_date.is_none_or(|x| x > end))
-        })
-    }
-
-    /// Open at any time in the quarter.
-    fn worked_with(&self) -> impl Iterator<Item = &Case> {
-        let (start, end) = (self.q.start(), self.q.end());
-        self.input.cases.iter().filter(move |c| {
-            c.order.as_ref().is_some_and(|o| o.start_date <= end && o.closed_date.is_none_or(|x| x >= start))
-        })
-    }
-
-    /// Started in the quarter.
-    fn started(&self) -> impl Iterator<Item = &Case> {
-        self.input.cases.iter().filter(|c| self.during(c.order.as_ref().map(|o| o.start_date)))
-    }
-
-    /// Ended in the quarter.
-    fn ended(&self) -> impl Iterator<Item = &Case> {
-        self.input.cases.iter().filter(|c| self.during(c.order.as_ref().and_then(|o| o.closed_date)))
-    }
-
-    /// PSRs for hearings in the quarter.
-    fn psrs(&self) -> impl Iterator<Item = &Case> {
-        self.input
-            .cases
-            .iter()
-            .filter(|c| c.psr.is_some() && self.during(c.court.as_ref().and_then(|x| x.hearing_date)))
-    }
-
-    fn statements(&self) -> impl Iterator<Item = &FiledStatement> {
-        let q = self.q;
-        self.input.statements.iter().filter(move |s| q.contains(s.received.date_naive()))
-    }
-}
-
-fn count<T>(it: impl Iterator<Item = T>, pred: impl Fn(&T) -> bool) -> usize {
-    it.filter(|x| pred(x)).count()
-}
-
-/// A figure computed the same way for both quarters.
-struct Spec {
-    id: String,
-    section: &'static str,
-    label: String,
-    definition: String,
-    measure: Box<dyn Fn(&Period) -> Measure>,
-}
-
-fn spec(
-    id: impl Into<String>,
-    section: &'static str,
-    label: impl Into<String>,
-    definition: impl Into<String>,
-    measure: impl Fn(&Period) -> Measure + 'static,
-) -> Spec {
-    Spec {
-        id: id.into(),
-        section,
-        label: label.into(),
-        definition: definition.into(),
-        measure: Box::new(measure),
-    }
-}
-
-fn slug(kind: DisposalType) -> String {
-    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
-
-fn is_custody(k: DisposalType) -> bool {
-    matches!(k, DisposalType::DetentionAndTrainingOrder | DisposalType::Section250)
-}
-
-fn is_out_of_court(k: DisposalType) -> bool {
-    matches!(
-        k,
-        DisposalType::YouthConditionalCaution
-            | DisposalType::YouthCaution
-            | DisposalType::CommunityResolution
-    )
-}
-
-fn kind(c: &Case) -> Option<DisposalType> {
-    c.order.as_ref().map(|o| o.kind)
-}
 
 #[allow(clippy::too_many_lines, reason = "a table of like items: one entry per figure")]
 fn specs(settings: &crate::rules::Settings, policy: &str) -> Vec<Spec> {
@@ -179,12 +19,19 @@ fn specs(settings: &crate::rules::Settings, policy: &str) -> Vec<Spec> {
     // document a rule was read from (docs/sources.md keeps that).
     let cite = |rule: Rule| rule.cite(policy);
     let mut s = vec![spec(
+        "records.counted",
+        "Caseload",
+        "Case records counted",
+        "Case records read for this report, whatever their dates: the same number in both quarters.",
+        |p| Measure::count(p.input.cases.len()),
+    )];
+    s.push(spec(
         "caseload.total",
         "Caseload",
         "Caseload at quarter end",
         "Children with an order or intervention open on the last day of the quarter.",
         |p| Measure::count(p.caseload().count()),
-    )];
+    ));
     for k in DisposalType::ALL {
         s.push(spec(
             format!("caseload.{}", slug(k)),
@@ -328,17 +175,17 @@ fn specs(settings: &crate::rules::Settings, policy: &str) -> Vec<Spec> {
         "Remands that started in the quarter.",
         |p| Measure::count(count(p.started(), |c| kind(c) == Some(DisposalType::Remand))),
     ));
-    s.push(spec("psr.gatekept", "Reports and assessments", "PSRs gatekept", format!("PSRs for hearings in the quarter with a gatekeeping meeting recorded ÷ PSRs for hearings in the quarter ({}).", cite(Rule::GATEKEEPING)), |p| {
+    s.push(spec("psr.gatekept", "Reports and assessments", "PSRs gatekept", format!("PSRs for hearings in the quarter gatekept at a meeting with a manager held before the hearing ÷ PSRs for hearings in the quarter. From the gatekeeping steps recorded in casepress (a manager's agreement, on the day of the meeting recorded or of the agreement), else the case file's gatekeeping meeting date and managers ({}).", cite(Rule::GATEKEEPING)), |p| {
         Measure::ratio(count(p.psrs(), |c| p.gatekept(c)), p.psrs().count())
     }));
     let on_time_definition = if settings.psr_due_for_every_psr {
         format!(
-            "PSRs submitted to managers at least 2 working days before the hearing ÷ PSRs for hearings in the quarter: every PSR ({}, applied to every PSR, not only those to be double gatekept).",
+            "PSRs submitted to managers at least 2 working days before the hearing ÷ PSRs for hearings in the quarter: every PSR. From the submission recorded in casepress, else the case file's date submitted to managers ({}, applied to every PSR, not only those to be double gatekept).",
             cite(Rule::GATEKEEPING)
         )
     } else {
         format!(
-            "PSRs submitted to managers at least 2 working days before the hearing ÷ PSRs for hearings in the quarter that were to be double gatekept, the PSRs the rule applies to ({}).",
+            "PSRs submitted to managers at least 2 working days before the hearing ÷ PSRs for hearings in the quarter that were to be double gatekept, the PSRs the rule applies to. From the submission recorded in casepress, else the case file's date submitted to managers ({}).",
             cite(Rule::GATEKEEPING)
         )
     };
@@ -364,25 +211,26 @@ fn specs(settings: &crate::rules::Settings, policy: &str) -> Vec<Spec> {
             Measure::ratio(on_time, applies.len())
         },
     ));
-    s.push(spec("psr.double_gatekept", "Reports and assessments", "Double gatekeeping where custody was a strong possibility", format!("PSRs gatekept by two managers, one from another team ÷ PSRs for hearings in the quarter where custody was a strong possibility ({}).", cite(Rule::GATEKEEPING)), |p| {
+    s.push(spec("psr.double_gatekept", "Reports and assessments", "Double gatekeeping where custody was a strong possibility", format!("PSRs agreed by two different managers, one from another team than the case's ÷ PSRs for hearings in the quarter where custody was a strong possibility. A person listed twice is one manager; a case manager, however senior, is not a manager. From the agreements recorded in casepress, else the managers in the case file ({}).", cite(Rule::GATEKEEPING)), |p| {
         let required: Vec<&Case> = p.psrs().filter(|c| rules::double_gatekeeping_required(c)).collect();
         Measure::ratio(required.iter().filter(|c| p.double_gatekept(c)).count(), required.len())
     }));
-    s.push(spec("assessment.on_time", "Reports and assessments", "Assessments within 15 working days", format!("Sentences starting in the quarter assessed within 15 working days of the order ÷ sentences starting in the quarter ({}).", cite(Rule::ASSESSMENT)), |p| {
+    s.push(spec("assessment.on_time", "Reports and assessments", "Assessments within 15 working days", format!("Sentences starting in the quarter assessed within 15 working days of the order being made ÷ sentences starting in the quarter. An assessment dated before the order is the pre-sentence one and does not count. From the case file's order and assessment dates ({}).", cite(Rule::ASSESSMENT)), |p| {
         let sentences: Vec<&Case> = p.started().filter(|c| kind(c).is_some_and(DisposalType::is_sentence)).collect();
         let on_time = sentences
             .iter()
             .filter(|c| {
                 let o = c.order.as_ref().expect("sentences have orders");
                 let due = p.input.calendar.add_working_days(o.start_date, 15);
-                o.assessed_date.or(c.assessment.as_ref().map(|a| a.date)).is_some_and(|d| d <= due)
+                rules::post_order_assessment(c).is_some_and(|d| d <= due)
             })
             .count();
         Measure::ratio(on_time, sentences.len())
     }));
-    s.push(spec("plans.review_on_time", "Reports and assessments", "Intervention plans within their review date", format!("Caseload at quarter end whose intervention plan is under 6 months old ÷ caseload at quarter end with a plan ({}).", cite(Rule::PLAN_REVIEW)), |p| {
+    s.push(spec("plans.review_on_time", "Reports and assessments", "Intervention plans within their review date", format!("Caseload at quarter end whose intervention plan is under 6 months old ÷ caseload at quarter end with a plan dated by the quarter's end (a plan dated later was not yet held). From the case file's plan date ({}).", cite(Rule::PLAN_REVIEW)), |p| {
         let end = p.q.end();
-        let plans: Vec<NaiveDate> = p.caseload().filter_map(|c| c.intervention_plan.as_ref().and_then(|x| x.date)).collect();
+        // A plan dated after the quarter's end was not held at its end.
+        let plans: Vec<NaiveDate> = p.caseload().filter_map(|c| c.intervention_plan.as_ref().and_then(|x| x.date)).filter(|d| *d <= end).collect();
         let current = plans.iter().filter(|d| d.checked_add_months(Months::new(6)).is_some_and(|due| due >= end)).count();
         Measure::ratio(current, plans.len())
     }));
@@ -421,128 +269,69 @@ fn specs(settings: &crate::rules::Settings, policy: &str) -> Vec<Spec> {
         "Statements in the quarter that could not be matched to one child (quarantined, never assigned).",
         |p| Measure::count(count(p.statements(), |s| s.outcome == StatementOutcome::Unidentified)),
     ));
-    s.extend(kpis());
+    s.extend(super::national::specs());
+    s.extend(super::plan_indicators::specs());
     s
 }
 
-fn end_flag(c: &Case, f: impl Fn(&crate::case::EndOfOrder) -> Option<bool>) -> Option<bool> {
-    c.end_of_order.as_ref().and_then(f)
-}
-
-fn kpis() -> Vec<Spec> {
-    vec![
-        spec(
-            "kpi.accommodation",
-            "YJB key performance indicators",
-            "KPI 1: suitable accommodation at the end",
-            "Orders ending in the quarter with the child in suitable accommodation ÷ orders ending in the quarter with the outcome recorded.",
-            |p| {
-                let recorded: Vec<bool> =
-                    p.ended().filter_map(|c| end_flag(c, |e| e.suitable_accommodation)).collect();
-                Measure::ratio(recorded.iter().filter(|x| **x).count(), recorded.len())
-            },
-        ),
-        spec(
-            "kpi.ete",
-            "YJB key performance indicators",
-            "KPI 2: suitable education, training or employment at the end",
-            "Orders ending in the quarter with the child in suitable ETE ÷ orders ending in the quarter with the outcome recorded.",
-            |p| {
-                let recorded: Vec<bool> = p.ended().filter_map(|c| end_flag(c, |e| e.suitable_ete)).collect();
-                Measure::ratio(recorded.iter().filter(|x| **x).count(), recorded.len())
-            },
-        ),
-        spec(
-            "kpi.send",
-            "YJB key performance indicators",
-            "KPI 3: SEND with a formal plan",
-            "Children worked with in the quarter who have a formal plan ÷ children worked with in the quarter with an identified SEND need (ALN in Wales).",
-            |p| {
-                let need: Vec<&Case> =
-                    p.worked_with().filter(|c| c.child.send.as_ref().is_some_and(|s| s.identified)).collect();
-                Measure::ratio(
-                    need.iter().filter(|c| c.child.send.as_ref().is_some_and(|s| s.formal_plan)).count(),
-                    need.len(),
-                )
-            },
-        ),
-        spec(
-            "kpi.mental_health",
-            "YJB key performance indicators",
-            "KPI 4: mental health need met",
-            "Of orders ending in the quarter with a screened or identified mental health or emotional wellbeing need, those where the child attended the intervention.",
-            |p| {
-                let need: Vec<&Case> =
-                    p.ended().filter(|c| end_flag(c, |e| e.mental_health_need) == Some(true)).collect();
-                Measure::ratio(
-                    need.iter().filter(|c| end_flag(c, |e| e.mental_health_attended) == Some(true)).count(),
-                    need.len(),
-                )
-            },
-        ),
-        spec(
-            "kpi.substance_misuse",
-            "YJB key performance indicators",
-            "KPI 5: substance misuse need met",
-            "Of orders ending in the quarter with a screened or identified substance misuse need, those where the child attended the intervention or treatment.",
-            |p| {
-                let need: Vec<&Case> =
-                    p.ended().filter(|c| end_flag(c, |e| e.substance_misuse_need) == Some(true)).collect();
-                Measure::ratio(
-                    need.iter()
-                        .filter(|c| end_flag(c, |e| e.substance_misuse_attended) == Some(true))
-                        .count(),
-                    need.len(),
-                )
-            },
-        ),
-        spec(
-            "kpi.out_of_court",
-            "YJB key performance indicators",
-            "KPI 6: out-of-court disposals",
-            "Out-of-court disposals (Youth Conditional Caution, Youth Caution, Community Resolution) ÷ all orders and disposals starting in the quarter, prevention, bail and remand excluded.",
-            |p| {
-                let disposals: Vec<DisposalType> =
-                    p.started().filter_map(kind).filter(|k| k.is_sentence() || is_out_of_court(*k)).collect();
-                Measure::ratio(disposals.iter().filter(|k| is_out_of_court(**k)).count(), disposals.len())
-            },
-        ),
-        spec(
-            "kpi.victims",
-            "YJB key performance indicators",
-            "KPI 10: victims engaged in restorative justice",
-            "Victims who took part in a restorative justice opportunity ÷ victims who consented to be contacted, for children worked with in the quarter.",
-            |p| {
-                let consenting: Vec<bool> = p
-                    .worked_with()
-                    .flat_map(|c| c.offences.iter().flat_map(|o| o.victims.iter()))
-                    .filter(|v| v.consents_to_contact == Some(true))
-                    .map(|v| v.engaged_in_rj == Some(true))
-                    .collect();
-                Measure::ratio(consenting.iter().filter(|x| **x).count(), consenting.len())
-            },
-        ),
-    ]
-}
-
 /// Every figure for `quarter`, with the previous quarter beside it.
+///
+/// The previous quarter is shown as its own pack published it: what that
+/// pack withheld stays withheld, and what it published is taken as known,
+/// so two packs read side by side tell no more than each alone. That pack's
+/// own previous quarter was fixed the same way, so the packs are computed in
+/// order from the first quarter with any activity (at most
+/// [`MAX_QUARTERS_BACK`] back).
 pub fn compute(input: &BoardInput<'_>, quarter: Quarter) -> Vec<Figure> {
+    let specs = specs(input.rules, input.policy);
+    let mut chain = vec![quarter];
+    while chain.len() <= MAX_QUARTERS_BACK {
+        let earlier = chain[chain.len() - 1].previous();
+        let period = Period { q: earlier, input };
+        let active = specs.iter().filter(|s| s.id != "records.counted").any(|s| {
+            let m = (s.measure)(&period);
+            m.numerator > 0 || m.denominator.is_some_and(|d| d > 0)
+        });
+        if !active {
+            break;
+        }
+        chain.push(earlier);
+    }
+    let mut before: Option<Vec<Figure>> = None;
+    for q in chain.into_iter().rev() {
+        let mut figures = unprotected(&specs, input, q);
+        if let Some(before) = &before {
+            for (f, b) in figures.iter_mut().zip(before) {
+                debug_assert_eq!(f.id, b.id);
+                f.previous_withheld = b.current_withheld;
+            }
+        }
+        super::disclosure::protect(&mut figures, before.is_some());
+        before = Some(figures);
+    }
+    before.expect("the chain holds the quarter asked for")
+}
+
+/// How many quarters before the pack's own the chain of packs may start:
+/// ten years, beyond which a board would not set packs side by side.
+pub const MAX_QUARTERS_BACK: usize = 40;
+
+/// The figures for `quarter` before disclosure control.
+fn unprotected(specs: &[Spec], input: &BoardInput<'_>, quarter: Quarter) -> Vec<Figure> {
     let now = Period { q: quarter, input };
     let before = Period { q: quarter.previous(), input };
-    let mut figures = specs(input.rules, input.policy)
-        .into_iter()
+    specs
+        .iter()
         .map(|s| Figure {
             target: input.targets.iter().find(|(id, _)| *id == s.id).map(|(_, t)| *t),
             current: (s.measure)(&now),
             previous: (s.measure)(&before),
-            id: s.id,
+            id: s.id.clone(),
             section: s.section,
-            label: s.label,
-            definition: s.definition,
+            label: s.label.clone(),
+            definition: s.definition.clone(),
             current_withheld: false,
             previous_withheld: false,
         })
-        .collect::<Vec<_>>();
-    super::disclosure::protect(&mut figures);
-    figures
+        .collect()
 }

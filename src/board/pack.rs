@@ -10,7 +10,8 @@ use serde_json::json;
 
 use super::disclosure::Suppression;
 use super::figure::{Figure, Measure};
-use super::figures::{BoardInput, PsrRecord, compute};
+use super::figures::compute;
+use super::period::{BoardInput, PsrRecord};
 use super::quarter::Quarter;
 use crate::case::Caseload;
 use crate::press::{Press, SetupError};
@@ -153,22 +154,29 @@ pub fn figures_json(quarter: Quarter, cases: usize, figures: &[Figure]) -> Strin
         "quarter_label": quarter.label(),
         "period": {"start": quarter.start(), "end": quarter.end()},
         "previous_quarter": quarter.previous().to_string(),
-        "cases_counted": cases,
-        "suppression": format!("counts of 1 to {}, and percentages built on them, are published as null (\"small\"); so are the rows withheld so that a small count cannot be worked out from a table's total (\"secondary\")", super::disclosure::SMALLEST_PUBLISHED - 1),
+        "cases_counted": records_counted(cases, figures),
+        "suppression": format!("counts of 1 to {}, percentages built on them, and every figure from which one could be narrowed to less than {} either side are published as null (\"withheld\"); a withheld value is not said to be small or not", super::disclosure::SMALLEST_PUBLISHED - 1, super::audit::PROTECTION),
         "figures": figures.iter().map(publish_figure).collect::<Vec<_>>(),
+        "not_defined": not_defined(),
     });
     let mut text = serde_json::to_string_pretty(&doc).expect("figures serialise");
     text.push('\n');
     text
 }
 
+/// The case records counted, as published: `None` when withheld.
+fn records_counted(cases: usize, figures: &[Figure]) -> Option<usize> {
+    match figures.iter().find(|f| f.id == "records.counted") {
+        Some(f) if f.hidden(false).is_some() => None,
+        _ => Some(cases),
+    }
+}
+
 /// The report's template context.
-fn report_context(quarter: Quarter, cases: usize, figures: &[Figure]) -> serde_json::Value {
+fn report_context(quarter: Quarter, dated: NaiveDate, cases: usize, figures: &[Figure]) -> serde_json::Value {
     let display = |m: Measure, hidden: Option<Suppression>| -> String {
-        match hidden {
-            Some(Suppression::Small) => return format!("<{}", super::disclosure::SMALLEST_PUBLISHED),
-            Some(Suppression::Secondary) => return "[c]".into(),
-            None => {}
+        if hidden.is_some() {
+            return "[c]".into();
         }
         match (m.percent(), m.denominator) {
             (Some(p), Some(d)) => format!("{p:.0}% ({} of {d})", m.numerator),
@@ -176,31 +184,43 @@ fn report_context(quarter: Quarter, cases: usize, figures: &[Figure]) -> serde_j
             _ => m.numerator.to_string(),
         }
     };
+    // A rate per child (reoffences per child) is a number, not a percentage.
+    let rate = |m: Measure, hidden: Option<Suppression>| -> String {
+        match (hidden, m.denominator) {
+            (Some(_), _) => "[c]".into(),
+            (None, Some(d)) if d > 0 => {
+                format!("{:.2} ({} in {d})", f64::from(m.numerator) / f64::from(d), m.numerator)
+            }
+            _ => "n/a".into(),
+        }
+    };
     let mut sections: Vec<(String, Vec<serde_json::Value>)> = Vec::new();
     for f in figures {
-        let short = match f.id.as_str() {
-            "kpi.accommodation" => "KPI 1 Accommodation",
-            "kpi.ete" => "KPI 2 ETE",
-            "kpi.send" => "KPI 3 SEND",
-            "kpi.mental_health" => "KPI 4 Mental health",
-            "kpi.substance_misuse" => "KPI 5 Substance misuse",
-            "kpi.out_of_court" => "KPI 6 Out-of-court",
-            "kpi.victims" => "KPI 10 Victims",
-            _ => f.label.as_str(),
+        let short = super::national::short_label(&f.id);
+        let shown = |m: Measure, hidden: Option<Suppression>| {
+            if super::plan_indicators::is_rate(&f.id) { rate(m, hidden) } else { display(m, hidden) }
         };
         let row = json!({
             "id": f.id,
             "label": f.label,
-            "short": short,
-            "current": display(f.current, f.hidden(false)),
-            "previous": display(f.previous, f.hidden(true)),
+            "short": short.unwrap_or(f.label.as_str()),
+            "chart": short.is_some(),
+            "current": shown(f.current, f.hidden(false)),
+            "previous": shown(f.previous, f.hidden(true)),
             "trend": if f.hidden(false).is_some() || f.hidden(true).is_some() { None } else { f.trend() },
             "rag": if f.hidden(false).is_some() { None } else { f.rag() },
             "target": f.target,
             "definition": f.definition,
+            // The chart's words for the value: the table's percentage, or the count.
+            "bar_text": match (f.current.percent(), f.current.denominator) {
+                (Some(p), Some(_)) => format!("{p:.0}%"),
+                _ => f.current.numerator.to_string(),
+            },
             "bar": f.hidden(false).is_none().then(|| f.current.percent().unwrap_or(f64::from(f.current.numerator))),
             "bar_previous": f.hidden(true).is_none().then(|| f.previous.percent().unwrap_or(f64::from(f.previous.numerator))),
-            "zero": f.current.numerator == 0 && f.previous.numerator == 0,
+            // Only a published zero may leave a row out: leaving out a
+            // withheld one would say it is zero.
+            "zero": f.hidden(false).is_none() && f.hidden(true).is_none() && f.current.numerator == 0 && f.previous.numerator == 0,
         });
         match sections.last_mut() {
             Some((name, rows)) if name == f.section => rows.push(row),
@@ -215,7 +235,8 @@ fn report_context(quarter: Quarter, cases: usize, figures: &[Figure]) -> serde_j
         "months": quarter.months(),
         "previous": quarter.previous().label(),
         "as_at": quarter.end().to_string(),
-        "cases_counted": cases,
+        "dated": dated.to_string(),
+        "cases_counted": records_counted(cases, figures).map_or_else(|| "[c]".to_owned(), |n| n.to_string()),
         "headline": [
             {"label": "Caseload at quarter end", "value": find("caseload.total")},
             {"label": "New in the quarter", "value": find("new.total")},
@@ -237,7 +258,17 @@ fn report_context(quarter: Quarter, cases: usize, figures: &[Figure]) -> serde_j
             "target": f.target,
         })).collect::<Vec<_>>(),
         "appendix": appendix(figures),
+        "not_defined": not_defined(),
     })
+}
+
+/// The national indicators the sources we hold do not define, as the pack
+/// lists them in place of a figure.
+fn not_defined() -> Vec<serde_json::Value> {
+    super::national::NOT_DEFINED
+        .iter()
+        .map(|(kpi, name)| json!({"indicator": kpi, "name": name, "note": super::national::NOT_DEFINED_NOTE}))
+        .collect()
 }
 
 /// The definitions appendix: one entry per family of figures counted the
@@ -256,9 +287,12 @@ fn appendix(figures: &[Figure]) -> Vec<serde_json::Value> {
             let (label, id) = match family.as_slice() {
                 [one] => (one.label.clone(), one.id.clone()),
                 many => {
-                    let first = &many[0].id;
-                    let prefix = first.rsplit_once(['.', '_']).map_or(first.as_str(), |(p, _)| p);
-                    (format!("{} ({} figures)", many[0].section, many.len()), format!("{prefix}.*"))
+                    // The ids' common prefix, and the labels' common head
+                    // ("New: Referral Order", "New: Youth Caution": "New").
+                    let ids: Vec<&str> = many.iter().map(|f| f.id.as_str()).collect();
+                    let prefix = common_prefix(&ids);
+                    let head = many[0].label.split_once(':').map_or(many[0].section, |(h, _)| h);
+                    (format!("{head} ({} figures)", many.len()), format!("{prefix}*"))
                 }
             };
             json!({"label": label, "id": id, "definition": definition})
@@ -266,26 +300,32 @@ fn appendix(figures: &[Figure]) -> Vec<serde_json::Value> {
         .collect()
 }
 
-/// The PSR steps recorded in each case's log, with the managers' teams from
-/// the staff directory.
-fn psr_records(press: &Press, cases: &[crate::case::Case]) -> std::collections::BTreeMap<String, PsrRecord> {
+/// The longest prefix of every id that ends at a `.` or `_` boundary.
+fn common_prefix<'a>(ids: &[&'a str]) -> &'a str {
+    let first = ids[0];
+    let mut len = first.len();
+    for id in &ids[1..] {
+        len = len.min(first.bytes().zip(id.bytes()).take_while(|(a, b)| a == b).count());
+    }
+    let shared = &first[..len];
+    shared.rfind(['.', '_']).map_or(shared, |i| &first[..=i])
+}
+
+/// The PSR steps recorded in each case's log by `today`, read as `check`
+/// reads them (the managers' teams from the staff directory).
+fn psr_records(
+    press: &Press,
+    cases: &[crate::case::Case],
+    today: NaiveDate,
+) -> std::collections::BTreeMap<String, PsrRecord> {
     let directory = press.staff();
     let mut records = std::collections::BTreeMap::new();
     for case in cases.iter().filter(|c| c.psr.is_some()) {
         let Ok(log) = press.records().read(case.case_id.as_str()) else { continue };
-        let state = crate::history::fold(&log, crate::documents::DocumentKind::Psr);
-        if state.steps.is_empty() {
-            continue;
+        let record = crate::history::gatekeeping_recorded(&log, case, directory, today);
+        if record.recorded {
+            records.insert(case.case_id.to_string(), record);
         }
-        let day = |at: &str| at.get(..10).and_then(|d| d.parse::<NaiveDate>().ok());
-        let submitted =
-            state.steps.iter().find(|s| s.step == crate::documents::Step::Submitted).and_then(|s| day(&s.at));
-        let agreed_by = state
-            .agreed_by()
-            .iter()
-            .map(|name| ((*name).to_owned(), directory.team(name).map(str::to_owned)))
-            .collect();
-        records.insert(case.case_id.to_string(), PsrRecord { submitted, agreed_by });
     }
     records
 }
@@ -303,12 +343,23 @@ pub struct BoardRequest {
     /// The head of service's narrative, as plain text (paragraphs split by
     /// blank lines): printed as text, never as markup.
     pub narrative: Option<String>,
+    /// The date of the board meeting the paper is for; without one, the
+    /// first configured meeting after the quarter ends, else `today`.
+    pub board_date: Option<NaiveDate>,
 }
 
 impl BoardRequest {
     /// The final report of a complete quarter.
     pub fn complete(quarter: Quarter, today: NaiveDate) -> Self {
-        Self { quarter, today, provisional: false, narrative: None }
+        Self { quarter, today, provisional: false, narrative: None, board_date: None }
+    }
+
+    /// The date the paper carries: the board meeting it is for (given, else
+    /// the first of `meetings` after the quarter's end), else the day it
+    /// was made. Never the quarter's end, which is when the figures stand.
+    pub fn paper_date(&self, meetings: &[NaiveDate]) -> NaiveDate {
+        let end = self.quarter.end();
+        self.board_date.or_else(|| meetings.iter().filter(|d| **d > end).min().copied()).unwrap_or(self.today)
     }
 }
 
@@ -343,6 +394,10 @@ pub fn build_board(
         )
     }));
     let targets: Vec<(String, f64)> = config.board.targets.iter().map(|(k, v)| (k.clone(), *v)).collect();
+    let attendance = match &config.board.attendance {
+        Some(path) => super::national::read_attendance(path).map_err(SetupError::Input)?,
+        None => Vec::new(),
+    };
     let input = BoardInput {
         cases: &cases,
         statements: &statements,
@@ -350,13 +405,15 @@ pub fn build_board(
         targets: &targets,
         rules: &config.rules,
         policy: &config.service.policy_title(),
-        records: &psr_records(press, &cases),
+        records: &psr_records(press, &cases, request.today),
+        attendance: &attendance,
     };
     let figures = compute(&input, quarter);
 
     let csv = figures_csv(&figures);
     let json = figures_json(quarter, cases.len(), &figures);
-    let mut context = report_context(quarter, cases.len(), &figures);
+    let dated = request.paper_date(&config.board.meeting_dates);
+    let mut context = report_context(quarter, dated, cases.len(), &figures);
     context["provisional"] = provisional.into();
     let paragraphs: Vec<String> = request
         .narrative

@@ -91,6 +91,12 @@ pub struct Case {
     /// Outcomes recorded when the order or intervention ended (YJB KPIs 1, 2, 4, 5).
     #[serde(default)]
     pub end_of_order: Option<EndOfOrder>,
+    /// The child's other cautions and convictions, before and after the
+    /// current order, for first-time entrants and reoffending. Absent: not
+    /// recorded (the child is counted as "not recorded"); an empty list:
+    /// recorded, and there are none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offending_history: Option<Vec<ProvenOutcome>>,
     /// Signatures recorded for documents that have no signature fields of
     /// their own, by document kind: `gatekeeping`, `risk-summary`,
     /// `mappa-h`, `mappa-a`, `pprc-2`, `pprc-7`. A document prints "Signed"
@@ -113,15 +119,47 @@ pub struct EndOfOrder {
     /// KPI 4: a screened or identified need for a mental health or emotional wellbeing intervention.
     #[serde(default)]
     pub mental_health_need: Option<bool>,
+    /// KPI 4: of those with a need, an intervention was planned or offered.
+    /// An intervention attended was offered, whatever this says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mental_health_offered: Option<bool>,
     /// KPI 4: of those with a need, attended the intervention.
     #[serde(default)]
     pub mental_health_attended: Option<bool>,
     /// KPI 5: a screened or identified need for substance misuse intervention or treatment.
     #[serde(default)]
     pub substance_misuse_need: Option<bool>,
+    /// KPI 5: of those with a need, an intervention or treatment was planned
+    /// or offered. One attended was offered, whatever this says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub substance_misuse_offered: Option<bool>,
     /// KPI 5: of those with a need, attended the intervention or treatment.
     #[serde(default)]
     pub substance_misuse_attended: Option<bool>,
+}
+
+/// A caution or conviction other than the current order, as the Police
+/// National Computer or the case system records it.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProvenOutcome {
+    /// The outcome: a court sentence, a Youth Caution or Youth Conditional
+    /// Caution, or a Community Resolution (not a formal entry).
+    #[serde(rename = "type")]
+    pub kind: DisposalType,
+    /// The date of the sentence or caution.
+    pub outcome_date: NaiveDate,
+    /// The date of the (first) offence it dealt with, where known:
+    /// reoffending counts offences by when they were committed.
+    #[serde(default)]
+    pub offence_date: Option<NaiveDate>,
+    /// How many offences it dealt with (default 1).
+    #[serde(default = "one")]
+    pub offences: u16,
+}
+
+fn one() -> u16 {
+    1
 }
 
 /// A Risk or Vulnerability Management Plan.

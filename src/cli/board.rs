@@ -33,6 +33,10 @@ pub struct BoardArgs {
     /// printed before the figures.
     #[arg(long, value_name = "FILE")]
     narrative: Option<PathBuf>,
+    /// The date of the board meeting the paper is for (YYYY-MM-DD; default:
+    /// the first of `board.meeting_dates` after the quarter, else today).
+    #[arg(long, value_name = "DATE", value_parser = settings::date)]
+    board_date: Option<chrono::NaiveDate>,
     /// Today, for whether the quarter has ended (YYYY-MM-DD; default: today).
     #[arg(long, value_name = "DATE", value_parser = settings::date)]
     today: Option<chrono::NaiveDate>,
@@ -58,7 +62,8 @@ pub fn board(a: BoardArgs) -> Result<ExitCode> {
         ),
         None => None,
     };
-    let request = BoardRequest { quarter, today, provisional: a.provisional, narrative };
+    let request =
+        BoardRequest { quarter, today, provisional: a.provisional, narrative, board_date: a.board_date };
     let outputs = build_board(&press, &caseload, &request)?;
     if a.json {
         settings::print_json(&outputs)?;

@@ -6,6 +6,17 @@ use super::due::DueDate;
 use super::{Rule, WorkingCalendar, gatekeeping, risk};
 use crate::case::Case;
 
+/// The day the post-order assessment was done: the order's own record of
+/// it, else the case's assessment if dated on or after the order was made.
+/// An assessment before the order is the pre-sentence one (Derbyshire
+/// practice guidance §2.1: "within 15 working days of the Order being made").
+/// `check` and the board both ask here.
+pub fn post_order_assessment(case: &Case) -> Option<NaiveDate> {
+    let order = case.order.as_ref()?;
+    let after_order = case.assessment.as_ref().map(|a| a.date).filter(|d| *d >= order.start_date);
+    order.assessed_date.filter(|d| *d >= order.start_date).or(after_order)
+}
+
 /// The case's deadlines, as of `today`.
 pub fn deadlines(
     case: &Case,
@@ -21,8 +32,7 @@ pub fn deadlines(
     // An assessment completed before the order was made is the
     // pre-sentence one: it does not meet this deadline.
     if let Some(order) = case.order.as_ref().filter(|o| o.kind.is_sentence()) {
-        let after_order = case.assessment.as_ref().map(|a| a.date).filter(|d| *d >= order.start_date);
-        let done = order.assessed_date.or(after_order);
+        let done = post_order_assessment(case);
         let due = cal.add_working_days(order.start_date, 15);
         out.push(DueDate::new(
             "assessment within 15 working days of the order",

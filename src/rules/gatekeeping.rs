@@ -11,7 +11,7 @@ use super::calendar::WorkingCalendar;
 use super::settings::Settings;
 use crate::case::Case;
 use crate::documents::DocumentKind;
-use crate::staff::name_key;
+use crate::staff::{Role, name_key};
 
 /// Derbyshire practice guidance §7.3: "Any case where custody is considered a strong possibility
 /// should ... be gate kept by two managers, one being from another team."
@@ -61,13 +61,23 @@ pub fn two_managers_agree<'a>(
     people.len() >= 2 && people.iter().any(|(_, team)| from_another_team(case_team, *team))
 }
 
-/// Whether the managers recorded in the case data meet double gatekeeping.
+/// Whether someone listed as a gatekeeping manager in the case data, with
+/// this job title, counts as one: a title that is not a manager's (a case
+/// manager, however senior) does not; with no title recorded, the case
+/// data's word that they gatekept stands.
+pub fn counts_as_manager(title: Option<&str>) -> bool {
+    title.is_none_or(|t| Role::from_title(Some(t)).is_manager())
+}
+
+/// Whether the managers recorded in the case data meet double gatekeeping:
+/// distinct people, each a manager by title ([`counts_as_manager`]).
 pub fn double_gatekeeping_done(case: &Case) -> bool {
     let managers = case.gatekeeping.as_ref().map(|g| g.managers.as_slice()).unwrap_or_default();
+    let managers = managers.iter().filter(|m| counts_as_manager(m.role.as_deref()));
     // A name listed twice under two teams is still one manager: take the
     // team the first listing gives.
     let mut seen: Vec<String> = Vec::new();
-    let distinct = managers.iter().filter(|m| {
+    let distinct = managers.filter(|m| {
         let key = name_key(&m.name);
         let new = !seen.contains(&key);
         seen.push(key);

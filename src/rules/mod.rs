@@ -30,14 +30,15 @@ pub use age::{AgeOn, age_at_offences, age_label, age_on};
 pub use calendar::WorkingCalendar;
 pub use cite::Rule;
 pub use contact::{Contact, ContactKind, contact};
-pub use deadlines::deadlines;
+pub use deadlines::{deadlines, post_order_assessment};
 pub use documents::Missing;
 pub use due::{DueDate, DueStatus};
 pub use findings::{Finding, Severity, findings};
 pub use forms::{FormStatus, forms, mappa_invalid};
 pub use gatekeeping::{
-    GatekeepingDue, double_gatekeeping_done, double_gatekeeping_required, from_another_team, gatekeeping_due,
-    psr_due_applies, to_managers_due, two_managers_agree, two_managers_required,
+    GatekeepingDue, counts_as_manager, double_gatekeeping_done, double_gatekeeping_required,
+    from_another_team, gatekeeping_due, psr_due_applies, to_managers_due, two_managers_agree,
+    two_managers_required,
 };
 pub use historic::historic;
 pub use psr::{LanguageFinding, language_findings};

@@ -195,5 +195,26 @@ fn one_case(rng: &mut Rng, i: usize, from: NaiveDate, span: u64, to: NaiveDate) 
         }
         case["pprc"] = pprc;
     }
+    // Drawn last, so that every earlier field is what it was for a seed.
+    if closed.is_some() {
+        for need in ["mental_health", "substance_misuse"] {
+            if rng.chance(80) {
+                case["end_of_order"][format!("{need}_offered")] = json!(rng.chance(75));
+            }
+        }
+        if rng.chance(10) {
+            case["end_of_order"]["suitable_ete"] = Value::Null;
+        }
+    }
+    if rng.chance(75) {
+        let history: Vec<Value> = (0..rng.below(4))
+            .map(|_| {
+                let outcome = if rng.chance(50) { start + Days::new(rng.below(400)) } else { start - Days::new(1 + rng.below(700)) };
+                let kind = rng.pick(&["youth_caution", "youth_conditional_caution", "referral_order", "youth_rehabilitation_order", "community_resolution"]);
+                json!({"type": kind, "outcome_date": date(outcome), "offence_date": date(outcome - Days::new(10 + rng.below(60))), "offences": 1 + rng.below(3)})
+            })
+            .collect();
+        case["offending_history"] = json!(history);
+    }
     case
 }
