@@ -35,6 +35,12 @@ fn samples_are_current() {
         }
         assert_eq!(fs::read(&path).unwrap(), bytes, "{name} is not what the generator makes");
     }
+    let (name, bytes) = extracts::yois(&children[..30]);
+    let path = import_dir().join("yois").join(name);
+    if update {
+        fs::write(&path, &bytes).unwrap();
+    }
+    assert_eq!(fs::read(&path).unwrap(), bytes, "{name} is not what the generator makes");
     let tmp = tempfile::tempdir().unwrap();
     let made = tmp.path().join("Youth_Extract.xlsx");
     extracts::caredirector(&children[..24], &made);
@@ -83,7 +89,7 @@ fn files_in(dir: &Path, ext: &str) -> Vec<PathBuf> {
 
 #[test]
 fn both_sample_mappings_import_and_the_cases_pass_check() {
-    for (mapping, count) in [("childview", 200), ("caredirector", 24)] {
+    for (mapping, count) in [("childview", 200), ("caredirector", 24), ("yois", 30)] {
         let tmp = tempfile::tempdir().unwrap();
         let config = config_in(tmp.path());
         let out = tmp.path().join("cases");

@@ -36,6 +36,7 @@ struct FileSettingsFile {
     header_row: Option<usize>,
     delimiter: Option<char>,
     encoding: Option<String>,
+    date: Option<String>,
     #[serde(default)]
     skip: Vec<ConditionFile>,
 }
@@ -139,6 +140,8 @@ pub struct FileSettings {
     pub encoding: Option<Encoding>,
     /// Rows passed over, such as a totals or footer row.
     pub skip: Vec<Condition>,
+    /// The date format of the file's date fields that name none of their own.
+    pub date: Option<String>,
 }
 
 impl FileSettings {
@@ -149,6 +152,7 @@ impl FileSettings {
             delimiter: self.delimiter.or(file.delimiter),
             encoding: self.encoding.or(file.encoding),
             skip: self.skip.iter().chain(&file.skip).cloned().collect(),
+            date: self.date.clone().or_else(|| file.date.clone()),
         }
     }
 }
@@ -350,6 +354,15 @@ impl Mapping {
             .unwrap_or_default()
     }
 
+    /// Gives the date fields of `source` that name no format of their own
+    /// the format of the file it reads (`[files."…"] date`).
+    pub fn date_fields_default(source: &mut Source, format: Option<&str>) {
+        let Some(format) = format else { return };
+        for f in &mut source.fields {
+            f.date.get_or_insert_with(|| format.to_owned());
+        }
+    }
+
     /// Reads and checks a mapping file; errors name the file and the key.
     pub fn load(path: &Path) -> Result<Mapping, String> {
         let text =
@@ -374,8 +387,12 @@ impl Mapping {
         let mut files = Vec::new();
         for (pattern, f) in file.files {
             glob::Pattern::new(&pattern).map_err(|e| format!("[files.\"{pattern}\"]: not a file pattern: {e}"))?;
-            let settings = settings(f.header_row, f.delimiter, f.encoding, f.skip)
+            let mut settings = settings(f.header_row, f.delimiter, f.encoding, f.skip)
                 .map_err(|e| format!("[files.\"{pattern}\"]: {e}"))?;
+            if let Some(fmt) = &f.date {
+                date_format(fmt).map_err(|e| format!("[files.\"{pattern}\"]: {e}"))?;
+            }
+            settings.date = f.date;
             files.push((pattern, settings));
         }
         let children = source(file.children, &case, "", "[children]", &lookups)?;
@@ -548,7 +565,7 @@ fn settings(
         return Err("header_row = 0: rows are counted from 1, as the spreadsheet shows them".into());
     }
     let skip = skip.into_iter().map(condition).collect::<Result<_, _>>().map_err(|e| format!("skip: {e}"))?;
-    Ok(FileSettings { header_row, delimiter, encoding, skip })
+    Ok(FileSettings { header_row, delimiter, encoding, skip, date: None })
 }
 
 fn condition(rule: ConditionFile) -> Result<Condition, String> {
@@ -591,12 +608,7 @@ fn field(
         }
     };
     if let Some(fmt) = &t.date {
-        let probe = chrono::NaiveDate::from_ymd_opt(2026, 1, 2).expect("a date").format(fmt).to_string();
-        if chrono::NaiveDate::parse_from_str(&probe, fmt).is_err() {
-            return Err(format!(
-                "date format `{fmt}` cannot be read back: use chrono's %d %m %Y (e.g. \"%d.%m.%Y\")"
-            ));
-        }
+        date_format(fmt)?;
     }
     if let Some(fmt) = &t.format
         && !fmt.contains("{}")
@@ -641,6 +653,20 @@ fn field(
         surname_first,
         staff: t.staff,
     })
+}
+
+/// A chrono date format that reads back what it writes.
+fn date_format(fmt: &str) -> Result<(), String> {
+    use std::fmt::Write;
+    let mut probe = String::new();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 2).expect("a date");
+    let written = write!(probe, "{}", day.format(fmt)).is_ok();
+    match written && chrono::NaiveDate::parse_from_str(&probe, fmt).is_ok() {
+        true => Ok(()),
+        false => Err(format!(
+            "date format `{fmt}` cannot be read back: use chrono's %d %m %Y %b (e.g. \"%d.%m.%Y\", \"%d-%b-%Y\")"
+        )),
+    }
 }
 
 fn writers_refused(path: &str) -> Result<(), String> {

@@ -110,7 +110,7 @@ impl ImportReport {
 /// (the mapping, a missing extract or column); everything else fails by
 /// child or row, in the report.
 pub fn import(service: &Service, opts: &ImportOptions) -> Result<ImportReport, String> {
-    let mapping = Mapping::load(&opts.mapping)?;
+    let mut mapping = Mapping::load(&opts.mapping)?;
     let (layout, modes) = (service.layout(), service.modes());
     let children = find_table(&mapping, &mapping.children, &opts.extracts)?;
     let joined = mapping
@@ -118,6 +118,13 @@ pub fn import(service: &Service, opts: &ImportOptions) -> Result<ImportReport, S
         .iter()
         .map(|j| find_table(&mapping, &j.source, &opts.extracts))
         .collect::<Result<Vec<_>, _>>()?;
+    Mapping::date_fields_default(&mut mapping.children, children.date.as_deref());
+    for (j, t) in mapping.joined.iter_mut().zip(&joined) {
+        Mapping::date_fields_default(&mut j.source, t.date.as_deref());
+        if let mapping::Fills::Values(f) = &mut j.fills {
+            f.date = f.date.take().or_else(|| t.date.clone());
+        }
+    }
     let staff = service.staff().members().map(|m| m.name.clone()).collect();
     let tables = Tables { children, joined, staff };
     let (facts, mut failures) = build::build(&mapping, &tables)?;

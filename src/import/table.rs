@@ -78,6 +78,8 @@ pub struct Table {
     pub section: String,
     /// Rows passed over by a `skip` rule: the row number and the rule.
     pub skipped: Vec<(usize, String)>,
+    /// The file's date format, from the mapping's settings for it.
+    pub date: Option<String>,
 }
 
 /// How to find the table in a file.
@@ -167,7 +169,16 @@ pub fn read(path: &Path, find: Finding) -> Result<Table, String> {
             None => true,
         })
         .collect();
-    Ok(Table { file: path.to_owned(), sheet, headers, first_column, rows, section: section.to_owned(), skipped })
+    Ok(Table {
+        file: path.to_owned(),
+        sheet,
+        headers,
+        first_column,
+        rows,
+        section: section.to_owned(),
+        skipped,
+        date: settings.date.clone(),
+    })
 }
 
 /// When a row reads as one cell holding the delimiter the file seems to
