@@ -247,7 +247,8 @@ fn read_field(
 
 /// A member of staff as the staff directory spells them.
 fn staff_spelling(value: Value, staff: &[String]) -> Result<Value, String> {
-    let one = |v: Value| match v {
+    let one = |v: Value| {
+        match v {
         Value::String(name) => staff
             .iter()
             .find(|s| crate::staff::same_name(s, &name))
@@ -256,6 +257,7 @@ fn staff_spelling(value: Value, staff: &[String]) -> Result<Value, String> {
                 format!("\"{name}\" is not in the staff directory ([[staff]] in casepress.toml): add them there, or correct the case system")
             }),
         other => Ok(other),
+    }
     };
     match value {
         Value::Array(items) => items.into_iter().map(one).collect::<Result<_, _>>().map(Value::Array),
@@ -315,7 +317,13 @@ struct JoinedParts<'a> {
 /// row per item: the parts of each mapped column side by side. A column
 /// with one value gives it to every item; columns whose counts differ fail
 /// the row.
-fn split_row(row: &Row, sep: &str, columns: &[usize], table: &Table, into: &str) -> Result<Vec<Row>, RowFailure> {
+fn split_row(
+    row: &Row,
+    sep: &str,
+    columns: &[usize],
+    table: &Table,
+    into: &str,
+) -> Result<Vec<Row>, RowFailure> {
     let parts: Vec<(usize, Vec<String>)> = columns
         .iter()
         .map(|&c| {

@@ -386,7 +386,8 @@ impl Mapping {
         let lookups = file.lookups;
         let mut files = Vec::new();
         for (pattern, f) in file.files {
-            glob::Pattern::new(&pattern).map_err(|e| format!("[files.\"{pattern}\"]: not a file pattern: {e}"))?;
+            glob::Pattern::new(&pattern)
+                .map_err(|e| format!("[files.\"{pattern}\"]: not a file pattern: {e}"))?;
             let mut settings = settings(f.header_row, f.delimiter, f.encoding, f.skip)
                 .map_err(|e| format!("[files.\"{pattern}\"]: {e}"))?;
             if let Some(fmt) = &f.date {
@@ -403,7 +404,9 @@ impl Mapping {
         for (i, j) in file.joined.into_iter().enumerate() {
             let at = format!("[[joined]] {} (`into = \"{}\"`)", i + 1, j.into);
             if j.split.is_some() && j.id.is_some() {
-                return Err(format!("{at}: `split` makes several items of one row, which cannot share one `id`"));
+                return Err(format!(
+                    "{at}: `split` makes several items of one row, which cannot share one `id`"
+                ));
             }
             let into = j.into.clone();
             writers_refused(&into).map_err(|e| format!("{at}: {e}"))?;
@@ -624,18 +627,25 @@ fn field(
         Some("title") => Some(LetterCase::Title),
         Some("upper") => Some(LetterCase::Upper),
         Some("lower") => Some(LetterCase::Lower),
-        Some(other) => return Err(format!("letter_case `{other}`: expected \"title\", \"upper\" or \"lower\"")),
+        Some(other) => {
+            return Err(format!("letter_case `{other}`: expected \"title\", \"upper\" or \"lower\""));
+        }
     };
     let surname_first = match t.names.as_deref().map(fold).as_deref() {
         None => false,
         Some("surname, forename" | "surname,forename" | "last, first") => true,
         Some(other) => {
-            return Err(format!("names `{other}`: expected \"surname, forename\" (the order the case system writes them in)"));
+            return Err(format!(
+                "names `{other}`: expected \"surname, forename\" (the order the case system writes them in)"
+            ));
         }
     };
     let text_like = matches!(shape, Shape::Text) || matches!(&shape, Shape::List(i) if **i == Shape::Text);
     if (letter_case.is_some() || surname_first || t.staff) && !text_like {
-        return Err(format!("letter_case, names and staff are for text; this field holds {}", shape.expected()));
+        return Err(format!(
+            "letter_case, names and staff are for text; this field holds {}",
+            shape.expected()
+        ));
     }
     let when = t.when.map(condition).transpose()?.into_iter().collect();
     Ok(Field {

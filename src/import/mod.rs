@@ -241,7 +241,12 @@ fn find_table(mapping: &Mapping, source: &Source, extracts: &[PathBuf]) -> Resul
     let settings = source.settings.or(&mapping.file_settings(&name));
     table::read(
         path,
-        table::Finding { sheet: source.sheet.as_deref(), settings: &settings, key: &source.key, section: what },
+        table::Finding {
+            sheet: source.sheet.as_deref(),
+            settings: &settings,
+            key: &source.key,
+            section: what,
+        },
     )
 }
 
@@ -270,8 +275,9 @@ fn without_shared_ids(facts: Vec<Facts>, failures: &mut Vec<RowFailure>) -> Vec<
 }
 
 /// The case files already in the folder, by case id (read for the id
-/// alone): a case written by hand under any name is updated where it is.
-fn existing_cases(dir: &Path) -> Result<HashMap<String, Vec<PathBuf>>, String> {
+/// alone): a case written by hand under any name is updated where it is,
+/// and `new` never makes a second file for it.
+pub(crate) fn existing_cases(dir: &Path) -> Result<HashMap<String, Vec<PathBuf>>, String> {
     #[derive(serde::Deserialize)]
     struct Id {
         case_id: String,
@@ -298,9 +304,14 @@ fn existing_cases(dir: &Path) -> Result<HashMap<String, Vec<PathBuf>>, String> {
             } else if let Ok(one) = serde_json::from_slice::<Id>(&bytes) {
                 vec![one.case_id]
             } else {
-                serde_json::from_slice::<Vec<Id>>(&bytes)
-                    .map(|all| all.into_iter().map(|i| i.case_id).collect())
+                // Each element on its own: one malformed case hides no other.
+                let text = String::from_utf8_lossy(&bytes);
+                crate::case::array_elements(&text)
                     .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|r| serde_json::from_str::<Id>(&text[r]).ok())
+                    .map(|i| i.case_id)
+                    .collect()
             };
             Ok(ids.into_iter().map(|id| (id, file.clone())).collect())
         })

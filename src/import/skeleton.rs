@@ -91,6 +91,19 @@ pub fn write_new_case(
         return Err(e.to_string());
     }
     let name = format!("{}.json", new.case_id);
+    // The id may be held by a case file of any name, an array or an NDJSON
+    // line: a second file would stop the real case loading, and its papers
+    // would go into the real child's folder.
+    if dir.is_dir()
+        && let Some(files) = super::existing_cases(dir)?.get(&crate::case::id_key(&new.case_id))
+    {
+        let files: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+        return Err(format!(
+            "case {} is already in {}: not created (a second case file with that id would stop the first loading)",
+            new.case_id,
+            files.join(", ")
+        ));
+    }
     if dir.join(&name).exists() {
         return Err(format!(
             "{}: a case file of that name is already there: not replaced",

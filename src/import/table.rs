@@ -205,8 +205,10 @@ impl Table {
     /// Where a cell is, as a person finds it: the mapping's section, then
     /// file, sheet, row, column.
     pub fn place(&self, row: Option<usize>, column: Option<usize>) -> String {
-        let name =
-            self.file.file_name().map_or_else(|| self.file.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let name = self
+            .file
+            .file_name()
+            .map_or_else(|| self.file.display().to_string(), |n| n.to_string_lossy().into_owned());
         let mut out = match self.section.is_empty() {
             true => name,
             false => format!("{}: {name}", self.section),
@@ -426,7 +428,11 @@ mod tests {
     fn windows_1252_and_a_byte_order_mark_are_read_as_text() {
         assert_eq!(decode(b"\xEF\xBB\xBFName", None).unwrap(), "Name");
         assert_eq!(decode(b"Sin\xE9ad O\x92Brien", None).unwrap(), "Sinéad O’Brien");
-        assert_eq!(decode(b"\xFF\xFEZ\x00o\x00\xEB\x00", None).unwrap(), "Zoë", "UTF-16 by its byte-order mark");
+        assert_eq!(
+            decode(b"\xFF\xFEZ\x00o\x00\xEB\x00", None).unwrap(),
+            "Zoë",
+            "UTF-16 by its byte-order mark"
+        );
     }
 
     #[test]
