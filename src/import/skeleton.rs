@@ -91,6 +91,12 @@ pub fn write_new_case(
         return Err(e.to_string());
     }
     let name = format!("{}.json", new.case_id);
+    if dir.join(&name).exists() {
+        return Err(format!(
+            "{}: a case file of that name is already there: not replaced",
+            dir.join(&name).display()
+        ));
+    }
     // The id may be held by a case file of any name, an array or an NDJSON
     // line: a second file would stop the real case loading, and its papers
     // would go into the real child's folder.
@@ -102,12 +108,6 @@ pub fn write_new_case(
             "case {} is already in {}: not created (a second case file with that id would stop the first loading)",
             new.case_id,
             files.join(", ")
-        ));
-    }
-    if dir.join(&name).exists() {
-        return Err(format!(
-            "{}: a case file of that name is already there: not replaced",
-            dir.join(&name).display()
         ));
     }
     let published = store::publish_as(dir, &name, &bytes, modes).map_err(|e| e.to_string())?;
