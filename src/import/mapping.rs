@@ -94,7 +94,7 @@ struct JoinedFile {
 #[serde(untagged)]
 enum FieldFile {
     Column(String),
-    Full(FieldTable),
+    Full(Box<FieldTable>),
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -252,7 +252,7 @@ pub enum Fills {
     /// Each row one item of a list of groups (`offences`).
     Items,
     /// Each row one value of a list (`risk_meetings`).
-    Values(Field),
+    Values(Box<Field>),
     /// One row per child fills a group (`mappa`); with `latest`, the row
     /// with the latest date in that column is taken.
     One {
@@ -441,7 +441,7 @@ impl Mapping {
                     let mut f = field(&into, (**item).clone(), spec, &lookups)
                         .map_err(|e| format!("{at}: item: {e}"))?;
                     f.path = into.clone();
-                    Fills::Values(f)
+                    Fills::Values(Box::new(f))
                 }
                 (Shape::Object(_), _) => Fills::One { latest: j.latest.clone() },
                 _ => return Err(format!("{at}: `{into}` is a single value: map it in [children.fields]")),
@@ -591,7 +591,7 @@ fn field(
 ) -> Result<Field, String> {
     let t = match spec {
         FieldFile::Column(c) => FieldTable { column: Some(c), ..FieldTable::default() },
-        FieldFile::Full(t) => t,
+        FieldFile::Full(t) => *t,
     };
     let from = match (t.column, t.columns, t.value) {
         (Some(c), None, None) => From::Column(c),

@@ -398,6 +398,9 @@ pub fn caredirector(children: &[Child], path: &Path) {
     book.save(path).unwrap();
 }
 
+/// An offence as [`Child`] holds it: date, description, plea, specified, victim's age.
+type Offence = (NaiveDate, &'static str, &'static str, bool, Option<u8>);
+
 fn dmon(d: NaiveDate) -> String {
     d.format("%d-%b-%Y").to_string()
 }
@@ -493,9 +496,7 @@ pub fn yois(children: &[Child]) -> (&'static str, Vec<u8>) {
             _ => "open - court order ".into(),
         };
         let mappa = c.mappa.map(|(cat, lvl)| format!("Cat {cat} / Lvl {lvl}")).unwrap_or_default();
-        let list = |f: &dyn Fn(&(NaiveDate, &str, &str, bool, Option<u8>)) -> String| {
-            c.offences.iter().map(f).collect::<Vec<_>>().join("|")
-        };
+        let list = |f: &dyn Fn(&Offence) -> String| c.offences.iter().map(f).collect::<Vec<_>>().join("|");
         let pence = 2500 * (i as u32 % 4);
         total_pence += pence;
         let address = if i == 7 { "Flat 2; Rose Court".to_owned() } else { c.address.clone() };
