@@ -21,6 +21,16 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     )
 }
 
+/// [`printable`] for a line that must stay one line (a file name in a
+/// report): a newline in it is shown escaped too, so a name cannot add a
+/// forged line to the report.
+pub fn one_line(text: &str) -> Cow<'_, str> {
+    match text.contains('\n') {
+        false => printable(text),
+        true => Cow::Owned(printable(&text.replace('\n', "\\u{a}")).into_owned()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -31,5 +41,6 @@ mod tests {
         assert_eq!(printable("evil\u{1b}[2Jname\r.pdf"), "evil\\u{1b}[2Jname\\u{d}.pdf");
         assert_eq!(printable("two\nlines"), "two\nlines");
         assert_eq!(printable("RLO \u{202e}evil"), "RLO \\u{202e}evil");
+        assert_eq!(one_line("forged\n  assigned X.pdf"), "forged\\u{a}  assigned X.pdf");
     }
 }

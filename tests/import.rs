@@ -35,6 +35,12 @@ fn samples_are_current() {
         }
         assert_eq!(fs::read(&path).unwrap(), bytes, "{name} is not what the generator makes");
     }
+    let (name, bytes) = extracts::yois(&children[..30]);
+    let path = import_dir().join("yois").join(name);
+    if update {
+        fs::write(&path, &bytes).unwrap();
+    }
+    assert_eq!(fs::read(&path).unwrap(), bytes, "{name} is not what the generator makes");
     let tmp = tempfile::tempdir().unwrap();
     let made = tmp.path().join("Youth_Extract.xlsx");
     extracts::caredirector(&children[..24], &made);
@@ -83,7 +89,7 @@ fn files_in(dir: &Path, ext: &str) -> Vec<PathBuf> {
 
 #[test]
 fn both_sample_mappings_import_and_the_cases_pass_check() {
-    for (mapping, count) in [("childview", 200), ("caredirector", 24)] {
+    for (mapping, count) in [("childview", 200), ("caredirector", 24), ("yois", 30)] {
         let tmp = tempfile::tempdir().unwrap();
         let config = config_in(tmp.path());
         let out = tmp.path().join("cases");
@@ -751,5 +757,265 @@ fn issue_26_hostile_workbooks_are_refused_before_anything_is_allocated() {
         assert!(text.contains(&path.display().to_string()) && text.contains("refused"), "{text}");
         assert!(text.contains(says), "{text}");
         assert!(took < std::time::Duration::from_secs(1), "{} took {took:?}", path.display());
+    }
+}
+
+fn try_quirk(mapping: &str, name: &str, bytes: &[u8]) -> (Result<ImportReport, String>, tempfile::TempDir) {
+    let tmp = tempfile::tempdir().unwrap();
+    let extract = tmp.path().join(name);
+    fs::write(&extract, bytes).unwrap();
+    let mapping_file = tmp.path().join("mapping.toml");
+    fs::write(&mapping_file, mapping).unwrap();
+    let config = Config::load(&common::samples().join("casepress.toml")).unwrap();
+    let mut config = config;
+    config.paths.output = tmp.path().join("out");
+    let opts = ImportOptions {
+        mapping: mapping_file,
+        extracts: vec![extract],
+        out: tmp.path().join("cases"),
+        now: chrono::Utc::now(),
+    };
+    (import(&casepress::service::Service::new(config), &opts), tmp)
+}
+
+fn cases_written(tmp: &tempfile::TempDir) -> usize {
+    fs::read_dir(tmp.path().join("cases")).map_or(0, |d| {
+        d.filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "json")).count()
+    })
+}
+
+/// Issue 28: the third sample, a YOIS-style report, imports as the case
+/// system writes it: every feature of its mapping is seen in the cases.
+#[test]
+fn a_semicolon_windows_1252_report_with_lists_in_cells_and_a_totals_row_imports_as_it_is() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = config_in(tmp.path());
+    let out = tmp.path().join("cases");
+    let dir = import_dir().join("yois");
+    let extract = dir.join("YJ07b_OpenCases_30-Nov-2026.csv");
+    let (code, text) = run_import(&config, &dir.join("mapping.toml"), &[extract], &out);
+    assert_eq!(code, 0, "the totals row is skipped, not a failure: {text}");
+    assert!(text.contains("30 created, 0 updated, 0 unchanged, 0 with conflicts, 0 failed"), "{text}");
+    assert!(
+        text.contains(
+            "[children]: YJ07b_OpenCases_30-Nov-2026.csv, row 34: skipped, as \"YP Ref. No.\" matches `^Total`"
+        ),
+        "{text}"
+    );
+    let children = extracts::children(30);
+    let case = |n: usize| -> Value {
+        serde_json::from_slice(&fs::read(out.join(format!("NYJS-Y{:06}.json", 4100 + n))).unwrap()).unwrap()
+    };
+    let dmy = |d: chrono::NaiveDate| Value::String(d.format("%Y-%m-%d").to_string());
+    // Windows-1252 letters, and surnames in capitals written as names.
+    assert_eq!(case(1)["child"]["first_name"], "Zoë");
+    assert_eq!(case(3)["child"]["last_name"], "Nuñez");
+    assert_eq!(case(7)["child"]["last_name"], "O’Neill");
+    assert_eq!(case(12)["child"]["last_name"], "Müller-Hart");
+    assert_eq!(case(7)["child"]["address"][0], "Flat 2; Rose Court", "a quoted delimiter");
+    // "Natarajan, Priya" as the staff directory names her.
+    assert_eq!(case(0)["case_manager"]["name"], "Priya Natarajan");
+    assert_eq!(case(5)["case_manager"]["name"], "Amrit Sandhu");
+    for (n, child) in children.iter().enumerate() {
+        let c = case(n);
+        // One offence per `|` part, dates (12-Mar-2009) and pleas side by side.
+        let offences = c["offences"].as_array().unwrap();
+        assert_eq!(offences.len(), child.offences.len(), "child {n}");
+        for (o, want) in offences.iter().zip(&child.offences) {
+            assert_eq!(o["date"], dmy(want.0));
+            assert_eq!(o["description"], want.1);
+            assert_eq!(o["plea"], if want.2 == "G" { "guilty" } else { "not_guilty" });
+        }
+        assert_eq!(c["child"]["date_of_birth"], dmy(child.dob));
+        if child.order == "BAIL" {
+            // No start date, so no order at all: the court's request and the remand instead.
+            assert!(c.get("order").is_none(), "child {n}: {c}");
+            assert_eq!(c["court"]["report_requested"], "psr");
+            assert_eq!(c["court"]["remand_status"], "On bail awaiting sentence");
+        } else {
+            assert_eq!(c["order"]["start_date"], dmy(child.order_start), "child {n}");
+            assert!(c["court"].get("report_requested").is_none());
+            // The length out of "YRO - 12 mths"; the closing date out of "Closed 26-Oct-2026 (…)".
+            let months = child.order_months.map(Value::from).unwrap_or(Value::from(4));
+            assert_eq!(c["order"]["length_months"], months, "child {n}");
+            let closed = (n % 9 == 4).then(|| dmy(child.order_start + chrono::Days::new(5)));
+            assert_eq!(c["order"].get("closed_date"), closed.as_ref(), "child {n}");
+        }
+        // "Cat 2 / Lvl 1": two numbers out of one cell.
+        match child.mappa {
+            Some((cat, level)) => {
+                assert_eq!(c["mappa"]["category"], cat);
+                assert_eq!(c["mappa"]["level"], level);
+            }
+            None => assert!(c.get("mappa").is_none()),
+        }
+    }
+}
+
+/// Issue 28: the mapping language's rules are checked when the mapping
+/// loads, and every error names the mapping's section with the file, row
+/// and column.
+#[test]
+fn a_mapping_mistake_names_its_section_and_row_errors_name_section_file_row_and_column() {
+    use casepress::import::mapping::Mapping;
+    let base = "[children]\nkey = \"Ref\"\n[children.fields]\ncase_id = \"Ref\"\n";
+    let refused = |extra: &str| Mapping::parse(&format!("{base}{extra}")).unwrap_err();
+    let e = refused("\"offences.description\" = { column = \"Offences\", split = \"|\" }\n");
+    assert!(e.contains("`offences.description` is a field of each item of the list `offences`"), "{e}");
+    assert!(e.starts_with("[children]"), "{e}");
+    let e = refused("[children.when]\norder = { column = \"Start\" }\n");
+    assert!(e.contains("when `order`: no field of `order` is mapped"), "{e}");
+    let e = refused("\"child.last_name\" = { column = \"Surname\", letter_case = \"shouty\" }\n");
+    assert!(e.contains("letter_case `shouty`"), "{e}");
+    let e = refused("\"child.date_of_birth\" = { column = \"DOB\", staff = true }\n");
+    assert!(e.contains("letter_case, names and staff are for text"), "{e}");
+    let e = refused("[files.\"x.csv\"]\nencoding = \"ebcdic\"\n");
+    assert!(e.starts_with("[files.\"x.csv\"]: encoding `ebcdic`"), "{e}");
+    let e = refused("[[joined]]\ninto = \"offences\"\nkey = \"Ref\"\nsplit = \"|\"\nid = \"Seq\"\n");
+    assert!(e.contains("`split` makes several items of one row"), "{e}");
+
+    // Rows: a `|` list whose counts differ, a date not in the file's format.
+    let mapping = r#"
+[files."*.csv"]
+delimiter = ";"
+date = "%d-%b-%Y"
+[children]
+key = "Ref"
+[children.fields]
+case_id = { column = "Ref", format = "Q-{}" }
+"child.first_name" = "First"
+"child.last_name" = "Last"
+"child.date_of_birth" = "DOB"
+"case_manager.name" = "Worker"
+team = "Team"
+[[joined]]
+into = "offences"
+key = "Ref"
+split = "|"
+[joined.fields]
+description = "Offences"
+date = "Dates"
+"#;
+    let text = "Ref;First;Last;DOB;Worker;Team;Offences;Dates\r\n\
+        1;Sam;Lee;02-Mar-2011;Priya Natarajan;North Team;Theft|Affray;01-Jan-2026|02-Jan-2026\r\n\
+        2;Ash;Kerr;02-Mar-2011;Priya Natarajan;North Team;Theft|Affray;01-Jan-2026\r\n\
+        3;Jo;Marsh;2011/03/02;Priya Natarajan;North Team;Theft;01-Jan-2026\r\n\
+        4;Al;Nye;02-Mar-2011;Priya Natarajan;North Team;Theft|Affray|Arson;01-Jan-2026|02-Jan-2026\r\n";
+    let (report, tmp) = try_quirk(mapping, "x.csv", text.as_bytes());
+    let report = report.unwrap();
+    assert_eq!(report.count(Outcome::Created), 2, "{report:#?}");
+    let first: Value = serde_json::from_slice(&fs::read(tmp.path().join("cases/Q-1.json")).unwrap()).unwrap();
+    assert_eq!(first["offences"][1]["description"], "Affray");
+    assert_eq!(first["offences"][1]["date"], "2026-01-02");
+    let second: Value =
+        serde_json::from_slice(&fs::read(tmp.path().join("cases/Q-2.json")).unwrap()).unwrap();
+    assert_eq!(second["offences"][1]["date"], "2026-01-01", "one value serves every item");
+    let all: Vec<String> = report
+        .failures
+        .iter()
+        .map(|f| format!("{} ({}): {}", f.place, f.field.clone().unwrap_or_default(), f.message))
+        .collect();
+    assert!(
+        all.iter().any(|m| m.starts_with(
+            "[children]: x.csv, row 4, column D \"DOB\" (child.date_of_birth): expected a date as the mapping's `%d-%b-%Y` (e.g. 12-Mar-2009), dd/mm/yyyy"
+        )),
+        "{all:#?}"
+    );
+    assert!(
+        all.iter().any(|m| m.starts_with(
+            "[[joined]] offences: x.csv, row 5, column H \"Dates\" (offences): 2 values separated by \"|\" here, and 3 in column G \"Offences\""
+        )),
+        "{all:#?}"
+    );
+    // A header the section cannot find is that section's error.
+    let (err, _) = try_quirk(
+        &mapping.replace("key = \"Ref\"\nsplit", "key = \"Reference\"\nsplit"),
+        "x.csv",
+        text.as_bytes(),
+    );
+    let err = err.unwrap_err();
+    assert!(err.starts_with("[[joined]] offences: "), "{err}");
+}
+
+/// Issue 28 item 4: input that would be misread is refused, saying where;
+/// nothing is garbled and nothing written.
+#[test]
+fn input_edges_are_refused_where_they_are_never_garbled() {
+    let good = |id: &str, first: &str, last: &str| {
+        row(&format!("{id},{first},{last},02/03/2011,Priya Natarajan,North Team,YRO,01/11/2026"))
+    };
+    // One Windows-1252 byte in a UTF-8 file with accented names.
+    let mut bytes =
+        [row(HEADER), good("0001", "Zoë", "Lee"), good("0002", "Siân", "Núñez")].concat().into_bytes();
+    bytes.extend(b"0003,Sam,O\x92Neill,02/03/2011,Priya Natarajan,North Team,YRO,01/11/2026\r\n");
+    let (result, tmp) = try_quirk(QUIRK_MAPPING, "mixed.csv", &bytes);
+    let e = result.unwrap_err();
+    assert!(e.contains("line 4, character 11"), "{e}");
+    assert!(e.contains("the byte 0x92 is not UTF-8") && e.contains("mixes two encodings"), "{e}");
+    assert!(e.starts_with("[children]: "), "{e}");
+    assert_eq!(cases_written(&tmp), 0);
+
+    // A NUL byte in a name fails that child, naming row and column.
+    let bytes = [row(HEADER), good("0001", "Bel\0la", "Lee"), good("0002", "Sam", "Lee")].concat();
+    let (result, tmp) = try_quirk(QUIRK_MAPPING, "nul.csv", bytes.as_bytes());
+    let report = result.unwrap();
+    assert_eq!(report.count(Outcome::Created), 1);
+    let f = &report.failures[0];
+    assert_eq!(f.place, "[children]: nul.csv, row 2, column B \"First\"");
+    assert!(f.message.contains("NUL byte"), "{}", f.message);
+    assert!(!fs::read_to_string(tmp.path().join("cases/Q-0002.json")).unwrap().contains("\\u0000"));
+
+    // A quote never closed: the row and column where it opens.
+    let bytes =
+        [row(HEADER), good("0001", "Sam", "Lee"), good("0002", "\"Bex", "Lee"), good("0003", "Jo", "Marsh")]
+            .concat();
+    let (result, tmp) = try_quirk(QUIRK_MAPPING, "quote.csv", bytes.as_bytes());
+    let e = result.unwrap_err();
+    assert!(
+        e.contains("quote.csv, row 3 (line 3), column B: a quote opens this cell and is never closed"),
+        "{e}"
+    );
+    assert_eq!(cases_written(&tmp), 0);
+
+    // UTF-16 with its byte-order mark (Excel's "Unicode text") is read.
+    let text = [row(HEADER), good("0001", "Zoë", "Núñez")].concat();
+    let mut bytes = vec![0xFF, 0xFE];
+    text.encode_utf16().for_each(|u| bytes.extend(u.to_le_bytes()));
+    let (result, tmp) = try_quirk(QUIRK_MAPPING, "u16.csv", &bytes);
+    assert_eq!(result.unwrap().count(Outcome::Created), 1);
+    assert_eq!(case_of(&tmp, "Q-0001")["child"]["last_name"], "Núñez");
+    // Without its mark, it is refused as UTF-16.
+    let (result, _) = try_quirk(QUIRK_MAPPING, "u16.csv", &bytes[2..]);
+    assert!(result.unwrap_err().contains("UTF-16"));
+}
+
+/// Issue 28 item 4 (N10): `new` never makes a second file for an id a
+/// case file of another name (an array, an NDJSON line) already holds.
+#[test]
+fn new_refuses_an_id_held_in_another_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("cases");
+    fs::create_dir_all(&dir).unwrap();
+    let case = |id: &str| {
+        format!(
+            r#"{{"schema": "casepress/case/v1", "case_id": "{id}", "child": {{"first_name": "Sam", "last_name": "Lee", "date_of_birth": "2011-03-02"}}, "case_manager": {{"name": "Priya Natarajan"}}, "team": "North Team"}}"#
+        )
+    };
+    fs::write(dir.join("yro-custody-possible.json"), case("NYJS-2026-0117")).unwrap();
+    fs::write(dir.join("many.ndjson"), format!("{}\n{}\n", case("NYJS-2026-0165"), case("NYJS-2026-0166")))
+        .unwrap();
+    for id in ["NYJS-2026-0117", "NYJS-2026-0165", "nyjs-2026-0166"] {
+        let o = bin()
+            .args(["new", id, "--first-name", "Test", "--last-name", "Shadow", "--born", "2011-03-02"])
+            .args(["--case-manager", "Priya Natarajan", "--config"])
+            .arg(common::samples().join("casepress.toml"))
+            .arg("--out")
+            .arg(&dir)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{id}: {err}");
+        assert!(err.contains("is already in") && err.contains("not created"), "{id}: {err}");
+        assert!(!dir.join(format!("{id}.json")).exists(), "{id}");
     }
 }

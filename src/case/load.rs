@@ -95,6 +95,12 @@ fn parse_bytes_each(
     limits: &Limits,
     mut each: impl FnMut(Result<LoadedCase, CaseError>),
 ) {
+    if let Some(which) = utf16(bytes) {
+        return each(Err(CaseError::file(
+            file,
+            format!("the file is UTF-16 ({which}): expected UTF-8 JSON (re-save it as UTF-8)"),
+        )));
+    }
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         return each(Err(CaseError::file(
             file,
@@ -123,27 +129,92 @@ fn parse_bytes_each(
     }
 }
 
+/// UTF-16 by its byte-order mark, or by a NUL beside each ASCII letter:
+/// which byte order.
+fn utf16(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0xFF, 0xFE, ..] | [_, 0, _, 0, ..] => Some("little-endian"),
+        [0xFE, 0xFF, ..] | [0, _, 0, _, ..] => Some("big-endian"),
+        _ => None,
+    }
+}
+
 fn parse_array(
     text: &str,
     file: &Path,
     limits: &Limits,
     mut each: impl FnMut(Result<LoadedCase, CaseError>),
 ) {
-    let items: Vec<&RawValue> = match serde_json::from_str(text) {
-        Ok(items) => items,
-        Err(e) => {
-            return each(Err(json_error(&e, file, 0, None, "", "expected a JSON array of case objects")));
-        }
+    let elements: Vec<&str> = match serde_json::from_str::<Vec<&RawValue>>(text) {
+        Ok(items) => items.iter().map(|r| r.get()).collect(),
+        // One malformed case: the others are found by brackets alone, and
+        // each parsed (and failed) on its own.
+        Err(e) => match array_elements(text) {
+            Some(ranges) => ranges.into_iter().map(|r| &text[r]).collect(),
+            None => {
+                return each(Err(json_error(&e, file, 0, None, "", "expected a JSON array of case objects")));
+            }
+        },
     };
     // Lines are counted from the previous element on, not from the start
     // of the file each time: linear, not quadratic, in the array's size.
     let (mut counted_to, mut line_offset) = (0, 0);
-    for (i, raw) in items.iter().enumerate() {
-        let offset = raw.get().as_ptr() as usize - text.as_ptr() as usize;
+    for (i, element) in elements.into_iter().enumerate() {
+        let offset = element.as_ptr() as usize - text.as_ptr() as usize;
         line_offset += text.as_bytes()[counted_to..offset].iter().filter(|&&b| b == b'\n').count();
         counted_to = offset;
-        each(parse_case(raw.get(), file, line_offset, Some(i), limits));
+        if element.is_empty() {
+            let mut err =
+                CaseError::file(file, "malformed JSON: an empty place in the array (a comma too many)");
+            err.line = Some(line_offset + 1);
+            err.json_path = Some(format!("[{i}]"));
+            each(Err(err));
+            continue;
+        }
+        each(parse_case(element, file, line_offset, Some(i), limits));
     }
+}
+
+/// The top-level elements of a JSON array, trimmed, found by its brackets
+/// and strings alone, so that a syntax error inside one element leaves the
+/// others readable. `None` when the brackets themselves do not close.
+pub fn array_elements(text: &str) -> Option<Vec<std::ops::Range<usize>>> {
+    let bytes = text.as_bytes();
+    let mut i = text.len() - text.trim_start().len();
+    if bytes.get(i) != Some(&b'[') {
+        return None;
+    }
+    i += 1;
+    let (mut out, mut start, mut depth, mut in_string) = (Vec::new(), i, 0usize, false);
+    let trimmed = |r: std::ops::Range<usize>| {
+        let s = &text[r.clone()];
+        let lead = s.len() - s.trim_start().len();
+        r.start + lead..r.start + lead + s.trim().len()
+    };
+    while i < bytes.len() {
+        match (in_string, bytes[i]) {
+            (true, b'\\') => i += 1,
+            (true, b'"') => in_string = false,
+            (true, _) => {}
+            (false, b'"') => in_string = true,
+            (false, b'[' | b'{') => depth += 1,
+            (false, b']') if depth == 0 => {
+                let last = trimmed(start..i);
+                if !last.is_empty() || !out.is_empty() {
+                    out.push(last);
+                }
+                return text[i + 1..].trim().is_empty().then_some(out);
+            }
+            (false, b']' | b'}') => depth = depth.checked_sub(1)?,
+            (false, b',') if depth == 0 => {
+                out.push(trimmed(start..i));
+                start = i + 1;
+            }
+            (false, _) => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Parses one case; `line_offset` is the 0-based line where `text` starts in

@@ -16,7 +16,9 @@ pub use error::CaseError;
 pub use file::CaseFile;
 pub use id::{CaseId, id_key};
 pub use limits::Limits;
-pub use load::{LoadedCase, discover, load_file, load_file_each, load_file_limited, parse_bytes};
+pub use load::{
+    LoadedCase, array_elements, discover, load_file, load_file_each, load_file_limited, parse_bytes,
+};
 pub use model::*;
 
 /// The JSON Schema of the case format, as `casepress schema` prints it.

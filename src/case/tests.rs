@@ -133,3 +133,75 @@ fn array_elements_report_their_own_lines() {
     let lines: Vec<_> = results.iter().map(|r| r.as_ref().unwrap_err().line).collect();
     assert_eq!(lines, [Some(2), Some(4)]);
 }
+
+#[test]
+fn one_malformed_case_in_an_array_fails_alone() {
+    let good = |id: &str| MINIMAL.replace("T-1", id);
+    let bad = "{\n  schema: \"casepress/case/v1\"\n}";
+    let text =
+        format!("[\n{},\n{},\n{},\n{bad},\n{}\n]\n", good("A-1"), good("A-2"), good("A-3"), good("A-5"));
+    let all = parse_bytes(text.as_bytes(), Path::new("arr.json"));
+    assert_eq!(all.len(), 5);
+    let ids: Vec<&str> =
+        all.iter().filter_map(|r| r.as_ref().ok()).map(|c| c.case.case_id.as_str()).collect();
+    assert_eq!(ids, ["A-1", "A-2", "A-3", "A-5"]);
+    let err = all[3].as_ref().unwrap_err();
+    assert_eq!(err.json_path.as_deref(), Some("[3]"));
+    assert!(err.message.contains("malformed JSON: key must be a string"), "{}", err.message);
+    assert_eq!(err.line, Some(24), "the line of the bad key in the file");
+    // A comma too many is one failure, not the whole file's.
+    let trailing = format!("[{}, {},]", good("B-1"), good("B-2"));
+    let all = parse_bytes(trailing.as_bytes(), Path::new("t.json"));
+    assert_eq!(all.iter().filter(|r| r.is_ok()).count(), 2);
+    assert!(all[2].as_ref().unwrap_err().message.contains("a comma too many"));
+    // Brackets that never close: one error for the file.
+    assert_eq!(parse_bytes(b"[{\"a\": [1, 2}", Path::new("u.json")).len(), 1);
+}
+
+#[test]
+fn utf16_json_is_refused_as_utf16() {
+    let utf16 = |big: bool| -> Vec<u8> {
+        let mut out = if big { vec![0xFE, 0xFF] } else { vec![0xFF, 0xFE] };
+        for unit in MINIMAL.encode_utf16() {
+            out.extend(if big { unit.to_be_bytes() } else { unit.to_le_bytes() });
+        }
+        out
+    };
+    for (bytes, which) in [
+        (utf16(true), "big-endian"),
+        (utf16(false), "little-endian"),
+        (utf16(true)[2..].to_vec(), "big-endian"),
+    ] {
+        let err = one_bytes(&bytes).unwrap_err();
+        assert_eq!(
+            err.message,
+            format!("the file is UTF-16 ({which}): expected UTF-8 JSON (re-save it as UTF-8)")
+        );
+    }
+}
+
+fn one_bytes(bytes: &[u8]) -> Result<LoadedCase, CaseError> {
+    let mut all = parse_bytes(bytes, Path::new("u16.json"));
+    assert_eq!(all.len(), 1);
+    all.remove(0)
+}
+
+#[test]
+fn a_case_whose_values_are_each_within_limits_but_too_much_together_is_refused_before_rendering() {
+    // 500 offences of 1,100 characters: every value and list within its
+    // limit, 550,000 characters in all.
+    let offences: Vec<String> = (0..500)
+        .map(|_| format!(r#"{{"date": "2026-01-02", "description": "{}"}}"#, "x".repeat(1_100)))
+        .collect();
+    let text = MINIMAL.replace(
+        "\"team\": \"North\"",
+        &format!("\"team\": \"North\", \"offences\": [{}]", offences.join(",")),
+    );
+    let err = one(&text, "big.json").unwrap_err();
+    assert!(
+        err.message.starts_with("the case holds 555")
+            && err.message.contains("expected at most 500000 (limits.max_case_chars"),
+        "{}",
+        err.message
+    );
+}

@@ -83,6 +83,9 @@ pub fn to_text(report: &ImportReport, opts: &ImportOptions) -> String {
     for (table, rows) in &report.tables {
         out.push_str(&format!("read {} ({rows} rows)\n", printable(table)));
     }
+    for line in &report.skipped {
+        out.push_str(&format!("{}\n", printable(line)));
+    }
     out.push_str(&format!(
         "{} created, {} updated, {} unchanged, {} with conflicts, {} failed (case files in {})\n",
         report.count(Outcome::Created),

@@ -92,7 +92,9 @@ pub fn filing(report: &FilingReport) {
         let case = item.case_id.as_deref().map(|c| format!(" → {c}")).unwrap_or_default();
         let outcome = serde_json::to_value(item.outcome).ok();
         let outcome = outcome.as_ref().and_then(|o| o.as_str()).unwrap_or_default();
-        say!("  {flag}{outcome:<12} {id}{case}: {}", item.detail);
+        // One line per inbox file, whatever its name holds.
+        let line = format!("  {flag}{outcome:<12} {id}{case}: {}", item.detail);
+        println!("{}", casepress::terminal::one_line(&line));
         if let Some(e) = &item.escalation {
             say!("               escalation notice: {}", e.display());
         }

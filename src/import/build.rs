@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::convert;
 use super::mapping::{Field, Fills, Joined, Mapping, Source};
-use super::table::{Row, Table};
+use super::table::{Cell, Row, Table};
 
 /// One child's facts as the case system gives them.
 #[derive(Debug, Clone)]
@@ -44,12 +44,16 @@ pub struct Tables {
     pub children: Table,
     /// One per [`Mapping::joined`], in order.
     pub joined: Vec<Table>,
+    /// The staff directory's names, for fields mapped with `staff = true`.
+    pub staff: Vec<String>,
 }
 
 /// Column indices of a source's fields in its table.
 struct Columns {
     key: usize,
     fields: Vec<Vec<usize>>,
+    /// The columns of each field's `when` rules.
+    when: Vec<Vec<usize>>,
 }
 
 /// The column the mapping names, or an error listing the header.
@@ -70,8 +74,13 @@ fn columns(source: &Source, table: &Table, extra: &[&str]) -> Result<(Columns, V
         .iter()
         .map(|f| f.columns().into_iter().map(find).collect::<Result<Vec<_>, _>>())
         .collect::<Result<_, _>>()?;
+    let when = source
+        .fields
+        .iter()
+        .map(|f| f.when_columns().into_iter().map(find).collect::<Result<Vec<_>, _>>())
+        .collect::<Result<_, _>>()?;
     let extra = extra.iter().map(|c| find(c)).collect::<Result<_, _>>()?;
-    Ok((Columns { key, fields }, extra))
+    Ok((Columns { key, fields, when }, extra))
 }
 
 /// Builds every child's facts. A column the mapping names and the extract
@@ -139,11 +148,13 @@ pub fn build(mapping: &Mapping, tables: &Tables) -> Result<(Vec<Facts>, Vec<RowF
             row: tables.children.place(Some(rows[0].number), None),
         };
         let result = (|| {
-            main_facts(&mapping.children, &tables.children, &main_cols, rows, &mut facts)?;
+            main_facts(&mapping.children, &tables.children, &main_cols, rows, &mut facts, &tables.staff)?;
             for (i, j) in mapping.joined.iter().enumerate() {
                 let (cols, extra, value_cols) = &joined_cols[i];
                 let rows = joined_rows[i].get(key).map(Vec::as_slice).unwrap_or_default();
-                joined_facts(j, &tables.joined[i], cols, extra, value_cols, rows, &mut facts, mapping)?;
+                let table = &tables.joined[i];
+                let parts = JoinedParts { j, table, cols, extra, value_cols, staff: &tables.staff };
+                joined_facts(&parts, rows, &mut facts, mapping)?;
             }
             for j in mapping.joined.iter().filter(|j| matches!(j.fills, Fills::Items)) {
                 facts.values.get_mut(&j.into).into_iter().for_each(strip_ids);
@@ -206,16 +217,52 @@ fn failure(table: &Table, row: &Row, column: Option<usize>, field: &str, message
     }
 }
 
-/// A field's value in one row.
+/// Where a field is read from: its columns, its `when` rules' columns,
+/// and the staff directory's names.
+struct Reading<'a> {
+    cols: &'a [usize],
+    when: &'a [usize],
+    staff: &'a [String],
+}
+
+/// A field's value in one row: nothing when a `when` rule does not hold.
 fn read_field(
     field: &Field,
-    cols: &[usize],
+    at: &Reading,
     table: &Table,
     row: &Row,
     path: &str,
 ) -> Result<Option<Value>, RowFailure> {
-    let cells: Vec<_> = cols.iter().map(|&c| row.cell(c)).collect();
-    convert::value(field, &cells).map_err(|m| failure(table, row, cols.first().copied(), path, m))
+    if field.when.iter().zip(at.when).any(|(rule, &c)| !rule.holds(&row.cell(c).text())) {
+        return Ok(None);
+    }
+    let cells: Vec<_> = at.cols.iter().map(|&c| row.cell(c)).collect();
+    let fail = |m: String| failure(table, row, at.cols.first().copied(), path, m);
+    let value = convert::value(field, &cells).map_err(fail)?;
+    match value {
+        Some(value) if field.staff => Ok(Some(staff_spelling(value, at.staff).map_err(fail)?)),
+        other => Ok(other),
+    }
+}
+
+/// A member of staff as the staff directory spells them.
+fn staff_spelling(value: Value, staff: &[String]) -> Result<Value, String> {
+    let one = |v: Value| {
+        match v {
+        Value::String(name) => staff
+            .iter()
+            .find(|s| crate::staff::same_name(s, &name))
+            .map(|s| Value::String(s.clone()))
+            .ok_or_else(|| {
+                format!("\"{name}\" is not in the staff directory ([[staff]] in casepress.toml): add them there, or correct the case system")
+            }),
+        other => Ok(other),
+    }
+    };
+    match value {
+        Value::Array(items) => items.into_iter().map(one).collect::<Result<_, _>>().map(Value::Array),
+        v => one(v),
+    }
 }
 
 fn main_facts(
@@ -224,11 +271,13 @@ fn main_facts(
     cols: &Columns,
     rows: &[&Row],
     facts: &mut Facts,
+    staff: &[String],
 ) -> Result<(), RowFailure> {
-    for (field, fcols) in source.fields.iter().zip(&cols.fields) {
+    for ((field, fcols), when) in source.fields.iter().zip(&cols.fields).zip(&cols.when) {
+        let at = Reading { cols: fcols, when, staff };
         let mut value: Option<(Value, &Row)> = None;
         for &row in rows {
-            let Some(v) = read_field(field, fcols, table, row, &field.path)? else { continue };
+            let Some(v) = read_field(field, &at, table, row, &field.path)? else { continue };
             match &value {
                 Some((first, first_row)) if *first != v => {
                     return Err(failure(
@@ -254,21 +303,84 @@ fn main_facts(
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments, reason = "one joined extract's parts, passed through")]
-fn joined_facts(
-    j: &Joined,
+/// One joined extract's parts, as [`build`] found them.
+struct JoinedParts<'a> {
+    j: &'a Joined,
+    table: &'a Table,
+    cols: &'a Columns,
+    extra: &'a [usize],
+    value_cols: &'a [usize],
+    staff: &'a [String],
+}
+
+/// A row whose cells hold several items' values (`Theft|Affray`), as one
+/// row per item: the parts of each mapped column side by side. A column
+/// with one value gives it to every item; columns whose counts differ fail
+/// the row.
+fn split_row(
+    row: &Row,
+    sep: &str,
+    columns: &[usize],
     table: &Table,
-    cols: &Columns,
-    extra: &[usize],
-    value_cols: &[usize],
+    into: &str,
+) -> Result<Vec<Row>, RowFailure> {
+    let parts: Vec<(usize, Vec<String>)> = columns
+        .iter()
+        .map(|&c| {
+            let text = row.cell(c).text();
+            let parts: Vec<String> = match text.trim().is_empty() {
+                true => Vec::new(),
+                false => text.split(sep).map(|p| p.trim().to_owned()).collect(),
+            };
+            (c, parts)
+        })
+        .collect();
+    let count = parts.iter().map(|(_, p)| p.len()).max().unwrap_or(0);
+    if let Some((c, p)) = parts.iter().find(|(_, p)| p.len() > 1 && p.len() != count) {
+        let (most, _) = parts.iter().find(|(_, p)| p.len() == count).expect("the largest count");
+        return Err(failure(
+            table,
+            row,
+            Some(*c),
+            into,
+            format!(
+                "{} values separated by \"{sep}\" here, and {count} in column {} \"{}\": they cannot be paired into items",
+                p.len(),
+                super::table::letter(*most),
+                table.headers.get(*most).map(String::as_str).unwrap_or("")
+            ),
+        ));
+    }
+    Ok((0..count)
+        .map(|i| {
+            let mut one = row.clone();
+            for (c, p) in &parts {
+                let value = match p.len() {
+                    0 => Cell::Empty,
+                    1 => Cell::Text(p[0].clone()),
+                    _ => Cell::Text(p[i].clone()),
+                };
+                if let Some(slot) = one.cells.get_mut(*c) {
+                    *slot = if value.text().is_empty() { Cell::Empty } else { value };
+                }
+            }
+            one
+        })
+        .collect())
+}
+
+fn joined_facts(
+    parts: &JoinedParts,
     rows: &[&Row],
     facts: &mut Facts,
     mapping: &Mapping,
 ) -> Result<(), RowFailure> {
+    let JoinedParts { j, table, cols, extra, value_cols, staff } = *parts;
     let item = |row: &Row| -> Result<Map<String, Value>, RowFailure> {
         let mut obj = Map::new();
-        for (field, fcols) in j.source.fields.iter().zip(&cols.fields) {
-            if let Some(v) = read_field(field, fcols, table, row, &format!("{}.{}", j.into, field.path))? {
+        for ((field, fcols), when) in j.source.fields.iter().zip(&cols.fields).zip(&cols.when) {
+            let at = Reading { cols: fcols, when, staff };
+            if let Some(v) = read_field(field, &at, table, row, &format!("{}.{}", j.into, field.path))? {
                 set(&mut obj, &field.path, v);
             }
         }
@@ -278,13 +390,20 @@ fn joined_facts(
     match &j.fills {
         Fills::Items => {
             let mut items = Vec::new();
+            let split_columns: Vec<usize> = cols.fields.iter().flatten().copied().collect();
             for &row in rows {
-                let mut obj = item(row)?;
-                if let Some(&id) = extra.first() {
-                    // Remembered for nested rows; taken out before writing.
-                    obj.insert(ID.into(), Value::String(row.cell(id).text().trim().to_owned()));
+                let rows_of_row = match &j.split {
+                    Some(sep) => split_row(row, sep, &split_columns, table, &j.into)?,
+                    None => vec![row.clone()],
+                };
+                for row in &rows_of_row {
+                    let mut obj = item(row)?;
+                    if let Some(&id) = extra.first() {
+                        // Remembered for nested rows; taken out before writing.
+                        obj.insert(ID.into(), Value::String(row.cell(id).text().trim().to_owned()));
+                    }
+                    items.push(Value::Object(obj));
                 }
-                items.push(Value::Object(obj));
             }
             facts.origin.insert(j.into.clone(), place);
             facts
@@ -293,8 +412,9 @@ fn joined_facts(
         }
         Fills::Values(field) => {
             let mut values = Vec::new();
+            let at = Reading { cols: value_cols, when: &[], staff };
             for &row in rows {
-                match read_field(field, value_cols, table, row, &j.into)? {
+                match read_field(field, &at, table, row, &j.into)? {
                     Some(Value::Array(v)) => values.extend(v),
                     Some(v) => values.push(v),
                     None => {}

@@ -6,7 +6,7 @@
 use chrono::{Duration, NaiveDate};
 use serde_json::Value;
 
-use super::mapping::{Field, From, fold};
+use super::mapping::{Field, From, LetterCase, fold};
 use super::shape::Shape;
 use super::table::Cell;
 
@@ -68,11 +68,33 @@ fn scalar(field: &Field, shape: &Shape, cell: &Cell) -> Result<Option<Value>, St
     if *cell == Cell::Empty {
         return Ok(None);
     }
+    if cell.text().contains('\0') {
+        return Err(
+            "the value holds a NUL byte (an invisible control character): refused; correct it in the case system"
+                .into(),
+        );
+    }
+    let extracted;
+    let cell = match &field.pattern {
+        Some(re) => {
+            let text = cell.text();
+            let Some(found) = re.captures(text.trim()) else { return Ok(None) };
+            let part = found.name("value").or_else(|| found.get(1)).or_else(|| found.get(0));
+            match part.map(|m| m.as_str().trim()).filter(|t| !t.is_empty()) {
+                Some(t) => extracted = Cell::Text(t.to_owned()),
+                None => return Ok(None),
+            }
+            &extracted
+        }
+        None => cell,
+    };
     let looked_up;
     let cell = match &field.lookup {
         Some((name, table)) => {
             let raw = cell.text();
             looked_up = match table.get(&fold(&raw)) {
+                // `""` in a lookup: the code means "nothing here".
+                Some(Value::String(s)) if s.is_empty() => return Ok(None),
                 Some(Value::String(s)) => Cell::Text(s.clone()),
                 Some(Value::Number(n)) => Cell::Number { value: n.as_f64().unwrap_or_default(), date: false },
                 Some(Value::Bool(b)) => Cell::Bool(*b),
@@ -99,14 +121,32 @@ fn scalar(field: &Field, shape: &Shape, cell: &Cell) -> Result<Option<Value>, St
                 }
                 _ => cell.text().trim().to_owned(),
             };
+            if field.surname_first
+                && let Some((surname, forenames)) = text.split_once(',')
+                && !forenames.trim().is_empty()
+            {
+                text = format!("{} {}", forenames.trim(), surname.trim());
+            }
+            match field.letter_case {
+                Some(LetterCase::Title) => text = title_case(&text),
+                Some(LetterCase::Upper) => text = text.to_uppercase(),
+                Some(LetterCase::Lower) => text = text.to_lowercase(),
+                None => {}
+            }
             if let Some(fmt) = &field.format {
                 text = fmt.replacen("{}", &text, 1);
             }
             Value::String(text)
         }
         Shape::Date => {
-            let date = date(cell, field.date.as_deref())
-                .ok_or_else(|| format!("expected {}, {}", shape.expected(), found()))?;
+            let date = date(cell, field.date.as_deref()).ok_or_else(|| match &field.date {
+                Some(fmt) => format!(
+                    "expected a date as the mapping's `{fmt}` (e.g. {}), dd/mm/yyyy, yyyy-mm-dd or an Excel date, {}",
+                    NaiveDate::from_ymd_opt(2009, 3, 12).map(|d| d.format(fmt).to_string()).unwrap_or_default(),
+                    found()
+                ),
+                None => format!("expected {}, {}", shape.expected(), found()),
+            })?;
             Value::String(date.format("%Y-%m-%d").to_string())
         }
         Shape::Whole { min, max } => {
@@ -120,12 +160,17 @@ fn scalar(field: &Field, shape: &Shape, cell: &Cell) -> Result<Option<Value>, St
         Shape::Code(codes) => {
             let text = cell.text();
             let wanted = fold(&text).replace([' ', '-'], "_");
-            let code = codes.iter().find(|c| **c == wanted).ok_or_else(|| {
-                format!(
+            let code = codes.iter().find(|c| **c == wanted).ok_or_else(|| match &field.lookup {
+                Some((name, _)) => format!(
+                    "expected {}, {} (the value [lookups.{name}] gives; \"\" there means no value)",
+                    shape.expected(),
+                    found()
+                ),
+                None => format!(
                     "expected {}, {} (translate the case system's codes with a [lookups] table)",
                     shape.expected(),
                     found()
-                )
+                ),
             })?;
             Value::String(code.clone())
         }
@@ -136,6 +181,36 @@ fn scalar(field: &Field, shape: &Shape, cell: &Cell) -> Result<Option<Value>, St
         Shape::List(_) | Shape::Object(_) => return Err(format!("expected {}", shape.expected())),
     };
     Ok(Some(value))
+}
+
+/// Each word written all in capitals gets a capital first letter and small
+/// letters after, a capital again after an apostrophe or hyphen
+/// (`O’NEILL` → `O’Neill`, `MÜLLER-SMITH` → `Müller-Smith`); a word with a
+/// small letter in it (`McDonald`, `ap`) is left as the case system has it.
+pub fn title_case(text: &str) -> String {
+    text.split(' ')
+        .map(|word| {
+            if word.chars().any(char::is_lowercase) || !word.chars().any(char::is_uppercase) {
+                return word.to_owned();
+            }
+            let mut out = String::with_capacity(word.len());
+            let mut start = true;
+            for c in word.chars() {
+                if c.is_alphabetic() {
+                    match start {
+                        true => out.extend(c.to_uppercase()),
+                        false => out.extend(c.to_lowercase()),
+                    }
+                    start = false;
+                } else {
+                    out.push(c);
+                    start = true;
+                }
+            }
+            out
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A date from a cell: an Excel date number, the mapping's own format,
@@ -236,6 +311,16 @@ mod tests {
         assert_eq!(date(&text("14/06/09"), None), None, "a two-digit year is not guessed");
         assert_eq!(date(&text("06/14/2009"), None), None, "American order is not a date here");
         assert_eq!(date(&Cell::Number { value: 3.0, date: false }, None), None);
+    }
+
+    #[test]
+    fn names_in_capitals_are_written_as_names() {
+        assert_eq!(title_case("NUÑEZ"), "Nuñez");
+        assert_eq!(title_case("O’NEILL"), "O’Neill");
+        assert_eq!(title_case("MÜLLER-SMITH"), "Müller-Smith");
+        assert_eq!(title_case("Zoë O'NEILL"), "Zoë O'Neill");
+        assert_eq!(title_case("McDonald"), "McDonald", "a word with small letters is left as written");
+        assert_eq!(title_case("ap IORWERTH"), "ap Iorwerth");
     }
 
     #[test]

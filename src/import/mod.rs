@@ -89,6 +89,8 @@ pub struct ImportReport {
     pub failures: Vec<RowFailure>,
     /// The extracts read (file, sheet, rows).
     pub tables: Vec<(String, usize)>,
+    /// Rows passed over by the mapping's `skip` rules (a totals row): where, and the rule.
+    pub skipped: Vec<String>,
 }
 
 impl ImportReport {
@@ -108,15 +110,23 @@ impl ImportReport {
 /// (the mapping, a missing extract or column); everything else fails by
 /// child or row, in the report.
 pub fn import(service: &Service, opts: &ImportOptions) -> Result<ImportReport, String> {
-    let mapping = Mapping::load(&opts.mapping)?;
+    let mut mapping = Mapping::load(&opts.mapping)?;
     let (layout, modes) = (service.layout(), service.modes());
-    let children = find_table(&mapping.children, &opts.extracts, "[children]")?;
+    let children = find_table(&mapping, &mapping.children, &opts.extracts)?;
     let joined = mapping
         .joined
         .iter()
-        .map(|j| find_table(&j.source, &opts.extracts, &format!("[[joined]] `{}`", j.into)))
+        .map(|j| find_table(&mapping, &j.source, &opts.extracts))
         .collect::<Result<Vec<_>, _>>()?;
-    let tables = Tables { children, joined };
+    Mapping::date_fields_default(&mut mapping.children, children.date.as_deref());
+    for (j, t) in mapping.joined.iter_mut().zip(&joined) {
+        Mapping::date_fields_default(&mut j.source, t.date.as_deref());
+        if let mapping::Fills::Values(f) = &mut j.fills {
+            f.date = f.date.take().or_else(|| t.date.clone());
+        }
+    }
+    let staff = service.staff().members().map(|m| m.name.clone()).collect();
+    let tables = Tables { children, joined, staff };
     let (facts, mut failures) = build::build(&mapping, &tables)?;
     let facts = without_shared_ids(facts, &mut failures);
 
@@ -170,13 +180,26 @@ pub fn import(service: &Service, opts: &ImportOptions) -> Result<ImportReport, S
         .chain(&tables.joined)
         .map(|t| (t.place(None, None), t.rows.len()))
         .collect();
-    let report = ImportReport { cases, failures, tables: tables_read };
+    let mut skipped = Vec::new();
+    for t in std::iter::once(&tables.children).chain(&tables.joined) {
+        // A file read by several sections is reported once.
+        for (row, rule) in &t.skipped {
+            let line = format!("{}, row {row}: skipped, as {rule}", t.place(None, None));
+            let name = t.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            if !skipped.iter().any(|s: &String| s.contains(&format!(": {name}, row {row}:"))) {
+                skipped.push(line);
+            }
+        }
+    }
+    let report = ImportReport { cases, failures, tables: tables_read, skipped };
     record(&import_dir, opts, &report, modes)?;
     Ok(report)
 }
 
-/// Finds the one extract (and sheet) a source reads, and reads it.
-fn find_table(source: &Source, extracts: &[PathBuf], what: &str) -> Result<table::Table, String> {
+/// Finds the one extract (and sheet) a source reads, and reads it with the
+/// section's settings, and the `[files]` entry's for what it leaves unset.
+fn find_table(mapping: &Mapping, source: &Source, extracts: &[PathBuf]) -> Result<table::Table, String> {
+    let what = source.section.as_str();
     let by_name = |p: &PathBuf| match &source.file {
         None => true,
         Some(pattern) => {
@@ -214,13 +237,15 @@ fn find_table(source: &Source, extracts: &[PathBuf], what: &str) -> Result<table
             return Err(format!("{what}: more than one extract matches: {}", names.join(", ")));
         }
     };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let settings = source.settings.or(&mapping.file_settings(&name));
     table::read(
         path,
         table::Finding {
             sheet: source.sheet.as_deref(),
-            delimiter: source.delimiter,
-            header_row: source.header_row,
+            settings: &settings,
             key: &source.key,
+            section: what,
         },
     )
 }
@@ -250,8 +275,9 @@ fn without_shared_ids(facts: Vec<Facts>, failures: &mut Vec<RowFailure>) -> Vec<
 }
 
 /// The case files already in the folder, by case id (read for the id
-/// alone): a case written by hand under any name is updated where it is.
-fn existing_cases(dir: &Path) -> Result<HashMap<String, Vec<PathBuf>>, String> {
+/// alone): a case written by hand under any name is updated where it is,
+/// and `new` never makes a second file for it.
+pub(crate) fn existing_cases(dir: &Path) -> Result<HashMap<String, Vec<PathBuf>>, String> {
     #[derive(serde::Deserialize)]
     struct Id {
         case_id: String,
@@ -278,9 +304,14 @@ fn existing_cases(dir: &Path) -> Result<HashMap<String, Vec<PathBuf>>, String> {
             } else if let Ok(one) = serde_json::from_slice::<Id>(&bytes) {
                 vec![one.case_id]
             } else {
-                serde_json::from_slice::<Vec<Id>>(&bytes)
-                    .map(|all| all.into_iter().map(|i| i.case_id).collect())
+                // Each element on its own: one malformed case hides no other.
+                let text = String::from_utf8_lossy(&bytes);
+                crate::case::array_elements(&text)
                     .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|r| serde_json::from_str::<Id>(&text[r]).ok())
+                    .map(|i| i.case_id)
+                    .collect()
             };
             Ok(ids.into_iter().map(|id| (id, file.clone())).collect())
         })

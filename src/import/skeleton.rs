@@ -97,6 +97,19 @@ pub fn write_new_case(
             dir.join(&name).display()
         ));
     }
+    // The id may be held by a case file of any name, an array or an NDJSON
+    // line: a second file would stop the real case loading, and its papers
+    // would go into the real child's folder.
+    if dir.is_dir()
+        && let Some(files) = super::existing_cases(dir)?.get(&crate::case::id_key(&new.case_id))
+    {
+        let files: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+        return Err(format!(
+            "case {} is already in {}: not created (a second case file with that id would stop the first loading)",
+            new.case_id,
+            files.join(", ")
+        ));
+    }
     let published = store::publish_as(dir, &name, &bytes, modes).map_err(|e| e.to_string())?;
     write_schema(&dir.join(SCHEMA_FILE), modes)?;
     Ok(published.path().to_owned())

@@ -1,14 +1,16 @@
 //! Extracts as people make them, read into rows of cells: CSV in UTF-8
-//! (with or without a byte-order mark) or Windows-1252, CRLF or LF; and
-//! workbooks (XLSX, XLS, ODS) through `calamine`. Title rows above the
-//! header and blank rows are passed over. Nothing in a cell is ever
-//! evaluated: a formula's text is data.
+//! (with or without a byte-order mark), Windows-1252 or UTF-16, CRLF or LF;
+//! and workbooks (XLSX, XLS, ODS) through `calamine`. Title rows above the
+//! header and blank rows are passed over, and rows the mapping's `skip`
+//! rules name (a totals row). Nothing in a cell is ever evaluated: a
+//! formula's text is data. A file that would be misread (two encodings in
+//! one file, a quote never closed) is refused, saying where.
 
 use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader};
 
-use super::mapping::fold;
+use super::mapping::{Condition, Encoding, FileSettings, fold};
 
 /// One cell as the extract holds it.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,8 +72,14 @@ pub struct Table {
     pub headers: Vec<String>,
     /// The first column's index in the sheet (0 for A), for column letters.
     first_column: usize,
-    /// Data rows, blank rows left out.
+    /// Data rows, blank rows and skipped rows left out.
     pub rows: Vec<Row>,
+    /// The mapping section that reads it, for messages (`[children]`).
+    pub section: String,
+    /// Rows passed over by a `skip` rule: the row number and the rule.
+    pub skipped: Vec<(usize, String)>,
+    /// The file's date format, from the mapping's settings for it.
+    pub date: Option<String>,
 }
 
 /// How to find the table in a file.
@@ -79,12 +87,12 @@ pub struct Table {
 pub struct Finding<'a> {
     /// The workbook sheet (default: the first).
     pub sheet: Option<&'a str>,
-    /// The CSV delimiter.
-    pub delimiter: u8,
-    /// The header row, 1-based, if known.
-    pub header_row: Option<usize>,
+    /// The delimiter, encoding, header row and rows to skip.
+    pub settings: &'a FileSettings,
     /// A column the header must name, to find it when not known.
     pub key: &'a str,
+    /// The mapping section reading it, for messages.
+    pub section: &'a str,
 }
 
 /// Whether the file is a workbook (by extension) rather than CSV.
@@ -100,34 +108,91 @@ pub fn sheet_names(path: &Path) -> Result<Vec<String>, String> {
 
 /// Reads the table from `path`.
 pub fn read(path: &Path, find: Finding) -> Result<Table, String> {
+    let section = find.section;
+    let settings = find.settings;
     let (sheet, rows) = if is_workbook(path) {
         let (name, rows) = read_workbook(path, find.sheet)?;
         (Some(name), rows)
     } else {
-        (None, read_csv(path, find.delimiter)?)
+        let delimiter = settings.delimiter.unwrap_or(b',');
+        (None, read_csv(path, delimiter, settings.encoding).map_err(|e| format!("{section}: {e}"))?)
     };
     let place = match &sheet {
-        Some(s) => format!("{}, sheet \"{s}\"", path.display()),
-        None => path.display().to_string(),
+        Some(s) => format!("{section}: {}, sheet \"{s}\"", path.display()),
+        None => format!("{section}: {}", path.display()),
     };
     let (first_column, rows) = rows;
-    let header_at = match find.header_row {
-        Some(n) => rows.iter().position(|r| r.number == n).ok_or_else(|| format!("{place}: there is no row {n} for the header"))?,
-        None => rows
-            .iter()
-            .take(20)
-            .position(|r| r.cells.iter().any(|c| fold(&c.text()) == fold(find.key)))
-            .ok_or_else(|| {
-                format!(
-                    "{place}: no header row naming the key column \"{}\" in the first 20 rows (set `header_row` in the mapping if the header is lower)",
-                    find.key
-                )
-            })?,
+    let names_key = |r: &Row| r.cells.iter().any(|c| fold(&c.text()) == fold(find.key));
+    let header_at = match settings.header_row {
+        Some(n) => {
+            let at = rows.iter().position(|r| r.number == n).ok_or_else(|| format!("{place}: there is no row {n} for the header (`header_row = {n}`)"))?;
+            if !names_key(&rows[at]) {
+                return Err(format!(
+                    "{place}: row {n} (`header_row = {n}`) does not name the key column \"{}\"; it reads: {}{}",
+                    find.key,
+                    quoted(&rows[at].cells.iter().map(|c| tidy(&c.text())).filter(|t| !t.is_empty()).take(8).collect::<Vec<_>>()),
+                    delimiter_hint(&rows[at], settings)
+                ));
+            }
+            at
+        }
+        None => rows.iter().take(20).position(names_key).ok_or_else(|| {
+            let hint = rows.iter().take(20).find(|r| !r.cells.is_empty()).map(|r| delimiter_hint(r, settings)).unwrap_or_default();
+            format!(
+                "{place}: no header row naming the key column \"{}\" in the first 20 rows (set `header_row` if the header is lower){hint}",
+                find.key
+            )
+        })?,
     };
-    let headers = rows[header_at].cells.iter().map(|c| tidy(&c.text())).collect();
-    let rows =
-        rows.into_iter().skip(header_at + 1).filter(|r| r.cells.iter().any(|c| *c != Cell::Empty)).collect();
-    Ok(Table { file: path.to_owned(), sheet, headers, first_column, rows })
+    let headers: Vec<String> = rows[header_at].cells.iter().map(|c| tidy(&c.text())).collect();
+    let rules: Vec<(&Condition, usize)> = settings
+        .skip
+        .iter()
+        .map(|rule| {
+            let want = fold(&rule.column);
+            let at = headers.iter().position(|h| fold(h) == want).ok_or_else(|| {
+                format!("{place}: the `skip` rule on \"{}\": no such column in the header", rule.column)
+            })?;
+            Ok((rule, at))
+        })
+        .collect::<Result<_, String>>()?;
+    let mut skipped = Vec::new();
+    let rows = rows
+        .into_iter()
+        .skip(header_at + 1)
+        .filter(|r| r.cells.iter().any(|c| *c != Cell::Empty))
+        .filter(|r| match rules.iter().find(|(rule, at)| rule.holds(&r.cell(*at).text())) {
+            Some((rule, _)) => {
+                skipped.push((r.number, rule.describe()));
+                false
+            }
+            None => true,
+        })
+        .collect();
+    Ok(Table {
+        file: path.to_owned(),
+        sheet,
+        headers,
+        first_column,
+        rows,
+        section: section.to_owned(),
+        skipped,
+        date: settings.date.clone(),
+    })
+}
+
+/// When a row reads as one cell holding the delimiter the file seems to
+/// use, a hint to set it.
+fn delimiter_hint(row: &Row, settings: &FileSettings) -> String {
+    let [Cell::Text(only)] = row.cells.as_slice() else { return String::new() };
+    match [';', '\t', '|'].into_iter().find(|d| only.contains(*d)) {
+        Some(d) if settings.delimiter.is_none() => format!(
+            " (the row reads as one cell holding `{}`: set `delimiter = \"{}\"` for the file, in [files.\"…\"])",
+            d.escape_default(),
+            d.escape_default()
+        ),
+        _ => String::new(),
+    }
 }
 
 impl Table {
@@ -137,12 +202,17 @@ impl Table {
         self.headers.iter().position(|h| fold(h) == want)
     }
 
-    /// Where a cell is, as a person finds it: file, sheet, row, column.
+    /// Where a cell is, as a person finds it: the mapping's section, then
+    /// file, sheet, row, column.
     pub fn place(&self, row: Option<usize>, column: Option<usize>) -> String {
-        let mut out = self
+        let name = self
             .file
             .file_name()
             .map_or_else(|| self.file.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let mut out = match self.section.is_empty() {
+            true => name,
+            false => format!("{}: {name}", self.section),
+        };
         if let Some(s) = &self.sheet {
             out.push_str(&format!(", sheet \"{s}\""));
         }
@@ -175,9 +245,16 @@ fn tidy(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn read_csv(path: &Path, delimiter: u8) -> Result<(usize, Vec<Row>), String> {
+fn read_csv(path: &Path, delimiter: u8, encoding: Option<Encoding>) -> Result<(usize, Vec<Row>), String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-    let text = decode(&bytes);
+    let text = decode(&bytes, encoding).map_err(|e| format!("{}: {e}", path.display()))?;
+    if let Some((row, line, column)) = unclosed_quote(&text, delimiter) {
+        return Err(format!(
+            "{}, row {row} (line {line}), column {}: a quote opens this cell and is never closed, so the rest of the file would be read as one cell: refused (close the quote in the case system or the file; a quote inside a cell is written twice, \"\")",
+            path.display(),
+            letter(column)
+        ));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -196,14 +273,94 @@ fn read_csv(path: &Path, delimiter: u8) -> Result<(usize, Vec<Row>), String> {
     Ok((0, rows))
 }
 
-/// UTF-8 (a byte-order mark dropped), else Windows-1252, the encoding
-/// Excel's "CSV" saves in on English Windows.
-fn decode(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text.into(),
-        Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0,
+/// The file's text. UTF-16 by its byte-order mark; UTF-8 (a byte-order
+/// mark dropped); else Windows-1252, the encoding Excel's "CSV" saves in on
+/// English Windows. A file that is UTF-8 in places and not in others is
+/// refused at its first stray byte: read either way, it would garble names.
+fn decode(bytes: &[u8], encoding: Option<Encoding>) -> Result<std::borrow::Cow<'_, str>, String> {
+    if let Some((utf16, _)) = encoding_rs::Encoding::for_bom(bytes)
+        && utf16 != encoding_rs::UTF_8
+    {
+        let (text, bad) = utf16.decode_with_bom_removal(bytes);
+        return match bad {
+            false => Ok(text),
+            true => Err(format!("refused: the file is {} with bytes that are not text", utf16.name())),
+        };
     }
+    // UTF-16 without a mark: ASCII text with a NUL beside every letter.
+    let head = &bytes[..bytes.len().min(256)];
+    let nuls = |parity: usize| head.iter().skip(parity).step_by(2).filter(|&&b| b == 0).count();
+    let looks_utf16 = head.len() >= 8 && (nuls(0).max(nuls(1)) * 4 >= head.len() / 2);
+    if encoding == Some(Encoding::Utf16) || looks_utf16 {
+        return Err(
+            "refused: the file looks like UTF-16 (\"Unicode text\") without a byte-order mark: save it as \"CSV UTF-8\" (or as UTF-16 with its mark)"
+                .into(),
+        );
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if encoding == Some(Encoding::Windows1252) {
+        return Ok(encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0);
+    }
+    let Err(e) = std::str::from_utf8(bytes) else {
+        return Ok(std::str::from_utf8(bytes).expect("checked").into());
+    };
+    let at = e.valid_up_to();
+    let utf8_elsewhere = bytes.utf8_chunks().any(|c| !c.valid().is_ascii());
+    if encoding == Some(Encoding::Utf8) || utf8_elsewhere {
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let why = match encoding {
+            Some(Encoding::Utf8) => "the mapping says the file is UTF-8".to_owned(),
+            _ => "other letters in the file are UTF-8, so it mixes two encodings and would be garbled read as either".to_owned(),
+        };
+        return Err(format!(
+            "line {line}, character {} (byte {at}): the byte 0x{:02X} is not UTF-8, and {why}: refused; re-save the file as UTF-8 from the case system (or correct that value there)",
+            String::from_utf8_lossy(&bytes[line_start..at]).chars().count() + 1,
+            bytes[at]
+        ));
+    }
+    Ok(encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0)
+}
+
+/// Where a quoted cell opens and never closes: (row, line, column index).
+/// Rows count as the CSV reader counts them (blank lines are not rows).
+fn unclosed_quote(text: &str, delimiter: u8) -> Option<(usize, usize, usize)> {
+    let bytes = text.as_bytes();
+    let (mut row, mut line, mut column) = (1, 1, 0);
+    let (mut field_start, mut in_quote, mut row_has_content) = (true, false, false);
+    let mut opened = (0, 0, 0);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_quote {
+            match b {
+                b'"' if bytes.get(i + 1) == Some(&b'"') => i += 1,
+                b'"' => in_quote = false,
+                b'\n' => line += 1,
+                _ => {}
+            }
+        } else if b == b'"' && field_start {
+            in_quote = true;
+            row_has_content = true;
+            opened = (row, line, column);
+            field_start = false;
+        } else if b == delimiter {
+            column += 1;
+            field_start = true;
+            row_has_content = true;
+        } else if b == b'\n' {
+            row += usize::from(row_has_content);
+            line += 1;
+            column = 0;
+            field_start = true;
+            row_has_content = false;
+        } else if b != b'\r' {
+            field_start = false;
+            row_has_content = true;
+        }
+        i += 1;
+    }
+    in_quote.then_some(opened)
 }
 
 fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<(String, (usize, Vec<Row>)), String> {
@@ -269,7 +426,31 @@ mod tests {
 
     #[test]
     fn windows_1252_and_a_byte_order_mark_are_read_as_text() {
-        assert_eq!(decode(b"\xEF\xBB\xBFName"), "Name");
-        assert_eq!(decode(b"Sin\xE9ad O\x92Brien"), "Sinéad O’Brien");
+        assert_eq!(decode(b"\xEF\xBB\xBFName", None).unwrap(), "Name");
+        assert_eq!(decode(b"Sin\xE9ad O\x92Brien", None).unwrap(), "Sinéad O’Brien");
+        assert_eq!(
+            decode(b"\xFF\xFEZ\x00o\x00\xEB\x00", None).unwrap(),
+            "Zoë",
+            "UTF-16 by its byte-order mark"
+        );
+    }
+
+    #[test]
+    fn a_file_mixing_utf8_and_windows_1252_is_refused_at_the_stray_byte() {
+        let mut bytes = "Zoë,Lee\nSiân,O".as_bytes().to_vec();
+        bytes.push(0x92);
+        bytes.extend(b"Neill\n");
+        let e = decode(&bytes, None).unwrap_err();
+        assert!(e.starts_with("line 2, character 7 (byte 16): the byte 0x92 is not UTF-8"), "{e}");
+        assert!(e.contains("mixes two encodings"), "{e}");
+        // Said to be Windows-1252, it is read as Windows-1252 throughout.
+        assert_eq!(decode(&bytes, Some(Encoding::Windows1252)).unwrap(), "ZoÃ«,Lee\nSiÃ¢n,O’Neill\n");
+    }
+
+    #[test]
+    fn a_quote_never_closed_is_found_where_it_opens() {
+        assert_eq!(unclosed_quote("a,b\n1,\"x, y\"\n2,\"two\nlines\"\n", b','), None);
+        assert_eq!(unclosed_quote("a,b\n\n1,x\n2,\"Bex\n3,y\n", b','), Some((3, 4, 1)));
+        assert_eq!(unclosed_quote("a;b\n1;5\" screen\n", b';'), None, "a quote inside a cell is text");
     }
 }

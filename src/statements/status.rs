@@ -253,7 +253,7 @@ pub fn to_text(r: &StatusReport) -> String {
             let case = i.case_id.as_deref().map(|c| format!(" case {c}")).unwrap_or_default();
             let who = i.assigned_to.as_deref().map(|w| format!(", {w}")).unwrap_or_default();
             let line = format!("  {}{case}{who}: {}", i.statement, i.detail);
-            out.push_str(&crate::terminal::printable(&line));
+            out.push_str(&crate::terminal::one_line(&line));
             out.push('\n');
         }
     }

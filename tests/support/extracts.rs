@@ -397,3 +397,155 @@ pub fn caredirector(children: &[Child], path: &Path) {
     }
     book.save(path).unwrap();
 }
+
+/// An offence as [`Child`] holds it: date, description, plea, specified, victim's age.
+type Offence = (NaiveDate, &'static str, &'static str, bool, Option<u8>);
+
+fn dmon(d: NaiveDate) -> String {
+    d.format("%d-%b-%Y").to_string()
+}
+
+/// The YOIS-style report "YJ07b Open cases": one semicolon-separated file
+/// in Windows-1252 with CRLF ends; a title line and a group-header line
+/// above the column header; dates as `12-Mar-2009`; surnames in capitals;
+/// the worker as "Surname, Forename"; the order inside a free-text legal
+/// status (none for a child awaiting sentence, whose Order Start is
+/// empty); a closing date inside a free-text case status; MAPPA as
+/// "Cat 2 / Lvl 1"; offences, their dates and pleas as `|` lists in one
+/// cell each; and a totals row at the end.
+pub fn yois(children: &[Child]) -> (&'static str, Vec<u8>) {
+    let names: &[(usize, &str, &str)] = &[
+        (1, "Zoë", "BRENNAN"),
+        (3, "Darcy", "NUÑEZ"),
+        (7, "Siân", "O’NEILL"),
+        (12, "Renée", "MÜLLER-HART"),
+        (19, "Oisín", "QUAYLE"),
+        (25, "Tomás", "GARCÍA"),
+    ];
+    let level = |l: &str| match l {
+        "L" => "Low",
+        "M" => "Medium",
+        "H" => "High",
+        _ => "Very High",
+    };
+    let head = [
+        "YP Ref. No.",
+        "Forename(s)",
+        "Surname",
+        "D.O.B.",
+        "Gender",
+        "Address",
+        "Postcode",
+        "Case Worker",
+        "Team / Unit",
+        "Legal Status",
+        "Order Start",
+        "Court",
+        "Next Hearing",
+        "Case Status",
+        "Assessment Date",
+        "AssetPlus Score",
+        "RoR",
+        "RoSH",
+        "S&W",
+        "MAPPA Cat/Lvl",
+        "RVMM Date(s)",
+        "Offence(s) [| separated]",
+        "Offence Date(s)",
+        "Plea(s)",
+        "Specified (Y/N)",
+        "Parent/Carer",
+        "Relationship",
+        "Phone",
+        "Compensation (£)",
+    ];
+    let mut rows: Vec<Vec<String>> = vec![
+        vec![
+            "Northfield YJS - Report YJ07b Open cases with court & assessment; Run 30-Nov-2026 02:14 by INFO.OFFICER"
+                .into(),
+        ],
+        {
+            let mut groups = vec![String::new(); head.len()];
+            for (at, name) in [(0, "Young Person"), (7, "Case"), (9, "Legal"), (14, "Assessment"), (21, "Offences")] {
+                groups[at] = name.into();
+            }
+            groups
+        },
+        head.map(str::to_owned).to_vec(),
+    ];
+    let mut total_pence = 0u32;
+    for (i, c) in children.iter().enumerate() {
+        let (first, last) = names
+            .iter()
+            .find(|(n, _, _)| *n == i)
+            .map_or((c.first.to_owned(), c.last.to_uppercase()), |(_, f, l)| ((*f).into(), (*l).into()));
+        let (surname, forename) = c.worker.0.split_once(' ').map(|(f, s)| (s, f)).unwrap();
+        let awaiting = c.order == "BAIL";
+        let legal = match c.order {
+            "YRO" => format!("YRO - {} mths", c.order_months.unwrap()),
+            "RO" => format!("Referral Order - {} mths", c.order_months.unwrap()),
+            "DTO" => "DTO – 4 mths".into(),
+            _ => "Pre-Sentence (PSR requested)".into(),
+        };
+        // Every ninth child's order has ended since the last extract.
+        let closed = !awaiting && i % 9 == 4;
+        let status = match (awaiting, closed, i % 3) {
+            (true, _, _) => "OPEN (PSR due)".to_owned(),
+            (_, true, _) => format!("Closed {} (transferred out)", dmon(c.order_start + Days::new(5))),
+            (_, _, 0) => "Open - Court Order".into(),
+            _ => "open - court order ".into(),
+        };
+        let mappa = c.mappa.map(|(cat, lvl)| format!("Cat {cat} / Lvl {lvl}")).unwrap_or_default();
+        let list = |f: &dyn Fn(&Offence) -> String| c.offences.iter().map(f).collect::<Vec<_>>().join("|");
+        let pence = 2500 * (i as u32 % 4);
+        total_pence += pence;
+        let address = if i == 7 { "Flat 2; Rose Court".to_owned() } else { c.address.clone() };
+        rows.push(vec![
+            format!("{:06}", c.number),
+            first,
+            last,
+            dmon(c.dob),
+            c.gender.into(),
+            address,
+            c.postcode.clone(),
+            format!("{surname}, {forename}"),
+            c.worker.1.into(),
+            legal,
+            if awaiting { String::new() } else { dmon(c.order_start) },
+            "Northfield Youth Court".into(),
+            c.hearing.map(dmon).unwrap_or_default(),
+            status,
+            dmon(c.assessment),
+            c.score.to_string(),
+            level(c.levels[0]).into(),
+            level(c.levels[1]).into(),
+            level(c.levels[2]).into(),
+            mappa,
+            c.meetings.iter().map(|m| dmon(*m)).collect::<Vec<_>>().join("|"),
+            list(&|o| o.1.to_owned()),
+            list(&|o| dmon(o.0)),
+            list(&|o| o.2.to_owned()),
+            list(&|o| if o.3 { "Y" } else { "N" }.to_owned()),
+            c.carer.0.clone(),
+            c.carer.1.into(),
+            c.carer.2.clone(),
+            format!("£{}.{:02}", pence / 100, pence % 100),
+        ]);
+    }
+    let mut totals = vec![String::new(); head.len()];
+    totals[0] = format!("Total: {} young people", children.len());
+    totals[head.len() - 1] = format!("£{}.{:02}", total_pence / 100, total_pence % 100);
+    rows.push(totals);
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .flexible(true)
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    for r in &rows {
+        w.write_record(r).unwrap();
+    }
+    let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(&text);
+    assert!(!unmappable, "the YOIS sample is all Windows-1252");
+    ("YJ07b_OpenCases_30-Nov-2026.csv", bytes.into_owned())
+}
