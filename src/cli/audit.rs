@@ -18,7 +18,8 @@ pub enum AuditAction {
     /// breaks (a line changed, removed or put out of order) and exits 1; 0
     /// when the chain holds.
     Verify {
-        /// Config file (default: ./casepress.toml).
+        /// Config file (default: CASEPRESS_CONFIG, else casepress.toml here or in
+        /// the nearest folder above).
         config: Option<PathBuf>,
         /// Output folder holding `audit/` (default: `paths.output`).
         #[arg(long, value_name = "DIR")]

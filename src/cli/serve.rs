@@ -12,7 +12,8 @@ use super::settings;
 
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
-    /// Config file (default: ./casepress.toml).
+    /// Config file (default: CASEPRESS_CONFIG, else casepress.toml here or in
+    /// the nearest folder above).
     config: Option<PathBuf>,
     /// Address to listen on (default: `workspace.listen`, loopback port 8480).
     #[arg(long, value_name = "ADDR")]
@@ -30,7 +31,8 @@ pub enum UserAction {
     Add {
         /// Their name, as the staff directory has it.
         name: String,
-        /// Config file (default: ./casepress.toml).
+        /// Config file (default: CASEPRESS_CONFIG, else casepress.toml here or in
+        /// the nearest folder above).
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
         /// Read the password from the first line of stdin (for scripts;
@@ -48,7 +50,8 @@ pub enum UserAction {
     SignOut {
         /// Their name, as the staff directory has it.
         name: String,
-        /// Config file (default: ./casepress.toml).
+        /// Config file (default: CASEPRESS_CONFIG, else casepress.toml here or in
+        /// the nearest folder above).
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
     },
@@ -58,14 +61,14 @@ pub enum UserAction {
     ResetSecondFactor {
         /// Their name, as the staff directory has it.
         name: String,
-        /// Config file (default: ./casepress.toml).
+        /// Config file (default: CASEPRESS_CONFIG, else casepress.toml here or in
+        /// the nearest folder above).
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
     },
 }
 
 pub fn serve(a: ServeArgs) -> Result<ExitCode> {
-    logging();
     let config = settings::load_config(a.config.as_deref(), false)?;
     let now = a.clock.fixed()?;
     let options = workspace::Options { listen: a.listen, now, ..Default::default() };
@@ -174,16 +177,4 @@ fn sign_out(name: &str, config: Option<PathBuf>, reset: bool) -> Result<ExitCode
         member.name
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// Levelled, timestamped lines on stderr; `RUST_LOG` chooses the level.
-pub fn logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    use std::io::IsTerminal;
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_writer(std::io::stderr)
-        .try_init();
 }
