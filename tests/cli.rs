@@ -540,10 +540,10 @@ fn issue_28_2_no_config_is_said_as_such_and_an_unknown_case_is_an_error() {
 
     let root = tmp.path().join("service");
     service(&root);
-    let out = casepress_env(&["status", "NYJS-0999"], &root, None);
+    let out = casepress_env(&["status", "NYJS-0002"], &root, None);
     assert_eq!(out.status.code(), Some(2), "a case that is not there is an error");
     assert!(
-        text(&out.stderr).contains("no case `NYJS-0999` among the 1 cases loaded from")
+        text(&out.stderr).contains("no case `NYJS-0002` among the 1 case loaded from cases")
             && text(&out.stderr).contains("did you mean `NYJS-0001`?"),
         "{}",
         text(&out.stderr)

@@ -175,11 +175,9 @@ fn load_case(place: &Place, case_id: &str, required: bool) -> Result<(Config, Lo
         let from: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
         let ids = caseload.cases.iter().map(|c| c.case.case_id.as_str());
         let hint = closest(case_id, ids).map(|id| format!(": did you mean `{id}`?")).unwrap_or_default();
-        anyhow::bail!(
-            "no case `{case_id}` among the {} cases loaded from {}{hint}",
-            caseload.cases.len(),
-            from.join(", ")
-        );
+        let n = caseload.cases.len();
+        let cases = if n == 1 { "case" } else { "cases" };
+        anyhow::bail!("no case `{case_id}` among the {n} {cases} loaded from {}{hint}", from.join(", "));
     };
     Ok((config, caseload.cases.swap_remove(at)))
 }
