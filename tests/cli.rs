@@ -499,7 +499,11 @@ fn issue_28_2_the_config_is_found_by_flag_environment_working_folder_and_folders
     );
     // In the service's folder: the working folder's.
     let out = casepress_env(&["-v", "status", "NYJS-0001"], &root, None);
-    assert!(text(&out.stderr).contains("config: casepress.toml (in the working folder)"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("config: casepress.toml (in the working folder)"),
+        "{}",
+        text(&out.stderr)
+    );
 
     // From elsewhere: CASEPRESS_CONFIG, then --config, which wins over it.
     let config = root.join("casepress.toml");
@@ -528,7 +532,8 @@ fn issue_28_2_the_config_is_found_by_flag_environment_working_folder_and_folders
 #[test]
 fn issue_28_2_no_config_is_said_as_such_and_an_unknown_case_is_an_error() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = casepress_env(&["submit", "NYJS-2026-0117", "psr", "--by", "Priya Natarajan"], tmp.path(), None);
+    let out =
+        casepress_env(&["submit", "NYJS-2026-0117", "psr", "--by", "Priya Natarajan"], tmp.path(), None);
     assert_eq!(out.status.code(), Some(2));
     let said = text(&out.stderr);
     assert!(said.contains("no config: no casepress.toml in this folder or any folder above it"), "{said}");
@@ -563,7 +568,9 @@ fn issue_28_2_each_verbs_help_lists_only_the_options_it_uses() {
         assert_eq!(out.status.code(), Some(0), "{args:?}");
         text(&out.stdout)
     };
-    let has = |help: &str, option: &str| help.contains(&format!("  {option} ")) || help.contains(&format!(" {option} <"));
+    let has = |help: &str, option: &str| {
+        help.contains(&format!("  {option} ")) || help.contains(&format!(" {option} <"))
+    };
     let final_ = help(&["final", "--help"]);
     assert!(!has(&final_, "--to") && has(&final_, "--date"), "{final_}");
     let sent = help(&["sent", "--help"]);
@@ -604,9 +611,17 @@ fn issue_28_2_quiet_and_verbose() {
     let quiet = render("-q");
     assert!(quiet.status.success());
     assert_eq!(text(&quiet.stderr), "", "-q: no note");
-    assert!(text(&quiet.stdout).contains("0 written, 1 unchanged, 0 failed"), "the report stays: {}", text(&quiet.stdout));
+    assert!(
+        text(&quiet.stdout).contains("0 written, 1 unchanged, 0 failed"),
+        "the report stays: {}",
+        text(&quiet.stdout)
+    );
     let verbose = render("-v");
-    assert!(text(&verbose.stderr).contains("config: none found, the built-in defaults"), "{}", text(&verbose.stderr));
+    assert!(
+        text(&verbose.stderr).contains("config: none found, the built-in defaults"),
+        "{}",
+        text(&verbose.stderr)
+    );
     let both = casepress_env(&["-q", "-v", "schema"], dir, None);
     assert_eq!(both.status.code(), Some(2), "-q and -v together is a usage error");
 }
@@ -624,7 +639,11 @@ fn issue_28_2_completions_and_man_page_come_from_the_definition() {
     assert!(bash.contains("--test-clock") && bash.contains("--quiet"), "every option is offered");
     let page = casepress_env(&["man"], tmp.path(), None);
     assert!(page.status.success());
-    assert!(text(&page.stdout).starts_with(".ie \\n(.g .ds Aq") || text(&page.stdout).contains(".TH casepress"), "{}", text(&page.stdout));
+    assert!(
+        text(&page.stdout).starts_with(".ie \\n(.g .ds Aq") || text(&page.stdout).contains(".TH casepress"),
+        "{}",
+        text(&page.stdout)
+    );
     let out = casepress_env(&["man", "--out", "man"], tmp.path(), None);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let render = fs::read_to_string(tmp.path().join("man/casepress-render.1")).unwrap();

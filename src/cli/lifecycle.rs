@@ -168,7 +168,8 @@ pub struct StatusArgs {
 /// about, from `--cases` or `paths.cases`. A case that is not there is an
 /// error (exit 2), as a file that is not there is.
 fn load_case(place: &Place, case_id: &str, required: bool) -> Result<(Config, LoadedCase)> {
-    let (config, found) = settings::found_config_with_out(place.config.as_deref(), place.out.as_ref(), required)?;
+    let (config, found) =
+        settings::found_config_with_out(place.config.as_deref(), place.out.as_ref(), required)?;
     let inputs = settings::case_inputs(&place.cases, &config, found.as_ref())?;
     let mut caseload = Caseload::load_with(&inputs, &config.limits).map_err(|e| anyhow::anyhow!("{e}"))?;
     let Some(at) = caseload.cases.iter().position(|c| c.case.case_id.is(case_id)) else {
@@ -185,7 +186,10 @@ fn load_case(place: &Place, case_id: &str, required: bool) -> Result<(Config, Lo
 /// The id nearest `typed`, when it is near enough to be a slip.
 fn closest<'a>(typed: &str, ids: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let typed = typed.to_uppercase();
-    ids.map(|id| (strsim::levenshtein(&typed, &id.to_uppercase()), id)).filter(|(d, _)| *d <= 2).min().map(|(_, id)| id)
+    ids.map(|id| (strsim::levenshtein(&typed, &id.to_uppercase()), id))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, id)| id)
 }
 
 fn take(acting: &Acting, clock: &settings::Clock, act: Act) -> Result<ExitCode> {

@@ -53,11 +53,7 @@ pub fn init(verbosity: Verbosity, long_running: bool) {
         .with_env_filter(filter)
         .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
         .with_writer(std::io::stderr);
-    let _ = if long_running {
-        log.try_init()
-    } else {
-        log.without_time().with_target(false).try_init()
-    };
+    let _ = if long_running { log.try_init() } else { log.without_time().with_target(false).try_init() };
 }
 
 #[cfg(test)]

@@ -29,9 +29,11 @@ fn bar(visible: bool, total: usize) -> ProgressBar {
     let bar = if visible { ProgressBar::new(0) } else { ProgressBar::hidden() };
     bar.set_length(total as u64);
     bar.set_style(
-        ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} cases, {msg} ({elapsed}, about {eta} left)")
-            .expect("valid template")
-            .progress_chars("=> "),
+        ProgressStyle::with_template(
+            "{spinner} [{bar:30}] {pos}/{len} cases, {msg} ({elapsed}, about {eta} left)",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
     );
     bar.set_message("0 documents");
     if visible {

@@ -5,9 +5,9 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use casepress::batch::KindSelection;
+use casepress::case::Caseload;
 use casepress::config::discover;
 use casepress::press::Press;
-use casepress::case::Caseload;
 use casepress::run::{RunOptions, run_loaded};
 
 use super::exit::exit_code;

@@ -69,7 +69,7 @@ pub enum UserAction {
 }
 
 pub fn serve(a: ServeArgs) -> Result<ExitCode> {
-    let config = settings::load_config(a.config.as_deref(), false)?;
+    let config = settings::load_config(a.config.as_deref(), true)?;
     let now = a.clock.fixed()?;
     let options = workspace::Options { listen: a.listen, now, ..Default::default() };
     workspace::serve(config, options).map_err(|e| anyhow!(e))?;
@@ -84,7 +84,7 @@ pub fn user(action: UserAction) -> Result<ExitCode> {
         UserAction::SignOut { name, config } => return sign_out(&name, config, false),
         UserAction::ResetSecondFactor { name, config } => return sign_out(&name, config, true),
     };
-    let config = settings::load_config(config.as_deref(), false)?;
+    let config = settings::load_config(config.as_deref(), true)?;
     let Some(member) = config.staff.iter().find(|m| casepress::staff::same_name(&m.name, &name)) else {
         bail!(
             "{name} is not in the staff directory ([[staff]] in the config): an account is for a member of staff"
@@ -157,7 +157,7 @@ pub fn user(action: UserAction) -> Result<ExitCode> {
 
 /// `user sign-out` (and `user reset-second-factor`, which signs out too).
 fn sign_out(name: &str, config: Option<PathBuf>, reset: bool) -> Result<ExitCode> {
-    let config = settings::load_config(config.as_deref(), false)?;
+    let config = settings::load_config(config.as_deref(), true)?;
     let Some(member) = config.staff.iter().find(|m| casepress::staff::same_name(&m.name, name)) else {
         bail!("{name} is not in the staff directory ([[staff]] in the config)");
     };

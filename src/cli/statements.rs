@@ -93,7 +93,8 @@ pub struct StatementsCommon {
 pub fn statements(action: StatementsAction) -> Result<ExitCode> {
     match action {
         StatementsAction::File { inbox, cases, common: c } => {
-            let (config, found) = settings::found_config_with_out(c.config.as_deref(), c.out.as_ref(), false)?;
+            let (config, found) =
+                settings::found_config_with_out(c.config.as_deref(), c.out.as_ref(), false)?;
             let inbox = inbox.or(config.statements.inbox.clone()).ok_or_else(|| {
                 anyhow::anyhow!("no inbox: pass --inbox DIR or set statements.inbox in casepress.toml")
             })?;
@@ -112,7 +113,8 @@ pub fn statements(action: StatementsAction) -> Result<ExitCode> {
             Ok(exit_code(report.has_failures()))
         }
         StatementsAction::Attach { statement, case_id, by, reason, cases, common: c } => {
-            let (config, found) = settings::found_config_with_out(c.config.as_deref(), c.out.as_ref(), false)?;
+            let (config, found) =
+                settings::found_config_with_out(c.config.as_deref(), c.out.as_ref(), false)?;
             let cases = settings::case_inputs(&cases, &config, found.as_ref())?;
             let caseload = Caseload::load_with(&cases, &config.limits).map_err(|e| anyhow::anyhow!("{e}"))?;
             let opts = AttachOptions { statement, case_id, by, reason, now: c.clock.now()? };
@@ -125,7 +127,7 @@ pub fn statements(action: StatementsAction) -> Result<ExitCode> {
             Ok(exit_code(report.has_failures()))
         }
         StatementsAction::Watch { config, inbox, poll } => {
-            let config = settings::load_config(config.as_deref(), false)?;
+            let config = settings::load_config(config.as_deref(), true)?;
             let inbox = inbox.or(config.statements.inbox.clone()).ok_or_else(|| {
                 anyhow::anyhow!("no inbox: pass --inbox DIR or set statements.inbox in casepress.toml")
             })?;

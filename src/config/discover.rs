@@ -128,7 +128,10 @@ mod tests {
 
         let missing = tmp.path().join("gone.toml");
         let err = discover(None, Some(missing.as_os_str()), &nested).unwrap_err();
-        assert!(err.to_string().contains("gone.toml: config file not found (CASEPRESS_CONFIG names it)"), "{err}");
+        assert!(
+            err.to_string().contains("gone.toml: config file not found (CASEPRESS_CONFIG names it)"),
+            "{err}"
+        );
 
         let empty = discover(None, Some(OsStr::new("")), &nested).unwrap().unwrap();
         assert_eq!(empty.source, Source::Here, "an empty variable counts as unset");
