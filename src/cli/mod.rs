@@ -21,7 +21,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use self::settings::Common;
 
@@ -196,12 +196,29 @@ pub fn run(args: Args) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Completions { shell } => manual::completions(shell),
-        Command::Man { out } => manual::man(out.as_deref()),
+        Command::Completions { shell } => manual::completions(Args::command(), shell),
+        Command::Man { out } => manual::man(Args::command(), out.as_deref()),
         Command::Worker => {
             let stdin = std::io::BufReader::new(std::io::stdin());
             casepress::batch::serve_worker(stdin, std::io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_definition_is_consistent_and_every_page_is_made() {
+        Args::command().debug_assert();
+        let dir = tempfile::tempdir().unwrap();
+        manual::man(Args::command(), Some(dir.path())).unwrap();
+        let page = std::fs::read_to_string(dir.path().join("casepress-final.1")).unwrap();
+        assert!(page.contains(".TH casepress-final"), "{page}");
+        assert!(!page.contains("\\-\\-to"), "final takes no --to: {page}");
+        assert!(dir.path().join("casepress-statements-watch.1").is_file());
+        assert!(!dir.path().join("casepress-worker.1").exists(), "the internal verb has no page");
     }
 }
