@@ -527,6 +527,11 @@ fn issue_28_2_the_config_is_found_by_flag_environment_working_folder_and_folders
     let out = casepress_env(&["run", "--date", "2026-11-23", "--json"], &nested, None);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(root.join("out/cases/NYJS-0001").is_dir(), "written where the found config says");
+    // ... and as every other verb does, with --config; not both.
+    let out = casepress_env(&["run", "--config", flag, "--date", "2026-11-23", "--json"], &elsewhere, None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = casepress_env(&["run", flag, "--config", flag], &elsewhere, None);
+    assert_eq!(out.status.code(), Some(2), "one config, named once");
 }
 
 #[test]

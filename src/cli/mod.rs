@@ -48,9 +48,8 @@ enum Command {
     /// The nightly job: render every applicable document for the configured
     /// cases, file the statement inbox, make Y2A bundles, write the board report.
     Run {
-        /// Config file (default: CASEPRESS_CONFIG, else casepress.toml here or in
-        /// the nearest folder above).
-        config: Option<PathBuf>,
+        #[command(flatten)]
+        config: settings::ConfigArg,
         /// When statements are received and assigned.
         #[command(flatten)]
         clock: settings::Clock,

@@ -29,10 +29,19 @@ pub fn note(text: &str) {
     }
 }
 
-/// The log level when `RUST_LOG` is not set: `info` for the long-running
-/// verbs (`serve`, `statements watch`), whose log is their report, else
-/// `warn`; `-v` raises it a level per `v`, `-q` lowers it to `error`.
-pub fn log_level(verbosity: Verbosity, long_running: bool) -> &'static str {
+/// The log filter when `RUST_LOG` is not set. casepress's own level is
+/// `info` for the long-running verbs (`serve`, `statements watch`), whose
+/// log is their report, else `warn`; `-v` raises it a level per `v`, `-q`
+/// lowers it to `error`. The long-running verbs log every crate at that
+/// level, as they always have; a batch command shows other crates' lines
+/// only for errors (lopdf's "PDF is encrypted" about an unreadable
+/// statement is already in the report).
+pub fn log_filter(verbosity: Verbosity, long_running: bool) -> String {
+    let level = log_level(verbosity, long_running);
+    if long_running { level.to_owned() } else { format!("error,casepress={level}") }
+}
+
+fn log_level(verbosity: Verbosity, long_running: bool) -> &'static str {
     const LEVELS: [&str; 5] = ["error", "warn", "info", "debug", "trace"];
     if verbosity.quiet {
         return LEVELS[0];
@@ -47,7 +56,7 @@ pub fn log_level(verbosity: Verbosity, long_running: bool) -> &'static str {
 pub fn init(verbosity: Verbosity, long_running: bool) {
     let _ = VERBOSITY.set(verbosity);
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(log_level(verbosity, long_running)));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(log_filter(verbosity, long_running)));
     use std::io::IsTerminal;
     let log = tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -71,5 +80,9 @@ mod tests {
         assert_eq!(at(false, 1, true), "debug");
         assert_eq!(at(true, 0, false), "error");
         assert_eq!(at(true, 0, true), "error");
+        let filter = |verbose, long| log_filter(Verbosity { quiet: false, verbose }, long);
+        assert_eq!(filter(0, false), "error,casepress=warn", "other crates: errors only");
+        assert_eq!(filter(1, false), "error,casepress=info");
+        assert_eq!(filter(0, true), "info");
     }
 }

@@ -1,6 +1,5 @@
 //! `casepress run`: the nightly job, as the library runs it.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -14,8 +13,8 @@ use super::exit::exit_code;
 use super::settings::Common;
 use super::{print, settings};
 
-pub fn run(config: Option<PathBuf>, clock: &settings::Clock, common: Common) -> Result<ExitCode> {
-    if let Some(path) = &config {
+pub fn run(config: settings::ConfigArg, clock: &settings::Clock, common: Common) -> Result<ExitCode> {
+    if let Some(path) = config.path() {
         let case_data = path.extension().is_some_and(|e| e == "json" || e == "ndjson" || e == "jsonl");
         if path.is_dir() || case_data {
             let inside = path.join(discover::CONFIG_FILE);
@@ -28,7 +27,7 @@ pub fn run(config: Option<PathBuf>, clock: &settings::Clock, common: Common) -> 
             );
         }
     }
-    let mut config = settings::load_config(config.as_deref(), true)?;
+    let mut config = settings::load_config(config.path(), true)?;
     let (render, workers) = settings::render_settings(&mut config, &common, KindSelection::Applicable)?;
     let today = render.date;
     let press = Press::new(config)?;

@@ -12,9 +12,8 @@ use super::settings;
 
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
-    /// Config file (default: CASEPRESS_CONFIG, else casepress.toml here or in
-    /// the nearest folder above).
-    config: Option<PathBuf>,
+    #[command(flatten)]
+    config: settings::ConfigArg,
     /// Address to listen on (default: `workspace.listen`, loopback port 8480).
     #[arg(long, value_name = "ADDR")]
     listen: Option<String>,
@@ -69,7 +68,7 @@ pub enum UserAction {
 }
 
 pub fn serve(a: ServeArgs) -> Result<ExitCode> {
-    let config = settings::load_config(a.config.as_deref(), true)?;
+    let config = settings::load_config(a.config.path(), true)?;
     let now = a.clock.fixed()?;
     let options = workspace::Options { listen: a.listen, now, ..Default::default() };
     workspace::serve(config, options).map_err(|e| anyhow!(e))?;

@@ -36,6 +36,27 @@ pub struct Common {
     pub json: bool,
 }
 
+/// The config of `run`, `serve`, `statements watch` and `audit verify`: an
+/// argument (as they always took it) or `--config`, as every other verb
+/// takes it.
+#[derive(Debug, clap::Args)]
+pub struct ConfigArg {
+    /// Config file (default: CASEPRESS_CONFIG, else casepress.toml here or in
+    /// the nearest folder above).
+    #[arg(value_name = "CONFIG")]
+    config: Option<PathBuf>,
+    /// The same, as the other commands take it.
+    #[arg(long = "config", value_name = "FILE", conflicts_with = "config")]
+    config_flag: Option<PathBuf>,
+}
+
+impl ConfigArg {
+    /// The config file named, either way.
+    pub fn path(&self) -> Option<&Path> {
+        self.config.as_deref().or(self.config_flag.as_deref())
+    }
+}
+
 /// The config file this command reads: `--config` (or `run CONFIG`), else
 /// `CASEPRESS_CONFIG`, else `./casepress.toml`, else the nearest one above
 /// (`casepress::config::discover`). `-v` says which, and why.

@@ -51,9 +51,8 @@ pub enum StatementsAction {
     /// (or --poll), file each settled batch, write a heartbeat; stop cleanly
     /// on SIGTERM or Ctrl-C, after the batch in hand.
     Watch {
-        /// Config file (default: CASEPRESS_CONFIG, else casepress.toml here or in
-        /// the nearest folder above).
-        config: Option<PathBuf>,
+        #[command(flatten)]
+        config: settings::ConfigArg,
         /// The inbox folder (default: `statements.inbox` from config).
         #[arg(long, value_name = "DIR")]
         inbox: Option<PathBuf>,
@@ -127,7 +126,7 @@ pub fn statements(action: StatementsAction) -> Result<ExitCode> {
             Ok(exit_code(report.has_failures()))
         }
         StatementsAction::Watch { config, inbox, poll } => {
-            let config = settings::load_config(config.as_deref(), true)?;
+            let config = settings::load_config(config.path(), true)?;
             let inbox = inbox.or(config.statements.inbox.clone()).ok_or_else(|| {
                 anyhow::anyhow!("no inbox: pass --inbox DIR or set statements.inbox in casepress.toml")
             })?;
