@@ -1,6 +1,7 @@
 //! `casepress.toml`: the service, paths, naming patterns, modes and closure
 //! days. Every setting has an embedded default, so a config file holds only
 //! what a service changes. Relative paths are relative to the config file.
+//! Which file a command reads is [`discover`]'s.
 
 use std::path::{Path, PathBuf};
 
@@ -9,6 +10,8 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 pub use crate::staff::{Absence, StaffMember};
 use crate::store::Modes;
+
+pub mod discover;
 
 /// The whole configuration.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -87,13 +87,25 @@ pub fn run(
 ) -> Result<RunReport, SetupError> {
     let config = press.config();
     let caseload = Caseload::load_with(&config.paths.cases, &config.limits)?;
-    let render = batch::render(press, Cases::Loaded(&caseload), &opts.render, &opts.workers, progress)?;
+    run_loaded(press, &caseload, opts, progress)
+}
+
+/// [`run`] over cases already loaded from `paths.cases` (so a caller can
+/// show progress against their number).
+pub fn run_loaded(
+    press: &Press,
+    caseload: &Caseload,
+    opts: &RunOptions,
+    progress: &(dyn Fn(&ItemReport) + Sync),
+) -> Result<RunReport, SetupError> {
+    let config = press.config();
+    let render = batch::render(press, Cases::Loaded(caseload), &opts.render, &opts.workers, progress)?;
     let record = batch::write_run_record(press, "run", &render).map_err(|e| e.to_string());
 
     let round = match &config.statements.inbox {
         Some(inbox) => Some(file_round(
             press,
-            RoundCases::Loaded(&caseload),
+            RoundCases::Loaded(caseload),
             &FileOptions { inbox: inbox.clone(), now: opts.now },
         )?),
         None => None,
@@ -123,7 +135,7 @@ pub fn run(
         Some(inputs) if *inputs != config.paths.cases => {
             build_board(press, &Caseload::load_with(inputs, &config.limits)?, &quarter)?
         }
-        _ => build_board(press, &caseload, &quarter)?,
+        _ => build_board(press, caseload, &quarter)?,
     };
     Ok(RunReport { render, record, statements, attached, notices, y2a, board })
 }

@@ -443,7 +443,7 @@ fn issue_13_8_errors_a_newcomer_can_act_on() {
     let out = casepress(&["render", "cases", "--out", "out"], dir);
     assert_eq!(out.status.code(), Some(1), "no case files is not success");
     assert!(text(&out.stderr).contains("no case files were found"), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("built-in letterhead"), "{}", text(&out.stderr));
+    assert!(!text(&out.stderr).contains("note:"), "no note about a letterhead nothing carries");
 
     assert!(casepress(&["templates", "export", "tpl"], dir).status.success());
     fs::write(dir.join("tpl/psr.typ.j2"), "my own").unwrap();
@@ -455,4 +455,232 @@ fn issue_13_8_errors_a_newcomer_can_act_on() {
         text(&again.stdout)
     );
     assert_eq!(fs::read_to_string(dir.join("tpl/psr.typ.j2")).unwrap(), "my own", "kept as it was");
+}
+
+/// `casepress ARGS` in `cwd` with `CASEPRESS_CONFIG` as given (unset when
+/// `None`, whatever the test's own environment holds).
+fn casepress_env(args: &[&str], cwd: &Path, config_env: Option<&Path>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_casepress"));
+    command.args(args).current_dir(cwd).env_remove("CASEPRESS_CONFIG").env_remove("RUST_LOG");
+    if let Some(path) = config_env {
+        command.env("CASEPRESS_CONFIG", path);
+    }
+    command.output().unwrap()
+}
+
+/// A service folder: `casepress.toml` (cases in `cases/`, output in `out/`)
+/// and one case, NYJS-0001, with a nested folder below it to work from.
+fn service(dir: &Path) -> std::path::PathBuf {
+    fs::create_dir_all(dir.join("cases/nested/deeper")).unwrap();
+    fs::write(dir.join("casepress.toml"), "[paths]\ncases = [\"cases\"]\noutput = \"out\"\n").unwrap();
+    fs::write(dir.join("cases/one.json"), minimal_json("NYJS-0001").to_string()).unwrap();
+    dir.join("cases/nested/deeper")
+}
+
+#[test]
+fn issue_28_2_the_config_is_found_by_flag_environment_working_folder_and_folders_above() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("service");
+    let nested = service(&root);
+    let elsewhere = tmp.path().join("elsewhere");
+    fs::create_dir(&elsewhere).unwrap();
+
+    // From a folder two levels below the config: found above, and -v says so.
+    let out = casepress_env(&["-v", "status", "NYJS-0001"], &nested, None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("NYJS-0001"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stderr).contains(&format!(
+            "config: {} (found in a folder above the working folder)",
+            root.join("casepress.toml").display()
+        )),
+        "{}",
+        text(&out.stderr)
+    );
+    // In the service's folder: the working folder's.
+    let out = casepress_env(&["-v", "status", "NYJS-0001"], &root, None);
+    assert!(
+        text(&out.stderr).contains("config: casepress.toml (in the working folder)"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // From elsewhere: CASEPRESS_CONFIG, then --config, which wins over it.
+    let config = root.join("casepress.toml");
+    let out = casepress_env(&["-v", "status", "NYJS-0001"], &elsewhere, Some(&config));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("(named by CASEPRESS_CONFIG)"), "{}", text(&out.stderr));
+    let gone = tmp.path().join("gone.toml");
+    let out = casepress_env(&["status", "NYJS-0001"], &elsewhere, Some(&gone));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("gone.toml: config file not found (CASEPRESS_CONFIG names it)"),
+        "{}",
+        text(&out.stderr)
+    );
+    let flag = config.to_str().unwrap();
+    let out = casepress_env(&["-v", "status", "NYJS-0001", "--config", flag], &elsewhere, Some(&gone));
+    assert_eq!(out.status.code(), Some(0), "--config comes before the variable: {}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("(given on the command line)"), "{}", text(&out.stderr));
+
+    // `run` takes its config the same way: from the nested folder, no argument.
+    let out = casepress_env(&["run", "--date", "2026-11-23", "--json"], &nested, None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(root.join("out/cases/NYJS-0001").is_dir(), "written where the found config says");
+    // ... and as every other verb does, with --config; not both.
+    let out = casepress_env(&["run", "--config", flag, "--date", "2026-11-23", "--json"], &elsewhere, None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = casepress_env(&["run", flag, "--config", flag], &elsewhere, None);
+    assert_eq!(out.status.code(), Some(2), "one config, named once");
+}
+
+#[test]
+fn issue_28_2_no_config_is_said_as_such_and_an_unknown_case_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out =
+        casepress_env(&["submit", "NYJS-2026-0117", "psr", "--by", "Priya Natarajan"], tmp.path(), None);
+    assert_eq!(out.status.code(), Some(2));
+    let said = text(&out.stderr);
+    assert!(said.contains("no config: no casepress.toml in this folder or any folder above it"), "{said}");
+    assert!(!said.contains("cannot read"), "{said}");
+    let out = casepress_env(&["run"], tmp.path(), None);
+    assert!(text(&out.stderr).contains("no config:"), "{}", text(&out.stderr));
+    let out = casepress_env(&["status", "NYJS-0001"], tmp.path(), None);
+    assert!(text(&out.stderr).contains("or name the case files with --cases"), "{}", text(&out.stderr));
+
+    let root = tmp.path().join("service");
+    service(&root);
+    let out = casepress_env(&["status", "NYJS-0002"], &root, None);
+    assert_eq!(out.status.code(), Some(2), "a case that is not there is an error");
+    assert!(
+        text(&out.stderr).contains("no case `NYJS-0002` among the 1 case loaded from cases")
+            && text(&out.stderr).contains("did you mean `NYJS-0001`?"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(text(&out.stdout).is_empty(), "{}", text(&out.stdout));
+    let out = casepress_env(&["status", "NYJS-0999", "--json"], &root, None);
+    assert_eq!((out.status.code(), text(&out.stdout)), (Some(2), String::new()));
+    let out = casepress_env(&["submit", "NYJS-0999", "psr", "--by", "Ann Case"], &root, None);
+    assert_eq!(out.status.code(), Some(2), "the same for every step");
+}
+
+#[test]
+fn issue_28_2_each_verbs_help_lists_only_the_options_it_uses() {
+    let tmp = tempfile::tempdir().unwrap();
+    let help = |args: &[&str]| {
+        let out = casepress_env(args, tmp.path(), None);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        text(&out.stdout)
+    };
+    let has = |help: &str, option: &str| {
+        help.contains(&format!("  {option} ")) || help.contains(&format!(" {option} <"))
+    };
+    let final_ = help(&["final", "--help"]);
+    assert!(!has(&final_, "--to") && has(&final_, "--date"), "{final_}");
+    let sent = help(&["sent", "--help"]);
+    assert!(sent.contains("--to <NAME> <CASE_ID>"), "sent's --to is required, in the usage: {sent}");
+    let start = help(&["start", "--help"]);
+    assert!(!has(&start, "--now") && !has(&start, "--test-clock"), "start records no time: {start}");
+    let status = help(&["status", "--help"]);
+    assert!(!has(&status, "--now") && has(&status, "--cases"), "{status}");
+    let attach = help(&["statements", "attach", "--help"]);
+    assert!(!has(&attach, "--inbox") && has(&attach, "--now"), "{attach}");
+    for verb in ["file", "status"] {
+        let page = help(&["statements", verb, "--help"]);
+        assert!(has(&page, "--inbox"), "{page}");
+        assert!(!page.contains("report time for"), "no other verb's words: {page}");
+    }
+    let out = casepress_env(&["final", "X", "psr", "--by", "A", "--to", "Court"], tmp.path(), None);
+    assert_eq!(out.status.code(), Some(2), "--to is refused, not ignored");
+    let out = casepress_env(&["sent", "X", "psr", "--by", "A"], tmp.path(), None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--to <NAME>"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn issue_28_2_quiet_and_verbose() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("c.json"), minimal_json("NYJS-0001").to_string()).unwrap();
+    let render = |flag: &str| {
+        let mut args = vec!["render", "c.json", "--kind", "service-agreement", "--out", "out", "--jobs", "1"];
+        if !flag.is_empty() {
+            args.insert(0, flag);
+        }
+        casepress_env(&args, dir, None)
+    };
+    let plain = render("");
+    assert!(plain.status.success(), "{}", text(&plain.stderr));
+    assert!(text(&plain.stderr).contains("note: no casepress.toml here"), "{}", text(&plain.stderr));
+    let quiet = render("-q");
+    assert!(quiet.status.success());
+    assert_eq!(text(&quiet.stderr), "", "-q: no note");
+    assert!(
+        text(&quiet.stdout).contains("0 written, 1 unchanged, 0 failed"),
+        "the report stays: {}",
+        text(&quiet.stdout)
+    );
+    let verbose = render("-v");
+    assert!(
+        text(&verbose.stderr).contains("config: none found, the built-in defaults"),
+        "{}",
+        text(&verbose.stderr)
+    );
+    let both = casepress_env(&["-q", "-v", "schema"], dir, None);
+    assert_eq!(both.status.code(), Some(2), "-q and -v together is a usage error");
+}
+
+#[test]
+fn issue_28_2_completions_and_man_page_come_from_the_definition() {
+    let tmp = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = casepress_env(&["completions", shell], tmp.path(), None);
+        assert!(out.status.success(), "{shell}");
+        let script = text(&out.stdout);
+        assert!(script.contains("casepress") && script.contains("statements"), "{shell}: {script}");
+    }
+    let bash = text(&casepress_env(&["completions", "bash"], tmp.path(), None).stdout);
+    assert!(bash.contains("--test-clock") && bash.contains("--quiet"), "every option is offered");
+    let page = casepress_env(&["man"], tmp.path(), None);
+    assert!(page.status.success());
+    assert!(
+        text(&page.stdout).starts_with(".ie \\n(.g .ds Aq") || text(&page.stdout).contains(".TH casepress"),
+        "{}",
+        text(&page.stdout)
+    );
+    let out = casepress_env(&["man", "--out", "man"], tmp.path(), None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let render = fs::read_to_string(tmp.path().join("man/casepress-render.1")).unwrap();
+    assert!(render.contains("\\-\\-kind"), "{render}");
+}
+
+#[test]
+fn issue_28_2_every_documented_exit_code_is_what_the_binary_gives() {
+    // docs/reference/commands.md, "Exit codes": one row each.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let code = |args: &[&str]| casepress_env(args, dir, None).status.code();
+
+    // 0: done.
+    assert_eq!(code(&["schema"]), Some(0));
+    // 1: an item needs action. A damaged ledger line (a write cut short).
+    let ledger = dir.join("out/statements/ledger.jsonl");
+    fs::create_dir_all(ledger.parent().unwrap()).unwrap();
+    fs::write(&ledger, "{\"stage\":\"done\",\"decision\":{\"sha2").unwrap();
+    let out = casepress_env(&["statements", "status", "--out", "out"], dir, None);
+    assert_eq!(out.status.code(), Some(1), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(text(&out.stdout).contains("DAMAGED LEDGER LINES"), "{}", text(&out.stdout));
+    let out = casepress_env(&["statements", "status", "--out", "out", "--json"], dir, None);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["damaged_ledger_lines"][0]["line"], 1, "{json:#}");
+    // 1: a case that could not be loaded.
+    fs::write(dir.join("bad.json"), "{").unwrap();
+    assert_eq!(code(&["check", "bad.json"]), Some(1));
+    // 2: could not run: a usage error, a config that cannot be read, a
+    // missing input.
+    assert_eq!(code(&["render"]), Some(2));
+    assert_eq!(code(&["render", "c.json", "--config", "missing.toml"]), Some(2));
+    assert_eq!(code(&["check", "nowhere"]), Some(2));
 }

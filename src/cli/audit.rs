@@ -18,8 +18,8 @@ pub enum AuditAction {
     /// breaks (a line changed, removed or put out of order) and exits 1; 0
     /// when the chain holds.
     Verify {
-        /// Config file (default: ./casepress.toml).
-        config: Option<PathBuf>,
+        #[command(flatten)]
+        config: settings::ConfigArg,
         /// Output folder holding `audit/` (default: `paths.output`).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
@@ -28,7 +28,7 @@ pub enum AuditAction {
 
 pub fn audit(action: AuditAction) -> Result<ExitCode> {
     let AuditAction::Verify { config, out } = action;
-    let config = settings::config_with_out(config.as_deref(), out.as_ref())?;
+    let config = settings::config_with_out(config.path(), out.as_ref())?;
     let dir = Layout::new(&config.paths.output).audit();
     if !dir.is_dir() {
         bail!("{}: no audit log here (the workspace writes it)", dir.display());

@@ -22,7 +22,8 @@ pub struct BoardArgs {
     /// Output root (default: from config).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Config file (default: ./casepress.toml if present).
+    /// Config file (default: CASEPRESS_CONFIG, else casepress.toml here or in
+    /// the nearest folder above).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// A provisional report of a quarter that has not ended, marked
@@ -46,12 +47,12 @@ pub struct BoardArgs {
 }
 
 pub fn board(a: BoardArgs) -> Result<ExitCode> {
-    let config = settings::config_with_out(a.config.as_deref(), a.out.as_ref())?;
+    let (config, found) = settings::found_config_with_out(a.config.as_deref(), a.out.as_ref(), false)?;
     let today = settings::today(a.today);
     let quarter = a.quarter.unwrap_or_else(|| Quarter::latest_complete(today));
-    let inputs = match a.cases.is_empty() {
-        true => config.board.cases.clone().unwrap_or(config.paths.cases.clone()),
-        false => a.cases,
+    let inputs = match (&config.board.cases, a.cases.is_empty()) {
+        (Some(cases), true) => cases.clone(),
+        _ => settings::case_inputs(&a.cases, &config, found.as_ref())?,
     };
     let caseload = Caseload::load_with(&inputs, &config.limits).map_err(|e| anyhow::anyhow!("{e}"))?;
     let press = Press::new(config)?;

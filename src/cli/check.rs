@@ -18,7 +18,9 @@ pub struct CheckArgs {
     /// The day to check against (YYYY-MM-DD; default: today).
     #[arg(long, value_name = "DATE", value_parser = settings::date)]
     today: Option<NaiveDate>,
-    /// Config file, for the service's closure days (default: ./casepress.toml if present).
+    /// Config file, for the service's closure days (default:
+    /// CASEPRESS_CONFIG, else casepress.toml here or in the nearest folder
+    /// above).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Print the report as JSON on stdout.

@@ -35,7 +35,8 @@ pub struct ExportArgs {
     /// DRAFT in the manifest and the cover letter.
     #[arg(long)]
     include_drafts: bool,
-    /// Config file (default: ./casepress.toml if present).
+    /// Config file (default: CASEPRESS_CONFIG, else casepress.toml here or in
+    /// the nearest folder above).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Print what was written as JSON on stdout.

@@ -25,7 +25,8 @@ pub struct ImportArgs {
     /// Folder of case files to create and update (default: the first of the config's `paths.cases`).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Config file (default: ./casepress.toml if present).
+    /// Config file (default: CASEPRESS_CONFIG, else casepress.toml here or in
+    /// the nearest folder above).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Print the report as JSON on stdout.
@@ -140,7 +141,8 @@ pub struct NewArgs {
     /// Folder for the case file (default: the first of the config's `paths.cases`).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Config file (default: ./casepress.toml if present).
+    /// Config file (default: CASEPRESS_CONFIG, else casepress.toml here or in
+    /// the nearest folder above).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
 }

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use casepress::case::Caseload;
+use casepress::case::{Caseload, LoadedCase};
+use casepress::config::Config;
 use casepress::documents::DocumentKind;
 use casepress::lifecycle::{self, Act, Refused};
 use casepress::press::Press;
@@ -30,10 +31,13 @@ pub struct Acting {
     place: Place,
 }
 
-/// The config, output and cases.
+/// The config, output and cases. Every verb here reads them all; the clock
+/// is flattened only into the steps that record a time, so `--help` lists
+/// what each verb uses.
 #[derive(Debug, clap::Args)]
 pub struct Place {
-    /// Config file (default: ./casepress.toml if present).
+    /// Config file (default: CASEPRESS_CONFIG, else casepress.toml here or in
+    /// the nearest folder above).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Output root (default: from config).
@@ -42,8 +46,6 @@ pub struct Place {
     /// Case files or folders (default: `paths.cases` from config).
     #[arg(long, value_name = "CASES", num_args = 1..)]
     cases: Vec<PathBuf>,
-    #[command(flatten)]
-    clock: settings::Clock,
     /// Print the result as JSON on stdout.
     #[arg(long)]
     json: bool,
@@ -57,6 +59,8 @@ pub struct SubmitArgs {
     /// default: whichever manager the rules allow).
     #[arg(long, value_name = "NAME")]
     to: Vec<String>,
+    #[command(flatten)]
+    clock: settings::Clock,
 }
 
 #[derive(Debug, clap::Args)]
@@ -72,18 +76,33 @@ pub struct ReviewArgs {
     /// A text file of comments (per section), or views with --agree.
     #[arg(long, value_name = "FILE")]
     comments: Option<PathBuf>,
+    #[command(flatten)]
+    clock: settings::Clock,
 }
 
 #[derive(Debug, clap::Args)]
-pub struct DatedArgs {
+pub struct FinalArgs {
     #[command(flatten)]
     acting: Acting,
-    /// The date (YYYY-MM-DD; default: today).
+    /// The final's date (YYYY-MM-DD; default: today).
     #[arg(long, value_name = "DATE", value_parser = settings::date)]
     date: Option<NaiveDate>,
-    /// Who it was sent to (for `sent`).
+    #[command(flatten)]
+    clock: settings::Clock,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SentArgs {
+    #[command(flatten)]
+    acting: Acting,
+    /// Who it was sent to (a court, a panel, an agency).
     #[arg(long, value_name = "NAME")]
-    to: Option<String>,
+    to: String,
+    /// The day it was sent (YYYY-MM-DD; default: today).
+    #[arg(long, value_name = "DATE", value_parser = settings::date)]
+    date: Option<NaiveDate>,
+    #[command(flatten)]
+    clock: settings::Clock,
 }
 
 #[derive(Debug, clap::Args)]
@@ -102,6 +121,8 @@ pub struct SignArgs {
     /// The day they signed (YYYY-MM-DD; default: the day of --now, today).
     #[arg(long, value_name = "DATE", value_parser = settings::date)]
     date: Option<NaiveDate>,
+    #[command(flatten)]
+    clock: settings::Clock,
 }
 
 #[derive(Debug, clap::Args)]
@@ -116,6 +137,8 @@ pub struct MeetingArgs {
     /// was there.
     #[arg(long = "with", value_name = "NAME")]
     with: Vec<String>,
+    #[command(flatten)]
+    clock: settings::Clock,
 }
 
 #[derive(Debug, clap::Args)]
@@ -140,19 +163,38 @@ pub struct StatusArgs {
     place: Place,
 }
 
-fn take(acting: &Acting, act: Act) -> Result<ExitCode> {
-    let place = &acting.place;
-    let config = settings::config_with_out(place.config.as_deref(), place.out.as_ref())?;
-    let now = place.clock.now()?;
-    let cases = if place.cases.is_empty() { config.paths.cases.clone() } else { place.cases.clone() };
-    let caseload = Caseload::load_with(&cases, &config.limits).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let Some(loaded) = caseload.find(&acting.case_id) else {
-        eprintln!(
-            "refused: no case `{}` among the cases loaded",
-            casepress::terminal::printable(&acting.case_id)
-        );
-        return Ok(ExitCode::from(1));
+/// The config a step needs (its staff directory names who may act; with
+/// `required`, none found is an error that says so) and the case it is
+/// about, from `--cases` or `paths.cases`. A case that is not there is an
+/// error (exit 2), as a file that is not there is.
+fn load_case(place: &Place, case_id: &str, required: bool) -> Result<(Config, LoadedCase)> {
+    let (config, found) =
+        settings::found_config_with_out(place.config.as_deref(), place.out.as_ref(), required)?;
+    let inputs = settings::case_inputs(&place.cases, &config, found.as_ref())?;
+    let mut caseload = Caseload::load_with(&inputs, &config.limits).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let Some(at) = caseload.cases.iter().position(|c| c.case.case_id.is(case_id)) else {
+        let from: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+        let ids = caseload.cases.iter().map(|c| c.case.case_id.as_str());
+        let hint = closest(case_id, ids).map(|id| format!(": did you mean `{id}`?")).unwrap_or_default();
+        let n = caseload.cases.len();
+        let cases = if n == 1 { "case" } else { "cases" };
+        anyhow::bail!("no case `{case_id}` among the {n} {cases} loaded from {}{hint}", from.join(", "));
     };
+    Ok((config, caseload.cases.swap_remove(at)))
+}
+
+/// The id nearest `typed`, when it is near enough to be a slip.
+fn closest<'a>(typed: &str, ids: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let typed = typed.to_uppercase();
+    ids.map(|id| (strsim::levenshtein(&typed, &id.to_uppercase()), id))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, id)| id)
+}
+
+fn take(acting: &Acting, clock: &settings::Clock, act: Act) -> Result<ExitCode> {
+    let (config, loaded) = load_case(&acting.place, &acting.case_id, true)?;
+    let now = clock.now()?;
     let press = Press::new(config)?;
     match lifecycle::act(&press, &loaded.case, acting.kind, &act, &acting.by, now) {
         Ok(event) => {
@@ -191,7 +233,7 @@ fn take(acting: &Acting, act: Act) -> Result<ExitCode> {
 }
 
 pub fn submit(a: SubmitArgs) -> Result<ExitCode> {
-    take(&a.acting, Act::Submit { to: a.to })
+    take(&a.acting, &a.clock, Act::Submit { to: a.to })
 }
 
 pub fn review(a: ReviewArgs) -> Result<ExitCode> {
@@ -207,29 +249,27 @@ pub fn review(a: ReviewArgs) -> Result<ExitCode> {
         (_, true) => Act::Return { comments: comments.unwrap_or_default() },
         _ => anyhow::bail!("say --agree, or --return with --comments FILE"),
     };
-    take(&a.acting, act)
+    take(&a.acting, &a.clock, act)
 }
 
-pub fn finalise(a: DatedArgs) -> Result<ExitCode> {
-    take(&a.acting, Act::Final { date: settings::today(a.date) })
+pub fn finalise(a: FinalArgs) -> Result<ExitCode> {
+    take(&a.acting, &a.clock, Act::Final { date: settings::today(a.date) })
 }
 
-pub fn sent(a: DatedArgs) -> Result<ExitCode> {
-    let to =
-        a.to.clone().ok_or_else(|| anyhow::anyhow!("sent: say --to whom (a court, a panel, an agency)"))?;
-    take(&a.acting, Act::Sent { to, date: settings::today(a.date) })
+pub fn sent(a: SentArgs) -> Result<ExitCode> {
+    take(&a.acting, &a.clock, Act::Sent { to: a.to.clone(), date: settings::today(a.date) })
 }
 
 pub fn sign(a: SignArgs) -> Result<ExitCode> {
-    let now = a.acting.place.clock.now()?;
+    let now = a.clock.now()?;
     let date = a.date.unwrap_or_else(|| now.with_timezone(&chrono_tz::Europe::London).date_naive());
-    take(&a.acting, Act::Sign { signer: a.as_, name: a.name.clone(), date })
+    take(&a.acting, &a.clock, Act::Sign { signer: a.as_, name: a.name.clone(), date })
 }
 
 pub fn meeting(a: MeetingArgs) -> Result<ExitCode> {
-    let now = a.acting.place.clock.now()?;
+    let now = a.clock.now()?;
     let date = a.date.unwrap_or_else(|| now.with_timezone(&chrono_tz::Europe::London).date_naive());
-    take(&a.acting, Act::Meeting { date, attended: a.with.clone() })
+    take(&a.acting, &a.clock, Act::Meeting { date, attended: a.with.clone() })
 }
 
 /// `casepress start CASE KIND --by NAME`: the document's section added to
@@ -237,16 +277,7 @@ pub fn meeting(a: MeetingArgs) -> Result<ExitCode> {
 pub fn start(a: StartArgs) -> Result<ExitCode> {
     let acting = &a.acting;
     let place = &acting.place;
-    let config = settings::config_with_out(place.config.as_deref(), place.out.as_ref())?;
-    let cases = if place.cases.is_empty() { config.paths.cases.clone() } else { place.cases.clone() };
-    let caseload = Caseload::load_with(&cases, &config.limits).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let Some(loaded) = caseload.find(&acting.case_id) else {
-        eprintln!(
-            "refused: no case `{}` among the cases loaded",
-            casepress::terminal::printable(&acting.case_id)
-        );
-        return Ok(ExitCode::from(1));
-    };
+    let (config, loaded) = load_case(place, &acting.case_id, true)?;
     let press = Press::new(config)?;
     let case_id = loaded.case.case_id.to_string();
     match lifecycle::start(&press, &loaded.file, &case_id, acting.kind, &acting.by) {
@@ -275,13 +306,14 @@ pub fn start(a: StartArgs) -> Result<ExitCode> {
 }
 
 pub fn status(a: StatusArgs) -> Result<ExitCode> {
-    let config = settings::config_with_out(a.place.config.as_deref(), a.place.out.as_ref())?;
-    let states = lifecycle::status(&Service::new(config), &a.case_id)?;
+    // The case must exist: a typo'd id is an error, not an empty status.
+    let (config, loaded) = load_case(&a.place, &a.case_id, false)?;
+    let states = lifecycle::status(&Service::new(config), loaded.case.case_id.as_str())?;
     if a.place.json {
         settings::print_json(&states)?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{}", a.case_id);
+    println!("{}", loaded.case.case_id);
     for s in &states {
         let version = s.version.as_deref().map(|v| &v[..12.min(v.len())]).unwrap_or("-");
         let agreed = s.agreed_by();

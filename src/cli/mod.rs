@@ -8,6 +8,8 @@ mod exit;
 mod export;
 mod import;
 mod lifecycle;
+mod manual;
+mod output;
 mod print;
 mod render;
 mod run;
@@ -19,7 +21,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use self::settings::Common;
 
@@ -27,6 +29,14 @@ use self::settings::Common;
 #[derive(Debug, Parser)]
 #[command(name = "casepress", version, about, max_term_width = 100)]
 pub struct Args {
+    /// Say less on stderr: no notes, no progress bar, log lines only for
+    /// errors. The report and errors are unchanged.
+    #[arg(short, long, global = true, conflicts_with = "verbose", help_heading = "Global options")]
+    quiet: bool,
+    /// Say more on stderr: which config is used, and more log detail
+    /// (repeat for more: -vv).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = "Global options")]
+    verbose: u8,
     #[command(subcommand)]
     command: Command,
 }
@@ -38,8 +48,8 @@ enum Command {
     /// The nightly job: render every applicable document for the configured
     /// cases, file the statement inbox, make Y2A bundles, write the board report.
     Run {
-        /// Config file (default: ./casepress.toml).
-        config: Option<PathBuf>,
+        #[command(flatten)]
+        config: settings::ConfigArg,
         /// When statements are received and assigned.
         #[command(flatten)]
         clock: settings::Clock,
@@ -76,9 +86,9 @@ enum Command {
     /// there), by the manager who held it (--by), about the current version.
     Meeting(lifecycle::MeetingArgs),
     /// Make an agreed document final: renders and records the final PDF.
-    Final(lifecycle::DatedArgs),
+    Final(lifecycle::FinalArgs),
     /// Record that a final was sent (--to, --date).
-    Sent(lifecycle::DatedArgs),
+    Sent(lifecycle::SentArgs),
     /// Each document of a case: its state, version and what it waits for.
     Status(lifecycle::StatusArgs),
     /// The browser workspace: writers and gatekeepers work on the cases in a
@@ -113,6 +123,21 @@ enum Command {
         #[command(subcommand)]
         action: TemplatesAction,
     },
+    /// Print a shell's completion script for casepress, made from this
+    /// command line's definition (e.g. `casepress completions bash >
+    /// /etc/bash_completion.d/casepress`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write one page per command into DIR
+    /// (`casepress.1`, `casepress-render.1`, …), made from this command
+    /// line's definition.
+    Man {
+        /// Write the pages into DIR instead.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Internal: a render worker process (setup and cases as JSON lines on
     /// stdin, reports as JSON lines on stdout).
     #[command(hide = true)]
@@ -132,6 +157,13 @@ enum TemplatesAction {
 /// Runs one subcommand: exit 0 (all done), 1 (some items failed or need
 /// action); an error is exit 2 (could not run).
 pub fn run(args: Args) -> Result<ExitCode> {
+    let long_running = matches!(
+        args.command,
+        Command::Serve(_) | Command::Statements { action: statements::StatementsAction::Watch { .. } }
+    );
+    if !matches!(args.command, Command::Worker) {
+        output::init(output::Verbosity { quiet: args.quiet, verbose: args.verbose }, long_running);
+    }
     match args.command {
         Command::Render(a) => render::render(a),
         Command::Run { config, clock, common } => run::run(config, &clock, common),
@@ -163,10 +195,29 @@ pub fn run(args: Args) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Completions { shell } => manual::completions(Args::command(), shell),
+        Command::Man { out } => manual::man(Args::command(), out.as_deref()),
         Command::Worker => {
             let stdin = std::io::BufReader::new(std::io::stdin());
             casepress::batch::serve_worker(stdin, std::io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_definition_is_consistent_and_every_page_is_made() {
+        Args::command().debug_assert();
+        let dir = tempfile::tempdir().unwrap();
+        manual::man(Args::command(), Some(dir.path())).unwrap();
+        let page = std::fs::read_to_string(dir.path().join("casepress-final.1")).unwrap();
+        assert!(page.contains(".TH casepress-final"), "{page}");
+        assert!(!page.contains("\\-\\-to"), "final takes no --to: {page}");
+        assert!(dir.path().join("casepress-statements-watch.1").is_file());
+        assert!(!dir.path().join("casepress-worker.1").exists(), "the internal verb has no page");
     }
 }

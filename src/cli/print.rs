@@ -16,23 +16,58 @@ macro_rules! say {
     ($($arg:tt)*) => { println!("{}", casepress::terminal::printable(&format!($($arg)*))) };
 }
 
-/// A spinner with a count on a terminal; hidden for `--json` or a pipe.
-pub fn progress_bar(json: bool) -> ProgressBar {
-    if json || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new_spinner();
+/// A bar of cases done out of `total` (cargo's `Building [==> ] 120/442`),
+/// with the documents written so far and the time left. Drawn only on a
+/// terminal: hidden for `--json`, `-q`, and when stderr is a pipe, a log or
+/// a test.
+pub fn progress_bar(json: bool, total: usize) -> ProgressBar {
+    let visible = !json && !super::output::quiet() && std::io::stderr().is_terminal();
+    bar(visible, total)
+}
+
+fn bar(visible: bool, total: usize) -> ProgressBar {
+    let bar = if visible { ProgressBar::new(0) } else { ProgressBar::hidden() };
+    bar.set_length(total as u64);
     bar.set_style(
-        ProgressStyle::with_template("{spinner} {pos} documents {elapsed}").expect("valid template"),
+        ProgressStyle::with_template(
+            "{spinner} [{bar:30}] {pos}/{len} cases, {msg} ({elapsed}, about {eta} left)",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
     );
-    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar.set_message("0 documents");
+    if visible {
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    }
     bar
 }
 
-/// Ticks the bar per item and prints each failure as it happens.
+/// Which cases have reported an item: a case's documents arrive one by one,
+/// and the bar counts the case once, at its first.
+#[derive(Default)]
+struct Tally {
+    cases: std::collections::HashSet<(Option<String>, std::path::PathBuf)>,
+    items: usize,
+}
+
+impl Tally {
+    /// Counts `item`; true when it is its case's first.
+    fn first(&mut self, item: &ItemReport) -> bool {
+        self.items += 1;
+        self.cases.insert((item.case_id.clone(), item.file.clone()))
+    }
+}
+
+/// Moves the bar per case and prints each failure as it happens.
 pub fn on_item(bar: &ProgressBar) -> impl Fn(&ItemReport) + Sync + '_ {
+    let tally = std::sync::Mutex::new(Tally::default());
     move |item| {
-        bar.inc(1);
+        let mut tally = tally.lock().unwrap_or_else(|e| e.into_inner());
+        if tally.first(item) {
+            bar.inc(1);
+        }
+        bar.set_message(format!("{} documents", tally.items));
+        drop(tally);
         if let Outcome::Failed { reason, .. } = &item.outcome {
             bar.suspend(|| eprintln!("failed: {}", casepress::terminal::printable(reason)));
         }
@@ -179,5 +214,34 @@ pub fn round_extras(
     }
     if let Some(e) = notices_error {
         eprintln!("notices: the outbox could not be read or written: {}", casepress::terminal::printable(e));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use casepress::failure::Stage;
+
+    fn item(case: Option<&str>, file: &str) -> ItemReport {
+        ItemReport {
+            case_id: case.map(str::to_owned),
+            file: file.into(),
+            kind: None,
+            outcome: Outcome::Failed { stage: Stage::Load, reason: "r".into() },
+        }
+    }
+
+    #[test]
+    fn the_bar_counts_cases_done_of_the_total_and_a_hidden_one_still_counts() {
+        let bar = bar(false, 3);
+        assert!(bar.is_hidden(), "not a terminal: not drawn");
+        let tick = on_item(&bar);
+        for i in [item(Some("A"), "a.json"), item(Some("A"), "a.json"), item(None, "bad.json")] {
+            tick(&i);
+        }
+        tick(&item(Some("B"), "many.ndjson"));
+        tick(&item(Some("B"), "many.ndjson"));
+        assert_eq!((bar.position(), bar.length()), (3, Some(3)), "3 of 3 cases");
+        assert_eq!(bar.message(), "5 documents");
     }
 }

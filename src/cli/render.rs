@@ -5,11 +5,12 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use casepress::batch::{self, Cases, KindSelection};
+use casepress::case::Caseload;
 use casepress::press::Press;
 
 use super::exit::exit_code;
 use super::settings::Common;
-use super::{print, settings};
+use super::{output, print, settings};
 
 #[derive(Debug, clap::Args)]
 pub struct RenderArgs {
@@ -30,7 +31,8 @@ pub struct RenderArgs {
     /// gatekeeping or sign-off is recorded, never by a plain render.
     #[arg(long = "final", hide = true)]
     final_: bool,
-    /// Config file (default: ./casepress.toml if present, else built-in defaults).
+    /// Config file (default: CASEPRESS_CONFIG, else casepress.toml here or in
+    /// the nearest folder above, else the built-in defaults).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     #[command(flatten)]
@@ -45,17 +47,20 @@ pub fn render(a: RenderArgs) -> Result<ExitCode> {
              TO COMPLETE"
         );
     }
-    if a.config.is_none() && !std::path::Path::new("casepress.toml").exists() {
-        eprintln!(
-            "note: no casepress.toml here and no --config: the documents carry the built-in letterhead (\"Youth Justice Service\", no address)"
-        );
-    }
-    let mut config = settings::config_with_out(a.config.as_deref(), a.out.as_ref())?;
+    let (mut config, found) = settings::found_config_with_out(a.config.as_deref(), a.out.as_ref(), false)?;
     let kinds = KindSelection::from_names(&a.kinds).map_err(|e| anyhow::anyhow!("--kind: {e}"))?;
     let (opts, workers) = settings::render_settings(&mut config, &a.common, kinds)?;
+    // Loaded here, so the bar knows how many cases there are.
+    let caseload = Caseload::load_with(&a.cases, &config.limits).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if found.is_none() && !caseload.cases.is_empty() {
+        output::note(
+            "no casepress.toml here or in a folder above, no CASEPRESS_CONFIG and no --config: the \
+             documents carry the built-in letterhead (\"Youth Justice Service\", no address)",
+        );
+    }
     let press = Press::new(config)?;
-    let bar = print::progress_bar(a.common.json);
-    let report = batch::render(&press, Cases::Paths(&a.cases), &opts, &workers, &print::on_item(&bar))?;
+    let bar = print::progress_bar(a.common.json, caseload.cases.len() + caseload.failures.len());
+    let report = batch::render(&press, Cases::Loaded(&caseload), &opts, &workers, &print::on_item(&bar))?;
     bar.finish_and_clear();
     if report.items.is_empty() {
         let inputs: Vec<String> = a.cases.iter().map(|p| p.display().to_string()).collect();

@@ -1,34 +1,41 @@
 //! `casepress run`: the nightly job, as the library runs it.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
 use casepress::batch::KindSelection;
+use casepress::case::Caseload;
+use casepress::config::discover;
 use casepress::press::Press;
-use casepress::run::{RunOptions, run as nightly};
+use casepress::run::{RunOptions, run_loaded};
 
 use super::exit::exit_code;
 use super::settings::Common;
 use super::{print, settings};
 
-pub fn run(config: Option<PathBuf>, clock: &settings::Clock, common: Common) -> Result<ExitCode> {
-    let path = config.unwrap_or_else(|| "casepress.toml".into());
-    let case_data = path.extension().is_some_and(|e| e == "json" || e == "ndjson" || e == "jsonl");
-    if path.is_dir() || case_data {
-        anyhow::bail!(
-            "{}: `run` takes a config file, e.g. `casepress run samples/casepress.toml`; to render case files or a folder of them, use `casepress render {}`",
-            path.display(),
-            path.display()
-        );
+pub fn run(config: settings::ConfigArg, clock: &settings::Clock, common: Common) -> Result<ExitCode> {
+    if let Some(path) = config.path() {
+        let case_data = path.extension().is_some_and(|e| e == "json" || e == "ndjson" || e == "jsonl");
+        if path.is_dir() || case_data {
+            let inside = path.join(discover::CONFIG_FILE);
+            let example = if inside.is_file() { inside } else { "samples/casepress.toml".into() };
+            anyhow::bail!(
+                "{}: `run` takes a config file, e.g. `casepress run {}`; to render case files or a folder of them, use `casepress render {}`",
+                path.display(),
+                example.display(),
+                path.display()
+            );
+        }
     }
-    let mut config = settings::load_config(Some(&path), true)?;
+    let mut config = settings::load_config(config.path(), true)?;
     let (render, workers) = settings::render_settings(&mut config, &common, KindSelection::Applicable)?;
     let today = render.date;
     let press = Press::new(config)?;
-    let bar = print::progress_bar(common.json);
     let opts = RunOptions { render, workers, now: clock.now()?, today };
-    let report = nightly(&press, &opts, &print::on_item(&bar))?;
+    let paths = &press.config().paths.cases;
+    let caseload = Caseload::load_with(paths, &press.config().limits).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let bar = print::progress_bar(common.json, caseload.cases.len() + caseload.failures.len());
+    let report = run_loaded(&press, &caseload, &opts, &print::on_item(&bar))?;
     bar.finish_and_clear();
     if common.json {
         settings::print_json(&report)?;

@@ -12,8 +12,8 @@ use super::settings;
 
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
-    /// Config file (default: ./casepress.toml).
-    config: Option<PathBuf>,
+    #[command(flatten)]
+    config: settings::ConfigArg,
     /// Address to listen on (default: `workspace.listen`, loopback port 8480).
     #[arg(long, value_name = "ADDR")]
     listen: Option<String>,
@@ -30,7 +30,8 @@ pub enum UserAction {
     Add {
         /// Their name, as the staff directory has it.
         name: String,
-        /// Config file (default: ./casepress.toml).
+        /// Config file (default: CASEPRESS_CONFIG, else casepress.toml here or in
+        /// the nearest folder above).
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
         /// Read the password from the first line of stdin (for scripts;
@@ -48,7 +49,8 @@ pub enum UserAction {
     SignOut {
         /// Their name, as the staff directory has it.
         name: String,
-        /// Config file (default: ./casepress.toml).
+        /// Config file (default: CASEPRESS_CONFIG, else casepress.toml here or in
+        /// the nearest folder above).
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
     },
@@ -58,15 +60,15 @@ pub enum UserAction {
     ResetSecondFactor {
         /// Their name, as the staff directory has it.
         name: String,
-        /// Config file (default: ./casepress.toml).
+        /// Config file (default: CASEPRESS_CONFIG, else casepress.toml here or in
+        /// the nearest folder above).
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
     },
 }
 
 pub fn serve(a: ServeArgs) -> Result<ExitCode> {
-    logging();
-    let config = settings::load_config(a.config.as_deref(), false)?;
+    let config = settings::load_config(a.config.path(), true)?;
     let now = a.clock.fixed()?;
     let options = workspace::Options { listen: a.listen, now, ..Default::default() };
     workspace::serve(config, options).map_err(|e| anyhow!(e))?;
@@ -81,7 +83,7 @@ pub fn user(action: UserAction) -> Result<ExitCode> {
         UserAction::SignOut { name, config } => return sign_out(&name, config, false),
         UserAction::ResetSecondFactor { name, config } => return sign_out(&name, config, true),
     };
-    let config = settings::load_config(config.as_deref(), false)?;
+    let config = settings::load_config(config.as_deref(), true)?;
     let Some(member) = config.staff.iter().find(|m| casepress::staff::same_name(&m.name, &name)) else {
         bail!(
             "{name} is not in the staff directory ([[staff]] in the config): an account is for a member of staff"
@@ -154,7 +156,7 @@ pub fn user(action: UserAction) -> Result<ExitCode> {
 
 /// `user sign-out` (and `user reset-second-factor`, which signs out too).
 fn sign_out(name: &str, config: Option<PathBuf>, reset: bool) -> Result<ExitCode> {
-    let config = settings::load_config(config.as_deref(), false)?;
+    let config = settings::load_config(config.as_deref(), true)?;
     let Some(member) = config.staff.iter().find(|m| casepress::staff::same_name(&m.name, name)) else {
         bail!("{name} is not in the staff directory ([[staff]] in the config)");
     };
@@ -174,16 +176,4 @@ fn sign_out(name: &str, config: Option<PathBuf>, reset: bool) -> Result<ExitCode
         member.name
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// Levelled, timestamped lines on stderr; `RUST_LOG` chooses the level.
-pub fn logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    use std::io::IsTerminal;
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_writer(std::io::stderr)
-        .try_init();
 }

@@ -2,12 +2,14 @@
 //! with the command line's overrides applied (among them [`Common`], the
 //! render flags of `render` and `run`), and the days and times it runs for.
 //! The command modules and the dispatcher read these; this names none of them.
+//! Which config file is the library's `config::discover`.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use casepress::batch::{self, KindSelection, RenderOptions, Workers};
 use casepress::config::Config;
+use casepress::config::discover::{self, Found};
 use casepress::statements::fields::parse_sent;
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -34,25 +36,82 @@ pub struct Common {
     pub json: bool,
 }
 
-/// The config: `path` when given (an error if missing), else
-/// `./casepress.toml` if present, else the built-in defaults. With
-/// `required`, the path must exist even when defaulted.
-pub fn load_config(path: Option<&Path>, required: bool) -> Result<Config> {
-    match path {
-        Some(p) if required || p.exists() => Ok(Config::load(p)?),
-        Some(p) => anyhow::bail!("{}: config file not found", p.display()),
-        None if Path::new("casepress.toml").exists() => Ok(Config::load(Path::new("casepress.toml"))?),
-        None => Ok(Config::default()),
+/// The config of `run`, `serve`, `statements watch` and `audit verify`: an
+/// argument (as they always took it) or `--config`, as every other verb
+/// takes it.
+#[derive(Debug, clap::Args)]
+pub struct ConfigArg {
+    /// Config file (default: CASEPRESS_CONFIG, else casepress.toml here or in
+    /// the nearest folder above).
+    #[arg(value_name = "CONFIG")]
+    config: Option<PathBuf>,
+    /// The same, as the other commands take it.
+    #[arg(long = "config", value_name = "FILE", conflicts_with = "config")]
+    config_flag: Option<PathBuf>,
+}
+
+impl ConfigArg {
+    /// The config file named, either way.
+    pub fn path(&self) -> Option<&Path> {
+        self.config.as_deref().or(self.config_flag.as_deref())
     }
+}
+
+/// The config file this command reads: `--config` (or `run CONFIG`), else
+/// `CASEPRESS_CONFIG`, else `./casepress.toml`, else the nearest one above
+/// (`casepress::config::discover`). `-v` says which, and why.
+pub fn find_config(flag: Option<&Path>) -> Result<Option<Found>> {
+    let found = discover::find(flag)?;
+    match &found {
+        Some(found) => tracing::info!("config: {found}"),
+        None => tracing::info!("config: none found, the built-in defaults"),
+    }
+    Ok(found)
+}
+
+/// The config found by [`find_config`], else the built-in defaults; with
+/// `required`, no config found is an error that says how to give one.
+/// Also where it came from (`None`: the defaults).
+pub fn load_config_found(flag: Option<&Path>, required: bool) -> Result<(Config, Option<Found>)> {
+    match find_config(flag)? {
+        Some(found) => Ok((Config::load(&found.path)?, Some(found))),
+        None if required => anyhow::bail!("{}", discover::none_found()),
+        None => Ok((Config::default(), None)),
+    }
+}
+
+/// The config, as [`load_config_found`] finds it.
+pub fn load_config(flag: Option<&Path>, required: bool) -> Result<Config> {
+    Ok(load_config_found(flag, required)?.0)
 }
 
 /// The config with `--out` applied.
 pub fn config_with_out(path: Option<&Path>, out: Option<&PathBuf>) -> Result<Config> {
-    let mut config = load_config(path, false)?;
+    Ok(found_config_with_out(path, out, false)?.0)
+}
+
+/// The config with `--out` applied, and where it came from.
+pub fn found_config_with_out(
+    path: Option<&Path>,
+    out: Option<&PathBuf>,
+    required: bool,
+) -> Result<(Config, Option<Found>)> {
+    let (mut config, found) = load_config_found(path, required)?;
     if let Some(out) = out {
         config.paths.output = out.clone();
     }
-    Ok(config)
+    Ok((config, found))
+}
+
+/// The case files a command reads: `--cases` when given, else the config's
+/// `paths.cases`. With no config found either, it says so, rather than
+/// failing on the defaults' `cases` folder that is not there.
+pub fn case_inputs(given: &[PathBuf], config: &Config, found: Option<&Found>) -> Result<Vec<PathBuf>> {
+    match (given.is_empty(), found) {
+        (false, _) => Ok(given.to_vec()),
+        (true, Some(_)) => Ok(config.paths.cases.clone()),
+        (true, None) => anyhow::bail!("{}; or name the case files with --cases", discover::none_found()),
+    }
 }
 
 /// A date typed on the command line, with the accepted format in the error.

@@ -18,6 +18,9 @@ pub enum StatementsAction {
     /// log the receipt, escalate Safety Link, quarantine the unidentified
     /// and the unreadable.
     File {
+        /// The inbox folder (default: `statements.inbox` from config).
+        #[arg(long, value_name = "DIR")]
+        inbox: Option<PathBuf>,
         /// Case files or folders to match against (default: `paths.cases` from config).
         #[arg(long, value_name = "CASES", num_args = 1..)]
         cases: Vec<PathBuf>,
@@ -48,8 +51,8 @@ pub enum StatementsAction {
     /// (or --poll), file each settled batch, write a heartbeat; stop cleanly
     /// on SIGTERM or Ctrl-C, after the batch in hand.
     Watch {
-        /// Config file (default: ./casepress.toml).
-        config: Option<PathBuf>,
+        #[command(flatten)]
+        config: settings::ConfigArg,
         /// The inbox folder (default: `statements.inbox` from config).
         #[arg(long, value_name = "DIR")]
         inbox: Option<PathBuf>,
@@ -60,23 +63,25 @@ pub enum StatementsAction {
     /// Statements waiting, assignment targets missed, Safety Link escalations,
     /// unidentified statements awaiting a decision.
     Status {
+        /// The inbox folder (default: `statements.inbox` from config).
+        #[arg(long, value_name = "DIR")]
+        inbox: Option<PathBuf>,
         #[command(flatten)]
         common: StatementsCommon,
     },
 }
 
+/// What `file`, `attach` and `status` all read (each its own inbox, or
+/// none: `attach` takes the statement from quarantine).
 #[derive(Debug, clap::Args)]
 pub struct StatementsCommon {
-    /// The inbox folder (default: `statements.inbox` from config).
-    #[arg(long, value_name = "DIR")]
-    inbox: Option<PathBuf>,
     /// Output root (default: from config).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Receipt and assignment time for `file`, report time for `status`.
     #[command(flatten)]
     clock: settings::Clock,
-    /// Config file (default: ./casepress.toml if present).
+    /// Config file (default: CASEPRESS_CONFIG, else casepress.toml here or in
+    /// the nearest folder above).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Print the report as JSON on stdout.
@@ -86,12 +91,13 @@ pub struct StatementsCommon {
 
 pub fn statements(action: StatementsAction) -> Result<ExitCode> {
     match action {
-        StatementsAction::File { cases, common: c } => {
-            let config = settings::config_with_out(c.config.as_deref(), c.out.as_ref())?;
-            let inbox = c.inbox.or(config.statements.inbox.clone()).ok_or_else(|| {
+        StatementsAction::File { inbox, cases, common: c } => {
+            let (config, found) =
+                settings::found_config_with_out(c.config.as_deref(), c.out.as_ref(), false)?;
+            let inbox = inbox.or(config.statements.inbox.clone()).ok_or_else(|| {
                 anyhow::anyhow!("no inbox: pass --inbox DIR or set statements.inbox in casepress.toml")
             })?;
-            let cases = if cases.is_empty() { config.paths.cases.clone() } else { cases };
+            let cases = settings::case_inputs(&cases, &config, found.as_ref())?;
             let caseload = Caseload::load_with(&cases, &config.limits).map_err(|e| anyhow::anyhow!("{e}"))?;
             let opts = FileOptions { inbox, now: c.clock.now()? };
             let press = Press::new(config)?;
@@ -106,8 +112,9 @@ pub fn statements(action: StatementsAction) -> Result<ExitCode> {
             Ok(exit_code(report.has_failures()))
         }
         StatementsAction::Attach { statement, case_id, by, reason, cases, common: c } => {
-            let config = settings::config_with_out(c.config.as_deref(), c.out.as_ref())?;
-            let cases = if cases.is_empty() { config.paths.cases.clone() } else { cases };
+            let (config, found) =
+                settings::found_config_with_out(c.config.as_deref(), c.out.as_ref(), false)?;
+            let cases = settings::case_inputs(&cases, &config, found.as_ref())?;
             let caseload = Caseload::load_with(&cases, &config.limits).map_err(|e| anyhow::anyhow!("{e}"))?;
             let opts = AttachOptions { statement, case_id, by, reason, now: c.clock.now()? };
             let report = attach(&Press::new(config)?, &caseload, &opts)?;
@@ -119,8 +126,7 @@ pub fn statements(action: StatementsAction) -> Result<ExitCode> {
             Ok(exit_code(report.has_failures()))
         }
         StatementsAction::Watch { config, inbox, poll } => {
-            super::serve::logging();
-            let config = settings::load_config(config.as_deref(), false)?;
+            let config = settings::load_config(config.path(), true)?;
             let inbox = inbox.or(config.statements.inbox.clone()).ok_or_else(|| {
                 anyhow::anyhow!("no inbox: pass --inbox DIR or set statements.inbox in casepress.toml")
             })?;
@@ -138,9 +144,9 @@ pub fn statements(action: StatementsAction) -> Result<ExitCode> {
             watch::watch(&press, &opts, &stop, &mut |_| {})?;
             Ok(ExitCode::SUCCESS)
         }
-        StatementsAction::Status { common: c } => {
+        StatementsAction::Status { inbox, common: c } => {
             let config = settings::config_with_out(c.config.as_deref(), c.out.as_ref())?;
-            let inbox = c.inbox.or(config.statements.inbox.clone());
+            let inbox = inbox.or(config.statements.inbox.clone());
             let service = casepress::service::Service::new(config);
             let (layout, s) = (service.layout(), &service.config().statements);
             let now = c.clock.now()?;
