@@ -6,6 +6,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::Read;
+use std::path::Path;
 
 use casepress::board::{BoardInput, Figure, Measure, Quarter, build_board, compute, figures_csv};
 use casepress::case::Case;
@@ -14,12 +15,14 @@ use casepress::statements::StatementOutcome;
 use casepress::statements::ledger::FiledStatement;
 use common::*;
 
-/// The seven cases of `samples/board-fixture/hand-computed.json` (A to G).
+/// The seven cases of `tests/fixtures/board/hand-computed.json` (A to G).
 fn fixture() -> Vec<Case> {
-    casepress::case::load_file(&samples().join("board-fixture/hand-computed.json"))
-        .into_iter()
-        .map(|c| c.unwrap().case)
-        .collect()
+    casepress::case::load_file(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/board/hand-computed.json"),
+    )
+    .into_iter()
+    .map(|c| c.unwrap().case)
+    .collect()
 }
 
 fn statements() -> Vec<FiledStatement> {
@@ -397,4 +400,19 @@ fn a_board_paper_is_dated_for_its_meeting() {
     assert_eq!(request.paper_date(&[]), d("2026-11-23"), "no meetings configured: the day it was made");
     request.board_date = Some(d("2026-10-27"));
     assert_eq!(request.paper_date(&meetings), d("2026-10-27"), "--board-date wins");
+}
+
+#[test]
+fn a_folder_of_cases_counts_case_files_only() {
+    use casepress::case::Caseload;
+    // The whole samples folder holds an inbox with a statement's sidecar
+    // (portal-20434.json beside portal-20434.pdf), import extracts and
+    // config: only the case files count, and nothing fails.
+    let whole = Caseload::load(&[samples()]).unwrap();
+    let cases = Caseload::load(&[samples().join("cases"), samples().join("caseload")]).unwrap();
+    assert!(whole.failures.is_empty(), "{:?}", whole.failures);
+    assert_eq!(whole.cases().count(), cases.cases().count());
+    // Named on its own, a sidecar is still read, and fails, as a case file.
+    let sidecar = Caseload::load(&[samples().join("inbox/portal-20434.json")]).unwrap();
+    assert_eq!(sidecar.failures.len(), 1);
 }

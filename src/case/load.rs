@@ -34,8 +34,17 @@ fn is_case_file(path: &Path) -> bool {
     !hidden && !schema && matches!(ext, "json" | "ndjson" | "jsonl")
 }
 
+/// A statement's sidecar: `<stem>.json` beside the statement `<stem>.pdf`
+/// it describes (the statement inbox's convention). A folder of cases may
+/// hold an inbox; its sidecars are not cases. Named on its own, such a
+/// file is still read as a case file (and fails as one).
+fn is_statement_sidecar(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "json") && path.with_extension("pdf").is_file()
+}
+
 /// Expands files and folders (walked recursively, sorted by name) into the
-/// list of case files, in a deterministic order.
+/// list of case files, in a deterministic order. In a folder, only case
+/// files count: not hidden files, JSON schemas or statements' sidecars.
 pub fn discover(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, CaseError> {
     let mut files = Vec::new();
     for input in inputs {
@@ -48,7 +57,10 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, CaseError> {
         let walker = WalkDir::new(input).sort_by_file_name().follow_links(false);
         for entry in walker {
             let entry = entry.map_err(|e| CaseError::file(input, format!("cannot walk folder: {e}")))?;
-            if entry.file_type().is_file() && is_case_file(entry.path()) {
+            if entry.file_type().is_file()
+                && is_case_file(entry.path())
+                && !is_statement_sidecar(entry.path())
+            {
                 files.push(entry.into_path());
             }
         }
