@@ -291,7 +291,12 @@ fn appendix(figures: &[Figure]) -> Vec<serde_json::Value> {
                     // ("New: Referral Order", "New: Youth Caution": "New").
                     let ids: Vec<&str> = many.iter().map(|f| f.id.as_str()).collect();
                     let prefix = common_prefix(&ids);
-                    let head = many[0].label.split_once(':').map_or(many[0].section, |(h, _)| h);
+                    fn head_of(f: &Figure) -> Option<&str> {
+                        f.label.split_once(':').map(|(h, _)| h)
+                    }
+                    let head = head_of(many[0])
+                        .filter(|h| many.iter().all(|f| head_of(f) == Some(*h)))
+                        .unwrap_or(many[0].section);
                     (format!("{head} ({} figures)", many.len()), format!("{prefix}*"))
                 }
             };
