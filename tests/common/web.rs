@@ -311,13 +311,6 @@ impl Http {
     }
 }
 
-/// Where the WebDriver and axe-core are, or a message saying how to get them.
-fn tool(env: &str, default: &Path, how: &str) -> PathBuf {
-    let path = std::env::var_os(env).map(PathBuf::from).unwrap_or_else(|| default.to_owned());
-    assert!(path.exists(), "{} not found: {how} (or set {env})", path.display());
-    path
-}
-
 /// A headless Chromium with its driver, stopped when dropped.
 pub struct Browser {
     driver: Child,
@@ -327,11 +320,10 @@ pub struct Browser {
 
 impl Browser {
     pub async fn start() -> Self {
-        let driver_bin = tool(
-            "CASEPRESS_CHROMEDRIVER",
-            Path::new("/usr/bin/chromedriver"),
-            "install Debian's chromium and chromium-driver (apt-get install chromium chromium-driver), as .ci/run does",
-        );
+        let driver_bin = super::tools::chromedriver();
+        let chromium = super::tools::chromium();
+        // Read before a browser starts, so that a missing axe-core leaves none running.
+        let _ = super::tools::axe();
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         // In a process group of its own, with the Chromium it starts, so that
         // stopping it stops them all, whatever failed.
@@ -345,7 +337,7 @@ impl Browser {
         let profile = tempfile::tempdir().unwrap();
         let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
             "goog:chromeOptions": {
-                "binary": std::env::var("CASEPRESS_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+                "binary": chromium,
                 "args": [
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -394,12 +386,7 @@ impl Drop for Browser {
 
 /// axe-core's source (npm), to inject into pages.
 pub fn axe_source() -> String {
-    let path = tool(
-        "CASEPRESS_AXE",
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("target/axe/node_modules/axe-core/axe.min.js"),
-        "install axe-core: npm install --prefix target/axe axe-core@4, as .ci/run does",
-    );
-    std::fs::read_to_string(path).unwrap()
+    std::fs::read_to_string(super::tools::axe()).unwrap()
 }
 
 /// Waits until `check` holds, polling; panics with `what` after 15 s.
