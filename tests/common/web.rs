@@ -366,6 +366,11 @@ impl Browser {
         Self { driver, client, _profile: profile }
     }
 
+    /// The process group of the driver, Chromium and its helpers.
+    pub fn group(&self) -> i32 {
+        self.driver.id() as i32
+    }
+
     /// Stops the browser and its driver.
     pub async fn stop(self) {
         let _ = self.client.clone().close().await;

@@ -70,6 +70,11 @@ impl Clamd {
         s.write_all(b"zPING\0").is_ok() && s.read_exact(&mut got).is_ok() && &got == b"PONG\0"
     }
 
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Stops it (the socket file stays behind, as after a crash).
     pub fn stop(mut self) {
         self.kill();
