@@ -25,7 +25,7 @@ fn repo() -> PathBuf {
 
 /// Calls that start or look for a tool beyond Rust.
 fn needs_a_tool(path: &str) -> bool {
-    let starts = ["Browser::start", "Sink::start", "Clamd::start", "SmallDisk::mount"];
+    let starts = ["Browser::start", "Browser::start_with", "Sink::start", "Clamd::start", "SmallDisk::mount"];
     let looks =
         ["chromedriver", "chromium", "axe", "python_with_aiosmtpd", "clamd", "pdftotext", "root", "verapdf"];
     starts.iter().any(|m| path.ends_with(m)) || looks.iter().any(|t| path.ends_with(&format!("tools::{t}")))
@@ -319,4 +319,41 @@ fn clamd_is_stopped_when_its_test_fails() {
     assert!(failed.is_err());
     let pid = rx.recv().unwrap();
     assert!(!alive(pid), "clamd {pid} left running after the test failed");
+}
+
+/// The ids of this process's children named `name`.
+fn children_named(name: &str) -> Vec<i32> {
+    let me = std::process::id().to_string();
+    fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| {
+            fs::read_to_string(format!("/proc/{pid}/stat")).ok().is_some_and(|stat| {
+                let comm = stat.split_once('(').and_then(|(_, r)| r.rsplit_once(')')).map(|(c, _)| c);
+                let after: Vec<&str> = stat[stat.rfind(')').unwrap_or(0) + 1..].split_whitespace().collect();
+                comm == Some(name) && after.first() != Some(&"Z") && after.get(1) == Some(&me.as_str())
+            })
+        })
+        .collect()
+}
+
+#[test]
+#[ignore = "needs Chromium, chromedriver and axe-core: bash .ci/test installs them"]
+fn a_browser_that_cannot_start_leaves_no_driver_running() {
+    // A "browser" that exits at once: the driver starts, then no session can
+    // be made, and the start fails after its 20 s of retries.
+    let failed = std::thread::spawn(|| {
+        tokio::runtime::Runtime::new()
+            .unwrap()
+            .block_on(common::web::Browser::start_with(Path::new("/bin/false")))
+    })
+    .join();
+    let said = failed.err().and_then(|p| p.downcast_ref::<String>().cloned()).unwrap_or_default();
+    assert!(said.contains("cannot start Chromium through its driver"), "{said}");
+    assert_eq!(
+        children_named("chromedriver"),
+        Vec::<i32>::new(),
+        "a driver left running after a failed start"
+    );
 }

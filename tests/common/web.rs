@@ -311,29 +311,48 @@ impl Http {
     }
 }
 
+/// A process group, killed when dropped: the driver, Chromium and its helpers.
+struct Group(Child);
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        // SAFETY: kill(2) with a negative pid signals a process group; no memory is involved.
+        unsafe { libc::kill(-(self.0.id() as i32), libc::SIGKILL) };
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// A headless Chromium with its driver, stopped when dropped.
 pub struct Browser {
-    driver: Child,
+    driver: Group,
     pub client: fantoccini::Client,
     _profile: tempfile::TempDir,
 }
 
 impl Browser {
     pub async fn start() -> Self {
-        let driver_bin = super::tools::chromedriver();
-        let chromium = super::tools::chromium();
         // Read before a browser starts, so that a missing axe-core leaves none running.
         let _ = super::tools::axe();
+        Self::start_with(&super::tools::chromium()).await
+    }
+
+    /// Starts the driver with `chromium` as its browser.
+    pub async fn start_with(chromium: &Path) -> Self {
+        let driver_bin = super::tools::chromedriver();
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         // In a process group of its own, with the Chromium it starts, so that
         // stopping it stops them all, whatever failed.
-        let driver = Command::new(driver_bin)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .spawn()
-            .unwrap();
+        // Held from here on, so that a start that fails stops it too.
+        let driver = Group(
+            Command::new(driver_bin)
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .process_group(0)
+                .spawn()
+                .unwrap(),
+        );
         let profile = tempfile::tempdir().unwrap();
         let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
             "goog:chromeOptions": {
@@ -368,24 +387,13 @@ impl Browser {
 
     /// The process group of the driver, Chromium and its helpers.
     pub fn group(&self) -> i32 {
-        self.driver.id() as i32
+        self.driver.0.id() as i32
     }
 
     /// Stops the browser and its driver.
     pub async fn stop(self) {
         let _ = self.client.clone().close().await;
         // Drop kills the driver's process group.
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        // The driver's whole group: the driver, Chromium and its helpers.
-        let group = self.driver.id() as i32;
-        // SAFETY: kill(2) with a negative pid signals a process group; no memory is involved.
-        unsafe { libc::kill(-group, libc::SIGKILL) };
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
     }
 }
 
