@@ -124,6 +124,7 @@ async fn preview_stamp(c: &Client) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Chromium, chromedriver and axe-core: bash .ci/test installs them"]
 async fn a_psr_from_first_words_to_a_final_in_a_transfer_export() {
     let site = site();
     let browser = Browser::start().await;
@@ -301,6 +302,7 @@ async fn a_psr_from_first_words_to_a_final_in_a_transfer_export() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Chromium, chromedriver and axe-core: bash .ci/test installs them"]
 async fn a_script_in_case_data_stays_inert_text() {
     let site = site();
     let browser = Browser::start().await;
@@ -345,6 +347,7 @@ async fn press(c: &Client, keys: &str) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Chromium, chromedriver and axe-core: bash .ci/test installs them"]
 async fn keyboard_only_signs_in_in_order_and_lands_on_the_error_summary() {
     use fantoccini::key::Key;
     let site = site();
@@ -395,6 +398,7 @@ async fn keyboard_only_signs_in_in_order_and_lands_on_the_error_summary() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Chromium, chromedriver and axe-core: bash .ci/test installs them"]
 async fn a_plan_gets_a_target_row_and_signatures_and_is_made_final() {
     let site = site();
     let browser = Browser::start().await;
@@ -476,6 +480,7 @@ async fn set_date(c: &Client, id: &str, date: &str) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Chromium, chromedriver and axe-core: bash .ci/test installs them"]
 async fn the_statements_desk_for_admin_staff_and_a_duty_managers_attach() {
     let site = common::web::site_with_filed_statements();
     let browser = Browser::start().await;
@@ -547,6 +552,7 @@ async fn the_statements_desk_for_admin_staff_and_a_duty_managers_attach() {
 
 /// Signing out straight after typing saves the words first.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Chromium, chromedriver and axe-core: bash .ci/test installs them"]
 async fn signing_out_straight_after_typing_saves_the_words_first() {
     let site = site();
     let browser = Browser::start().await;
@@ -686,6 +692,7 @@ impl<'a> Typist<'a> {
 /// then into the same field, where every conflict shows both texts. Every
 /// word a page was answered "saved" for is in the case file.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Chromium, chromedriver and axe-core: bash .ci/test installs them"]
 async fn two_writers_in_two_browsers_lose_no_word_answered_saved() {
     let secs: u64 = std::env::var("CASEPRESS_SOAK_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
     let site = site();
@@ -758,6 +765,7 @@ async fn value_of(c: &Client, id: &str) -> String {
 /// versions with a choice (checked with axe), and "what was saved
 /// meanwhile" keeps the other's row.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Chromium, chromedriver and axe-core: bash .ci/test installs them"]
 async fn rows_merge_by_row_and_a_row_both_changed_is_shown_both_ways() {
     let site = site();
     let (one, two) = (Browser::start().await, Browser::start().await);
@@ -825,6 +833,7 @@ async fn warning_open(c: &Client) -> bool {
 /// staying keeps the session; when it ends, what was typed was saved and
 /// the page says so.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Chromium, chromedriver and axe-core: bash .ci/test installs them"]
 async fn a_warning_comes_before_the_session_ends_and_stay_signed_in_keeps_it() {
     let site = site_with_idle(std::time::Duration::from_secs(12));
     let browser = Browser::start().await;
@@ -888,6 +897,7 @@ async fn fill_section(c: &Client, site: &Site, case: &str, slug: &str, fields: &
 /// manager records the gatekeeping meeting (the day, who was there) and
 /// agrees; the writer makes it final. No one edits the case file by hand.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Chromium, chromedriver and axe-core: bash .ci/test installs them"]
 async fn an_imported_childs_psr_is_started_gatekept_at_a_meeting_and_made_final() {
     const DARCY: &str = "NYJS-CV004103";
     let site = common::web::imported_site("2026-11-30T10:00:00Z".parse().unwrap());
@@ -986,6 +996,7 @@ async fn an_imported_childs_psr_is_started_gatekept_at_a_meeting_and_made_final(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Chromium, chromedriver and axe-core: bash .ci/test installs them"]
 async fn a_person_enrols_an_authenticator_app_then_signs_in_with_a_code_or_a_recovery_code() {
     let site = site();
     let users = site.dir.path().join("users.toml");

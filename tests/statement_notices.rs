@@ -58,6 +58,7 @@ fn nobody(id: &str) -> Statement {
 }
 
 #[test]
+#[ignore = "needs aiosmtpd, an SMTP server: bash .ci/test installs it"]
 fn notices_reach_the_right_people_and_never_name_the_child() {
     let ws = Workspace::new();
     let port = free_port();
@@ -96,6 +97,7 @@ fn notices_reach_the_right_people_and_never_name_the_child() {
 }
 
 #[test]
+#[ignore = "needs aiosmtpd, an SMTP server: bash .ci/test installs it"]
 fn a_server_that_is_down_and_comes_back_gets_every_notice() {
     let ws = Workspace::new();
     let port = free_port();
@@ -115,6 +117,7 @@ fn a_server_that_is_down_and_comes_back_gets_every_notice() {
 }
 
 #[test]
+#[ignore = "needs aiosmtpd, an SMTP server: bash .ci/test installs it"]
 fn sigkill_while_sending_loses_no_notice_and_never_makes_two_messages_of_one() {
     let ws = Workspace::new();
     let port = free_port();
@@ -165,6 +168,7 @@ fn sigkill_while_sending_loses_no_notice_and_never_makes_two_messages_of_one() {
 /// decision queued at the desk is carried out, and the notices owed are
 /// emailed, with no watcher running.
 #[test]
+#[ignore = "needs aiosmtpd, an SMTP server: bash .ci/test installs it"]
 fn the_nightly_run_carries_out_queued_desk_decisions_and_emails_the_notices() {
     use casepress::statements::requests::{AttachRequest, outcomes, queue_attach};
     let ws = Workspace::new();

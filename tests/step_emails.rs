@@ -94,6 +94,7 @@ fn to(who: &str, subject: &str) -> (String, String) {
 }
 
 #[test]
+#[ignore = "needs aiosmtpd, an SMTP server: bash .ci/test installs it"]
 fn each_step_emails_whoever_it_now_waits_for_and_never_names_the_child() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
@@ -173,6 +174,7 @@ fn each_step_emails_whoever_it_now_waits_for_and_never_names_the_child() {
 /// A step never waits for the mail server, nor fails when it is down: the
 /// emails stay owed and leave when it is back.
 #[test]
+#[ignore = "needs aiosmtpd, an SMTP server: bash .ci/test installs it"]
 fn a_step_with_the_mail_server_down_is_taken_at_once_and_its_emails_follow() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
@@ -194,6 +196,7 @@ fn a_step_with_the_mail_server_down_is_taken_at_once_and_its_emails_follow() {
 /// head of service is told that they decide, and the writer is not told it
 /// was returned (it is not theirs to amend yet).
 #[test]
+#[ignore = "needs aiosmtpd, an SMTP server: bash .ci/test installs it"]
 fn the_line_manager_by_default_and_the_head_of_service_when_managers_disagree() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
@@ -218,6 +221,7 @@ fn the_line_manager_by_default_and_the_head_of_service_when_managers_disagree() 
 /// step is appended to the case log) owes nothing: its emails are dropped,
 /// never sent. The same step taken again is emailed once.
 #[test]
+#[ignore = "needs aiosmtpd, an SMTP server: bash .ci/test installs it"]
 fn a_step_cut_short_sends_no_email_and_taken_again_sends_one() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();

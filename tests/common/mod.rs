@@ -4,6 +4,7 @@
 #![allow(dead_code, reason = "each test crate uses a different subset")]
 
 pub mod geometry;
+pub mod tools;
 pub mod web;
 
 use std::path::{Path, PathBuf};

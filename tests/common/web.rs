@@ -311,41 +311,52 @@ impl Http {
     }
 }
 
-/// Where the WebDriver and axe-core are, or a message saying how to get them.
-fn tool(env: &str, default: &Path, how: &str) -> PathBuf {
-    let path = std::env::var_os(env).map(PathBuf::from).unwrap_or_else(|| default.to_owned());
-    assert!(path.exists(), "{} not found: {how} (or set {env})", path.display());
-    path
+/// A process group, killed when dropped: the driver, Chromium and its helpers.
+struct Group(Child);
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        // SAFETY: kill(2) with a negative pid signals a process group; no memory is involved.
+        unsafe { libc::kill(-(self.0.id() as i32), libc::SIGKILL) };
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// A headless Chromium with its driver, stopped when dropped.
 pub struct Browser {
-    driver: Child,
+    driver: Group,
     pub client: fantoccini::Client,
     _profile: tempfile::TempDir,
 }
 
 impl Browser {
     pub async fn start() -> Self {
-        let driver_bin = tool(
-            "CASEPRESS_CHROMEDRIVER",
-            Path::new("/usr/bin/chromedriver"),
-            "install Debian's chromium and chromium-driver (apt-get install chromium chromium-driver), as .ci/run does",
-        );
+        // Read before a browser starts, so that a missing axe-core leaves none running.
+        let _ = super::tools::axe();
+        Self::start_with(&super::tools::chromium()).await
+    }
+
+    /// Starts the driver with `chromium` as its browser.
+    pub async fn start_with(chromium: &Path) -> Self {
+        let driver_bin = super::tools::chromedriver();
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         // In a process group of its own, with the Chromium it starts, so that
         // stopping it stops them all, whatever failed.
-        let driver = Command::new(driver_bin)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .spawn()
-            .unwrap();
+        // Held from here on, so that a start that fails stops it too.
+        let driver = Group(
+            Command::new(driver_bin)
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .process_group(0)
+                .spawn()
+                .unwrap(),
+        );
         let profile = tempfile::tempdir().unwrap();
         let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
             "goog:chromeOptions": {
-                "binary": std::env::var("CASEPRESS_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+                "binary": chromium,
                 "args": [
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -374,6 +385,11 @@ impl Browser {
         Self { driver, client, _profile: profile }
     }
 
+    /// The process group of the driver, Chromium and its helpers.
+    pub fn group(&self) -> i32 {
+        self.driver.0.id() as i32
+    }
+
     /// Stops the browser and its driver.
     pub async fn stop(self) {
         let _ = self.client.clone().close().await;
@@ -381,25 +397,9 @@ impl Browser {
     }
 }
 
-impl Drop for Browser {
-    fn drop(&mut self) {
-        // The driver's whole group: the driver, Chromium and its helpers.
-        let group = self.driver.id() as i32;
-        // SAFETY: kill(2) with a negative pid signals a process group; no memory is involved.
-        unsafe { libc::kill(-group, libc::SIGKILL) };
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
-    }
-}
-
 /// axe-core's source (npm), to inject into pages.
 pub fn axe_source() -> String {
-    let path = tool(
-        "CASEPRESS_AXE",
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("target/axe/node_modules/axe-core/axe.min.js"),
-        "install axe-core: npm install --prefix target/axe axe-core@4, as .ci/run does",
-    );
-    std::fs::read_to_string(path).unwrap()
+    std::fs::read_to_string(super::tools::axe()).unwrap()
 }
 
 /// Waits until `check` holds, polling; panics with `what` after 15 s.

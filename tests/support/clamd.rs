@@ -1,7 +1,7 @@
-//! A real clamd from Debian (`clamav-daemon`, as `.ci/run` installs it) on
+//! A real clamd from Debian (`clamav-daemon`, which `bash .ci/test` installs) on
 //! a private socket, with a private config and a signature database the
 //! test writes itself: the EICAR test file's SHA-256 and size (no
-//! signature download is possible in CI). Stopped when dropped.
+//! signature download is possible in CI). Stopped when dropped, whatever failed.
 
 #![allow(dead_code, reason = "each test crate uses a different subset")]
 
@@ -18,20 +18,6 @@ use sha2::{Digest, Sha256};
 pub const EICAR: &[u8] = br"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
 /// The name the test's database gives it (clamd adds `.UNOFFICIAL`).
 pub const SIGNATURE: &str = "Casepress.Test.EICAR";
-
-/// clamd, or why there is none (the test is then skipped with that message).
-pub fn binary() -> Result<PathBuf, String> {
-    let path =
-        std::env::var_os("CASEPRESS_CLAMD").map_or_else(|| PathBuf::from("/usr/sbin/clamd"), PathBuf::from);
-    if path.exists() {
-        Ok(path)
-    } else {
-        Err(format!(
-            "skipped: {} not found: install Debian's clamav-daemon (apt-get install clamav-daemon), as .ci/run does, or set CASEPRESS_CLAMD",
-            path.display()
-        ))
-    }
-}
 
 /// A running clamd.
 pub struct Clamd {
@@ -82,6 +68,11 @@ impl Clamd {
         let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
         let mut got = [0u8; 5];
         s.write_all(b"zPING\0").is_ok() && s.read_exact(&mut got).is_ok() && &got == b"PONG\0"
+    }
+
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// Stops it (the socket file stays behind, as after a crash).

@@ -1,6 +1,6 @@
 //! A real SMTP server on loopback for the email tests: aiosmtpd (from
-//! PyPI, as `.ci/run` installs it) writing each message it accepts into a
-//! maildir.
+//! PyPI, which `bash .ci/test` installs into `target/venv`) writing each
+//! message it accepts into a maildir. Stopped when dropped, whatever failed.
 
 #![allow(dead_code, reason = "each test crate uses a different subset")]
 
@@ -17,7 +17,10 @@ pub struct Sink {
 
 impl Sink {
     pub fn start(port: u16, maildir: &Path) -> Self {
-        let child = Command::new("python3")
+        let python = crate::common::tools::python_with_aiosmtpd();
+        // Its errors go beside the maildir, to quote if it stops before listening.
+        let log = maildir.with_extension("log");
+        let mut child = Command::new(python)
             .args([
                 "-m",
                 "aiosmtpd",
@@ -29,10 +32,22 @@ impl Sink {
             ])
             .arg(maildir)
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(fs::File::create(&log).unwrap())
             .spawn()
-            .expect("python3 with aiosmtpd (pip install aiosmtpd), as .ci/run installs");
-        listening(20, || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok());
+            .unwrap();
+        let start = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Ok(Some(status)) = child.try_wait() {
+                let said = fs::read_to_string(&log).unwrap_or_default();
+                panic!("aiosmtpd stopped ({status}) before it listened on port {port}: {said}");
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("aiosmtpd did not listen on port {port} within 20 s");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         Self { child, maildir: maildir.to_owned() }
     }
 
@@ -54,6 +69,13 @@ impl Sink {
     }
 }
 
+impl Sink {
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
 impl Drop for Sink {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -63,15 +85,6 @@ impl Drop for Sink {
 
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// Waits up to `secs` seconds for `ready`.
-fn listening(secs: u64, mut ready: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !ready() {
-        assert!(start.elapsed() < Duration::from_secs(secs), "the SMTP server did not start listening");
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 /// A message's text as its reader sees it: quoted-printable soft line
