@@ -16,7 +16,7 @@ use std::process::{Command, Output};
 use common::*;
 
 /// The authorities `docs/sources.md` names as publishers of guidance.
-const AUTHORITIES: [&str; 9] = [
+const AUTHORITIES: [&str; 10] = [
     "Derbyshire",
     "Bradford",
     "Wolverhampton",
@@ -26,6 +26,7 @@ const AUTHORITIES: [&str; 9] = [
     "Bromley",
     "Gwent",
     "Norfolk",
+    "Sefton",
 ];
 
 fn casepress(args: &[&str], cwd: &Path) -> Output {
@@ -45,6 +46,8 @@ fn authorities_in_sources() -> BTreeSet<String> {
     for (i, pair) in words.windows(4).enumerate() {
         let before = if i > 0 { words[i - 1].as_str() } else { "" };
         let candidate = match [pair[0].as_str(), pair[1].as_str(), pair[2].as_str(), pair[3].as_str()] {
+            // "Sefton Council, Youth Justice Service Update": the council's name.
+            ["Council", "Youth", "Justice" | "Offending", "Service"] => before,
             [name, "Youth", "Justice" | "Offending", "Service"] => name,
             // Not "The MAPPA process" nor "Probation Service, MAPPA Guidance".
             [name, "MAPPA" | "YOT", ..] if !matches!(name, "The" | "Service") => name,
@@ -113,6 +116,7 @@ fn the_sample_run_its_exports_and_check_name_no_other_authority() {
     }
     statement_pdfs::write_sample_inbox(&dir.join("samples/inbox"));
     fs::copy(samples().join("casepress.toml"), dir.join("samples/casepress.toml")).unwrap();
+    fs::copy(samples().join("board-attendance.csv"), dir.join("samples/board-attendance.csv")).unwrap();
     let config = ["--config", "samples/casepress.toml"];
 
     // The README's main job, then the exports a service would make after it.

@@ -105,9 +105,21 @@ async fn reset_status(c: &Client) {
 
 async fn type_into(c: &Client, id: &str, words: &str) {
     reset_status(c).await;
-    let field = c.find(Locator::Id(id)).await.unwrap();
-    field.clear().await.unwrap();
-    field.send_keys(words).await.unwrap();
+    // A save's answer may lay an untouched table's rows afresh (others'
+    // rows merged in) between finding a field and typing: find it again.
+    for attempt in 1.. {
+        let field = c.find(Locator::Id(id)).await.unwrap();
+        let typed = async {
+            field.clear().await?;
+            field.send_keys(words).await
+        };
+        match typed.await {
+            Ok(()) => return,
+            Err(fantoccini::error::CmdError::Standard(e))
+                if e.error == fantoccini::error::ErrorStatus::StaleElementReference && attempt < 5 => {}
+            Err(e) => panic!("typing into {id}: {e}"),
+        }
+    }
 }
 
 async fn saved(c: &Client) {

@@ -32,7 +32,7 @@ fn a_malformed_case_fails_alone_with_a_clear_error_and_the_batch_goes_on() {
     let mut typo = minimal_json("TYPO-1");
     typo["child"]["date_of_brith"] = "2010-01-01".into();
     fs::write(cases.join("c-typo.json"), serde_json::to_string_pretty(&typo).unwrap()).unwrap();
-    fs::write(cases.join("d-binary.json"), [0xff, 0xfe, 0x00, 0x12]).unwrap();
+    fs::write(cases.join("d-binary.json"), [0x7b, 0xc3, 0x28, 0x7d]).unwrap();
     fs::write(cases.join("e-good.ndjson"), format!("{}\n", minimal_json("GOOD-2"))).unwrap();
 
     let out = casepress(&["render", "cases", "--out", "out", "--date", "2026-11-23"], tmp.path());
@@ -145,6 +145,7 @@ fn run_renders_the_samples_and_files_their_inbox() {
     // The generator writes exactly `samples/inbox/`.
     statement_pdfs::write_sample_inbox(&tmp.path().join("samples/inbox"));
     fs::copy(samples.join("casepress.toml"), tmp.path().join("samples/casepress.toml")).unwrap();
+    fs::copy(samples.join("board-attendance.csv"), tmp.path().join("samples/board-attendance.csv")).unwrap();
     let out = casepress(&["run", "samples/casepress.toml", "--date", "2026-11-23"], tmp.path());
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", text(&out.stderr));

@@ -279,6 +279,7 @@ fn issue_24_4_time_runs_one_way_a_paper_states_nothing_after_its_date() {
     let config = std::fs::read_to_string(samples().join("casepress.toml")).unwrap();
     std::fs::write(dir.join("casepress.toml"), config.replace("output = \"../out\"", "output = \"out\""))
         .unwrap();
+    std::fs::copy(samples().join("board-attendance.csv"), dir.join("board-attendance.csv")).unwrap();
     let jay = "NYJS-2026-0117";
     casepress(dir, &["render", "cases", "--kind", "psr", "--date", "2026-12-02", "--jobs", "1"]);
     for step in [

@@ -105,6 +105,7 @@ fn service_for_mason(dir: &Path) {
         .replace("inbox = \"../out/inbox\"\n", "")
         .replace("sample_inbox = \"inbox\"\n", "");
     fs::write(dir.join("service/casepress.toml"), config).unwrap();
+    fs::copy(samples().join("board-attendance.csv"), dir.join("service/board-attendance.csv")).unwrap();
 }
 
 #[test]
@@ -204,6 +205,7 @@ fn the_sample_run_files_a_copy_of_the_sample_inbox_and_leaves_the_samples_alone(
         config.replace("cases = [\"cases\", \"caseload\"]", "cases = [\"cases\"]"),
     )
     .unwrap();
+    fs::copy(samples().join("board-attendance.csv"), dir.join("samples/board-attendance.csv")).unwrap();
     let before = files_under(&dir.join("samples"));
     for _ in 0..2 {
         let out = casepress(&["run", "samples/casepress.toml", "--date", "2026-11-23"], dir);
@@ -227,6 +229,7 @@ fn run_over_the_samples_renders_no_history_and_exports_no_draft() {
     fs::create_dir_all(dir.join("samples/inbox")).unwrap();
     let config = config.replace("cases = [\"cases\", \"caseload\"]", "cases = [\"cases\"]");
     fs::write(dir.join("samples/casepress.toml"), config).unwrap();
+    fs::copy(samples().join("board-attendance.csv"), dir.join("samples/board-attendance.csv")).unwrap();
     let out = casepress(
         &["run", "samples/casepress.toml", "--json", "--date", "2026-11-23", "--now", "2026-11-23 11:00"],
         dir,

@@ -400,7 +400,12 @@ pub fn build_board(
     }));
     let targets: Vec<(String, f64)> = config.board.targets.iter().map(|(k, v)| (k.clone(), *v)).collect();
     let attendance = match &config.board.attendance {
-        Some(path) => super::national::read_attendance(path).map_err(SetupError::Input)?,
+        // A missing or bad attendance file costs KPI 7 only: the rest of
+        // the pack is made, and the problem is listed as not counted.
+        Some(path) => super::national::read_attendance(path).unwrap_or_else(|e| {
+            errors.push(format!("{e}: KPI 7 (board attendance) counts no meetings"));
+            Vec::new()
+        }),
         None => Vec::new(),
     };
     let input = BoardInput {

@@ -28,6 +28,7 @@ impl Workspace {
             .replace("sample_inbox = \"inbox\"\n", "")
             .replace("cases = [\"cases\"]", &format!("cases = [{:?}]", samples().join("cases")));
         fs::write(dir.path().join("casepress.toml"), config).unwrap();
+        fs::copy(samples().join("board-attendance.csv"), dir.path().join("board-attendance.csv")).unwrap();
         Self { dir }
     }
 
