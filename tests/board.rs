@@ -416,3 +416,22 @@ fn a_folder_of_cases_counts_case_files_only() {
     let sidecar = Caseload::load(&[samples().join("inbox/portal-20434.json")]).unwrap();
     assert_eq!(sidecar.failures.len(), 1);
 }
+
+#[test]
+fn a_missing_attendance_file_costs_kpi_7_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = fs::read_to_string(samples().join("casepress.toml")).unwrap();
+    let config = config
+        .replace("attendance = \"board-attendance.csv\"", "attendance = \"no-such-file.csv\"")
+        .replace("cases = [\"cases\", \"caseload\"]", &format!("cases = [{:?}]", samples().join("cases")));
+    fs::write(tmp.path().join("casepress.toml"), config).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_casepress"))
+        .args(["board", "--quarter", "2026-Q2", "--today", "2026-11-23", "--out", "out"])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "listed, not fatal: {stdout}");
+    assert!(stdout.contains("no-such-file.csv") && stdout.contains("KPI 7"), "{stdout}");
+    assert!(tmp.path().join("out/board/2026-Q2/board-report.pdf").is_file(), "the rest of the pack is made");
+}
