@@ -12,26 +12,14 @@ mod synthetic;
 
 use casepress::board::audit::{Interval, Model, PROTECTION};
 use casepress::board::disclosure::{audit, protect_tables};
-use casepress::board::{BoardInput, Figure, Quarter, compute, figures_csv, figures_json};
+use casepress::board::{Figure, Quarter, figures_csv, figures_json};
 use casepress::case::Case;
-use casepress::rules::{Settings, WorkingCalendar};
 use chrono::NaiveDate;
 use common::*;
 use serde_json::Value;
 
 fn figures(cases: &[Case], quarter: &str) -> Vec<Figure> {
-    let calendar = WorkingCalendar::default();
-    let input = BoardInput {
-        cases,
-        statements: &[],
-        calendar: &calendar,
-        targets: &[],
-        rules: &Settings::default(),
-        policy: "Northfield YJS practice standards",
-        records: &Default::default(),
-        attendance: &[],
-    };
-    compute(&input, quarter.parse().unwrap())
+    board_figures(cases, &[], quarter.parse().unwrap())
 }
 
 fn sample() -> Vec<Case> {

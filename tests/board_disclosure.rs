@@ -11,8 +11,7 @@ mod common;
 #[path = "support/synthetic.rs"]
 mod synthetic;
 
-use casepress::board::{BoardInput, Figure, Quarter, compute, figures_json};
-use casepress::rules::{Settings, WorkingCalendar};
+use casepress::board::{Figure, Quarter, figures_json};
 use chrono::NaiveDate;
 use common::*;
 use serde_json::Value;
@@ -117,18 +116,7 @@ fn leaks(json: &Value, figures: &[Figure]) -> Vec<(String, bool, i64)> {
 }
 
 fn board_json(cases: &[casepress::case::Case], quarter: Quarter) -> (Value, Vec<Figure>) {
-    let calendar = WorkingCalendar::default();
-    let input = BoardInput {
-        cases,
-        statements: &[],
-        calendar: &calendar,
-        targets: &[],
-        rules: &Settings::default(),
-        policy: "Northfield YJS practice standards",
-        records: &Default::default(),
-        attendance: &[],
-    };
-    let figures = compute(&input, quarter);
+    let figures = board_figures(cases, &[], quarter);
     (serde_json::from_str(&figures_json(quarter, cases.len(), &figures)).unwrap(), figures)
 }
 

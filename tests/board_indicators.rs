@@ -3,12 +3,14 @@
 //! worked out by hand, for July to September 2026 (2026-Q2); and the
 //! same figures inside the pack-wide disclosure audit.
 
+mod common;
+
 use casepress::board::audit::Model;
 use casepress::board::disclosure::audit;
 use casepress::board::national::{Attendance, parse_attendance};
-use casepress::board::{BoardInput, Figure, Measure, compute};
+use casepress::board::{Figure, Measure};
 use casepress::case::Case;
-use casepress::rules::{Settings, WorkingCalendar};
+use common::board_figures;
 use serde_json::{Value, json};
 
 /// A minimal case with `extra` merged in.
@@ -171,20 +173,7 @@ fn attendance() -> Vec<Attendance> {
 }
 
 fn figures() -> Vec<Figure> {
-    let cases = caseload();
-    let attendance = attendance();
-    let calendar = WorkingCalendar::default();
-    let input = BoardInput {
-        cases: &cases,
-        statements: &[],
-        calendar: &calendar,
-        targets: &[],
-        rules: &Settings::default(),
-        policy: "Northfield YJS practice standards",
-        records: &Default::default(),
-        attendance: &attendance,
-    };
-    compute(&input, "2026-Q2".parse().unwrap())
+    board_figures(&caseload(), &attendance(), "2026-Q2".parse().unwrap())
 }
 
 fn m(n: u32, d: Option<u32>) -> Measure {

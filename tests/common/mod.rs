@@ -146,3 +146,25 @@ pub const RISK_SUMMARY_SIGNED_OFF: [&[&str]; 3] = [
         "2026-11-24 11:00",
     ],
 ];
+
+/// The board's figures for `quarter` of `cases` (with this board
+/// attendance), with no statements, targets or recorded steps, under the
+/// default rules: how the board tests compute a pack.
+pub fn board_figures(
+    cases: &[Case],
+    attendance: &[casepress::board::national::Attendance],
+    quarter: casepress::board::Quarter,
+) -> Vec<casepress::board::Figure> {
+    let calendar = casepress::rules::WorkingCalendar::default();
+    let input = casepress::board::BoardInput {
+        cases,
+        statements: &[],
+        calendar: &calendar,
+        targets: &[],
+        rules: &casepress::rules::Settings::default(),
+        policy: "Northfield YJS practice standards",
+        records: &Default::default(),
+        attendance,
+    };
+    casepress::board::compute(&input, quarter)
+}
