@@ -1,0 +1,271 @@
+//! The case file as the pack shows it: every field the case holds, in the
+//! case format's order, each either shown or replaced by a line saying it
+//! is withheld and why. A withheld field's words are never read into the
+//! pack: they stop here.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::case::Case;
+
+use super::Requester;
+use super::classify::{Class, Party, classify};
+use super::people::People;
+use super::redaction::Ledger;
+
+/// One section of the pack.
+#[derive(Debug, Clone, Serialize)]
+pub struct Section {
+    /// Its heading.
+    pub title: String,
+    /// Its rows, in order.
+    pub rows: Vec<Row>,
+}
+
+/// One field: its label and what the pack prints for it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    /// The field's name in words (`Offences › 1 › Description`).
+    pub label: String,
+    /// Its value, or the words saying it is withheld.
+    pub value: String,
+    /// Whether it is withheld.
+    pub withheld: bool,
+}
+
+/// The sections of the case file, each withheld field recorded in `ledger`.
+pub(super) fn sections(
+    case: &Case,
+    people: &People,
+    requester: &Requester,
+    child_consents: bool,
+    ledger: &mut Ledger,
+) -> Vec<Section> {
+    let value = serde_json::to_value(case).expect("a case serialises");
+    let Value::Object(fields) = value else { return Vec::new() };
+    let mut walk =
+        Walk { people, requester, child_consents, ledger, section: String::new(), rows: Vec::new() };
+    let mut sections = Vec::new();
+    let mut first = Section { title: "The case".into(), rows: Vec::new() };
+    for (key, value) in &fields {
+        walk.section = title(key);
+        walk.rows.clear();
+        walk.node(&mut vec![key.clone()], &mut vec![walk.section.clone()], key, value);
+        if walk.rows.is_empty() {
+            continue;
+        }
+        if !matches!(value, Value::Object(_) | Value::Array(_)) {
+            first.rows.append(&mut walk.rows);
+        } else {
+            sections.push(Section { title: walk.section.clone(), rows: std::mem::take(&mut walk.rows) });
+        }
+    }
+    if !first.rows.is_empty() {
+        sections.insert(0, first);
+    }
+    sections
+}
+
+struct Walk<'a> {
+    people: &'a People,
+    requester: &'a Requester,
+    child_consents: bool,
+    ledger: &'a mut Ledger,
+    section: String,
+    rows: Vec<Row>,
+}
+
+impl Walk<'_> {
+    /// Shows or withholds the field at `keys` (its path without indices;
+    /// `label` its words, `field` its path with indices).
+    fn node(&mut self, keys: &mut Vec<String>, label: &mut Vec<String>, field: &str, value: &Value) {
+        if is_empty(value) {
+            return;
+        }
+        let path: Vec<&str> = keys.iter().map(String::as_str).collect();
+        match classify(&path) {
+            Class::Skip => {}
+            Class::Third(party) => self.withhold(label, field, party),
+            Class::ChildConfidence if !self.child_sees() => {
+                self.withhold(label, field, Party::ChildConfidence)
+            }
+            Class::Carer if keys.len() == 1 => self.carers(keys, label, field, value),
+            Class::Signer if value.get("name").is_some() => self.signature(keys, label, field, value),
+            class => self.descend(keys, label, field, value, class),
+        }
+    }
+
+    /// Whether the child's confidences may be shown: to the child, or to a
+    /// parent or carer the child agreed should have them.
+    fn child_sees(&self) -> bool {
+        matches!(self.requester, Requester::Child) || self.child_consents
+    }
+
+    fn descend(
+        &mut self,
+        keys: &mut Vec<String>,
+        label: &mut Vec<String>,
+        field: &str,
+        value: &Value,
+        class: Class,
+    ) {
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    keys.push(k.clone());
+                    label.push(words(k));
+                    self.node(keys, label, &format!("{field}.{k}"), v);
+                    label.pop();
+                    keys.pop();
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    label.push((i + 1).to_string());
+                    self.node(keys, label, &format!("{field}[{i}]"), v);
+                    label.pop();
+                }
+            }
+            leaf => {
+                let text = shown(leaf);
+                // A named professional's details are theirs to be known by;
+                // anything else is checked for a third party's name.
+                let named =
+                    if class == Class::Professional { None } else { self.people.names_third_party(&text) };
+                match named {
+                    Some(party) => self.withhold(label, field, party),
+                    None => self.rows.push(Row { label: label_text(label), value: text, withheld: false }),
+                }
+            }
+        }
+    }
+
+    /// Parents and carers: the requester's own entry; for the child, each
+    /// carer's name and relationship but not their contact details; for a
+    /// parent or carer, no one else's entry.
+    fn carers(&mut self, keys: &mut Vec<String>, label: &mut Vec<String>, field: &str, value: &Value) {
+        let Value::Array(items) = value else { return self.withhold(label, field, Party::FamilyMember) };
+        for (i, item) in items.iter().enumerate() {
+            label.push((i + 1).to_string());
+            let field = format!("{field}[{i}]");
+            let name = item.get("name").and_then(Value::as_str).unwrap_or_default();
+            if self.people.is_requester(name) {
+                self.descend(keys, label, &field, item, Class::Professional);
+            } else if matches!(self.requester, Requester::Child) {
+                for (k, v) in item.as_object().into_iter().flatten() {
+                    if is_empty(v) {
+                        continue;
+                    }
+                    label.push(words(k));
+                    if matches!(k.as_str(), "name" | "relationship" | "parental_responsibility") {
+                        self.rows.push(Row { label: label_text(label), value: shown(v), withheld: false });
+                    } else {
+                        self.withhold(label, &format!("{field}.{k}"), Party::FamilyMember);
+                    }
+                    label.pop();
+                }
+            } else {
+                self.withhold(label, &field, Party::FamilyMember);
+            }
+            label.pop();
+        }
+    }
+
+    /// A signature: shown when the child, the requester, a named
+    /// professional or (to the child) a parent or carer signed it; another
+    /// member of staff's is shown without their name; anyone else's is
+    /// withheld.
+    fn signature(&mut self, keys: &mut Vec<String>, label: &mut Vec<String>, field: &str, value: &Value) {
+        let name = value.get("name").and_then(Value::as_str).unwrap_or_default();
+        let people = self.people;
+        let carer_to_child = matches!(self.requester, Requester::Child) && people.is_carer(name);
+        if people.is_child(name) || people.is_requester(name) || people.is_professional(name) {
+            self.descend(keys, label, field, value, Class::Professional);
+        } else if people.is_staff(name) {
+            label.push("Name".into());
+            self.withhold(label, &format!("{field}.name"), Party::Staff);
+            label.pop();
+            if let Some(date) = value.get("date") {
+                label.push("Date".into());
+                self.rows.push(Row { label: label_text(label), value: shown(date), withheld: false });
+                label.pop();
+            }
+        } else if carer_to_child {
+            self.descend(keys, label, field, value, Class::Own);
+        } else {
+            self.withhold(label, field, Party::FamilyMember);
+        }
+    }
+
+    fn withhold(&mut self, label: &[String], field: &str, party: Party) {
+        let value = self.ledger.withhold(&self.section, field, party);
+        self.rows.push(Row { label: label_text(label), value, withheld: true });
+    }
+}
+
+fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
+    }
+}
+
+fn shown(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Bool(true) => "Yes".into(),
+        Value::Bool(false) => "No".into(),
+        other => other.to_string(),
+    }
+}
+
+/// The label, without the section's own name at its head.
+fn label_text(label: &[String]) -> String {
+    let rest = if label.len() > 1 { &label[1..] } else { label };
+    rest.join(" › ")
+}
+
+/// A field's name in words: `date_of_birth` → `Date of birth`.
+fn words(key: &str) -> String {
+    let spaced = key.replace('_', " ");
+    let mut chars = spaced.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => spaced,
+    }
+}
+
+/// A section's heading.
+fn title(key: &str) -> String {
+    match key {
+        "child" => "About the young person".into(),
+        "parents_carers" => "Parents and carers".into(),
+        "case_manager" => "Case manager".into(),
+        "line_manager" => "Case manager's line manager".into(),
+        "psr" => "Pre-sentence report".into(),
+        "pprc" => "Person posing a risk to children (PPRC) record".into(),
+        "mappa" => "MAPPA".into(),
+        "momo" => "Mind Of My Own account".into(),
+        "court" => "Court".into(),
+        "offences" => "Offences".into(),
+        "intervention_plan" => "Intervention plan".into(),
+        "service_agreement" => "Service agreement".into(),
+        "signatures" => "Signatures".into(),
+        other => words(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_read_as_words() {
+        assert_eq!(words("date_of_birth"), "Date of birth");
+        assert_eq!(label_text(&["Offences".into(), "1".into(), "Description".into()]), "1 › Description");
+        assert_eq!(title("psr"), "Pre-sentence report");
+    }
+}

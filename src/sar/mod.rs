@@ -1,0 +1,274 @@
+//! Subject access requests (UK GDPR article 15) about a child: one PDF/A
+//! pack of everything casepress holds about them (the case file's facts and
+//! the writers' words, the documents made, the case history, the
+//! statements' receipts, the workspace's audit lines naming the case), with
+//! third parties' information withheld when the pack is made, never drawn
+//! over: a withheld field's words are not read into the pack at all, so
+//! neither its text, its tags, its alternative texts nor its metadata can
+//! hold them. A redaction log (CSV and JSON beside the PDF, and the pack's
+//! last section) lists what was withheld and why. A manager then records
+//! the decision to release the pack, or not, as a step in the case log.
+//!
+//! Which fields are whose is the case format's structure ([`classify`]);
+//! who may be named is the case's and the staff directory's (`people`).
+//! What each requester sees is decision 0180.
+
+mod classify;
+mod decision;
+mod facts;
+mod people;
+mod records;
+mod redaction;
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::case::Case;
+use crate::press::Press;
+use crate::staff::same_name;
+use crate::store::{self, DisclosureStep, LogEntry, Published};
+
+pub use classify::{Class, Party, classify};
+pub use decision::{Decision, decide};
+pub use facts::{Row, Section};
+pub use records::{DocumentRow, EventRow, Records};
+pub use redaction::{Redaction, csv as redaction_csv};
+
+/// Who asked for the child's records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Requester {
+    /// The young person themselves.
+    Child,
+    /// A parent with parental responsibility, acting for the child: named
+    /// as the case file's parents and carers spell them.
+    Parent(String),
+    /// A carer recorded on the case, acting for the child.
+    Carer(String),
+}
+
+impl Requester {
+    /// `child`, `parent` or `carer`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Child => "child",
+            Self::Parent(_) => "parent",
+            Self::Carer(_) => "carer",
+        }
+    }
+
+    /// The parent's or carer's name.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::Child => None,
+            Self::Parent(n) | Self::Carer(n) => Some(n),
+        }
+    }
+
+    /// From `--requester` and `--name`.
+    pub fn parse(kind: &str, name: Option<&str>) -> Result<Self, String> {
+        let named = |what: &str| {
+            name.map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "))
+                .filter(|n| !n.is_empty())
+                .ok_or_else(|| {
+                    format!("a request by a {what} names them: add --name, as the case file spells it")
+                })
+        };
+        match kind {
+            "child" if name.is_some() => Err("a request by the child takes no --name".into()),
+            "child" => Ok(Self::Child),
+            "parent" => Ok(Self::Parent(named("parent")?)),
+            "carer" => Ok(Self::Carer(named("carer")?)),
+            other => Err(format!("`{other}` is not a requester: expected child, parent or carer")),
+        }
+    }
+
+    /// The requester in the pack's words.
+    fn words(&self) -> String {
+        match self {
+            Self::Child => "you, the young person the records are about".into(),
+            Self::Parent(n) => format!("{n}, a parent acting for the young person"),
+            Self::Carer(n) => format!("{n}, a carer acting for the young person"),
+        }
+    }
+}
+
+/// What to make.
+#[derive(Debug, Clone)]
+pub struct SarRequest {
+    /// Who asked.
+    pub requester: Requester,
+    /// The pack's date.
+    pub date: NaiveDate,
+    /// For a parent or carer: the young person agreed that their own
+    /// views, health and messages be shared with them.
+    pub child_consents: bool,
+    /// People the officer knows to be third parties whom the case format
+    /// does not name (a co-defendant, a witness, a sibling): any field
+    /// naming one is withheld.
+    pub third_parties: Vec<String>,
+}
+
+/// Why no pack was made or no decision recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum SarError {
+    /// The request or the step is not allowed; the words say why.
+    #[error("{0}")]
+    Refused(String),
+    /// The case folder, the templates or the output could not be used.
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// A pack as made, before it is written.
+#[derive(Debug, Clone)]
+pub struct Pack {
+    /// The PDF.
+    pub pdf: Vec<u8>,
+    /// What it withholds.
+    pub redactions: Vec<Redaction>,
+}
+
+/// A pack as written, and recorded in the case log.
+#[derive(Debug, Clone, Serialize)]
+pub struct Written {
+    /// The PDF.
+    pub pdf: PathBuf,
+    /// The redaction log as CSV.
+    pub csv: PathBuf,
+    /// The redaction log as JSON.
+    pub json: PathBuf,
+    /// SHA-256 of the PDF.
+    pub sha256: String,
+    /// How many items it withholds.
+    pub withheld: usize,
+    /// Whether it was new (an identical pack was already there otherwise).
+    pub written: bool,
+}
+
+/// Makes the pack for `request` about `case`, from what the output root
+/// holds for it.
+pub fn make_pack(press: &Press, case: &Case, request: &SarRequest) -> Result<Pack, SarError> {
+    check_requester(case, &request.requester)?;
+    let case_id = case.case_id.as_str();
+    let log = press.records().read(case_id).map_err(|e| SarError::Failed(e.to_string()))?;
+    let audit_dir = press.layout().audit();
+    let audit = if audit_dir.is_dir() {
+        crate::workspace::audit::read(&audit_dir).map_err(SarError::Failed)?
+    } else {
+        Vec::new()
+    };
+    let audit: Vec<_> = audit.into_iter().filter(|a| a.case.as_deref() == Some(case_id)).collect();
+    let people = people::People::new(case, press.staff(), &request.requester, &request.third_parties);
+    let mut ledger = redaction::Ledger::default();
+    let consents = request.child_consents;
+    let sections = facts::sections(case, &people, &request.requester, consents, &mut ledger);
+    let records = records::records(&log, &audit, &people, &request.requester, consents, &mut ledger);
+    let child = &case.child;
+    let notice = json!({
+        "case_id": case_id,
+        "date": request.date.to_string(),
+        "child": format!("{} {}", child.first_name, child.last_name),
+        "requester": request.requester.words(),
+        "requester_kind": request.requester.kind(),
+        "child_consents": consents,
+        "sections": sections,
+        "records": records,
+        "redactions": ledger.entries,
+    });
+    let pdf = press
+        .typeset_notice("subject-access.typ.j2", &notice, &format!("{case_id}/subject-access"), request.date)
+        .map_err(|f| SarError::Failed(format!("subject access pack: {f}")))?;
+    Ok(Pack { pdf, redactions: ledger.entries })
+}
+
+/// Writes `pack` into `OUT/<case>/sar/` (PDF, `_redactions.csv`,
+/// `_redactions.json`), never over an earlier pack, and records it in the
+/// case log as made by `by` (a name in the staff directory) at `now`.
+pub fn publish_pack(
+    press: &Press,
+    case: &Case,
+    request: &SarRequest,
+    pack: &Pack,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<Written, SarError> {
+    let by = staff_name(press, by)?;
+    let case_id = case.case_id.as_str();
+    let dir = press.layout().case_dir(case_id).join("sar");
+    let name = format!("{case_id}_sar_{}_{}.pdf", request.requester.kind(), request.date);
+    store::check_file_name(&name).map_err(SarError::Failed)?;
+    let fail = |e: store::StoreError| SarError::Failed(e.to_string());
+    let lock = press.records().lock(case_id).map_err(fail)?;
+    let published = store::publish(&dir, &name, &pack.pdf, press.modes()).map_err(fail)?;
+    let pdf = published.path().to_owned();
+    let stem = pdf.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let json_bytes = serde_json::to_vec_pretty(&pack.redactions).expect("redactions serialise");
+    let csv = store::publish_as(
+        &dir,
+        &format!("{stem}_redactions.csv"),
+        &redaction::csv(&pack.redactions),
+        press.modes(),
+    )
+    .map_err(fail)?;
+    let json = store::publish_as(&dir, &format!("{stem}_redactions.json"), &json_bytes, press.modes())
+        .map_err(fail)?;
+    let sha256 = store::sha256_hex(&pack.pdf);
+    let written = matches!(published, Published::Written(_));
+    if written {
+        let entry = LogEntry::Disclosure {
+            at: now.to_rfc3339_opts(SecondsFormat::Secs, true),
+            step: DisclosureStep::Made,
+            requester: request.requester.kind().to_owned(),
+            requester_name: request.requester.name().map(str::to_owned),
+            file: press.layout().relative(&pdf).display().to_string(),
+            sha256: sha256.clone(),
+            withheld: pack.redactions.len(),
+            by,
+            os_user: decision::os_user(),
+            reason: None,
+        };
+        press.records().append(case_id, &[entry]).map_err(fail)?;
+    }
+    drop(lock);
+    Ok(Written {
+        pdf,
+        csv: csv.path().to_owned(),
+        json: json.path().to_owned(),
+        sha256,
+        withheld: pack.redactions.len(),
+        written,
+    })
+}
+
+/// A parent must hold parental responsibility and a carer be recorded on
+/// the case, each as the case file spells them.
+fn check_requester(case: &Case, requester: &Requester) -> Result<(), SarError> {
+    let Some(name) = requester.name() else { return Ok(()) };
+    let Some(carer) = case.parents_carers.iter().find(|c| same_name(&c.name, name)) else {
+        let known: Vec<&str> = case.parents_carers.iter().map(|c| c.name.as_str()).collect();
+        let known = if known.is_empty() { "none is recorded".to_owned() } else { known.join(", ") };
+        return Err(SarError::Refused(format!(
+            "{name} is not among the case's parents and carers ({known}): a request for the child is made by the child or by someone recorded on the case"
+        )));
+    };
+    if matches!(requester, Requester::Parent(_)) && !carer.parental_responsibility {
+        return Err(SarError::Refused(format!(
+            "{} ({}) is not recorded as holding parental responsibility: a parent acts for the child only with it",
+            carer.name, carer.relationship
+        )));
+    }
+    Ok(())
+}
+
+/// `by` as the staff directory spells it.
+fn staff_name(press: &Press, by: &str) -> Result<String, SarError> {
+    press.staff().spelled(by).map(str::to_owned).ok_or_else(|| {
+        SarError::Refused(format!(
+            "{} is not in the staff directory: --by names a member of staff",
+            by.trim()
+        ))
+    })
+}
