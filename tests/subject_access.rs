@@ -295,6 +295,10 @@ fn a_parents_pack_holds_no_withheld_word_anywhere_in_the_pdf() {
         &["--requester", "parent", "--name", "Marguerite Vexley", "--third-party", "Tobiah Stanforth"],
     );
     assert_eq!(pdf, service.sar_dir().join(format!("{CASE}_sar_parent_2026-11-23.pdf")));
+    // To look at the pages: CASEPRESS_SAR_KEEP=DIR keeps a copy.
+    if let Some(dir) = std::env::var_os("CASEPRESS_SAR_KEEP") {
+        fs::copy(&pdf, Path::new(&dir).join(pdf.file_name().unwrap())).unwrap();
+    }
     let mut words = ALWAYS_WITHHELD.to_vec();
     words.extend_from_slice(FROM_A_PARENT);
     assert_withheld(&pdf, &words);

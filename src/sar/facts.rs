@@ -215,7 +215,12 @@ fn is_empty(value: &Value) -> bool {
 
 fn shown(value: &Value) -> String {
     match value {
-        Value::String(s) => s.clone(),
+        // A date as people write it; a catalogue word (`youth_rehabilitation_order`) in words.
+        Value::String(s) => match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            Ok(d) => d.format("%-d %B %Y").to_string(),
+            Err(_) if s.contains('_') && s.chars().all(|c| c.is_ascii_lowercase() || c == '_') => words(s),
+            Err(_) => s.clone(),
+        },
         Value::Bool(true) => "Yes".into(),
         Value::Bool(false) => "No".into(),
         other => other.to_string(),
@@ -267,5 +272,8 @@ mod tests {
         assert_eq!(words("date_of_birth"), "Date of birth");
         assert_eq!(label_text(&["Offences".into(), "1".into(), "Description".into()]), "1 › Description");
         assert_eq!(title("psr"), "Pre-sentence report");
+        assert_eq!(shown(&Value::from("2026-10-01")), "1 October 2026");
+        assert_eq!(shown(&Value::from("youth_rehabilitation_order")), "Youth rehabilitation order");
+        assert_eq!(shown(&Value::from("A_b")), "A_b");
     }
 }
