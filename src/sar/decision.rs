@@ -10,7 +10,7 @@ use crate::press::Press;
 use crate::staff::same_name;
 use crate::store::{self, DisclosureStep, LogEntry};
 
-use super::{Requester, SarError};
+use super::requester::{Requester, SarError};
 
 /// What the manager decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

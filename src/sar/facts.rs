@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::case::Case;
 
-use super::Requester;
+use super::requester::Requester;
 use super::classify::{Class, Party, classify};
 use super::people::People;
 use super::redaction::Ledger;

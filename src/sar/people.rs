@@ -5,7 +5,7 @@
 use crate::case::Case;
 use crate::staff::{Directory, same_name};
 
-use super::Requester;
+use super::requester::Requester;
 use super::classify::Party;
 
 /// The people of one request.

@@ -11,7 +11,7 @@ use crate::documents::Step;
 use crate::store::{DisclosureStep, LogEntry};
 use crate::workspace::audit::AuditEntry;
 
-use super::Requester;
+use super::requester::Requester;
 use super::classify::Party;
 use super::people::People;
 use super::redaction::Ledger;
