@@ -8,10 +8,10 @@ use serde_json::Value;
 
 use crate::case::Case;
 
-use super::requester::Requester;
 use super::classify::{Class, Party, classify};
 use super::people::People;
 use super::redaction::Ledger;
+use super::requester::Requester;
 
 /// One section of the pack.
 #[derive(Debug, Clone, Serialize)]

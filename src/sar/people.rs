@@ -5,8 +5,8 @@
 use crate::case::Case;
 use crate::staff::{Directory, same_name};
 
-use super::requester::Requester;
 use super::classify::Party;
+use super::requester::Requester;
 
 /// The people of one request.
 #[derive(Debug, Clone)]

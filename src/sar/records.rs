@@ -11,10 +11,10 @@ use crate::documents::Step;
 use crate::store::{DisclosureStep, LogEntry};
 use crate::workspace::audit::AuditEntry;
 
-use super::requester::Requester;
 use super::classify::Party;
 use super::people::People;
 use super::redaction::Ledger;
+use super::requester::Requester;
 
 /// A document casepress made for the case.
 #[derive(Debug, Clone, Serialize)]

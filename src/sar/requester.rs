@@ -69,4 +69,3 @@ pub enum SarError {
     #[error("{0}")]
     Failed(String),
 }
-
