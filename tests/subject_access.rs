@@ -2,7 +2,8 @@
 //! for a case full of third parties (victims, another child, a father who
 //! lives apart, a mother's partner, a half-brother, a co-defendant, staff
 //! who are not the child's named workers), searched for every withheld
-//! word in the text as pdftotext and lopdf extract it, in every string of
+//! word in the text as pdftotext and lopdf extract it, in the tag tree as
+//! pdfinfo reads it element by element, in every string of
 //! every object (the tag tree's /Alt and /ActualText, the document
 //! information), in the XMP metadata and in every stream, decompressed.
 //! Then the manager's decision, recorded as a step only a manager takes.
@@ -175,6 +176,13 @@ impl Extracted {
         let raw = Command::new("pdftotext").args(["-raw"]).arg(pdf).arg("-").output().unwrap();
         places.push(("pdftotext -raw", String::from_utf8_lossy(&raw.stdout).into_owned()));
         places.push(("lopdf text", pdf_text(pdf)));
+        // The tag tree, element by element, with the text each holds.
+        let tags = Command::new("pdfinfo").args(["-struct-text"]).arg(pdf).output().unwrap();
+        assert!(tags.status.success(), "pdfinfo: {}", String::from_utf8_lossy(&tags.stderr));
+        places.push((
+            "the tag tree (pdfinfo -struct-text)",
+            String::from_utf8_lossy(&tags.stdout).into_owned(),
+        ));
         let doc = Document::load(pdf).unwrap();
         let mut strings = String::new();
         let mut alts = String::new();
@@ -319,6 +327,11 @@ fn a_parents_pack_holds_no_withheld_word_anywhere_in_the_pdf() {
         assert!(found.find(present).contains(&"pdftotext"), "`{present}` should be in the pack");
     }
     assert!(squash(found.place("XMP metadata")).contains(&squash("Your records: Rhys Vexley")));
+    let tags = squash(found.place("the tag tree (pdfinfo -struct-text)"));
+    assert!(
+        tags.contains(&squash("Rhys pleaded guilty to both offences"))
+            && tags.contains(&squash("Withheld (W1)"))
+    );
     // Staff who are not named workers are shown by their job title only.
     let text = found.place("pdftotext -raw");
     for shown in [
@@ -487,4 +500,38 @@ fn only_a_manager_records_the_disclosure_decision_once_on_the_pack_as_made() {
     let changed = decide("Declan Hughes", &[]);
     assert_eq!(changed.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&changed.stderr).contains("changed since it was made"));
+}
+
+#[test]
+fn every_field_of_every_sample_case_has_an_owner_and_a_damaged_log_line_is_said() {
+    // A top-level field no rule names is withheld as unclassified: every
+    // field the samples use must be classified, so none is lost.
+    for entry in fs::read_dir(samples().join("cases")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        for loaded in casepress::case::parse_bytes(&fs::read(&path).unwrap(), &path) {
+            let Ok(loaded) = loaded else { continue };
+            let value = serde_json::to_value(&loaded.case).unwrap();
+            for key in value.as_object().unwrap().keys() {
+                assert_ne!(
+                    casepress::sar::classify(&[key.as_str()]),
+                    casepress::sar::Class::Third(casepress::sar::Party::Unclassified),
+                    "{}: `{key}` has no rule in sar::classify",
+                    path.display()
+                );
+            }
+        }
+    }
+    let service = Service::new();
+    let log = service.dir.path().join("out/cases").join(CASE).join("case-log.jsonl");
+    let mut text = fs::read_to_string(&log).unwrap();
+    text.push_str("{\"event\": \"lifecycle\", \"by\": \"torn\n");
+    fs::write(&log, text).unwrap();
+    let pdf = make(&service, &["--requester", "child"]);
+    let said = Extracted::of(&pdf);
+    assert!(
+        squash(said.place("pdftotext -raw")).contains(&squash("1 line of our case log could not be read"))
+    );
 }

@@ -86,7 +86,11 @@ pub struct Written {
 pub fn make_pack(press: &Press, case: &Case, request: &SarRequest) -> Result<Pack, SarError> {
     check_requester(case, &request.requester)?;
     let case_id = case.case_id.as_str();
-    let log = press.records().read(case_id).map_err(|e| SarError::Failed(e.to_string()))?;
+    let read = press.records().read_with_damage(case_id).map_err(|e| SarError::Failed(e.to_string()))?;
+    // A damaged line cannot be read, so cannot be checked for third
+    // parties: the pack says how many there are, for a person to review.
+    let damaged: Vec<usize> = read.damaged.iter().map(|d| d.line).collect();
+    let log = read.entries;
     let audit_dir = press.layout().audit();
     let audit = if audit_dir.is_dir() {
         crate::workspace::audit::read(&audit_dir).map_err(SarError::Failed)?
@@ -110,6 +114,7 @@ pub fn make_pack(press: &Press, case: &Case, request: &SarRequest) -> Result<Pac
         "sections": sections,
         "records": records,
         "redactions": ledger.entries,
+        "damaged_log_lines": damaged,
     });
     let pdf = press
         .typeset_notice("subject-access.typ.j2", &notice, &format!("{case_id}/subject-access"), request.date)
