@@ -323,6 +323,7 @@ fn a_parents_pack_holds_no_withheld_word_anywhere_in_the_pdf() {
         "Northfield Youth Court",
         "MOMO-88121",
         "Rhys pleaded guilty to both offences",
+        "PC Alys Hollins",
     ] {
         assert!(found.find(present).contains(&"pdftotext"), "`{present}` should be in the pack");
     }
@@ -365,6 +366,7 @@ fn a_parents_pack_holds_no_withheld_word_anywhere_in_the_pdf() {
         ("intervention_plan.signatures.parent_carer", "family-member"),
         ("signatures.gatekeeping[0].name", "staff"),
         ("statement MOMO-88120", "child-confidence"),
+        ("service_agreement.contacts[0].name", "family-member"),
     ] {
         assert!(fields.contains(&expected), "{expected:?} not in the redaction log: {fields:#?}");
     }

@@ -91,7 +91,7 @@ impl Walk<'_> {
             }
             Class::Carer if keys.len() == 1 => self.carers(keys, label, field, value),
             Class::Signer if value.get("name").is_some() => self.signature(keys, label, field, value),
-            class => self.descend(keys, label, field, value, class),
+            _ => self.descend(keys, label, field, value),
         }
     }
 
@@ -101,14 +101,7 @@ impl Walk<'_> {
         matches!(self.requester, Requester::Child) || self.child_consents
     }
 
-    fn descend(
-        &mut self,
-        keys: &mut Vec<String>,
-        label: &mut Vec<String>,
-        field: &str,
-        value: &Value,
-        class: Class,
-    ) {
+    fn descend(&mut self, keys: &mut Vec<String>, label: &mut Vec<String>, field: &str, value: &Value) {
         match value {
             Value::Object(map) => {
                 for (k, v) in map {
@@ -128,11 +121,9 @@ impl Walk<'_> {
             }
             leaf => {
                 let text = shown(leaf);
-                // A named professional's details are theirs to be known by;
-                // anything else is checked for a third party's name.
-                let named =
-                    if class == Class::Professional { None } else { self.people.names_third_party(&text) };
-                match named {
+                // Every value is checked for a third party's name, a named
+                // professional's too (a contact may be family).
+                match self.people.names_third_party(&text) {
                     Some(party) => self.withhold(label, field, party),
                     None => self.rows.push(Row { label: label_text(label), value: text, withheld: false }),
                 }
@@ -150,7 +141,7 @@ impl Walk<'_> {
             let field = format!("{field}[{i}]");
             let name = item.get("name").and_then(Value::as_str).unwrap_or_default();
             if self.people.is_requester(name) {
-                self.descend(keys, label, &field, item, Class::Professional);
+                self.descend(keys, label, &field, item);
             } else if matches!(self.requester, Requester::Child) {
                 for (k, v) in item.as_object().into_iter().flatten() {
                     if is_empty(v) {
@@ -180,7 +171,7 @@ impl Walk<'_> {
         let people = self.people;
         let carer_to_child = matches!(self.requester, Requester::Child) && people.is_carer(name);
         if people.is_child(name) || people.is_requester(name) || people.is_professional(name) {
-            self.descend(keys, label, field, value, Class::Professional);
+            self.descend(keys, label, field, value);
         } else if people.is_staff(name) {
             label.push("Name".into());
             self.withhold(label, &format!("{field}.name"), Party::Staff);
@@ -191,7 +182,7 @@ impl Walk<'_> {
                 label.pop();
             }
         } else if carer_to_child {
-            self.descend(keys, label, field, value, Class::Own);
+            self.descend(keys, label, field, value);
         } else {
             self.withhold(label, field, Party::FamilyMember);
         }

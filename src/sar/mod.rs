@@ -11,7 +11,7 @@
 //!
 //! Which fields are whose is the case format's structure ([`classify`]);
 //! who may be named is the case's and the staff directory's (`people`).
-//! What each requester sees is decision 0180.
+//! Why, and what each requester sees: decisions 0180–0182.
 
 mod classify;
 mod decision;

@@ -45,8 +45,11 @@ impl People {
         if let Some(g) = &case.gatekeeping {
             professionals.extend(g.managers.iter().map(|w| w.name.clone()));
         }
+        // A service agreement's contact may be family ("Dad, emergency
+        // contact"): a professional only when no parent or carer.
         if let Some(a) = &case.service_agreement {
-            professionals.extend(a.contacts.iter().map(|w| w.name.clone()));
+            let family = |n: &str| case.parents_carers.iter().any(|c| same_name(&c.name, n));
+            professionals.extend(a.contacts.iter().filter(|w| !family(&w.name)).map(|w| w.name.clone()));
         }
         let requester_name = requester.name().map(str::to_owned);
         let mut guarded = Vec::new();
