@@ -201,8 +201,17 @@ fn check_requester(case: &Case, requester: &Requester) -> Result<(), SarError> {
     Ok(())
 }
 
-/// `by` as the staff directory spells it.
+/// `by` as the staff directory spells it (as typed, tidied, where the
+/// service lists no staff, as a lifecycle step takes it).
 fn staff_name(press: &Press, by: &str) -> Result<String, SarError> {
+    if press.staff().is_empty() {
+        let tidy = by.split_whitespace().collect::<Vec<_>>().join(" ");
+        return if tidy.is_empty() {
+            Err(SarError::Refused("--by names who prepares the pack".into()))
+        } else {
+            Ok(tidy)
+        };
+    }
     press.staff().spelled(by).map(str::to_owned).ok_or_else(|| {
         SarError::Refused(format!(
             "{} is not in the staff directory: --by names a member of staff",

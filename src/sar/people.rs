@@ -161,6 +161,44 @@ fn contains_word(hay: &str, needle: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn people(requester: Requester) -> People {
+        let case: Case = serde_json::from_value(serde_json::json!({
+            "schema": "casepress/case/v1", "case_id": "C-1",
+            "child": {"first_name": "Sam", "last_name": "Lee", "date_of_birth": "2010-03-21"},
+            "parents_carers": [
+                {"name": "Dana Lee", "relationship": "Mother", "parental_responsibility": true},
+                {"name": "Owen Marsh", "relationship": "Father", "phone": "07700 900 111"}
+            ],
+            "case_manager": {"name": "Ann Case"}, "team": "North"
+        }))
+        .unwrap();
+        let staff: Vec<crate::staff::StaffMember> = serde_json::from_value(serde_json::json!([
+            {"name": "Ann Case", "role": "Case Manager"},
+            {"name": "Gill Hart", "role": "Team Manager"},
+            {"name": "Northfield YJS duty officer", "role": "Duty officer"}
+        ]))
+        .unwrap();
+        People::new(&case, &Directory::new(staff), &requester, &["Tobi Rees".to_owned()])
+    }
+
+    #[test]
+    fn third_parties_are_found_by_whole_name_and_family_by_given_name_too() {
+        let p = people(Requester::Parent("Dana Lee".into()));
+        assert_eq!(p.names_third_party("Owen rang on Tuesday"), Some(Party::FamilyMember));
+        assert_eq!(p.names_third_party("call 07700 900 111"), Some(Party::FamilyMember));
+        assert_eq!(p.names_third_party("seen with Tobi Rees"), Some(Party::Listed));
+        assert_eq!(p.names_third_party("agreed with Gill Hart"), Some(Party::Staff));
+        // Staff by whole name only: a shared mailbox's first word is a place.
+        assert_eq!(p.names_third_party("Gill said"), None);
+        assert_eq!(p.names_third_party("lives in Northfield"), None);
+        // The requester, the child and named workers are no third party.
+        assert_eq!(p.names_third_party("Dana Lee and Sam met Ann Case"), None);
+        assert!(
+            p.is_requester("dana  lee") && p.is_professional("Ann Case") && !p.is_professional("Gill Hart")
+        );
+        assert_eq!(p.staff_title("Gill Hart"), Some("Team Manager"));
+    }
+
     #[test]
     fn a_name_is_found_as_a_word_only() {
         assert!(contains_word("seen by desmond on tuesday", "desmond"));
