@@ -100,7 +100,12 @@ impl Service {
                 "Declan Hughes",
                 serde_json::json!({"comments": "Clear and balanced."}),
             ),
-            step("2026-09-25T09:00:00Z", "final", "Priya Natarajan", serde_json::json!({})),
+            step(
+                "2026-09-25T09:00:00Z",
+                "final",
+                "Priya Natarajan",
+                serde_json::json!({"agreed_input": "v1"}),
+            ),
             step(
                 "2026-09-28T09:00:00Z",
                 "sent",
@@ -118,6 +123,15 @@ impl Service {
         ];
         let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
         fs::write(case_dir.join("case-log.jsonl"), text).unwrap();
+        // The case as it was when the final PSR was made from it: its
+        // conclusion has changed since, and then named the father.
+        let mut then: serde_json::Value = serde_json::from_slice(&fs::read(fixture()).unwrap()).unwrap();
+        then["psr"]["conclusion"] =
+            "In the earlier wording, a community order would keep Rhys at school.".into();
+        then["psr"]["risk_assessment"]["reoffending"] =
+            "Medium; Desmond Arkwright's visits unsettle him.".into();
+        fs::create_dir_all(case_dir.join("versions")).unwrap();
+        fs::write(case_dir.join("versions/v1.json"), serde_json::to_vec(&then).unwrap()).unwrap();
         // The workspace's audit lines: this case, read by an admin officer
         // and saved by the case manager; another case's line left out.
         let audit = casepress::workspace::audit::Audit::new(
@@ -324,6 +338,8 @@ fn a_parents_pack_holds_no_withheld_word_anywhere_in_the_pdf() {
         "MOMO-88121",
         "Rhys pleaded guilty to both offences",
         "PC Alys Hollins",
+        "The Pre-Sentence Report as made final on 25 September 2026",
+        "In the earlier wording, a community order would keep Rhys at school.",
     ] {
         assert!(found.find(present).contains(&"pdftotext"), "`{present}` should be in the pack");
     }
@@ -367,6 +383,7 @@ fn a_parents_pack_holds_no_withheld_word_anywhere_in_the_pdf() {
         ("signatures.gatekeeping[0].name", "staff"),
         ("statement MOMO-88120", "child-confidence"),
         ("service_agreement.contacts[0].name", "family-member"),
+        ("earlier version: psr.risk_assessment.reoffending", "family-member"),
     ] {
         assert!(fields.contains(&expected), "{expected:?} not in the redaction log: {fields:#?}");
     }

@@ -6,8 +6,6 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::case::Case;
-
 use super::classify::{Class, Party, classify};
 use super::people::People;
 use super::redaction::Ledger;
@@ -31,23 +29,29 @@ pub struct Row {
     pub value: String,
     /// Whether it is withheld.
     pub withheld: bool,
+    /// Whose, when withheld.
+    #[serde(skip)]
+    pub(super) party: Option<Party>,
+    /// The field's path, with indices.
+    #[serde(skip)]
+    pub(super) field: String,
 }
 
-/// The sections of the case file, each withheld field recorded in `ledger`.
+/// The sections of the case file (`case`, as JSON), each withheld field
+/// recorded in `ledger`.
 pub(super) fn sections(
-    case: &Case,
+    case: &Value,
     people: &People,
     requester: &Requester,
     child_consents: bool,
     ledger: &mut Ledger,
 ) -> Vec<Section> {
-    let value = serde_json::to_value(case).expect("a case serialises");
-    let Value::Object(fields) = value else { return Vec::new() };
+    let Value::Object(fields) = case else { return Vec::new() };
     let mut walk =
         Walk { people, requester, child_consents, ledger, section: String::new(), rows: Vec::new() };
     let mut sections = Vec::new();
     let mut first = Section { title: "The case".into(), rows: Vec::new() };
-    for (key, value) in &fields {
+    for (key, value) in fields {
         walk.section = title(key);
         walk.rows.clear();
         walk.node(&mut vec![key.clone()], &mut vec![walk.section.clone()], key, value);
@@ -125,7 +129,13 @@ impl Walk<'_> {
                 // professional's too (a contact may be family).
                 match self.people.names_third_party(&text) {
                     Some(party) => self.withhold(label, field, party),
-                    None => self.rows.push(Row { label: label_text(label), value: text, withheld: false }),
+                    None => self.rows.push(Row {
+                        label: label_text(label),
+                        value: text,
+                        withheld: false,
+                        party: None,
+                        field: field.to_owned(),
+                    }),
                 }
             }
         }
@@ -149,7 +159,13 @@ impl Walk<'_> {
                     }
                     label.push(words(k));
                     if matches!(k.as_str(), "name" | "relationship" | "parental_responsibility") {
-                        self.rows.push(Row { label: label_text(label), value: shown(v), withheld: false });
+                        self.rows.push(Row {
+                            label: label_text(label),
+                            value: shown(v),
+                            withheld: false,
+                            party: None,
+                            field: format!("{field}.{k}"),
+                        });
                     } else {
                         self.withhold(label, &format!("{field}.{k}"), Party::FamilyMember);
                     }
@@ -178,7 +194,13 @@ impl Walk<'_> {
             label.pop();
             if let Some(date) = value.get("date") {
                 label.push("Date".into());
-                self.rows.push(Row { label: label_text(label), value: shown(date), withheld: false });
+                self.rows.push(Row {
+                    label: label_text(label),
+                    value: shown(date),
+                    withheld: false,
+                    party: None,
+                    field: format!("{field}.date"),
+                });
                 label.pop();
             }
         } else if carer_to_child {
@@ -190,8 +212,54 @@ impl Walk<'_> {
 
     fn withhold(&mut self, label: &[String], field: &str, party: Party) {
         let value = self.ledger.withhold(&self.section, field, party);
-        self.rows.push(Row { label: label_text(label), value, withheld: true });
+        self.rows.push(Row {
+            label: label_text(label),
+            value,
+            withheld: true,
+            party: Some(party),
+            field: field.to_owned(),
+        });
     }
+}
+
+/// What a kept earlier version of the case (the one a final was made
+/// from) said that the current case file does not: its rows missing from
+/// `now`, section by section, withheld as the current ones are, each
+/// withheld row recorded in `ledger`.
+pub(super) fn differences(
+    earlier: &Value,
+    now: &[Section],
+    people: &People,
+    requester: &Requester,
+    child_consents: bool,
+    ledger: &mut Ledger,
+) -> Vec<Section> {
+    let mut scratch = Ledger::default();
+    let then = sections(earlier, people, requester, child_consents, &mut scratch);
+    let held = |title: &str, row: &Row| {
+        now.iter()
+            .filter(|s| s.title == title)
+            .flat_map(|s| &s.rows)
+            .any(|r| r.label == row.label && (r.value == row.value || (r.withheld && row.withheld)))
+    };
+    let mut out = Vec::new();
+    for section in then {
+        let mut rows = Vec::new();
+        for mut row in section.rows {
+            if held(&section.title, &row) {
+                continue;
+            }
+            if let Some(party) = row.party {
+                row.value =
+                    ledger.withhold(&section.title, &format!("earlier version: {}", row.field), party);
+            }
+            rows.push(row);
+        }
+        if !rows.is_empty() {
+            out.push(Section { title: section.title, rows });
+        }
+    }
+    out
 }
 
 fn is_empty(value: &Value) -> bool {

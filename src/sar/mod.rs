@@ -28,6 +28,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::case::Case;
+use crate::documents::Step;
 use crate::press::Press;
 use crate::staff::same_name;
 use crate::store::{self, DisclosureStep, LogEntry, Published};
@@ -101,7 +102,27 @@ pub fn make_pack(press: &Press, case: &Case, request: &SarRequest) -> Result<Pac
     let people = people::People::new(case, press.staff(), &request.requester, &request.third_parties);
     let mut ledger = redaction::Ledger::default();
     let consents = request.child_consents;
-    let sections = facts::sections(case, &people, &request.requester, consents, &mut ledger);
+    let now = serde_json::to_value(case).expect("a case serialises");
+    let sections = facts::sections(&now, &people, &request.requester, consents, &mut ledger);
+    // A final was made from the case as it was then, kept beside the log:
+    // what that version said and the case file no longer does is held too.
+    let mut earlier = Vec::new();
+    for entry in &log {
+        let LogEntry::Lifecycle { step: Step::Final, kind, agreed_input: Some(input), at, .. } = entry else {
+            continue;
+        };
+        let kept = press.records().version(case_id, input).map_err(|e| SarError::Failed(e.to_string()))?;
+        let Some(then) = kept.and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+        else {
+            continue;
+        };
+        let differs =
+            facts::differences(&then, &sections, &people, &request.requester, consents, &mut ledger);
+        if !differs.is_empty() {
+            let day = at.get(..10).unwrap_or(at);
+            earlier.push(json!({"title": kind.title(), "made_final": day, "sections": differs}));
+        }
+    }
     let records = records::records(&log, &audit, &people, &request.requester, consents, &mut ledger);
     let child = &case.child;
     let notice = json!({
@@ -112,6 +133,7 @@ pub fn make_pack(press: &Press, case: &Case, request: &SarRequest) -> Result<Pac
         "requester_kind": request.requester.kind(),
         "child_consents": consents,
         "sections": sections,
+        "earlier": earlier,
         "records": records,
         "redactions": ledger.entries,
         "damaged_log_lines": damaged,
