@@ -119,7 +119,18 @@ impl Walk<'_> {
             Value::Array(items) => {
                 for (i, v) in items.iter().enumerate() {
                     label.push((i + 1).to_string());
-                    self.node(keys, label, &format!("{field}[{i}]"), v);
+                    // An entry for a withheld person (a contact who is
+                    // family) is withheld whole: its role would say who.
+                    // A member of staff's is shown by `signature`, dated.
+                    let named = v
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .and_then(|n| self.people.names_third_party(n))
+                        .filter(|party| *party != Party::Staff);
+                    match named {
+                        Some(party) => self.withhold(label, &format!("{field}[{i}]"), party),
+                        None => self.node(keys, label, &format!("{field}[{i}]"), v),
+                    }
                     label.pop();
                 }
             }
