@@ -30,6 +30,7 @@ pub mod press;
 pub mod render;
 pub mod rules;
 pub mod run;
+pub mod sar;
 pub mod service;
 pub mod staff;
 pub mod statements;

@@ -48,7 +48,7 @@ pub struct Place {
     cases: Vec<PathBuf>,
     /// Print the result as JSON on stdout.
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -167,7 +167,7 @@ pub struct StatusArgs {
 /// `required`, none found is an error that says so) and the case it is
 /// about, from `--cases` or `paths.cases`. A case that is not there is an
 /// error (exit 2), as a file that is not there is.
-fn load_case(place: &Place, case_id: &str, required: bool) -> Result<(Config, LoadedCase)> {
+pub(super) fn load_case(place: &Place, case_id: &str, required: bool) -> Result<(Config, LoadedCase)> {
     let (config, found) =
         settings::found_config_with_out(place.config.as_deref(), place.out.as_ref(), required)?;
     let inputs = settings::case_inputs(&place.cases, &config, found.as_ref())?;

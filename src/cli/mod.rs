@@ -13,6 +13,7 @@ mod output;
 mod print;
 mod render;
 mod run;
+mod sar;
 mod serve;
 mod settings;
 mod statements;
@@ -91,6 +92,10 @@ enum Command {
     Sent(lifecycle::SentArgs),
     /// Each document of a case: its state, version and what it waits for.
     Status(lifecycle::StatusArgs),
+    /// A subject access request: one PDF/A of everything held about the
+    /// child, third parties withheld, with its redaction log; --decide
+    /// records a manager's decision to release it.
+    Sar(sar::SarArgs),
     /// The browser workspace: writers and gatekeepers work on the cases in a
     /// browser, with a live preview. Runs until stopped (Ctrl-C, SIGTERM).
     Serve(serve::ServeArgs),
@@ -179,6 +184,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Final(a) => lifecycle::finalise(a),
         Command::Sent(a) => lifecycle::sent(a),
         Command::Status(a) => lifecycle::status(a),
+        Command::Sar(a) => sar::sar(a),
         Command::Serve(a) => serve::serve(a),
         Command::Audit { action } => audit::audit(action),
         Command::User { action } => serve::user(action),

@@ -107,7 +107,7 @@ pub(super) fn rows(log: &[LogEntry], in_bundle: &[&str]) -> Vec<Row> {
                     who: format!("assigned to {assigned_to}"),
                 });
             }
-            LogEntry::Document { .. } | LogEntry::Export { .. } => {}
+            LogEntry::Document { .. } | LogEntry::Export { .. } | LogEntry::Disclosure { .. } => {}
         }
     }
     out

@@ -291,7 +291,7 @@ fn verify_folder(case_dir: &Path, log: &[LogEntry]) -> Result<(), String> {
         let (dir, file, sha) = match entry {
             LogEntry::Document { file, sha256, .. } => ("documents", file, sha256),
             LogEntry::Statement { file, sha256, .. } => ("statements", file, sha256),
-            LogEntry::Export { .. } | LogEntry::Lifecycle { .. } => continue,
+            LogEntry::Export { .. } | LogEntry::Lifecycle { .. } | LogEntry::Disclosure { .. } => continue,
         };
         let path = case_dir.join(dir).join(file);
         let digest = store::file_digest(&path).map_err(|e| {

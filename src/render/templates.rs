@@ -28,6 +28,7 @@ static EMBEDDED: &[(&str, &str)] = &[
     ("safety-link.typ.j2", include_str!("../../templates/safety-link.typ.j2")),
     ("cover-letter.typ.j2", include_str!("../../templates/cover-letter.typ.j2")),
     ("case-history.typ.j2", include_str!("../../templates/case-history.typ.j2")),
+    ("subject-access.typ.j2", include_str!("../../templates/subject-access.typ.j2")),
     ("board-report.typ.j2", include_str!("../../templates/board-report.typ.j2")),
     ("macros.j2", include_str!("../../templates/macros.j2")),
 ];

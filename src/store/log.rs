@@ -124,6 +124,46 @@ pub enum LogEntry {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         attended: Vec<String>,
     },
+    /// A subject access request (UK GDPR article 15) about the child: a
+    /// pack made for a requester, or a manager's decision to release it or
+    /// not (see `crate::sar`).
+    Disclosure {
+        /// When (RFC 3339, UTC).
+        at: String,
+        /// `made`, `released` or `refused`.
+        step: DisclosureStep,
+        /// Who asked: `child`, `parent` or `carer`.
+        requester: String,
+        /// The parent's or carer's name, as the case file spells it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        requester_name: Option<String>,
+        /// The pack's PDF, relative to the output root.
+        file: String,
+        /// SHA-256 of the pack's PDF.
+        sha256: String,
+        /// How many items the pack withholds.
+        withheld: usize,
+        /// Who took the step: the member of staff who made the pack, or
+        /// the manager who decided.
+        by: String,
+        /// The operating-system user who ran the command.
+        os_user: String,
+        /// The manager's reasons, for a decision.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+}
+
+/// A step in answering a subject access request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DisclosureStep {
+    /// The pack was made, with its redaction log.
+    Made,
+    /// A manager decided to release the pack as made.
+    Released,
+    /// A manager decided not to release it (the reason says why).
+    Refused,
 }
 
 impl LogEntry {
@@ -133,7 +173,8 @@ impl LogEntry {
             Self::Statement { at, .. }
             | Self::Export { at, .. }
             | Self::Document { at, .. }
-            | Self::Lifecycle { at, .. } => at,
+            | Self::Lifecycle { at, .. }
+            | Self::Disclosure { at, .. } => at,
         }
     }
 }

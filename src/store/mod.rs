@@ -15,7 +15,9 @@ pub use bundle::{Bundle, BundleMember, bundle};
 pub use journal::Journal;
 pub use jsonl::{Damaged, ReadTo, Tail, append_lines, read_lines, read_lines_at, read_lines_from};
 pub use layout::{Layout, Quarantine};
-pub use log::{CASE_LOG, CaseLog, LogEntry, append_log, append_log_many, read_case_log, read_log};
+pub use log::{
+    CASE_LOG, CaseLog, DisclosureStep, LogEntry, append_log, append_log_many, read_case_log, read_log,
+};
 use publish::at;
 pub use publish::{
     Modes, Published, StoreError, check_file_name, ensure_dir, file_digest, free_name, hex, lock_case,
