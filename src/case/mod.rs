@@ -1,8 +1,9 @@
 //! Case data: the typed model, loading and validation.
 //!
 //! Parse, don't validate: once a [`Case`] exists it is known-good (a valid
-//! `case_id`, an ASSET score in range, real dates, known enum values).
+//! `case_id`, a legacy ASSET score in range, real dates, known enum values).
 
+mod assessment;
 mod caseload;
 mod error;
 mod file;
@@ -11,6 +12,7 @@ mod limits;
 mod load;
 mod model;
 
+pub use assessment::{Assessment, AssetScore, InterventionLevel, RecordedLevel};
 pub use caseload::{Caseload, LoadFailure, load_each};
 pub use error::CaseError;
 pub use file::CaseFile;

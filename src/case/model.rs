@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 
-use super::CaseId;
+use super::{Assessment, CaseId};
 
 /// One child's case, as exported from the case management system.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -551,72 +551,6 @@ impl RiskLevel {
             Self::High => "High",
             Self::VeryHigh => "Very High",
         }
-    }
-}
-
-/// The latest assessment.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Assessment {
-    /// Tool used, e.g. AssetPlus.
-    #[serde(default = "default_tool")]
-    pub tool: String,
-    /// Date completed.
-    pub date: NaiveDate,
-    /// ASSET score, 0-64; sets the Scaled Approach level.
-    pub asset_score: AssetScore,
-    /// Likelihood of reoffending.
-    pub reoffending: RiskLevel,
-    /// Risk of serious harm to others (ROSH).
-    pub serious_harm: RiskLevel,
-    /// Safety and wellbeing (vulnerability).
-    pub safety_wellbeing: RiskLevel,
-    /// Date a manager countersigned the assessment.
-    #[serde(default)]
-    pub countersigned: Option<NaiveDate>,
-}
-
-fn default_tool() -> String {
-    "AssetPlus".into()
-}
-
-/// An ASSET score, 0 to 64 inclusive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "i64", into = "u8")]
-pub struct AssetScore(u8);
-
-impl JsonSchema for AssetScore {
-    fn schema_name() -> Cow<'static, str> {
-        "AssetScore".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({"type": "integer", "minimum": 0, "maximum": 64})
-    }
-}
-
-impl AssetScore {
-    /// The score.
-    pub fn get(self) -> u8 {
-        self.0
-    }
-}
-
-impl TryFrom<i64> for AssetScore {
-    type Error = String;
-
-    /// Any whole number parses, so that every bad value gets the range.
-    fn try_from(v: i64) -> Result<Self, Self::Error> {
-        match u8::try_from(v) {
-            Ok(v) if v <= 64 => Ok(Self(v)),
-            _ => Err(format!("ASSET score {v} is out of range: expected 0 to 64 (a whole number)")),
-        }
-    }
-}
-
-impl From<AssetScore> for u8 {
-    fn from(s: AssetScore) -> u8 {
-        s.0
     }
 }
 
