@@ -5,6 +5,7 @@
 
 mod assessment;
 mod caseload;
+mod disposal;
 mod error;
 mod file;
 mod id;
@@ -14,6 +15,7 @@ mod model;
 
 pub use assessment::{Assessment, AssetScore, InterventionLevel, RecordedLevel};
 pub use caseload::{Caseload, LoadFailure, load_each};
+pub use disposal::{AnswersTo, Catalogue, ContactRule, Disposal, DisposalType, PlanKind};
 pub use error::CaseError;
 pub use file::CaseFile;
 pub use id::{CaseId, id_key};
@@ -22,6 +24,11 @@ pub use load::{
     LoadedCase, array_elements, discover, load_file, load_file_each, load_file_limited, parse_bytes,
 };
 pub use model::*;
+
+/// The built-in catalogue of disposals as TOML, with its comments.
+pub fn disposal_catalogue_toml() -> &'static str {
+    disposal::BUILT_IN_TOML
+}
 
 /// The JSON Schema of the case format, as `casepress schema` prints it.
 pub fn json_schema() -> serde_json::Value {

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 
-use super::{Assessment, CaseId};
+use super::{Assessment, CaseId, DisposalType};
 
 /// One child's case, as exported from the case management system.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -311,81 +311,6 @@ pub struct Worker {
     /// Phone number.
     #[serde(default)]
     pub phone: Option<String>,
-}
-
-/// Court orders and out-of-court disposals.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum DisposalType {
-    /// Referral Order (3-12 months, from the contract).
-    ReferralOrder,
-    /// Youth Rehabilitation Order.
-    YouthRehabilitationOrder,
-    /// YRO with Intensive Supervision and Surveillance.
-    YroIss,
-    /// Detention and Training Order.
-    DetentionAndTrainingOrder,
-    /// Detention under s.250 Sentencing Act 2020.
-    Section250,
-    /// Youth Conditional Caution.
-    YouthConditionalCaution,
-    /// Youth Caution.
-    YouthCaution,
-    /// Community Resolution.
-    CommunityResolution,
-    /// Prevention or diversion, no formal disposal.
-    Prevention,
-    /// Bail supervision and support.
-    BailSupervision,
-    /// Remanded to local authority accommodation or youth detention.
-    Remand,
-}
-
-impl DisposalType {
-    /// Every disposal type, in the order reports list them.
-    pub const ALL: [Self; 11] = [
-        Self::ReferralOrder,
-        Self::YouthRehabilitationOrder,
-        Self::YroIss,
-        Self::DetentionAndTrainingOrder,
-        Self::Section250,
-        Self::YouthConditionalCaution,
-        Self::YouthCaution,
-        Self::CommunityResolution,
-        Self::Prevention,
-        Self::BailSupervision,
-        Self::Remand,
-    ];
-
-    /// How the disposal is written in documents.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::ReferralOrder => "Referral Order",
-            Self::YouthRehabilitationOrder => "Youth Rehabilitation Order",
-            Self::YroIss => "Youth Rehabilitation Order with ISS",
-            Self::DetentionAndTrainingOrder => "Detention and Training Order",
-            Self::Section250 => "Detention under s.250",
-            Self::YouthConditionalCaution => "Youth Conditional Caution",
-            Self::YouthCaution => "Youth Caution",
-            Self::CommunityResolution => "Community Resolution",
-            Self::Prevention => "Prevention",
-            Self::BailSupervision => "Bail Supervision and Support",
-            Self::Remand => "Remand",
-        }
-    }
-
-    /// Whether it is a sentence of the court (Derbyshire practice guidance §2.1's "Court orders"),
-    /// as opposed to bail, remand or an out-of-court disposal.
-    pub fn is_sentence(self) -> bool {
-        matches!(
-            self,
-            Self::ReferralOrder
-                | Self::YouthRehabilitationOrder
-                | Self::YroIss
-                | Self::DetentionAndTrainingOrder
-                | Self::Section250
-        )
-    }
 }
 
 /// The current order or disposal.

@@ -58,16 +58,14 @@ pub fn contact(
     assessment: Option<&Assessment>,
     until: Option<NaiveDate>,
 ) -> Contact {
-    use DisposalType as D;
-    let (kind, applies_to) = match disposal {
-        Some(D::DetentionAndTrainingOrder | D::Section250 | D::Remand) => (ContactKind::Custody, "custody"),
-        Some(D::YroIss) => (ContactKind::Iss, "ISS"),
-        Some(D::BailSupervision) => (ContactKind::Bail, "bail"),
-        Some(D::YouthConditionalCaution | D::YouthCaution | D::CommunityResolution) => {
-            (ContactKind::Sessions, "an out-of-court disposal")
-        }
-        Some(D::Prevention) => (ContactKind::Sessions, "prevention"),
-        Some(D::ReferralOrder | D::YouthRehabilitationOrder) | None => match assessment {
+    use crate::case::ContactRule as R;
+    let (kind, applies_to) = match disposal.map(|d| (d.entry().contact, d.is_out_of_court())) {
+        Some((R::Custody, _)) => (ContactKind::Custody, "custody"),
+        Some((R::Iss, _)) => (ContactKind::Iss, "ISS"),
+        Some((R::Bail, _)) => (ContactKind::Bail, "bail"),
+        Some((R::Sessions, true)) => (ContactKind::Sessions, "an out-of-court disposal"),
+        Some((R::Sessions, false)) => (ContactKind::Sessions, "prevention"),
+        Some((R::ScaledApproach, _)) | None => match assessment {
             Some(_) => (ContactKind::Scaled, "a community order"),
             None => (ContactKind::Unassessed, "a community order"),
         },
@@ -111,20 +109,22 @@ mod tests {
     #[test]
     fn only_a_community_order_has_contacts_a_month() {
         let a = assessment(36);
-        for d in [DisposalType::DetentionAndTrainingOrder, DisposalType::Remand, DisposalType::YroIss] {
+        for d in
+            ["detention_and_training_order", "remand", "yro_iss"].map(|k| DisposalType::named(k).unwrap())
+        {
             let c = contact(Some(d), Some(&a), None);
             assert!(c.schedule.is_none() && c.level.is_none(), "{d:?}: {c:?}");
             assert!(!c.summary.contains("a month"), "{d:?}: {}", c.summary);
         }
-        let yro = contact(Some(DisposalType::YouthRehabilitationOrder), Some(&a), None);
+        let yro = contact(DisposalType::named("youth_rehabilitation_order"), Some(&a), None);
         assert_eq!(yro.schedule, Some(ContactSchedule { first_three_months: 8, thereafter: 4 }));
         assert!(
             yro.summary.contains("Intervention level: Intensive (from ASSET score 36): 8 contacts a month"),
             "{yro:?}"
         );
-        let unassessed = contact(Some(DisposalType::ReferralOrder), None, None);
+        let unassessed = contact(DisposalType::named("referral_order"), None, None);
         assert_eq!(unassessed.kind, ContactKind::Unassessed);
-        assert_eq!(contact(Some(DisposalType::BailSupervision), Some(&a), None).applies_to, "bail");
+        assert_eq!(contact(DisposalType::named("bail_supervision"), Some(&a), None).applies_to, "bail");
     }
 
     #[test]
@@ -135,7 +135,7 @@ mod tests {
             agreed_by: Some("Declan Hughes".into()),
             agreed_date: NaiveDate::from_ymd_opt(2026, 11, 3),
         });
-        let c = contact(Some(DisposalType::ReferralOrder), Some(&a), None);
+        let c = contact(DisposalType::named("referral_order"), Some(&a), None);
         assert_eq!(c.schedule, Some(ContactSchedule { first_three_months: 4, thereafter: 2 }));
         assert!(
             c.summary.starts_with(
@@ -145,7 +145,7 @@ mod tests {
         );
         a.intervention_level = None;
         a.asset_score = None;
-        let unset = contact(Some(DisposalType::ReferralOrder), Some(&a), None);
+        let unset = contact(DisposalType::named("referral_order"), Some(&a), None);
         assert!(unset.level.is_none() && unset.summary.starts_with("Not yet set"), "{unset:?}");
     }
 }
