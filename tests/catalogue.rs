@@ -156,3 +156,29 @@ fn a_bad_catalogue_is_named_with_what_is_wrong() {
         "{said}"
     );
 }
+
+#[test]
+fn the_childs_plan_gives_the_courts_requirements_in_a_childs_words() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::create_dir(dir.join("cases")).unwrap();
+    fs::copy(samples().join("cases/yro-custody-possible.json"), dir.join("cases/jay.json")).unwrap();
+    let (code, said, err) = casepress(
+        dir,
+        &["render", "cases", "--kind", "intervention-plan", "--date", "2026-11-23", "--out", "out"],
+    );
+    assert_eq!(code, 0, "{said}{err}");
+    let pdf = files_under(&dir.join("out"))
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .expect("a plan");
+    let plan = squash(&pdf_text(&pdf));
+    for child in [
+        "You must be at home between 7pm and 7am.",
+        "You must not go into Kingsway Park.",
+        "You must come to your bail support meetings twice a week.",
+    ] {
+        assert!(plan.contains(&squash(child)), "{child}: {plan}");
+    }
+    assert!(!plan.contains("Curfew19:00"), "the court's wording is not the child's: {plan}");
+}

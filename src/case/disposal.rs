@@ -14,6 +14,8 @@ use std::sync::{LazyLock, RwLock};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 
+use super::requirement::Requirement;
+
 /// How often the service meets a child on this disposal (decision 0107).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -116,6 +118,9 @@ pub struct Catalogue {
     /// The entries.
     #[serde(rename = "disposal", default)]
     pub entries: Vec<Disposal>,
+    /// Requirements of an order in a child's words, in the order they are tried.
+    #[serde(rename = "requirement", default, skip_serializing_if = "Vec::is_empty")]
+    pub requirements: Vec<Requirement>,
 }
 
 /// The built-in catalogue, as TOML: the format a service's own follows.
@@ -164,7 +169,16 @@ impl Catalogue {
                 return Err(format!("disposal `{}`: a court sentence cannot be out of court", d.key));
             }
         }
+        for r in &self.requirements {
+            r.regex()?;
+        }
         Ok(())
+    }
+
+    /// The first requirement kind's sentence for the child, for a
+    /// requirement in the court's words; none when no pattern knows it.
+    pub fn for_child(&self, court: &str) -> Option<String> {
+        self.requirements.iter().find_map(|r| r.for_child(court))
     }
 
     /// The entry with `key`.

@@ -12,6 +12,7 @@ mod id;
 mod limits;
 mod load;
 mod model;
+mod requirement;
 
 pub use assessment::{Assessment, AssetScore, InterventionLevel, RecordedLevel};
 pub use caseload::{Caseload, LoadFailure, load_each};
@@ -24,6 +25,7 @@ pub use load::{
     LoadedCase, array_elements, discover, load_file, load_file_each, load_file_limited, parse_bytes,
 };
 pub use model::*;
+pub use requirement::Requirement;
 
 /// The built-in catalogue of disposals as TOML, with its comments.
 pub fn disposal_catalogue_toml() -> &'static str {
