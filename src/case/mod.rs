@@ -14,7 +14,7 @@ mod load;
 mod model;
 mod requirement;
 
-pub use assessment::{Assessment, AssetScore, InterventionLevel, RecordedLevel};
+pub use assessment::{Assessment, AssetScore, InterventionLevel, RecordedLevel, RiskLevel};
 pub use caseload::{Caseload, LoadFailure, load_each};
 pub use disposal::{AnswersTo, Catalogue, ContactRule, Disposal, DisposalType, PlanKind};
 pub use error::CaseError;

@@ -450,35 +450,6 @@ pub enum RequestedReport {
     ProgressReport,
 }
 
-/// Risk and need level used by AssetPlus.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RiskLevel {
-    /// Low.
-    Low,
-    /// Medium.
-    Medium,
-    /// High.
-    High,
-    /// Very high.
-    VeryHigh,
-}
-
-impl RiskLevel {
-    /// Every level, lowest first.
-    pub const ALL: [Self; 4] = [Self::Low, Self::Medium, Self::High, Self::VeryHigh];
-
-    /// How the level is written in documents.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Low => "Low",
-            Self::Medium => "Medium",
-            Self::High => "High",
-            Self::VeryHigh => "Very High",
-        }
-    }
-}
-
 /// A signature: who signed and when.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
