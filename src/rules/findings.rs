@@ -61,6 +61,9 @@ pub fn findings(case: &Case, double_gatekeeping_done: bool) -> Vec<Finding> {
     }
 
     level_findings(case, &mut out);
+    for h in super::plain::hard_text(case) {
+        warn(&mut out, Rule::PLAN_LANGUAGE, format!("{} (what the child reads): {}", h.field, h.message));
+    }
 
     if let Some(p) = &case.pprc
         && p.criteria_met

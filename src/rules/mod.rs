@@ -14,6 +14,7 @@ mod findings;
 mod forms;
 mod gatekeeping;
 mod historic;
+pub mod plain;
 mod psr;
 mod recorded;
 mod risk;
