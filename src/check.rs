@@ -209,19 +209,22 @@ fn case_text(out: &mut String, c: &CaseCheck, policy: &str) {
     let row = |out: &mut String, label: &str, text: &str| {
         let _ = writeln!(out, "  {label:<18}{text}");
     };
-    let scaled = match (f.intervention_level, f.contacts) {
-        (Some(level), Some(k)) => format!(
-            "{} ({} a month for the first 3 months, then {})",
-            level.label(),
-            k.first_three_months,
-            k.thereafter
-        ),
+    let level = match (&f.contact.assessed, f.contacts) {
+        (Some(a), Some(k)) => {
+            format!(
+                "{}: {} a month for the first 3 months, then {}",
+                a.text, k.first_three_months, k.thereafter
+            )
+        }
         _ if f.proposed_level.is_some() => {
             format!("not applied to {}. {}", f.contact.applies_to, f.contact.summary)
         }
+        _ if f.contact.kind == crate::rules::ContactKind::Scaled => {
+            "not recorded: the practitioner's judgement, agreed by a manager".into()
+        }
         _ => "no assessment".into(),
     };
-    row(out, "Scaled Approach", &scaled);
+    row(out, "Intervention", &level);
     if let Some(g) = &c.gatekeeping {
         let overdue = if g.overdue { "OVERDUE: " } else { "" };
         row(out, "PSR gatekeeping", &format!("{overdue}{}", g.waiting));

@@ -45,6 +45,21 @@ pub struct Config {
     pub smtp: Option<SmtpConfig>,
     /// The workspace's audit log.
     pub audit: AuditConfig,
+    /// The catalogue of disposals (none: the built-in one).
+    pub disposals: DisposalsConfig,
+}
+
+/// The catalogue of disposals a service uses.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DisposalsConfig {
+    /// A TOML file of `[[disposal]]` entries that replaces the built-in
+    /// catalogue (`casepress disposals` prints the built-in one to start from).
+    pub catalogue: Option<PathBuf>,
+    /// The catalogue read from that file by [`Config::load`] (and passed
+    /// to render workers with the config); never written in a config file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loaded: Option<crate::case::Catalogue>,
 }
 
 /// The workspace's audit log (`OUT/audit/`, one file a month).
@@ -540,6 +555,18 @@ impl Config {
         let base = path.parent().unwrap_or(Path::new("."));
         config.resolve(base);
         config.validate().map_err(err)?;
+        if config.disposals.loaded.is_some() {
+            return Err(err(
+                "disposals.loaded is casepress's own: name a catalogue file with disposals.catalogue".into(),
+            ));
+        }
+        if let Some(file) = &config.disposals.catalogue {
+            let text = std::fs::read_to_string(file)
+                .map_err(|e| err(format!("disposals.catalogue {}: cannot read: {e}", file.display())))?;
+            let catalogue = crate::case::Catalogue::parse(&text)
+                .map_err(|e| err(format!("disposals.catalogue {}: {e}", file.display())))?;
+            config.disposals.loaded = Some(catalogue);
+        }
         Ok(config)
     }
 
@@ -568,6 +595,7 @@ impl Config {
             cases.iter_mut().for_each(fix);
         }
         self.board.attendance.as_mut().map(fix);
+        self.disposals.catalogue.as_mut().map(fix);
     }
 
     /// The settings without any path: what shapes a document's content.
@@ -583,6 +611,7 @@ impl Config {
         c.board.attendance = None;
         c.workspace.users = PathBuf::new();
         c.smtp = None;
+        c.disposals.catalogue = None;
         c
     }
 
@@ -595,6 +624,13 @@ impl Config {
         if let Some(all) = value.as_object_mut() {
             all.remove("workspace");
             all.remove("smtp");
+            // The catalogue shapes papers by its entries, not its file; the
+            // built-in one adds nothing, so documents made before there
+            // was a catalogue keep their hash.
+            all.remove("disposals");
+            if let Some(c) = &self.disposals.loaded {
+                all.insert("disposals".into(), serde_json::to_value(c).unwrap_or_default());
+            }
             if let Some(statements) = all.get_mut("statements").and_then(|s| s.as_object_mut()) {
                 statements.remove("watch");
             }

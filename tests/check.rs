@@ -100,3 +100,30 @@ fn the_samples_check_cleanly_apart_from_what_they_show() {
     assert_eq!(report["summary"]["invalid"], 0, "the shipped samples hold no invalid MAPPA combination");
     assert!(report["summary"]["cases"].as_u64().unwrap() >= 8);
 }
+
+#[test]
+fn jargon_and_hard_sentences_in_what_a_child_reads_are_found_with_plain_words() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut j = minimal_json("PLAIN-1");
+    j["intervention_plan"] = serde_json::json!({
+        "targets": [{"target": "Stay safe at home", "actions": "Your MAPPA level 2 meetings and reparation at the park"}],
+        "keep_safe": ["Participation in structured consequential-thinking interventions facilitating desistance and accountability"],
+        "child_views": "I think MAPPA is unfair and the consequential stuff is rubbish"
+    });
+    write_case(tmp.path(), "plain.json", j);
+    let out = check(tmp.path(), &[]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        text.contains(
+            "intervention_plan.targets[0].actions (what the child reads): \"MAPPA\" is a professionals' word"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("\"reparation\" is a professionals' word: say \"work to put things right\""),
+        "{text}"
+    );
+    assert!(text.contains("intervention_plan.keep_safe[0] (what the child reads): reads at grade"), "{text}");
+    assert!(!text.contains("child_views"), "the child's own words are theirs: {text}");
+}

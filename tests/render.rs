@@ -74,8 +74,8 @@ fn a_psr_draft_reads_like_the_report_it_is() {
     assert!(squash(&text).contains("Stilltocomplete:author'ssignature."), "missing signature listed");
     let squashed = squash(&text);
     assert!(
-        squashed.contains("Enhancedintervention(ASSETscore27):4contactsamonth"),
-        "Scaled Approach proposal"
+        squashed.contains("Interventionlevel:Enhanced(fromASSETscore27):4contactsamonth"),
+        "the proposal's intervention level, from the legacy score"
     );
 }
 

@@ -104,6 +104,10 @@ pub fn serve_worker(input: impl BufRead + Send, output: impl Write) -> Result<()
     // One render thread: the parent runs one worker per job, and Typst lays
     // out on the global rayon pool.
     let _ = rayon::ThreadPoolBuilder::new().num_threads(1).build_global();
+    // Cases are read with the parent's catalogue of disposals.
+    if let Some(catalogue) = setup.config.disposals.loaded.clone() {
+        catalogue.install();
+    }
     let press = Press::new(setup.config.into_owned())?;
     let opts = setup.options.into_owned();
     let mut output = output;

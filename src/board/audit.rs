@@ -260,12 +260,12 @@ impl Model {
         let lac = d(self, "lac.share");
         self.sum("the looked-after share's denominator is the caseload", true, total, &[lac]);
         let new = |m: &Self, k: &str| n(m, &format!("new.{k}"));
-        let sentences: Vec<Option<Var>> = DisposalType::ALL
-            .into_iter()
-            .filter(|k| k.is_sentence())
-            .map(|k| serde_json::to_value(k).ok().and_then(|v| v.as_str().and_then(|k| new(self, k))))
-            .collect();
-        let custody = [new(self, "detention_and_training_order"), new(self, "section250")];
+        let of = |m: &Self, which: fn(DisposalType) -> bool| -> Vec<Option<Var>> {
+            DisposalType::all().filter(|k| which(*k)).map(|k| new(m, k.key())).collect()
+        };
+        let sentences = of(self, DisposalType::is_sentence);
+        let assessed = of(self, |k| k.entry().post_order_assessment);
+        let custody = of(self, DisposalType::is_custodial);
         let custody_new = n(self, "custody.new");
         self.sum("custody is new DTOs and s.250 sentences", true, custody_new, &custody);
         let share_n = n(self, "custody.share");
@@ -273,12 +273,11 @@ impl Model {
         let share_d = d(self, "custody.share");
         self.sum("the custody share's denominator is the new sentences", true, share_d, &sentences);
         let assessed_d = d(self, "assessment.on_time");
-        self.sum("the assessment figure's denominator is the new sentences", true, assessed_d, &sentences);
-        let remand = [new(self, "remand")];
+        self.sum("the assessment figure's denominator is the new sentences", true, assessed_d, &assessed);
+        let remand = of(self, DisposalType::is_remand);
         let remand_new = n(self, "remand.new");
         self.sum("remands are new remands", true, remand_new, &remand);
-        let ooc =
-            ["youth_conditional_caution", "youth_caution", "community_resolution"].map(|k| new(self, k));
+        let ooc = of(self, DisposalType::is_out_of_court);
         let kpi6_n = n(self, "kpi.out_of_court");
         self.sum("KPI 6's numerator is the new out-of-court disposals", true, kpi6_n, &ooc);
         let kpi6_d = d(self, "kpi.out_of_court");

@@ -32,7 +32,7 @@ fn specs(settings: &crate::rules::Settings, policy: &str) -> Vec<Spec> {
         "Children with an order or intervention open on the last day of the quarter.",
         |p| Measure::count(p.caseload().count()),
     ));
-    for k in DisposalType::ALL {
+    for k in DisposalType::all() {
         s.push(spec(
             format!("caseload.{}", slug(k)),
             "Caseload",
@@ -48,7 +48,7 @@ fn specs(settings: &crate::rules::Settings, policy: &str) -> Vec<Spec> {
         "Orders and interventions that started in the quarter.",
         |p| Measure::count(p.started().count()),
     ));
-    for k in DisposalType::ALL {
+    for k in DisposalType::all() {
         s.push(spec(
             format!("new.{}", slug(k)),
             "Caseload",
@@ -173,7 +173,7 @@ fn specs(settings: &crate::rules::Settings, policy: &str) -> Vec<Spec> {
         "Custody and remand",
         "Remands",
         "Remands that started in the quarter.",
-        |p| Measure::count(count(p.started(), |c| kind(c) == Some(DisposalType::Remand))),
+        |p| Measure::count(count(p.started(), |c| kind(c).is_some_and(DisposalType::is_remand))),
     ));
     s.push(spec("psr.gatekept", "Reports and assessments", "PSRs gatekept", format!("PSRs for hearings in the quarter gatekept at a meeting with a manager held before the hearing ÷ PSRs for hearings in the quarter. From the gatekeeping steps recorded in casepress (a manager's agreement, on the day of the meeting recorded or of the agreement), else the case file's gatekeeping meeting date and managers ({}).", cite(Rule::GATEKEEPING)), |p| {
         Measure::ratio(count(p.psrs(), |c| p.gatekept(c)), p.psrs().count())
@@ -216,7 +216,7 @@ fn specs(settings: &crate::rules::Settings, policy: &str) -> Vec<Spec> {
         Measure::ratio(required.iter().filter(|c| p.double_gatekept(c)).count(), required.len())
     }));
     s.push(spec("assessment.on_time", "Reports and assessments", "Assessments within 15 working days", format!("Sentences starting in the quarter assessed within 15 working days of the order being made ÷ sentences starting in the quarter. An assessment dated before the order is the pre-sentence one and does not count. From the case file's order and assessment dates ({}).", cite(Rule::ASSESSMENT)), |p| {
-        let sentences: Vec<&Case> = p.started().filter(|c| kind(c).is_some_and(DisposalType::is_sentence)).collect();
+        let sentences: Vec<&Case> = p.started().filter(|c| kind(c).is_some_and(|k| k.entry().post_order_assessment)).collect();
         let on_time = sentences
             .iter()
             .filter(|c| {

@@ -157,20 +157,15 @@ pub(super) fn spec(
 }
 
 pub(super) fn slug(kind: DisposalType) -> String {
-    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    kind.key().to_owned()
 }
 
 pub(super) fn is_custody(k: DisposalType) -> bool {
-    matches!(k, DisposalType::DetentionAndTrainingOrder | DisposalType::Section250)
+    k.is_custodial()
 }
 
 pub(super) fn is_out_of_court(k: DisposalType) -> bool {
-    matches!(
-        k,
-        DisposalType::YouthConditionalCaution
-            | DisposalType::YouthCaution
-            | DisposalType::CommunityResolution
-    )
+    k.is_out_of_court()
 }
 
 pub(super) fn kind(c: &Case) -> Option<DisposalType> {

@@ -25,7 +25,7 @@ const PROVED_WITHIN_MONTHS: u32 = 18;
 /// Caution or a Youth Conditional Caution (the "statutory cohort"). A
 /// Community Resolution, prevention, bail and remand are not.
 pub fn is_formal(k: DisposalType) -> bool {
-    k.is_sentence() || matches!(k, DisposalType::YouthCaution | DisposalType::YouthConditionalCaution)
+    k.is_formal()
 }
 
 /// One proven outcome of a child's record, the current order included.

@@ -1,17 +1,22 @@
 //! Case data: the typed model, loading and validation.
 //!
 //! Parse, don't validate: once a [`Case`] exists it is known-good (a valid
-//! `case_id`, an ASSET score in range, real dates, known enum values).
+//! `case_id`, a legacy ASSET score in range, real dates, known enum values).
 
+mod assessment;
 mod caseload;
+mod disposal;
 mod error;
 mod file;
 mod id;
 mod limits;
 mod load;
 mod model;
+mod requirement;
 
+pub use assessment::{Assessment, AssetScore, InterventionLevel, RecordedLevel, RiskLevel};
 pub use caseload::{Caseload, LoadFailure, load_each};
+pub use disposal::{AnswersTo, Catalogue, ContactRule, Disposal, DisposalType, PlanKind};
 pub use error::CaseError;
 pub use file::CaseFile;
 pub use id::{CaseId, id_key};
@@ -20,6 +25,12 @@ pub use load::{
     LoadedCase, array_elements, discover, load_file, load_file_each, load_file_limited, parse_bytes,
 };
 pub use model::*;
+pub use requirement::Requirement;
+
+/// The built-in catalogue of disposals as TOML, with its comments.
+pub fn disposal_catalogue_toml() -> &'static str {
+    disposal::BUILT_IN_TOML
+}
 
 /// The JSON Schema of the case format, as `casepress schema` prints it.
 pub fn json_schema() -> serde_json::Value {

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 
-use super::CaseId;
+use super::{Assessment, CaseId, DisposalType};
 
 /// One child's case, as exported from the case management system.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -313,81 +313,6 @@ pub struct Worker {
     pub phone: Option<String>,
 }
 
-/// Court orders and out-of-court disposals.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum DisposalType {
-    /// Referral Order (3-12 months, from the contract).
-    ReferralOrder,
-    /// Youth Rehabilitation Order.
-    YouthRehabilitationOrder,
-    /// YRO with Intensive Supervision and Surveillance.
-    YroIss,
-    /// Detention and Training Order.
-    DetentionAndTrainingOrder,
-    /// Detention under s.250 Sentencing Act 2020.
-    Section250,
-    /// Youth Conditional Caution.
-    YouthConditionalCaution,
-    /// Youth Caution.
-    YouthCaution,
-    /// Community Resolution.
-    CommunityResolution,
-    /// Prevention or diversion, no formal disposal.
-    Prevention,
-    /// Bail supervision and support.
-    BailSupervision,
-    /// Remanded to local authority accommodation or youth detention.
-    Remand,
-}
-
-impl DisposalType {
-    /// Every disposal type, in the order reports list them.
-    pub const ALL: [Self; 11] = [
-        Self::ReferralOrder,
-        Self::YouthRehabilitationOrder,
-        Self::YroIss,
-        Self::DetentionAndTrainingOrder,
-        Self::Section250,
-        Self::YouthConditionalCaution,
-        Self::YouthCaution,
-        Self::CommunityResolution,
-        Self::Prevention,
-        Self::BailSupervision,
-        Self::Remand,
-    ];
-
-    /// How the disposal is written in documents.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::ReferralOrder => "Referral Order",
-            Self::YouthRehabilitationOrder => "Youth Rehabilitation Order",
-            Self::YroIss => "Youth Rehabilitation Order with ISS",
-            Self::DetentionAndTrainingOrder => "Detention and Training Order",
-            Self::Section250 => "Detention under s.250",
-            Self::YouthConditionalCaution => "Youth Conditional Caution",
-            Self::YouthCaution => "Youth Caution",
-            Self::CommunityResolution => "Community Resolution",
-            Self::Prevention => "Prevention",
-            Self::BailSupervision => "Bail Supervision and Support",
-            Self::Remand => "Remand",
-        }
-    }
-
-    /// Whether it is a sentence of the court (Derbyshire practice guidance §2.1's "Court orders"),
-    /// as opposed to bail, remand or an out-of-court disposal.
-    pub fn is_sentence(self) -> bool {
-        matches!(
-            self,
-            Self::ReferralOrder
-                | Self::YouthRehabilitationOrder
-                | Self::YroIss
-                | Self::DetentionAndTrainingOrder
-                | Self::Section250
-        )
-    }
-}
-
 /// The current order or disposal.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -523,101 +448,6 @@ pub enum RequestedReport {
     /// A progress report (a review, a deferred sentence, an application
     /// to revoke or amend an order).
     ProgressReport,
-}
-
-/// Risk and need level used by AssetPlus.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RiskLevel {
-    /// Low.
-    Low,
-    /// Medium.
-    Medium,
-    /// High.
-    High,
-    /// Very high.
-    VeryHigh,
-}
-
-impl RiskLevel {
-    /// Every level, lowest first.
-    pub const ALL: [Self; 4] = [Self::Low, Self::Medium, Self::High, Self::VeryHigh];
-
-    /// How the level is written in documents.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Low => "Low",
-            Self::Medium => "Medium",
-            Self::High => "High",
-            Self::VeryHigh => "Very High",
-        }
-    }
-}
-
-/// The latest assessment.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Assessment {
-    /// Tool used, e.g. AssetPlus.
-    #[serde(default = "default_tool")]
-    pub tool: String,
-    /// Date completed.
-    pub date: NaiveDate,
-    /// ASSET score, 0-64; sets the Scaled Approach level.
-    pub asset_score: AssetScore,
-    /// Likelihood of reoffending.
-    pub reoffending: RiskLevel,
-    /// Risk of serious harm to others (ROSH).
-    pub serious_harm: RiskLevel,
-    /// Safety and wellbeing (vulnerability).
-    pub safety_wellbeing: RiskLevel,
-    /// Date a manager countersigned the assessment.
-    #[serde(default)]
-    pub countersigned: Option<NaiveDate>,
-}
-
-fn default_tool() -> String {
-    "AssetPlus".into()
-}
-
-/// An ASSET score, 0 to 64 inclusive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "i64", into = "u8")]
-pub struct AssetScore(u8);
-
-impl JsonSchema for AssetScore {
-    fn schema_name() -> Cow<'static, str> {
-        "AssetScore".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({"type": "integer", "minimum": 0, "maximum": 64})
-    }
-}
-
-impl AssetScore {
-    /// The score.
-    pub fn get(self) -> u8 {
-        self.0
-    }
-}
-
-impl TryFrom<i64> for AssetScore {
-    type Error = String;
-
-    /// Any whole number parses, so that every bad value gets the range.
-    fn try_from(v: i64) -> Result<Self, Self::Error> {
-        match u8::try_from(v) {
-            Ok(v) if v <= 64 => Ok(Self(v)),
-            _ => Err(format!("ASSET score {v} is out of range: expected 0 to 64 (a whole number)")),
-        }
-    }
-}
-
-impl From<AssetScore> for u8 {
-    fn from(s: AssetScore) -> u8 {
-        s.0
-    }
 }
 
 /// A signature: who signed and when.

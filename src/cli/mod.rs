@@ -122,6 +122,18 @@ enum Command {
         /// Write it to FILE (for editors: a case file's `"$schema"` names it).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// List the disposals of this config's catalogue (default: the built-in one).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Print the catalogue of disposals in use, as TOML: the built-in one,
+    /// or the file `[disposals] catalogue` names. A service's own starts
+    /// from this.
+    Disposals {
+        /// Config file (default: CASEPRESS_CONFIG, else casepress.toml here or
+        /// in the nearest folder above).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
     /// Work with the document templates.
     Templates {
@@ -190,7 +202,20 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::User { action } => serve::user(action),
         Command::Import(a) => import::run_import(a),
         Command::New(a) => import::new(a),
-        Command::Schema { out } => import::schema(out),
+        Command::Schema { out, config } => {
+            if let Some(config) = config {
+                settings::load_config(Some(&config), true)?;
+            }
+            import::schema(out)
+        }
+        Command::Disposals { config } => {
+            let config = settings::load_config(config.as_deref(), false)?;
+            match config.disposals.loaded {
+                Some(catalogue) => print!("{}", toml::to_string(&catalogue)?),
+                None => print!("{}", casepress::case::disposal_catalogue_toml()),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Templates { action: TemplatesAction::Export { dir } } => {
             let exported = casepress::render::export(&dir).context("cannot export templates")?;
             for path in &exported.written {

@@ -74,7 +74,14 @@ pub fn find_config(flag: Option<&Path>) -> Result<Option<Found>> {
 /// Also where it came from (`None`: the defaults).
 pub fn load_config_found(flag: Option<&Path>, required: bool) -> Result<(Config, Option<Found>)> {
     match find_config(flag)? {
-        Some(found) => Ok((Config::load(&found.path)?, Some(found))),
+        Some(found) => {
+            let config = Config::load(&found.path)?;
+            // Cases are read with the service's catalogue of disposals.
+            if let Some(catalogue) = config.disposals.loaded.clone() {
+                catalogue.install();
+            }
+            Ok((config, Some(found)))
+        }
         None if required => anyhow::bail!("{}", discover::none_found()),
         None => Ok((Config::default(), None)),
     }

@@ -71,6 +71,9 @@ struct Context<'a> {
     doc: DocView<'a>,
     child: ChildView,
     service: &'a ServiceView,
+    /// The current order's catalogue entry: what papers need to know of it
+    /// (who the child answers to, which plan).
+    disposal: Option<&'static crate::case::Disposal>,
 }
 
 /// Builds the context of one document.
@@ -104,6 +107,7 @@ pub(super) fn build(req: &RenderRequest<'_>, service: &ServiceView, missing: &[M
             missing,
         },
         service,
+        disposal: req.case.order.as_ref().map(|o| o.kind.entry()),
     };
     Value::from_serialize(&ctx)
 }
@@ -229,7 +233,10 @@ fn event(state: &State, value: Value) -> Value {
 /// `{{ "very_high" | label }}` → `Very High`: display names of enum values.
 fn label(value: Value) -> Value {
     let Some(s) = value.as_str() else { return value };
-    let found = LABELS.iter().find(|(k, _)| *k == s).map(|(_, l)| *l);
+    // Disposals from the catalogue in use, so a service's own entries have their names.
+    let found = DisposalType::named(s)
+        .map(DisposalType::label)
+        .or_else(|| LABELS.iter().find(|(k, _)| *k == s).map(|(_, l)| *l));
     found.map(Value::from).unwrap_or(value)
 }
 
@@ -238,9 +245,6 @@ static LABELS: std::sync::LazyLock<Vec<(String, &'static str)>> = std::sync::Laz
         serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
     }
     let mut all = Vec::new();
-    for d in DisposalType::ALL {
-        all.push((name(d), d.label()));
-    }
     for r in RiskLevel::ALL {
         all.push((name(r), r.label()));
     }

@@ -42,6 +42,9 @@ pub(super) struct Paper {
     pub who_to_call: Vec<Caller>,
     /// The gatekeeping record, for that document.
     pub record: Option<Record>,
+    /// The order's requirements as the child's papers say them: the
+    /// catalogue's sentence for the child, else the court's words.
+    pub rules_for_child: Vec<String>,
 }
 
 /// A court paper gives ages at the hearing: the PSR, the progress report
@@ -72,7 +75,14 @@ pub(super) fn paper(req: &RenderRequest<'_>) -> Paper {
         last_risk_meeting: case.risk_meetings.iter().copied().filter(|m| *m <= req.date).max(),
         who_to_call: who_to_call(case),
         record,
+        rules_for_child: rules_for_child(case),
     }
+}
+
+fn rules_for_child(case: &crate::case::Case) -> Vec<String> {
+    let catalogue = crate::case::Catalogue::active();
+    let requirements = case.order.iter().flat_map(|o| &o.requirements);
+    requirements.map(|r| catalogue.for_child(r).unwrap_or_else(|| r.clone())).collect()
 }
 
 fn long(d: NaiveDate) -> String {

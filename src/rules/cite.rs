@@ -26,6 +26,10 @@ impl Rule {
 
     /// Assessment within 15 working days of a court order.
     pub const ASSESSMENT: Self = Self::own("assessment after a court order");
+    /// A child's plan in young-person friendly language.
+    pub const PLAN_LANGUAGE: Self = Self::own("focus and content of intervention plans");
+    /// The intervention level: the practitioner's judgement, agreed by a manager.
+    pub const INTERVENTION_LEVEL: Self = Self::own("the intervention level");
     /// The service agreement every young person signs.
     pub const SERVICE_AGREEMENT: Self = Self::own("service agreements");
     /// What an intervention plan holds and who signs it.

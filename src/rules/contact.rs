@@ -11,7 +11,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::scaled::{ContactSchedule, InterventionLevel};
+use super::scaled::{AssessedLevel, ContactSchedule, InterventionLevel, assessed_level};
 use crate::case::{Assessment, DisposalType};
 
 /// Which kind of contact applies.
@@ -41,8 +41,10 @@ pub struct Contact {
     pub level: Option<InterventionLevel>,
     /// Contacts a month, for a banded order.
     pub schedule: Option<ContactSchedule>,
-    /// The ASSET score the level is from.
+    /// The legacy ASSET score, where one is recorded.
     pub asset_score: Option<u8>,
+    /// The level and where it came from (judgement or score), for a banded order.
+    pub assessed: Option<AssessedLevel>,
     /// The intervention in a few words, for "not applicable (bail)".
     pub applies_to: &'static str,
     /// The line a professional reads (risk summary, PSR, gatekeeping record).
@@ -56,34 +58,33 @@ pub fn contact(
     assessment: Option<&Assessment>,
     until: Option<NaiveDate>,
 ) -> Contact {
-    use DisposalType as D;
-    let (kind, applies_to) = match disposal {
-        Some(D::DetentionAndTrainingOrder | D::Section250 | D::Remand) => (ContactKind::Custody, "custody"),
-        Some(D::YroIss) => (ContactKind::Iss, "ISS"),
-        Some(D::BailSupervision) => (ContactKind::Bail, "bail"),
-        Some(D::YouthConditionalCaution | D::YouthCaution | D::CommunityResolution) => {
-            (ContactKind::Sessions, "an out-of-court disposal")
-        }
-        Some(D::Prevention) => (ContactKind::Sessions, "prevention"),
-        Some(D::ReferralOrder | D::YouthRehabilitationOrder) | None => match assessment {
+    use crate::case::ContactRule as R;
+    let (kind, applies_to) = match disposal.map(|d| (d.entry().contact, d.is_out_of_court())) {
+        Some((R::Custody, _)) => (ContactKind::Custody, "custody"),
+        Some((R::Iss, _)) => (ContactKind::Iss, "ISS"),
+        Some((R::Bail, _)) => (ContactKind::Bail, "bail"),
+        Some((R::Sessions, true)) => (ContactKind::Sessions, "an out-of-court disposal"),
+        Some((R::Sessions, false)) => (ContactKind::Sessions, "prevention"),
+        Some((R::ScaledApproach, _)) | None => match assessment {
             Some(_) => (ContactKind::Scaled, "a community order"),
             None => (ContactKind::Unassessed, "a community order"),
         },
     };
-    let score = assessment.map(|a| a.asset_score.get());
-    let level = (kind == ContactKind::Scaled)
-        .then(|| assessment.map(|a| InterventionLevel::from_score(a.asset_score)))
-        .flatten();
+    let score = assessment.and_then(|a| a.asset_score).map(|s| s.get());
+    let assessed = (kind == ContactKind::Scaled).then(|| assessment.and_then(assessed_level)).flatten();
+    let level = assessed.as_ref().map(|a| a.level);
     let schedule = level.map(InterventionLevel::contacts);
     let until_text = until.map(|d| format!(", until {}", d.format("%-d %B %Y"))).unwrap_or_default();
     let summary = match (kind, level, schedule) {
-        (ContactKind::Scaled, Some(l), Some(s)) => format!(
-            "Scaled Approach: {} intervention (ASSET score {}): {} contacts a month for the first three months, then {} a month{until_text}.",
-            l.label(),
-            score.unwrap_or_default(),
+        (ContactKind::Scaled, Some(_), Some(s)) => format!(
+            "Intervention level: {}: {} contacts a month for the first three months, then {} a month{until_text}.",
+            assessed.as_ref().map(|a| a.text.as_str()).unwrap_or_default(),
             s.first_three_months,
             s.thereafter
         ),
+        (ContactKind::Scaled, ..) => {
+            "Not yet set: record the intervention level, agreed by a manager.".to_owned()
+        }
         (ContactKind::Custody, ..) => {
             "In custody: the case manager visits, as the intervention plan sets out.".to_owned()
         }
@@ -92,7 +93,7 @@ pub fn contact(
         (ContactKind::Sessions, ..) => format!("The sessions in the intervention plan{until_text}."),
         _ => "Not yet set: there is no assessment.".to_owned(),
     };
-    Contact { kind, level, schedule, asset_score: score, applies_to, summary }
+    Contact { kind, level, schedule, asset_score: score, assessed, applies_to, summary }
 }
 
 #[cfg(test)]
@@ -108,19 +109,43 @@ mod tests {
     #[test]
     fn only_a_community_order_has_contacts_a_month() {
         let a = assessment(36);
-        for d in [DisposalType::DetentionAndTrainingOrder, DisposalType::Remand, DisposalType::YroIss] {
+        for d in
+            ["detention_and_training_order", "remand", "yro_iss"].map(|k| DisposalType::named(k).unwrap())
+        {
             let c = contact(Some(d), Some(&a), None);
             assert!(c.schedule.is_none() && c.level.is_none(), "{d:?}: {c:?}");
             assert!(!c.summary.contains("a month"), "{d:?}: {}", c.summary);
         }
-        let yro = contact(Some(DisposalType::YouthRehabilitationOrder), Some(&a), None);
+        let yro = contact(DisposalType::named("youth_rehabilitation_order"), Some(&a), None);
         assert_eq!(yro.schedule, Some(ContactSchedule { first_three_months: 8, thereafter: 4 }));
         assert!(
-            yro.summary.contains("Intensive intervention (ASSET score 36): 8 contacts a month"),
+            yro.summary.contains("Intervention level: Intensive (from ASSET score 36): 8 contacts a month"),
             "{yro:?}"
         );
-        let unassessed = contact(Some(DisposalType::ReferralOrder), None, None);
+        let unassessed = contact(DisposalType::named("referral_order"), None, None);
         assert_eq!(unassessed.kind, ContactKind::Unassessed);
-        assert_eq!(contact(Some(DisposalType::BailSupervision), Some(&a), None).applies_to, "bail");
+        assert_eq!(contact(DisposalType::named("bail_supervision"), Some(&a), None).applies_to, "bail");
+    }
+
+    #[test]
+    fn a_recorded_judgement_sets_the_level_over_a_legacy_score() {
+        let mut a = assessment(36);
+        a.intervention_level = Some(crate::case::RecordedLevel {
+            level: InterventionLevel::Enhanced,
+            agreed_by: Some("Declan Hughes".into()),
+            agreed_date: NaiveDate::from_ymd_opt(2026, 11, 3),
+        });
+        let c = contact(DisposalType::named("referral_order"), Some(&a), None);
+        assert_eq!(c.schedule, Some(ContactSchedule { first_three_months: 4, thereafter: 2 }));
+        assert!(
+            c.summary.starts_with(
+                "Intervention level: Enhanced (practitioner's judgement, agreed by Declan Hughes on 3 November 2026): 4 contacts"
+            ),
+            "{c:?}"
+        );
+        a.intervention_level = None;
+        a.asset_score = None;
+        let unset = contact(DisposalType::named("referral_order"), Some(&a), None);
+        assert!(unset.level.is_none() && unset.summary.starts_with("Not yet set"), "{unset:?}");
     }
 }

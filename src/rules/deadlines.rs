@@ -31,7 +31,7 @@ pub fn deadlines(
     // completed within 15 working days of the Order being made."
     // An assessment completed before the order was made is the
     // pre-sentence one: it does not meet this deadline.
-    if let Some(order) = case.order.as_ref().filter(|o| o.kind.is_sentence()) {
+    if let Some(order) = case.order.as_ref().filter(|o| o.kind.entry().post_order_assessment) {
         let done = post_order_assessment(case);
         let due = cal.add_working_days(order.start_date, 15);
         out.push(DueDate::new(

@@ -3,7 +3,7 @@
 use chrono::Months;
 use serde::Serialize;
 
-use super::{Rule, forms, psr, risk};
+use super::{ContactKind, Rule, contact, forms, psr, risk, scaled};
 use crate::case::Case;
 
 /// How serious a finding is.
@@ -58,6 +58,11 @@ pub fn findings(case: &Case, double_gatekeeping_done: bool) -> Vec<Finding> {
             }
             _ => {}
         }
+    }
+
+    level_findings(case, &mut out);
+    for h in super::plain::hard_text(case) {
+        warn(&mut out, Rule::PLAN_LANGUAGE, format!("{} (what the child reads): {}", h.field, h.message));
     }
 
     if let Some(p) = &case.pprc
@@ -214,4 +219,41 @@ pub fn findings(case: &Case, double_gatekeeping_done: bool) -> Vec<Finding> {
         warn(&mut out, Rule::PSR_WRITING, format!("PSR language: `{}` in {}", f.phrase, f.field));
     }
     out
+}
+
+/// The intervention level: recorded, agreed by a manager, and agreeing
+/// with a legacy ASSET score where there is one.
+fn level_findings(case: &Case, out: &mut Vec<Finding>) {
+    let Some(a) = &case.assessment else { return };
+    if let Some((recorded, banded, score)) = scaled::disagreement(a) {
+        warn(
+            out,
+            Rule::INTERVENTION_LEVEL,
+            format!(
+                "intervention level recorded as {} but ASSET score {score} gives {} under the Scaled Approach table: correct one, or record why the judgement differs",
+                recorded.label(),
+                banded.label()
+            ),
+        );
+    }
+    if let Some(r) = &a.intervention_level
+        && (r.agreed_by.is_none() || r.agreed_date.is_none())
+    {
+        warn(
+            out,
+            Rule::INTERVENTION_LEVEL,
+            format!(
+                "intervention level {} is the practitioner's judgement: record the manager who agreed it and the date",
+                r.level.label()
+            ),
+        );
+    }
+    let banded = contact(case.order.as_ref().map(|o| o.kind), Some(a), None);
+    if banded.kind == ContactKind::Scaled && banded.level.is_none() {
+        warn(
+            out,
+            Rule::INTERVENTION_LEVEL,
+            "no intervention level: record the practitioner's judgement (standard, enhanced or intensive), agreed by a manager",
+        );
+    }
 }

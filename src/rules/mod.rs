@@ -14,6 +14,7 @@ mod findings;
 mod forms;
 mod gatekeeping;
 mod historic;
+pub mod plain;
 mod psr;
 mod recorded;
 mod risk;
@@ -44,7 +45,7 @@ pub use historic::historic;
 pub use psr::{LanguageFinding, language_findings};
 pub use recorded::RecordedGatekeeping;
 pub use risk::{PlanStatus, risk_meeting_triggers, rmp_required, vmp_required};
-pub use scaled::{ContactSchedule, InterventionLevel};
+pub use scaled::{AssessedLevel, ContactSchedule, InterventionLevel, LevelSource, assessed_level};
 pub use settings::Settings;
 pub use working_hours::{WorkingHours, london};
 pub use y2a::turning_18;
@@ -69,9 +70,12 @@ pub struct Facts {
     pub intervention_level: Option<InterventionLevel>,
     /// Contacts a month for that level (`contact`'s).
     pub contacts: Option<ContactSchedule>,
-    /// The Scaled Approach level of the assessment, whatever the current
+    /// The intervention level of the assessment, whatever the current
     /// intervention (bail, for one).
     pub proposed_level: Option<InterventionLevel>,
+    /// That level and where it came from: the practitioner's judgement, or
+    /// a legacy ASSET score.
+    pub assessed: Option<AssessedLevel>,
     /// How often we would meet on the sentence a PSR proposes.
     pub proposed_contact: Option<Contact>,
     /// When the PSR is due to managers, if a hearing is set.
@@ -139,7 +143,7 @@ pub fn derive_recorded(
         double_gatekeeping_done(case)
             && case.gatekeeping.as_ref().and_then(|g| g.meeting_date).is_none_or(|d| d <= today)
     };
-    let proposed = case.assessment.as_ref().map(|a| InterventionLevel::from_score(a.asset_score));
+    let assessed = case.assessment.as_ref().and_then(assessed_level);
     let order = case.order.as_ref();
     let current = contact(order.map(|o| o.kind), case.assessment.as_ref(), order.and_then(|o| o.end_date));
     let proposal = case.psr.as_ref().and_then(|p| p.proposal.as_ref());
@@ -151,7 +155,8 @@ pub fn derive_recorded(
         intervention_level: current.level,
         contacts: current.schedule,
         contact: current,
-        proposed_level: proposed,
+        proposed_level: assessed.as_ref().map(|a| a.level),
+        assessed,
         proposed_contact: proposal.map(|p| contact(Some(p.sentence), case.assessment.as_ref(), None)),
         gatekeeping_due: gatekeeping_due(case, calendar, settings).and_then(|d| d.to_managers),
         double_gatekeeping_required: double_gatekeeping_required(case),

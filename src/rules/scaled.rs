@@ -1,22 +1,13 @@
-//! The Scaled Approach: intervention level and contact schedule from the
-//! ASSET score (Wolverhampton YOT guidance §8).
+//! The intervention level and its contact schedule. The level is the
+//! practitioner's judgement where recorded (AssetPlus); a legacy ASSET
+//! score sets it through the Scaled Approach table (Wolverhampton YOT
+//! guidance §8) where no judgement is recorded.
 
-use schemars::JsonSchema;
+use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::case::AssetScore;
-
-/// Intervention level under the Scaled Approach.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum InterventionLevel {
-    /// ASSET 0-14.
-    Standard,
-    /// ASSET 15-32.
-    Enhanced,
-    /// ASSET 33-64.
-    Intensive,
-}
+pub use crate::case::InterventionLevel;
+use crate::case::{Assessment, AssetScore};
 
 /// Contacts per month: in the first three months, then for the rest of the order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -56,6 +47,71 @@ impl InterventionLevel {
             Self::Intensive => "Intensive",
         }
     }
+}
+
+/// Where a level came from: the practitioner's judgement, or a legacy ASSET score.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LevelSource {
+    /// Recorded by the practitioner, agreed (or not yet) by a manager.
+    Judgement {
+        /// The manager who agreed it.
+        agreed_by: Option<String>,
+        /// When.
+        agreed_date: Option<NaiveDate>,
+    },
+    /// Derived from the ASSET score by the Scaled Approach table.
+    AssetScore {
+        /// The score.
+        score: u8,
+    },
+}
+
+/// The assessment's intervention level and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AssessedLevel {
+    /// Standard, enhanced or intensive.
+    pub level: InterventionLevel,
+    /// Judgement or score.
+    pub source: LevelSource,
+    /// "Enhanced (practitioner's judgement, agreed by Declan Hughes on 3
+    /// November 2026)" or "Enhanced (from ASSET score 27)": what papers print.
+    pub text: String,
+}
+
+/// The level of `assessment`: the recorded judgement first, else the
+/// legacy score's band; none when neither is recorded.
+pub fn assessed_level(assessment: &Assessment) -> Option<AssessedLevel> {
+    let (level, source) = match (&assessment.intervention_level, assessment.asset_score) {
+        (Some(r), _) => {
+            (r.level, LevelSource::Judgement { agreed_by: r.agreed_by.clone(), agreed_date: r.agreed_date })
+        }
+        (None, Some(score)) => {
+            (InterventionLevel::from_score(score), LevelSource::AssetScore { score: score.get() })
+        }
+        (None, None) => return None,
+    };
+    let why = match &source {
+        LevelSource::Judgement { agreed_by: Some(who), agreed_date: Some(on) } => {
+            format!("practitioner's judgement, agreed by {who} on {}", on.format("%-d %B %Y"))
+        }
+        LevelSource::Judgement { agreed_by: Some(who), agreed_date: None } => {
+            format!("practitioner's judgement, agreed by {who}")
+        }
+        LevelSource::Judgement { .. } => "practitioner's judgement, not yet agreed by a manager".to_owned(),
+        LevelSource::AssetScore { score } => format!("from ASSET score {score}"),
+    };
+    let text = format!("{} ({why})", level.label());
+    Some(AssessedLevel { level, source, text })
+}
+
+/// A recorded level that the legacy score's band disagrees with, as
+/// (recorded, from the score, score).
+pub fn disagreement(assessment: &Assessment) -> Option<(InterventionLevel, InterventionLevel, u8)> {
+    let recorded = assessment.intervention_level.as_ref()?.level;
+    let score = assessment.asset_score?;
+    let banded = InterventionLevel::from_score(score);
+    (banded != recorded).then_some((recorded, banded, score.get()))
 }
 
 #[cfg(test)]

@@ -109,8 +109,8 @@ fn row_label(field: &Field, i: usize, col: &Field) -> String {
 /// box by yes or no.
 fn words_of(value: &str, input: Input) -> String {
     match input {
-        Input::Choice(options) => {
-            options.iter().find(|(v, _)| *v == value).map_or(value, |(_, words)| words).to_owned()
+        Input::Choice(_) | Input::Disposal => {
+            input.options().iter().find(|(v, _)| *v == value).map_or(value, |(_, words)| words).to_owned()
         }
         Input::Check if value.is_empty() => "No".into(),
         Input::Check => "Yes".into(),

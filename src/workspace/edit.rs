@@ -406,8 +406,8 @@ fn parsed(text: &str, input: Input) -> Result<Option<Value>, String> {
             Value::Number(text.parse::<u16>().map_err(|_| format!("{text} is not a whole number"))?.into())
         }
         Input::Check => Value::Bool(true),
-        Input::Choice(options) => {
-            if !options.iter().any(|(v, _)| *v == text) {
+        Input::Choice(_) | Input::Disposal => {
+            if !input.options().iter().any(|(v, _)| *v == text) {
                 return Err("choose one of the options".into());
             }
             Value::String(text.to_owned())

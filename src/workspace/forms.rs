@@ -20,6 +20,8 @@ pub enum Input {
     Check,
     /// One of a list: (value in the case file, words shown).
     Choice(&'static [(&'static str, &'static str)]),
+    /// One of the catalogue's disposals that a PSR may propose.
+    Disposal,
     /// A list of short items, one per line.
     Lines,
     /// A list of records, one row each, with these fields.
@@ -73,20 +75,6 @@ const REPORT_TYPES: &[(&str, &str)] =
 
 const CHILD_ANSWERS: &[(&str, &str)] =
     &[("agrees", "Agrees"), ("does_not_agree", "Does not agree"), ("could_not_answer", "Could not answer")];
-
-const SENTENCES: &[(&str, &str)] = &[
-    ("referral_order", "Referral Order"),
-    ("youth_rehabilitation_order", "Youth Rehabilitation Order"),
-    ("yro_iss", "Youth Rehabilitation Order with ISS"),
-    ("detention_and_training_order", "Detention and Training Order"),
-    ("section250", "Detention under s.250"),
-    ("youth_conditional_caution", "Youth Conditional Caution"),
-    ("youth_caution", "Youth Caution"),
-    ("community_resolution", "Community Resolution"),
-    ("prevention", "Prevention"),
-    ("bail_supervision", "Bail Supervision and Support"),
-    ("remand", "Remand"),
-];
 
 const NARRATIVE_HINT: &str = "Write for the magistrates: plain words, facts and their sources.";
 
@@ -188,7 +176,7 @@ const PSR: &[Section] = &[
         title: "Conclusion and proposal",
         fields: &[
             f("psr.conclusion", "Conclusion", "", Input::Area),
-            f("psr.proposal.sentence", "Sentence proposed", "", Input::Choice(SENTENCES)),
+            f("psr.proposal.sentence", "Sentence proposed", "", Input::Disposal),
             f("psr.proposal.length_months", "Length in months", "", Input::Number),
             f(
                 "psr.proposal.requirements",
@@ -423,23 +411,30 @@ pub fn locate(kind: DocumentKind, path: &str) -> Option<(&'static Section, &'sta
     })
 }
 
-/// The sentences in the order `DisposalType::ALL` lists them (checked by a test).
-pub fn sentence_values() -> impl Iterator<Item = &'static str> {
-    SENTENCES.iter().map(|(v, _)| *v)
+impl Input {
+    /// The options of a choice, as (value in the case file, words shown):
+    /// a disposal's from the catalogue in use.
+    pub fn options(self) -> Vec<(&'static str, &'static str)> {
+        match self {
+            Self::Choice(options) => options.to_vec(),
+            Self::Disposal => crate::case::DisposalType::all()
+                .filter(|d| d.entry().psr)
+                .map(|d| (d.key(), d.label()))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::case::DisposalType;
 
     #[test]
-    fn every_sentence_choice_is_a_disposal_the_case_format_knows() {
-        let known: Vec<String> = DisposalType::ALL
-            .iter()
-            .map(|d| serde_json::to_value(d).unwrap().as_str().unwrap().to_owned())
-            .collect();
-        assert_eq!(sentence_values().collect::<Vec<_>>(), known);
+    fn the_sentence_choices_are_the_catalogues_disposals_a_psr_may_propose() {
+        let values: Vec<&str> = Input::Disposal.options().iter().map(|(v, _)| *v).collect();
+        assert_eq!(values[..3], ["referral_order", "youth_rehabilitation_order", "yro_iss"]);
+        assert!(values.contains(&"remand") && !values.contains(&"turnaround"), "{values:?}");
     }
 
     #[test]

@@ -53,11 +53,8 @@ impl Model {
         let places = d(self, "kpi.board_attendance");
         self.sum("every meeting held has a place expected", false, places, &[meetings]);
         // First-time entrants, known or not, are new formal entries.
-        let new = |m: &Self, k: DisposalType| {
-            serde_json::to_value(k).ok().and_then(|v| v.as_str().and_then(|k| n(m, &format!("new.{k}"))))
-        };
-        let formal: Vec<Option<Var>> = DisposalType::ALL
-            .into_iter()
+        let new = |m: &Self, k: DisposalType| n(m, &format!("new.{}", k.key()));
+        let formal: Vec<Option<Var>> = DisposalType::all()
             .filter(|k| crate::board::plan_indicators::is_formal(*k))
             .map(|k| new(self, k))
             .collect();

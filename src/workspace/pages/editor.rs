@@ -141,7 +141,7 @@ pub(super) fn input_name(input: Input) -> &'static str {
         Input::Date => "date",
         Input::Number => "number",
         Input::Check => "check",
-        Input::Choice(_) => "choice",
+        Input::Choice(_) | Input::Disposal => "choice",
         Input::Lines => "lines",
         Input::Rows(_) => "rows",
     }
@@ -182,10 +182,7 @@ pub(super) fn field_view(name: String, field: &forms::Field, e: &Editing<'_>) ->
         label: field.label,
         hint: field.hint,
         input: input_name(field.input),
-        options: match field.input {
-            Input::Choice(options) => options.iter().map(|(value, label)| Opt { value, label }).collect(),
-            _ => Vec::new(),
-        },
+        options: field.input.options().into_iter().map(|(value, label)| Opt { value, label }).collect(),
         rows,
         name,
     }

@@ -1,0 +1,166 @@
+//! Plain words in what a child reads: the writer's own text in the child's
+//! plan and agreement, at a Flesch–Kincaid grade of 6 or below (a reading
+//! age of about 11) and without professionals' jargon. Derbyshire practice
+//! guidance §4.2: "Ensure targets are written in young-person friendly
+//! language and are not too long."
+
+use crate::case::Case;
+
+/// Professionals' words a child should not meet, with a plain alternative
+/// where one is known. Acronyms match in capitals only.
+const JARGON: &[(&str, Option<&str>)] = &[
+    ("MAPPA", None),
+    ("PPRC", None),
+    ("ROSH", None),
+    ("ROTL", Some("time out of custody, with permission")),
+    ("release on temporary licence", Some("time out of custody, with permission")),
+    ("Scaled Approach", None),
+    ("ASSET score", None),
+    ("reparation", Some("work to put things right")),
+    ("compliance", Some("keeping to the rules")),
+    ("ETE", Some("school, college or work")),
+];
+
+/// The grade above which a child's paper is too hard.
+pub const MAX_GRADE: f64 = 6.0;
+
+/// One field a child reads that is too hard, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HardText {
+    /// Where, as a JSON path: `intervention_plan.targets[0].actions`.
+    pub field: String,
+    /// What to change.
+    pub message: String,
+}
+
+/// Every child-facing field of `case` that reads above grade 6 or holds jargon.
+pub fn hard_text(case: &Case) -> Vec<HardText> {
+    let mut fields: Vec<(String, &str)> = Vec::new();
+    if let Some(p) = &case.intervention_plan {
+        for (i, t) in p.targets.iter().enumerate() {
+            fields.push((format!("intervention_plan.targets[{i}].target"), &t.target));
+            for (name, v) in [("actions", &t.actions), ("progress", &t.progress)] {
+                if let Some(v) = v {
+                    fields.push((format!("intervention_plan.targets[{i}].{name}"), v));
+                }
+            }
+        }
+        for (i, v) in p.keep_safe.iter().enumerate() {
+            fields.push((format!("intervention_plan.keep_safe[{i}]"), v));
+        }
+        for (name, v) in [("make_it_easier", &p.make_it_easier), ("restorative", &p.restorative)] {
+            if let Some(v) = v {
+                fields.push((format!("intervention_plan.{name}"), v));
+            }
+        }
+    }
+    if let Some(a) = &case.service_agreement {
+        for (name, list) in [
+            ("service_commitments", &a.service_commitments),
+            ("young_person_commitments", &a.young_person_commitments),
+        ] {
+            for (i, v) in list.iter().enumerate() {
+                fields.push((format!("service_agreement.{name}[{i}]"), v));
+            }
+        }
+    }
+    fields
+        .into_iter()
+        .flat_map(|(field, text)| {
+            problems(text).into_iter().map(move |message| HardText { field: field.clone(), message })
+        })
+        .collect()
+}
+
+/// What is hard about `text`: each jargon word (with its plain
+/// alternative), and a grade above 6.
+pub fn problems(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (word, plain) in JARGON {
+        if contains_word(text, word) {
+            out.push(match plain {
+                Some(p) => format!("\"{word}\" is a professionals' word: say \"{p}\""),
+                None => format!("\"{word}\" is a professionals' word: say what it means for the child"),
+            });
+        }
+    }
+    if text.split_whitespace().count() >= 8 {
+        let g = grade(text);
+        if g > MAX_GRADE {
+            out.push(format!("reads at grade {g:.1}: shorter sentences and words, for grade 6 or below"));
+        }
+    }
+    out
+}
+
+fn contains_word(text: &str, word: &str) -> bool {
+    let acronym = word.chars().all(|c| c.is_ascii_uppercase());
+    let (hay, needle) =
+        if acronym { (text.to_owned(), word.to_owned()) } else { (text.to_lowercase(), word.to_lowercase()) };
+    hay.match_indices(&needle).any(|(i, _)| {
+        let before = hay[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+        let after = hay[i + needle.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+        before && after
+    })
+}
+
+/// Syllables in a word, by vowel groups (a silent final "e" does not count).
+fn syllables(word: &str) -> usize {
+    let w: Vec<char> = word.to_lowercase().chars().filter(|c| c.is_ascii_alphabetic()).collect();
+    if w.is_empty() {
+        return 0;
+    }
+    let vowel = |c: char| "aeiouy".contains(c);
+    let mut count = 0;
+    let mut previous = false;
+    for &c in &w {
+        let v = vowel(c);
+        if v && !previous {
+            count += 1;
+        }
+        previous = v;
+    }
+    let n = w.len();
+    let silent_e = n > 2 && w[n - 1] == 'e' && !vowel(w[n - 2]);
+    let consonant_le = n > 2 && w[n - 2] == 'l' && !vowel(w[n - 3]);
+    if silent_e && !consonant_le {
+        count -= 1;
+    }
+    count.max(1)
+}
+
+/// The Flesch–Kincaid grade of a text: its sentences end at . ? ! ; or a line.
+pub fn grade(text: &str) -> f64 {
+    let sentences = text
+        .split(['.', '?', '!', ';', '\n'])
+        .filter(|s| s.split_whitespace().next().is_some())
+        .count()
+        .max(1);
+    let words: Vec<&str> = text.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).collect();
+    let syllables: usize = words.iter().map(|w| syllables(w)).sum();
+    let n = words.len().max(1) as f64;
+    0.39 * n / sentences as f64 + 11.8 * syllables as f64 / n - 15.59
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jargon_is_named_with_its_plain_alternative_where_known() {
+        let p = problems("Your MAPPA level 2 meeting. Then reparation at the park.");
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert!(p[0].starts_with("\"MAPPA\" is a professionals' word: say what it means"), "{p:?}");
+        assert!(p[1].contains("say \"work to put things right\""), "{p:?}");
+        assert!(problems("We will meet at the setter's house.").is_empty(), "ETE inside a word is not ETE");
+    }
+
+    #[test]
+    fn a_hard_sentence_is_found_and_a_plain_one_is_not() {
+        assert!(problems("You will see Tom every week and you can tell him how it is going.").is_empty());
+        let hard = problems(
+            "Participation in structured consequential-thinking interventions facilitating desistance and accountability.",
+        );
+        assert!(hard.iter().any(|p| p.starts_with("reads at grade")), "{hard:?}");
+    }
+}
