@@ -171,6 +171,10 @@ pub fn file_inbox_locked(
     items.sort_by_key(|i| !i.safety_link);
     // "Done" lines before the inbox removals they allow.
     filer.ledger_file.sync().map_err(SetupError::Input)?;
+    // The summaries commands read: derived, so a failure only slows them.
+    if let Err(e) = lock.ledger(press.records()).and_then(|l| l.save_summaries().map_err(SetupError::from)) {
+        tracing::warn!("the ledger's summary index could not be written: {e}");
+    }
     store::sync_dir(&opts.inbox)?;
     Ok(FilingReport { items, unloaded: caseload.failures.clone(), problems })
 }
