@@ -3,7 +3,7 @@
 //! `statements status` and the board count), written by the holder of the
 //! filing lock as it follows the ledger, so that a command reads the
 //! summaries and the ledger's few newest lines rather than parsing every
-//! decision (decision 0194).
+//! decision (decision 0193).
 //!
 //! The index is derived, never the record: it is appended without a sync,
 //! and a reader that finds it missing, damaged, made from another ledger
