@@ -96,10 +96,19 @@ pub struct SmtpConfig {
     /// doubled each time, up to 30 minutes.
     #[serde(default = "default_retry_seconds")]
     pub retry_seconds: u64,
+    /// The longest any one step with the server may take (connecting, its
+    /// greeting, each command's answer); a server that accepts and never
+    /// answers fails the attempt after this long (decision 0192).
+    #[serde(default = "default_smtp_timeout_seconds")]
+    pub timeout_seconds: u64,
 }
 
 fn default_retry_seconds() -> u64 {
     30
+}
+
+fn default_smtp_timeout_seconds() -> u64 {
+    10
 }
 
 /// How the connection to the mail server is protected.
@@ -373,9 +382,12 @@ impl Default for StatementsConfig {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct WatchConfig {
-    /// Seconds between looks at the inbox. Polling, not file-system events:
-    /// those do not fire on the network shares portal downloads land on.
+    /// Seconds between looks at the inbox: the only looks when polling,
+    /// the fallback beside file-system events.
     pub poll_seconds: u64,
+    /// `auto` (default), `events` or `poll`: whether the watcher also
+    /// reacts to file-system events (decision 0190).
+    pub mode: WatchMode,
     /// `statements status` exits 1 when the watcher has not been seen for
     /// this long (default: three polls).
     pub stale_after_seconds: Option<u64>,
@@ -383,8 +395,22 @@ pub struct WatchConfig {
 
 impl Default for WatchConfig {
     fn default() -> Self {
-        Self { poll_seconds: 10, stale_after_seconds: None }
+        Self { poll_seconds: 10, mode: WatchMode::Auto, stale_after_seconds: None }
     }
+}
+
+/// How the watcher learns that a statement has arrived (decision 0190).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WatchMode {
+    /// File-system events, unless the inbox is on a network share (NFS,
+    /// SMB/CIFS, a FUSE mount), where they do not arrive: then polling.
+    #[default]
+    Auto,
+    /// File-system events, with a look every `poll_seconds` as well.
+    Events,
+    /// A look every `poll_seconds` only.
+    Poll,
 }
 
 impl WatchConfig {

@@ -210,3 +210,46 @@ fn the_nightly_run_carries_out_queued_desk_decisions_and_emails_the_notices() {
         sink.messages().iter().any(|m| m.1.contains("priya.natarajan@") && m.2.contains("MOMO-Q1"))
     });
 }
+
+/// A mail server that accepts connections and never says a word: each
+/// connection is held open, unanswered, until the test ends.
+fn silent_server() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    port
+}
+
+#[test]
+fn a_mail_server_that_never_answers_holds_up_no_filing() {
+    let ws = Workspace::new();
+    with_smtp(&ws, silent_server());
+    let w = watcher(&ws);
+    // Six notices owed to a server that never answers (each attempt waits
+    // out its time limit), then a Safety Link statement: it is filed and
+    // escalated while the notices wait, and the watcher keeps its heartbeat.
+    ws.put("a.pdf", &statement_pdf(&jay("MOMO-H1", true), Layout::Lines));
+    ws.put("b.pdf", &statement_pdf(&jay("MOMO-H2", true), Layout::Lines));
+    until("the first two are filed", 30, || fs::read_dir(ws.inbox()).unwrap().next().is_none());
+    ws.put("c.pdf", &statement_pdf(&jay("MOMO-H3", true), Layout::Lines));
+    until("the Safety Link statement is filed while the mail server says nothing", 30, || {
+        fs::read_dir(ws.inbox()).unwrap().next().is_none()
+    });
+    let (_, text) = ws.status();
+    assert!(text.contains("Safety Link escalations: 3"), "{text}");
+    assert!(text.contains("MOMO-H3"), "{text}");
+    assert!(!text.contains("WATCHER NOT SEEN"), "the heartbeat is written while mail waits: {text}");
+    // A round stops at the first attempt the server does not answer: one
+    // notice has waited out the time limit, the rest were not tried.
+    until("the unanswered attempt is recorded as failed", 60, || ws.status().1.contains("NOTICES NOT SENT"));
+    let (code, text) = ws.status();
+    assert!(text.contains("NOTICES NOT SENT: 1\n"), "{text}");
+    assert!(text.contains("1 attempt(s), last: "), "{text}");
+    assert_eq!(code, Some(1));
+    stop(w);
+}

@@ -180,3 +180,44 @@ fn status_exits_1_when_the_watcher_has_not_been_seen() {
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("WATCHER NOT SEEN for"), "{text}");
 }
+
+/// The config with a settle time of an hour and the watcher's `mode`.
+fn settle_for_an_hour(ws: &Workspace, mode: &str) {
+    let config = ws.path().join("casepress.toml");
+    let text = fs::read_to_string(&config).unwrap();
+    assert!(text.contains("settle_seconds = 0 "), "the sample config settles at once");
+    let text = text.replace("settle_seconds = 0 ", "settle_seconds = 3600 ");
+    fs::write(&config, format!("{text}\n[statements.watch]\npoll_seconds = 1\nmode = \"{mode}\"\n")).unwrap();
+}
+
+#[test]
+fn with_events_a_file_seen_finished_is_filed_without_waiting_to_settle() {
+    let ws = Workspace::new();
+    settle_for_an_hour(&ws, "events");
+    let mut child = watcher(&ws, &[]);
+    until("the first heartbeat", 20, || heartbeat(&ws).is_some());
+    assert_eq!(heartbeat(&ws).unwrap()["events"], true);
+    // Written and closed: the close is the writer saying it has finished.
+    ws.put("a.pdf", &statement_pdf(&jay("MOMO-E1", true), Layout::Lines));
+    // Written elsewhere and moved in, as a browser's download is.
+    let outside = ws.path().join("b.pdf.part");
+    fs::write(&outside, statement_pdf(&jay("MOMO-E2", false), Layout::Table)).unwrap();
+    fs::rename(&outside, ws.inbox().join("b.pdf")).unwrap();
+    until("both are filed, an hour before they would have settled", 30, || inbox_empty(&ws));
+    assert!(terminate(&mut child).success());
+    assert_consistent(&ws, 2);
+}
+
+#[test]
+fn polling_only_keeps_the_settle_time() {
+    let ws = Workspace::new();
+    settle_for_an_hour(&ws, "poll");
+    ws.put("a.pdf", &statement_pdf(&jay("MOMO-P1", false), Layout::Lines));
+    let mut child = watcher(&ws, &[]);
+    until("three looks", 30, || heartbeat(&ws).is_some_and(|h| h["polls"].as_u64() >= Some(3)));
+    let beat = heartbeat(&ws).unwrap();
+    assert_eq!(beat["events"], false);
+    assert_eq!(beat["handled"], 0, "modified within the settle time: left for a later look");
+    assert!(ws.inbox().join("a.pdf").exists());
+    assert!(terminate(&mut child).success());
+}

@@ -135,6 +135,7 @@ pub fn statements(action: StatementsAction) -> Result<ExitCode> {
                 inbox,
                 cases: config.paths.cases.clone(),
                 poll: std::time::Duration::from_secs(poll.max(1)),
+                mode: config.statements.watch.as_ref().map(|w| w.mode).unwrap_or_default(),
             };
             let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
             for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {

@@ -1,6 +1,8 @@
 //! The inbox: which files to consider, whether each has finished arriving,
 //! and reading one (capped, hashed, with its sidecar). No decisions here.
 
+use std::collections::HashMap;
+use std::ffi::OsString;
 use std::fs::{self, File};
 use std::io::{self, Read};
 use std::os::unix::fs::MetadataExt;
@@ -120,13 +122,37 @@ impl Identity {
     }
 }
 
+/// Files the watcher saw finished, by name in the inbox: closed after
+/// writing, or moved in whole, with their identity then (decision 0191).
+pub type SeenWhole = HashMap<OsString, Identity>;
+
+/// When an inbox file may be read: it is whole.
+#[derive(Debug, Clone, Copy)]
+pub struct Settle<'a> {
+    /// A file modified more recently than this is still arriving.
+    pub quiet: Duration,
+    /// Files the watcher saw finished: whole at once while unchanged since.
+    pub seen_whole: &'a SeenWhole,
+}
+
+impl Settle<'_> {
+    /// Whether a file with this name and metadata is whole: unchanged since
+    /// the watcher saw it finished, or untouched for the quiet time.
+    fn is_whole(&self, path: &Path, m: &fs::Metadata) -> Result<bool, String> {
+        let seen = path.file_name().and_then(|n| self.seen_whole.get(n));
+        if seen == Some(&Identity::of(m)) {
+            return Ok(true);
+        }
+        let modified = m.modified().map_err(|e| e.to_string())?;
+        Ok(SystemTime::now().duration_since(modified).unwrap_or_default() >= self.quiet)
+    }
+}
+
 /// Reads an inbox file once it has settled: `Ok(Err(reason))` when
 /// it is still arriving or changed while being read (left for the next run).
-pub fn read_settled(path: &Path, settle: Duration) -> Result<Result<Arrived, &'static str>, String> {
+pub fn read_settled(path: &Path, settle: &Settle) -> Result<Result<Arrived, &'static str>, String> {
     let before = fs::metadata(path).map_err(|e| e.to_string())?;
-    let age =
-        SystemTime::now().duration_since(before.modified().map_err(|e| e.to_string())?).unwrap_or_default();
-    if age < settle {
+    if !settle.is_whole(path, &before)? {
         return Ok(Err("still arriving: left for the next run"));
     }
     let (bytes, too_big, opened) = read_capped(path).map_err(|e| e.to_string())?;
@@ -289,4 +315,32 @@ pub fn seed_from_sample(inbox: &Path, sample: &Path, modes: store::Modes) -> Res
     fs::rename(&staging, inbox).map_err(at(inbox))?;
     store::sync_dir(parent)?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    #[test]
+    fn a_file_seen_finished_is_whole_at_once_and_only_while_unchanged() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("s.pdf");
+        fs::write(&path, b"%PDF-1.7 whole").unwrap();
+        let quiet = Duration::from_secs(3600);
+        let none = SeenWhole::new();
+        let unseen = Settle { quiet, seen_whole: &none };
+        assert!(!unseen.is_whole(&path, &fs::metadata(&path).unwrap()).unwrap(), "just written: arriving");
+        let mut seen = SeenWhole::new();
+        seen.insert("s.pdf".into(), Identity::of(&fs::metadata(&path).unwrap()));
+        let settle = Settle { quiet, seen_whole: &seen };
+        assert!(settle.is_whole(&path, &fs::metadata(&path).unwrap()).unwrap(), "seen closed: whole");
+        // Written again after it was seen finished: arriving again.
+        fs::OpenOptions::new().append(true).open(&path).unwrap().write_all(b" and more").unwrap();
+        assert!(!settle.is_whole(&path, &fs::metadata(&path).unwrap()).unwrap());
+        // The quiet rule still holds for what no event accounts for.
+        let quiet_now = Settle { quiet: Duration::ZERO, seen_whole: &none };
+        assert!(quiet_now.is_whole(&path, &fs::metadata(&path).unwrap()).unwrap());
+    }
 }

@@ -12,6 +12,10 @@ use sha2::{Digest, Sha256};
 use super::decision::{Decision, StatementOutcome};
 use crate::store::{Damaged, Journal, ReadTo, Records, StoreError, Tail};
 
+mod summary;
+
+pub use summary::{Summary, summaries};
+
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub(super) enum Stage {
@@ -45,6 +49,8 @@ pub(super) struct Ledger {
     /// A last line with no newline yet.
     fragment: Option<Damaged>,
     latest: HashMap<Key, Latest>,
+    /// What is indexed and not yet in the summary index file.
+    unsaved: summary::Unsaved,
 }
 
 /// A SHA-256 as its 32 bytes.
@@ -91,6 +97,7 @@ impl Ledger {
             damaged: Vec::new(),
             fragment: None,
             latest: HashMap::new(),
+            unsaved: summary::Unsaved { whole: true, ..Default::default() },
         }
     }
 
@@ -106,20 +113,33 @@ impl Ledger {
     }
 
     fn index_from(&mut self, from: ReadTo) -> Result<Tail, StoreError> {
-        let (latest, damaged) = (&mut self.latest, &mut self.damaged);
+        let (latest, damaged, unsaved) = (&mut self.latest, &mut self.damaged, &mut self.unsaved);
         let tail = self.journal.read_from::<LedgerLine>(from, |offset, line| match line {
             Ok(line) => {
                 let entry = latest.entry(key(&line.decision.sha256)).or_default();
                 match line.stage {
                     Stage::Begun => entry.begun = Some(offset),
-                    Stage::Done => entry.done = Some(offset),
+                    Stage::Done => {
+                        entry.done = Some(offset);
+                        unsaved.done.push(summary::Summary::of(offset, &line.decision));
+                    }
                 }
             }
-            Err(d) => damaged.push(d),
+            Err(d) => {
+                damaged.push(d);
+                unsaved.damaged.push(d);
+            }
         })?;
         self.read_to = tail.read_to;
         self.fragment = tail.fragment;
         Ok(tail)
+    }
+
+    /// Writes what has been indexed since the last save to the summary
+    /// index that commands read (only the holder of the filing lock calls
+    /// this: it is the only writer of the ledger).
+    pub(super) fn save_summaries(&mut self) -> Result<(), StoreError> {
+        self.unsaved.save(&self.journal, self.read_to)
     }
 
     /// Lines that are not records: torn or glued writes, and a last line
@@ -244,20 +264,30 @@ pub struct FiledStatement {
     pub within_target: Option<bool>,
 }
 
-/// Every statement the ledger under the output root `out` records as done,
-/// and the ledger's damaged lines (which may have held more).
+/// Every statement the ledger records as done, and the ledger's damaged
+/// lines (which may have held more): from the summary index and the
+/// ledger's lines after it.
 pub fn filed_statements(records: &Records) -> Result<(Vec<FiledStatement>, Vec<Damaged>), StoreError> {
-    let (done, damaged) = done_decisions(records)?;
+    let (done, damaged) = summaries(&records.ledger())?;
     let filed = done
         .into_iter()
-        .map(|d| FiledStatement {
-            received: d.received,
-            outcome: d.outcome,
-            safety_link: d.fields.safety_link,
-            within_target: d.sla_met.filter(|_| d.outcome == StatementOutcome::Assigned),
+        .map(|s| FiledStatement {
+            received: s.received,
+            outcome: s.outcome,
+            safety_link: s.safety_link,
+            within_target: s.sla_met.filter(|_| s.outcome == StatementOutcome::Assigned),
         })
         .collect();
     Ok((filed, damaged))
+}
+
+/// The whole decisions of these summaries, in one forward pass over the
+/// ledger.
+pub(super) fn decisions_of(records: &Records, wanted: &[&Summary]) -> Result<Vec<Decision>, StoreError> {
+    let offsets: Vec<u64> = wanted.iter().map(|s| s.at).collect();
+    let mut out = Vec::with_capacity(offsets.len());
+    records.ledger().read_at::<LedgerLine>(&offsets, |_, line| out.push(line.decision))?;
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -293,6 +323,48 @@ mod tests {
         assert_eq!(again.done(&a).unwrap().unwrap().dest_name, "first");
         assert_eq!(again.done_decisions().unwrap().len(), 1);
         assert!(again.damaged().is_empty());
+    }
+
+    #[test]
+    fn commands_read_the_summaries_the_holder_saved_and_the_ledger_after_them() {
+        let tmp = tempfile::tempdir().unwrap();
+        let records = Records::new(crate::store::Layout::new(tmp.path()), crate::store::Modes::default());
+        let file = LedgerFile { journal: records.ledger() };
+        let index = records.ledger().beside(summary::INDEX);
+        let (a, b, c) = ("a".repeat(64), "b".repeat(64), "c".repeat(64));
+        let mut ledger = Ledger::read(&file.journal).unwrap();
+        file.append(&mut ledger, Stage::Begun, &[&decision(&a, "a1"), &decision(&b, "b1")]).unwrap();
+        file.append(&mut ledger, Stage::Done, &[&decision(&a, "a1"), &decision(&b, "b1")]).unwrap();
+        ledger.save_summaries().unwrap();
+        let saved = std::fs::read_to_string(tmp.path().join("statements/ledger-index.jsonl")).unwrap();
+        assert_eq!(saved.lines().count(), 4, "of, two done, to: {saved}");
+        // Lines the holder has not saved yet are read from the ledger.
+        file.append(&mut ledger, Stage::Done, &[&decision(&c, "c1"), &decision(&a, "a2")]).unwrap();
+        let full = |ledger: &Ledger| -> Vec<String> {
+            ledger.done_decisions().unwrap().into_iter().map(|d| d.sha256).collect()
+        };
+        let (done, damaged) = summaries(&file.journal).unwrap();
+        let shas: Vec<String> = done.iter().map(|s| s.sha256.clone()).collect();
+        assert_eq!(shas, full(&ledger), "the same statements as a whole read, in ledger order");
+        assert_eq!(shas, [b.clone(), c.clone(), a.clone()]);
+        assert!(damaged.is_empty());
+        let a_latest = decisions_of(&records, &[&done[2]]).unwrap();
+        assert_eq!(a_latest[0].dest_name, "a2", "the latest done decision");
+        // A damaged index is not trusted: the ledger is read whole.
+        ledger.save_summaries().unwrap();
+        index.append(b"{\"line\": \"done\", torn\n", false).unwrap();
+        assert_eq!(summaries(&file.journal).unwrap().0, done);
+        // Nor is an index made from another ledger file (one restored from a backup).
+        std::fs::write(
+            tmp.path().join("statements/ledger.jsonl.new"),
+            std::fs::read(file.journal.name()).unwrap(),
+        )
+        .unwrap();
+        std::fs::rename(tmp.path().join("statements/ledger.jsonl.new"), file.journal.name()).unwrap();
+        std::fs::OpenOptions::new().append(true).open(file.journal.name()).unwrap();
+        let mut again = Ledger::read(&file.journal).unwrap();
+        file.append(&mut again, Stage::Done, &[&decision(&"d".repeat(64), "d1")]).unwrap();
+        assert_eq!(summaries(&file.journal).unwrap().0.len(), 4);
     }
 
     #[test]

@@ -33,7 +33,7 @@ use sha2::{Digest, Sha256};
 
 use super::ledger::{LedgerLine, Stage};
 pub use super::notices::{Notice, NoticeEvent, notices};
-pub use super::smtp::{Email, Mailer, SmtpMailer};
+pub use super::smtp::{Email, Mailer, SendFailure, SmtpMailer};
 use crate::lifecycle::StepNotice;
 use crate::service::Service;
 use crate::store::{self, Layout, Modes, ReadTo};
@@ -346,8 +346,12 @@ impl Outbox {
         let records = service.records();
         let service = service.config().service.name.clone();
         let mut delivery = Delivery::default();
+        // Set when the server could not be reached or did not answer in
+        // time: the rest wait for the next round rather than each waiting
+        // out the same time limit (decision 0192).
+        let mut server_down = false;
         for mut u in owed {
-            if u.retry_at.is_some_and(|r| r > now) {
+            if server_down || u.retry_at.is_some_and(|r| r > now) {
                 delivery.unsent.push(u);
                 continue;
             }
@@ -359,7 +363,10 @@ impl Outbox {
             }
             let result = match u.notice.email(&service, &link) {
                 Some(email) => mailer.send(&email).map(|()| email.message_id),
-                None => Err(format!("no email address for {} in the staff directory", u.notice.to_name())),
+                None => Err(SendFailure {
+                    reason: format!("no email address for {} in the staff directory", u.notice.to_name()),
+                    unreachable: false,
+                }),
             };
             match result {
                 Ok(message_id) => {
@@ -371,7 +378,8 @@ impl Outbox {
                     })?;
                     delivery.sent.push(u.notice.key().to_owned());
                 }
-                Err(error) => {
+                Err(SendFailure { reason: error, unreachable }) => {
+                    server_down = unreachable;
                     u.attempts += 1;
                     let wait = backoff(retry, u.attempts);
                     let retry_at = now + chrono::Duration::from_std(wait).unwrap_or_default();

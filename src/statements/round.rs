@@ -58,6 +58,31 @@ impl Mail {
     }
 }
 
+impl Mail {
+    /// Sends what is owed, if anything may be (`nudged`: something was just
+    /// filed or attached): the delivery, or why it could not be made (the
+    /// notices stay owed). `None` when nothing could be owed.
+    pub fn send_owed(
+        &mut self,
+        service: &crate::service::Service,
+        nudged: bool,
+    ) -> Option<(Option<Delivery>, Option<String>)> {
+        if !(nudged || self.owing || self.outbox.steps_queued(service.layout())) {
+            return None;
+        }
+        Some(match self.outbox.deliver(service, self.mailer.as_ref(), self.retry, Utc::now()) {
+            Ok(d) => {
+                self.owing = d.deferred || !d.unsent.is_empty();
+                (Some(d), None)
+            }
+            Err(e) => {
+                self.owing = true;
+                (None, Some(e))
+            }
+        })
+    }
+}
+
 /// What one round did.
 #[derive(Debug, Default, Serialize)]
 pub struct RoundReport {
@@ -89,21 +114,10 @@ pub fn round(
     if always_file || has_entries(&opts.inbox) {
         report.filed = Some(file_inbox_locked(press, cases.get(press)?, opts, lock)?);
     }
-    if let Some(mail) = mail
-        && (report.filed.is_some()
-            || !report.attached.is_empty()
-            || mail.owing
-            || mail.outbox.steps_queued(press.layout()))
-    {
-        match mail.outbox.deliver(press.service(), mail.mailer.as_ref(), mail.retry, Utc::now()) {
-            Ok(d) => {
-                mail.owing = d.deferred || !d.unsent.is_empty();
-                report.notices = Some(d);
-            }
-            Err(e) => {
-                mail.owing = true;
-                report.notices_error = Some(e);
-            }
+    if let Some(mail) = mail {
+        let nudged = report.filed.is_some() || !report.attached.is_empty();
+        if let Some(sent) = mail.send_owed(press.service(), nudged) {
+            (report.notices, report.notices_error) = sent;
         }
     }
     Ok(report)

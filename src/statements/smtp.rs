@@ -19,10 +19,26 @@ pub struct Email {
     pub body: String,
 }
 
+/// Why an email did not leave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendFailure {
+    /// In words, for the outbox log and `statements status`.
+    pub reason: String,
+    /// The server could not be reached or did not answer in time: every
+    /// other email would wait as long, so the round stops here (decision 0192).
+    pub unreachable: bool,
+}
+
+impl SendFailure {
+    fn about_this_email(reason: String) -> Self {
+        Self { reason, unreachable: false }
+    }
+}
+
 /// How a notice leaves: SMTP for real.
-pub trait Mailer {
+pub trait Mailer: Send {
     /// Sends one email; `Ok` once the server has accepted it.
-    fn send(&self, email: &Email) -> Result<(), String>;
+    fn send(&self, email: &Email) -> Result<(), SendFailure>;
 }
 
 /// SMTP through `lettre`.
@@ -47,7 +63,10 @@ impl SmtpMailer {
             SmtpTls::Tls => 465,
             SmtpTls::None => 25,
         });
-        let mut builder = builder.port(port).timeout(Some(Duration::from_secs(20)));
+        // lettre applies the limit to the connection and to every read and
+        // write: each step with the server, not the whole email.
+        let limit = Duration::from_secs(config.timeout_seconds.max(1));
+        let mut builder = builder.port(port).timeout(Some(limit));
         if let Some(user) = &config.username {
             let file = config.password_file.as_ref().ok_or("smtp.username needs smtp.password_file")?;
             let password = std::fs::read_to_string(file)
@@ -59,12 +78,12 @@ impl SmtpMailer {
 }
 
 impl Mailer for SmtpMailer {
-    fn send(&self, email: &Email) -> Result<(), String> {
+    fn send(&self, email: &Email) -> Result<(), SendFailure> {
         use lettre::Transport;
         let to_address = &email.to_email;
         let to = lettre::message::Mailbox::new(
             Some(email.to_name.clone()),
-            to_address.parse().map_err(|e| format!("{to_address}: {e}"))?,
+            to_address.parse().map_err(|e| SendFailure::about_this_email(format!("{to_address}: {e}")))?,
         );
         let message = lettre::Message::builder()
             .from(self.sender.clone())
@@ -73,7 +92,12 @@ impl Mailer for SmtpMailer {
             .subject(email.subject.clone())
             .header(lettre::message::header::ContentType::TEXT_PLAIN)
             .body(email.body.clone())
-            .map_err(|e| e.to_string())?;
-        self.transport.send(&message).map(|_| ()).map_err(|e| e.to_string())
+            .map_err(|e| SendFailure::about_this_email(e.to_string()))?;
+        self.transport.send(&message).map(|_| ()).map_err(|e| SendFailure {
+            // The server's own answer (4xx, 5xx) is about this email; no
+            // answer at all, or none in time, is about the server.
+            unreachable: !(e.is_transient() || e.is_permanent()),
+            reason: e.to_string(),
+        })
     }
 }

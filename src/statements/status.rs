@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::decision::StatementOutcome;
 use super::inbox::inbox_files;
-use super::ledger::done_decisions;
+use super::ledger::{Summary, decisions_of, summaries};
 use super::scan::Scanner;
 use crate::service::Service;
 
@@ -141,10 +141,13 @@ pub fn status(service: &Service, inbox: Option<&Path>, now: DateTime<Utc>) -> st
             report.waiting.push(item);
         }
     }
-    let (done, damaged) =
-        done_decisions(service.records()).map_err(|e| std::io::Error::other(e.to_string()))?;
+    // Only the statements listed below are read whole from the ledger; the
+    // rest (assigned in time, no Safety Link) are known from their summary.
+    let io = |e: crate::store::StoreError| std::io::Error::other(e.to_string());
+    let (done, damaged) = summaries(&service.records().ledger()).map_err(io)?;
     report.damaged_ledger_lines = damaged;
-    for d in done {
+    let listed: Vec<&Summary> = done.iter().filter(|s| listed(s)).collect();
+    for d in decisions_of(service.records(), &listed).map_err(io)? {
         let path = layout.at(d.filed());
         let item = StatusItem {
             statement: d.fields.statement_id.clone().unwrap_or_else(|| d.source.clone()),
@@ -192,6 +195,17 @@ pub fn status(service: &Service, inbox: Option<&Path>, now: DateTime<Utc>) -> st
         }
     }
     Ok(report)
+}
+
+/// Whether a statement is listed in the report: escalated, assigned
+/// outside the target, or quarantined (listed while still there).
+fn listed(s: &Summary) -> bool {
+    s.escalated
+        || (s.sla_met == Some(false) && s.outcome == StatementOutcome::Assigned)
+        || matches!(
+            s.outcome,
+            StatementOutcome::Unidentified | StatementOutcome::Unreadable | StatementOutcome::Infected
+        )
 }
 
 /// The report as a person reads it.

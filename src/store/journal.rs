@@ -57,6 +57,25 @@ impl Journal {
         append_lines(&self.path, lines, self.modes, sync)
     }
 
+    /// A journal beside this one, named `name` (an index derived from it).
+    pub fn beside(&self, name: &str) -> Journal {
+        Journal::new(self.path.with_file_name(name), self.modes)
+    }
+
+    /// The file's identity (device, inode), if it exists: a reader of a
+    /// derived index checks that it was made from this file.
+    pub fn identity(&self) -> Option<(u64, u64)> {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::symlink_metadata(&self.path).ok().map(|m| (m.dev(), m.ino()))
+    }
+
+    /// Replaces the whole journal with `lines`, atomically (a derived index
+    /// made again from the start).
+    pub fn replace(&self, lines: &[u8]) -> Result<(), StoreError> {
+        let (dir, name) = (self.path.parent().unwrap_or(std::path::Path::new(".")), self.path.file_name());
+        super::publish::replace(dir, &name.unwrap_or_default().to_string_lossy(), lines, self.modes).map(drop)
+    }
+
     /// Makes every line appended so far durable.
     pub fn sync(&self) -> Result<(), StoreError> {
         match File::open(&self.path) {

@@ -4,7 +4,6 @@
 
 use std::cell::RefCell;
 use std::path::Path;
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
@@ -101,7 +100,7 @@ impl Filer<'_> {
         &self,
         path: &Path,
         ledger: &Ledger,
-        settle: Duration,
+        settle: &inbox::Settle,
         batch: &Batch,
     ) -> Result<Prepared, String> {
         let arrived = match inbox::read_settled(path, settle)? {

@@ -64,6 +64,9 @@ pub struct FilingLock {
     _held: store::FilingLock,
     ledger: Option<Ledger>,
     receipts_checked: bool,
+    /// Inbox files a watcher saw finished (closed after writing, or moved
+    /// in): filed without waiting out the settle time.
+    seen_whole: inbox::SeenWhole,
 }
 
 impl FilingLock {
@@ -75,7 +78,13 @@ impl FilingLock {
                 press.layout().filing_lock().display()
             ))
         })?;
-        Ok(Self { _held: held, ledger: None, receipts_checked: false })
+        Ok(Self { _held: held, ledger: None, receipts_checked: false, seen_whole: inbox::SeenWhole::new() })
+    }
+
+    /// Records that the inbox file `name` was seen finished, as `identity`
+    /// (a watcher's file-system event): it is whole while it stays so.
+    pub fn saw_whole(&mut self, name: std::ffi::OsString, identity: inbox::Identity) {
+        self.seen_whole.insert(name, identity);
     }
 
     /// The ledger's index: read at first use, caught up after.
@@ -106,13 +115,17 @@ pub fn file_inbox_locked(
     let service = Service::new(press, caseload);
     let filer = service.filer(opts.now);
     let check_receipts = !lock.receipts_checked;
+    let seen_whole = std::mem::take(&mut lock.seen_whole);
     let ledger = lock.ledger(press.records())?;
     filer.reconcile(ledger, &opts.inbox).map_err(SetupError::Input)?;
     // Receipts are lost only to a crash or a torn write, both of which end
     // a hold: checked once per hold, not every batch.
     let mut problems = if check_receipts { filer.restore_receipts(ledger) } else { Vec::new() };
 
-    let settle = Duration::from_secs(config.statements.settle_seconds);
+    let settle = inbox::Settle {
+        quiet: Duration::from_secs(config.statements.settle_seconds),
+        seen_whole: &seen_whole,
+    };
     let mut items = Vec::new();
     let mut batch = Batch::default();
     let contents = inbox::inbox_files(&opts.inbox)
@@ -122,12 +135,12 @@ pub fn file_inbox_locked(
         items.push(StatementReport::bare(path, StatementOutcome::Skipped, detail));
     }
     for path in contents.files {
-        let mut prepared = filer.prepare(&path, ledger, settle, &batch);
+        let mut prepared = filer.prepare(&path, ledger, &settle, &batch);
         if let Ok(Prepared::Clash) = prepared {
             // The same file, or the same destination, as one in the batch:
             // file the batch first, then this one against what it filed.
             items.extend(filer.commit(std::mem::take(&mut batch), ledger));
-            prepared = filer.prepare(&path, ledger, settle, &batch);
+            prepared = filer.prepare(&path, ledger, &settle, &batch);
         }
         match prepared {
             Ok(Prepared::Report(report)) => items.push(report),
@@ -151,10 +164,17 @@ pub fn file_inbox_locked(
     if check_receipts {
         lock.receipts_checked = true;
     }
+    // What has left the inbox is forgotten; what is still there is kept.
+    lock.seen_whole = seen_whole;
+    lock.seen_whole.retain(|name, _| opts.inbox.join(name).exists());
     // Safety Link first: those are actioned immediately.
     items.sort_by_key(|i| !i.safety_link);
     // "Done" lines before the inbox removals they allow.
     filer.ledger_file.sync().map_err(SetupError::Input)?;
+    // The summaries commands read: derived, so a failure only slows them.
+    if let Err(e) = lock.ledger(press.records()).and_then(|l| l.save_summaries().map_err(SetupError::from)) {
+        tracing::warn!("the ledger's summary index could not be written: {e}");
+    }
     store::sync_dir(&opts.inbox)?;
     Ok(FilingReport { items, unloaded: caseload.failures.clone(), problems })
 }
