@@ -54,10 +54,26 @@ async fn text(c: &Client) -> String {
 /// Clicks as a person does: with the element scrolled to the middle of
 /// the window, never under the editor's sticky Save bar.
 async fn click(c: &Client, css: &str) {
-    let el = c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
-    let arg = serde_json::to_value(&el).unwrap();
-    c.execute("arguments[0].scrollIntoView({block: 'center'}); return true;", vec![arg]).await.unwrap();
-    el.click().await.unwrap();
+    // A save's answer may lay an untouched table's rows afresh between
+    // finding an element and clicking it: find it again.
+    for attempt in 1.. {
+        let el = c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
+        let arg = serde_json::to_value(&el).unwrap();
+        let clicked = async {
+            c.execute("arguments[0].scrollIntoView({block: 'center'}); return true;", vec![arg]).await?;
+            el.click().await
+        };
+        match clicked.await {
+            Ok(()) => return,
+            Err(e) if stale(&e) && attempt < 5 => {}
+            Err(e) => panic!("clicking {css}: {e}"),
+        }
+    }
+}
+
+/// The element found is gone: the page replaced it.
+fn stale(e: &fantoccini::error::CmdError) -> bool {
+    matches!(e, fantoccini::error::CmdError::Standard(w) if w.error == fantoccini::error::ErrorStatus::StaleElementReference)
 }
 
 /// Runs axe-core on the page; fails on any WCAG 2.2 A or AA violation.
@@ -115,8 +131,7 @@ async fn type_into(c: &Client, id: &str, words: &str) {
         };
         match typed.await {
             Ok(()) => return,
-            Err(fantoccini::error::CmdError::Standard(e))
-                if e.error == fantoccini::error::ErrorStatus::StaleElementReference && attempt < 5 => {}
+            Err(e) if stale(&e) && attempt < 5 => {}
             Err(e) => panic!("typing into {id}: {e}"),
         }
     }
