@@ -191,7 +191,8 @@ struct Extracted {
 impl Extracted {
     fn of(pdf: &Path) -> Self {
         let mut places = Vec::new();
-        let poppler = Command::new(common::tools::pdftotext()).args(["-layout"]).arg(pdf).arg("-").output().unwrap();
+        let poppler =
+            Command::new(common::tools::pdftotext()).args(["-layout"]).arg(pdf).arg("-").output().unwrap();
         assert!(poppler.status.success(), "pdftotext: {}", String::from_utf8_lossy(&poppler.stderr));
         places.push(("pdftotext", String::from_utf8_lossy(&poppler.stdout).into_owned()));
         // In content order, so that a table cell's wrapped lines read on.
@@ -199,7 +200,11 @@ impl Extracted {
         places.push(("pdftotext -raw", String::from_utf8_lossy(&raw.stdout).into_owned()));
         places.push(("lopdf text", pdf_text(pdf)));
         // The tag tree, element by element, with the text each holds.
-        let tags = Command::new(common::tools::pdftotext().with_file_name("pdfinfo")).args(["-struct-text"]).arg(pdf).output().unwrap();
+        let tags = Command::new(common::tools::pdftotext().with_file_name("pdfinfo"))
+            .args(["-struct-text"])
+            .arg(pdf)
+            .output()
+            .unwrap();
         assert!(tags.status.success(), "pdfinfo: {}", String::from_utf8_lossy(&tags.stderr));
         places.push((
             "the tag tree (pdfinfo -struct-text)",
