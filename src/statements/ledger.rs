@@ -5,29 +5,17 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-
-use sha2::{Digest, Sha256};
+use serde::Serialize;
 
 use super::decision::{Decision, StatementOutcome};
 use crate::store::{Damaged, Journal, ReadTo, Records, StoreError, Tail};
 
+mod line;
 mod summary;
 
+use line::{Key, key};
+pub(super) use line::{LedgerLine, Stage};
 pub use summary::{Summary, summaries};
-
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub(super) enum Stage {
-    Begun,
-    Done,
-}
-
-#[derive(Debug, Deserialize)]
-pub(super) struct LedgerLine {
-    pub(super) stage: Stage,
-    pub(super) decision: Decision,
-}
 
 /// A line as written: the decision borrowed.
 #[derive(Serialize)]
@@ -53,33 +41,11 @@ pub(super) struct Ledger {
     unsaved: summary::Unsaved,
 }
 
-/// A SHA-256 as its 32 bytes.
-type Key = [u8; 32];
-
 /// Byte offsets of a statement's latest lines of each stage.
 #[derive(Debug, Clone, Copy, Default)]
 struct Latest {
     begun: Option<u64>,
     done: Option<u64>,
-}
-
-fn key(sha256: &str) -> Key {
-    let mut key = [0u8; 32];
-    let hex = sha256.as_bytes();
-    let digit = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
-    let decoded = hex.len() == 64
-        && key.iter_mut().enumerate().all(|(i, byte)| match (digit(hex[2 * i]), digit(hex[2 * i + 1])) {
-            (Some(hi), Some(lo)) => {
-                *byte = hi << 4 | lo;
-                true
-            }
-            _ => false,
-        });
-    // Not a SHA-256 in hex (never written by casepress): keyed by its digest.
-    if !decoded {
-        key = Sha256::digest(hex).into();
-    }
-    key
 }
 
 impl Ledger {

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{Key, LedgerLine, Stage, key};
+use super::line::{Key, LedgerLine, Stage, key};
 use crate::statements::decision::{Decision, StatementOutcome};
 use crate::store::{Damaged, Journal, ReadTo, StoreError};
 
