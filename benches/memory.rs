@@ -53,9 +53,10 @@ fn main() {
         let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
         // SAFETY: getrusage fills the struct we own.
         unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+        // The goal holds at every size; the issue names 10,000 cases.
         println!(
             "cases: {n}  exit: {}  time: {:.1} s  peak RSS of one process (max over runs so far): {} MB  \
-             of all its processes together: RSS {} MB, PSS {} MB",
+             of all its processes together: RSS {} MB, PSS {} MB (goal ≤ 300 MB)",
             status.code().unwrap_or(-1),
             elapsed.as_secs_f64(),
             usage.ru_maxrss / 1024,

@@ -282,8 +282,9 @@ fn main() {
             me.words_lost(&cases) + others.iter().map(|(_, w)| w.words_lost(&cases)).sum::<usize>();
         assert_eq!(lost, 0, "{}: words answered saved are not in the file", scenario.words());
         times.sort();
+        let goal = if scenario == Scenario::Together { " (goal p95 ≤ 150 ms)" } else { "" };
         println!(
-            "{:<44} p50 {:>6.1} ms  p95 {:>6.1} ms  max {:>6.1} ms  (others' saves: {:.1}/s; words lost: {lost})",
+            "{:<44} p50 {:>6.1} ms  p95 {:>6.1} ms  max {:>6.1} ms  (others' saves: {:.1}/s; words lost: {lost}){goal}",
             scenario.words(),
             percentile(&times, 0.5),
             percentile(&times, 0.95),
@@ -333,7 +334,8 @@ fn long_session(base: &str, cases: &Path, saves: usize) {
     };
     println!(
         "a long session: {saves} saves beside 10 others      p95 first {window}: {:.1} ms, last {window}: {:.1} ms; \
-         memory {memory_after_first} MB after the first {window}, {memory_at_end} MB at the end; words lost: {lost}",
+         memory {memory_after_first} MB after the first {window}, {memory_at_end} MB at the end; words lost: {lost} \
+         (goal: the end's p95 within 10% of the start's, memory flat)",
         p95(&times[..window]),
         p95(&times[saves - window..]),
     );

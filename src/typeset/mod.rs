@@ -26,6 +26,12 @@ use self::world::{DocWorld, Shared};
 /// used by every document, stays warm.
 const MEMO_MAX_AGE: usize = 8;
 
+/// The same for previews: the workspace typesets the documents open in its
+/// editors in turn, one save each, so a document's layout must outlive the
+/// saves of the others between two of its own to be reused (decision 0196).
+/// 32 keeps some thirty open documents warm; older results still go.
+const PREVIEW_MEMO_MAX_AGE: usize = 32;
+
 /// Everything a document needs besides its own source: fonts, the standard
 /// library, shared Typst modules and named assets.
 pub struct Typesetter {
@@ -134,7 +140,7 @@ impl Typesetter {
                 })
                 .collect()
         });
-        comemo::evict(MEMO_MAX_AGE);
+        comemo::evict(PREVIEW_MEMO_MAX_AGE);
         pages.map_err(|diags| TypesetError { diagnostics: diags.iter().map(|d| world.describe(d)).collect() })
     }
 }

@@ -3,6 +3,7 @@
 //! versions so that the pages of a save are typeset once.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use super::recent::Recent;
 
@@ -35,16 +36,40 @@ impl PreviewKey {
     }
 }
 
+/// How long a session may fetch the pages of a preview it was shown without
+/// the case being opened and its access checked again: long enough for the
+/// browser to fetch every page, short enough that a change of allocation
+/// holds at once for anything newer.
+const GRANT_LIFE: Duration = Duration::from_secs(60);
+
 /// Recently made previews.
 pub struct Previews {
     recent: Recent<PreviewKey, Pages>,
     drawn: SvgMemo,
+    /// The previews sessions were just shown, by session token and key.
+    granted: Recent<(String, PreviewKey), (Instant, Pages)>,
 }
 
 impl Previews {
     /// Keeps the `keep` most recent.
     pub fn new(keep: usize) -> Self {
-        Self { recent: Recent::new(keep), drawn: SvgMemo::default() }
+        Self { recent: Recent::new(keep), drawn: SvgMemo::default(), granted: Recent::new(keep * 4) }
+    }
+
+    /// Notes that the session `token`, whose access to the case was just
+    /// checked, was shown the preview `key`: the pages it then fetches are
+    /// served without opening the case again (decision 0195).
+    pub fn grant(&self, token: &str, key: &PreviewKey, pages: &Pages) {
+        self.granted.insert((token.to_owned(), key.clone()), || (Instant::now(), pages.clone()));
+    }
+
+    /// The pages of the preview stamped `stamp` that `token` was shown in
+    /// the last minute, if any.
+    pub fn granted(&self, token: &str, case_id: &str, kind: DocumentKind, stamp: &str) -> Option<Pages> {
+        self.granted
+            .find(|(t, key)| t == token && key.case_id == case_id && key.kind == kind && key.stamp() == stamp)
+            .filter(|(at, _)| at.elapsed() <= GRANT_LIFE)
+            .map(|(_, pages)| pages)
     }
 
     /// The pages for `key`, typeset by `make` if they are not kept.

@@ -23,6 +23,12 @@ impl<K: PartialEq, V: Clone> Recent<K, V> {
         items.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
     }
 
+    /// The value of the newest key that `matches`, if any.
+    pub fn find(&self, matches: impl Fn(&K) -> bool) -> Option<V> {
+        let items = self.items.lock().unwrap_or_else(|e| e.into_inner());
+        items.iter().find(|(k, _)| matches(k)).map(|(_, v)| v.clone())
+    }
+
     /// Keeps `value` for `key`, unless a value is kept for it already.
     pub fn insert(&self, key: K, value: impl FnOnce() -> V) {
         let mut items = self.items.lock().unwrap_or_else(|e| e.into_inner());
