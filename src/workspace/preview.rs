@@ -46,7 +46,8 @@ const GRANT_LIFE: Duration = Duration::from_secs(60);
 pub struct Previews {
     recent: Recent<PreviewKey, Pages>,
     drawn: SvgMemo,
-    /// The previews sessions were just shown, by session token and key.
+    /// The previews sessions were just shown, by the SHA-256 of the
+    /// session's token (the token itself is never kept) and key.
     granted: Recent<(String, PreviewKey), (Instant, Pages)>,
 }
 
@@ -60,14 +61,19 @@ impl Previews {
     /// checked, was shown the preview `key`: the pages it then fetches are
     /// served without opening the case again (decision 0195).
     pub fn grant(&self, token: &str, key: &PreviewKey, pages: &Pages) {
-        self.granted.insert((token.to_owned(), key.clone()), || (Instant::now(), pages.clone()));
+        self.granted.insert((crate::store::sha256_hex(token.as_bytes()), key.clone()), || {
+            (Instant::now(), pages.clone())
+        });
     }
 
     /// The pages of the preview stamped `stamp` that `token` was shown in
     /// the last minute, if any.
     pub fn granted(&self, token: &str, case_id: &str, kind: DocumentKind, stamp: &str) -> Option<Pages> {
+        let token = crate::store::sha256_hex(token.as_bytes());
         self.granted
-            .find(|(t, key)| t == token && key.case_id == case_id && key.kind == kind && key.stamp() == stamp)
+            .find(|(t, key)| {
+                *t == token && key.case_id == case_id && key.kind == kind && key.stamp() == stamp
+            })
             .filter(|(at, _)| at.elapsed() <= GRANT_LIFE)
             .map(|(_, pages)| pages)
     }
