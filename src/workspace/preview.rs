@@ -47,8 +47,9 @@ pub struct Previews {
     recent: Recent<PreviewKey, Pages>,
     drawn: SvgMemo,
     /// The previews sessions were just shown, by the SHA-256 of the
-    /// session's token (the token itself is never kept) and key.
-    granted: Recent<(String, PreviewKey), (Instant, Pages)>,
+    /// session's token (the token itself is never kept) and key: small
+    /// entries, holding no pages, so the grants never keep pages alive.
+    granted: Recent<(String, PreviewKey), Instant>,
 }
 
 impl Previews {
@@ -60,22 +61,19 @@ impl Previews {
     /// Notes that the session `token`, whose access to the case was just
     /// checked, was shown the preview `key`: the pages it then fetches are
     /// served without opening the case again (decision 0195).
-    pub fn grant(&self, token: &str, key: &PreviewKey, pages: &Pages) {
-        self.granted.insert((crate::store::sha256_hex(token.as_bytes()), key.clone()), || {
-            (Instant::now(), pages.clone())
-        });
+    pub fn grant(&self, token: &str, key: &PreviewKey) {
+        self.granted.insert((crate::store::sha256_hex(token.as_bytes()), key.clone()), Instant::now);
     }
 
     /// The pages of the preview stamped `stamp` that `token` was shown in
-    /// the last minute, if any.
+    /// the last minute, if they are still kept.
     pub fn granted(&self, token: &str, case_id: &str, kind: DocumentKind, stamp: &str) -> Option<Pages> {
         let token = crate::store::sha256_hex(token.as_bytes());
-        self.granted
-            .find(|(t, key)| {
-                *t == token && key.case_id == case_id && key.kind == kind && key.stamp() == stamp
-            })
-            .filter(|(at, _)| at.elapsed() <= GRANT_LIFE)
-            .map(|(_, pages)| pages)
+        let shown = |(t, key): &(String, PreviewKey)| {
+            *t == token && key.case_id == case_id && key.kind == kind && key.stamp() == stamp
+        };
+        let (_, (_, key)) = self.granted.find_entry(shown).filter(|(at, _)| at.elapsed() <= GRANT_LIFE)?;
+        self.recent.get(&key)
     }
 
     /// The pages for `key`, typeset by `make` if they are not kept.

@@ -579,7 +579,7 @@ pub(super) fn saved_answer(
     let facts = facts_of(ws, opened, ws.today());
     let key = preview_key(ws, opened, kind);
     let pages = ws.previews.get_or_make(&key, |memo| make_preview(ws, opened, kind, memo));
-    ws.previews.grant(&v.token, &key, &pages);
+    ws.previews.grant(&v.token, &key);
     let findings_html = ws
         .views
         .get_template("findings.html")

@@ -53,7 +53,7 @@ pub(super) fn preview_view(
 ) -> minijinja::Value {
     let key = preview_key(ws, opened, kind);
     let pages = ws.previews.get_or_make(&key, |memo| make_preview(ws, opened, kind, memo));
-    ws.previews.grant(token, &key, &pages);
+    ws.previews.grant(token, &key);
     match pages.as_ref() {
         Ok(p) => context! { pages => (1..=p.len()).collect::<Vec<_>>(), stamp => key.stamp() },
         Err(e) => context! { pages => Vec::<usize>::new(), error => for_browser(e) },
