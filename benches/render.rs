@@ -4,6 +4,8 @@
 //!
 //! `cargo bench --bench render [-- N]` (N copies of the sample cases, default 12).
 //! Quick mode (`CASEPRESS_BENCH_QUICK=1`): one copy, every figure taken once.
+//! `CASEPRESS_BENCH_BIN=PATH` runs the binary's figures with another build
+//! (an earlier one, for a before-and-after).
 
 #[path = "support/quick.rs"]
 mod quick;
@@ -152,7 +154,9 @@ fn main() {
                 // The report goes to a file beside the output, read once the clock stops.
                 let out = outputs.next();
                 let json = out.with_extension("json");
-                let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_casepress"));
+                let binary = std::env::var_os("CASEPRESS_BENCH_BIN")
+                    .unwrap_or_else(|| env!("CARGO_BIN_EXE_casepress").into());
+                let mut cmd = std::process::Command::new(binary);
                 cmd.args(["render", "--date", "2026-11-23", "--json", "--jobs", jobs, "--out"])
                     .arg(&out)
                     .arg(&input)
