@@ -5,6 +5,7 @@
 
 mod assessment;
 mod caseload;
+mod court_report;
 mod disposal;
 mod error;
 mod file;
@@ -16,6 +17,7 @@ mod requirement;
 
 pub use assessment::{Assessment, AssetScore, InterventionLevel, RecordedLevel, RiskLevel};
 pub use caseload::{Caseload, LoadFailure, load_each};
+pub use court_report::{Checked, CurfewAddress, OptionConsidered, OrderDelivery, QaChecklist, Suitability};
 pub use disposal::{AnswersTo, Catalogue, ContactRule, Disposal, DisposalType, PlanKind};
 pub use error::CaseError;
 pub use file::CaseFile;

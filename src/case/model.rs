@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 
-use super::{Assessment, CaseId, DisposalType};
+use super::{Assessment, CaseId, CurfewAddress, DisposalType, OptionConsidered, OrderDelivery, QaChecklist};
 
 /// One child's case, as exported from the case management system.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -387,6 +387,10 @@ pub struct Offence {
     /// 2020, Schedule 18): the PSR then assesses dangerousness.
     #[serde(default)]
     pub specified: bool,
+    /// The day the child was convicted of it (pleaded guilty or was found
+    /// guilty): the PSR gives the age then, beside the age at the offence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conviction_date: Option<NaiveDate>,
 }
 
 /// A victim of an offence.
@@ -519,6 +523,30 @@ pub struct Psr {
     /// The author's signature.
     #[serde(default)]
     pub signed: Option<Signature>,
+    /// The sentences considered and not proposed, each with why (an
+    /// all-options report sets them out).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options_considered: Vec<OptionConsidered>,
+    /// How the proposed order would run: hours a week, start, who supervises.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<OrderDelivery>,
+    /// The address assessed for a curfew and electronic monitoring.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub curfew_address: Option<CurfewAddress>,
+    /// For a child under 16: whether a parenting order would help prevent
+    /// further offending, and why, in the author's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parenting_order: Option<String>,
+    /// What helps the child take part in the hearing (for speech, language
+    /// and communication needs): breaks, plain words, an intermediary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_participation: Option<String>,
+    /// The child's own view of the offence and the proposal, in their words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub child_views: Option<String>,
+    /// The parent's or carer's view, in their words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_views: Option<String>,
 }
 
 /// A progress report to the court (Derbyshire practice guidance §7.5): how
@@ -670,6 +698,9 @@ pub struct Gatekeeping {
     /// Whether a disagreement was escalated to the Head of Service.
     #[serde(default)]
     pub escalated: bool,
+    /// The quality-assurance checklist, item by item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checklist: Option<QaChecklist>,
 }
 
 /// An intervention plan target.

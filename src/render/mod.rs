@@ -6,6 +6,7 @@
 //! output) are written as markup.
 
 mod context;
+mod court_paper;
 mod error;
 pub mod escape;
 mod paper;

@@ -7,6 +7,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::court_paper::{CourtPaper, court_paper as court_facts};
 use super::record::{Record, record};
 use super::request::RenderRequest;
 use crate::case::{Case, Signature, Signatures};
@@ -45,6 +46,8 @@ pub(super) struct Paper {
     /// The order's requirements as the child's papers say them: the
     /// catalogue's sentence for the child, else the court's words.
     pub rules_for_child: Vec<String>,
+    /// What a PSR and its gatekeeping record derive for their readers.
+    pub court: Option<CourtPaper>,
 }
 
 /// A court paper gives ages at the hearing: the PSR, the progress report
@@ -76,6 +79,7 @@ pub(super) fn paper(req: &RenderRequest<'_>) -> Paper {
         who_to_call: who_to_call(case),
         record,
         rules_for_child: rules_for_child(case),
+        court: court_facts(req, case.child.preferred_name.as_deref().unwrap_or(&case.child.first_name)),
     }
 }
 

@@ -19,6 +19,7 @@ mod psr;
 mod recorded;
 mod risk;
 mod scaled;
+mod sentencing;
 mod settings;
 mod working_hours;
 mod y2a;
@@ -46,6 +47,10 @@ pub use psr::{LanguageFinding, language_findings};
 pub use recorded::RecordedGatekeeping;
 pub use risk::{PlanStatus, risk_meeting_triggers, rmp_required, vmp_required};
 pub use scaled::{AssessedLevel, ContactSchedule, InterventionLevel, LevelSource, assessed_level};
+pub use sentencing::{
+    AGE_THRESHOLDS, age_at_conviction, age_when_convicted, communication_needs, conviction_date,
+    parenting_order_applies, threshold_line, thresholds_crossed,
+};
 pub use settings::Settings;
 pub use working_hours::{WorkingHours, london};
 pub use y2a::turning_18;
@@ -80,6 +85,9 @@ pub struct Facts {
     pub proposed_contact: Option<Contact>,
     /// When the PSR is due to managers, if a hearing is set.
     pub gatekeeping_due: Option<NaiveDate>,
+    /// Why it is due then, in words ("two working days before the
+    /// hearing"); none where no day is set.
+    pub gatekeeping_due_words: Option<String>,
     /// Whether two managers, one from another team, must gatekeep.
     pub double_gatekeeping_required: bool,
     /// Whether the recorded gatekeeping meets that: the agreements in the
@@ -159,6 +167,7 @@ pub fn derive_recorded(
         assessed,
         proposed_contact: proposal.map(|p| contact(Some(p.sentence), case.assessment.as_ref(), None)),
         gatekeeping_due: gatekeeping_due(case, calendar, settings).and_then(|d| d.to_managers),
+        gatekeeping_due_words: gatekeeping::due_words(settings, case),
         double_gatekeeping_required: double_gatekeeping_required(case),
         double_gatekeeping_done: double_done,
         gatekeeping_recorded: recorded.clone(),
