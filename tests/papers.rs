@@ -452,3 +452,139 @@ fn issue_24_6_mappa_h_says_when_it_was_sent() {
         "{risk}"
     );
 }
+
+/// The text of `case` (a changed sample) rendered as a draft of `kind` on
+/// 23 November 2026 under `out`.
+fn changed_paper(out: &std::path::Path, case: &serde_json::Value, kind: DocumentKind) -> String {
+    std::fs::create_dir_all(out).unwrap();
+    let file = out.join("case.json");
+    std::fs::write(&file, case.to_string()).unwrap();
+    let opts = RenderOptions { kinds: KindSelection::only(vec![kind]), force: true, ..drafts() };
+    let report = render(&press(&out.join("out")), &[file], &opts);
+    let Outcome::Written { path, .. } = &report.items[0].outcome else { panic!("{report:?}") };
+    squash(&pdf_text(path))
+}
+
+fn sample_json(file: &str) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(samples().join("cases").join(file)).unwrap()).unwrap()
+}
+
+/// Issue 31, item 1: the PSR gives the court the age at conviction, the
+/// options considered and why not, how the order would run, the curfew
+/// address, the child's communication needs and what helps them take part,
+/// the child's and parent's views, the intervention level in words, and
+/// whether it was quality assured: each from the case, none made up.
+#[test]
+fn issue_31_1_the_psr_gives_the_court_what_it_asks_for() {
+    let tmp = tempfile::tempdir().unwrap();
+    let psr = sample_paper(tmp.path(), "yro-custody-possible.json", DocumentKind::Psr, "2026-11-23");
+    for expected in [
+        "Age at conviction 17 (convicted 10 November 2026)",
+        "Other options considered Sentence Why it is not proposed Referral Order Not available",
+        "Youth Rehabilitation Order with ISS ISS would add 25 hours a week",
+        "Detention and Training Order Jay has kept to a demanding bail curfew",
+        "Hours a week 6 hours a week at the start",
+        "Start First appointment within five working days of sentence",
+        "Supervised by Priya Natarajan, Case Manager (North Team)",
+        "Address assessed 14 Larch Close, Northfield NF4 7QT Assessed on 17 November 2026",
+        "Suitable for a curfew Yes Suitable for electronic monitoring Yes",
+        "Taking part in the hearing Jay has speech, language and communication needs",
+        "He asks that the bench speak to him directly",
+        "Views of Jay and Karen Whitfield (mother) Jay: Jay says he is ashamed",
+        "Karen Whitfield: Karen Whitfield says Jay has been calmer",
+        "Intervention level Enhanced (from ASSET score 27)",
+        "This draft is not yet quality assured: two managers, one from another team, gatekeep it",
+    ] {
+        assert!(psr.contains(&squash(expected)), "no `{expected}` in the PSR:\n{psr}");
+    }
+    // Jay was 17 when convicted: no parenting order line, no threshold.
+    for absent in ["of 64", "Parenting order", "Age threshold", "TO COMPLETE"] {
+        assert!(!psr.contains(&squash(absent)), "`{absent}` in the PSR:\n{psr}");
+    }
+}
+
+/// Issue 31, item 1: a child who turned 15 between the offence and the
+/// conviction gets the threshold line and, under 16, the parenting order
+/// line; the level is the practitioner's judgement in words; what the case
+/// does not hold (the author's view on a parenting order, what helps the
+/// child take part) is marked to complete, and a proposal with no curfew
+/// has no curfew section.
+#[test]
+fn issue_31_1_a_threshold_crossed_a_parenting_order_and_what_is_not_recorded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut case = sample_json("yro-custody-possible.json");
+    case["child"]["date_of_birth"] = "2011-10-01".into();
+    case["assessment"]["intervention_level"] =
+        serde_json::json!({"level": "enhanced", "agreed_by": "Declan Hughes", "agreed_date": "2026-11-02"});
+    let psr = case["psr"].as_object_mut().unwrap();
+    for gone in ["curfew_address", "effective_participation", "options_considered"] {
+        psr.remove(gone);
+    }
+    case["psr"]["proposal"]["requirements"] = serde_json::json!(["Supervision"]);
+    let text = changed_paper(tmp.path(), &case, DocumentKind::Psr);
+    for expected in [
+        "Age at the offence 14 (offence of 29 August 2026)",
+        "Age at conviction 15 (convicted 10 November 2026)",
+        "Age threshold Jay turned 15 on 1 October 2026, after the offence (29 August 2026) and before conviction (10 November 2026): a sentencing threshold.",
+        "the sentence likely to have been imposed on the day of the offence (Sentencing Children and Young People guideline)",
+        "Parenting order Jay was under 16 when convicted: the court must make a parenting order",
+        "(Crime and Disorder Act 1998, sections 8 and 9)",
+        "TO COMPLETE: the author's view on a parenting order",
+        "TO COMPLETE: what helps the child take part in the hearing",
+        "TO COMPLETE: options considered and why each is not proposed",
+        "Intervention level Enhanced (practitioner's judgement, agreed by Declan Hughes on 2 November 2026)",
+    ] {
+        assert!(text.contains(&squash(expected)), "no `{expected}` in the PSR:\n{text}");
+    }
+    assert!(!text.contains(&squash("Curfew and electronic monitoring")), "{text}");
+}
+
+/// Issue 31, item 2: the gatekeeping record's checklist shows each item as
+/// recorded (done, not done, not recorded), never as done by default; and a
+/// service that sets a day for single gatekeeping has it on the record.
+#[test]
+fn issue_31_2_the_gatekeeping_checklist_shows_what_is_recorded_and_nothing_else() {
+    let tmp = tempfile::tempdir().unwrap();
+    let record =
+        sample_paper(tmp.path(), "yro-custody-possible.json", DocumentKind::Gatekeeping, "2026-11-23");
+    for expected in [
+        "Quality-assurance checklist",
+        "Risk of serious harm assessment complete ✓ Done",
+        "Referral to the victim service ✓ Done",
+        "Parenting referral (a child under 16) Not needed: 16 or over when convicted",
+        "The court's request, with the sentence indication, on file ✓ Done",
+        "Record of previous convictions attached Not done",
+        "Due to managers 4 December 2026: two working days before the hearing on 8 December 2026",
+    ] {
+        assert!(record.contains(&squash(expected)), "no `{expected}` in the record:\n{record}");
+    }
+
+    // Nothing recorded: every item says so, with what the case holds.
+    let mut case = sample_json("yro-custody-possible.json");
+    case["gatekeeping"].as_object_mut().unwrap().remove("checklist");
+    let bare = changed_paper(&tmp.path().join("bare"), &case, DocumentKind::Gatekeeping);
+    let list = &bare[bare.find("Quality-assurancechecklist").unwrap()..bare.find("Managers’views").unwrap()];
+    assert!(!list.contains("Done") && !list.contains("Notdone"), "{list}");
+    assert_eq!(list.matches("Notrecorded").count(), 6, "{list}");
+    assert!(
+        list.contains(&squash("Not recorded (the case holds an AssetPlus assessment of 30 October 2026)")),
+        "{list}"
+    );
+
+    // One manager, and a service that sets three working days for that.
+    case["psr"]["custody_strong_possibility"] = false.into();
+    let file = tmp.path().join("single.json");
+    std::fs::write(&file, case.to_string()).unwrap();
+    let mut config = sample_config(&tmp.path().join("single"));
+    config.rules.single_gatekeeping_working_days = Some(3);
+    let opts = RenderOptions {
+        kinds: KindSelection::only(vec![DocumentKind::Gatekeeping]),
+        force: true,
+        ..drafts()
+    };
+    let report = render(&casepress::press::Press::new(config).unwrap(), &[file], &opts);
+    let Outcome::Written { path, .. } = &report.items[0].outcome else { panic!("{report:?}") };
+    let single = squash(&pdf_text(path));
+    let due = "Due to managers 3 December 2026: three working days before the hearing on 8 December 2026 (this service's standard for a report gatekept by one manager)";
+    assert!(single.contains(&squash(due)), "{single}");
+}

@@ -76,6 +76,16 @@ const REPORT_TYPES: &[(&str, &str)] =
 const CHILD_ANSWERS: &[(&str, &str)] =
     &[("agrees", "Agrees"), ("does_not_agree", "Does not agree"), ("could_not_answer", "Could not answer")];
 
+const SUITABILITY: &[(&str, &str)] = &[("suitable", "Suitable"), ("not_suitable", "Not suitable")];
+
+const CHECKED: &[(&str, &str)] = &[("done", "Done"), ("not_done", "Not done")];
+
+/// A sentence considered and not proposed.
+const OPTION: &[Field] = &[
+    f("sentence", "Sentence considered", "", Input::Disposal),
+    f("why_not", "Why it is not proposed", "From the facts of the case.", Input::Text),
+];
+
 const NARRATIVE_HINT: &str = "Write for the magistrates: plain words, facts and their sources.";
 
 const PSR: &[Section] = &[
@@ -190,6 +200,111 @@ const PSR: &[Section] = &[
                 "Date the report was discussed with the child and their parent or carer",
                 "",
                 Input::Date,
+            ),
+            f(
+                "psr.options_considered",
+                "Other options considered",
+                "Each sentence considered and not proposed, with why. An all-options report sets them out, custody among them. Leave a row empty to remove it.",
+                Input::Rows(OPTION),
+            ),
+            f(
+                "psr.parenting_order",
+                "Parenting order",
+                "For a child under 16 when convicted: would a parenting order help prevent further offending, and why?",
+                Input::Area,
+            ),
+        ],
+    },
+    Section {
+        slug: "order",
+        title: "How the order would run",
+        fields: &[
+            f("psr.delivery.hours_a_week", "Hours a week at the start", "", Input::Number),
+            f("psr.delivery.timetable", "Timetable", "Which days, where, and what happens.", Input::Area),
+            f(
+                "psr.delivery.start",
+                "When it would start",
+                "For example, the first appointment within five working days.",
+                Input::Text,
+            ),
+            f("psr.delivery.supervisor.name", "Who would supervise it", "", Input::Text),
+            f("psr.delivery.supervisor.role", "Their job title", "", Input::Text),
+            f(
+                "psr.curfew_address.address",
+                "Address assessed for a curfew",
+                "Leave empty for the child's own address.",
+                Input::Text,
+            ),
+            f("psr.curfew_address.assessed_date", "Date the address was assessed", "", Input::Date),
+            f("psr.curfew_address.curfew", "Suitable for a curfew", "", Input::Choice(SUITABILITY)),
+            f(
+                "psr.curfew_address.electronic_monitoring",
+                "Suitable for electronic monitoring",
+                "",
+                Input::Choice(SUITABILITY),
+            ),
+            f("psr.curfew_address.notes", "What the assessment found", "", Input::Area),
+        ],
+    },
+    Section {
+        slug: "views",
+        title: "Views and taking part",
+        fields: &[
+            f("psr.child_views", "The child's views", "In their own words.", Input::Area),
+            f("psr.parent_views", "The parent's or carer's views", "In their own words.", Input::Area),
+            f(
+                "psr.effective_participation",
+                "What helps the child take part in the hearing",
+                "For speech, language and communication needs: breaks, short sentences, an intermediary.",
+                Input::Area,
+            ),
+        ],
+    },
+    Section {
+        slug: "checklist",
+        title: "Quality-assurance checklist",
+        fields: &[
+            f(
+                "gatekeeping.checklist.rosh_complete",
+                "Risk of serious harm assessment complete",
+                "Leave empty if not recorded.",
+                Input::Choice(CHECKED),
+            ),
+            f(
+                "gatekeeping.checklist.assetplus_complete",
+                "AssetPlus complete and linked on the case system",
+                "",
+                Input::Choice(CHECKED),
+            ),
+            f(
+                "gatekeeping.checklist.victim_referral",
+                "Referral to the victim service",
+                "",
+                Input::Choice(CHECKED),
+            ),
+            f(
+                "gatekeeping.checklist.parenting_referral",
+                "Parenting referral (a child under 16)",
+                "",
+                Input::Choice(CHECKED),
+            ),
+            f(
+                "gatekeeping.checklist.education_referral",
+                "Referral to education (a child of school age)",
+                "",
+                Input::Choice(CHECKED),
+            ),
+            f(
+                "gatekeeping.checklist.request_with_sentence_indication",
+                "The court's request, with the sentence indication, on file",
+                "",
+                Input::Choice(CHECKED),
+            ),
+            f(
+                "gatekeeping.checklist.previous_convictions_attached",
+                "Record of previous convictions attached",
+                "",
+                Input::Choice(CHECKED),
             ),
         ],
     },
