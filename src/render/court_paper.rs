@@ -32,6 +32,9 @@ pub(super) struct CourtPaper {
     threshold: Option<String>,
     /// The court must consider a parenting order (under 16 when convicted).
     parenting_order_applies: bool,
+    /// When the age for that was taken: "when convicted", or "at the
+    /// hearing" where no conviction date is recorded.
+    age_taken: &'static str,
     /// The child's recorded speech, language and communication needs.
     communication_needs: Vec<String>,
     /// The proposal has a curfew or electronic monitoring, or an address
@@ -69,6 +72,7 @@ pub(super) fn court_paper(req: &RenderRequest<'_>, known_as: &str) -> Option<Cou
         age_at_conviction: rules::age_at_conviction(case),
         threshold: rules::threshold_line(case, known_as),
         parenting_order_applies: rules::parenting_order_applies(case),
+        age_taken: if rules::conviction_date(case).is_some() { "when convicted" } else { "at the hearing" },
         communication_needs: rules::communication_needs(case).into_iter().map(str::to_owned).collect(),
         curfew,
         delivery_expected: psr

@@ -340,6 +340,21 @@ fn derbyshire_s7_3_two_working_days_is_for_psrs_to_be_double_gatekept_unless_the
     let p = due(&f, "PSR to managers");
     assert_eq!(p.due, d("2026-12-04"));
     assert!(p.what.contains("this service's standard"), "check says which rule: {}", p.what);
+
+    // A service's own day for one manager: due then, and said so.
+    let own = Settings { single_gatekeeping_working_days: Some(3), ..Default::default() };
+    let f = derive_with(&single, &WorkingCalendar::default(), d("2026-11-30"), &own);
+    let p = due(&f, "PSR to its manager");
+    assert_eq!((p.due, f.gatekeeping_due), (d("2026-12-03"), Some(d("2026-12-03"))));
+    assert!(p.what.contains("3 working days") && p.what.contains("one manager"), "{}", p.what);
+    assert!(
+        f.gatekeeping_due_words.unwrap().contains("three working days before the hearing on 8 December 2026")
+    );
+    // Double gatekeeping keeps its two working days.
+    let double = case(json!({"psr": {"custody_strong_possibility": true},
+        "court": {"name": "Youth Court", "hearing_date": "2026-12-08"}}));
+    let f = derive_with(&double, &WorkingCalendar::default(), d("2026-11-30"), &own);
+    assert_eq!(due(&f, "PSR to managers").due, d("2026-12-04"));
 }
 
 /// Derbyshire practice guidance §7.3 and §2.6, §4: which documents a person starts. A PSR
