@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::record::{Record, record};
+use super::reports::{ProgressPaper, RiskPaper, progress, risk};
 use super::request::RenderRequest;
 use crate::case::{Case, Signature, Signatures};
 use crate::documents::DocumentKind;
@@ -45,6 +46,10 @@ pub(super) struct Paper {
     /// The order's requirements as the child's papers say them: the
     /// catalogue's sentence for the child, else the court's words.
     pub rules_for_child: Vec<String>,
+    /// The risk summary's derived lines.
+    pub risk: RiskPaper,
+    /// The progress report's derived lines.
+    pub progress: ProgressPaper,
 }
 
 /// A court paper gives ages at the hearing: the PSR, the progress report
@@ -76,6 +81,8 @@ pub(super) fn paper(req: &RenderRequest<'_>) -> Paper {
         who_to_call: who_to_call(case),
         record,
         rules_for_child: rules_for_child(case),
+        risk: risk(req),
+        progress: progress(req),
     }
 }
 
