@@ -27,7 +27,7 @@ pub use load::{
     LoadedCase, array_elements, discover, load_file, load_file_each, load_file_limited, parse_bytes,
 };
 pub use model::*;
-pub use progress::CourtPower;
+pub use progress::{AtCourt, CourtPower};
 pub use requirement::Requirement;
 pub use risk::{GroupRisk, Reoffending, RiskGroup, SeriousHarm};
 

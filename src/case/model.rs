@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 
-use super::{Assessment, CaseId, CourtPower, DisposalType, Reoffending, SeriousHarm};
+use super::{Assessment, AtCourt, CaseId, CourtPower, DisposalType, Reoffending, SeriousHarm};
 
 /// One child's case, as exported from the case management system.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -581,12 +581,10 @@ pub struct ProgressReport {
     /// Work still to do on the order ("None" when it is all done).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outstanding_work: Option<String>,
-    /// Whether the author will attend court to present the report.
+    /// Whether the author will attend court to present the report, or the
+    /// court officer presents it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub author_attends: Option<bool>,
-    /// Who presents the report when the author does not (the court officer).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub presented_by: Option<String>,
+    pub at_court: Option<AtCourt>,
     /// Whether custody is a strong possibility (double gatekeeping applies).
     #[serde(default)]
     pub custody_strong_possibility: bool,

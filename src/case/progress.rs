@@ -1,6 +1,7 @@
-//! What a progress report asks the court to do with the order: the power
-//! the court is asked to use, recorded by the writer, never guessed by a
-//! template from the recommendation's words.
+//! What a progress report asks the court to do with the order, and who
+//! presents it: the power the court is asked to use and whether the author
+//! attends, both recorded by the writer, never guessed by a template from
+//! the recommendation's words.
 
 use serde::{Deserialize, Serialize};
 
@@ -48,6 +49,29 @@ impl CourtPower {
             Self::Breach => "Breach of the order",
             Self::Review => "Review of the order, with no change",
             Self::DeferredSentence => "Sentence after deferment",
+        }
+    }
+}
+
+/// Who presents a progress report at the hearing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AtCourt {
+    /// The author attends court and presents the report.
+    Author,
+    /// The author does not attend; the service's court officer presents it.
+    CourtOfficer,
+}
+
+impl AtCourt {
+    /// Both answers, in the order a form offers them.
+    pub const ALL: [Self; 2] = [Self::Author, Self::CourtOfficer];
+
+    /// The answer as the report gives it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Author => "Yes: the author will attend court and present this report.",
+            Self::CourtOfficer => "No: the court officer will present this report.",
         }
     }
 }

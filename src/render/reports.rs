@@ -105,7 +105,7 @@ pub(super) struct ProgressPaper {
     /// Whether any offence has a victim, so the victim's view is asked for.
     victims: bool,
     /// Whether the author attends court, in words.
-    attends: Option<String>,
+    attends: Option<&'static str>,
     /// When the report is due to its gatekeeping managers, if a rule says.
     due: Option<NaiveDate>,
 }
@@ -114,18 +114,11 @@ pub(super) struct ProgressPaper {
 pub(super) fn progress(req: &RenderRequest<'_>) -> ProgressPaper {
     let case = req.case;
     let Some(report) = &case.progress_report else { return ProgressPaper::default() };
-    let attends = report.author_attends.map(|yes| match (yes, &report.presented_by) {
-        (true, _) => "Yes: the author will attend court and present this report.".to_owned(),
-        (false, Some(who)) if !who.trim().is_empty() => {
-            format!("No: {who} will present this report to the court.")
-        }
-        (false, _) => "No.".to_owned(),
-    });
     ProgressPaper {
         power: report.power.map(|p| p.label()),
         panel: panel_view_needed(case),
         victims: victim_view_needed(case),
-        attends,
+        attends: report.at_court.map(|a| a.label()),
         due: req.facts.progress_report_due,
     }
 }

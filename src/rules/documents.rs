@@ -254,11 +254,7 @@ fn progress_views_needs(case: &Case, report: &crate::case::ProgressReport, m: &m
         "progress_report.outstanding_work",
         "work outstanding, or none",
     );
-    m.check(
-        report.author_attends.is_some(),
-        "progress_report.author_attends",
-        "whether the author will attend court",
-    );
+    m.check(report.at_court.is_some(), "progress_report.at_court", "whether the author will attend court");
 }
 
 /// Wolverhampton YOT guidance §9: a risk of serious harm above Low means
@@ -275,7 +271,12 @@ fn risk_summary_needs(case: &Case, facts: &Facts, m: &mut Needs) {
         m.check(has(harm.imminence.as_ref()), "serious_harm.imminence", "how imminent the harm is");
     }
     for (status, plan, path, label) in [
-        (&facts.rmp, &case.risk_management_plan, "risk_management_plan.actions", "Risk Management Plan actions"),
+        (
+            &facts.rmp,
+            &case.risk_management_plan,
+            "risk_management_plan.actions",
+            "Risk Management Plan actions",
+        ),
         (
             &facts.vmp,
             &case.vulnerability_management_plan,

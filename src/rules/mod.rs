@@ -39,8 +39,8 @@ pub use findings::{Finding, Severity, findings};
 pub use forms::{FormStatus, forms, mappa_invalid};
 pub use gatekeeping::{
     GatekeepingDue, counts_as_manager, double_gatekeeping_done, double_gatekeeping_required,
-    from_another_team, gatekeeping_due, progress_report_due, psr_due_applies, to_managers_due, two_managers_agree,
-    two_managers_required,
+    from_another_team, gatekeeping_due, progress_report_due, psr_due_applies, to_managers_due,
+    two_managers_agree, two_managers_required,
 };
 pub use historic::historic;
 pub use progress::{panel_view_needed, victim_view_needed};
