@@ -235,3 +235,88 @@ fn issue_31_6_a_progress_report_asks_only_for_the_views_that_apply_and_gives_its
     .unwrap();
     assert!(!has(&text, "It is due to"), "{text}");
 }
+
+/// A case system's extract of the risk analysis, mapped as any fact.
+const RISK_MAPPING: &str = r#"
+[children]
+file = "children.csv"
+key = "Ref"
+[children.fields]
+case_id = { column = "Ref", format = "R-{}" }
+"child.first_name" = "First"
+"child.last_name" = "Last"
+"child.date_of_birth" = "DOB"
+"case_manager.name" = "Worker"
+"line_manager.name" = "Manager"
+team = "Team"
+"assessment.date" = "Assessed"
+"assessment.reoffending" = { column = "ROR", lookup = "levels" }
+"assessment.serious_harm" = { column = "ROSH", lookup = "levels" }
+"assessment.safety_wellbeing" = { column = "SWB", lookup = "levels" }
+"serious_harm.nature" = "Nature of harm"
+"serious_harm.imminence" = "Imminence"
+"reoffending.summary" = "Reoffending"
+"next_risk_meeting" = "Next RVMM"
+
+[[joined]]
+into = "serious_harm.groups"
+file = "rosh.csv"
+key = "Ref"
+[joined.fields]
+group = { column = "Group", lookup = "groups" }
+who = "Who"
+community = { column = "Community", lookup = "levels" }
+custody = { column = "Custody", lookup = "levels" }
+
+[lookups.levels]
+L = "low"
+M = "medium"
+H = "high"
+VH = "very_high"
+
+[lookups.groups]
+Public = "public"
+Child = "children"
+"Known adult" = "known_adult"
+"#;
+
+#[test]
+fn issue_31_5_an_import_brings_the_risk_analysis_to_the_summary() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(
+        dir.join("children.csv"),
+        "Ref,First,Last,DOB,Worker,Manager,Team,Assessed,ROR,ROSH,SWB,Nature of harm,Imminence,Reoffending,Next RVMM\n\
+         0007,Sam,Lee,2010-03-21,Ann Case,Bea Boss,North,2026-11-02,M,H,L,Injury from a knife in a fight,Could happen at any time,Linked to older peers,2026-12-02\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("rosh.csv"),
+        "Ref,Group,Who,Community,Custody\n0007,Public,Young people in the town centre,H,M\n0007,Child,,L,\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("mapping.toml"), RISK_MAPPING).unwrap();
+    let mut config = casepress::config::Config::default();
+    config.paths.output = dir.join("out");
+    let opts = casepress::import::ImportOptions {
+        mapping: dir.join("mapping.toml"),
+        extracts: vec![dir.join("children.csv"), dir.join("rosh.csv")],
+        out: dir.join("cases"),
+        now: chrono::Utc::now(),
+    };
+    let report = casepress::import::import(&casepress::service::Service::new(config), &opts).unwrap();
+    assert!(!report.needs_action(), "{report:?}");
+    let case: Value = serde_json::from_slice(&std::fs::read(dir.join("cases/R-0007.json")).unwrap()).unwrap();
+    let text = paper(&dir.join("render"), &case, DocumentKind::RiskSummary, "2026-11-23", false).unwrap();
+    for expected in [
+        "Public Young people in the town centre High Medium",
+        "Children Low Not assessed",
+        "Known adult Not assessed Not assessed",
+        "Nature of the harm Injury from a knife in a fight",
+        "How imminent Could happen at any time",
+        "Likelihood of reoffending Linked to older peers",
+        "Next risk meeting Booked for 2 December 2026",
+    ] {
+        assert!(has(&text, expected), "no `{expected}`:\n{text}");
+    }
+}
