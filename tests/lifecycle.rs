@@ -485,6 +485,12 @@ fn a_progress_report_is_gatekept_like_a_psr() {
         "progress": "Jay has started a mentoring programme and returned to college three days a week.",
         "compliance": "He has kept every curfew check and attended all eleven appointments.",
         "recommendation": "That the court continues bail and considers a Youth Rehabilitation Order.",
+        "power": "review",
+        "child_view": "Jay says college is going well and he wants to keep going.",
+        "parent_view": "His mother says he is home on time every night.",
+        "victim_view": "The victim did not wish to give a view.",
+        "outstanding_work": "The mentoring programme runs until February.",
+        "at_court": "author",
         "custody_strong_possibility": true,
         "discussed_with_child_and_carer": "2026-11-30",
         "signed": {"name": "Priya Natarajan", "date": "2026-11-30"}

@@ -13,7 +13,9 @@ mod id;
 mod limits;
 mod load;
 mod model;
+mod progress;
 mod requirement;
+mod risk;
 
 pub use assessment::{Assessment, AssetScore, InterventionLevel, RecordedLevel, RiskLevel};
 pub use caseload::{Caseload, LoadFailure, load_each};
@@ -27,7 +29,9 @@ pub use load::{
     LoadedCase, array_elements, discover, load_file, load_file_each, load_file_limited, parse_bytes,
 };
 pub use model::*;
+pub use progress::{AtCourt, CourtPower};
 pub use requirement::Requirement;
+pub use risk::{GroupRisk, Reoffending, RiskGroup, SeriousHarm};
 
 /// The built-in catalogue of disposals as TOML, with its comments.
 pub fn disposal_catalogue_toml() -> &'static str {

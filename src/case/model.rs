@@ -10,7 +10,10 @@ use std::borrow::Cow;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 
-use super::{Assessment, CaseId, CurfewAddress, DisposalType, OptionConsidered, OrderDelivery, QaChecklist};
+use super::{
+    Assessment, AtCourt, CaseId, CourtPower, CurfewAddress, DisposalType, OptionConsidered, OrderDelivery, QaChecklist,
+    Reoffending, SeriousHarm,
+};
 
 /// One child's case, as exported from the case management system.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -49,6 +52,13 @@ pub struct Case {
     /// The latest assessment (AssetPlus or equivalent).
     #[serde(default)]
     pub assessment: Option<Assessment>,
+    /// The risk of serious harm analysis behind `assessment.serious_harm`:
+    /// who is at risk, in the community and in custody, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serious_harm: Option<SeriousHarm>,
+    /// Why reoffending is likely or not, behind `assessment.reoffending`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reoffending: Option<Reoffending>,
     /// The child's strengths and positive factors, in plain words.
     #[serde(default)]
     pub strengths: Vec<String>,
@@ -85,6 +95,9 @@ pub struct Case {
     /// Dates of Risk and Vulnerability Management Meetings held.
     #[serde(default)]
     pub risk_meetings: Vec<NaiveDate>,
+    /// The date the next Risk and Vulnerability Management Meeting is booked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_risk_meeting: Option<NaiveDate>,
     /// Joint working with the Next Steps (leaving care) service.
     #[serde(default)]
     pub next_steps: Option<NextSteps>,
@@ -171,6 +184,13 @@ pub struct ManagementPlan {
     /// Date the line manager countersigned it.
     #[serde(default)]
     pub countersigned: Option<NaiveDate>,
+    /// Its headline actions: what is done, by whom, to manage the risk or
+    /// the vulnerability.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<String>,
+    /// The date it is next reviewed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_date: Option<NaiveDate>,
 }
 
 /// A joint case with the Next Steps (leaving care) service (Salford Next Steps protocol).
@@ -572,6 +592,30 @@ pub struct ProgressReport {
     /// where the progress allows it.
     #[serde(default)]
     pub recommendation: Option<String>,
+    /// The power the report asks the court to use (revocation for good
+    /// progress, extension, breach ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub power: Option<CourtPower>,
+    /// The youth offender panel's view, for a referral order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub panel_view: Option<String>,
+    /// The young person's view, in their words where possible.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub child_view: Option<String>,
+    /// The parent's or carer's view.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_view: Option<String>,
+    /// The victim's view, where a victim chose to give one (or that they
+    /// chose not to).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub victim_view: Option<String>,
+    /// Work still to do on the order ("None" when it is all done).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outstanding_work: Option<String>,
+    /// Whether the author will attend court to present the report, or the
+    /// court officer presents it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_court: Option<AtCourt>,
     /// Whether custody is a strong possibility (double gatekeeping applies).
     #[serde(default)]
     pub custody_strong_possibility: bool,

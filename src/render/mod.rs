@@ -11,6 +11,7 @@ mod error;
 pub mod escape;
 mod paper;
 mod record;
+mod reports;
 mod request;
 pub mod script;
 mod templates;

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::court_paper::{CourtPaper, court_paper as court_facts};
 use super::record::{Record, record};
+use super::reports::{ProgressPaper, RiskPaper, progress, risk};
 use super::request::RenderRequest;
 use crate::case::{Case, Signature, Signatures};
 use crate::documents::DocumentKind;
@@ -48,6 +49,10 @@ pub(super) struct Paper {
     pub rules_for_child: Vec<String>,
     /// What a PSR and its gatekeeping record derive for their readers.
     pub court: Option<CourtPaper>,
+    /// The risk summary's derived lines.
+    pub risk: RiskPaper,
+    /// The progress report's derived lines.
+    pub progress: ProgressPaper,
 }
 
 /// A court paper gives ages at the hearing: the PSR, the progress report
@@ -80,6 +85,8 @@ pub(super) fn paper(req: &RenderRequest<'_>) -> Paper {
         record,
         rules_for_child: rules_for_child(case),
         court: court_facts(req, case.child.preferred_name.as_deref().unwrap_or(&case.child.first_name)),
+        risk: risk(req),
+        progress: progress(req),
     }
 }
 

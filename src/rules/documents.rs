@@ -102,10 +102,7 @@ pub fn missing(kind: DocumentKind, case: &Case, facts: &Facts) -> Vec<Missing> {
         DocumentKind::MappaH | DocumentKind::MappaA => mappa_needs(kind, case, &mut m),
         DocumentKind::Pprc2 | DocumentKind::Pprc7 => pprc_needs(kind, case, &mut m),
         DocumentKind::ProgressReport => progress_needs(case, &mut m),
-        DocumentKind::RiskSummary => {
-            m.check(case.assessment.is_some(), "assessment", "assessment (AssetPlus)");
-            m.check(case.line_manager.is_some(), "line_manager", "line manager");
-        }
+        DocumentKind::RiskSummary => risk_summary_needs(case, facts, &mut m),
     }
     m.0
 }
@@ -231,7 +228,66 @@ fn progress_needs(case: &Case, m: &mut Needs) {
         "progress_report.discussed_with_child_and_carer",
         "report discussed with the young person and parent or carer",
     );
+    progress_views_needs(case, &report, m);
     m.check(report.signed.is_some(), "progress_report.signed", "author's signature");
+}
+
+/// What the court hears besides the author: the power asked of it, the
+/// views of those the order touches, what is left to do, and who presents
+/// the report.
+fn progress_views_needs(case: &Case, report: &crate::case::ProgressReport, m: &mut Needs) {
+    m.check(report.power.is_some(), "progress_report.power", "power asked of the court");
+    if super::panel_view_needed(case) {
+        m.check(has(report.panel_view.as_ref()), "progress_report.panel_view", "the panel's view");
+    }
+    m.check(has(report.child_view.as_ref()), "progress_report.child_view", "the young person's view");
+    m.check(has(report.parent_view.as_ref()), "progress_report.parent_view", "the parent's or carer's view");
+    if super::victim_view_needed(case) {
+        m.check(
+            has(report.victim_view.as_ref()),
+            "progress_report.victim_view",
+            "the victim's view, or that they gave none",
+        );
+    }
+    m.check(
+        has(report.outstanding_work.as_ref()),
+        "progress_report.outstanding_work",
+        "work outstanding, or none",
+    );
+    m.check(report.at_court.is_some(), "progress_report.at_court", "whether the author will attend court");
+}
+
+/// Wolverhampton YOT guidance §9: a risk of serious harm above Low means
+/// a ROSH analysis was completed ("RMP to be completed" at Medium and
+/// above), so the summary gives it: who is at risk, the nature of the harm
+/// and how imminent it is; and a completed plan gives its actions.
+fn risk_summary_needs(case: &Case, facts: &Facts, m: &mut Needs) {
+    m.check(case.assessment.is_some(), "assessment", "assessment (AssetPlus)");
+    m.check(case.line_manager.is_some(), "line_manager", "line manager");
+    if facts.rmp.required {
+        let harm = case.serious_harm.clone().unwrap_or_default();
+        m.check(!harm.groups.is_empty(), "serious_harm.groups", "who is at risk of serious harm");
+        m.check(has(harm.nature.as_ref()), "serious_harm.nature", "the nature of the harm");
+        m.check(has(harm.imminence.as_ref()), "serious_harm.imminence", "how imminent the harm is");
+    }
+    for (status, plan, path, label) in [
+        (
+            &facts.rmp,
+            &case.risk_management_plan,
+            "risk_management_plan.actions",
+            "Risk Management Plan actions",
+        ),
+        (
+            &facts.vmp,
+            &case.vulnerability_management_plan,
+            "vulnerability_management_plan.actions",
+            "Vulnerability Management Plan actions",
+        ),
+    ] {
+        if status.completed.is_some() {
+            m.check(plan.as_ref().is_some_and(|p| !p.actions.is_empty()), path, label);
+        }
+    }
 }
 
 fn gatekeeping_needs(case: &Case, facts: &Facts, m: &mut Needs) {

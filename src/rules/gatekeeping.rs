@@ -164,6 +164,22 @@ pub fn gatekeeping_due(
     Some(GatekeepingDue { meeting, to_managers })
 }
 
+/// When a progress report is due to its gatekeeping managers: gatekept
+/// "with the same rigour as PSRs" (Derbyshire practice guidance §7.5), so
+/// the PSR's rule applies: two working days before court for a report to
+/// be double gatekept, or for every report where the service sets that
+/// standard for every PSR. `None`: no report, no hearing, or no rule.
+pub fn progress_report_due(
+    case: &Case,
+    calendar: &WorkingCalendar,
+    settings: &Settings,
+) -> Option<NaiveDate> {
+    case.progress_report.as_ref()?;
+    let hearing = case.court.as_ref().and_then(|c| c.hearing_date)?;
+    let applies = settings.psr_due_for_every_psr || two_managers_required(DocumentKind::ProgressReport, case);
+    applies.then(|| to_managers_due(calendar, hearing))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

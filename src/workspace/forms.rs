@@ -86,6 +86,21 @@ const OPTION: &[Field] = &[
     f("why_not", "Why it is not proposed", "From the facts of the case.", Input::Text),
 ];
 
+/// The powers a progress report may ask of the court (`CourtPower`).
+const COURT_POWERS: &[(&str, &str)] = &[
+    ("revoke_for_good_progress", "Revocation of the order for good progress"),
+    ("revoke_and_resentence", "Revocation of the order and resentence"),
+    ("extend", "Extension of the order"),
+    ("amend", "Amendment of the order's requirements"),
+    ("breach", "Breach of the order"),
+    ("review", "Review of the order, with no change"),
+    ("deferred_sentence", "Sentence after deferment"),
+];
+
+/// Who presents a progress report at the hearing (`AtCourt`).
+const AT_COURT: &[(&str, &str)] =
+    &[("author", "Yes: the author presents it"), ("court_officer", "No: the court officer presents it")];
+
 const NARRATIVE_HINT: &str = "Write for the magistrates: plain words, facts and their sources.";
 
 const PSR: &[Section] = &[
@@ -333,7 +348,46 @@ const PROGRESS: &[Section] = &[
             f("progress_report.purpose", "Why the court asked for the report", "", Input::Area),
             f("progress_report.progress", "Progress since the last hearing", NARRATIVE_HINT, Input::Area),
             f("progress_report.compliance", "Attendance and compliance", "", Input::Area),
+            f(
+                "progress_report.outstanding_work",
+                "Work outstanding",
+                "What is left to do on the order; \u{201c}None\u{201d} when it is all done.",
+                Input::Area,
+            ),
+        ],
+    },
+    Section {
+        slug: "views",
+        title: "Views",
+        fields: &[
+            f(
+                "progress_report.panel_view",
+                "The youth offender panel's view",
+                "For a referral order.",
+                Input::Area,
+            ),
+            f(
+                "progress_report.child_view",
+                "The young person's view",
+                "In their words where you can.",
+                Input::Area,
+            ),
+            f("progress_report.parent_view", "The parent's or carer's view", "", Input::Area),
+            f(
+                "progress_report.victim_view",
+                "The victim's view",
+                "Where an offence had a victim: their view, or that they chose not to give one.",
+                Input::Area,
+            ),
+        ],
+    },
+    Section {
+        slug: "court",
+        title: "What the court is asked",
+        fields: &[
+            f("progress_report.power", "Power asked of the court", "", Input::Choice(COURT_POWERS)),
             f("progress_report.recommendation", "What the report asks the court to do", "", Input::Area),
+            f("progress_report.at_court", "Will the author attend court?", "", Input::Choice(AT_COURT)),
             f(
                 "progress_report.discussed_with_child_and_carer",
                 "Date the report was discussed with the child and their parent or carer",
@@ -574,6 +628,19 @@ mod tests {
                     assert!(locate(kind, m.path).is_some(), "{kind}: no field for {}", m.path);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn the_progress_report_choices_are_the_case_formats_values() {
+        fn names<T: serde::Serialize>(all: impl IntoIterator<Item = T>) -> Vec<String> {
+            all.into_iter().map(|v| serde_json::to_value(v).unwrap().as_str().unwrap().to_owned()).collect()
+        }
+        let values = |o: &[(&str, &str)]| o.iter().map(|(v, _)| (*v).to_owned()).collect::<Vec<_>>();
+        assert_eq!(values(COURT_POWERS), names(crate::case::CourtPower::ALL));
+        assert_eq!(values(AT_COURT), names(crate::case::AtCourt::ALL));
+        for ((_, words), power) in COURT_POWERS.iter().zip(crate::case::CourtPower::ALL) {
+            assert_eq!(*words, power.label());
         }
     }
 
