@@ -11,8 +11,11 @@ mod file;
 mod id;
 mod limits;
 mod load;
+mod mappa;
 mod model;
+mod pprc;
 mod requirement;
+mod transfer;
 
 pub use assessment::{Assessment, AssetScore, InterventionLevel, RecordedLevel, RiskLevel};
 pub use caseload::{Caseload, LoadFailure, load_each};
@@ -24,8 +27,11 @@ pub use limits::Limits;
 pub use load::{
     LoadedCase, array_elements, discover, load_file, load_file_each, load_file_limited, parse_bytes,
 };
+pub use mappa::{GroupRisk, ReferralShared};
 pub use model::*;
+pub use pprc::{ChildInContact, Notified, PprcRequest, Urgency};
 pub use requirement::Requirement;
+pub use transfer::Transfer;
 
 /// The built-in catalogue of disposals as TOML, with its comments.
 pub fn disposal_catalogue_toml() -> &'static str {
