@@ -1,7 +1,8 @@
 //! A transfer of the case to another youth justice service: why, and what
 //! the receiving service must know at once. The transfer's cover letter
 //! states these with the order, the next hearing, the risk levels and the
-//! allocated worker, which the case already holds.
+//! allocated worker, which the case already holds. The letter names no
+//! child (only the case id), so these are written about "the young person".
 
 use chrono::NaiveDate;
 use schemars::JsonSchema;
