@@ -71,7 +71,11 @@ fn options(out: &Path, purpose: Purpose) -> ExportOptions {
         date: day(),
         drafts: true,
         once: false,
-        cases: casepress::case::Caseload::load(&[samples().join("cases")]).unwrap().cases().cloned().collect(),
+        cases: casepress::case::Caseload::load(&[samples().join("cases")])
+            .unwrap()
+            .cases()
+            .cloned()
+            .collect(),
     }
 }
 
@@ -323,7 +327,9 @@ fn issue_31_8_the_transfer_letter_gives_the_reason_order_hearing_risk_flags_and_
     let press = press(out);
     let jay_file = samples().join("cases/yro-custody-possible.json");
     let kinds = KindSelection::only(vec![DocumentKind::Psr, DocumentKind::RiskSummary]);
-    assert!(!render(&press, std::slice::from_ref(&jay_file), &RenderOptions { kinds, ..drafts() }).has_failures());
+    assert!(
+        !render(&press, std::slice::from_ref(&jay_file), &RenderOptions { kinds, ..drafts() }).has_failures()
+    );
     // A Safety Link statement from Jay, and his PSR submitted for gatekeeping.
     let inbox = out.join("inbox");
     fs::create_dir_all(&inbox).unwrap();

@@ -52,7 +52,8 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
     });
     // The letters state what the case files say. Without them (no case
     // folder here) each letter says its case file was not read.
-    let caseload = casepress::case::Caseload::load_with(&config.paths.cases, &config.limits).unwrap_or_default();
+    let caseload =
+        casepress::case::Caseload::load_with(&config.paths.cases, &config.limits).unwrap_or_default();
     let cases = a.case_ids.iter().filter_map(|id| caseload.find(id)).map(|c| c.case.clone()).collect();
     let press = Press::new(config)?;
     let opts = ExportOptions {

@@ -69,9 +69,10 @@ pub(super) fn facts(case: Option<&Case>, log: &[LogEntry], date: NaiveDate) -> C
             }
             text
         }),
-        next_hearing: case.court.as_ref().and_then(|c| {
-            c.hearing_date.filter(|h| *h >= date).map(|h| format!("{}, {}", c.name, long(h)))
-        }),
+        next_hearing: case
+            .court
+            .as_ref()
+            .and_then(|c| c.hearing_date.filter(|h| *h >= date).map(|h| format!("{}, {}", c.name, long(h)))),
         next_appointment: transfer.and_then(|t| t.next_appointment.clone()),
         risk: risk(case),
         flags: flags(case, log, date),
@@ -109,7 +110,9 @@ fn risk(case: &Case) -> Vec<String> {
     {
         lines.push(match p.risk_identified {
             Some(true) => "Person Posing a Risk to Children: risk to children identified".to_owned(),
-            Some(false) => "Person Posing a Risk to Children: criteria met, no risk to children identified".to_owned(),
+            Some(false) => {
+                "Person Posing a Risk to Children: criteria met, no risk to children identified".to_owned()
+            }
             None => "Person Posing a Risk to Children: criteria met, risk not yet discussed".to_owned(),
         });
     }
