@@ -303,6 +303,7 @@ async fn a_psr_from_first_words_to_a_final_in_a_transfer_export() {
         date: chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
         drafts: false,
         once: false,
+        cases: Vec::new(),
     };
     let bundle = casepress::export::export_case(&press, CASE, &transfer).unwrap();
     let zip = zip::ZipArchive::new(std::fs::File::open(bundle.path()).unwrap()).unwrap();

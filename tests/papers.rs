@@ -197,6 +197,33 @@ const MARKED: &[(&str, &[&str])] = &[
     ("reassessment of the risk to children at closure", &["/pprc/closure_reassessment"]),
     ("actions agreed to manage the risk", &["/pprc/actions"]),
     ("actions and agencies who will hold the risk after closure", &["/pprc/closure_actions"]),
+    ("expected release date", &["/mappa/release_date"]),
+    ("proposed next review date", &["/mappa/review_date"]),
+    ("risk of serious harm to each group, in the community and in custody", &["/serious_harm/groups"]),
+    ("requests to the panel", &["/mappa/requests_to_panel"]),
+    ("disclosure considerations", &["/mappa/disclosure"]),
+    (
+        "whether the child has been told of the referral",
+        &["/mappa/referral_shared/child_told", "/mappa/referral_shared/not_told_because"],
+    ),
+    ("the child's views", &["/mappa/referral_shared/child_views"]),
+    (
+        "whether a parent or carer has been told of the referral",
+        &["/mappa/referral_shared/parent_told", "/mappa/referral_shared/not_told_because"],
+    ),
+    ("the parent's or carer's views", &["/mappa/referral_shared/parent_views"]),
+    ("welfare considerations for the child", &["/mappa/welfare"]),
+    (
+        "children's services representative",
+        &["/mappa/childrens_services", "/child/looked_after/social_worker"],
+    ),
+    ("what children's services are asked to do", &["/pprc/request/asks"]),
+    ("how urgent the request is", &["/pprc/request/urgency"]),
+    ("the date a reply is asked for", &["/pprc/request/by"]),
+    ("the lawful basis for sharing this information", &["/pprc/request/sharing_basis"]),
+    ("the decision: whether a risk to children remains", &["/pprc/risk_remains"]),
+    ("date of the line-manager discussion at closure", &["/pprc/closure_discussion_date"]),
+    ("who was told of the decision, and when", &["/pprc/closure_notified"]),
 ];
 
 /// Whether the case holds a value at `pointer` (not null, not empty; a
@@ -487,6 +514,21 @@ fn changed_paper(out: &std::path::Path, case: &serde_json::Value, kind: Document
     std::fs::write(&file, case.to_string()).unwrap();
     let opts = RenderOptions { kinds: KindSelection::only(vec![kind]), force: true, ..drafts() };
     let report = render(&press(&out.join("out")), &[file], &opts);
+/// The text of one sample paper rendered on `date`, from `case` changed by `edit`.
+fn edited_paper(
+    out: &std::path::Path,
+    file: &str,
+    kind: DocumentKind,
+    edit: impl FnOnce(&mut serde_json::Value),
+) -> String {
+    let mut case: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(samples().join("cases").join(file)).unwrap()).unwrap();
+    edit(&mut case);
+    std::fs::create_dir_all(out).unwrap();
+    let path = out.join(file);
+    std::fs::write(&path, case.to_string()).unwrap();
+    let opts = RenderOptions { kinds: KindSelection::only(vec![kind]), ..drafts() };
+    let report = render(&press(&out.join("out")), &[path], &opts);
     let Outcome::Written { path, .. } = &report.items[0].outcome else { panic!("{report:?}") };
     squash(&pdf_text(path))
 }
@@ -613,4 +655,133 @@ fn issue_31_2_the_gatekeeping_checklist_shows_what_is_recorded_and_nothing_else(
     let single = squash(&pdf_text(path));
     let due = "Due to managers 3 December 2026: three working days before the hearing on 8 December 2026 (this service's standard for a report gatekept by one manager)";
     assert!(single.contains(&squash(due)), "{single}");
+fn says(paper: &str, expected: &[&str]) {
+    for e in expected {
+        assert!(paper.contains(&squash(e)), "no `{e}`:\n{paper}");
+    }
+}
+
+#[test]
+fn issue_31_7_mappa_h_gives_the_next_review_and_a_release_date_only_where_it_applies() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Kyle, on ISS in the community; Connor, in custody on a DTO.
+    let kyle = sample_paper(&tmp.path().join("a"), "mappa-level-2.json", DocumentKind::MappaH, "2026-11-23");
+    says(
+        &kyle,
+        &["Expected release Not applicable: not in custody", "Proposed next MAPPA review 7 January 2027"],
+    );
+    let connor =
+        sample_paper(&tmp.path().join("b"), "mappa-category-2.json", DocumentKind::MappaH, "2026-11-23");
+    says(&connor, &["Expected release 19 March 2027", "Proposed next MAPPA review 14 December 2026"]);
+    // In custody without a release date: a marker, never "not in custody".
+    let unknown = edited_paper(&tmp.path().join("c"), "mappa-category-2.json", DocumentKind::MappaH, |c| {
+        c["mappa"]["release_date"] = serde_json::Value::Null;
+        c["mappa"]["review_date"] = serde_json::Value::Null;
+    });
+    says(&unknown, &["TO COMPLETE: expected release date", "TO COMPLETE: proposed next review date"]);
+    assert!(!unknown.contains(&squash("not in custody")), "{unknown}");
+}
+
+#[test]
+fn issue_31_7_mappa_a_gives_risk_by_group_requests_disclosure_the_familys_knowledge_and_welfare() {
+    let tmp = tempfile::tempdir().unwrap();
+    let paper = sample_paper(tmp.path(), "mappa-level-2.json", DocumentKind::MappaA, "2026-11-23");
+    says(
+        &paper,
+        &[
+            "Who is at risk In the community In custody",
+            // The case's risk of serious harm analysis, as the risk summary gives it.
+            "Public: Lone workers, such as delivery riders, in the Eastbrook area in the evening High Low",
+            "Known adult: The victim of the robbery, a 19-year-old delivery rider who still works in Eastbrook Medium Low",
+            "The young person (self): Kyle, from the two older males if he withdraws from them High Not assessed",
+            "What the panel is asked to do Completed by: referring agency 1. Agree to manage Kyle at MAPPA level 2",
+            "Disclosure considerations Completed by: referring agency No disclosure to a third party is proposed now",
+            "14.1 The child knows of the referral Yes: told 14 October 2026",
+            "14.2 The child’s views Kyle said he understands why people are worried",
+            "14.3 A parent or carer knows Yes: told 14 October 2026",
+            "14.4 Their views His mother agrees with the referral",
+            "Welfare considerations Completed by: referring agency with children’s services Kyle is a child in need",
+            "Children’s services representative Leanne Marsh, Social Worker, Exploitation Team (Northfield City Council Children's Services) · 01632 960 312",
+        ],
+    );
+    // Not told, with the reason: said as such, and no views asked for.
+    let untold = edited_paper(&tmp.path().join("u"), "mappa-level-2.json", DocumentKind::MappaA, |c| {
+        c["mappa"]["referral_shared"] =
+            serde_json::json!({"not_told_because": "telling him now would alert the older males"});
+        c["serious_harm"]["groups"] = serde_json::json!([{"group": "staff"}]);
+    });
+    says(
+        &untold,
+        &[
+            "The child knows of the referral No: telling him now would alert the older males",
+            "The child’s views Not asked: not yet told",
+            "Staff Not assessed Not assessed",
+        ],
+    );
+}
+
+#[test]
+fn issue_31_7_pprc_2_names_the_children_and_asks_children_s_services_by_a_date() {
+    let tmp = tempfile::tempdir().unwrap();
+    let paper = sample_paper(tmp.path(), "pprc.json", DocumentKind::Pprc2, "2026-11-23");
+    says(
+        &paper,
+        &[
+            "Child Born Lives at Parental responsibility",
+            "Kian Lawson Younger brother, lives with Harvey Brother 14 June 2017 9 Rowan Close",
+            "Nicola Lawson (mother) and Steve Lawson (father)",
+            "Maisie Lawson",
+            "Chloe Barnes (mother) and Steve Lawson (father)",
+            "What we ask of children’s services",
+            "1. Tell us whether Northfield Children's Services will assess the safety of Kian and Lily",
+            "7.1 How urgent Urgent",
+            "7.2 Reply or action by 5 November 2026",
+            "7.3 Basis for sharing The duty to safeguard and promote the welfare of children (Children Act 2004, section 11)",
+        ],
+    );
+    // A child recorded by age alone, as older case files have them.
+    let by_age = edited_paper(&tmp.path().join("a"), "pprc.json", DocumentKind::Pprc2, |c| {
+        c["pprc"]["children_in_contact"] = serde_json::json!([
+            {"description": "Cousin", "age": 4, "is_child": true, "relationship": "Cousin", "consents_to_contact": null}
+        ]);
+        c["pprc"]["request"] = serde_json::Value::Null;
+    });
+    says(
+        &by_age,
+        &[
+            "Cousin Cousin Aged 4; date of birth not known Not known Not known",
+            "TO COMPLETE: what children's services are asked to do",
+            "TO COMPLETE: the lawful basis for sharing this information",
+        ],
+    );
+}
+
+#[test]
+fn issue_31_7_pprc_7_states_the_decision_the_discussion_and_who_was_told() {
+    let tmp = tempfile::tempdir().unwrap();
+    let paper = sample_paper(tmp.path(), "pprc-closed.json", DocumentKind::Pprc7, "2026-11-23");
+    says(
+        &paper,
+        &[
+            "4.1 Risk to children remains Yes ✓ No",
+            "4.2 Discussed with the line manager 4 November 2026, with Declan Hughes",
+            "Who was told of this decision",
+            "Northfield Children's Services (Front Door) 6 November 2026",
+            "Brooke and her mother, Leanne Hanlon 5 November 2026",
+        ],
+    );
+    let undecided = edited_paper(&tmp.path().join("u"), "pprc-closed.json", DocumentKind::Pprc7, |c| {
+        let p = c["pprc"].as_object_mut().unwrap();
+        for key in ["risk_remains", "closure_discussion_date", "closure_notified"] {
+            p.remove(key);
+        }
+    });
+    says(
+        &undecided,
+        &[
+            "TO COMPLETE: the decision: whether a risk to children remains",
+            "TO COMPLETE: date of the line-manager discussion at closure",
+            "TO COMPLETE: who was told of the decision, and when",
+        ],
+    );
 }

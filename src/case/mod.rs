@@ -12,10 +12,13 @@ mod file;
 mod id;
 mod limits;
 mod load;
+mod mappa;
 mod model;
+mod pprc;
 mod progress;
 mod requirement;
 mod risk;
+mod transfer;
 
 pub use assessment::{Assessment, AssetScore, InterventionLevel, RecordedLevel, RiskLevel};
 pub use caseload::{Caseload, LoadFailure, load_each};
@@ -28,10 +31,13 @@ pub use limits::Limits;
 pub use load::{
     LoadedCase, array_elements, discover, load_file, load_file_each, load_file_limited, parse_bytes,
 };
+pub use mappa::ReferralShared;
 pub use model::*;
+pub use pprc::{ChildInContact, Notified, PprcRequest, Urgency};
 pub use progress::{AtCourt, CourtPower};
 pub use requirement::Requirement;
 pub use risk::{GroupRisk, Reoffending, RiskGroup, SeriousHarm};
+pub use transfer::Transfer;
 
 /// The built-in catalogue of disposals as TOML, with its comments.
 pub fn disposal_catalogue_toml() -> &'static str {

@@ -11,8 +11,8 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Assessment, AtCourt, CaseId, CourtPower, CurfewAddress, DisposalType, OptionConsidered, OrderDelivery, QaChecklist,
-    Reoffending, SeriousHarm,
+    Assessment, AtCourt, CaseId, ChildInContact, CourtPower, CurfewAddress, DisposalType, Notified, OptionConsidered,
+    OrderDelivery, PprcRequest, QaChecklist, ReferralShared, Reoffending, SeriousHarm, Transfer,
 };
 
 /// One child's case, as exported from the case management system.
@@ -101,6 +101,9 @@ pub struct Case {
     /// Joint working with the Next Steps (leaving care) service.
     #[serde(default)]
     pub next_steps: Option<NextSteps>,
+    /// A transfer of the case to another youth justice service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer: Option<Transfer>,
     /// Outcomes recorded when the order or intervention ended (YJB KPIs 1, 2, 4, 5).
     #[serde(default)]
     pub end_of_order: Option<EndOfOrder>,
@@ -991,6 +994,24 @@ pub struct Mappa {
     /// Why this level is requested (MAPPA A).
     #[serde(default)]
     pub level_reason: Option<String>,
+    /// What the panel is asked to do, one request per line (MAPPA A).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requests_to_panel: Vec<String>,
+    /// Disclosure considerations: whether information should be disclosed
+    /// to anyone (a school, an employer, a partner), and why (MAPPA A).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disclosure: Option<String>,
+    /// Whether the child and their parent or carer know of the referral,
+    /// and their views (MAPPA A).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referral_shared: Option<ReferralShared>,
+    /// Welfare considerations for the child: needs, vulnerability, care
+    /// status, and how MAPPA actions could affect them (MAPPA A).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub welfare: Option<String>,
+    /// The children's services representative on the panel (MAPPA A).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub childrens_services: Option<Worker>,
 }
 
 /// Person Posing a Risk to Children record.
@@ -1009,9 +1030,15 @@ pub struct Pprc {
     /// The decision and its reasons.
     #[serde(default)]
     pub decision: Option<String>,
-    /// Children the young person is in contact with.
+    /// Children the young person is in contact with: their names, dates of
+    /// birth and who holds parental responsibility, so that children's
+    /// services can act (PPRC 2).
     #[serde(default)]
-    pub children_in_contact: Vec<Victim>,
+    pub children_in_contact: Vec<ChildInContact>,
+    /// What children's services are asked to do, by when, and the basis for
+    /// sharing (PPRC 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<PprcRequest>,
     /// Date PPRC 2 was sent to children's services.
     #[serde(default)]
     pub referral_date: Option<NaiveDate>,
@@ -1024,6 +1051,15 @@ pub struct Pprc {
     /// Actions on closure: who holds the risk after the YJS (PPRC 7).
     #[serde(default)]
     pub closure_actions: Vec<String>,
+    /// The decision at closure: whether a risk to children remains (PPRC 7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk_remains: Option<bool>,
+    /// Date of the line-manager discussion of the closure reassessment (PPRC 7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closure_discussion_date: Option<NaiveDate>,
+    /// Who was told of the closure decision, and when (PPRC 7).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub closure_notified: Vec<Notified>,
     /// The assessed risk to children, in the case manager's words.
     #[serde(default)]
     pub risk_summary: Option<String>,

@@ -9,7 +9,7 @@ use super::escape::{markup_text, markup_text_in, string_literal};
 use super::paper::{Paper, as_of, paper};
 use super::request::RenderRequest;
 use super::script::{recorded_languages, script_of};
-use crate::case::{Case, DisposalType, Plea, RiskLevel};
+use crate::case::{Case, DisposalType, Plea, RiskLevel, Urgency};
 use crate::rules::InterventionLevel;
 use crate::rules::Missing;
 
@@ -253,6 +253,9 @@ static LABELS: std::sync::LazyLock<Vec<(String, &'static str)>> = std::sync::Laz
     }
     for l in [InterventionLevel::Standard, InterventionLevel::Enhanced, InterventionLevel::Intensive] {
         all.push((name(l), l.label()));
+    }
+    for u in Urgency::ALL {
+        all.push((name(u), u.label()));
     }
     all
 });

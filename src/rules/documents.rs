@@ -418,6 +418,10 @@ fn mappa_needs(kind: DocumentKind, case: &Case, m: &mut Needs) {
     m.check(case.child.pnc_id.is_some(), "child.pnc_id", "PNC ID");
     if kind == DocumentKind::MappaH {
         m.check(mappa.identified_date.is_some(), "mappa.identified_date", "date identified");
+        m.check(mappa.review_date.is_some(), "mappa.review_date", "proposed next review date");
+        let in_custody =
+            case.order.as_ref().is_some_and(|o| o.kind.is_custodial() && o.closed_date.is_none());
+        m.check(!in_custody || mappa.release_date.is_some(), "mappa.release_date", "expected release date");
         return;
     }
     m.check(has(mappa.area.as_ref()), "mappa.area", "MAPPA area");
@@ -433,6 +437,28 @@ fn mappa_needs(kind: DocumentKind, case: &Case, m: &mut Needs) {
     m.check(has(mappa.victim_issues.as_ref()), "mappa.victim_issues", "victim issues");
     m.check(!mappa.agencies.is_empty(), "mappa.agencies", "agencies involved");
     m.check(has(mappa.level_reason.as_ref()), "mappa.level_reason", "why this level is needed");
+    // MAPPA Guidance: the risk to each group, what the panel is asked, and,
+    // for a child, whether they and their parent know and their welfare.
+    m.check(
+        case.serious_harm.as_ref().is_some_and(|h| !h.groups.is_empty()),
+        "serious_harm.groups",
+        "risk of serious harm to each group",
+    );
+    m.check(!mappa.requests_to_panel.is_empty(), "mappa.requests_to_panel", "requests to the panel");
+    m.check(has(mappa.disclosure.as_ref()), "mappa.disclosure", "disclosure considerations");
+    let shared = mappa.referral_shared.unwrap_or_default();
+    let answered = shared.not_told_because.is_some();
+    m.check(
+        shared.child_told.is_some() || answered,
+        "mappa.referral_shared.child_told",
+        "whether the child has been told of the referral",
+    );
+    m.check(
+        shared.parent_told.is_some() || answered,
+        "mappa.referral_shared.parent_told",
+        "whether a parent or carer has been told of the referral",
+    );
+    m.check(has(mappa.welfare.as_ref()), "mappa.welfare", "welfare considerations for the child");
 }
 
 fn pprc_needs(kind: DocumentKind, case: &Case, m: &mut Needs) {
@@ -444,6 +470,11 @@ fn pprc_needs(kind: DocumentKind, case: &Case, m: &mut Needs) {
         m.check(pprc.discussion_date.is_some(), "pprc.discussion_date", "date of the risk discussion");
         m.check(has(pprc.risk_summary.as_ref()), "pprc.risk_summary", "the assessed risk to children");
         m.check(pprc.referral_date.is_some(), "pprc.referral_date", "date of referral");
+        let request = pprc.request.unwrap_or_default();
+        m.check(!request.asks.is_empty(), "pprc.request.asks", "what children's services are asked to do");
+        m.check(request.urgency.is_some(), "pprc.request.urgency", "how urgent the request is");
+        m.check(request.by.is_some(), "pprc.request.by", "the date a reply is asked for");
+        m.check(has(request.sharing_basis.as_ref()), "pprc.request.sharing_basis", "the basis for sharing");
     } else {
         m.check(
             case.order.as_ref().and_then(|o| o.closed_date).is_some(),
@@ -456,5 +487,12 @@ fn pprc_needs(kind: DocumentKind, case: &Case, m: &mut Needs) {
             "reassessment at closure",
         );
         m.check(pprc.reassessment_date.is_some(), "pprc.reassessment_date", "date of reassessment");
+        m.check(pprc.risk_remains.is_some(), "pprc.risk_remains", "whether a risk to children remains");
+        m.check(
+            pprc.closure_discussion_date.is_some(),
+            "pprc.closure_discussion_date",
+            "date of the line-manager discussion at closure",
+        );
+        m.check(!pprc.closure_notified.is_empty(), "pprc.closure_notified", "who was told of the decision");
     }
 }

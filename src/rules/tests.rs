@@ -424,3 +424,51 @@ fn derbyshire_s7_3_a_final_psr_needs_its_gatekeeping_meeting() {
     let f = derive(&typed, &cal, d("2026-12-03"));
     assert!(!missing(DocumentKind::Psr, &typed, &f).iter().any(|m| m.path == "gatekeeping.meeting_date"));
 }
+
+/// MAPPA Guidance notes for completion and its chapter on children: a final
+/// MAPPA A needs the risk to each group, the requests, disclosure, whether
+/// the child and a parent were told (or why not) and welfare; a final PPRC 2
+/// its request, and a PPRC 7 its decision, discussion and who was told.
+#[test]
+fn mappa_guidance_a_final_form_needs_what_its_reader_acts_on() {
+    use crate::rules::documents::missing;
+    let paths = |kind: DocumentKind, c: &Case| -> Vec<&'static str> {
+        let f = derive(c, &WorkingCalendar::default(), d("2026-11-23"));
+        missing(kind, c, &f).iter().map(|m| m.path).collect()
+    };
+    let bare = case(json!({"mappa": {"category": 3, "level": 2}, "pprc": {"criteria_met": true}}));
+    let a = paths(DocumentKind::MappaA, &bare);
+    for path in [
+        "serious_harm.groups",
+        "mappa.requests_to_panel",
+        "mappa.disclosure",
+        "mappa.referral_shared.child_told",
+        "mappa.referral_shared.parent_told",
+        "mappa.welfare",
+    ] {
+        assert!(a.contains(&path), "{path}: {a:?}");
+    }
+    assert!(paths(DocumentKind::MappaH, &bare).contains(&"mappa.review_date"));
+    let p2 = paths(DocumentKind::Pprc2, &bare);
+    for path in ["pprc.request.asks", "pprc.request.urgency", "pprc.request.by", "pprc.request.sharing_basis"]
+    {
+        assert!(p2.contains(&path), "{path}: {p2:?}");
+    }
+    let p7 = paths(DocumentKind::Pprc7, &bare);
+    for path in ["pprc.risk_remains", "pprc.closure_discussion_date", "pprc.closure_notified"] {
+        assert!(p7.contains(&path), "{path}: {p7:?}");
+    }
+
+    // Told of the referral, or a reason not to tell: either answers it.
+    let told = case(json!({"mappa": {"category": 3, "level": 2,
+        "referral_shared": {"not_told_because": "telling him would alert the older males"}}}));
+    let a = paths(DocumentKind::MappaA, &told);
+    assert!(!a.iter().any(|p| p.starts_with("mappa.referral_shared")), "{a:?}");
+    // A release date only while a custodial order runs.
+    let custody = case(json!({"mappa": {"category": 2, "review_date": "2026-12-14"},
+        "order": {"type": "detention_and_training_order", "start_date": "2026-09-21"}}));
+    assert!(paths(DocumentKind::MappaH, &custody).contains(&"mappa.release_date"));
+    let community = case(json!({"mappa": {"category": 2, "review_date": "2026-12-14"},
+        "order": {"type": "youth_rehabilitation_order", "start_date": "2026-09-21"}}));
+    assert!(!paths(DocumentKind::MappaH, &community).contains(&"mappa.release_date"));
+}

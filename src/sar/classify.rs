@@ -95,6 +95,9 @@ const RULES: &[(&str, Class)] = &[
     ("progress_report.victim_view", Class::Third(Party::Victim)),
     ("progress_report.parent_view", Class::Third(Party::FamilyMember)),
     ("pprc.children_in_contact", Class::Third(Party::OtherChild)),
+    ("mappa.referral_shared.parent_views", Class::Third(Party::FamilyMember)),
+    ("mappa.referral_shared.child_views", Class::ChildConfidence),
+    ("mappa.childrens_services", Class::Professional),
     ("psr.child_assessment.family", Class::Third(Party::FamilyMember)),
     ("psr.child_assessment.parenting", Class::Third(Party::FamilyMember)),
     ("parents_carers", Class::Carer),
@@ -140,6 +143,7 @@ const RULES: &[(&str, Class)] = &[
     ("next_steps", Class::Own),
     ("end_of_order", Class::Own),
     ("offending_history", Class::Own),
+    ("transfer", Class::Own),
 ];
 
 /// The class of the field at `path` (keys only, no indices), by the
