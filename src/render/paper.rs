@@ -171,6 +171,15 @@ pub(super) fn as_of(case: &mut Case, day: NaiveDate) {
     }
     if let Some(p) = &mut case.intervention_plan {
         clear_all(&mut p.signatures);
+        // An exit plan written later (or undated) is not yet written.
+        if p.exit_plan.as_ref().is_some_and(|e| e.date.is_none_or(|d| d > day)) {
+            p.exit_plan = None;
+        }
+    }
+    if let Some(sharing) = case.service_agreement.as_mut().and_then(|a| a.sharing.as_mut()) {
+        if sharing.date.is_some_and(|d| d > day) {
+            *sharing = Default::default();
+        }
     }
     if let Some(a) = &mut case.service_agreement {
         clear_all(&mut a.signatures);

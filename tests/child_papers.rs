@@ -1,0 +1,109 @@
+//! Issue 29 item 3 and issue 31 items 3 and 4, through the binary: the
+//! child's papers read back from their PDFs. A diversion plan has the
+//! child's own part, our plan and an exit plan; the intervention plan puts
+//! targets in the child's words in three columns; the service agreement
+//! asks about sharing in words and is signed by someone with parental
+//! responsibility; and every sample plan and agreement reads at grade 6 or
+//! below with no professionals' jargon.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use casepress::rules::plain;
+use common::*;
+
+/// Runs the binary in `dir`; it must succeed.
+fn casepress(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_casepress")).args(args).current_dir(dir).output().unwrap();
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.code().is_some_and(|c| c <= 1), "{args:?}: {said}");
+    said
+}
+
+/// `cases` (file name and JSON) rendered as `kind` on 23 November 2026:
+/// the PDFs, by case file name.
+fn rendered(dir: &Path, cases: &[(&str, serde_json::Value)], kind: &str) -> Vec<(String, PathBuf)> {
+    fs::create_dir_all(dir.join("cases")).unwrap();
+    for (name, json) in cases {
+        fs::write(dir.join("cases").join(name), json.to_string()).unwrap();
+    }
+    casepress(dir, &["render", "cases", "--kind", kind, "--date", "2026-11-23", "--out", "out"]);
+    let pdfs: Vec<PathBuf> = files_under(&dir.join("out"))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    cases
+        .iter()
+        .map(|(name, json)| {
+            let id = json["case_id"].as_str().unwrap();
+            let pdf = pdfs.iter().find(|p| p.to_string_lossy().contains(&format!("{id}_{kind}_"))).cloned();
+            ((*name).to_owned(), pdf.unwrap_or_else(|| panic!("no {kind} for {name}")))
+        })
+        .collect()
+}
+
+fn sample(name: &str) -> serde_json::Value {
+    serde_json::from_str(&fs::read_to_string(samples().join("cases").join(name)).unwrap()).unwrap()
+}
+
+/// The words a child reads on a rendered paper, one sentence a line: the
+/// page furniture left out, a wrapped line joined to the next unless that
+/// starts a new item (a capital, a bullet, a number) or the line ended a
+/// sentence.
+fn childs_reading(pdf: &Path) -> String {
+    let text = pdf_text(pdf);
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .filter(|l| {
+            !["OFFICIAL-SENSITIVE", "Page ", "Case NYJS", "DRAFT", "TO COMPLETE"]
+                .iter()
+                .any(|f| l.contains(f))
+        })
+        .collect();
+    let mut out = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        out.push_str(line.trim_start_matches('•').trim());
+        let next_starts_item = lines
+            .get(i + 1)
+            .and_then(|n| n.chars().next())
+            .is_none_or(|c| c.is_uppercase() || c.is_ascii_digit() || c == '•');
+        out.push(if next_starts_item || line.ends_with(['.', '?', '!', ':']) { '\n' } else { ' ' });
+    }
+    out
+}
+
+#[test]
+fn issue_29_3_a_diversion_plan_has_the_childs_part_our_plan_and_what_worked() {
+    let mut case = sample("youth-conditional-caution.json");
+    case["intervention_plan"]["exit_plan"] = serde_json::json!({"date": "2026-11-20",
+        "what_worked": ["Meeting the shop manager", "Football on a Wednesday"],
+        "after": "You can still go to Kingsway Youth Centre. Call Joanna if you need help."});
+    let tmp = tempfile::tempdir().unwrap();
+    let papers = rendered(tmp.path(), &[("sana.json", case)], "intervention-plan");
+    let text = pdf_text(&papers[0].1);
+    let flat = squash(&text);
+    for part in [
+        "My part",
+        "What I am good at",
+        "I am good at maths",
+        "What help I want",
+        "Who will help me",
+        "Our plan",
+        "What we will work on",
+        "When we finish",
+        "What worked",
+        "Meeting the shop manager",
+        "After this plan",
+    ] {
+        assert!(flat.contains(&squash(part)), "`{part}` not on the diversion plan:\n{text}");
+    }
+    let reading = childs_reading(&papers[0].1);
+    let g = plain::grade(&reading);
+    assert!(g <= plain::MAX_GRADE, "the diversion plan reads at grade {g:.1}:\n{reading}");
+    assert!(reading.lines().count() > 40, "the paper's words were read: {reading}");
+}
