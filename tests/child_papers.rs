@@ -107,3 +107,36 @@ fn issue_29_3_a_diversion_plan_has_the_childs_part_our_plan_and_what_worked() {
     assert!(g <= plain::MAX_GRADE, "the diversion plan reads at grade {g:.1}:\n{reading}");
     assert!(reading.lines().count() > 40, "the paper's words were read: {reading}");
 }
+
+#[test]
+fn issue_31_3_the_plan_speaks_to_the_child_in_three_columns_and_keeps_professionals_mechanics_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cases = [
+        ("custody.json", sample("next-steps-joint.json")),
+        ("pprc.json", sample("pprc.json")),
+        ("reviewed.json", sample("pprc-closed.json")),
+    ];
+    let papers = rendered(tmp.path(), &cases, "intervention-plan");
+    let text = |i: usize| squash(&pdf_text(&papers[i].1));
+    let (custody, pprc, reviewed) = (text(0), text(1), text(2));
+    for plan in [&custody, &pprc, &reviewed] {
+        assert!(plan.contains(&squash("My goal What we will do, and who By when")), "three columns: {plan}");
+        for jargon in ["MAPPA", "PPRC", "temporary licence", "final custody review", "pathway plan"] {
+            assert!(!plan.contains(&squash(jargon)), "`{jargon}` on a child's plan: {plan}");
+        }
+    }
+    // "How it's going" only once a review has filled it in.
+    assert!(!custody.contains(&squash("How it’s going")), "{custody}");
+    assert!(reviewed.contains(&squash("How it’s going (at our review)")), "{reviewed}");
+    assert!(reviewed.contains(&squash("All six sessions done.")), "{reviewed}");
+    // In custody: what the worker does, the rules one a line in plain words.
+    for said in [
+        "While you are in custody, Tom Ashworth will come to see you there. Tom Ashworth will also come to your review meetings there.",
+        "You will stay at Larchmoor Young Offender Institution until halfway through your sentence. You are due to leave on 19 January 2027.",
+        "After you leave, you must meet your worker when we ask, until 19 April 2027.",
+        "I will have a home I am happy with before I come out",
+    ] {
+        assert!(custody.contains(&squash(said)), "`{said}` not on the custody plan: {custody}");
+    }
+    assert!(!custody.contains(&squash("every six weeks")), "another service's rule: {custody}");
+}
