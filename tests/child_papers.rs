@@ -140,3 +140,74 @@ fn issue_31_3_the_plan_speaks_to_the_child_in_three_columns_and_keeps_profession
     }
     assert!(!custody.contains(&squash("every six weeks")), "another service's rule: {custody}");
 }
+
+/// The text of each page of a PDF, squashed.
+fn pages(pdf: &Path) -> Vec<String> {
+    let doc = lopdf::Document::load(pdf).unwrap();
+    doc.get_pages().keys().map(|&n| squash(&doc.extract_text(&[n]).unwrap_or_default())).collect()
+}
+
+/// `text` from `from` to `to` (squashed, both present).
+fn between<'a>(text: &'a str, from: &str, to: &str) -> &'a str {
+    let start = text.find(&squash(from)).unwrap_or_else(|| panic!("no `{from}`: {text}"));
+    let end = text[start..].find(&squash(to)).unwrap_or_else(|| panic!("no `{to}`: {text}"));
+    &text[start..start + end]
+}
+
+#[test]
+fn issue_31_4_the_agreement_asks_about_sharing_and_is_signed_with_parental_responsibility() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut key_worker = sample("looked-after.json");
+    key_worker["case_id"] = "NYJS-2026-0932".into();
+    key_worker["service_agreement"]["signatures"]["parent_carer"] =
+        serde_json::json!({"name": "Michael Osei", "date": "2026-09-17"});
+    let cases = [
+        ("looked-after.json", sample("looked-after.json")),
+        ("caution.json", sample("youth-conditional-caution.json")),
+        ("key-worker.json", key_worker),
+    ];
+    let papers = rendered(tmp.path(), &cases, "service-agreement");
+    let text = |i: usize| squash(&pdf_text(&papers[i].1));
+    let (looked_after, caution, key_worker) = (text(0), text(1), text(2));
+
+    // Sharing asked in words, with the answers recorded.
+    for paper in [&looked_after, &caution] {
+        assert!(paper.contains(&squash("Is it OK for us to share your information like this?")), "{paper}");
+        assert!(paper.contains(&squash("What you agree to do")), "second person: {paper}");
+    }
+    assert!(
+        looked_after.contains(&squash(
+            "Hannah Lewis, social worker for Northfield City Council said Yes (17 September 2026)"
+        )),
+        "{looked_after}"
+    );
+    assert!(caution.contains(&squash("Rubina Akhtar said Yes (23 October 2026)")), "{caution}");
+
+    // A looked-after child: someone with parental responsibility signs, not
+    // the key worker; a key worker's signature does not count as theirs.
+    let signed = between(&looked_after, "We read this together", "Case manager");
+    assert!(
+        signed.contains(&squash("Parental responsibility Hannah Lewis Signed 17 September 2026")),
+        "{signed}"
+    );
+    let signed = between(&key_worker, "We read this together", "Case manager");
+    assert!(!signed.contains("MichaelOsei") && !signed.contains(&squash("Hannah Lewis Signed")), "{signed}");
+    let tmp_dir = tmp.path();
+    let check = casepress(tmp_dir, &["check", "cases/key-worker.json", "--today", "2026-11-23"]);
+    assert!(
+        check.contains("the agreement is signed by Michael Osei, who does not have parental responsibility"),
+        "{check}"
+    );
+
+    // The worker once in "Who to call"; the terms' summary on the page with the signatures.
+    let who = between(&caution, "Who to call", "Signatures");
+    assert_eq!(who.matches("JoannaPike").count(), 1, "{who}");
+    for pdf in [&papers[0].1, &papers[1].1] {
+        let last = pages(pdf).pop().unwrap();
+        assert!(
+            last.contains(&squash("In short: we will help you"))
+                && last.contains(&squash("We read this together")),
+            "{last}"
+        );
+    }
+}
