@@ -19,7 +19,57 @@ const JARGON: &[(&str, Option<&str>)] = &[
     ("reparation", Some("work to put things right")),
     ("compliance", Some("keeping to the rules")),
     ("ETE", Some("school, college or work")),
+    ("ISS", Some("your extra time with us each week")),
+    ("CAMHS", Some("the mental health team for young people")),
+    ("SENCo", Some("the teacher who helps with learning needs")),
+    ("safeguarding lead", Some("the person at school who keeps pupils safe")),
+    ("pathway plan", None),
+    ("notice of supervision", Some("your rules after you leave")),
+    ("final custody review", Some("your last review before you leave")),
+    ("independent reviewing officer", None),
+    ("Risk and Vulnerability Management", Some("a meeting to check you are safe")),
 ];
+
+/// The professionals' words in `text`, as the list spells them.
+pub fn jargon(text: &str) -> Vec<&'static str> {
+    JARGON.iter().filter(|(word, _)| contains_word(text, word)).map(|(word, _)| *word).collect()
+}
+
+/// The fields a child reads that the writer types, by their path with row
+/// numbers left out (`intervention_plan.targets.target`): the workspace
+/// flags them beside the field.
+const CHILD_FACING: &[&str] = &[
+    "intervention_plan.going_well",
+    "intervention_plan.targets.target",
+    "intervention_plan.targets.actions",
+    "intervention_plan.targets.who",
+    "intervention_plan.targets.progress",
+    "intervention_plan.keep_safe",
+    "intervention_plan.make_it_easier",
+    "intervention_plan.restorative",
+    "intervention_plan.other_agencies.work",
+    "intervention_plan.exit_plan.what_worked",
+    "intervention_plan.exit_plan.after",
+    "service_agreement.service_commitments",
+    "service_agreement.young_person_commitments",
+    "service_agreement.parent_commitments",
+];
+
+/// Whether the field at `path` (`intervention_plan.targets[0].target`) is
+/// one a child reads that the writer types.
+pub fn child_facing_field(path: &str) -> bool {
+    let mut bare = String::with_capacity(path.len());
+    let mut in_index = false;
+    for c in path.chars() {
+        match c {
+            '[' => in_index = true,
+            ']' => in_index = false,
+            c if !in_index => bare.push(c),
+            _ => {}
+        }
+    }
+    CHILD_FACING.contains(&bare.as_str())
+}
 
 /// The grade above which a child's paper is too hard.
 pub const MAX_GRADE: f64 = 6.0;
@@ -93,7 +143,7 @@ fn child_facing(case: &Case) -> Vec<(String, &str)> {
         }
         for (i, t) in p.targets.iter().enumerate() {
             fields.push((format!("intervention_plan.targets[{i}].target"), &t.target));
-            for (name, v) in [("actions", &t.actions), ("progress", &t.progress)] {
+            for (name, v) in [("actions", &t.actions), ("who", &t.who), ("progress", &t.progress)] {
                 if let Some(v) = v {
                     fields.push((format!("intervention_plan.targets[{i}].{name}"), v));
                 }
@@ -253,6 +303,22 @@ mod tests {
             ],
             "\"we will\" is not Will; \"I will\" is the child's voice"
         );
+    }
+
+    #[test]
+    fn every_field_hard_text_reads_is_flagged_in_the_workspace() {
+        let case = case(
+            r#"{"going_well": ["a"], "targets": [{"target": "t", "actions": "a", "progress": "p"}], "keep_safe": ["k"],
+                "make_it_easier": "m", "restorative": "r", "other_agencies": [{"agency": "x", "work": "w"}],
+                "exit_plan": {"date": "2026-01-01", "what_worked": ["w"], "after": "a"}}"#,
+        );
+        let fields = child_facing(&case);
+        assert_eq!(fields.len(), 10, "{fields:?}");
+        for (path, _) in fields {
+            assert!(child_facing_field(&path), "{path}");
+        }
+        assert!(!child_facing_field("intervention_plan.child_views"), "the child's own words are theirs");
+        assert!(!child_facing_field("intervention_plan.targets[0].who"));
     }
 
     #[test]
