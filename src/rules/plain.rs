@@ -318,7 +318,7 @@ mod tests {
             assert!(child_facing_field(&path), "{path}");
         }
         assert!(!child_facing_field("intervention_plan.child_views"), "the child's own words are theirs");
-        assert!(!child_facing_field("intervention_plan.targets[0].who"));
+        assert!(!child_facing_field("intervention_plan.targets[0].by_when"));
     }
 
     #[test]
