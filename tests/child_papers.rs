@@ -215,7 +215,10 @@ fn issue_31_4_the_agreement_asks_about_sharing_and_is_signed_with_parental_respo
         )),
         "{looked_after}"
     );
-    assert!(caution.contains(&squash("Rubina Akhtar said Yes (23 October 2026)")), "{caution}");
+    assert!(
+        caution.contains(&squash("Imran Akhtar said Yes (23 October 2026)")),
+        "the one who signed: {caution}"
+    );
 
     // A looked-after child: someone with parental responsibility signs, not
     // the key worker; a key worker's signature does not count as theirs.

@@ -50,8 +50,9 @@ pub(super) struct Paper {
 }
 
 /// The agreement's second signature: for a looked-after child, someone
-/// with parental responsibility, as the case records them; else the
-/// recorded signer or the first parent or carer.
+/// with parental responsibility, as the case records them; else the one
+/// recorded as signing with it, the one who signed, or the first parent
+/// or carer.
 #[derive(Debug, Clone, Serialize)]
 pub(super) struct FamilySigner {
     /// The row's label: "Parent / carer", or "Parental responsibility".
@@ -112,15 +113,15 @@ fn with_parental_responsibility(case: &Case, name: &str) -> Option<String> {
 fn family_signer(case: &Case) -> FamilySigner {
     let agreement = case.service_agreement.as_ref();
     let recorded = agreement.and_then(|a| a.signed_with_parental_responsibility_by.as_deref());
+    let signed = agreement.and_then(|a| a.signatures.parent_carer.as_ref()).map(|s| s.name.as_str());
     if case.child.looked_after.is_none() {
-        let name =
-            recorded.map(str::to_owned).or_else(|| case.parents_carers.first().map(|c| c.name.clone()));
+        let first = case.parents_carers.first().map(|c| c.name.as_str());
+        let name = recorded.or(signed).or(first).map(str::to_owned);
         return FamilySigner { label: "Parent / carer".into(), name, not_responsible: None };
     }
-    let signed = agreement.and_then(|a| a.signatures.parent_carer.as_ref()).map(|s| s.name.as_str());
     let not_responsible = signed
         .filter(|n| with_parental_responsibility(case, n).is_none())
-        .map(|n| format!("{n} does not have parental responsibility: a parent who has it, or the social worker for the council, signs"));
+        .map(|n| format!("{n} does not have parental responsibility"));
     FamilySigner {
         label: "Parental responsibility".into(),
         name: recorded.map(|n| with_parental_responsibility(case, n).unwrap_or_else(|| n.to_owned())),
