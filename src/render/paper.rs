@@ -226,10 +226,10 @@ pub(super) fn as_of(case: &mut Case, day: NaiveDate) {
             p.exit_plan = None;
         }
     }
-    if let Some(sharing) = case.service_agreement.as_mut().and_then(|a| a.sharing.as_mut()) {
-        if sharing.date.is_some_and(|d| d > day) {
-            *sharing = Default::default();
-        }
+    if let Some(sharing) = case.service_agreement.as_mut().and_then(|a| a.sharing.as_mut())
+        && sharing.date.is_some_and(|d| d > day)
+    {
+        *sharing = Default::default();
     }
     if let Some(a) = &mut case.service_agreement {
         clear_all(&mut a.signatures);
