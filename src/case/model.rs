@@ -841,9 +841,48 @@ pub struct InterventionPlan {
     /// before it was agreed (Derbyshire practice guidance §4.3).
     #[serde(default)]
     pub qa_meeting_date: Option<NaiveDate>,
+    /// The part the child writes, on a diversion or out-of-court plan.
+    #[serde(default)]
+    pub childs_part: Option<ChildsPart>,
+    /// What worked and what happens next, written when a diversion or
+    /// out-of-court plan ends.
+    #[serde(default)]
+    pub exit_plan: Option<ExitPlan>,
     /// Signatures.
     #[serde(default)]
     pub signatures: Signatures,
+}
+
+/// The part of a diversion or out-of-court plan the child writes, in their
+/// own words (the Prevention and Diversion Assessment Tool's own section).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChildsPart {
+    /// What I am good at.
+    #[serde(default)]
+    pub my_strengths: Vec<String>,
+    /// What help I want.
+    #[serde(default)]
+    pub help_i_want: Vec<String>,
+    /// Who will help me.
+    #[serde(default)]
+    pub who_will_help: Vec<String>,
+}
+
+/// The end of a diversion or out-of-court plan: what worked, and what
+/// happens after.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExitPlan {
+    /// The day it was written with the child.
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+    /// What worked, one point a line.
+    #[serde(default)]
+    pub what_worked: Vec<String>,
+    /// What happens after the plan ends: who the child can still go to.
+    #[serde(default)]
+    pub after: Option<String>,
 }
 
 /// A contact on the service agreement.
@@ -881,9 +920,43 @@ pub struct ServiceAgreement {
     /// Contacts.
     #[serde(default)]
     pub contacts: Vec<Contact>,
+    /// The answers, asked in words, to "Is it OK for us to share your
+    /// information like this?".
+    #[serde(default)]
+    pub sharing: Option<SharingAnswers>,
+    /// Who signs with parental responsibility, by name: a parent or carer
+    /// who holds it, or (for a looked-after child) the social worker for the
+    /// local authority. Without it, the first parent or carer.
+    #[serde(default)]
+    pub signed_with_parental_responsibility_by: Option<String>,
     /// Signatures.
     #[serde(default)]
     pub signatures: Signatures,
+}
+
+/// Yes or no, as the person said it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum YesNo {
+    /// Yes.
+    Yes,
+    /// No.
+    No,
+}
+
+/// The answers to the question about sharing information.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SharingAnswers {
+    /// The young person's answer.
+    #[serde(default)]
+    pub young_person: Option<YesNo>,
+    /// The answer of the person with parental responsibility who signs.
+    #[serde(default)]
+    pub parent_carer: Option<YesNo>,
+    /// The day they were asked.
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
 }
 
 /// MAPPA category (1 registered sexual offender, 2 violent, 3 other dangerous).

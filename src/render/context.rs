@@ -119,8 +119,8 @@ fn filled(case: &Case) -> Case {
     psr.child_assessment.get_or_insert_with(Default::default);
     psr.risk_assessment.get_or_insert_with(Default::default);
     c.gatekeeping.get_or_insert_with(Default::default);
-    c.intervention_plan.get_or_insert_with(Default::default);
-    c.service_agreement.get_or_insert_with(Default::default);
+    c.intervention_plan.get_or_insert_with(Default::default).childs_part.get_or_insert_with(Default::default);
+    c.service_agreement.get_or_insert_with(Default::default).sharing.get_or_insert_with(Default::default);
     c.mappa.get_or_insert_with(Default::default);
     c.pprc.get_or_insert_with(Default::default);
     c.momo.get_or_insert_with(Default::default);

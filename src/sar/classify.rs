@@ -111,6 +111,8 @@ const RULES: &[(&str, Class)] = &[
     ("intervention_plan.child_agrees", Class::ChildConfidence),
     ("intervention_plan.child_answered", Class::ChildConfidence),
     ("progress_report.child_view", Class::ChildConfidence),
+    ("intervention_plan.childs_part", Class::ChildConfidence),
+    ("service_agreement.sharing.young_person", Class::ChildConfidence),
     ("psr.child_assessment.health", Class::ChildConfidence),
     ("child.gender", Class::ChildConfidence),
     ("momo", Class::ChildConfidence),

@@ -101,6 +101,8 @@ const COURT_POWERS: &[(&str, &str)] = &[
 const AT_COURT: &[(&str, &str)] =
     &[("author", "Yes: the author presents it"), ("court_officer", "No: the court officer presents it")];
 
+const YES_NO: &[(&str, &str)] = &[("yes", "Yes"), ("no", "No")];
+
 const NARRATIVE_HINT: &str = "Write for the magistrates: plain words, facts and their sources.";
 
 const PSR: &[Section] = &[
@@ -509,6 +511,43 @@ const PLAN: &[Section] = &[
             f("intervention_plan.qa_meeting_date", "Manager's quality-assurance meeting", "", Input::Date),
         ],
     },
+    Section {
+        slug: "diversion",
+        title: "Out of court: the child's part and the end",
+        fields: &[
+            f(
+                "intervention_plan.childs_part.my_strengths",
+                "What I am good at",
+                "For a diversion or out-of-court plan: the child's own words, one on each line.",
+                Input::Lines,
+            ),
+            f(
+                "intervention_plan.childs_part.help_i_want",
+                "What help I want",
+                "The child's own words.",
+                Input::Lines,
+            ),
+            f(
+                "intervention_plan.childs_part.who_will_help",
+                "Who will help me",
+                "The child's own words.",
+                Input::Lines,
+            ),
+            f(
+                "intervention_plan.exit_plan.date",
+                "The day you wrote the exit plan together",
+                "",
+                Input::Date,
+            ),
+            f("intervention_plan.exit_plan.what_worked", "What worked", "One on each line.", Input::Lines),
+            f(
+                "intervention_plan.exit_plan.after",
+                "After this plan",
+                "Who the child can still go to, in words they know.",
+                Input::Area,
+            ),
+        ],
+    },
     signatures(&PLAN_SIGNATURES),
 ];
 
@@ -541,6 +580,25 @@ const AGREEMENT: &[Section] = &[
                 "Contacts",
                 "Leave a row empty to remove it.",
                 Input::Rows(CONTACT),
+            ),
+            f(
+                "service_agreement.sharing.young_person",
+                "Is it OK to share their information? The young person said",
+                "Ask in words: “Is it OK for us to share your information like this?”",
+                Input::Choice(YES_NO),
+            ),
+            f(
+                "service_agreement.sharing.parent_carer",
+                "The person with parental responsibility said",
+                "",
+                Input::Choice(YES_NO),
+            ),
+            f("service_agreement.sharing.date", "The day you asked", "", Input::Date),
+            f(
+                "service_agreement.signed_with_parental_responsibility_by",
+                "Who signs with parental responsibility",
+                "A parent who has it, or for a looked-after child the social worker for the council. Their name.",
+                Input::Text,
             ),
         ],
     },
