@@ -520,6 +520,10 @@ fn changed_paper(out: &std::path::Path, case: &serde_json::Value, kind: Document
     std::fs::write(&file, case.to_string()).unwrap();
     let opts = RenderOptions { kinds: KindSelection::only(vec![kind]), force: true, ..drafts() };
     let report = render(&press(&out.join("out")), &[file], &opts);
+    let Outcome::Written { path, .. } = &report.items[0].outcome else { panic!("{report:?}") };
+    squash(&pdf_text(path))
+}
+
 /// The text of one sample paper rendered on `date`, from `case` changed by `edit`.
 fn edited_paper(
     out: &std::path::Path,
@@ -661,6 +665,8 @@ fn issue_31_2_the_gatekeeping_checklist_shows_what_is_recorded_and_nothing_else(
     let single = squash(&pdf_text(path));
     let due = "Due to managers 3 December 2026: three working days before the hearing on 8 December 2026 (this service's standard for a report gatekept by one manager)";
     assert!(single.contains(&squash(due)), "{single}");
+}
+
 fn says(paper: &str, expected: &[&str]) {
     for e in expected {
         assert!(paper.contains(&squash(e)), "no `{e}`:\n{paper}");

@@ -11,8 +11,9 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Assessment, AtCourt, CaseId, ChildInContact, CourtPower, CurfewAddress, DisposalType, Notified, OptionConsidered,
-    OrderDelivery, PprcRequest, QaChecklist, ReferralShared, Reoffending, SeriousHarm, Transfer,
+    Assessment, AtCourt, CaseId, ChildInContact, CourtPower, CurfewAddress, DisposalType, Notified,
+    OptionConsidered, OrderDelivery, PprcRequest, QaChecklist, ReferralShared, Reoffending, SeriousHarm,
+    Transfer,
 };
 
 /// One child's case, as exported from the case management system.
