@@ -19,6 +19,7 @@ mod progress;
 mod requirement;
 mod risk;
 mod transfer;
+mod worker;
 
 pub use assessment::{Assessment, AssetScore, InterventionLevel, RecordedLevel, RiskLevel};
 pub use caseload::{Caseload, LoadFailure, load_each};
@@ -38,6 +39,7 @@ pub use progress::{AtCourt, CourtPower};
 pub use requirement::Requirement;
 pub use risk::{GroupRisk, Reoffending, RiskGroup, SeriousHarm};
 pub use transfer::Transfer;
+pub use worker::Worker;
 
 /// The built-in catalogue of disposals as TOML, with its comments.
 pub fn disposal_catalogue_toml() -> &'static str {

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     Assessment, AtCourt, CaseId, ChildInContact, CourtPower, CurfewAddress, DisposalType, Notified,
     OptionConsidered, OrderDelivery, PprcRequest, QaChecklist, ReferralShared, Reoffending, SeriousHarm,
-    Transfer,
+    Transfer, Worker,
 };
 
 /// One child's case, as exported from the case management system.
@@ -315,26 +315,6 @@ pub struct Carer {
     /// Whether they hold parental responsibility.
     #[serde(default)]
     pub parental_responsibility: bool,
-}
-
-/// A member of staff or a professional.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Worker {
-    /// Full name.
-    pub name: String,
-    /// Job title.
-    #[serde(default)]
-    pub role: Option<String>,
-    /// Team, where it matters (e.g. a second gatekeeping manager).
-    #[serde(default)]
-    pub team: Option<String>,
-    /// Email address.
-    #[serde(default)]
-    pub email: Option<String>,
-    /// Phone number.
-    #[serde(default)]
-    pub phone: Option<String>,
 }
 
 /// The current order or disposal.
