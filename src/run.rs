@@ -126,6 +126,7 @@ pub fn run_loaded(
             date: opts.today,
             drafts: false,
             once: true,
+            cases: caseload.cases().filter(|c| due.iter().any(|id| c.case_id.is(id))).cloned().collect(),
         };
         export::export_cases(press, &due, &export)
     });

@@ -199,24 +199,7 @@ fn the_board_report_has_exceptions_a_narrative_and_one_definition_per_family() {
     )
     .unwrap();
     let out = tmp.path().join("out");
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_casepress"))
-        .args([
-            "board",
-            "--config",
-            "samples/casepress.toml",
-            "--quarter",
-            "2026-Q2",
-            "--today",
-            "2026-11-23",
-        ])
-        .arg("--out")
-        .arg(&out)
-        .arg("--narrative")
-        .arg(&narrative)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .status()
-        .unwrap();
-    assert!(status.code().is_some_and(|c| c < 2));
+    sample_board(&out, &["--narrative".as_ref(), narrative.as_os_str()]);
     let pdf = out.join("board/2026-Q2/board-report.pdf");
     let text = squash(&pdf_text(&pdf));
     assert!(

@@ -303,6 +303,7 @@ async fn a_psr_from_first_words_to_a_final_in_a_transfer_export() {
         date: chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
         drafts: false,
         once: false,
+        cases: Vec::new(),
     };
     let bundle = casepress::export::export_case(&press, CASE, &transfer).unwrap();
     let zip = zip::ZipArchive::new(std::fs::File::open(bundle.path()).unwrap()).unwrap();
@@ -649,10 +650,23 @@ impl<'a> Typist<'a> {
         // What this page had typed and not yet been answered for is in the box, or lost
         // with a page that was left; either way it was never answered "saved".
         self.pending.clear();
-        let theirs =
-            self.c.find(Locator::Css(".saved-meanwhile .comments")).await.unwrap().text().await.unwrap();
-        let field = self.c.find(Locator::Id(self.field)).await.unwrap();
-        let mine = field.prop("value").await.unwrap().unwrap_or_default();
+        // Both texts read in one script: a save's answer may re-lay the page
+        // between two WebDriver calls, leaving an element found by one stale.
+        let read = "const t = document.querySelector('.saved-meanwhile .comments'); \
+                    const f = document.getElementById(arguments[0]); \
+                    return t && f ? [t.innerText, f.value] : null;";
+        let mut both_texts = serde_json::Value::Null;
+        for _ in 0..50 {
+            both_texts = self.c.execute(read, vec![serde_json::json!(self.field)]).await.unwrap();
+            if !both_texts.is_null() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let text_at = |i: usize| {
+            both_texts[i].as_str().unwrap_or_else(|| panic!("the conflict page: {both_texts}")).to_owned()
+        };
+        let (theirs, mine) = (text_at(0), text_at(1));
         assert!(theirs.contains(other), "the conflict shows the other writer's words: {theirs}");
         assert_ne!(theirs.trim(), mine.trim(), "and the writer's own beside them");
         let mut both = theirs.clone();

@@ -71,6 +71,11 @@ fn options(out: &Path, purpose: Purpose) -> ExportOptions {
         date: day(),
         drafts: true,
         once: false,
+        cases: casepress::case::Caseload::load(&[samples().join("cases")])
+            .unwrap()
+            .cases()
+            .cloned()
+            .collect(),
     }
 }
 
@@ -274,4 +279,90 @@ fn a_tampered_or_missing_case_folder_is_refused() {
     );
     assert!(missing[0].failed.as_deref().unwrap().contains("no case folder"));
     assert!(missing[1].failed.as_deref().unwrap().contains("invalid case_id"));
+}
+
+#[test]
+fn issue_31_8_the_y2a_letter_gives_the_18th_birthday_the_orders_end_and_what_it_holds_in_words() {
+    let tmp = tempfile::tempdir().unwrap();
+    let press = prepared(tmp.path());
+    make_risk_summary_final(&press);
+    let mut finals_only = options(tmp.path(), Purpose::Y2a);
+    finals_only.drafts = false;
+    let item = export_cases(&press, &[CASE.to_string()], &finals_only).remove(0);
+    let bundle = item.bundle.clone().unwrap_or_else(|| panic!("{item:?}"));
+    let letter = squash(&letter_text(tmp.path(), &members(&bundle), "cover-letter.pdf"));
+    for expected in [
+        "who turns 18 on 10 December 2026, during supervision",
+        "What this bundle holds: Risk Summary.",
+        "Not yet final, so not included: Pre-Sentence Report, Intervention Plan.",
+        "18th birthday 10 December 2026",
+        "Order Youth Rehabilitation Order, 12 months, made 8 June 2026; ends 7 June 2027",
+        "Allocated worker Tom Ashworth, Case Manager, 01632 960 151",
+    ] {
+        assert!(letter.contains(&squash(expected)), "no `{expected}` in the letter:\n{letter}");
+    }
+    assert!(!letter.contains(&squash("Mason")), "the letter names no child:\n{letter}");
+    // His PSR was for a hearing in June: history, not gatekeeping pending.
+    assert!(letter.contains(&squash("Safety flags None recorded")), "{letter}");
+
+    // Without the case file the letter says so, and states nothing it could not read.
+    let other = tempfile::tempdir().unwrap();
+    let press = prepared(other.path());
+    make_risk_summary_final(&press);
+    let mut unread = options(other.path(), Purpose::Y2a);
+    unread.cases.clear();
+    let bundle = export_cases(&press, &[CASE.to_string()], &unread).remove(0).bundle.unwrap();
+    let letter = squash(&letter_text(other.path(), &members(&bundle), "cover-letter.pdf"));
+    assert!(letter.contains(&squash("Our case file for this young person was not read")), "{letter}");
+    assert!(!letter.contains(&squash("18th birthday")), "{letter}");
+}
+
+#[test]
+fn issue_31_8_the_transfer_letter_gives_the_reason_order_hearing_risk_flags_and_worker() {
+    use casepress::batch::{KindSelection, RenderOptions};
+    use casepress::documents::DocumentKind;
+    use casepress::lifecycle::{Act, act};
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path();
+    let press = press(out);
+    let jay_file = samples().join("cases/yro-custody-possible.json");
+    let kinds = KindSelection::only(vec![DocumentKind::Psr, DocumentKind::RiskSummary]);
+    assert!(
+        !render(&press, std::slice::from_ref(&jay_file), &RenderOptions { kinds, ..drafts() }).has_failures()
+    );
+    // A Safety Link statement from Jay, and his PSR submitted for gatekeeping.
+    let inbox = out.join("inbox");
+    fs::create_dir_all(&inbox).unwrap();
+    let mut s = Statement::new("MOMO-J1", "Jay", "14/06/2009", "20/11/2026 21:40");
+    s.safety_link = true;
+    fs::write(inbox.join("j.pdf"), statement_pdf(&s, Layout::Lines)).unwrap();
+    let mut config = press.config().clone();
+    config.statements.settle_seconds = 0;
+    let filer = casepress::press::Press::new(config).unwrap();
+    let now = casepress::statements::fields::parse_sent("23/11/2026 10:00").unwrap();
+    let caseload = casepress::case::Caseload::load(&[samples().join("cases")]).unwrap();
+    file_inbox(&filer, &caseload, &FileOptions { inbox, now }).unwrap();
+    let jay = caseload.find("NYJS-2026-0117").unwrap().case.clone();
+    act(&press, &jay, DocumentKind::Psr, &Act::Submit { to: Vec::new() }, "Priya Natarajan", now).unwrap();
+
+    let mut transfer = options(out, Purpose::Transfer);
+    transfer.date = "2026-12-02".parse().unwrap();
+    let item = export_cases(&press, &["NYJS-2026-0117".to_string()], &transfer).remove(0);
+    let bundle = item.bundle.clone().unwrap_or_else(|| panic!("{item:?}"));
+    let letter = squash(&letter_text(out, &members(&bundle), "cover-letter.pdf"));
+    for expected in [
+        "Reason for the transfer The young person and his mother are moving to Eastshire on 5 December 2026",
+        "You take over on 7 December 2026",
+        "Order Bail Supervision and Support, made 3 September 2026; no end date recorded",
+        "Next hearing Northfield Youth Court, 8 December 2026",
+        "Next appointment Bail support appointment, Thursday 3 December 2026",
+        "Risk of serious harm Medium; likelihood of reoffending High; safety and wellbeing High (AssetPlus, 30 October 2026)",
+        "the panel meets on 14 December 2026",
+        "Safety Link: Mind Of My Own statement MOMO-J1 sent 20 November 2026",
+        "Pre-Sentence Report gatekeeping pending: submitted for gatekeeping, not yet agreed; custody is a strong possibility",
+        "Allocated worker Priya Natarajan, Case Manager, 01632 960 142, priya.natarajan@northfield.example.gov.uk",
+    ] {
+        assert!(letter.contains(&squash(expected)), "no `{expected}` in the letter:\n{letter}");
+    }
+    assert!(!letter.contains(&squash("Jay")) && !letter.contains(&squash("Whitfield")), "{letter}");
 }

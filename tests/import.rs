@@ -162,6 +162,13 @@ fn a_reimport_keeps_every_word_the_writer_wrote_and_reports_the_facts_that_chang
     // The writer works on one case: a PSR, a plan, and a preferred name corrected by hand.
     let file = out.join("NYJS-CV004100.json");
     let mut case: Value = serde_json::from_slice(&fs::read(&file).unwrap()).unwrap();
+    // Issue 31: the conviction date comes from the case system, for the
+    // PSR's age at conviction (a guilty plea convicts; none otherwise).
+    let child = &extracts::children(200)[0];
+    for (o, want) in case["offences"].as_array().unwrap().iter().zip(&child.offences) {
+        let convicted = (want.2 == "G").then(|| child.order_start.format("%Y-%m-%d").to_string());
+        assert_eq!(o["conviction_date"].as_str().map(str::to_owned), convicted, "{o}");
+    }
     let psr = serde_json::json!({
         "introduction": "Aiden appears for sentence having pleaded guilty.\n\nThis report was prepared after two interviews — one at home.",
         "conclusion": "A community sentence would keep Aiden in education.",

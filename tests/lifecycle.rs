@@ -485,6 +485,12 @@ fn a_progress_report_is_gatekept_like_a_psr() {
         "progress": "Jay has started a mentoring programme and returned to college three days a week.",
         "compliance": "He has kept every curfew check and attended all eleven appointments.",
         "recommendation": "That the court continues bail and considers a Youth Rehabilitation Order.",
+        "power": "review",
+        "child_view": "Jay says college is going well and he wants to keep going.",
+        "parent_view": "His mother says he is home on time every night.",
+        "victim_view": "The victim did not wish to give a view.",
+        "outstanding_work": "The mentoring programme runs until February.",
+        "at_court": "author",
         "custody_strong_possibility": true,
         "discussed_with_child_and_carer": "2026-11-30",
         "signed": {"name": "Priya Natarajan", "date": "2026-11-30"}
@@ -1036,4 +1042,47 @@ fn start_adds_the_section_the_court_asked_for_and_only_that() {
     let (code, said) = s.step(&["start", CASE, "mappa-h", "--by", "Priya Natarajan"]);
     assert_eq!(code, 1);
     assert!(said.contains("is made from the case data"), "{said}");
+}
+
+/// Issue 31, items 1 and 2: the final PSR says who quality assured it and
+/// when, from the agreements recorded against its version; the author may
+/// not make the gatekeeping record final, a manager does, and the record
+/// carries the quality-assurance checklist as recorded.
+#[test]
+fn issue_31_a_final_psr_says_who_quality_assured_it_and_only_a_manager_makes_the_record_final() {
+    let s = Service::new();
+    s.render();
+    s.submitted_and_agreed_by_two_teams();
+    let (code, said) = s.step(&["final", CASE, "psr", "--by", "Priya Natarajan", "--date", "2026-12-01"]);
+    assert_eq!(code, 0, "{said}");
+    let docs = s.path().join("out/cases").join(CASE).join("documents");
+    let finals = |kind: &str| -> Vec<std::path::PathBuf> {
+        files_under(&docs)
+            .into_iter()
+            .filter(|p| {
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                name.contains(&format!("_{kind}_")) && !name.contains("_draft") && name.ends_with(".pdf")
+            })
+            .collect()
+    };
+    let psr = squash(&pdf_text(&finals("psr")[0]));
+    let assured = "This report was quality assured before it went to the court: its gatekeeping was agreed by Declan Hughes on 30 November 2026 and Ruth Okafor on 30 November 2026, as recorded in casepress against this version.";
+    assert!(psr.contains(&squash(assured)), "{psr}");
+    assert!(!psr.contains(&squash("not yet quality assured")), "{psr}");
+
+    let (code, said) =
+        s.step(&["final", CASE, "gatekeeping", "--by", "Priya Natarajan", "--date", "2026-12-01"]);
+    assert!(code == 1 && said.contains("a manager makes it final"), "{said}");
+    assert!(finals("gatekeeping").is_empty(), "no final record from the author");
+    let (code, said) =
+        s.step(&["final", CASE, "gatekeeping", "--by", "Declan Hughes", "--date", "2026-12-01"]);
+    assert_eq!(code, 0, "{said}");
+    let record = squash(&pdf_text(&finals("gatekeeping")[0]));
+    for expected in [
+        "Referral to the victim service ✓ Done",
+        "Record of previous convictions attached Not done",
+        "Gatekeeping manager Declan Hughes Agreed 30 November 2026",
+    ] {
+        assert!(record.contains(&squash(expected)), "no `{expected}`:\n{record}");
+    }
 }

@@ -106,6 +106,12 @@ const MARKED: &[(&str, &[&str])] = &[
     ("what the young person thinks, in their own words", &["/intervention_plan/child_views"]),
     ("what we will work on", &["/intervention_plan/targets"]),
     ("actions", &["/intervention_plan/targets/*/actions"]),
+    ("what we will do", &["/intervention_plan/targets/*/actions"]),
+    ("what I am good at, in my words", &["/intervention_plan/childs_part/my_strengths"]),
+    ("what help I want, in my words", &["/intervention_plan/childs_part/help_i_want"]),
+    ("who will help me, in my words", &["/intervention_plan/childs_part/who_will_help"]),
+    ("what worked", &["/intervention_plan/exit_plan/what_worked"]),
+    ("who you can go to after this plan", &["/intervention_plan/exit_plan/after"]),
     ("who", &["/intervention_plan/targets/*/who"]),
     ("when", &["/intervention_plan/targets/*/by_when"]),
     ("what's going well", &["/intervention_plan/going_well", "/strengths"]),
@@ -140,6 +146,20 @@ const MARKED: &[(&str, &[&str])] = &[
         "report discussed with the young person and parent or carer",
         &["/$report/discussed_with_child_and_carer"],
     ),
+    ("date of conviction", &["/offences/*/conviction_date"]),
+    ("what helps the child take part in the hearing", &["/psr/effective_participation"]),
+    ("the child's views", &["/psr/child_views"]),
+    ("the parent's or carer's views", &["/psr/parent_views"]),
+    ("options considered and why each is not proposed", &["/psr/options_considered"]),
+    ("hours a week", &["/psr/delivery/hours_a_week"]),
+    ("timetable", &["/psr/delivery/timetable"]),
+    ("when the order would start", &["/psr/delivery/start"]),
+    ("who would supervise the order", &["/psr/delivery/supervisor"]),
+    ("address assessed", &["/psr/curfew_address/address", "/child/address"]),
+    ("date the address was assessed", &["/psr/curfew_address/assessed_date"]),
+    ("curfew suitability", &["/psr/curfew_address/curfew"]),
+    ("electronic monitoring suitability", &["/psr/curfew_address/electronic_monitoring"]),
+    ("the author's view on a parenting order", &["/psr/parenting_order"]),
     ("date of gatekeeping meeting", &["/gatekeeping/meeting_date"]),
     ("gatekeeping manager", &["/gatekeeping/managers"]),
     ("second gatekeeping manager from another team", &["/gatekeeping/managers/1"]),
@@ -149,6 +169,18 @@ const MARKED: &[(&str, &[&str])] = &[
     ("progress since the last hearing", &["/progress_report/progress"]),
     ("attendance and compliance", &["/progress_report/compliance"]),
     ("what the report asks the court to do", &["/progress_report/recommendation"]),
+    ("power asked of the court", &["/progress_report/power"]),
+    ("the panel's view", &["/progress_report/panel_view"]),
+    ("the young person's view", &["/progress_report/child_view"]),
+    ("the parent's or carer's view", &["/progress_report/parent_view"]),
+    ("the victim's view, or that they gave none", &["/progress_report/victim_view"]),
+    ("work outstanding, or none", &["/progress_report/outstanding_work"]),
+    ("whether the author will attend court", &["/progress_report/at_court"]),
+    ("who is at risk of serious harm", &["/serious_harm/groups"]),
+    ("the nature of the harm", &["/serious_harm/nature"]),
+    ("how imminent the harm is", &["/serious_harm/imminence"]),
+    ("Risk Management Plan actions", &["/risk_management_plan/actions"]),
+    ("Vulnerability Management Plan actions", &["/vulnerability_management_plan/actions"]),
     ("MAPPA category", &["/mappa/category"]),
     ("MAPPA area", &["/mappa/area"]),
     ("date identified", &["/mappa/identified_date"]),
@@ -171,6 +203,33 @@ const MARKED: &[(&str, &[&str])] = &[
     ("reassessment of the risk to children at closure", &["/pprc/closure_reassessment"]),
     ("actions agreed to manage the risk", &["/pprc/actions"]),
     ("actions and agencies who will hold the risk after closure", &["/pprc/closure_actions"]),
+    ("expected release date", &["/mappa/release_date"]),
+    ("proposed next review date", &["/mappa/review_date"]),
+    ("risk of serious harm to each group, in the community and in custody", &["/serious_harm/groups"]),
+    ("requests to the panel", &["/mappa/requests_to_panel"]),
+    ("disclosure considerations", &["/mappa/disclosure"]),
+    (
+        "whether the child has been told of the referral",
+        &["/mappa/referral_shared/child_told", "/mappa/referral_shared/not_told_because"],
+    ),
+    ("the child's views", &["/mappa/referral_shared/child_views"]),
+    (
+        "whether a parent or carer has been told of the referral",
+        &["/mappa/referral_shared/parent_told", "/mappa/referral_shared/not_told_because"],
+    ),
+    ("the parent's or carer's views", &["/mappa/referral_shared/parent_views"]),
+    ("welfare considerations for the child", &["/mappa/welfare"]),
+    (
+        "children's services representative",
+        &["/mappa/childrens_services", "/child/looked_after/social_worker"],
+    ),
+    ("what children's services are asked to do", &["/pprc/request/asks"]),
+    ("how urgent the request is", &["/pprc/request/urgency"]),
+    ("the date a reply is asked for", &["/pprc/request/by"]),
+    ("the lawful basis for sharing this information", &["/pprc/request/sharing_basis"]),
+    ("the decision: whether a risk to children remains", &["/pprc/risk_remains"]),
+    ("date of the line-manager discussion at closure", &["/pprc/closure_discussion_date"]),
+    ("who was told of the decision, and when", &["/pprc/closure_notified"]),
 ];
 
 /// Whether the case holds a value at `pointer` (not null, not empty; a
@@ -450,5 +509,291 @@ fn issue_24_6_mappa_h_says_when_it_was_sent() {
             "MAPPA H: Sent 25 September 2026 to Central MAPPA Unit (recorded in casepress)"
         )),
         "{risk}"
+    );
+}
+
+/// The text of `case` (a changed sample) rendered as a draft of `kind` on
+/// 23 November 2026 under `out`.
+fn changed_paper(out: &std::path::Path, case: &serde_json::Value, kind: DocumentKind) -> String {
+    std::fs::create_dir_all(out).unwrap();
+    let file = out.join("case.json");
+    std::fs::write(&file, case.to_string()).unwrap();
+    let opts = RenderOptions { kinds: KindSelection::only(vec![kind]), force: true, ..drafts() };
+    let report = render(&press(&out.join("out")), &[file], &opts);
+    let Outcome::Written { path, .. } = &report.items[0].outcome else { panic!("{report:?}") };
+    squash(&pdf_text(path))
+}
+
+/// The text of one sample paper rendered on `date`, from `case` changed by `edit`.
+fn edited_paper(
+    out: &std::path::Path,
+    file: &str,
+    kind: DocumentKind,
+    edit: impl FnOnce(&mut serde_json::Value),
+) -> String {
+    let mut case: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(samples().join("cases").join(file)).unwrap()).unwrap();
+    edit(&mut case);
+    std::fs::create_dir_all(out).unwrap();
+    let path = out.join(file);
+    std::fs::write(&path, case.to_string()).unwrap();
+    let opts = RenderOptions { kinds: KindSelection::only(vec![kind]), ..drafts() };
+    let report = render(&press(&out.join("out")), &[path], &opts);
+    let Outcome::Written { path, .. } = &report.items[0].outcome else { panic!("{report:?}") };
+    squash(&pdf_text(path))
+}
+
+fn sample_json(file: &str) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(samples().join("cases").join(file)).unwrap()).unwrap()
+}
+
+/// Issue 31, item 1: the PSR gives the court the age at conviction, the
+/// options considered and why not, how the order would run, the curfew
+/// address, the child's communication needs and what helps them take part,
+/// the child's and parent's views, the intervention level in words, and
+/// whether it was quality assured: each from the case, none made up.
+#[test]
+fn issue_31_1_the_psr_gives_the_court_what_it_asks_for() {
+    let tmp = tempfile::tempdir().unwrap();
+    let psr = sample_paper(tmp.path(), "yro-custody-possible.json", DocumentKind::Psr, "2026-11-23");
+    for expected in [
+        "Age at conviction 17 (convicted 10 November 2026)",
+        "Other options considered Sentence Why it is not proposed Referral Order Not available",
+        "Youth Rehabilitation Order with ISS ISS would add 25 hours a week",
+        "Detention and Training Order Jay has kept to a demanding bail curfew",
+        "Hours a week 6 hours a week at the start",
+        "Start First appointment within five working days of sentence",
+        "Supervised by Priya Natarajan, Case Manager (North Team)",
+        "Address assessed 14 Larch Close, Northfield NF4 7QT Assessed on 17 November 2026",
+        "Suitable for a curfew Yes Suitable for electronic monitoring Yes",
+        "Taking part in the hearing Jay has speech, language and communication needs",
+        "He asks that the bench speak to him directly",
+        "Views of Jay and Karen Whitfield (mother) Jay: Jay says he is ashamed",
+        "Karen Whitfield: Karen Whitfield says Jay has been calmer",
+        "Intervention level Enhanced (from ASSET score 27)",
+        "This draft is not yet quality assured: two managers, one from another team, gatekeep it",
+    ] {
+        assert!(psr.contains(&squash(expected)), "no `{expected}` in the PSR:\n{psr}");
+    }
+    // Jay was 17 when convicted: no parenting order line, no threshold.
+    for absent in ["of 64", "Parenting order", "Age threshold", "TO COMPLETE"] {
+        assert!(!psr.contains(&squash(absent)), "`{absent}` in the PSR:\n{psr}");
+    }
+}
+
+/// Issue 31, item 1: a child who turned 15 between the offence and the
+/// conviction gets the threshold line and, under 16, the parenting order
+/// line; the level is the practitioner's judgement in words; what the case
+/// does not hold (the author's view on a parenting order, what helps the
+/// child take part) is marked to complete, and a proposal with no curfew
+/// has no curfew section.
+#[test]
+fn issue_31_1_a_threshold_crossed_a_parenting_order_and_what_is_not_recorded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut case = sample_json("yro-custody-possible.json");
+    case["child"]["date_of_birth"] = "2011-10-01".into();
+    case["assessment"]["intervention_level"] =
+        serde_json::json!({"level": "enhanced", "agreed_by": "Declan Hughes", "agreed_date": "2026-11-02"});
+    let psr = case["psr"].as_object_mut().unwrap();
+    for gone in ["curfew_address", "effective_participation", "options_considered"] {
+        psr.remove(gone);
+    }
+    case["psr"]["proposal"]["requirements"] = serde_json::json!(["Supervision"]);
+    let text = changed_paper(tmp.path(), &case, DocumentKind::Psr);
+    for expected in [
+        "Age at the offence 14 (offence of 29 August 2026)",
+        "Age at conviction 15 (convicted 10 November 2026)",
+        "Age threshold Jay turned 15 on 1 October 2026, after the offence (29 August 2026) and before conviction (10 November 2026): a sentencing threshold.",
+        "the sentence likely to have been imposed on the day of the offence (Sentencing Children and Young People guideline)",
+        "Parenting order Jay was under 16 when convicted: the court must make a parenting order",
+        "(Crime and Disorder Act 1998, sections 8 and 9)",
+        "TO COMPLETE: the author's view on a parenting order",
+        "TO COMPLETE: what helps the child take part in the hearing",
+        "TO COMPLETE: options considered and why each is not proposed",
+        "Intervention level Enhanced (practitioner's judgement, agreed by Declan Hughes on 2 November 2026)",
+    ] {
+        assert!(text.contains(&squash(expected)), "no `{expected}` in the PSR:\n{text}");
+    }
+    assert!(!text.contains(&squash("Curfew and electronic monitoring")), "{text}");
+}
+
+/// Issue 31, item 2: the gatekeeping record's checklist shows each item as
+/// recorded (done, not done, not recorded), never as done by default; and a
+/// service that sets a day for single gatekeeping has it on the record.
+#[test]
+fn issue_31_2_the_gatekeeping_checklist_shows_what_is_recorded_and_nothing_else() {
+    let tmp = tempfile::tempdir().unwrap();
+    let record =
+        sample_paper(tmp.path(), "yro-custody-possible.json", DocumentKind::Gatekeeping, "2026-11-23");
+    for expected in [
+        "Quality-assurance checklist",
+        "Risk of serious harm assessment complete ✓ Done",
+        "Referral to the victim service ✓ Done",
+        "Parenting referral (a child under 16) Not needed: 16 or over when convicted",
+        "The court's request, with the sentence indication, on file ✓ Done",
+        "Record of previous convictions attached Not done",
+        "Due to managers 4 December 2026: two working days before the hearing on 8 December 2026",
+    ] {
+        assert!(record.contains(&squash(expected)), "no `{expected}` in the record:\n{record}");
+    }
+
+    // Nothing recorded: every item says so, with what the case holds.
+    let mut case = sample_json("yro-custody-possible.json");
+    case["gatekeeping"].as_object_mut().unwrap().remove("checklist");
+    let bare = changed_paper(&tmp.path().join("bare"), &case, DocumentKind::Gatekeeping);
+    let list = &bare[bare.find("Quality-assurancechecklist").unwrap()..bare.find("Managers’views").unwrap()];
+    assert!(!list.contains("Done") && !list.contains("Notdone"), "{list}");
+    assert_eq!(list.matches("Notrecorded").count(), 6, "{list}");
+    assert!(
+        list.contains(&squash("Not recorded (the case holds an AssetPlus assessment of 30 October 2026)")),
+        "{list}"
+    );
+
+    // One manager, and a service that sets three working days for that.
+    case["psr"]["custody_strong_possibility"] = false.into();
+    let file = tmp.path().join("single.json");
+    std::fs::write(&file, case.to_string()).unwrap();
+    let mut config = sample_config(&tmp.path().join("single"));
+    config.rules.single_gatekeeping_working_days = Some(3);
+    let opts = RenderOptions {
+        kinds: KindSelection::only(vec![DocumentKind::Gatekeeping]),
+        force: true,
+        ..drafts()
+    };
+    let report = render(&casepress::press::Press::new(config).unwrap(), &[file], &opts);
+    let Outcome::Written { path, .. } = &report.items[0].outcome else { panic!("{report:?}") };
+    let single = squash(&pdf_text(path));
+    let due = "Due to managers 3 December 2026: three working days before the hearing on 8 December 2026 (this service's standard for a report gatekept by one manager)";
+    assert!(single.contains(&squash(due)), "{single}");
+}
+
+fn says(paper: &str, expected: &[&str]) {
+    for e in expected {
+        assert!(paper.contains(&squash(e)), "no `{e}`:\n{paper}");
+    }
+}
+
+#[test]
+fn issue_31_7_mappa_h_gives_the_next_review_and_a_release_date_only_where_it_applies() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Kyle, on ISS in the community; Connor, in custody on a DTO.
+    let kyle = sample_paper(&tmp.path().join("a"), "mappa-level-2.json", DocumentKind::MappaH, "2026-11-23");
+    says(
+        &kyle,
+        &["Expected release Not applicable: not in custody", "Proposed next MAPPA review 7 January 2027"],
+    );
+    let connor =
+        sample_paper(&tmp.path().join("b"), "mappa-category-2.json", DocumentKind::MappaH, "2026-11-23");
+    says(&connor, &["Expected release 19 March 2027", "Proposed next MAPPA review 14 December 2026"]);
+    // In custody without a release date: a marker, never "not in custody".
+    let unknown = edited_paper(&tmp.path().join("c"), "mappa-category-2.json", DocumentKind::MappaH, |c| {
+        c["mappa"]["release_date"] = serde_json::Value::Null;
+        c["mappa"]["review_date"] = serde_json::Value::Null;
+    });
+    says(&unknown, &["TO COMPLETE: expected release date", "TO COMPLETE: proposed next review date"]);
+    assert!(!unknown.contains(&squash("not in custody")), "{unknown}");
+}
+
+#[test]
+fn issue_31_7_mappa_a_gives_risk_by_group_requests_disclosure_the_familys_knowledge_and_welfare() {
+    let tmp = tempfile::tempdir().unwrap();
+    let paper = sample_paper(tmp.path(), "mappa-level-2.json", DocumentKind::MappaA, "2026-11-23");
+    says(
+        &paper,
+        &[
+            "Who is at risk In the community In custody",
+            // The case's risk of serious harm analysis, as the risk summary gives it.
+            "Public: Lone workers, such as delivery riders, in the Eastbrook area in the evening High Low",
+            "Known adult: The victim of the robbery, a 19-year-old delivery rider who still works in Eastbrook Medium Low",
+            "The young person (self): Kyle, from the two older males if he withdraws from them High Not assessed",
+            "What the panel is asked to do Completed by: referring agency 1. Agree to manage Kyle at MAPPA level 2",
+            "Disclosure considerations Completed by: referring agency No disclosure to a third party is proposed now",
+            "14.1 The child knows of the referral Yes: told 14 October 2026",
+            "14.2 The child’s views Kyle said he understands why people are worried",
+            "14.3 A parent or carer knows Yes: told 14 October 2026",
+            "14.4 Their views His mother agrees with the referral",
+            "Welfare considerations Completed by: referring agency with children’s services Kyle is a child in need",
+            "Children’s services representative Leanne Marsh, Social Worker, Exploitation Team (Northfield City Council Children's Services) · 01632 960 312",
+        ],
+    );
+    // Not told, with the reason: said as such, and no views asked for.
+    let untold = edited_paper(&tmp.path().join("u"), "mappa-level-2.json", DocumentKind::MappaA, |c| {
+        c["mappa"]["referral_shared"] =
+            serde_json::json!({"not_told_because": "telling him now would alert the older males"});
+        c["serious_harm"]["groups"] = serde_json::json!([{"group": "staff"}]);
+    });
+    says(
+        &untold,
+        &[
+            "The child knows of the referral No: telling him now would alert the older males",
+            "The child’s views Not asked: not yet told",
+            "Staff Not assessed Not assessed",
+        ],
+    );
+}
+
+#[test]
+fn issue_31_7_pprc_2_names_the_children_and_asks_children_s_services_by_a_date() {
+    let tmp = tempfile::tempdir().unwrap();
+    let paper = sample_paper(tmp.path(), "pprc.json", DocumentKind::Pprc2, "2026-11-23");
+    says(
+        &paper,
+        &[
+            "Child Born Lives at Parental responsibility",
+            "Kian Lawson Younger brother, lives with Harvey Brother 14 June 2017 9 Rowan Close",
+            "Nicola Lawson (mother) and Steve Lawson (father)",
+            "Maisie Lawson",
+            "Chloe Barnes (mother) and Steve Lawson (father)",
+            "What we ask of children’s services",
+            "1. Tell us whether Northfield Children's Services will assess the safety of Kian and Lily",
+            "7.1 How urgent Urgent",
+            "7.2 Reply or action by 5 November 2026",
+            "7.3 Basis for sharing The duty to safeguard and promote the welfare of children (Children Act 2004, section 11)",
+        ],
+    );
+    // A child recorded by age alone, as older case files have them.
+    let by_age = edited_paper(&tmp.path().join("a"), "pprc.json", DocumentKind::Pprc2, |c| {
+        c["pprc"]["children_in_contact"] = serde_json::json!([
+            {"description": "Cousin", "age": 4, "is_child": true, "relationship": "Cousin", "consents_to_contact": null}
+        ]);
+        c["pprc"]["request"] = serde_json::Value::Null;
+    });
+    says(
+        &by_age,
+        &[
+            "Cousin Cousin Aged 4; date of birth not known Not known Not known",
+            "TO COMPLETE: what children's services are asked to do",
+            "TO COMPLETE: the lawful basis for sharing this information",
+        ],
+    );
+}
+
+#[test]
+fn issue_31_7_pprc_7_states_the_decision_the_discussion_and_who_was_told() {
+    let tmp = tempfile::tempdir().unwrap();
+    let paper = sample_paper(tmp.path(), "pprc-closed.json", DocumentKind::Pprc7, "2026-11-23");
+    says(
+        &paper,
+        &[
+            "4.1 Risk to children remains Yes ✓ No",
+            "4.2 Discussed with the line manager 4 November 2026, with Declan Hughes",
+            "Who was told of this decision",
+            "Northfield Children's Services (Front Door) 6 November 2026",
+            "Brooke and her mother, Leanne Hanlon 5 November 2026",
+        ],
+    );
+    let undecided = edited_paper(&tmp.path().join("u"), "pprc-closed.json", DocumentKind::Pprc7, |c| {
+        let p = c["pprc"].as_object_mut().unwrap();
+        for key in ["risk_remains", "closure_discussion_date", "closure_notified"] {
+            p.remove(key);
+        }
+    });
+    says(
+        &undecided,
+        &[
+            "TO COMPLETE: the decision: whether a risk to children remains",
+            "TO COMPLETE: date of the line-manager discussion at closure",
+            "TO COMPLETE: who was told of the decision, and when",
+        ],
     );
 }

@@ -499,6 +499,68 @@ fn issue_13_7_the_unidentified_safety_link_notice_names_the_duty_manager_not_a_w
     assert!(text.contains(&squash("Case not identified")), "the footer: {text}");
 }
 
+#[test]
+fn issue_31_8_a_safety_link_notice_quotes_the_flag_and_has_a_box_for_the_decision() {
+    let ws = Workspace::new();
+    let mut s = jay("MOMO-F1");
+    s.safety_link = true;
+    s.feeling = Some("Scared".into());
+    s.place = Some("At home".into());
+    ws.put("f.pdf", &statement_pdf(&s, Layout::Table));
+    let report = ws.report();
+    let notice = ws.path().join(report["items"][0]["escalation"].as_str().unwrap());
+    let text = squash(&pdf_text(&notice));
+    for expected in [
+        "flagged the feeling “Scared”, where: “At home”",
+        "Feeling flagged Scared",
+        "Where At home",
+        // Sent Friday 20 November 21:40, filed Monday 23 November 11:00.
+        "From sent to filed 2 days 13 hours (2 hours of working time)",
+        "Out of hours",
+        "the Emergency Duty Team on 01632 960 999",
+        "Decision",
+        "Safeguarding procedures apply",
+        "Decided by",
+        "Recorded on the case file",
+    ] {
+        assert!(text.contains(&squash(expected)), "no `{expected}`: {text}");
+    }
+
+    // Without a recorded feeling or place the notice says so, and claims none.
+    let ws = Workspace::new();
+    let mut plain = jay("MOMO-F2");
+    plain.safety_link = true;
+    ws.put("g.pdf", &statement_pdf(&plain, Layout::Lines));
+    let report = ws.report();
+    let text = squash(&pdf_text(&ws.path().join(report["items"][0]["escalation"].as_str().unwrap())));
+    assert!(text.contains(&squash("does not say which feeling or place")), "{text}");
+    assert!(!text.contains(&squash("unsafe, scared or unhappy")), "{text}");
+}
+
+#[test]
+fn issue_31_8_the_unidentified_notice_shows_the_name_and_date_of_birth_given_and_the_quarantine_path() {
+    let ws = Workspace::new();
+    ws.put("u.pdf", &statement_pdf(&stranger(), Layout::Lines));
+    let report = ws.report();
+    let item = &report["items"][0];
+    let notice = ws.path().join(item["escalation"].as_str().unwrap());
+    let text = squash(&pdf_text(&notice));
+    let filed = item["file"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
+    let quarantined = std::fs::read_dir(ws.out().join("quarantine/unidentified"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.ends_with(".pdf"))
+        .unwrap();
+    for expected in [
+        "Name given Jaybird".to_owned(),
+        "Date of birth given 14 June 2009".to_owned(),
+        format!("Quarantined as quarantine/unidentified/{quarantined}"),
+    ] {
+        assert!(text.contains(&squash(&expected)), "no `{expected}` ({filed}): {text}");
+    }
+}
+
 /// A newer download saved under a statement's name after filing checked
 /// it, and before the file left the inbox, is never deleted unfiled: the
 /// file is claimed (renamed to a private name) before it is checked, so

@@ -379,7 +379,7 @@ mod tests {
     #[test]
     fn a_key_reads_as_its_entry_and_writes_back_as_the_key() {
         let d: DisposalType = serde_json::from_str(r#""yro_iss""#).unwrap();
-        assert_eq!(d.label(), "Youth Rehabilitation Order with ISS");
+        assert_eq!(d.label(), "Youth Rehabilitation Order with Intensive Supervision and Surveillance");
         assert_eq!(serde_json::to_string(&d).unwrap(), r#""yro_iss""#);
         let err = serde_json::from_str::<DisposalType>(r#""borstal""#).unwrap_err().to_string();
         assert!(

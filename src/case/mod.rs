@@ -5,17 +5,25 @@
 
 mod assessment;
 mod caseload;
+mod court_report;
 mod disposal;
 mod error;
 mod file;
 mod id;
 mod limits;
 mod load;
+mod mappa;
 mod model;
+mod pprc;
+mod progress;
 mod requirement;
+mod risk;
+mod transfer;
+mod worker;
 
 pub use assessment::{Assessment, AssetScore, InterventionLevel, RecordedLevel, RiskLevel};
 pub use caseload::{Caseload, LoadFailure, load_each};
+pub use court_report::{Checked, CurfewAddress, OptionConsidered, OrderDelivery, QaChecklist, Suitability};
 pub use disposal::{AnswersTo, Catalogue, ContactRule, Disposal, DisposalType, PlanKind};
 pub use error::CaseError;
 pub use file::CaseFile;
@@ -24,8 +32,14 @@ pub use limits::Limits;
 pub use load::{
     LoadedCase, array_elements, discover, load_file, load_file_each, load_file_limited, parse_bytes,
 };
+pub use mappa::ReferralShared;
 pub use model::*;
+pub use pprc::{ChildInContact, Notified, PprcRequest, Urgency};
+pub use progress::{AtCourt, CourtPower};
 pub use requirement::Requirement;
+pub use risk::{GroupRisk, Reoffending, RiskGroup, SeriousHarm};
+pub use transfer::Transfer;
+pub use worker::Worker;
 
 /// The built-in catalogue of disposals as TOML, with its comments.
 pub fn disposal_catalogue_toml() -> &'static str {

@@ -10,7 +10,11 @@ use std::borrow::Cow;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 
-use super::{Assessment, CaseId, DisposalType};
+use super::{
+    Assessment, AtCourt, CaseId, ChildInContact, CourtPower, CurfewAddress, DisposalType, Notified,
+    OptionConsidered, OrderDelivery, PprcRequest, QaChecklist, ReferralShared, Reoffending, SeriousHarm,
+    Transfer, Worker,
+};
 
 /// One child's case, as exported from the case management system.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -49,6 +53,13 @@ pub struct Case {
     /// The latest assessment (AssetPlus or equivalent).
     #[serde(default)]
     pub assessment: Option<Assessment>,
+    /// The risk of serious harm analysis behind `assessment.serious_harm`:
+    /// who is at risk, in the community and in custody, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serious_harm: Option<SeriousHarm>,
+    /// Why reoffending is likely or not, behind `assessment.reoffending`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reoffending: Option<Reoffending>,
     /// The child's strengths and positive factors, in plain words.
     #[serde(default)]
     pub strengths: Vec<String>,
@@ -85,9 +96,15 @@ pub struct Case {
     /// Dates of Risk and Vulnerability Management Meetings held.
     #[serde(default)]
     pub risk_meetings: Vec<NaiveDate>,
+    /// The date the next Risk and Vulnerability Management Meeting is booked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_risk_meeting: Option<NaiveDate>,
     /// Joint working with the Next Steps (leaving care) service.
     #[serde(default)]
     pub next_steps: Option<NextSteps>,
+    /// A transfer of the case to another youth justice service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer: Option<Transfer>,
     /// Outcomes recorded when the order or intervention ended (YJB KPIs 1, 2, 4, 5).
     #[serde(default)]
     pub end_of_order: Option<EndOfOrder>,
@@ -171,6 +188,13 @@ pub struct ManagementPlan {
     /// Date the line manager countersigned it.
     #[serde(default)]
     pub countersigned: Option<NaiveDate>,
+    /// Its headline actions: what is done, by whom, to manage the risk or
+    /// the vulnerability.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<String>,
+    /// The date it is next reviewed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_date: Option<NaiveDate>,
 }
 
 /// A joint case with the Next Steps (leaving care) service (Salford Next Steps protocol).
@@ -293,26 +317,6 @@ pub struct Carer {
     pub parental_responsibility: bool,
 }
 
-/// A member of staff or a professional.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Worker {
-    /// Full name.
-    pub name: String,
-    /// Job title.
-    #[serde(default)]
-    pub role: Option<String>,
-    /// Team, where it matters (e.g. a second gatekeeping manager).
-    #[serde(default)]
-    pub team: Option<String>,
-    /// Email address.
-    #[serde(default)]
-    pub email: Option<String>,
-    /// Phone number.
-    #[serde(default)]
-    pub phone: Option<String>,
-}
-
 /// The current order or disposal.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -387,6 +391,10 @@ pub struct Offence {
     /// 2020, Schedule 18): the PSR then assesses dangerousness.
     #[serde(default)]
     pub specified: bool,
+    /// The day the child was convicted of it (pleaded guilty or was found
+    /// guilty): the PSR gives the age then, beside the age at the offence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conviction_date: Option<NaiveDate>,
 }
 
 /// A victim of an offence.
@@ -519,6 +527,30 @@ pub struct Psr {
     /// The author's signature.
     #[serde(default)]
     pub signed: Option<Signature>,
+    /// The sentences considered and not proposed, each with why (an
+    /// all-options report sets them out).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options_considered: Vec<OptionConsidered>,
+    /// How the proposed order would run: hours a week, start, who supervises.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<OrderDelivery>,
+    /// The address assessed for a curfew and electronic monitoring.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub curfew_address: Option<CurfewAddress>,
+    /// For a child under 16: whether a parenting order would help prevent
+    /// further offending, and why, in the author's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parenting_order: Option<String>,
+    /// What helps the child take part in the hearing (for speech, language
+    /// and communication needs): breaks, plain words, an intermediary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_participation: Option<String>,
+    /// The child's own view of the offence and the proposal, in their words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub child_views: Option<String>,
+    /// The parent's or carer's view, in their words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_views: Option<String>,
 }
 
 /// A progress report to the court (Derbyshire practice guidance §7.5): how
@@ -544,6 +576,30 @@ pub struct ProgressReport {
     /// where the progress allows it.
     #[serde(default)]
     pub recommendation: Option<String>,
+    /// The power the report asks the court to use (revocation for good
+    /// progress, extension, breach ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub power: Option<CourtPower>,
+    /// The youth offender panel's view, for a referral order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub panel_view: Option<String>,
+    /// The young person's view, in their words where possible.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub child_view: Option<String>,
+    /// The parent's or carer's view.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_view: Option<String>,
+    /// The victim's view, where a victim chose to give one (or that they
+    /// chose not to).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub victim_view: Option<String>,
+    /// Work still to do on the order ("None" when it is all done).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outstanding_work: Option<String>,
+    /// Whether the author will attend court to present the report, or the
+    /// court officer presents it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_court: Option<AtCourt>,
     /// Whether custody is a strong possibility (double gatekeeping applies).
     #[serde(default)]
     pub custody_strong_possibility: bool,
@@ -670,6 +726,9 @@ pub struct Gatekeeping {
     /// Whether a disagreement was escalated to the Head of Service.
     #[serde(default)]
     pub escalated: bool,
+    /// The quality-assurance checklist, item by item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checklist: Option<QaChecklist>,
 }
 
 /// An intervention plan target.
@@ -763,9 +822,48 @@ pub struct InterventionPlan {
     /// before it was agreed (Derbyshire practice guidance §4.3).
     #[serde(default)]
     pub qa_meeting_date: Option<NaiveDate>,
+    /// The part the child writes, on a diversion or out-of-court plan.
+    #[serde(default)]
+    pub childs_part: Option<ChildsPart>,
+    /// What worked and what happens next, written when a diversion or
+    /// out-of-court plan ends.
+    #[serde(default)]
+    pub exit_plan: Option<ExitPlan>,
     /// Signatures.
     #[serde(default)]
     pub signatures: Signatures,
+}
+
+/// The part of a diversion or out-of-court plan the child writes, in their
+/// own words (the Prevention and Diversion Assessment Tool's own section).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChildsPart {
+    /// What I am good at.
+    #[serde(default)]
+    pub my_strengths: Vec<String>,
+    /// What help I want.
+    #[serde(default)]
+    pub help_i_want: Vec<String>,
+    /// Who will help me.
+    #[serde(default)]
+    pub who_will_help: Vec<String>,
+}
+
+/// The end of a diversion or out-of-court plan: what worked, and what
+/// happens after.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExitPlan {
+    /// The day it was written with the child.
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+    /// What worked, one point a line.
+    #[serde(default)]
+    pub what_worked: Vec<String>,
+    /// What happens after the plan ends: who the child can still go to.
+    #[serde(default)]
+    pub after: Option<String>,
 }
 
 /// A contact on the service agreement.
@@ -803,9 +901,43 @@ pub struct ServiceAgreement {
     /// Contacts.
     #[serde(default)]
     pub contacts: Vec<Contact>,
+    /// The answers, asked in words, to "Is it OK for us to share your
+    /// information like this?".
+    #[serde(default)]
+    pub sharing: Option<SharingAnswers>,
+    /// Who signs with parental responsibility, by name: a parent or carer
+    /// who holds it, or (for a looked-after child) the social worker for the
+    /// local authority. Without it, the first parent or carer.
+    #[serde(default)]
+    pub signed_with_parental_responsibility_by: Option<String>,
     /// Signatures.
     #[serde(default)]
     pub signatures: Signatures,
+}
+
+/// Yes or no, as the person said it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum YesNo {
+    /// Yes.
+    Yes,
+    /// No.
+    No,
+}
+
+/// The answers to the question about sharing information.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SharingAnswers {
+    /// The young person's answer.
+    #[serde(default)]
+    pub young_person: Option<YesNo>,
+    /// The answer of the person with parental responsibility who signs.
+    #[serde(default)]
+    pub parent_carer: Option<YesNo>,
+    /// The day they were asked.
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
 }
 
 /// MAPPA category (1 registered sexual offender, 2 violent, 3 other dangerous).
@@ -916,6 +1048,24 @@ pub struct Mappa {
     /// Why this level is requested (MAPPA A).
     #[serde(default)]
     pub level_reason: Option<String>,
+    /// What the panel is asked to do, one request per line (MAPPA A).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requests_to_panel: Vec<String>,
+    /// Disclosure considerations: whether information should be disclosed
+    /// to anyone (a school, an employer, a partner), and why (MAPPA A).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disclosure: Option<String>,
+    /// Whether the child and their parent or carer know of the referral,
+    /// and their views (MAPPA A).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referral_shared: Option<ReferralShared>,
+    /// Welfare considerations for the child: needs, vulnerability, care
+    /// status, and how MAPPA actions could affect them (MAPPA A).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub welfare: Option<String>,
+    /// The children's services representative on the panel (MAPPA A).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub childrens_services: Option<Worker>,
 }
 
 /// Person Posing a Risk to Children record.
@@ -934,9 +1084,15 @@ pub struct Pprc {
     /// The decision and its reasons.
     #[serde(default)]
     pub decision: Option<String>,
-    /// Children the young person is in contact with.
+    /// Children the young person is in contact with: their names, dates of
+    /// birth and who holds parental responsibility, so that children's
+    /// services can act (PPRC 2).
     #[serde(default)]
-    pub children_in_contact: Vec<Victim>,
+    pub children_in_contact: Vec<ChildInContact>,
+    /// What children's services are asked to do, by when, and the basis for
+    /// sharing (PPRC 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<PprcRequest>,
     /// Date PPRC 2 was sent to children's services.
     #[serde(default)]
     pub referral_date: Option<NaiveDate>,
@@ -949,6 +1105,15 @@ pub struct Pprc {
     /// Actions on closure: who holds the risk after the YJS (PPRC 7).
     #[serde(default)]
     pub closure_actions: Vec<String>,
+    /// The decision at closure: whether a risk to children remains (PPRC 7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk_remains: Option<bool>,
+    /// Date of the line-manager discussion of the closure reassessment (PPRC 7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closure_discussion_date: Option<NaiveDate>,
+    /// Who was told of the closure decision, and when (PPRC 7).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub closure_notified: Vec<Notified>,
     /// The assessed risk to children, in the case manager's words.
     #[serde(default)]
     pub risk_summary: Option<String>,

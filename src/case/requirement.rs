@@ -66,11 +66,19 @@ fn fill(template: &str, caps: &Captures<'_>) -> String {
         let Some(close) = rest[open..].find('}') else { break };
         let name = &rest[open + 1..open + close];
         let value = caps.name(name).map_or("", |m| m.as_str()).trim();
-        out.push_str(&clock(value).unwrap_or_else(|| value.to_owned()));
+        out.push_str(&clock(value).or_else(|| number_word(value)).unwrap_or_else(|| value.to_owned()));
         rest = &rest[open + close + 1..];
     }
     out.push_str(rest);
     out
+}
+
+/// "Six" → "six": the court's wording may start with a number in words,
+/// which the child's sentence puts mid-sentence.
+fn number_word(value: &str) -> Option<String> {
+    const WORDS: [&str; 12] =
+        ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
+    WORDS.iter().find(|w| w.eq_ignore_ascii_case(value)).map(|w| (*w).to_owned())
 }
 
 /// "19:00" → "7pm", "07:30" → "7:30am", "12:00" → "12 noon".
@@ -127,10 +135,23 @@ mod tests {
         ] {
             assert_eq!(c.for_child(court).as_deref(), Some(child), "{court}");
         }
-        assert_eq!(
-            c.for_child("Referral Order contract agreed at the youth offender panel on 7 May 2026"),
-            None
-        );
+        for (court, child) in [
+            (
+                "Referral Order contract agreed at the youth offender panel on 7 May 2026",
+                "You must keep to the contract you agreed with the panel on 7 May 2026.",
+            ),
+            (
+                "Six sessions of victim awareness and managing conflict online",
+                "You must come to six sessions on victim awareness and managing conflict online.",
+            ),
+            (
+                "Detention and training at Larchmoor Young Offender Institution until the halfway point; release due on 19 January 2027",
+                "You will stay at Larchmoor Young Offender Institution until halfway through your sentence. You are due to leave on 19 January 2027.",
+            ),
+        ] {
+            assert_eq!(c.for_child(court).as_deref(), Some(child), "{court}");
+        }
+        assert_eq!(c.for_child("Unpaid work for 40 hours"), None, "a requirement no pattern knows");
     }
 
     #[test]

@@ -50,6 +50,11 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
         Purpose::Y2a => config.export.y2a_recipient.clone(),
         Purpose::Transfer => "the receiving youth justice service".into(),
     });
+    // The letters state what the case files say. Without them (no case
+    // folder here) each letter says its case file was not read.
+    let caseload =
+        casepress::case::Caseload::load_with(&config.paths.cases, &config.limits).unwrap_or_default();
+    let cases = a.case_ids.iter().filter_map(|id| caseload.find(id)).map(|c| c.case.clone()).collect();
     let press = Press::new(config)?;
     let opts = ExportOptions {
         purpose: a.purpose,
@@ -58,6 +63,7 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
         date: settings::today(a.date),
         drafts: a.include_drafts,
         once: false,
+        cases,
     };
     let items = export_cases(&press, &a.case_ids, &opts);
     if a.json {

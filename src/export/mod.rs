@@ -9,6 +9,7 @@
 
 mod contents;
 mod history;
+mod letter;
 mod purpose;
 
 use std::path::{Path, PathBuf};
@@ -17,7 +18,7 @@ use chrono::{NaiveDate, SecondsFormat, Utc};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::case::CaseId;
+use crate::case::{Case, CaseId};
 use crate::documents::DocumentKind;
 use crate::press::Press;
 use crate::store::{self, BundleMember, LogEntry, Published};
@@ -75,6 +76,11 @@ pub struct ExportOptions {
     /// case log holds the same documents and statements: the nightly run
     /// sends a Y2A bundle once, not again every night.
     pub once: bool,
+    /// The case files of the cases exported, for what their cover letters
+    /// state (the reason for a transfer, the order, the next hearing, risk,
+    /// the worker, the 18th birthday). A case not among them gets a letter
+    /// that says its case file was not read.
+    pub cases: Vec<Case>,
 }
 
 /// Exports each case from the press's output root; one failure does not
@@ -193,6 +199,15 @@ pub fn export_case(press: &Press, case_id: &str, opts: &ExportOptions) -> Result
         })
     });
     let title_of = |kinds: &[DocumentKind]| kinds.iter().map(|k| k.title()).collect::<Vec<_>>();
+    let words_of = |kinds: &[DocumentKind]| {
+        letter::in_words(&kinds.iter().map(|k| k.title().to_owned()).collect::<Vec<_>>())
+    };
+    let held: Vec<String> = chosen
+        .documents
+        .iter()
+        .map(|d| if d.draft { format!("{} (a draft)", d.kind.title()) } else { d.kind.title().to_owned() })
+        .collect();
+    let case = opts.cases.iter().find(|c| c.case_id.is(id.as_str()));
     let name_of = |kinds: &[DocumentKind]| kinds.iter().map(|k| k.name()).collect::<Vec<_>>();
     let drafts = chosen.drafts();
     let notice = json!({
@@ -206,6 +221,10 @@ pub fn export_case(press: &Press, case_id: &str, opts: &ExportOptions) -> Result
         "not_final": title_of(&chosen.not_final),
         "drafts": title_of(&drafts),
         "sender": sender,
+        "case": letter::facts(case, &log, opts.date),
+        "held_words": letter::in_words(&held),
+        "missing_words": words_of(&chosen.not_held),
+        "not_final_words": words_of(&chosen.not_final),
     });
     let letter = press
         .typeset_notice("cover-letter.typ.j2", &notice, &format!("{id}/{purpose}"), opts.date)

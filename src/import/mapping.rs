@@ -411,7 +411,12 @@ impl Mapping {
             let into = j.into.clone();
             writers_refused(&into).map_err(|e| format!("{at}: {e}"))?;
             let target = case.at(&into).ok_or_else(|| format!("{at}: the case format has no `{into}`"))?;
-            let fills = match (target, into.split_once('.')) {
+            // A list inside each item of another list (`offences.victims`)
+            // is nested; one inside a group (`serious_harm.groups`) is the
+            // case's own list, filled as a top-level one is.
+            let nested =
+                into.split_once('.').filter(|(outer, _)| matches!(case.at(outer), Some(Shape::List(_))));
+            let fills = match (target, nested) {
                 (Shape::List(item), Some((outer, inner))) if matches!(**item, Shape::Object(_)) => {
                     let parent = j.parent.clone().ok_or_else(|| {
                         format!("{at}: a list inside `{outer}` needs `parent`, the column naming the {outer} row it belongs to")

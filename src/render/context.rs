@@ -9,7 +9,7 @@ use super::escape::{markup_text, markup_text_in, string_literal};
 use super::paper::{Paper, as_of, paper};
 use super::request::RenderRequest;
 use super::script::{recorded_languages, script_of};
-use crate::case::{Case, DisposalType, Plea, RiskLevel};
+use crate::case::{Case, DisposalType, Plea, RiskLevel, Urgency};
 use crate::rules::InterventionLevel;
 use crate::rules::Missing;
 
@@ -119,8 +119,8 @@ fn filled(case: &Case) -> Case {
     psr.child_assessment.get_or_insert_with(Default::default);
     psr.risk_assessment.get_or_insert_with(Default::default);
     c.gatekeeping.get_or_insert_with(Default::default);
-    c.intervention_plan.get_or_insert_with(Default::default);
-    c.service_agreement.get_or_insert_with(Default::default);
+    c.intervention_plan.get_or_insert_with(Default::default).childs_part.get_or_insert_with(Default::default);
+    c.service_agreement.get_or_insert_with(Default::default).sharing.get_or_insert_with(Default::default);
     c.mappa.get_or_insert_with(Default::default);
     c.pprc.get_or_insert_with(Default::default);
     c.momo.get_or_insert_with(Default::default);
@@ -253,6 +253,9 @@ static LABELS: std::sync::LazyLock<Vec<(String, &'static str)>> = std::sync::Laz
     }
     for l in [InterventionLevel::Standard, InterventionLevel::Enhanced, InterventionLevel::Intensive] {
         all.push((name(l), l.label()));
+    }
+    for u in Urgency::ALL {
+        all.push((name(u), u.label()));
     }
     all
 });

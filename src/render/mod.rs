@@ -6,10 +6,12 @@
 //! output) are written as markup.
 
 mod context;
+mod court_paper;
 mod error;
 pub mod escape;
 mod paper;
 mod record;
+mod reports;
 mod request;
 pub mod script;
 mod templates;

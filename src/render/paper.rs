@@ -7,7 +7,9 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::court_paper::{CourtPaper, court_paper as court_facts};
 use super::record::{Record, record};
+use super::reports::{ProgressPaper, RiskPaper, progress, risk};
 use super::request::RenderRequest;
 use crate::case::{Case, Signature, Signatures};
 use crate::documents::DocumentKind;
@@ -45,6 +47,30 @@ pub(super) struct Paper {
     /// The order's requirements as the child's papers say them: the
     /// catalogue's sentence for the child, else the court's words.
     pub rules_for_child: Vec<String>,
+    /// What a PSR and its gatekeeping record derive for their readers.
+    pub court: Option<CourtPaper>,
+    /// The risk summary's derived lines.
+    pub risk: RiskPaper,
+    /// The progress report's derived lines.
+    pub progress: ProgressPaper,
+    /// Who signs the service agreement for the child's family.
+    pub family_signer: FamilySigner,
+}
+
+/// The agreement's second signature: for a looked-after child, someone
+/// with parental responsibility, as the case records them; else the one
+/// recorded as signing with it, the one who signed, or the first parent
+/// or carer.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct FamilySigner {
+    /// The row's label: "Parent / carer", or "Parental responsibility".
+    pub label: String,
+    /// Who is to sign: "Donna Campbell", or "Hannah Lewis, social worker
+    /// for Northfield City Council". None: not yet recorded.
+    pub name: Option<String>,
+    /// What is wrong with a recorded signature, for a looked-after child
+    /// signed for by someone without parental responsibility.
+    pub not_responsible: Option<String>,
 }
 
 /// A court paper gives ages at the hearing: the PSR, the progress report
@@ -76,6 +102,41 @@ pub(super) fn paper(req: &RenderRequest<'_>) -> Paper {
         who_to_call: who_to_call(case),
         record,
         rules_for_child: rules_for_child(case),
+        court: court_facts(req, case.child.preferred_name.as_deref().unwrap_or(&case.child.first_name)),
+        risk: risk(req),
+        progress: progress(req),
+        family_signer: family_signer(case),
+    }
+}
+
+/// Someone with parental responsibility, by name: a parent or carer who
+/// holds it, or the looked-after child's social worker for the council.
+fn with_parental_responsibility(case: &Case, name: &str) -> Option<String> {
+    let carer = case.parents_carers.iter().find(|c| c.parental_responsibility && same_name(&c.name, name));
+    if let Some(c) = carer {
+        return Some(c.name.clone());
+    }
+    let la = case.child.looked_after.as_ref()?;
+    let sw = la.social_worker.as_ref().filter(|w| same_name(&w.name, name))?;
+    Some(format!("{}, social worker for {}", sw.name, la.local_authority))
+}
+
+fn family_signer(case: &Case) -> FamilySigner {
+    let agreement = case.service_agreement.as_ref();
+    let recorded = agreement.and_then(|a| a.signed_with_parental_responsibility_by.as_deref());
+    let signed = agreement.and_then(|a| a.signatures.parent_carer.as_ref()).map(|s| s.name.as_str());
+    if case.child.looked_after.is_none() {
+        let first = case.parents_carers.first().map(|c| c.name.as_str());
+        let name = recorded.or(signed).or(first).map(str::to_owned);
+        return FamilySigner { label: "Parent / carer".into(), name, not_responsible: None };
+    }
+    let not_responsible = signed
+        .filter(|n| with_parental_responsibility(case, n).is_none())
+        .map(|n| format!("{n} does not have parental responsibility"));
+    FamilySigner {
+        label: "Parental responsibility".into(),
+        name: recorded.map(|n| with_parental_responsibility(case, n).unwrap_or_else(|| n.to_owned())),
+        not_responsible,
     }
 }
 
@@ -171,6 +232,15 @@ pub(super) fn as_of(case: &mut Case, day: NaiveDate) {
     }
     if let Some(p) = &mut case.intervention_plan {
         clear_all(&mut p.signatures);
+        // An exit plan written later (or undated) is not yet written.
+        if p.exit_plan.as_ref().is_some_and(|e| e.date.is_none_or(|d| d > day)) {
+            p.exit_plan = None;
+        }
+    }
+    if let Some(sharing) = case.service_agreement.as_mut().and_then(|a| a.sharing.as_mut())
+        && sharing.date.is_some_and(|d| d > day)
+    {
+        *sharing = Default::default();
     }
     if let Some(a) = &mut case.service_agreement {
         clear_all(&mut a.signatures);

@@ -65,7 +65,25 @@ pub fn deadlines(
         out.push(DueDate::new(held, Rule::GATEKEEPING, due.meeting, met, today));
         if let Some(to_managers) = due.to_managers {
             let sent = if recorded.recorded { recorded.submitted } else { gk.and_then(|g| g.submitted_date) };
-            let what = if settings.psr_due_for_every_psr {
+            let what = if let Some(days) = super::gatekeeping::single_due_days(settings, case) {
+                match days {
+                    1 => {
+                        "PSR to its manager 1 working day before court (one manager: this service's standard)"
+                    }
+                    2 => {
+                        "PSR to its manager 2 working days before court (one manager: this service's standard)"
+                    }
+                    3 => {
+                        "PSR to its manager 3 working days before court (one manager: this service's standard)"
+                    }
+                    4 => {
+                        "PSR to its manager 4 working days before court (one manager: this service's standard)"
+                    }
+                    _ => {
+                        "PSR to its manager by the service's day before court (one manager: this service's standard)"
+                    }
+                }
+            } else if settings.psr_due_for_every_psr {
                 "PSR to managers 2 working days before court (every PSR: this service's standard)"
             } else {
                 "PSR to managers 2 working days before court (to be double gatekept)"

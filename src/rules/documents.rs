@@ -102,10 +102,7 @@ pub fn missing(kind: DocumentKind, case: &Case, facts: &Facts) -> Vec<Missing> {
         DocumentKind::MappaH | DocumentKind::MappaA => mappa_needs(kind, case, &mut m),
         DocumentKind::Pprc2 | DocumentKind::Pprc7 => pprc_needs(kind, case, &mut m),
         DocumentKind::ProgressReport => progress_needs(case, &mut m),
-        DocumentKind::RiskSummary => {
-            m.check(case.assessment.is_some(), "assessment", "assessment (AssetPlus)");
-            m.check(case.line_manager.is_some(), "line_manager", "line manager");
-        }
+        DocumentKind::RiskSummary => risk_summary_needs(case, facts, &mut m),
     }
     m.0
 }
@@ -231,7 +228,66 @@ fn progress_needs(case: &Case, m: &mut Needs) {
         "progress_report.discussed_with_child_and_carer",
         "report discussed with the young person and parent or carer",
     );
+    progress_views_needs(case, &report, m);
     m.check(report.signed.is_some(), "progress_report.signed", "author's signature");
+}
+
+/// What the court hears besides the author: the power asked of it, the
+/// views of those the order touches, what is left to do, and who presents
+/// the report.
+fn progress_views_needs(case: &Case, report: &crate::case::ProgressReport, m: &mut Needs) {
+    m.check(report.power.is_some(), "progress_report.power", "power asked of the court");
+    if super::panel_view_needed(case) {
+        m.check(has(report.panel_view.as_ref()), "progress_report.panel_view", "the panel's view");
+    }
+    m.check(has(report.child_view.as_ref()), "progress_report.child_view", "the young person's view");
+    m.check(has(report.parent_view.as_ref()), "progress_report.parent_view", "the parent's or carer's view");
+    if super::victim_view_needed(case) {
+        m.check(
+            has(report.victim_view.as_ref()),
+            "progress_report.victim_view",
+            "the victim's view, or that they gave none",
+        );
+    }
+    m.check(
+        has(report.outstanding_work.as_ref()),
+        "progress_report.outstanding_work",
+        "work outstanding, or none",
+    );
+    m.check(report.at_court.is_some(), "progress_report.at_court", "whether the author will attend court");
+}
+
+/// Wolverhampton YOT guidance §9: a risk of serious harm above Low means
+/// a ROSH analysis was completed ("RMP to be completed" at Medium and
+/// above), so the summary gives it: who is at risk, the nature of the harm
+/// and how imminent it is; and a completed plan gives its actions.
+fn risk_summary_needs(case: &Case, facts: &Facts, m: &mut Needs) {
+    m.check(case.assessment.is_some(), "assessment", "assessment (AssetPlus)");
+    m.check(case.line_manager.is_some(), "line_manager", "line manager");
+    if facts.rmp.required {
+        let harm = case.serious_harm.clone().unwrap_or_default();
+        m.check(!harm.groups.is_empty(), "serious_harm.groups", "who is at risk of serious harm");
+        m.check(has(harm.nature.as_ref()), "serious_harm.nature", "the nature of the harm");
+        m.check(has(harm.imminence.as_ref()), "serious_harm.imminence", "how imminent the harm is");
+    }
+    for (status, plan, path, label) in [
+        (
+            &facts.rmp,
+            &case.risk_management_plan,
+            "risk_management_plan.actions",
+            "Risk Management Plan actions",
+        ),
+        (
+            &facts.vmp,
+            &case.vulnerability_management_plan,
+            "vulnerability_management_plan.actions",
+            "Vulnerability Management Plan actions",
+        ),
+    ] {
+        if status.completed.is_some() {
+            m.check(plan.as_ref().is_some_and(|p| !p.actions.is_empty()), path, label);
+        }
+    }
 }
 
 fn gatekeeping_needs(case: &Case, facts: &Facts, m: &mut Needs) {
@@ -362,6 +418,10 @@ fn mappa_needs(kind: DocumentKind, case: &Case, m: &mut Needs) {
     m.check(case.child.pnc_id.is_some(), "child.pnc_id", "PNC ID");
     if kind == DocumentKind::MappaH {
         m.check(mappa.identified_date.is_some(), "mappa.identified_date", "date identified");
+        m.check(mappa.review_date.is_some(), "mappa.review_date", "proposed next review date");
+        let in_custody =
+            case.order.as_ref().is_some_and(|o| o.kind.is_custodial() && o.closed_date.is_none());
+        m.check(!in_custody || mappa.release_date.is_some(), "mappa.release_date", "expected release date");
         return;
     }
     m.check(has(mappa.area.as_ref()), "mappa.area", "MAPPA area");
@@ -377,6 +437,28 @@ fn mappa_needs(kind: DocumentKind, case: &Case, m: &mut Needs) {
     m.check(has(mappa.victim_issues.as_ref()), "mappa.victim_issues", "victim issues");
     m.check(!mappa.agencies.is_empty(), "mappa.agencies", "agencies involved");
     m.check(has(mappa.level_reason.as_ref()), "mappa.level_reason", "why this level is needed");
+    // MAPPA Guidance: the risk to each group, what the panel is asked, and,
+    // for a child, whether they and their parent know and their welfare.
+    m.check(
+        case.serious_harm.as_ref().is_some_and(|h| !h.groups.is_empty()),
+        "serious_harm.groups",
+        "risk of serious harm to each group",
+    );
+    m.check(!mappa.requests_to_panel.is_empty(), "mappa.requests_to_panel", "requests to the panel");
+    m.check(has(mappa.disclosure.as_ref()), "mappa.disclosure", "disclosure considerations");
+    let shared = mappa.referral_shared.unwrap_or_default();
+    let answered = shared.not_told_because.is_some();
+    m.check(
+        shared.child_told.is_some() || answered,
+        "mappa.referral_shared.child_told",
+        "whether the child has been told of the referral",
+    );
+    m.check(
+        shared.parent_told.is_some() || answered,
+        "mappa.referral_shared.parent_told",
+        "whether a parent or carer has been told of the referral",
+    );
+    m.check(has(mappa.welfare.as_ref()), "mappa.welfare", "welfare considerations for the child");
 }
 
 fn pprc_needs(kind: DocumentKind, case: &Case, m: &mut Needs) {
@@ -388,6 +470,11 @@ fn pprc_needs(kind: DocumentKind, case: &Case, m: &mut Needs) {
         m.check(pprc.discussion_date.is_some(), "pprc.discussion_date", "date of the risk discussion");
         m.check(has(pprc.risk_summary.as_ref()), "pprc.risk_summary", "the assessed risk to children");
         m.check(pprc.referral_date.is_some(), "pprc.referral_date", "date of referral");
+        let request = pprc.request.unwrap_or_default();
+        m.check(!request.asks.is_empty(), "pprc.request.asks", "what children's services are asked to do");
+        m.check(request.urgency.is_some(), "pprc.request.urgency", "how urgent the request is");
+        m.check(request.by.is_some(), "pprc.request.by", "the date a reply is asked for");
+        m.check(has(request.sharing_basis.as_ref()), "pprc.request.sharing_basis", "the basis for sharing");
     } else {
         m.check(
             case.order.as_ref().and_then(|o| o.closed_date).is_some(),
@@ -400,5 +487,12 @@ fn pprc_needs(kind: DocumentKind, case: &Case, m: &mut Needs) {
             "reassessment at closure",
         );
         m.check(pprc.reassessment_date.is_some(), "pprc.reassessment_date", "date of reassessment");
+        m.check(pprc.risk_remains.is_some(), "pprc.risk_remains", "whether a risk to children remains");
+        m.check(
+            pprc.closure_discussion_date.is_some(),
+            "pprc.closure_discussion_date",
+            "date of the line-manager discussion at closure",
+        );
+        m.check(!pprc.closure_notified.is_empty(), "pprc.closure_notified", "who was told of the decision");
     }
 }

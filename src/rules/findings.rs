@@ -65,6 +65,8 @@ pub fn findings(case: &Case, double_gatekeeping_done: bool) -> Vec<Finding> {
         warn(&mut out, Rule::PLAN_LANGUAGE, format!("{} (what the child reads): {}", h.field, h.message));
     }
 
+    agreement_signer(case, &mut out);
+
     if let Some(p) = &case.pprc
         && p.criteria_met
         && p.discussion_date.is_none()
@@ -254,6 +256,46 @@ fn level_findings(case: &Case, out: &mut Vec<Finding>) {
             out,
             Rule::INTERVENTION_LEVEL,
             "no intervention level: record the practitioner's judgement (standard, enhanced or intensive), agreed by a manager",
+        );
+    }
+}
+
+/// A looked-after child's agreement is signed by someone with parental
+/// responsibility (a parent who has it, or the council through the social
+/// worker), named in the case: a key worker or foster carer does not.
+fn agreement_signer(case: &Case, out: &mut Vec<Finding>) {
+    let (Some(la), Some(a)) = (&case.child.looked_after, &case.service_agreement) else { return };
+    let holds = |name: &str| {
+        case.parents_carers
+            .iter()
+            .any(|c| c.parental_responsibility && crate::staff::same_name(&c.name, name))
+            || la.social_worker.as_ref().is_some_and(|w| crate::staff::same_name(&w.name, name))
+    };
+    match a.signed_with_parental_responsibility_by.as_deref() {
+        None => warn(
+            out,
+            Rule::SERVICE_AGREEMENT,
+            "looked after: record who signs the agreement with parental responsibility (service_agreement.signed_with_parental_responsibility_by)",
+        ),
+        Some(n) if !holds(n) => warn(
+            out,
+            Rule::SERVICE_AGREEMENT,
+            format!(
+                "{n} signs the agreement but is not recorded with parental responsibility (a parent who has it, or the social worker)"
+            ),
+        ),
+        Some(_) => {}
+    }
+    if let Some(s) = &a.signatures.parent_carer
+        && !holds(&s.name)
+    {
+        warn(
+            out,
+            Rule::SERVICE_AGREEMENT,
+            format!(
+                "looked after: the agreement is signed by {}, who does not have parental responsibility",
+                s.name
+            ),
         );
     }
 }

@@ -112,6 +112,35 @@ pub fn psr_due_applies(settings: &Settings, case: &Case) -> bool {
     case.psr.is_some() && (settings.psr_due_for_every_psr || double_gatekeeping_required(case))
 }
 
+/// The service's own day for a PSR gatekept by one manager, where it sets
+/// one and the two-working-days rule does not already apply.
+pub fn single_due_days(settings: &Settings, case: &Case) -> Option<u8> {
+    settings
+        .single_gatekeeping_working_days
+        .filter(|_| case.psr.is_some() && !psr_due_applies(settings, case))
+}
+
+/// When a PSR is due to its managers, in words a paper prints after the
+/// date: "two working days before the hearing on 8 December 2026", or the
+/// service's own day for one manager; none without a day or a hearing.
+pub fn due_words(settings: &Settings, case: &Case) -> Option<String> {
+    let hearing = case.court.as_ref().and_then(|c| c.hearing_date)?.format("%-d %B %Y");
+    if let Some(days) = single_due_days(settings, case) {
+        let days = match days {
+            1 => "one working day".to_owned(),
+            2 => "two working days".to_owned(),
+            3 => "three working days".to_owned(),
+            4 => "four working days".to_owned(),
+            5 => "five working days".to_owned(),
+            n => format!("{n} working days"),
+        };
+        return Some(format!(
+            "{days} before the hearing on {hearing} (this service's standard for a report gatekept by one manager)"
+        ));
+    }
+    psr_due_applies(settings, case).then(|| format!("two working days before the hearing on {hearing}"))
+}
+
 /// Every gatekeeping due date of a case's PSR (`None`: no PSR or no hearing).
 pub fn gatekeeping_due(
     case: &Case,
@@ -120,7 +149,10 @@ pub fn gatekeeping_due(
 ) -> Option<GatekeepingDue> {
     case.psr.as_ref()?;
     let hearing = case.court.as_ref().and_then(|c| c.hearing_date)?;
-    let to_managers = psr_due_applies(settings, case).then(|| to_managers_due(calendar, hearing));
+    let to_managers = match single_due_days(settings, case) {
+        Some(days) => Some(calendar.sub_working_days(hearing, u32::from(days))),
+        None => psr_due_applies(settings, case).then(|| to_managers_due(calendar, hearing)),
+    };
     // "Prior to the PSR being completed": before the hearing, or by the
     // working day before it where the service sets that standard.
     let before_hearing = if settings.psr_meeting_working_day_before {
@@ -130,6 +162,22 @@ pub fn gatekeeping_due(
     };
     let meeting = to_managers.unwrap_or(before_hearing);
     Some(GatekeepingDue { meeting, to_managers })
+}
+
+/// When a progress report is due to its gatekeeping managers: gatekept
+/// "with the same rigour as PSRs" (Derbyshire practice guidance §7.5), so
+/// the PSR's rule applies: two working days before court for a report to
+/// be double gatekept, or for every report where the service sets that
+/// standard for every PSR. `None`: no report, no hearing, or no rule.
+pub fn progress_report_due(
+    case: &Case,
+    calendar: &WorkingCalendar,
+    settings: &Settings,
+) -> Option<NaiveDate> {
+    case.progress_report.as_ref()?;
+    let hearing = case.court.as_ref().and_then(|c| c.hearing_date)?;
+    let applies = settings.psr_due_for_every_psr || two_managers_required(DocumentKind::ProgressReport, case);
+    applies.then(|| to_managers_due(calendar, hearing))
 }
 
 #[cfg(test)]

@@ -15,10 +15,12 @@ mod forms;
 mod gatekeeping;
 mod historic;
 pub mod plain;
+mod progress;
 mod psr;
 mod recorded;
 mod risk;
 mod scaled;
+mod sentencing;
 mod settings;
 mod working_hours;
 mod y2a;
@@ -38,14 +40,19 @@ pub use findings::{Finding, Severity, findings};
 pub use forms::{FormStatus, forms, mappa_invalid};
 pub use gatekeeping::{
     GatekeepingDue, counts_as_manager, double_gatekeeping_done, double_gatekeeping_required,
-    from_another_team, gatekeeping_due, psr_due_applies, to_managers_due, two_managers_agree,
-    two_managers_required,
+    from_another_team, gatekeeping_due, progress_report_due, psr_due_applies, to_managers_due,
+    two_managers_agree, two_managers_required,
 };
 pub use historic::historic;
+pub use progress::{panel_view_needed, victim_view_needed};
 pub use psr::{LanguageFinding, language_findings};
 pub use recorded::RecordedGatekeeping;
 pub use risk::{PlanStatus, risk_meeting_triggers, rmp_required, vmp_required};
 pub use scaled::{AssessedLevel, ContactSchedule, InterventionLevel, LevelSource, assessed_level};
+pub use sentencing::{
+    AGE_THRESHOLDS, age_at_conviction, age_when_convicted, communication_needs, conviction_date,
+    parenting_order_applies, threshold_line, thresholds_crossed,
+};
 pub use settings::Settings;
 pub use working_hours::{WorkingHours, london};
 pub use y2a::turning_18;
@@ -80,6 +87,12 @@ pub struct Facts {
     pub proposed_contact: Option<Contact>,
     /// When the PSR is due to managers, if a hearing is set.
     pub gatekeeping_due: Option<NaiveDate>,
+    /// Why it is due then, in words ("two working days before the
+    /// hearing"); none where no day is set.
+    pub gatekeeping_due_words: Option<String>,
+    /// When a progress report is due to its gatekeeping managers, where a
+    /// rule sets a day.
+    pub progress_report_due: Option<NaiveDate>,
     /// Whether two managers, one from another team, must gatekeep.
     pub double_gatekeeping_required: bool,
     /// Whether the recorded gatekeeping meets that: the agreements in the
@@ -159,6 +172,8 @@ pub fn derive_recorded(
         assessed,
         proposed_contact: proposal.map(|p| contact(Some(p.sentence), case.assessment.as_ref(), None)),
         gatekeeping_due: gatekeeping_due(case, calendar, settings).and_then(|d| d.to_managers),
+        gatekeeping_due_words: gatekeeping::due_words(settings, case),
+        progress_report_due: progress_report_due(case, calendar, settings),
         double_gatekeeping_required: double_gatekeeping_required(case),
         double_gatekeeping_done: double_done,
         gatekeeping_recorded: recorded.clone(),

@@ -19,7 +19,57 @@ const JARGON: &[(&str, Option<&str>)] = &[
     ("reparation", Some("work to put things right")),
     ("compliance", Some("keeping to the rules")),
     ("ETE", Some("school, college or work")),
+    ("ISS", Some("your extra time with us each week")),
+    ("CAMHS", Some("the mental health team for young people")),
+    ("SENCo", Some("the teacher who helps with learning needs")),
+    ("safeguarding lead", Some("the person at school who keeps pupils safe")),
+    ("pathway plan", None),
+    ("notice of supervision", Some("your rules after you leave")),
+    ("final custody review", Some("your last review before you leave")),
+    ("independent reviewing officer", None),
+    ("Risk and Vulnerability Management", Some("a meeting to check you are safe")),
 ];
+
+/// The professionals' words in `text`, as the list spells them.
+pub fn jargon(text: &str) -> Vec<&'static str> {
+    JARGON.iter().filter(|(word, _)| contains_word(text, word)).map(|(word, _)| *word).collect()
+}
+
+/// The fields a child reads that the writer types, by their path with row
+/// numbers left out (`intervention_plan.targets.target`): the workspace
+/// flags them beside the field.
+const CHILD_FACING: &[&str] = &[
+    "intervention_plan.going_well",
+    "intervention_plan.targets.target",
+    "intervention_plan.targets.actions",
+    "intervention_plan.targets.who",
+    "intervention_plan.targets.progress",
+    "intervention_plan.keep_safe",
+    "intervention_plan.make_it_easier",
+    "intervention_plan.restorative",
+    "intervention_plan.other_agencies.work",
+    "intervention_plan.exit_plan.what_worked",
+    "intervention_plan.exit_plan.after",
+    "service_agreement.service_commitments",
+    "service_agreement.young_person_commitments",
+    "service_agreement.parent_commitments",
+];
+
+/// Whether the field at `path` (`intervention_plan.targets[0].target`) is
+/// one a child reads that the writer types.
+pub fn child_facing_field(path: &str) -> bool {
+    let mut bare = String::with_capacity(path.len());
+    let mut in_index = false;
+    for c in path.chars() {
+        match c {
+            '[' => in_index = true,
+            ']' => in_index = false,
+            c if !in_index => bare.push(c),
+            _ => {}
+        }
+    }
+    CHILD_FACING.contains(&bare.as_str())
+}
 
 /// The grade above which a child's paper is too hard.
 pub const MAX_GRADE: f64 = 6.0;
@@ -33,13 +83,67 @@ pub struct HardText {
     pub message: String,
 }
 
-/// Every child-facing field of `case` that reads above grade 6 or holds jargon.
+/// Every child-facing field of `case` that reads above grade 6, holds
+/// jargon, names the child instead of speaking to them, or (a goal) is not
+/// in the child's own voice.
 pub fn hard_text(case: &Case) -> Vec<HardText> {
+    let fields = child_facing(case);
+    let names = child_names(case);
+    let mut out: Vec<HardText> = fields
+        .iter()
+        .flat_map(|(field, text)| {
+            let mut messages = problems(text);
+            if let Some(name) = names.iter().find(|n| contains_exact(text, n)) {
+                messages.push(format!("names {name}: speak to the child, \"you\" (or \"I\" in a goal)"));
+            }
+            messages.into_iter().map(move |message| HardText { field: field.clone(), message })
+        })
+        .collect();
+    // Without "what's going well", the plan prints the case's strengths,
+    // written for the court: one finding, on the field to write instead.
+    let plan_printed = case.intervention_plan.as_ref().is_some_and(|p| p.going_well.is_empty());
+    if plan_printed && case.strengths.iter().any(|s| !problems(s).is_empty()) {
+        out.push(HardText {
+            field: "intervention_plan.going_well".into(),
+            message: "empty, so the plan prints the case's strengths, written for the court: write what's going well in the child's words".into(),
+        });
+    }
+    for (i, t) in case.intervention_plan.iter().flat_map(|p| p.targets.iter().enumerate()) {
+        if !first_person(&t.target) {
+            out.push(HardText {
+                field: format!("intervention_plan.targets[{i}].target"),
+                message: "a goal in the child's voice: \"I will …\"".into(),
+            });
+        }
+    }
+    out
+}
+
+/// A goal the child says: "I will …", "I'll …", "I want …".
+fn first_person(goal: &str) -> bool {
+    let goal = goal.trim_start();
+    goal.starts_with("I ") || goal.starts_with("I'") || goal.starts_with("I\u{2019}")
+}
+
+/// The child's names as a paper might print them: given, preferred.
+fn child_names(case: &Case) -> Vec<&str> {
+    let c = &case.child;
+    let mut names: Vec<&str> = c.first_name.split_whitespace().collect();
+    names.extend(c.preferred_name.as_deref());
+    names.retain(|n| n.chars().count() > 1);
+    names
+}
+
+/// Every field a child reads that the writer typed, by its JSON path.
+fn child_facing(case: &Case) -> Vec<(String, &str)> {
     let mut fields: Vec<(String, &str)> = Vec::new();
     if let Some(p) = &case.intervention_plan {
+        for (i, v) in p.going_well.iter().enumerate() {
+            fields.push((format!("intervention_plan.going_well[{i}]"), v));
+        }
         for (i, t) in p.targets.iter().enumerate() {
             fields.push((format!("intervention_plan.targets[{i}].target"), &t.target));
-            for (name, v) in [("actions", &t.actions), ("progress", &t.progress)] {
+            for (name, v) in [("actions", &t.actions), ("who", &t.who), ("progress", &t.progress)] {
                 if let Some(v) = v {
                     fields.push((format!("intervention_plan.targets[{i}].{name}"), v));
                 }
@@ -53,11 +157,23 @@ pub fn hard_text(case: &Case) -> Vec<HardText> {
                 fields.push((format!("intervention_plan.{name}"), v));
             }
         }
+        for (i, a) in p.other_agencies.iter().enumerate() {
+            fields.push((format!("intervention_plan.other_agencies[{i}].work"), &a.work));
+        }
+        if let Some(e) = &p.exit_plan {
+            for (i, v) in e.what_worked.iter().enumerate() {
+                fields.push((format!("intervention_plan.exit_plan.what_worked[{i}]"), v));
+            }
+            if let Some(v) = &e.after {
+                fields.push(("intervention_plan.exit_plan.after".into(), v));
+            }
+        }
     }
     if let Some(a) = &case.service_agreement {
         for (name, list) in [
             ("service_commitments", &a.service_commitments),
             ("young_person_commitments", &a.young_person_commitments),
+            ("parent_commitments", &a.parent_commitments),
         ] {
             for (i, v) in list.iter().enumerate() {
                 fields.push((format!("service_agreement.{name}[{i}]"), v));
@@ -65,11 +181,6 @@ pub fn hard_text(case: &Case) -> Vec<HardText> {
         }
     }
     fields
-        .into_iter()
-        .flat_map(|(field, text)| {
-            problems(text).into_iter().map(move |message| HardText { field: field.clone(), message })
-        })
-        .collect()
 }
 
 /// What is hard about `text`: each jargon word (with its plain
@@ -95,9 +206,17 @@ pub fn problems(text: &str) -> Vec<String> {
 
 fn contains_word(text: &str, word: &str) -> bool {
     let acronym = word.chars().all(|c| c.is_ascii_uppercase());
-    let (hay, needle) =
-        if acronym { (text.to_owned(), word.to_owned()) } else { (text.to_lowercase(), word.to_lowercase()) };
-    hay.match_indices(&needle).any(|(i, _)| {
+    if acronym {
+        contains_exact(text, word)
+    } else {
+        contains_exact(&text.to_lowercase(), &word.to_lowercase())
+    }
+}
+
+/// `needle` as a whole word of `hay`, letter case and all (a name: "Will"
+/// is not "will").
+fn contains_exact(hay: &str, needle: &str) -> bool {
+    hay.match_indices(needle).any(|(i, _)| {
         let before = hay[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
         let after = hay[i + needle.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric());
         before && after
@@ -153,6 +272,53 @@ mod tests {
         assert!(p[0].starts_with("\"MAPPA\" is a professionals' word: say what it means"), "{p:?}");
         assert!(p[1].contains("say \"work to put things right\""), "{p:?}");
         assert!(problems("We will meet at the setter's house.").is_empty(), "ETE inside a word is not ETE");
+    }
+
+    fn case(plan: &str) -> Case {
+        let json = format!(
+            r#"{{"schema": "casepress/case/v1", "case_id": "T-1", "team": "North",
+              "child": {{"first_name": "Will", "last_name": "Lee", "date_of_birth": "2010-03-21"}},
+              "case_manager": {{"name": "Ann Case"}}, "intervention_plan": {plan}}}"#
+        );
+        let loaded = crate::case::parse_bytes(json.as_bytes(), std::path::Path::new("t.json")).remove(0);
+        loaded.map(|l| l.case).map_err(|e| e.to_string()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_goal_is_in_the_childs_voice_and_the_paper_speaks_to_the_child() {
+        let found = hard_text(&case(
+            r#"{"targets": [{"target": "Understand the impact on the victim"}, {"target": "I will go to school"}],
+                "keep_safe": ["Will's mum will know where he is", "We will meet at home"]}"#,
+        ));
+        let fields: Vec<(&str, &str)> =
+            found.iter().map(|h| (h.field.as_str(), h.message.as_str())).collect();
+        assert_eq!(
+            fields,
+            [
+                (
+                    "intervention_plan.keep_safe[0]",
+                    "names Will: speak to the child, \"you\" (or \"I\" in a goal)"
+                ),
+                ("intervention_plan.targets[0].target", "a goal in the child's voice: \"I will …\""),
+            ],
+            "\"we will\" is not Will; \"I will\" is the child's voice"
+        );
+    }
+
+    #[test]
+    fn every_field_hard_text_reads_is_flagged_in_the_workspace() {
+        let case = case(
+            r#"{"going_well": ["a"], "targets": [{"target": "t", "actions": "a", "progress": "p"}], "keep_safe": ["k"],
+                "make_it_easier": "m", "restorative": "r", "other_agencies": [{"agency": "x", "work": "w"}],
+                "exit_plan": {"date": "2026-01-01", "what_worked": ["w"], "after": "a"}}"#,
+        );
+        let fields = child_facing(&case);
+        assert_eq!(fields.len(), 10, "{fields:?}");
+        for (path, _) in fields {
+            assert!(child_facing_field(&path), "{path}");
+        }
+        assert!(!child_facing_field("intervention_plan.child_views"), "the child's own words are theirs");
+        assert!(!child_facing_field("intervention_plan.targets[0].by_when"));
     }
 
     #[test]

@@ -15,6 +15,10 @@ pub struct Settings {
     /// that it is held before the PSR is completed, so by default it is due
     /// before the hearing.
     pub psr_meeting_working_day_before: bool,
+    /// A service standard, off unless set: a PSR gatekept by one manager
+    /// goes to them this many working days before the hearing. The sources
+    /// set a day only for PSRs to be double gatekept.
+    pub single_gatekeeping_working_days: Option<u8>,
     /// Who decides when gatekeeping managers disagree (Derbyshire practice
     /// guidance §7.3: disagreement is escalated to the head of service).
     pub head_of_service: Option<String>,

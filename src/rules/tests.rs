@@ -340,6 +340,21 @@ fn derbyshire_s7_3_two_working_days_is_for_psrs_to_be_double_gatekept_unless_the
     let p = due(&f, "PSR to managers");
     assert_eq!(p.due, d("2026-12-04"));
     assert!(p.what.contains("this service's standard"), "check says which rule: {}", p.what);
+
+    // A service's own day for one manager: due then, and said so.
+    let own = Settings { single_gatekeeping_working_days: Some(3), ..Default::default() };
+    let f = derive_with(&single, &WorkingCalendar::default(), d("2026-11-30"), &own);
+    let p = due(&f, "PSR to its manager");
+    assert_eq!((p.due, f.gatekeeping_due), (d("2026-12-03"), Some(d("2026-12-03"))));
+    assert!(p.what.contains("3 working days") && p.what.contains("one manager"), "{}", p.what);
+    assert!(
+        f.gatekeeping_due_words.unwrap().contains("three working days before the hearing on 8 December 2026")
+    );
+    // Double gatekeeping keeps its two working days.
+    let double = case(json!({"psr": {"custody_strong_possibility": true},
+        "court": {"name": "Youth Court", "hearing_date": "2026-12-08"}}));
+    let f = derive_with(&double, &WorkingCalendar::default(), d("2026-11-30"), &own);
+    assert_eq!(due(&f, "PSR to managers").due, d("2026-12-04"));
 }
 
 /// Derbyshire practice guidance §7.3 and §2.6, §4: which documents a person starts. A PSR
@@ -408,4 +423,52 @@ fn derbyshire_s7_3_a_final_psr_needs_its_gatekeeping_meeting() {
     let typed = case(json!({"psr": {}, "gatekeeping": {"meeting_date": "2026-12-02"}}));
     let f = derive(&typed, &cal, d("2026-12-03"));
     assert!(!missing(DocumentKind::Psr, &typed, &f).iter().any(|m| m.path == "gatekeeping.meeting_date"));
+}
+
+/// MAPPA Guidance notes for completion and its chapter on children: a final
+/// MAPPA A needs the risk to each group, the requests, disclosure, whether
+/// the child and a parent were told (or why not) and welfare; a final PPRC 2
+/// its request, and a PPRC 7 its decision, discussion and who was told.
+#[test]
+fn mappa_guidance_a_final_form_needs_what_its_reader_acts_on() {
+    use crate::rules::documents::missing;
+    let paths = |kind: DocumentKind, c: &Case| -> Vec<&'static str> {
+        let f = derive(c, &WorkingCalendar::default(), d("2026-11-23"));
+        missing(kind, c, &f).iter().map(|m| m.path).collect()
+    };
+    let bare = case(json!({"mappa": {"category": 3, "level": 2}, "pprc": {"criteria_met": true}}));
+    let a = paths(DocumentKind::MappaA, &bare);
+    for path in [
+        "serious_harm.groups",
+        "mappa.requests_to_panel",
+        "mappa.disclosure",
+        "mappa.referral_shared.child_told",
+        "mappa.referral_shared.parent_told",
+        "mappa.welfare",
+    ] {
+        assert!(a.contains(&path), "{path}: {a:?}");
+    }
+    assert!(paths(DocumentKind::MappaH, &bare).contains(&"mappa.review_date"));
+    let p2 = paths(DocumentKind::Pprc2, &bare);
+    for path in ["pprc.request.asks", "pprc.request.urgency", "pprc.request.by", "pprc.request.sharing_basis"]
+    {
+        assert!(p2.contains(&path), "{path}: {p2:?}");
+    }
+    let p7 = paths(DocumentKind::Pprc7, &bare);
+    for path in ["pprc.risk_remains", "pprc.closure_discussion_date", "pprc.closure_notified"] {
+        assert!(p7.contains(&path), "{path}: {p7:?}");
+    }
+
+    // Told of the referral, or a reason not to tell: either answers it.
+    let told = case(json!({"mappa": {"category": 3, "level": 2,
+        "referral_shared": {"not_told_because": "telling him would alert the older males"}}}));
+    let a = paths(DocumentKind::MappaA, &told);
+    assert!(!a.iter().any(|p| p.starts_with("mappa.referral_shared")), "{a:?}");
+    // A release date only while a custodial order runs.
+    let custody = case(json!({"mappa": {"category": 2, "review_date": "2026-12-14"},
+        "order": {"type": "detention_and_training_order", "start_date": "2026-09-21"}}));
+    assert!(paths(DocumentKind::MappaH, &custody).contains(&"mappa.release_date"));
+    let community = case(json!({"mappa": {"category": 2, "review_date": "2026-12-14"},
+        "order": {"type": "youth_rehabilitation_order", "start_date": "2026-09-21"}}));
+    assert!(!paths(DocumentKind::MappaH, &community).contains(&"mappa.release_date"));
 }

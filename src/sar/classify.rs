@@ -90,7 +90,14 @@ const RULES: &[(&str, Class)] = &[
     ("offences.victims", Class::Third(Party::Victim)),
     ("psr.offence_analysis.victims", Class::Third(Party::Victim)),
     ("mappa.victim_issues", Class::Third(Party::Victim)),
+    // Who else is at risk of serious harm, and the victim's view to the court.
+    ("serious_harm.groups", Class::Third(Party::Victim)),
+    ("progress_report.victim_view", Class::Third(Party::Victim)),
+    ("progress_report.parent_view", Class::Third(Party::FamilyMember)),
     ("pprc.children_in_contact", Class::Third(Party::OtherChild)),
+    ("mappa.referral_shared.parent_views", Class::Third(Party::FamilyMember)),
+    ("mappa.referral_shared.child_views", Class::ChildConfidence),
+    ("mappa.childrens_services", Class::Professional),
     ("psr.child_assessment.family", Class::Third(Party::FamilyMember)),
     ("psr.child_assessment.parenting", Class::Third(Party::FamilyMember)),
     ("parents_carers", Class::Carer),
@@ -103,6 +110,9 @@ const RULES: &[(&str, Class)] = &[
     ("intervention_plan.child_views", Class::ChildConfidence),
     ("intervention_plan.child_agrees", Class::ChildConfidence),
     ("intervention_plan.child_answered", Class::ChildConfidence),
+    ("progress_report.child_view", Class::ChildConfidence),
+    ("intervention_plan.childs_part", Class::ChildConfidence),
+    ("service_agreement.sharing.young_person", Class::ChildConfidence),
     ("psr.child_assessment.health", Class::ChildConfidence),
     ("child.gender", Class::ChildConfidence),
     ("momo", Class::ChildConfidence),
@@ -129,9 +139,13 @@ const RULES: &[(&str, Class)] = &[
     ("risk_management_plan", Class::Own),
     ("vulnerability_management_plan", Class::Own),
     ("risk_meetings", Class::Own),
+    ("next_risk_meeting", Class::Own),
+    ("serious_harm", Class::Own),
+    ("reoffending", Class::Own),
     ("next_steps", Class::Own),
     ("end_of_order", Class::Own),
     ("offending_history", Class::Own),
+    ("transfer", Class::Own),
 ];
 
 /// The class of the field at `path` (keys only, no indices), by the

@@ -86,6 +86,7 @@ pub struct Written {
 /// holds for it.
 pub fn make_pack(press: &Press, case: &Case, request: &SarRequest) -> Result<Pack, SarError> {
     check_requester(case, &request.requester)?;
+    check_third_parties(case, request)?;
     let case_id = case.case_id.as_str();
     let read = press.records().read_with_damage(case_id).map_err(|e| SarError::Failed(e.to_string()))?;
     // A damaged line cannot be read, so cannot be checked for third
@@ -219,6 +220,27 @@ fn check_requester(case: &Case, requester: &Requester) -> Result<(), SarError> {
             "{} ({}) is not recorded as holding parental responsibility: a parent acts for the child only with it",
             carer.name, carer.relationship
         )));
+    }
+    Ok(())
+}
+
+/// A third party is someone other than the young person and the requester:
+/// naming either would withhold what the pack is for.
+fn check_third_parties(case: &Case, request: &SarRequest) -> Result<(), SarError> {
+    let child = &case.child;
+    let mut own = vec![format!("{} {}", child.first_name, child.last_name)];
+    own.extend(child.preferred_name.iter().map(|p| format!("{p} {}", child.last_name)));
+    for named in &request.third_parties {
+        if own.iter().any(|name| same_name(name, named)) {
+            return Err(SarError::Refused(format!(
+                "--third-party {named}: that is the young person the records are about, not a third party"
+            )));
+        }
+        if request.requester.name().is_some_and(|name| same_name(name, named)) {
+            return Err(SarError::Refused(format!(
+                "--third-party {named}: that is who asked for the records, not a third party"
+            )));
+        }
     }
     Ok(())
 }

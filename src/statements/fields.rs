@@ -27,6 +27,14 @@ pub struct StatementFields {
     pub child_id: Option<String>,
     /// Whether the Safety Link was triggered.
     pub safety_link: bool,
+    /// The feeling the child flagged ("Unsafe", "Scared", "Unhappy"), as
+    /// the portal records it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feeling: Option<String>,
+    /// Where the child feels it ("Where I live", "At school"), as the
+    /// portal records it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
 }
 
 /// The sidecar `<stem>.json`: the same fields as text; its values win.
@@ -42,6 +50,8 @@ pub struct Sidecar {
     worker: Option<String>,
     child_id: Option<String>,
     safety_link: Option<bool>,
+    feeling: Option<String>,
+    place: Option<String>,
 }
 
 /// Labels per field, matched case-insensitively and followed by a colon.
@@ -70,6 +80,9 @@ const LABELS: &[(Field, &str)] = &[
     (Field::Sent, "sent"),
     (Field::Worker, "worker"),
     (Field::Safety, "safety link"),
+    (Field::Feeling, "feeling"),
+    (Field::Place, "where"),
+    (Field::Place, "place"),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +96,8 @@ enum Field {
     Worker,
     ChildId,
     Safety,
+    Feeling,
+    Place,
 }
 
 /// The field a line's label names, and the rest of the line after the colon.
@@ -136,6 +151,8 @@ pub fn parse_text(text: &str) -> StatementFields {
             Field::Worker if f.worker.is_none() => f.worker = Some(value.to_owned()),
             Field::ChildId if f.child_id.is_none() => f.child_id = Some(value.to_owned()),
             Field::Safety => f.safety_link = f.safety_link || value.to_lowercase().starts_with('y'),
+            Field::Feeling if f.feeling.is_none() => f.feeling = Some(value.to_owned()),
+            Field::Place if f.place.is_none() => f.place = Some(value.to_owned()),
             _ => {}
         }
     }
@@ -171,6 +188,8 @@ impl StatementFields {
         self.name = s.name.or(self.name.take());
         self.worker = s.worker.or(self.worker.take());
         self.child_id = s.child_id.or(self.child_id.take());
+        self.feeling = s.feeling.or(self.feeling.take());
+        self.place = s.place.or(self.place.take());
         if let Some(v) = s.safety_link {
             self.safety_link = v;
         }
@@ -250,6 +269,21 @@ mod tests {
         assert_eq!(f.date_of_birth, Some(NaiveDate::from_ymd_opt(2009, 6, 14).unwrap()));
         assert_eq!(f.sent.unwrap().to_rfc3339(), "2026-11-21T14:05:00+00:00");
         assert!(f.safety_link);
+    }
+
+    #[test]
+    fn the_flagged_feeling_and_place_are_read_and_a_sidecar_wins() {
+        let mut f = parse_text("SAFETY LINK\nStatement ID: A-1\nFeeling: Scared\nWhere: At home\nI feel...");
+        assert_eq!((f.feeling.as_deref(), f.place.as_deref()), (Some("Scared"), Some("At home")));
+        let side: Sidecar = serde_json::from_str(r#"{"place": "Where I live"}"#).unwrap();
+        assert!(f.apply_sidecar(side).is_empty());
+        assert_eq!(f.place.as_deref(), Some("Where I live"));
+        // A statement recorded before these fields existed reads back unchanged.
+        let old: StatementFields = serde_json::from_str(r#"{"statement_id": "A-1", "app": null, "statement_type": null,
+            "name": "Sam", "date_of_birth": null, "sent": null, "worker": null, "child_id": null, "safety_link": false}"#)
+        .unwrap();
+        assert_eq!(old.feeling, None);
+        assert!(!serde_json::to_string(&old).unwrap().contains("feeling"));
     }
 
     #[test]

@@ -221,6 +221,15 @@ pub(super) struct SafetyLinkNotice<'a> {
     route: Option<&'a Route>,
     filed: String,
     recipients: &'a [Recipient],
+    /// The feeling and the place the child flagged, as the portal recorded them.
+    feeling: Option<&'a str>,
+    place: Option<&'a str>,
+    /// The name and date of birth the statement gives (shown when the
+    /// child is not identified: they are all there is to go on).
+    name_given: Option<&'a str>,
+    date_of_birth_given: Option<String>,
+    /// From sent to filed: "13 hours 20 minutes", and in working hours.
+    sent_to_filed: Option<String>,
 }
 
 impl<'a> SafetyLinkNotice<'a> {
@@ -240,6 +249,45 @@ impl<'a> SafetyLinkNotice<'a> {
             route: v.route.as_ref(),
             filed: v.filed(),
             recipients: &v.recipients,
+            feeling: f.feeling.as_deref(),
+            place: f.place.as_deref(),
+            name_given: f.name.as_deref(),
+            date_of_birth_given: f.date_of_birth.map(|d| d.format("%-d %B %Y").to_string()),
+            sent_to_filed: f.sent.map(|sent| {
+                let mut text = duration_words((v.received - sent).num_minutes());
+                if let Some(working) = v.working_minutes {
+                    text.push_str(&format!(" ({} of working time)", duration_words(working)));
+                }
+                text
+            }),
         }
+    }
+}
+
+/// Minutes in words: "2 days 3 hours", "13 hours 20 minutes", "5 minutes".
+fn duration_words(minutes: i64) -> String {
+    let minutes = minutes.max(0);
+    let (days, hours, mins) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+    let unit = |n: i64, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+    let parts = match (days, hours, mins) {
+        (0, 0, m) => vec![unit(m, "minute")],
+        (0, h, 0) => vec![unit(h, "hour")],
+        (0, h, m) => vec![unit(h, "hour"), unit(m, "minute")],
+        (d, 0, _) => vec![unit(d, "day")],
+        (d, h, _) => vec![unit(d, "day"), unit(h, "hour")],
+    };
+    parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn durations_read_as_words() {
+        use super::duration_words as w;
+        assert_eq!(w(5), "5 minutes");
+        assert_eq!(w(60), "1 hour");
+        assert_eq!(w(13 * 60 + 20), "13 hours 20 minutes");
+        assert_eq!(w(2 * 1440 + 3 * 60 + 7), "2 days 3 hours");
+        assert_eq!(w(-3), "0 minutes");
     }
 }

@@ -76,6 +76,33 @@ const REPORT_TYPES: &[(&str, &str)] =
 const CHILD_ANSWERS: &[(&str, &str)] =
     &[("agrees", "Agrees"), ("does_not_agree", "Does not agree"), ("could_not_answer", "Could not answer")];
 
+const SUITABILITY: &[(&str, &str)] = &[("suitable", "Suitable"), ("not_suitable", "Not suitable")];
+
+const CHECKED: &[(&str, &str)] = &[("done", "Done"), ("not_done", "Not done")];
+
+/// A sentence considered and not proposed.
+const OPTION: &[Field] = &[
+    f("sentence", "Sentence considered", "", Input::Disposal),
+    f("why_not", "Why it is not proposed", "From the facts of the case.", Input::Text),
+];
+
+/// The powers a progress report may ask of the court (`CourtPower`).
+const COURT_POWERS: &[(&str, &str)] = &[
+    ("revoke_for_good_progress", "Revocation of the order for good progress"),
+    ("revoke_and_resentence", "Revocation of the order and resentence"),
+    ("extend", "Extension of the order"),
+    ("amend", "Amendment of the order's requirements"),
+    ("breach", "Breach of the order"),
+    ("review", "Review of the order, with no change"),
+    ("deferred_sentence", "Sentence after deferment"),
+];
+
+/// Who presents a progress report at the hearing (`AtCourt`).
+const AT_COURT: &[(&str, &str)] =
+    &[("author", "Yes: the author presents it"), ("court_officer", "No: the court officer presents it")];
+
+const YES_NO: &[(&str, &str)] = &[("yes", "Yes"), ("no", "No")];
+
 const NARRATIVE_HINT: &str = "Write for the magistrates: plain words, facts and their sources.";
 
 const PSR: &[Section] = &[
@@ -191,6 +218,111 @@ const PSR: &[Section] = &[
                 "",
                 Input::Date,
             ),
+            f(
+                "psr.options_considered",
+                "Other options considered",
+                "Each sentence considered and not proposed, with why. An all-options report sets them out, custody among them. Leave a row empty to remove it.",
+                Input::Rows(OPTION),
+            ),
+            f(
+                "psr.parenting_order",
+                "Parenting order",
+                "For a child under 16 when convicted: would a parenting order help prevent further offending, and why?",
+                Input::Area,
+            ),
+        ],
+    },
+    Section {
+        slug: "order",
+        title: "How the order would run",
+        fields: &[
+            f("psr.delivery.hours_a_week", "Hours a week at the start", "", Input::Number),
+            f("psr.delivery.timetable", "Timetable", "Which days, where, and what happens.", Input::Area),
+            f(
+                "psr.delivery.start",
+                "When it would start",
+                "For example, the first appointment within five working days.",
+                Input::Text,
+            ),
+            f("psr.delivery.supervisor.name", "Who would supervise it", "", Input::Text),
+            f("psr.delivery.supervisor.role", "Their job title", "", Input::Text),
+            f(
+                "psr.curfew_address.address",
+                "Address assessed for a curfew",
+                "Leave empty for the child's own address.",
+                Input::Text,
+            ),
+            f("psr.curfew_address.assessed_date", "Date the address was assessed", "", Input::Date),
+            f("psr.curfew_address.curfew", "Suitable for a curfew", "", Input::Choice(SUITABILITY)),
+            f(
+                "psr.curfew_address.electronic_monitoring",
+                "Suitable for electronic monitoring",
+                "",
+                Input::Choice(SUITABILITY),
+            ),
+            f("psr.curfew_address.notes", "What the assessment found", "", Input::Area),
+        ],
+    },
+    Section {
+        slug: "views",
+        title: "Views and taking part",
+        fields: &[
+            f("psr.child_views", "The child's views", "In their own words.", Input::Area),
+            f("psr.parent_views", "The parent's or carer's views", "In their own words.", Input::Area),
+            f(
+                "psr.effective_participation",
+                "What helps the child take part in the hearing",
+                "For speech, language and communication needs: breaks, short sentences, an intermediary.",
+                Input::Area,
+            ),
+        ],
+    },
+    Section {
+        slug: "checklist",
+        title: "Quality-assurance checklist",
+        fields: &[
+            f(
+                "gatekeeping.checklist.rosh_complete",
+                "Risk of serious harm assessment complete",
+                "Leave empty if not recorded.",
+                Input::Choice(CHECKED),
+            ),
+            f(
+                "gatekeeping.checklist.assetplus_complete",
+                "AssetPlus complete and linked on the case system",
+                "",
+                Input::Choice(CHECKED),
+            ),
+            f(
+                "gatekeeping.checklist.victim_referral",
+                "Referral to the victim service",
+                "",
+                Input::Choice(CHECKED),
+            ),
+            f(
+                "gatekeeping.checklist.parenting_referral",
+                "Parenting referral (a child under 16)",
+                "",
+                Input::Choice(CHECKED),
+            ),
+            f(
+                "gatekeeping.checklist.education_referral",
+                "Referral to education (a child of school age)",
+                "",
+                Input::Choice(CHECKED),
+            ),
+            f(
+                "gatekeeping.checklist.request_with_sentence_indication",
+                "The court's request, with the sentence indication, on file",
+                "",
+                Input::Choice(CHECKED),
+            ),
+            f(
+                "gatekeeping.checklist.previous_convictions_attached",
+                "Record of previous convictions attached",
+                "",
+                Input::Choice(CHECKED),
+            ),
         ],
     },
     Section {
@@ -218,7 +350,46 @@ const PROGRESS: &[Section] = &[
             f("progress_report.purpose", "Why the court asked for the report", "", Input::Area),
             f("progress_report.progress", "Progress since the last hearing", NARRATIVE_HINT, Input::Area),
             f("progress_report.compliance", "Attendance and compliance", "", Input::Area),
+            f(
+                "progress_report.outstanding_work",
+                "Work outstanding",
+                "What is left to do on the order; \u{201c}None\u{201d} when it is all done.",
+                Input::Area,
+            ),
+        ],
+    },
+    Section {
+        slug: "views",
+        title: "Views",
+        fields: &[
+            f(
+                "progress_report.panel_view",
+                "The youth offender panel's view",
+                "For a referral order.",
+                Input::Area,
+            ),
+            f(
+                "progress_report.child_view",
+                "The young person's view",
+                "In their words where you can.",
+                Input::Area,
+            ),
+            f("progress_report.parent_view", "The parent's or carer's view", "", Input::Area),
+            f(
+                "progress_report.victim_view",
+                "The victim's view",
+                "Where an offence had a victim: their view, or that they chose not to give one.",
+                Input::Area,
+            ),
+        ],
+    },
+    Section {
+        slug: "court",
+        title: "What the court is asked",
+        fields: &[
+            f("progress_report.power", "Power asked of the court", "", Input::Choice(COURT_POWERS)),
             f("progress_report.recommendation", "What the report asks the court to do", "", Input::Area),
+            f("progress_report.at_court", "Will the author attend court?", "", Input::Choice(AT_COURT)),
             f(
                 "progress_report.discussed_with_child_and_carer",
                 "Date the report was discussed with the child and their parent or carer",
@@ -340,6 +511,43 @@ const PLAN: &[Section] = &[
             f("intervention_plan.qa_meeting_date", "Manager's quality-assurance meeting", "", Input::Date),
         ],
     },
+    Section {
+        slug: "diversion",
+        title: "Out of court: the child's part and the end",
+        fields: &[
+            f(
+                "intervention_plan.childs_part.my_strengths",
+                "What I am good at",
+                "For a diversion or out-of-court plan: the child's own words, one on each line.",
+                Input::Lines,
+            ),
+            f(
+                "intervention_plan.childs_part.help_i_want",
+                "What help I want",
+                "The child's own words.",
+                Input::Lines,
+            ),
+            f(
+                "intervention_plan.childs_part.who_will_help",
+                "Who will help me",
+                "The child's own words.",
+                Input::Lines,
+            ),
+            f(
+                "intervention_plan.exit_plan.date",
+                "The day you wrote the exit plan together",
+                "",
+                Input::Date,
+            ),
+            f("intervention_plan.exit_plan.what_worked", "What worked", "One on each line.", Input::Lines),
+            f(
+                "intervention_plan.exit_plan.after",
+                "After this plan",
+                "Who the child can still go to, in words they know.",
+                Input::Area,
+            ),
+        ],
+    },
     signatures(&PLAN_SIGNATURES),
 ];
 
@@ -372,6 +580,25 @@ const AGREEMENT: &[Section] = &[
                 "Contacts",
                 "Leave a row empty to remove it.",
                 Input::Rows(CONTACT),
+            ),
+            f(
+                "service_agreement.sharing.young_person",
+                "Is it OK to share their information? The young person said",
+                "Ask in words: “Is it OK for us to share your information like this?”",
+                Input::Choice(YES_NO),
+            ),
+            f(
+                "service_agreement.sharing.parent_carer",
+                "The person with parental responsibility said",
+                "",
+                Input::Choice(YES_NO),
+            ),
+            f("service_agreement.sharing.date", "The day you asked", "", Input::Date),
+            f(
+                "service_agreement.signed_with_parental_responsibility_by",
+                "Who signs with parental responsibility",
+                "A parent who has it, or for a looked-after child the social worker for the council. Their name.",
+                Input::Text,
             ),
         ],
     },
@@ -459,6 +686,19 @@ mod tests {
                     assert!(locate(kind, m.path).is_some(), "{kind}: no field for {}", m.path);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn the_progress_report_choices_are_the_case_formats_values() {
+        fn names<T: serde::Serialize>(all: impl IntoIterator<Item = T>) -> Vec<String> {
+            all.into_iter().map(|v| serde_json::to_value(v).unwrap().as_str().unwrap().to_owned()).collect()
+        }
+        let values = |o: &[(&str, &str)]| o.iter().map(|(v, _)| (*v).to_owned()).collect::<Vec<_>>();
+        assert_eq!(values(COURT_POWERS), names(crate::case::CourtPower::ALL));
+        assert_eq!(values(AT_COURT), names(crate::case::AtCourt::ALL));
+        for ((_, words), power) in COURT_POWERS.iter().zip(crate::case::CourtPower::ALL) {
+            assert_eq!(*words, power.label());
         }
     }
 

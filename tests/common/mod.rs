@@ -168,3 +168,27 @@ pub fn board_figures(
     };
     casepress::board::compute(&input, quarter)
 }
+
+/// Runs `casepress board` on the samples for 2026-Q2 as of 23 November
+/// 2026, writing under `out`, with `extra` arguments; returns the pack's
+/// folder. Any exit above 1 fails the test.
+pub fn sample_board(out: &Path, extra: &[&std::ffi::OsStr]) -> PathBuf {
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_casepress"))
+        .args([
+            "board",
+            "--config",
+            "samples/casepress.toml",
+            "--quarter",
+            "2026-Q2",
+            "--today",
+            "2026-11-23",
+        ])
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .unwrap();
+    assert!(status.code().is_some_and(|c| c < 2), "board: {status}");
+    out.join("board/2026-Q2")
+}

@@ -204,9 +204,17 @@ pub fn childview(children: &[Child]) -> Vec<(&'static str, Vec<u8>)> {
         .to_vec(),
     ];
     let mut offences = vec![
-        ["Child ID", "Offence Seq", "Offence Date", "Offence Description", "Plea", "Specified Offence"]
-            .map(str::to_owned)
-            .to_vec(),
+        [
+            "Child ID",
+            "Offence Seq",
+            "Offence Date",
+            "Offence Description",
+            "Plea",
+            "Specified Offence",
+            "Conviction Date",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
     ];
     let mut victims = vec![["Child ID", "Offence Seq", "Victim", "Victim Age"].map(str::to_owned).to_vec()];
     let mut meetings = vec![["Child ID", "Meeting Type", "Meeting Date"].map(str::to_owned).to_vec()];
@@ -260,6 +268,9 @@ pub fn childview(children: &[Child]) -> Vec<(&'static str, Vec<u8>)> {
                 (*what).into(),
                 (*plea).into(),
                 if *specified { "Y" } else { "N" }.into(),
+                // A guilty plea convicts: on the day of the order, or of
+                // the bail that awaits sentence.
+                if *plea == "G" { dmy(c.order_start) } else { String::new() },
             ]);
             if let Some(age) = victim {
                 victims.push(vec![

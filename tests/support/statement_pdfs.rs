@@ -22,6 +22,9 @@ pub struct Statement {
     pub worker: Option<String>,
     pub child_id: Option<String>,
     pub safety_link: bool,
+    /// The feeling and place a Safety Link flags, when the portal prints them.
+    pub feeling: Option<String>,
+    pub place: Option<String>,
     pub words: String,
 }
 
@@ -38,6 +41,8 @@ impl Statement {
             worker: None,
             child_id: None,
             safety_link: false,
+            feeling: None,
+            place: None,
             words: "I want to tell you about my week. College is going better and I went to boxing twice."
                 .into(),
         }
@@ -59,6 +64,12 @@ impl Statement {
             f.push(("Child ID".into(), c.clone()));
         }
         f.push(("Safety Link".into(), if self.safety_link { "Yes" } else { "No" }.into()));
+        if let Some(feeling) = &self.feeling {
+            f.push(("Feeling".into(), feeling.clone()));
+        }
+        if let Some(place) = &self.place {
+            f.push(("Where".into(), place.clone()));
+        }
         f
     }
 }
@@ -290,6 +301,8 @@ pub fn write_sample_inbox(dir: &std::path::Path) {
 
     let mut jay = Statement::new("MOMO-20431", "Jay", "14/06/2009", "20/11/2026 at 9:40pm");
     jay.safety_link = true;
+    jay.feeling = Some("Unsafe".into());
+    jay.place = Some("Out and about".into());
     jay.words = "I don't feel safe going out at night. Someone I don't know messaged me again and said they know where I live.".into();
     let jay_pdf = statement_pdf(&jay, Layout::Lines);
     write("portal-20431.pdf", &jay_pdf);
@@ -330,6 +343,8 @@ pub fn write_sample_inbox(dir: &std::path::Path) {
 
     let mut kai = Statement::new("MOMO-20438", "Kai", "05/05/2011", "22/11/2026 23:50");
     kai.safety_link = true;
+    kai.feeling = Some("Scared".into());
+    kai.place = Some("At home".into());
     kai.words = "I'm scared at home. I don't know who to talk to.".into();
     write("portal-20438.pdf", &statement_pdf(&kai, Layout::Lines));
 

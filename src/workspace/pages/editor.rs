@@ -101,6 +101,9 @@ pub(super) struct FieldView {
     /// "123 of 4,000 characters", where the field has a limit.
     count: Option<String>,
     limit: Option<String>,
+    /// What makes a field a child reads hard for them, with a plain
+    /// alternative where one is known.
+    plain: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -170,7 +173,13 @@ pub(super) fn field_view(name: String, field: &forms::Field, e: &Editing<'_>) ->
         _ => Vec::new(),
     };
     let value = e.values.get(&name).cloned().unwrap_or_default();
+    let plain = if crate::rules::plain::child_facing_field(&name) {
+        crate::rules::plain::problems(&value)
+    } else {
+        Vec::new()
+    };
     FieldView {
+        plain,
         id: field_id(&name),
         count: field.limit.map(|l| {
             format!("{} of {} characters", edit::thousands(value.chars().count()), edit::thousands(l))

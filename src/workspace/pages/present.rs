@@ -218,9 +218,28 @@ pub(super) fn findings(case: &Case, facts: &Facts, kind: DocumentKind) -> miniji
             })
             .collect::<Vec<_>>()
     });
+    let childs = matches!(kind, DocumentKind::InterventionPlan | DocumentKind::ServiceAgreement);
+    let prefix =
+        if kind == DocumentKind::InterventionPlan { "intervention_plan" } else { "service_agreement" };
+    let plain = childs.then(|| {
+        crate::rules::plain::hard_text(case)
+            .into_iter()
+            .filter(|h| h.field.starts_with(prefix))
+            .map(|h| {
+                let place = forms::locate(kind, &h.field).map(|(_, f)| f.label).unwrap_or(h.field.as_str());
+                let row =
+                    h.field.split_once('[').and_then(|(_, r)| r.split(']').next()?.parse::<usize>().ok());
+                let place = match row {
+                    Some(i) => format!("{place}, row {}", i + 1),
+                    None => place.to_owned(),
+                };
+                context! { where => place, why => sentence(&h.message), href => href(&h.field) }
+            })
+            .collect::<Vec<_>>()
+    });
     let court_report = kind.is_court_report();
     context! {
-        missing, language,
+        missing, language, plain,
         gatekeeping_due => facts.gatekeeping_due.filter(|_| court_report).map(words),
         double => court_report && rules::two_managers_required(kind, case),
         dues => dues(facts, true),
