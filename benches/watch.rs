@@ -81,6 +81,18 @@ fn statement(n: u32) -> (String, Statement) {
     (id, s)
 }
 
+/// Statement `n` arrives at its time on the steady rate from `start`:
+/// written outside the inbox, then renamed in, as a download finishes.
+fn arrive(root: &Path, n: u32, start: Instant) -> (String, Statement) {
+    let (id, s) = statement(n);
+    let staged = root.join("staging").join(format!("{id}.pdf"));
+    fs::write(&staged, statement_pdf(&s, Layout::Lines)).unwrap();
+    let due = start + Duration::from_millis(u64::from(n) * 1000 / u64::from(RATE));
+    std::thread::sleep(due.saturating_duration_since(Instant::now()));
+    fs::rename(&staged, root.join("inbox").join(format!("{id}.pdf"))).unwrap();
+    (id, s)
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
@@ -121,12 +133,7 @@ fn main() {
     let start = Instant::now();
     let mut peak = rss_start;
     for n in 0..total {
-        let (id, s) = statement(n);
-        let staged = root.join("staging").join(format!("{id}.pdf"));
-        fs::write(&staged, statement_pdf(&s, Layout::Lines)).unwrap();
-        let due = start + Duration::from_millis(u64::from(n) * 1000 / u64::from(RATE));
-        std::thread::sleep(due.saturating_duration_since(Instant::now()));
-        fs::rename(&staged, root.join("inbox").join(format!("{id}.pdf"))).unwrap();
+        let (id, s) = arrive(root, n, start);
         if s.safety_link {
             arrived.insert(id, SystemTime::now());
         }
@@ -221,12 +228,7 @@ fn silent_mail_server() {
     let start = Instant::now();
     let total = seconds * RATE;
     for n in 0..total {
-        let (id, s) = statement(n);
-        let staged = root.join("staging").join(format!("{id}.pdf"));
-        fs::write(&staged, statement_pdf(&s, Layout::Lines)).unwrap();
-        let due = start + Duration::from_millis(u64::from(n) * 1000 / u64::from(RATE));
-        std::thread::sleep(due.saturating_duration_since(Instant::now()));
-        fs::rename(&staged, inbox.join(format!("{id}.pdf"))).unwrap();
+        let (id, _) = arrive(root, n, start);
         arrived.lock().unwrap().insert(id, Instant::now());
     }
     let deadline = Instant::now() + Duration::from_secs(120);

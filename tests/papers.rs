@@ -559,7 +559,7 @@ fn issue_31_1_the_psr_gives_the_court_what_it_asks_for() {
     for expected in [
         "Age at conviction 17 (convicted 10 November 2026)",
         "Other options considered Sentence Why it is not proposed Referral Order Not available",
-        "Youth Rehabilitation Order with ISS ISS would add 25 hours a week",
+        "Youth Rehabilitation Order with Intensive Supervision and Surveillance ISS would add 25 hours a week",
         "Detention and Training Order Jay has kept to a demanding bail curfew",
         "Hours a week 6 hours a week at the start",
         "Start First appointment within five working days of sentence",

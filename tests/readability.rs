@@ -4,31 +4,8 @@
 
 use std::path::Path;
 
-/// Syllables in a word, by vowel groups (a silent final "e" does not count).
-fn syllables(word: &str) -> usize {
-    let w: Vec<char> = word.to_lowercase().chars().filter(|c| c.is_ascii_alphabetic()).collect();
-    if w.is_empty() {
-        return 0;
-    }
-    let vowel = |c: char| "aeiouy".contains(c);
-    let mut count = 0;
-    let mut previous = false;
-    for &c in &w {
-        let v = vowel(c);
-        if v && !previous {
-            count += 1;
-        }
-        previous = v;
-    }
-    let n = w.len();
-    // A silent final "e" ("take"), but not "-le" after a consonant ("little").
-    let silent_e = n > 2 && w[n - 1] == 'e' && !vowel(w[n - 2]);
-    let consonant_le = n > 2 && w[n - 2] == 'l' && !vowel(w[n - 3]);
-    if silent_e && !consonant_le {
-        count -= 1;
-    }
-    count.max(1)
-}
+// The syllable count is the library's, the one `check` and the workspace use.
+use casepress::rules::plain::syllables;
 
 /// The Flesch–Kincaid grade of one sentence.
 fn grade(sentence: &str) -> f64 {

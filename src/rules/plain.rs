@@ -224,7 +224,7 @@ fn contains_exact(hay: &str, needle: &str) -> bool {
 }
 
 /// Syllables in a word, by vowel groups (a silent final "e" does not count).
-fn syllables(word: &str) -> usize {
+pub fn syllables(word: &str) -> usize {
     let w: Vec<char> = word.to_lowercase().chars().filter(|c| c.is_ascii_alphabetic()).collect();
     if w.is_empty() {
         return 0;
