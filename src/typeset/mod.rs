@@ -32,6 +32,12 @@ const MEMO_MAX_AGE: usize = 8;
 /// 32 keeps some thirty open documents warm; older results still go.
 const PREVIEW_MEMO_MAX_AGE: usize = 32;
 
+/// Previews evict once in this many: each eviction walks every memoised
+/// result (7% of a save's time when done after every preview, with 10
+/// others saving), and an age counted in evictions keeps the same window
+/// when it is divided by the same number.
+const PREVIEW_EVICT_EVERY: usize = 8;
+
 /// Everything a document needs besides its own source: fonts, the standard
 /// library, shared Typst modules and named assets.
 pub struct Typesetter {
@@ -140,7 +146,10 @@ impl Typesetter {
                 })
                 .collect()
         });
-        comemo::evict(PREVIEW_MEMO_MAX_AGE);
+        static PREVIEWS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        if PREVIEWS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % PREVIEW_EVICT_EVERY == 0 {
+            comemo::evict(PREVIEW_MEMO_MAX_AGE / PREVIEW_EVICT_EVERY);
+        }
         pages.map_err(|diags| TypesetError { diagnostics: diags.iter().map(|d| world.describe(d)).collect() })
     }
 }
