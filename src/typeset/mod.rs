@@ -147,7 +147,7 @@ impl Typesetter {
                 .collect()
         });
         static PREVIEWS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        if PREVIEWS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % PREVIEW_EVICT_EVERY == 0 {
+        if PREVIEWS.fetch_add(1, std::sync::atomic::Ordering::Relaxed).is_multiple_of(PREVIEW_EVICT_EVERY) {
             comemo::evict(PREVIEW_MEMO_MAX_AGE / PREVIEW_EVICT_EVERY);
         }
         pages.map_err(|diags| TypesetError { diagnostics: diags.iter().map(|d| world.describe(d)).collect() })
