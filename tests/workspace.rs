@@ -71,6 +71,34 @@ fn another_teams_case_is_refused_without_a_word_of_it() {
 }
 
 #[test]
+fn a_preview_page_shown_to_one_session_is_refused_to_another_without_access() {
+    let site = site();
+    let mut priya = Http::new(&site);
+    priya.sign_in("Priya Natarajan", PASSWORD);
+    let editor = priya.get(JAY_PSR);
+    assert_eq!(editor.status, 200);
+    let page_1 = editor
+        .body
+        .split("src=\"")
+        .find(|s| s.starts_with("/cases/NYJS-2026-0117/psr/preview/1?v="))
+        .unwrap();
+    let page_1 = page_1.split('"').next().unwrap().to_owned();
+    // Another team's worker with the very address the editor showed: the
+    // grant is this session's, so the case is opened and access checked.
+    let mut tom = Http::new(&site);
+    tom.sign_in("Tom Ashworth", PASSWORD);
+    let refused = tom.get(&page_1);
+    assert_eq!(refused.status, 403);
+    assert!(!refused.body.contains("Jay"));
+    // The session that was shown it gets the page, and its read is audited.
+    let before = site.audit_text().matches("psr preview page 1").count();
+    let shown = priya.get(&page_1);
+    assert_eq!(shown.status, 200);
+    assert!(shown.body.starts_with("<svg"));
+    assert_eq!(site.audit_text().matches("psr preview page 1").count(), before + 1);
+}
+
+#[test]
 fn a_session_cookie_is_useless_after_sign_out() {
     let site = site();
     let mut http = Http::new(&site);

@@ -59,6 +59,11 @@ impl CaseFile {
         Ok(Self { file: file.to_owned(), bytes, case, shape })
     }
 
+    /// This case file as it is once `bytes`, holding `case`, are written.
+    pub fn replaced(&self, bytes: Vec<u8>, case: Value) -> Self {
+        Self { file: self.file.clone(), bytes, case, shape: self.shape }
+    }
+
     /// The version a form carries: the SHA-256 of the file as read.
     pub fn version(&self) -> String {
         store::sha256_hex(&self.bytes)

@@ -4,7 +4,6 @@
 //! fails alone, naming the field and the limit.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 /// The largest text and lists a case may hold (`[limits]` in casepress.toml).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,75 +29,140 @@ impl Limits {
     /// The first value of the case `text` over a limit: its JSON path and
     /// what is wrong. `None` when all is within limits, or when the text is
     /// not JSON (the typed parse says why).
+    ///
+    /// The text is read as it streams past, never built into a tree: every
+    /// save in the workspace passes through here, and a tree of a long PSR
+    /// cost as much as the typed parse that follows.
     pub fn check(&self, text: &str) -> Option<(String, String)> {
-        // A string of N characters takes at least N bytes, a list of N items
-        // at least 2N - 1: a short case cannot break a limit.
+        // A text value of N characters takes at least N bytes, so a case
+        // shorter than the smaller text limit cannot break either; a list
+        // of N items takes at least 2N - 1 bytes.
         if text.len() <= self.max_string_chars.min(self.max_case_chars)
             && text.len() < 2 * self.max_array_items
         {
             return None;
         }
-        let value: Value = serde_json::from_str(text).ok()?;
-        if let Some(found) = self.walk(&value, &mut Vec::new()) {
+        let mut scan = Scan { limits: self, path: Vec::new(), total: 0, found: None };
+        let mut reader = serde_json::Deserializer::from_str(text);
+        let read = serde::de::DeserializeSeed::deserialize(&mut scan, &mut reader);
+        if let Some(found) = scan.found {
             return Some(found);
         }
-        let total = text_chars(&value);
-        (total > self.max_case_chars).then(|| {
+        read.ok()?;
+        (scan.total > self.max_case_chars).then(|| {
             let why = format!(
-                "the case holds {total} characters of text in all: expected at most {} (limits.max_case_chars in casepress.toml); a case this size would take gigabytes of memory to render, so it is not rendered",
-                self.max_case_chars
+                "the case holds {} characters of text in all: expected at most {} (limits.max_case_chars in casepress.toml); a case this size would take gigabytes of memory to render, so it is not rendered",
+                scan.total, self.max_case_chars
             );
             (String::new(), why)
         })
     }
+}
 
-    fn walk(&self, value: &Value, path: &mut Vec<String>) -> Option<(String, String)> {
-        let here = |path: &[String]| path.join(".").replace(".[", "[");
-        match value {
-            Value::String(s) => {
-                let chars = s.chars().count();
-                (chars > self.max_string_chars).then(|| {
-                    let why = format!(
-                        "{chars} characters: expected at most {} (limits.max_string_chars in casepress.toml)",
-                        self.max_string_chars
-                    );
-                    (here(path), why)
-                })
-            }
-            Value::Array(items) => {
-                if items.len() > self.max_array_items {
-                    let why = format!(
-                        "{} items: expected at most {} (limits.max_array_items in casepress.toml)",
-                        items.len(),
-                        self.max_array_items
-                    );
-                    return Some((here(path), why));
-                }
-                items.iter().enumerate().find_map(|(i, item)| {
-                    path.push(format!("[{i}]"));
-                    let found = self.walk(item, path);
-                    path.pop();
-                    found
-                })
-            }
-            Value::Object(map) => map.iter().find_map(|(key, item)| {
-                path.push(key.clone());
-                let found = self.walk(item, path);
-                path.pop();
-                found
-            }),
-            _ => None,
-        }
+/// The state of one check: where the reader is, the text so far, and the
+/// first value over a limit (the read stops there).
+struct Scan<'a> {
+    limits: &'a Limits,
+    path: Vec<String>,
+    total: usize,
+    found: Option<(String, String)>,
+}
+
+impl Scan<'_> {
+    fn here(&self) -> String {
+        self.path.join(".").replace(".[", "[")
+    }
+
+    /// Notes the first value over a limit and stops the read.
+    fn over<E: serde::de::Error>(&mut self, why: String) -> Result<(), E> {
+        self.found = Some((self.here(), why));
+        Err(E::custom("over a limit"))
     }
 }
 
-/// Characters in every text value of `value`, together.
-fn text_chars(value: &Value) -> usize {
-    match value {
-        Value::String(s) => s.chars().count(),
-        Value::Array(items) => items.iter().map(text_chars).sum(),
-        Value::Object(map) => map.values().map(text_chars).sum(),
-        _ => 0,
+impl<'de> serde::de::DeserializeSeed<'de> for &mut Scan<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, reader: D) -> Result<(), D::Error> {
+        reader.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for &mut Scan<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<(), E> {
+        let chars = s.chars().count();
+        self.total += chars;
+        if chars > self.limits.max_string_chars {
+            let why = format!(
+                "{chars} characters: expected at most {} (limits.max_string_chars in casepress.toml)",
+                self.limits.max_string_chars
+            );
+            return self.over(why);
+        }
+        Ok(())
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut items: A) -> Result<(), A::Error> {
+        let mut i = 0;
+        loop {
+            if i == self.limits.max_array_items {
+                // One more item is one too many; its text is not needed.
+                if items.next_element::<serde::de::IgnoredAny>()?.is_some() {
+                    let mut n = i + 1;
+                    while items.next_element::<serde::de::IgnoredAny>()?.is_some() {
+                        n += 1;
+                    }
+                    let why = format!(
+                        "{n} items: expected at most {} (limits.max_array_items in casepress.toml)",
+                        self.limits.max_array_items
+                    );
+                    return self.over(why);
+                }
+                return Ok(());
+            }
+            self.path.push(format!("[{i}]"));
+            let more = items.next_element_seed(&mut *self)?;
+            self.path.pop();
+            if more.is_none() {
+                return Ok(());
+            }
+            i += 1;
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            self.path.push(key);
+            map.next_value_seed(&mut *self)?;
+            self.path.pop();
+        }
+        Ok(())
     }
 }
 

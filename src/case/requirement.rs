@@ -4,6 +4,9 @@
 //! pattern for the court's wording and a sentence for the child; a
 //! requirement no pattern knows is printed as the court wrote it.
 
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+
 use regex::{Captures, Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
 
@@ -24,7 +27,7 @@ pub struct Requirement {
 
 impl Requirement {
     pub(super) fn regex(&self) -> Result<Regex, String> {
-        RegexBuilder::new(&format!("^(?:{})$", self.pattern)).case_insensitive(true).build().map_err(|e| {
+        compiled(&self.pattern).map_err(|e| {
             format!("requirement `{}`: the pattern is not a valid regular expression: {e}", self.name)
         })
     }
@@ -34,6 +37,25 @@ impl Requirement {
         let caps = self.regex().ok()?.captures(court.trim())?;
         Some(fill(&self.child, &caps))
     }
+}
+
+/// Compiled patterns, by their text. A catalogue's patterns are few and
+/// fixed, and compiling one cost more than the rest of a document's
+/// templating: the render compiled each again for every requirement of
+/// every document (decision 0197).
+fn compiled(pattern: &str) -> Result<Regex, regex::Error> {
+    static COMPILED: LazyLock<Mutex<HashMap<String, Regex>>> = LazyLock::new(Mutex::default);
+    let mut known = COMPILED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(regex) = known.get(pattern) {
+        return Ok(regex.clone());
+    }
+    let regex = RegexBuilder::new(&format!("^(?:{pattern})$")).case_insensitive(true).build()?;
+    // A bound for a catalogue replaced over and over in one process.
+    if known.len() >= 1024 {
+        known.clear();
+    }
+    known.insert(pattern.to_owned(), regex.clone());
+    Ok(regex)
 }
 
 fn fill(template: &str, caps: &Captures<'_>) -> String {

@@ -151,18 +151,45 @@ impl Workspace {
     /// file holds it.
     pub fn open(&self, case_id: &str) -> Option<Opened> {
         let id = CaseId::try_from(case_id.to_owned()).ok()?;
-        let known = self.files.lock().unwrap_or_else(|e| e.into_inner()).get(&id.key()).cloned();
-        let file = match known.and_then(|f| edit::CaseFile::read(&f, id.as_str()).ok()) {
+        let file = match self.known_file(&id).and_then(|f| edit::CaseFile::read(&f, id.as_str()).ok()) {
             Some(file) => file,
-            None => {
-                let path = self.caseload().cases.into_iter().find(|c| c.case.case_id.is(id.as_str()))?.file;
-                edit::CaseFile::read(&path, id.as_str()).ok()?
-            }
+            None => edit::CaseFile::read(&self.find_file(&id)?, id.as_str()).ok()?,
         };
-        let loaded = file.load(&file.bytes, id.as_str()).ok()?;
-        let log = self.press.records().read(id.as_str()).unwrap_or_default();
+        self.opened(file)
+    }
+
+    /// Opens one case for a change, under the locks that write it: the case
+    /// file is read and parsed once for the whole save (decision 0194).
+    /// `Ok(None)` when the id is not valid or no case file holds it.
+    pub fn open_locked(&self, case_id: &str) -> Result<Option<(Opened, Held)>, String> {
+        let Ok(id) = CaseId::try_from(case_id.to_owned()) else { return Ok(None) };
+        let case = self.press.records().lock(id.as_str()).map_err(|e| e.to_string())?;
+        for path in [self.known_file(&id), self.find_file(&id)].into_iter().flatten() {
+            let file_lock = self.press.records().lock_case_file(&path).map_err(|e| e.to_string())?;
+            if let Ok(file) = edit::CaseFile::read(&path, id.as_str()) {
+                return Ok(self.opened(file).map(|o| (o, Held { _case: case, file: file_lock })));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Where the case was last found, if anywhere.
+    fn known_file(&self, id: &CaseId) -> Option<PathBuf> {
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).get(&id.key()).cloned()
+    }
+
+    /// Where the case is now, looking through every case file.
+    fn find_file(&self, id: &CaseId) -> Option<PathBuf> {
+        self.caseload().cases.into_iter().find(|c| c.case.case_id.is(id.as_str())).map(|c| c.file)
+    }
+
+    /// A case file read: its typed case, its log and its documents' states.
+    fn opened(&self, file: edit::CaseFile) -> Option<Opened> {
+        let case_id = file.case.get("case_id").and_then(Value::as_str)?.to_owned();
+        let loaded = file.load(&file.bytes, &case_id).ok()?;
+        let log = self.press.records().read(&case_id).unwrap_or_default();
         let states = states_of(&log);
-        self.versions.keep(id.as_str(), &file.version(), &file.case);
+        self.versions.keep(&case_id, &file.version(), &file.case);
         Some(Opened { file, loaded, log, states })
     }
 
@@ -182,6 +209,13 @@ impl Workspace {
             self.today(),
         )
     }
+}
+
+/// The locks a save holds from reading the case file to writing it.
+pub struct Held {
+    _case: crate::store::CaseLock,
+    /// The case file's own lock (the file may hold other cases).
+    pub file: crate::store::CaseFileLock,
 }
 
 fn states_of(log: &[crate::store::LogEntry]) -> Vec<DocState> {

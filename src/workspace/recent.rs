@@ -23,6 +23,15 @@ impl<K: PartialEq, V: Clone> Recent<K, V> {
         items.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
     }
 
+    /// The value and key of the newest key that `matches`, if any.
+    pub fn find_entry(&self, matches: impl Fn(&K) -> bool) -> Option<(V, K)>
+    where
+        K: Clone,
+    {
+        let items = self.items.lock().unwrap_or_else(|e| e.into_inner());
+        items.iter().find(|(k, _)| matches(k)).map(|(k, v)| (v.clone(), k.clone()))
+    }
+
     /// Keeps `value` for `key`, unless a value is kept for it already.
     pub fn insert(&self, key: K, value: impl FnOnce() -> V) {
         let mut items = self.items.lock().unwrap_or_else(|e| e.into_inner());

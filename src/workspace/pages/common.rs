@@ -11,7 +11,7 @@ pub(super) use std::net::SocketAddr;
 pub(super) use std::sync::Arc;
 
 pub(super) use axum::Form;
-pub(super) use axum::extract::{ConnectInfo, Path, State};
+pub(super) use axum::extract::{ConnectInfo, Path, Query, State};
 pub(super) use axum::http::{HeaderMap, StatusCode, header};
 pub(super) use axum::response::{IntoResponse, Redirect, Response};
 pub(super) use chrono::NaiveDate;
@@ -30,7 +30,7 @@ pub(super) use crate::workspace::forms::{self, Input, Section};
 pub(super) use crate::workspace::respond::{
     self as http, SessionLeft, Visitor, page, page_with, refusal, visitor, with_cookie,
 };
-pub(super) use crate::workspace::{Opened, Why, Workspace, views};
+pub(super) use crate::workspace::{Held, Opened, Why, Workspace, views};
 
 pub(super) type Ws = State<Arc<Workspace>>;
 pub(super) type Peer = ConnectInfo<SocketAddr>;
@@ -117,6 +117,44 @@ pub(super) fn check_for(
         return Err(not_open(ws));
     };
     Ok((opened, why))
+}
+
+/// [`check_for`] for a change: the case is read once, under the locks
+/// that write it, and checked once.
+pub(super) fn check_locked(
+    ws: &Workspace,
+    v: &Visitor,
+    case_id: &str,
+    what: &str,
+) -> Result<(Opened, Held, Why), Response> {
+    let (opened, held) = match ws.open_locked(case_id) {
+        Ok(Some(o)) => o,
+        Ok(None) => {
+            let _ = ws.audit.outcome(Outcome::Refused, &v.user, what, None, "no such case");
+            return Err(not_open(ws));
+        }
+        Err(why) => {
+            tracing::error!("a case could not be locked: {why}");
+            let _ = ws.audit.outcome(Outcome::Failed, &v.user, what, None, "the case could not be locked");
+            return Err(not_saved(ws));
+        }
+    };
+    let Some(why) = ws.may_see(&v.user, &opened.loaded.case, &opened.states) else {
+        let id = opened.loaded.case.case_id.to_string();
+        let _ = ws.audit.outcome(Outcome::Refused, &v.user, what, Some(&id), "not open to this person");
+        return Err(not_open(ws));
+    };
+    Ok((opened, held, why))
+}
+
+/// The page for a save that could not be written.
+pub(super) fn not_saved(ws: &Workspace) -> Response {
+    refusal(
+        ws,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Not saved",
+        "The case file could not be written. Your text is not lost: go back, copy it, and tell your administrator.",
+    )
 }
 
 /// Common to every page that reads a case: who, may they, and the audit

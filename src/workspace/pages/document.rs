@@ -20,7 +20,7 @@ pub async fn document(State(ws): Ws, v: Visitor, Path((case_id, kind)): Path<(St
         let today = ws.today();
         let facts = facts_of(ws, &opened, today);
         let state = state_of(&opened, kind);
-        let preview = preview_view(ws, &opened, kind);
+        let preview = preview_view(ws, &v.token, &opened, kind);
         // A closed case is read only: no step is offered.
         let closed = closed_on(ws, case);
         let actions = match closed {

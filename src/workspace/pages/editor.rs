@@ -284,7 +284,7 @@ pub(super) fn editor_page(
             section => context! { slug => section.slug, title => section.title }, sections, next_section,
             fields, errors => !e.errors.is_empty(), error_list, conflicts, version, saved => e.saved,
             base => serde_json::to_string(e.base).unwrap_or_default(),
-            findings => findings(case, &facts, kind), preview => preview_view(ws, opened, kind),
+            findings => findings(case, &facts, kind), preview => preview_view(ws, &v.token, opened, kind),
             flash => e.notice.map(|n| n.0.clone()), flash_kind => e.notice.map(|n| n.1.clone()),
         },
     )
@@ -327,7 +327,7 @@ pub async fn save(
             Ok(x) => x,
             Err(r) => return r,
         };
-        let (opened, why) = match check_for(ws, &v, &case_id, "write") {
+        let (opened, held, why) = match check_locked(ws, &v, &case_id, "write") {
             Ok(o) => o,
             Err(r) => return r,
         };
@@ -340,7 +340,12 @@ pub async fn save(
         }
         if !writes(why) {
             let _ = record(Outcome::Refused);
-            return refusal(ws, StatusCode::FORBIDDEN, "Read only", "You can read and review this document, not edit it.");
+            return refusal(
+                ws,
+                StatusCode::FORBIDDEN,
+                "Read only",
+                "You can read and review this document, not edit it.",
+            );
         }
         let posted = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
         let based_on = posted("_version").unwrap_or("").to_owned();
@@ -375,7 +380,9 @@ pub async fn save(
         for spec in row_keeps {
             edit::keep_saved_rows(section, &mut yours, &base, spec);
         }
-        let outcome = store_section(ws, &opened, section, &based_on, &base, &yours, page_base.is_some());
+        let (outcome, written_now) =
+            store_section(ws, &opened, &held, section, &based_on, &base, &yours, page_base.is_some());
+        drop(held);
         // The line says what the save did, once it is done.
         let recorded = record(match &outcome {
             Saved::Written(..) | Saved::Unchanged(..) => Outcome::Done,
@@ -386,12 +393,12 @@ pub async fn save(
         if let Err(page) = recorded {
             return page;
         }
-        let reopened = ws.open(&case_id);
-        let current = reopened.as_ref().unwrap_or(&opened);
+        // The case as written, parsed when it was checked: never read again.
+        let current = written_now.as_ref().unwrap_or(&opened);
         match outcome {
             Saved::Written(page_version, written) | Saved::Unchanged(page_version, written) => {
                 if autosave {
-                    return saved_answer(ws, current, kind, &page_version, written, v.left);
+                    return saved_answer(ws, current, kind, &page_version, written, &v);
                 }
                 ws.sessions.set_flash(&v.token, "Saved.", "saved");
                 let to = then.unwrap_or(section.slug);
@@ -399,12 +406,28 @@ pub async fn save(
             }
             Saved::Invalid(errors) => {
                 if autosave {
-                    return http::json(StatusCode::UNPROCESSABLE_ENTITY, &SaveAnswer {
-                        status: "invalid", version: based_on, at: String::new(), errors, preview: None, findings: None,
-                        values: None, session: v.left,
-                    });
+                    return http::json(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        &SaveAnswer {
+                            status: "invalid",
+                            version: based_on,
+                            at: String::new(),
+                            errors,
+                            preview: None,
+                            findings: None,
+                            values: None,
+                            session: v.left,
+                        },
+                    );
                 }
-                let e = Editing { values: &yours, base: &base, errors: &errors, conflicts: &[], saved: false, notice: None };
+                let e = Editing {
+                    values: &yours,
+                    base: &base,
+                    errors: &errors,
+                    conflicts: &[],
+                    saved: false,
+                    notice: None,
+                };
                 editor_page(ws, &v, current, kind, section, &e, &based_on, StatusCode::UNPROCESSABLE_ENTITY)
             }
             Saved::Conflict(conflicts, merged, saved) => {
@@ -415,12 +438,19 @@ pub async fn save(
                 // under the lock), the text it shows as "saved meanwhile":
                 // a later save is a change the next merge will see, never
                 // words in the base that the writer was not shown.
-                let e = Editing { values: &merged, base: &saved.values, errors: &BTreeMap::new(), conflicts: &conflicts, saved: false, notice: None };
+                let e = Editing {
+                    values: &merged,
+                    base: &saved.values,
+                    errors: &BTreeMap::new(),
+                    conflicts: &conflicts,
+                    saved: false,
+                    notice: None,
+                };
                 editor_page(ws, &v, current, kind, section, &e, &saved.version, StatusCode::CONFLICT)
             }
             Saved::Failed(why) => {
                 tracing::error!("a save failed: {why}");
-                refusal(ws, StatusCode::INTERNAL_SERVER_ERROR, "Not saved", "The case file could not be written. Your text is not lost: go back, copy it, and tell your administrator.")
+                not_saved(ws)
             }
         }
     })
@@ -448,58 +478,51 @@ pub(super) enum Saved {
     Failed(String),
 }
 
-/// Merges, checks and writes one section, under the case's lock.
+/// Merges, checks and writes one section, under the case's locks, held
+/// since `opened` was read. A case written comes back as it now is.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn store_section(
     ws: &Workspace,
     opened: &Opened,
+    held: &Held,
     section: &Section,
     based_on: &str,
     base: &Values,
     yours: &Values,
     page_holds_base: bool,
-) -> Saved {
+) -> (Saved, Option<Opened>) {
     let case_id = opened.loaded.case.case_id.as_str();
-    let _lock = match ws.press.records().lock(case_id) {
-        Ok(lock) => lock,
-        Err(e) => return Saved::Failed(e.to_string()),
-    };
-    // The file may hold other cases, saved by other writers meanwhile.
-    let file_lock = match ws.press.records().lock_case_file(&opened.file.file) {
-        Ok(lock) => lock,
-        Err(e) => return Saved::Failed(e.to_string()),
-    };
-    let file = match edit::CaseFile::read(&opened.file.file, case_id) {
-        Ok(f) => f,
-        Err(e) => return Saved::Failed(e),
-    };
+    let file = &opened.file;
     let saved_now = edit::normalised(section, &edit::values(&file.case, section));
     let merged = if !page_holds_base && file.version() == based_on {
         yours.clone()
     } else {
         let (merged, conflicts) = edit::merge(section, base, &saved_now, yours);
         if !conflicts.is_empty() {
-            return Saved::Conflict(
-                conflicts,
-                merged,
-                SavedNow { values: saved_now, version: file.version() },
+            return (
+                Saved::Conflict(conflicts, merged, SavedNow { values: saved_now, version: file.version() }),
+                None,
             );
         }
         merged
     };
     let mut case = file.case.clone();
     if let Err(errors) = edit::apply(&mut case, section, &merged) {
-        return Saved::Invalid(errors);
+        return (Saved::Invalid(errors), None);
     }
     let bytes = match file.with_case(&case) {
         Ok(b) => b,
-        Err(e) => return Saved::Failed(e),
+        Err(e) => return (Saved::Failed(e), None),
     };
-    if let Err(e) = file.load(&bytes, case_id) {
-        let name = e.json_path.as_deref().and_then(|p| edit::field_of_error(section, p, &e.message));
-        let mut errors = BTreeMap::new();
-        errors.insert(name.unwrap_or_else(|| section.fields[0].path.to_owned()), e.message);
-        return Saved::Invalid(errors);
-    }
+    let loaded = match file.load(&bytes, case_id) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            let name = e.json_path.as_deref().and_then(|p| edit::field_of_error(section, p, &e.message));
+            let mut errors = BTreeMap::new();
+            errors.insert(name.unwrap_or_else(|| section.fields[0].path.to_owned()), e.message);
+            return (Saved::Invalid(errors), None);
+        }
+    };
     let written = crate::store::sha256_hex(&bytes);
     let version = if page_holds_base {
         ws.versions.keep(case_id, &written, &case);
@@ -508,12 +531,19 @@ pub(super) fn store_section(
         page_version(ws, case_id, &case, written, section, &merged, yours)
     };
     if bytes == file.bytes {
-        return Saved::Unchanged(version, merged);
+        return (Saved::Unchanged(version, merged), None);
     }
-    match file.write(&bytes, &file_lock) {
-        Ok(()) => Saved::Written(version, merged),
-        Err(e) => Saved::Failed(e),
+    if let Err(e) = file.write(&bytes, &held.file) {
+        return (Saved::Failed(e), None);
     }
+    // A save writes no line in the case's log: its log and states stand.
+    let now = Opened {
+        file: file.replaced(bytes, case),
+        loaded,
+        log: opened.log.clone(),
+        states: opened.states.clone(),
+    };
+    (Saved::Written(version, merged), Some(now))
 }
 
 /// The version the writer's page holds after a save, decided under the
@@ -552,12 +582,13 @@ pub(super) fn saved_answer(
     kind: DocumentKind,
     version: &str,
     written: Values,
-    session: SessionLeft,
+    v: &Visitor,
 ) -> Response {
     let case = &opened.loaded.case;
     let facts = facts_of(ws, opened, ws.today());
     let key = preview_key(ws, opened, kind);
     let pages = ws.previews.get_or_make(&key, |memo| make_preview(ws, opened, kind, memo));
+    ws.previews.grant(&v.token, &key);
     let findings_html = ws
         .views
         .get_template("findings.html")
@@ -577,7 +608,7 @@ pub(super) fn saved_answer(
                 .map(|p| PreviewAnswer { pages: p.len(), stamp: key.stamp() }),
             findings: findings_html,
             values: Some(written),
-            session,
+            session: v.left,
         },
     )
 }
