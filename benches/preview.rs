@@ -387,30 +387,29 @@ fn typesetting_alone(config: &Config) {
     let file = config.paths.cases[0].join("bench-0.json");
     let case = casepress::case::load_file(&file).remove(0).unwrap().case;
     let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-    let kind = casepress::documents::DocumentKind::Psr;
-    let mut times: Vec<Duration> = (0..quick::rounds(30))
-        .map(|_| {
-            // A memo of its own each time: every page drawn afresh.
-            let memo = casepress::typeset::SvgMemo::default();
-            let t = Instant::now();
-            let facts = casepress::rules::derive_with(&case, press.calendar(), day, &press.config().rules);
-            let order = casepress::press::document::Order {
-                case: &case,
-                facts: &facts,
-                kind,
-                date: day,
-                final_: false,
-                log: &[],
-                docs_dir: std::path::Path::new("."),
-                force: true,
-                typst_dir: None,
-                origin: "bench",
-            };
-            let pages = press.make_pages(&order, &memo).unwrap();
-            assert!(pages.len() >= 4);
-            t.elapsed()
-        })
-        .collect();
+    // The rules and the preview of the PSR, as a save makes them.
+    let typeset = |case: &casepress::case::Case, memo: &casepress::typeset::SvgMemo| {
+        let t = Instant::now();
+        let facts = casepress::rules::derive_with(case, press.calendar(), day, &press.config().rules);
+        let order = casepress::press::document::Order {
+            case,
+            facts: &facts,
+            kind: casepress::documents::DocumentKind::Psr,
+            date: day,
+            final_: false,
+            log: &[],
+            docs_dir: std::path::Path::new("."),
+            force: true,
+            typst_dir: None,
+            origin: "bench",
+        };
+        let pages = press.make_pages(&order, memo).unwrap();
+        assert!(pages.len() >= 4);
+        t.elapsed()
+    };
+    // A memo of its own each time: every page drawn afresh.
+    let mut times: Vec<Duration> =
+        (0..quick::rounds(30)).map(|_| typeset(&case, &casepress::typeset::SvgMemo::default())).collect();
     times.sort();
     println!(
         "typesetting the preview alone (all 4 pages drawn), in-process: p50 {:.1} ms",
@@ -425,23 +424,7 @@ fn typesetting_alone(config: &Config) {
             let mut value = serde_json::to_value(&edited).unwrap();
             value["psr"]["offence_analysis"]["seriousness"] = format!("An edit, draft {n}.").into();
             edited = serde_json::from_value(value).unwrap();
-            let t = Instant::now();
-            let facts = casepress::rules::derive_with(&edited, press.calendar(), day, &press.config().rules);
-            let order = casepress::press::document::Order {
-                case: &edited,
-                facts: &facts,
-                kind,
-                date: day,
-                final_: false,
-                log: &[],
-                docs_dir: std::path::Path::new("."),
-                force: true,
-                typst_dir: None,
-                origin: "bench",
-            };
-            let pages = press.make_pages(&order, &memo).unwrap();
-            assert!(pages.len() >= 4);
-            t.elapsed()
+            typeset(&edited, &memo)
         })
         .collect();
     times.sort();

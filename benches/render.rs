@@ -17,9 +17,9 @@ use casepress::batch::{self, Cases, KindSelection, Outcome, RenderOptions, Worke
 use casepress::case::{self, DisposalType};
 use casepress::config::Config;
 use casepress::press::Press;
-use casepress::render::{RenderRequest, Renderer, ServiceView, TemplateSet};
+use casepress::render::RenderRequest;
 use casepress::rules;
-use casepress::typeset::{PdfMeta, Typesetter};
+use casepress::typeset::PdfMeta;
 use chrono::NaiveDate;
 
 // The allocator the `casepress` binary uses.
@@ -38,19 +38,17 @@ fn main() {
     let input = synthetic_cases(&root.join("samples/cases"), copies, tmp.path());
 
     let mut config = Config::load(&root.join("samples/casepress.toml")).unwrap();
-    // The press only lends its calendar and rules here: it writes nothing.
+    // The press lends its calendar, rules, templates and typesetter here: it writes nothing.
     let press = Press::new(config.clone()).unwrap();
 
     // The same documents the pipeline renders, as Typst sources. Applicable
     // documents that are history on the day (hearing passed, form sent,
     // case closed) are left alone by the pipeline, so they are counted
     // apart and not typeset here either.
+    // Made by the press the pipeline uses, so both sides typeset the very
+    // same sources (the service's letterhead and logo included) with the
+    // same fonts and assets.
     let cases: Vec<_> = case::load_file(&input).into_iter().map(|c| c.unwrap().case).collect();
-    let templates = TemplateSet::embedded();
-    let renderer =
-        Renderer::new(&templates, ServiceView { name: "Bench YJS".into(), ..Default::default() }).unwrap();
-    let layout = templates.get(casepress::render::LAYOUT).unwrap().to_owned();
-    let typesetter = Typesetter::new(&[(casepress::render::LAYOUT.into(), layout)], &[]);
     let mut sources = Vec::new();
     let mut historic = 0;
     let started = Instant::now();
@@ -71,7 +69,7 @@ fn main() {
                 log: &[],
                 earlier_signatures: &[],
             };
-            sources.push(renderer.render(req).unwrap().source);
+            sources.push(press.render(req).unwrap().source);
         }
     }
     let docs = sources.len();
@@ -81,7 +79,7 @@ fn main() {
 
     // Warm-up: fonts parsed, layout memoised.
     for s in sources.iter().take(4) {
-        typesetter.typeset(s, &PdfMeta { ident: "w".into(), date: day }).unwrap();
+        press.typeset(s, &PdfMeta { ident: "w".into(), date: day }).unwrap();
     }
     let rate = |d: Duration| docs as f64 / d.as_secs_f64();
     // Bare typesetting runs on one plain thread, as each casepress render
@@ -89,7 +87,7 @@ fn main() {
     let bare = || {
         OneThread.install(|| {
             for (i, s) in sources.iter().enumerate() {
-                typesetter.typeset(s, &PdfMeta { ident: i.to_string(), date: day }).unwrap();
+                press.typeset(s, &PdfMeta { ident: i.to_string(), date: day }).unwrap();
             }
         })
     };

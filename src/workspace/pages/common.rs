@@ -111,11 +111,7 @@ pub(super) fn check_for(
         let _ = ws.audit.outcome(Outcome::Refused, &v.user, what, None, "no such case");
         return Err(not_open(ws));
     };
-    let Some(why) = ws.may_see(&v.user, &opened.loaded.case, &opened.states) else {
-        let id = opened.loaded.case.case_id.to_string();
-        let _ = ws.audit.outcome(Outcome::Refused, &v.user, what, Some(&id), "not open to this person");
-        return Err(not_open(ws));
-    };
+    let why = may_see(ws, v, &opened, what)?;
     Ok((opened, why))
 }
 
@@ -139,12 +135,17 @@ pub(super) fn check_locked(
             return Err(not_saved(ws));
         }
     };
-    let Some(why) = ws.may_see(&v.user, &opened.loaded.case, &opened.states) else {
+    let why = may_see(ws, v, &opened, what)?;
+    Ok((opened, held, why))
+}
+
+/// Why `v` may see the opened case, or the refusal, audited.
+fn may_see(ws: &Workspace, v: &Visitor, opened: &Opened, what: &str) -> Result<Why, Response> {
+    ws.may_see(&v.user, &opened.loaded.case, &opened.states).ok_or_else(|| {
         let id = opened.loaded.case.case_id.to_string();
         let _ = ws.audit.outcome(Outcome::Refused, &v.user, what, Some(&id), "not open to this person");
-        return Err(not_open(ws));
-    };
-    Ok((opened, held, why))
+        not_open(ws)
+    })
 }
 
 /// The page for a save that could not be written.
