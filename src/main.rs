@@ -27,9 +27,9 @@ fn main() -> ExitCode {
 
 /// mimalloc asks the kernel for transparent huge pages, and a 2 MB page
 /// partly used still counts whole: rendering 1,000 cases held 265 MB (PSS,
-/// every process) with them and 184 MB without, at the same speed
-/// (`cargo bench --bench memory -- 1000`; decision 0199). The setting is
-/// the process's, and its render workers inherit it.
+/// every process) with them and 188 MB without, in 28.2 s against 30.6 s,
+/// one run each (`cargo bench --bench memory -- 1000`; decision 0199). The
+/// setting is the process's, and its render workers inherit it.
 fn without_huge_pages() {
     // SAFETY: prctl with PR_SET_THP_DISABLE takes plain integers and
     // touches no memory of ours; a kernel without it returns an error,
