@@ -97,7 +97,9 @@ fn main() {
         let press = Press::new(config.clone()).unwrap();
         let opts = RenderOptions { jobs: threads, ..RenderOptions::new(day) };
         let t = Instant::now();
-        let report = batch::render(&press, Cases::Paths(&inputs), &opts, &Workers::Threads, &|_| {}).unwrap();
+        let report =
+            batch::render(&press, Cases::Paths(&inputs), &opts, &Workers::Threads, &batch::NoProgress)
+                .unwrap();
         let took = t.elapsed();
         assert_eq!(outcomes(&report), [docs, 0, historic, 0], "[written, unchanged, historic, failed]");
         took
@@ -124,8 +126,10 @@ fn main() {
         config.paths.output = outputs.next();
         let press = Press::new(config.clone()).unwrap();
         let opts = RenderOptions { jobs: 2, ..RenderOptions::new(day) };
-        let render =
-            || batch::render(&press, Cases::Paths(&inputs), &opts, &Workers::Threads, &|_| {}).unwrap();
+        let render = || {
+            batch::render(&press, Cases::Paths(&inputs), &opts, &Workers::Threads, &batch::NoProgress)
+                .unwrap()
+        };
         let first = timed(|| {
             let r = render();
             assert_eq!(outcomes(&r), [docs, 0, historic, 0], "[written, unchanged, historic, failed]");

@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::batch::{self, BatchReport, Cases, ItemReport, RenderOptions, Workers};
+use crate::batch::{self, BatchReport, Cases, Progress, RenderOptions, Workers};
 use crate::board::{BoardOutputs, BoardRequest, Quarter, build_board};
 use crate::case::Caseload;
 use crate::export::{self, ExportItem, ExportOptions, Purpose};
@@ -80,11 +80,7 @@ fn record_or_error<S: serde::Serializer>(
 
 /// Runs every stage over the configured cases, in order. `progress` is
 /// called once per rendered item.
-pub fn run(
-    press: &Press,
-    opts: &RunOptions,
-    progress: &(dyn Fn(&ItemReport) + Sync),
-) -> Result<RunReport, SetupError> {
+pub fn run(press: &Press, opts: &RunOptions, progress: &dyn Progress) -> Result<RunReport, SetupError> {
     let config = press.config();
     let caseload = Caseload::load_with(&config.paths.cases, &config.limits)?;
     run_loaded(press, &caseload, opts, progress)
@@ -96,7 +92,7 @@ pub fn run_loaded(
     press: &Press,
     caseload: &Caseload,
     opts: &RunOptions,
-    progress: &(dyn Fn(&ItemReport) + Sync),
+    progress: &dyn Progress,
 ) -> Result<RunReport, SetupError> {
     let config = press.config();
     let render = batch::render(press, Cases::Loaded(caseload), &opts.render, &opts.workers, progress)?;

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use super::options::{Cases, KindSelection, RenderOptions};
-use super::report::{BatchReport, ItemReport, Outcome};
+use super::report::{BatchReport, ItemReport, Outcome, Progress};
 use crate::case::{self, LoadedCase};
 use crate::documents::DocumentKind;
 use crate::failure::{Failure, Stage};
@@ -27,7 +27,7 @@ pub(super) fn render_in_threads(
     press: &Press,
     cases: Cases<'_>,
     opts: &RenderOptions,
-    progress: &(dyn Fn(&ItemReport) + Sync),
+    progress: &dyn Progress,
 ) -> Result<BatchReport, SetupError> {
     let loaded;
     let (cases, failures) = match cases {
@@ -37,8 +37,9 @@ pub(super) fn render_in_threads(
             (loaded.cases.as_slice(), loaded.failures.as_slice())
         }
     };
+    progress.counted(cases.len() + failures.len());
     let mut items: Vec<ItemReport> = failures.iter().map(ItemReport::load_failed).collect();
-    items.iter().for_each(progress);
+    items.iter().for_each(|i| progress.item(i));
     let next = AtomicUsize::new(0);
     let claim = || {
         let i = next.fetch_add(1, Ordering::Relaxed);
@@ -46,7 +47,7 @@ pub(super) fn render_in_threads(
     };
     let mut results = Vec::new();
     render_claimed(press, opts, opts.jobs.clamp(1, cases.len().max(1)), &claim, |i, done| {
-        done.iter().for_each(progress);
+        done.iter().for_each(|i| progress.item(i));
         results.push((i, done));
     });
     results.sort_by_key(|(i, _)| *i);

@@ -15,7 +15,7 @@ mod workers;
 
 pub use options::{Cases, KindSelection, RenderOptions, Workers, default_jobs};
 pub use record::write_run_record;
-pub use report::{BatchReport, ItemReport, Outcome};
+pub use report::{BatchReport, ItemReport, NoProgress, Outcome, Progress};
 pub use workers::serve_worker;
 
 /// Takes the render lock of an output root: one render batch at a time, so
@@ -32,14 +32,15 @@ fn lock(press: &Press) -> Result<std::fs::File, SetupError> {
 }
 
 /// Renders every case of `cases` with `opts` on `workers`. `progress` is
-/// called once per finished item, as it is stored. One bad case fails
+/// told the number of cases once they are loaded, then each finished item
+/// as it is stored. One bad case fails
 /// alone; only an unusable input or output stops the batch.
 pub fn render(
     press: &Press,
     cases: Cases<'_>,
     opts: &RenderOptions,
     workers: &Workers,
-    progress: &(dyn Fn(&ItemReport) + Sync),
+    progress: &dyn Progress,
 ) -> Result<BatchReport, SetupError> {
     let _lock = lock(press)?;
     if let Some(dir) = &opts.typst_dir {

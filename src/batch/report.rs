@@ -76,6 +76,29 @@ impl From<Failure> for Outcome {
     }
 }
 
+/// What a batch tells its caller while it runs.
+pub trait Progress: Sync {
+    /// The batch holds this many cases and unloadable files, told once they
+    /// are loaded and before the first item.
+    fn counted(&self, _cases: usize) {}
+    /// One finished item, as it is stored.
+    fn item(&self, item: &ItemReport);
+}
+
+/// A plain function of each item is a progress that ignores the count.
+impl<F: Fn(&ItemReport) + Sync> Progress for F {
+    fn item(&self, item: &ItemReport) {
+        self(item)
+    }
+}
+
+/// Progress nobody watches (benchmarks, tests, a batch inside another).
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn item(&self, _: &ItemReport) {}
+}
+
 /// Everything a batch did.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct BatchReport {

@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use super::options::{Cases, RenderOptions};
-use super::report::{BatchReport, ItemReport, Outcome};
+use super::report::{BatchReport, ItemReport, Outcome, Progress};
 use crate::case::{LoadedCase, load_each};
 use crate::config::Config;
 use crate::failure::Stage;
@@ -141,7 +141,7 @@ pub(super) fn render_in_processes(
     press: &Press,
     cases: Cases<'_>,
     opts: &RenderOptions,
-    progress: &(dyn Fn(&ItemReport) + Sync),
+    progress: &dyn Progress,
 ) -> Result<BatchReport, SetupError> {
     // Each case is kept as JSON text as soon as it is parsed: several times
     // smaller than the parsed case, and never all parsed at once.
@@ -153,8 +153,9 @@ pub(super) fn render_in_processes(
             (batch, failures)
         }
     };
+    progress.counted(batch.len() + failures.len());
     let mut items: Vec<ItemReport> = failures.iter().map(ItemReport::load_failed).collect();
-    items.iter().for_each(progress);
+    items.iter().for_each(|i| progress.item(i));
     let setup = Setup {
         config: Cow::Borrowed(press.config()),
         options: Cow::Owned(RenderOptions { jobs: 1, ..opts.clone() }),
@@ -191,7 +192,7 @@ pub(super) fn render_in_processes(
     // the driver of a worker that died holding it, or here.
     for (case, _) in batch.iter().zip(&reported).filter(|(_, seen)| !**seen) {
         let item = case_failed(case, "not rendered: every worker process stopped".into());
-        progress(&item);
+        progress.item(&item);
         items.push(item);
     }
     Ok(BatchReport { items })
@@ -205,7 +206,7 @@ struct Shared<'a> {
     /// holding each: handed out again before new ones.
     retry: Mutex<VecDeque<(usize, u32)>>,
     batch: &'a [BatchCase],
-    progress: &'a (dyn Fn(&ItemReport) + Sync),
+    progress: &'a dyn Progress,
     /// The casepress binary, and the setup line every worker is given first.
     exe: &'a Path,
     setup: &'a str,
@@ -314,7 +315,7 @@ fn session(w: usize, shared: &Shared<'_>, done: &mut Rendered) -> Result<Ended, 
     while !in_hand.is_empty() {
         let Some(Message::Case { index, items }) = next_message() else { break };
         in_hand.retain(|&(i, _)| i != index);
-        items.iter().for_each(shared.progress);
+        items.iter().for_each(|i| shared.progress.item(i));
         done.push((index, items));
         hand_out(&mut stdin, &mut in_hand, shared);
     }
@@ -337,7 +338,7 @@ fn session(w: usize, shared: &Shared<'_>, done: &mut Rendered) -> Result<Ended, 
                 last_words.clone().unwrap_or_default()
             );
             let item = case_failed(&shared.batch[i], reason);
-            (shared.progress)(&item);
+            shared.progress.item(&item);
             done.push((i, vec![item]));
         }
     }

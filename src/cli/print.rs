@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 use std::path::Path;
 
-use casepress::batch::{BatchReport, ItemReport, Outcome};
+use casepress::batch::{BatchReport, ItemReport, Outcome, Progress};
 use casepress::board::BoardOutputs;
 use casepress::export::ExportItem;
 use casepress::statements::{FilingReport, StatementOutcome};
@@ -42,11 +42,11 @@ fn bar(visible: bool, total: usize) -> ProgressBar {
     bar
 }
 
-/// Which cases have reported an item: a case's documents arrive one by one,
+/// Which cases have reported an item: a case's documents arrive together,
 /// and the bar counts the case once, at its first.
 #[derive(Default)]
 struct Tally {
-    cases: std::collections::HashSet<(Option<String>, std::path::PathBuf)>,
+    last: Option<(Option<String>, std::path::PathBuf)>,
     items: usize,
 }
 
@@ -54,22 +54,39 @@ impl Tally {
     /// Counts `item`; true when it is its case's first.
     fn first(&mut self, item: &ItemReport) -> bool {
         self.items += 1;
-        self.cases.insert((item.case_id.clone(), item.file.clone()))
+        let same = self.last.as_ref().is_some_and(|(id, file)| *id == item.case_id && *file == item.file);
+        if !same {
+            self.last = Some((item.case_id.clone(), item.file.clone()));
+        }
+        !same
     }
 }
 
 /// Moves the bar per case and prints each failure as it happens.
-pub fn on_item(bar: &ProgressBar) -> impl Fn(&ItemReport) + Sync + '_ {
-    let tally = std::sync::Mutex::new(Tally::default());
-    move |item| {
-        let mut tally = tally.lock().unwrap_or_else(|e| e.into_inner());
+pub fn on_item(bar: &ProgressBar) -> CasesBar<'_> {
+    CasesBar { bar, tally: std::sync::Mutex::default() }
+}
+
+/// A batch's progress on a bar of cases.
+pub struct CasesBar<'a> {
+    bar: &'a ProgressBar,
+    tally: std::sync::Mutex<Tally>,
+}
+
+impl Progress for CasesBar<'_> {
+    fn counted(&self, cases: usize) {
+        self.bar.set_length(cases as u64);
+    }
+
+    fn item(&self, item: &ItemReport) {
+        let mut tally = self.tally.lock().unwrap_or_else(|e| e.into_inner());
         if tally.first(item) {
-            bar.inc(1);
+            self.bar.inc(1);
         }
-        bar.set_message(format!("{} documents", tally.items));
+        self.bar.set_message(format!("{} documents", tally.items));
         drop(tally);
         if let Outcome::Failed { reason, .. } = &item.outcome {
-            bar.suspend(|| eprintln!("failed: {}", casepress::terminal::printable(reason)));
+            self.bar.suspend(|| eprintln!("failed: {}", casepress::terminal::printable(reason)));
         }
     }
 }
@@ -233,14 +250,15 @@ mod tests {
 
     #[test]
     fn the_bar_counts_cases_done_of_the_total_and_a_hidden_one_still_counts() {
-        let bar = bar(false, 3);
+        let bar = bar(false, 0);
         assert!(bar.is_hidden(), "not a terminal: not drawn");
         let tick = on_item(&bar);
+        tick.counted(3);
         for i in [item(Some("A"), "a.json"), item(Some("A"), "a.json"), item(None, "bad.json")] {
-            tick(&i);
+            tick.item(&i);
         }
-        tick(&item(Some("B"), "many.ndjson"));
-        tick(&item(Some("B"), "many.ndjson"));
+        tick.item(&item(Some("B"), "many.ndjson"));
+        tick.item(&item(Some("B"), "many.ndjson"));
         assert_eq!((bar.position(), bar.length()), (3, Some(3)), "3 of 3 cases");
         assert_eq!(bar.message(), "5 documents");
     }

@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use casepress::batch::{self, Cases, KindSelection};
-use casepress::case::Caseload;
 use casepress::press::Press;
 
 use super::exit::exit_code;
@@ -50,18 +49,19 @@ pub fn render(a: RenderArgs) -> Result<ExitCode> {
     let (mut config, found) = settings::found_config_with_out(a.config.as_deref(), a.out.as_ref(), false)?;
     let kinds = KindSelection::from_names(&a.kinds).map_err(|e| anyhow::anyhow!("--kind: {e}"))?;
     let (opts, workers) = settings::render_settings(&mut config, &a.common, kinds)?;
-    // Loaded here, so the bar knows how many cases there are.
-    let caseload = Caseload::load_with(&a.cases, &config.limits).map_err(|e| anyhow::anyhow!("{e}"))?;
-    if found.is_none() && !caseload.cases.is_empty() {
+    let press = Press::new(config)?;
+    // The batch loads the cases itself, keeping each as JSON text for the
+    // workers rather than all of them parsed at once; the bar learns their
+    // number from it.
+    let bar = print::progress_bar(a.common.json, 0);
+    let report = batch::render(&press, Cases::Paths(&a.cases), &opts, &workers, &print::on_item(&bar))?;
+    bar.finish_and_clear();
+    if found.is_none() && report.items.iter().any(|i| i.kind.is_some()) {
         output::note(
             "no casepress.toml here or in a folder above, no CASEPRESS_CONFIG and no --config: the \
              documents carry the built-in letterhead (\"Youth Justice Service\", no address)",
         );
     }
-    let press = Press::new(config)?;
-    let bar = print::progress_bar(a.common.json, caseload.cases.len() + caseload.failures.len());
-    let report = batch::render(&press, Cases::Loaded(&caseload), &opts, &workers, &print::on_item(&bar))?;
-    bar.finish_and_clear();
     if report.items.is_empty() {
         let inputs: Vec<String> = a.cases.iter().map(|p| p.display().to_string()).collect();
         eprintln!(

@@ -4,6 +4,7 @@
 //! The command modules and the dispatcher read these; this names none of them.
 //! Which config file is the library's `config::discover`.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -201,6 +202,10 @@ pub fn render_settings(
 
 /// Prints `report` as pretty JSON.
 pub fn print_json(report: &impl serde::Serialize) -> Result<()> {
-    println!("{}", serde_json::to_string_pretty(report)?);
+    // Written as it is serialised: a large batch's report is not held twice.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    serde_json::to_writer_pretty(&mut out, report)?;
+    writeln!(out)?;
+    out.flush()?;
     Ok(())
 }

@@ -51,7 +51,7 @@ pub fn drafts() -> RenderOptions {
 
 /// Renders `inputs` with `opts` on threads of this process, ignoring progress.
 pub fn render(press: &Press, inputs: &[PathBuf], opts: &RenderOptions) -> BatchReport {
-    batch::render(press, Cases::Paths(inputs), opts, &Workers::Threads, &|_| {}).unwrap()
+    batch::render(press, Cases::Paths(inputs), opts, &Workers::Threads, &batch::NoProgress).unwrap()
 }
 
 /// A minimal valid case as JSON, to extend with `serde_json` edits.
