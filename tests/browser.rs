@@ -634,6 +634,8 @@ async fn the_proposals_reasons_count_their_characters_as_the_writer_types() {
         status == "Not saved yet: 1 field(s) to put right."
     })
     .await;
+    let shown = c.find(Locator::Id(&format!("{id}-count"))).await.unwrap();
+    assert_eq!(shown.attr("class").await.unwrap().as_deref(), Some("hint char-count over"), "marked as over");
     let error = c.find(Locator::Id(&format!("{id}-js-error"))).await.unwrap().text().await.unwrap();
     assert!(error.contains("at most 4,000 characters: this has 4,001"), "{error}");
     let case_file = site.case_file("yro-custody-possible.json");

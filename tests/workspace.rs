@@ -701,6 +701,12 @@ fn the_proposals_reasons_count_their_characters_and_stop_at_the_limit() {
         http.post(url, &[("_csrf", &csrf), ("_version", &version), ("psr.proposal.rationale", &long)], &[]);
     assert_eq!(reply.status, 422);
     assert!(reply.body.contains("at most 4,000 characters: this has 4,001"), "{}", reply.body);
+    // The page without script counts as the script does, marked as over.
+    assert!(
+        reply.body.contains("class=\"hint char-count over\" id=\"f-psr-proposal-rationale-count\" aria-live=\"polite\">4,001 of 4,000 characters: 1 too many</p>"),
+        "{}",
+        reply.body
+    );
     assert_eq!(std::fs::read(site.case_file("yro-custody-possible.json")).unwrap(), before);
 }
 

@@ -415,6 +415,7 @@
     var n = Array.from(area.value).length;
     shown.textContent = n.toLocaleString("en-GB") + " of " + limit.toLocaleString("en-GB") + " characters" +
       (n > limit ? ": " + (n - limit).toLocaleString("en-GB") + " too many" : "");
+    shown.classList.toggle("over", n > limit);
   }
 
   form.addEventListener("input", function (e) {
