@@ -97,6 +97,7 @@
         // The writer is back: what did not reach the workspace goes now.
         if (flushTyping) { flushTyping(); }
       }).catch(function () {
+        showing = null;
         dialogSays("The workspace cannot be reached", "Your text is still on this page. Try again in a moment.");
       });
     });
