@@ -701,6 +701,12 @@ fn the_proposals_reasons_count_their_characters_and_stop_at_the_limit() {
         http.post(url, &[("_csrf", &csrf), ("_version", &version), ("psr.proposal.rationale", &long)], &[]);
     assert_eq!(reply.status, 422);
     assert!(reply.body.contains("at most 4,000 characters: this has 4,001"), "{}", reply.body);
+    // The page without script counts as the script does, marked as over.
+    assert!(
+        reply.body.contains("class=\"hint char-count over\" id=\"f-psr-proposal-rationale-count\" aria-live=\"polite\">4,001 of 4,000 characters: 1 too many</p>"),
+        "{}",
+        reply.body
+    );
     assert_eq!(std::fs::read(site.case_file("yro-custody-possible.json")).unwrap(), before);
 }
 
@@ -846,7 +852,8 @@ fn post_step(http: &mut Http, path: &str, fields: &[(&str, &str)]) -> String {
 /// The import → final path over HTTP: a child the case system says has a
 /// PSR requested gets one started from the case page; the writer fills it;
 /// the manager records the gatekeeping meeting and agrees; the writer makes
-/// it final. Nobody edits the case file by hand.
+/// it final. Nobody edits the case file by hand. Once agreed, and once
+/// final, the editor says a save starts a new version.
 #[test]
 fn an_imported_childs_psr_is_started_gatekept_at_a_recorded_meeting_and_made_final() {
     let site = common::web::imported_site(extract_day());
@@ -904,6 +911,14 @@ fn an_imported_childs_psr_is_started_gatekept_at_a_recorded_meeting_and_made_fin
     assert!(said.contains("gatekeeping meeting of 30 November 2026 recorded"), "{said}");
     let said = post_step(&mut ruth, &format!("/cases/{DARCY}/psr/review"), &[("decision", "agree")]);
     assert!(said.contains("agreed"), "{said}");
+    // The editor says what a save would do to the agreed version (item 4).
+    let editor = tom.get(&format!("/cases/{DARCY}/psr/edit/offence")).body;
+    assert!(
+        editor.contains(
+            "This version of the PSR was agreed. A change you save here starts a new version, which needs gatekeeping again before it can be made final."
+        ),
+        "{editor}"
+    );
 
     let page = tom.get(&format!("/cases/{DARCY}/psr"));
     assert!(page.body.contains("Held on 30 November 2026 with Ruth Okafor, Tom Ashworth"));
@@ -912,6 +927,13 @@ fn an_imported_childs_psr_is_started_gatekept_at_a_recorded_meeting_and_made_fin
     );
     let said = post_step(&mut tom, &format!("/cases/{DARCY}/psr/final"), &[("date", "2026-11-30")]);
     assert!(said.contains("made final, dated 30 November 2026"), "{said}");
+    let editor = tom.get(&format!("/cases/{DARCY}/psr/edit/offence")).body;
+    assert!(
+        editor.contains(
+            "This PSR is final. A change you save here starts a new draft version; it never changes the final, which stays as it was issued."
+        ),
+        "{editor}"
+    );
     let log =
         std::fs::read_to_string(site.dir.path().join(format!("out/cases/{DARCY}/case-log.jsonl"))).unwrap();
     let meeting =
@@ -979,6 +1001,12 @@ fn a_written_psr_is_a_draft_in_the_list_the_case_and_its_page() {
         doc.body
     );
     assert!(doc.body.contains(">Submit for gatekeeping</button>"));
+    // The submit form's words (first use, §3): a label that reads, and a
+    // manager with no team named without an empty "()".
+    assert!(doc.body.contains(">Manager to gatekeep it</label>"), "{}", doc.body);
+    assert!(!doc.body.contains("to gatekeeping it"));
+    assert!(doc.body.contains(">Helen Adeyemi</option>"), "{}", doc.body);
+    assert!(!doc.body.contains("()"), "{}", doc.body);
 }
 
 /// Every button an instruction names (in quotes, in the pages' code and

@@ -98,8 +98,11 @@ pub(super) struct FieldView {
     conflict: Option<String>,
     options: Vec<Opt>,
     rows: Vec<RowView>,
-    /// "123 of 4,000 characters", where the field has a limit.
+    /// "123 of 4,000 characters", where the field has a limit (and by
+    /// how much it is over).
     count: Option<String>,
+    /// The text is longer than its limit.
+    over: bool,
     limit: Option<String>,
     /// What makes a field a child reads hard for them, with a plain
     /// alternative where one is known.
@@ -181,9 +184,8 @@ pub(super) fn field_view(name: String, field: &forms::Field, e: &Editing<'_>) ->
     FieldView {
         plain,
         id: field_id(&name),
-        count: field.limit.map(|l| {
-            format!("{} of {} characters", edit::thousands(value.chars().count()), edit::thousands(l))
-        }),
+        count: field.limit.map(|l| count_words(value.chars().count(), l)),
+        over: field.limit.is_some_and(|l| value.chars().count() > l),
         limit: field.limit.map(|l| l.to_string()),
         value,
         error: e.errors.get(&name).cloned(),
@@ -611,4 +613,15 @@ pub(super) fn saved_answer(
             session: v.left,
         },
     )
+}
+
+/// What the count under a text with a limit says, as the page's script
+/// says it while the writer types.
+fn count_words(chars: usize, limit: usize) -> String {
+    let over = chars.saturating_sub(limit);
+    let mut said = format!("{} of {} characters", edit::thousands(chars), edit::thousands(limit));
+    if over > 0 {
+        said.push_str(&format!(": {} too many", edit::thousands(over)));
+    }
+    said
 }

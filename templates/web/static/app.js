@@ -9,10 +9,17 @@
   // The session's end (WCAG 2.2.1): a warning before it, with "Stay
   // signed in"; what was typed is saved before it; after it, the page says
   // so. Every answer from the server says how long the session has left.
+  // The dialog says "saved" only of typing a save has answered for.
   var dialog = document.getElementById("session-warning");
   var flushTyping = null;
+  // What the editor can say of its typing: "saved", "saving" or "unsaved";
+  // null where there is no editor.
+  var typingState = function () { return null; };
   var sessionTimers = [];
   var savedAt = "";
+  // What the dialog shows: null, "warning" or "ended".
+  var showing = null;
+  var warningText = "";
   function sessionSeen(left) {
     if (!dialog || !left) { return; }
     sessionTimers.forEach(window.clearTimeout);
@@ -21,7 +28,8 @@
     var atMost = left.absolute_left * 1000 <= ms;
     sessionTimers = [
       window.setTimeout(function () { warn(atMost); }, ms - lead),
-      window.setTimeout(function () { if (flushTyping) { flushTyping(); } }, Math.max(0, ms - 20000)),
+      // Another try, should the warning's save not have reached the workspace.
+      window.setTimeout(function () { if (flushTyping) { flushTyping(); } }, ms - Math.min(20000, lead / 2)),
       window.setTimeout(ended, ms)
     ];
   }
@@ -29,21 +37,45 @@
     document.getElementById("session-warning-title").textContent = title;
     document.getElementById("session-warning-text").textContent = text;
   }
+  // The dialog's words for the typing as it stands now.
+  function sayTyping() {
+    var state = typingState();
+    if (showing === "warning") {
+      var note = {
+        saved: " What you have typed is saved.",
+        saving: " Saving what you have typed…",
+        unsaved: " What you have typed is not saved yet; it is still on this page."
+      }[state] || "";
+      document.getElementById("session-warning-text").textContent = warningText + note;
+    } else if (showing === "ended") {
+      var said = "You were signed out to protect children's records.";
+      if (state === "saved" && savedAt) {
+        said += " What you typed was saved at " + savedAt + ".";
+      } else if (state && state !== "saved") {
+        said += " What you typed last was not saved: it is still on this page, so copy it before you sign in again.";
+        if (savedAt) { said += " The last save was at " + savedAt + "."; }
+      }
+      document.getElementById("session-warning-text").textContent = said;
+    }
+  }
   function warn(atMost) {
     if (atMost) {
-      dialogSays("Your session ends soon",
-        "You have been signed in for the longest a session may last. In about two minutes you will need to sign in again. What you have typed is saved.");
+      warningText = "You have been signed in for the longest a session may last. In about two minutes you will need to sign in again.";
+      dialogSays("Your session ends soon", warningText);
       document.getElementById("stay-signed-in").hidden = true;
     } else {
-      dialogSays("You will be signed out soon",
-        "To protect children's records, you will be signed out in about two minutes unless you carry on. What you have typed is saved.");
+      warningText = "To protect children's records, you will be signed out in about two minutes unless you carry on.";
+      dialogSays("You will be signed out soon", warningText);
     }
+    showing = "warning";
+    if (flushTyping) { flushTyping(); }
+    sayTyping();
     if (!dialog.open) { dialog.showModal(); }
   }
   function ended() {
-    dialogSays("You have been signed out",
-      "You were signed out to protect children's records." +
-      (savedAt ? " What you typed was saved at " + savedAt + "." : ""));
+    showing = "ended";
+    dialogSays("You have been signed out", "");
+    sayTyping();
     document.getElementById("stay-signed-in").hidden = true;
     document.getElementById("sign-in-again").hidden = false;
     if (!dialog.open) { dialog.showModal(); }
@@ -58,11 +90,19 @@
         body: new URLSearchParams({ _csrf: csrfInput ? csrfInput.value : "" }),
         credentials: "same-origin"
       }).then(function (r) { return r.ok ? r.json() : null; }).then(function (left) {
-        if (left) { sessionSeen(left); dialog.close(); } else { ended(); }
+        if (!left) { ended(); return; }
+        sessionSeen(left);
+        showing = null;
+        dialog.close();
+        // The writer is back: what did not reach the workspace goes now.
+        if (flushTyping) { flushTyping(); }
       }).catch(function () {
+        showing = null;
         dialogSays("The workspace cannot be reached", "Your text is still on this page. Try again in a moment.");
       });
     });
+    // Closed with Escape: the writer is back at the page.
+    dialog.addEventListener("close", function () { showing = null; });
     fetch("/session", { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(sessionSeen)
@@ -80,6 +120,15 @@
   // two saves never look to the server like two writers.
   var submitAfter = false;
   var submitter = null;
+  // The last save was not made (refused, invalid, or it never reached the
+  // workspace): what is on the page is not all saved.
+  var lastFailed = false;
+  // It never reached the workspace: trying again is worth a request.
+  var unreached = false;
+  typingState = function () {
+    if (inFlight || timer !== null) { return "saving"; }
+    return lastFailed ? "unsaved" : "saved";
+  };
 
   function say(text) { if (status) { status.textContent = text; } }
 
@@ -263,6 +312,7 @@
     firstUnsaved = 0;
     if (inFlight) { again = true; return; }
     inFlight = true;
+    sayTyping();
     say("Saving…");
     if (baseInput) { baseInput.value = JSON.stringify(bases); }
     var sent = fields();
@@ -275,19 +325,28 @@
       credentials: "same-origin"
     }).then(function (r) {
       if (r.status === 409) { form.submit(); return null; }
-      if (r.status === 401 || r.status === 403) { say("Not saved: your session has ended. Copy your text, then sign in again."); return null; }
+      if (r.status === 401 || r.status === 403) {
+        lastFailed = true;
+        unreached = false;
+        say("Not saved: your session has ended. Copy your text, then sign in again.");
+        return null;
+      }
       return r.json();
     }).then(function (answer) {
       if (!answer) { return; }
+      unreached = false;
+      // Any answer was a request: the session has been kept alive.
+      sessionSeen(answer.session);
       clearErrors();
       if (answer.version) { form.elements._version.value = answer.version; }
       if (answer.status === "saved") {
         var others = answer.values ? mergeIn(sent, answer.values) : false;
         form.setAttribute("data-saved-upto", String(covers));
         savedAt = answer.at;
-        sessionSeen(answer.session);
+        lastFailed = false;
         say("Saved at " + answer.at + "." + (others ? " The page now shows what others saved meanwhile too." : ""));
       } else {
+        lastFailed = true;
         showErrors(answer.errors || {});
         say("Not saved yet: " + Object.keys(answer.errors || {}).length + " field(s) to put right.");
       }
@@ -297,9 +356,12 @@
       }
       refreshPreview(answer.preview);
     }).catch(function () {
+      lastFailed = true;
+      unreached = true;
       say("Not saved: the workspace cannot be reached. Your text is still here; it will be saved when you next type.");
     }).finally(function () {
       inFlight = false;
+      sayTyping();
       if (submitAfter) {
         submitAfter = false;
         again = false;
@@ -329,9 +391,12 @@
     });
   }
 
-  // Before the session ends: whatever is typed and not yet sent goes now.
+  // Before the session ends: whatever is typed and not yet sent goes now,
+  // and so does what an earlier save could not get to the workspace (a
+  // save the workspace refused is not sent again: that would only keep an
+  // unattended session alive).
   flushTyping = function () {
-    if (timer !== null) { window.clearTimeout(timer); save(); }
+    if (timer !== null || (unreached && !inFlight)) { window.clearTimeout(timer); save(); }
   };
 
   form.addEventListener("submit", function (e) {
@@ -351,6 +416,7 @@
     var n = Array.from(area.value).length;
     shown.textContent = n.toLocaleString("en-GB") + " of " + limit.toLocaleString("en-GB") + " characters" +
       (n > limit ? ": " + (n - limit).toLocaleString("en-GB") + " too many" : "");
+    shown.classList.toggle("over", n > limit);
   }
 
   form.addEventListener("input", function (e) {
