@@ -233,6 +233,82 @@ fn audit_verify_names_a_changed_removed_or_reordered_line_and_exits_1() {
     assert!(code == 0 && said.contains("the chain holds"), "{said}");
 }
 
+/// `casepress audit verify --out OUT` with `args`: exit code and stdout.
+fn audit_verify(out: &std::path::Path, args: &[&str]) -> (i32, String) {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_casepress"))
+        .args(["audit", "verify", "--out"])
+        .arg(out)
+        .args(args)
+        .current_dir(out)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+    (o.status.code().unwrap(), said)
+}
+
+#[test]
+fn audit_verify_after_the_first_month_is_archived_starts_after_the_hash_recorded_for_it() {
+    use casepress::workspace::audit::{AuditEntry, GENESIS};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let audit_dir = out.join("audit");
+    std::fs::create_dir_all(&audit_dir).unwrap();
+    // October and November, chained as the workspace writes them.
+    let mut prev = GENESIS.to_owned();
+    for (month, days) in [("2026-10", ["30", "31"]), ("2026-11", ["02", "03"])] {
+        let mut text = String::new();
+        for day in days {
+            let entry = AuditEntry {
+                at: format!("{month}-{day}T09:00:00.000Z"),
+                who: "Priya Natarajan".into(),
+                what: "read".into(),
+                outcome: Some("done".into()),
+                case: Some("NYJS-2026-0117".into()),
+                detail: String::new(),
+                prev: Some(prev.clone()),
+            };
+            let line = serde_json::to_string(&entry).unwrap();
+            prev = casepress::store::sha256_hex(line.as_bytes());
+            text += &format!("{line}\n");
+        }
+        std::fs::write(audit_dir.join(format!("audit-{month}.jsonl")), text).unwrap();
+    }
+    // Before archiving October: the hash of its last line, as printed.
+    let (code, said) = audit_verify(&out, &[]);
+    assert!(code == 0 && said.contains("the chain holds"), "{said}");
+    let october = said
+        .lines()
+        .find_map(|l| l.strip_prefix("audit-2026-10.jsonl: 2 lines, last line's hash "))
+        .unwrap_or_else(|| panic!("{said}"))
+        .to_owned();
+    assert_eq!(october.len(), 64);
+    std::fs::remove_file(audit_dir.join("audit-2026-10.jsonl")).unwrap();
+    // Strict by default: November's first line does not follow the start;
+    // the command says what it follows, and accepts it only when told.
+    let (code, said) = audit_verify(&out, &[]);
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains("audit-2026-11.jsonl:1: does not follow the start of the log"), "{said}");
+    assert!(said.contains(&format!("run again with --after {october}")), "{said}");
+    let (code, said) = audit_verify(&out, &["--after", &october]);
+    assert_eq!(code, 0, "{said}");
+    assert!(said.contains("the chain holds") && said.contains(&format!("started after {october}")), "{said}");
+    assert!(said.contains(&format!("last line's hash: {prev}")), "{said}");
+    // Another hash (November's first line not what followed October): broken.
+    let (code, said) = audit_verify(&out, &["--after", &"ab".repeat(32)]);
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains("audit-2026-11.jsonl:1: does not follow the hash given to start after"), "{said}");
+    // A line of November changed: still found, after the anchor.
+    let november = audit_dir.join("audit-2026-11.jsonl");
+    let text = std::fs::read_to_string(&november).unwrap();
+    std::fs::write(&november, text.replacen("NYJS-2026-0117", "NYJS-2026-0118", 1)).unwrap();
+    let (code, said) = audit_verify(&out, &["--after", &october]);
+    assert!(code == 1 && said.contains("audit-2026-11.jsonl:2: does not follow line 1"), "{said}");
+    // Not a hash at all: the command cannot run.
+    let (code, said) = audit_verify(&out, &["--after", "october"]);
+    assert_eq!(code, 2, "{said}");
+    assert!(said.contains("`october` is not a line's hash: expected 64 hexadecimal characters"), "{said}");
+}
+
 #[test]
 fn a_step_on_a_hostile_case_id_is_refused_before_any_redirect() {
     let site = common::web::site();
