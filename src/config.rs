@@ -551,7 +551,7 @@ impl Default for PermissionsConfig {
 impl PermissionsConfig {
     /// As store modes.
     pub fn modes(&self) -> Modes {
-        Modes { file: self.file_mode, dir: self.dir_mode }
+        Modes { file: self.file_mode, dir: self.dir_mode, tighten: true }
     }
 }
 

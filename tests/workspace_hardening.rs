@@ -415,3 +415,65 @@ fn the_statements_desk_works_before_the_inbox_exists_and_no_page_names_a_server_
         assert!(!priya.get(path).body.contains(&root), "{path}");
     }
 }
+
+/// Review L10: the folders casepress writes into but does not own keep
+/// their modes (a case system's export or a batch running as another user
+/// may need them); a folder of its own output is still tightened.
+#[test]
+fn the_cases_folder_and_the_configs_folder_keep_their_modes() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = common::web::site();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let set = |p: &std::path::Path, m: u32| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap()
+    };
+    let (top, cases, out) =
+        (site.dir.path().to_owned(), site.dir.path().join("cases"), site.dir.path().join("out"));
+    set(&cases, 0o750);
+    set(&top, 0o755);
+    set(&out, 0o755);
+    // The first save from the workspace.
+    let mut priya = Http::new(&site);
+    priya.sign_in("Priya Natarajan", PASSWORD);
+    let page = priya.get(OFFENCE);
+    let mut form =
+        vec![("_csrf".to_owned(), page.hidden("_csrf")), ("_version".to_owned(), page.hidden("_version"))];
+    if page.body.contains("name=\"_base\" value=\"") {
+        form.push(("_base".to_owned(), unescape(&page.hidden("_base"))));
+    }
+    form.push((SERIOUSNESS.to_owned(), "Saved into a shared cases folder".to_owned()));
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(priya.post(OFFENCE, &pairs, &[]).status, 303);
+    assert!(
+        std::fs::read_to_string(site.case_file("yro-custody-possible.json"))
+            .unwrap()
+            .contains("shared cases folder")
+    );
+    assert_eq!(mode(&cases), 0o750, "the cases folder keeps its mode");
+    // `user add` writes the accounts file beside the config.
+    let config = top.join("casepress.toml");
+    std::fs::write(&config, toml::to_string(&common::web::site_config(&top)).unwrap()).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_casepress"))
+        .args(["user", "add", "Sarah Bennett", "--password-stdin", "--config"])
+        .arg(&config)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"quiet harbour lantern morning\n").unwrap();
+    let done = child.wait_with_output().unwrap();
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    assert_eq!(mode(&top), 0o755, "the config's folder keeps its mode");
+    assert_eq!(mode(&top.join("users.toml")), 0o600, "the accounts file is still the owner's only");
+    // The output folder is casepress's own: a folder it writes into there
+    // is tightened, as decision 0066 says.
+    assert_eq!(mode(&out.join("workspace")), 0o700);
+    set(&out.join("workspace"), 0o755);
+    casepress::workspace::sessions::sign_out_everywhere(
+        &out.join("workspace/sessions.json"),
+        "Sarah Bennett",
+    )
+    .unwrap();
+    assert_eq!(mode(&out.join("workspace")), 0o700);
+}

@@ -18,7 +18,7 @@ use crate::store::{self, Modes};
 /// The file of counts, beside `sessions.json`.
 pub const FAILURES: &str = "sign-in-failures.json";
 
-const MODES: Modes = Modes { file: 0o600, dir: 0o700 };
+const MODES: Modes = Modes::OWNER_ONLY;
 
 /// One account's failures since its last complete sign-in.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
