@@ -477,3 +477,41 @@ fn the_cases_folder_and_the_configs_folder_keep_their_modes() {
     .unwrap();
     assert_eq!(mode(&out.join("workspace")), 0o700);
 }
+
+/// Review L8: a post of more rows than a case may hold (9,000 plan targets
+/// in 360 KiB) is refused with a short page before it is read, merged or
+/// shown again; it made a 12.9 MiB page.
+#[test]
+fn a_form_of_thousands_of_rows_is_refused_with_a_short_page() {
+    let site = common::web::site();
+    let mut priya = Http::new(&site);
+    priya.sign_in("Priya Natarajan", PASSWORD);
+    let plan = "/cases/NYJS-2026-0117/intervention-plan/edit/plan";
+    let page = priya.get(plan);
+    assert_eq!(page.status, 200);
+    let file = site.case_file("yro-custody-possible.json");
+    let before = std::fs::read(&file).unwrap();
+    let mut form =
+        vec![("_csrf".to_owned(), page.hidden("_csrf")), ("_version".to_owned(), page.hidden("_version"))];
+    for i in 0..9000 {
+        form.push((format!("intervention_plan.targets[{i}].by_when"), "x".to_owned()));
+    }
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let started = Instant::now();
+    let reply = priya.post(plan, &pairs, &[]);
+    assert_eq!(reply.status, 422);
+    assert!(reply.body.contains("A table holds at most 500 rows; this form sent 9,000."), "{}", reply.body);
+    assert!(reply.body.len() < 50_000, "a short page, not {} bytes", reply.body.len());
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    assert_eq!(std::fs::read(&file).unwrap(), before, "nothing saved");
+    assert_eq!(outcomes(&site, "write", JAY), ["invalid"]);
+    // At the limit, the form is read as before: a bad date is named, not refused wholesale.
+    let page = priya.get(plan);
+    let mut form =
+        vec![("_csrf".to_owned(), page.hidden("_csrf")), ("_version".to_owned(), page.hidden("_version"))];
+    form.push(("intervention_plan.targets[0].by_when".to_owned(), "x".to_owned()));
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let reply = priya.post(plan, &pairs, &[]);
+    assert_eq!(reply.status, 422);
+    assert!(!reply.body.contains("Too many rows"));
+}
