@@ -375,4 +375,19 @@ fn failed_sign_ins_in_a_row_lock_the_account_across_a_restart_until_it_is_unlock
     assert!(said.contains("Priya Natarajan's account is unlocked (3 failed sign-ins in a row"), "{said}");
     assert_eq!(Http::new(&site).sign_in("Priya Natarajan", PASSWORD).location.as_deref(), Some("/cases"));
     assert_eq!(failures(&site), None);
+
+    // Locked again, a new password opens it too.
+    let mut http = Http::new(&site);
+    for _ in 0..3 {
+        http.password("Priya Natarajan", "not her password at all");
+    }
+    assert_eq!(http.password("Priya Natarajan", PASSWORD).status, 403);
+    let new = "lantern quietly crossing harbour";
+    let out = casepress(
+        &["user", "add", "Priya Natarajan", "--password-stdin", "--config", config.to_str().unwrap()],
+        &format!("{new}\n"),
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("it is open again"));
+    assert_eq!(Http::new(&site).sign_in("Priya Natarajan", new).location.as_deref(), Some("/cases"));
 }

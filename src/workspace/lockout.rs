@@ -102,7 +102,12 @@ impl Lockout {
 /// its count, beside the sessions file `sessions`, is forgotten. What it was,
 /// if anything.
 pub fn unlock(sessions: &Path, name: &str) -> Result<Option<Count>, String> {
-    change_file(&sessions.with_file_name(FAILURES), |counts| counts.remove(&name_key(name)))
+    let file = sessions.with_file_name(FAILURES);
+    // Nothing to forget, nothing written (`user add` calls this each time).
+    if !read(&file)?.contains_key(&name_key(name)) {
+        return Ok(None);
+    }
+    change_file(&file, |counts| counts.remove(&name_key(name)))
 }
 
 /// `name`'s count, beside the sessions file `sessions`.
