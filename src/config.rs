@@ -157,6 +157,11 @@ pub struct WorkspaceConfig {
     /// they arrive. Behind a reverse proxy, every request comes from the
     /// proxy's address: raise this to the proxy's own connection limit.
     pub connections_per_address: usize,
+    /// Failed sign-ins in a row (wrong passwords and wrong codes) after
+    /// which a local account is locked until `casepress user unlock`
+    /// (NIST SP 800-63B: at most 100). A complete sign-in starts the
+    /// count again.
+    pub lock_after_failures: u32,
 }
 
 impl WorkspaceConfig {
@@ -181,6 +186,7 @@ impl Default for WorkspaceConfig {
             url: None,
             header_seconds: 10,
             connections_per_address: 32,
+            lock_after_failures: 100,
         }
     }
 }
@@ -545,7 +551,7 @@ impl Default for PermissionsConfig {
 impl PermissionsConfig {
     /// As store modes.
     pub fn modes(&self) -> Modes {
-        Modes { file: self.file_mode, dir: self.dir_mode }
+        Modes { file: self.file_mode, dir: self.dir_mode, tighten: true }
     }
 }
 

@@ -311,3 +311,83 @@ fn the_sign_on_proxy_must_say_a_second_factor_was_used_when_the_policy_asks() {
     assert!(audit.contains("single sign-on without a second factor"));
     assert!(audit.contains("single sign-on (pwd mfa)"), "{audit}");
 }
+
+#[test]
+fn failed_sign_ins_in_a_row_lock_the_account_across_a_restart_until_it_is_unlocked() {
+    // The limit lowered from 100 to 3, so that the throttle (10 a minute)
+    // does not make the test wait; the unit test counts to 100.
+    let lower = |c: &mut casepress::config::Config| c.workspace.lock_after_failures = 3;
+    let mut site = site_with(lower);
+    let config = write_config(&site);
+    let sessions = site.dir.path().join("out/workspace/sessions.json");
+    let failures = |site: &Site| {
+        casepress::workspace::lockout::count(
+            &site.dir.path().join("out/workspace/sessions.json"),
+            "Priya Natarajan",
+        )
+        .unwrap()
+        .map(|c| c.failures)
+    };
+    let mut http = Http::new(&site);
+    assert_eq!(http.password("Priya Natarajan", "not her password at all").status, 401);
+    // The right password is not a sign-in: a wrong code after it counts too.
+    assert_eq!(http.password("Priya Natarajan", PASSWORD).location.as_deref(), Some("/sign-in/code"));
+    assert_eq!(http.code("000000").status, 401);
+    assert_eq!(failures(&site), Some(2));
+    // A complete sign-in starts the count again.
+    assert_eq!(Http::new(&site).sign_in("Priya Natarajan", PASSWORD).location.as_deref(), Some("/cases"));
+    assert_eq!(failures(&site), None);
+
+    let mut http = Http::new(&site);
+    assert_eq!(http.password("Priya Natarajan", "not her password at all").status, 401);
+    http.password("Priya Natarajan", PASSWORD);
+    assert_eq!(http.code("000000").status, 401);
+    use std::os::unix::fs::PermissionsExt;
+    let file = sessions.with_file_name("sign-in-failures.json");
+    assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+    // The count survives a restart: the third failure, after it, locks.
+    site.restart_with(lower);
+    assert_eq!(failures(&site), Some(2));
+    let mut http = Http::new(&site);
+    let third = http.password("Priya Natarajan", "not her password at all");
+    assert_eq!(third.status, 403);
+    assert!(third.body.contains("This account is locked"), "{}", third.body);
+    assert!(third.body.contains("Ask your casepress administrator"));
+    // Now the right password fails, with the very same answer as a wrong one.
+    let right = http.password("priya natarajan", PASSWORD);
+    let wrong = http.password("Priya Natarajan", "another wrong one here");
+    assert_eq!((right.status, right.location.as_deref()), (403, None));
+    assert_eq!((right.body.as_str(), right.status), (wrong.body.as_str(), wrong.status));
+    assert!(!right.body.contains("not right"));
+    assert_eq!(http.get("/cases").location.as_deref(), Some("/sign-in"));
+    let audit = site.audit_text();
+    let locks: Vec<&str> = audit.lines().filter(|l| l.contains("\"what\":\"account-locked\"")).collect();
+    assert_eq!(locks.len(), 1, "{audit}");
+    assert!(locks[0].contains("\"outcome\":\"refused\"") && locks[0].contains("after 3 failed sign-ins"));
+    assert!(locks[0].contains("\"who\":\"Priya Natarajan\""));
+    assert_eq!(audit.matches("\"what\":\"sign-in-locked\",\"outcome\":\"refused\"").count(), 3, "{audit}");
+    assert!(!audit.contains("not her password"), "no password in the audit log");
+
+    // An administrator unlocks it; the running server sees it at once.
+    let out = casepress(&["user", "unlock", "priya natarajan", "--config", config.to_str().unwrap()], "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("Priya Natarajan's account is unlocked (3 failed sign-ins in a row"), "{said}");
+    assert_eq!(Http::new(&site).sign_in("Priya Natarajan", PASSWORD).location.as_deref(), Some("/cases"));
+    assert_eq!(failures(&site), None);
+
+    // Locked again, a new password opens it too.
+    let mut http = Http::new(&site);
+    for _ in 0..3 {
+        http.password("Priya Natarajan", "not her password at all");
+    }
+    assert_eq!(http.password("Priya Natarajan", PASSWORD).status, 403);
+    let new = "lantern quietly crossing harbour";
+    let out = casepress(
+        &["user", "add", "Priya Natarajan", "--password-stdin", "--config", config.to_str().unwrap()],
+        &format!("{new}\n"),
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("it is open again"));
+    assert_eq!(Http::new(&site).sign_in("Priya Natarajan", new).location.as_deref(), Some("/cases"));
+}

@@ -1131,3 +1131,38 @@ fn a_resubmission_shows_what_changed_since_the_version_returned() {
     assert_eq!(refused.status, 403);
     assert!(!refused.body.contains("accepts what he did"));
 }
+
+/// Review L11: a manager from another team who returns a document they
+/// were asked to gatekeep is no longer its reviewer; the page after the
+/// step is their cases with what they did, not a refusal.
+#[test]
+fn a_manager_who_returns_a_document_lands_on_their_cases_not_a_refusal() {
+    let site = site();
+    let mut priya = Http::new(&site);
+    priya.sign_in("Priya Natarajan", PASSWORD);
+    let csrf = priya.get("/cases/NYJS-2026-0117/psr").hidden("_csrf");
+    let form = [("_csrf", csrf.as_str()), ("to", "Ruth Okafor")];
+    assert_eq!(priya.post("/cases/NYJS-2026-0117/psr/submit", &form, &[]).status, 303);
+    let mut ruth = Http::new(&site);
+    ruth.sign_in("Ruth Okafor", PASSWORD);
+    assert_eq!(ruth.get("/cases/NYJS-2026-0117/psr").status, 200, "submitted to her");
+    let csrf = ruth.get("/cases").hidden("_csrf");
+    let form = [("_csrf", csrf.as_str()), ("decision", "return"), ("comment.general", "Say more")];
+    let reply = ruth.post("/cases/NYJS-2026-0117/psr/review", &form, &[]);
+    assert_eq!((reply.status, reply.location.as_deref()), (303, Some("/cases")));
+    let page = ruth.get("/cases");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Pre-Sentence Report returned with your comments."), "{}", page.body);
+    // The rule itself is unchanged: the returned document is not hers to see.
+    assert_eq!(ruth.get("/cases/NYJS-2026-0117/psr").status, 403);
+    // Her own team's manager, returning, goes back to the document as before.
+    let csrf = priya.get("/cases").hidden("_csrf");
+    let form = [("_csrf", csrf.as_str()), ("to", "Declan Hughes")];
+    assert_eq!(priya.post("/cases/NYJS-2026-0117/psr/submit", &form, &[]).status, 303);
+    let mut declan = Http::new(&site);
+    declan.sign_in("Declan Hughes", PASSWORD);
+    let csrf = declan.get("/cases").hidden("_csrf");
+    let form = [("_csrf", csrf.as_str()), ("decision", "return"), ("comment.general", "Say more")];
+    let reply = declan.post("/cases/NYJS-2026-0117/psr/review", &form, &[]);
+    assert_eq!(reply.location.as_deref(), Some("/cases/NYJS-2026-0117/psr"));
+}

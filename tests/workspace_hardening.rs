@@ -233,6 +233,82 @@ fn audit_verify_names_a_changed_removed_or_reordered_line_and_exits_1() {
     assert!(code == 0 && said.contains("the chain holds"), "{said}");
 }
 
+/// `casepress audit verify --out OUT` with `args`: exit code and stdout.
+fn audit_verify(out: &std::path::Path, args: &[&str]) -> (i32, String) {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_casepress"))
+        .args(["audit", "verify", "--out"])
+        .arg(out)
+        .args(args)
+        .current_dir(out)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+    (o.status.code().unwrap(), said)
+}
+
+#[test]
+fn audit_verify_after_the_first_month_is_archived_starts_after_the_hash_recorded_for_it() {
+    use casepress::workspace::audit::{AuditEntry, GENESIS};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let audit_dir = out.join("audit");
+    std::fs::create_dir_all(&audit_dir).unwrap();
+    // October and November, chained as the workspace writes them.
+    let mut prev = GENESIS.to_owned();
+    for (month, days) in [("2026-10", ["30", "31"]), ("2026-11", ["02", "03"])] {
+        let mut text = String::new();
+        for day in days {
+            let entry = AuditEntry {
+                at: format!("{month}-{day}T09:00:00.000Z"),
+                who: "Priya Natarajan".into(),
+                what: "read".into(),
+                outcome: Some("done".into()),
+                case: Some("NYJS-2026-0117".into()),
+                detail: String::new(),
+                prev: Some(prev.clone()),
+            };
+            let line = serde_json::to_string(&entry).unwrap();
+            prev = casepress::store::sha256_hex(line.as_bytes());
+            text += &format!("{line}\n");
+        }
+        std::fs::write(audit_dir.join(format!("audit-{month}.jsonl")), text).unwrap();
+    }
+    // Before archiving October: the hash of its last line, as printed.
+    let (code, said) = audit_verify(&out, &[]);
+    assert!(code == 0 && said.contains("the chain holds"), "{said}");
+    let october = said
+        .lines()
+        .find_map(|l| l.strip_prefix("audit-2026-10.jsonl: 2 lines, last line's hash "))
+        .unwrap_or_else(|| panic!("{said}"))
+        .to_owned();
+    assert_eq!(october.len(), 64);
+    std::fs::remove_file(audit_dir.join("audit-2026-10.jsonl")).unwrap();
+    // Strict by default: November's first line does not follow the start;
+    // the command says what it follows, and accepts it only when told.
+    let (code, said) = audit_verify(&out, &[]);
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains("audit-2026-11.jsonl:1: does not follow the start of the log"), "{said}");
+    assert!(said.contains(&format!("run again with --after {october}")), "{said}");
+    let (code, said) = audit_verify(&out, &["--after", &october]);
+    assert_eq!(code, 0, "{said}");
+    assert!(said.contains("the chain holds") && said.contains(&format!("started after {october}")), "{said}");
+    assert!(said.contains(&format!("last line's hash: {prev}")), "{said}");
+    // Another hash (November's first line not what followed October): broken.
+    let (code, said) = audit_verify(&out, &["--after", &"ab".repeat(32)]);
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains("audit-2026-11.jsonl:1: does not follow the hash given to start after"), "{said}");
+    // A line of November changed: still found, after the anchor.
+    let november = audit_dir.join("audit-2026-11.jsonl");
+    let text = std::fs::read_to_string(&november).unwrap();
+    std::fs::write(&november, text.replacen("NYJS-2026-0117", "NYJS-2026-0118", 1)).unwrap();
+    let (code, said) = audit_verify(&out, &["--after", &october]);
+    assert!(code == 1 && said.contains("audit-2026-11.jsonl:2: does not follow line 1"), "{said}");
+    // Not a hash at all: the command cannot run.
+    let (code, said) = audit_verify(&out, &["--after", "october"]);
+    assert_eq!(code, 2, "{said}");
+    assert!(said.contains("`october` is not a line's hash: expected 64 hexadecimal characters"), "{said}");
+}
+
 #[test]
 fn a_step_on_a_hostile_case_id_is_refused_before_any_redirect() {
     let site = common::web::site();
@@ -338,4 +414,104 @@ fn the_statements_desk_works_before_the_inbox_exists_and_no_page_names_a_server_
     for path in ["/cases/NYJS-2026-0117/psr", "/cases/NYJS-2026-0117/psr/edit/offence"] {
         assert!(!priya.get(path).body.contains(&root), "{path}");
     }
+}
+
+/// Review L10: the folders casepress writes into but does not own keep
+/// their modes (a case system's export or a batch running as another user
+/// may need them); a folder of its own output is still tightened.
+#[test]
+fn the_cases_folder_and_the_configs_folder_keep_their_modes() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = common::web::site();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let set = |p: &std::path::Path, m: u32| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap()
+    };
+    let (top, cases, out) =
+        (site.dir.path().to_owned(), site.dir.path().join("cases"), site.dir.path().join("out"));
+    set(&cases, 0o750);
+    set(&top, 0o755);
+    set(&out, 0o755);
+    // The first save from the workspace.
+    let mut priya = Http::new(&site);
+    priya.sign_in("Priya Natarajan", PASSWORD);
+    let page = priya.get(OFFENCE);
+    let mut form =
+        vec![("_csrf".to_owned(), page.hidden("_csrf")), ("_version".to_owned(), page.hidden("_version"))];
+    if page.body.contains("name=\"_base\" value=\"") {
+        form.push(("_base".to_owned(), unescape(&page.hidden("_base"))));
+    }
+    form.push((SERIOUSNESS.to_owned(), "Saved into a shared cases folder".to_owned()));
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(priya.post(OFFENCE, &pairs, &[]).status, 303);
+    assert!(
+        std::fs::read_to_string(site.case_file("yro-custody-possible.json"))
+            .unwrap()
+            .contains("shared cases folder")
+    );
+    assert_eq!(mode(&cases), 0o750, "the cases folder keeps its mode");
+    // `user add` writes the accounts file beside the config.
+    let config = top.join("casepress.toml");
+    std::fs::write(&config, toml::to_string(&common::web::site_config(&top)).unwrap()).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_casepress"))
+        .args(["user", "add", "Sarah Bennett", "--password-stdin", "--config"])
+        .arg(&config)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"quiet harbour lantern morning\n").unwrap();
+    let done = child.wait_with_output().unwrap();
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    assert_eq!(mode(&top), 0o755, "the config's folder keeps its mode");
+    assert_eq!(mode(&top.join("users.toml")), 0o600, "the accounts file is still the owner's only");
+    // The output folder is casepress's own: a folder it writes into there
+    // is tightened, as decision 0066 says.
+    assert_eq!(mode(&out.join("workspace")), 0o700);
+    set(&out.join("workspace"), 0o755);
+    casepress::workspace::sessions::sign_out_everywhere(
+        &out.join("workspace/sessions.json"),
+        "Sarah Bennett",
+    )
+    .unwrap();
+    assert_eq!(mode(&out.join("workspace")), 0o700);
+}
+
+/// Review L8: a post of more rows than a case may hold (9,000 plan targets
+/// in 360 KiB) is refused with a short page before it is read, merged or
+/// shown again; it made a 12.9 MiB page.
+#[test]
+fn a_form_of_thousands_of_rows_is_refused_with_a_short_page() {
+    let site = common::web::site();
+    let mut priya = Http::new(&site);
+    priya.sign_in("Priya Natarajan", PASSWORD);
+    let plan = "/cases/NYJS-2026-0117/intervention-plan/edit/plan";
+    let page = priya.get(plan);
+    assert_eq!(page.status, 200);
+    let file = site.case_file("yro-custody-possible.json");
+    let before = std::fs::read(&file).unwrap();
+    let mut form =
+        vec![("_csrf".to_owned(), page.hidden("_csrf")), ("_version".to_owned(), page.hidden("_version"))];
+    for i in 0..9000 {
+        form.push((format!("intervention_plan.targets[{i}].by_when"), "x".to_owned()));
+    }
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let started = Instant::now();
+    let reply = priya.post(plan, &pairs, &[]);
+    assert_eq!(reply.status, 422);
+    assert!(reply.body.contains("A table holds at most 500 rows; this form sent 9,000."), "{}", reply.body);
+    assert!(reply.body.len() < 50_000, "a short page, not {} bytes", reply.body.len());
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    assert_eq!(std::fs::read(&file).unwrap(), before, "nothing saved");
+    assert_eq!(outcomes(&site, "write", JAY), ["invalid"]);
+    // At the limit, the form is read as before: a bad date is named, not refused wholesale.
+    let page = priya.get(plan);
+    let mut form =
+        vec![("_csrf".to_owned(), page.hidden("_csrf")), ("_version".to_owned(), page.hidden("_version"))];
+    form.push(("intervention_plan.targets[0].by_when".to_owned(), "x".to_owned()));
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let reply = priya.post(plan, &pairs, &[]);
+    assert_eq!(reply.status, 422);
+    assert!(!reply.body.contains("Too many rows"));
 }

@@ -115,7 +115,9 @@ impl CaseFile {
         let dir = self.file.parent().unwrap_or(Path::new("."));
         let name = self.file.file_name().and_then(|n| n.to_str()).ok_or("case file name is not UTF-8")?;
         store::sweep_temp_files_of(dir, name);
-        store::replace(dir, name, bytes, Modes { file: mode, dir: 0o700 })
+        // The cases folder is the service's (a case system's export may
+        // write it too): its mode is kept.
+        store::replace(dir, name, bytes, Modes { file: mode, dir: 0o700, tighten: false })
             .map(|_| ())
             .map_err(|e| e.to_string())
     }

@@ -171,7 +171,8 @@ pub fn new(a: NewArgs) -> Result<ExitCode> {
 pub fn schema(out: Option<PathBuf>) -> Result<ExitCode> {
     match out {
         Some(file) => {
-            skeleton::write_schema(&file, casepress::store::Modes::default()).map_err(|e| anyhow!(e))?;
+            skeleton::write_schema(&file, casepress::store::Modes::default().in_place())
+                .map_err(|e| anyhow!(e))?;
             println!("{}", printable(&file.display().to_string()));
         }
         None => println!("{}", serde_json::to_string_pretty(&casepress::case::json_schema())?),

@@ -54,6 +54,17 @@ pub enum UserAction {
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
     },
+    /// Open an account locked after too many failed sign-ins in a row
+    /// (`[workspace] lock_after_failures`): its count starts again. A
+    /// running workspace sees it at the next sign-in.
+    Unlock {
+        /// Their name, as the staff directory has it.
+        name: String,
+        /// Config file (default: CASEPRESS_CONFIG, else casepress.toml here or in
+        /// the nearest folder above).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
     /// Forget a person's authenticator app and recovery codes (a lost
     /// phone): they set up a new one at their next sign-in. Ends their
     /// sessions too.
@@ -82,6 +93,7 @@ pub fn user(action: UserAction) -> Result<ExitCode> {
         }
         UserAction::SignOut { name, config } => return sign_out(&name, config, false),
         UserAction::ResetSecondFactor { name, config } => return sign_out(&name, config, true),
+        UserAction::Unlock { name, config } => return unlock(&name, config),
     };
     let config = settings::load_config(config.as_deref(), true)?;
     let Some(member) = config.staff.iter().find(|m| casepress::staff::same_name(&m.name, &name)) else {
@@ -137,6 +149,14 @@ pub fn user(action: UserAction) -> Result<ExitCode> {
     })
     .map_err(|e| anyhow!(e))?;
     println!("{}: account for {} saved", path.display(), member.name);
+    // A new password ends any guessing of the old one: the account opens.
+    let sessions = casepress::store::Layout::new(config.paths.output.clone()).sessions();
+    if workspace::lockout::unlock(&sessions, &member.name)
+        .map_err(|e| anyhow!(e))?
+        .is_some_and(|c| c.locked.is_some())
+    {
+        println!("{}'s account was locked after failed sign-ins: it is open again", member.name);
+    }
     if let Some(codes) = codes {
         println!(
             "\nRecovery codes for {} (each works once; shown only now, kept only as hashes):",
@@ -168,6 +188,18 @@ fn sign_out(name: &str, config: Option<PathBuf>, reset: bool) -> Result<ExitCode
             bail!("{} has no account in {}", member.name, path.display());
         }
         println!("{}: {}'s authenticator app and recovery codes forgotten", path.display(), member.name);
+        // Not unlocked here: whoever locked it by guessing codes may know
+        // the password, and would now enrol an app of their own.
+        let sessions = casepress::store::Layout::new(config.paths.output.clone()).sessions();
+        if workspace::lockout::count(&sessions, &member.name)
+            .map_err(|e| anyhow!(e))?
+            .is_some_and(|c| c.locked.is_some())
+        {
+            println!(
+                "{}'s account is still locked: give them a new password (`casepress user add`), which opens it",
+                member.name
+            );
+        }
     }
     let sessions = casepress::store::Layout::new(config.paths.output.clone()).sessions();
     workspace::sessions::sign_out_everywhere(&sessions, &member.name).map_err(|e| anyhow!(e))?;
@@ -175,5 +207,28 @@ fn sign_out(name: &str, config: Option<PathBuf>, reset: bool) -> Result<ExitCode
         "{} is signed out everywhere (a running workspace ends their sessions at their next request)",
         member.name
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `user unlock`: forgets the person's failed sign-ins in a row.
+fn unlock(name: &str, config: Option<PathBuf>) -> Result<ExitCode> {
+    let config = settings::load_config(config.as_deref(), true)?;
+    let Some(member) = config.staff.iter().find(|m| casepress::staff::same_name(&m.name, name)) else {
+        bail!("{name} is not in the staff directory ([[staff]] in the config)");
+    };
+    let sessions = casepress::store::Layout::new(config.paths.output.clone()).sessions();
+    match workspace::lockout::unlock(&sessions, &member.name).map_err(|e| anyhow!(e))? {
+        Some(c) if c.locked.is_some() => println!(
+            "{}'s account is unlocked ({} failed sign-ins in a row, locked {})",
+            member.name,
+            c.failures,
+            c.locked.unwrap_or_default()
+        ),
+        Some(c) => println!(
+            "{}'s account was not locked; its {} failed sign-ins in a row are forgotten",
+            member.name, c.failures
+        ),
+        None => println!("{}'s account was not locked", member.name),
+    }
     Ok(ExitCode::SUCCESS)
 }

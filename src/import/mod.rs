@@ -145,7 +145,8 @@ pub fn import(service: &Service, opts: &ImportOptions) -> Result<ImportReport, S
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => BTreeMap::new(),
         Err(e) => return Err(format!("{}: {e}", bases_path.display())),
     };
-    store::ensure_dir(&opts.out, modes).map_err(|e| e.to_string())?;
+    // The cases folder is the service's: made if missing, its mode kept.
+    store::ensure_dir(&opts.out, modes.in_place()).map_err(|e| e.to_string())?;
     let existing = existing_cases(&opts.out)?;
     let case_shape = Shape::of_case();
     let done: Vec<(CaseImport, Option<BTreeMap<String, Value>>)> = facts
@@ -390,7 +391,7 @@ fn create(
     bytes.push(b'\n');
     check(facts, &bytes, file)?;
     let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    store::publish_as_unsynced(out, name, &bytes, modes).map_err(|e| e.to_string())?;
+    store::publish_as_unsynced(out, name, &bytes, modes.in_place()).map_err(|e| e.to_string())?;
     let base =
         facts.values.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect();
     Ok((Outcome::Created, merge::Merged { base, ..Default::default() }))

@@ -110,8 +110,9 @@ pub fn write_new_case(
             files.join(", ")
         ));
     }
-    let published = store::publish_as(dir, &name, &bytes, modes).map_err(|e| e.to_string())?;
-    write_schema(&dir.join(SCHEMA_FILE), modes)?;
+    // The cases folder is the service's: made if missing, its mode kept.
+    let published = store::publish_as(dir, &name, &bytes, modes.in_place()).map_err(|e| e.to_string())?;
+    write_schema(&dir.join(SCHEMA_FILE), modes.in_place())?;
     Ok(published.path().to_owned())
 }
 

@@ -34,11 +34,27 @@ pub struct Modes {
     pub file: u32,
     /// Mode of folders (default 0700).
     pub dir: u32,
+    /// Whether an existing folder is tightened to `dir`: true for the
+    /// output folder's, which casepress owns; false for folders it writes
+    /// into but others set up (the cases folders, the config's folder),
+    /// whose modes are theirs (decision 0218).
+    pub tighten: bool,
+}
+
+impl Modes {
+    /// Owner-only files and folders, tightening existing folders.
+    pub const OWNER_ONLY: Modes = Modes { file: 0o600, dir: 0o700, tighten: true };
+
+    /// These modes for a folder casepress does not own: a folder it makes
+    /// gets `dir`, an existing one keeps its mode.
+    pub fn in_place(self) -> Modes {
+        Modes { tighten: false, ..self }
+    }
 }
 
 impl Default for Modes {
     fn default() -> Self {
-        Self { file: 0o600, dir: 0o700 }
+        Self::OWNER_ONLY
     }
 }
 
@@ -74,7 +90,7 @@ pub fn hex(bytes: &[u8]) -> String {
 ///
 /// The folder itself must be a real folder, not a symbolic link (a link
 /// planted in the output would send children's records elsewhere), and an
-/// existing folder is tightened to `modes.dir`.
+/// existing folder is tightened to `modes.dir` when `modes.tighten`.
 pub fn ensure_dir(dir: &Path, modes: Modes) -> Result<(), StoreError> {
     DirBuilder::new().recursive(true).mode(modes.dir).create(dir).map_err(at(dir))?;
     let meta = fs::symlink_metadata(dir).map_err(at(dir))?;
@@ -82,7 +98,7 @@ pub fn ensure_dir(dir: &Path, modes: Modes) -> Result<(), StoreError> {
         let e = io::Error::other("is a symbolic link: casepress writes only into real folders");
         return Err(at(dir)(e));
     }
-    if meta.permissions().mode() & 0o777 != modes.dir {
+    if modes.tighten && meta.permissions().mode() & 0o777 != modes.dir {
         fs::set_permissions(dir, fs::Permissions::from_mode(modes.dir)).map_err(at(dir))?;
     }
     Ok(())

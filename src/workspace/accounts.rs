@@ -131,7 +131,8 @@ impl Accounts {
         let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let name = path.file_name().and_then(|n| n.to_str()).ok_or("the accounts file needs a name")?;
         let header = "# casepress workspace accounts: Argon2id hashes. Change with `casepress user add`.\n";
-        store::replace(dir, name, format!("{header}{text}").as_bytes(), Modes { file: 0o600, dir: 0o700 })
+        // The config's folder is the administrator's: its mode is kept.
+        store::replace(dir, name, format!("{header}{text}").as_bytes(), Modes::OWNER_ONLY.in_place())
             .map(|_| ())
             .map_err(|e| e.to_string())
     }
@@ -143,8 +144,8 @@ impl Accounts {
 pub fn update<T>(path: &Path, change: impl FnOnce(&mut Accounts) -> Result<T, String>) -> Result<T, String> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).ok_or("the accounts file needs a name")?;
-    let _lock = store::lock_path(&dir.join(format!(".{name}.lock")), Modes { file: 0o600, dir: 0o700 })
-        .map_err(|e| e.to_string())?;
+    let _lock =
+        store::lock_path(&dir.join(format!(".{name}.lock")), Modes::OWNER_ONLY).map_err(|e| e.to_string())?;
     let mut accounts = Accounts::load(path)?;
     let out = change(&mut accounts)?;
     accounts.save(path)?;

@@ -335,6 +335,13 @@ pub struct Verified {
     pub last: String,
     /// Every break found, in order.
     pub problems: Vec<Break>,
+    /// Each file's lines and the hash of its last line: what to record
+    /// before the file is archived, to start a later check after it.
+    pub ends: Vec<(PathBuf, usize, String)>,
+    /// The `prev` of the first chained line, as it is written there.
+    pub first_prev: Option<String>,
+    /// Where the check started: the hash given to start after, if any.
+    pub after: Option<String>,
 }
 
 /// A place where the chain is broken.
@@ -353,8 +360,28 @@ pub struct Break {
 /// breaks the link of the line after it; a removed one, the link of the line
 /// that followed it; a reordered pair, the first of them.
 pub fn verify(dir: &Path) -> Result<Verified, String> {
+    verify_after(dir, None)
+}
+
+/// [`verify`], but the first line left must follow `after`: the hash of the
+/// last line of the months archived and removed, as recorded before they
+/// were (none: from the start of the log, the strict default).
+pub fn verify_after(dir: &Path, after: Option<&str>) -> Result<Verified, String> {
     let mut verified = Verified::default();
-    let mut expected = genesis(dir)?;
+    let mut expected = match after {
+        Some(hash) => {
+            let hash = hash.trim().to_ascii_lowercase();
+            if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(format!(
+                    "`{}` is not a line's hash: expected 64 hexadecimal characters, as `audit verify` prints them",
+                    hash
+                ));
+            }
+            verified.after = Some(hash.clone());
+            hash
+        }
+        None => genesis(dir)?,
+    };
     if let Some(bytes) = read_bytes(&dir.join(LEGACY))? {
         verified.before_chain = lines(&bytes).count();
     }
@@ -371,11 +398,15 @@ pub fn verify(dir: &Path) -> Result<Verified, String> {
                 Some((f, l)) => {
                     format!("line {l} of {}", f.file_name().and_then(|n| n.to_str()).unwrap_or(""))
                 }
+                None if after.is_some() => "the hash given to start after".to_owned(),
                 None => "the start of the log".to_owned(),
             };
             match serde_json::from_slice::<AuditEntry>(line) {
                 Err(_) => problem("not an audit entry (changed, or a torn write)".into()),
                 Ok(entry) => {
+                    if previous.is_none() {
+                        verified.first_prev = entry.prev.clone();
+                    }
                     match entry.prev.as_deref() {
                         None => problem("carries no hash of the line before: changed, or put in".into()),
                         Some(prev) if prev != expected => problem(format!(
@@ -390,6 +421,10 @@ pub fn verify(dir: &Path) -> Result<Verified, String> {
             }
             expected = store::sha256_hex(line);
             previous = Some((file.clone(), n));
+        }
+        let count = lines(&bytes).count();
+        if count > 0 {
+            verified.ends.push((file.clone(), count, expected.clone()));
         }
         verified.files.push(file);
     }
@@ -520,11 +555,17 @@ mod tests {
         assert_eq!(entries[2].prev.as_deref(), Some(prev.as_str()));
         let v = verify(&audit_dir).unwrap();
         assert_eq!((v.files.len(), v.lines, v.problems.len()), (2, 3, 0), "{:?}", v.problems);
-        // Without November, December's first line is found out of place.
+        assert_eq!(v.ends[0], (november_file.clone(), 2, prev.clone()), "November's last hash, to record");
+        // Without November, December's first line is found out of place,
+        // unless the check starts after November's last hash.
         std::fs::remove_file(&november_file).unwrap();
         let v = verify(&audit_dir).unwrap();
         assert_eq!(v.problems.len(), 1);
         assert_eq!(v.problems[0].line, 1);
+        assert_eq!(v.first_prev.as_deref(), Some(prev.as_str()));
+        let v = verify_after(&audit_dir, Some(&prev.to_uppercase())).unwrap();
+        assert_eq!((v.lines, v.problems.len()), (1, 0), "{:?}", v.problems);
+        assert!(verify_after(&audit_dir, Some("not a hash")).is_err());
     }
 
     #[test]

@@ -89,6 +89,27 @@ pub fn from_form(section: &Section, pairs: &[(String, String)]) -> Values {
     drop_blank_rows(section, out)
 }
 
+/// The most rows any table of `section` has among `names` (form names or
+/// value names, `path[i].column`): checked before a form is read, so that a
+/// post of thousands of rows is refused before it is merged or shown.
+pub fn most_rows<'a>(section: &Section, names: impl Iterator<Item = &'a str>) -> usize {
+    let tables: Vec<String> = section
+        .fields
+        .iter()
+        .filter(|f| matches!(f.input, Input::Rows(_)))
+        .map(|f| format!("{}[", f.path))
+        .collect();
+    let mut rows: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); tables.len()];
+    for name in names {
+        for (prefix, seen) in tables.iter().zip(rows.iter_mut()) {
+            if let Some(i) = name.strip_prefix(prefix.as_str()).and_then(|r| r.split(']').next()) {
+                seen.insert(i);
+            }
+        }
+    }
+    rows.iter().map(BTreeSet::len).max().unwrap_or(0)
+}
+
 /// The merge base the page holds (`_base`, the section's values as the
 /// page last knew them to be saved, as JSON), as the form means it; `None`
 /// when the form carries none (a page from before bases were kept there).

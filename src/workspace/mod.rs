@@ -15,6 +15,7 @@ pub mod changes;
 pub mod edit;
 pub mod forms;
 mod listen;
+pub mod lockout;
 mod pages;
 pub mod passwords;
 pub mod preview;
@@ -61,6 +62,7 @@ pub struct Workspace {
     press: Press,
     sessions: sessions::Sessions,
     throttle: sessions::Throttle,
+    lockout: lockout::Lockout,
     used: second_factor::Used,
     audit: Audit,
     views: minijinja::Environment<'static>,
@@ -96,9 +98,14 @@ impl Workspace {
         let press = Press::new(config).map_err(|e| e.to_string())?;
         let audit = Audit::new(press.layout().audit(), press.modes(), press.config().audit.syslog.clone())?;
         let sessions = sessions::Sessions::kept_in(press.layout().sessions(), idle, absolute)?;
+        let lockout = lockout::Lockout::beside(
+            &press.layout().sessions(),
+            press.config().workspace.lock_after_failures,
+        );
         Ok(Self {
             sessions,
             throttle: sessions::Throttle::new(10, Duration::from_secs(60)),
+            lockout,
             used: second_factor::Used::default(),
             audit,
             views: views::environment(),

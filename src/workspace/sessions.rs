@@ -191,7 +191,7 @@ impl Sessions {
             return;
         };
         let written = serde_json::to_vec(live).map_err(|e| e.to_string()).and_then(|bytes| {
-            store::replace(dir, name, &bytes, Modes { file: 0o600, dir: 0o700 }).map_err(|e| e.to_string())
+            store::replace(dir, name, &bytes, Modes::OWNER_ONLY).map_err(|e| e.to_string())
         });
         if let Err(e) = written {
             tracing::error!("the sessions could not be kept: {e}");
@@ -296,7 +296,7 @@ fn read_signed_out(file: &std::path::Path) -> Result<HashMap<String, u64>, Strin
 /// writer at a time (a lock file beside it).
 pub fn sign_out_everywhere(sessions: &std::path::Path, name: &str) -> Result<(), String> {
     let dir = sessions.parent().ok_or("the sessions file needs a folder")?;
-    let modes = Modes { file: 0o600, dir: 0o700 };
+    let modes = Modes::OWNER_ONLY;
     store::ensure_dir(dir, modes).map_err(|e| e.to_string())?;
     let _lock = store::lock_path(&dir.join(".signed-out.lock"), modes).map_err(|e| e.to_string())?;
     let file = dir.join(SIGNED_OUT);

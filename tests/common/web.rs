@@ -166,9 +166,15 @@ impl Site {
     /// Stops the server and starts another over the same folder (the
     /// sample config): what a restart keeps, it kept on disk.
     pub fn restart(&mut self) {
+        self.restart_with(|_| {});
+    }
+
+    /// [`Site::restart`] with the config changed by `tune`.
+    pub fn restart_with(&mut self, tune: impl FnOnce(&mut Config)) {
         let options =
             Options { listen: Some("127.0.0.1:0".into()), now: Some(sample_now()), ..Default::default() };
-        let config = site_config(self.dir.path());
+        let mut config = site_config(self.dir.path());
+        tune(&mut config);
         let old = std::mem::replace(&mut self.running, workspace::start(config, options).unwrap());
         drop(old);
     }

@@ -349,13 +349,33 @@ pub async fn save(
                 "You can read and review this document, not edit it.",
             );
         }
+        // More rows than a case may hold can never be saved: refused before
+        // the form is read, merged or shown again (review L8: 9,000 posted
+        // rows made a 12.9 MiB page).
+        let most = ws.press.config().limits.max_array_items;
+        let sent = edit::most_rows(section, form.iter().map(|(k, _)| k.as_str()));
+        // The base is what the page knows to be saved: carried by the page
+        // itself, so a restart of the server loses no merge base.
+        let page_base = edit::base_from_form(section, &form);
+        let in_base =
+            page_base.as_ref().map_or(0, |b| edit::most_rows(section, b.keys().map(String::as_str)));
+        if sent.max(in_base) > most {
+            let _ = record(Outcome::Invalid);
+            return refusal(
+                ws,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Too many rows",
+                &format!(
+                    "A table holds at most {} rows; this form sent {}. Nothing was saved.",
+                    edit::thousands(most),
+                    edit::thousands(sent.max(in_base))
+                ),
+            );
+        }
         let posted = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
         let based_on = posted("_version").unwrap_or("").to_owned();
         let then = posted("_then").and_then(|s| forms::section(kind, s)).map(|s| s.slug);
         let mut yours = edit::from_form(section, &form);
-        // The base is what the page knows to be saved: carried by the page
-        // itself, so a restart of the server loses no merge base.
-        let page_base = edit::base_from_form(section, &form);
         let base = match &page_base {
             Some(b) => b.clone(),
             None => ws

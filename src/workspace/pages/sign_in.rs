@@ -4,6 +4,7 @@
 
 #![allow(clippy::result_large_err)]
 
+use super::super::lockout::Failed;
 use super::super::sessions::Pending;
 use super::super::{accounts, second_factor};
 use super::*;
@@ -86,6 +87,54 @@ fn throttled(ws: &Workspace, who: &str, what: &str) -> Response {
     )
 }
 
+/// What the password check found.
+enum Checked {
+    /// Right: the person, and their app's secret if they have one.
+    Right(String, Option<String>),
+    /// Wrong, or no such account.
+    Wrong,
+    /// The account was locked already.
+    Locked(String),
+    /// This failure locked the account, after so many in a row.
+    LockedNow(String, u32),
+}
+
+/// The answer to any sign-in on a locked account, the right password
+/// included: locked, and whom to ask; nothing about what was typed.
+fn locked(ws: &Workspace, account: &str, step: &str) -> Response {
+    let _ = ws.audit.outcome(Outcome::Refused, account, "sign-in-locked", None, step);
+    refusal(
+        ws,
+        StatusCode::FORBIDDEN,
+        "Account locked",
+        "This account is locked after too many failed attempts to sign in. \
+         Ask your casepress administrator to unlock it.",
+    )
+}
+
+/// A failure that reached the limit: the lock is audited and logged.
+fn locked_now(ws: &Workspace, account: &str, failures: u32, step: &str) -> Response {
+    tracing::warn!(
+        "the account of {account} is locked after {failures} failed sign-ins in a row; \
+         `casepress user unlock` opens it"
+    );
+    let detail = format!("after {failures} failed sign-ins in a row ({step})");
+    let _ = ws.audit.outcome(Outcome::Refused, account, "account-locked", None, &detail);
+    locked(ws, account, step)
+}
+
+/// The accounts or the failure counts could not be read: nobody signs in
+/// (the cap is never lifted by a broken file); the log says why.
+fn cannot_check(ws: &Workspace, e: &str) -> Response {
+    tracing::error!("a sign-in could not be checked: {e}");
+    refusal(
+        ws,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Not available",
+        "Signing in is not available just now. Tell your casepress administrator.",
+    )
+}
+
 pub async fn sign_in(
     State(ws): Ws,
     headers: HeaderMap,
@@ -105,26 +154,48 @@ pub async fn sign_in(
     };
     let ws2 = ws.clone();
     let users = ws.press.config().workspace.users.clone();
-    let verified = tokio::task::spawn_blocking(move || {
-        let accounts = super::super::Accounts::load(&users).ok()?;
-        let found = accounts.verify(&name, &password)?;
-        let user = ws2.press.staff().spelled(found).map(str::to_owned)?;
-        Some((user, accounts.get(found).and_then(|a| a.totp.clone())))
+    let checked = tokio::task::spawn_blocking(move || {
+        let accounts = super::super::Accounts::load(&users)?;
+        // The account the name is of, if any: a locked one is refused
+        // before its password is checked, whatever the password.
+        let account = accounts.get(&name).map(|a| a.name.clone());
+        if let Some(account) = &account
+            && ws2.lockout.locked(account)?
+        {
+            return Ok(Checked::Locked(account.clone()));
+        }
+        let right = accounts.verify(&name, &password).and_then(|found| {
+            let user = ws2.press.staff().spelled(found).map(str::to_owned)?;
+            Some((user, accounts.get(found).and_then(|a| a.totp.clone())))
+        });
+        Ok(match right {
+            Some((user, secret)) => Checked::Right(user, secret),
+            None => match (ws2.lockout.failed(account.as_deref())?, account) {
+                (Failed::LockedNow(n), Some(account)) => Checked::LockedNow(account, n),
+                _ => Checked::Wrong,
+            },
+        })
     })
     .await
-    .ok()
-    .flatten();
-    let Some((user, secret)) = verified else {
-        let _ = ws.audit.record("-", "sign-in-failed", None, "password");
-        return page_with(
-            &ws,
-            StatusCode::UNAUTHORIZED,
-            "sign_in.html",
-            context! {
-                csrf => session.csrf, name => field(&form, "name"),
-                error => "The name or the password is not right, or the name is not in the staff directory.",
-            },
-        );
+    .map_err(|e| e.to_string())
+    .and_then(|r: Result<Checked, String>| r);
+    let (user, secret) = match checked {
+        Ok(Checked::Right(user, secret)) => (user, secret),
+        Ok(Checked::Wrong) => {
+            let _ = ws.audit.record("-", "sign-in-failed", None, "password");
+            return page_with(
+                &ws,
+                StatusCode::UNAUTHORIZED,
+                "sign_in.html",
+                context! {
+                    csrf => session.csrf, name => field(&form, "name"),
+                    error => "The name or the password is not right, or the name is not in the staff directory.",
+                },
+            );
+        }
+        Ok(Checked::LockedNow(account, n)) => return locked_now(&ws, &account, n, "password"),
+        Ok(Checked::Locked(account)) => return locked(&ws, &account, "password"),
+        Err(e) => return cannot_check(&ws, &e),
     };
     ws.throttle.succeeded(attempt);
     ws.sessions.end(&token);
@@ -161,6 +232,10 @@ fn start_signed_in(
 ) -> Result<(String, super::super::sessions::Session), Response> {
     if ws.audit.record(&user, "signed-in", None, how).is_err() {
         return Err(audit_failed(ws));
+    }
+    // A complete sign-in: the count of failures in a row starts again.
+    if let Err(e) = ws.lockout.succeeded(&user) {
+        tracing::error!("a sign-in's count of failures could not be cleared: {e}");
     }
     Ok(ws.sessions.start(Some(user)))
 }
@@ -218,6 +293,14 @@ pub async fn code(
     let Some(attempt) = ws.throttle.attempt(&keys) else {
         return throttled(&ws, &p.user, "second factor");
     };
+    match ws.lockout.locked(&p.user) {
+        Ok(false) => {}
+        Ok(true) => {
+            ws.sessions.end(&token);
+            return locked(&ws, &p.user, "second factor");
+        }
+        Err(e) => return cannot_check(&ws, &e),
+    }
     let typed = field(&form, "code");
     let users = ws.press.config().workspace.users.clone();
     let user = p.user.clone();
@@ -240,6 +323,14 @@ pub async fn code(
     .flatten();
     let Some(how) = how else {
         let _ = ws.audit.record(&p.user, "sign-in-failed", None, "second factor");
+        match ws.lockout.failed(Some(&p.user)) {
+            Ok(Failed::LockedNow(n)) => {
+                ws.sessions.end(&token);
+                return locked_now(&ws, &p.user, n, "second factor");
+            }
+            Ok(Failed::Counted(_)) => {}
+            Err(e) => return cannot_check(&ws, &e),
+        }
         return page_with(
             &ws,
             StatusCode::UNAUTHORIZED,
@@ -292,6 +383,14 @@ pub async fn enrol(
         Err(r) => return r,
     };
     let Some(secret) = p.enrol.clone() else { return Redirect::to("/sign-in/code").into_response() };
+    match ws.lockout.locked(&p.user) {
+        Ok(false) => {}
+        Ok(true) => {
+            ws.sessions.end(&token);
+            return locked(&ws, &p.user, "enrolment");
+        }
+        Err(e) => return cannot_check(&ws, &e),
+    }
     let keys = [format!("code:{}", crate::staff::name_key(&p.user)), format!("address:{}", peer.ip())];
     let Some(attempt) = ws.throttle.attempt(&keys) else {
         return throttled(&ws, &p.user, "enrolment");

@@ -218,7 +218,16 @@ pub(super) async fn step(
         match lifecycle::act(&ws.press, &opened.loaded.case, kind, &step, &v.user, ws.now()) {
             Ok(_) => match record(Outcome::Done, what) {
                 Ok(()) => {
-                    back(ws, &v, &case_id, kind, &format!("{} {}.", kind.title(), done_words(&step)), "ok")
+                    let message = format!("{} {}.", kind.title(), done_words(&step));
+                    // A step can end the person's reason to see the case: a
+                    // manager from another team who returns a document is no
+                    // longer its reviewer. Their cases, not a refusal, follow.
+                    let states = ws.states(&case_id);
+                    if ws.may_see(&v.user, &opened.loaded.case, &states).is_none() {
+                        ws.sessions.set_flash(&v.token, &message, "ok");
+                        return Redirect::to("/cases").into_response();
+                    }
+                    back(ws, &v, &case_id, kind, &message, "ok")
                 }
                 Err(page) => page,
             },
