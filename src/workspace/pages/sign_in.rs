@@ -77,7 +77,7 @@ fn field(form: &[(String, String)], k: &str) -> String {
 }
 
 fn throttled(ws: &Workspace, who: &str, what: &str) -> Response {
-    let _ = ws.audit.record(who, "sign-in-throttled", None, what);
+    let _ = ws.audit.record(who, Event::SignInThrottled, None, what);
     refusal(
         ws,
         StatusCode::TOO_MANY_REQUESTS,
@@ -115,7 +115,7 @@ pub async fn sign_in(
     .ok()
     .flatten();
     let Some((user, secret)) = verified else {
-        let _ = ws.audit.record("-", "sign-in-failed", None, "password");
+        let _ = ws.audit.record("-", Event::SignInFailed, None, "password");
         return page_with(
             &ws,
             StatusCode::UNAUTHORIZED,
@@ -159,7 +159,7 @@ fn start_signed_in(
     user: String,
     how: &str,
 ) -> Result<(String, super::super::sessions::Session), Response> {
-    if ws.audit.record(&user, "signed-in", None, how).is_err() {
+    if ws.audit.record(&user, Event::SignedIn, None, how).is_err() {
         return Err(audit_failed(ws));
     }
     Ok(ws.sessions.start(Some(user)))
@@ -239,7 +239,7 @@ pub async fn code(
     .ok()
     .flatten();
     let Some(how) = how else {
-        let _ = ws.audit.record(&p.user, "sign-in-failed", None, "second factor");
+        let _ = ws.audit.record(&p.user, Event::SignInFailed, None, "second factor");
         return page_with(
             &ws,
             StatusCode::UNAUTHORIZED,
@@ -299,7 +299,7 @@ pub async fn enrol(
     let right = second_factor::step_of(&secret, &field(&form, "code"), second_factor::now())
         .is_some_and(|step| ws.used.claim(&p.user, step));
     if !right {
-        let _ = ws.audit.record(&p.user, "enrol-failed", None, "code not right");
+        let _ = ws.audit.record(&p.user, Event::EnrolFailed, None, "code not right");
         return page_with(
             &ws,
             StatusCode::UNAUTHORIZED,
@@ -327,8 +327,12 @@ pub async fn enrol(
             );
         }
     };
-    let _ =
-        ws.audit.record(&p.user, "second-factor-enrolled", None, "authenticator app and 10 recovery codes");
+    let _ = ws.audit.record(
+        &p.user,
+        Event::SecondFactorEnrolled,
+        None,
+        "authenticator app and 10 recovery codes",
+    );
     ws.sessions.end(&token);
     let (token, s) =
         match start_signed_in(&ws, p.user.clone(), "local account and an authenticator code (enrolled)") {
@@ -355,7 +359,7 @@ pub async fn sign_out(
         return csrf_refused(&ws, &v);
     }
     ws.sessions.end(&v.token);
-    let _ = ws.audit.record(&v.user, "signed-out", None, "");
+    let _ = ws.audit.record(&v.user, Event::SignedOut, None, "");
     with_cookie(Redirect::to("/sign-in").into_response(), Some(http::cleared_cookie(&ws, &headers, peer)))
 }
 
