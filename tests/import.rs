@@ -771,7 +771,7 @@ fn issue_26_hostile_workbooks_are_refused_before_anything_is_allocated() {
 #[test]
 fn issue_26_xlsb_xls_ods_and_lying_shared_strings_are_bounded_or_refused() {
     use calamine::Data;
-    use hostile_workbooks::{ods_bomb, understate, with_part, xlsb};
+    use hostile_workbooks::{ods_bomb, understate, with_part, xlsb, xlsb_damaged};
     let tmp = tempfile::tempdir().unwrap();
     let config = config_in(tmp.path());
     let mapping = import_dir().join("caredirector").join("mapping.toml");
@@ -797,6 +797,9 @@ fn issue_26_xlsb_xls_ods_and_lying_shared_strings_are_bounded_or_refused() {
     let lying = file("lying", "Youth_Extract.xlsb");
     xlsb(&lying, "Young People", &far_cells, ((0, 0), (0, 0)));
     assert!(fs::metadata(&lying).unwrap().len() < 16 * 1024);
+    // A record that makes calamine's reader panic: refused, never a crash.
+    let damaged = file("damaged", "Youth_Extract.xlsb");
+    xlsb_damaged(&damaged, "Young People");
 
     let ods = file("ods", "Youth_Extract.ods");
     ods_bomb(&ods);
@@ -834,6 +837,7 @@ fn issue_26_xlsb_xls_ods_and_lying_shared_strings_are_bounded_or_refused() {
     for (path, says) in [
         (&far, "spans 17179869184 cells"),
         (&lying, "more than the 2000000 an extract may"),
+        (&damaged, "the workbook reader failed on this file"),
         (&ods, save_as),
         (&xls, save_as),
         (&understated, "unpacks to more than the zip says it holds"),

@@ -45,11 +45,13 @@ pub fn open(path: &Path) -> Result<Sheets<BufReader<File>>, String> {
         }
     };
     check_zip(path)?;
-    let opened = if binary {
-        calamine::open_workbook::<Xlsb<_>, _>(path).map(Sheets::Xlsb).map_err(|e| e.to_string())
-    } else {
-        calamine::open_workbook::<Xlsx<_>, _>(path).map(Sheets::Xlsx).map_err(|e| e.to_string())
-    };
+    let opened = unpanicked(&path.display().to_string(), || {
+        if binary {
+            calamine::open_workbook::<Xlsb<_>, _>(path).map(Sheets::Xlsb).map_err(|e| e.to_string())
+        } else {
+            calamine::open_workbook::<Xlsx<_>, _>(path).map(Sheets::Xlsx).map_err(|e| e.to_string())
+        }
+    })?;
     opened.map_err(|e| {
         // The zip crate stops a part at the size its header declares.
         if e.contains("larger than its declared uncompressed size") {
@@ -158,24 +160,33 @@ pub fn sheet(book: &mut Sheets<BufReader<File>>, name: &str, place: &str) -> Res
         )
     };
     let cannot = |e: &dyn std::fmt::Display| format!("{place}: cannot read: {e}");
-    let range = match book {
+    let range = unpanicked(place, || match book {
         Sheets::Xlsx(xlsx) => {
             let mut reader = xlsx.worksheet_cells_reader(name).map_err(|e| cannot(&e))?;
-            bounded(reader.dimensions(), || reader.next_cell().map_err(|e| cannot(&e)), &too_big)?
+            bounded(reader.dimensions(), || reader.next_cell().map_err(|e| cannot(&e)), &too_big)
         }
         Sheets::Xlsb(xlsb) => {
             let mut reader = xlsb.worksheet_cells_reader(name).map_err(|e| cannot(&e))?;
-            bounded(reader.dimensions(), || reader.next_cell().map_err(|e| cannot(&e)), &too_big)?
+            bounded(reader.dimensions(), || reader.next_cell().map_err(|e| cannot(&e)), &too_big)
         }
         // `open` makes no other kind.
-        _ => return Err(format!("{place}: cannot read: not an XLSX or XLSB workbook")),
-    };
+        _ => Err(format!("{place}: cannot read: not an XLSX or XLSB workbook")),
+    })??;
     if let (Some(start), Some(end)) = (range.start(), range.end())
         && box_cells(start, end) > MAX_CELLS
     {
         return Err(too_big(box_cells(start, end)));
     }
     Ok(range)
+}
+
+/// Runs a calamine read, turning a panic into a refusal: its binary
+/// readers index records by the lengths a file states, so a damaged XLSB
+/// can make them panic.
+fn unpanicked<T>(place: &str, read: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).map_err(|_| {
+        format!("{place}: refused: the workbook reader failed on this file (a damaged or hostile file); save it again as .xlsx and import that")
+    })
 }
 
 /// The sheet's cells as `next` gives them, refused with `too_big` once

@@ -44,6 +44,27 @@ fn wide(text: &str) -> Vec<u8> {
 /// (row, column), whose `BrtWsDim` claims the box `claimed`
 /// ((first row, first column), (last row, last column)).
 pub fn xlsb(path: &Path, sheet: &str, cells: &[(u32, u32, &str)], claimed: ((u32, u32), (u32, u32))) {
+    write_xlsb(path, sheet, claimed, |data| {
+        for &(row, col, text) in cells {
+            record(data, 0x0000, &[row.to_le_bytes().as_slice(), &[0; 13]].concat()); // BrtRowHdr
+            let mut cell = [col.to_le_bytes(), 0u32.to_le_bytes()].concat();
+            cell.extend(wide(text));
+            record(data, 0x0006, &cell); // BrtCellSt
+        }
+    });
+}
+
+/// Writes an XLSB whose one cell refers to shared string 7 of a workbook
+/// that has none: calamine's reader indexes its list by it and panics.
+pub fn xlsb_damaged(path: &Path, sheet: &str) {
+    write_xlsb(path, sheet, ((0, 0), (0, 0)), |data| {
+        record(data, 0x0000, &[0u32.to_le_bytes().as_slice(), &[0; 13]].concat()); // BrtRowHdr
+        let cell = [0u32.to_le_bytes(), 0u32.to_le_bytes(), 7u32.to_le_bytes()].concat();
+        record(data, 0x0007, &cell); // BrtCellIsst
+    });
+}
+
+fn write_xlsb(path: &Path, sheet: &str, claimed: ((u32, u32), (u32, u32)), cells: impl FnOnce(&mut Vec<u8>)) {
     let mut book = Vec::new();
     let mut bundle = [0u32.to_le_bytes(), 1u32.to_le_bytes()].concat(); // visible, tab 1
     bundle.extend(wide("rId1"));
@@ -57,12 +78,7 @@ pub fn xlsb(path: &Path, sheet: &str, cells: &[(u32, u32, &str)], claimed: ((u32
     let ((r0, c0), (r1, c1)) = claimed;
     record(&mut data, 0x0094, &[r0, r1, c0, c1].map(u32::to_le_bytes).concat()); // BrtWsDim
     record(&mut data, 0x0091, &[]); // BrtBeginSheetData
-    for &(row, col, text) in cells {
-        record(&mut data, 0x0000, &[row.to_le_bytes().as_slice(), &[0; 13]].concat()); // BrtRowHdr
-        let mut cell = [col.to_le_bytes(), 0u32.to_le_bytes()].concat();
-        cell.extend(wide(text));
-        record(&mut data, 0x0006, &cell); // BrtCellSt
-    }
+    cells(&mut data);
     record(&mut data, 0x0092, &[]); // BrtEndSheetData
     record(&mut data, 0x0082, &[]); // BrtEndSheet
 
