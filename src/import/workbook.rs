@@ -236,4 +236,15 @@ mod tests {
         assert_eq!(box_cells((0, 0), (1_048_575, 16_383)), 17_179_869_184);
         assert_eq!(box_cells((u32::MAX, u32::MAX), (0, 0)), 0);
     }
+
+    #[test]
+    fn a_shared_strings_count_is_read_where_calamine_reads_it() {
+        let count = |xml: &str| unique_count(xml.as_bytes());
+        assert_eq!(count(r#"<?xml version="1.0"?><sst count="9" uniqueCount="3"><si/></sst>"#), Some(3));
+        // After other elements, with a prefix, spaced: calamine finds it too.
+        assert_eq!(count(r#"<!-- x --><a/><x:sst uniqueCount = " 12 ">"#), Some(12));
+        assert_eq!(count(r#"<sst uniqueCount="99999999999999999999999">"#), Some(u64::MAX));
+        assert_eq!(count(r#"<sst count="3"><si/></sst>"#), None);
+        assert_eq!(count("not xml at all"), None);
+    }
 }
