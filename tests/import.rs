@@ -5,6 +5,8 @@
 mod common;
 #[path = "support/extracts.rs"]
 mod extracts;
+#[path = "support/hostile_workbooks.rs"]
+mod hostile_workbooks;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -680,22 +682,21 @@ fn two_hundred_cases_in_one_ndjson_file_are_all_updated() {
 /// A copy of the workbook at `from` with its first sheet's XML written by
 /// `sheet` instead (every other part copied as it is).
 fn with_sheet(from: &Path, to: &Path, sheet: impl FnOnce(&mut dyn std::io::Write)) {
-    use zip::write::SimpleFileOptions;
-    let mut source = zip::ZipArchive::new(fs::File::open(from).unwrap()).unwrap();
-    let mut out = zip::ZipWriter::new(fs::File::create(to).unwrap());
-    for i in 0..source.len() {
-        let entry = source.by_index_raw(i).unwrap();
-        if entry.name().unwrap() != "xl/worksheets/sheet1.xml" {
-            out.raw_copy_file(entry).unwrap();
-        }
-    }
-    let options = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(9))
-        .large_file(true);
-    out.start_file("xl/worksheets/sheet1.xml", options).unwrap();
-    sheet(&mut out);
-    out.finish().unwrap();
+    hostile_workbooks::with_part(from, to, "xl/worksheets/sheet1.xml", sheet);
+}
+
+/// Runs the import of `path` alone and asserts it is refused in under a
+/// second (exit 2), naming the file and saying `says`.
+fn refused_quickly(config: &Path, mapping: &Path, path: &Path, says: &str) {
+    let out = path.parent().unwrap().join("cases");
+    let started = std::time::Instant::now();
+    let (code, text) = run_import(config, mapping, &[path.to_path_buf()], &out);
+    let took = started.elapsed();
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains(&path.display().to_string()) && text.contains("refused"), "{text}");
+    assert!(text.contains(says), "{text}");
+    assert!(took < std::time::Duration::from_secs(1), "{} took {took:?}", path.display());
+    assert!(!out.exists() || fs::read_dir(&out).unwrap().next().is_none(), "nothing is imported: {text}");
 }
 
 /// Issue 26 item 7 (review N8): a 16 KB workbook whose sheet spans
@@ -756,15 +757,104 @@ fn issue_26_hostile_workbooks_are_refused_before_anything_is_allocated() {
         (&lying, "more than the 2000000 an extract may"),
         (&bomb, "would unpack to"),
     ] {
-        let started = std::time::Instant::now();
-        let (code, text) =
-            run_import(&config, &mapping, std::slice::from_ref(path), &tmp.path().join("cases"));
-        let took = started.elapsed();
-        assert_eq!(code, 2, "{text}");
-        assert!(text.contains(&path.display().to_string()) && text.contains("refused"), "{text}");
-        assert!(text.contains(says), "{text}");
-        assert!(took < std::time::Duration::from_secs(1), "{} took {took:?}", path.display());
+        refused_quickly(&config, &mapping, path, says);
     }
+}
+
+/// Issue 26 item 7, the other kinds (audit gap 1): an XLSB is read cell by
+/// cell within the same limits as an XLSX (a far cell, with its extent
+/// told or hidden, was a 512 GiB allocation); XLS and ODS, which calamine
+/// reads whole as it opens them, are refused with what to do, an ODS bomb
+/// too, and also under a name in capitals; an XLSX whose zip understates
+/// its shared strings, or whose shared strings claim a count they cannot
+/// hold, is stopped.
+#[test]
+fn issue_26_xlsb_xls_ods_and_lying_shared_strings_are_bounded_or_refused() {
+    use calamine::Data;
+    use hostile_workbooks::{ods_bomb, understate, with_part, xlsb, xlsb_damaged};
+    let tmp = tempfile::tempdir().unwrap();
+    let config = config_in(tmp.path());
+    let mapping = import_dir().join("caredirector").join("mapping.toml");
+    let file = |dir: &str, name: &str| {
+        let path = tmp.path().join(dir).join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        path
+    };
+
+    // An honest XLSB reads as before, through the cell reader.
+    let small = file("small", "Youth_Extract.xlsb");
+    let cells = [(0, 0, "Person Ref"), (0, 1, "Surname"), (1, 0, "P000123"), (1, 1, "Okafor")];
+    xlsb(&small, "Young People", &cells, ((0, 0), (1, 1)));
+    let mut book = casepress::import::workbook::open(&small).unwrap();
+    let range = casepress::import::workbook::sheet(&mut book, "Young People", "small").unwrap();
+    assert_eq!((range.start(), range.end()), (Some((0, 0)), Some((1, 1))));
+    assert_eq!(range.get_value((1, 1)), Some(&Data::String("Okafor".into())));
+
+    // A1 and XFD1048576, the extent told; then hidden behind a claim of A1.
+    let far = file("far", "Youth_Extract.xlsb");
+    let far_cells = [(0, 0, "Person Ref"), (1_048_575, 16_383, "x")];
+    xlsb(&far, "Young People", &far_cells, ((0, 0), (1_048_575, 16_383)));
+    let lying = file("lying", "Youth_Extract.xlsb");
+    xlsb(&lying, "Young People", &far_cells, ((0, 0), (0, 0)));
+    assert!(fs::metadata(&lying).unwrap().len() < 16 * 1024);
+    // A record that makes calamine's reader panic: refused, never a crash.
+    let damaged = file("damaged", "Youth_Extract.xlsb");
+    xlsb_damaged(&damaged, "Young People");
+
+    let ods = file("ods", "Youth_Extract.ods");
+    ods_bomb(&ods);
+    assert!(fs::metadata(&ods).unwrap().len() < 64 * 1024);
+    // calamine would guess the kind of a name it does not know in lower case.
+    let capitals = file("capitals", "Youth_Extract.XLSX");
+    fs::copy(&ods, &capitals).unwrap();
+    let xls = file("xls", "Youth_Extract.xls");
+    fs::write(&xls, b"\xD0\xCF\x11\xE0 not read").unwrap();
+
+    // Shared strings of 64 MB whose zip says 4 KB.
+    let strings = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#;
+    let base = file("base", "Youth_Extract.xlsx");
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    workbook.add_worksheet().set_name("Young People").unwrap().write_string(0, 0, "Person Ref").unwrap();
+    workbook.save(&base).unwrap();
+    let understated = file("understated", "Youth_Extract.xlsx");
+    with_part(&base, &understated, "xl/sharedStrings.xml", |w| {
+        w.write_all(strings.as_bytes()).unwrap();
+        let block = "<si><t>Young person</t></si>".repeat(1 << 15);
+        for _ in 0..(64 << 20) / block.len() {
+            w.write_all(block.as_bytes()).unwrap();
+        }
+        w.write_all(b"</sst>").unwrap();
+    });
+    understate(&understated, "xl/sharedStrings.xml", 4096);
+    // A count of a trillion strings in a part of a few bytes.
+    let counted = file("counted", "Youth_Extract.xlsx");
+    with_part(&base, &counted, "xl/sharedStrings.xml", |w| {
+        let head = strings.replace("<sst ", r#"<sst uniqueCount="1000000000000" "#);
+        w.write_all(format!("{head}<si><t>Person Ref</t></si></sst>").as_bytes()).unwrap();
+    });
+
+    let save_as = "save the sheet as .xlsx (or CSV) and import that";
+    for (path, says) in [
+        (&far, "spans 17179869184 cells"),
+        (&lying, "more than the 2000000 an extract may"),
+        (&damaged, "the workbook reader failed on this file"),
+        (&ods, save_as),
+        (&xls, save_as),
+        (&understated, "unpacks to more than the zip says it holds"),
+        (&counted, "claims 1000000000000 shared strings"),
+    ] {
+        refused_quickly(&config, &mapping, path, says);
+    }
+    // Opened as the XLSX it is named, an ODS fails at once: not read whole.
+    let started = std::time::Instant::now();
+    let (code, text) =
+        run_import(&config, &mapping, std::slice::from_ref(&capitals), &tmp.path().join("cases"));
+    assert_eq!(code, 2, "{text}");
+    assert!(
+        text.contains(&capitals.display().to_string()) && text.contains("cannot open the workbook"),
+        "{text}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(1), "{text}");
 }
 
 fn try_quirk(mapping: &str, name: &str, bytes: &[u8]) -> (Result<ImportReport, String>, tempfile::TempDir) {

@@ -74,6 +74,8 @@ fn a_person_without_an_app_enrols_at_first_sign_in_and_recovery_codes_work_once(
 
     let csrf = page.hidden("_csrf");
     assert_eq!(http.post("/sign-in/enrol", &[("_csrf", &csrf), ("code", "123456")], &[]).status, 401);
+    assert_eq!(outcomes_of(&site, "enrol-failed"), ["refused"], "a wrong code is a refusal (audit gap 2)");
+    assert!(site.audit_text().contains(r#""what":"enrol-failed","outcome":"refused""#));
     let code = fresh_code(http.base(), "Sarah Bennett", &secret);
     let done = http.post("/sign-in/enrol", &[("_csrf", &csrf), ("code", &code)], &[]);
     assert_eq!(done.status, 200);
@@ -208,6 +210,58 @@ fn user_sign_out_ends_a_persons_sessions_in_the_running_server() {
     assert_eq!(back.get("/cases").status, 200);
 }
 
+/// ASVS V6.4.4 (docs/security.md): `casepress user reset-second-factor`
+/// forgets the app's secret and the recovery codes, keeps the password,
+/// ends the person's sessions in the running server, and their next
+/// sign-in enrols a new app.
+#[test]
+fn user_reset_second_factor_forgets_the_app_ends_sessions_and_the_next_sign_in_enrols() {
+    let site = site();
+    let config = write_config(&site);
+    let config = config.to_str().unwrap();
+    let users = site.dir.path().join("users.toml");
+    let account = |who: &str| {
+        casepress::workspace::Accounts::load(&users).unwrap().get(who).cloned().expect("an account")
+    };
+    let before = account("Priya Natarajan");
+    assert!(before.totp.is_some(), "the sample account has an app");
+    let mut priya = Http::new(&site);
+    let mut sarah = Http::new(&site);
+    assert_eq!(priya.sign_in("Priya Natarajan", PASSWORD).status, 303);
+    assert_eq!(sarah.sign_in("Sarah Bennett", PASSWORD).status, 303);
+    assert_eq!(priya.get("/cases").status, 200);
+
+    let out = casepress(&["user", "reset-second-factor", "priya natarajan", "--config", config], "");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("Priya Natarajan's authenticator app and recovery codes forgotten"), "{stdout}");
+    assert!(stdout.contains("Priya Natarajan is signed out everywhere"), "{stdout}");
+    let after = account("Priya Natarajan");
+    assert_eq!((after.totp, after.recovery.len()), (None, 0), "the secret and the codes are gone");
+    assert_eq!(after.hash, before.hash, "the password is kept");
+    // (The sample accounts share one secret, so the file's own lines tell.)
+    let file = std::fs::read_to_string(&users).unwrap();
+    let priyas = file.split("[[user]]").find(|a| a.contains("\"Priya Natarajan\"")).expect("her account");
+    assert!(!priyas.contains("totp") && !priyas.contains("recovery"), "{priyas}");
+    assert!(account("Sarah Bennett").totp.is_some(), "another's app is kept");
+
+    assert_eq!(priya.get("/cases").location.as_deref(), Some("/sign-in"), "her session ended");
+    assert_eq!(sarah.get("/cases").status, 200, "another's did not");
+    assert!(site.audit_text().contains("everywhere, by `casepress user sign-out`"));
+    // The sign-out stamp is in whole seconds: a sign-in in the same second
+    // would count as before it.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let mut back = Http::new(&site);
+    let reply = back.password("Priya Natarajan", PASSWORD);
+    assert_eq!((reply.status, reply.location.as_deref()), (303, Some("/sign-in/enrol")), "she enrols anew");
+    assert_eq!(back.get("/cases").location.as_deref(), Some("/sign-in"), "not signed in before she does");
+
+    // Someone not in the directory: refused, naming them.
+    let out = casepress(&["user", "reset-second-factor", "Mallory Nobody", "--config", config], "");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Mallory Nobody is not in the staff directory"));
+}
+
 #[test]
 fn user_add_refuses_weak_passwords_and_enrols_an_app_at_the_terminal() {
     let site = site();
@@ -291,25 +345,51 @@ fn the_sign_on_proxy_must_say_a_second_factor_was_used_when_the_policy_asks() {
         })
     });
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-    let get = |methods: &[&str]| {
-        let mut req = agent.get(format!("{}/cases", site.url())).header("X-Remote-User", "Priya Natarajan");
+    let get_as = |names: &[&str], methods: &[&str]| {
+        let mut req = agent.get(format!("{}/cases", site.url()));
+        for n in names {
+            req = req.header("X-Remote-User", *n);
+        }
         for m in methods {
             req = req.header("X-Auth-Methods", *m);
         }
         let mut r = req.call().unwrap();
         (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
     };
+    let get = |methods: &[&str]| get_as(&["Priya Natarajan"], methods);
     let (status, body) = get(&[]);
     assert_eq!(status, 403);
     assert!(body.contains("Sign in with a second factor"));
     assert_eq!(get(&["pwd"]).0, 403, "a password alone");
     assert_eq!(get(&["mfa", "pwd"]).0, 403, "the header twice: neither is believed");
+    // Review L9: the name header twice (a proxy that appends to what the
+    // browser sent): neither name is believed, nor written in the log.
+    let (status, body) = get_as(&["Declan Hughes", "Ruth Okafor"], &["mfa"]);
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("believes neither"), "{body}");
+    assert!(!body.contains("Signed in as"), "{body}");
     let (status, body) = get(&["pwd, mfa"]);
     assert_eq!(status, 200);
     assert!(body.contains("Signed in as Priya Natarajan"));
     let audit = site.audit_text();
     assert!(audit.contains("single sign-on without a second factor"));
     assert!(audit.contains("single sign-on (pwd mfa)"), "{audit}");
+    // Each refusal is logged as refused (audit gap 2: they were `done`).
+    assert_eq!(outcomes_of(&site, "sign-in-refused"), ["refused"; 4], "{audit}");
+    assert!(audit.contains(r#""what":"sign-in-refused","outcome":"refused""#), "{audit}");
+    assert!(audit.contains("single sign-on name header sent twice"), "{audit}");
+    assert!(!audit.contains("Declan Hughes") && !audit.contains("Ruth Okafor"), "{audit}");
+    assert_eq!(outcomes_of(&site, "signed-in"), ["done"], "{audit}");
+}
+
+/// The outcomes the audit log gives `what`, in order.
+fn outcomes_of(site: &Site, what: &str) -> Vec<String> {
+    site.audit_text()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|l| l["what"] == what)
+        .map(|l| l["outcome"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 #[test]

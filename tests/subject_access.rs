@@ -148,9 +148,10 @@ impl Service {
             None,
         )
         .unwrap();
-        audit.record("Aisha Khan", "read", Some(CASE), "psr").unwrap();
-        audit.record("Priya Natarajan", "write", Some(CASE), "psr offence_analysis").unwrap();
-        audit.record("Ruth Okafor", "read", Some("NYJS-2026-0117"), "psr").unwrap();
+        let done = casepress::workspace::audit::Outcome::Done;
+        audit.outcome(done, "Aisha Khan", "read", Some(CASE), "psr").unwrap();
+        audit.outcome(done, "Priya Natarajan", "write", Some(CASE), "psr offence_analysis").unwrap();
+        audit.outcome(done, "Ruth Okafor", "read", Some("NYJS-2026-0117"), "psr").unwrap();
         Self { dir }
     }
 

@@ -102,6 +102,52 @@ fn audit_lines(site: &common::web::Site) -> Vec<serde_json::Value> {
 }
 
 /// The outcomes recorded for `what` on `case`, in order.
+/// A folder no file can be created in, until dropped: read-only (mode
+/// 0555) for an ordinary user; for root, whom modes do not stop, marked
+/// immutable with `chattr +i`. `None` when neither holds (a file system
+/// without the flag, or no right to set it).
+struct Unwritable(std::path::PathBuf, bool);
+
+impl Unwritable {
+    fn make(dir: &std::path::Path) -> Option<Self> {
+        use std::os::unix::fs::PermissionsExt;
+        let probe = dir.join(".probe");
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+        if std::fs::write(&probe, b"").is_err() {
+            return Some(Self(dir.to_owned(), false));
+        }
+        std::fs::remove_file(&probe).unwrap();
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+        let set = std::process::Command::new("chattr").arg("+i").arg(dir).output();
+        let stuck = Self(dir.to_owned(), true);
+        if set.is_ok_and(|o| o.status.success()) && std::fs::write(&probe, b"").is_err() {
+            return Some(stuck);
+        }
+        let _ = std::fs::remove_file(&probe);
+        None
+    }
+}
+
+impl Drop for Unwritable {
+    fn drop(&mut self) {
+        use std::os::unix::fs::PermissionsExt;
+        if self.1 {
+            let _ = std::process::Command::new("chattr").arg("-i").arg(&self.0).status();
+        } else {
+            let _ = std::fs::set_permissions(&self.0, std::fs::Permissions::from_mode(0o700));
+        }
+    }
+}
+
+/// The outcomes of the audit lines for `what`, whatever their case.
+fn outcomes_of(site: &common::web::Site, what: &str) -> Vec<String> {
+    audit_lines(site)
+        .iter()
+        .filter(|l| l["what"] == what)
+        .map(|l| l["outcome"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 fn outcomes(site: &common::web::Site, what: &str, case: &str) -> Vec<String> {
     audit_lines(site)
         .iter()
@@ -167,9 +213,28 @@ fn a_save_is_logged_as_what_it_did_refused_invalid_conflict_or_done_without_the_
     assert_eq!(send(&mut tab, form(&second, "SECONDWORDS typed in another")).status, 409);
     assert_eq!(outcomes(&site, "write", JAY), ["refused", "invalid", "done", "conflict"]);
 
+    // Failed: the cases folder cannot be written (a full or read-only
+    // disk); nothing changed, and the line says so.
+    let cases = site.dir.path().join("cases");
+    let case_file = cases.join("yro-custody-possible.json");
+    let before = std::fs::read(&case_file).unwrap();
+    let page = priya.get(OFFENCE);
+    match Unwritable::make(&cases) {
+        Some(_stuck) => {
+            let reply = send(&mut priya, form(&page, "DISKWORDS that cannot be written"));
+            assert_eq!(reply.status, 500, "{}", reply.body);
+            assert!(reply.body.contains("Not saved"), "{}", reply.body);
+            assert_eq!(outcomes(&site, "write", JAY), ["refused", "invalid", "done", "conflict", "failed"]);
+            assert_eq!(std::fs::read(&case_file).unwrap(), before, "the case file is unchanged");
+        }
+        None => eprintln!(
+            "skipped the disk failure: this user can write a read-only folder and chattr is refused"
+        ),
+    }
+
     // No words typed by anyone reach the log, and every line links to the one before.
     let text = site.audit_text();
-    for words in ["MANAGERWORDS", "twelve", "FIRSTWORDS", "SECONDWORDS", "Whitfield"] {
+    for words in ["MANAGERWORDS", "twelve", "FIRSTWORDS", "SECONDWORDS", "DISKWORDS", "Whitfield"] {
         assert!(!text.contains(words), "{words} in the audit log");
     }
     let verify = std::process::Command::new(env!("CARGO_BIN_EXE_casepress"))
@@ -390,29 +455,53 @@ fn the_statements_desk_works_before_the_inbox_exists_and_no_page_names_a_server_
         &[],
     );
     assert_eq!(reply.status, 303);
-    let said = gemma.get("/desk").body;
+    // Pages escape `/` (`&#x2f;`): read them unescaped, or a path could
+    // hide from the check.
+    let said = unescape(&gemma.get("/desk").body);
     assert!(said.contains("Statements are not scanned for viruses"), "the desk says scanning is off");
-    assert!(said.contains("Not attached"), "{said}");
-    assert!(!said.contains(&root), "a server path on the desk");
+    // The filer's refusal names the folder it looked in (under the output
+    // root); the page shows only the folder's own name.
+    assert!(
+        said.contains("Not attached: no unidentified statement")
+            && said.contains("its file name in unidentified"),
+        "a refusal that names a server path, cut to its last part: {said}"
+    );
+    // (Both the notice and the desk's list of attach decisions say it.)
+    assert!(
+        !said.contains(&root) && !said.contains("quarantine/unidentified"),
+        "a server path on the desk: {said}"
+    );
     let text = site.audit_text();
     assert!(!text.contains("NO-SUCH-1") && !text.contains("Jordan said so"), "typed text in the audit log");
+    assert_eq!(outcomes_of(&site, "attach"), ["refused"], "a refused attach is audited as refused");
     let mut priya = Http::new(&site);
     priya.sign_in("Priya Natarajan", PASSWORD);
     let csrf = priya.get("/cases").hidden("_csrf");
-    for (step, fields) in [
-        ("final", vec![("date", "2026-11-23")]),
-        ("submit", vec![("to", "Declan Hughes")]),
-        ("final", vec![("date", "2026-11-23")]),
+    // Not a manager: refused before the filer is asked.
+    let reply = priya.post(
+        "/desk/attach",
+        &[("_csrf", &csrf), ("statement", "NO-SUCH-1"), ("case_id", JAY), ("reason", "Jordan said so")],
+        &[],
+    );
+    assert_eq!(reply.status, 403);
+    assert_eq!(outcomes_of(&site, "attach"), ["refused", "refused"]);
+    for (step, fields, says) in [
+        ("final", vec![("date", "2026-11-23")], "Not done: there is no draft"),
+        ("submit", vec![("to", "Declan Hughes")], "submitted"),
+        ("final", vec![("date", "2026-11-23")], "Not done: a PSR is final only after gatekeeping is agreed"),
     ] {
         let mut form = vec![("_csrf", csrf.as_str())];
         form.extend(fields);
         let reply = priya.post(&format!("/cases/{JAY}/psr/{step}"), &form, &[]);
         assert_eq!(reply.status, 303, "{step}");
-        let page = priya.get(reply.location.as_deref().unwrap());
-        assert!(!page.body.contains(&root), "{step}: a server path on the page");
+        let page = unescape(&priya.get(reply.location.as_deref().unwrap()).body);
+        assert!(page.contains(says), "{step}: {page}");
+        assert!(!page.contains(&root), "{step}: a server path on the page");
     }
+    // Each refused final is audited as `final`, refused (review M2).
+    assert_eq!(outcomes(&site, "final", JAY), ["refused", "refused"]);
     for path in ["/cases/NYJS-2026-0117/psr", "/cases/NYJS-2026-0117/psr/edit/offence"] {
-        assert!(!priya.get(path).body.contains(&root), "{path}");
+        assert!(!unescape(&priya.get(path).body).contains(&root), "{path}");
     }
 }
 

@@ -19,7 +19,7 @@ pub struct ImportArgs {
     /// The mapping file (TOML): which extract column feeds which case field.
     #[arg(long, value_name = "FILE")]
     mapping: PathBuf,
-    /// The extracts: CSV files or workbooks (XLSX, XLS, ODS).
+    /// The extracts: CSV files or workbooks (XLSX, XLSM, XLSB; XLS and ODS are refused).
     #[arg(required = true, value_name = "EXTRACT")]
     extracts: Vec<PathBuf>,
     /// Folder of case files to create and update (default: the first of the config's `paths.cases`).

@@ -1,6 +1,6 @@
 //! Extracts as people make them, read into rows of cells: CSV in UTF-8
 //! (with or without a byte-order mark), Windows-1252 or UTF-16, CRLF or LF;
-//! and workbooks (XLSX, XLS, ODS) through `calamine`. Title rows above the
+//! and workbooks (XLSX, XLSM, XLSB) through `calamine`. Title rows above the
 //! header and blank rows are passed over, and rows the mapping's `skip`
 //! rules name (a totals row). Nothing in a cell is ever evaluated: a
 //! formula's text is data. A file that would be misread (two encodings in

@@ -58,6 +58,66 @@ impl Outcome {
     }
 }
 
+/// What [`Audit::record`] logs: sign-in and session events, each with the
+/// outcome it always has, so no verb can be logged `done` by default.
+/// Requests about a case say how they ended with [`Audit::outcome`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// Signed in (`signed-in`, done).
+    SignedIn,
+    /// Signed out, or all sessions ended (`signed-out`, done).
+    SignedOut,
+    /// An authenticator app and recovery codes set up
+    /// (`second-factor-enrolled`, done).
+    SecondFactorEnrolled,
+    /// The case list shown (`list`, done).
+    Listed,
+    /// A wrong password or code (`sign-in-failed`, refused).
+    SignInFailed,
+    /// Too many tries (`sign-in-throttled`, refused).
+    SignInThrottled,
+    /// Single sign-on without the second factor the policy asks
+    /// (`sign-in-refused`, refused).
+    SignInRefused,
+    /// A wrong code while enrolling (`enrol-failed`, refused).
+    EnrolFailed,
+    /// A sign-in to a locked account (`sign-in-locked`, refused).
+    SignInLocked,
+    /// An account locked by its failures in a row (`account-locked`, refused).
+    AccountLocked,
+}
+
+impl Event {
+    /// The verb written in the log.
+    pub fn verb(self) -> &'static str {
+        match self {
+            Event::SignedIn => "signed-in",
+            Event::SignedOut => "signed-out",
+            Event::SecondFactorEnrolled => "second-factor-enrolled",
+            Event::Listed => "list",
+            Event::SignInFailed => "sign-in-failed",
+            Event::SignInThrottled => "sign-in-throttled",
+            Event::SignInRefused => "sign-in-refused",
+            Event::EnrolFailed => "enrol-failed",
+            Event::SignInLocked => "sign-in-locked",
+            Event::AccountLocked => "account-locked",
+        }
+    }
+
+    /// How it ended, always.
+    pub fn outcome(self) -> Outcome {
+        match self {
+            Event::SignedIn | Event::SignedOut | Event::SecondFactorEnrolled | Event::Listed => Outcome::Done,
+            Event::SignInFailed
+            | Event::SignInThrottled
+            | Event::SignInRefused
+            | Event::EnrolFailed
+            | Event::SignInLocked
+            | Event::AccountLocked => Outcome::Refused,
+        }
+    }
+}
+
 /// One line of the audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
@@ -67,7 +127,8 @@ pub struct AuditEntry {
     pub who: String,
     /// What was asked: `read`, `list`, `preview`, `write`, `start`,
     /// `submitted`, `agreed`, `returned`, `final`, `sent`, `signed`,
-    /// `meeting`, `attach`, `sign-in`, `sign-out`, `csrf`.
+    /// `meeting`, `attach`, `post` (a CSRF refusal), and the [`Event`]
+    /// verbs: `signed-in`, `signed-out`, `sign-in-failed`, and so on.
     pub what: String,
     /// How it ended: `done`, `refused`, `invalid`, `conflict`, `failed`
     /// (absent in lines from before outcomes were recorded).
@@ -189,15 +250,9 @@ impl Audit {
         &self.dir
     }
 
-    /// Records a request that was done (a read, a save, a step); `what`
-    /// `refused`, `sign-in-failed` and `sign-in-throttled` are recorded as
-    /// refused. Prefer [`Audit::outcome`], which says how it ended.
-    pub fn record(&self, who: &str, what: &str, case: Option<&str>, detail: &str) -> Result<(), String> {
-        let outcome = match what {
-            "refused" | "sign-in-failed" | "sign-in-throttled" => Outcome::Refused,
-            _ => Outcome::Done,
-        };
-        self.outcome(outcome, who, what, case, detail)
+    /// Records a sign-in or session event, with the outcome it has.
+    pub fn record(&self, who: &str, event: Event, case: Option<&str>, detail: &str) -> Result<(), String> {
+        self.outcome(event.outcome(), who, event.verb(), case, detail)
     }
 
     /// Appends one line saying how a request ended, and returns once it is
@@ -457,7 +512,9 @@ mod tests {
                 let audit = audit.clone();
                 std::thread::spawn(move || {
                     for i in 0..50 {
-                        audit.record("Someone", "read", Some(&format!("C-{t}-{i}")), "").unwrap();
+                        audit
+                            .outcome(Outcome::Done, "Someone", "read", Some(&format!("C-{t}-{i}")), "")
+                            .unwrap();
                     }
                 })
             })
@@ -477,14 +534,14 @@ mod tests {
     fn a_line_that_cannot_be_written_fails_its_request_and_the_chain_goes_on() {
         let dir = tempfile::tempdir().unwrap();
         let audit = audit(&dir.path().join("audit"));
-        audit.record("Someone", "read", Some("C"), "").unwrap();
+        audit.outcome(Outcome::Done, "Someone", "read", Some("C"), "").unwrap();
         let file = the_month_file(audit.dir());
         std::fs::rename(&file, dir.path().join("aside")).unwrap();
         std::fs::create_dir(&file).unwrap(); // a folder where the file should be
-        assert!(audit.record("Someone", "read", Some("C"), "").is_err());
+        assert!(audit.outcome(Outcome::Done, "Someone", "read", Some("C"), "").is_err());
         std::fs::remove_dir(&file).unwrap();
         std::fs::rename(dir.path().join("aside"), &file).unwrap();
-        audit.record("Someone", "read", Some("C"), "").unwrap();
+        audit.outcome(Outcome::Done, "Someone", "read", Some("C"), "").unwrap();
         let verified = verify(audit.dir()).unwrap();
         assert_eq!((verified.lines, verified.problems.len()), (2, 0), "{:?}", verified.problems);
     }
@@ -549,7 +606,7 @@ mod tests {
         write_lines(&november_file, &november.iter().map(String::as_str).collect::<Vec<_>>());
         // A restart in December: the month's first line follows November's last.
         let audit = audit(&audit_dir);
-        audit.record("Someone", "read", Some("D-0"), "").unwrap();
+        audit.outcome(Outcome::Done, "Someone", "read", Some("D-0"), "").unwrap();
         let entries = audit.read().unwrap();
         assert_eq!(entries.len(), 3);
         assert_eq!(entries[2].prev.as_deref(), Some(prev.as_str()));

@@ -15,6 +15,7 @@ use cookie::{Cookie, SameSite};
 use serde::Serialize;
 
 use super::Workspace;
+use super::audit::Event;
 
 /// The session cookie's name.
 pub const COOKIE: &str = "casepress_session";
@@ -130,7 +131,7 @@ pub fn visitor(ws: &Workspace, headers: &HeaderMap, peer: SocketAddr) -> Result<
     let token = session_token(headers);
     let session = token.as_deref().and_then(|t| ws.sessions.get(t).map(|s| (t.to_owned(), s)));
     for who in ws.sessions.take_ended() {
-        let _ = ws.audit.record(&who, "signed-out", None, "everywhere, by `casepress user sign-out`");
+        let _ = ws.audit.record(&who, Event::SignedOut, None, "everywhere, by `casepress user sign-out`");
     }
     if let Some(proxy) = &ws.press.config().workspace.proxy {
         if !from_proxy(ws, peer) {

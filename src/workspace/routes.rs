@@ -17,6 +17,7 @@ use axum::routing::{get, post};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
+use super::audit::Event;
 use super::respond::{COOKIE, from_proxy, session_cookie, session_token, with_cookie};
 use super::{Workspace, pages};
 
@@ -98,6 +99,18 @@ async fn proxy_sign_on(
         return next.run(req).await;
     }
     let headers = req.headers();
+    // A name sent twice is not believed either (review L9): the browser may
+    // have made up one of them. Neither name reaches the log.
+    if headers.get_all(proxy.header.as_str()).iter().count() > 1 {
+        let _ = ws.audit.record("-", Event::SignInRefused, None, "single sign-on name header sent twice");
+        return super::respond::refusal(
+            &ws,
+            StatusCode::BAD_REQUEST,
+            "Not signed in",
+            "The council's sign-on passed on more than one name, so the workspace believes neither. \
+             Tell your administrator: the sign-on proxy must replace the name header, never add to it.",
+        );
+    }
     let named = headers.get(proxy.header.as_str()).and_then(|v| v.to_str().ok()).map(str::trim).unwrap_or("");
     let Some(name) = ws.press.staff().member(named).map(|m| m.name.clone()) else {
         return next.run(req).await;
@@ -131,7 +144,7 @@ async fn proxy_sign_on(
         .unwrap_or_default();
     let mfa = methods.iter().any(|m| proxy.mfa_methods.iter().any(|k| k.eq_ignore_ascii_case(m)));
     if proxy.require_mfa && !mfa {
-        let _ = ws.audit.record(&name, "sign-in-refused", None, "single sign-on without a second factor");
+        let _ = ws.audit.record(&name, Event::SignInRefused, None, "single sign-on without a second factor");
         return super::respond::refusal(
             &ws,
             StatusCode::FORBIDDEN,
@@ -146,7 +159,7 @@ async fn proxy_sign_on(
     } else {
         format!("single sign-on ({})", methods.join(" "))
     };
-    let _ = ws.audit.record(&name, "signed-in", None, &how);
+    let _ = ws.audit.record(&name, Event::SignedIn, None, &how);
     let (token, _) = ws.sessions.start(Some(name));
     let cookie = session_cookie(&ws, &token, req.headers(), peer);
     let pair = format!("{COOKIE}={token}");

@@ -24,7 +24,7 @@ pub(super) use crate::history::{DocState, Phase};
 pub(super) use crate::lifecycle::{self, Act, Refused};
 pub(super) use crate::rules::{self, DueStatus, Facts, Severity};
 pub(super) use crate::staff::same_name;
-pub(super) use crate::workspace::audit::Outcome;
+pub(super) use crate::workspace::audit::{Event, Outcome};
 pub(super) use crate::workspace::edit::{self, Values};
 pub(super) use crate::workspace::forms::{self, Input, Section};
 pub(super) use crate::workspace::respond::{

@@ -65,7 +65,16 @@ pub async fn desk(State(ws): Ws, v: Visitor) -> Response {
             scanner_off => report.scanner.is_none(),
             waiting => relative(&report.waiting),
             may_attach => role == DeskRole::Manager,
-            queued => requests::queued(layout), outcomes => requests::outcomes(layout).into_iter().take(10).collect::<Vec<_>>(),
+            queued => requests::queued(layout),
+            // A refusal may name the folder it looked in (a server path).
+            outcomes => requests::outcomes(layout)
+                .into_iter()
+                .take(10)
+                .map(|mut o| {
+                    o.refused = o.refused.map(|r| for_browser(&r));
+                    o
+                })
+                .collect::<Vec<_>>(),
             flash => flash.as_ref().map(|f| f.0.clone()), flash_kind => flash.map(|f| f.1),
         })
     })

@@ -106,7 +106,11 @@ pub async fn cases(State(ws): Ws, v: Visitor) -> Response {
         // Most pressing first: anything overdue, then by the next date due.
         rows.sort_by_key(|r| (r.overdue == 0, r.next_day.is_none(), r.next_day));
         let listed: Vec<&str> = rows.iter().map(|r| r.case_id.as_str()).collect();
-        if ws.audit.record(&v.user, "list", None, &format!("cases listed: {}", listed.join(" "))).is_err() {
+        if ws
+            .audit
+            .record(&v.user, Event::Listed, None, &format!("cases listed: {}", listed.join(" ")))
+            .is_err()
+        {
             return audit_failed(ws);
         }
         let manager = ws.press.staff().is_manager(&v.user);

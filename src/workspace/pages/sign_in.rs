@@ -78,7 +78,7 @@ fn field(form: &[(String, String)], k: &str) -> String {
 }
 
 fn throttled(ws: &Workspace, who: &str, what: &str) -> Response {
-    let _ = ws.audit.record(who, "sign-in-throttled", None, what);
+    let _ = ws.audit.record(who, Event::SignInThrottled, None, what);
     refusal(
         ws,
         StatusCode::TOO_MANY_REQUESTS,
@@ -102,7 +102,7 @@ enum Checked {
 /// The answer to any sign-in on a locked account, the right password
 /// included: locked, and whom to ask; nothing about what was typed.
 fn locked(ws: &Workspace, account: &str, step: &str) -> Response {
-    let _ = ws.audit.outcome(Outcome::Refused, account, "sign-in-locked", None, step);
+    let _ = ws.audit.record(account, Event::SignInLocked, None, step);
     refusal(
         ws,
         StatusCode::FORBIDDEN,
@@ -119,7 +119,7 @@ fn locked_now(ws: &Workspace, account: &str, failures: u32, step: &str) -> Respo
          `casepress user unlock` opens it"
     );
     let detail = format!("after {failures} failed sign-ins in a row ({step})");
-    let _ = ws.audit.outcome(Outcome::Refused, account, "account-locked", None, &detail);
+    let _ = ws.audit.record(account, Event::AccountLocked, None, &detail);
     locked(ws, account, step)
 }
 
@@ -182,7 +182,7 @@ pub async fn sign_in(
     let (user, secret) = match checked {
         Ok(Checked::Right(user, secret)) => (user, secret),
         Ok(Checked::Wrong) => {
-            let _ = ws.audit.record("-", "sign-in-failed", None, "password");
+            let _ = ws.audit.record("-", Event::SignInFailed, None, "password");
             return page_with(
                 &ws,
                 StatusCode::UNAUTHORIZED,
@@ -230,7 +230,7 @@ fn start_signed_in(
     user: String,
     how: &str,
 ) -> Result<(String, super::super::sessions::Session), Response> {
-    if ws.audit.record(&user, "signed-in", None, how).is_err() {
+    if ws.audit.record(&user, Event::SignedIn, None, how).is_err() {
         return Err(audit_failed(ws));
     }
     // A complete sign-in: the count of failures in a row starts again.
@@ -322,7 +322,7 @@ pub async fn code(
     .ok()
     .flatten();
     let Some(how) = how else {
-        let _ = ws.audit.record(&p.user, "sign-in-failed", None, "second factor");
+        let _ = ws.audit.record(&p.user, Event::SignInFailed, None, "second factor");
         match ws.lockout.failed(Some(&p.user)) {
             Ok(Failed::LockedNow(n)) => {
                 ws.sessions.end(&token);
@@ -398,7 +398,7 @@ pub async fn enrol(
     let right = second_factor::step_of(&secret, &field(&form, "code"), second_factor::now())
         .is_some_and(|step| ws.used.claim(&p.user, step));
     if !right {
-        let _ = ws.audit.record(&p.user, "enrol-failed", None, "code not right");
+        let _ = ws.audit.record(&p.user, Event::EnrolFailed, None, "code not right");
         return page_with(
             &ws,
             StatusCode::UNAUTHORIZED,
@@ -426,8 +426,12 @@ pub async fn enrol(
             );
         }
     };
-    let _ =
-        ws.audit.record(&p.user, "second-factor-enrolled", None, "authenticator app and 10 recovery codes");
+    let _ = ws.audit.record(
+        &p.user,
+        Event::SecondFactorEnrolled,
+        None,
+        "authenticator app and 10 recovery codes",
+    );
     ws.sessions.end(&token);
     let (token, s) =
         match start_signed_in(&ws, p.user.clone(), "local account and an authenticator code (enrolled)") {
@@ -454,7 +458,7 @@ pub async fn sign_out(
         return csrf_refused(&ws, &v);
     }
     ws.sessions.end(&v.token);
-    let _ = ws.audit.record(&v.user, "signed-out", None, "");
+    let _ = ws.audit.record(&v.user, Event::SignedOut, None, "");
     with_cookie(Redirect::to("/sign-in").into_response(), Some(http::cleared_cookie(&ws, &headers, peer)))
 }
 
