@@ -115,8 +115,41 @@ impl CaseFile {
         let dir = self.file.parent().unwrap_or(Path::new("."));
         let name = self.file.file_name().and_then(|n| n.to_str()).ok_or("case file name is not UTF-8")?;
         store::sweep_temp_files_of(dir, name);
-        store::replace(dir, name, bytes, Modes { file: mode, dir: 0o700 })
+        let written = || crate::failpoint("case-file:before-publish");
+        store::replace_then(dir, name, bytes, Modes { file: mode, dir: 0o700 }, written)
             .map(|_| ())
             .map_err(|e| e.to_string())
     }
+}
+
+/// Removes from the case folders `folders` every temporary copy of a case
+/// file (`.name.tmp-<pid>-<n>`) that a killed write left, each under its
+/// file's lock (decision 0125): every writer of a case file holds that
+/// lock while its copy exists, so a copy found under it is a dead write's.
+/// Looks where the loader looks (case files' names, in the folders and
+/// below), but never in the output root `out`, whose own temporaries are
+/// not case files. Returns the copies removed.
+pub fn sweep_killed_writes(folders: &[PathBuf], out: &Path, records: &store::Records) -> Vec<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    let at = |p: &Path| std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()));
+    let output = at(out);
+    let mut removed = Vec::new();
+    for folder in folders.iter().filter(|f| f.is_dir()) {
+        let walker = walkdir::WalkDir::new(folder).sort_by_file_name().follow_links(false).into_iter();
+        let walker =
+            walker.filter_entry(|e| !e.file_type().is_dir() || output.is_none() || at(e.path()) != output);
+        for entry in walker.flatten().filter(|e| e.file_type().is_file()) {
+            let name = entry.file_name().to_string_lossy();
+            let Some(target) = store::temp_target(&name) else { continue };
+            let case_file = entry.path().with_file_name(target);
+            if !super::load::is_case_file(&case_file) || super::load::is_statement_sidecar(&case_file) {
+                continue;
+            }
+            // A lock that cannot be taken leaves the copy for the next command.
+            let Ok(_held) = records.lock_case_file(&case_file) else { continue };
+            let dir = case_file.parent().unwrap_or(Path::new("."));
+            removed.extend(store::sweep_temp_files_of(dir, target));
+        }
+    }
+    removed
 }

@@ -146,6 +146,7 @@ pub fn import(service: &Service, opts: &ImportOptions) -> Result<ImportReport, S
         Err(e) => return Err(format!("{}: {e}", bases_path.display())),
     };
     store::ensure_dir(&opts.out, modes).map_err(|e| e.to_string())?;
+    crate::case::sweep_killed_writes(std::slice::from_ref(&opts.out), layout.root(), service.records());
     let existing = existing_cases(&opts.out)?;
     let case_shape = Shape::of_case();
     let done: Vec<(CaseImport, Option<BTreeMap<String, Value>>)> = facts
@@ -351,7 +352,7 @@ fn import_case(
         (Err(e), _) => Err(format!("{}: case id \"{}\": {e}", place_of(facts, "case_id"), facts.case_id)),
         (Ok(_), Err(e)) => Err(e),
         (Ok(_), Ok(file)) if file.exists() => update(facts, base, &file, records),
-        (Ok(_), Ok(file)) => create(facts, &file, out, modes, shape),
+        (Ok(_), Ok(file)) => create(facts, &file, out, records, modes, shape),
     };
     match result {
         Ok((outcome, merged)) => {
@@ -376,6 +377,7 @@ fn create(
     facts: &Facts,
     file: &Path,
     out: &Path,
+    records: &Records,
     modes: Modes,
     shape: &Shape,
 ) -> Result<(Outcome, merge::Merged), String> {
@@ -390,6 +392,9 @@ fn create(
     bytes.push(b'\n');
     check(facts, &bytes, file)?;
     let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    // Every writer of a case file holds its lock while its temporary copy
+    // exists, so that a sweep never takes a live copy for a dead one.
+    let _held = records.lock_case_file(file).map_err(|e| e.to_string())?;
     store::publish_as_unsynced(out, name, &bytes, modes).map_err(|e| e.to_string())?;
     let base =
         facts.values.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect();

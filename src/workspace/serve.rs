@@ -234,5 +234,12 @@ fn prepare(config: Config, options: &Options) -> Result<Workspace, String> {
             "the sign-on proxy is trusted to have asked for a second factor (workspace.proxy.require_mfa is off)"
         );
     }
-    Workspace::with(config, options)
+    let workspace = Workspace::with(config, options)?;
+    let press = &workspace.press;
+    for copy in
+        crate::case::sweep_killed_writes(&press.config().paths.cases, press.layout().root(), press.records())
+    {
+        tracing::info!("{}: removed, a copy a killed save left", copy.display());
+    }
+    Ok(workspace)
 }
