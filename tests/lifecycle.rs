@@ -1047,7 +1047,7 @@ fn start_adds_the_section_the_court_asked_for_and_only_that() {
 /// Issue 25 item 3 (review L3): a write of a case file killed between its
 /// temporary copy and publishing it leaves the case as it was for the next
 /// load, which never reads the copy; the next command that touches the
-/// cases folder (`new`, the workspace starting) removes the copy.
+/// cases folder (`new`, the workspace starting, `run`) removes the copy.
 #[test]
 fn issue_25_a_killed_writes_copy_is_never_read_and_the_next_command_removes_it() {
     let s = Service::new();
@@ -1062,15 +1062,16 @@ fn issue_25_a_killed_writes_copy_is_never_read_and_the_next_command_removes_it()
     fs::write(&path, serde_json::to_string_pretty(&case).unwrap()).unwrap();
     let before = fs::read(&path).unwrap();
     let start = ["start", CASE, "psr", "--by", "Priya Natarajan"];
-    let killed = || {
+    let killed_at = |args: &[&str]| {
         let out = Command::new(env!("CARGO_BIN_EXE_casepress"))
-            .args(start)
+            .args(args)
             .env("CASEPRESS_FAILPOINT", "case-file:before-publish")
             .current_dir(s.path())
             .output()
             .unwrap();
         assert_eq!(out.status.code(), None, "killed: {}", String::from_utf8_lossy(&out.stderr));
     };
+    let killed = || killed_at(&start);
     let copies = || -> Vec<std::path::PathBuf> {
         files_under(&cases).into_iter().filter(|p| p.to_string_lossy().contains(".tmp-")).collect()
     };
@@ -1104,6 +1105,15 @@ fn issue_25_a_killed_writes_copy_is_never_read_and_the_next_command_removes_it()
     let (code, said) = s.step(&start);
     assert_eq!(code, 0, "{said}");
     assert!(fs::read_to_string(&path).unwrap().contains("\"requested_date\": \"2026-11-02\""));
+    // A start of the new case's agreement killed; the nightly `run` removes its copy.
+    killed_at(&["start", "NEW-1", "service-agreement", "--by", "Priya Natarajan"]);
+    assert_eq!(copies().len(), 1);
+    for dir in ["inbox", "caseload"] {
+        fs::create_dir(s.path().join(dir)).unwrap();
+    }
+    let (_, said) = s.step(&["run", "casepress.toml", "--date", "2026-11-23", "--now", "2026-11-23 11:00"]);
+    assert!(said.contains("Board report for"), "the run ran: {said}");
+    assert!(copies().is_empty(), "`run` removed the copy: {:?}", copies());
 }
 
 /// Issue 31, items 1 and 2: the final PSR says who quality assured it and

@@ -122,10 +122,11 @@ impl CaseFile {
     }
 }
 
-/// Removes from the case folders `folders` every temporary copy of a case
-/// file (`.name.tmp-<pid>-<n>`) that a killed write left, each under its
-/// file's lock (decision 0125): every writer of a case file holds that
-/// lock while its copy exists, so a copy found under it is a dead write's.
+/// Removes from the case folders `folders` (or beside a case file named
+/// on its own) every temporary copy of a case file (`.name.tmp-<pid>-<n>`)
+/// that a killed write left, each under its file's lock (decision 0125):
+/// every writer of a case file holds that lock while its copy exists, so a
+/// copy found under it is a dead write's.
 /// Looks where the loader looks (case files' names, in the folders and
 /// below), but never in the output root `out`, whose own temporaries are
 /// not case files. Returns the copies removed.
@@ -134,7 +135,19 @@ pub fn sweep_killed_writes(folders: &[PathBuf], out: &Path, records: &store::Rec
     let at = |p: &Path| std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()));
     let output = at(out);
     let mut removed = Vec::new();
-    for folder in folders.iter().filter(|f| f.is_dir()) {
+    for folder in folders {
+        if folder.is_file() {
+            // A case file named on its own: its own copies, beside it.
+            let (Some(dir), Some(name)) = (folder.parent(), folder.file_name().and_then(|n| n.to_str()))
+            else {
+                continue;
+            };
+            if let Ok(_held) = records.lock_case_file(folder) {
+                let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+                removed.extend(store::sweep_temp_files_of(dir, name));
+            }
+            continue;
+        }
         let walker = walkdir::WalkDir::new(folder).sort_by_file_name().follow_links(false).into_iter();
         let walker =
             walker.filter_entry(|e| !e.file_type().is_dir() || output.is_none() || at(e.path()) != output);
