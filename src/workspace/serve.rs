@@ -236,10 +236,11 @@ fn prepare(config: Config, options: &Options) -> Result<Workspace, String> {
     }
     let workspace = Workspace::with(config, options)?;
     let press = &workspace.press;
-    for copy in
-        crate::case::sweep_killed_writes(&press.config().paths.cases, press.layout().root(), press.records())
-    {
-        tracing::info!("{}: removed, a copy a killed save left", copy.display());
+    let removed =
+        crate::case::sweep_killed_writes(&press.config().paths.cases, press.layout().root(), press.records());
+    if !removed.is_empty() {
+        // The count only: a case file's name may be a child's.
+        tracing::info!("removed {} temporary copies of case files that killed saves left", removed.len());
     }
     Ok(workspace)
 }
