@@ -29,7 +29,8 @@
 //! into its page; at the end, every word any writer was answered "saved"
 //! for must be in the file. Elsewhere each save replaces a sentence, so
 //! the preview stays 4 pages, and the file must hold each writer's last
-//! saved sentence.
+//! saved sentence. A conflict on a writer's own field (nobody else writes
+//! it) is counted, must stay at 0, and is met as the page meets it.
 
 #[path = "support/quick.rs"]
 mod quick;
@@ -81,6 +82,8 @@ struct Writer {
     /// Every word of its own it was answered "saved" for (the last
     /// sentence's only, for a writer that replaces it).
     saved: BTreeSet<String>,
+    /// Conflicts it met on its own field, which nobody else writes.
+    false_conflicts: usize,
 }
 
 /// The HTML escapes minijinja writes, undone.
@@ -175,6 +178,7 @@ impl Writer {
             page,
             typed: 0,
             saved: BTreeSet::new(),
+            false_conflicts: 0,
         }
     }
 
@@ -217,23 +221,30 @@ impl Writer {
             *text =
                 format!("Jay and an older young man approached the victim in Kingsway Park (draft {word}).");
         }
-        let sent = self.page[self.field].clone();
-        let merge_base = serde_json::to_string(&self.merge_base).unwrap();
-        let mut form: Vec<(&str, &str)> =
-            vec![("_csrf", &self.csrf), ("_version", ""), ("_base", &merge_base)];
-        form.extend(self.page.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        let mut r = self
-            .agent
-            .post(format!("{}{}", self.base, self.path))
-            .header("Cookie", &self.cookie)
-            .header("X-Autosave", "1")
-            .send_form(form)
-            .unwrap();
-        let body = r.body_mut().read_to_string().unwrap();
-        // Nobody else writes this field: a conflict here is the defect
-        // reviews H1 found (a conflict on a field the writer did not touch).
-        assert_eq!(r.status(), 200, "{} saving {}: {body}", self.tag, self.field);
-        let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let (sent, answer) = loop {
+            let sent = self.page[self.field].clone();
+            let (status, body) = self.post(true);
+            if status == 200 {
+                break (sent, serde_json::from_str::<serde_json::Value>(&body).unwrap());
+            }
+            assert_eq!(status, 409, "{} saving {}: {body}", self.tag, self.field);
+            // Nobody else writes this field: a conflict on it is the defect
+            // review H1 found. Counted, and met as the page meets it: the
+            // conflict page read, both texts kept, saved again.
+            self.false_conflicts += 1;
+            let (status, page) = self.post(false);
+            assert_eq!(status, 409, "{}: the conflict page", self.tag);
+            let saved: Values = serde_json::from_str(&unescape(&hidden(&page, "_base"))).unwrap();
+            let theirs = saved.get(self.field).cloned().unwrap_or_default();
+            let mut both = theirs.clone();
+            for word in sent.split_whitespace().filter(|w| !theirs.split_whitespace().any(|t| t == *w)) {
+                both.push(' ');
+                both.push_str(word);
+            }
+            self.page = saved.clone();
+            self.page.insert(self.field.to_owned(), both);
+            self.merge_base = saved;
+        };
         assert_eq!(answer["status"], "saved");
         let written: Values = serde_json::from_value(answer["values"].clone()).unwrap();
         self.page = written.clone();
@@ -257,6 +268,23 @@ impl Writer {
             assert!(svg.starts_with(b"<svg"));
         }
         started.elapsed()
+    }
+
+    /// Posts the section as the page does: every field and the merge base;
+    /// as an autosave, or as the Save button (which answers a conflict
+    /// with the conflict page). The status and the body.
+    fn post(&self, autosave: bool) -> (u16, String) {
+        let merge_base = serde_json::to_string(&self.merge_base).unwrap();
+        let mut form: Vec<(&str, &str)> =
+            vec![("_csrf", &self.csrf), ("_version", ""), ("_base", &merge_base)];
+        form.extend(self.page.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let mut request =
+            self.agent.post(format!("{}{}", self.base, self.path)).header("Cookie", &self.cookie);
+        if autosave {
+            request = request.header("X-Autosave", "1");
+        }
+        let mut r = request.send_form(form).unwrap();
+        (r.status().as_u16(), r.body_mut().read_to_string().unwrap_or_default())
     }
 
     /// Words it was answered "saved" for that its case file lacks.
@@ -399,17 +427,20 @@ fn main() {
         let cpu_per_save = cpu * 1000.0 / (saves + others_saves) as f64;
         let lost: usize = me.words_lost() + others.iter().map(|(_, w)| w.words_lost()).sum::<usize>();
         let saved: usize = me.saved.len() + others.iter().map(|(_, w)| w.saved.len()).sum::<usize>();
-        assert_eq!(lost, 0, "{}: words answered saved are not in the file", scenario.words());
+        let false_conflicts: usize =
+            me.false_conflicts + others.iter().map(|(_, w)| w.false_conflicts).sum::<usize>();
         times.sort();
         let goal = if scenario == Scenario::Together { " (goal p95 ≤ 150 ms)" } else { "" };
         println!(
-            "{:<44} p50 {:>6.1} ms  p95 {:>6.1} ms  max {:>6.1} ms  (others' saves: {:.1}/s; CPU per save {cpu_per_save:.1} ms; words lost: {lost} of {saved} checked){goal}",
+            "{:<44} p50 {:>6.1} ms  p95 {:>6.1} ms  max {:>6.1} ms  (others' saves: {:.1}/s; CPU per save {cpu_per_save:.1} ms; words lost: {lost} of {saved} checked; conflicts on a field nobody else wrote: {false_conflicts}){goal}",
             scenario.words(),
             percentile(&times, 0.5),
             percentile(&times, 0.95),
             percentile(&times, 1.0),
             others_saves as f64 / elapsed
         );
+        assert_eq!(lost, 0, "{}: words answered saved are not in the file", scenario.words());
+        assert_eq!(false_conflicts, 0, "{}: conflicts on fields nobody else wrote", scenario.words());
     }
     long_session(&base, &cases, if quick::on() { 20 } else { 2000 });
 }
@@ -447,7 +478,7 @@ fn long_session(base: &str, cases: &Path, saves: usize) {
     stop.store(true, Ordering::Relaxed);
     let others: Vec<Writer> = others.into_iter().map(|h| h.join().unwrap()).collect();
     let lost: usize = me.words_lost() + others.iter().map(Writer::words_lost).sum::<usize>();
-    assert_eq!(lost, 0, "a long session: words answered saved are not in the file");
+    let false_conflicts: usize = me.false_conflicts + others.iter().map(|w| w.false_conflicts).sum::<usize>();
     let p95 = |slice: &[Duration]| {
         let mut s = slice.to_vec();
         s.sort();
@@ -456,11 +487,13 @@ fn long_session(base: &str, cases: &Path, saves: usize) {
     println!(
         "a long session: {saves} saves beside 10 others      p95 first {window}: {:.1} ms, last {window}: {:.1} ms; \
          memory {memory_before} MB before the first save, {memory_after_first} MB after the first {window}, \
-         {memory_at_end} MB at the end; words lost: {lost} \
-         (goal: the end's p95 within 10% of the start's, memory flat)",
+         {memory_at_end} MB at the end; words lost: {lost}; conflicts on a field nobody else wrote: \
+         {false_conflicts} (goal: the end's p95 within 10% of the start's, memory flat)",
         p95(&times[..window]),
         p95(&times[saves - window..]),
     );
+    assert_eq!(lost, 0, "a long session: words answered saved are not in the file");
+    assert_eq!(false_conflicts, 0, "a long session: conflicts on fields nobody else wrote");
 }
 
 /// CPU time this process has used (server and clients), in seconds.
