@@ -1,7 +1,8 @@
 //! A case inside its file: read by case id from a single-case JSON file, an
 //! array, or an NDJSON line, changed, checked with the batch's loader, and
 //! written back atomically in the file's own shape and mode. The workspace's
-//! saves and `import`'s updates both go through it.
+//! saves and `import`'s updates both go through it. The copies that killed
+//! writes left are swept here too ([`sweep_killed_writes`]).
 
 use std::path::{Path, PathBuf};
 
@@ -126,10 +127,10 @@ impl CaseFile {
 /// on its own) every temporary copy of a case file (`.name.tmp-<pid>-<n>`)
 /// that a killed write left, each under its file's lock (decision 0125):
 /// every writer of a case file holds that lock while its copy exists, so a
-/// copy found under it is a dead write's.
-/// Looks where the loader looks (case files' names, in the folders and
-/// below), but never in the output root `out`, whose own temporaries are
-/// not case files. Returns the copies removed.
+/// copy found under it is a dead write's. Looks where the loader looks
+/// (case files' names, in the folders and below), but never in the output
+/// root `out`, whose own temporaries are not case files. Returns the
+/// copies removed.
 pub fn sweep_killed_writes(folders: &[PathBuf], out: &Path, records: &store::Records) -> Vec<PathBuf> {
     use std::os::unix::fs::MetadataExt;
     let at = |p: &Path| std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()));

@@ -245,7 +245,7 @@ pub fn sweep_temp_files_of(dir: &Path, name: &str) -> Vec<PathBuf> {
 }
 
 /// The name a temporary copy is written for: `name` for
-/// `.name.tmp-<pid>-<n>`, the pattern [`write_temp`] makes, else `None`.
+/// `.name.tmp-<pid>-<n>`, the pattern every write here makes, else `None`.
 pub fn temp_target(file: &str) -> Option<&str> {
     let (name, tail) = file.strip_prefix('.')?.rsplit_once(".tmp-")?;
     let (pid, n) = tail.split_once('-')?;
