@@ -95,6 +95,9 @@ pub fn run_loaded(
     progress: &dyn Progress,
 ) -> Result<RunReport, SetupError> {
     let config = press.config();
+    // Copies a killed save left in the cases folders are removed first
+    // (decision 0125); the loader never reads them.
+    crate::case::sweep_killed_writes(&config.paths.cases, press.layout().root(), press.records());
     let render = batch::render(press, Cases::Loaded(caseload), &opts.render, &opts.workers, progress)?;
     let record = batch::write_run_record(press, "run", &render).map_err(|e| e.to_string());
 

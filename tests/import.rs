@@ -646,6 +646,22 @@ fn a_workbook_with_1904_dates_reads_the_dates_it_shows() {
 /// of a case file holds that file's lock, so no update undoes another.
 #[test]
 fn two_hundred_cases_in_one_ndjson_file_are_all_updated() {
+    two_hundred_cases_in_one_file_are_all_updated("all.ndjson");
+}
+
+/// Review N2: the same with the cases in one JSON array (it lost 86 of 200
+/// updates), and a re-import then finds nothing to change.
+#[test]
+fn two_hundred_cases_in_one_json_array_are_all_updated() {
+    two_hundred_cases_in_one_file_are_all_updated("all.json");
+}
+
+/// Every sample case moved into the one file `name` (NDJSON or a JSON
+/// array), then every child moves town in the case system. An import
+/// killed at its first write (review L3) leaves the file as it was and a
+/// copy that no load reads; the next import removes the copy and updates
+/// all 200; the one after that changes nothing.
+fn two_hundred_cases_in_one_file_are_all_updated(name: &str) {
     let tmp = tempfile::tempdir().unwrap();
     let config = config_in(tmp.path());
     let out = tmp.path().join("cases");
@@ -659,24 +675,58 @@ fn two_hundred_cases_in_one_ndjson_file_are_all_updated() {
     let mapping = source.join("mapping.toml");
     let (code, text) = run_import(&config, &mapping, &extracts, &out);
     assert_eq!(code, 0, "{text}");
-    // Every case into one NDJSON file.
-    let mut lines = String::new();
+    let mut cases = Vec::new();
     for file in files_in(&out, "json") {
-        let case: Value = serde_json::from_slice(&fs::read(&file).unwrap()).unwrap();
-        lines.push_str(&format!("{case}\n"));
+        cases.push(serde_json::from_slice::<Value>(&fs::read(&file).unwrap()).unwrap());
         fs::remove_file(file).unwrap();
     }
-    let all = out.join("all.ndjson");
-    fs::write(&all, lines).unwrap();
-    // Every child moves town in the case system.
+    let all = out.join(name);
+    let text = if name.ends_with(".ndjson") {
+        cases.iter().map(|c| format!("{c}\n")).collect()
+    } else {
+        serde_json::to_string_pretty(&cases).unwrap()
+    };
+    fs::write(&all, text).unwrap();
+    let before = fs::read(&all).unwrap();
     let children = dir.join("YJ_Children_20261130.csv");
     let csv = fs::read(&children).unwrap();
     fs::write(&children, String::from_utf8(csv).unwrap().replace(",Northfield,", ",Newtown,")).unwrap();
+    let moved = || fs::read_to_string(&all).unwrap().matches("\"Newtown\"").count();
+    let copies = || -> Vec<PathBuf> {
+        fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().contains(".tmp-"))
+            .collect()
+    };
+
+    let killed = bin()
+        .args(["import", "--config"])
+        .arg(&config)
+        .arg("--mapping")
+        .arg(&mapping)
+        .args(&extracts)
+        .arg("--out")
+        .arg(&out)
+        .env("CASEPRESS_FAILPOINT", "case-file:before-publish")
+        .output()
+        .unwrap();
+    assert_eq!(killed.status.code(), None, "killed: {}", String::from_utf8_lossy(&killed.stderr));
+    assert_eq!(copies().len(), 1, "the kill left its copy");
+    assert_eq!(fs::read(&all).unwrap(), before, "the file as it was");
+    let loaded = casepress::case::Caseload::load(std::slice::from_ref(&out)).unwrap();
+    assert!(loaded.failures.is_empty() && loaded.cases.len() == 200, "the copy is not read");
+    assert!(loaded.cases.iter().all(|c| c.file == all));
+
     let (code, text) = run_import(&config, &mapping, &extracts, &out);
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("0 created, 200 updated"), "{text}");
-    let moved = fs::read_to_string(&all).unwrap().lines().filter(|l| l.contains("\"Newtown\"")).count();
-    assert_eq!(moved, 200, "every update reached the file");
+    assert_eq!(moved(), 200, "every update reached the file");
+    assert!(copies().is_empty(), "the next import removed the copy: {:?}", copies());
+    let (code, text) = run_import(&config, &mapping, &extracts, &out);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("0 created, 0 updated, 200 unchanged, 0 with conflicts, 0 failed"), "{text}");
+    assert_eq!(moved(), 200);
 }
 
 /// A copy of the workbook at `from` with its first sheet's XML written by

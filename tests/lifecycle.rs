@@ -1044,6 +1044,78 @@ fn start_adds_the_section_the_court_asked_for_and_only_that() {
     assert!(said.contains("is made from the case data"), "{said}");
 }
 
+/// Issue 25 item 3 (review L3): a write of a case file killed between its
+/// temporary copy and publishing it leaves the case as it was for the next
+/// load, which never reads the copy; the next command that touches the
+/// cases folder (`new`, the workspace starting, `run`) removes the copy.
+#[test]
+fn issue_25_a_killed_writes_copy_is_never_read_and_the_next_command_removes_it() {
+    let s = Service::new();
+    let cases = s.path().join("cases");
+    let path = cases.join("jay.json");
+    let mut case: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    let obj = case.as_object_mut().unwrap();
+    obj.remove("psr");
+    obj.remove("gatekeeping");
+    case["court"]["report_requested"] = "psr".into();
+    case["court"]["report_requested_date"] = "2026-11-02".into();
+    fs::write(&path, serde_json::to_string_pretty(&case).unwrap()).unwrap();
+    let before = fs::read(&path).unwrap();
+    let start = ["start", CASE, "psr", "--by", "Priya Natarajan"];
+    let killed_at = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_casepress"))
+            .args(args)
+            .env("CASEPRESS_FAILPOINT", "case-file:before-publish")
+            .current_dir(s.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), None, "killed: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    let killed = || killed_at(&start);
+    let copies = || -> Vec<std::path::PathBuf> {
+        files_under(&cases).into_iter().filter(|p| p.to_string_lossy().contains(".tmp-")).collect()
+    };
+    killed();
+    let left = copies();
+    assert_eq!(left.len(), 1, "the kill left its copy: {left:?}");
+    assert!(fs::read_to_string(&left[0]).unwrap().contains("\"requested_date\""), "holding the killed write");
+    assert_eq!(fs::read(&path).unwrap(), before, "the case file as it was");
+    // The next load reads the case as it was, once, and nothing else.
+    let caseload = casepress::case::Caseload::load(std::slice::from_ref(&cases)).unwrap();
+    assert!(caseload.failures.is_empty(), "{:?}", caseload.failures.len());
+    assert_eq!(caseload.cases.len(), 1);
+    assert!(caseload.cases[0].file == path && caseload.cases[0].case.psr.is_none());
+    let new = ["new", "NEW-1", "--first-name", "Sam", "--last-name", "Example", "--born", "2011-05-04"];
+    let (code, said) = s.step(&[&new[..], &["--case-manager", "Priya Natarajan"]].concat());
+    assert_eq!(code, 0, "{said}");
+    assert!(copies().is_empty(), "`new` removed the copy: {:?}", copies());
+    // Killed again; the workspace starting removes it.
+    killed();
+    assert_eq!(copies().len(), 1);
+    let mut config = casepress::config::Config::load(&s.path().join("casepress.toml")).unwrap();
+    config.statements.inbox = None;
+    config.statements.sample_inbox = None;
+    config.workspace.users = s.path().join("users.toml");
+    let options = casepress::workspace::Options { listen: Some("127.0.0.1:0".into()), ..Default::default() };
+    let running = casepress::workspace::start(config, options).unwrap();
+    assert!(copies().is_empty(), "the workspace's start removed the copy: {:?}", copies());
+    drop(running);
+    assert_eq!(fs::read(&path).unwrap(), before);
+    // The start, taken again, is whole.
+    let (code, said) = s.step(&start);
+    assert_eq!(code, 0, "{said}");
+    assert!(fs::read_to_string(&path).unwrap().contains("\"requested_date\": \"2026-11-02\""));
+    // A start of the new case's agreement killed; the nightly `run` removes its copy.
+    killed_at(&["start", "NEW-1", "service-agreement", "--by", "Priya Natarajan"]);
+    assert_eq!(copies().len(), 1);
+    for dir in ["inbox", "caseload"] {
+        fs::create_dir(s.path().join(dir)).unwrap();
+    }
+    let (_, said) = s.step(&["run", "casepress.toml", "--date", "2026-11-23", "--now", "2026-11-23 11:00"]);
+    assert!(said.contains("Board report for"), "the run ran: {said}");
+    assert!(copies().is_empty(), "`run` removed the copy: {:?}", copies());
+}
+
 /// Issue 31, items 1 and 2: the final PSR says who quality assured it and
 /// when, from the agreements recorded against its version; the author may
 /// not make the gatekeeping record final, a manager does, and the record

@@ -221,5 +221,10 @@ fn twenty_writers_autosaving_for_a_minute_lose_no_word_answered_saved() {
         text_of(SHARED)
     );
     assert!(lost.is_empty(), "words answered saved but not in the file: {lost:?}");
+    // The four on one field met real conflicts, each shown with both sides
+    // (`Writer::resolve` checks every one): the test is no test without them.
+    let shared: usize = writers.iter().filter(|w| w.own == SHARED).map(|w| w.conflicts).sum();
+    assert!(shared > 0, "the four writers of one field never met a conflict in {saves} saves");
+    assert_eq!(shared, conflicts, "every conflict was on the shared field");
     assert!(saves >= 20 * 3, "each writer saved a few times: {saves}");
 }

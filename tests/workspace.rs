@@ -945,6 +945,24 @@ fn an_imported_childs_psr_is_started_gatekept_at_a_recorded_meeting_and_made_fin
     assert!(log.contains("\"step\":\"final\""));
     let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert!(json.get("gatekeeping").is_none(), "no gatekeeping typed into the case file");
+
+    // The final opens as PDF from the document's papers (issue 25, item 5).
+    let page = tom.get(&format!("/cases/{DARCY}/psr")).body.replace("&#x2f;", "/");
+    let final_name = format!("{DARCY}_psr_2026-11-30.pdf");
+    let link = format!("/cases/{DARCY}/psr/papers/{final_name}");
+    assert!(page.contains(&format!("href=\"{link}\"")), "the final listed: {page}");
+    let pdf = tom.get(&link);
+    assert_eq!(pdf.status, 200);
+    assert_eq!(pdf.header("content-type"), Some("application/pdf"));
+    assert_eq!(
+        pdf.header("content-disposition"),
+        Some(format!("inline; filename=\"{final_name}\"").as_str())
+    );
+    let on_disk = site.dir.path().join(format!("out/cases/{DARCY}/documents/{final_name}"));
+    let bytes = std::fs::read(&on_disk).unwrap();
+    assert_eq!(pdf.header("content-length"), Some(bytes.len().to_string().as_str()), "the whole final");
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert!(site.audit_text().contains(&format!("psr paper {final_name}")), "the read is audited");
 }
 
 /// A start is a write: the session's token, the writer only, the rules'
@@ -1165,4 +1183,133 @@ fn a_manager_who_returns_a_document_lands_on_their_cases_not_a_refusal() {
     let form = [("_csrf", csrf.as_str()), ("decision", "return"), ("comment.general", "Say more")];
     let reply = declan.post("/cases/NYJS-2026-0117/psr/review", &form, &[]);
     assert_eq!(reply.location.as_deref(), Some("/cases/NYJS-2026-0117/psr"));
+}
+
+/// Review H2, replayed without script: Priya saves the plan's first target;
+/// Sarah, from her older page, saves her own wording of it. Her Save is
+/// refused with both versions of the row and the choice between them, and
+/// sent again unseen it is refused again: the other's row is never
+/// overwritten without being shown. Keeping what was saved keeps Priya's.
+/// Two targets added at once are both kept.
+#[test]
+fn a_row_both_changed_is_shown_both_ways_without_script_and_never_overwritten_unseen() {
+    type Values = std::collections::BTreeMap<String, String>;
+    let site = site();
+    let plan = "/cases/NYJS-2026-0117/intervention-plan/edit/plan";
+    let cell = "intervention_plan.targets[0].target";
+    let targets = || -> Vec<String> {
+        let text = std::fs::read_to_string(site.case_file("yro-custody-possible.json")).unwrap();
+        let case: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let rows = case["intervention_plan"]["targets"].as_array().unwrap().clone();
+        rows.iter().map(|t| t["target"].as_str().unwrap_or_default().to_owned()).collect()
+    };
+    let open = |http: &mut Http| -> (String, String, Values) {
+        let page = http.get(plan);
+        assert_eq!(page.status, 200);
+        let values: Values = serde_json::from_str(&unescape(&page.hidden("_base"))).unwrap();
+        (page.hidden("_csrf"), page.hidden("_version"), values)
+    };
+    // A Save without script: every field of the page, its version and base.
+    let save = |http: &mut Http,
+                csrf: &str,
+                version: &str,
+                base: &Values,
+                values: &Values,
+                extra: &[(&str, &str)]| {
+        let base = serde_json::to_string(base).unwrap();
+        let mut form = vec![("_csrf", csrf), ("_version", version), ("_base", base.as_str())];
+        form.extend(values.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        form.extend_from_slice(extra);
+        http.post(plan, &form, &[])
+    };
+    let (mut priya, mut sarah) = (Http::new(&site), Http::new(&site));
+    priya.sign_in("Priya Natarajan", PASSWORD);
+    sarah.sign_in("Sarah Bennett", PASSWORD);
+    let (p_csrf, p_version, p_page) = open(&mut priya);
+    let (s_csrf, s_version, s_page) = open(&mut sarah);
+    assert!(p_page.contains_key(cell), "{:?}", p_page.keys());
+    let rows = targets().len();
+
+    let mut mine = p_page.clone();
+    mine.insert(cell.into(), "ROWWORDS-A Priya's wording.".into());
+    assert_eq!(save(&mut priya, &p_csrf, &p_version, &p_page, &mine, &[]).status, 303);
+    let mut hers = s_page.clone();
+    hers.insert(cell.into(), "ROWWORDS-B Sarah's wording.".into());
+    let conflict = save(&mut sarah, &s_csrf, &s_version, &s_page, &hers, &[]);
+    assert_eq!(conflict.status, 409);
+    let body = unescape(&conflict.body);
+    assert!(body.contains("This section changed while you were writing"), "{body}");
+    let meanwhile = body.split("Saved meanwhile").nth(1).expect("the other's version of the row is shown");
+    let meanwhile = meanwhile.split("</ul>").next().unwrap();
+    assert!(meanwhile.contains("ROWWORDS-A Priya's wording."), "{meanwhile}");
+    assert!(body.contains("value=\"ROWWORDS-B Sarah's wording.\""), "hers stays in the box");
+    let at = conflict.body.find("name=\"_keep.rows:").expect("a choice for the row");
+    let choice = conflict.body[at + 6..].split('"').next().unwrap().to_owned();
+    assert!(choice.starts_with("_keep.rows:intervention_plan.targets:"), "{choice}");
+    assert!(conflict.body.contains(&format!("name=\"{choice}\" value=\"saved\"")));
+    assert!(targets()[0] == "ROWWORDS-A Priya's wording.", "nothing overwritten: {:?}", targets());
+
+    // Her old page's Save again, unseen: refused again, nothing overwritten.
+    assert_eq!(save(&mut sarah, &s_csrf, &s_version, &s_page, &hers, &[]).status, 409);
+    assert!(
+        targets()[0] == "ROWWORDS-A Priya's wording." && !targets().iter().any(|t| t.contains("ROWWORDS-B"))
+    );
+
+    // From the conflict page, keeping what was saved: Priya's row stays.
+    let (c_version, c_base) = (conflict.hidden("_version"), unescape(&conflict.hidden("_base")));
+    let c_base: Values = serde_json::from_str(&c_base).unwrap();
+    let kept = save(&mut sarah, &s_csrf, &c_version, &c_base, &hers, &[(&choice, "saved")]);
+    assert_eq!(kept.status, 303, "{}", kept.body);
+    assert_eq!(targets()[0], "ROWWORDS-A Priya's wording.");
+    assert!(!targets().iter().any(|t| t.contains("ROWWORDS-B")), "{:?}", targets());
+    assert_eq!(targets().len(), rows);
+
+    // Both add a target in the blank row at once: both kept.
+    let (p_csrf, p_version, p_page) = open(&mut priya);
+    let (s_csrf, s_version, s_page) = open(&mut sarah);
+    let blank = format!("intervention_plan.targets[{rows}].target");
+    let (mut mine, mut hers) = (p_page.clone(), s_page.clone());
+    mine.insert(blank.clone(), "ROWWORDS-C Priya's new target.".into());
+    hers.insert(blank, "ROWWORDS-D Sarah's new target.".into());
+    assert_eq!(save(&mut priya, &p_csrf, &p_version, &p_page, &mine, &[]).status, 303);
+    let second = save(&mut sarah, &s_csrf, &s_version, &s_page, &hers, &[]);
+    assert_eq!(second.status, 303, "{}", second.body);
+    let now = targets();
+    assert_eq!(now.len(), rows + 2, "{now:?}");
+    assert!(now.contains(&"ROWWORDS-C Priya's new target.".to_owned()));
+    assert!(now.contains(&"ROWWORDS-D Sarah's new target.".to_owned()));
+}
+
+/// Issue 25 item 6: a progress report is started from the workspace once
+/// the court has asked for one (the case system's "Progress report
+/// requested"), and not before.
+#[test]
+fn a_progress_report_is_started_from_the_case_page_once_the_court_asks() {
+    let site = site();
+    let file = site.case_file("yro-custody-possible.json");
+    let case_page = "/cases/NYJS-2026-0117";
+    let start = "/cases/NYJS-2026-0117/progress-report/start";
+    let mut priya = Http::new(&site);
+    priya.sign_in("Priya Natarajan", PASSWORD);
+    assert!(!priya.get(case_page).body.contains(&format!("action=\"{start}\"")), "no Start yet");
+    let said = post_step(&mut priya, start, &[]);
+    assert!(said.contains("Not started: the court has not asked for a progress report"), "{said}");
+    let mut case: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert!(case.get("progress_report").is_none());
+    case["court"]["report_requested"] = "progress_report".into();
+    case["court"]["report_requested_date"] = "2026-11-20".into();
+    std::fs::write(&file, serde_json::to_string_pretty(&case).unwrap()).unwrap();
+
+    let page = priya.get(case_page).body.replace("&#x2f;", "/");
+    assert!(page.contains(&format!("action=\"{start}\"")), "a Start button: {page}");
+    let said = post_step(&mut priya, start, &[]);
+    assert!(said.contains("Progress Report started"), "{said}");
+    let after: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(after["progress_report"], serde_json::json!({"requested_date": "2026-11-20"}));
+    assert_eq!(after["psr"], case["psr"], "nothing else changes");
+    let doc = priya.get("/cases/NYJS-2026-0117/progress-report").body.replace("&#x2f;", "/");
+    let at = doc.find("/cases/NYJS-2026-0117/progress-report/edit/").expect("a section to write");
+    let editor = doc[at..].split('"').next().unwrap().to_owned();
+    assert_eq!(priya.get(&editor).status, 200, "{editor}");
+    assert!(site.audit_text().contains("\"what\":\"start\",\"outcome\":\"done\""), "{}", site.audit_text());
 }

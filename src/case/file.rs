@@ -1,7 +1,8 @@
 //! A case inside its file: read by case id from a single-case JSON file, an
 //! array, or an NDJSON line, changed, checked with the batch's loader, and
 //! written back atomically in the file's own shape and mode. The workspace's
-//! saves and `import`'s updates both go through it.
+//! saves and `import`'s updates both go through it. The copies that killed
+//! writes left are swept here too ([`sweep_killed_writes`]).
 
 use std::path::{Path, PathBuf};
 
@@ -117,8 +118,54 @@ impl CaseFile {
         store::sweep_temp_files_of(dir, name);
         // The cases folder is the service's (a case system's export may
         // write it too): its mode is kept.
-        store::replace(dir, name, bytes, Modes { file: mode, dir: 0o700, tighten: false })
+        let written = || crate::failpoint("case-file:before-publish");
+        store::replace_then(dir, name, bytes, Modes { file: mode, dir: 0o700, tighten: false }, written)
             .map(|_| ())
             .map_err(|e| e.to_string())
     }
+}
+
+/// Removes from the case folders `folders` (or beside a case file named
+/// on its own) every temporary copy of a case file (`.name.tmp-<pid>-<n>`)
+/// that a killed write left, each under its file's lock (decision 0125):
+/// every writer of a case file holds that lock while its copy exists, so a
+/// copy found under it is a dead write's. Looks where the loader looks
+/// (case files' names, in the folders and below), but never in the output
+/// root `out`, whose own temporaries are not case files. Returns the
+/// copies removed.
+pub fn sweep_killed_writes(folders: &[PathBuf], out: &Path, records: &store::Records) -> Vec<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    let at = |p: &Path| std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()));
+    let output = at(out);
+    let mut removed = Vec::new();
+    for folder in folders {
+        if folder.is_file() {
+            // A case file named on its own: its own copies, beside it.
+            let (Some(dir), Some(name)) = (folder.parent(), folder.file_name().and_then(|n| n.to_str()))
+            else {
+                continue;
+            };
+            if let Ok(_held) = records.lock_case_file(folder) {
+                let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+                removed.extend(store::sweep_temp_files_of(dir, name));
+            }
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(folder).sort_by_file_name().follow_links(false).into_iter();
+        let walker =
+            walker.filter_entry(|e| !e.file_type().is_dir() || output.is_none() || at(e.path()) != output);
+        for entry in walker.flatten().filter(|e| e.file_type().is_file()) {
+            let name = entry.file_name().to_string_lossy();
+            let Some(target) = store::temp_target(&name) else { continue };
+            let case_file = entry.path().with_file_name(target);
+            if !super::load::is_case_file(&case_file) || super::load::is_statement_sidecar(&case_file) {
+                continue;
+            }
+            // A lock that cannot be taken leaves the copy for the next command.
+            let Ok(_held) = records.lock_case_file(&case_file) else { continue };
+            let dir = case_file.parent().unwrap_or(Path::new("."));
+            removed.extend(store::sweep_temp_files_of(dir, target));
+        }
+    }
+    removed
 }

@@ -26,7 +26,7 @@ pub struct LoadedCase {
 /// Case files are found by extension; everything else in a folder is
 /// ignored, as is a JSON Schema kept beside the cases for editors
 /// (`*.schema.json`).
-fn is_case_file(path: &Path) -> bool {
+pub(super) fn is_case_file(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str());
     let hidden = name.is_none_or(|n| n.starts_with('.'));
     let schema = name.is_some_and(|n| n.ends_with(".schema.json"));
@@ -38,7 +38,7 @@ fn is_case_file(path: &Path) -> bool {
 /// it describes (the statement inbox's convention). A folder of cases may
 /// hold an inbox; its sidecars are not cases. Named on its own, such a
 /// file is still read as a case file (and fails as one).
-fn is_statement_sidecar(path: &Path) -> bool {
+pub(super) fn is_statement_sidecar(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "json") && path.with_extension("pdf").is_file()
 }
 

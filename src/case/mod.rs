@@ -26,7 +26,7 @@ pub use caseload::{Caseload, LoadFailure, load_each};
 pub use court_report::{Checked, CurfewAddress, OptionConsidered, OrderDelivery, QaChecklist, Suitability};
 pub use disposal::{AnswersTo, Catalogue, ContactRule, Disposal, DisposalType, PlanKind};
 pub use error::CaseError;
-pub use file::CaseFile;
+pub use file::{CaseFile, sweep_killed_writes};
 pub use id::{CaseId, id_key};
 pub use limits::Limits;
 pub use load::{

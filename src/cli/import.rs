@@ -161,8 +161,8 @@ pub fn new(a: NewArgs) -> Result<ExitCode> {
         case_manager: a.case_manager,
         team: a.team,
     };
-    let file = skeleton::write_new_case(&new, &config.staff, &dir, config.permissions.modes())
-        .map_err(|e| anyhow!(e))?;
+    let service = casepress::service::Service::new(config);
+    let file = skeleton::write_new_case(&new, &service, &dir).map_err(|e| anyhow!(e))?;
     println!("{}", printable(&file.display().to_string()));
     Ok(ExitCode::SUCCESS)
 }

@@ -147,6 +147,7 @@ pub fn import(service: &Service, opts: &ImportOptions) -> Result<ImportReport, S
     };
     // The cases folder is the service's: made if missing, its mode kept.
     store::ensure_dir(&opts.out, modes.in_place()).map_err(|e| e.to_string())?;
+    crate::case::sweep_killed_writes(std::slice::from_ref(&opts.out), layout.root(), service.records());
     let existing = existing_cases(&opts.out)?;
     let case_shape = Shape::of_case();
     let done: Vec<(CaseImport, Option<BTreeMap<String, Value>>)> = facts
@@ -352,7 +353,7 @@ fn import_case(
         (Err(e), _) => Err(format!("{}: case id \"{}\": {e}", place_of(facts, "case_id"), facts.case_id)),
         (Ok(_), Err(e)) => Err(e),
         (Ok(_), Ok(file)) if file.exists() => update(facts, base, &file, records),
-        (Ok(_), Ok(file)) => create(facts, &file, out, modes, shape),
+        (Ok(_), Ok(file)) => create(facts, &file, out, records, modes, shape),
     };
     match result {
         Ok((outcome, merged)) => {
@@ -377,6 +378,7 @@ fn create(
     facts: &Facts,
     file: &Path,
     out: &Path,
+    records: &Records,
     modes: Modes,
     shape: &Shape,
 ) -> Result<(Outcome, merge::Merged), String> {
@@ -391,6 +393,9 @@ fn create(
     bytes.push(b'\n');
     check(facts, &bytes, file)?;
     let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    // Every writer of a case file holds its lock while its temporary copy
+    // exists, so that a sweep never takes a live copy for a dead one.
+    let _held = records.lock_case_file(file).map_err(|e| e.to_string())?;
     store::publish_as_unsynced(out, name, &bytes, modes.in_place()).map_err(|e| e.to_string())?;
     let base =
         facts.values.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect();

@@ -78,14 +78,16 @@ pub fn new_case(new: &NewCase, staff: &[StaffMember]) -> Result<Vec<u8>, String>
 }
 
 /// Writes the new case as `DIR/CASE_ID.json` (never over an existing file)
-/// and the schema beside it. Returns the case file.
+/// and the schema beside it, for `service`'s staff and modes; first removes
+/// the copies killed saves left in `dir` (decision 0125). Returns the case
+/// file.
 pub fn write_new_case(
     new: &NewCase,
-    staff: &[StaffMember],
+    service: &crate::service::Service,
     dir: &Path,
-    modes: Modes,
 ) -> Result<PathBuf, String> {
-    let bytes = new_case(new, staff)?;
+    let (records, modes) = (service.records(), service.modes());
+    let bytes = new_case(new, &service.config().staff)?;
     let loaded = crate::case::parse_bytes(&bytes, Path::new(&format!("{}.json", new.case_id)));
     if let Some(Err(e)) = loaded.into_iter().next() {
         return Err(e.to_string());
@@ -110,7 +112,10 @@ pub fn write_new_case(
             files.join(", ")
         ));
     }
-    // The cases folder is the service's: made if missing, its mode kept.
+    crate::case::sweep_killed_writes(&[dir.to_owned()], service.layout().root(), records);
+    // Held while the new file's temporary copy exists, as by every writer;
+    // the cases folder is the service's: made if missing, its mode kept.
+    let _held = records.lock_case_file(&dir.join(&name)).map_err(|e| e.to_string())?;
     let published = store::publish_as(dir, &name, &bytes, modes.in_place()).map_err(|e| e.to_string())?;
     write_schema(&dir.join(SCHEMA_FILE), modes.in_place())?;
     Ok(published.path().to_owned())

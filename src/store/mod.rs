@@ -21,8 +21,8 @@ pub use log::{
 use publish::at;
 pub use publish::{
     Modes, Published, StoreError, check_file_name, ensure_dir, file_digest, free_name, hex, lock_case,
-    lock_path, publish, publish_as, publish_as_unsynced, publish_unsynced, replace, sha256_hex,
-    sweep_temp_files, sweep_temp_files_of, sync_dir, try_lock,
+    lock_path, publish, publish_as, publish_as_unsynced, publish_unsynced, replace, replace_then, sha256_hex,
+    sweep_temp_files, sweep_temp_files_of, sync_dir, temp_target, try_lock,
 };
 pub use records::{CaseFileLock, CaseLock, FilingLock, Records};
 

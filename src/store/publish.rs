@@ -111,8 +111,21 @@ pub fn ensure_dir(dir: &Path, modes: Modes) -> Result<(), StoreError> {
 /// and case files, which the workspace and import rewrite under the case's
 /// lock. Records (PDFs, logs, the ledger) never use it.
 pub fn replace(dir: &Path, name: &str, bytes: &[u8], modes: Modes) -> Result<PathBuf, StoreError> {
+    replace_then(dir, name, bytes, modes, || ())
+}
+
+/// [`replace`], calling `written` once the temporary copy is durable and
+/// before it takes the name: where the crash tests stop a case file's write.
+pub fn replace_then(
+    dir: &Path,
+    name: &str,
+    bytes: &[u8],
+    modes: Modes,
+    written: impl FnOnce(),
+) -> Result<PathBuf, StoreError> {
     ensure_dir(dir, modes)?;
     let tmp = write_temp(dir, name, bytes, modes)?;
+    written();
     let target = dir.join(name);
     let renamed = fs::rename(&tmp, &target).map_err(at(&target));
     if renamed.is_err() {
@@ -232,16 +245,28 @@ pub fn sweep_temp_files(dir: &Path) {
     }
 }
 
-/// Removes the temporary copies of `name` (`.name.tmp-*`) in `dir`: only
-/// for a caller that holds the lock every writer of `name` takes.
-pub fn sweep_temp_files_of(dir: &Path, name: &str) {
-    let prefix = format!(".{name}.tmp-");
-    let Ok(entries) = fs::read_dir(dir) else { return };
+/// Removes the temporary copies of `name` (`.name.tmp-<pid>-<n>`) in
+/// `dir`: only for a caller that holds the lock every writer of `name`
+/// takes. Returns the paths removed.
+pub fn sweep_temp_files_of(dir: &Path, name: &str) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
+    let mut removed = Vec::new();
     for entry in entries.flatten() {
-        if entry.file_name().to_string_lossy().starts_with(&prefix) {
-            let _ = fs::remove_file(entry.path());
+        let file = entry.file_name();
+        if temp_target(&file.to_string_lossy()) == Some(name) && fs::remove_file(entry.path()).is_ok() {
+            removed.push(entry.path());
         }
     }
+    removed
+}
+
+/// The name a temporary copy is written for: `name` for
+/// `.name.tmp-<pid>-<n>`, the pattern every write here makes, else `None`.
+pub fn temp_target(file: &str) -> Option<&str> {
+    let (name, tail) = file.strip_prefix('.')?.rsplit_once(".tmp-")?;
+    let (pid, n) = tail.split_once('-')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (!name.is_empty() && digits(pid) && digits(n)).then_some(name)
 }
 
 /// `name` for n = 1, else `stem_n.ext`.

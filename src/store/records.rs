@@ -137,7 +137,14 @@ impl Records {
     /// this (always in that order), so that two cases of one file are never
     /// rewritten at once.
     pub fn lock_case_file(&self, file: &std::path::Path) -> Result<CaseFileLock, StoreError> {
-        let path = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_owned());
+        // Named by its folder's real path and its own name, so that a file
+        // not yet created (a new case, or one whose killed creation left
+        // only a temporary copy) has the same lock as once it exists.
+        let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+        let path = match (std::fs::canonicalize(dir), file.file_name()) {
+            (Ok(dir), Some(name)) => dir.join(name),
+            _ => file.to_owned(),
+        };
         let key = super::publish::sha256_hex(path.as_os_str().as_encoded_bytes());
         let lock = self.layout.case_file_lock(&key[..32]);
         if let Some(dir) = lock.parent() {

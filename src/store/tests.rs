@@ -78,3 +78,24 @@ fn the_case_log_is_appended_and_a_torn_last_line_is_skipped() {
     assert_eq!(read_log(tmp.path()).unwrap(), vec![entry.clone(), entry]);
     assert_eq!(mode(&tmp.path().join(CASE_LOG)), 0o600);
 }
+
+#[test]
+fn only_the_temporary_copies_of_one_file_are_swept() {
+    assert_eq!(temp_target(".all.ndjson.tmp-4194304-0"), Some("all.ndjson"));
+    for not in
+        [".all.ndjson.tmp-", ".all.ndjson.tmp-12", ".all.ndjson.tmp-a-0", "all.json.tmp-1-0", ".x.json.swp"]
+    {
+        assert_eq!(temp_target(not), None, "{not}");
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    for name in [".a.json.tmp-1-0", ".a.json.tmp-2-3", ".ab.json.tmp-1-0", ".a.json.tmp-x", "a.json"] {
+        fs::write(tmp.path().join(name), b"{}").unwrap();
+    }
+    let mut removed: Vec<String> = sweep_temp_files_of(tmp.path(), "a.json")
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    removed.sort();
+    assert_eq!(removed, [".a.json.tmp-1-0", ".a.json.tmp-2-3"]);
+    assert!(tmp.path().join(".ab.json.tmp-1-0").exists() && tmp.path().join(".a.json.tmp-x").exists());
+}

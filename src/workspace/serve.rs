@@ -234,5 +234,13 @@ fn prepare(config: Config, options: &Options) -> Result<Workspace, String> {
             "the sign-on proxy is trusted to have asked for a second factor (workspace.proxy.require_mfa is off)"
         );
     }
-    Workspace::with(config, options)
+    let workspace = Workspace::with(config, options)?;
+    let press = &workspace.press;
+    let removed =
+        crate::case::sweep_killed_writes(&press.config().paths.cases, press.layout().root(), press.records());
+    if !removed.is_empty() {
+        // The count only: a case file's name may be a child's.
+        tracing::info!("removed {} temporary copies of case files that killed saves left", removed.len());
+    }
+    Ok(workspace)
 }
