@@ -32,8 +32,12 @@
 //! saved sentence. A conflict on a writer's own field (nobody else writes
 //! it) is counted, must stay at 0, and is met as the page meets it.
 
+#[path = "../tests/support/html.rs"]
+mod html;
 #[path = "support/quick.rs"]
 mod quick;
+
+use html::unescape;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -84,16 +88,6 @@ struct Writer {
     saved: BTreeSet<String>,
     /// Conflicts it met on its own field, which nobody else writes.
     false_conflicts: usize,
-}
-
-/// The HTML escapes minijinja writes, undone.
-fn unescape(html: &str) -> String {
-    html.replace("&#x27;", "'")
-        .replace("&quot;", "\"")
-        .replace("&#x2f;", "/")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }
 
 fn agent() -> ureq::Agent {

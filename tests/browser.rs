@@ -800,13 +800,8 @@ impl<'a> Typist<'a> {
 async fn two_writers_in_two_browsers_lose_no_word_answered_saved() {
     let secs: u64 = std::env::var("CASEPRESS_SOAK_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
     let site = site();
-    let (one, two) = (Browser::start().await, Browser::start().await);
+    let (one, two) = two_writers_on_the_offence(&site).await;
     let (a, b) = (&one.client, &two.client);
-    sign_in(a, &site, "Priya Natarajan").await;
-    sign_in(b, &site, "Sarah Bennett").await;
-    let section = format!("/cases/{CASE}/psr/edit/offence");
-    go(a, &site, &section).await;
-    go(b, &site, &section).await;
     let case_text = |path: &str| -> String {
         let case: serde_json::Value = serde_json::from_str(
             &std::fs::read_to_string(site.case_file("yro-custody-possible.json")).unwrap(),
@@ -863,6 +858,18 @@ async fn two_writers_in_two_browsers_lose_no_word_answered_saved() {
     two.stop().await;
 }
 
+/// Priya and Sarah, each in a browser of her own, signed in and on the
+/// offence section of the PSR.
+async fn two_writers_on_the_offence(site: &Site) -> (Browser, Browser) {
+    let (one, two) = (Browser::start().await, Browser::start().await);
+    sign_in(&one.client, site, "Priya Natarajan").await;
+    sign_in(&two.client, site, "Sarah Bennett").await;
+    let section = format!("/cases/{CASE}/psr/edit/offence");
+    go(&one.client, site, &section).await;
+    go(&two.client, site, &section).await;
+    (one, two)
+}
+
 async fn value_of(c: &Client, id: &str) -> String {
     c.find(Locator::Id(id)).await.unwrap().prop("value").await.unwrap().unwrap_or_default()
 }
@@ -876,13 +883,8 @@ async fn a_field_both_changed_is_shown_both_ways_with_a_choice() {
     const PRIYA: &str = "Jay took a phone at knifepoint; he says he was frightened of the older boys.";
     const SARAH: &str = "Jay took a phone at knifepoint, with two older boys who had groomed him.";
     let site = site();
-    let (one, two) = (Browser::start().await, Browser::start().await);
+    let (one, two) = two_writers_on_the_offence(&site).await;
     let (a, b) = (&one.client, &two.client);
-    sign_in(a, &site, "Priya Natarajan").await;
-    sign_in(b, &site, "Sarah Bennett").await;
-    let section = format!("/cases/{CASE}/psr/edit/offence");
-    go(a, &site, &section).await;
-    go(b, &site, &section).await;
     let field = "f-psr-offence-analysis-seriousness";
     type_into(a, field, PRIYA).await;
     saved(a).await;

@@ -14,6 +14,12 @@ use chrono::{DateTime, Utc};
 
 use super::samples;
 
+/// HTML as the page means it: minijinja's escapes undone.
+#[path = "../support/html.rs"]
+mod html;
+#[allow(unused_imports, reason = "each test crate uses a different subset")]
+pub use html::unescape;
+
 /// The sample password of every sample account.
 pub const PASSWORD: &str = "sample-password";
 
@@ -419,16 +425,6 @@ where
         assert!(Instant::now() < deadline, "timed out waiting until {what}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-}
-
-/// HTML as the page means it: minijinja's escapes undone.
-pub fn unescape(html: &str) -> String {
-    html.replace("&#x27;", "'")
-        .replace("&quot;", "\"")
-        .replace("&#x2f;", "/")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }
 
 /// Every section of Darcy's PSR (the imported sample child), as a
