@@ -159,7 +159,11 @@ fn main() {
                 let binary = std::env::var_os("CASEPRESS_BENCH_BIN")
                     .unwrap_or_else(|| env!("CARGO_BIN_EXE_casepress").into());
                 let mut cmd = std::process::Command::new(binary);
-                cmd.args(["render", "--date", "2026-11-23", "--json", "--jobs", jobs, "--out"])
+                // The sample service's config, as on the other side: the
+                // same letterhead and logo in every document.
+                cmd.args(["render", "--date", "2026-11-23", "--json", "--jobs", jobs, "--config"])
+                    .arg(root.join("samples/casepress.toml"))
+                    .arg("--out")
                     .arg(&out)
                     .arg(&input)
                     .stdout(std::fs::File::create(&json).unwrap());
