@@ -85,13 +85,6 @@ pub trait Progress: Sync {
     fn item(&self, item: &ItemReport);
 }
 
-/// A plain function of each item is a progress that ignores the count.
-impl<F: Fn(&ItemReport) + Sync> Progress for F {
-    fn item(&self, item: &ItemReport) {
-        self(item)
-    }
-}
-
 /// Progress nobody watches (benchmarks, tests, a batch inside another).
 pub struct NoProgress;
 

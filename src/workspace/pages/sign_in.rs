@@ -112,6 +112,19 @@ fn locked(ws: &Workspace, account: &str, step: &str) -> Response {
     )
 }
 
+/// A second step on a locked account: the half-begun sign-in ends, and
+/// the answer is any locked sign-in's.
+fn refused_if_locked(ws: &Workspace, token: &str, user: &str, step: &str) -> Option<Response> {
+    match ws.lockout.locked(user) {
+        Ok(false) => None,
+        Ok(true) => {
+            ws.sessions.end(token);
+            Some(locked(ws, user, step))
+        }
+        Err(e) => Some(cannot_check(ws, &e)),
+    }
+}
+
 /// A failure that reached the limit: the lock is audited and logged.
 fn locked_now(ws: &Workspace, account: &str, failures: u32, step: &str) -> Response {
     tracing::warn!(
@@ -293,13 +306,8 @@ pub async fn code(
     let Some(attempt) = ws.throttle.attempt(&keys) else {
         return throttled(&ws, &p.user, "second factor");
     };
-    match ws.lockout.locked(&p.user) {
-        Ok(false) => {}
-        Ok(true) => {
-            ws.sessions.end(&token);
-            return locked(&ws, &p.user, "second factor");
-        }
-        Err(e) => return cannot_check(&ws, &e),
+    if let Some(refused) = refused_if_locked(&ws, &token, &p.user, "second factor") {
+        return refused;
     }
     let typed = field(&form, "code");
     let users = ws.press.config().workspace.users.clone();
@@ -383,13 +391,8 @@ pub async fn enrol(
         Err(r) => return r,
     };
     let Some(secret) = p.enrol.clone() else { return Redirect::to("/sign-in/code").into_response() };
-    match ws.lockout.locked(&p.user) {
-        Ok(false) => {}
-        Ok(true) => {
-            ws.sessions.end(&token);
-            return locked(&ws, &p.user, "enrolment");
-        }
-        Err(e) => return cannot_check(&ws, &e),
+    if let Some(refused) = refused_if_locked(&ws, &token, &p.user, "enrolment") {
+        return refused;
     }
     let keys = [format!("code:{}", crate::staff::name_key(&p.user)), format!("address:{}", peer.ip())];
     let Some(attempt) = ws.throttle.attempt(&keys) else {
