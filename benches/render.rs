@@ -27,8 +27,11 @@ use chrono::NaiveDate;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    let copies = quick::size(12, 1);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if let Some(dir) = std::env::var_os(BARE_CHILD) {
+        return bare_child(root, Path::new(&dir));
+    }
+    let copies = quick::size(12, 1);
     let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let tmp = tempfile::tempdir().unwrap();
     // Every run writes into a new folder, and none is deleted until the end:
@@ -104,13 +107,36 @@ fn main() {
         assert_eq!(outcomes(&report), [docs, 0, historic, 0], "[written, unchanged, historic, failed]");
         took
     };
+    // The same, with Typst's helpers (page runs laid out in parallel, PDF
+    // streams compressed in the background) held to the one core as well:
+    // one core's worth of bare Typst, the yardstick for the two-core limit.
+    let on_one_core = rayon::ThreadPoolBuilder::new()
+        .num_threads(rayon::current_num_threads())
+        .stack_size(32 << 20)
+        .start_handler(|_| pin_this_thread_to_first_core())
+        .build()
+        .unwrap();
+    let bare_one_core = || {
+        on_one_core.install(|| {
+            for (i, s) in sources.iter().enumerate() {
+                press.typeset(s, &PdfMeta { ident: i.to_string(), date: day }).unwrap();
+            }
+        })
+    };
     // Bare and casepress alternate, so a slow spell of the machine hits both.
-    let (mut bare_best, mut one_best) = (Duration::MAX, Duration::MAX);
+    let (mut bare_best, mut one_best, mut core_best) = (Duration::MAX, Duration::MAX, Duration::MAX);
+    let mut bare_cores = 0.0f64;
     for _ in 0..quick::rounds(3) {
-        bare_best = bare_best.min(timed(bare));
+        let cpu = cpu_time();
+        let took = timed(bare);
+        bare_cores = bare_cores.max((cpu_time() - cpu).as_secs_f64() / took.as_secs_f64());
+        bare_best = bare_best.min(took);
         one_best = one_best.min(pipeline_run(1, &mut config));
+        core_best = core_best.min(timed(bare_one_core));
     }
     println!("bare typst compile + PDF export, 1 thread: {:.1} documents/s", rate(bare_best));
+    println!("  cores it kept busy (CPU time / wall time, most of the rounds): {bare_cores:.2}");
+    println!("bare typst compile + PDF export, held to 1 core: {:.1} documents/s", rate(core_best));
     println!(
         "casepress render (load, rules, templates, typeset, atomic write + fsync, case log), 1 worker: {:.1} documents/s",
         rate(one_best)
@@ -151,49 +177,67 @@ fn main() {
     // borrows part of the second core. The one-thread rate is therefore
     // `--jobs 1` held to one core; two jobs get both cores.
     let binary = |jobs: &str, one_core: bool| {
-        (0..quick::rounds(3))
-            .map(|_| {
-                // The report goes to a file beside the output, read once the clock stops.
-                let out = outputs.next();
-                let json = out.with_extension("json");
-                let binary = std::env::var_os("CASEPRESS_BENCH_BIN")
-                    .unwrap_or_else(|| env!("CARGO_BIN_EXE_casepress").into());
-                let mut cmd = std::process::Command::new(binary);
-                // The sample service's config, as on the other side: the
-                // same letterhead and logo in every document.
-                cmd.args(["render", "--date", "2026-11-23", "--json", "--jobs", jobs, "--config"])
-                    .arg(root.join("samples/casepress.toml"))
-                    .arg("--out")
-                    .arg(&out)
-                    .arg(&input)
-                    .stdout(std::fs::File::create(&json).unwrap());
-                if one_core {
-                    pin_to_first_core(&mut cmd);
-                }
-                let took = timed(|| assert!(cmd.status().unwrap().success()));
-                let report: batch::BatchReport =
-                    serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
-                assert_eq!(
-                    outcomes(&report),
-                    [docs, 0, historic, 0],
-                    "[written, unchanged, historic, failed]"
-                );
-                took
-            })
-            .min()
-            .unwrap()
+        // The report goes to a file beside the output, read once the clock stops.
+        let out = outputs.next();
+        let json = out.with_extension("json");
+        let binary =
+            std::env::var_os("CASEPRESS_BENCH_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_casepress").into());
+        let mut cmd = std::process::Command::new(binary);
+        // The sample service's config, as on the other side: the
+        // same letterhead and logo in every document.
+        cmd.args(["render", "--date", "2026-11-23", "--json", "--jobs", jobs, "--config"])
+            .arg(root.join("samples/casepress.toml"))
+            .arg("--out")
+            .arg(&out)
+            .arg(&input)
+            .stdout(std::fs::File::create(&json).unwrap());
+        if one_core {
+            pin_to_first_core(&mut cmd);
+        }
+        let took = timed(|| assert!(cmd.status().unwrap().success()));
+        let report: batch::BatchReport = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+        assert_eq!(outcomes(&report), [docs, 0, historic, 0], "[written, unchanged, historic, failed]");
+        took
     };
-    let one_core = binary("1", true);
-    let one_job = binary("1", false);
-    let two_jobs = binary("2", false);
+    // Each round runs every figure once, the two workers and what the two
+    // cores do at most side by side in time: this machine's speed drifts
+    // (a virtual machine shares its host), so a ratio is only as good as
+    // its two sides are close in time.
+    let (mut one_core, mut one_job, mut two_jobs, mut bare_two) =
+        (Duration::MAX, Duration::MAX, Duration::MAX, Duration::MAX);
+    let mut paired = Vec::new();
+    for _ in 0..quick::rounds(3) {
+        one_core = one_core.min(binary("1", true));
+        one_job = one_job.min(binary("1", false));
+        let two = binary("2", false);
+        // What this machine's two cores do at most: bare Typst in two
+        // processes at once, each typesetting every document, warm.
+        let bare = bare_in_processes(&sources, 2, tmp.path()) / 2;
+        paired.push(bare.as_secs_f64() / two.as_secs_f64());
+        two_jobs = two_jobs.min(two);
+        bare_two = bare_two.min(bare);
+    }
+    paired.sort_by(f64::total_cmp);
     println!("casepress binary, --jobs 1 on one core: {:.1} documents/s", rate(one_core));
     println!("casepress binary, --jobs 1 free to use both cores: {:.1} documents/s", rate(one_job));
     println!("casepress binary, --jobs 2 (two worker processes): {:.1} documents/s", rate(two_jobs));
+    println!("bare typst in 2 processes at once: {:.1} documents/s", rate(bare_two));
     println!("speedup-2-threads: {:.2}", one_core.as_secs_f64() / two_jobs.as_secs_f64());
     println!("speedup-2-jobs-vs-1-job-unpinned: {:.2}", one_job.as_secs_f64() / two_jobs.as_secs_f64());
-    // The goal at the limit: two workers do at least 0.9 of the work of two
-    // bare Typst threads that share nothing (goal ≥ 0.9).
+    println!("ratio-1-job-vs-bare-on-one-core: {:.2}", rate(one_core) / rate(core_best));
+    // How far two cores are from twice one: bare Typst's own score against
+    // the yardstick below.
+    println!("speedup-bare-2-processes-vs-1-thread: {:.2}", rate(bare_two) / rate(bare_best));
+    // The yardstick: twice bare Typst on one thread (goal ≥ 0.9).
     println!("ratio-2-workers-vs-twice-bare: {:.2}", rate(two_jobs) / (2.0 * rate(bare_best)));
+    println!("ratio-2-workers-vs-twice-bare-on-one-core: {:.2}", rate(two_jobs) / (2.0 * rate(core_best)));
+    // The limit as measured (decision 0224, goal ≥ 0.9): bare Typst in two
+    // processes at once; the median of rounds, each a pair close in time.
+    println!(
+        "ratio-2-workers-vs-bare-2-processes: {:.2} (median of rounds; best against best {:.2})",
+        paired[paired.len() / 2],
+        rate(two_jobs) / rate(bare_two)
+    );
 
     // For comparison: two render threads in one process (the library's
     // `render_paths`), which share Typst's memo cache.
@@ -240,6 +284,89 @@ fn pin_to_first_core(cmd: &mut std::process::Command) {
             Ok(())
         });
     }
+}
+
+/// Set in a child of this benchmark: the folder of Typst sources it typesets.
+const BARE_CHILD: &str = "CASEPRESS_BENCH_BARE_SOURCES";
+
+/// Typesets the same sources in `n` child processes of this benchmark at
+/// once; the time from "go" until the last has finished.
+fn bare_in_processes(sources: &[String], n: usize, tmp: &Path) -> Duration {
+    use std::io::{BufRead, Write};
+    let dir = tmp.join("bare-sources");
+    if !dir.exists() {
+        std::fs::create_dir(&dir).unwrap();
+        for (i, s) in sources.iter().enumerate() {
+            std::fs::write(dir.join(format!("{i}.typ")), s).unwrap();
+        }
+    }
+    let mut children: Vec<_> = (0..n)
+        .map(|_| {
+            std::process::Command::new(std::env::current_exe().unwrap())
+                .env(BARE_CHILD, &dir)
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    // Each says "ready" once its fonts are parsed and its memo warm.
+    let mut outs: Vec<_> =
+        children.iter_mut().map(|c| std::io::BufReader::new(c.stdout.take().unwrap()).lines()).collect();
+    for out in &mut outs {
+        assert_eq!(out.next().unwrap().unwrap(), "ready");
+    }
+    let started = Instant::now();
+    for c in &mut children {
+        writeln!(c.stdin.take().unwrap(), "go").unwrap();
+    }
+    for c in &mut children {
+        assert!(c.wait().unwrap().success());
+    }
+    started.elapsed()
+}
+
+/// A child of [`bare_in_processes`]: warms up, says "ready", waits for
+/// "go", typesets every source in `dir` on one plain thread, and exits.
+fn bare_child(root: &Path, dir: &Path) {
+    let config = Config::load(&root.join("samples/casepress.toml")).unwrap();
+    let press = Press::new(config).unwrap();
+    let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let sources: Vec<String> = (0..)
+        .map(|i| dir.join(format!("{i}.typ")))
+        .take_while(|p| p.exists())
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    let typeset = |s: &String, i: usize| {
+        press.typeset(s, &PdfMeta { ident: i.to_string(), date: day }).unwrap();
+    };
+    OneThread.install(|| sources.iter().take(4).enumerate().for_each(|(i, s)| typeset(s, i)));
+    println!("ready");
+    let mut go = String::new();
+    std::io::stdin().read_line(&mut go).unwrap();
+    OneThread.install(|| sources.iter().enumerate().for_each(|(i, s)| typeset(s, i)));
+}
+
+/// Holds the calling thread (not the process) to CPU 0.
+fn pin_this_thread_to_first_core() {
+    // SAFETY: a zeroed cpu_set_t is a valid empty set.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        libc::CPU_SET(0, &mut set);
+        assert_eq!(libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set), 0);
+    }
+}
+
+/// CPU time used so far by every thread of this process.
+fn cpu_time() -> Duration {
+    // SAFETY: getrusage fills the zeroed struct it is given.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        usage
+    };
+    let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    time(usage.ru_utime) + time(usage.ru_stime)
 }
 
 /// `copies` copies of every sample case, each with its own case id, as NDJSON.
