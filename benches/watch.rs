@@ -15,7 +15,8 @@
 //! `cargo bench --bench watch [-- SECONDS]` (default 60; 1800 for the 30-minute soak;
 //! quick mode, `CASEPRESS_BENCH_QUICK=1`: 2 s, 20 statements, 2 of them Safety Link).
 //! `CASEPRESS_BENCH_BIN=PATH` measures another build of the binary (an
-//! earlier one, for a before-and-after). Needs `python3 -m pip install aiosmtpd`.
+//! earlier one, for a before-and-after). Needs aiosmtpd in `CASEPRESS_PYTHON`,
+//! `target/venv` (which `.ci/test` makes) or `python3`.
 
 #[path = "../tests/support/statement_pdfs.rs"]
 mod statement_pdfs;
@@ -106,6 +107,17 @@ fn rss_kb(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
+/// The Python the tests use for their SMTP server: `CASEPRESS_PYTHON`,
+/// else `target/venv` (which `.ci/test` makes), else `python3`.
+fn smtp_python() -> std::path::PathBuf {
+    let venv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/venv/bin/python");
+    match std::env::var_os("CASEPRESS_PYTHON") {
+        Some(p) => p.into(),
+        None if venv.exists() => venv,
+        None => "python3".into(),
+    }
+}
+
 fn main() {
     let seconds = quick::size(60, 2) as u64;
     let dir = tempfile::tempdir().unwrap();
@@ -113,14 +125,22 @@ fn main() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     service_at(root, port);
     let maildir = root.join("maildir");
-    let mut sink = Command::new("python3")
+    let python = smtp_python();
+    let mut sink = Command::new(&python)
         .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
         .arg(&maildir)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .expect("python3 with aiosmtpd");
+        .expect("a Python with aiosmtpd");
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        // A Python without aiosmtpd exits at once: say so, never wait forever.
+        if let Some(status) = sink.try_wait().unwrap() {
+            panic!(
+                "{} -m aiosmtpd exited ({status}): install aiosmtpd in it or set CASEPRESS_PYTHON",
+                python.display()
+            );
+        }
         std::thread::sleep(Duration::from_millis(50));
     }
     let mut watcher = start_watcher(root);
