@@ -87,13 +87,7 @@ fn main() {
     let rate = |d: Duration| docs as f64 / d.as_secs_f64();
     // Bare typesetting runs on one plain thread, as each casepress render
     // worker does, so both get the same help from Typst's internal pool.
-    let bare = || {
-        OneThread.install(|| {
-            for (i, s) in sources.iter().enumerate() {
-                press.typeset(s, &PdfMeta { ident: i.to_string(), date: day }).unwrap();
-            }
-        })
-    };
+    let bare = || OneThread.install(|| typeset_all(&press, &sources, day));
     let inputs = [input.clone()];
     let pipeline_run = |threads: usize, config: &mut Config| {
         config.paths.output = outputs.next();
@@ -113,16 +107,10 @@ fn main() {
     let on_one_core = rayon::ThreadPoolBuilder::new()
         .num_threads(rayon::current_num_threads())
         .stack_size(32 << 20)
-        .start_handler(|_| pin_this_thread_to_first_core())
+        .start_handler(|_| pin_this_thread_to_first_core().unwrap())
         .build()
         .unwrap();
-    let bare_one_core = || {
-        on_one_core.install(|| {
-            for (i, s) in sources.iter().enumerate() {
-                press.typeset(s, &PdfMeta { ident: i.to_string(), date: day }).unwrap();
-            }
-        })
-    };
+    let bare_one_core = || on_one_core.install(|| typeset_all(&press, &sources, day));
     // Bare and casepress alternate, so a slow spell of the machine hits both.
     let (mut bare_best, mut one_best, mut core_best) = (Duration::MAX, Duration::MAX, Duration::MAX);
     let mut bare_cores = 0.0f64;
@@ -273,17 +261,8 @@ impl Outputs {
 /// Holds the child to CPU 0.
 fn pin_to_first_core(cmd: &mut std::process::Command) {
     use std::os::unix::process::CommandExt;
-    // SAFETY: only async-signal-safe libc calls between fork and exec.
-    unsafe {
-        cmd.pre_exec(|| {
-            let mut set: libc::cpu_set_t = std::mem::zeroed();
-            libc::CPU_SET(0, &mut set);
-            if libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
+    // SAFETY: only an async-signal-safe libc call between fork and exec.
+    unsafe { cmd.pre_exec(pin_this_thread_to_first_core) };
 }
 
 /// Set in a child of this benchmark: the folder of Typst sources it typesets.
@@ -337,24 +316,31 @@ fn bare_child(root: &Path, dir: &Path) {
         .take_while(|p| p.exists())
         .map(|p| std::fs::read_to_string(p).unwrap())
         .collect();
-    let typeset = |s: &String, i: usize| {
-        press.typeset(s, &PdfMeta { ident: i.to_string(), date: day }).unwrap();
-    };
-    OneThread.install(|| sources.iter().take(4).enumerate().for_each(|(i, s)| typeset(s, i)));
+    OneThread.install(|| typeset_all(&press, &sources[..4.min(sources.len())], day));
     println!("ready");
     let mut go = String::new();
     std::io::stdin().read_line(&mut go).unwrap();
-    OneThread.install(|| sources.iter().enumerate().for_each(|(i, s)| typeset(s, i)));
+    OneThread.install(|| typeset_all(&press, &sources, day));
+}
+
+/// Bare Typst: compile and export each source, nothing else.
+fn typeset_all(press: &Press, sources: &[String], day: NaiveDate) {
+    for (i, s) in sources.iter().enumerate() {
+        press.typeset(s, &PdfMeta { ident: i.to_string(), date: day }).unwrap();
+    }
 }
 
 /// Holds the calling thread (not the process) to CPU 0.
-fn pin_this_thread_to_first_core() {
-    // SAFETY: a zeroed cpu_set_t is a valid empty set.
+fn pin_this_thread_to_first_core() -> std::io::Result<()> {
+    // SAFETY: a zeroed cpu_set_t is a valid empty set; sched_setaffinity reads it.
     unsafe {
         let mut set: libc::cpu_set_t = std::mem::zeroed();
         libc::CPU_SET(0, &mut set);
-        assert_eq!(libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set), 0);
+        if libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
     }
+    Ok(())
 }
 
 /// CPU time used so far by every thread of this process.

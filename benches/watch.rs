@@ -20,6 +20,10 @@
 
 #[path = "../tests/support/statement_pdfs.rs"]
 mod statement_pdfs;
+// The tests' tools: the same Python for the SMTP server.
+#[allow(dead_code)]
+#[path = "../tests/common/tools.rs"]
+mod tools;
 
 #[path = "support/quick.rs"]
 mod quick;
@@ -107,17 +111,6 @@ fn rss_kb(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
-/// The Python the tests use for their SMTP server: `CASEPRESS_PYTHON`,
-/// else `target/venv` (which `.ci/test` makes), else `python3`.
-fn smtp_python() -> std::path::PathBuf {
-    let venv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/venv/bin/python");
-    match std::env::var_os("CASEPRESS_PYTHON") {
-        Some(p) => p.into(),
-        None if venv.exists() => venv,
-        None => "python3".into(),
-    }
-}
-
 fn main() {
     let seconds = quick::size(60, 2) as u64;
     let dir = tempfile::tempdir().unwrap();
@@ -125,7 +118,7 @@ fn main() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     service_at(root, port);
     let maildir = root.join("maildir");
-    let python = smtp_python();
+    let python = tools::python_with_aiosmtpd();
     let mut sink = Command::new(&python)
         .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
         .arg(&maildir)
@@ -134,12 +127,9 @@ fn main() {
         .spawn()
         .expect("a Python with aiosmtpd");
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        // A Python without aiosmtpd exits at once: say so, never wait forever.
+        // A server that exits never listens: say so, never wait forever.
         if let Some(status) = sink.try_wait().unwrap() {
-            panic!(
-                "{} -m aiosmtpd exited ({status}): install aiosmtpd in it or set CASEPRESS_PYTHON",
-                python.display()
-            );
+            panic!("{} -m aiosmtpd exited ({status})", python.display());
         }
         std::thread::sleep(Duration::from_millis(50));
     }
