@@ -46,7 +46,7 @@ pub(super) fn render_in_threads(
         cases.get(i).map(|c| (i, Cow::Borrowed(c)))
     };
     let mut results = Vec::new();
-    render_claimed(press, opts, opts.jobs.clamp(1, cases.len().max(1)), &claim, |i, done| {
+    render_claimed(press, opts, Threads::Plain(opts.jobs.clamp(1, cases.len().max(1))), &claim, |i, done| {
         done.iter().for_each(|i| progress.item(i));
         results.push((i, done));
     });
@@ -56,34 +56,52 @@ pub(super) fn render_in_threads(
 }
 
 /// Renders the cases that `claim` hands out (each with its position in the
-/// batch, until it gives `None`) on `jobs` worker threads, and gives each
+/// batch, until it gives `None`) on the render `threads`, and gives each
 /// case's items to `done` as it is stored, in the order stored.
 ///
-/// Plain threads, not rayon: Typst parallelises layout on the rayon pool it
-/// is called from, and a rayon worker waiting inside a compile would steal
-/// another case's compile onto the same stack, again and again, until the
-/// stack overflows (seen at 1,000 cases).
+/// Never several render loops in one rayon pool: Typst parallelises layout
+/// on the rayon pool it is called from, and a rayon worker waiting inside a
+/// compile would steal another case's compile onto the same stack, again
+/// and again, until the stack overflows (seen at 1,000 cases). A pool of
+/// one thread ([`Threads::Inline`]) runs one compile at a time.
 pub(super) fn render_claimed<'c>(
     press: &Press,
     opts: &RenderOptions,
-    jobs: usize,
+    threads: Threads,
     claim: &(dyn Fn() -> Option<(usize, Cow<'c, LoadedCase>)> + Sync),
     mut done: impl FnMut(usize, Vec<ItemReport>),
 ) {
+    let jobs = match threads {
+        Threads::Plain(n) => n.max(1),
+        Threads::Inline => 1,
+    };
     // Bounded, so at most a few cases' PDFs wait in memory.
     let (tx, rx) = mpsc::sync_channel::<(usize, TypesetCase)>(jobs);
+    let render = |tx: mpsc::SyncSender<(usize, TypesetCase)>| {
+        while let Some((i, case)) = claim() {
+            if tx.send((i, typeset_case(press, &case, opts))).is_err() {
+                break;
+            }
+        }
+    };
+    let inline = matches!(threads, Threads::Inline).then(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .stack_size(WORKER_STACK)
+            .thread_name(|_| "casepress-render".into())
+            .build()
+            .expect("a render thread starts")
+    });
     std::thread::scope(|scope| {
-        for _ in 0..jobs.max(1) {
+        for _ in 0..jobs {
             let tx = tx.clone();
+            let inline = inline.as_ref();
             std::thread::Builder::new()
                 .name("casepress-render".into())
                 .stack_size(WORKER_STACK)
-                .spawn_scoped(scope, move || {
-                    while let Some((i, case)) = claim() {
-                        if tx.send((i, typeset_case(press, &case, opts))).is_err() {
-                            break;
-                        }
-                    }
+                .spawn_scoped(scope, move || match inline {
+                    Some(pool) => pool.install(|| render(tx)),
+                    None => render(tx),
                 })
                 .expect("a worker thread starts");
         }
@@ -93,6 +111,17 @@ pub(super) fn render_claimed<'c>(
             done(i, store_case(press, typeset));
         }
     });
+}
+
+/// How the render threads run.
+pub(super) enum Threads {
+    /// This many plain threads; Typst's parallel steps (page runs laid out
+    /// at once, PDF streams compressed) go to the global rayon pool.
+    Plain(usize),
+    /// One thread that is also Typst's whole rayon pool, so its parallel
+    /// steps run inline: for a worker process with a core of its own, where
+    /// handing them to another thread only adds switches between threads.
+    Inline,
 }
 
 /// One case's documents, computed and waiting to be stored.

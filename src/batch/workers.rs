@@ -127,7 +127,7 @@ pub fn serve_worker(input: impl BufRead + Send, output: impl Write) -> Result<()
         let file = PathBuf::from(job.file.into_owned());
         Some((job.index, Cow::Owned(LoadedCase { case, file, line: job.line })))
     };
-    super::engine::render_claimed(&press, &opts, 1, &claim, |index, items| {
+    super::engine::render_claimed(&press, &opts, super::engine::Threads::Inline, &claim, |index, items| {
         send(&Message::Case { index, items });
     });
     Ok(())
@@ -161,16 +161,18 @@ pub(super) fn render_in_processes(
         options: Cow::Owned(RenderOptions { jobs: 1, ..opts.clone() }),
     };
     let setup = serde_json::to_string(&setup).expect("a worker setup serialises");
+    let workers = opts.jobs.clamp(1, batch.len().max(1));
     let shared = Shared {
         next: AtomicUsize::new(0),
         retry: Mutex::new(VecDeque::new()),
         batch: &batch,
+        workers,
         progress,
         exe,
         setup: &setup,
     };
     let driven: Vec<Result<Rendered, SetupError>> = std::thread::scope(|scope| {
-        let drivers: Vec<_> = (0..opts.jobs.clamp(1, batch.len().max(1)))
+        let drivers: Vec<_> = (0..workers)
             .map(|w| {
                 let shared = &shared;
                 scope.spawn(move || drive(w, shared))
@@ -206,6 +208,8 @@ struct Shared<'a> {
     /// holding each: handed out again before new ones.
     retry: Mutex<VecDeque<(usize, u32)>>,
     batch: &'a [BatchCase],
+    /// How many workers the batch runs.
+    workers: usize,
     progress: &'a dyn Progress,
     /// The casepress binary, and the setup line every worker is given first.
     exe: &'a Path,
@@ -213,6 +217,11 @@ struct Shared<'a> {
 }
 
 impl Shared<'_> {
+    /// How many positions were never handed out.
+    fn remaining(&self) -> usize {
+        self.batch.len().saturating_sub(self.next.load(Ordering::Relaxed))
+    }
+
     /// Whether any position is still to be handed out.
     fn has_work(&self) -> bool {
         self.next.load(Ordering::Relaxed) < self.batch.len()
@@ -354,8 +363,13 @@ const MAX_DEATHS_PER_CASE: u32 = 2;
 /// Tops the worker up to [`IN_HAND`] positions; closes its stdin once the
 /// batch is all handed out, which tells it to finish.
 fn hand_out(stdin: &mut Option<ChildStdin>, in_hand: &mut VecDeque<(usize, u32)>, shared: &Shared<'_>) {
-    // A retried position is rendered alone.
+    // A retried position is rendered alone. Near the end of the batch a
+    // worker holds one case only, so that no worker idles while another
+    // still has one waiting in its hand.
     while in_hand.len() < IN_HAND && in_hand.iter().all(|&(_, deaths)| deaths == 0) {
+        if !in_hand.is_empty() && shared.remaining() <= shared.workers {
+            return;
+        }
         let Some(pipe) = stdin.as_mut() else { return };
         let (i, deaths) = match shared.claim(in_hand.is_empty()) {
             Claim::Case(i, deaths) => (i, deaths),
