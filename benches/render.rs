@@ -315,13 +315,13 @@ fn pin_to_core(cmd: &mut std::process::Command, core: usize) {
     unsafe { cmd.pre_exec(move || pin_this_thread_to_core(core)) };
 }
 
-/// The median of `ratios` with their range, as `0.93 (0.90–0.95, 5 rounds)`.
+/// The median of `ratios` with their range, as `0.93 (0.90–0.95, 5 runs)`.
 fn spread(mut ratios: Vec<f64>) -> String {
     ratios.sort_by(f64::total_cmp);
     let n = ratios.len();
     // The median of an even count is the mean of the middle two.
     let median = (ratios[(n - 1) / 2] + ratios[n / 2]) / 2.0;
-    format!("{median:.2} ({:.2}–{:.2}, {n} rounds)", ratios[0], ratios[n - 1])
+    format!("{median:.2} ({:.2}–{:.2}, {n} runs)", ratios[0], ratios[n - 1])
 }
 
 /// Runs `worker` while a bare child, held to `bare_core`, typesets every

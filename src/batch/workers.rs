@@ -101,8 +101,9 @@ pub fn serve_worker(input: impl BufRead + Send, output: impl Write) -> Result<()
     let first = lines.next().and_then(Result::ok).unwrap_or_default();
     let setup: Setup = serde_json::from_str(&first)
         .map_err(|e| SetupError::Input(format!("worker: expected a setup line from casepress: {e}")))?;
-    // One render thread: the parent runs one worker per job, and Typst lays
-    // out on the global rayon pool.
+    // The parent runs one worker per job, and the render thread is its own
+    // rayon pool (decision 0225): anything else that reaches for rayon (set-up)
+    // gets one thread, not one per core.
     let _ = rayon::ThreadPoolBuilder::new().num_threads(1).build_global();
     // Cases are read with the parent's catalogue of disposals.
     if let Some(catalogue) = setup.config.disposals.loaded.clone() {
